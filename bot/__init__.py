@@ -1,0 +1,1 @@
+"""evidence-bot: the platform-neutral core, the platform adapters and the command line."""

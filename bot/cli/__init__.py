@@ -1,0 +1,1 @@
+"""The `evidence-bot` command line."""

@@ -1,0 +1,65 @@
+"""`evidence-bot`: one program, one subcommand per job (see `evidence-bot --help`)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+from pydantic import ValidationError
+
+from bot.cli.atlas_cmd import atlas
+from bot.cli.config_cmd import config_group
+from bot.cli.context import AppContext
+from bot.cli.demo_cmd import demo
+from bot.cli.errors import explain_validation_error
+from config.settings import ConfigFileError
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="SQLite records file [EVBOT_DATABASE__PATH, default data/evidence.db].",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="TOML settings file [EVBOT_CONFIG].",
+)
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.pass_context
+def cli(ctx: click.Context, db_path: Path | None, config_file: Path | None, verbose: int) -> None:
+    """evidence-bot: ME/CFS Atlas evidence cards for community threads."""
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = AppContext(db_path=db_path, config_file=config_file)
+    ctx.obj = app
+    ctx.call_on_close(app.close)
+
+
+for command in (atlas, config_group, demo):
+    cli.add_command(command)
+
+
+def main() -> None:
+    """Console-script entry point: turn expected failures into one clear line and exit 2."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except ConfigFileError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(2)
+    except ValidationError as exc:
+        click.echo(f"Error: invalid settings\n{explain_validation_error(exc)}", err=True)
+        sys.exit(2)

@@ -1,0 +1,186 @@
+"""The one settings model: environment (`EVBOT_<SECTION>__<FIELD>`), a TOML file, defaults.
+
+Precedence, highest first: values passed in code, environment variables, the `.env` file,
+the TOML file (`--config FILE` or `EVBOT_CONFIG`), then the defaults below.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field, HttpUrl, SecretStr, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+ReplyMode = Literal["auto", "summon-only", "off"]
+
+
+def _split_commas(value: Any) -> Any:
+    """Accept `a, b,c` from the environment as well as a real list from TOML."""
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+CommaList = Annotated[list[str], NoDecode]
+
+
+class DatabaseSettings(BaseModel):
+    """Where the shared SQLite file lives and how patiently it waits for a lock."""
+
+    path: Path = Path("data/evidence.db")
+    busy_timeout_ms: int = Field(default=5000, ge=0)
+    author_hash_salt: SecretStr = SecretStr("evidence-bot")
+
+
+class AtlasSettings(BaseModel):
+    """The ME/CFS Atlas site: used for links on cards and for `atlas sync`."""
+
+    base_url: HttpUrl = HttpUrl("https://www.mecfsatlas.com")
+    mirror_hosts: list[str] = ["mecfsatlas.com", "cfsmeatlas.com"]
+    sync_delay_seconds: float = Field(default=1.0, ge=0)
+    user_agent: str = "evidence-bot/0.1 (+https://github.com/evidence-bot)"
+
+
+class LinkerSettings(BaseModel):
+    """Knobs for reference finding; the defaults are tuned for precision first."""
+
+    max_text_chars: int = Field(default=100_000, gt=0)
+    title_min_words: int = Field(default=5, ge=2)
+    title_min_score: float = Field(default=90.0, ge=0, le=100)
+    author_year: bool = True
+
+
+class ReplySettings(BaseModel):
+    """How and how often the bot answers."""
+
+    default_mode: ReplyMode = "auto"
+    cooldown_hours: float = Field(default=24.0, ge=0)
+    max_cards: int = Field(default=3, ge=1, le=10)
+    rate_cap_per_hour: int = Field(default=30, ge=1)
+
+
+class DiscordSettings(BaseModel):
+    """The Discord bot; the API and gateway URLs can point at a Discord-compatible server."""
+
+    token: SecretStr | None = None
+    prefix: str = Field(default="!", min_length=1, max_length=5)
+    api_base_url: HttpUrl = HttpUrl("https://discord.com/api/v10")
+    gateway_url: str | None = None
+    mod_roles: CommaList = []
+    mod_log_channel_id: int | None = None
+    shard_count: int | None = Field(default=None, ge=1)
+    shard_ids: Annotated[list[int], NoDecode] = []
+
+    _split = field_validator("mod_roles", "shard_ids", mode="before")(_split_commas)
+
+
+class RedditSettings(BaseModel):
+    """The Reddit bot (a praw script app)."""
+
+    client_id: SecretStr | None = None
+    client_secret: SecretStr | None = None
+    username: str | None = None
+    password: SecretStr | None = None
+    user_agent: str | None = None
+    subreddits: CommaList = []
+    oauth_url: HttpUrl = HttpUrl("https://oauth.reddit.com")
+    reddit_url: HttpUrl = HttpUrl("https://www.reddit.com")
+    poll_seconds: float = Field(default=30.0, gt=0)
+
+    _split = field_validator("subreddits", mode="before")(_split_commas)
+
+
+class EnrichSettings(BaseModel):
+    """Public metadata services used to explain unmatched papers to curators."""
+
+    mailto: str | None = None
+    crossref_url: HttpUrl = HttpUrl("https://api.crossref.org")
+    ncbi_eutils_url: HttpUrl = HttpUrl("https://eutils.ncbi.nlm.nih.gov/entrez/eutils")
+    ncbi_idconv_url: HttpUrl = HttpUrl("https://pmc.ncbi.nlm.nih.gov/tools/idconv/api/v1/articles/")
+    europepmc_url: HttpUrl = HttpUrl("https://www.ebi.ac.uk/europepmc/webservices/rest")
+    ncbi_api_key: SecretStr | None = None
+    timeout_seconds: float = Field(default=10.0, gt=0)
+    max_retries: int = Field(default=3, ge=0)
+    interval_seconds: float = Field(default=300.0, gt=0)
+
+
+class Settings(BaseSettings):
+    """Every setting of evidence-bot, grouped by section."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="EVBOT_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="forbid",
+        validate_default=True,
+        env_ignore_empty=True,
+    )
+
+    database: DatabaseSettings = DatabaseSettings()
+    atlas: AtlasSettings = AtlasSettings()
+    linker: LinkerSettings = LinkerSettings()
+    reply: ReplySettings = ReplySettings()
+    discord: DiscordSettings = DiscordSettings()
+    reddit: RedditSettings = RedditSettings()
+    enrich: EnrichSettings = EnrichSettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The TOML source reads `toml_file` from model_config; it is None unless
+        # load_settings made a subclass naming the file.
+        toml = TomlConfigSettingsSource(settings_cls)
+        return (init_settings, env_settings, dotenv_settings, toml)
+
+
+class ConfigFileError(ValueError):
+    """The TOML settings file is missing or not valid TOML."""
+
+
+def load_settings(config_file: Path | str | None = None, **overrides: Any) -> Settings:
+    """Build the settings from `config_file` (or `EVBOT_CONFIG`), the environment and overrides.
+
+    Raises `ConfigFileError` for an unreadable or malformed file and pydantic's
+    `ValidationError` (naming each bad field) for invalid values.
+    """
+    path_text = config_file if config_file is not None else os.environ.get("EVBOT_CONFIG")
+    path = Path(path_text) if path_text else None
+    if path is not None:
+        _check_toml(path)
+        return _settings_from_file(path)(**overrides)
+    return Settings(**overrides)
+
+
+def _settings_from_file(path: Path) -> type[Settings]:
+    """A Settings subclass whose TOML source is `path`."""
+
+    class FileSettings(Settings):
+        model_config = SettingsConfigDict(toml_file=path)
+
+    return FileSettings
+
+
+def _check_toml(path: Path) -> None:
+    """Fail early with a readable message, since pydantic-settings would say little."""
+    if not path.is_file():
+        raise ConfigFileError(f"config file not found: {path}")
+    try:
+        tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigFileError(f"config file {path} is not valid TOML: {exc}") from exc

@@ -1,0 +1,1 @@
+"""The shared data model and the SQLite records database."""

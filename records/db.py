@@ -1,0 +1,44 @@
+"""Opening the records database: one SQLite file shared by every process.
+
+WAL lets readers and one writer work at once, the busy timeout makes a writer wait for a
+short lock instead of failing, and foreign keys keep sightings tied to their paper
+(https://www.sqlite.org/wal.html).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+from records.migrations import migrate
+
+
+def open_db(
+    path: Path | str, *, busy_timeout_ms: int = 5000, migrate_schema: bool = True
+) -> sqlite_utils.Database:
+    """Open (creating it owner-only) the database at `path` and migrate its schema."""
+    db_path = Path(path)
+    if str(db_path) != ":memory:":
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        _create_private(db_path)
+    conn = sqlite3.connect(str(db_path), timeout=busy_timeout_ms / 1000, check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    if str(db_path) != ":memory:":
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+    db = sqlite_utils.Database(conn)
+    if migrate_schema:
+        migrate(db)
+    return db
+
+
+def _create_private(path: Path) -> None:
+    """Create the file with mode 0600 so other users on the host cannot read the records."""
+    if path.exists():
+        return
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+    os.close(fd)

@@ -1,0 +1,54 @@
+"""Canonical forms of study identifiers, shared by storage, matching and logging.
+
+DOI: lower case, no `doi:` prefix or resolver URL (DOIs are case-insensitive,
+https://www.doi.org/doi-handbook/HTML/case-sensitivity.html). PMID: digits without leading
+zeros. PMCID: `PMC` followed by digits. Each function returns None for a value that is not
+an identifier of its kind, and applying it twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote
+
+_DOI_PREFIX = re.compile(
+    r"""^(?:
+        (?:https?://)?(?:dx\.)?doi\.org/   # resolver link
+        | doi\s*[:/]?\s*                     # doi: label
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_DOI_SHAPE = re.compile(r"^10\.\d{4,9}/\S+$")
+_PMID_SHAPE = re.compile(r"^\s*(?:pmid\s*:?\s*)?0*(\d{1,9})\s*$", re.IGNORECASE)
+_PMCID_SHAPE = re.compile(r"^\s*(?:pmcid\s*:?\s*)?pmc\s*(\d{1,9})\s*$", re.IGNORECASE)
+
+
+def normalize_doi(value: str | None) -> str | None:
+    """`https://doi.org/10.1016/J.X` → `10.1016/j.x`; None when it is no DOI."""
+    if not value:
+        return None
+    text = value.strip()
+    if "%2f" in text.lower():
+        text = unquote(text)
+    text = _DOI_PREFIX.sub("", text).strip().lower()
+    return text if _DOI_SHAPE.match(text) else None
+
+
+def normalize_pmid(value: str | int | None) -> str | None:
+    """`PMID: 0038016575` → `38016575`; None when it is not a positive number."""
+    if value is None:
+        return None
+    match = _PMID_SHAPE.match(str(value))
+    if not match or int(match.group(1)) == 0:
+        return None
+    return str(int(match.group(1)))
+
+
+def normalize_pmcid(value: str | None) -> str | None:
+    """`pmc 1234567` → `PMC1234567`; None when it is no PMCID."""
+    if not value:
+        return None
+    match = _PMCID_SHAPE.match(value)
+    if not match or int(match.group(1)) == 0:
+        return None
+    return f"PMC{int(match.group(1))}"

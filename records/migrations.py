@@ -1,0 +1,210 @@
+"""Schema migrations: an ordered list, each applied once and recorded in `_migrations`.
+
+Add a new function at the end of MIGRATIONS for every schema change; never edit one that has
+shipped. Running `migrate` again is a no-op, and an older database is upgraded in place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import sqlite_utils
+
+Migration = Callable[[sqlite_utils.Database], None]
+
+
+def _m001_initial(db: sqlite_utils.Database) -> None:
+    """Atlas entries, aliases, unmatched log with sightings, replies, places, opt-outs, mod-log."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE atlas_entries (
+            id TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            doi TEXT,
+            pmid TEXT,
+            pmcid TEXT,
+            year INTEGER,
+            first_author TEXT,
+            pem TEXT,
+            evidence_level TEXT,
+            retracted INTEGER NOT NULL DEFAULT 0,
+            data TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX idx_atlas_doi ON atlas_entries(doi);
+        CREATE INDEX idx_atlas_pmid ON atlas_entries(pmid);
+        CREATE INDEX idx_atlas_pmcid ON atlas_entries(pmcid);
+        CREATE INDEX idx_atlas_author_year ON atlas_entries(first_author, year);
+
+        CREATE TABLE aliases (
+            kind TEXT NOT NULL,
+            value TEXT NOT NULL,
+            entry_id TEXT NOT NULL REFERENCES atlas_entries(id) ON DELETE CASCADE,
+            source TEXT NOT NULL DEFAULT 'manual',
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (kind, value)
+        );
+        CREATE INDEX idx_aliases_entry ON aliases(entry_id);
+
+        CREATE TABLE unmatched_papers (
+            key TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            value TEXT NOT NULL,
+            raw_text TEXT NOT NULL,
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            mention_count INTEGER NOT NULL DEFAULT 0,
+            status TEXT NOT NULL DEFAULT 'pending'
+                CHECK (status IN ('pending', 'resolved', 'ignored')),
+            atlas_id TEXT,
+            reason TEXT,
+            metadata TEXT,
+            enrich_status TEXT NOT NULL DEFAULT 'pending',
+            enrich_attempts INTEGER NOT NULL DEFAULT 0,
+            enriched_at TEXT
+        );
+        CREATE INDEX idx_unmatched_status ON unmatched_papers(status, mention_count);
+        CREATE INDEX idx_unmatched_last_seen ON unmatched_papers(last_seen);
+
+        CREATE TABLE sightings (
+            id INTEGER PRIMARY KEY,
+            paper_key TEXT NOT NULL REFERENCES unmatched_papers(key) ON DELETE CASCADE,
+            platform TEXT NOT NULL,
+            place TEXT NOT NULL,
+            message_id TEXT NOT NULL,
+            permalink TEXT,
+            author_hash TEXT,
+            seen_at TEXT NOT NULL,
+            UNIQUE (paper_key, platform, message_id)
+        );
+        CREATE INDEX idx_sightings_place ON sightings(platform, place);
+        CREATE INDEX idx_sightings_seen ON sightings(seen_at);
+
+        CREATE TABLE replies (
+            id INTEGER PRIMARY KEY,
+            platform TEXT NOT NULL,
+            place TEXT NOT NULL,
+            thread TEXT NOT NULL,
+            message_id TEXT NOT NULL,
+            reply_id TEXT,
+            author_hash TEXT,
+            entries TEXT NOT NULL DEFAULT '[]',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (platform, message_id)
+        );
+        CREATE INDEX idx_replies_place_time ON replies(platform, place, created_at);
+        CREATE INDEX idx_replies_reply_id ON replies(platform, reply_id);
+
+        CREATE TABLE carded (
+            platform TEXT NOT NULL,
+            thread TEXT NOT NULL,
+            entry_id TEXT NOT NULL,
+            message_id TEXT NOT NULL,
+            carded_at TEXT NOT NULL,
+            PRIMARY KEY (platform, thread, entry_id, message_id)
+        );
+        CREATE INDEX idx_carded_recent ON carded(platform, thread, entry_id, carded_at);
+
+        CREATE TABLE place_settings (
+            platform TEXT NOT NULL,
+            place TEXT NOT NULL,
+            enabled INTEGER NOT NULL DEFAULT 1,
+            mode TEXT NOT NULL DEFAULT 'auto' CHECK (mode IN ('auto', 'summon-only', 'off')),
+            cooldown_hours REAL,
+            updated_by TEXT,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (platform, place)
+        );
+
+        CREATE TABLE opt_outs (
+            platform TEXT NOT NULL,
+            author_hash TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (platform, author_hash)
+        );
+
+        CREATE TABLE mod_log (
+            id INTEGER PRIMARY KEY,
+            platform TEXT NOT NULL,
+            place TEXT,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            target TEXT,
+            detail TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX idx_mod_log_time ON mod_log(created_at);
+
+        CREATE TABLE wrong_match_reports (
+            id INTEGER PRIMARY KEY,
+            platform TEXT NOT NULL,
+            place TEXT,
+            message_id TEXT,
+            reply_id TEXT,
+            entry_id TEXT,
+            reporter_hash TEXT,
+            note TEXT,
+            created_at TEXT NOT NULL
+        );
+
+        CREATE TABLE stream_state (
+            platform TEXT NOT NULL,
+            stream TEXT NOT NULL,
+            cursor TEXT,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (platform, stream)
+        );
+
+        CREATE TABLE seen_items (
+            platform TEXT NOT NULL,
+            item_id TEXT NOT NULL,
+            seen_at TEXT NOT NULL,
+            PRIMARY KEY (platform, item_id)
+        );
+
+        CREATE TABLE http_cache (
+            url TEXT PRIMARY KEY,
+            status INTEGER NOT NULL,
+            etag TEXT,
+            last_modified TEXT,
+            body TEXT,
+            fetched_at TEXT NOT NULL
+        );
+        """,
+    )
+
+
+def _run_script(db: sqlite_utils.Database, script: str) -> None:
+    """Run statements one by one: executescript would COMMIT mid-migration."""
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+MIGRATIONS: list[Migration] = [_m001_initial]
+
+
+def migrate(db: sqlite_utils.Database) -> list[str]:
+    """Apply every migration not yet recorded, each in its own transaction; return their names."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+    )
+    done = {row["name"] for row in db.query("SELECT name FROM _migrations")}
+    applied: list[str] = []
+    for migration in MIGRATIONS:
+        name = migration.__name__.lstrip("_")
+        if name in done:
+            continue
+        with db.atomic():
+            migration(db)
+            db.execute(
+                "INSERT INTO _migrations (name, applied_at) VALUES (?, ?)",
+                [name, datetime.now(UTC).isoformat()],
+            )
+        applied.append(name)
+    return applied
