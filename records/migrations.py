@@ -179,6 +179,44 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m002_entry_flags(db: sqlite_utils.Database) -> None:
+    """Retraction/correction notices found by the enricher, per-entry check times, last errors.
+
+    No foreign key to atlas_entries: an atlas re-import replaces entry rows, and a cascade
+    would silently drop the notices found for them.
+    """
+    _run_script(
+        db,
+        """
+        CREATE TABLE entry_flags (
+            id INTEGER PRIMARY KEY,
+            entry_id TEXT NOT NULL,
+            kind TEXT NOT NULL
+                CHECK (kind IN ('retraction', 'expression_of_concern', 'correction',
+                                'withdrawal')),
+            notice_id TEXT NOT NULL,
+            label TEXT,
+            notice_doi TEXT,
+            notice_date TEXT,
+            source TEXT NOT NULL,
+            detected_at TEXT NOT NULL,
+            UNIQUE (entry_id, kind, notice_id)
+        );
+        CREATE INDEX idx_entry_flags_kind ON entry_flags(kind, entry_id);
+
+        CREATE TABLE entry_checks (
+            entry_id TEXT PRIMARY KEY,
+            status TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            error TEXT,
+            checked_at TEXT NOT NULL
+        );
+
+        ALTER TABLE unmatched_papers ADD COLUMN enrich_error TEXT
+        """,
+    )
+
+
 def _run_script(db: sqlite_utils.Database, script: str) -> None:
     """Run statements one by one: executescript would COMMIT mid-migration."""
     for statement in script.split(";"):
@@ -186,7 +224,7 @@ def _run_script(db: sqlite_utils.Database, script: str) -> None:
             db.execute(statement)
 
 
-MIGRATIONS: list[Migration] = [_m001_initial]
+MIGRATIONS: list[Migration] = [_m001_initial, _m002_entry_flags]
 
 
 def migrate(db: sqlite_utils.Database) -> list[str]:
