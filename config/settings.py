@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, HttpUrl, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -33,7 +33,13 @@ def _split_commas(value: Any) -> Any:
 CommaList = Annotated[list[str], NoDecode]
 
 
-class DatabaseSettings(BaseModel):
+class _Section(BaseModel):
+    """A settings section: a misspelt key is an error, not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class DatabaseSettings(_Section):
     """Where the shared SQLite file lives and how patiently it waits for a lock."""
 
     path: Path = Path("data/evidence.db")
@@ -41,7 +47,7 @@ class DatabaseSettings(BaseModel):
     author_hash_salt: SecretStr = SecretStr("evidence-bot")
 
 
-class AtlasSettings(BaseModel):
+class AtlasSettings(_Section):
     """The ME/CFS Atlas site: used for links on cards and for `atlas sync`."""
 
     base_url: HttpUrl = HttpUrl("https://www.mecfsatlas.com")
@@ -50,7 +56,7 @@ class AtlasSettings(BaseModel):
     user_agent: str = "evidence-bot/0.1 (+https://github.com/evidence-bot)"
 
 
-class LinkerSettings(BaseModel):
+class LinkerSettings(_Section):
     """Knobs for reference finding; the defaults are tuned for precision first."""
 
     max_text_chars: int = Field(default=100_000, gt=0)
@@ -59,7 +65,7 @@ class LinkerSettings(BaseModel):
     author_year: bool = True
 
 
-class ReplySettings(BaseModel):
+class ReplySettings(_Section):
     """How and how often the bot answers."""
 
     default_mode: ReplyMode = "auto"
@@ -68,7 +74,7 @@ class ReplySettings(BaseModel):
     rate_cap_per_hour: int = Field(default=30, ge=1)
 
 
-class DiscordSettings(BaseModel):
+class DiscordSettings(_Section):
     """The Discord bot; the API and gateway URLs can point at a Discord-compatible server."""
 
     token: SecretStr | None = None
@@ -83,7 +89,7 @@ class DiscordSettings(BaseModel):
     _split = field_validator("mod_roles", "shard_ids", mode="before")(_split_commas)
 
 
-class RedditSettings(BaseModel):
+class RedditSettings(_Section):
     """The Reddit bot (a praw script app)."""
 
     client_id: SecretStr | None = None
@@ -99,7 +105,7 @@ class RedditSettings(BaseModel):
     _split = field_validator("subreddits", mode="before")(_split_commas)
 
 
-class EnrichSettings(BaseModel):
+class EnrichSettings(_Section):
     """Public metadata services used to explain unmatched papers to curators."""
 
     mailto: str | None = None
