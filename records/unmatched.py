@@ -9,12 +9,26 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from datetime import UTC
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
 
 import sqlite_utils
 
+from records.atlas_store import add_alias
 from records.db import write_transaction
-from records.models import Match, Post
+from records.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
+from records.models import Match, Post, RefKind
+
+SortOrder = Literal["mentions", "places", "recent"]
+SORT_ORDERS: tuple[SortOrder, ...] = ("mentions", "places", "recent")
+STATUSES = ("pending", "resolved", "ignored")
+_ORDER_BY: dict[SortOrder, str] = {
+    "mentions": "mentions DESC, places DESC, last_seen DESC, p.key",
+    "places": "places DESC, mentions DESC, last_seen DESC, p.key",
+    "recent": "last_seen DESC, mentions DESC, p.key",
+}
+_KINDS = {kind.value for kind in RefKind}
 
 
 def hash_author(author_id: str, salt: str) -> str:
@@ -83,3 +97,288 @@ def record_sightings(
                     [seen_at, seen_at, reference.key],
                 )
     return added
+
+
+class UnknownPaperError(LookupError):
+    """No logged paper has this key."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f"no unmatched paper with key {key!r} (see `evidence-bot unmatched list`)")
+        self.key = key
+
+
+class UnknownEntryError(LookupError):
+    """The atlas holds no entry with this slug."""
+
+    def __init__(self, entry_id: str) -> None:
+        super().__init__(f"the atlas has no entry {entry_id!r} (see `evidence-bot atlas stats`)")
+        self.entry_id = entry_id
+
+
+@dataclass(frozen=True)
+class Sighting:
+    """One message that mentioned a paper."""
+
+    platform: str
+    place: str
+    message_id: str
+    permalink: str | None
+    author_hash: str | None
+    seen_at: str
+
+
+@dataclass(frozen=True)
+class PaperSummary:
+    """A logged paper with counts computed from its sightings (within any filter applied)."""
+
+    key: str
+    kind: str
+    value: str
+    raw_text: str
+    status: str
+    mentions: int
+    places: int
+    people: int
+    platforms: tuple[str, ...]
+    first_seen: str
+    last_seen: str
+    atlas_id: str | None = None
+    reason: str | None = None
+    enrich_status: str = "pending"
+    enrich_attempts: int = 0
+    enriched_at: str | None = None
+    enrich_error: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def title(self) -> str | None:
+        """The title found by enrichment, if any."""
+        title = self.metadata.get("title")
+        return str(title) if title else None
+
+
+@dataclass(frozen=True)
+class PaperDetail:
+    """A paper and every sighting of it, newest first."""
+
+    paper: PaperSummary
+    sightings: list[Sighting]
+
+
+def normalize_key(text: str) -> str:
+    """The log key a curator meant: `doi:10.1/X`, `10.1/x`, a doi.org link, `PMC12`, `pmid:7`.
+
+    Text that is no identifier is returned stripped, so `title:...` keys work as printed.
+    """
+    raw = text.strip()
+    kind, sep, value = raw.partition(":")
+    if sep and kind.lower() in _KINDS:
+        kind = kind.lower()
+        normalizer = {"doi": normalize_doi, "pmid": normalize_pmid, "pmcid": normalize_pmcid}
+        if kind in normalizer:
+            return f"{kind}:{normalizer[kind](value) or value.strip()}"
+        return f"{kind}:{value.strip()}"
+    if doi := normalize_doi(raw):
+        return f"doi:{doi}"
+    if pmcid := normalize_pmcid(raw):
+        return f"pmcid:{pmcid}"
+    if pmid := normalize_pmid(raw):
+        return f"pmid:{pmid}"
+    return raw
+
+
+def _since_text(since: datetime | str | None) -> str | None:
+    if since is None:
+        return None
+    if isinstance(since, str):
+        since = datetime.fromisoformat(since)
+    if since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)
+    return since.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def list_papers(
+    db: sqlite_utils.Database,
+    *,
+    sort: SortOrder = "mentions",
+    status: str | None = None,
+    platform: str | None = None,
+    since: datetime | str | None = None,
+    limit: int | None = None,
+    keys: Iterable[str] | None = None,
+) -> list[PaperSummary]:
+    """Logged papers with mention, place and people counts, most requested first.
+
+    `platform` and `since` filter the sightings counted; a paper with none left is omitted.
+    """
+    if sort not in _ORDER_BY:
+        raise ValueError(f"sort must be one of {', '.join(SORT_ORDERS)}")
+    join_filters: list[str] = []
+    where: list[str] = []
+    params: list[Any] = []
+    if platform:
+        join_filters.append("s.platform = ?")
+        params.append(platform)
+    if since_text := _since_text(since):
+        join_filters.append("s.seen_at >= ?")
+        params.append(since_text)
+    if status:
+        where.append("p.status = ?")
+        params.append(status)
+    if keys is not None:
+        key_list = list(keys)
+        where.append(f"p.key IN ({', '.join('?' for _ in key_list)})")
+        params.extend(key_list)
+    having = "HAVING count(s.id) > 0" if join_filters else ""
+    sql = f"""
+        SELECT p.*, count(s.id) AS mentions,
+               count(DISTINCT s.platform || ':' || s.place) AS places,
+               count(DISTINCT s.author_hash) AS people,
+               group_concat(DISTINCT s.platform) AS platform_list
+        FROM unmatched_papers p
+        LEFT JOIN sightings s ON s.paper_key = p.key {"AND " if join_filters else ""}
+            {" AND ".join(join_filters)}
+        {"WHERE " + " AND ".join(where) if where else ""}
+        GROUP BY p.key {having}
+        ORDER BY {_ORDER_BY[sort]}
+        {"LIMIT ?" if limit is not None else ""}
+    """  # noqa: S608 - only fixed fragments are interpolated; values are bound
+    if limit is not None:
+        params.append(limit)
+    return [_summary(row) for row in db.query(sql, params)]
+
+
+def _summary(row: dict[str, Any]) -> PaperSummary:
+    platforms = tuple(sorted(set((row.get("platform_list") or "").split(",")) - {""}))
+    return PaperSummary(
+        key=row["key"],
+        kind=row["kind"],
+        value=row["value"],
+        raw_text=row["raw_text"],
+        status=row["status"],
+        mentions=int(row["mentions"]),
+        places=int(row["places"]),
+        people=int(row["people"]),
+        platforms=platforms,
+        first_seen=row["first_seen"],
+        last_seen=row["last_seen"],
+        atlas_id=row["atlas_id"],
+        reason=row["reason"],
+        enrich_status=row["enrich_status"],
+        enrich_attempts=int(row["enrich_attempts"]),
+        enriched_at=row["enriched_at"],
+        enrich_error=row.get("enrich_error"),
+        metadata=json.loads(row["metadata"]) if row["metadata"] else {},
+    )
+
+
+def get_paper(db: sqlite_utils.Database, key: str) -> PaperDetail:
+    """The paper logged under `key` (see normalize_key) and all its sightings.
+
+    Raises UnknownPaperError when nothing is logged under that key.
+    """
+    found = list_papers(db, keys=[key])
+    if not found:
+        raise UnknownPaperError(key)
+    return PaperDetail(paper=found[0], sightings=sightings_of(db, key))
+
+
+def sightings_of(db: sqlite_utils.Database, key: str) -> list[Sighting]:
+    """Every sighting of the paper, newest first."""
+    rows = db.query(
+        """SELECT platform, place, message_id, permalink, author_hash, seen_at
+           FROM sightings WHERE paper_key = ? ORDER BY seen_at DESC, id DESC""",
+        [key],
+    )
+    return [Sighting(**row) for row in rows]
+
+
+def _require_paper(db: sqlite_utils.Database, key: str) -> tuple[str, str]:
+    row = db.execute("SELECT kind, value FROM unmatched_papers WHERE key = ?", [key]).fetchone()
+    if row is None:
+        raise UnknownPaperError(key)
+    return str(row[0]), str(row[1])
+
+
+def resolve_paper(
+    db: sqlite_utils.Database, key: str, atlas_id: str, *, source: str = "curator"
+) -> None:
+    """Point the paper at an atlas entry: an alias makes future mentions match it.
+
+    Raises UnknownPaperError or UnknownEntryError; nothing is written then.
+    """
+    with write_transaction(db):
+        kind, value = _require_paper(db, key)
+        if db.execute("SELECT 1 FROM atlas_entries WHERE id = ?", [atlas_id]).fetchone() is None:
+            raise UnknownEntryError(atlas_id)
+        add_alias(db, kind, value, atlas_id, source=source)
+        # add_alias resolves pending papers only; a curator's word also reopens an ignored one.
+        db.execute(
+            "UPDATE unmatched_papers SET status = 'resolved', atlas_id = ?, reason = NULL "
+            "WHERE key = ?",
+            [atlas_id, key],
+        )
+
+
+def ignore_paper(db: sqlite_utils.Database, key: str, reason: str) -> None:
+    """Mark the paper as not worth adding (off-topic, not a study...), with the reason why."""
+    if not reason.strip():
+        raise ValueError("a reason is required to ignore a paper")
+    with write_transaction(db):
+        _require_paper(db, key)
+        db.execute(
+            "UPDATE unmatched_papers SET status = 'ignored', reason = ? WHERE key = ?",
+            [reason.strip(), key],
+        )
+
+
+def papers_to_enrich(
+    db: sqlite_utils.Database, *, limit: int | None = None, max_attempts: int = 10
+) -> list[PaperSummary]:
+    """Pending papers not yet enriched, fewest failed attempts and most mentioned first."""
+    rows = db.query(
+        """SELECT key FROM unmatched_papers
+           WHERE status = 'pending' AND enrich_status = 'pending' AND enrich_attempts < ?
+           ORDER BY enrich_attempts, mention_count DESC, last_seen DESC, key
+           LIMIT ?""",
+        [max_attempts, -1 if limit is None else limit],
+    )
+    keys = [row["key"] for row in rows]
+    by_key = {paper.key: paper for paper in list_papers(db, keys=keys)}
+    return [by_key[key] for key in keys if key in by_key]
+
+
+def save_enrichment(
+    db: sqlite_utils.Database,
+    key: str,
+    metadata: dict[str, Any],
+    *,
+    enrich_status: str = "done",
+    error: str | None = None,
+) -> None:
+    """Merge looked-up metadata into the paper and set its enrichment state.
+
+    `enrich_status` stays `pending` (with the attempt counted) when a service failed, so a
+    later pass tries again; whatever was found is kept either way.
+    """
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    with write_transaction(db):
+        row = db.execute("SELECT metadata FROM unmatched_papers WHERE key = ?", [key]).fetchone()
+        if row is None:
+            raise UnknownPaperError(key)
+        merged = json.loads(row[0]) if row[0] else {}
+        merged.update({k: v for k, v in metadata.items() if v not in (None, [], {})})
+        db.execute(
+            """UPDATE unmatched_papers
+               SET metadata = ?, enrich_status = ?, enrich_error = ?,
+                   enrich_attempts = enrich_attempts + ?, enriched_at = ?
+               WHERE key = ?""",
+            [
+                json.dumps(merged, ensure_ascii=False, sort_keys=True),
+                enrich_status,
+                error,
+                1 if error else 0,
+                now if enrich_status != "pending" else None,
+                key,
+            ],
+        )
