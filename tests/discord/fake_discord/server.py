@@ -1,0 +1,766 @@
+"""The fake Discord: an aiohttp app serving `/api/v10/...` and the gateway WebSocket.
+
+Every HTTP request is recorded (`requests`) so tests can assert on what the bot sent: embeds,
+allowed_mentions, message_reference, components, interaction callbacks. A test can make the
+next matching request answer 429 (`rate_limit_next`) and can refuse privileged intents
+(`refuse_privileged_intents`), which the gateway answers with close code 4014.
+Protocol reference: https://discord.com/developers/docs/events/gateway
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from tests.discord.fake_discord.world import FakeUser, Snowflakes, World, iso_now
+from tests.discord.waiting import wait_until
+
+API_PREFIX = "/api/v10"
+GATEWAY_PATH = "/gateway-ws"
+HEARTBEAT_INTERVAL_MS = 41_250
+# Intents a bot must switch on in the Developer Portal: members, presences, message content.
+PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | (1 << 15)
+EPHEMERAL = 1 << 6
+
+Json = dict[str, Any]
+Handler = Callable[[web.Request, "RecordedRequest", re.Match[str]], Awaitable[web.Response]]
+
+
+@dataclass
+class RecordedRequest:
+    """One HTTP request the bot made, and the status it got."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    body: Any
+    status: int = 0
+
+
+@dataclass
+class RateLimitRule:
+    """Answer the next `times` requests matching `method` and `path` with 429."""
+
+    method: str
+    path: re.Pattern[str]
+    retry_after: float
+    times: int
+
+
+@dataclass
+class GatewaySession:
+    """A gateway session; it outlives one WebSocket so that RESUME can replay events."""
+
+    session_id: str
+    shard: tuple[int, int] | None
+    intents: int
+    ws: web.WebSocketResponse | None
+    seq: int = 0
+    frames: list[Json] = field(default_factory=list)
+
+    def owns_guild(self, guild_id: int) -> bool:
+        """Discord's shard formula: (guild_id >> 22) % shard_count."""
+        if self.shard is None:
+            return True
+        shard_id, shard_count = self.shard
+        return (guild_id >> 22) % shard_count == shard_id
+
+
+@dataclass
+class FakeInteraction:
+    """An interaction the test sent, and what the bot answered."""
+
+    id: int
+    token: str
+    payload: Json
+    callbacks: list[Json] = field(default_factory=list)
+    followups: list[Json] = field(default_factory=list)
+    original: Json | None = None
+
+    def messages(self) -> list[Json]:
+        """Every message the bot showed for this interaction: the response, then followups."""
+        shown = [self.original] if self.original is not None else []
+        return shown + self.followups
+
+    def texts(self) -> list[str]:
+        """The content of each shown message."""
+        return [str(message.get("content") or "") for message in self.messages()]
+
+
+class FakeDiscord:
+    """Start with `await start()`; `api_base_url` and `gateway_url` then point at it."""
+
+    def __init__(self, bot_token: str = "fake-token.for-tests") -> None:  # noqa: S107
+        self.ids = Snowflakes()
+        self.world = World.build(self.ids)
+        self.bot_token = bot_token
+        self.requests: list[RecordedRequest] = []
+        self.messages: dict[int, Json] = {}
+        self.deleted: set[int] = set()
+        self.interactions: dict[str, FakeInteraction] = {}
+        self.commands: dict[str, list[Json]] = {}
+        self.identifies: list[Json] = []
+        self.resumes: list[Json] = []
+        self.sessions: dict[str, GatewaySession] = {}
+        self.refuse_privileged_intents = False
+        self._rate_limits: list[RateLimitRule] = []
+        self._runner: web.AppRunner | None = None
+        self._sockets: set[web.WebSocketResponse] = set()
+        self.port = 0
+        self._routes: list[tuple[str, re.Pattern[str], Handler]] = [
+            ("GET", re.compile(r"/gateway(/bot)?"), self._get_gateway),
+            ("GET", re.compile(r"/users/@me"), self._get_me),
+            ("GET", re.compile(r"/(oauth2/)?applications/@me"), self._get_application),
+            ("PUT", re.compile(r"/applications/(?P<app>\d+)(/guilds/(?P<guild>\d+))?/commands"),
+             self._put_commands),
+            ("GET", re.compile(r"/applications/(?P<app>\d+)(/guilds/(?P<guild>\d+))?/commands"),
+             self._get_commands),
+            ("GET", re.compile(r"/channels/(?P<channel>\d+)"), self._get_channel),
+            ("POST", re.compile(r"/channels/(?P<channel>\d+)/messages"), self._post_message),
+            ("GET", re.compile(r"/channels/(?P<channel>\d+)/messages/(?P<message>\d+)"),
+             self._get_message),
+            ("PATCH", re.compile(r"/channels/(?P<channel>\d+)/messages/(?P<message>\d+)"),
+             self._patch_message),
+            ("DELETE", re.compile(r"/channels/(?P<channel>\d+)/messages/(?P<message>\d+)"),
+             self._delete_message),
+            ("POST", re.compile(r"/interactions/(?P<id>\d+)/(?P<token>[^/]+)/callback"),
+             self._interaction_callback),
+            ("POST", re.compile(r"/webhooks/(?P<app>\d+)/(?P<token>[^/]+)"), self._followup),
+            ("PATCH", re.compile(r"/webhooks/(?P<app>\d+)/(?P<token>[^/]+)/messages/@original"),
+             self._edit_original),
+            ("GET", re.compile(r"/webhooks/(?P<app>\d+)/(?P<token>[^/]+)/messages/@original"),
+             self._get_original),
+        ]  # fmt: skip
+
+    # ---- lifecycle -------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Listen on an ephemeral port of 127.0.0.1."""
+        app = web.Application()
+        app.router.add_get(GATEWAY_PATH, self._gateway)
+        app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._http)
+        self._runner = web.AppRunner(app, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        addresses = self._runner.addresses
+        self.port = int(addresses[0][1])
+
+    async def stop(self) -> None:
+        """Close every WebSocket and the listener."""
+        for ws in list(self._sockets):
+            await ws.close(code=1001)
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def api_base_url(self) -> str:
+        """What the bot's `api_base_url` setting should be."""
+        return f"http://127.0.0.1:{self.port}{API_PREFIX}"
+
+    @property
+    def gateway_url(self) -> str:
+        """What the bot's `gateway_url` setting should be."""
+        return f"ws://127.0.0.1:{self.port}{GATEWAY_PATH}"
+
+    # ---- test controls ---------------------------------------------------------------------
+
+    def rate_limit_next(
+        self, method: str, path_pattern: str, *, retry_after: float = 0.05, times: int = 1
+    ) -> None:
+        """Answer the next `times` requests matching (full-match regex) with 429."""
+        self._rate_limits.append(
+            RateLimitRule(method, re.compile(path_pattern), retry_after, times)
+        )
+
+    def requests_to(self, method: str, path_pattern: str) -> list[RecordedRequest]:
+        """Recorded requests whose path full-matches the pattern, oldest first."""
+        pattern = re.compile(path_pattern)
+        return [r for r in self.requests if r.method == method and pattern.fullmatch(r.path)]
+
+    def bot_messages(self, channel_id: int | None = None) -> list[Json]:
+        """Messages the bot posted and has not deleted, oldest first."""
+        return [
+            message
+            for message_id, message in self.messages.items()
+            if message["author"]["id"] == str(self.world.bot_user.id)
+            and message_id not in self.deleted
+            and not message.get("interaction_metadata")
+            and (channel_id is None or message["channel_id"] == str(channel_id))
+        ]
+
+    def replies_to(self, message_id: int) -> list[Json]:
+        """The bot's live messages that reply to `message_id`."""
+        return [
+            message
+            for message in self.bot_messages()
+            if (message.get("message_reference") or {}).get("message_id") == str(message_id)
+        ]
+
+    async def wait_for_reply(self, message_id: int, *, count: int = 1) -> list[Json]:
+        """Wait until the bot has `count` live replies to `message_id`; return them."""
+        return await wait_until(
+            lambda: found if len(found := self.replies_to(message_id)) >= count else None,
+            what=f"{count} bot repl(ies) to message {message_id}",
+        )
+
+    async def wait_connected(self, sessions: int = 1) -> None:
+        """Wait until `sessions` gateway sessions have identified and are open."""
+        await wait_until(
+            lambda: sum(1 for s in self.sessions.values() if s.ws and not s.ws.closed) >= sessions,
+            what=f"{sessions} gateway session(s)",
+        )
+
+    # ---- driving the bot -------------------------------------------------------------------
+
+    def message_payload(
+        self,
+        channel_id: int,
+        author: FakeUser,
+        content: str,
+        *,
+        message_id: int | None = None,
+        reference_id: int | None = None,
+        **extra: Any,
+    ) -> Json:
+        """A guild message as MESSAGE_CREATE carries it."""
+        message_id = message_id or self.ids.next()
+        payload: Json = {
+            "id": str(message_id),
+            "channel_id": str(channel_id),
+            "guild_id": str(self.world.guild_id),
+            "author": author.user_payload(),
+            "member": author.member_payload(with_user=False),
+            "content": content,
+            "timestamp": iso_now(),
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [],
+            "embeds": [],
+            "components": [],
+            "pinned": False,
+            "type": 0 if reference_id is None else 19,
+            "flags": 0,
+        }
+        if reference_id is not None:
+            payload["message_reference"] = {
+                "message_id": str(reference_id),
+                "channel_id": str(channel_id),
+                "guild_id": str(self.world.guild_id),
+            }
+            payload["referenced_message"] = self.messages.get(reference_id)
+        payload.update(extra)
+        return payload
+
+    async def post(self, channel_id: int, author: FakeUser, content: str, **kwargs: Any) -> Json:
+        """A member posts a message: store it and dispatch MESSAGE_CREATE."""
+        payload = self.message_payload(channel_id, author, content, **kwargs)
+        self.messages[int(payload["id"])] = payload
+        await self.dispatch("MESSAGE_CREATE", payload)
+        return payload
+
+    async def redeliver(self, payload: Json) -> None:
+        """Dispatch MESSAGE_CREATE again for a stored message (what a gateway replay does)."""
+        await self.dispatch("MESSAGE_CREATE", payload)
+
+    async def edit(self, message_id: int, content: str) -> Json:
+        """The author edits a message: dispatch MESSAGE_UPDATE with the full new message."""
+        payload = {**self.messages[message_id], "content": content, "edited_timestamp": iso_now()}
+        self.messages[message_id] = payload
+        await self.dispatch("MESSAGE_UPDATE", payload)
+        return payload
+
+    async def slash(
+        self, user: FakeUser, channel_id: int, subcommand: str, **options: Any
+    ) -> FakeInteraction:
+        """`/evidence <subcommand> option:value ...` as an APPLICATION_COMMAND interaction."""
+        typed = [
+            {"name": name, "type": _option_type(value), "value": value}
+            for name, value in options.items()
+        ]
+        data: Json = {
+            "id": str(self._command_id("evidence")),
+            "name": "evidence",
+            "type": 1,
+            "options": [{"name": subcommand, "type": 1, "options": typed}],
+        }
+        return await self.interact(user, channel_id, interaction_type=2, data=data)
+
+    async def context_menu(
+        self, user: FakeUser, channel_id: int, name: str, target: Json
+    ) -> FakeInteraction:
+        """A message context-menu command on `target`."""
+        data: Json = {
+            "id": str(self._command_id(name)),
+            "name": name,
+            "type": 3,
+            "target_id": target["id"],
+            "resolved": {"messages": {target["id"]: target}},
+        }
+        return await self.interact(user, channel_id, interaction_type=2, data=data)
+
+    async def click(self, user: FakeUser, message: Json, custom_id: str) -> FakeInteraction:
+        """Press the button `custom_id` on `message`."""
+        data: Json = {"custom_id": custom_id, "component_type": 2}
+        return await self.interact(
+            user, int(message["channel_id"]), interaction_type=3, data=data, message=message
+        )
+
+    async def interact(
+        self,
+        user: FakeUser,
+        channel_id: int,
+        *,
+        interaction_type: int,
+        data: Json,
+        message: Json | None = None,
+    ) -> FakeInteraction:
+        """Dispatch INTERACTION_CREATE from `user` in `channel_id`."""
+        interaction_id = self.ids.next()
+        token = secrets.token_urlsafe(24)
+        payload: Json = {
+            "id": str(interaction_id),
+            "application_id": str(self.world.application_id),
+            "type": interaction_type,
+            "data": data,
+            "guild_id": str(self.world.guild_id),
+            "channel": self.world.channel_payload(channel_id),
+            "channel_id": str(channel_id),
+            "member": {
+                **user.member_payload(),
+                "permissions": str(self.world.member_permissions(user)),
+            },
+            "token": token,
+            "version": 1,
+            "app_permissions": str(self.world.member_permissions(self.world.bot_user)),
+            "locale": "en-US",
+            "guild_locale": "en-US",
+            "entitlements": [],
+            "authorizing_integration_owners": {"0": str(self.world.guild_id)},
+            "context": 0,
+            "attachment_size_limit": 10_485_760,
+        }
+        if message is not None:
+            payload["message"] = message
+        interaction = FakeInteraction(interaction_id, token, payload)
+        self.interactions[token] = interaction
+        await self.dispatch("INTERACTION_CREATE", payload)
+        return interaction
+
+    async def wait_answered(self, interaction: FakeInteraction) -> FakeInteraction:
+        """Wait until the bot has shown a message for the interaction (or acknowledged it)."""
+        await wait_until(
+            lambda: interaction.messages() or _acknowledged_without_message(interaction),
+            what=f"an answer to interaction {interaction.id}",
+        )
+        return interaction
+
+    async def dispatch(self, event: str, data: Json) -> None:
+        """Send a DISPATCH to every open session that owns the event's guild."""
+        guild_id = int(data.get("guild_id") or self.world.guild_id)
+        for session in list(self.sessions.values()):
+            if session.ws is not None and not session.ws.closed and session.owns_guild(guild_id):
+                await self._send_dispatch(session, event, data)
+
+    async def request_reconnect(self) -> None:
+        """Send op 7 RECONNECT: the client closes and RESUMEs on a new connection."""
+        for session in self.sessions.values():
+            if session.ws is not None and not session.ws.closed:
+                await session.ws.send_json({"op": 7, "d": None})
+
+    # ---- gateway ---------------------------------------------------------------------------
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._sockets.add(ws)
+        try:
+            await ws.send_json({"op": 10, "d": {"heartbeat_interval": HEARTBEAT_INTERVAL_MS}})
+            async for msg in ws:
+                if msg.type is not WSMsgType.TEXT:
+                    break
+                await self._gateway_op(ws, json.loads(msg.data))
+        finally:
+            self._sockets.discard(ws)
+        return ws
+
+    async def _gateway_op(self, ws: web.WebSocketResponse, frame: Json) -> None:
+        op, data = frame.get("op"), frame.get("d") or {}
+        if op == 1:
+            await ws.send_json({"op": 11})
+        elif op == 2:
+            await self._identify(ws, data)
+        elif op == 6:
+            await self._resume(ws, data)
+
+    async def _identify(self, ws: web.WebSocketResponse, data: Json) -> None:
+        self.identifies.append(
+            {key: value for key, value in data.items() if key != "token"}
+            | {"token_ok": data.get("token") == self.bot_token}
+        )
+        if data.get("token") != self.bot_token:
+            await ws.close(code=4004, message=b"Authentication failed.")
+            return
+        intents = int(data.get("intents", 0))
+        if self.refuse_privileged_intents and intents & PRIVILEGED_INTENTS:
+            await ws.close(code=4014, message=b"Disallowed intent(s).")
+            return
+        shard = (int(data["shard"][0]), int(data["shard"][1])) if data.get("shard") else None
+        session = GatewaySession(secrets.token_hex(16), shard, intents, ws)
+        self.sessions[session.session_id] = session
+        guild_ids = [self.world.guild_id] if session.owns_guild(self.world.guild_id) else []
+        ready: Json = {
+            "v": 10,
+            "user": self.world.bot_user.user_payload(),
+            "guilds": [{"id": str(gid), "unavailable": True} for gid in guild_ids],
+            "session_id": session.session_id,
+            "resume_gateway_url": self.gateway_url,
+            "application": {"id": str(self.world.application_id), "flags": 0},
+            "private_channels": [],
+            "relationships": [],
+        }
+        if shard is not None:
+            ready["shard"] = list(shard)
+        await self._send_dispatch(session, "READY", ready)
+        if guild_ids:
+            await self._send_dispatch(session, "GUILD_CREATE", self.world.guild_payload())
+
+    async def _resume(self, ws: web.WebSocketResponse, data: Json) -> None:
+        self.resumes.append({"session_id": data.get("session_id"), "seq": data.get("seq")})
+        session = self.sessions.get(str(data.get("session_id")))
+        if session is None or data.get("token") != self.bot_token:
+            await ws.send_json({"op": 9, "d": False})
+            return
+        session.ws = ws
+        last_seen = int(data.get("seq") or 0)
+        for frame in session.frames:
+            if frame["s"] > last_seen:
+                await ws.send_json(frame)
+        await self._send_dispatch(session, "RESUMED", {})
+
+    async def _send_dispatch(self, session: GatewaySession, event: str, data: Json) -> None:
+        session.seq += 1
+        frame = {"op": 0, "t": event, "s": session.seq, "d": data}
+        session.frames.append(frame)
+        assert session.ws is not None
+        await session.ws.send_json(frame)
+
+    # ---- HTTP ------------------------------------------------------------------------------
+
+    async def _http(self, request: web.Request) -> web.Response:
+        path = "/" + request.match_info["tail"]
+        body: Any = None
+        if request.can_read_body:
+            raw = await request.read()
+            body = json.loads(raw) if raw and request.content_type == "application/json" else raw
+        recorded = RecordedRequest(request.method, path, dict(request.query), body)
+        self.requests.append(recorded)
+        response = await self._answer(request, recorded, path)
+        recorded.status = response.status
+        return response
+
+    async def _answer(
+        self, request: web.Request, recorded: RecordedRequest, path: str
+    ) -> web.Response:
+        if request.headers.get("Authorization") != f"Bot {self.bot_token}" and not path.startswith(
+            ("/interactions/", "/webhooks/")
+        ):
+            return _error(401, 0, "401: Unauthorized")
+        limited = self._rate_limited(request.method, path)
+        if limited is not None:
+            return limited
+        for method, pattern, handler in self._routes:
+            match = pattern.fullmatch(path)
+            if method == request.method and match:
+                return await handler(request, recorded, match)
+        return _error(404, 0, "404: Not Found")
+
+    def _rate_limited(self, method: str, path: str) -> web.Response | None:
+        for rule in self._rate_limits:
+            if rule.times > 0 and rule.method == method and rule.path.fullmatch(path):
+                rule.times -= 1
+                body = {
+                    "message": "You are being rate limited.",
+                    "retry_after": rule.retry_after,
+                    "global": False,
+                }
+                headers = {
+                    "Retry-After": f"{rule.retry_after}",
+                    "X-RateLimit-Limit": "5",
+                    "X-RateLimit-Remaining": "0",
+                    "X-RateLimit-Reset-After": f"{rule.retry_after}",
+                    "X-RateLimit-Bucket": "fake-bucket",
+                    "X-RateLimit-Scope": "user",
+                    # discord.py treats a 429 without Via as a Cloudflare ban.
+                    "Via": "1.1 google",
+                }
+                return _json_body(body, 429, headers)
+        return None
+
+    async def _get_gateway(self, *_: Any) -> web.Response:
+        return _json(
+            {
+                "url": self.gateway_url,
+                "shards": 1,
+                "session_start_limit": {
+                    "total": 1000,
+                    "remaining": 999,
+                    "reset_after": 14_400_000,
+                    "max_concurrency": 1,
+                },
+            }
+        )
+
+    async def _get_me(self, *_: Any) -> web.Response:
+        return _json(self.world.bot_user.user_payload())
+
+    async def _get_application(self, *_: Any) -> web.Response:
+        return _json(
+            {
+                "id": str(self.world.application_id),
+                "name": "evidence-bot",
+                "description": "",
+                "icon": None,
+                "bot_public": False,
+                "bot_require_code_grant": False,
+                "owner": self.world.moderator.user_payload(),
+                "team": None,
+                "verify_key": "0" * 64,
+                "flags": 0,
+                "rpc_origins": [],
+                "interactions_endpoint_url": None,
+            }
+        )
+
+    async def _put_commands(
+        self, _: web.Request, recorded: RecordedRequest, match: re.Match[str]
+    ) -> web.Response:
+        scope = match["guild"] or "global"
+        stored = []
+        for command in recorded.body or []:
+            stored.append(
+                {
+                    **command,
+                    "id": str(self._command_id(command["name"])),
+                    "application_id": str(self.world.application_id),
+                    "version": str(self.ids.next()),
+                    "default_member_permissions": command.get("default_member_permissions"),
+                    "options": command.get("options", []),
+                    "description": command.get("description", ""),
+                }
+            )
+        self.commands[scope] = stored
+        return _json(stored)
+
+    async def _get_commands(self, _: web.Request, __: Any, match: re.Match[str]) -> web.Response:
+        return _json(self.commands.get(match["guild"] or "global", []))
+
+    def _command_id(self, name: str) -> int:
+        for command in self.commands.get("global", []):
+            if command["name"] == name:
+                return int(command["id"])
+        return self.ids.next()
+
+    async def _get_channel(self, _: web.Request, __: Any, match: re.Match[str]) -> web.Response:
+        try:
+            return _json(self.world.channel_payload(int(match["channel"])))
+        except StopIteration:
+            return _error(404, 10003, "Unknown Channel")
+
+    async def _post_message(
+        self, _: web.Request, recorded: RecordedRequest, match: re.Match[str]
+    ) -> web.Response:
+        channel_id = int(match["channel"])
+        body = recorded.body or {}
+        reference = body.get("message_reference")
+        reference_id = int(reference["message_id"]) if reference else None
+        payload = self.message_payload(
+            channel_id,
+            self.world.bot_user,
+            body.get("content") or "",
+            reference_id=reference_id,
+            embeds=body.get("embeds") or [],
+            components=_with_types(body.get("components") or []),
+            flags=body.get("flags", 0),
+        )
+        self.messages[int(payload["id"])] = payload
+        # Discord echoes the bot's own messages on the gateway; the bot must ignore them.
+        await self.dispatch("MESSAGE_CREATE", payload)
+        return _json(payload)
+
+    async def _get_message(self, _: web.Request, __: Any, match: re.Match[str]) -> web.Response:
+        message = self._live_message(int(match["message"]), int(match["channel"]))
+        return _json(message) if message else _error(404, 10008, "Unknown Message")
+
+    async def _patch_message(
+        self, _: web.Request, recorded: RecordedRequest, match: re.Match[str]
+    ) -> web.Response:
+        message = self._live_message(int(match["message"]), int(match["channel"]))
+        if message is None:
+            return _error(404, 10008, "Unknown Message")
+        message.update(_message_fields(recorded.body or {}))
+        message["edited_timestamp"] = iso_now()
+        await self.dispatch("MESSAGE_UPDATE", message)
+        return _json(message)
+
+    async def _delete_message(self, _: web.Request, __: Any, match: re.Match[str]) -> web.Response:
+        message_id, channel_id = int(match["message"]), int(match["channel"])
+        if self._live_message(message_id, channel_id) is None:
+            return _error(404, 10008, "Unknown Message")
+        self.deleted.add(message_id)
+        await self.dispatch(
+            "MESSAGE_DELETE",
+            {"id": str(message_id), "channel_id": str(channel_id),
+             "guild_id": str(self.world.guild_id)},
+        )  # fmt: skip
+        return web.Response(status=204)
+
+    def _live_message(self, message_id: int, channel_id: int) -> Json | None:
+        message = self.messages.get(message_id)
+        if message is None or message_id in self.deleted:
+            return None
+        return message if message["channel_id"] == str(channel_id) else None
+
+    async def _interaction_callback(
+        self, _: web.Request, recorded: RecordedRequest, match: re.Match[str]
+    ) -> web.Response:
+        interaction = self.interactions.get(match["token"])
+        if interaction is None or str(interaction.id) != match["id"]:
+            return _error(404, 10062, "Unknown interaction")
+        body = recorded.body or {}
+        interaction.callbacks.append(body)
+        callback_type = int(body.get("type", 0))
+        data = body.get("data") or {}
+        message: Json | None = None
+        if callback_type == 4:  # CHANNEL_MESSAGE_WITH_SOURCE
+            message = self._interaction_message(interaction, data)
+            interaction.original = message
+        elif callback_type == 7 and "message" in interaction.payload:  # UPDATE_MESSAGE
+            message = interaction.payload["message"]
+            message.update(_message_fields(data))
+        result: Json = {
+            "interaction": {
+                "id": str(interaction.id),
+                "type": interaction.payload["type"],
+                "response_message_loading": callback_type == 5,
+                "response_message_ephemeral": bool(int(data.get("flags", 0)) & EPHEMERAL),
+            }
+        }
+        if message is not None:
+            result["interaction"]["response_message_id"] = message["id"]
+            result["resource"] = {"type": callback_type, "message": message}
+        return _json(result)
+
+    async def _followup(
+        self, _: web.Request, recorded: RecordedRequest, match: re.Match[str]
+    ) -> web.Response:
+        interaction = self.interactions.get(match["token"])
+        if interaction is None:
+            return _error(404, 10015, "Unknown Webhook")
+        message = self._interaction_message(interaction, recorded.body or {})
+        interaction.followups.append(message)
+        return _json(message)
+
+    async def _edit_original(
+        self, _: web.Request, recorded: RecordedRequest, match: re.Match[str]
+    ) -> web.Response:
+        interaction = self.interactions.get(match["token"])
+        if interaction is None:
+            return _error(404, 10015, "Unknown Webhook")
+        if interaction.original is None:
+            # Editing the original after a deferral is how the deferred answer appears.
+            interaction.original = self._interaction_message(interaction, recorded.body or {})
+        else:
+            interaction.original.update(_message_fields(recorded.body or {}))
+        return _json(interaction.original)
+
+    async def _get_original(self, _: web.Request, __: Any, match: re.Match[str]) -> web.Response:
+        interaction = self.interactions.get(match["token"])
+        if interaction is None or interaction.original is None:
+            return _error(404, 10008, "Unknown Message")
+        return _json(interaction.original)
+
+    def _interaction_message(self, interaction: FakeInteraction, data: Json) -> Json:
+        channel_id = int(interaction.payload["channel_id"])
+        deferred_ephemeral = any(
+            int((cb.get("data") or {}).get("flags", 0)) & EPHEMERAL
+            for cb in interaction.callbacks
+            if cb.get("type") == 5
+        )
+        flags = int(data.get("flags", 0)) | (EPHEMERAL if deferred_ephemeral else 0)
+        message = self.message_payload(
+            channel_id,
+            self.world.bot_user,
+            data.get("content") or "",
+            embeds=data.get("embeds") or [],
+            components=_with_types(data.get("components") or []),
+            flags=flags,
+            interaction_metadata={
+                "id": str(interaction.id),
+                "type": interaction.payload["type"],
+                "user": interaction.payload["member"]["user"],
+                "authorizing_integration_owners": {},
+            },
+        )
+        self.messages[int(message["id"])] = message
+        return message
+
+
+def _acknowledged_without_message(interaction: FakeInteraction) -> bool:
+    """A deferred component update (type 6) acknowledges without showing a message."""
+    return any(cb.get("type") == 6 for cb in interaction.callbacks)
+
+
+def _message_fields(body: Json) -> Json:
+    """The parts of an edit body that change a message."""
+    fields: Json = {key: body[key] for key in ("content", "embeds", "flags") if key in body}
+    if "components" in body:
+        fields["components"] = _with_types(body["components"] or [])
+    return fields
+
+
+def _with_types(components: list[Json]) -> list[Json]:
+    """Components as Discord returns them (ids filled in)."""
+    return [dict(component) for component in components]
+
+
+def _option_type(value: Any) -> int:
+    """Application command option types: STRING 3, INTEGER 4, BOOLEAN 5, NUMBER 10."""
+    if isinstance(value, bool):
+        return 5
+    if isinstance(value, int):
+        return 4
+    if isinstance(value, float):
+        return 10
+    return 3
+
+
+def _json(payload: Any, status: int = 200) -> web.Response:
+    headers = {
+        "X-RateLimit-Limit": "50",
+        "X-RateLimit-Remaining": "49",
+        "X-RateLimit-Reset-After": "1.0",
+    }
+    return _json_body(payload, status, headers)
+
+
+def _error(status: int, code: int, message: str) -> web.Response:
+    return _json_body({"message": message, "code": code}, status, {})
+
+
+def _json_body(payload: Any, status: int, headers: dict[str, str]) -> web.Response:
+    # discord.py compares Content-Type to exactly `application/json`, without a charset.
+    return web.Response(
+        body=json.dumps(payload).encode(),
+        status=status,
+        headers={**headers, "Content-Type": "application/json"},
+    )
