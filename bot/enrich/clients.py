@@ -1,0 +1,105 @@
+"""Build the four metadata clients once, in the entry point, each behind a polite transport."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import httpx
+import sqlite_utils
+
+from bot.enrich.limits import (
+    CROSSREF_RATE,
+    EUROPEPMC_RATE,
+    NCBI_RATE,
+    NCBI_RATE_WITH_KEY,
+    Clock,
+    RateLimiter,
+    RetryPolicy,
+    Sleep,
+)
+from bot.enrich.transport import PoliteTransport, SqliteResponseCache, install_redaction
+from config.settings import EnrichSettings
+from linker.metadata import CrossrefClient, EuropePmcClient, EUtilsClient, NcbiIdConverter
+from linker.metadata.crossref import user_agent
+
+
+@dataclass
+class MetadataClients:
+    """The services the enricher asks, and the httpx clients to close afterwards."""
+
+    crossref: CrossrefClient
+    idconv: NcbiIdConverter
+    eutils: EUtilsClient
+    europepmc: EuropePmcClient
+    _http: list[httpx.Client] = field(default_factory=list, repr=False)
+
+    def close(self) -> None:
+        """Close every connection pool."""
+        for client in self._http:
+            client.close()
+
+
+def build_clients(
+    settings: EnrichSettings,
+    db: sqlite_utils.Database | None,
+    *,
+    transport_factory: Callable[[], httpx.BaseTransport] = httpx.HTTPTransport,
+    clock: Clock = time.monotonic,
+    sleep: Sleep = time.sleep,
+    retry: RetryPolicy | None = None,
+) -> MetadataClients:
+    """Clients for Crossref, NCBI (ID converter and E-utilities share one limit) and Europe PMC.
+
+    `db` holds the response cache (None: no cache). Tests pass a MockTransport factory and a
+    fake clock and sleep.
+    """
+    api_key = settings.ncbi_api_key.get_secret_value() if settings.ncbi_api_key else None
+    install_redaction([api_key] if api_key else [])
+    retry = retry or RetryPolicy(max_retries=settings.max_retries)
+    cache = SqliteResponseCache(db) if db is not None else None
+    ncbi_limiter = RateLimiter(
+        NCBI_RATE_WITH_KEY if api_key else NCBI_RATE, clock=clock, sleep=sleep
+    )
+    opened: list[httpx.Client] = []
+
+    def http(limiter: RateLimiter, headers: dict[str, str] | None = None) -> httpx.Client:
+        transport = PoliteTransport(
+            transport_factory(), limiter=limiter, retry=retry, cache=cache, sleep=sleep
+        )
+        client = httpx.Client(
+            transport=transport,
+            timeout=settings.timeout_seconds,
+            headers={"User-Agent": user_agent(settings.mailto), **(headers or {})},
+            follow_redirects=True,
+        )
+        opened.append(client)
+        return client
+
+    ncbi_http = http(ncbi_limiter)
+    return MetadataClients(
+        crossref=CrossrefClient(
+            http(RateLimiter(CROSSREF_RATE, clock=clock, sleep=sleep)),
+            base_url=str(settings.crossref_url),
+            mailto=settings.mailto,
+        ),
+        idconv=NcbiIdConverter(
+            ncbi_http,
+            base_url=str(settings.ncbi_idconv_url),
+            email=settings.mailto,
+            api_key=api_key,
+        ),
+        eutils=EUtilsClient(
+            ncbi_http,
+            base_url=str(settings.ncbi_eutils_url),
+            email=settings.mailto,
+            api_key=api_key,
+        ),
+        europepmc=EuropePmcClient(
+            http(RateLimiter(EUROPEPMC_RATE, clock=clock, sleep=sleep)),
+            base_url=str(settings.europepmc_url),
+            email=settings.mailto,
+        ),
+        _http=opened,
+    )

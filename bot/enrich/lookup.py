@@ -1,0 +1,102 @@
+"""One paper, every service: crosswalk its identifiers, then gather and merge metadata.
+
+A service that fails is noted and the others still answer; the caller decides whether the
+paper stays pending. Titles are matched cautiously (a fuzzy score threshold) because a wrong
+guess would show curators the wrong paper.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import TypeVar
+
+from rapidfuzz import fuzz, utils
+
+from bot.enrich.clients import MetadataClients
+from linker.metadata import MetadataServiceError, PaperMetadata, merge_metadata
+
+T = TypeVar("T")
+ID_KINDS = ("doi", "pmid", "pmcid")
+TITLE_MIN_SCORE = 92.0
+
+
+@dataclass
+class LookupResult:
+    """What the services said: merged metadata (None: nobody knew it) and any failures."""
+
+    metadata: PaperMetadata | None = None
+    errors: list[str] = field(default_factory=list)
+    skipped: bool = False
+
+
+class _Asker:
+    """Calls services once each, collecting failures instead of raising them."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+        self.asked: set[str] = set()
+
+    def __call__(self, name: str, call: Callable[[], T]) -> T | None:
+        if name in self.asked:
+            return None
+        self.asked.add(name)
+        try:
+            return call()
+        except MetadataServiceError as exc:
+            self.errors.append(str(exc))
+            return None
+
+
+def look_up(clients: MetadataClients, kind: str, value: str) -> LookupResult:
+    """Metadata for a logged paper of this kind (`doi`, `pmid`, `pmcid`, `title`...)."""
+    ask = _Asker()
+    found: list[PaperMetadata | None] = []
+    if kind == "title":
+        found.append(_best_title_match(clients, ask, value))
+        ids = found[0].identifiers if found[0] else {}
+    elif kind in ID_KINDS:
+        ids = {kind: value}
+    else:
+        # Author-year citations and unknown slugs name no single paper a service could find.
+        return LookupResult(skipped=True)
+    if ids:
+        crosswalk = ask("idconv", lambda: clients.idconv.convert(next(iter(ids.values()))))
+        for id_kind, id_value in (crosswalk.model_dump() if crosswalk else {}).items():
+            if id_kind in ID_KINDS and id_value:
+                ids.setdefault(id_kind, id_value)
+    # Two rounds: an identifier learnt from one service opens the door to another.
+    for _ in range(2):
+        if "doi" in ids:
+            found.append(ask("crossref", lambda: clients.crossref.work(ids["doi"])))
+        if "pmid" in ids:
+            found.append(ask("eutils", lambda: clients.eutils.summary(ids["pmid"])))
+        best = next(((k, ids[k]) for k in ("pmid", "pmcid", "doi") if k in ids), None)
+        if best:
+            found.append(ask("europepmc", partial(clients.europepmc.by_identifier, *best)))
+        merged = merge_metadata(found)
+        for id_kind, id_value in (merged.identifiers if merged else {}).items():
+            ids.setdefault(id_kind, id_value)
+    if merged is not None and kind in ID_KINDS:
+        # The logged identifier is the truth for this paper, whatever a service reported.
+        merged = merged.model_copy(update={kind: value})
+    return LookupResult(metadata=merged, errors=ask.errors)
+
+
+def _best_title_match(clients: MetadataClients, ask: _Asker, title: str) -> PaperMetadata | None:
+    """The one record whose title matches closely enough, from Europe PMC then Crossref."""
+    for name, search in (
+        ("europepmc-title", lambda: clients.europepmc.by_title(title)),
+        ("crossref-title", lambda: clients.crossref.search_bibliographic(title)),
+    ):
+        candidates = ask(name, search) or []
+        scored = [
+            (fuzz.ratio(title, c.title, processor=utils.default_process), c)
+            for c in candidates
+            if c.title
+        ]
+        good = [pair for pair in scored if pair[0] >= TITLE_MIN_SCORE]
+        if good:
+            return max(good, key=lambda pair: pair[0])[1]
+    return None

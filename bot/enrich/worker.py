@@ -1,0 +1,299 @@
+"""The enrichment pass and the long-running loop around it.
+
+One pass: look up each pending unmatched paper (most mentioned first), store what was found,
+alias papers that turn out to be in the atlas under another identifier, then check a batch
+of atlas entries for retractions and corrections the atlas does not show.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlite_utils
+
+from bot.enrich.clients import MetadataClients
+from bot.enrich.lookup import LookupResult, look_up
+from bot.enrich.transport import redact_url
+from linker.metadata import MetadataServiceError, Notice, PaperMetadata, merge_metadata
+from records.atlas_store import add_alias, find_entry_id
+from records.db import write_transaction
+from records.retractions import EntryFlag, store_flags
+from records.unmatched import PaperSummary, papers_to_enrich, save_enrichment
+
+log = logging.getLogger(__name__)
+
+DEFAULT_ENTRY_BATCH = 200
+RECHECK_AFTER = timedelta(days=30)
+MAX_ATTEMPTS = 10
+
+
+@dataclass(frozen=True)
+class EntryToCheck:
+    """An atlas entry due for a retraction check."""
+
+    id: str
+    doi: str | None
+    pmid: str | None
+
+
+@dataclass
+class PassPlan:
+    """What one pass will look at."""
+
+    papers: list[PaperSummary]
+    entries: list[EntryToCheck]
+
+    @property
+    def total(self) -> int:
+        """Units of work, for a progress bar."""
+        return len(self.papers) + len(self.entries)
+
+
+@dataclass
+class EnrichSummary:
+    """What one pass did."""
+
+    enriched: int = 0
+    not_found: int = 0
+    failed: int = 0
+    skipped: int = 0
+    resolved: int = 0
+    entries_checked: int = 0
+    entries_failed: int = 0
+    notices_found: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def papers(self) -> int:
+        """Papers looked at."""
+        return self.enriched + self.not_found + self.failed + self.skipped
+
+    def line(self) -> str:
+        """A one-line report."""
+        return (
+            f"enrich: {self.papers} papers ({self.enriched} enriched, {self.not_found} not found, "
+            f"{self.failed} failed and left pending, {self.skipped} skipped; "
+            f"{self.resolved} now in the atlas); {self.entries_checked} atlas entries checked "
+            f"({self.entries_failed} failed), {self.notices_found} new notices"
+        )
+
+
+def plan_pass(
+    db: sqlite_utils.Database,
+    *,
+    limit: int | None = None,
+    entry_limit: int | None = DEFAULT_ENTRY_BATCH,
+    now: datetime | None = None,
+) -> PassPlan:
+    """Pending papers (up to `limit`) and atlas entries due for a check (up to `entry_limit`)."""
+    return PassPlan(
+        papers=papers_to_enrich(db, limit=limit, max_attempts=MAX_ATTEMPTS),
+        entries=entries_to_check(db, limit=entry_limit, now=now),
+    )
+
+
+def enrich(
+    db: sqlite_utils.Database,
+    clients: MetadataClients,
+    limit: int | None = None,
+    *,
+    plan: PassPlan | None = None,
+    advance: Callable[[], None] = lambda: None,
+) -> EnrichSummary:
+    """Run one pass over `plan` (default: plan_pass with `limit` for papers and entries)."""
+    if plan is None:
+        entry_limit = DEFAULT_ENTRY_BATCH if limit is None else limit
+        plan = plan_pass(db, limit=limit, entry_limit=entry_limit)
+    summary = EnrichSummary()
+    for paper in plan.papers:
+        enrich_paper(db, clients, paper, summary)
+        advance()
+    for entry in plan.entries:
+        check_entry(db, clients, entry, summary)
+        advance()
+    return summary
+
+
+def enrich_paper(
+    db: sqlite_utils.Database,
+    clients: MetadataClients,
+    paper: PaperSummary,
+    summary: EnrichSummary,
+) -> None:
+    """Look one paper up and store the outcome; failures leave it pending for a later pass."""
+    result = look_up(clients, paper.kind, paper.value)
+    if result.skipped:
+        save_enrichment(db, paper.key, {}, enrich_status="skipped")
+        summary.skipped += 1
+        return
+    stored = _stored_metadata(paper, result)
+    if result.errors:
+        error = redact_url("; ".join(result.errors))
+        save_enrichment(db, paper.key, stored, enrich_status="pending", error=error)
+        summary.failed += 1
+        summary.errors.append(f"{paper.key}: {error}")
+    elif result.metadata is None:
+        save_enrichment(db, paper.key, stored, enrich_status="not_found")
+        summary.not_found += 1
+    else:
+        save_enrichment(db, paper.key, stored, enrich_status="done")
+        summary.enriched += 1
+    if result.metadata is not None and alias_if_in_atlas(db, paper, result.metadata):
+        summary.resolved += 1
+
+
+def _stored_metadata(paper: PaperSummary, result: LookupResult) -> dict[str, Any]:
+    """The JSON kept on the paper: everything found plus the identifier crosswalk."""
+    if result.metadata is None:
+        return {}
+    data = result.metadata.model_dump(mode="json", exclude_defaults=True)
+    identifiers = dict(paper.metadata.get("identifiers") or {})
+    identifiers.update(result.metadata.identifiers)
+    data["identifiers"] = identifiers
+    data["retracted"] = result.metadata.retracted
+    return data
+
+
+def alias_if_in_atlas(
+    db: sqlite_utils.Database, paper: PaperSummary, metadata: PaperMetadata
+) -> str | None:
+    """If another identifier of the paper is in the atlas, alias this one to that entry.
+
+    The alias resolves the logged paper (and every future mention). Identifiers of the
+    paper that point nowhere yet are aliased too, so a later PMCID mention matches at once.
+    Returns the entry's slug, or None.
+    """
+    if metadata.is_notice:
+        return None  # a retraction notice is not the study it retracts
+    known = metadata.identifiers
+    entry_id = next(
+        (
+            found
+            for kind, value in known.items()
+            if (kind, value) != (paper.kind, paper.value)
+            and (found := find_entry_id(db, kind, value))
+        ),
+        None,
+    )
+    if entry_id is None:
+        return None
+    with write_transaction(db):
+        add_alias(db, paper.kind, paper.value, entry_id, source="enricher")
+        for kind, value in known.items():
+            if find_entry_id(db, kind, value) is None:
+                add_alias(db, kind, value, entry_id, source="enricher")
+    log.info("%s is atlas entry %s: alias added", paper.key, entry_id)
+    return entry_id
+
+
+def entries_to_check(
+    db: sqlite_utils.Database,
+    *,
+    limit: int | None = DEFAULT_ENTRY_BATCH,
+    recheck_after: timedelta = RECHECK_AFTER,
+    now: datetime | None = None,
+) -> list[EntryToCheck]:
+    """Atlas entries with a DOI or PMID never checked, last failed, or checked long ago."""
+    cutoff = ((now or datetime.now(UTC)) - recheck_after).isoformat(timespec="seconds")
+    rows = db.query(
+        """SELECT a.id, a.doi, a.pmid FROM atlas_entries a
+           LEFT JOIN entry_checks c ON c.entry_id = a.id
+           WHERE (a.doi IS NOT NULL OR a.pmid IS NOT NULL)
+             AND (c.entry_id IS NULL OR c.status = 'failed' OR c.checked_at < ?)
+           ORDER BY c.checked_at IS NOT NULL, c.checked_at, a.id
+           LIMIT ?""",
+        [cutoff, -1 if limit is None else limit],
+    )
+    return [EntryToCheck(**row) for row in rows]
+
+
+def check_entry(
+    db: sqlite_utils.Database,
+    clients: MetadataClients,
+    entry: EntryToCheck,
+    summary: EnrichSummary,
+) -> None:
+    """Ask Crossref and Europe PMC for notices about an atlas entry and store new ones."""
+    found: list[PaperMetadata | None] = []
+    errors: list[str] = []
+    lookups: list[Callable[[], PaperMetadata | None]] = []
+    if entry.doi:
+        doi = entry.doi
+        lookups.append(lambda: clients.crossref.work(doi))
+    kind, value = ("pmid", entry.pmid) if entry.pmid else ("doi", entry.doi or "")
+    lookups.append(lambda: clients.europepmc.by_identifier(kind, value))
+    for call in lookups:
+        try:
+            found.append(call())
+        except MetadataServiceError as exc:
+            errors.append(str(exc))
+    merged = merge_metadata(found)
+    notices = merged.notices if merged and not merged.is_notice else []
+    summary.notices_found += store_flags(db, [_flag(entry.id, n) for n in notices])
+    error = redact_url("; ".join(errors)) if errors else None
+    with write_transaction(db):
+        db.execute(
+            """INSERT INTO entry_checks (entry_id, status, attempts, error, checked_at)
+               VALUES (?, ?, ?, ?, ?)
+               ON CONFLICT(entry_id) DO UPDATE SET
+                   status = excluded.status, error = excluded.error,
+                   checked_at = excluded.checked_at,
+                   attempts = CASE WHEN excluded.status = 'failed'
+                                   THEN entry_checks.attempts + 1 ELSE 0 END""",
+            [
+                entry.id,
+                "failed" if errors else "ok",
+                1 if errors else 0,
+                error,
+                datetime.now(UTC).isoformat(timespec="seconds"),
+            ],
+        )
+    summary.entries_checked += 1
+    if errors:
+        summary.entries_failed += 1
+        summary.errors.append(f"atlas {entry.id}: {error}")
+
+
+def _flag(entry_id: str, notice: Notice) -> EntryFlag:
+    return EntryFlag(
+        entry_id=entry_id,
+        kind=notice.kind,
+        notice_id=notice.notice_id,
+        source=notice.source,
+        label=notice.label,
+        notice_doi=notice.notice_doi,
+        notice_date=notice.date,
+    )
+
+
+def run_forever(
+    db: sqlite_utils.Database,
+    clients: MetadataClients,
+    *,
+    interval_seconds: float,
+    stop: threading.Event,
+    limit: int | None = None,
+    on_pass: Callable[[EnrichSummary], None] = lambda summary: None,
+) -> int:
+    """Run a pass, wait `interval_seconds` (or until `stop`), repeat; return passes run.
+
+    A pass that crashes (say, the database is locked for too long) is logged and the loop
+    goes on: the papers it did not finish are still pending.
+    """
+    passes = 0
+    while not stop.is_set():
+        try:
+            summary = enrich(db, clients, limit)
+        except Exception:
+            log.exception("enrichment pass failed; trying again in %.0fs", interval_seconds)
+        else:
+            log.info("%s", summary.line())
+            on_pass(summary)
+        passes += 1
+        stop.wait(interval_seconds)
+    return passes

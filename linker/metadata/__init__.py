@@ -1,0 +1,32 @@
+"""Clients for public metadata services: Crossref, the NCBI ID converter and E-utilities,
+Europe PMC.
+
+Each client builds requests on an `httpx.Client` handed in by the caller and turns answers into
+`PaperMetadata`. Politeness (rate limits, retries, caching) belongs to that client's transport,
+so these classes stay small and tests drive them through `httpx.MockTransport`.
+"""
+
+from linker.metadata.crossref import CrossrefClient
+from linker.metadata.europepmc import EuropePmcClient
+from linker.metadata.models import (
+    IdRecord,
+    MetadataServiceError,
+    Notice,
+    NoticeKind,
+    PaperMetadata,
+    merge_metadata,
+)
+from linker.metadata.ncbi import EUtilsClient, NcbiIdConverter
+
+__all__ = [
+    "CrossrefClient",
+    "EUtilsClient",
+    "EuropePmcClient",
+    "IdRecord",
+    "MetadataServiceError",
+    "NcbiIdConverter",
+    "Notice",
+    "NoticeKind",
+    "PaperMetadata",
+    "merge_metadata",
+]

@@ -1,0 +1,180 @@
+"""Crossref's REST API: a work's metadata by DOI, and the notices that update it.
+
+https://api.crossref.org/swagger-ui/index.html ; polite use puts a contact address in the
+User-Agent (https://www.crossref.org/documentation/retrieve-metadata/rest-api/tips-for-using-the-crossref-rest-api/).
+A retraction shows up as `updated-by` on the original work (Crossref and Retraction Watch
+data) and as `update-to` on the notice itself.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from linker.metadata.models import (
+    MetadataServiceError,
+    Notice,
+    NoticeKind,
+    PaperMetadata,
+    as_dict,
+    as_list,
+    read_json,
+    send,
+)
+
+SERVICE = "crossref"
+_TAG = re.compile(r"<[^>]+>")  # JATS markup such as <i>...</i> inside titles
+# Crossref update types (https://www.crossref.org/documentation/crossmark/participating-in-crossmark/)
+_UPDATE_KINDS: dict[str, NoticeKind] = {
+    "retraction": "retraction",
+    "removal": "withdrawal",
+    "withdrawal": "withdrawal",
+    "expression_of_concern": "expression_of_concern",
+    "expression-of-concern": "expression_of_concern",
+    "correction": "correction",
+    "erratum": "correction",
+    "corrigendum": "correction",
+}
+
+
+def user_agent(mailto: str | None) -> str:
+    """`evidence-bot/0.1 (mailto:curators@example.org)`: Crossref's polite-pool signature."""
+    return f"evidence-bot/0.1 (mailto:{mailto})" if mailto else "evidence-bot/0.1"
+
+
+class CrossrefClient:
+    """Look up works on Crossref through the caller's httpx client."""
+
+    service = SERVICE
+
+    def __init__(self, client: httpx.Client, *, base_url: str, mailto: str | None) -> None:
+        self._client = client
+        self._base_url = base_url.rstrip("/")
+        self._headers = {"User-Agent": user_agent(mailto), "Accept": "application/json"}
+
+    def work(self, doi: str) -> PaperMetadata | None:
+        """The work with this DOI, or None when Crossref does not know it."""
+        url = f"{self._base_url}/works/{quote(doi, safe='/')}"
+        request = self._client.build_request("GET", url, headers=self._headers)
+        body = read_json(send(self._client, request, SERVICE), SERVICE)
+        if body is None:
+            return None
+        message = as_dict(
+            as_dict(body, SERVICE, "not an object").get("message"), SERVICE, "no work"
+        )
+        return parse_work(message)
+
+    def search_bibliographic(self, citation: str, rows: int = 3) -> list[PaperMetadata]:
+        """Works whose metadata best fits a free-text citation, best first."""
+        request = self._client.build_request(
+            "GET",
+            f"{self._base_url}/works",
+            params={"query.bibliographic": citation, "rows": str(rows)},
+            headers=self._headers,
+        )
+        body = read_json(send(self._client, request, SERVICE), SERVICE)
+        if body is None:
+            return []
+        message = as_dict(
+            as_dict(body, SERVICE, "not an object").get("message"), SERVICE, "no message"
+        )
+        items = as_list(message.get("items"), SERVICE, "no items in search result")
+        return [parse_work(item) for item in items if isinstance(item, dict)]
+
+
+def parse_work(work: dict[str, Any]) -> PaperMetadata:
+    """A Crossref work object as PaperMetadata; unusual values are dropped, not fatal."""
+    try:
+        return PaperMetadata(
+            sources=[SERVICE],
+            title=_first_text(work.get("title")),
+            authors=[_author(a) for a in work.get("author") or [] if _author(a)],
+            year=_year(work),
+            journal=_first_text(work.get("container-title")),
+            type=work.get("type") if isinstance(work.get("type"), str) else None,
+            doi=work.get("DOI"),
+            is_notice=any(
+                str(update.get("type", "")).lower() in _UPDATE_KINDS
+                for update in work.get("update-to") or []
+                if isinstance(update, dict)
+            ),
+            notices=_notices(work),
+        )
+    except (TypeError, ValueError) as exc:
+        raise MetadataServiceError(SERVICE, f"unexpected work record ({exc})") from exc
+
+
+def _first_text(values: Any) -> str | None:
+    if isinstance(values, list) and values and isinstance(values[0], str):
+        return " ".join(_TAG.sub("", values[0]).split()) or None
+    return None
+
+
+def _author(author: Any) -> str:
+    if not isinstance(author, dict):
+        return ""
+    family, given = author.get("family"), author.get("given")
+    if family and given:
+        return f"{family}, {given}"
+    return str(family or author.get("name") or "")
+
+
+def _year(work: dict[str, Any]) -> int | None:
+    for field in ("published", "issued", "published-print", "published-online", "created"):
+        parts = (work.get(field) or {}).get("date-parts") or [[None]]
+        if parts and parts[0] and isinstance(parts[0][0], int):
+            return parts[0][0]
+    return None
+
+
+def _date(update: dict[str, Any]) -> str | None:
+    parts = (update.get("updated") or {}).get("date-parts") or [[]]
+    numbers = [p for p in (parts[0] if parts else []) if isinstance(p, int)]
+    return "-".join(f"{n:02d}" for n in numbers) if numbers else None
+
+
+def _notices(work: dict[str, Any]) -> list[Notice]:
+    """Notices about this work: `updated-by` entries and retraction-like `relation`s."""
+    notices = []
+    for update in work.get("updated-by") or []:
+        kind = _UPDATE_KINDS.get(str(update.get("type", "")).lower())
+        if kind is None:
+            continue
+        doi = update.get("DOI")
+        notices.append(
+            Notice(
+                kind=kind,
+                notice_id=f"doi:{doi}" if doi else f"crossref:{kind}",
+                source=SERVICE,
+                label=update.get("label"),
+                notice_doi=str(doi).lower() if doi else None,
+                date=_date(update),
+            )
+        )
+    for relation, targets in (work.get("relation") or {}).items():
+        kind = _relation_kind(relation)
+        for target in targets if kind and isinstance(targets, list) else []:
+            doi = target.get("id") if target.get("id-type") == "doi" else None
+            notices.append(
+                Notice(
+                    kind=kind,
+                    notice_id=f"doi:{doi}" if doi else f"crossref:{relation}",
+                    source=SERVICE,
+                    label=relation,
+                    notice_doi=str(doi).lower() if doi else None,
+                )
+            )
+    return notices
+
+
+def _relation_kind(relation: str) -> NoticeKind | None:
+    """`is-retracted-by`-style relation names, which some members deposit."""
+    name = relation.lower()
+    if "retract" in name and name.startswith("is"):
+        return "retraction"
+    if ("correct" in name or "errat" in name) and name.startswith("is"):
+        return "correction"
+    return None

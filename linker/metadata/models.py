@@ -1,0 +1,150 @@
+"""What the metadata services tell us about a paper, in one shape for every service."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, Literal
+
+import httpx
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from records.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
+
+NoticeKind = Literal["retraction", "expression_of_concern", "correction", "withdrawal"]
+
+
+class MetadataServiceError(Exception):
+    """A service could not answer now (network, timeout, 5xx, 429, malformed reply).
+
+    The look-up should be tried again in a later pass; "not found" is not an error.
+    """
+
+    def __init__(self, service: str, message: str) -> None:
+        super().__init__(f"{service}: {message}")
+        self.service = service
+
+
+class Notice(BaseModel):
+    """A published notice about a paper: a retraction, withdrawal, correction or concern."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: NoticeKind
+    notice_id: str
+    source: str
+    label: str | None = None
+    notice_doi: str | None = None
+    date: str | None = None
+
+
+class IdRecord(BaseModel):
+    """The identifiers the NCBI ID converter knows for one requested id."""
+
+    model_config = ConfigDict(frozen=True)
+
+    requested: str
+    doi: str | None = None
+    pmid: str | None = None
+    pmcid: str | None = None
+
+    _doi = field_validator("doi", mode="before")(lambda v: normalize_doi(_text(v)))
+    _pmid = field_validator("pmid", mode="before")(lambda v: normalize_pmid(_text(v)))
+    _pmcid = field_validator("pmcid", mode="before")(lambda v: normalize_pmcid(_text(v)))
+
+
+class PaperMetadata(BaseModel):
+    """Bibliographic facts about one paper, from one service or merged from several."""
+
+    sources: list[str] = []
+    title: str | None = None
+    authors: list[str] = []
+    year: int | None = Field(default=None, ge=1000, le=2200)
+    journal: str | None = None
+    type: str | None = None
+    doi: str | None = None
+    pmid: str | None = None
+    pmcid: str | None = None
+    open_access_url: str | None = None
+    is_notice: bool = False
+    notices: list[Notice] = []
+
+    _doi = field_validator("doi", mode="before")(lambda v: normalize_doi(_text(v)))
+    _pmid = field_validator("pmid", mode="before")(lambda v: normalize_pmid(_text(v)))
+    _pmcid = field_validator("pmcid", mode="before")(lambda v: normalize_pmcid(_text(v)))
+
+    @property
+    def identifiers(self) -> dict[str, str]:
+        """The DOI, PMID and PMCID that are known, by kind."""
+        found = {"doi": self.doi, "pmid": self.pmid, "pmcid": self.pmcid}
+        return {kind: value for kind, value in found.items() if value}
+
+    @property
+    def retracted(self) -> bool:
+        """True when a retraction or withdrawal notice is known."""
+        return any(n.kind in ("retraction", "withdrawal") for n in self.notices)
+
+
+def _text(value: Any) -> str | None:
+    """Services send ids as strings or numbers; empty means unknown."""
+    if value is None or value == "":
+        return None
+    return str(value)
+
+
+def merge_metadata(records: Iterable[PaperMetadata | None]) -> PaperMetadata | None:
+    """Combine records, earlier ones winning field by field; notices are pooled."""
+    present = [record for record in records if record is not None]
+    if not present:
+        return None
+    merged: dict[str, Any] = {}
+    for record in present:
+        for name, value in record.model_dump(exclude={"sources", "notices", "is_notice"}).items():
+            if merged.get(name) in (None, []) and value not in (None, []):
+                merged[name] = value
+    notices: dict[tuple[str, str], Notice] = {}
+    for record in present:
+        for notice in record.notices:
+            notices.setdefault((notice.kind, notice.notice_id), notice)
+    return PaperMetadata(
+        **merged,
+        sources=[source for record in present for source in record.sources],
+        is_notice=any(record.is_notice for record in present),
+        notices=list(notices.values()),
+    )
+
+
+def read_json(response: httpx.Response, service: str) -> Any:
+    """The decoded body of a successful answer; None for 404 (unknown to the service).
+
+    Raises MetadataServiceError for any other failure status or a body that is not JSON.
+    """
+    if response.status_code == 404:
+        return None
+    if response.status_code >= 400:
+        raise MetadataServiceError(service, f"HTTP {response.status_code}")
+    try:
+        return response.json()
+    except ValueError as exc:
+        raise MetadataServiceError(service, f"malformed JSON ({exc})") from exc
+
+
+def send(client: httpx.Client, request: httpx.Request, service: str) -> httpx.Response:
+    """Send a request, turning network failures and timeouts into MetadataServiceError."""
+    try:
+        return client.send(request)
+    except httpx.HTTPError as exc:
+        raise MetadataServiceError(service, f"{type(exc).__name__}: {exc}") from exc
+
+
+def as_dict(value: Any, service: str, what: str) -> dict[str, Any]:
+    """`value` if it is a JSON object; MetadataServiceError when the answer lacks that shape."""
+    if not isinstance(value, dict):
+        raise MetadataServiceError(service, f"unexpected answer: {what}")
+    return value
+
+
+def as_list(value: Any, service: str, what: str) -> list[Any]:
+    """`value` if it is a JSON array; MetadataServiceError when the answer lacks that shape."""
+    if not isinstance(value, list):
+        raise MetadataServiceError(service, f"unexpected answer: {what}")
+    return value
