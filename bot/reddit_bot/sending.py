@@ -1,0 +1,196 @@
+"""Posting and deleting the bot's comments, with Reddit's refusals turned into outcomes.
+
+- RATELIMIT: Reddit refused the comment and said how long to wait; the sender waits that
+  long (through the injected `sleep`) and tries again, a bounded number of times. A refused
+  comment was not created, so trying again cannot post twice.
+- A server error or timeout is ambiguous: the comment may exist. Before trying again the
+  sender looks for it among the bot's own recent comments, and gives up rather than risk a
+  second copy when it cannot look.
+- Locked or archived threads, deleted parents and a ban (403) are final outcomes.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import praw
+from praw.exceptions import RedditAPIException
+from prawcore.exceptions import (
+    Forbidden,
+    InvalidToken,
+    PrawcoreException,
+    RequestException,
+    ResponseException,
+    TooManyRequests,
+)
+
+from bot.reddit_bot.convert import field
+
+log = logging.getLogger(__name__)
+
+DEFAULT_RATELIMIT_WAIT = 60.0
+MAX_RATELIMIT_WAIT = 15 * 60.0
+OWN_HISTORY_DEPTH = 25
+
+# Reddit's RATELIMIT message, e.g. "Take a break for 9 minutes before trying again." or
+# "... try again in 500 milliseconds." (the wording praw parses in Reddit._handle_rate_limit).
+_RATELIMIT_AMOUNT = re.compile(
+    r"""
+    (?P<amount>\d{1,4})\s+
+    (?P<unit>milliseconds?|seconds?|minutes?)
+    """,
+    re.VERBOSE,
+)
+_UNIT_SECONDS = {"millisecond": 0.001, "second": 1.0, "minute": 60.0}
+
+
+class Outcome(StrEnum):
+    """What happened to one attempt to post or delete."""
+
+    SENT = "sent"
+    DELETED = "deleted"
+    LOCKED = "thread locked"
+    ARCHIVED = "thread archived"
+    PARENT_GONE = "parent deleted or removed"
+    BANNED = "banned from the subreddit"
+    RATE_LIMITED = "rate limit outlasted the retries"
+    REJECTED = "rejected by Reddit"
+    FAILED = "failed (server error or timeout)"
+
+
+_FINAL_ERRORS = {
+    "THREAD_LOCKED": Outcome.LOCKED,
+    "TOO_OLD": Outcome.ARCHIVED,
+    "DELETED_COMMENT": Outcome.PARENT_GONE,
+    "DELETED_LINK": Outcome.PARENT_GONE,
+    "INVALID_THING": Outcome.PARENT_GONE,
+}
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """The outcome, the new comment's fullname when one exists, and a short reason."""
+
+    outcome: Outcome
+    reply_id: str | None = None
+    detail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """True when the comment exists (posted now or found after an ambiguous failure)."""
+        return self.outcome is Outcome.SENT
+
+
+def ratelimit_seconds(message: str | None) -> float:
+    """Seconds to wait for a RATELIMIT message (plus one for safety); 60 when unparsable."""
+    found = _RATELIMIT_AMOUNT.search(message or "")
+    if not found:
+        return DEFAULT_RATELIMIT_WAIT
+    unit = found["unit"].rstrip("s")
+    return int(found["amount"]) * _UNIT_SECONDS[unit] + 1.0
+
+
+class ReplySender:
+    """Posts replies and deletes the bot's comments through praw."""
+
+    def __init__(
+        self,
+        reddit: praw.Reddit,
+        *,
+        bot_name: str,
+        sleep: Callable[[float], None],
+        attempts: int = 3,
+        retry_seconds: float = 30.0,
+        max_ratelimit_wait: float = MAX_RATELIMIT_WAIT,
+    ) -> None:
+        self._reddit = reddit
+        self._bot_name = bot_name
+        self._sleep = sleep
+        self._attempts = attempts
+        self._retry_seconds = retry_seconds
+        self._max_ratelimit_wait = max_ratelimit_wait
+
+    def reply(self, parent_fullname: str, body: str) -> SendResult:
+        """Post `body` as a reply to a submission or comment (by fullname)."""
+        parent = self._thing(parent_fullname)
+        result = SendResult(Outcome.FAILED, detail="no attempt made")
+        for attempt in range(1, self._attempts + 1):
+            result, wait = self._attempt(parent, parent_fullname, body)
+            if wait is None or attempt == self._attempts:
+                return result
+            log.info("replying to %s: %s; waiting %.0f s", parent_fullname, result.detail, wait)
+            self._sleep(wait if result.outcome is Outcome.RATE_LIMITED else wait * attempt)
+        return result
+
+    def _attempt(
+        self, parent: Any, parent_fullname: str, body: str
+    ) -> tuple[SendResult, float | None]:
+        """One try: its result and how long to wait before another (None: no other)."""
+        try:
+            created = parent.reply(body)
+        except RedditAPIException as exc:
+            code, message = _first_error(exc)
+            if code != "RATELIMIT":
+                return SendResult(_FINAL_ERRORS.get(code, Outcome.REJECTED), detail=code), None
+            wait = ratelimit_seconds(message)
+            result = SendResult(Outcome.RATE_LIMITED, detail=message or code)
+            return result, (wait if wait <= self._max_ratelimit_wait else None)
+        except Forbidden:
+            return SendResult(Outcome.BANNED, detail="403 Forbidden"), None
+        except (TooManyRequests, InvalidToken) as exc:
+            # Refused before any work was done: safe to try again after a pause.
+            return SendResult(Outcome.FAILED, detail=type(exc).__name__), self._retry_seconds
+        except (RequestException, ResponseException) as exc:
+            return self._after_ambiguous_failure(parent_fullname, type(exc).__name__)
+        reply_id = str(field(created, "name", "")) if created is not None else ""
+        return SendResult(Outcome.SENT, reply_id=reply_id or None), None
+
+    def _after_ambiguous_failure(
+        self, parent_fullname: str, error: str
+    ) -> tuple[SendResult, float | None]:
+        """After a 5xx or timeout: the comment may exist, so look before trying again."""
+        found = self._find_own_reply(parent_fullname)
+        if found is None:
+            return SendResult(Outcome.FAILED, detail=f"{error}; own history unreadable"), None
+        if found:
+            return SendResult(Outcome.SENT, reply_id=found, detail=f"found after {error}"), None
+        return SendResult(Outcome.FAILED, detail=error), self._retry_seconds
+
+    def delete(self, fullname: str) -> SendResult:
+        """Delete one of the bot's own comments."""
+        try:
+            self._thing(fullname).delete()
+        except PrawcoreException as exc:
+            return SendResult(Outcome.FAILED, detail=type(exc).__name__)
+        return SendResult(Outcome.DELETED, reply_id=fullname)
+
+    def _thing(self, fullname: str) -> Any:
+        kind, _, base36 = fullname.partition("_")
+        if kind == "t1":
+            return self._reddit.comment(base36)
+        return self._reddit.submission(base36)
+
+    def _find_own_reply(self, parent_fullname: str) -> str | None:
+        """The fullname of the bot's reply to `parent_fullname`, "" if none, None if unknown."""
+        try:
+            history = self._reddit.redditor(self._bot_name).comments.new(limit=OWN_HISTORY_DEPTH)
+            for comment in history:
+                if field(comment, "parent_id") == parent_fullname:
+                    return str(field(comment, "name"))
+        except PrawcoreException as exc:
+            log.warning("could not read the bot's own comments: %s", type(exc).__name__)
+            return None
+        return ""
+
+
+def _first_error(exc: RedditAPIException) -> tuple[str, str | None]:
+    for item in exc.items:
+        if item.error_type == "RATELIMIT":
+            return item.error_type, item.message
+    first = exc.items[0] if exc.items else None
+    return (first.error_type, first.message) if first else ("UNKNOWN", None)

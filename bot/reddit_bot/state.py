@@ -1,0 +1,99 @@
+"""Where each subreddit stream stopped, and which items were already handled.
+
+Two tables of the records database (created by the first migration): `stream_state` holds
+one cursor per stream, `seen_items` one row per handled item. An item's seen mark and the
+stream's new cursor are written in one transaction, so a restart resumes exactly after the
+last item that was fully handled.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import sqlite_utils
+
+from records.db import write_transaction
+
+PLATFORM = "reddit"
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """The newest handled item of a stream: its fullname and creation time.
+
+    `fullname` is None when the stream was empty at the first poll; then every later item
+    is new. The creation time lets a poll stop even when the cursor item itself has been
+    deleted and left the listing.
+    """
+
+    fullname: str | None
+    created_utc: float
+
+    def to_text(self) -> str:
+        """The JSON stored in `stream_state.cursor`."""
+        return json.dumps({"fullname": self.fullname, "created_utc": self.created_utc})
+
+    @classmethod
+    def from_text(cls, text: str) -> Cursor:
+        """Read a stored cursor; raises ValueError for text that is not one."""
+        data = json.loads(text)
+        if not isinstance(data, dict) or "created_utc" not in data:
+            raise ValueError(f"not a stream cursor: {text!r}")
+        fullname = data.get("fullname")
+        return cls(
+            fullname=str(fullname) if fullname else None, created_utc=float(data["created_utc"])
+        )
+
+
+class StreamState:
+    """Cursors and seen marks of the Reddit streams in the records database."""
+
+    def __init__(
+        self, db: sqlite_utils.Database, *, now: Callable[[], datetime] | None = None
+    ) -> None:
+        self._db = db
+        self._now = now or (lambda: datetime.now(UTC))
+
+    def cursor(self, stream: str) -> Cursor | None:
+        """The stored cursor of `stream`, or None before its first poll."""
+        rows = list(
+            self._db.query(
+                "SELECT cursor FROM stream_state WHERE platform = ? AND stream = ?",
+                [PLATFORM, stream],
+            )
+        )
+        if not rows or rows[0]["cursor"] is None:
+            return None
+        return Cursor.from_text(rows[0]["cursor"])
+
+    def start(self, stream: str, cursor: Cursor) -> None:
+        """Record the starting point of a stream seen for the first time."""
+        with write_transaction(self._db):
+            self._save_cursor(stream, cursor)
+
+    def is_seen(self, item_id: str) -> bool:
+        """Whether the item (a fullname) was already handled."""
+        rows = self._db.query(
+            "SELECT 1 FROM seen_items WHERE platform = ? AND item_id = ?", [PLATFORM, item_id]
+        )
+        return any(True for _ in rows)
+
+    def mark_handled(self, stream: str, item_id: str, cursor: Cursor) -> None:
+        """Mark one item seen and move the stream's cursor to it, in one transaction."""
+        with write_transaction(self._db):
+            self._db.execute(
+                "INSERT OR IGNORE INTO seen_items (platform, item_id, seen_at) VALUES (?, ?, ?)",
+                [PLATFORM, item_id, self._now().isoformat()],
+            )
+            self._save_cursor(stream, cursor)
+
+    def _save_cursor(self, stream: str, cursor: Cursor) -> None:
+        self._db.execute(
+            "INSERT INTO stream_state (platform, stream, cursor, updated_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (platform, stream) DO UPDATE SET "
+            "cursor = excluded.cursor, updated_at = excluded.updated_at",
+            [PLATFORM, stream, cursor.to_text(), self._now().isoformat()],
+        )

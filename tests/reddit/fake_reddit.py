@@ -1,0 +1,596 @@
+"""A small Reddit API stand-in on 127.0.0.1 for driving the real praw client in tests.
+
+It implements what praw and prawcore request for this bot: the password-grant token
+endpoint, subreddit listings of new submissions and comments (with Reddit's `before`,
+`after` and `limit` paging), `/api/info`, `/api/comment`, `/api/del`, the moderator list,
+`/api/v1/me` and a user's comment history. Tests add posts and comments, switch failures on
+(5xx, slow answers, RATELIMIT errors, a ban) and read back every request it received.
+
+The shapes follow Reddit's JSON (a `Listing` of `t1`/`t3` things, errors as
+`{"json": {"errors": [[code, message, field]]}}`), as documented at
+https://www.reddit.com/dev/api and as praw's objector expects.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+Json = dict[str, Any]
+
+RATELIMIT_MESSAGE = (
+    "Looks like you've been doing that a lot. Take a break for {amount} before trying again."
+)
+FAKE_CLIENT_ID = "fake-client-id"
+FAKE_CLIENT_SECRET = "fake-client-secret"
+FAKE_BOT_NAME = "evidence_bot_test"
+FAKE_PASSWORD = "fake-password"
+_FIRST_CREATED_UTC = 1_700_000_000.0
+_PAGE_CAP = 100  # Reddit returns at most 100 things per listing page.
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """One request as the server saw it."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    form: dict[str, str]
+    authorization: str | None
+    user_agent: str
+
+
+@dataclass
+class _Subreddit:
+    name: str
+    moderators: list[str]
+    banned: bool = False
+    private: bool = False
+    submissions: list[str] = field(default_factory=list)
+    comments: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Thing:
+    kind: str  # "t1" comment or "t3" submission
+    data: Json
+    hidden: bool = False  # deleted or removed: gone from listings
+
+
+@dataclass
+class _Failure:
+    status: int
+    path_contains: str
+    method: str | None
+    remaining: int
+    after_commit: bool = False
+
+
+@dataclass
+class _Delay:
+    seconds: float
+    path_contains: str
+    remaining: int
+
+
+class FakeReddit:
+    """The fake server and its state; use as a context manager or call start()/stop()."""
+
+    def __init__(
+        self,
+        *,
+        client_id: str = FAKE_CLIENT_ID,
+        client_secret: str = FAKE_CLIENT_SECRET,
+        username: str = FAKE_BOT_NAME,
+        password: str = FAKE_PASSWORD,
+    ) -> None:
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self.username = username
+        self.password = password
+        self.requests: list[RecordedRequest] = []
+        self._subreddits: dict[str, _Subreddit] = {}
+        self._things: dict[str, _Thing] = {}
+        self._tokens: set[str] = set()
+        self._failures: list[_Failure] = []
+        self._delays: list[_Delay] = []
+        self._ratelimits: list[str] = []
+        self._next_id = 1000
+        self._clock = _FIRST_CREATED_UTC
+        self._lock = threading.RLock()
+        self._release = threading.Event()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    def start(self) -> FakeReddit:
+        """Listen on a free port of 127.0.0.1 in a background thread."""
+        handler = _make_handler(self)
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Release any held (slow) answers and shut the server down."""
+        self._release.set()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> FakeReddit:
+        return self.start()
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        """The base URL, used as both praw's oauth_url and reddit_url."""
+        assert self._server is not None, "start() the server first"
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    # -- building the world ---------------------------------------------------------------
+
+    def add_subreddit(
+        self,
+        name: str,
+        *,
+        moderators: tuple[str, ...] = (),
+        banned: bool = False,
+        private: bool = False,
+    ) -> None:
+        """A subreddit; `banned` refuses the bot's comments, `private` refuses listings."""
+        with self._lock:
+            self._subreddits[name.lower()] = _Subreddit(
+                name=name, moderators=list(moderators), banned=banned, private=private
+            )
+
+    def set_banned(self, subreddit: str, banned: bool = True) -> None:
+        """Ban (or unban) the bot from commenting in `subreddit`."""
+        with self._lock:
+            self._subreddits[subreddit.lower()].banned = banned
+
+    def set_moderators(self, subreddit: str, moderators: tuple[str, ...]) -> None:
+        """Replace the subreddit's moderator list."""
+        with self._lock:
+            self._subreddits[subreddit.lower()].moderators = list(moderators)
+
+    def add_submission(
+        self,
+        subreddit: str,
+        title: str,
+        *,
+        selftext: str = "",
+        url: str | None = None,
+        author: str = "alice",
+        locked: bool = False,
+        archived: bool = False,
+    ) -> str:
+        """Post a submission (a link post when `url` is given); return its fullname."""
+        with self._lock:
+            sub = self._subreddits[subreddit.lower()]
+            base36 = self._new_id()
+            is_self = url is None
+            permalink = f"/r/{sub.name}/comments/{base36}/post/"
+            data: Json = {
+                "id": base36,
+                "name": f"t3_{base36}",
+                "title": title,
+                "selftext": selftext,
+                "is_self": is_self,
+                "url": f"https://www.reddit.com{permalink}" if is_self else url,
+                "domain": f"self.{sub.name}" if is_self else (urlsplit(url or "").hostname or ""),
+                "permalink": permalink,
+                "created_utc": self._tick(),
+                "locked": locked,
+                "archived": archived,
+                "removed_by_category": None,
+                "num_comments": 0,
+                "over_18": False,
+                "stickied": False,
+                **self._common(sub, author),
+            }
+            self._things[data["name"]] = _Thing("t3", data)
+            sub.submissions.append(data["name"])
+            return str(data["name"])
+
+    def add_comment(self, parent: str, body: str, *, author: str = "bob") -> str:
+        """Comment on a submission or comment (by fullname); return the comment's fullname."""
+        with self._lock:
+            return self._create_comment(parent, body, author)
+
+    def delete(self, fullname: str) -> None:
+        """The author deleted the thing: it leaves listings and shows `[deleted]`."""
+        with self._lock:
+            self._erase(fullname, "[deleted]", "deleted")
+
+    def remove(self, fullname: str) -> None:
+        """A moderator removed the thing: it leaves listings and shows `[removed]`."""
+        with self._lock:
+            self._erase(fullname, "[removed]", "moderator")
+
+    def set_flags(
+        self, fullname: str, *, locked: bool | None = None, archived: bool | None = None
+    ) -> None:
+        """Lock or archive a submission (comments in an archived thread are archived too)."""
+        with self._lock:
+            data = self._things[fullname].data
+            if locked is not None:
+                data["locked"] = locked
+            if archived is not None:
+                data["archived"] = archived
+                for thing in self._things.values():
+                    if thing.data.get("link_id") == fullname:
+                        thing.data["archived"] = archived
+
+    # -- failures on demand ---------------------------------------------------------------
+
+    def fail_next(
+        self,
+        status: int,
+        *,
+        path_contains: str = "",
+        method: str | None = None,
+        count: int = 1,
+        after_commit: bool = False,
+    ) -> None:
+        """Answer the next `count` matching requests with `status`.
+
+        `after_commit` applies the request first (e.g. the comment is created) and only then
+        fails, like a gateway timing out after the backend did the work.
+        """
+        with self._lock:
+            self._failures.append(_Failure(status, path_contains, method, count, after_commit))
+
+    def slow_next(self, seconds: float, *, path_contains: str = "", count: int = 1) -> None:
+        """Hold the next `count` matching answers for `seconds` (or until the server stops)."""
+        with self._lock:
+            self._delays.append(_Delay(seconds, path_contains, count))
+
+    def ratelimit_next(self, amount: str = "1 minute", *, count: int = 1) -> None:
+        """Refuse the next `count` comments with Reddit's RATELIMIT error naming `amount`."""
+        with self._lock:
+            self._ratelimits.extend([RATELIMIT_MESSAGE.format(amount=amount)] * count)
+
+    # -- reading back ---------------------------------------------------------------------
+
+    def thing(self, fullname: str) -> Json:
+        """A copy of the stored JSON of a thing."""
+        with self._lock:
+            return dict(self._things[fullname].data)
+
+    def comments_by(self, author: str) -> list[Json]:
+        """Every live comment by `author`, oldest first."""
+        with self._lock:
+            return [
+                dict(t.data)
+                for t in self._things.values()
+                if t.kind == "t1" and t.data["author"] == author and not t.hidden
+            ]
+
+    def replies_to(self, parent: str, *, author: str | None = None) -> list[Json]:
+        """Live comments whose parent is `parent` (optionally only by `author`)."""
+        with self._lock:
+            return [
+                dict(t.data)
+                for t in self._things.values()
+                if t.kind == "t1"
+                and t.data["parent_id"] == parent
+                and not t.hidden
+                and (author is None or t.data["author"] == author)
+            ]
+
+    def requests_to(self, path_contains: str, method: str | None = None) -> list[RecordedRequest]:
+        """Recorded requests whose path contains `path_contains`."""
+        with self._lock:
+            return [
+                r
+                for r in self.requests
+                if path_contains in r.path and (method is None or r.method == method)
+            ]
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _new_id(self) -> str:
+        self._next_id += 1
+        return _base36(self._next_id)
+
+    def _tick(self) -> float:
+        self._clock += 1.0
+        return self._clock
+
+    def _common(self, sub: _Subreddit, author: str) -> Json:
+        return {
+            "author": author,
+            "author_fullname": f"t2_{author.lower()}",
+            "subreddit": sub.name,
+            "subreddit_id": f"t5_{sub.name.lower()}",
+            "subreddit_name_prefixed": f"r/{sub.name}",
+            "score": 1,
+            "edited": False,
+            "distinguished": None,
+        }
+
+    def _create_comment(self, parent: str, body: str, author: str) -> str:
+        parent_data = self._things[parent].data
+        link_id = parent if parent.startswith("t3_") else parent_data["link_id"]
+        submission = self._things[link_id].data
+        sub = self._subreddits[str(submission["subreddit"]).lower()]
+        base36 = self._new_id()
+        data: Json = {
+            "id": base36,
+            "name": f"t1_{base36}",
+            "body": body,
+            "parent_id": parent,
+            "link_id": link_id,
+            "link_title": submission["title"],
+            "permalink": f"/r/{sub.name}/comments/{link_id[3:]}/post/{base36}/",
+            "created_utc": self._tick(),
+            "locked": False,
+            "archived": bool(submission["archived"]),
+            "replies": "",
+            "stickied": False,
+            **self._common(sub, author),
+        }
+        self._things[data["name"]] = _Thing("t1", data)
+        sub.comments.append(data["name"])
+        submission["num_comments"] = int(submission["num_comments"]) + 1
+        return str(data["name"])
+
+    def _erase(self, fullname: str, marker: str, category: str) -> None:
+        thing = self._things[fullname]
+        thing.hidden = True
+        thing.data["author"] = "[deleted]"
+        if thing.kind == "t1":
+            thing.data["body"] = marker
+        else:
+            thing.data["selftext"] = marker
+            thing.data["removed_by_category"] = category
+
+    def _listing(self, names: list[str], query: dict[str, str]) -> Json:
+        """Reddit's paging over a newest-first list: `before`/`after` are fullnames."""
+        newest_first = [n for n in reversed(names) if not self._things[n].hidden]
+        limit = max(1, min(int(query.get("limit", "25")), _PAGE_CAP))
+        if query.get("after"):
+            if query["after"] not in newest_first:
+                return _listing_json([], None)
+            start = newest_first.index(query["after"]) + 1
+            page = newest_first[start : start + limit]
+            more = start + limit < len(newest_first)
+        elif query.get("before"):
+            if query["before"] not in newest_first:
+                return _listing_json([], None)  # Reddit's answer when the anchor is gone
+            end = newest_first.index(query["before"])
+            page = newest_first[max(0, end - limit) : end]
+            more = False
+        else:
+            page = newest_first[:limit]
+            more = limit < len(newest_first)
+        children = [self._thing_json(name) for name in page]
+        return _listing_json(children, page[-1] if (more and page) else None)
+
+    def _thing_json(self, fullname: str) -> Json:
+        thing = self._things[fullname]
+        return {"kind": thing.kind, "data": dict(thing.data)}
+
+    def _take_failure(self, method: str, path: str) -> _Failure | None:
+        for failure in self._failures:
+            matches_method = failure.method is None or failure.method == method
+            if failure.remaining > 0 and failure.path_contains in path and matches_method:
+                failure.remaining -= 1
+                return failure
+        return None
+
+    def _take_delay(self, path: str) -> float:
+        for delay in self._delays:
+            if delay.remaining > 0 and delay.path_contains in path:
+                delay.remaining -= 1
+                return delay.seconds
+        return 0.0
+
+    # -- request handling (called from server threads) ------------------------------------
+
+    def handle(self, request: RecordedRequest) -> tuple[int, Json]:
+        """Route one request; return (status, JSON body)."""
+        with self._lock:
+            self.requests.append(request)
+            delay = self._take_delay(request.path)
+        if delay:
+            self._release.wait(delay)
+        with self._lock:
+            failure = self._take_failure(request.method, request.path)
+            if failure is not None and not failure.after_commit:
+                return failure.status, {"message": "Server Error", "error": failure.status}
+            status, body = self._route(request)
+            if failure is not None:
+                return failure.status, {"message": "Server Error", "error": failure.status}
+            return status, body
+
+    def _route(self, request: RecordedRequest) -> tuple[int, Json]:
+        path = request.path.rstrip("/")
+        if path == "/api/v1/access_token":
+            return self._token(request)
+        if request.authorization not in {f"bearer {token}" for token in self._tokens}:
+            return 401, {"message": "Unauthorized", "error": 401}
+        fixed = {
+            ("GET", "/api/v1/me"): self._me,
+            ("GET", "/api/info"): self._info,
+            ("POST", "/api/comment"): self._post_comment,
+            ("POST", "/api/del"): self._delete_own,
+        }
+        if (request.method, path) in fixed:
+            return fixed[request.method, path](request)
+        parts = path.strip("/").split("/")
+        if len(parts) >= 3 and parts[0] == "r":
+            return self._subreddit_route(parts[1], parts[2:], request.query)
+        if len(parts) == 3 and parts[0] == "user" and parts[2] == "comments":
+            return self._user_comments(parts[1], request.query)
+        return 404, {"message": "Not Found", "error": 404}
+
+    def _me(self, _request: RecordedRequest) -> tuple[int, Json]:
+        return 200, {"name": self.username, "id": self.username.lower(), "is_mod": True}
+
+    def _info(self, request: RecordedRequest) -> tuple[int, Json]:
+        names = [n for n in request.query.get("id", "").split(",") if n in self._things]
+        return 200, _listing_json([self._thing_json(n) for n in names], None)
+
+    def _user_comments(self, user: str, query: dict[str, str]) -> tuple[int, Json]:
+        mine = [n for n, t in self._things.items() if t.kind == "t1" and t.data["author"] == user]
+        return 200, self._listing(mine, query)
+
+    def _token(self, request: RecordedRequest) -> tuple[int, Json]:
+        expected = base64.b64encode(f"{self.client_id}:{self.client_secret}".encode()).decode()
+        if request.authorization != f"Basic {expected}":
+            return 401, {"message": "Unauthorized", "error": 401}
+        form = request.form
+        if form.get("grant_type") != "password" or (
+            form.get("username"),
+            form.get("password"),
+        ) != (self.username, self.password):
+            return 200, {"error": "invalid_grant"}
+        token = f"token-{len(self._tokens) + 1}"
+        self._tokens.add(token)
+        return 200, {
+            "access_token": token,
+            "token_type": "bearer",
+            "expires_in": 3600,
+            "scope": "*",
+        }
+
+    def _subreddit_route(
+        self, name: str, rest: list[str], query: dict[str, str]
+    ) -> tuple[int, Json]:
+        sub = self._subreddits.get(name.lower())
+        if sub is None:
+            return 404, {"message": "Not Found", "error": 404}
+        if sub.private:
+            return 403, {"reason": "private", "message": "Forbidden", "error": 403}
+        if rest == ["new"]:
+            return 200, self._listing(sub.submissions, query)
+        if rest == ["comments"]:
+            return 200, self._listing(sub.comments, query)
+        if rest == ["about", "moderators"]:
+            children = [
+                {"name": mod, "id": f"t2_{mod.lower()}", "mod_permissions": ["all"], "date": 0.0}
+                for mod in sub.moderators
+            ]
+            return 200, {"kind": "UserList", "data": {"children": children}}
+        return 404, {"message": "Not Found", "error": 404}
+
+    def _post_comment(self, request: RecordedRequest) -> tuple[int, Json]:
+        parent = self._things.get(request.form.get("thing_id", ""))
+        if parent is None:
+            return 200, _api_error("INVALID_THING", "that thing does not exist", "parent")
+        link_id = parent.data["name"] if parent.kind == "t3" else parent.data["link_id"]
+        submission = self._things[link_id].data
+        if self._subreddits[str(submission["subreddit"]).lower()].banned:
+            return 403, {"message": "Forbidden", "error": 403}
+        refusal = self._comment_refusal(parent, submission)
+        if refusal is not None:
+            return 200, refusal
+        name = self._create_comment(
+            parent.data["name"], request.form.get("text", ""), self.username
+        )
+        return 200, {"json": {"errors": [], "data": {"things": [self._thing_json(name)]}}}
+
+    def _comment_refusal(self, parent: _Thing, submission: Json) -> Json | None:
+        """Reddit's API error for a comment it will not take, in its order of checks."""
+        if self._ratelimits:
+            return _api_error("RATELIMIT", self._ratelimits.pop(0), "ratelimit")
+        if parent.hidden:
+            code = "DELETED_COMMENT" if parent.kind == "t1" else "DELETED_LINK"
+            return _api_error(code, "that thing has been deleted", "parent")
+        if submission["locked"]:
+            return _api_error("THREAD_LOCKED", "comments are locked", "parent")
+        if submission["archived"]:
+            return _api_error("TOO_OLD", "that's a piece of history now", "parent")
+        return None
+
+    def _delete_own(self, request: RecordedRequest) -> tuple[int, Json]:
+        fullname = request.form.get("id", "")
+        thing = self._things.get(fullname)
+        if thing is not None and thing.data["author"] == self.username:
+            self._erase(fullname, "[deleted]", "deleted")
+        return 200, {}
+
+
+def _listing_json(children: list[Json], after: str | None) -> Json:
+    before = children[0]["data"]["name"] if children else None
+    return {
+        "kind": "Listing",
+        "data": {"after": after, "before": before, "children": children, "dist": len(children)},
+    }
+
+
+def _api_error(code: str, message: str, field_name: str) -> Json:
+    return {"json": {"errors": [[code, message, field_name]]}}
+
+
+def _base36(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    text = ""
+    while number:
+        number, rest = divmod(number, 36)
+        text = digits[rest] + text
+    return text or "0"
+
+
+def _make_handler(fake: FakeReddit) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            self._answer("GET")
+
+        def do_POST(self) -> None:
+            self._answer("POST")
+
+        def log_message(self, format: str, *args: Any) -> None:
+            """Quiet: the recorded requests are the log."""
+
+        def _answer(self, method: str) -> None:
+            parts = urlsplit(self.path)
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length).decode() if length else ""
+            request = RecordedRequest(
+                method=method,
+                path=parts.path,
+                query=dict(parse_qsl(parts.query)),
+                form=dict(parse_qsl(raw)),
+                authorization=self.headers.get("Authorization"),
+                user_agent=self.headers.get("User-Agent", ""),
+            )
+            status, body = fake.handle(request)
+            payload = json.dumps(body).encode()
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json; charset=UTF-8")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+            except (BrokenPipeError, ConnectionResetError):
+                return  # the client gave up (a timeout test); nothing to answer
+
+    return Handler
+
+
+@contextmanager
+def running_fake_reddit(**kwargs: str) -> Iterator[FakeReddit]:
+    """Start a FakeReddit for the duration of a `with` block."""
+    fake = FakeReddit(**kwargs)
+    with fake:
+        yield fake
