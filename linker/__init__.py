@@ -1,0 +1,1 @@
+"""Finding references in text, normalising identifiers, matching them against the atlas."""
