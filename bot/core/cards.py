@@ -1,0 +1,195 @@
+"""The reply card: what one atlas study looks like in a reply, on every platform.
+
+A `Card` holds raw (unsanitised) atlas text; each renderer neutralises and fits it to its own
+platform. `Reply` groups the cards of one answer: the full cards, the studies beyond the cap
+that get only a link, and what the footer needs to say.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from records.models import AtlasEntry, Match
+from records.retractions import EntryFlag
+
+AUTHORS_SHOWN = 3
+
+PEM_LABELS: dict[str, str] = {
+    "required": "PEM required",
+    "not_required": "PEM not required",
+    "unclear": "PEM unclear",
+}
+# Our own one-line wording of the badge's meaning (DESIGN.md, "The atlas").
+PEM_MEANINGS: dict[str, str] = {
+    "required": (
+        "post-exertional malaise was a required inclusion criterion (e.g. CCC, ICC or IOM), "
+        "which does not mean PEM itself was studied"
+    ),
+    "not_required": (
+        "participants could be included without post-exertional malaise (e.g. Fukuda or "
+        "Oxford criteria), so some may not have ME/CFS as defined today"
+    ),
+    "unclear": "the paper does not make clear whether post-exertional malaise was required",
+}
+EVIDENCE_LEVELS: dict[str, str] = {
+    "E0": "Consensus",
+    "E1": "Replicated",
+    "E2": "Moderate",
+    "E3": "Preliminary",
+    "E4": "Very preliminary",
+}
+RETRACTED_WARNING = "RETRACTED: this paper has been retracted. Do not rely on its findings."
+
+
+@dataclass(frozen=True)
+class Card:
+    """One study as a reply shows it. Text fields are raw atlas text, not yet sanitised."""
+
+    entry_id: str
+    title: str
+    url: str
+    authors: str | None = None
+    journal: str | None = None
+    year: int | None = None
+    summary: str | None = None
+    does_not_prove: str | None = None
+    pem: str | None = None
+    evidence_level: str | None = None
+    study_type: str | None = None
+    review_status: str | None = None
+    retracted: bool = False
+    notice: str | None = None
+    doi: str | None = None
+    cited_as: str | None = None
+
+    @property
+    def warnings(self) -> list[str]:
+        """Warning lines to show before anything else: the retraction, then any notice."""
+        lines = [RETRACTED_WARNING] if self.retracted else []
+        if self.notice:
+            lines.append(f"Notice found by evidence-bot: {self.notice}.")
+        return lines
+
+    @property
+    def pem_label(self) -> str | None:
+        """`PEM required`, `PEM not required`, `PEM unclear`, or None when the atlas is silent."""
+        return PEM_LABELS.get(self.pem or "")
+
+    @property
+    def pem_meaning(self) -> str | None:
+        """One line saying what the PEM badge means for this study."""
+        return PEM_MEANINGS.get(self.pem or "")
+
+    @property
+    def evidence_label(self) -> str | None:
+        """`E2 Moderate`, or None when the entry has no evidence level."""
+        if not self.evidence_level:
+            return None
+        name = EVIDENCE_LEVELS.get(self.evidence_level)
+        return f"{self.evidence_level} {name}" if name else self.evidence_level
+
+    @property
+    def byline(self) -> str:
+        """`Lee, Sato, Son · Autoimmunity reviews · 2024` (the parts the entry has)."""
+        parts = [
+            p for p in (self.authors, self.journal, str(self.year) if self.year else None) if p
+        ]
+        return " · ".join(parts)
+
+    @property
+    def badges(self) -> list[str]:
+        """Short badge labels in display order: PEM, evidence level, study type."""
+        return [b for b in (self.pem_label, self.evidence_label, self.study_type) if b]
+
+
+def atlas_url(base_url: str, entry_id: str) -> str:
+    """The study's atlas page: `<base_url>/evidence/<slug>`."""
+    return f"{str(base_url).rstrip('/')}/evidence/{entry_id}"
+
+
+def authors_line(authors: Sequence[str], shown: int = AUTHORS_SHOWN) -> str | None:
+    """`Lee, Sato, Son` or `Meeus, Nijs, Hermans et al.`: surnames of the first authors."""
+    surnames = [a.split(",")[0].strip() for a in authors if a.split(",")[0].strip()]
+    if not surnames:
+        return None
+    line = ", ".join(surnames[:shown])
+    return f"{line} et al." if len(surnames) > shown else line
+
+
+def card_from_entry(
+    entry: AtlasEntry,
+    base_url: str,
+    match: Match | None = None,
+    flag: EntryFlag | None = None,
+) -> Card:
+    """Build the card for `entry`.
+
+    `match` (when given) records how the post cited it; `flag` is the most serious notice the
+    enricher found (records.retractions), which marks the card retracted even when the atlas
+    page does not.
+    """
+    return Card(
+        entry_id=entry.id,
+        title=entry.title,
+        url=atlas_url(base_url, entry.id),
+        authors=authors_line(entry.authors),
+        journal=entry.journal,
+        year=entry.year,
+        summary=entry.summary,
+        does_not_prove=entry.does_not_prove,
+        pem=entry.pem,
+        evidence_level=entry.evidence_level,
+        study_type=entry.study_type,
+        review_status=entry.review_status,
+        retracted=entry.retracted or bool(flag and flag.is_retraction),
+        notice=flag.warning if flag else None,
+        doi=entry.doi,
+        cited_as=match.reference.text if match else None,
+    )
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One answer: an optional notice, full cards up to the cap, link-only `more`, the footer.
+
+    `notice` is a sentence shown first (it may quote user text, so renderers sanitise it).
+    With no full cards, `more` is shown as a numbered list of choices (a lookup that fits
+    several studies).
+
+    `command` is how members reach the bot on this platform (e.g. `!evidence`), used in the
+    footer's opt-out and wrong-match hints.
+    """
+
+    cards: tuple[Card, ...]
+    more: tuple[Card, ...] = ()
+    command: str = "!evidence"
+    footer: bool = True
+    notice: str | None = field(default=None)
+
+    @property
+    def compact(self) -> bool:
+        """Several cards share one reply, so each is shortened."""
+        return len(self.cards) > 1
+
+    @classmethod
+    def from_cards(
+        cls, cards: Sequence[Card], *, max_cards: int, command: str = "!evidence"
+    ) -> Reply:
+        """Split `cards` at the cap: the first `max_cards` in full, the rest as links.
+
+        Retracted studies are moved to the front so the warning is never hidden among the
+        link-only extras.
+        """
+        ordered = sorted(cards, key=lambda c: not c.retracted)
+        return cls(
+            cards=tuple(ordered[:max_cards]), more=tuple(ordered[max_cards:]), command=command
+        )
+
+
+FOOTER_NOTICE = "Automated reply. Atlas summaries are machine-generated and not medical advice."
+
+
+def footer_text(command: str) -> str:
+    """The fixed footer in plain text: automated, not advice, how to opt out or report."""
+    return f"{FOOTER_NOTICE} Opt out: {command} optout · Wrong match? Reply {command} wrong"

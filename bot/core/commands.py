@@ -1,0 +1,398 @@
+"""The `evidence` command, parsed and executed the same way on every platform.
+
+`parse_command` turns `!evidence <args>` into a `Command`; `execute` runs its
+platform-neutral part (lookups, place settings, opt-outs, reports, the mod-log) and returns
+a `CommandResult` with a short answer. Work only a platform can do (deleting a reply,
+fetching the message a summons answers) comes back as `result.action` for the adapter.
+
+Moderator-only commands ask `Invocation.is_moderator`, a callable the adapter passes in, so
+a platform's permission check (Manage Messages, a mod role, the subreddit's moderator list)
+runs only when a command needs it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.core.service import EvidenceService, LookupResult, ReplyPlan
+from records.models import Post
+from records.modlog import log_action, report_wrong_match
+from records.places import PlaceMode, opt_in, opt_out, set_place_cooldown, set_place_mode
+from records.replies import find_by_reply_id, reply_stats
+from records.unmatched import list_papers
+
+MAX_COOLDOWN_HOURS = 24 * 365
+UNMATCHED_DEFAULT = 5
+UNMATCHED_MAX = 25
+
+
+class Name(StrEnum):
+    """Every `evidence` subcommand."""
+
+    LOOKUP = "lookup"
+    SUMMON = "summon"
+    POST = "post"
+    ON = "on"
+    OFF = "off"
+    SUMMON_ONLY = "summon-only"
+    COOLDOWN = "cooldown"
+    REMOVE = "remove"
+    OPTOUT = "optout"
+    OPTIN = "optin"
+    UNMATCHED = "unmatched"
+    STATS = "stats"
+    WRONG = "wrong"
+    HELP = "help"
+
+
+MODERATOR_ONLY = frozenset(
+    {
+        Name.POST,
+        Name.ON,
+        Name.OFF,
+        Name.SUMMON_ONLY,
+        Name.COOLDOWN,
+        Name.REMOVE,
+        Name.UNMATCHED,
+        Name.STATS,
+    }
+)
+_ALIASES = {
+    "lookup": Name.LOOKUP,
+    "find": Name.LOOKUP,
+    "post": Name.POST,
+    "on": Name.ON,
+    "enable": Name.ON,
+    "auto": Name.ON,
+    "off": Name.OFF,
+    "disable": Name.OFF,
+    "summon-only": Name.SUMMON_ONLY,
+    "summon_only": Name.SUMMON_ONLY,
+    "summononly": Name.SUMMON_ONLY,
+    "cooldown": Name.COOLDOWN,
+    "remove": Name.REMOVE,
+    "delete": Name.REMOVE,
+    "optout": Name.OPTOUT,
+    "opt-out": Name.OPTOUT,
+    "optin": Name.OPTIN,
+    "opt-in": Name.OPTIN,
+    "unmatched": Name.UNMATCHED,
+    "stats": Name.STATS,
+    "wrong": Name.WRONG,
+    "help": Name.HELP,
+}
+_MODES: dict[Name, PlaceMode] = {Name.ON: "auto", Name.OFF: "off", Name.SUMMON_ONLY: "summon-only"}
+
+HELP_TEXT = (
+    "{cmd} <DOI, PMID, PMCID, link, slug or title words>: show a study's card. "
+    "{cmd} optout / optin: stop or resume automatic replies to your posts. "
+    "{cmd} wrong: report a wrong match. "
+    "Moderators: {cmd} on | off | summon-only, {cmd} cooldown <hours>, {cmd} post <query>, "
+    "{cmd} remove, {cmd} unmatched [n], {cmd} stats."
+)
+
+
+@dataclass(frozen=True)
+class Command:
+    """A parsed command: its name, the rest of the line, and a problem if it is malformed."""
+
+    name: Name
+    argument: str = ""
+    problem: str | None = None
+
+
+def command_pattern(command_word: str) -> re.Pattern[str]:
+    """`!evidence` at the start of a line, followed by a space or the end of the line."""
+    return re.compile(
+        rf"^[ \t]*{re.escape(command_word)}(?=\s|$)[ \t]*(?P<rest>[^\n]*)$",
+        re.IGNORECASE | re.MULTILINE,
+    )
+
+
+def parse_command(text: str, command_word: str = "!evidence") -> Command | None:
+    """The first `evidence` command in `text` (a line starting with it), or None.
+
+    A bare `!evidence` is a summons; an argument that is not a subcommand is a lookup.
+    """
+    found = command_pattern(command_word).search(text)
+    if found is None:
+        return None
+    rest = found.group("rest").strip()
+    if not rest:
+        return Command(Name.SUMMON)
+    head, _, tail = rest.partition(" ")
+    name = _ALIASES.get(head.lower())
+    if name is None:
+        return Command(Name.LOOKUP, rest)
+    return _checked(Command(name, tail.strip()))
+
+
+def _checked(command: Command) -> Command:
+    """Attach a readable problem to arguments that cannot work."""
+    if command.name in {Name.LOOKUP, Name.POST} and not command.argument:
+        return Command(command.name, problem="Give a DOI, PMID, PMCID, link, slug or title.")
+    if command.name is Name.COOLDOWN:
+        hours = _number(command.argument)
+        if hours is None or not 0 <= hours <= MAX_COOLDOWN_HOURS:
+            return Command(
+                command.name,
+                command.argument,
+                problem=f"Cooldown takes a number of hours from 0 to {MAX_COOLDOWN_HOURS}.",
+            )
+    if command.name is Name.UNMATCHED and command.argument:
+        count = _number(command.argument)
+        if count is None or count != int(count) or not 1 <= count <= UNMATCHED_MAX:
+            return Command(
+                command.name, command.argument, problem=f"Give a count from 1 to {UNMATCHED_MAX}."
+            )
+    return command
+
+
+def _number(text: str) -> float | None:
+    try:
+        value = float(text.strip().removesuffix("h"))
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """Who ran a command where: the command's own message, and what it answers.
+
+    `target_id` is the message the command replies to (a bot reply for `remove` and
+    `wrong`, a member's message for `post`), or an id given as the argument.
+    """
+
+    post: Post
+    is_moderator: Callable[[], bool]
+    target_id: str | None = None
+
+    @property
+    def actor(self) -> str:
+        """How the mod-log names the person: `name (id)`."""
+        name = self.post.author_name or "unknown"
+        return f"{name} ({self.post.author_id})"
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    """What to tell the member, plus anything the adapter still has to do.
+
+    `action` is None when the core did everything; `remove` (delete the bot's reply
+    `target_id`, then call `log_removal`), `summon` (card what the target message cites
+    with `handle_post(target, summoned=True)`) or `post` (send `plan` in reply to the
+    target message) otherwise. `plan` carries cards to send for lookups.
+    """
+
+    command: Command
+    ok: bool
+    text: str
+    action: str | None = None
+    lookup: LookupResult | None = None
+    plan: ReplyPlan | None = None
+
+
+def execute(service: EvidenceService, command: Command, invocation: Invocation) -> CommandResult:
+    """Run the platform-neutral part of `command` for `invocation`."""
+    word = _command_word(service, invocation)
+    if command.problem:
+        return CommandResult(command, ok=False, text=command.problem)
+    if command.name in MODERATOR_ONLY and not invocation.is_moderator():
+        return CommandResult(
+            command, ok=False, text=f"Only moderators can use {word} {command.name.value}."
+        )
+    handler = _HANDLERS[command.name]
+    return handler(service, command, invocation)
+
+
+def _command_word(service: EvidenceService, invocation: Invocation) -> str:
+    prefix = service.settings.discord.prefix if invocation.post.platform == "discord" else "!"
+    return f"{prefix}evidence"
+
+
+def _lookup(service: EvidenceService, command: Command, inv: Invocation) -> CommandResult:
+    result = service.lookup(command.argument, post=inv.post)
+    plan = service.plan_for_lookup(inv.post, result)
+    return CommandResult(command, ok=True, text=result.text(), lookup=result, plan=plan)
+
+
+def _post(service: EvidenceService, command: Command, inv: Invocation) -> CommandResult:
+    if inv.target_id is None:
+        return CommandResult(command, ok=False, text="Reply to the message the card is for.")
+    result = service.lookup(command.argument, post=inv.post)
+    if result.status != "found":
+        return CommandResult(command, ok=False, text=result.text(), lookup=result)
+    plan = service.plan_for_lookup(inv.post, result)
+    _log(service, inv, "post", target=inv.target_id, detail=",".join(plan.entry_ids))
+    return CommandResult(
+        command, ok=True, text="Card posted.", action="post", lookup=result, plan=plan
+    )
+
+
+def _summon(service: EvidenceService, command: Command, inv: Invocation) -> CommandResult:
+    return CommandResult(command, ok=True, text="", action="summon")
+
+
+def _mode(service: EvidenceService, command: Command, inv: Invocation) -> CommandResult:
+    mode = _MODES[command.name]
+    post = inv.post
+    set_place_mode(service.db, post.platform, post.place, mode, actor=inv.actor)
+    _log(service, inv, f"mode:{mode}", target=post.place)
+    texts = {
+        "auto": "Evidence cards are on here: I will answer posts that cite atlas studies.",
+        "off": "Evidence cards are off here.",
+        "summon-only": "Evidence cards here only when someone asks with !evidence.",
+    }
+    return CommandResult(command, ok=True, text=texts[mode])
+
+
+def _cooldown(service: EvidenceService, command: Command, inv: Invocation) -> CommandResult:
+    hours = _number(command.argument)
+    assert hours is not None  # _checked guarantees it
+    post = inv.post
+    set_place_cooldown(
+        service.db,
+        post.platform,
+        post.place,
+        hours,
+        actor=inv.actor,
+        default_mode=service.settings.reply.default_mode,
+    )
+    _log(service, inv, "cooldown", target=post.place, detail=f"{hours:g}h")
+    return CommandResult(
+        command, ok=True, text=f"A study is carded at most once per thread every {hours:g} h here."
+    )
+
+
+def _remove(service: EvidenceService, command: Command, inv: Invocation) -> CommandResult:
+    target = command.argument or inv.target_id
+    if not target:
+        return CommandResult(command, ok=False, text="Reply to my message, or give its id.")
+    return CommandResult(command, ok=True, text="Removed.", action="remove")
+
+
+def log_removal(service: EvidenceService, inv: Invocation, reply_id: str) -> None:
+    """Record in the mod-log that the adapter deleted the bot's reply `reply_id`."""
+    _log(service, inv, "remove", target=reply_id)
+
+
+def _optout(service: EvidenceService, command: Command, inv: Invocation) -> CommandResult:
+    changed = opt_out(service.db, inv.post.platform, service.author_hash(inv.post.author_id))
+    word = _command_word(service, inv)
+    text = (
+        f"Done: I will not reply to your posts automatically. {word} optin undoes it."
+        if changed
+        else "You had already opted out."
+    )
+    return CommandResult(command, ok=True, text=text)
+
+
+def _optin(service: EvidenceService, command: Command, inv: Invocation) -> CommandResult:
+    changed = opt_in(service.db, inv.post.platform, service.author_hash(inv.post.author_id))
+    text = "Welcome back: I will reply to your posts again." if changed else "You were opted in."
+    return CommandResult(command, ok=True, text=text)
+
+
+def _unmatched(service: EvidenceService, command: Command, inv: Invocation) -> CommandResult:
+    count = int(_number(command.argument) or UNMATCHED_DEFAULT)
+    papers = unmatched_seen_in(service, inv.post.platform, inv.post.place, count)
+    if not papers:
+        return CommandResult(command, ok=True, text="No unmatched papers seen here yet.")
+    lines = [f"Most-mentioned papers not in the atlas, seen here ({len(papers)}):"]
+    for number, (key, title, mentions) in enumerate(papers, start=1):
+        label = f"{key}: {title}" if title else key
+        lines.append(f"{number}. {label} ({mentions} mention{'s' if mentions != 1 else ''})")
+    return CommandResult(command, ok=True, text="\n".join(lines))
+
+
+def unmatched_seen_in(
+    service: EvidenceService, platform: str, place: str, limit: int
+) -> list[tuple[str, str | None, int]]:
+    """(key, enriched title, mentions here) of pending papers sighted in a place."""
+    rows = service.db.execute(
+        """SELECT paper_key, count(*) AS n FROM sightings s
+           JOIN unmatched_papers p ON p.key = s.paper_key AND p.status = 'pending'
+           WHERE s.platform = ? AND s.place = ?
+           GROUP BY paper_key ORDER BY n DESC, paper_key LIMIT ?""",
+        [platform, place, limit],
+    ).fetchall()
+    titles = {p.key: p.title for p in list_papers(service.db, keys=[str(r[0]) for r in rows])}
+    return [(str(key), titles.get(str(key)), int(n)) for key, n in rows]
+
+
+def _stats(service: EvidenceService, command: Command, inv: Invocation) -> CommandResult:
+    post = inv.post
+    here = reply_stats(service.db, platform=post.platform, place=post.place)
+    mode = service.mode_for(post.platform, post.place)
+    cooldown = service.cooldown_for(post.platform, post.place)
+    lines = [
+        f"Mode here: {mode}; cooldown {cooldown:g} h per study per thread.",
+        f"Replies here: {here.replies}, cards: {here.cards}, distinct studies: {here.studies}.",
+    ]
+    if here.top_studies:
+        top = ", ".join(f"{entry_id} ({n})" for entry_id, n in here.top_studies)
+        lines.append(f"Most carded: {top}.")
+    return CommandResult(command, ok=True, text="\n".join(lines))
+
+
+def _wrong(service: EvidenceService, command: Command, inv: Invocation) -> CommandResult:
+    post = inv.post
+    record = find_by_reply_id(service.db, post.platform, inv.target_id) if inv.target_id else None
+    report_wrong_match(
+        service.db,
+        platform=post.platform,
+        place=post.place,
+        message_id=record.message_id if record else None,
+        reply_id=inv.target_id,
+        entry_id=",".join(record.entries) if record else None,
+        reporter_hash=service.author_hash(post.author_id),
+        note=command.argument[:500] or None,
+    )
+    return CommandResult(command, ok=True, text="Thanks: the atlas curators will check this match.")
+
+
+def _help(service: EvidenceService, command: Command, inv: Invocation) -> CommandResult:
+    return CommandResult(command, ok=True, text=HELP_TEXT.format(cmd=_command_word(service, inv)))
+
+
+def _log(
+    service: EvidenceService,
+    inv: Invocation,
+    action: str,
+    *,
+    target: str | None = None,
+    detail: str | None = None,
+) -> None:
+    log_action(
+        service.db,
+        platform=inv.post.platform,
+        place=inv.post.place,
+        actor=inv.actor,
+        action=action,
+        target=target,
+        detail=detail,
+    )
+
+
+_Handler = Callable[[EvidenceService, Command, Invocation], CommandResult]
+_HANDLERS: dict[Name, _Handler] = {
+    Name.LOOKUP: _lookup,
+    Name.SUMMON: _summon,
+    Name.POST: _post,
+    Name.ON: _mode,
+    Name.OFF: _mode,
+    Name.SUMMON_ONLY: _mode,
+    Name.COOLDOWN: _cooldown,
+    Name.REMOVE: _remove,
+    Name.OPTOUT: _optout,
+    Name.OPTIN: _optin,
+    Name.UNMATCHED: _unmatched,
+    Name.STATS: _stats,
+    Name.WRONG: _wrong,
+    Name.HELP: _help,
+}

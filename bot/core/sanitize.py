@@ -1,0 +1,121 @@
+"""Neutralise atlas and user text before it goes into any reply.
+
+Every string that did not come from our own templates passes through here, so a summary or a
+query can never ping anyone, inject a link or Markdown, or break a platform's layout:
+
+- control and bidirectional-override characters are dropped and whitespace is collapsed, so
+  text cannot open a new Markdown block (headings, quotes, tables) on a line of its own;
+- Discord mass mentions (`@everyone`, `@here`) and user, role, channel and command mentions
+  (`<@id>`, `<@!id>`, `<@&id>`, `<#id>`, `</name:id>`) get a zero-width space that stops the
+  ping (https://discord.com/developers/docs/reference#message-formatting), and so do Reddit
+  user mentions (`u/name`, which notify the user);
+- bare URLs are defanged (`https://` becomes `https:\u200b//`, `www.` becomes `www\u200b.`) so
+  atlas text cannot smuggle a clickable link past the card's own links;
+- Markdown punctuation is backslash-escaped; both Discord and Reddit accept a backslash before
+  any ASCII punctuation (https://spec.commonmark.org/0.31.2/#backslash-escapes);
+- truncation cuts at a word boundary and always ends with an ellipsis.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import quote
+
+ZWSP = "\u200b"
+ELLIPSIS = "…"
+
+# Bidi overrides/isolates and invisible separators that can disguise text; ZWJ/ZWNJ stay
+# because emoji and several scripts need them.
+_INVISIBLE = dict.fromkeys(
+    [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200B, 0x2060, 0xFEFF, 0x00AD], None
+)
+_WHITESPACE = re.compile(r"\s+")
+
+_MASS_MENTION = re.compile(r"@(?=(?:everyone|here)\b)", re.IGNORECASE)
+_DISCORD_MENTION = re.compile(
+    r"""<
+        (?=
+            @[!&]?\d+>        # user, nickname or role mention
+          | \#\d+>            # channel mention
+          | /[^\s<>:]+:\d+>   # slash-command mention
+        )""",
+    re.VERBOSE,
+)
+# https://support.reddithelp.com/hc/en-us/articles/205183745 (u/name notifies the user)
+_REDDIT_USER = re.compile(r"(?<![\w/])(/?u)/(?=[\w-])", re.IGNORECASE)
+_URL_SCHEME = re.compile(r"\b([a-z][a-z0-9+.-]{1,15}):(?=//)", re.IGNORECASE)
+_WWW = re.compile(r"\b(www)\.(?=\w)", re.IGNORECASE)
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_~|\[\]()<>#^])")
+# A leading list marker or heading would change the block type where the text starts a line.
+_LEADING_BLOCK = re.compile(r"^(\s*)([-+=]|\d+(?=[.)]))")
+
+
+def clean_text(text: str) -> str:
+    """Drop control and invisible characters and collapse all whitespace to single spaces."""
+    text = text.translate(_INVISIBLE)
+    text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text if ch != "\x00")
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def defuse_mentions(text: str) -> str:
+    """Make every Discord and Reddit mention inert while keeping it readable."""
+    text = _MASS_MENTION.sub("@" + ZWSP, text)
+    text = _DISCORD_MENTION.sub("<" + ZWSP, text)
+    return _REDDIT_USER.sub(lambda m: f"{m.group(1)}{ZWSP}/", text)
+
+
+def defang_links(text: str) -> str:
+    """Stop bare URLs from turning into links (the visible text stays the same)."""
+    text = _URL_SCHEME.sub(lambda m: f"{m.group(1)}:{ZWSP}", text)
+    return _WWW.sub(lambda m: f"{m.group(1)}{ZWSP}.", text)
+
+
+def escape_markdown(text: str) -> str:
+    """Backslash-escape every character Discord or Reddit Markdown treats as syntax."""
+    escaped = _MARKDOWN_SPECIALS.sub(r"\\\1", text)
+    return _LEADING_BLOCK.sub(r"\1\\\2", escaped)
+
+
+def truncate(text: str, limit: int, ellipsis: str = ELLIPSIS) -> str:
+    """`text` if it fits in `limit` characters, else cut at a word boundary plus `ellipsis`.
+
+    A single word longer than the limit is cut inside the word, still with the ellipsis. A
+    cut never leaves a dangling escape backslash.
+    """
+    if limit <= 0:
+        return ""
+    if len(text) <= limit:
+        return text
+    if limit <= len(ellipsis):
+        return ellipsis[:limit]
+    room = limit - len(ellipsis)
+    head = text[: room + 1]
+    boundary = head.rfind(" ")
+    cut = head[:boundary] if boundary > room // 2 else text[:room]
+    cut = cut.rstrip(" ,;:-–—")
+    cut = _drop_dangling_backslash(cut)
+    return cut + ellipsis
+
+
+def _drop_dangling_backslash(text: str) -> str:
+    trailing = len(text) - len(text.rstrip("\\"))
+    return text[:-1] if trailing % 2 else text
+
+
+def plain(text: str | None, limit: int | None = None) -> str:
+    """Safe plain text (console, logs, Discord embed footers): cleaned and mention-free."""
+    result = defuse_mentions(clean_text(text or ""))
+    return truncate(result, limit) if limit is not None else result
+
+
+def markdown(text: str | None, limit: int | None = None) -> str:
+    """Safe Markdown text for Discord or Reddit: cleaned, mention-free, defanged, escaped."""
+    result = escape_markdown(defang_links(defuse_mentions(clean_text(text or ""))))
+    return truncate(result, limit) if limit is not None else result
+
+
+def link_target(url: str) -> str:
+    """A URL safe inside Markdown's `(...)`: parentheses, spaces and angle brackets encoded."""
+    return quote(clean_text(url), safe=":/?#@!$&'*+,;=%-._~")

@@ -1,0 +1,407 @@
+"""The platform-neutral bot: from a Post to a reply plan, and the records behind it.
+
+Adapters build one `EvidenceService` in their entry point and, for each message:
+
+    plan = service.handle_post(post)               # None: stay quiet (policy says why)
+    if plan and (plan := service.claim(plan)):     # reserve: no other process answers it
+        try:
+            reply_id = send(plan.discord())        # or plan.markdown() / plan.text()
+        except SendError:
+            service.release(plan)                  # let a later delivery try again
+        else:
+            service.confirm(plan, reply_id)
+
+`record_reply(post, plan, reply_id)` does claim and confirm in one step for adapters that
+send first. Everything here is synchronous and takes its collaborators as arguments.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import Literal, Protocol
+
+import sqlite_utils
+
+from bot.core.cards import Card, Reply, card_from_entry
+from bot.core.policy import (
+    Decision,
+    Facts,
+    author_verdict,
+    cooldown_start,
+    decide,
+    effective_cooldown,
+    effective_mode,
+    unique_in_order,
+)
+from bot.core.render_discord import DiscordMessage, render_discord
+from bot.core.render_markdown import render_markdown
+from bot.core.render_text import render_text
+from config.settings import ReplyMode, Settings
+from records import replies
+from records.db import write_transaction
+from records.models import AtlasEntry, Match, Post
+from records.places import get_place_settings, is_opted_out
+from records.retractions import retraction_notice
+from records.unmatched import hash_author, record_sightings
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+LookupStatus = Literal["found", "choices", "not_found"]
+CHOICES_SHOWN = 5
+
+
+class MatchIndex(Protocol):
+    """What the service needs from the linker's atlas index (linker.AtlasIndex)."""
+
+    def match(self, text: str) -> list[Match]:
+        """Every study reference in `text`, resolved against the atlas where possible."""
+        ...
+
+    def search(self, query: str, limit: int = 5) -> list[Match]:
+        """Exact hits for identifiers, URLs and slugs; ranked candidates for title words."""
+        ...
+
+    def get(self, entry_id: str) -> AtlasEntry | None:
+        """The entry with this slug, or None."""
+        ...
+
+
+def utc_now() -> datetime:
+    """The default clock."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class ReplyPlan:
+    """What to send in answer to `post`: the reply (cards and links) and what it covers.
+
+    `entry_ids` are every study the reply shows (full cards and "and N more" links), which
+    is what the reply log records. Render with `.discord()`, `.markdown()` or `.text()`.
+    """
+
+    post: Post
+    reply: Reply
+    entry_ids: tuple[str, ...]
+    matches: tuple[Match, ...] = ()
+    summoned: bool = False
+
+    def discord(self) -> DiscordMessage:
+        """Discord content and embed dicts (discord.Embed.from_dict)."""
+        return render_discord(self.reply)
+
+    def markdown(self) -> str:
+        """One Reddit comment."""
+        return render_markdown(self.reply)
+
+    def text(self) -> str:
+        """Plain text for the console and logs."""
+        return render_text(self.reply)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Everything `evaluate` found out about a post, for adapters that want the reasons."""
+
+    post: Post
+    matches: tuple[Match, ...]
+    decision: Decision
+    plan: ReplyPlan | None
+    logged: int = 0
+
+    @property
+    def unmatched(self) -> tuple[Match, ...]:
+        """References to studies the atlas does not hold."""
+        return tuple(m for m in self.matches if m.entry is None)
+
+
+@dataclass(frozen=True)
+class LookupResult:
+    """The answer to a query: one study, several candidates, or nothing in the atlas."""
+
+    query: str
+    status: LookupStatus
+    matches: tuple[Match, ...]
+    reply: Reply
+    logged: int = 0
+
+    @property
+    def entries(self) -> tuple[AtlasEntry, ...]:
+        """The atlas entries found, best first."""
+        return tuple(m.entry for m in self.matches if m.entry is not None)
+
+    def discord(self) -> DiscordMessage:
+        """Discord content and embed dicts."""
+        return render_discord(self.reply)
+
+    def markdown(self) -> str:
+        """One Reddit comment."""
+        return render_markdown(self.reply)
+
+    def text(self) -> str:
+        """Plain text."""
+        return render_text(self.reply)
+
+
+def command_word(platform: str, settings: Settings) -> str:
+    """How members call the bot on a platform, e.g. `!evidence`."""
+    prefix = settings.discord.prefix if platform == "discord" else "!"
+    return f"{prefix}evidence"
+
+
+class EvidenceService:
+    """Decides, plans and records replies for every platform.
+
+    `self_ids` are the bot's own author ids (adapters add theirs with `add_self_id` once
+    they know it), so the bot never answers itself even where a platform does not flag it.
+    """
+
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        index: MatchIndex,
+        settings: Settings,
+        *,
+        clock: Clock = utc_now,
+        self_ids: Collection[str] = (),
+    ) -> None:
+        self.db = db
+        self.index = index
+        self.settings = settings
+        self.clock = clock
+        self.self_ids: set[str] = set(self_ids)
+
+    # -- identities and places -------------------------------------------------------------
+
+    def add_self_id(self, author_id: str) -> None:
+        """Remember one of the bot's own author ids."""
+        self.self_ids.add(author_id)
+
+    def author_hash(self, author_id: str) -> str:
+        """The salted pseudonym stored for a member (opt-outs, sightings, reports)."""
+        return hash_author(author_id, self.settings.database.author_hash_salt.get_secret_value())
+
+    def mode_for(self, platform: str, place: str) -> ReplyMode:
+        """The effective reply mode of a place."""
+        stored = get_place_settings(self.db, platform, place)
+        return effective_mode(stored, self.settings.reply.default_mode)
+
+    def cooldown_for(self, platform: str, place: str) -> float:
+        """The effective per-thread cooldown of a place, in hours."""
+        stored = get_place_settings(self.db, platform, place)
+        return effective_cooldown(stored, self.settings.reply.cooldown_hours)
+
+    # -- posts -----------------------------------------------------------------------------
+
+    def evaluate(self, post: Post, *, summoned: bool = False) -> Outcome:
+        """Find the post's references, log unmatched ones, and decide on a reply."""
+        matches = tuple(self.index.match(post.text))
+        facts = self._facts(post, matches, summoned=summoned)
+        logged = 0
+        if self._may_log(facts):
+            logged = self._log_unmatched(post, matches)
+        decision = decide(facts)
+        plan = None
+        if decision.reply:
+            plan = self._plan(post, matches, decision.entry_ids, summoned=summoned)
+        log.debug("post %s/%s: %s", post.platform, post.message_id, decision.verdict.value)
+        return Outcome(post=post, matches=matches, decision=decision, plan=plan, logged=logged)
+
+    def handle_post(self, post: Post, *, summoned: bool = False) -> ReplyPlan | None:
+        """The reply to send for `post`, or None when the policy says to stay quiet.
+
+        `summoned` is True when a member explicitly asked for this post's cards (a bare
+        `!evidence` answering it, or a context-menu command).
+        """
+        return self.evaluate(post, summoned=summoned).plan
+
+    def _facts(self, post: Post, matches: Sequence[Match], *, summoned: bool) -> Facts:
+        place = get_place_settings(self.db, post.platform, post.place)
+        now = self.clock()
+        cooldown = effective_cooldown(place, self.settings.reply.cooldown_hours)
+        previous = replies.get_reply(self.db, post.platform, post.message_id)
+        return Facts(
+            post=post,
+            candidates=unique_in_order(m.entry.id for m in matches if m.entry is not None),
+            mode=effective_mode(place, self.settings.reply.default_mode),
+            summoned=summoned,
+            is_self=post.author_id in self.self_ids,
+            opted_out=is_opted_out(self.db, post.platform, self.author_hash(post.author_id)),
+            previous=previous.entries if previous else None,
+            recent=frozenset(
+                replies.recently_carded(
+                    self.db, post.platform, post.thread, cooldown_start(now, cooldown)
+                )
+            ),
+            replies_last_hour=replies.replies_since(
+                self.db, post.platform, post.place, now - timedelta(hours=1)
+            ),
+            rate_cap=self.settings.reply.rate_cap_per_hour,
+        )
+
+    @staticmethod
+    def _may_log(facts: Facts) -> bool:
+        """Bots, opted-out members and places where the bot is off leave no trace."""
+        if author_verdict(facts.post, is_self=facts.is_self) is not None:
+            return False
+        return facts.mode != "off" and not (facts.opted_out and not facts.summoned)
+
+    def _log_unmatched(self, post: Post, matches: Sequence[Match]) -> int:
+        salt = self.settings.database.author_hash_salt.get_secret_value()
+        return record_sightings(self.db, post, matches, salt=salt)
+
+    # -- building replies ------------------------------------------------------------------
+
+    def card(self, entry: AtlasEntry, match: Match | None = None) -> Card:
+        """The card for an entry, carrying any retraction notice the enricher found."""
+        flag = retraction_notice(self.db, entry.id)
+        return card_from_entry(entry, str(self.settings.atlas.base_url), match, flag)
+
+    def reply_for(self, platform: str, cards: Sequence[Card]) -> Reply:
+        """Cards up to the configured cap, then links, with the platform's command word."""
+        return Reply.from_cards(
+            cards,
+            max_cards=self.settings.reply.max_cards,
+            command=command_word(platform, self.settings),
+        )
+
+    def _plan(
+        self, post: Post, matches: Sequence[Match], entry_ids: Sequence[str], *, summoned: bool
+    ) -> ReplyPlan:
+        first_match: dict[str, Match] = {}
+        for match in matches:
+            if match.entry is not None:
+                first_match.setdefault(match.entry.id, match)
+        cards = [
+            self.card(first_match[e].entry, first_match[e])  # type: ignore[arg-type]
+            for e in entry_ids
+            if e in first_match
+        ]
+        reply = self.reply_for(post.platform, cards)
+        shown = tuple(c.entry_id for c in (*reply.cards, *reply.more))
+        return ReplyPlan(
+            post=post, reply=reply, entry_ids=shown, matches=tuple(matches), summoned=summoned
+        )
+
+    # -- the reply log ---------------------------------------------------------------------
+
+    def claim(self, plan: ReplyPlan) -> ReplyPlan | None:
+        """Reserve `plan.post` for this reply; None when another process answered it first.
+
+        For an edit racing another edit, the returned plan keeps only the studies this
+        caller won.
+        """
+        post = plan.post
+        won = replies.claim_reply(
+            self.db,
+            platform=post.platform,
+            place=post.place,
+            thread=post.thread,
+            message_id=post.message_id,
+            entry_ids=plan.entry_ids,
+            at=self.clock(),
+            author_hash=self.author_hash(post.author_id),
+            is_edit=post.is_edit,
+        )
+        if won is None:
+            return None
+        if won == plan.entry_ids:
+            return plan
+        cards = [c for c in (*plan.reply.cards, *plan.reply.more) if c.entry_id in won]
+        return replace(plan, reply=self.reply_for(post.platform, cards), entry_ids=won)
+
+    def confirm(self, plan: ReplyPlan, reply_id: str) -> None:
+        """Store the id of the reply that was sent for a claimed plan."""
+        replies.confirm_reply(self.db, plan.post.platform, plan.post.message_id, reply_id)
+
+    def release(self, plan: ReplyPlan) -> None:
+        """Give up a claim whose reply could not be sent."""
+        replies.release_reply(self.db, plan.post.platform, plan.post.message_id, plan.entry_ids)
+
+    def record_reply(self, post: Post, plan: ReplyPlan, reply_id: str | None) -> bool:
+        """Log a reply already sent, with its cards, in one transaction.
+
+        Returns False when the message was already answered (UNIQUE(platform, message_id)),
+        which means the reply just sent is a duplicate the adapter should delete.
+        """
+        plan = plan if plan.post == post else replace(plan, post=post)
+        with write_transaction(self.db):
+            claimed = self.claim(plan)
+            if claimed is not None and reply_id is not None:
+                self.confirm(claimed, reply_id)
+        return claimed is not None
+
+    # -- lookups ---------------------------------------------------------------------------
+
+    def lookup(self, query: str, *, post: Post | None = None) -> LookupResult:
+        """Find `query` (DOI, PMID, PMCID, URL, slug or title words) in the atlas.
+
+        One clear hit gives its card; several plausible ones a numbered list; none "not in
+        the atlas", and a recognised identifier is added to the unmatched-paper log (as a
+        sighting of `post` when given, else of a console lookup).
+        """
+        found = self.index.search(query, limit=CHOICES_SHOWN)
+        hits = tuple(m for m in found if m.entry is not None)
+        platform = post.platform if post else "console"
+        if not hits:
+            return self._not_found(query, found, post)
+        if len(hits) == 1 or _clear_winner(hits):
+            assert hits[0].entry is not None
+            reply = self.reply_for(platform, [self.card(hits[0].entry, hits[0])])
+            return LookupResult(query=query, status="found", matches=hits[:1], reply=reply)
+        choices = tuple(self.card(m.entry, m) for m in hits if m.entry is not None)
+        reply = Reply(
+            cards=(),
+            more=choices,
+            command=command_word(platform, self.settings),
+            notice=f"Several atlas studies fit “{query}”. Pick one by its identifier or link:",
+        )
+        return LookupResult(query=query, status="choices", matches=hits, reply=reply)
+
+    def _not_found(self, query: str, found: Sequence[Match], post: Post | None) -> LookupResult:
+        unmatched = [m for m in found if m.entry is None]
+        logged = 0
+        if unmatched:
+            logged = self._log_unmatched(post or _lookup_post(query, self.clock()), unmatched)
+        platform = post.platform if post else "console"
+        notice = f"“{query}” is not in the atlas."
+        if unmatched:
+            notice += " It has been added to the list of papers for the atlas curators."
+        reply = Reply(
+            cards=(), command=command_word(platform, self.settings), notice=notice, footer=False
+        )
+        return LookupResult(
+            query=query, status="not_found", matches=tuple(unmatched), reply=reply, logged=logged
+        )
+
+    def plan_for_lookup(self, post: Post, result: LookupResult) -> ReplyPlan:
+        """A reply plan answering `post` with a lookup's result (for summons with a query)."""
+        ids = tuple(m.entry.id for m in result.matches if m.entry is not None)
+        shown = ids if result.status == "found" else ()
+        return ReplyPlan(
+            post=post, reply=result.reply, entry_ids=shown, matches=result.matches, summoned=True
+        )
+
+
+def _clear_winner(hits: Sequence[Match]) -> bool:
+    """An exact identifier hit, or a title hit clearly ahead of the next candidate."""
+    best, runner_up = hits[0], hits[1]
+    if best.reference.kind.value in {"doi", "pmid", "pmcid", "slug"}:
+        return True
+    return best.score >= 99.5 and runner_up.score < best.score - 5
+
+
+def _lookup_post(query: str, now: datetime) -> Post:
+    """A stand-in post for a lookup from the command line, so its sighting is logged once."""
+    return Post(
+        platform="console",
+        place="lookup",
+        thread="lookup",
+        message_id=f"lookup:{query.strip().lower()[:200]}",
+        author_id="console",
+        text=query,
+        created_at=now,
+    )

@@ -1,0 +1,124 @@
+"""Per-place reply settings (a Discord channel or thread, a subreddit) and member opt-outs.
+
+A place with no row follows the defaults in settings.reply. Opt-outs store only the salted
+author hash (records.unmatched.hash_author), never who the member is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal, cast
+
+import sqlite_utils
+
+from records.db import write_transaction
+
+PlaceMode = Literal["auto", "summon-only", "off"]
+PLACE_MODES: tuple[PlaceMode, ...] = ("auto", "summon-only", "off")
+
+
+@dataclass(frozen=True)
+class PlaceSettings:
+    """What moderators set for one place; None fields fall back to the global defaults."""
+
+    platform: str
+    place: str
+    mode: PlaceMode
+    cooldown_hours: float | None = None
+    updated_by: str | None = None
+    updated_at: str | None = None
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def get_place_settings(
+    db: sqlite_utils.Database, platform: str, place: str
+) -> PlaceSettings | None:
+    """The stored settings of a place, or None when moderators never changed it."""
+    row = db.execute(
+        """SELECT enabled, mode, cooldown_hours, updated_by, updated_at
+           FROM place_settings WHERE platform = ? AND place = ?""",
+        [platform, place],
+    ).fetchone()
+    if row is None:
+        return None
+    enabled, mode, cooldown, updated_by, updated_at = row
+    return PlaceSettings(
+        platform=platform,
+        place=place,
+        mode="off" if not enabled else cast(PlaceMode, mode),
+        cooldown_hours=cooldown,
+        updated_by=updated_by,
+        updated_at=updated_at,
+    )
+
+
+def set_place_mode(
+    db: sqlite_utils.Database, platform: str, place: str, mode: PlaceMode, *, actor: str
+) -> None:
+    """Turn the bot on (`auto`), `summon-only` or `off` in a place, keeping its cooldown."""
+    if mode not in PLACE_MODES:
+        raise ValueError(f"mode must be one of {', '.join(PLACE_MODES)}")
+    with write_transaction(db):
+        db.execute(
+            """INSERT INTO place_settings (platform, place, enabled, mode, updated_by, updated_at)
+               VALUES (?, ?, ?, ?, ?, ?)
+               ON CONFLICT(platform, place) DO UPDATE SET
+                   enabled = excluded.enabled, mode = excluded.mode,
+                   updated_by = excluded.updated_by, updated_at = excluded.updated_at""",
+            [platform, place, int(mode != "off"), mode, actor, _now()],
+        )
+
+
+def set_place_cooldown(
+    db: sqlite_utils.Database,
+    platform: str,
+    place: str,
+    hours: float | None,
+    *,
+    actor: str,
+    default_mode: PlaceMode,
+) -> None:
+    """Set (or with None, clear) the place's own cooldown; a new row starts in `default_mode`."""
+    if hours is not None and hours < 0:
+        raise ValueError("cooldown hours cannot be negative")
+    with write_transaction(db):
+        db.execute(
+            """INSERT INTO place_settings
+                   (platform, place, enabled, mode, cooldown_hours, updated_by, updated_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT(platform, place) DO UPDATE SET
+                   cooldown_hours = excluded.cooldown_hours,
+                   updated_by = excluded.updated_by, updated_at = excluded.updated_at""",
+            [platform, place, int(default_mode != "off"), default_mode, hours, actor, _now()],
+        )
+
+
+def opt_out(db: sqlite_utils.Database, platform: str, author_hash: str) -> bool:
+    """Record that a member wants no automatic replies; False if they had already opted out."""
+    with write_transaction(db):
+        cursor = db.execute(
+            "INSERT OR IGNORE INTO opt_outs (platform, author_hash, created_at) VALUES (?, ?, ?)",
+            [platform, author_hash, _now()],
+        )
+    return bool(cursor.rowcount)
+
+
+def opt_in(db: sqlite_utils.Database, platform: str, author_hash: str) -> bool:
+    """Undo an opt-out; False if the member had not opted out."""
+    with write_transaction(db):
+        cursor = db.execute(
+            "DELETE FROM opt_outs WHERE platform = ? AND author_hash = ?", [platform, author_hash]
+        )
+    return bool(cursor.rowcount)
+
+
+def is_opted_out(db: sqlite_utils.Database, platform: str, author_hash: str) -> bool:
+    """Whether the member opted out of automatic replies on this platform."""
+    row = db.execute(
+        "SELECT 1 FROM opt_outs WHERE platform = ? AND author_hash = ?", [platform, author_hash]
+    ).fetchone()
+    return row is not None

@@ -1,0 +1,228 @@
+"""The reply log: which messages the bot answered and which studies it carded where.
+
+`replies` has one row per answered message (UNIQUE(platform, message_id)), which is what
+guarantees a message is never answered twice, even across processes and restarts: an
+adapter *claims* the message before sending and *confirms* with the reply's id after. A
+crash in between leaves the message claimed and unanswered, never answered twice. `carded`
+remembers each study carded in each thread, for the per-thread cooldown.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import sqlite_utils
+
+from records.db import write_transaction
+
+
+@dataclass(frozen=True)
+class ReplyRecord:
+    """One answered (or claimed) message."""
+
+    platform: str
+    place: str
+    thread: str
+    message_id: str
+    reply_id: str | None
+    entries: tuple[str, ...]
+    created_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class ReplyStats:
+    """Counts for `evidence stats`: answered messages, cards shown, the most carded studies."""
+
+    replies: int
+    cards: int
+    studies: int
+    top_studies: list[tuple[str, int]]
+
+
+def stamp(moment: datetime) -> str:
+    """The stored form of a time: UTC ISO 8601 to the second (sorts as text)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def get_reply(db: sqlite_utils.Database, platform: str, message_id: str) -> ReplyRecord | None:
+    """The log row for a message, or None when the bot never answered it."""
+    rows = list(
+        db.query(
+            """SELECT platform, place, thread, message_id, reply_id, entries, created_at,
+                      updated_at
+               FROM replies WHERE platform = ? AND message_id = ?""",
+            [platform, message_id],
+        )
+    )
+    return _record(rows[0]) if rows else None
+
+
+def find_by_reply_id(db: sqlite_utils.Database, platform: str, reply_id: str) -> ReplyRecord | None:
+    """The log row of the message that the bot's reply `reply_id` answered."""
+    rows = list(
+        db.query(
+            """SELECT platform, place, thread, message_id, reply_id, entries, created_at,
+                      updated_at
+               FROM replies WHERE platform = ? AND reply_id = ?""",
+            [platform, reply_id],
+        )
+    )
+    return _record(rows[0]) if rows else None
+
+
+def _record(row: dict[str, object]) -> ReplyRecord:
+    entries = json.loads(str(row["entries"]))
+    return ReplyRecord(
+        platform=str(row["platform"]),
+        place=str(row["place"]),
+        thread=str(row["thread"]),
+        message_id=str(row["message_id"]),
+        reply_id=str(row["reply_id"]) if row["reply_id"] is not None else None,
+        entries=tuple(str(e) for e in entries),
+        created_at=str(row["created_at"]),
+        updated_at=str(row["updated_at"]),
+    )
+
+
+def claim_reply(
+    db: sqlite_utils.Database,
+    *,
+    platform: str,
+    place: str,
+    thread: str,
+    message_id: str,
+    entry_ids: Sequence[str],
+    at: datetime,
+    author_hash: str | None = None,
+    is_edit: bool = False,
+) -> tuple[str, ...] | None:
+    """Reserve the right to answer a message; return the entry ids this caller may card.
+
+    None means the caller must not answer: the message was answered before and this is no
+    edit, or the edit cites no study the message has not carded yet. For an edit, only the
+    new studies are returned (and added to its row). The check and the write share one
+    transaction, so two processes can never both win.
+    """
+    when = stamp(at)
+    with write_transaction(db):
+        existing = get_reply(db, platform, message_id)
+        if existing is None:
+            new = tuple(dict.fromkeys(entry_ids))
+            db.execute(
+                """INSERT INTO replies (platform, place, thread, message_id, author_hash, entries,
+                                        created_at, updated_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                [platform, place, thread, message_id, author_hash, json.dumps(new), when, when],
+            )
+        elif not is_edit:
+            return None
+        else:
+            new = tuple(e for e in dict.fromkeys(entry_ids) if e not in existing.entries)
+            if not new:
+                return None
+            db.execute(
+                """UPDATE replies SET entries = ?, updated_at = ?
+                   WHERE platform = ? AND message_id = ?""",
+                [json.dumps([*existing.entries, *new]), when, platform, message_id],
+            )
+        db.conn.executemany(
+            """INSERT OR IGNORE INTO carded (platform, thread, entry_id, message_id, carded_at)
+               VALUES (?, ?, ?, ?, ?)""",
+            [(platform, thread, entry_id, message_id, when) for entry_id in new],
+        )
+    return new
+
+
+def confirm_reply(db: sqlite_utils.Database, platform: str, message_id: str, reply_id: str) -> None:
+    """Store the id of the bot's reply to a claimed message (the first reply's id is kept)."""
+    with write_transaction(db):
+        db.execute(
+            """UPDATE replies SET reply_id = coalesce(reply_id, ?)
+               WHERE platform = ? AND message_id = ?""",
+            [reply_id, platform, message_id],
+        )
+
+
+def release_reply(
+    db: sqlite_utils.Database, platform: str, message_id: str, entry_ids: Sequence[str]
+) -> None:
+    """Undo a claim whose reply could not be sent, so the message can be answered later."""
+    with write_transaction(db):
+        existing = get_reply(db, platform, message_id)
+        if existing is None:
+            return
+        db.conn.executemany(
+            "DELETE FROM carded WHERE platform = ? AND message_id = ? AND entry_id = ?",
+            [(platform, message_id, entry_id) for entry_id in entry_ids],
+        )
+        left = [e for e in existing.entries if e not in set(entry_ids)]
+        if left:
+            db.execute(
+                "UPDATE replies SET entries = ? WHERE platform = ? AND message_id = ?",
+                [json.dumps(left), platform, message_id],
+            )
+        else:
+            db.execute(
+                "DELETE FROM replies WHERE platform = ? AND message_id = ?", [platform, message_id]
+            )
+
+
+def recently_carded(
+    db: sqlite_utils.Database, platform: str, thread: str, since: datetime
+) -> set[str]:
+    """Entry ids carded in the thread at or after `since`."""
+    rows = db.execute(
+        """SELECT DISTINCT entry_id FROM carded
+           WHERE platform = ? AND thread = ? AND carded_at >= ?""",
+        [platform, thread, stamp(since)],
+    ).fetchall()
+    return {str(row[0]) for row in rows}
+
+
+def replies_since(db: sqlite_utils.Database, platform: str, place: str, since: datetime) -> int:
+    """How many replies the bot made (or claimed) in a place at or after `since`."""
+    row = db.execute(
+        """SELECT count(*) FROM replies
+           WHERE platform = ? AND place = ? AND updated_at >= ?""",
+        [platform, place, stamp(since)],
+    ).fetchone()
+    return int(row[0])
+
+
+def reply_stats(
+    db: sqlite_utils.Database,
+    *,
+    platform: str,
+    place: str | None = None,
+    since: datetime | None = None,
+    top: int = 5,
+) -> ReplyStats:
+    """Reply and card counts for a platform (optionally one place and a start time)."""
+    where = ["platform = ?"]
+    params: list[object] = [platform]
+    if place is not None:
+        where.append("place = ?")
+        params.append(place)
+    if since is not None:
+        where.append("created_at >= ?")
+        params.append(stamp(since))
+    sql = f"SELECT entries FROM replies WHERE {' AND '.join(where)}"  # noqa: S608 - fixed fragments
+    counts: dict[str, int] = {}
+    replies = 0
+    for (entries,) in db.execute(sql, params).fetchall():
+        replies += 1
+        for entry_id in json.loads(entries):
+            counts[entry_id] = counts.get(entry_id, 0) + 1
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return ReplyStats(
+        replies=replies,
+        cards=sum(counts.values()),
+        studies=len(counts),
+        top_studies=ranked[:top],
+    )
