@@ -1,0 +1,119 @@
+"""Author-year citations: "Lee et al. 2024", "Lee, Sato & Son (2024)", "the Walitt 2024 study".
+
+Strong forms ("et al.", a list of names with "&"/"and") are citations on their own. Weak forms
+("Walitt (2024)", "Walitt 2024", "the 2024 Walitt study") are only worth anything when the
+atlas holds a first author of that name and year, so the index decides about them.
+
+Every repetition below is bounded: a hostile megabyte of names and commas must still scan in
+linear time (https://www.regular-expressions.info/catastrophic.html).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from linker.textnorm import fold_word
+
+_PARTICLES = (
+    r"(?:(?:van|von|de|der|den|del|della|da|di|du|le|la|dos|das|ter|ten|st\.?)\s{1,2}){0,3}"
+)
+_SURNAME = r"[^\W\d_][\w'’-]{0,40}"
+_NAME = rf"(?<![\w'’.-]){_PARTICLES}{_SURNAME}"
+_INITIALS = r"(?:,?\s{0,2}[A-Z]\.(?:\s?[A-Z]\.){0,2})?"
+_YEAR = r"(?P<year>(?:19|20)\d{2})[a-z]?(?![\d])(?:\s{0,2}[)\]])?"
+_OPEN = r"[\s,]{0,3}[(\[]?\s{0,2}"
+
+# "Lee et al. 2024", "Lee J. et al (2024)", "Lee et al., 2024", "Lee et al.'s 2024 review"
+_ET_AL = re.compile(
+    rf"(?P<names>{_NAME}){_INITIALS}\s{{1,3}}et\.?\s{{0,2}}al\b\.?(?:['’]s)?{_OPEN}{_YEAR}",
+    re.IGNORECASE,
+)
+# "Lee, Sato & Son (2024)", "Wirth and Scheibenbogen 2020"
+_NAME_LIST = re.compile(
+    rf"(?P<names>{_NAME}(?:\s{{0,2}},\s{{0,2}}{_NAME}){{0,5}},?\s{{1,3}}(?:&|and)\s{{1,3}}{_NAME})"
+    rf"{_OPEN}{_YEAR}",
+    re.IGNORECASE,
+)
+# Weak: "Walitt (2024)", "Walitt 2024", "Walitt's 2024 paper"
+_NAME_YEAR = re.compile(
+    rf"(?P<names>{_NAME})(?:['’]s)?(?:\s{{1,2}}|\s{{0,2}}\(\s{{0,2}}){_YEAR}", re.IGNORECASE
+)
+# Weak: "the 2024 Walitt study", "a 2019 Fluge et al paper"
+_YEAR_NAME = re.compile(
+    rf"(?<!\d){_YEAR}\s{{1,2}}(?P<names>{_NAME})(?:['’]s)?(?:\s{{1,2}}et\.?\s{{0,2}}al\b\.?)?"
+    r"\s{1,2}(?:study|paper|trial|review|article|analysis|preprint|publication|findings|data)\b",
+    re.IGNORECASE,
+)
+
+# Capitalised words that stand before a year in ordinary prose and are nobody's citation.
+_ORDINARY_CAPITALISED = """
+    january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday
+    saturday sunday spring summer autumn fall winter christmas easter in on by at of the a an
+    since until from to for and or as about around before after during between published
+    covid sars mers h1n1 long nature science cell lancet plos bmj jama nejm frontiers journal
+    vol volume issue version v windows python ios android figure fig table page chapter section
+    class year years nih cdc who nice iom icc ccc nam dsm icd ukri mrc cfs me mecfs pem pots
+    patients study paper trial review article update report edition conference congress
+    meeting symposium round phase wave cohort group since this that these those my our your
+    their his her its is was were be been also but so than then when where while which what
+"""
+_NOT_SURNAMES = frozenset(_ORDINARY_CAPITALISED.split())
+
+_NAME_SPLIT = re.compile(r"\s{0,2},\s{0,2}|\s{1,3}(?:&|and)\s{1,3}", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class AuthorYear:
+    """A citation by author names and year; `surnames[0]` is the first author (folded)."""
+
+    start: int
+    end: int
+    surnames: tuple[str, ...]
+    year: int
+    strong: bool
+
+
+def find_author_years(text: str, *, weak: bool) -> list[AuthorYear]:
+    """Author-year citations in `text`, strong forms always, weak forms when asked."""
+    found: list[AuthorYear] = []
+    patterns: list[tuple[re.Pattern[str], bool]] = [(_ET_AL, True), (_NAME_LIST, True)]
+    if weak:
+        patterns += [(_NAME_YEAR, False), (_YEAR_NAME, False)]
+    taken: list[tuple[int, int]] = []
+    for pattern, strong in patterns:
+        for match in pattern.finditer(text):
+            if any(s < match.end() and match.start() < e for s, e in taken):
+                continue
+            surnames = _surnames(match.group("names"))
+            if not surnames:
+                continue
+            found.append(
+                AuthorYear(match.start(), match.end(), surnames, int(match.group("year")), strong)
+            )
+            taken.append((match.start(), match.end()))
+    found.sort(key=lambda citation: citation.start)
+    return found
+
+
+def fold_surname(name: str) -> str:
+    """`Van der Meer` → `van der meer`, `Øystein` → `oystein`: how surnames are compared."""
+    return " ".join(fold_word(part) for part in re.split(r"[\s'’]+", name.strip()) if part)
+
+
+def _surnames(names: str) -> tuple[str, ...]:
+    """Folded surnames of a matched name list; empty when any of them is an ordinary word."""
+    result: list[str] = []
+    for raw in _NAME_SPLIT.split(names):
+        name = raw.strip()
+        if not name:
+            continue
+        last_word = name.split()[-1]
+        if not last_word[0].isupper() or last_word.lower() in _NOT_SURNAMES:
+            return ()
+        if len(last_word) < 2 or (last_word.isupper() and len(last_word) <= 4):
+            # Acronyms (NIH, PACE, CDC) stand before years constantly and are not authors.
+            return ()
+        result.append(fold_surname(name))
+    return tuple(result)

@@ -1,0 +1,394 @@
+"""The atlas in memory, built once, answering "which studies does this post cite?".
+
+Identifiers (DOI, PMID, PMCID, slug, and aliases such as a preprint's DOI) resolve by
+dictionary look-up; titles through the shingle index of `linker.titles`; author-year
+citations through (first-author surname, year), only when exactly one entry fits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from config.settings import LinkerSettings
+from linker.author_year import AuthorYear, find_author_years, fold_surname
+from linker.references import Scan, mask_spans, scan_identifiers
+from linker.textnorm import normalize_title, tokens, tokens_with_spans
+from linker.titles import TitleIndex
+from linker.trim import trimmed_length
+from linker.urls import canonical_doi
+from records.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
+from records.models import AtlasEntry, Match, Reference, RefKind
+
+_IDENTIFIER_KINDS = (RefKind.DOI, RefKind.PMID, RefKind.PMCID, RefKind.SLUG)
+
+# A bare atlas slug: surname, year, title words (`lee-2024-brain-regional`).
+_SLUG = re.compile(
+    r"(?<![\w/.-])[a-z][a-z'-]{0,40}-(?:19|20)\d{2}(?:-[a-z0-9]{1,40}){1,4}(?![\w-])"
+)
+# The rest of a DOI that a line break cut without a separator (the atlas says if it fits).
+_NEXT_LINE_WORD = re.compile(r"[ \t]{0,20}\r?\n[ \t]{0,20}([^\s\"'<>`|]{1,200})")
+# Title words too common in this field to tell studies apart.
+_COMMON_WORDS_TEXT = """
+    with from that this their into among after during between study studies patients
+    chronic fatigue syndrome myalgic encephalomyelitis review analysis systematic
+"""
+_COMMON_TITLE_WORDS = frozenset(_COMMON_WORDS_TEXT.split())
+_AUTHOR_YEAR_QUERY = re.compile(
+    r"^\s*(?P<name>[^\W\d_][\w'’ -]{0,60}?)\s*(?:et\.?\s*al\.?)?[\s,]*"
+    r"\(?(?P<year>(?:19|20)\d{2})\)?\s*$"
+)
+
+
+@dataclass(frozen=True)
+class _Found:
+    reference: Reference
+    entry: AtlasEntry | None
+    score: float
+    rule: str
+
+
+class AtlasIndex:
+    """Atlas entries indexed for matching; build it with `AtlasIndex.build`."""
+
+    def __init__(self, entries: list[AtlasEntry], settings: LinkerSettings) -> None:
+        self._entries = entries
+        self._settings = settings
+        self._by_id: dict[str, int] = {}
+        self._by_identifier: dict[tuple[RefKind, str], int] = {}
+        self._by_author_year: defaultdict[tuple[str, int], list[int]] = defaultdict(list)
+        self._author_sets: list[frozenset[str]] = []
+        title_words: list[list[str]] = []
+        for number, entry in enumerate(entries):
+            self._by_id.setdefault(entry.id, number)
+            self._by_identifier.setdefault((RefKind.SLUG, entry.id), number)
+            for kind, value in (
+                (RefKind.DOI, entry.doi),
+                (RefKind.PMID, entry.pmid),
+                (RefKind.PMCID, entry.pmcid),
+            ):
+                if value:
+                    self._add_identifier(kind, value, number)
+            surnames = [fold_surname(author.split(",")[0]) for author in entry.authors]
+            self._author_sets.append(frozenset(s for s in surnames if s))
+            if surnames and surnames[0] and entry.year:
+                for key in _surname_keys(surnames[0]):
+                    self._by_author_year[(key, entry.year)].append(number)
+            title_words.append(tokens(entry.title))
+        self._titles = TitleIndex(
+            title_words, min_words=settings.title_min_words, min_score=settings.title_min_score
+        )
+        self._word_frequency = Counter(word for words in title_words for word in set(words))
+        self._search_choices: list[str] | None = None
+
+    @classmethod
+    def build(
+        cls,
+        entries: Iterable[AtlasEntry],
+        aliases: Iterable[tuple[str, str, str]] = (),
+        settings: LinkerSettings | None = None,
+    ) -> AtlasIndex:
+        """Index `entries` and their aliases ((kind, value, entry_id) as the records store them)."""
+        index = cls(list(entries), settings or LinkerSettings())
+        for kind, value, entry_id in aliases:
+            number = index._by_id.get(entry_id)
+            if number is None:
+                continue
+            try:
+                ref_kind = RefKind(kind)
+            except ValueError:
+                continue
+            if ref_kind in _IDENTIFIER_KINDS:
+                index._add_identifier(ref_kind, value, number)
+        return index
+
+    def _add_identifier(self, kind: RefKind, value: str, number: int) -> None:
+        normalized = _normalize(kind, value)
+        if normalized:
+            self._by_identifier.setdefault((kind, normalized), number)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, entry_id: str) -> AtlasEntry | None:
+        """The entry with this slug, or None."""
+        number = self._by_id.get(entry_id.strip().lower())
+        return None if number is None else self._entries[number]
+
+    def resolve(self, kind: RefKind, value: str) -> AtlasEntry | None:
+        """The entry an identifier (or alias) names, or None."""
+        normalized = _normalize(kind, value)
+        number = self._by_identifier.get((kind, normalized)) if normalized else None
+        return None if number is None else self._entries[number]
+
+    def match(self, text: str) -> list[Match]:
+        """One Match per distinct study `text` refers to, in order of first appearance.
+
+        A study the atlas lacks comes back with `entry=None` and the identifier the post gave.
+        Author-year citations and titles that fit no entry (or several) are left out.
+        """
+        scan = scan_identifiers(text)
+        found = [self._resolve_reference(reference, text) for reference in scan.references]
+        limit = self._settings.max_text_chars
+        masked = mask_spans(scan.clean.text, scan.link_spans)[:limit]
+        taken = [(f.reference.start, f.reference.end) for f in found]
+        found += self._slugs(text, scan, masked)
+        found += self._titles_in(text, scan, masked)
+        if self._settings.author_year:
+            found += self._author_years(text, scan, masked, taken)
+        return _one_per_study(found)
+
+    def search(self, query: str, limit: int = 5) -> list[Match]:
+        """Matches for a lookup command, best first.
+
+        An identifier, link or slug resolves exactly (one result). "Surname 2024" lists the
+        entries by that first author and year. Anything else is taken as title words and
+        gives up to `limit` ranked candidates with their scores.
+        """
+        query = query.strip()
+        if not query:
+            return []
+        exact = [m for m in self.match(query) if m.reference.kind in _IDENTIFIER_KINDS]
+        if exact:
+            return exact[:limit]
+        entry = self.get(query) if _SLUG.fullmatch(query.lower()) else None
+        whole = Reference(kind=RefKind.TITLE, value=query, start=0, end=len(query), text=query)
+        if entry is not None:
+            slug = whole.model_copy(update={"kind": RefKind.SLUG, "value": entry.id})
+            return [_to_match(_Found(slug, entry, 100.0, "slug"))]
+        by_author = self._search_author_year(query, whole)
+        if by_author:
+            return by_author[:limit]
+        return self._search_titles(query, whole, limit)
+
+    # -- identifiers -------------------------------------------------------------------
+
+    def _resolve_reference(self, reference: Reference, text: str) -> _Found:
+        entry = self.resolve(reference.kind, reference.value)
+        if entry is None and reference.kind is RefKind.DOI:
+            joined = self._join_next_line(reference, text)
+            if joined is not None:
+                return joined
+        return _Found(reference, entry, 100.0, reference.rule)
+
+    def _join_next_line(self, reference: Reference, text: str) -> _Found | None:
+        """A DOI cut by a line break with no separator: join the next word if the atlas agrees."""
+        following = _NEXT_LINE_WORD.match(text, reference.end)
+        if following is None:
+            return None
+        rest = following.group(1)[: trimmed_length(following.group(1))]
+        entry = self.resolve(RefKind.DOI, reference.value + rest)
+        if entry is None:
+            return None
+        end = following.start(1) + len(rest)
+        joined = reference.model_copy(
+            update={"value": entry.doi or reference.value + rest, "end": end,
+                    "text": text[reference.start : end]}
+        )  # fmt: skip
+        return _Found(joined, entry, 100.0, "doi-line-break")
+
+    def _slugs(self, text: str, scan: Scan, masked: str) -> list[_Found]:
+        found = []
+        for match in _SLUG.finditer(masked):
+            entry = self.resolve(RefKind.SLUG, match.group())
+            if entry is not None:
+                span = match.span()
+                reference = _reference(text, scan, RefKind.SLUG, entry.id, span, rule="slug")
+                found.append(_Found(reference, entry, 100.0, "slug"))
+        return found
+
+    # -- titles ------------------------------------------------------------------------
+
+    def _titles_in(self, text: str, scan: Scan, masked: str) -> list[_Found]:
+        words, starts, ends = tokens_with_spans(masked)
+        found = []
+        for hit in self._titles.find(words):
+            entry = self._entries[hit.entry]
+            span = (starts[hit.first_word], ends[hit.end_word - 1])
+            short = hit.rule == "title" and len(self._titles.words_of(hit.entry)) <= 8
+            if short and not _set_apart(masked, *span):
+                continue  # a short title inside a sentence is likely ordinary words
+            value = normalize_title(entry.title)
+            reference = _reference(text, scan, RefKind.TITLE, value, span, rule=hit.rule)
+            found.append(_Found(reference, entry, round(hit.score, 1), hit.rule))
+        return _drop_overlapping_titles(found)
+
+    # -- author-year -------------------------------------------------------------------
+
+    def _author_years(
+        self, text: str, scan: Scan, masked: str, taken: list[tuple[int, int]]
+    ) -> list[_Found]:
+        post_words: set[str] | None = None
+        found = []
+        for citation in find_author_years(masked, weak=True):
+            candidates = self._author_year_candidates(citation)
+            if not candidates:
+                continue
+            rule = "author-year"
+            if len(candidates) > 1:
+                if post_words is None:
+                    post_words = set(tokens(masked))
+                chosen = self._choose_by_title_words(candidates, post_words)
+                if chosen is None:
+                    continue
+                candidates, rule = [chosen], "author-year+title-words"
+            entry = self._entries[candidates[0]]
+            value = " ".join((*citation.surnames, str(citation.year)))
+            span = (citation.start, citation.end)
+            reference = _reference(text, scan, RefKind.AUTHOR_YEAR, value, span, rule=rule)
+            if any(s < reference.end and reference.start < e for s, e in taken):
+                continue
+            found.append(_Found(reference, entry, 90.0 if rule == "author-year" else 80.0, rule))
+        return found
+
+    def _author_year_candidates(self, citation: AuthorYear) -> list[int]:
+        first = citation.surnames[0]
+        candidates = list(self._by_author_year.get((first, citation.year), []))
+        if not candidates and " " in first:
+            candidates = list(self._by_author_year.get((first.split()[-1], citation.year), []))
+        others = citation.surnames[1:]
+        if others:
+            candidates = [
+                number
+                for number in candidates
+                if all(_surname_in(name, self._author_sets[number]) for name in others)
+            ]
+        return candidates
+
+    def _choose_by_title_words(self, candidates: list[int], post_words: set[str]) -> int | None:
+        """The one candidate whose distinctive title words the post uses clearly most."""
+        limit = max(5, len(self._entries) // 100)
+        scored = sorted(
+            (
+                (
+                    sum(
+                        1
+                        for word in set(self._titles.words_of(number))
+                        if word in post_words
+                        and len(word) > 3
+                        and word not in _COMMON_TITLE_WORDS
+                        and self._word_frequency[word] <= limit
+                    ),
+                    number,
+                )
+                for number in candidates
+            ),
+            reverse=True,
+        )
+        best, runner_up = scored[0][0], scored[1][0]
+        if best >= 1 and best >= 2 * runner_up + 1:
+            return scored[0][1]
+        return None
+
+    # -- search ------------------------------------------------------------------------
+
+    def _search_author_year(self, query: str, whole: Reference) -> list[Match]:
+        parsed = _AUTHOR_YEAR_QUERY.match(query)
+        if not parsed:
+            return []
+        key = (fold_surname(parsed.group("name")), int(parsed.group("year")))
+        numbers = self._by_author_year.get(key, [])
+        reference = whole.model_copy(update={"kind": RefKind.AUTHOR_YEAR,
+                                             "value": f"{key[0]} {key[1]}"})  # fmt: skip
+        score = 100.0 if len(numbers) == 1 else 90.0
+        return [
+            _to_match(_Found(reference, self._entries[n], score, "author-year")) for n in numbers
+        ]
+
+    def _search_titles(self, query: str, whole: Reference, limit: int) -> list[Match]:
+        if self._search_choices is None:
+            self._search_choices = [
+                " ".join((*self._titles.words_of(n), *tokens(e.first_author_surname or ""),
+                          str(e.year or "")))
+                for n, e in enumerate(self._entries)
+            ]  # fmt: skip
+        folded = normalize_title(query)
+        if not folded:
+            return []
+        results = process.extract(
+            folded, self._search_choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=50
+        )
+        return [
+            _to_match(_Found(whole, self._entries[number], round(score, 1), "title-search"))
+            for _, score, number in results
+        ]
+
+
+def _normalize(kind: RefKind, value: str) -> str | None:
+    if kind is RefKind.DOI:
+        doi = normalize_doi(value)
+        return canonical_doi(doi) if doi else None
+    if kind is RefKind.PMID:
+        return normalize_pmid(value)
+    if kind is RefKind.PMCID:
+        return normalize_pmcid(value)
+    if kind is RefKind.SLUG:
+        return value.strip().lower() or None
+    return None
+
+
+def _surname_keys(surname: str) -> set[str]:
+    """`van der meer` is found as written and as `meer`."""
+    return {surname, surname.rsplit(maxsplit=1)[-1]}
+
+
+def _surname_in(name: str, authors: frozenset[str]) -> bool:
+    last = name.rsplit(maxsplit=1)[-1]
+    return name in authors or any(author.rsplit(maxsplit=1)[-1] == last for author in authors)
+
+
+def _reference(
+    text: str, scan: Scan, kind: RefKind, value: str, span: tuple[int, int], *, rule: str
+) -> Reference:
+    start, end = scan.clean.original_span(*span)
+    return Reference(kind=kind, value=value, start=start, end=end, text=text[start:end], rule=rule)
+
+
+def _set_apart(text: str, start: int, end: int) -> bool:
+    """Whether a span stands apart from its sentence: quoted, bracketed, linked or on its own."""
+    before = text[:start].rstrip(" \t")
+    after = text[end:].lstrip(" \t")
+    opens = not before or before[-1] in "\"'“‘*_([:\n>«-—–"
+    closes = not after or after[0] in "\"'”’*_)].,;:\n»?!-—–"
+    return opens and closes
+
+
+def _drop_overlapping_titles(found: list[_Found]) -> list[_Found]:
+    """Where two titles claim the same words, keep the better score; on a tie keep neither."""
+    kept: list[_Found] = []
+    for item in sorted(found, key=lambda f: -f.score):
+        clash = [k for k in kept if k.reference.start < item.reference.end
+                 and item.reference.start < k.reference.end]  # fmt: skip
+        if not clash:
+            kept.append(item)
+        elif any(k.score == item.score for k in clash):
+            kept = [k for k in kept if k not in clash]
+    return kept
+
+
+def _one_per_study(found: list[_Found]) -> list[Match]:
+    seen: set[str] = set()
+    matches = []
+    for item in sorted(found, key=lambda f: (f.reference.start, -f.score)):
+        key = f"entry:{item.entry.id}" if item.entry else item.reference.key
+        if key in seen:
+            continue
+        seen.add(key)
+        matches.append(_to_match(item))
+    return matches
+
+
+def _to_match(item: _Found) -> Match:
+    entry, reference = item.entry, item.reference
+    if entry is not None:
+        doi, pmid, pmcid = entry.doi, entry.pmid, entry.pmcid
+    else:
+        doi = reference.value if reference.kind is RefKind.DOI else None
+        pmid = reference.value if reference.kind is RefKind.PMID else None
+        pmcid = reference.value if reference.kind is RefKind.PMCID else None
+    return Match(reference=reference, entry=entry, score=item.score, rule=item.rule,
+                 doi=doi, pmid=pmid, pmcid=pmcid)  # fmt: skip

@@ -1,0 +1,172 @@
+"""Finding atlas titles inside long posts without comparing the post to every title.
+
+Each title is cut into word shingles (3 consecutive folded words; also 2 for short titles)
+kept in one hash table, so a post costs one look-up per word whatever the atlas size
+(the classic near-duplicate technique, https://nlp.stanford.edu/IR-book/html/htmledition/near-duplicates-and-shingling-1.html).
+Shingles shared by many titles ("chronic fatigue syndrome") are dropped as uninformative.
+Entries hit by enough shingles are then verified with an edit-distance ratio on the aligned
+stretch of the post, which tolerates a typo or two, Unicode variants (already folded away)
+and a truncated title, but not a different study with a similar wording.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+_MAX_POSTINGS = 40  # a shingle in more titles than this says nothing about which one
+_SHORT_TITLE = 8  # titles of up to this many words are also indexed by word pairs
+_POS_BITS = 8
+_POS_MASK = (1 << _POS_BITS) - 1
+_SLACK = 2  # words the aligned stretch may grow or shrink at each end
+_TRUNCATION_MIN_WORDS = 6
+_TRUNCATION_MIN_CHARS = 35
+_TRUNCATION_SCORE = 95.0
+_SHORT_TITLE_SCORE = 97.0
+
+
+@dataclass(frozen=True)
+class TitleHit:
+    """Where a title was found: a word range of the post, the score and how."""
+
+    entry: int
+    first_word: int
+    end_word: int
+    score: float
+    rule: str
+
+
+class TitleIndex:
+    """Shingle index over the folded titles of the atlas (entry numbers are list positions)."""
+
+    def __init__(self, titles: Sequence[Sequence[str]], *, min_words: int, min_score: float):
+        self._titles = [tuple(words) for words in titles]
+        self._joined = [" ".join(words) for words in self._titles]
+        self._min_words = min_words
+        self._min_score = min_score
+        self._postings: dict[int, int | list[int]] = {}
+        common: set[int] = set()
+        for number, words in enumerate(self._titles):
+            if len(words) < min_words:
+                continue
+            for key, position in _shingles(words, pairs=len(words) <= _SHORT_TITLE):
+                self._add(key, number << _POS_BITS | min(position, _POS_MASK), common)
+        self._indexable = Counter[int]()
+        for value in self._postings.values():
+            for packed in value if isinstance(value, list) else (value,):
+                self._indexable[packed >> _POS_BITS] += 1
+        self._sorted_titles = sorted(self._joined)
+
+    def _add(self, key: int, packed: int, common: set[int]) -> None:
+        if key in common:
+            return
+        current = self._postings.get(key)
+        if current is None:
+            self._postings[key] = packed
+        elif isinstance(current, int):
+            self._postings[key] = [current, packed]
+        elif len(current) >= _MAX_POSTINGS:
+            del self._postings[key]
+            common.add(key)
+        else:
+            current.append(packed)
+
+    def find(self, words: Sequence[str]) -> list[TitleHit]:
+        """Titles found in a post given as folded words, best-scoring hit per entry."""
+        hits: defaultdict[int, list[tuple[int, int]]] = defaultdict(list)
+        postings = self._postings
+        for key, position in _shingles(words, pairs=True):
+            value = postings.get(key)
+            if value is None:
+                continue
+            for packed in value if isinstance(value, list) else (value,):
+                hits[packed >> _POS_BITS].append((position, packed & _POS_MASK))
+        found = []
+        for entry, pairs in hits.items():
+            distinct = len({pair[1] for pair in pairs})
+            if distinct < min(2, self._indexable[entry]):
+                continue
+            hit = self._verify(entry, pairs, words)
+            if hit is not None:
+                found.append(hit)
+        return found
+
+    def _verify(
+        self, entry: int, pairs: list[tuple[int, int]], words: Sequence[str]
+    ) -> TitleHit | None:
+        title = self._titles[entry]
+        size = len(title)
+        diagonal = Counter(i - j for i, j in pairs).most_common(1)[0][0]
+        cluster = [(i, j) for i, j in pairs if abs(i - j - diagonal) <= 3]
+        post_lo = min(i for i, _ in cluster)
+        post_hi = max(i for i, _ in cluster) + 3
+        title_lo = min(j for _, j in cluster)
+        title_hi = min(size, max(j for _, j in cluster) + 3)
+        start = max(0, post_lo - title_lo)
+        end = min(len(words), post_hi + (size - title_hi))
+        score, first, last = _best_window(self._joined[entry], words, start, end)
+        needed = (
+            self._min_score if size > _SHORT_TITLE else max(self._min_score, _SHORT_TITLE_SCORE)
+        )
+        if score >= needed:
+            return TitleHit(entry, first, last, score, "title")
+        if title_lo <= 1:
+            return self._truncated(entry, words, start, title_hi)
+        return None
+
+    def _truncated(
+        self, entry: int, words: Sequence[str], start: int, covered: int
+    ) -> TitleHit | None:
+        """A title cut short: a long, unique prefix of it, and the post does not go on with it."""
+        title = self._titles[entry]
+        minimum = max(_TRUNCATION_MIN_WORDS, min(10, (len(title) + 1) // 2))
+        for length in range(min(len(title) - 1, covered + 1), minimum - 1, -1):
+            prefix = " ".join(title[:length])
+            if len(prefix) < _TRUNCATION_MIN_CHARS:
+                break
+            score, first, last = _best_window(prefix, words, start, start + length)
+            if score < _TRUNCATION_SCORE:
+                continue
+            if last < len(words) and words[last] == title[length]:
+                continue  # the post goes on with the title: not a truncation, a mismatch
+            if self._prefix_count(prefix) == 1:
+                return TitleHit(entry, first, last, score, "title-truncated")
+            return None
+        return None
+
+    def _prefix_count(self, prefix: str) -> int:
+        """How many atlas titles start with `prefix` (word-aligned)."""
+        low = bisect.bisect_left(self._sorted_titles, prefix)
+        count = 0
+        for title in self._sorted_titles[low : low + 3]:
+            if title == prefix or title.startswith(prefix + " "):
+                count += 1
+        return count
+
+    def words_of(self, entry: int) -> tuple[str, ...]:
+        """The folded words of an entry's title."""
+        return self._titles[entry]
+
+
+def _shingles(words: Sequence[str], *, pairs: bool) -> list[tuple[int, int]]:
+    """(hash, position) of each 3-word shingle, and of each word pair when asked."""
+    count = len(words)
+    keys = [(hash((words[i], words[i + 1], words[i + 2])), i) for i in range(count - 2)]
+    if pairs:
+        keys += [(hash((words[i], words[i + 1])), i) for i in range(count - 1)]
+    return keys
+
+
+def _best_window(target: str, words: Sequence[str], start: int, end: int) -> tuple[float, int, int]:
+    """The stretch of `words` near [start, end) most like `target`: (score, first, end)."""
+    best = (0.0, start, end)
+    for first in range(max(0, start - _SLACK), min(len(words), start + _SLACK) + 1):
+        for last in range(max(first + 1, end - _SLACK), min(len(words), end + _SLACK) + 1):
+            score = fuzz.ratio(target, " ".join(words[first:last]), score_cutoff=best[0])
+            if score > best[0]:
+                best = (score, first, last)
+    return best

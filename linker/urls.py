@@ -1,0 +1,202 @@
+"""Study identifiers carried by a link: resolvers, publishers, PubMed, PMC, the atlas itself.
+
+Redirect wrappers (Outlook safelinks, Google `/url?q=`, Facebook `l.php?u=`) are decoded
+offline from their query string. A link whose host and path follow no known rule yields
+nothing: blog and news links are not studies, even when they talk about one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from records.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
+from records.models import RefKind
+
+ATLAS_HOSTS = ("mecfsatlas.com", "cfsmeatlas.com")
+
+# (host suffix, query parameters that hold the real target)
+_WRAPPERS = (
+    ("safelinks.protection.outlook.com", ("url",)),
+    ("google.com", ("q", "url")),
+    ("l.facebook.com", ("u",)),
+    ("lm.facebook.com", ("u",)),
+    ("scholar.google.com", ("url",)),
+    ("out.reddit.com", ("url",)),
+    ("urldefense.com", ("u",)),
+)
+
+# A DOI inside a path or query: after a `/`, `=` or `:` (https://www.doi.org/doi-handbook/HTML/).
+_DOI_IN_URL = re.compile(r"(?:(?<=[/=:])|^)(10\.\d{4,9}(?:\.\d{1,9}){0,3}/[^?#&\s]{1,300})")
+
+# What publishers append after the DOI in their article paths.
+_PATH_SUFFIX = re.compile(
+    r"""(?:
+        /(?:full|abstract|abs|pdf|epdf|epub|full-?text|html|meta|summary|references|figures
+           |tables|suppl(?:ementary)?(?:[-_]?(?:file|material))?|info|metrics|citedby|reader
+           |figures-and-tables|article-info|download)
+        | \.(?:full|abstract|pdf|full\.pdf|full-text|html|short|long|article-info
+             |supplementary-material)
+        | /
+    )$""",
+    re.VERBOSE | re.IGNORECASE,
+)
+
+# bioRxiv and medRxiv: `10.1101/2023.01.02.523456v2.full.pdf` → `10.1101/2023.01.02.523456`
+# (https://www.biorxiv.org/about/FAQ: each version shares the DOI of the article).
+_PREPRINT_DOI = re.compile(
+    r"^(10\.1101/(?:\d{4}\.\d{2}\.\d{2}\.)?\d{6,8})(?:v\d{1,3})?(?:[./].*)?$"
+)
+
+_PUBMED_PATH = re.compile(r"^/(?:pubmed/)?(\d{1,9})/?$")
+_PMC_PATH = re.compile(r"^/(?:pmc/)?articles/(PMC\d{1,9})(?:/.*)?$", re.IGNORECASE)
+_EUROPEPMC_MED = re.compile(r"^/(?:article|abstract|api/fulltextRepo)/MED/(\d{1,9})", re.IGNORECASE)
+_EUROPEPMC_PMC = re.compile(
+    r"^/(?:(?:article|abstract)/PMC/(?:PMC)?|articles?/|pmc/articles/)(?:PMC)?(\d{1,9})",
+    re.IGNORECASE,
+)
+_ATLAS_PATH = re.compile(r"^/evidence/([a-z0-9][a-z0-9-]{0,199})/?$", re.IGNORECASE)
+_NATURE_PATH = re.compile(r"^/articles/([a-z][a-z0-9.-]{3,60})(?:\.pdf)?/?$", re.IGNORECASE)
+# The Lancet puts the Elsevier PII in its paths; Elsevier DOIs are 10.1016/ + PII.
+_LANCET_PII = re.compile(r"/PII(S\d{4}-\d{3}[\dX]\(\d{2}\)\d{5}-[\dX])", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class UrlIdentifier:
+    """An identifier a link carries, and the rule that read it."""
+
+    kind: RefKind
+    value: str
+    rule: str
+
+
+def identifiers_in_url(url: str) -> list[UrlIdentifier]:
+    """Every identifier the link names, after unwrapping redirects (usually zero or one)."""
+    target = _unwrap(url)
+    parts = urlsplit(target if "://" in target else f"https://{target}")
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    path = unquote(parts.path)
+    found = _by_host(host, path, parts.query)
+    if found is not None:
+        return [found] if found.value else []
+    doi = _doi_anywhere(unquote(f"{parts.path}?{parts.query}"))
+    return [UrlIdentifier(RefKind.DOI, doi, "publisher-url")] if doi else []
+
+
+def _by_host(host: str, path: str, query: str) -> UrlIdentifier | None:
+    """The identifier of a host with a fixed rule; an empty value means "nothing here"."""
+    for domains, read in _HOST_RULES:
+        if _host_is(host, domains) and not (domains == ("nature.com",) and "/10." in path):
+            return read(path, query)
+    return None
+
+
+def _atlas(path: str, _query: str) -> UrlIdentifier:
+    match = _ATLAS_PATH.match(path)
+    return UrlIdentifier(RefKind.SLUG, match.group(1).lower() if match else "", "atlas-url")
+
+
+def _resolver(path: str, _query: str) -> UrlIdentifier:
+    doi = normalize_doi(_strip_suffixes(path.lstrip("/")))
+    return UrlIdentifier(RefKind.DOI, doi or "", "doi-url")
+
+
+def _preprint(path: str, _query: str) -> UrlIdentifier:
+    return UrlIdentifier(RefKind.DOI, _doi_anywhere(path) or "", "preprint-url")
+
+
+def _nature(path: str, _query: str) -> UrlIdentifier:
+    match = _NATURE_PATH.match(path)
+    doi = normalize_doi(f"10.1038/{match.group(1)}") if match else None
+    return UrlIdentifier(RefKind.DOI, doi or "", "nature-url")
+
+
+def _lancet(path: str, _query: str) -> UrlIdentifier:
+    match = _LANCET_PII.search(path)
+    doi = normalize_doi(f"10.1016/{match.group(1)}") if match else None
+    return UrlIdentifier(RefKind.DOI, doi or "", "lancet-url")
+
+
+def _ncbi(path: str, query: str) -> UrlIdentifier:
+    if path.lower().startswith(("/pmc/", "/articles/pmc")):
+        match = _PMC_PATH.match(path)
+        pmcid = normalize_pmcid(match.group(1)) if match else None
+        return UrlIdentifier(RefKind.PMCID, pmcid or "", "pmc-url")
+    match = _PUBMED_PATH.match(path)
+    raw = match.group(1) if match else None
+    if raw is None and path.rstrip("/") in ("", "/pubmed"):
+        # `pubmed/?term=38016575` names one article only when the term is a bare number.
+        terms = parse_qs(query).get("term", [])
+        raw = terms[0] if len(terms) == 1 and terms[0].strip().isdigit() else None
+    pmid = normalize_pmid(raw) if raw else None
+    return UrlIdentifier(RefKind.PMID, pmid or "", "pubmed-url")
+
+
+def _europepmc(path: str, _query: str) -> UrlIdentifier:
+    match = _EUROPEPMC_MED.match(path)
+    if match:
+        return UrlIdentifier(RefKind.PMID, normalize_pmid(match.group(1)) or "", "europepmc-url")
+    match = _EUROPEPMC_PMC.match(path)
+    pmcid = normalize_pmcid(f"PMC{match.group(1)}") if match else None
+    return UrlIdentifier(RefKind.PMCID, pmcid or "", "europepmc-url")
+
+
+_HOST_RULES: tuple[tuple[tuple[str, ...], Callable[[str, str], UrlIdentifier]], ...] = (
+    (ATLAS_HOSTS, _atlas),
+    (("doi.org",), _resolver),
+    (("ncbi.nlm.nih.gov",), _ncbi),
+    (("europepmc.org",), _europepmc),
+    (("biorxiv.org", "medrxiv.org"), _preprint),
+    (("nature.com",), _nature),
+    (("thelancet.com",), _lancet),
+)
+
+
+def _host_is(host: str, domains: tuple[str, ...]) -> bool:
+    return any(host == domain or host.endswith(f".{domain}") for domain in domains)
+
+
+def _unwrap(url: str) -> str:
+    """Follow redirect wrappers through their query string (at most a few levels)."""
+    for _ in range(4):
+        parts = urlsplit(url if "://" in url else f"https://{url}")
+        host = (parts.hostname or "").lower()
+        inner = None
+        for domain, params in _WRAPPERS:
+            if _host_is(host, (domain,)):
+                query = parse_qs(parts.query)
+                inner = next((query[p][0] for p in params if query.get(p)), None)
+                break
+        if not inner or not re.match(r"(?:https?://|www\.)", inner, re.IGNORECASE):
+            return url
+        url = inner
+    return url
+
+
+def _doi_anywhere(text: str) -> str | None:
+    match = _DOI_IN_URL.search(text)
+    if not match:
+        return None
+    return normalize_doi(_strip_suffixes(match.group(1)))
+
+
+def _strip_suffixes(doi: str) -> str:
+    """Remove the article-page decorations publishers put after a DOI in their paths."""
+    doi = doi.split("?", maxsplit=1)[0].split("#", maxsplit=1)[0]
+    preprint = _PREPRINT_DOI.match(doi)
+    if preprint:
+        return preprint.group(1)
+    for _ in range(3):
+        stripped = _PATH_SUFFIX.sub("", doi)
+        if stripped == doi:
+            break
+        doi = stripped
+    return doi
+
+
+def canonical_doi(doi: str) -> str:
+    """A normalised DOI without a bioRxiv/medRxiv version suffix (`…523456v2` → `…523456`)."""
+    preprint = _PREPRINT_DOI.match(doi)
+    return preprint.group(1) if preprint else doi
