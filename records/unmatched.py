@@ -301,11 +301,17 @@ def _require_paper(db: sqlite_utils.Database, key: str) -> tuple[str, str]:
 
 
 def resolve_paper(
-    db: sqlite_utils.Database, key: str, atlas_id: str, *, source: str = "curator"
+    db: sqlite_utils.Database,
+    key: str,
+    atlas_id: str,
+    *,
+    source: str = "curator",
+    actor: str | None = None,
 ) -> None:
     """Point the paper at an atlas entry: an alias makes future mentions match it.
 
-    Raises UnknownPaperError or UnknownEntryError; nothing is written then.
+    With an `actor`, the decision is written to the mod-log too. Raises UnknownPaperError
+    or UnknownEntryError; nothing is written then.
     """
     with write_transaction(db):
         kind, value = _require_paper(db, key)
@@ -318,9 +324,13 @@ def resolve_paper(
             "WHERE key = ?",
             [atlas_id, key],
         )
+        if actor:
+            _mod_log(db, actor, "unmatched.resolve", key, atlas_id)
 
 
-def ignore_paper(db: sqlite_utils.Database, key: str, reason: str) -> None:
+def ignore_paper(
+    db: sqlite_utils.Database, key: str, reason: str, *, actor: str | None = None
+) -> None:
     """Mark the paper as not worth adding (off-topic, not a study...), with the reason why."""
     if not reason.strip():
         raise ValueError("a reason is required to ignore a paper")
@@ -330,6 +340,16 @@ def ignore_paper(db: sqlite_utils.Database, key: str, reason: str) -> None:
             "UPDATE unmatched_papers SET status = 'ignored', reason = ? WHERE key = ?",
             [reason.strip(), key],
         )
+        if actor:
+            _mod_log(db, actor, "unmatched.ignore", key, reason.strip())
+
+
+def _mod_log(db: sqlite_utils.Database, actor: str, action: str, target: str, detail: str) -> None:
+    db.execute(
+        "INSERT INTO mod_log (platform, place, actor, action, target, detail, created_at) "
+        "VALUES ('cli', NULL, ?, ?, ?, ?, ?)",
+        [actor, action, target, detail, datetime.now(UTC).isoformat(timespec="seconds")],
+    )
 
 
 def papers_to_enrich(

@@ -12,8 +12,11 @@ from pydantic import ValidationError
 from bot.cli.atlas_cmd import atlas
 from bot.cli.config_cmd import config_group
 from bot.cli.context import AppContext
+from bot.cli.curate_cmd import curate
 from bot.cli.demo_cmd import demo
+from bot.cli.enrich_cmd import enrich_command
 from bot.cli.errors import explain_validation_error
+from bot.cli.unmatched_cmd import unmatched
 from config.settings import ConfigFileError
 
 
@@ -41,7 +44,7 @@ def cli(ctx: click.Context, db_path: Path | None, config_file: Path | None, verb
     ctx.call_on_close(app.close)
 
 
-for command in (atlas, config_group, demo):
+for command in (atlas, config_group, demo, unmatched, enrich_command, curate):
     cli.add_command(command)
 
 

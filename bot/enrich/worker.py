@@ -104,16 +104,25 @@ def enrich(
     *,
     plan: PassPlan | None = None,
     advance: Callable[[], None] = lambda: None,
+    should_stop: Callable[[], bool] = lambda: False,
 ) -> EnrichSummary:
-    """Run one pass over `plan` (default: plan_pass with `limit` for papers and entries)."""
+    """Run one pass over `plan` (default: plan_pass with `limit` for papers and entries).
+
+    `should_stop` is asked before each look-up, so a stopping process finishes quickly
+    and leaves the rest pending.
+    """
     if plan is None:
         entry_limit = DEFAULT_ENTRY_BATCH if limit is None else limit
         plan = plan_pass(db, limit=limit, entry_limit=entry_limit)
     summary = EnrichSummary()
     for paper in plan.papers:
+        if should_stop():
+            return summary
         enrich_paper(db, clients, paper, summary)
         advance()
     for entry in plan.entries:
+        if should_stop():
+            return summary
         check_entry(db, clients, entry, summary)
         advance()
     return summary
@@ -288,7 +297,7 @@ def run_forever(
     passes = 0
     while not stop.is_set():
         try:
-            summary = enrich(db, clients, limit)
+            summary = enrich(db, clients, limit, should_stop=stop.is_set)
         except Exception:
             log.exception("enrichment pass failed; trying again in %.0fs", interval_seconds)
         else:

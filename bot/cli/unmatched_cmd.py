@@ -1,0 +1,393 @@
+"""`evidence-bot unmatched list|show|export|resolve|ignore`: the curators' view of the log."""
+
+from __future__ import annotations
+
+import csv
+import getpass
+import io
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import asdict
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from bot.cli.context import AppContext, pass_app
+from records.unmatched import (
+    SORT_ORDERS,
+    STATUSES,
+    PaperSummary,
+    SortOrder,
+    UnknownEntryError,
+    UnknownPaperError,
+    get_paper,
+    ignore_paper,
+    list_papers,
+    normalize_key,
+    resolve_paper,
+    sightings_of,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+EXPORT_FORMATS = ("csv", "json", "jsonl")
+CSV_COLUMNS = (
+    "key", "kind", "value", "status", "title", "authors", "year", "journal", "type", "doi",
+    "pmid", "pmcid", "open_access_url", "retracted", "mentions", "places", "people",
+    "platforms", "first_seen_utc", "last_seen_utc", "latest_permalink", "atlas_id", "reason",
+    "enrich_status", "raw_text",
+)  # fmt: skip
+# A spreadsheet runs a cell starting with one of these as a formula
+# (https://owasp.org/www-community/attacks/CSV_Injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_RELATIVE = re.compile(r"^(?P<n>\d+)\s*(?P<unit>[hdw])$", re.IGNORECASE)
+
+
+class SinceType(click.ParamType[str, Any]):
+    """A date (`2026-01-31`), a date-time, or a span back from now (`24h`, `7d`, `2w`)."""
+
+    name = "since"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        """The moment as ISO text in UTC."""
+        if isinstance(value, datetime):
+            return value.isoformat()
+        text = str(value).strip()
+        if match := _RELATIVE.match(text):
+            hours = {"h": 1, "d": 24, "w": 24 * 7}[match["unit"].lower()] * int(match["n"])
+            return (datetime.now(UTC) - timedelta(hours=hours)).isoformat(timespec="seconds")
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            self.fail(f"{text!r} is not a date (2026-01-31), date-time or span (24h, 7d, 2w)")
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return moment.isoformat()
+
+
+def _filters(func: F) -> F:
+    """The options shared by `list` and `export`."""
+    for option in reversed(
+        [
+            click.option(
+                "--sort", type=click.Choice(SORT_ORDERS), default="mentions", show_default=True,
+                help="mentions, distinct places, or most recently seen first.",
+            ),
+            click.option("--platform", help="Only sightings on this platform (discord, reddit)."),
+            click.option("--since", type=SinceType(), help="Only sightings since: 2026-01-31, 7d."),
+            click.option("--limit", type=click.IntRange(min=1), help="At most N papers."),
+        ]
+    ):  # fmt: skip
+        func = option(func)
+    return func
+
+
+def _status_option(default: str) -> Callable[[F], F]:
+    return click.option(
+        "--status",
+        type=click.Choice([*STATUSES, "all"]),
+        default=default,
+        show_default=True,
+        help="Papers in this state.",
+    )
+
+
+def _select(
+    app: AppContext,
+    *,
+    status: str,
+    sort: SortOrder,
+    platform: str | None,
+    since: str | None,
+    limit: int | None,
+) -> list[PaperSummary]:
+    return list_papers(
+        app.db,
+        sort=sort,
+        status=None if status == "all" else status,
+        platform=platform,
+        since=since,
+        limit=limit,
+    )
+
+
+@click.group("unmatched")
+def unmatched() -> None:
+    """Papers people cited that the atlas does not hold: list, inspect, export, act."""
+
+
+@unmatched.command("list")
+@_status_option("pending")
+@_filters
+@pass_app
+def list_(
+    app: AppContext,
+    *,
+    status: str,
+    sort: SortOrder,
+    platform: str | None,
+    since: str | None,
+    limit: int | None,
+) -> None:
+    """A table of logged papers, most requested first."""
+    papers = _select(
+        app, status=status, sort=sort, platform=platform, since=since, limit=limit or 50
+    )
+    console = Console()
+    if not papers:
+        console.print("No unmatched papers match these filters.")
+        return
+    table = Table(title=f"Unmatched papers ({status}, by {sort})")
+    table.add_column("Key", no_wrap=True)
+    table.add_column("Title or text", overflow="ellipsis", no_wrap=True, min_width=12, ratio=1)
+    table.add_column("Mentions", justify="right", min_width=8)
+    table.add_column("Places", justify="right", min_width=6)
+    table.add_column("People", justify="right", min_width=6)
+    table.add_column("Last seen", no_wrap=True)
+    table.add_column("Status", no_wrap=True)
+    for paper in papers:
+        table.add_row(
+            paper.key,
+            paper.title or " ".join(paper.raw_text.split()),
+            str(paper.mentions),
+            str(paper.places),
+            str(paper.people),
+            paper.last_seen[:10],
+            paper.status + (f" → {paper.atlas_id}" if paper.atlas_id else ""),
+        )
+    console.print(table)
+
+
+def _lookup_key(app: AppContext, key: str) -> str:
+    normalized = normalize_key(key)
+    # A key printed by `list` is stored as-is; only fall back to the normalised form.
+    if app.db.execute("SELECT 1 FROM unmatched_papers WHERE key = ?", [key]).fetchone():
+        return key
+    return normalized
+
+
+@unmatched.command("show")
+@click.argument("key")
+@pass_app
+def show(app: AppContext, key: str) -> None:
+    """Everything known about one paper, and every sighting of it."""
+    try:
+        detail = get_paper(app.db, _lookup_key(app, key))
+    except UnknownPaperError as exc:
+        raise click.ClickException(str(exc)) from exc
+    paper, meta = detail.paper, detail.paper.metadata
+    console = Console()
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="bold")
+    facts.add_column()
+    rows: list[tuple[str, Any]] = [
+        ("Key", paper.key),
+        ("Status", paper.status),
+        ("Atlas entry", paper.atlas_id),
+        ("Reason", paper.reason),
+        ("Text seen", paper.raw_text),
+        ("Title", meta.get("title")),
+        ("Authors", "; ".join(meta.get("authors") or [])),
+        ("Year", meta.get("year")),
+        ("Journal", meta.get("journal")),
+        ("Type", meta.get("type")),
+        ("Identifiers", _identifiers(meta)),
+        ("Open access", meta.get("open_access_url")),
+        ("Retraction", _notices_text(meta)),
+        ("Mentions", f"{paper.mentions} in {paper.places} places by {paper.people} people"),
+        ("First seen", paper.first_seen),
+        ("Last seen", paper.last_seen),
+        ("Enrichment", f"{paper.enrich_status} ({paper.enrich_attempts} failed attempts)"),
+        ("Last error", paper.enrich_error),
+    ]
+    for label, value in rows:
+        if value not in (None, ""):
+            facts.add_row(label, str(value))
+    console.print(facts)
+    table = Table(title=f"Sightings ({len(detail.sightings)})")
+    for column in ("Seen (UTC)", "Platform", "Place", "Message", "Link"):
+        table.add_column(column, overflow="fold")
+    for sighting in detail.sightings:
+        table.add_row(
+            sighting.seen_at,
+            sighting.platform,
+            sighting.place,
+            sighting.message_id,
+            sighting.permalink or "",
+        )
+    console.print(table)
+
+
+def _identifiers(meta: dict[str, Any]) -> str:
+    ids = dict(meta.get("identifiers") or {})
+    for kind in ("doi", "pmid", "pmcid"):
+        if meta.get(kind):
+            ids.setdefault(kind, meta[kind])
+    return ", ".join(f"{kind.upper()} {value}" for kind, value in sorted(ids.items()))
+
+
+def _notices_text(meta: dict[str, Any]) -> str:
+    notices = meta.get("notices") or []
+    return "; ".join(
+        f"{n.get('kind', '').replace('_', ' ')}"
+        + (f" (notice doi {n['notice_doi']})" if n.get("notice_doi") else "")
+        for n in notices
+    )
+
+
+@unmatched.command("export")
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True)
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Default: stdout."
+)
+@_status_option("all")
+@_filters
+@pass_app
+def export(
+    app: AppContext,
+    *,
+    fmt: str,
+    output: Path | None,
+    status: str,
+    sort: SortOrder,
+    platform: str | None,
+    since: str | None,
+    limit: int | None,
+) -> None:
+    """Write papers as CSV (for spreadsheets), a JSON array or JSON Lines."""
+    papers = _select(app, status=status, sort=sort, platform=platform, since=since, limit=limit)
+    if fmt == "csv":
+        data = to_csv(papers, {p.key: _latest_permalink(app, p.key) for p in papers})
+    else:
+        records = [_json_record(app, paper) for paper in papers]
+        data = (
+            json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+            if fmt == "json"
+            else "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+        )
+    encoded = data.encode("utf-8-sig" if fmt == "csv" else "utf-8")
+    if output is None:
+        click.echo(encoded, nl=False)
+        return
+    output.write_bytes(encoded)
+    click.echo(f"unmatched export: {len(papers)} papers written to {output}", err=True)
+
+
+def _latest_permalink(app: AppContext, key: str) -> str | None:
+    row = app.db.execute(
+        "SELECT permalink FROM sightings WHERE paper_key = ? AND permalink IS NOT NULL "
+        "ORDER BY seen_at DESC, id DESC LIMIT 1",
+        [key],
+    ).fetchone()
+    return str(row[0]) if row else None
+
+
+def _json_record(app: AppContext, paper: PaperSummary) -> dict[str, Any]:
+    record = asdict(paper)
+    record["platforms"] = list(paper.platforms)
+    record["sightings"] = [asdict(s) for s in sightings_of(app.db, paper.key)]
+    return record
+
+
+def spreadsheet_date(iso: str | None) -> str:
+    """`2026-01-31T09:05:00+00:00` → `2026-01-31 09:05:00` (UTC), which spreadsheets parse."""
+    if not iso:
+        return ""
+    moment = datetime.fromisoformat(iso)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def safe_cell(value: Any) -> Any:
+    """Quote text a spreadsheet would run as a formula by prefixing an apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def to_csv(papers: Iterable[PaperSummary], permalinks: dict[str, str | None]) -> str:
+    """One row per paper, every text cell formula-safe."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for paper in papers:
+        meta = paper.metadata
+        ids = {
+            **(meta.get("identifiers") or {}),
+            **{k: meta[k] for k in ("doi", "pmid", "pmcid") if meta.get(k)},
+        }
+        row = {
+            "key": paper.key,
+            "kind": paper.kind,
+            "value": paper.value,
+            "status": paper.status,
+            "title": meta.get("title") or "",
+            "authors": "; ".join(meta.get("authors") or []),
+            "year": meta.get("year") or "",
+            "journal": meta.get("journal") or "",
+            "type": meta.get("type") or "",
+            "doi": ids.get("doi", ""),
+            "pmid": ids.get("pmid", ""),
+            "pmcid": ids.get("pmcid", ""),
+            "open_access_url": meta.get("open_access_url") or "",
+            "retracted": "yes" if meta.get("retracted") else "",
+            "mentions": paper.mentions,
+            "places": paper.places,
+            "people": paper.people,
+            "platforms": ", ".join(paper.platforms),
+            "first_seen_utc": spreadsheet_date(paper.first_seen),
+            "last_seen_utc": spreadsheet_date(paper.last_seen),
+            "latest_permalink": permalinks.get(paper.key) or "",
+            "atlas_id": paper.atlas_id or "",
+            "reason": paper.reason or "",
+            "enrich_status": paper.enrich_status,
+            "raw_text": " ".join(paper.raw_text.split()),
+        }
+        writer.writerow([safe_cell(row[column]) for column in CSV_COLUMNS])
+    return buffer.getvalue()
+
+
+def _actor() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (OSError, KeyError):
+        return "cli"
+
+
+@unmatched.command("resolve")
+@click.argument("key")
+@click.option(
+    "--atlas-id", required=True, help="The atlas slug this paper is, e.g. lee-2024-brain-regional."
+)
+@pass_app
+def resolve(app: AppContext, key: str, atlas_id: str) -> None:
+    """Record that KEY is an atlas entry: an alias makes future mentions match it."""
+    paper_key = _lookup_key(app, key)
+    try:
+        resolve_paper(app.db, paper_key, atlas_id.strip().lower(), actor=_actor())
+    except (UnknownPaperError, UnknownEntryError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"resolved {paper_key} → {atlas_id.strip().lower()}; future mentions will match it")
+
+
+@unmatched.command("ignore")
+@click.argument("key")
+@click.option(
+    "--reason", required=True, help="Why the atlas should not add it (kept for curators)."
+)
+@pass_app
+def ignore(app: AppContext, key: str, reason: str) -> None:
+    """Mark KEY as not wanted in the atlas, with the reason."""
+    paper_key = _lookup_key(app, key)
+    try:
+        ignore_paper(app.db, paper_key, reason, actor=_actor())
+    except UnknownPaperError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--reason") from exc
+    click.echo(f"ignored {paper_key}: {reason.strip()}")
