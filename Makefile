@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test check lint format typecheck pytest bench clean
+.PHONY: demo test check lint format typecheck pytest bench clean browser-deps
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,8 +26,12 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+pytest: $(STAMP) browser-deps
 	$(BIN)/pytest -q
+
+## make browser-deps: Debian's chromium for the web-view tests (CI runs as root on Debian)
+browser-deps:
+	test -x /usr/bin/chromium || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium)
 
 format: $(STAMP)
 	$(BIN)/ruff format .
