@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import signal
 import subprocess
 import sys
 import tempfile
@@ -73,11 +74,17 @@ def curate(app: AppContext, host: str, port: int, metadata_file: Path) -> None:
         metadata_path = Path(workdir) / "metadata.json"
         metadata_path.write_text(json.dumps(metadata), encoding="utf-8")
         click.echo(f"curate: serving {db_path} read-only on http://{host}:{port}/", err=True)
+        server = subprocess.Popen(  # noqa: S603 - our own interpreter and fixed arguments
+            datasette_command(db_path, metadata_path, host=host, port=port)
+        )
+        # Stopping `curate` (Ctrl-C or SIGTERM) must stop the server it started.
+        previous = signal.signal(signal.SIGTERM, lambda signum, frame: server.terminate())
         try:
-            completed = subprocess.run(  # noqa: S603 - our own interpreter and fixed arguments
-                datasette_command(db_path, metadata_path, host=host, port=port), check=False
-            )
+            returncode = server.wait()
         except KeyboardInterrupt:
-            return
-    if completed.returncode not in (0, -2):
-        raise click.exceptions.Exit(completed.returncode)
+            server.terminate()
+            returncode = server.wait()
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+    if returncode not in (0, -signal.SIGINT, -signal.SIGTERM):
+        raise click.exceptions.Exit(returncode)

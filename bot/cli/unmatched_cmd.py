@@ -143,10 +143,9 @@ def list_(
         return
     table = Table(title=f"Unmatched papers ({status}, by {sort})")
     table.add_column("Key", no_wrap=True)
-    table.add_column("Title or text", overflow="ellipsis", no_wrap=True, min_width=12, ratio=1)
+    table.add_column("Title or text", overflow="ellipsis", no_wrap=True, min_width=8, ratio=1)
     table.add_column("Mentions", justify="right", min_width=8)
     table.add_column("Places", justify="right", min_width=6)
-    table.add_column("People", justify="right", min_width=6)
     table.add_column("Last seen", no_wrap=True)
     table.add_column("Status", no_wrap=True)
     for paper in papers:
@@ -155,7 +154,6 @@ def list_(
             paper.title or " ".join(paper.raw_text.split()),
             str(paper.mentions),
             str(paper.places),
-            str(paper.people),
             paper.last_seen[:10],
             paper.status + (f" → {paper.atlas_id}" if paper.atlas_id else ""),
         )
