@@ -142,6 +142,32 @@ class AtlasIndex:
             found += self._author_years(text, scan, masked, taken)
         return _one_per_study(found)
 
+    def unmatched_citations(self, text: str, matches: Iterable[Match] = ()) -> list[Match]:
+        """Strong author-year citations ("Smith et al. 2021") of studies the atlas lacks.
+
+        Only citations whose first author and year fit no atlas entry at all, outside the
+        spans of `matches`: an ambiguous citation of atlas studies is not a missing paper.
+        Worth logging for curators; not a match to reply with.
+        """
+        taken = [(m.reference.start, m.reference.end) for m in matches]
+        scan = scan_identifiers(text)
+        masked = mask_spans(scan.clean.text, scan.link_spans)[: self._settings.max_text_chars]
+        found = []
+        seen: set[str] = set()
+        for citation in find_author_years(masked, weak=False):
+            if self._author_year_candidates(citation):
+                continue
+            value = " ".join((*citation.surnames, str(citation.year)))
+            span = (citation.start, citation.end)
+            reference = _reference(text, scan, RefKind.AUTHOR_YEAR, value, span, rule="author-year")
+            if reference.key in seen or any(
+                s < reference.end and reference.start < e for s, e in taken
+            ):
+                continue
+            seen.add(reference.key)
+            found.append(_to_match(_Found(reference, None, 100.0, "author-year-unmatched")))
+        return found
+
     def search(self, query: str, limit: int = 5) -> list[Match]:
         """Matches for a lookup command, best first.
 

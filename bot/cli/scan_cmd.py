@@ -1,0 +1,171 @@
+"""`evidence-bot scan POSTS.jsonl [--no-log]`: the references in each post, as JSON Lines.
+
+The scanning contract of DESIGN.md: each input line is `{"id": ..., "text": ..., ...}`; each
+output line is `{"id": ..., "matches": [{"atlas_id", "doi", "pmid", "pmcid", "kind",
+"text"}]}`, one match per distinct study, in order of appearance. A line that is not such a
+post is reported on stderr with its line number and skipped; the scan goes on.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+import sqlite_utils
+
+from bot.cli.context import AppContext, pass_app
+from bot.cli.progress import progress_bar
+from linker import AtlasIndex
+from records.atlas_store import iter_aliases, iter_entries
+from records.models import Match, Post, RefKind
+from records.unmatched import record_sightings
+
+# Unmatched references worth a curator's time: real identifiers, and author-year citations
+# in their unmistakable forms ("Smith et al. 2021"). An unknown atlas slug means our copy of
+# the atlas is stale, not that a paper is missing, so it is not logged.
+_LOGGED_KINDS = frozenset({RefKind.DOI, RefKind.PMID, RefKind.PMCID, RefKind.AUTHOR_YEAR})
+_PLACE_FIELDS = ("place", "subreddit", "channel", "forum")
+_THREAD_FIELDS = ("thread", "thread_id", "submission", "link_id", "topic")
+
+
+@dataclass(frozen=True)
+class _Line:
+    number: int
+    post: dict[str, Any] | None
+    problem: str = ""
+
+
+@click.command("scan")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--no-log", is_flag=True, help="Do not record unmatched references in the unmatched log."
+)
+@pass_app
+def scan(app: AppContext, file: Path, no_log: bool) -> None:
+    """Print the study references of each post in FILE (JSON Lines) as one JSON line each."""
+    index = AtlasIndex.build(iter_entries(app.db), iter_aliases(app.db), app.settings.linker)
+    salt = app.settings.database.author_hash_salt.get_secret_value()
+    skipped = 0
+    with progress_bar(f"Scanning {file.name}", _count_lines(file)) as progress:
+        for line in _read_posts(file):
+            progress.advance()
+            if line.post is None:
+                if line.problem:
+                    skipped += 1
+                    click.echo(f"{file}:{line.number}: skipped: {line.problem}", err=True)
+                continue
+            text = line.post["text"]
+            matches = index.match(text)
+            click.echo(json.dumps(_output(line.post, matches), ensure_ascii=False))
+            if not no_log:
+                _log_unmatched(app.db, index, file, line.post, matches, salt=salt)
+    if skipped:
+        click.echo(f"scan: {skipped} line(s) skipped", err=True)
+
+
+def _output(post: dict[str, Any], matches: list[Match]) -> dict[str, Any]:
+    """The contract's output line; unmatched references without an identifier are left out."""
+    return {
+        "id": post.get("id"),
+        "matches": [
+            {
+                "atlas_id": match.atlas_id,
+                "doi": match.doi,
+                "pmid": match.pmid,
+                "pmcid": match.pmcid,
+                "kind": match.reference.kind.value,
+                "text": match.reference.text,
+            }
+            for match in matches
+            if match.entry is not None or match.doi or match.pmid or match.pmcid
+        ],
+    }
+
+
+def _log_unmatched(
+    db: sqlite_utils.Database,
+    index: AtlasIndex,
+    file: Path,
+    post: dict[str, Any],
+    matches: list[Match],
+    *,
+    salt: str,
+) -> None:
+    text: str = post["text"]
+    unmatched = [m for m in matches if m.entry is None and m.reference.kind in _LOGGED_KINDS]
+    unmatched += index.unmatched_citations(text, matches)
+    if not unmatched:
+        return
+    place = _first_field(post, _PLACE_FIELDS) or file.name
+    sighting = Post(
+        platform="scan",
+        place=place,
+        thread=_first_field(post, _THREAD_FIELDS) or place,
+        message_id=str(post.get("id")),
+        author_id=str(post.get("author") or ""),
+        text=text,
+        permalink=_first_field(post, ("permalink", "url")),
+        **_created_at(post),
+    )
+    record_sightings(db, sighting, unmatched, salt=salt)
+
+
+def _first_field(post: dict[str, Any], names: tuple[str, ...]) -> str | None:
+    for name in names:
+        value = post.get(name)
+        if value not in (None, ""):
+            return str(value)
+    return None
+
+
+def _created_at(post: dict[str, Any]) -> dict[str, datetime]:
+    """The post's own time when it gives a readable one (so sightings date correctly)."""
+    for name in ("created_at", "created_utc", "timestamp", "date"):
+        value = post.get(name)
+        if value in (None, ""):
+            continue
+        try:
+            if isinstance(value, int | float):
+                return {"created_at": datetime.fromtimestamp(value).astimezone()}
+            parsed = datetime.fromisoformat(str(value))
+        except (ValueError, OverflowError, OSError):
+            continue
+        return {"created_at": parsed if parsed.tzinfo else parsed.astimezone()}
+    return {}
+
+
+def _read_posts(file: Path) -> Iterator[_Line]:
+    """Each line as a post, or with the reason it is not one (blank lines: neither)."""
+    with file.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                yield _Line(number, None, f"not UTF-8 ({exc.reason} at byte {exc.start})")
+                continue
+            if not line.strip():
+                yield _Line(number, None)
+                continue
+            yield _parse(number, line)
+
+
+def _parse(number: int, line: str) -> _Line:
+    try:
+        post = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return _Line(number, None, f"not JSON ({exc.msg} at column {exc.colno})")
+    if not isinstance(post, dict):
+        return _Line(number, None, "not a JSON object")
+    if not isinstance(post.get("text"), str):
+        return _Line(number, None, 'no "text" string')
+    return _Line(number, post)
+
+
+def _count_lines(file: Path) -> int:
+    with file.open("rb") as handle:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
