@@ -9,6 +9,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from bot.cli.atlas_sync_cmd import register_sync_commands
 from bot.cli.context import AppContext, pass_app
 from bot.cli.progress import progress_bar
 from records.atlas_io import FORMATS, BadRecord, detect_format, read_records, write_jsonl
@@ -27,6 +28,9 @@ BATCH_SIZE = 2000
 @click.group("atlas")
 def atlas() -> None:
     """Import, export and summarise the local atlas copy."""
+
+
+register_sync_commands(atlas)
 
 
 @atlas.command("import")

@@ -1,0 +1,197 @@
+"""`evidence-bot atlas parse-page FILE|URL` and `atlas sync`: read the atlas's own pages."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+import httpx
+from rich.console import Console
+from rich.table import Table
+
+from bot.cli.context import AppContext, pass_app
+from bot.cli.progress import progress_bar
+from bot.enrich.limits import RetryPolicy
+from bot.sync.crawler import AtlasSync, SyncStopped
+from bot.sync.fetcher import FetchFailed, PoliteFetcher, RobotsUnavailable
+from bot.sync.pacing import Pacer
+from bot.sync.state import SyncReport
+from linker.atlas_page import AtlasPageError, parse_atlas_page
+from records.atlas_store import upsert_entries
+
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_RETRIES = 3
+DEFAULT_BACKOFF = 2.0
+# Below this many pages a bar flickers more than it helps.
+PROGRESS_MIN_PAGES = 20
+
+
+def register_sync_commands(group: click.Group) -> None:
+    """Add `parse-page` and `sync` to the `atlas` group."""
+    group.add_command(parse_page)
+    group.add_command(sync)
+
+
+@contextmanager
+def polite_fetcher(
+    app: AppContext, *, delay: float, timeout: float, retries: int, backoff: float
+) -> Iterator[PoliteFetcher]:
+    """One httpx client for the whole run, wrapped in the crawler's manners."""
+    settings = app.settings.atlas
+    with httpx.Client(timeout=timeout, follow_redirects=True) as client:
+        yield PoliteFetcher(
+            client,
+            user_agent=settings.user_agent,
+            pacer=Pacer(delay),
+            retry=RetryPolicy(max_retries=retries, base_delay=backoff),
+        )
+
+
+@click.command("parse-page")
+@click.argument("source")
+@click.option("--slug", help="The study's slug, for a saved page that names none.")
+@click.option("--import", "import_entry", is_flag=True, help="Also upsert it into the local atlas.")
+@click.option(
+    "--timeout", type=click.FloatRange(min=0.01), default=DEFAULT_TIMEOUT, show_default=True
+)
+@pass_app
+def parse_page(
+    app: AppContext, source: str, slug: str | None, import_entry: bool, timeout: float
+) -> None:
+    """Print the entry one atlas page shows (SOURCE: a saved HTML/text page or a URL) as JSON."""
+    url = source if source.startswith(("http://", "https://")) else None
+    text = _fetch_one(app, source, timeout) if url else _read_file(source)
+    try:
+        parsed = parse_atlas_page(text, url=url, slug=slug)
+    except AtlasPageError as exc:
+        raise click.ClickException(f"{source}: {exc}") from exc
+    for note in parsed.notes:
+        click.echo(f"note: {note}", err=True)
+    click.echo(json.dumps(parsed.entry.to_json_dict(), ensure_ascii=False, indent=2))
+    if import_entry:
+        counts = upsert_entries(app.db, [parsed.entry])
+        state = "added" if counts.added else "updated" if counts.updated else "unchanged"
+        click.echo(f"atlas: {parsed.entry.id} {state}", err=True)
+
+
+def _read_file(source: str) -> str:
+    path = Path(source)
+    if not path.is_file():
+        raise click.ClickException(f"{source}: no such file (give a saved page or an http(s) URL)")
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(f"{source}: not UTF-8 text ({exc.reason})") from exc
+
+
+def _fetch_one(app: AppContext, url: str, timeout: float) -> str:
+    with polite_fetcher(app, delay=0, timeout=timeout, retries=1, backoff=1.0) as fetcher:
+        try:
+            if not fetcher.allowed(url):
+                raise click.ClickException(f"{url}: robots.txt does not allow fetching it")
+            fetched = fetcher.get(url)
+        except (FetchFailed, RobotsUnavailable) as exc:
+            raise click.ClickException(f"{url}: {exc}") from exc
+    if fetched.status != 200:
+        raise click.ClickException(f"{url}: HTTP {fetched.status}")
+    return fetched.text
+
+
+@click.command("sync")
+@click.option("--base-url", help="The atlas site [EVBOT_ATLAS__BASE_URL].")
+@click.option("--limit", type=click.IntRange(min=1), help="Fetch at most N study pages this run.")
+@click.option(
+    "--delay",
+    type=click.FloatRange(min=0),
+    help="Seconds between requests [atlas.sync_delay_seconds; a robots.txt Crawl-delay wins].",
+)
+@click.option(
+    "--timeout", type=click.FloatRange(min=0.01), default=DEFAULT_TIMEOUT, show_default=True
+)
+@click.option("--retries", type=click.IntRange(min=0), default=DEFAULT_RETRIES, show_default=True)
+@click.option(
+    "--backoff",
+    type=click.FloatRange(min=0),
+    default=DEFAULT_BACKOFF,
+    show_default=True,
+    help="First wait before a retry, doubled each time.",
+)
+@click.option("--restart", is_flag=True, help="Forget an interrupted crawl; start at the top.")
+@pass_app
+def sync(
+    app: AppContext,
+    *,
+    base_url: str | None,
+    limit: int | None,
+    delay: float | None,
+    timeout: float,
+    retries: int,
+    backoff: float,
+    restart: bool,
+) -> None:
+    """Update the local atlas from the atlas's own pages, politely; resumes if interrupted."""
+    settings = app.settings.atlas
+    site = (base_url or str(settings.base_url)).rstrip("/")
+    pause = settings.sync_delay_seconds if delay is None else delay
+    with polite_fetcher(app, delay=pause, timeout=timeout, retries=retries, backoff=backoff) as f:
+        crawl = AtlasSync(app.db, f, site, limit=limit, restart=restart)
+        if crawl.state.resumed:
+            click.echo(
+                f"Resuming the crawl of {site} started {crawl.state.started_at} "
+                f"({crawl.store.seen_count()} pages already done).",
+                err=True,
+            )
+        try:
+            remaining = crawl.start()
+            with progress_bar(
+                f"Syncing {site}", remaining, min_total=PROGRESS_MIN_PAGES
+            ) as progress:
+                report = crawl.run(progress.advance)
+        except SyncStopped as exc:
+            print_report(crawl.report)
+            raise click.ClickException(f"sync stopped: {exc} (run again to resume)") from exc
+        except KeyboardInterrupt:
+            print_report(crawl.report)
+            click.echo("Interrupted: run `evidence-bot atlas sync` again to resume.", err=True)
+            sys.exit(130)
+    print_report(report)
+
+
+def print_report(report: SyncReport) -> None:
+    """The counts, then each newly retracted, failed and skipped page, as tables on stdout."""
+    console = Console(width=None if sys.stdout.isatty() else 120)
+    summary = Table(title="Atlas sync")
+    summary.add_column("Outcome")
+    summary.add_column("Pages", justify="right")
+    for label, number in (
+        ("New", report.new),
+        ("Changed", report.changed),
+        ("Unchanged", report.unchanged),
+        ("Newly retracted", len(report.newly_retracted)),
+        ("Failed", len(report.failed)),
+        ("Skipped (robots.txt)", len(report.skipped)),
+    ):
+        summary.add_row(label, str(number))
+    console.print(summary)
+    if report.newly_retracted:
+        retracted = Table(title="Newly retracted")
+        retracted.add_column("Slug")
+        for slug in report.newly_retracted:
+            retracted.add_row(slug)
+        console.print(retracted)
+    for title, rows in (("Failed pages", report.failed), ("Skipped pages", report.skipped)):
+        if rows:
+            table = Table(title=title)
+            table.add_column("Slug")
+            table.add_column("Reason")
+            for slug, reason in rows:
+                table.add_row(slug, reason)
+            console.print(table)
+    if report.complete:
+        console.print("Crawl complete.")
+    elif report.stopped_reason:
+        console.print(report.stopped_reason.capitalize() + ".")

@@ -1,0 +1,173 @@
+"""Where a crawl stands, kept in the records database so an interrupted sync resumes.
+
+- `stream_state` (platform `atlas`, stream `sync`): the crawl's site, the listing offset
+  being worked on and the running report, as JSON.
+- `seen_items` (platform `atlas-sync`): one row per study page handled in this crawl, so a
+  resumed crawl skips them; cleared when the crawl completes.
+- `http_cache`: the ETag / Last-Modified of each evidence page last imported, for
+  conditional requests next time (no body is kept: a 304 means the stored entry stands).
+
+A page's entry, its validators, its seen mark and the report are written in one
+transaction: an interruption loses at most the page in flight, never half of one.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlite_utils
+
+from bot.sync.fetcher import Validators
+
+PLATFORM = "atlas"
+STREAM = "sync"
+SEEN_PLATFORM = "atlas-sync"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class SyncReport:
+    """What a crawl did, accumulated across resumed runs."""
+
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    newly_retracted: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    listing_pages: int = 0
+    complete: bool = False
+    stopped_reason: str | None = None
+
+    @property
+    def pages_done(self) -> int:
+        """Evidence pages handled, whatever the outcome."""
+        return self.new + self.changed + self.unchanged + len(self.failed) + len(self.skipped)
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON kept in the crawl state."""
+        data = asdict(self)
+        data.pop("complete")
+        data.pop("stopped_reason")
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SyncReport:
+        """The report saved by an earlier run of the same crawl."""
+        return cls(
+            new=int(data.get("new", 0)),
+            changed=int(data.get("changed", 0)),
+            unchanged=int(data.get("unchanged", 0)),
+            newly_retracted=[str(slug) for slug in data.get("newly_retracted", [])],
+            failed=[(str(a), str(b)) for a, b in data.get("failed", [])],
+            skipped=[(str(a), str(b)) for a, b in data.get("skipped", [])],
+            listing_pages=int(data.get("listing_pages", 0)),
+        )
+
+
+@dataclass
+class CrawlState:
+    """A crawl in progress: the site, the listing offset to read next, the report so far."""
+
+    base_url: str
+    offset: int = 0
+    started_at: str = field(default_factory=_now)
+    report: SyncReport = field(default_factory=SyncReport)
+    resumed: bool = False
+
+
+class CrawlStore:
+    """Reading and writing the crawl state, seen pages and page validators."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+
+    def load(self, base_url: str) -> CrawlState | None:
+        """The unfinished crawl of `base_url`, or None (a crawl of another site is dropped)."""
+        row = self.db.execute(
+            "SELECT cursor FROM stream_state WHERE platform = ? AND stream = ?",
+            [PLATFORM, STREAM],
+        ).fetchone()
+        if row is None or not row[0]:
+            return None
+        data = json.loads(row[0])
+        if data.get("base_url") != base_url:
+            self.forget()
+            return None
+        return CrawlState(
+            base_url=base_url,
+            offset=int(data.get("offset", 0)),
+            started_at=str(data.get("started_at", _now())),
+            report=SyncReport.from_json(data.get("report", {})),
+            resumed=True,
+        )
+
+    def save(self, state: CrawlState) -> None:
+        """Record where the crawl stands (inside the caller's transaction, if any)."""
+        cursor = json.dumps(
+            {
+                "base_url": state.base_url,
+                "offset": state.offset,
+                "started_at": state.started_at,
+                "report": state.report.to_json(),
+            }
+        )
+        self.db.execute(
+            "INSERT INTO stream_state (platform, stream, cursor, updated_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (platform, stream) DO UPDATE SET cursor = excluded.cursor, "
+            "updated_at = excluded.updated_at",
+            [PLATFORM, STREAM, cursor, _now()],
+        )
+
+    def forget(self) -> None:
+        """Drop the crawl state and its seen pages (a finished or abandoned crawl)."""
+        with self.db.atomic():
+            self.db.execute(
+                "DELETE FROM stream_state WHERE platform = ? AND stream = ?", [PLATFORM, STREAM]
+            )
+            self.db.execute("DELETE FROM seen_items WHERE platform = ?", [SEEN_PLATFORM])
+
+    def seen(self, slug: str) -> bool:
+        """True when this crawl already handled the page."""
+        row = self.db.execute(
+            "SELECT 1 FROM seen_items WHERE platform = ? AND item_id = ?", [SEEN_PLATFORM, slug]
+        ).fetchone()
+        return row is not None
+
+    def mark_seen(self, slug: str) -> None:
+        """Remember that this crawl handled the page."""
+        self.db.execute(
+            "INSERT OR IGNORE INTO seen_items (platform, item_id, seen_at) VALUES (?, ?, ?)",
+            [SEEN_PLATFORM, slug, _now()],
+        )
+
+    def seen_count(self) -> int:
+        """Pages this crawl handled so far."""
+        row = self.db.execute(
+            "SELECT count(*) FROM seen_items WHERE platform = ?", [SEEN_PLATFORM]
+        ).fetchone()
+        return int(row[0])
+
+    def validators(self, url: str) -> Validators:
+        """The validators stored for a page (empty when none)."""
+        row = self.db.execute(
+            "SELECT etag, last_modified FROM http_cache WHERE url = ?", [url]
+        ).fetchone()
+        return Validators(etag=row[0], last_modified=row[1]) if row else Validators()
+
+    def save_validators(self, url: str, status: int, validators: Validators) -> None:
+        """Store a page's validators (or drop them when the server sent none)."""
+        if not validators:
+            self.db.execute("DELETE FROM http_cache WHERE url = ?", [url])
+            return
+        self.db.execute(
+            "INSERT OR REPLACE INTO http_cache (url, status, etag, last_modified, body, "
+            "fetched_at) VALUES (?, ?, ?, ?, NULL, ?)",
+            [url, status, validators.etag, validators.last_modified, _now()],
+        )
