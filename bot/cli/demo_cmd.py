@@ -1,16 +1,29 @@
-"""`evidence-bot demo`: the bundled sample atlas in a fresh demo database."""
+"""`evidence-bot demo`: the sample atlas and a sample forum thread through the console bot.
+
+Needs no tokens and no network: a fresh demo database, the bundled atlas, the bundled
+thread, and the unmatched-paper log it leaves behind.
+"""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from importlib import resources
 from pathlib import Path
 
 import click
+from rich.console import Console
+from rich.rule import Rule
+from rich.table import Table
 
-from bot.cli.atlas_cmd import import_file, stats
+from bot.cli.atlas_cmd import import_file
 from bot.cli.context import AppContext, pass_app
+from bot.console import ConsoleBot, ConsoleStats, read_thread
+from bot.core.factory import build_service
+from records.atlas_store import atlas_stats
+from records.unmatched import list_papers
 
 DEMO_DB = Path("data/demo.db")
+PLACE = "sample-forum"
 
 
 def sample_path(name: str) -> Path:
@@ -19,15 +32,80 @@ def sample_path(name: str) -> Path:
 
 
 @click.command("demo")
-@click.pass_context
 @pass_app
-def demo(app: AppContext, ctx: click.Context) -> None:
-    """Import the sample atlas into a fresh demo database and summarise it."""
+def demo(app: AppContext) -> None:
+    """Import the sample atlas into a fresh demo database, run the sample thread through the
+    console bot, and show the papers it logged as missing from the atlas."""
     db_path = app.db_path or DEMO_DB
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
     app.db_path = db_path
-    atlas_file = sample_path("atlas.jsonl")
-    counts, rejected = import_file(app, atlas_file, "jsonl")
-    click.echo(f"Imported the sample atlas: {counts.added} entries, {rejected} rejected.")
-    ctx.invoke(stats)
+    console = Console(highlight=False)
+
+    console.print(Rule("[bold]evidence-bot demo[/bold]"))
+    counts, rejected = import_file(app, sample_path("atlas.jsonl"), "jsonl")
+    console.print(
+        f"Imported the sample atlas into [bold]{db_path}[/bold]: {counts.added} studies"
+        f"{f', {rejected} rejected' if rejected else ''} ({_pem_summary(app)})."
+    )
+    console.print(
+        "Now a forum thread, post by post, and what the bot replies under the same rules it "
+        "follows on Discord and Reddit.\n"
+    )
+    service = build_service(app.db, app.settings)
+    # The thread's posts are a minute apart, ending about now.
+    start = service.clock() - timedelta(hours=1)
+    bot = ConsoleBot(service, console, place=PLACE, thread="thread-1", start=start)
+    with sample_path("thread.txt").open(encoding="utf-8") as handle:
+        stats = bot.run(read_thread(handle))
+
+    console.print(Rule("[bold]What happened[/bold]"))
+    console.print(_summary(stats))
+    console.print()
+    console.print(_unmatched_table(app))
+    console.print(
+        f"\nTry: [bold]evidence-bot --db {db_path} lookup 'deep phenotyping'[/bold] or "
+        f"[bold]evidence-bot --db {db_path} unmatched list[/bold]"
+    )
+
+
+def _pem_summary(app: AppContext) -> str:
+    names = {"required": "PEM required", "not_required": "PEM not required"}
+    pem = dict(atlas_stats(app.db)["pem"])
+    parts = [f"{pem[key]} {label}" for key, label in names.items() if pem.get(key)]
+    other = sum(n for key, n in pem.items() if key not in names)
+    return ", ".join([*parts, f"{other} unclear"] if other else parts)
+
+
+def _summary(stats: ConsoleStats) -> str:
+    lines = [
+        f"{stats.posts} posts: {stats.replies} replies carrying {stats.cards} study cards, "
+        f"{stats.commands} commands."
+    ]
+    if stats.quiet:
+        quiet = "; ".join(f"{reason} ({n})" for reason, n in sorted(stats.quiet.items()))
+        lines.append(f"Stayed quiet because: {quiet}.")
+    return "\n".join(lines)
+
+
+def _unmatched_table(app: AppContext) -> Table:
+    table = Table(
+        title="Unmatched-paper log: cited in the thread, not in the atlas",
+        title_justify="left",
+        caption="Curators: `evidence-bot unmatched list`; metadata via `evidence-bot enrich`.",
+        caption_justify="left",
+    )
+    table.add_column("#", justify="right")
+    table.add_column("Paper", overflow="fold")
+    table.add_column("Mentions", justify="right")
+    table.add_column("People", justify="right")
+    table.add_column("First seen", no_wrap=True)
+    for number, paper in enumerate(list_papers(app.db, sort="mentions"), start=1):
+        table.add_row(
+            str(number),
+            paper.key,
+            str(paper.mentions),
+            str(paper.people),
+            paper.first_seen[:16].replace("T", " "),
+        )
+    return table

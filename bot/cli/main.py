@@ -16,6 +16,8 @@ from bot.cli.curate_cmd import curate
 from bot.cli.demo_cmd import demo
 from bot.cli.enrich_cmd import enrich_command
 from bot.cli.errors import explain_validation_error
+from bot.cli.lookup_cmd import lookup
+from bot.cli.run_cmd import run
 from bot.cli.scan_cmd import scan
 from bot.cli.unmatched_cmd import unmatched
 from config.settings import ConfigFileError
@@ -45,7 +47,7 @@ def cli(ctx: click.Context, db_path: Path | None, config_file: Path | None, verb
     ctx.call_on_close(app.close)
 
 
-for command in (atlas, config_group, demo, unmatched, enrich_command, curate, scan):
+for command in (atlas, config_group, demo, unmatched, enrich_command, curate, lookup, run, scan):
     cli.add_command(command)
 
 

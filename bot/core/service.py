@@ -38,6 +38,7 @@ from bot.core.policy import (
 )
 from bot.core.render_discord import DiscordMessage, render_discord
 from bot.core.render_markdown import render_markdown
+from bot.core.render_text import WIDTH as TEXT_WIDTH
 from bot.core.render_text import render_text
 from config.settings import ReplyMode, Settings
 from records import replies
@@ -97,9 +98,9 @@ class ReplyPlan:
         """One Reddit comment."""
         return render_markdown(self.reply)
 
-    def text(self) -> str:
-        """Plain text for the console and logs."""
-        return render_text(self.reply)
+    def text(self, width: int = TEXT_WIDTH) -> str:
+        """Plain text for the console and logs, wrapped at `width` columns."""
+        return render_text(self.reply, width=width)
 
 
 @dataclass(frozen=True)
@@ -141,9 +142,9 @@ class LookupResult:
         """One Reddit comment."""
         return render_markdown(self.reply)
 
-    def text(self) -> str:
-        """Plain text."""
-        return render_text(self.reply)
+    def text(self, width: int = TEXT_WIDTH) -> str:
+        """Plain text wrapped at `width` columns."""
+        return render_text(self.reply, width=width)
 
 
 def command_word(platform: str, settings: Settings) -> str:

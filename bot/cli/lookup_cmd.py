@@ -1,0 +1,45 @@
+"""`evidence-bot lookup QUERY`: the card for a DOI, PMID, PMCID, link, slug or title words."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from bot.cli.context import AppContext, pass_app
+from bot.core.factory import build_service
+from records.atlas_store import count_entries
+
+LOOKUP_FORMATS = ("text", "markdown", "discord")
+
+
+@click.command("lookup")
+@click.argument("query", nargs=-1, required=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(LOOKUP_FORMATS),
+    default="text",
+    show_default=True,
+    help="Plain text, Reddit Markdown, or Discord message JSON (content and embeds).",
+)
+@pass_app
+def lookup(app: AppContext, query: tuple[str, ...], fmt: str) -> None:
+    """Show the atlas card for QUERY, a numbered list when several studies fit, or say the
+    study is not in the atlas (a recognised identifier is then logged for curators)."""
+    text = " ".join(query).strip()
+    if not text:
+        raise click.UsageError("QUERY is empty.")
+    if count_entries(app.db) == 0:
+        click.echo(
+            "Note: the atlas is empty; import one with `evidence-bot atlas import`.", err=True
+        )
+    result = build_service(app.db, app.settings).lookup(text)
+    if fmt == "markdown":
+        click.echo(result.markdown())
+    elif fmt == "discord":
+        message = result.discord()
+        payload = {"content": message.content, "embeds": message.embeds}
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        click.echo(result.text())

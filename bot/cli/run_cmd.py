@@ -1,0 +1,77 @@
+"""`evidence-bot run <process>`: the long-running bots. `console` is built in; the Discord,
+Reddit and enricher processes add their own subcommands to this group."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from bot.cli.context import AppContext, pass_app
+from bot.console import ConsoleBot, OutputFormat, read_thread
+from bot.core.factory import build_service
+from records.atlas_store import count_entries
+
+OUTPUT_FORMATS = ("text", "markdown", "discord")
+
+
+@click.group("run")
+def run() -> None:
+    """Run a bot: console (here, no tokens), discord, reddit or enricher."""
+
+
+@run.command("console")
+@click.option(
+    "--thread",
+    "thread_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Read posts from this thread file instead of stdin.",
+)
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(OUTPUT_FORMATS),
+    default="text",
+    show_default=True,
+    help="Show replies as plain text, Reddit Markdown or Discord embed JSON.",
+)
+@click.option("--place", default="console", show_default=True, help="Place name for settings.")
+@click.option("--thread-id", default="thread", show_default=True, help="Thread for cooldowns.")
+@pass_app
+def console(
+    app: AppContext, thread_file: Path | None, output: str, place: str, thread_id: str
+) -> None:
+    """Print what the bot would reply to each post (one line each, `name: text`)."""
+    if count_entries(app.db) == 0:
+        click.echo(
+            "Note: the atlas is empty; import one with `evidence-bot atlas import`.", err=True
+        )
+    bot = ConsoleBot(
+        build_service(app.db, app.settings),
+        Console(highlight=False),
+        place=place,
+        thread=thread_id,
+        output=_output_format(output),
+    )
+    if thread_file is not None:
+        with thread_file.open(encoding="utf-8") as handle:
+            stats = bot.run(read_thread(handle))
+    else:
+        if sys.stdin.isatty():
+            click.echo("Type posts as `name: text`, one per line; Ctrl-D ends.", err=True)
+        stats = bot.run(read_thread(sys.stdin, continuation=False))
+    click.echo(
+        f"{stats.posts} posts, {stats.replies} replies with {stats.cards} cards, "
+        f"{stats.unmatched_logged} new sightings of papers not in the atlas.",
+        err=True,
+    )
+
+
+def _output_format(value: str) -> OutputFormat:
+    if value == "markdown":
+        return "markdown"
+    if value == "discord":
+        return "discord"
+    return "text"
