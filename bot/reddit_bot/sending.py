@@ -114,9 +114,18 @@ class ReplySender:
         self._attempts = attempts
         self._retry_seconds = retry_seconds
         self._max_ratelimit_wait = max_ratelimit_wait
+        # Parents whose last reply attempt failed ambiguously and could not be checked.
+        self._uncertain: set[str] = set()
 
     def reply(self, parent_fullname: str, body: str) -> SendResult:
         """Post `body` as a reply to a submission or comment (by fullname)."""
+        if parent_fullname in self._uncertain:
+            found = self._find_own_reply(parent_fullname)
+            if found is None:
+                return SendResult(Outcome.FAILED, detail="earlier attempt unverifiable")
+            self._uncertain.discard(parent_fullname)
+            if found:
+                return SendResult(Outcome.SENT, reply_id=found, detail="found from an earlier try")
         parent = self._thing(parent_fullname)
         result = SendResult(Outcome.FAILED, detail="no attempt made")
         for attempt in range(1, self._attempts + 1):
@@ -156,6 +165,7 @@ class ReplySender:
         """After a 5xx or timeout: the comment may exist, so look before trying again."""
         found = self._find_own_reply(parent_fullname)
         if found is None:
+            self._uncertain.add(parent_fullname)
             return SendResult(Outcome.FAILED, detail=f"{error}; own history unreadable"), None
         if found:
             return SendResult(Outcome.SENT, reply_id=found, detail=f"found after {error}"), None

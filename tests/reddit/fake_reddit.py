@@ -72,6 +72,7 @@ class _Failure:
     method: str | None
     remaining: int
     after_commit: bool = False
+    skip: int = 0
 
 
 @dataclass
@@ -117,7 +118,9 @@ class FakeReddit:
         handler = _make_handler(self)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), daemon=True
+        )
         self._thread.start()
         return self
 
@@ -247,14 +250,17 @@ class FakeReddit:
         method: str | None = None,
         count: int = 1,
         after_commit: bool = False,
+        skip: int = 0,
     ) -> None:
-        """Answer the next `count` matching requests with `status`.
+        """Answer `count` matching requests with `status`, after letting `skip` through.
 
         `after_commit` applies the request first (e.g. the comment is created) and only then
         fails, like a gateway timing out after the backend did the work.
         """
         with self._lock:
-            self._failures.append(_Failure(status, path_contains, method, count, after_commit))
+            self._failures.append(
+                _Failure(status, path_contains, method, count, after_commit, skip)
+            )
 
     def slow_next(self, seconds: float, *, path_contains: str = "", count: int = 1) -> None:
         """Hold the next `count` matching answers for `seconds` (or until the server stops)."""
@@ -391,6 +397,9 @@ class FakeReddit:
         for failure in self._failures:
             matches_method = failure.method is None or failure.method == method
             if failure.remaining > 0 and failure.path_contains in path and matches_method:
+                if failure.skip > 0:
+                    failure.skip -= 1
+                    continue
                 failure.remaining -= 1
                 return failure
         return None
@@ -580,6 +589,10 @@ def _make_handler(fake: FakeReddit) -> type[BaseHTTPRequestHandler]:
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json; charset=UTF-8")
                 self.send_header("Content-Length", str(len(payload)))
+                # One request per connection: a reused socket that the server closed after a
+                # `Connection: close` request would fail the client's next request.
+                self.send_header("Connection", "close")
+                self.close_connection = True
                 self.end_headers()
                 self.wfile.write(payload)
             except (BrokenPipeError, ConnectionResetError):

@@ -1,0 +1,231 @@
+"""One Reddit item through the core: convert, decide or run the command, render, send.
+
+Policy (modes, opt-outs, cooldowns, answering once) lives in the core; this module only does
+what needs Reddit: finding a summons' parent, checking the moderator list, posting and
+deleting comments, and noticing a ban.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import praw
+from prawcore.exceptions import PrawcoreException
+
+from bot.core.commands import (
+    Command,
+    CommandResult,
+    Invocation,
+    execute,
+    log_removal,
+    parse_command,
+)
+from bot.core.policy import Verdict
+from bot.core.service import EvidenceService, ReplyPlan, command_word
+from bot.reddit_bot.convert import PERMALINK_BASE, PLATFORM, ItemFacts, facts, field, to_post
+from bot.reddit_bot.moderators import ModeratorCache
+from bot.reddit_bot.sending import Outcome, ReplySender, SendResult
+from records.models import Post
+from records.modlog import log_action
+from records.replies import find_by_reply_id, get_reply
+
+log = logging.getLogger(__name__)
+
+BAN_RECHECK_SECONDS = 6 * 3600.0
+PARENT_GONE_TEXT = "The post or comment you replied to was deleted or removed, so I cannot card it."
+NOTHING_CITED_TEXT = "I found no study from the atlas cited there."
+NOT_MINE_TEXT = "I can only remove my own comments: reply with this to one of them."
+
+
+class TransientItemError(Exception):
+    """Handling an item failed for a reason that may pass (server error, timeout)."""
+
+
+@dataclass
+class ItemResult:
+    """What handling one item did, for the poll report and the tests."""
+
+    replied: bool = False
+    command: str | None = None
+
+
+class ItemHandler:
+    """Handles submissions and comments for one logged-in bot account."""
+
+    def __init__(
+        self,
+        reddit: praw.Reddit,
+        service: EvidenceService,
+        *,
+        bot_name: str,
+        sender: ReplySender,
+        moderators: ModeratorCache,
+        clock: Callable[[], float],
+    ) -> None:
+        self._reddit = reddit
+        self._service = service
+        self._bot_name = bot_name
+        self._sender = sender
+        self._moderators = moderators
+        self._clock = clock
+        self._command_word = command_word(PLATFORM, service.settings)
+        self._banned_until: dict[str, float] = {}
+
+    def handle(self, item: Any) -> ItemResult:
+        """Answer one submission or comment as the core decides."""
+        item_facts = facts(item)
+        if item_facts.author is None or item_facts.author.lower() == self._bot_name.lower():
+            return ItemResult()  # deleted, or the bot's own comment
+        post = to_post(item, bot_name=self._bot_name)
+        command = parse_command(post.text, self._command_word)
+        if command is not None:
+            return self._command(item_facts, post, command)
+        if item_facts.locked or item_facts.archived or item_facts.removed:
+            return ItemResult()
+        plan = self._service.handle_post(post)
+        if plan is None:
+            return ItemResult()
+        return ItemResult(replied=self._send_plan(item_facts.fullname, plan))
+
+    # -- commands ----------------------------------------------------------------------
+
+    def _command(self, item_facts: ItemFacts, post: Post, command: Command) -> ItemResult:
+        subreddit = item_facts.subreddit
+        invocation = Invocation(
+            post=post,
+            is_moderator=lambda: self._moderators.is_moderator(subreddit, item_facts.author),
+            target_id=post.parent_id,
+        )
+        result = execute(self._service, command, invocation)
+        name = command.name.value
+        if result.action == "summon":
+            return ItemResult(replied=self._summon(post), command=name)
+        if result.action == "remove":
+            return ItemResult(replied=self._remove(invocation, command), command=name)
+        if result.action == "post" and result.plan is not None and post.parent_id:
+            return ItemResult(replied=self._send_plan(post.parent_id, result.plan), command=name)
+        if result.plan is not None:
+            return ItemResult(replied=self._send_plan(post.message_id, result.plan), command=name)
+        return ItemResult(replied=self._send_text(post, result), command=name)
+
+    def _summon(self, post: Post) -> bool:
+        """A bare summons: card what the parent cites, answering the summoner."""
+        parent = self._fetch(post.parent_id) if post.parent_id else None
+        parent_facts = facts(parent) if parent is not None else None
+        if parent is None or parent_facts is None or parent_facts.removed:
+            return self._reply_text(post, PARENT_GONE_TEXT)
+        parent_post = to_post(parent, bot_name=self._bot_name)
+        outcome = self._service.evaluate(parent_post, summoned=True)
+        if outcome.plan is not None:
+            return self._send_plan(post.message_id, outcome.plan)
+        verdict = outcome.decision.verdict
+        if verdict is Verdict.NO_STUDIES:
+            return self._reply_text(post, NOTHING_CITED_TEXT)
+        if verdict is Verdict.ALREADY_ANSWERED:
+            return self._reply_text(post, self._already_answered_text(parent_post))
+        log.info("summons %s not answered: %s", post.message_id, verdict.value)
+        return False
+
+    def _already_answered_text(self, parent: Post) -> str:
+        record = get_reply(self._service.db, PLATFORM, parent.message_id)
+        text = "I have already answered that with its evidence cards"
+        if record is None or not record.reply_id or not parent.thread.startswith("t3_"):
+            return f"{text}."
+        link = f"{PERMALINK_BASE}/comments/{parent.thread[3:]}/_/{record.reply_id[3:]}/"
+        return f"{text}: {link}"
+
+    def _remove(self, invocation: Invocation, command: Command) -> bool:
+        """`!evidence remove` answering one of the bot's comments: delete that comment."""
+        target = command.argument.strip() or invocation.target_id or ""
+        if not target.startswith("t1_"):
+            target = f"t1_{target}" if target else ""
+        if not target or not self._is_own_comment(target):
+            return self._reply_text(invocation.post, NOT_MINE_TEXT)
+        result = self._sender.delete(target)
+        if result.outcome is not Outcome.DELETED:
+            raise TransientItemError(f"deleting {target}: {result.detail}")
+        log_removal(self._service, invocation, target)
+        return False
+
+    def _is_own_comment(self, fullname: str) -> bool:
+        if find_by_reply_id(self._service.db, PLATFORM, fullname) is not None:
+            return True
+        thing = self._fetch(fullname)
+        author = facts(thing).author if thing is not None else None
+        return author is not None and author.lower() == self._bot_name.lower()
+
+    # -- sending -----------------------------------------------------------------------
+
+    def _send_plan(self, target: str, plan: ReplyPlan) -> bool:
+        """Claim the plan in the reply log, post it under `target`, confirm or release."""
+        place = plan.post.place
+        if self._banned(place):
+            log.info("not replying in r/%s: banned", place)
+            return False
+        claimed = self._service.claim(plan)
+        if claimed is None:
+            return False  # answered before (another process, or before a restart)
+        result = self._sender.reply(target, claimed.markdown())
+        if result.ok:
+            self._service.confirm(claimed, result.reply_id or "")
+            return True
+        self._service.release(claimed)
+        self._after_failure(place, target, result)
+        return False
+
+    def _send_text(self, post: Post, result: CommandResult) -> bool:
+        return bool(result.text) and self._reply_text(post, result.text)
+
+    def _reply_text(self, post: Post, text: str) -> bool:
+        """A short answer to a command; the seen-items table keeps it from repeating."""
+        if self._banned(post.place):
+            return False
+        result = self._sender.reply(post.message_id, text)
+        if result.ok:
+            return True
+        self._after_failure(post.place, post.message_id, result)
+        return False
+
+    def _after_failure(self, place: str, target: str, result: SendResult) -> None:
+        if result.outcome is Outcome.BANNED:
+            self._mark_banned(place)
+            return
+        if result.outcome in {Outcome.FAILED, Outcome.RATE_LIMITED}:
+            raise TransientItemError(f"replying to {target}: {result.detail}")
+        log.info("not replying to %s: %s", target, result.outcome.value)
+
+    def _banned(self, place: str) -> bool:
+        until = self._banned_until.get(place)
+        return until is not None and self._clock() < until
+
+    def _mark_banned(self, place: str) -> None:
+        """Stop trying to post in a subreddit that refuses the bot, and tell the mod-log."""
+        self._banned_until[place] = self._clock() + BAN_RECHECK_SECONDS
+        log.warning(
+            "banned from r/%s: no replies there for %.0f h", place, BAN_RECHECK_SECONDS / 3600
+        )
+        log_action(
+            self._service.db,
+            platform=PLATFORM,
+            place=place,
+            actor=self._bot_name,
+            action="banned",
+            detail="Reddit answered 403 Forbidden to a reply",
+        )
+
+    def _fetch(self, fullname: str | None) -> Any | None:
+        """One submission or comment by fullname through /api/info, or None if unknown."""
+        if not fullname:
+            return None
+        try:
+            return next(iter(self._reddit.info(fullnames=[fullname])), None)
+        except PrawcoreException as exc:
+            raise TransientItemError(f"fetching {fullname}: {type(exc).__name__}") from exc
+
+
+def item_fullname(item: Any) -> str:
+    """The fullname of a praw item (for logs)."""
+    return str(field(item, "name", "?"))

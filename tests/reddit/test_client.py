@@ -1,0 +1,96 @@
+"""The praw client built from settings, talking to the fake Reddit server."""
+
+from __future__ import annotations
+
+import base64
+
+import praw
+import pytest
+from prawcore.exceptions import RequestException, ServerError
+from pydantic import SecretStr
+
+from bot.reddit_bot.client import RedditConfigError, build_reddit, check_reddit_settings
+from config.settings import RedditSettings
+from tests.reddit.conftest import SUBREDDIT, USER_AGENT
+from tests.reddit.fake_reddit import FakeReddit
+
+
+def test_client_logs_in_with_the_password_grant_and_basic_auth(
+    reddit: praw.Reddit, fake_reddit: FakeReddit
+) -> None:
+    assert str(reddit.user.me()) == fake_reddit.username
+    token_request = fake_reddit.requests_to("/api/v1/access_token")[0]
+    expected = base64.b64encode(
+        f"{fake_reddit.client_id}:{fake_reddit.client_secret}".encode()
+    ).decode()
+    assert token_request.authorization == f"Basic {expected}"
+    assert token_request.form["grant_type"] == "password"
+    assert token_request.form["username"] == fake_reddit.username
+
+
+def test_client_sends_the_configured_user_agent(
+    reddit: praw.Reddit, fake_reddit: FakeReddit
+) -> None:
+    reddit.user.me()
+    assert all(r.user_agent.startswith(USER_AGENT) for r in fake_reddit.requests)
+
+
+@pytest.mark.parametrize(
+    ("missing", "named"),
+    [
+        ("client_id", "EVBOT_REDDIT__CLIENT_ID"),
+        ("client_secret", "EVBOT_REDDIT__CLIENT_SECRET"),
+        ("username", "EVBOT_REDDIT__USERNAME"),
+        ("password", "EVBOT_REDDIT__PASSWORD"),
+    ],
+)
+def test_missing_credential_is_named_without_showing_the_others(
+    reddit_settings: RedditSettings, missing: str, named: str
+) -> None:
+    settings = reddit_settings.model_copy(update={missing: None})
+    with pytest.raises(RedditConfigError, match=named) as caught:
+        check_reddit_settings(settings)
+    assert "fake-client-secret" not in str(caught.value)
+    assert "fake-password" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("user_agent", "complaint"),
+    [(None, "is required"), ("   ", "is required"), ("bot", "not descriptive")],
+)
+def test_user_agent_must_be_present_and_descriptive(
+    reddit_settings: RedditSettings, user_agent: str | None, complaint: str
+) -> None:
+    settings = reddit_settings.model_copy(update={"user_agent": user_agent})
+    with pytest.raises(RedditConfigError, match=complaint):
+        build_reddit(settings)
+
+
+def test_blank_secret_counts_as_missing(reddit_settings: RedditSettings) -> None:
+    settings = reddit_settings.model_copy(update={"client_secret": SecretStr("  ")})
+    with pytest.raises(RedditConfigError, match="EVBOT_REDDIT__CLIENT_SECRET"):
+        check_reddit_settings(settings)
+
+
+def test_no_subreddits_is_an_error(reddit_settings: RedditSettings) -> None:
+    settings = reddit_settings.model_copy(update={"subreddits": []})
+    with pytest.raises(RedditConfigError, match="EVBOT_REDDIT__SUBREDDITS"):
+        check_reddit_settings(settings)
+
+
+def test_client_does_not_retry_a_server_error_itself(
+    reddit: praw.Reddit, fake_reddit: FakeReddit
+) -> None:
+    fake_reddit.fail_next(503, path_contains="/new")
+    with pytest.raises(ServerError):
+        list(reddit.subreddit(SUBREDDIT).new(limit=10))
+    assert len(fake_reddit.requests_to("/new")) == 1
+
+
+def test_client_gives_up_on_a_slow_answer_after_its_timeout(
+    reddit: praw.Reddit, fake_reddit: FakeReddit
+) -> None:
+    fake_reddit.slow_next(30.0, path_contains="/new")
+    with pytest.raises(RequestException):
+        list(reddit.subreddit(SUBREDDIT).new(limit=10))
+    assert len(fake_reddit.requests_to("/new")) == 1
