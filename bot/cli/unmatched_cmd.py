@@ -142,8 +142,9 @@ def list_(
         console.print("No unmatched papers match these filters.")
         return
     table = Table(title=f"Unmatched papers ({status}, by {sort})")
-    table.add_column("Key", no_wrap=True)
-    table.add_column("Title or text", overflow="ellipsis", no_wrap=True, min_width=8, ratio=1)
+    # Keys fold rather than being cut: curators copy them into `show`.
+    table.add_column("Key", overflow="fold", ratio=2)
+    table.add_column("Title or text", ratio=3)
     table.add_column("Mentions", justify="right", min_width=8)
     table.add_column("Places", justify="right", min_width=6)
     table.add_column("Last seen", no_wrap=True)
