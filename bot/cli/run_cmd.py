@@ -10,6 +10,7 @@ import click
 from rich.console import Console
 
 from bot.cli.context import AppContext, pass_app
+from bot.cli.run_reddit_cmd import reddit as run_reddit
 from bot.console import ConsoleBot, OutputFormat, read_thread
 from bot.core.factory import build_service
 from records.atlas_store import count_entries
@@ -75,3 +76,6 @@ def _output_format(value: str) -> OutputFormat:
     if value == "discord":
         return "discord"
     return "text"
+
+
+run.add_command(run_reddit)

@@ -1,0 +1,47 @@
+"""The Reddit process's entry point: build everything once from the settings, then run."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+import sqlite_utils
+
+from bot.core.factory import build_service
+from bot.reddit_bot.bot import RedditBot
+from bot.reddit_bot.client import build_reddit, check_reddit_settings
+from config.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def run_reddit_bot(
+    settings: Settings,
+    db: sqlite_utils.Database,
+    *,
+    stop: threading.Event | None = None,
+    max_polls: int | None = None,
+) -> RedditBot:
+    """Watch `settings.reddit.subreddits` until `stop` is set (or after `max_polls` polls).
+
+    Raises `RedditConfigError` before any network use when the settings cannot work.
+    Waiting between polls wakes up as soon as `stop` is set.
+    """
+    check_reddit_settings(settings.reddit)
+    stop = stop or threading.Event()
+    reddit = build_reddit(settings.reddit)
+    service = build_service(db, settings)
+
+    def wait(seconds: float) -> None:
+        stop.wait(seconds)
+
+    bot = RedditBot(
+        reddit,
+        service,
+        settings.reddit.subreddits,
+        sleep=wait,
+        poll_seconds=settings.reddit.poll_seconds,
+    )
+    log.info("watching r/%s", ", r/".join(settings.reddit.subreddits))
+    bot.run(max_polls=max_polls, should_stop=stop.is_set)
+    return bot

@@ -1,0 +1,72 @@
+"""`evidence-bot run reddit`: clear errors for unusable settings, and a real run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli.main import cli
+from records.db import open_db
+from tests.reddit.conftest import SUBREDDIT, USER_AGENT
+from tests.reddit.fake_reddit import FakeReddit
+
+SECRET = "fake-client-secret"
+
+
+def full_env(fake: FakeReddit) -> dict[str, str]:
+    return {
+        "EVBOT_REDDIT__CLIENT_ID": fake.client_id,
+        "EVBOT_REDDIT__CLIENT_SECRET": fake.client_secret,
+        "EVBOT_REDDIT__USERNAME": fake.username,
+        "EVBOT_REDDIT__PASSWORD": fake.password,
+        "EVBOT_REDDIT__USER_AGENT": USER_AGENT,
+        "EVBOT_REDDIT__SUBREDDITS": SUBREDDIT,
+        "EVBOT_REDDIT__OAUTH_URL": fake.url,
+        "EVBOT_REDDIT__REDDIT_URL": fake.url,
+    }
+
+
+@pytest.mark.parametrize(
+    ("dropped", "message"),
+    [
+        ("EVBOT_REDDIT__USER_AGENT", "EVBOT_REDDIT__USER_AGENT is required"),
+        ("EVBOT_REDDIT__CLIENT_ID", "EVBOT_REDDIT__CLIENT_ID"),
+        ("EVBOT_REDDIT__CLIENT_SECRET", "EVBOT_REDDIT__CLIENT_SECRET"),
+        ("EVBOT_REDDIT__PASSWORD", "EVBOT_REDDIT__PASSWORD"),
+        ("EVBOT_REDDIT__SUBREDDITS", "EVBOT_REDDIT__SUBREDDITS"),
+    ],
+)
+def test_run_reddit_refuses_unusable_settings_with_a_clear_message(
+    fake_reddit: FakeReddit, db_path: Path, dropped: str, message: str
+) -> None:
+    env = full_env(fake_reddit)
+    del env[dropped]
+    result = CliRunner().invoke(cli, ["--db", str(db_path), "run", "reddit"], env=env)
+    assert result.exit_code == 1
+    assert message in result.output
+    assert SECRET not in result.output
+    assert fake_reddit.requests == []
+
+
+def test_run_reddit_rejects_a_vague_user_agent(fake_reddit: FakeReddit, db_path: Path) -> None:
+    env = {**full_env(fake_reddit), "EVBOT_REDDIT__USER_AGENT": "bot"}
+    result = CliRunner().invoke(cli, ["--db", str(db_path), "run", "reddit"], env=env)
+    assert result.exit_code == 1
+    assert "not descriptive" in result.output
+
+
+def test_run_reddit_logs_in_and_starts_every_stream(fake_reddit: FakeReddit, db_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli,
+        ["--db", str(db_path), "run", "reddit", "--max-polls", "1"],
+        env=full_env(fake_reddit),
+    )
+    assert result.exit_code == 0, result.output
+    assert SECRET not in result.output
+    assert fake_reddit.requests_to("/api/v1/access_token")
+    db = open_db(db_path)
+    streams = {row["stream"] for row in db.query("SELECT stream FROM stream_state")}
+    db.close()
+    assert streams == {f"submissions:{SUBREDDIT.lower()}", f"comments:{SUBREDDIT.lower()}"}
