@@ -1,0 +1,167 @@
+"""The entry point's building blocks: the bot, its dependencies, starting and syncing.
+
+`build_bot` is the one place where the Discord bot is put together (intents, prefix,
+sharding, cogs, persistent buttons); `run_bot` connects it and turns Discord's refusals
+into `DiscordStartupError`s with a message an operator can act on.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import discord
+from discord.ext import commands
+
+from bot.discord_bot.actions import CardActions
+from bot.discord_bot.cogs.evidence import EvidenceCommands
+from bot.discord_bot.cogs.watch import WatchCog
+from bot.discord_bot.deps import DiscordDeps
+from bot.discord_bot.endpoints import apply_endpoints, use_gateway, uses_discord_api
+from bot.discord_bot.views import RemoveButton, WrongMatchButton
+from config.settings import DiscordSettings
+
+log = logging.getLogger(__name__)
+
+PORTAL_HINT = (
+    "Discord refused the Message Content intent. Enable it in the Developer Portal "
+    "(https://discord.com/developers/applications → your app → Bot → Privileged Gateway "
+    "Intents → Message Content Intent), then start the bot again."
+)
+
+
+class DiscordStartupError(RuntimeError):
+    """The bot cannot start; the message says what to change."""
+
+
+def bot_intents() -> discord.Intents:
+    """Guilds (channels, threads, roles), guild messages, and message content (privileged)."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.guild_messages = True
+    intents.message_content = True
+    return intents
+
+
+class _EvidenceBotMixin:
+    """Shared by the plain and the sharded bot: dependencies, cogs, persistent buttons."""
+
+    deps: DiscordDeps
+    card_actions: CardActions
+
+    async def setup_hook(self) -> None:
+        """After login, before connecting: find the gateway, add cogs and buttons."""
+        bot: Any = self
+        settings = self.deps.settings.discord
+        if settings.gateway_url is None and not uses_discord_api(settings):
+            # A Discord-compatible server names its own gateway, as Discord does.
+            _, url, _ = await bot.http.get_bot_gateway()
+            use_gateway(url)
+        bot.add_dynamic_items(RemoveButton, WrongMatchButton)
+        await bot.add_cog(WatchCog(bot, self.deps))
+        await bot.add_cog(EvidenceCommands(bot, self.deps))
+
+    async def close(self) -> None:
+        """Disconnect, then let the core thread finish its queued work."""
+        await super().close()  # type: ignore[misc]
+        self.deps.runner.close()
+
+
+class EvidenceBot(_EvidenceBotMixin, commands.Bot):
+    """One gateway connection: enough for most communities."""
+
+    def __init__(self, deps: DiscordDeps, **options: Any) -> None:
+        super().__init__(**options)
+        self.deps = deps
+        self.card_actions = CardActions(self, deps)
+
+
+class ShardedEvidenceBot(_EvidenceBotMixin, commands.AutoShardedBot):
+    """Several gateway connections (shards), for very large deployments."""
+
+    def __init__(self, deps: DiscordDeps, **options: Any) -> None:
+        super().__init__(**options)
+        self.deps = deps
+        self.card_actions = CardActions(self, deps)
+
+
+def build_bot(
+    deps: DiscordDeps, *, guild_ready_timeout: float = 2.0
+) -> EvidenceBot | ShardedEvidenceBot:
+    """The configured bot (sharded when `discord.shard_count` is set), not yet connected.
+
+    Also points discord.py at the configured API and gateway. `guild_ready_timeout` is how
+    long discord.py waits for more guilds before `on_ready`.
+    """
+    settings = deps.settings.discord
+    apply_endpoints(settings)
+    options: dict[str, Any] = {
+        "command_prefix": settings.prefix,
+        "intents": bot_intents(),
+        "allowed_mentions": discord.AllowedMentions.none(),
+        "help_command": None,
+        "guild_ready_timeout": guild_ready_timeout,
+    }
+    shards = _shard_options(settings)
+    if shards is None:
+        return EvidenceBot(deps, **options)
+    return ShardedEvidenceBot(deps, **options, **shards)
+
+
+def _shard_options(settings: DiscordSettings) -> dict[str, Any] | None:
+    if settings.shard_count is None:
+        if settings.shard_ids:
+            raise DiscordStartupError("discord.shard_ids needs discord.shard_count as well.")
+        return None
+    bad = [shard for shard in settings.shard_ids if not 0 <= shard < settings.shard_count]
+    if bad:
+        raise DiscordStartupError(
+            f"discord.shard_ids {bad} are outside 0..{settings.shard_count - 1}."
+        )
+    return {"shard_count": settings.shard_count, "shard_ids": settings.shard_ids or None}
+
+
+def bot_token(settings: DiscordSettings) -> str:
+    """The token, or a clear error naming the setting (the token itself is never shown)."""
+    if settings.token is None or not settings.token.get_secret_value().strip():
+        raise DiscordStartupError(
+            "No Discord bot token: set EVBOT_DISCORD__TOKEN (or discord.token in the config)."
+        )
+    return settings.token.get_secret_value().strip()
+
+
+async def run_bot(bot: EvidenceBot | ShardedEvidenceBot, token: str) -> None:
+    """Log in and stay connected until closed; refusals become `DiscordStartupError`."""
+    try:
+        async with bot:
+            await bot.start(token)
+    except discord.PrivilegedIntentsRequired:
+        raise DiscordStartupError(PORTAL_HINT) from None
+    except discord.LoginFailure:
+        raise DiscordStartupError(
+            "Discord rejected the bot token (EVBOT_DISCORD__TOKEN); reset it in the "
+            "Developer Portal and update the setting."
+        ) from None
+
+
+async def sync_commands(
+    bot: EvidenceBot | ShardedEvidenceBot, token: str, guild_id: int | None = None
+) -> list[str]:
+    """Upload the slash and context-menu commands (to one guild, or globally); return names.
+
+    Syncing is rate-limited by Discord, so it is an explicit step rather than part of every
+    start (https://discordpy.readthedocs.io/en/stable/interactions/api.html#discord.app_commands.CommandTree.sync).
+    """
+    try:
+        async with bot:
+            await bot.login(token)
+            guild = discord.Object(id=guild_id) if guild_id is not None else None
+            if guild is not None:
+                bot.tree.copy_global_to(guild=guild)
+            synced: Sequence[discord.app_commands.AppCommand] = await bot.tree.sync(guild=guild)
+    except discord.LoginFailure:
+        raise DiscordStartupError(
+            "Discord rejected the bot token (EVBOT_DISCORD__TOKEN)."
+        ) from None
+    return [command.name for command in synced]

@@ -1,0 +1,1 @@
+"""The bot's cogs: watching messages, and the `evidence` commands."""

@@ -1,0 +1,65 @@
+"""Watching guild messages and edits: convert → core → render → reply.
+
+After each message it handled, the cog dispatches `evidence_handled(message_id, reply)` so
+that operators' extensions (and the tests) can follow what the bot did without polling.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord.ext import commands
+
+from bot.discord_bot.convert import post_from_message
+from bot.discord_bot.deps import DiscordDeps
+from bot.discord_bot.replies import Sent, deliver
+
+log = logging.getLogger(__name__)
+
+
+class WatchCog(commands.Cog):
+    """Answers messages (in text channels, threads and forum posts) that cite atlas studies."""
+
+    def __init__(self, bot: commands.Bot, deps: DiscordDeps) -> None:
+        self.bot = bot
+        self.deps = deps
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        """Tell the core the bot's own id, so it never answers itself."""
+        if self.bot.user is not None:
+            self.deps.service.add_self_id(str(self.bot.user.id))
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        """A new message: answer it if the core says so; commands are left to the commands."""
+        if message.guild is None:
+            return  # direct messages are not watched
+        context = await self.bot.get_context(message)
+        if context.valid:
+            return
+        await self._handle(message, is_edit=False)
+
+    @commands.Cog.listener()
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        """An edit (cached or not, so edits after a restart count): card new studies only."""
+        message = payload.message
+        # Link previews arrive as updates without an edit time; only real edits count.
+        if message.guild is None or message.edited_at is None:
+            return
+        await self._handle(message, is_edit=True)
+
+    async def _handle(self, message: discord.Message, *, is_edit: bool) -> None:
+        post = post_from_message(message, is_edit=is_edit)
+        sent = Sent(None)
+        try:
+            # One message at a time: a duplicate delivery waits, then finds the reply logged.
+            async with self.deps.locks.hold(post.message_id):
+                plan = await self.deps.runner.call(self.deps.service.handle_post, post)
+                if plan is not None:
+                    sent = await deliver(self.deps, message, plan)
+        except discord.HTTPException as exc:
+            log.warning("reply to message %s failed with HTTP %s", message.id, exc.status)
+        finally:
+            self.bot.dispatch("evidence_handled", message.id, sent)

@@ -1,0 +1,48 @@
+"""The boundary: discord.py objects in, our own `Post` out; core embed dicts in, Embeds out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import discord
+
+from records.models import Post
+
+PLATFORM = "discord"
+
+
+def place_of(channel: Any) -> str:
+    """Where settings apply: the channel, or the thread itself (a forum post is a thread)."""
+    return str(channel.id)
+
+
+def parent_of(channel: Any) -> str | None:
+    """A thread's parent channel (text or forum), so a place can inherit its parent's mode."""
+    if isinstance(channel, discord.Thread):
+        return str(channel.parent_id) if channel.parent_id else None
+    return None
+
+
+def post_from_message(message: discord.Message, *, is_edit: bool = False) -> Post:
+    """Our `Post` for a guild message: place and thread are the channel or thread id."""
+    channel = message.channel
+    return Post(
+        platform=PLATFORM,
+        place=place_of(channel),
+        thread=str(channel.id),
+        message_id=str(message.id),
+        author_id=str(message.author.id),
+        author_name=message.author.display_name,
+        author_is_bot=message.author.bot,
+        text=message.content,
+        permalink=message.jump_url,
+        created_at=message.created_at,
+        is_edit=is_edit,
+        parent_id=parent_of(channel),
+    )
+
+
+def embeds_from_dicts(embeds: Iterable[dict[str, Any]]) -> list[discord.Embed]:
+    """discord.py embeds from the core's renderer output (`Embed.to_dict()` shape)."""
+    return [discord.Embed.from_dict(embed) for embed in embeds]

@@ -1,0 +1,24 @@
+"""What the cogs and buttons share, built once by the entry point."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.core.service import EvidenceService
+from bot.discord_bot.core_runner import CoreRunner, KeyedLocks
+from config.settings import Settings
+
+
+@dataclass
+class DiscordDeps:
+    """The settings, the core service, the core's worker thread, and per-message locks."""
+
+    settings: Settings
+    service: EvidenceService
+    runner: CoreRunner = field(default_factory=CoreRunner)
+    locks: KeyedLocks = field(default_factory=KeyedLocks)
+
+    @property
+    def command_word(self) -> str:
+        """`!evidence` with the configured prefix."""
+        return f"{self.settings.discord.prefix}evidence"
