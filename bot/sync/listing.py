@@ -1,6 +1,7 @@
 """The atlas's listing pages (`/evidence?offset=N`): which studies, and where the next page is.
 
-A listing page links each study as `/evidence/<slug>`; a `rel="next"` link (or a link whose
+A listing page links each study as `/evidence/<slug>` (links in the site's menus, header
+and footer are not studies); a `rel="next"` link (or a link whose
 text is "Next") leads on, and the last page has none or lists nothing. A count such as
 `data-total="6132"` is used for the progress bar when the page shows one.
 """
@@ -15,6 +16,8 @@ from bs4 import BeautifulSoup, Tag
 
 from linker.atlas_page import slug_from_url
 
+# Menus and page furniture link to /evidence/... pages that are not studies.
+_SITE_CHROME = ["nav", "header", "footer"]
 _TOTAL = re.compile(r"\bof\s+([\d,]+)\s+(?:studies|entries|papers)\b", re.IGNORECASE)
 
 
@@ -47,12 +50,14 @@ def parse_listing(html: str, page_url: str) -> ListingPage:
     seen: set[str] = set()
     for link in soup.find_all("a", href=True):
         href = urljoin(page_url, str(link["href"]))
+        if _is_next(link) and page.next_url is None:
+            page.next_url = href
+        if link.find_parent(_SITE_CHROME) is not None:
+            continue
         slug = slug_from_url(href) if urlsplit(href).path.rstrip("/").count("/") == 2 else None
         if slug and slug not in seen:
             seen.add(slug)
             page.slugs.append(slug)
-        if _is_next(link) and page.next_url is None:
-            page.next_url = href
     page.total = _total(soup)
     return page
 

@@ -1,0 +1,88 @@
+"""Fixtures for atlas sync: a fake atlas site on 127.0.0.1 and a crawler wired to it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import httpx
+import pytest
+import sqlite_utils
+
+from bot.enrich.limits import RetryPolicy
+from bot.sync.crawler import AtlasSync
+from bot.sync.fetcher import PoliteFetcher
+from bot.sync.pacing import Pacer
+from tests.sync.fake_atlas import FakeAtlas, FakePage, serve, study_html
+
+USER_AGENT = "evidence-bot-test/1.0 (+https://example.org/evidence-bot)"
+# Small enough that the slow page times out at once; the fake holds it far longer.
+CLIENT_TIMEOUT = 0.5
+RETRIES = 2
+
+MakeSync = Callable[..., AtlasSync]
+
+
+def standard_site(atlas: FakeAtlas) -> FakeAtlas:
+    """Ten listed studies over four listing pages, one of each behaviour."""
+    atlas.add("alpha-2020-one")
+    atlas.add("beta-2021-two", FakePage(study_html("beta-2021-two", "Beta", layout="old"),
+                                         use_etag=False))  # fmt: skip
+    atlas.add("private-2020-hidden")
+    atlas.add("missing-2020-gone", FakePage("", status=404))
+    atlas.add("broken-2020-error", FakePage("", status=500))
+    atlas.add("slow-2020-wait", FakePage(study_html("slow-2020-wait", "Slow"), slow=True))
+    atlas.add("flaky-2020-retry", FakePage(study_html("flaky-2020-retry", "Flaky"),
+                                           transient_failures=1))  # fmt: skip
+    atlas.add(
+        "garbage-2020-noise", FakePage("<html><body><p>Down for maintenance</p></body></html>")
+    )
+    atlas.add("retracted-2020-gone", FakePage(study_html("retracted-2020-gone", "Gone",
+                                                          retracted=True)))  # fmt: skip
+    atlas.add("gamma-2022-three")
+    return atlas
+
+
+@pytest.fixture
+def site() -> Iterator[FakeAtlas]:
+    """A fake atlas with three plain studies (two new-layout with ETag, one old with dates)."""
+    atlas = FakeAtlas(page_size=2)
+    atlas.add("alpha-2020-one")
+    atlas.add("beta-2021-two", FakePage(study_html("beta-2021-two", "Beta", layout="old"),
+                                         use_etag=False))  # fmt: skip
+    atlas.add("gamma-2022-three")
+    with serve(atlas):
+        yield atlas
+
+
+def make_fetcher(
+    client: httpx.Client, *, pacer: Pacer | None = None, retries: int = RETRIES
+) -> PoliteFetcher:
+    """A fetcher with no delay and no backoff, as tests want."""
+    return PoliteFetcher(
+        client,
+        user_agent=USER_AGENT,
+        pacer=pacer or Pacer(0),
+        retry=RetryPolicy(max_retries=retries, base_delay=0),
+    )
+
+
+@pytest.fixture
+def make_sync(db: sqlite_utils.Database) -> Iterator[MakeSync]:
+    """Build an AtlasSync against a site with the real httpx client (closed afterwards)."""
+    clients: list[httpx.Client] = []
+
+    def build(
+        atlas: FakeAtlas,
+        *,
+        pacer: Pacer | None = None,
+        limit: int | None = None,
+        restart: bool = False,
+    ) -> AtlasSync:
+        client = httpx.Client(timeout=CLIENT_TIMEOUT)
+        clients.append(client)
+        fetcher = make_fetcher(client, pacer=pacer)
+        return AtlasSync(db, fetcher, atlas.base_url, limit=limit, restart=restart)
+
+    yield build
+    for client in clients:
+        client.close()
