@@ -39,7 +39,8 @@ EVIDENCE_LEVELS: dict[str, str] = {
     "E3": "Preliminary",
     "E4": "Very preliminary",
 }
-RETRACTED_WARNING = "RETRACTED: this paper has been retracted. Do not rely on its findings."
+DO_NOT_RELY = "Do not rely on its findings."
+RETRACTED_WARNING = f"RETRACTED: this paper has been retracted. {DO_NOT_RELY}"
 
 
 @dataclass(frozen=True)
@@ -65,11 +66,16 @@ class Card:
 
     @property
     def warnings(self) -> list[str]:
-        """Warning lines to show before anything else: the retraction, then any notice."""
-        lines = [RETRACTED_WARNING] if self.retracted else []
-        if self.notice:
-            lines.append(f"Notice found by evidence-bot: {self.notice}.")
-        return lines
+        """Warning lines to show before anything else: the retraction, or another notice.
+
+        `notice` is the enricher's one-line description of a retraction, withdrawal,
+        expression of concern or correction notice.
+        """
+        if self.retracted and self.notice:
+            return [f"RETRACTED: this paper has been retracted ({self.notice}). {DO_NOT_RELY}"]
+        if self.retracted:
+            return [RETRACTED_WARNING]
+        return [f"{self.notice}."] if self.notice else []
 
     @property
     def pem_label(self) -> str | None:
@@ -143,10 +149,22 @@ def card_from_entry(
         study_type=entry.study_type,
         review_status=entry.review_status,
         retracted=entry.retracted or bool(flag and flag.is_retraction),
-        notice=flag.warning if flag else None,
+        notice=_notice(flag),
         doi=entry.doi,
         cited_as=match.reference.text if match else None,
     )
+
+
+def _notice(flag: EntryFlag | None) -> str | None:
+    """`notice doi 10.1/x, 2021-03-04` for a retraction; the flag's own line otherwise."""
+    if flag is None:
+        return None
+    if not flag.is_retraction:
+        return flag.warning
+    details = [f"doi {flag.notice_doi}" if flag.notice_doi else None, flag.notice_date]
+    shown = ", ".join(d for d in details if d)
+    word = "withdrawal" if flag.kind == "withdrawal" else "retraction"
+    return f"{word} notice: {shown}" if shown else None
 
 
 @dataclass(frozen=True)

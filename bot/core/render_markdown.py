@@ -61,7 +61,7 @@ def _card(card: Card, budget: Budget) -> str:
     if card.pem_label:
         meaning = card.pem_meaning if budget.pem_meaning else None
         badge = f"**{card.pem_label}**"
-        badges.append(f"{badge} ({sanitize.escape_markdown(meaning)})" if meaning else badge)
+        badges.append(f"{badge}: {sanitize.escape_markdown(meaning)}" if meaning else badge)
     if card.evidence_label:
         badges.append(f"**Evidence:** {sanitize.markdown(card.evidence_label, 100)}")
     if card.study_type:

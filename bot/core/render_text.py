@@ -28,7 +28,7 @@ def render_text(reply: Reply, *, width: int = WIDTH) -> str:
 
 def _card(card: Card, budget: Budget, width: int) -> str:
     lines: list[str] = []
-    lines.extend(f"!!! {sanitize.plain(line, 300)}" for line in card.warnings)
+    lines.extend(_wrap(f"!!! {sanitize.plain(line, 300)}", width) for line in card.warnings)
     lines.append(_wrap(sanitize.plain(card.title, budget.title), width))
     if card.byline:
         lines.append(_wrap(sanitize.plain(card.byline, budget.byline), width, INDENT))

@@ -49,7 +49,8 @@ _WWW = re.compile(r"\b(www)\.(?=\w)", re.IGNORECASE)
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_~|\[\]()<>#^])")
 # A leading list marker or heading would change the block type where the text starts a line.
-_LEADING_BLOCK = re.compile(r"^(\s*)([-+=]|\d+(?=[.)]))")
+_LEADING_MARKER = re.compile(r"^(\s*)([-+=])")
+_LEADING_NUMBER = re.compile(r"^(\s*\d+)\.")
 
 
 def clean_text(text: str) -> str:
@@ -75,7 +76,8 @@ def defang_links(text: str) -> str:
 def escape_markdown(text: str) -> str:
     """Backslash-escape every character Discord or Reddit Markdown treats as syntax."""
     escaped = _MARKDOWN_SPECIALS.sub(r"\\\1", text)
-    return _LEADING_BLOCK.sub(r"\1\\\2", escaped)
+    escaped = _LEADING_MARKER.sub(r"\1\\\2", escaped)
+    return _LEADING_NUMBER.sub(r"\1\\.", escaped)
 
 
 def truncate(text: str, limit: int, ellipsis: str = ELLIPSIS) -> str:
