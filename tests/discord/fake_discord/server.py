@@ -210,6 +210,13 @@ class FakeDiscord:
             what=f"{count} bot repl(ies) to message {message_id}",
         )
 
+    async def wait_for_channel_message(self, channel_id: int, *, count: int = 1) -> list[Json]:
+        """Wait until the bot has posted `count` messages in a channel; return them."""
+        return await wait_until(
+            lambda: found if len(found := self.bot_messages(channel_id)) >= count else None,
+            what=f"{count} bot message(s) in channel {channel_id}",
+        )
+
     async def wait_connected(self, sessions: int = 1) -> None:
         """Wait until `sessions` gateway sessions have identified and are open."""
         await wait_until(

@@ -1,0 +1,224 @@
+"""`!evidence …` and `/evidence …`: every subcommand, with and without permission."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.discord.commands_helpers import Answer, run_prefix, run_slash
+from tests.discord.conftest import FLUGE_PMID, LEE_DOI, LEE_ID, Harness
+from tests.discord.fake_discord import FakeUser
+
+REFUSAL = "Only moderators"
+UNKNOWN_DOI = "10.5555/not.in.atlas.2024"
+
+
+async def run(
+    harness: Harness, style: str, user: FakeUser, channel_id: int, sub: str, **options: Any
+) -> Answer:
+    """One command, as a prefix message or a slash interaction."""
+    if style == "slash":
+        return await run_slash(harness, user, channel_id, sub, **options)
+    words = " ".join(str(v) for v in options.values())
+    text = f"{sub} {words}" if sub != "lookup" else words
+    return await run_prefix(harness, user, channel_id, text.strip())
+
+
+def place_row(harness: Harness, channel_id: int) -> dict[str, Any] | None:
+    """The stored settings of a channel."""
+    rows = list(
+        harness.records.query(
+            "SELECT mode, cooldown_hours FROM place_settings WHERE place = ?", [str(channel_id)]
+        )
+    )
+    return rows[0] if rows else None
+
+
+def mod_log_actions(harness: Harness) -> list[str]:
+    """Actions in the mod-log table, oldest first."""
+    return [
+        row["action"] for row in harness.records.query("SELECT action FROM mod_log ORDER BY id")
+    ]
+
+
+STYLES = ["prefix", "slash"]
+MODERATOR_COMMANDS: list[tuple[str, dict[str, Any]]] = [
+    ("on", {}),
+    ("off", {}),
+    ("summon-only", {}),
+    ("cooldown", {"hours": "6"}),
+    ("stats", {}),
+    ("unmatched", {"count": "3"}),
+]
+
+
+@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.parametrize(("sub", "options"), MODERATOR_COMMANDS)
+async def test_members_are_refused_moderator_commands(
+    harness: Harness, style: str, sub: str, options: dict[str, Any]
+) -> None:
+    answer = await run(
+        harness, style, harness.world.member, harness.world.general_id, sub, **options
+    )
+    assert REFUSAL in answer.text
+    assert answer.private == (style == "slash")
+    assert place_row(harness, harness.world.general_id) is None
+    assert mod_log_actions(harness) == []
+
+
+@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.parametrize("who", ["moderator", "helper"])
+@pytest.mark.parametrize(
+    ("command", "stored"),
+    [
+        (("on", {}), {"mode": "auto", "cooldown_hours": None}),
+        (("off", {}), {"mode": "off", "cooldown_hours": None}),
+        (("summon-only", {}), {"mode": "summon-only", "cooldown_hours": None}),
+        (("cooldown", {"hours": "6"}), {"mode": "auto", "cooldown_hours": 6.0}),
+    ],
+)
+async def test_moderators_change_this_channel_and_the_change_is_logged(
+    harness: Harness, style: str, who: str, command: tuple[str, dict[str, Any]], stored: Any
+) -> None:
+    sub, options = command
+    user = getattr(harness.world, who)
+    answer = await run(harness, style, user, harness.world.general_id, sub, **options)
+    assert REFUSAL not in answer.text
+    assert place_row(harness, harness.world.general_id) == stored
+    assert len(mod_log_actions(harness)) == 1
+    [log_line] = await harness.fake.wait_for_channel_message(harness.world.mod_log_id)
+    assert str(user.id) in log_line["content"]
+    assert log_line["embeds"] == []
+
+
+@pytest.mark.parametrize("style", STYLES)
+async def test_stats_shows_mode_and_counts_to_moderators(harness: Harness, style: str) -> None:
+    await harness.say(harness.world.general_id, harness.world.member, f"doi {LEE_DOI}")
+    answer = await run(harness, style, harness.world.moderator, harness.world.general_id, "stats")
+    assert "Mode here: auto" in answer.text
+    assert "Replies here: 1" in answer.text
+
+
+@pytest.mark.parametrize("style", STYLES)
+async def test_unmatched_lists_papers_seen_here(harness: Harness, style: str) -> None:
+    await harness.say(harness.world.general_id, harness.world.member, f"doi {UNKNOWN_DOI}")
+    answer = await run(
+        harness, style, harness.world.moderator, harness.world.general_id, "unmatched", count="3"
+    )
+    assert f"doi:{UNKNOWN_DOI}" in answer.text
+
+
+@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.parametrize("query", [LEE_DOI, f"PMID {FLUGE_PMID}", LEE_ID])
+async def test_anyone_can_look_up_a_study_card(harness: Harness, style: str, query: str) -> None:
+    answer = await run(
+        harness, style, harness.world.member, harness.world.general_id, "lookup", query=query
+    )
+    assert len(answer.embeds) == 1
+    assert not answer.private
+
+
+@pytest.mark.parametrize("style", STYLES)
+async def test_lookup_of_unknown_paper_says_so(harness: Harness, style: str) -> None:
+    answer = await run(
+        harness, style, harness.world.member, harness.world.general_id, "lookup", query=UNKNOWN_DOI
+    )
+    assert "not in the atlas" in answer.text
+    assert answer.embeds == []
+
+
+@pytest.mark.parametrize("style", STYLES)
+async def test_optout_stops_automatic_replies_and_optin_resumes_them(
+    harness: Harness, style: str
+) -> None:
+    member, channel = harness.world.member, harness.world.general_id
+    opted_out = await run(harness, style, member, channel, "optout")
+    assert "will not reply" in opted_out.text
+    quiet = await harness.say(channel, member, f"doi {LEE_DOI}")
+    assert harness.fake.replies_to(int(quiet["id"])) == []
+    await run(harness, style, member, channel, "optin")
+    answered = await harness.say(harness.world.quiet_id, member, f"doi {LEE_DOI}")
+    assert len(harness.fake.replies_to(int(answered["id"]))) == 1
+
+
+async def test_channel_switched_off_gets_no_automatic_reply(harness: Harness) -> None:
+    await run_prefix(harness, harness.world.moderator, harness.world.quiet_id, "off")
+    message = await harness.say(harness.world.quiet_id, harness.world.member, f"doi {LEE_DOI}")
+    assert harness.fake.replies_to(int(message["id"])) == []
+
+
+async def test_summon_only_channel_answers_a_bare_command_in_reply(harness: Harness) -> None:
+    channel = harness.world.quiet_id
+    await run_prefix(harness, harness.world.moderator, channel, "summon-only")
+    cited = await harness.say(channel, harness.world.member, f"doi {LEE_DOI}")
+    assert harness.fake.replies_to(int(cited["id"])) == []
+    await harness.fake.post(
+        channel, harness.world.other_member, "!evidence", reference_id=int(cited["id"])
+    )
+    [card] = await harness.fake.wait_for_reply(int(cited["id"]))
+    assert card["embeds"][0]["url"].endswith(LEE_ID)
+
+
+@pytest.mark.parametrize("who", ["member", "moderator"])
+async def test_post_puts_a_card_under_a_message_for_moderators_only(
+    harness: Harness, who: str
+) -> None:
+    channel = harness.world.general_id
+    target = await harness.say(channel, harness.world.other_member, "what about that brain study?")
+    user = getattr(harness.world, who)
+    answer = await run_prefix(
+        harness, user, channel, f"post {LEE_DOI}", reference_id=int(target["id"])
+    )
+    cards = harness.fake.replies_to(int(target["id"]))
+    if who == "member":
+        assert REFUSAL in answer.text
+        assert cards == []
+    else:
+        assert [c["embeds"][0]["url"].rsplit("/", 1)[-1] for c in cards] == [LEE_ID]
+        assert mod_log_actions(harness) == ["post"]
+
+
+async def test_slash_post_names_the_target_by_link(harness: Harness) -> None:
+    channel = harness.world.general_id
+    target = await harness.say(channel, harness.world.other_member, "which study was that?")
+    link = f"https://discord.com/channels/{harness.world.guild_id}/{channel}/{target['id']}"
+    answer = await run_slash(
+        harness, harness.world.moderator, channel, "post", query=f"{LEE_DOI} {link}"
+    )
+    assert answer.private
+    [card] = harness.fake.replies_to(int(target["id"]))
+    assert card["embeds"][0]["url"].endswith(LEE_ID)
+
+
+@pytest.mark.parametrize(("who", "removed"), [("member", False), ("moderator", True)])
+async def test_remove_by_reply_deletes_the_bots_card_for_moderators_only(
+    harness: Harness, who: str, removed: bool
+) -> None:
+    channel = harness.world.general_id
+    cited = await harness.say(channel, harness.world.other_member, f"doi {LEE_DOI}")
+    [card] = await harness.fake.wait_for_reply(int(cited["id"]))
+    await run_prefix(
+        harness, getattr(harness.world, who), channel, "remove", reference_id=int(card["id"])
+    )
+    assert (int(card["id"]) in harness.fake.deleted) is removed
+    assert mod_log_actions(harness) == (["remove"] if removed else [])
+
+
+async def test_slash_remove_by_id_deletes_the_card(harness: Harness) -> None:
+    channel = harness.world.general_id
+    cited = await harness.say(channel, harness.world.other_member, f"doi {LEE_DOI}")
+    [card] = await harness.fake.wait_for_reply(int(cited["id"]))
+    answer = await run_slash(harness, harness.world.helper, channel, "remove", message=card["id"])
+    assert answer.texts == ["Removed."]
+    assert int(card["id"]) in harness.fake.deleted
+
+
+async def test_remove_refuses_a_message_that_is_not_the_bots(harness: Harness) -> None:
+    channel = harness.world.general_id
+    other = await harness.say(channel, harness.world.other_member, "just chatting")
+    answer = await run_slash(
+        harness, harness.world.moderator, channel, "remove", message=other["id"]
+    )
+    assert "not one of my messages" in answer.text
+    assert int(other["id"]) not in harness.fake.deleted
