@@ -68,7 +68,8 @@ def parse_page(
     try:
         parsed = parse_atlas_page(text, url=url, slug=slug)
     except AtlasPageError as exc:
-        raise click.ClickException(f"{source}: {exc}") from exc
+        hint = " (pass --slug SLUG)" if str(exc).startswith("no slug") else ""
+        raise click.ClickException(f"{source}: {exc}{hint}") from exc
     for note in parsed.notes:
         click.echo(f"note: {note}", err=True)
     click.echo(json.dumps(parsed.entry.to_json_dict(), ensure_ascii=False, indent=2))

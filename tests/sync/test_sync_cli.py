@@ -1,0 +1,141 @@
+"""`atlas parse-page` and `atlas sync` through the real command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from bot.cli.main import cli
+from records.atlas_store import get_entry
+from records.db import open_db
+from tests.linker.conftest import ATLAS_PAGES, SEEDS
+from tests.sync.fake_atlas import FakeAtlas, FakePage
+
+FAST = ["--delay", "0", "--backoff", "0", "--timeout", "2"]
+
+
+def run(db_path: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["--db", str(db_path), *args], catch_exceptions=False)
+
+
+def stored(db_path: Path, slug: str) -> object:
+    db = open_db(db_path)
+    try:
+        return get_entry(db, slug)
+    finally:
+        db.close()
+
+
+def test_sync_prints_the_report_and_stores_the_entries(db_path: Path, site: FakeAtlas) -> None:
+    result = run(db_path, "atlas", "sync", "--base-url", site.base_url, *FAST)
+    assert result.exit_code == 0, result.output
+    assert "│ New " in result.stdout
+    assert "│     3 │" in result.stdout
+    assert "Crawl complete." in result.stdout
+    assert stored(db_path, "gamma-2022-three") is not None
+
+
+def test_sync_lists_failed_pages_with_their_reasons(db_path: Path, site: FakeAtlas) -> None:
+    site.add("missing-2020-gone", FakePage("", status=404))
+    result = run(db_path, "atlas", "sync", "--base-url", site.base_url, *FAST)
+    assert result.exit_code == 0
+    assert "Failed pages" in result.stdout
+    assert "missing-2020-gone" in result.stdout
+    assert "HTTP 404 (not found)" in result.stdout
+
+
+def test_sync_takes_site_agent_and_delay_from_settings(
+    db_path: Path, site: FakeAtlas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EVBOT_ATLAS__BASE_URL", site.base_url)
+    monkeypatch.setenv("EVBOT_ATLAS__USER_AGENT", "atlas-mirror-test/2.0")
+    monkeypatch.setenv("EVBOT_ATLAS__SYNC_DELAY_SECONDS", "0")
+    result = run(db_path, "atlas", "sync")
+    assert result.exit_code == 0, result.output
+    assert {r.headers["user-agent"] for r in site.requests} == {"atlas-mirror-test/2.0"}
+
+
+def test_sync_with_a_limit_says_how_to_continue_and_then_resumes(
+    db_path: Path, site: FakeAtlas
+) -> None:
+    first = run(db_path, "atlas", "sync", "--base-url", site.base_url, "--limit", "1", *FAST)
+    assert "Stopped after 1 pages (--limit)" in first.stdout
+    second = run(db_path, "atlas", "sync", "--base-url", site.base_url, *FAST)
+    assert "Resuming the crawl" in second.stderr
+    assert "Crawl complete." in second.stdout
+
+
+def test_sync_stops_with_a_clear_error_when_robots_txt_fails(
+    db_path: Path, site: FakeAtlas
+) -> None:
+    site.robots_status = 503
+    result = run(db_path, "atlas", "sync", "--base-url", site.base_url, *FAST, "--retries", "0")
+    assert result.exit_code == 1
+    assert "sync stopped" in result.stderr
+    assert "robots.txt" in result.stderr
+
+
+def test_parse_page_prints_the_entry_as_json(db_path: Path) -> None:
+    result = run(db_path, "atlas", "parse-page", str(ATLAS_PAGES / "old_layout.html"))
+    assert result.exit_code == 0, result.output
+    entry = json.loads(result.stdout)
+    assert (entry["id"], entry["pem"], entry["retracted"]) == (
+        "brandt-2019-graded-activity",
+        "unclear",
+        True,
+    )
+
+
+def test_parse_page_of_a_text_rendering_with_a_given_slug(db_path: Path) -> None:
+    seed = next(SEEDS.glob("003_*.txt"), None)
+    if seed is None:
+        pytest.fail(f"seed 003 missing from {SEEDS}")
+    result = run(
+        db_path, "atlas", "parse-page", str(seed), "--slug", "meeus-2013-role-mitochondrial"
+    )
+    assert json.loads(result.stdout)["year"] == 2013
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "no such file"),
+        ("just some words", "no title"),
+        ("<html><body><article><h1>T</h1><p>x</p></article></body></html>", "no slug"),
+    ],
+)
+def test_parse_page_errors_name_the_problem(
+    db_path: Path, tmp_path: Path, content: str | None, message: str
+) -> None:
+    page = tmp_path / "page.html"
+    if content is not None:
+        page.write_text(content, encoding="utf-8")
+    result = run(
+        db_path,
+        "atlas",
+        "parse-page",
+        str(page),
+        *(["--slug", "x-2020-y"] if message == "no title" else []),
+    )
+    assert result.exit_code == 1
+    assert message in result.stderr
+
+
+def test_parse_page_fetches_a_url_and_can_import_it(db_path: Path, site: FakeAtlas) -> None:
+    url = f"{site.base_url}/evidence/beta-2021-two"
+    result = run(db_path, "atlas", "parse-page", url, "--import")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["id"] == "beta-2021-two"
+    assert "beta-2021-two added" in result.stderr
+    assert stored(db_path, "beta-2021-two") is not None
+
+
+def test_parse_page_refuses_a_url_robots_txt_disallows(db_path: Path, site: FakeAtlas) -> None:
+    site.add("private-2020-hidden")
+    result = run(db_path, "atlas", "parse-page", f"{site.base_url}/evidence/private-2020-hidden")
+    assert result.exit_code == 1
+    assert "robots.txt does not allow" in result.stderr
+    assert site.requests_for("/evidence/private-2020-hidden") == []
