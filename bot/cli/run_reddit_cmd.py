@@ -45,6 +45,8 @@ def reddit(app: AppContext, max_polls: int | None) -> None:
     previous = _stop_on_sigterm(stop)
     try:
         run_reddit_bot(settings, app.db, stop=stop, max_polls=max_polls)
+    except RedditConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
     except KeyboardInterrupt:
         click.echo("Stopped.", err=True)
     finally:

@@ -23,9 +23,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import praw
-from prawcore.exceptions import PrawcoreException
+from prawcore.exceptions import OAuthException, PrawcoreException, ResponseException
 
 from bot.core.service import EvidenceService
+from bot.reddit_bot.client import RedditLoginError
 from bot.reddit_bot.convert import PLATFORM, facts
 from bot.reddit_bot.handling import ItemHandler, TransientItemError
 from bot.reddit_bot.moderators import DEFAULT_TTL_SECONDS, ModeratorCache
@@ -91,8 +92,11 @@ class RedditBot:
         return self._bot_name if self._handler is not None else None
 
     def start(self) -> None:
-        """Ask Reddit who the bot is and build the handler; done by the first poll."""
-        self._bot_name = str(self.reddit.user.me())
+        """Ask Reddit who the bot is and build the handler; done by the first poll.
+
+        Raises RedditLoginError when Reddit refuses the credentials: retrying cannot help.
+        """
+        self._bot_name = str(_logged_in_user(self.reddit))
         self.service.add_self_id(self._bot_name.lower())
         moderators = ModeratorCache(
             self._moderator_names, clock=self._clock, ttl_seconds=self._moderator_ttl
@@ -201,3 +205,22 @@ class RedditBot:
 
     def _moderator_names(self, subreddit: str) -> list[str]:
         return [str(moderator) for moderator in self.reddit.subreddit(subreddit).moderator()]
+
+
+def _logged_in_user(reddit: praw.Reddit) -> Any:
+    """`reddit.user.me()`, with refused credentials turned into a RedditLoginError."""
+    try:
+        return reddit.user.me()
+    except OAuthException as exc:
+        raise RedditLoginError(
+            f"Reddit refused the bot account's login ({exc.error}): check "
+            "EVBOT_REDDIT__USERNAME and EVBOT_REDDIT__PASSWORD"
+        ) from None
+    except ResponseException as exc:
+        refused_app = exc.response.status_code == 401 and "access_token" in str(exc.response.url)
+        if refused_app:
+            raise RedditLoginError(
+                "Reddit refused the app credentials (401): check EVBOT_REDDIT__CLIENT_ID and "
+                "EVBOT_REDDIT__CLIENT_SECRET"
+            ) from None
+        raise

@@ -30,6 +30,10 @@ class RedditConfigError(ValueError):
     """The Reddit settings cannot work: a missing credential or user agent."""
 
 
+class RedditLoginError(RedditConfigError):
+    """Reddit refused the configured credentials."""
+
+
 @dataclass(frozen=True)
 class _SingleAttempt(FiniteRetryStrategy):
     """A prawcore retry strategy that never retries and never sleeps."""

@@ -213,3 +213,12 @@ def test_newly_added_moderator_is_recognised_after_a_short_refresh(harness: BotH
     fake.add_comment(post, "!evidence off", author="new_mod")
     harness.poll()
     assert mode_of(harness) == "off"
+
+
+def test_query_summons_stays_quiet_where_the_bot_is_off(harness: BotHarness) -> None:
+    post = harness.fake.add_submission(SUBREDDIT, "Mod thread")
+    harness.fake.add_comment(post, "!evidence off", author=MODERATOR)
+    harness.poll()
+    summons = harness.fake.add_comment(post, f"!evidence {LEE_DOI}", author="carol")
+    harness.poll()
+    assert harness.bot_replies_to(summons) == []

@@ -70,3 +70,21 @@ def test_run_reddit_logs_in_and_starts_every_stream(fake_reddit: FakeReddit, db_
     streams = {row["stream"] for row in db.query("SELECT stream FROM stream_state")}
     db.close()
     assert streams == {f"submissions:{SUBREDDIT.lower()}", f"comments:{SUBREDDIT.lower()}"}
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("EVBOT_REDDIT__PASSWORD", "wrong-password", "EVBOT_REDDIT__PASSWORD"),
+        ("EVBOT_REDDIT__CLIENT_SECRET", "wrong-secret", "EVBOT_REDDIT__CLIENT_SECRET"),
+    ],
+)
+def test_run_reddit_stops_with_a_clear_message_when_reddit_refuses_the_login(
+    fake_reddit: FakeReddit, db_path: Path, variable: str, value: str, message: str
+) -> None:
+    env = {**full_env(fake_reddit), variable: value}
+    result = CliRunner().invoke(cli, ["--db", str(db_path), "run", "reddit"], env=env)
+    assert result.exit_code == 1
+    assert "Reddit refused" in result.output
+    assert message in result.output
+    assert value not in result.output
