@@ -90,14 +90,18 @@ def store_flags(db: sqlite_utils.Database, flags: Iterable[EntryFlag]) -> int:
 
 
 def entry_flags(db: sqlite_utils.Database, entry_id: str) -> list[EntryFlag]:
-    """Every notice stored for the entry, most serious first."""
+    """Every notice stored for the entry, most serious and best documented first."""
     rows = db.query(
         """SELECT entry_id, kind, notice_id, source, label, notice_doi, notice_date, detected_at
            FROM entry_flags WHERE entry_id = ? ORDER BY notice_date, id""",
         [entry_id],
     )
     flags = [EntryFlag(**row) for row in rows]
-    return sorted(flags, key=lambda flag: _SEVERITY[flag.kind])
+    # Most serious first; among equals, the notice a reader can follow (DOI, date) first.
+    return sorted(
+        flags,
+        key=lambda f: (_SEVERITY[f.kind], f.notice_doi is None, f.notice_date is None),
+    )
 
 
 def retraction_notice(db: sqlite_utils.Database, entry_id: str) -> EntryFlag | None:

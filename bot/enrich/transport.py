@@ -6,6 +6,7 @@ politeness, and lets tests put an `httpx.MockTransport` underneath the real poli
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import time
@@ -125,6 +126,8 @@ class SqliteResponseCache:
 class PoliteTransport(httpx.BaseTransport):
     """Wrap a transport with a rate limiter, retries with backoff, Retry-After and a cache.
 
+    Only JSON answers (and 404s) are cached: every service behind it speaks JSON.
+
     Retries cover timeouts and network errors, 429 and 5xx. When retries run out, the last
     error is raised or the last failing response returned, for the client to report.
     """
@@ -151,7 +154,12 @@ class PoliteTransport(httpx.BaseTransport):
         if cacheable and self._cache is not None and (hit := self._cache.get(key)):
             return httpx.Response(hit.status, content=hit.body, headers={CACHE_HEADER: "hit"})
         status, body, headers = self._send_with_retries(request, key)
-        if cacheable and self._cache is not None and status in CACHEABLE_STATUSES:
+        if (
+            cacheable
+            and self._cache is not None
+            and status in CACHEABLE_STATUSES
+            and (status != 200 or _is_json(body))
+        ):
             self._cache.put(key, status, body)
         return httpx.Response(status, content=body, headers=headers)
 
@@ -184,6 +192,15 @@ class PoliteTransport(httpx.BaseTransport):
     def close(self) -> None:
         """Close the wrapped transport."""
         self._inner.close()
+
+
+def _is_json(body: bytes) -> bool:
+    """A broken 200 answer must not be cached, or every later pass would read it again."""
+    try:
+        json.loads(body)
+    except ValueError:
+        return False
+    return True
 
 
 def _kept_headers(response: httpx.Response) -> list[tuple[str, str]]:
