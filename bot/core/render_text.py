@@ -60,8 +60,8 @@ def _more(reply: Reply, width: int) -> str:
             textwrap.fill(
                 line,
                 width=width,
-                initial_indent=INDENT,
-                subsequent_indent=INDENT + "  ",
+                initial_indent="" if numbered else INDENT,
+                subsequent_indent=INDENT if numbered else INDENT + "  ",
                 break_long_words=False,
                 break_on_hyphens=False,
             )

@@ -345,6 +345,9 @@ class EvidenceService:
         sighting of `post` when given, else of a console lookup).
         """
         found = self.index.search(query, limit=CHOICES_SHOWN)
+        if not found and query.strip().isdigit():
+            # A bare number in a lookup is most likely a PubMed id.
+            found = self.index.search(f"PMID {query.strip()}", limit=CHOICES_SHOWN)
         hits = tuple(m for m in found if m.entry is not None)
         platform = post.platform if post else "console"
         if not hits:
