@@ -192,6 +192,7 @@ def print_report(report: SyncReport) -> None:
             for slug, reason in rows:
                 table.add_row(slug, reason)
             console.print(table)
+    console.print(f"Listing pages read: {report.listing_pages}")
     if report.complete:
         console.print("Crawl complete.")
     elif report.stopped_reason:

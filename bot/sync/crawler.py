@@ -64,14 +64,13 @@ class AtlasSync:
         return max(0, self._listing.total - self.store.seen_count())
 
     def run(self, advance: Callable[[], None] = lambda: None) -> SyncReport:
-        """Handle every study page from where the crawl stands; `advance` ticks per page."""
+        """Handle every study page from where the crawl stands; `advance` ticks per page fetched."""
         listing = self._listing or self._read_listing(self.state.offset)
         visited = {self.state.offset}
         while True:
             for slug in listing.slugs:
                 if self.store.seen(slug):
-                    advance()
-                    continue
+                    continue  # handled before an interruption; not in start()'s count
                 if self.limit is not None and self._fetched_this_run >= self.limit:
                     self.report.stopped_reason = (
                         f"stopped after {self.limit} pages (--limit); run sync again to continue"
@@ -86,7 +85,6 @@ class AtlasSync:
             visited.add(next_offset)
             with write_transaction(self.db):
                 self.state.offset = next_offset
-                self.report.listing_pages += 1
                 self.store.save(self.state)
             listing = self._read_listing(next_offset)
         self.report.complete = True
@@ -103,6 +101,7 @@ class AtlasSync:
             raise SyncStopped(f"listing page {url}: {exc}") from exc
         if fetched.status != 200:
             raise SyncStopped(f"listing page {url}: {_http_failure(fetched)}")
+        self.report.listing_pages += 1
         return parse_listing(fetched.text, fetched.url)
 
     def page_url(self, slug: str) -> str:

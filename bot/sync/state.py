@@ -41,7 +41,7 @@ class SyncReport:
     newly_retracted: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
-    listing_pages: int = 0
+    listing_pages: int = 0  # listing pages read (a resumed crawl re-reads its current one)
     complete: bool = False
     stopped_reason: str | None = None
 

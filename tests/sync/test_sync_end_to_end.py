@@ -46,7 +46,7 @@ def first_sync(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FirstSync]:
         ("unchanged", 0),
         ("newly_retracted", ["retracted-2020-gone"]),
         ("complete", True),
-        ("listing_pages", 3),
+        ("listing_pages", 4),
     ],
 )
 def test_first_sync_report(first_sync: FirstSync, outcome: str, expected: object) -> None:
@@ -251,11 +251,15 @@ def test_restart_discards_an_interrupted_crawl(site: FakeAtlas, make_sync: MakeS
     assert restarted.run().unchanged == 1
 
 
-def test_start_reports_the_pages_left_from_the_listing_count(
+def test_progress_total_and_ticks_cover_only_the_pages_left(
     site: FakeAtlas, make_sync: MakeSync
 ) -> None:
     make_sync(site, limit=1).run()
-    assert make_sync(site).start() == 2
+    resumed = make_sync(site)
+    ticks: list[int] = []
+    assert resumed.start() == 2
+    resumed.run(lambda: ticks.append(1))
+    assert len(ticks) == 2
 
 
 def test_empty_listing_page_ends_the_crawl(site: FakeAtlas, make_sync: MakeSync) -> None:
