@@ -10,6 +10,7 @@ import click
 from rich.console import Console
 
 from bot.cli.context import AppContext, pass_app
+from bot.cli.enrich_cmd import run_enricher
 from bot.cli.run_discord_cmd import discord_cmd as run_discord
 from bot.cli.run_reddit_cmd import reddit as run_reddit
 from bot.console import ConsoleBot, OutputFormat, read_thread
@@ -81,3 +82,4 @@ def _output_format(value: str) -> OutputFormat:
 
 run.add_command(run_reddit)
 run.add_command(run_discord)
+run.add_command(run_enricher)
