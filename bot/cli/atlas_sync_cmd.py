@@ -64,7 +64,10 @@ def parse_page(
 ) -> None:
     """Print the entry one atlas page shows (SOURCE: a saved HTML/text page or a URL) as JSON."""
     url = source if source.startswith(("http://", "https://")) else None
-    text = _fetch_one(app, source, timeout) if url else _read_file(source)
+    if url:
+        text, url = _fetch_one(app, url, timeout)
+    else:
+        text = _read_file(source)
     try:
         parsed = parse_atlas_page(text, url=url, slug=slug)
     except AtlasPageError as exc:
@@ -89,7 +92,8 @@ def _read_file(source: str) -> str:
         raise click.ClickException(f"{source}: not UTF-8 text ({exc.reason})") from exc
 
 
-def _fetch_one(app: AppContext, url: str, timeout: float) -> str:
+def _fetch_one(app: AppContext, url: str, timeout: float) -> tuple[str, str]:
+    """The page's text and its address after redirects."""
     with polite_fetcher(app, delay=0, timeout=timeout, retries=1, backoff=1.0) as fetcher:
         try:
             if not fetcher.allowed(url):
@@ -99,7 +103,7 @@ def _fetch_one(app: AppContext, url: str, timeout: float) -> str:
             raise click.ClickException(f"{url}: {exc}") from exc
     if fetched.status != 200:
         raise click.ClickException(f"{url}: HTTP {fetched.status}")
-    return fetched.text
+    return fetched.text, fetched.url
 
 
 @click.command("sync")
@@ -122,6 +126,11 @@ def _fetch_one(app: AppContext, url: str, timeout: float) -> str:
     help="First wait before a retry, doubled each time.",
 )
 @click.option("--restart", is_flag=True, help="Forget an interrupted crawl; start at the top.")
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Fetch and parse every page again, ignoring ETag/Last-Modified (after a parser fix).",
+)
 @pass_app
 def sync(
     app: AppContext,
@@ -133,13 +142,14 @@ def sync(
     retries: int,
     backoff: float,
     restart: bool,
+    full: bool,
 ) -> None:
     """Update the local atlas from the atlas's own pages, politely; resumes if interrupted."""
     settings = app.settings.atlas
     site = (base_url or str(settings.base_url)).rstrip("/")
     pause = settings.sync_delay_seconds if delay is None else delay
     with polite_fetcher(app, delay=pause, timeout=timeout, retries=retries, backoff=backoff) as f:
-        crawl = AtlasSync(app.db, f, site, limit=limit, restart=restart)
+        crawl = AtlasSync(app.db, f, site, limit=limit, restart=restart, full=full)
         if crawl.state.resumed:
             click.echo(
                 f"Resuming the crawl of {site} started {crawl.state.started_at} "
@@ -153,7 +163,8 @@ def sync(
             ) as progress:
                 report = crawl.run(progress.advance)
         except SyncStopped as exc:
-            print_report(crawl.report)
+            if crawl.report.pages_done:
+                print_report(crawl.report)
             raise click.ClickException(f"sync stopped: {exc} (run again to resume)") from exc
         except KeyboardInterrupt:
             print_report(crawl.report)

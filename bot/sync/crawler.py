@@ -39,11 +39,14 @@ class AtlasSync:
         *,
         limit: int | None = None,
         restart: bool = False,
+        full: bool = False,
     ) -> None:
         self.db = db
         self.fetcher = fetcher
         self.base_url = base_url.rstrip("/")
         self.limit = limit
+        # Ignore stored validators: every page is read and parsed again (after a parser fix).
+        self.full = full
         self.store = CrawlStore(db)
         if restart:
             self.store.forget()
@@ -117,7 +120,7 @@ class AtlasSync:
         except RobotsUnavailable as exc:
             raise SyncStopped(str(exc)) from exc
         stored = get_entry(self.db, slug)
-        validators = self.store.validators(url) if stored is not None else None
+        validators = None if stored is None or self.full else self.store.validators(url)
         try:
             fetched = self.fetcher.get(url, validators)
         except FetchFailed as exc:

@@ -177,8 +177,18 @@ def _read_sections(parts: PageParts, root: Tag) -> None:
 
 
 def _until_next_heading(heading: Tag) -> list[Tag]:
+    """The elements after a heading up to the next one.
+
+    A heading wrapped on its own (`<header><h2>..</h2></header><div>..</div>`) has no
+    siblings; then its wrapper's siblings hold the section.
+    """
+    anchor = heading
+    while anchor.find_next_sibling() is None and isinstance(anchor.parent, Tag):
+        if anchor.parent.name in ("article", "main", "body", "section"):
+            break
+        anchor = anchor.parent
     blocks = []
-    for sibling in heading.find_next_siblings():
+    for sibling in anchor.find_next_siblings():
         if sibling.name in _HEADINGS or sibling.find(_HEADINGS) is not None:
             break
         blocks.append(sibling)

@@ -259,3 +259,12 @@ def test_bad_identifier_on_the_page_is_reported_not_imported() -> None:
     parsed = parse_atlas_page(html)
     assert parsed.entry.doi is None
     assert any("not-a-doi" in note for note in parsed.notes)
+
+
+def test_heading_wrapped_on_its_own_still_opens_its_section() -> None:
+    html = read_page(NEW).replace(
+        "<h2>Why It Matters</h2>", "<header><h2>Why It Matters</h2></header>"
+    )
+    entry = parse_atlas_page(html).entry
+    assert entry.why_it_matters is not None
+    assert entry.why_it_matters.startswith("Reduced flow while upright")

@@ -77,11 +77,12 @@ def make_sync(db: sqlite_utils.Database) -> Iterator[MakeSync]:
         pacer: Pacer | None = None,
         limit: int | None = None,
         restart: bool = False,
+        full: bool = False,
     ) -> AtlasSync:
         client = httpx.Client(timeout=CLIENT_TIMEOUT)
         clients.append(client)
         fetcher = make_fetcher(client, pacer=pacer)
-        return AtlasSync(db, fetcher, atlas.base_url, limit=limit, restart=restart)
+        return AtlasSync(db, fetcher, atlas.base_url, limit=limit, restart=restart, full=full)
 
     yield build
     for client in clients:

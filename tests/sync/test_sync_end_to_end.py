@@ -334,3 +334,14 @@ def test_page_that_now_fails_to_parse_keeps_the_stored_entry(
     entry = get_entry(db, "alpha-2020-one")
     assert entry is not None
     assert entry.title == "Study alpha-2020-one"
+
+
+def test_full_sync_ignores_validators_and_reads_every_page_again(
+    site: FakeAtlas, make_sync: MakeSync
+) -> None:
+    make_sync(site).run()
+    site.requests.clear()
+    report = make_sync(site, full=True).run()
+    assert report.unchanged == 3
+    statuses = [r.status for r in site.requests if r.path.startswith("/evidence/")]
+    assert statuses == [200, 200, 200]
