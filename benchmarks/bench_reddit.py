@@ -1,0 +1,87 @@
+"""How fast the Reddit bot works through a backlog: real praw, the fake Reddit server on
+127.0.0.1, the core and a SQLite file (target: a 1,000-item backlog, Reddit's listing
+limit, well within one 30 s poll interval)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from pydantic import SecretStr
+
+from benchmarks.common import Figure, timed
+from bot.core.service import EvidenceService
+from bot.reddit_bot.bot import RedditBot
+from bot.reddit_bot.client import build_reddit
+from config.settings import RedditSettings, ReplySettings, Settings
+from linker import AtlasIndex
+from records.atlas_io import GoodRecord, read_records
+from records.db import open_db
+from tests.conftest import SAMPLE_ATLAS
+from tests.reddit.fake_reddit import FakeReddit
+
+SUBREDDIT = "bench"
+BACKLOG = 1000
+CITING_EVERY = 4  # one item in four cites a study from the sample atlas
+DOIS = ["10.1016/j.autrev.2023.103484", "10.1038/s41467-024-45107-3", "10.7326/M18-1451"]
+
+
+def run() -> list[Figure]:
+    """Start the bot, post a backlog of submissions and comments, time the poll handling it."""
+    entries = [r.entry for r in read_records(SAMPLE_ATLAS) if isinstance(r, GoodRecord)]
+    index = AtlasIndex.build(entries)
+    with FakeReddit() as fake, tempfile.TemporaryDirectory() as folder:
+        fake.add_subreddit(SUBREDDIT, moderators=("mod",))
+        settings = Settings(
+            reddit=_reddit_settings(fake),
+            reply=ReplySettings(cooldown_hours=0, rate_cap_per_hour=100_000),
+        )
+        db = open_db(Path(folder) / "bench.db")
+        service = EvidenceService(db, index, settings)
+        bot = RedditBot(build_reddit(settings.reddit), service, [SUBREDDIT], sleep=_no_wait)
+        bot.poll_once()  # the first run: starting cursors
+        with timed() as idle:
+            bot.poll_once()
+        _post_backlog(fake)
+        with timed() as backlog:
+            report = bot.poll_once()
+        db.close()
+    # The comment stream also reads the bot's own replies (and skips them).
+    assert report.new_items == BACKLOG + report.replies, report
+    assert report.replies == BACKLOG // CITING_EVERY, report
+    name = "reddit bot"
+    return [
+        Figure(name, f"{BACKLOG:,}-item backlog, one poll", f"{backlog.seconds:.1f} s", "< 30 s"),
+        Figure(name, "items read/s", f"{report.new_items / backlog.seconds:,.0f}"),
+        Figure(name, "replies posted", f"{report.replies}"),
+        Figure(name, "idle poll (2 streams)", f"{idle.seconds * 1000:.0f} ms"),
+    ]
+
+
+def _post_backlog(fake: FakeReddit) -> None:
+    """Half submissions, half comments; every CITING_EVERY-th item cites a study."""
+    thread = fake.add_submission(SUBREDDIT, "Weekly thread")
+    for number in range(BACKLOG - 1):
+        cites = number % CITING_EVERY == 0
+        text = f"see doi:{DOIS[number % len(DOIS)]}" if cites else f"plain chat {number}"
+        if number % 2:
+            fake.add_comment(thread, text, author=f"user{number % 50}")
+        else:
+            fake.add_submission(SUBREDDIT, f"Post {number}", selftext=text)
+
+
+def _reddit_settings(fake: FakeReddit) -> RedditSettings:
+    return RedditSettings(
+        client_id=SecretStr(fake.client_id),
+        client_secret=SecretStr(fake.client_secret),
+        username=fake.username,
+        password=SecretStr(fake.password),
+        user_agent="linux:evidence-bot-bench:0.1 (by u/evidence_bot_test)",
+        subreddits=[SUBREDDIT],
+        oauth_url=fake.url,
+        reddit_url=fake.url,
+    )
+
+
+def _no_wait(_seconds: float) -> None:
+    """Benchmarks measure work, not waiting."""
