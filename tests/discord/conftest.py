@@ -14,7 +14,14 @@ import pytest
 import sqlite_utils
 
 from bot.core.factory import build_service
-from bot.discord_bot.app import EvidenceBot, ShardedEvidenceBot, build_bot, run_bot
+from bot.discord_bot.app import (
+    DiscordStartupError,
+    EvidenceBot,
+    ShardedEvidenceBot,
+    bot_token,
+    build_bot,
+    run_bot,
+)
 from bot.discord_bot.deps import DiscordDeps
 from bot.discord_bot.replies import Sent
 from config.settings import DiscordSettings, Settings
@@ -88,7 +95,7 @@ class Harness:
         bot = build_bot(deps, guild_ready_timeout=READY_TIMEOUT)
         bot.add_listener(self._on_handled, "on_evidence_handled")
         self.bot = bot
-        self.task = asyncio.create_task(run_bot(bot, self.fake.bot_token))
+        self.task = asyncio.create_task(run_bot(bot, bot_token(self.settings.discord)))
         await wait_until(self._ready, what="the bot to be ready")
         return bot
 
@@ -108,7 +115,8 @@ class Harness:
         if self.bot is not None:
             await self.bot.close()
         if self.task is not None:
-            with contextlib.suppress(asyncio.CancelledError):
+            # A startup error was already raised to the test by start().
+            with contextlib.suppress(asyncio.CancelledError, DiscordStartupError):
                 await asyncio.wait_for(self.task, timeout=10)
         if self.db is not None:
             self.db.close()
