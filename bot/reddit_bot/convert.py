@@ -15,6 +15,8 @@ from records.models import Post
 PLATFORM = "reddit"
 PERMALINK_BASE = "https://www.reddit.com"
 REMOVED_MARKERS = frozenset({"[deleted]", "[removed]"})
+# Accounts every subreddit runs as bots; Reddit itself does not flag bot accounts.
+KNOWN_BOTS = frozenset({"automoderator"})
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ def to_post(item: Any, *, bot_name: str | None = None) -> Post:
         message_id=item_facts.fullname,
         author_id=author.lower(),
         author_name=author,
-        author_is_bot=bool(bot_name) and author.lower() == (bot_name or "").lower(),
+        author_is_bot=author.lower() in KNOWN_BOTS | {(bot_name or "").lower()} - {""},
         text=text,
         permalink=f"{PERMALINK_BASE}{permalink}" if permalink else None,
         created_at=datetime.fromtimestamp(item_facts.created_utc, UTC),

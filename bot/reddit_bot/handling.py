@@ -117,12 +117,13 @@ class ItemHandler:
         return ItemResult(replied=self._send_text(post, result), command=name)
 
     def _summon(self, post: Post) -> bool:
-        """A bare summons: card what the parent cites, answering the summoner."""
-        parent = self._fetch(post.parent_id) if post.parent_id else None
-        parent_facts = facts(parent) if parent is not None else None
-        if parent is None or parent_facts is None or parent_facts.removed:
+        """A bare summons: card what the parent cites, answering the summoner.
+
+        In a submission (which has no parent) it asks for the submission's own studies.
+        """
+        parent_post = post if post.parent_id is None else self._live_parent(post.parent_id)
+        if parent_post is None:
             return self._reply_text(post, PARENT_GONE_TEXT)
-        parent_post = to_post(parent, bot_name=self._bot_name)
         outcome = self._service.evaluate(parent_post, summoned=True)
         if outcome.plan is not None:
             return self._send_plan(post.message_id, outcome.plan)
@@ -133,6 +134,13 @@ class ItemHandler:
             return self._reply_text(post, self._already_answered_text(parent_post))
         log.info("summons %s not answered: %s", post.message_id, verdict.value)
         return False
+
+    def _live_parent(self, fullname: str) -> Post | None:
+        """The parent as a Post, or None when it is gone (deleted, removed, unknown)."""
+        parent = self._fetch(fullname)
+        if parent is None or facts(parent).removed:
+            return None
+        return to_post(parent, bot_name=self._bot_name)
 
     def _already_answered_text(self, parent: Post) -> str:
         record = get_reply(self._service.db, PLATFORM, parent.message_id)

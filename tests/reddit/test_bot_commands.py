@@ -222,3 +222,14 @@ def test_query_summons_stays_quiet_where_the_bot_is_off(harness: BotHarness) -> 
     summons = harness.fake.add_comment(post, f"!evidence {LEE_DOI}", author="carol")
     harness.poll()
     assert harness.bot_replies_to(summons) == []
+
+
+def test_bare_summons_in_a_submission_cards_the_submission_itself(
+    harness_factory: HarnessFactory,
+) -> None:
+    harness = harness_factory.build(reply=ReplySettings(default_mode="summon-only"))
+    harness.poll()
+    post = harness.fake.add_submission(SUBREDDIT, "!evidence", selftext=f"doi:{LEE_DOI}")
+    harness.poll()
+    (reply,) = harness.bot_replies_to(post)
+    assert f"/evidence/{LEE_ID}" in reply["body"]

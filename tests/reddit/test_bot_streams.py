@@ -209,3 +209,10 @@ def test_one_bad_item_does_not_stop_the_stream(
     assert report.skipped_items == [bad]
     assert harness.bot_replies_to(bad) == []
     assert len(harness.bot_replies_to(good)) == 1
+
+
+def test_automoderator_comments_are_never_answered(harness: BotHarness) -> None:
+    post = harness.fake.add_submission(SUBREDDIT, "Thread")
+    sticky = harness.fake.add_comment(post, f"Rules mention doi:{LEE_DOI}", author="AutoModerator")
+    harness.poll()
+    assert harness.bot_replies_to(sticky) == []
