@@ -190,23 +190,27 @@ class ItemHandler:
         return False
 
     def _send_text(self, post: Post, result: CommandResult) -> bool:
-        return bool(result.text) and self._reply_text(post, result.text)
+        # The command has taken effect (and is in the mod-log): a lost confirmation is not
+        # worth running it a second time.
+        return bool(result.text) and self._reply_text(post, result.text, retry=False)
 
-    def _reply_text(self, post: Post, text: str) -> bool:
+    def _reply_text(self, post: Post, text: str, *, retry: bool = True) -> bool:
         """A short answer to a command; the seen-items table keeps it from repeating."""
         if self._banned(post.place):
             return False
         result = self._sender.reply(post.message_id, text)
         if result.ok:
             return True
-        self._after_failure(post.place, post.message_id, result)
+        self._after_failure(post.place, post.message_id, result, retry=retry)
         return False
 
-    def _after_failure(self, place: str, target: str, result: SendResult) -> None:
+    def _after_failure(
+        self, place: str, target: str, result: SendResult, *, retry: bool = True
+    ) -> None:
         if result.outcome is Outcome.BANNED:
             self._mark_banned(place)
             return
-        if result.outcome in {Outcome.FAILED, Outcome.RATE_LIMITED}:
+        if retry and result.outcome in {Outcome.FAILED, Outcome.RATE_LIMITED}:
             raise TransientItemError(f"replying to {target}: {result.detail}")
         log.info("not replying to %s: %s", target, result.outcome.value)
 

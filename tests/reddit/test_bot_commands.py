@@ -233,3 +233,14 @@ def test_bare_summons_in_a_submission_cards_the_submission_itself(
     harness.poll()
     (reply,) = harness.bot_replies_to(post)
     assert f"/evidence/{LEE_ID}" in reply["body"]
+
+
+def test_mode_command_whose_confirmation_is_lost_runs_only_once(harness: BotHarness) -> None:
+    fake = harness.fake
+    post = fake.add_submission(SUBREDDIT, "Mod thread")
+    fake.add_comment(post, "!evidence off", author=MODERATOR)
+    fake.ratelimit_next("20 minutes")
+    assert not harness.poll().failed
+    harness.poll()
+    assert mode_of(harness) == "off"
+    assert len(recent_actions(harness.db, platform="reddit")) == 1
