@@ -119,19 +119,26 @@ class ConsoleBot:
         console: Console,
         *,
         place: str = "console",
-        thread: str = "thread",
+        thread: str | None = None,
         output: OutputFormat = "text",
         start: datetime | None = None,
     ) -> None:
         self.service = service
         self.console = console
         self.place = place
-        self.thread = thread
+        self._start = start or service.clock()
+        # Every run is a conversation of its own, so posts numbered from 1 again are new
+        # messages to the reply log, not repeats of an earlier run's.
+        self.run_id = self._start.strftime("%Y%m%dT%H%M%S%f")
+        self.thread = thread or f"console-{self.run_id}"
         self.output = output
         self.stats = ConsoleStats()
-        self._start = start or service.clock()
         self._posts: dict[int, Post] = {}
         self._replies = itertools.count(1)
+
+    def message_id(self, number: int) -> str:
+        """The reply-log id of post `number` in this run."""
+        return f"{self.run_id}:{number}"
 
     def run(self, posts: Iterable[ThreadPost]) -> ConsoleStats:
         """Handle every post in order and return the counts."""
@@ -157,7 +164,7 @@ class ConsoleBot:
             platform="console",
             place=self.place,
             thread=self.thread,
-            message_id=str(number),
+            message_id=self.message_id(number),
             author_id=original.author_id if original else f"console:{thread_post.author}",
             author_name=thread_post.author,
             author_is_bot=thread_post.is_bot,
@@ -206,23 +213,29 @@ class ConsoleBot:
             return False
         self.stats.replies += 1
         self.stats.cards += len(claimed.entry_ids)
-        self.console.print(Padding(self._rendering(claimed), (0, 0, 1, 4)))
+        self._show(claimed)
         self.service.confirm(claimed, f"reply-{next(self._replies)}")
         return True
 
-    def _rendering(self, plan: ReplyPlan) -> Panel | Text:
-        if self.output == "markdown":
-            body = Text(plan.markdown())
-        elif self.output == "discord":
-            message = plan.discord()
-            body = Text(json.dumps({"content": message.content, "embeds": message.embeds},
-                                   ensure_ascii=False, indent=2))  # fmt: skip
-        else:
-            body = Text(plan.text(width=max(40, min(88, self.console.width - 8))))
+    def _show(self, plan: ReplyPlan) -> None:
         count = len(plan.entry_ids)
         title = f"evidence-bot · {count} stud{'y' if count == 1 else 'ies'}" if count else None
-        style = "red" if any(c.retracted for c in plan.reply.cards) else "green"
-        return Panel(body, title=title, title_align="left", border_style=style, expand=False)
+        if self.output == "text":
+            body = Text(plan.text(width=max(40, min(88, self.console.width - 8))))
+            style = "red" if any(c.retracted for c in plan.reply.cards) else "green"
+            panel = Panel(body, title=title, title_align="left", border_style=style, expand=False)
+            self.console.print(Padding(panel, (0, 0, 1, 4)))
+            return
+        # Platform renderings are printed raw and unwrapped, so they can be copied as they are.
+        if self.output == "markdown":
+            raw = plan.markdown()
+        else:
+            message = plan.discord()
+            payload = {"content": message.content, "embeds": message.embeds}
+            raw = json.dumps(payload, ensure_ascii=False, indent=2)
+        self.console.print(Text(f"── {title or 'evidence-bot'} ({self.output}) ──", style="green"))
+        self.console.print(Text(raw), soft_wrap=True)
+        self.console.print()
 
     def _print_post(self, thread_post: ThreadPost) -> None:
         label = Text(f"#{thread_post.number} ", style="bold")

@@ -41,10 +41,10 @@ def run() -> None:
     help="Show replies as plain text, Reddit Markdown or Discord embed JSON.",
 )
 @click.option("--place", default="console", show_default=True, help="Place name for settings.")
-@click.option("--thread-id", default="thread", show_default=True, help="Thread for cooldowns.")
+@click.option("--thread-id", help="Thread name for cooldowns [default: a new one per run].")
 @pass_app
 def console(
-    app: AppContext, thread_file: Path | None, output: str, place: str, thread_id: str
+    app: AppContext, thread_file: Path | None, output: str, place: str, thread_id: str | None
 ) -> None:
     """Print what the bot would reply to each post (one line each, `name: text`)."""
     if count_entries(app.db) == 0:

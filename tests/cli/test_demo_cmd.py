@@ -1,0 +1,95 @@
+"""`evidence-bot demo` (what `make demo` runs) on a fresh database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from bot.cli.demo_cmd import sample_path
+from bot.cli.main import cli
+from bot.core.policy import Verdict
+from records.db import open_db
+from records.unmatched import list_papers
+
+
+def run_demo(db_path: Path) -> Result:
+    # A wide terminal, so no sentence the tests look for is wrapped.
+    runner = CliRunner(env={"COLUMNS": "200"})
+    return runner.invoke(cli, ["--db", str(db_path), "demo"], catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    db_path = tmp_path_factory.mktemp("demo") / "demo.db"
+    result = run_demo(db_path)
+    assert result.exit_code == 0, result.output
+    return db_path, result.output
+
+
+def test_demo_imports_the_sample_atlas(demo_run: tuple[Path, str]) -> None:
+    assert "Imported the sample atlas" in demo_run[1]
+    assert "12 studies" in demo_run[1]
+
+
+def test_demo_shows_cards_for_studies_in_the_atlas(demo_run: tuple[Path, str]) -> None:
+    output = demo_run[1]
+    assert output.count("╭─ evidence-bot ·") >= 5
+    assert "Neuroinflammation in Patients with Chronic Fatigue" in output
+    assert "And 2 more:" in output
+
+
+def test_demo_shows_the_bot_staying_quiet_for_a_reason(demo_run: tuple[Path, str]) -> None:
+    output = demo_run[1]
+    for verdict in (Verdict.BOT_AUTHOR, Verdict.OPTED_OUT, Verdict.COOLDOWN, Verdict.NO_STUDIES):
+        assert f"no reply: {verdict.value}" in output
+
+
+def test_demo_ends_with_the_unmatched_paper_log(demo_run: tuple[Path, str]) -> None:
+    db_path, output = demo_run
+    table = output[output.index("Unmatched-paper log") :]
+    db = open_db(db_path)
+    try:
+        papers = list_papers(db)
+    finally:
+        db.close()
+    assert len(papers) >= 4
+    assert papers[0].mentions == 2
+    for paper in papers:
+        assert paper.key[:30] in table
+
+
+@pytest.mark.parametrize(
+    "marker",
+    [
+        "https://doi.org/",
+        "doi:10.",
+        "PMID ",
+        "PMCID PMC",
+        "pmc.ncbi.nlm.nih.gov/articles/PMC",
+        "pubmed.ncbi.nlm.nih.gov/",
+        "mecfsatlas.com/evidence/",
+        "Lee et al.",
+        '"Metabolic features of chronic fatigue syndrome"',
+        "[bot]:",
+        "[edit ",
+        "!evidence optout",
+    ],
+)
+def test_the_sample_thread_cites_studies_every_way_members_do(marker: str) -> None:
+    assert marker in sample_path("thread.txt").read_text(encoding="utf-8")
+
+
+def test_demo_starts_from_a_fresh_database_every_time(tmp_path: Path) -> None:
+    db_path = tmp_path / "demo.db"
+    first = run_demo(db_path)
+    second = run_demo(db_path)
+    assert first.exit_code == second.exit_code == 0
+    db = open_db(db_path)
+    try:
+        replies = db.execute("SELECT count(*) FROM replies").fetchone()[0]
+    finally:
+        db.close()
+    assert replies > 0
+    assert second.output.count("╭─ evidence-bot ·") == first.output.count("╭─ evidence-bot ·")
