@@ -124,3 +124,15 @@ async def test_same_study_again_in_the_thread_waits_for_the_cooldown(harness: Ha
     await harness.say(harness.world.thread_id, harness.world.member, f"doi {LEE_DOI}")
     again = await harness.say(harness.world.thread_id, harness.world.other_member, LEE_DOI)
     assert harness.fake.replies_to(int(again["id"])) == []
+
+
+async def test_direct_message_is_ignored(harness: Harness) -> None:
+    payload = harness.fake.message_payload(
+        harness.fake.ids.next(), harness.world.member, f"doi {LEE_DOI}"
+    )
+    del payload["guild_id"], payload["member"]
+    harness.fake.messages[int(payload["id"])] = payload
+    await harness.fake.redeliver(payload)
+    sent = await harness.wait_handled(int(payload["id"]))
+    assert sent.reply is None
+    assert harness.fake.requests_to("POST", r"/channels/\d+/messages") == []

@@ -34,8 +34,9 @@ class WatchCog(commands.Cog):
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
         """A new message: answer it if the core says so; commands are left to the commands."""
-        if message.guild is None:
-            return  # direct messages are not watched
+        if message.guild is None:  # direct messages are not watched
+            self.bot.dispatch("evidence_handled", message.id, Sent(None))
+            return
         context = await self.bot.get_context(message)
         if context.valid:
             return
