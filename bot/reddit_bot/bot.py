@@ -154,6 +154,11 @@ class RedditBot:
         except PrawcoreException as exc:
             report.stream_errors.append(f"{stream.name}: {type(exc).__name__}")
             return
+        except Exception as exc:
+            # An answer praw could not make sense of: keep the process alive and retry.
+            log.exception("reading %s failed unexpectedly", stream.name)
+            report.stream_errors.append(f"{stream.name}: {type(exc).__name__}")
+            return
         report.new_items += len(items)
         for item in items:
             if not self._handle(stream, item, report):

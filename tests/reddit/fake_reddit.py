@@ -101,6 +101,7 @@ class FakeReddit:
         self._subreddits: dict[str, _Subreddit] = {}
         self._things: dict[str, _Thing] = {}
         self._tokens: set[str] = set()
+        self._issued = 0
         self._failures: list[_Failure] = []
         self._delays: list[_Delay] = []
         self._ratelimits: list[str] = []
@@ -241,6 +242,11 @@ class FakeReddit:
                         thing.data["archived"] = archived
 
     # -- failures on demand ---------------------------------------------------------------
+
+    def expire_tokens(self) -> None:
+        """Every access token issued so far stops working (401), as after an hour."""
+        with self._lock:
+            self._tokens.clear()
 
     def fail_next(
         self,
@@ -471,7 +477,8 @@ class FakeReddit:
             form.get("password"),
         ) != (self.username, self.password):
             return 200, {"error": "invalid_grant"}
-        token = f"token-{len(self._tokens) + 1}"
+        self._issued += 1
+        token = f"token-{self._issued}"
         self._tokens.add(token)
         return 200, {
             "access_token": token,
@@ -588,6 +595,11 @@ def _make_handler(fake: FakeReddit) -> type[BaseHTTPRequestHandler]:
             try:
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json; charset=UTF-8")
+                if status == 401 and request.path.rstrip("/") != "/api/v1/access_token":
+                    # What Reddit sends with a rejected bearer token; prawcore reads it.
+                    self.send_header(
+                        "www-authenticate", 'Bearer realm="reddit", error="invalid_token"'
+                    )
                 self.send_header("Content-Length", str(len(payload)))
                 # One request per connection: a reused socket that the server closed after a
                 # `Connection: close` request would fail the client's next request.

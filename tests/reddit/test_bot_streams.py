@@ -216,3 +216,50 @@ def test_automoderator_comments_are_never_answered(harness: BotHarness) -> None:
     sticky = harness.fake.add_comment(post, f"Rules mention doi:{LEE_DOI}", author="AutoModerator")
     harness.poll()
     assert harness.bot_replies_to(sticky) == []
+
+
+def test_expired_token_costs_one_poll_then_the_bot_logs_in_again(harness: BotHarness) -> None:
+    fake = harness.fake
+    post = fake.add_submission(SUBREDDIT, f"doi:{LEE_DOI}")
+    fake.expire_tokens()
+    assert harness.poll().failed
+    harness.poll()
+    assert len(harness.bot_replies_to(post)) == 1
+    assert len(fake.requests_to("/api/v1/access_token")) == 2
+
+
+def test_unreadable_subreddit_does_not_stop_the_others(
+    harness_factory: HarnessFactory,
+) -> None:
+    fake = harness_factory.fake
+    fake.add_subreddit("PrivateSub", private=True)
+    harness_factory.settings = harness_factory.settings.model_copy(
+        update={"subreddits": ["PrivateSub", SUBREDDIT]}
+    )
+    harness = harness_factory.build()
+    harness.poll()
+    post = fake.add_submission(SUBREDDIT, f"doi:{LEE_DOI}")
+    report = harness.poll()
+    assert report.stream_errors
+    assert all("privatesub" in error for error in report.stream_errors)
+    assert len(harness.bot_replies_to(post)) == 1
+
+
+def test_two_bot_processes_on_one_database_reply_once(harness_factory: HarnessFactory) -> None:
+    fake = harness_factory.fake
+    first, second = harness_factory.build(), harness_factory.build()
+    first.poll()
+    second.poll()
+    post = fake.add_submission(SUBREDDIT, f"doi:{LEE_DOI}")
+    first.poll()
+    second.poll()
+    assert len(first.bot_replies_to(post)) == 1
+
+
+def test_answer_praw_cannot_read_is_survived_and_retried(harness: BotHarness) -> None:
+    post = harness.fake.add_submission(SUBREDDIT, f"doi:{LEE_DOI}")
+    harness.fake.fail_next(200, path_contains="/new")  # a 200 whose body is not a listing
+    report = harness.poll()
+    assert report.stream_errors == [f"submissions:{SUBREDDIT.lower()}: ValueError"]
+    harness.poll()
+    assert len(harness.bot_replies_to(post)) == 1
