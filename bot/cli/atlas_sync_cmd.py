@@ -186,6 +186,7 @@ def print_report(report: SyncReport) -> None:
         ("Newly retracted", len(report.newly_retracted)),
         ("Failed", len(report.failed)),
         ("Skipped (robots.txt)", len(report.skipped)),
+        ("Local entries not listed", len(report.not_listed)),
     ):
         summary.add_row(label, str(number))
     console.print(summary)
@@ -195,6 +196,10 @@ def print_report(report: SyncReport) -> None:
         for slug in report.newly_retracted:
             retracted.add_row(slug)
         console.print(retracted)
+    if report.not_listed:
+        shown = ", ".join(report.not_listed[:20])
+        more = f" and {len(report.not_listed) - 20} more" if len(report.not_listed) > 20 else ""
+        console.print(f"Not listed on the atlas (kept locally): {shown}{more}")
     for title, rows in (("Failed pages", report.failed), ("Skipped pages", report.skipped)):
         if rows:
             table = Table(title=title)

@@ -91,6 +91,7 @@ class AtlasSync:
                 self.store.save(self.state)
             listing = self._read_listing(next_offset)
         self.report.complete = True
+        self.report.not_listed = self.store.unseen_entries()
         self.store.forget()
         return self.report
 

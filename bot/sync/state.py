@@ -42,6 +42,8 @@ class SyncReport:
     failed: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     listing_pages: int = 0  # listing pages read (a resumed crawl re-reads its current one)
+    # Local entries this complete crawl never met: gone from the atlas, or imported elsewhere.
+    not_listed: list[str] = field(default_factory=list)
     complete: bool = False
     stopped_reason: str | None = None
 
@@ -53,8 +55,8 @@ class SyncReport:
     def to_json(self) -> dict[str, Any]:
         """The JSON kept in the crawl state."""
         data = asdict(self)
-        data.pop("complete")
-        data.pop("stopped_reason")
+        for transient in ("complete", "stopped_reason", "not_listed"):
+            data.pop(transient)
         return data
 
     @classmethod
@@ -146,6 +148,15 @@ class CrawlStore:
             "INSERT OR IGNORE INTO seen_items (platform, item_id, seen_at) VALUES (?, ?, ?)",
             [SEEN_PLATFORM, slug, _now()],
         )
+
+    def unseen_entries(self) -> list[str]:
+        """Slugs of local atlas entries that this crawl did not handle."""
+        rows = self.db.execute(
+            "SELECT id FROM atlas_entries WHERE id NOT IN "
+            "(SELECT item_id FROM seen_items WHERE platform = ?) ORDER BY id",
+            [SEEN_PLATFORM],
+        ).fetchall()
+        return [str(row[0]) for row in rows]
 
     def seen_count(self) -> int:
         """Pages this crawl handled so far."""

@@ -225,6 +225,8 @@ def build_entry(parts: PageParts, *, url: str | None = None, slug: str | None = 
     notes: list[str] = []
     bib = parse_bibtex(parts.bibtex) if parts.bibtex else None
     entry_slug = _find_slug(parts, bib, url=url, slug=slug)
+    if parts.cut_short:
+        raise AtlasPageError(f"{entry_slug}: the page is cut short (it never closes </html>)")
     title = parts.title or (bib.get("title") if bib else None) or parts.window_title
     if not title:
         raise AtlasPageError(f"{entry_slug}: no title (no heading, BibTeX title or page title)")

@@ -30,6 +30,8 @@ _SNAPSHOT_TEXT = re.compile(r"\bGenerator\s+v?\d", re.IGNORECASE)
 _HEADINGS = ["h1", "h2", "h3", "h4", "h5", "h6"]
 _BLOCKS = ["p", "div", "aside", "section", "li", "dd", "blockquote", "footer"]
 _NOT_CONTENT = ["script", "style", "noscript", "template", "nav", "svg"]
+_OPENS_HTML = re.compile(r"<html\b", re.IGNORECASE)
+_CLOSES_HTML = re.compile(r"</html\s*>", re.IGNORECASE)
 _HTML_MARKUP = re.compile(r"<(?:!doctype\s+html|html|head|body|article|main|h1|div|p)\b", re.I)
 
 
@@ -41,9 +43,11 @@ def looks_like_html(content: str) -> bool:
 def read_html(html: str) -> PageParts:
     """The parts of an HTML page."""
     soup = BeautifulSoup(html, "html.parser")
+    # A document that opens <html> but never closes it was cut off in transit or on disk.
+    cut_short = _OPENS_HTML.search(html) is not None and _CLOSES_HTML.search(html) is None
     for element in soup.find_all(_NOT_CONTENT):
         element.decompose()
-    parts = PageParts()
+    parts = PageParts(cut_short=cut_short)
     _read_head(parts, soup)
     root = _content_root(soup)
     _drop_pem_note(root)

@@ -70,6 +70,7 @@ class PageParts:
     bibtex: str | None = None
     snapshot_line: str | None = None
     page_urls: list[str] = field(default_factory=list)
+    cut_short: bool = False
 
     def add_to_section(self, key: str, text: str) -> None:
         """Append one paragraph or list item to a section."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from linker.atlas_page import AtlasPageError, parse_atlas_page
 from records.models import AtlasEntry
@@ -242,9 +244,10 @@ def test_missing_byline_and_bibtex_leave_authors_empty() -> None:
             "no title",
         ),
         (
-            "<html><head><title>Truncated — ME/CFS Atlas</title></head><body><h1>Truncated</h1>",
+            "<html><head><title>Bare — ME/CFS Atlas</title></head><body><h1>Bare</h1></body></html>",
             "no study content",
         ),
+        (read_page(NEW)[:5000], "the page is cut short"),
     ],
 )
 def test_incomplete_pages_raise_naming_what_is_missing(html: str, message: str) -> None:
@@ -268,3 +271,34 @@ def test_heading_wrapped_on_its_own_still_opens_its_section() -> None:
     entry = parse_atlas_page(html).entry
     assert entry.why_it_matters is not None
     assert entry.why_it_matters.startswith("Reduced flow while upright")
+
+
+@pytest.mark.parametrize(
+    ("layout", "title"),
+    [
+        (NEW, "Cerebral blood flow during orthostatic testing in ME/CFS: a systematic review"),
+        (OLD, "Graded activity versus pacing advice in chronic fatigue: a randomised trial"),
+    ],
+)
+def test_title_falls_back_to_bibtex_or_window_title_without_a_heading(
+    layout: str, title: str
+) -> None:
+    html = re.sub(r"<h1[^>]*>.*?</h1>", "", read_page(layout), flags=re.DOTALL)
+    assert parse_atlas_page(html).entry.title == title
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cut=st.integers(min_value=0, max_value=len(read_page(NEW))))
+def test_truncated_page_gives_an_entry_or_a_clear_error(cut: int) -> None:
+    entry = None
+    message = ""
+    try:
+        entry = parse_atlas_page(read_page(NEW)[:cut], url=PAGE_URL).entry
+    except AtlasPageError as exc:
+        message = str(exc)
+    if entry is None:
+        assert message.startswith("x-2020-some-study: ")
+    else:
+        assert cut >= read_page(NEW).index("</html>") + len("</html>")
+        assert entry.id == "x-2020-some-study"
+        assert entry.title

@@ -345,3 +345,17 @@ def test_full_sync_ignores_validators_and_reads_every_page_again(
     assert report.unchanged == 3
     statuses = [r.status for r in site.requests if r.path.startswith("/evidence/")]
     assert statuses == [200, 200, 200]
+
+
+def test_complete_crawl_names_local_entries_the_atlas_no_longer_lists(
+    site: FakeAtlas, make_sync: MakeSync
+) -> None:
+    make_sync(site).run()
+    site.listing.remove("beta-2021-two")
+    report = make_sync(site).run()
+    assert report.not_listed == ["beta-2021-two"]
+
+
+def test_unfinished_crawl_names_no_unlisted_entries(site: FakeAtlas, make_sync: MakeSync) -> None:
+    make_sync(site).run()
+    assert make_sync(site, limit=1).run().not_listed == []
