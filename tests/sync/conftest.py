@@ -16,7 +16,9 @@ from tests.sync.fake_atlas import FakeAtlas, FakePage, serve, study_html
 
 USER_AGENT = "evidence-bot-test/1.0 (+https://example.org/evidence-bot)"
 # Small enough that the slow page times out at once; the fake holds it far longer.
-CLIENT_TIMEOUT = 0.5
+SLOW_PAGE_TIMEOUT = 0.5
+# Generous for every other answer, so a busy machine cannot turn a page into a failure.
+CLIENT_TIMEOUT = 10.0
 RETRIES = 2
 
 MakeSync = Callable[..., AtlasSync]

@@ -15,7 +15,7 @@ from bot.sync.pacing import Pacer
 from bot.sync.state import SyncReport
 from records.atlas_store import count_entries, get_entry
 from records.db import open_db
-from tests.sync.conftest import USER_AGENT, MakeSync, make_fetcher, standard_site
+from tests.sync.conftest import SLOW_PAGE_TIMEOUT, USER_AGENT, MakeSync, make_fetcher, standard_site
 from tests.sync.fake_atlas import FakeAtlas, FakePage, serve, study_html
 
 
@@ -32,7 +32,10 @@ class FirstSync:
 def first_sync(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FirstSync]:
     """One full sync of the standard site (404, 500, slow, flaky, broken, robots-disallowed)."""
     db = open_db(tmp_path_factory.mktemp("sync") / "records.db")
-    with serve(standard_site(FakeAtlas(page_size=3))) as atlas, httpx.Client(timeout=0.5) as client:
+    with (
+        serve(standard_site(FakeAtlas(page_size=3))) as atlas,
+        httpx.Client(timeout=SLOW_PAGE_TIMEOUT) as client,
+    ):
         report = AtlasSync(db, make_fetcher(client), atlas.base_url).run()
         yield FirstSync(atlas, report, db)
     db.close()
