@@ -19,7 +19,7 @@ query can never ping anyone, inject a link or Markdown, or break a platform's la
 from __future__ import annotations
 
 import re
-import unicodedata
+from collections.abc import Callable
 from urllib.parse import quote
 
 ZWSP = "\u200b"
@@ -31,6 +31,10 @@ _INVISIBLE = dict.fromkeys(
     [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200B, 0x2060, 0xFEFF, 0x00AD], None
 )
 _WHITESPACE = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # Unicode category Cc
+# Escaping at most doubles a cleaned text's length, so this much of it always fills a limit.
+_RAW_FACTOR = 4
+_RAW_SLACK = 64
 
 _MASS_MENTION = re.compile(r"@(?=(?:everyone|here)\b)", re.IGNORECASE)
 _DISCORD_MENTION = re.compile(
@@ -55,8 +59,7 @@ _LEADING_NUMBER = re.compile(r"^(\s*\d+)\.")
 
 def clean_text(text: str) -> str:
     """Drop control and invisible characters and collapse all whitespace to single spaces."""
-    text = text.translate(_INVISIBLE)
-    text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text if ch != "\x00")
+    text = _CONTROL.sub(" ", text.translate(_INVISIBLE).replace("\x00", ""))
     return _WHITESPACE.sub(" ", text).strip()
 
 
@@ -108,14 +111,32 @@ def _drop_dangling_backslash(text: str) -> str:
 
 def plain(text: str | None, limit: int | None = None) -> str:
     """Safe plain text (console, logs, Discord embed footers): cleaned and mention-free."""
-    result = defuse_mentions(clean_text(text or ""))
-    return truncate(result, limit) if limit is not None else result
+    return _bounded(clean_text(text or ""), limit, defuse_mentions)
 
 
 def markdown(text: str | None, limit: int | None = None) -> str:
     """Safe Markdown text for Discord or Reddit: cleaned, mention-free, defanged, escaped."""
-    result = escape_markdown(defang_links(defuse_mentions(clean_text(text or ""))))
-    return truncate(result, limit) if limit is not None else result
+    return _bounded(
+        clean_text(text or ""), limit, lambda t: escape_markdown(defang_links(defuse_mentions(t)))
+    )
+
+
+def _bounded(text: str, limit: int | None, neutralise: Callable[[str], str]) -> str:
+    """Neutralise only as much cleaned text as can reach the limit, then truncate.
+
+    Work stays proportional to the limit, not to the input (a 100,000-character message
+    costs no more than a short one). When the raw text was cut first, its last, possibly
+    partial, word is dropped and the ellipsis added even if the rest happens to fit.
+    """
+    if limit is None:
+        return neutralise(text)
+    bound = limit * _RAW_FACTOR + _RAW_SLACK
+    if len(text) <= bound:
+        return truncate(neutralise(text), limit)
+    result = neutralise(text[:bound])
+    head, space, _ = result.rpartition(" ")
+    result = head if space else result
+    return truncate(_drop_dangling_backslash(result.rstrip()) + ELLIPSIS, limit)
 
 
 def link_target(url: str) -> str:

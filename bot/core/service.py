@@ -219,6 +219,21 @@ class EvidenceService:
         """
         return self.evaluate(post, summoned=summoned).plan
 
+    def preview(self, post: Post) -> ReplyPlan | None:
+        """Cards for every atlas study `post` cites, ignoring the reply log and cooldowns.
+
+        For private checks (Discord's "Check evidence" menu): nothing is claimed, and the
+        plan should not be recorded. Unmatched references are logged as for a summons;
+        None when the post cites no atlas study.
+        """
+        matches = tuple(self.index.match(post.text))
+        facts = self._facts(post, matches, summoned=True)
+        if self._may_log(facts):
+            self._log_unmatched(post, matches)
+        if not facts.candidates:
+            return None
+        return self._plan(post, matches, facts.candidates, summoned=True)
+
     def _facts(self, post: Post, matches: Sequence[Match], *, summoned: bool) -> Facts:
         place = get_place_settings(self.db, post.platform, post.place)
         now = self.clock()

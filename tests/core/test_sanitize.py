@@ -142,3 +142,30 @@ def test_truncated_text_never_exceeds_its_limit(limit: int) -> None:
 )  # fmt: skip
 def test_link_targets_cannot_close_the_markdown_link(url: str, target: str) -> None:
     assert sanitize.link_target(url) == target
+
+
+@pytest.mark.parametrize("neutralise", [sanitize.plain, sanitize.markdown])
+@pytest.mark.parametrize(
+    ("text", "limit", "expected"),
+    [
+        ("word " * 20_000, 30, "word word word word word word…"),
+        (" " * 50_000 + "tail words", 20, "tail words"),
+        ("\u200b" * 50_000 + "tail", 20, "tail"),
+        ("a" * 100_000, 8, "aaaaaaa…"),
+    ],
+)
+def test_huge_inputs_are_cut_like_short_ones(
+    neutralise: object, text: str, limit: int, expected: str
+) -> None:
+    assert callable(neutralise)
+    assert neutralise(text, limit) == expected
+
+
+def test_a_huge_hostile_message_stays_neutralised_at_every_cut() -> None:
+    hostile = "@everyone <@123> [x](https://evil.example) " * 3000
+    for limit in (10, 100, 1000, 4096):
+        result = sanitize.markdown(hostile, limit)
+        assert len(result) <= limit
+        assert result.endswith(ELLIPSIS)
+        assert not LIVE_MENTION.search(result.replace("\\", ""))
+        assert "](" not in result

@@ -291,3 +291,11 @@ def test_words_that_name_no_study_are_not_logged(service: EvidenceService) -> No
     result = service.lookup("zzzz qqqq")
     assert result.logged == 0
     assert list_papers(service.db) == []
+
+
+def test_preview_shows_every_cited_study_even_after_a_reply(service: EvidenceService) -> None:
+    assert answer(service, f"see {LEE_DOI} and {WALITT_PMCID}") is Verdict.REPLY
+    plan = service.preview(make_post(f"see {LEE_DOI} and {WALITT_PMCID}"))
+    assert plan is not None
+    assert plan.entry_ids == (LEE, WALITT)
+    assert service.preview(make_post("nothing cited here")) is None
