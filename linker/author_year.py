@@ -75,26 +75,58 @@ class AuthorYear:
     strong: bool
 
 
+_YEAR_ALONE = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_ET_AL_ALONE = re.compile(r"\bet\.?\s{0,2}al\b", re.IGNORECASE)
+_CONJUNCTION = re.compile(r"&|\band\b", re.IGNORECASE)
+
+
 def find_author_years(text: str, *, weak: bool) -> list[AuthorYear]:
-    """Author-year citations in `text`, strong forms always, weak forms when asked."""
-    found: list[AuthorYear] = []
-    patterns: list[tuple[re.Pattern[str], bool]] = [(_ET_AL, True), (_NAME_LIST, True)]
+    """Author-year citations in `text`, strong forms always, weak forms when asked.
+
+    Each pattern runs only in small windows around what it cannot do without (a year,
+    "et al"), so a long post costs little more than finding its years.
+    """
+    if "19" not in text and "20" not in text:
+        return []
+    years = [m.start() for m in _YEAR_ALONE.finditer(text)]
+    if not years:
+        return []
+    size = len(text)
+    et_al = [(m.start() - 150, m.end() + 20) for m in _ET_AL_ALONE.finditer(text)]
+    listed = [(y - 400, y + 8) for y in years if _CONJUNCTION.search(text, max(0, y - 60), y)]
+    runs: list[tuple[re.Pattern[str], bool, list[tuple[int, int]]]] = [
+        (_ET_AL, True, et_al),
+        (_NAME_LIST, True, listed),
+    ]
     if weak:
-        patterns += [(_NAME_YEAR, False), (_YEAR_NAME, False)]
+        runs.append((_NAME_YEAR, False, [(y - 60, y + 8) for y in years]))
+        runs.append((_YEAR_NAME, False, [(y, y + 120) for y in years]))
+    found: list[AuthorYear] = []
     taken: list[tuple[int, int]] = []
-    for pattern, strong in patterns:
-        for match in pattern.finditer(text):
-            if any(s < match.end() and match.start() < e for s, e in taken):
-                continue
-            surnames = _surnames(match.group("names"))
-            if not surnames:
-                continue
-            found.append(
-                AuthorYear(match.start(), match.end(), surnames, int(match.group("year")), strong)
-            )
-            taken.append((match.start(), match.end()))
+    for pattern, strong, windows in runs:
+        for low, high in _merged(windows, size):
+            for match in pattern.finditer(text, low, high):
+                if any(s < match.end() and match.start() < e for s, e in taken):
+                    continue
+                surnames = _surnames(match.group("names"))
+                if not surnames:
+                    continue
+                year = int(match.group("year"))
+                found.append(AuthorYear(match.start(), match.end(), surnames, year, strong))
+                taken.append((match.start(), match.end()))
     found.sort(key=lambda citation: citation.start)
     return found
+
+
+def _merged(windows: list[tuple[int, int]], size: int) -> list[tuple[int, int]]:
+    """Windows clipped to the text and merged where they overlap (each scanned once)."""
+    merged: list[tuple[int, int]] = []
+    for low, high in sorted((max(0, a), min(size, b)) for a, b in windows):
+        if merged and low <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], high))
+        else:
+            merged.append((low, high))
+    return merged
 
 
 def fold_surname(name: str) -> str:

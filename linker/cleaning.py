@@ -55,8 +55,11 @@ class CleanText:
 def clean_for_scanning(text: str) -> CleanText:
     """Drop invisible characters and backslash escapes, and join DOIs split across lines."""
     removed = [m.start() for m in _INVISIBLE.finditer(text)]
-    removed += [m.start() for m in _ESCAPE.finditer(text)]
+    if "\\" in text:
+        removed += [m.start() for m in _ESCAPE.finditer(text)]
     first = _remove(text, sorted(set(removed)))
+    if "10." not in first.text or "\n" not in first.text:
+        return first
     joins = [
         position
         for match in _DOI_BEFORE_BREAK.finditer(first.text)

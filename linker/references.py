@@ -35,6 +35,8 @@ _URL = re.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 
+_URL_HINTS = ("http", "www.", "doi.org", "ncbi.nlm", "europepmc", "atlas.com", "rxiv.org")
+
 # A bare DOI (https://www.doi.org/doi-handbook/HTML/doi-syntax.html): `10.` + registrant
 # code + `/` + suffix. Not inside a longer token, so IP addresses (`10.0.0.1`), versions
 # (`v10.1234`) and paths never start one.
@@ -128,6 +130,8 @@ class _Collector:
         self.text = text
         self.clean = clean
         self.body = clean.text
+        # Cheap substring tests skip detectors that cannot fire (most posts cite nothing).
+        self.lowered = clean.text.lower()
         self.references: list[Reference] = []
         self.link_spans: list[tuple[int, int]] = []
 
@@ -144,6 +148,8 @@ class _Collector:
         return not any(s < end and start < e for s, e in self.link_spans)
 
     def links(self) -> None:
+        if not any(hint in self.lowered for hint in _URL_HINTS):
+            return
         for match in _URL.finditer(self.body):
             length = trimmed_length(match.group())
             if length == 0:
@@ -154,6 +160,8 @@ class _Collector:
                 self.add(identifier.kind, identifier.value, start, end, identifier.rule)
 
     def bare_dois(self) -> None:
+        if "10." not in self.body:
+            return
         for match in _DOI.finditer(self.body):
             start = match.start()
             end = start + trimmed_length(match.group())
@@ -169,6 +177,8 @@ class _Collector:
                 self.add(RefKind.DOI, canonical_doi(doi), start, end, "doi")
 
     def pmids(self) -> None:
+        if "pmid" not in self.lowered and "pubmed" not in self.lowered:
+            return
         for match in _PMID.finditer(self.body):
             if not self.outside_links(match.start(), match.end()):
                 continue
@@ -182,6 +192,8 @@ class _Collector:
                     self.add(RefKind.PMID, pmid, offset, offset + len(extra.group()), "pmid-label")
 
     def pmcids(self) -> None:
+        if "pmc" not in self.lowered:
+            return
         for match in _PMCID.finditer(self.body):
             if not self.outside_links(match.start(), match.end()):
                 continue

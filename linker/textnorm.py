@@ -42,23 +42,94 @@ def fold_word(word: str) -> str:
     return "".join(_WORD.findall(folded)).lower()
 
 
+# Spelled-out names and their abbreviations compare equal: posts write "ME/CFS" where the
+# title spells it out, and titles often give both ("... Syndrome (ME/CFS)").
+_ABBREVIATIONS: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {
+    "myalgic": [
+        (("myalgic", "encephalomyelitis", "chronic", "fatigue", "syndrome"), ("me", "cfs")),
+        (("myalgic", "encephalomyelitis"), ("me",)),
+    ],
+    "chronic": [
+        (("chronic", "fatigue", "syndrome", "myalgic", "encephalomyelitis"), ("cfs", "me")),
+        (("chronic", "fatigue", "syndrome"), ("cfs",)),
+    ],
+    "post": [(("post", "exertional", "malaise"), ("pem",))],
+    "postexertional": [(("postexertional", "malaise"), ("pem",))],
+    "mecfs": [(("mecfs",), ("me", "cfs"))],
+}
+_SHORT_FORMS = frozenset({"me", "cfs", "pem"})
+# Words without which no spelled-out name can be present ("me" and "post" are too common).
+_TRIGGERS = frozenset({"encephalomyelitis", "exertional", "postexertional", "mecfs", "syndrome"})
+
+
 def tokens(text: str) -> list[str]:
-    """The folded words of `text`."""
-    return [folded for m in _WORD.finditer(text) if (folded := fold_word(m.group()))]
+    """The folded words of `text` (the same words `tokens_with_spans` gives)."""
+    if text.isascii():
+        words = _WORD.findall(text.lower())
+    else:
+        words = [folded for word in _WORD.findall(text) if (folded := fold_word(word))]
+    return abbreviate(words, None)[0]
+
+
+def abbreviate(
+    words: list[str], spans: list[tuple[int, int]] | None
+) -> tuple[list[str], list[tuple[int, int]] | None]:
+    """Replace spelled-out names by their abbreviations and drop an abbreviation repeated
+    right after itself ("... Syndrome (ME/CFS)"); a merged word's span covers all of it."""
+    if _TRIGGERS.isdisjoint(words):
+        return words, spans
+    out: list[str] = []
+    out_spans: list[tuple[int, int]] = []
+    last_short: tuple[str, ...] = ()
+    index = 0
+    while index < len(words):
+        size = len(last_short)
+        if size and tuple(words[index : index + size]) == last_short == tuple(out[-size:]):
+            if spans is not None:  # the repeat joins the mention before it
+                out_spans[-1] = (out_spans[-1][0], spans[index + size - 1][1])
+            index += size
+            last_short = ()
+            continue
+        long_form, short_form = _expansion_at(words, index)
+        end = index + len(long_form)
+        out.extend(short_form)
+        if spans is not None:
+            out_spans.extend([(spans[index][0], spans[end - 1][1])] * len(short_form))
+        if short_form[0] in _SHORT_FORMS:
+            last_short = short_form if len(long_form) > 1 else _short_run(words, index)
+        else:
+            last_short = ()
+        index = end
+    return out, (out_spans if spans is not None else None)
+
+
+def _expansion_at(words: list[str], index: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(words consumed, words produced) at `index`: an abbreviation or the word itself."""
+    for long_form, short_form in _ABBREVIATIONS.get(words[index], ()):
+        if tuple(words[index : index + len(long_form)]) == long_form:
+            return long_form, short_form
+    return (words[index],), (words[index],)
+
+
+def _short_run(words: list[str], index: int) -> tuple[str, ...]:
+    """A written abbreviation run such as `me cfs` starting at `index`."""
+    if words[index : index + 2] in (["me", "cfs"], ["cfs", "me"]):
+        return tuple(words[index : index + 2])
+    return (words[index],)
 
 
 def tokens_with_spans(text: str) -> tuple[list[str], list[int], list[int]]:
-    """Folded words of `text` with each word's start and end in `text`."""
+    """Folded words of `text` (as `tokens` gives them) with each one's start and end."""
     words: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
+    spans: list[tuple[int, int]] = []
     for match in _WORD.finditer(text):
         folded = fold_word(match.group())
         if folded:
             words.append(folded)
-            starts.append(match.start())
-            ends.append(match.end())
-    return words, starts, ends
+            spans.append(match.span())
+    words, merged = abbreviate(words, spans)
+    assert merged is not None
+    return words, [span[0] for span in merged], [span[1] for span in merged]
 
 
 def normalize_title(text: str) -> str:

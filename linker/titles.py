@@ -12,13 +12,16 @@ and a truncated title, but not a different study with a similar wording.
 from __future__ import annotations
 
 import bisect
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
-_MAX_POSTINGS = 40  # a shingle in more titles than this says nothing about which one
+_MAX_POSTINGS = 24  # a shingle in more titles than this says nothing about which one
 _SHORT_TITLE = 8  # titles of up to this many words are also indexed by word pairs
 _POS_BITS = 8
 _POS_MASK = (1 << _POS_BITS) - 1
@@ -43,22 +46,32 @@ class TitleHit:
 class TitleIndex:
     """Shingle index over the folded titles of the atlas (entry numbers are list positions)."""
 
-    def __init__(self, titles: Sequence[Sequence[str]], *, min_words: int, min_score: float):
-        self._titles = [tuple(words) for words in titles]
-        self._joined = [" ".join(words) for words in self._titles]
+    def __init__(self, *, min_words: int, min_score: float) -> None:
+        self._joined: list[str] = []
         self._min_words = min_words
         self._min_score = min_score
         self._postings: dict[int, int | list[int]] = {}
-        common: set[int] = set()
-        for number, words in enumerate(self._titles):
-            if len(words) < min_words:
-                continue
-            for key, position in _shingles(words, pairs=len(words) <= _SHORT_TITLE):
-                self._add(key, number << _POS_BITS | min(position, _POS_MASK), common)
-        self._indexable = Counter[int]()
+        self._common: set[int] = set()
+        self._indexable = array("H")
+        self._sorted_titles: list[str] = []
+
+    def add(self, words: Sequence[str]) -> None:
+        """Index the next entry's title (entries are numbered in the order they are added)."""
+        number = len(self._joined)
+        self._joined.append(" ".join(words))
+        if len(words) < self._min_words:
+            return
+        for key, position in _shingles(words, pairs=len(words) <= _SHORT_TITLE):
+            self._add(key, number << _POS_BITS | min(position, _POS_MASK), self._common)
+
+    def finish(self) -> None:
+        """Count each entry's informative shingles once every title is in."""
+        counts = [0] * len(self._joined)
         for value in self._postings.values():
             for packed in value if isinstance(value, list) else (value,):
-                self._indexable[packed >> _POS_BITS] += 1
+                counts[packed >> _POS_BITS] += 1
+        self._indexable = array("H", (min(count, 65535) for count in counts))
+        self._common = set()
         self._sorted_titles = sorted(self._joined)
 
     def _add(self, key: int, packed: int, common: set[int]) -> None:
@@ -78,19 +91,22 @@ class TitleIndex:
     def find(self, words: Sequence[str]) -> list[TitleHit]:
         """Titles found in a post given as folded words, best-scoring hit per entry."""
         hits: defaultdict[int, list[tuple[int, int]]] = defaultdict(list)
-        postings = self._postings
-        for key, position in _shingles(words, pairs=True):
-            value = postings.get(key)
-            if value is None:
-                continue
+        get = self._postings.get
+        triples = map(hash, zip(words, words[1:], words[2:], strict=False))
+        pairs = map(hash, pairwise(words))
+        present = [(i, v) for i, k in enumerate(triples) if (v := get(k)) is not None]
+        present += [(i, v) for i, k in enumerate(pairs) if (v := get(k)) is not None]
+        for position, value in present:
             for packed in value if isinstance(value, list) else (value,):
                 hits[packed >> _POS_BITS].append((position, packed & _POS_MASK))
         found = []
-        for entry, pairs in hits.items():
-            distinct = len({pair[1] for pair in pairs})
-            if distinct < min(2, self._indexable[entry]):
+        for entry, positions in hits.items():
+            # Enough of the title's informative shingles must be present: two at least, and a
+            # fifth of them (a typo costs up to three shingles, a truncation the rest).
+            informative = self._indexable[entry]
+            if len(positions) < min(2, informative) or 5 * len(positions) < informative:
                 continue
-            hit = self._verify(entry, pairs, words)
+            hit = self._verify(entry, positions, words)
             if hit is not None:
                 found.append(hit)
         return found
@@ -98,10 +114,12 @@ class TitleIndex:
     def _verify(
         self, entry: int, pairs: list[tuple[int, int]], words: Sequence[str]
     ) -> TitleHit | None:
-        title = self._titles[entry]
+        title = self.words_of(entry)
         size = len(title)
         diagonal = Counter(i - j for i, j in pairs).most_common(1)[0][0]
         cluster = [(i, j) for i, j in pairs if abs(i - j - diagonal) <= 3]
+        if len({j for _, j in cluster}) < min(2, self._indexable[entry]):
+            return None  # scattered shared phrases, not one stretch of this title
         post_lo = min(i for i, _ in cluster)
         post_hi = max(i for i, _ in cluster) + 3
         title_lo = min(j for _, j in cluster)
@@ -112,7 +130,7 @@ class TitleIndex:
         needed = (
             self._min_score if size > _SHORT_TITLE else max(self._min_score, _SHORT_TITLE_SCORE)
         )
-        if score >= needed:
+        if score >= needed and _word_changes(title, words[first:last]) <= _allowed_changes(size):
             return TitleHit(entry, first, last, score, "title")
         if title_lo <= 1:
             return self._truncated(entry, words, start, title_hi)
@@ -122,14 +140,14 @@ class TitleIndex:
         self, entry: int, words: Sequence[str], start: int, covered: int
     ) -> TitleHit | None:
         """A title cut short: a long, unique prefix of it, and the post does not go on with it."""
-        title = self._titles[entry]
+        title = self.words_of(entry)
         minimum = max(_TRUNCATION_MIN_WORDS, min(10, (len(title) + 1) // 2))
         for length in range(min(len(title) - 1, covered + 1), minimum - 1, -1):
             prefix = " ".join(title[:length])
             if len(prefix) < _TRUNCATION_MIN_CHARS:
                 break
             score, first, last = _best_window(prefix, words, start, start + length)
-            if score < _TRUNCATION_SCORE:
+            if score < _TRUNCATION_SCORE or _word_changes(title[:length], words[first:last]):
                 continue
             if last < len(words) and words[last] == title[length]:
                 continue  # the post goes on with the title: not a truncation, a mismatch
@@ -147,26 +165,62 @@ class TitleIndex:
                 count += 1
         return count
 
-    def words_of(self, entry: int) -> tuple[str, ...]:
+    def words_of(self, entry: int) -> list[str]:
         """The folded words of an entry's title."""
-        return self._titles[entry]
+        return self._joined[entry].split(" ")
 
 
 def _shingles(words: Sequence[str], *, pairs: bool) -> list[tuple[int, int]]:
-    """(hash, position) of each 3-word shingle, and of each word pair when asked."""
-    count = len(words)
-    keys = [(hash((words[i], words[i + 1], words[i + 2])), i) for i in range(count - 2)]
+    """(hash, position) of each 3-word shingle, and of each word pair when asked.
+
+    `find` computes the same hashes inline (zip over the word list) for speed.
+    """
+    keys = [(hash(t), i) for i, t in enumerate(zip(words, words[1:], words[2:], strict=False))]
     if pairs:
-        keys += [(hash((words[i], words[i + 1])), i) for i in range(count - 1)]
+        keys += [(hash(t), i) for i, t in enumerate(pairwise(words))]
     return keys
 
 
 def _best_window(target: str, words: Sequence[str], start: int, end: int) -> tuple[float, int, int]:
-    """The stretch of `words` near [start, end) most like `target`: (score, first, end)."""
-    best = (0.0, start, end)
-    for first in range(max(0, start - _SLACK), min(len(words), start + _SLACK) + 1):
-        for last in range(max(first + 1, end - _SLACK), min(len(words), end + _SLACK) + 1):
-            score = fuzz.ratio(target, " ".join(words[first:last]), score_cutoff=best[0])
-            if score > best[0]:
-                best = (score, first, last)
+    """The stretch of `words` near [start, end) most like `target`: (score, first, end).
+
+    Moves the start, then the end, each within a couple of words (coordinate search: the
+    two ends of a quoted title are independent).
+    """
+    best = (fuzz.ratio(target, " ".join(words[start:end])), start, end)
+    for first in range(max(0, start - _SLACK), min(len(words) - 1, start + _SLACK) + 1):
+        score = fuzz.ratio(target, " ".join(words[first:end]), score_cutoff=best[0])
+        if score > best[0]:
+            best = (score, first, end)
+    first = best[1]
+    for last in range(max(first + 1, end - _SLACK), min(len(words), end + _SLACK) + 1):
+        score = fuzz.ratio(target, " ".join(words[first:last]), score_cutoff=best[0])
+        if score > best[0]:
+            best = (score, first, last)
     return best
+
+
+def _allowed_changes(size: int) -> int:
+    """Whole words a quoted title may lose, gain or swap: none in a short title."""
+    return 0 if size < 10 else 1 if size < 20 else 2
+
+
+def _word_changes(title: Sequence[str], found: Sequence[str]) -> int:
+    """Word-level edits between a title and the post's words, a misspelt word not counted.
+
+    Character ratios forgive a different word as readily as a typo; this does not, so
+    "Altered X in Y" is not taken for "Associations between X in Y".
+    """
+    changes = 0
+    for edit in Levenshtein.editops(list(title), list(found)):
+        if edit.tag == "replace" and _misspelt(title[edit.src_pos], found[edit.dest_pos]):
+            continue
+        changes += 1
+    return changes
+
+
+def _misspelt(expected: str, written: str) -> bool:
+    """Same word with a typo or two (only for words long enough to tell)."""
+    if min(len(expected), len(written)) < 4:
+        return False
+    return Levenshtein.distance(expected, written) <= (1 if len(expected) < 8 else 2)
