@@ -94,3 +94,15 @@ def test_client_gives_up_on_a_slow_answer_after_its_timeout(
     with pytest.raises(RequestException):
         list(reddit.subreddit(SUBREDDIT).new(limit=10))
     assert len(fake_reddit.requests_to("/new")) == 1
+
+
+def test_client_neither_checks_for_updates_nor_sleeps_through_ratelimits(
+    reddit: praw.Reddit,
+) -> None:
+    assert reddit.config.check_for_updates is False
+    assert reddit.config.ratelimit_seconds < 0
+
+
+def test_client_urls_come_from_the_settings(reddit: praw.Reddit, fake_reddit: FakeReddit) -> None:
+    assert reddit.config.oauth_url == fake_reddit.url
+    assert reddit.config.reddit_url == fake_reddit.url
