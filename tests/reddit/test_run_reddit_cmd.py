@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -88,3 +92,33 @@ def test_run_reddit_stops_with_a_clear_message_when_reddit_refuses_the_login(
     assert "Reddit refused" in result.output
     assert message in result.output
     assert value not in result.output
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 10.0) -> bool:
+    """Poll `condition` until true or `seconds` pass (liveness, not speed)."""
+    done = threading.Event()
+    for _ in range(int(seconds / 0.02)):
+        if condition():
+            return True
+        done.wait(0.02)
+    return False
+
+
+def test_sigterm_stops_the_bot_between_polls(fake_reddit: FakeReddit, db_path: Path) -> None:
+    original = signal.getsignal(signal.SIGTERM)
+
+    polled: list[bool] = []
+
+    def terminate_when_polling() -> None:
+        polled.append(wait_for(lambda: bool(fake_reddit.requests_to("/comments"))))
+        if signal.getsignal(signal.SIGTERM) is not original:  # never kill pytest itself
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    killer = threading.Thread(target=terminate_when_polling)
+    killer.start()
+    env = {**full_env(fake_reddit), "EVBOT_REDDIT__POLL_SECONDS": "3600"}
+    result = CliRunner().invoke(cli, ["--db", str(db_path), "run", "reddit"], env=env)
+    killer.join()
+    assert polled == [True]
+    assert result.exit_code == 0, result.output
+    assert signal.getsignal(signal.SIGTERM) is original
