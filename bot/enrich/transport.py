@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 CACHEABLE_STATUSES = frozenset({200, 404})
 CACHE_HEADER = "x-evidence-bot-cache"
+_URL_LOGGERS = ("httpx", "httpcore", "bot.enrich.transport", "bot.enrich.worker")
 _SECRET_PARAMS = re.compile(r"(?P<name>[?&](?:api_key|apikey|key|token)=)[^&#\s]*", re.IGNORECASE)
 
 
@@ -55,10 +56,18 @@ class RedactingFilter(logging.Filter):
 
 
 def install_redaction(secrets: Iterable[str]) -> RedactingFilter:
-    """Attach a RedactingFilter to the loggers that print request URLs."""
+    """Scrub secrets from what httpx and the enricher log, and from the root log handlers.
+
+    A logger's filters do not apply to its children's records, so the loggers that print
+    URLs are named one by one; the root handlers catch anything else that propagates.
+    Calling it again replaces the filter installed before.
+    """
     redactor = RedactingFilter(secrets)
-    for name in ("httpx", "httpcore", "bot.enrich"):
-        logging.getLogger(name).addFilter(redactor)
+    loggers = [logging.getLogger(name) for name in _URL_LOGGERS]
+    for target in [*loggers, *logging.getLogger().handlers]:
+        for old in [f for f in target.filters if isinstance(f, RedactingFilter)]:
+            target.removeFilter(old)
+        target.addFilter(redactor)
     return redactor
 
 

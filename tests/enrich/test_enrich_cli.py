@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import subprocess
@@ -93,16 +94,19 @@ def test_enrich_with_every_service_down_exits_1_and_keeps_papers_pending(
     db.close()
 
 
-def test_the_api_key_never_reaches_the_output_or_the_database(
-    db_path: Path, root: str, services: FakeServices
+def test_the_api_key_never_reaches_logs_output_or_the_database(
+    db_path: Path, root: str, services: FakeServices, caplog: pytest.LogCaptureFixture
 ) -> None:
     db = open_db(db_path)
     mention(db, "pmid", "222")
     db.close()
     env = service_env(root, EVBOT_ENRICH__NCBI_API_KEY="sekret-ncbi-key")
-    result = CliRunner(env=env).invoke(cli, ["-vv", "--db", str(db_path), "enrich"])
+    with caplog.at_level(logging.DEBUG):
+        result = CliRunner(env=env).invoke(cli, ["-vv", "--db", str(db_path), "enrich"])
     assert result.exit_code == 0
     assert any(r.url.params.get("api_key") == "sekret-ncbi-key" for r in services.requests)
+    assert "api_key=***" in caplog.text  # httpx logged the request, with the key scrubbed
+    assert "sekret-ncbi-key" not in caplog.text
     assert "sekret-ncbi-key" not in result.output
     assert b"sekret-ncbi-key" not in db_path.read_bytes()
 
