@@ -10,7 +10,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 import sqlite_utils
@@ -353,15 +353,27 @@ def _mod_log(db: sqlite_utils.Database, actor: str, action: str, target: str, de
 
 
 def papers_to_enrich(
-    db: sqlite_utils.Database, *, limit: int | None = None, max_attempts: int = 10
+    db: sqlite_utils.Database,
+    *,
+    limit: int | None = None,
+    max_attempts: int = 10,
+    recheck_not_found_after: timedelta = timedelta(days=30),
+    now: datetime | None = None,
 ) -> list[PaperSummary]:
-    """Pending papers not yet enriched, fewest failed attempts and most mentioned first."""
+    """Pending papers due for a look-up, fewest failed attempts and most mentioned first.
+
+    Due: never enriched (and fewer than `max_attempts` failures), or not found by any
+    service longer ago than `recheck_not_found_after` (new papers reach the indexes late).
+    """
+    cutoff = ((now or datetime.now(UTC)) - recheck_not_found_after).isoformat(timespec="seconds")
     rows = db.query(
         """SELECT key FROM unmatched_papers
-           WHERE status = 'pending' AND enrich_status = 'pending' AND enrich_attempts < ?
+           WHERE status = 'pending'
+             AND ((enrich_status = 'pending' AND enrich_attempts < ?)
+                  OR (enrich_status = 'not_found' AND enriched_at < ?))
            ORDER BY enrich_attempts, mention_count DESC, last_seen DESC, key
            LIMIT ?""",
-        [max_attempts, -1 if limit is None else limit],
+        [max_attempts, cutoff, -1 if limit is None else limit],
     )
     keys = [row["key"] for row in rows]
     by_key = {paper.key: paper for paper in list_papers(db, keys=keys)}

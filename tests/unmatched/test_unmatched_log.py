@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlite_utils
@@ -183,6 +183,17 @@ def test_papers_to_enrich_skips_done_and_exhausted_papers(logged: sqlite_utils.D
         save_enrichment(logged, "pmid:222", {}, enrich_status="pending", error="timeout")
     keys = [p.key for p in papers_to_enrich(logged, max_attempts=3)]
     assert keys == ["title:a study of things"]
+
+
+@pytest.mark.parametrize(("days_later", "due"), [(29, False), (31, True)])
+def test_a_paper_nobody_knew_is_looked_up_again_after_a_while(
+    logged: sqlite_utils.Database, days_later: int, due: bool
+) -> None:
+    save_enrichment(logged, "pmid:222", {}, enrich_status="not_found")
+    enriched_at = datetime.fromisoformat(get_paper(logged, "pmid:222").paper.enriched_at or "")
+    later = enriched_at + timedelta(days=days_later)
+    keys = [p.key for p in papers_to_enrich(logged, now=later)]
+    assert ("pmid:222" in keys) is due
 
 
 def test_save_enrichment_merges_metadata_and_counts_failures(
