@@ -71,7 +71,7 @@ def test_demo_ends_with_the_unmatched_paper_log(demo_run: tuple[Path, str]) -> N
         "pubmed.ncbi.nlm.nih.gov/",
         "mecfsatlas.com/evidence/",
         "Lee et al.",
-        '"Metabolic features of chronic fatigue syndrome"',
+        '"Muscle abnormalities worsen after post-exertional malaise in long COVID"',
         "[bot]:",
         "[edit ",
         "!evidence optout",
