@@ -136,3 +136,12 @@ def test_the_enricher_process_runs_passes_until_sigterm(
     assert process.returncode == 0
     assert "enrich: 1 papers (1 enriched" in "".join(lines)
     assert "enricher: stopped after 1 passes" in rest
+
+
+def test_enrich_with_nothing_pending_says_so_and_asks_nobody(
+    db_path: Path, root: str, services: FakeServices
+) -> None:
+    result = run(db_path, service_env(root), "enrich")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("enrich: 0 papers (0 enriched")
+    assert services.requests == []
