@@ -299,3 +299,20 @@ def test_preview_shows_every_cited_study_even_after_a_reply(service: EvidenceSer
     assert plan is not None
     assert plan.entry_ids == (LEE, WALITT)
     assert service.preview(make_post("nothing cited here")) is None
+
+
+def test_a_hostile_query_is_neutralised_in_every_answer(service: EvidenceService) -> None:
+    result = service.lookup("@everyone <@123> [win](https://evil.example)")
+    assert result.status == "not_found"
+    for text in (result.text(), result.markdown(), result.discord().content):
+        assert "@everyone" not in text
+        assert "<@123>" not in text
+    for markup in (result.markdown(), result.discord().content):
+        assert "](https://evil" not in markup
+
+
+def test_a_hundred_thousand_character_message_gets_one_reply(service: EvidenceService) -> None:
+    filler = "pacing helps me, PEM lasts days. " * 3000
+    plan = service.handle_post(make_post(f"{filler} {LEE_DOI} {filler}"[:100_000]))
+    assert plan is not None
+    assert plan.entry_ids == (LEE,)
