@@ -13,6 +13,7 @@ from bot.cli.context import AppContext, pass_app
 from bot.cli.progress import progress_bar
 from bot.enrich.clients import build_clients
 from bot.enrich.worker import DEFAULT_ENTRY_BATCH, EnrichSummary, enrich, plan_pass, run_forever
+from config.settings import EnrichSettings
 
 log = logging.getLogger(__name__)
 SHOWN_ERRORS = 5
@@ -34,6 +35,7 @@ def enrich_command(app: AppContext, limit: int | None) -> None:
     plan = plan_pass(
         app.db, limit=limit, entry_limit=DEFAULT_ENTRY_BATCH if limit is None else limit
     )
+    _warn_without_contact(app.settings.enrich)
     clients = build_clients(app.settings.enrich, app.db)
     try:
         with progress_bar("Enriching", plan.total, min_total=1) as progress:
@@ -45,6 +47,16 @@ def enrich_command(app: AppContext, limit: int | None) -> None:
     succeeded = summary.enriched + summary.not_found + summary.entries_checked
     if summary.errors and succeeded - summary.entries_failed <= 0:
         raise click.exceptions.Exit(1)
+
+
+def _warn_without_contact(settings: EnrichSettings) -> None:
+    """Crossref and NCBI ask for a contact address; say so rather than fail."""
+    if not settings.mailto:
+        click.echo(
+            "Warning: EVBOT_ENRICH__MAILTO is not set; Crossref and NCBI ask API users for a "
+            "contact address (and serve polite users better).",
+            err=True,
+        )
 
 
 def _show_errors(summary: EnrichSummary) -> None:
@@ -73,6 +85,7 @@ def run_enricher(app: AppContext, limit: int | None, interval: float | None) -> 
         stop.set()
 
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    _warn_without_contact(settings)
     clients = build_clients(settings, app.db)
     click.echo(f"enricher: a pass every {interval:.0f}s (Ctrl-C to stop)", err=True)
     try:

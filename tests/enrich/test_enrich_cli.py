@@ -145,3 +145,10 @@ def test_enrich_with_nothing_pending_says_so_and_asks_nobody(
     assert result.exit_code == 0
     assert result.stdout.startswith("enrich: 0 papers (0 enriched")
     assert services.requests == []
+
+
+def test_enrich_without_a_contact_address_warns(db_path: Path, root: str) -> None:
+    env = {k: v for k, v in service_env(root).items() if k != "EVBOT_ENRICH__MAILTO"}
+    result = run(db_path, env, "enrich")
+    assert result.exit_code == 0
+    assert "EVBOT_ENRICH__MAILTO is not set" in result.stderr
