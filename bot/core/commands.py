@@ -61,6 +61,9 @@ MODERATOR_ONLY = frozenset(
         Name.STATS,
     }
 )
+# Members' requests for cards stay unanswered where moderators switched the bot off.
+SILENCED_WHEN_OFF = frozenset({Name.LOOKUP, Name.SUMMON})
+OFF_HERE = "Evidence cards are off here; a moderator can turn them on."
 _ALIASES = {
     "lookup": Name.LOOKUP,
     "find": Name.LOOKUP,
@@ -206,6 +209,9 @@ def execute(service: EvidenceService, command: Command, invocation: Invocation) 
         return CommandResult(
             command, ok=False, text=f"Only moderators can use {word} {command.name.value}."
         )
+    post = invocation.post
+    if command.name in SILENCED_WHEN_OFF and service.mode_for(post.platform, post.place) == "off":
+        return CommandResult(command, ok=False, text=OFF_HERE)
     handler = _HANDLERS[command.name]
     return handler(service, command, invocation)
 

@@ -256,3 +256,24 @@ def test_malformed_command_is_refused_before_permissions(service: EvidenceServic
     assert not result.ok
     assert "hours" in result.text
     assert asked == []
+
+
+@pytest.mark.parametrize(
+    ("text", "allowed"),
+    [
+        (f"!evidence {LEE_DOI}", False),
+        ("!evidence", False),
+        ("!evidence optout", True),
+        ("!evidence help", True),
+        ("!evidence on", True),
+    ],
+)
+def test_where_the_bot_is_off_members_get_no_cards(
+    service: EvidenceService, text: str, allowed: bool
+) -> None:
+    invoke(service, "!evidence off", moderator=True)
+    result, _ = invoke(service, text, moderator=True)
+    assert result.ok is allowed
+    if not allowed:
+        assert result.text == "Evidence cards are off here; a moderator can turn them on."
+        assert result.plan is None
