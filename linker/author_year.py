@@ -61,6 +61,7 @@ _ORDINARY_CAPITALISED = """
 """
 _NOT_SURNAMES = frozenset(_ORDINARY_CAPITALISED.split())
 
+_POSSESSIVE = re.compile(r"['’]s?$")
 _NAME_SPLIT = re.compile(r"\s{0,2},\s{0,2}|\s{1,3}(?:&|and)\s{1,3}", re.IGNORECASE)
 
 
@@ -138,7 +139,7 @@ def _surnames(names: str) -> tuple[str, ...]:
     """Folded surnames of a matched name list; empty when any of them is an ordinary word."""
     result: list[str] = []
     for raw in _NAME_SPLIT.split(names):
-        name = raw.strip()
+        name = _POSSESSIVE.sub("", raw.strip())
         if not name:
             continue
         last_word = name.split()[-1]

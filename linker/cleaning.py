@@ -24,9 +24,9 @@ _ESCAPE = re.compile(r"\\(?=[!-/:-@\[-`{-~])")
 # engine re-scan long runs (https://www.regular-expressions.info/catastrophic.html).
 _DOI_BEFORE_BREAK = re.compile(
     r"""
-    (?<![\w.])10\.\d{4,9}/            # DOI prefix (https://www.doi.org/doi-handbook/HTML/doi-prefix.html)
-    [^\s"'`|]{0,200}?                 # suffix so far, kept short
-    (?P<sep>[-./_(])                  # it ends in a separator, so it cannot be complete
+    (?<![\w.])10\.\d{4,9}             # DOI prefix (https://www.doi.org/doi-handbook/HTML/doi-prefix.html)
+    (?P<body>/(?:[^\s"'`|]{0,200}?[-./_(])?)  # the suffix so far ends in a separator (or is
+                                      # empty), so the DOI cannot be complete
     (?P<gap>[ \t]*\r?\n[ \t]*)        # the line break the wrapper inserted
     (?P<next>[^\s"'`|]{1,200})        # the rest of the DOI on the next line
     """,
@@ -63,7 +63,7 @@ def clean_for_scanning(text: str) -> CleanText:
     joins = [
         position
         for match in _DOI_BEFORE_BREAK.finditer(first.text)
-        if _continues_doi(match.group("sep"), match.group("next"))
+        if _continues_doi(match.group("body")[-1], match.group("next"))
         for position in range(match.start("gap"), match.end("gap"))
     ]
     if not joins:

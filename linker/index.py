@@ -18,7 +18,7 @@ from rapidfuzz import fuzz, process
 from config.settings import LinkerSettings
 from linker.author_year import AuthorYear, find_author_years, fold_surname
 from linker.references import Scan, mask_spans, scan_identifiers
-from linker.textnorm import normalize_title, tokens, tokens_with_spans
+from linker.textnorm import count_words, normalize_title, tokens, tokens_with_spans
 from linker.titles import TitleIndex
 from linker.trim import trimmed_length
 from linker.urls import canonical_doi
@@ -82,7 +82,7 @@ class AtlasIndex:
                     self._by_author_year[f"{key}|{entry.year}"].append(number)
             words = tokens(entry.title)
             self._word_frequency.update(set(words))
-            self._titles.add(words)
+            self._titles.add(words, count_words(entry.title))
         self._titles.finish()
         self._search_choices: list[str] | None = None
 
@@ -249,7 +249,7 @@ class AtlasIndex:
         for hit in hits:
             entry = self._entries[hit.entry]
             span = (starts[hit.first_word], ends[hit.end_word - 1])
-            short = hit.rule == "title" and len(self._titles.words_of(hit.entry)) <= 8
+            short = hit.rule == "title" and self._titles.is_short(hit.entry)
             if short and not _set_apart(masked, *span):
                 continue  # a short title inside a sentence is likely ordinary words
             value = normalize_title(entry.title)

@@ -132,6 +132,11 @@ def tokens_with_spans(text: str) -> tuple[list[str], list[int], list[int]]:
     return words, [span[0] for span in merged], [span[1] for span in merged]
 
 
+def count_words(text: str) -> int:
+    """How many words `text` has as written."""
+    return len(_WORD.findall(text))
+
+
 def normalize_title(text: str) -> str:
     """A title as one comparable string of folded words."""
     return " ".join(tokens(text))

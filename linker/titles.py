@@ -22,6 +22,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 _MAX_POSTINGS = 24  # a shingle in more titles than this says nothing about which one
+_SHORT_TITLE_WORDS = 7  # as written; such titles must stand apart from the sentence
 _SHORT_TITLE = 8  # titles of up to this many words are also indexed by word pairs
 _POS_BITS = 8
 _POS_MASK = (1 << _POS_BITS) - 1
@@ -53,13 +54,19 @@ class TitleIndex:
         self._postings: dict[int, int | list[int]] = {}
         self._common: set[int] = set()
         self._indexable = array("H")
+        self._written = array("B")
         self._sorted_titles: list[str] = []
 
-    def add(self, words: Sequence[str]) -> None:
-        """Index the next entry's title (entries are numbered in the order they are added)."""
+    def add(self, words: Sequence[str], written_words: int) -> None:
+        """Index the next entry's title (entries are numbered in the order they are added).
+
+        `written_words` counts the title's words before abbreviation: "Metabolic features of
+        chronic fatigue syndrome" is six words long even though it folds to four.
+        """
         number = len(self._joined)
         self._joined.append(" ".join(words))
-        if len(words) < self._min_words:
+        self._written.append(min(written_words, 255))
+        if written_words < self._min_words or len(words) < 2:
             return
         for key, position in _shingles(words, pairs=len(words) <= _SHORT_TITLE):
             self._add(key, number << _POS_BITS | min(position, _POS_MASK), self._common)
@@ -164,6 +171,10 @@ class TitleIndex:
             if title == prefix or title.startswith(prefix + " "):
                 count += 1
         return count
+
+    def is_short(self, entry: int) -> bool:
+        """Whether the title is short enough to occur in ordinary prose (7 words or fewer)."""
+        return self._written[entry] <= _SHORT_TITLE_WORDS
 
     def words_of(self, entry: int) -> list[str]:
         """The folded words of an entry's title."""

@@ -1,0 +1,397 @@
+"""AtlasIndex.match on realistic forum posts against the 12-study sample atlas.
+
+Each expectation lists what the post cites, in order: atlas slugs for studies the atlas holds,
+reference keys (`doi:…`, `pmid:…`) for studies it lacks.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from config.settings import LinkerSettings
+from linker import AtlasIndex
+from records.models import AtlasEntry, RefKind
+from tests.linker.sample_atlas import found, sample_entries, sample_index
+
+LEE = "lee-2024-brain-regional"
+MEEUS = "meeus-2013-role-mitochondrial"
+WALITT = "walitt-2024-deep-phenotyping"
+FLUGE = "fluge-2019-b-lymphocyte"
+PACE = "white-2011-comparison-adaptive"
+APPELMAN = "appelman-2024-muscle-abnormalities"
+NAVIAUX = "naviaux-2016-metabolic-features"
+KOMAROFF = "komaroff-2023-mecfs-long"
+DAVIS = "davis-2023-long-covid"
+KELLER = "keller-2014-inability-myalgic"
+WIRTH = "wirth-2020-unifying-hypothesis"
+NAKATOMI = "nakatomi-2014-neuroinflammation-patients"
+
+IDENTIFIER_POSTS = [
+    (
+        "doi link in a long reply",
+        "Welcome! Before you dive in, the big NIH intramural paper is here: "
+        "https://doi.org/10.1038/s41467-024-45107-3 — skim the discussion, the effort "
+        "preference bit got a lot of pushback.",
+        [WALITT],
+    ),
+    (
+        "two studies by DOI and PMID",
+        "For muscle stuff see 10.1038/s41467-023-44432-3 and for the rituximab trial PMID: 30934066",
+        [APPELMAN, FLUGE],
+    ),
+    (
+        "PMC link",
+        "Free full text for the CPET one: https://www.ncbi.nlm.nih.gov/pmc/articles/PMC4004422/",
+        [KELLER],
+    ),
+    (
+        "PACE via Lancet page in markdown",
+        "Never forget [PACE](https://www.thelancet.com/journals/lancet/article/PIIS0140-6736(11)60096-2/fulltext).",
+        [PACE],
+    ),
+    (
+        "PACE via escaped reddit DOI",
+        r"The trial everyone argues about: 10.1016/S0140\-6736\(11\)60096\-2",
+        [PACE],
+    ),
+    (
+        "atlas link and DOI of the same study",
+        "Summary: https://www.mecfsatlas.com/evidence/lee-2024-brain-regional "
+        "(paper: doi:10.1016/j.autrev.2023.103484)",
+        [LEE],
+    ),
+    (
+        "mirror atlas link",
+        "cfsmeatlas.com/evidence/nakatomi-2014-neuroinflammation-patients is the PET one",
+        [NAKATOMI],
+    ),
+    (
+        "bare slug",
+        "the atlas page komaroff-2023-mecfs-long is a good overview",
+        [KOMAROFF],
+    ),
+    (
+        "study not in the atlas by DOI",
+        "Anyone read 10.1186/s12967-023-04179-2 yet? Looks interesting.",
+        ["doi:10.1186/s12967-023-04179-2"],
+    ),
+    (
+        "study not in the atlas by PMID and one in it",
+        "PMID: 12345678 is unrelated but PMID: 27573827 is the metabolomics one",
+        ["pmid:12345678", NAVIAUX],
+    ),
+    (
+        "same unmatched DOI twice",
+        "10.1000/xyz123 ... as I said, 10.1000/xyz123",
+        ["doi:10.1000/xyz123"],
+    ),
+    (
+        "safelinks-wrapped PubMed",
+        "Forwarded from my email: https://eur02.safelinks.protection.outlook.com/?url="
+        "https%3A%2F%2Fpubmed.ncbi.nlm.nih.gov%2F36639608%2F&data=05%7C02",
+        [DAVIS],
+    ),
+    (
+        "Europe PMC",
+        "europepmc.org/article/MED/32247028 has the autoantibody hypothesis",
+        [WIRTH],
+    ),
+    (
+        "upper-case DOI of Fluge",
+        "DOI: 10.7326/M18-1451",
+        [FLUGE],
+    ),
+    (
+        "DOI split across a line with no separator is joined when the atlas knows it",
+        "Link for the imaging review:\n10.1016/j.autrev.2023.10\n3484",
+        [LEE],
+    ),
+]
+
+TITLE_POSTS = [
+    (
+        "exact title in quotes",
+        'Has anyone read "Deep phenotyping of post-infectious myalgic encephalomyelitis/chronic '
+        'fatigue syndrome"? My neuro mentioned it.',
+        [WALITT],
+    ),
+    (
+        "title lower case without punctuation",
+        "muscle abnormalities worsen after post exertional malaise in long covid is the one "
+        "with the biopsies",
+        [APPELMAN],
+    ),
+    (
+        "title with trailing journal name",
+        "Muscle abnormalities worsen after post-exertional malaise in long COVID. Nature "
+        "Communications, 2024.",
+        [APPELMAN],
+    ),
+    (
+        "title with ME/CFS abbreviated",
+        "Inability of ME/CFS patients to reproduce VO2peak indicates functional impairment "
+        "— the two-day CPET paper",
+        [KELLER],
+    ),
+    (
+        "title with subscript written plainly",
+        "Inability of myalgic encephalomyelitis/chronic fatigue syndrome patients to reproduce "
+        "VO2peak indicates functional impairment",
+        [KELLER],
+    ),
+    (
+        "title with Greek beta",
+        "A unifying hypothesis of the pathophysiology of myalgic encephalomyelitis/chronic "
+        "fatigue syndrome (ME/CFS): recognitions from the finding of autoantibodies against "
+        "β2-adrenergic receptors",
+        [WIRTH],
+    ),
+    (
+        "title with superscript isotope written plainly",
+        "Neuroinflammation in patients with chronic fatigue syndrome/myalgic encephalomyelitis: "
+        "an 11C-(R)-PK11195 PET study",
+        [NAKATOMI],
+    ),
+    (
+        "title with unicode dashes and quotes",
+        "“B‐Lymphocyte Depletion in Patients With Myalgic Encephalomyelitis/Chronic Fatigue "
+        "Syndrome: A Randomized, Double‐Blind, Placebo‐Controlled Trial”",
+        [FLUGE],
+    ),
+    (
+        "title with two typos",
+        "B-Lymphocyte Depletion in Patients With Myalgic Encephalomyelitis/Chronic Fatigue "
+        "Syndrome: A Randomised, Doubel-Blind, Placebo-Controlled Trial",
+        [FLUGE],
+    ),
+    (
+        "truncated title with ellipsis",
+        "Deep phenotyping of post-infectious myalgic encephalomyelitis… was the NIH one",
+        [WALITT],
+    ),
+    (
+        "truncated long title",
+        "I keep coming back to 'The role of mitochondrial dysfunctions due to oxidative and "
+        "nitrosative stress in the chronic pain...' from 2013",
+        [MEEUS],
+    ),
+    (
+        "short title quoted",
+        'The classic is "Metabolic features of chronic fatigue syndrome" from 2016.',
+        [NAVIAUX],
+    ),
+    (
+        "short title on its own line",
+        "Reading list:\nLong COVID: major findings, mechanisms and recommendations\nand more",
+        [DAVIS],
+    ),
+    (
+        "title buried in a long rambling post",
+        "So I have been meaning to write this up for a while. Three years in, mostly "
+        "housebound, some good days. My cardiologist finally agreed to a tilt test after I "
+        "showed him the numbers from my watch. Anyway, what I actually wanted to ask: the "
+        "review called Brain-regional characteristics and neuroinflammation in ME/CFS "
+        "patients from neuroimaging: a systematic review and meta-analysis came up in my "
+        "support group and nobody could tell me whether it changes anything for treatment. "
+        "Thoughts? Also, pacing tips welcome, I keep overdoing it on the good days.",
+        [LEE],
+    ),
+    (
+        "title and DOI of the same study count once",
+        "Comparison of adaptive pacing therapy, cognitive behaviour therapy, graded exercise "
+        "therapy, and specialist medical care for chronic fatigue syndrome (PACE): a "
+        "randomised trial, doi:10.1016/S0140-6736(11)60096-2",
+        [PACE],
+    ),
+    (
+        "title inside a markdown link to a news site",
+        "[ME/CFS and Long COVID share similar symptoms and biological abnormalities: road map "
+        "to the literature](https://www.example-news.com/story/123)",
+        [KOMAROFF],
+    ),
+]
+
+AUTHOR_YEAR_POSTS = [
+    ("et al with year", "Lee et al. 2024 pooled the neuroimaging studies.", [LEE]),
+    ("three named authors", "Lee, Sato & Son (2024) found neuroinflammation signals.", [LEE]),
+    ("the NIH study", "the Walitt 2024 NIH study was small but thorough", [WALITT]),
+    ("year first", "the 2019 Fluge trial was negative", [FLUGE]),
+    ("possessive", "Naviaux's 2016 paper on metabolomics", [NAVIAUX]),
+    ("parenthesised year", "as Keller (2014) showed with two-day CPET", [KELLER]),
+    ("two authors with and", "Wirth and Scheibenbogen 2020 proposed the hypothesis", [WIRTH]),
+    ("accented first author in atlas", "Fluge et al (2019) randomised 151 patients", [FLUGE]),
+    (
+        "several in one post, in order",
+        "Compare Nakatomi et al. 2014 with Lee et al. 2024 and then White et al. 2011.",
+        [NAKATOMI, LEE, PACE],
+    ),
+]
+
+NOTHING_POSTS = [
+    (
+        "symptom chat",
+        "Crashed hard after the wedding. Three days in bed with the curtains shut. "
+        "Pacing is hard when everyone expects you to be fine.",
+    ),
+    (
+        "vague study talk",
+        "A study found ME patients have smaller brains or something? Some researchers said "
+        "it's all in the mitochondria. I read a paper about it once.",
+    ),
+    (
+        "topic words of a title without the title",
+        "Deep phenotyping sounds fancy but I just want someone to look at my muscle "
+        "abnormalities after exercise, post-exertional malaise is the worst.",
+    ),
+    (
+        "short title words in a sentence",
+        "We talked about the metabolic features of chronic fatigue syndrome at the meetup.",
+    ),
+    (
+        "author name and year that fit no entry",
+        "Lee 2019 was the year I got sick; Smith et al. 2020 is not in the atlas anyway.",
+    ),
+    (
+        "co-author who is not on the paper",
+        "Lee, Sato & Walitt (2024) is not a real author list",
+    ),
+    ("first author with wrong year", "Walitt et al. 2019 did not happen"),
+    (
+        "version numbers dosages dates",
+        "App v10.2.1, 4.5mg LDN since 10.03.2023, ratio 10.5/2, call 0800 555 0199.",
+    ),
+    (
+        "blog and news links about a study",
+        "https://www.healthrising.org/blog/2024/02/22/nih-intramural-study-chronic-fatigue/ and "
+        "https://www.bbc.co.uk/news/health-68376491",
+    ),
+    ("doi as a word", "doi: not sure what that means, I doi not know"),
+    ("bare number", "It took 38383456 tries to get a GP appointment"),
+    ("month and year", "Since March 2020 I've been housebound, worse in May 2024."),
+]
+
+
+def _cases(table: list[tuple[str, str, list[str]]]) -> list[object]:
+    return [pytest.param(text, expected, id=name) for name, text, expected in table]
+
+
+@pytest.mark.parametrize(("text", "expected"), _cases(IDENTIFIER_POSTS))
+def test_identifiers_resolve_through_the_atlas(text: str, expected: list[str]) -> None:
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), _cases(TITLE_POSTS))
+def test_titles_are_found_exactly_or_nearly(text: str, expected: list[str]) -> None:
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), _cases(AUTHOR_YEAR_POSTS))
+def test_author_year_citations_fitting_one_entry_match(text: str, expected: list[str]) -> None:
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize("text", [pytest.param(t, id=n) for n, t in NOTHING_POSTS])
+def test_posts_citing_nothing_in_the_atlas_match_nothing(text: str) -> None:
+    assert found(text) == []
+
+
+def test_unmatched_reference_carries_its_normalised_identifier() -> None:
+    (match,) = sample_index().match("see https://doi.org/10.1186/S12967-023-04179-2.")
+    assert match.entry is None
+    assert (match.doi, match.pmid, match.pmcid) == ("10.1186/s12967-023-04179-2", None, None)
+    assert match.reference.kind is RefKind.DOI
+
+
+def test_matched_study_carries_the_entry_identifiers() -> None:
+    (match,) = sample_index().match("PMC10881493")
+    assert match.atlas_id == WALITT
+    assert (match.doi, match.pmid, match.pmcid) == (
+        "10.1038/s41467-024-45107-3",
+        "38383456",
+        "PMC10881493",
+    )
+    assert (match.score, match.rule) == (100.0, "pmcid")
+
+
+def test_title_match_reports_score_rule_and_span() -> None:
+    text = "Read: Muscle abnormalities worsen after post-exertional malaise in long COVID!"
+    (match,) = sample_index().match(text)
+    assert match.reference.kind is RefKind.TITLE
+    assert match.rule == "title"
+    assert match.score >= 95
+    assert text[match.reference.start : match.reference.end] == match.reference.text
+    assert match.reference.text.startswith("Muscle")
+    assert match.reference.text.endswith("COVID")
+
+
+def _with_second_lee() -> AtlasIndex:
+    second = AtlasEntry(
+        id="lee-2024-gut-microbiome",
+        title="Gut microbiome dysbiosis and short-chain fatty acids in ME/CFS: a cohort study",
+        authors=["Lee, Min-Ho", "Park, Soo"],
+        year=2024,
+        doi="10.1000/gut.2024.1",
+    )
+    return AtlasIndex.build([*sample_entries(), second])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("Lee et al. 2024 is all I remember", [], id="two-candidates-no-words"),
+        pytest.param(
+            "Lee et al. 2024 on neuroinflammation and neuroimaging",
+            [LEE],
+            id="title-words-pick-one",
+        ),
+        pytest.param(
+            "Lee et al. 2024 looked at the gut microbiome dysbiosis",
+            ["lee-2024-gut-microbiome"],
+            id="title-words-pick-the-other",
+        ),
+        pytest.param("Lee, Sato & Son (2024)", [LEE], id="co-authors-pick-one"),
+    ],
+)
+def test_author_year_with_several_candidates_needs_evidence(text: str, expected: list[str]) -> None:
+    assert found(text, _with_second_lee()) == expected
+
+
+def test_preprint_doi_alias_resolves_to_the_published_entry() -> None:
+    preprint = "10.1101/2023.06.26.23291868"
+    index = AtlasIndex.build(sample_entries(), aliases=[("doi", preprint, APPELMAN)])
+    text = f"The preprint was https://www.medrxiv.org/content/{preprint}v2.full.pdf, now published."
+    assert found(text, index) == [APPELMAN]
+
+
+def test_preprint_and_published_doi_in_one_post_count_once() -> None:
+    preprint = "10.1101/2023.06.26.23291868"
+    index = AtlasIndex.build(sample_entries(), aliases=[("doi", preprint, APPELMAN)])
+    text = f"preprint {preprint}v1, published as 10.1038/s41467-023-44432-3"
+    assert found(text, index) == [APPELMAN]
+
+
+def test_alias_pointing_at_a_missing_entry_is_ignored() -> None:
+    index = AtlasIndex.build(sample_entries(), aliases=[("pmid", "11111111", "no-such-entry")])
+    assert found("PMID: 11111111", index) == ["pmid:11111111"]
+
+
+def test_two_titles_in_one_post_come_in_order() -> None:
+    text = (
+        "First 'Long COVID: major findings, mechanisms and recommendations' and then "
+        "'Deep phenotyping of post-infectious myalgic encephalomyelitis/chronic fatigue syndrome'"
+    )
+    assert found(text) == [DAVIS, WALITT]
+
+
+def test_get_and_len() -> None:
+    index = sample_index()
+    assert len(index) == 12
+    entry = index.get(WALITT)
+    assert entry is not None
+    assert entry.year == 2024
+    assert index.get("no-such-slug") is None
+
+
+def test_settings_can_turn_author_year_off() -> None:
+    index = AtlasIndex.build(sample_entries(), settings=LinkerSettings(author_year=False))
+    assert found("Lee et al. 2024", index) == []
