@@ -101,16 +101,24 @@ def claim_reply(
     at: datetime,
     author_hash: str | None = None,
     is_edit: bool = False,
+    cooldown_since: datetime | None = None,
 ) -> tuple[str, ...] | None:
     """Reserve the right to answer a message; return the entry ids this caller may card.
 
     None means the caller must not answer: the message was answered before and this is no
     edit, or the edit cites no study the message has not carded yet. For an edit, only the
-    new studies are returned (and added to its row). The check and the write share one
+    new studies are returned (and added to its row). With `cooldown_since`, studies another
+    message carded in the thread since then are dropped too, so two processes answering two
+    messages at once cannot both card one study. The checks and the writes share one
     transaction, so two processes can never both win.
     """
     when = stamp(at)
     with write_transaction(db):
+        if cooldown_since is not None:
+            recent = _carded_by_others(db, platform, thread, message_id, cooldown_since)
+            entry_ids = [e for e in entry_ids if e not in recent]
+            if not entry_ids:
+                return None
         existing = get_reply(db, platform, message_id)
         if existing is None:
             new = tuple(dict.fromkeys(entry_ids))
@@ -137,6 +145,17 @@ def claim_reply(
             [(platform, thread, entry_id, message_id, when) for entry_id in new],
         )
     return new
+
+
+def _carded_by_others(
+    db: sqlite_utils.Database, platform: str, thread: str, message_id: str, since: datetime
+) -> set[str]:
+    rows = db.execute(
+        """SELECT DISTINCT entry_id FROM carded
+           WHERE platform = ? AND thread = ? AND carded_at >= ? AND message_id != ?""",
+        [platform, thread, stamp(since), message_id],
+    ).fetchall()
+    return {str(row[0]) for row in rows}
 
 
 def confirm_reply(db: sqlite_utils.Database, platform: str, message_id: str, reply_id: str) -> None:

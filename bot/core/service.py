@@ -307,10 +307,16 @@ class EvidenceService:
     def claim(self, plan: ReplyPlan) -> ReplyPlan | None:
         """Reserve `plan.post` for this reply; None when another process answered it first.
 
-        For an edit racing another edit, the returned plan keeps only the studies this
-        caller won.
+        The cooldown is checked again inside the claim, so a study another process carded
+        in the thread meanwhile is dropped; the returned plan keeps only the studies this
+        caller won (None when that leaves nothing).
         """
         post = plan.post
+        now = self.clock()
+        cooldown = None
+        if not plan.summoned:
+            hours = self.cooldown_for(post.platform, post.place)
+            cooldown = cooldown_start(now, hours)
         won = replies.claim_reply(
             self.db,
             platform=post.platform,
@@ -318,9 +324,10 @@ class EvidenceService:
             thread=post.thread,
             message_id=post.message_id,
             entry_ids=plan.entry_ids,
-            at=self.clock(),
+            at=now,
             author_hash=self.author_hash(post.author_id),
             is_edit=post.is_edit,
+            cooldown_since=cooldown,
         )
         if won is None:
             return None

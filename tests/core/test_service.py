@@ -316,3 +316,36 @@ def test_a_hundred_thousand_character_message_gets_one_reply(service: EvidenceSe
     plan = service.handle_post(make_post(f"{filler} {LEE_DOI} {filler}"[:100_000]))
     assert plan is not None
     assert plan.entry_ids == (LEE,)
+
+
+def test_two_processes_answering_two_messages_card_a_study_once(
+    service: EvidenceService, db_path: Path, settings: Settings, clock: FakeClock
+) -> None:
+    other_db = open_db(db_path)
+    try:
+        other = build_service(other_db, settings, clock=clock)
+        mine = service.handle_post(make_post(f"{LEE_DOI} {WALITT_PMCID}", message_id="a"))
+        theirs = other.handle_post(make_post(f"{LEE_DOI}", message_id="b"))
+        assert mine is not None
+        assert theirs is not None
+        assert service.claim(mine) is not None
+        assert other.claim(theirs) is None
+        both = other.handle_post(make_post(f"{LEE_DOI} PMID {FLUGE_PMID}", message_id="c"))
+        assert both is not None
+        assert both.entry_ids == (FLUGE,)
+    finally:
+        other_db.close()
+
+
+def test_a_claim_drops_studies_carded_meanwhile_and_keeps_the_rest(
+    service: EvidenceService,
+) -> None:
+    first = service.handle_post(make_post(f"{LEE_DOI} {WALITT_PMCID}", message_id="a"))
+    second = service.handle_post(make_post(LEE_DOI, message_id="b"))
+    assert first is not None
+    assert second is not None
+    assert service.claim(second) is not None
+    narrowed = service.claim(first)
+    assert narrowed is not None
+    assert narrowed.entry_ids == (WALITT,)
+    assert [c.entry_id for c in narrowed.reply.cards] == [WALITT]
