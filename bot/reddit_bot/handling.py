@@ -74,12 +74,20 @@ class ItemHandler:
         self._clock = clock
         self._command_word = command_word(PLATFORM, service.settings)
         self._banned_until: dict[str, float] = {}
+        # Items whose reply may exist unverified: item fullname -> (reply target, plan).
+        self._unverified: dict[str, tuple[str, ReplyPlan]] = {}
+        self._current = ""
 
     def handle(self, item: Any) -> ItemResult:
         """Answer one submission or comment as the core decides."""
         item_facts = facts(item)
         if item_facts.author is None or item_facts.author.lower() == self._bot_name.lower():
             return ItemResult()  # deleted, or the bot's own comment
+        self._current = item_facts.fullname
+        if item_facts.fullname in self._unverified:
+            # The core already counts this message as answered (our claim); finish the job.
+            target, held = self._unverified.pop(item_facts.fullname)
+            return ItemResult(replied=self._send_plan(target, held))
         post = to_post(item, bot_name=self._bot_name)
         command = parse_command(post.text, self._command_word)
         if command is not None:
@@ -180,12 +188,19 @@ class ItemHandler:
             return False
         claimed = self._service.claim(plan)
         if claimed is None:
-            return False  # answered before (another process, or before a restart)
+            if not self._sender.is_uncertain(target):
+                return False  # answered before (another process, or before a restart)
+            claimed = plan  # our own claim, kept while an earlier attempt is unverified
         result = self._sender.reply(target, claimed.markdown())
         if result.ok:
             self._service.confirm(claimed, result.reply_id or "")
             return True
-        self._service.release(claimed)
+        if result.outcome is Outcome.UNCERTAIN:
+            # An uncertain reply keeps its claim, so no other process, and no restart, can
+            # post a second copy; this process checks again on the item's next attempt.
+            self._unverified[self._current] = (target, claimed)
+        else:
+            self._service.release(claimed)  # definitely not posted: give the message back
         self._after_failure(place, target, result)
         return False
 
@@ -210,7 +225,7 @@ class ItemHandler:
         if result.outcome is Outcome.BANNED:
             self._mark_banned(place)
             return
-        if retry and result.outcome in {Outcome.FAILED, Outcome.RATE_LIMITED}:
+        if retry and result.outcome in {Outcome.FAILED, Outcome.RATE_LIMITED, Outcome.UNCERTAIN}:
             raise TransientItemError(f"replying to {target}: {result.detail}")
         log.info("not replying to %s: %s", target, result.outcome.value)
 

@@ -61,6 +61,7 @@ class Outcome(StrEnum):
     RATE_LIMITED = "rate limit outlasted the retries"
     REJECTED = "rejected by Reddit"
     FAILED = "failed (server error or timeout)"
+    UNCERTAIN = "may have been posted; the bot's own comments could not be read to check"
 
 
 _FINAL_ERRORS = {
@@ -122,7 +123,7 @@ class ReplySender:
         if parent_fullname in self._uncertain:
             found = self._find_own_reply(parent_fullname)
             if found is None:
-                return SendResult(Outcome.FAILED, detail="earlier attempt unverifiable")
+                return SendResult(Outcome.UNCERTAIN, detail="earlier attempt still unverifiable")
             self._uncertain.discard(parent_fullname)
             if found:
                 return SendResult(Outcome.SENT, reply_id=found, detail="found from an earlier try")
@@ -166,10 +167,14 @@ class ReplySender:
         found = self._find_own_reply(parent_fullname)
         if found is None:
             self._uncertain.add(parent_fullname)
-            return SendResult(Outcome.FAILED, detail=f"{error}; own history unreadable"), None
+            return SendResult(Outcome.UNCERTAIN, detail=f"{error}; own history unreadable"), None
         if found:
             return SendResult(Outcome.SENT, reply_id=found, detail=f"found after {error}"), None
         return SendResult(Outcome.FAILED, detail=error), self._retry_seconds
+
+    def is_uncertain(self, parent_fullname: str) -> bool:
+        """Whether an earlier reply to this parent may exist without the bot knowing."""
+        return parent_fullname in self._uncertain
 
     def delete(self, fullname: str) -> SendResult:
         """Delete one of the bot's own comments."""

@@ -6,7 +6,7 @@ import pytest
 
 from records.modlog import recent_actions
 from records.replies import get_reply
-from tests.reddit.conftest import LEE_DOI, SUBREDDIT, WALITT_DOI, BotHarness
+from tests.reddit.conftest import LEE_DOI, SUBREDDIT, WALITT_DOI, BotHarness, HarnessFactory
 
 
 @pytest.mark.parametrize("flag", ["locked", "archived"])
@@ -131,3 +131,20 @@ def test_unverifiable_failure_is_not_retried_blindly(harness: BotHarness) -> Non
     record = get_reply(harness.db, "reddit", post)
     assert record is not None
     assert record.reply_id == harness.bot_replies_to(post)[0]["name"]
+
+
+def test_unverifiable_reply_is_not_posted_again_after_a_restart(
+    harness_factory: HarnessFactory,
+) -> None:
+    fake = harness_factory.fake
+    first = harness_factory.build()
+    first.poll()
+    post = fake.add_submission(SUBREDDIT, f"doi:{LEE_DOI}")
+    fake.fail_next(500, path_contains="/api/comment", after_commit=True)
+    fake.fail_next(500, path_contains=f"/user/{fake.username}/comments")
+    assert first.poll().failed
+    restarted = harness_factory.build()
+    restarted.poll()
+    restarted.poll()
+    assert len(fake.replies_to(post, author=fake.username)) == 1
+    assert len(fake.requests_to("/api/comment")) == 1
