@@ -26,7 +26,7 @@ import praw
 from prawcore.exceptions import OAuthException, PrawcoreException, ResponseException
 
 from bot.core.service import EvidenceService
-from bot.reddit_bot.client import RedditLoginError
+from bot.reddit_bot.client import RedditLoginError, subreddit_name
 from bot.reddit_bot.convert import PLATFORM, facts
 from bot.reddit_bot.handling import ItemHandler, TransientItemError
 from bot.reddit_bot.moderators import DEFAULT_TTL_SECONDS, ModeratorCache
@@ -75,7 +75,9 @@ class RedditBot:
         self.reddit = reddit
         self.service = service
         self.state = StreamState(service.db)
-        self.streams = [Stream(kind, sub.lower()) for sub in subreddits for kind in STREAM_KINDS]
+        self.streams = [
+            Stream(kind, subreddit_name(sub).lower()) for sub in subreddits for kind in STREAM_KINDS
+        ]
         self.poll_seconds = poll_seconds
         self.max_backoff_seconds = max_backoff_seconds
         self._sleep = sleep

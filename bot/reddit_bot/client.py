@@ -12,6 +12,7 @@ an injectable sleep, so the client is configured never to sleep or retry on its 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,11 @@ from config.settings import RedditSettings
 DEFAULT_TIMEOUT_SECONDS = 16.0
 MIN_USER_AGENT_CHARS = 10
 USER_AGENT_EXAMPLE = "linux:evidence-bot:0.1 (by u/your_bot_account)"
+
+
+# Subreddit names: letters, digits, underscores, 3 to 21 characters for new ones (older ones
+# have 2, e.g. r/de); see https://www.reddit.com/dev/api#POST_api_site_admin (`name`).
+_SUBREDDIT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_]{1,20}$")
 
 
 class RedditConfigError(ValueError):
@@ -78,6 +84,18 @@ def check_reddit_settings(settings: RedditSettings) -> None:
         )
     if not settings.subreddits:
         raise RedditConfigError("EVBOT_REDDIT__SUBREDDITS is empty: name the subreddits to watch")
+    bad = [name for name in settings.subreddits if not _SUBREDDIT_NAME.match(subreddit_name(name))]
+    if bad:
+        raise RedditConfigError(
+            f"EVBOT_REDDIT__SUBREDDITS: not subreddit names: {', '.join(map(repr, bad))} "
+            "(2 to 21 letters, digits or underscores, with or without r/)"
+        )
+
+
+def subreddit_name(configured: str) -> str:
+    """`cfs` from `cfs`, `r/cfs`, `/r/cfs/` or a pasted `https://www.reddit.com/r/cfs`."""
+    name = configured.strip().rstrip("/")
+    return name.rsplit("/r/", 1)[-1].removeprefix("r/")
 
 
 def build_reddit(

@@ -9,7 +9,12 @@ import pytest
 from prawcore.exceptions import RequestException, ServerError
 from pydantic import SecretStr
 
-from bot.reddit_bot.client import RedditConfigError, build_reddit, check_reddit_settings
+from bot.reddit_bot.client import (
+    RedditConfigError,
+    build_reddit,
+    check_reddit_settings,
+    subreddit_name,
+)
 from config.settings import RedditSettings
 from tests.reddit.conftest import SUBREDDIT, USER_AGENT
 from tests.reddit.fake_reddit import FakeReddit
@@ -106,3 +111,23 @@ def test_client_neither_checks_for_updates_nor_sleeps_through_ratelimits(
 def test_client_urls_come_from_the_settings(reddit: praw.Reddit, fake_reddit: FakeReddit) -> None:
     assert reddit.config.oauth_url == fake_reddit.url
     assert reddit.config.reddit_url == fake_reddit.url
+
+
+@pytest.mark.parametrize(
+    ("configured", "name"),
+    [
+        ("cfs", "cfs"),
+        ("r/cfs", "cfs"),
+        ("/r/CFS/", "CFS"),
+        (" https://www.reddit.com/r/cfs_science/ ", "cfs_science"),
+    ],
+)
+def test_subreddit_names_are_accepted_with_or_without_r_prefix(configured: str, name: str) -> None:
+    assert subreddit_name(configured) == name
+
+
+@pytest.mark.parametrize("bad", ["c", "two words", "r/", "cfs!", "a" * 22])
+def test_invalid_subreddit_names_are_refused(reddit_settings: RedditSettings, bad: str) -> None:
+    settings = reddit_settings.model_copy(update={"subreddits": ["cfs", bad]})
+    with pytest.raises(RedditConfigError, match="not subreddit names"):
+        check_reddit_settings(settings)
