@@ -66,9 +66,15 @@ def upsert_entries(db: sqlite_utils.Database, entries: Iterable[AtlasEntry]) -> 
             changed.append(row)
         if changed:
             columns = list(changed[0])
+            # An upsert, not INSERT OR REPLACE: a replace deletes the row first, and the
+            # delete would cascade to the entry's aliases.
+            updates = ", ".join(
+                f"{c} = excluded.{c}" for c in columns if c not in ("id", "created_at")
+            )
             db.conn.executemany(
-                f"INSERT OR REPLACE INTO atlas_entries ({', '.join(columns)}) "  # noqa: S608 - fixed column names
-                f"VALUES ({', '.join('?' for _ in columns)})",
+                f"INSERT INTO atlas_entries ({', '.join(columns)}) "  # noqa: S608 - fixed column names
+                f"VALUES ({', '.join('?' for _ in columns)}) "
+                f"ON CONFLICT(id) DO UPDATE SET {updates}",
                 [[row[c] for c in columns] for row in changed],
             )
             resolve_unmatched_covered_by_atlas(db)

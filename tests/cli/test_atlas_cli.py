@@ -11,7 +11,7 @@ import sqlite_utils
 from click.testing import CliRunner, Result
 
 from bot.cli.main import cli
-from records.atlas_store import iter_entries
+from records.atlas_store import add_alias, find_entry_id, iter_entries
 from records.db import open_db
 from records.models import Match, Post, Reference, RefKind
 from records.unmatched import record_sightings
@@ -174,3 +174,18 @@ def test_explicit_format_overrides_the_extension(tmp_path: Path, db_path: Path, 
         write_csv(source, records)
     result = run(db_path, "atlas", "import", "--format", fmt, str(source))
     assert "2 added" in result.stdout
+
+
+def test_reimporting_a_changed_entry_keeps_its_aliases(tmp_path: Path, db_path: Path) -> None:
+    """Regression: INSERT OR REPLACE deleted the row and cascaded to the entry's aliases."""
+    run(db_path, "atlas", "import", str(SAMPLE_ATLAS))
+    db = open_db(db_path)
+    add_alias(db, "doi", "10.1101/2023.04.01.535184", "walitt-2024-deep-phenotyping", "preprint")
+    records = sample_records()
+    walitt = next(r for r in records if r["id"] == "walitt-2024-deep-phenotyping")
+    walitt["summary"] = "Changed summary."
+    changed = tmp_path / "changed.jsonl"
+    changed.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    assert "1 updated" in run(db_path, "atlas", "import", str(changed)).stdout
+    assert find_entry_id(db, "doi", "10.1101/2023.04.01.535184") == "walitt-2024-deep-phenotyping"
+    db.close()
