@@ -1,0 +1,217 @@
+"""`evidence-bot scan POSTS.jsonl [--no-log]` through the real command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from bot.cli.main import cli
+from records.db import open_db
+from tests.conftest import SAMPLE_ATLAS
+
+
+def run(db_path: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["--db", str(db_path), *args], catch_exceptions=False)
+
+
+@pytest.fixture
+def atlas_db(db_path: Path) -> Path:
+    """A records file holding the sample atlas, imported through the command line."""
+    assert run(db_path, "atlas", "import", str(SAMPLE_ATLAS)).exit_code == 0
+    return db_path
+
+
+def write_posts(path: Path, *lines: Any) -> Path:
+    path.write_text(
+        "\n".join(line if isinstance(line, str) else json.dumps(line) for line in lines) + "\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def output_lines(result: Result) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def unmatched_rows(db_path: Path) -> list[dict[str, Any]]:
+    db = open_db(db_path)
+    try:
+        return list(
+            db.query(
+                "SELECT p.key, p.mention_count, s.platform, s.place, s.message_id "
+                "FROM unmatched_papers p JOIN sightings s ON s.paper_key = p.key ORDER BY p.key"
+            )
+        )
+    finally:
+        db.close()
+
+
+def test_prints_one_json_line_per_post_in_the_contract_shape(
+    atlas_db: Path, tmp_path: Path
+) -> None:
+    posts = write_posts(
+        tmp_path / "posts.jsonl",
+        {"id": 1, "text": "The NIH one: https://doi.org/10.1038/s41467-024-45107-3"},
+        {"id": "b", "text": "Crashed again after the dentist."},
+        {"id": 3, "text": "PMID: 12345678 and Lee et al. 2024"},
+    )
+    result = run(atlas_db, "scan", str(posts), "--no-log")
+    assert result.exit_code == 0
+    assert output_lines(result) == [
+        {
+            "id": 1,
+            "matches": [
+                {
+                    "atlas_id": "walitt-2024-deep-phenotyping",
+                    "doi": "10.1038/s41467-024-45107-3",
+                    "pmid": "38383456",
+                    "pmcid": "PMC10881493",
+                    "kind": "doi",
+                    "text": "https://doi.org/10.1038/s41467-024-45107-3",
+                }
+            ],
+        },
+        {"id": "b", "matches": []},
+        {
+            "id": 3,
+            "matches": [
+                {
+                    "atlas_id": None,
+                    "doi": None,
+                    "pmid": "12345678",
+                    "pmcid": None,
+                    "kind": "pmid",
+                    "text": "PMID: 12345678",
+                },
+                {
+                    "atlas_id": "lee-2024-brain-regional",
+                    "doi": "10.1016/j.autrev.2023.103484",
+                    "pmid": "38016575",
+                    "pmcid": None,
+                    "kind": "author_year",
+                    "text": "Lee et al. 2024",
+                },
+            ],
+        },
+    ]
+
+
+@pytest.mark.parametrize(
+    ("bad_line", "reason"),
+    [
+        pytest.param("this is not json", "not JSON", id="not-json"),
+        pytest.param("[1, 2]", "not a JSON object", id="array"),
+        pytest.param('{"id": 7}', 'no "text" string', id="no-text"),
+        pytest.param('{"id": 7, "text": 42}', 'no "text" string', id="text-not-string"),
+    ],
+)
+def test_bad_line_is_reported_with_its_number_and_skipped(
+    atlas_db: Path, tmp_path: Path, bad_line: str, reason: str
+) -> None:
+    posts = write_posts(
+        tmp_path / "posts.jsonl",
+        {"id": 1, "text": "PMID: 30934066"},
+        bad_line,
+        {"id": 3, "text": "PMC3065633"},
+    )
+    result = run(atlas_db, "scan", str(posts), "--no-log")
+    assert result.exit_code == 0
+    assert [line["id"] for line in output_lines(result)] == [1, 3]
+    assert f"posts.jsonl:2: skipped: {reason}" in result.stderr
+
+
+def test_invalid_utf8_line_is_skipped(atlas_db: Path, tmp_path: Path) -> None:
+    posts = tmp_path / "posts.jsonl"
+    posts.write_bytes(b'{"id": 1, "text": "caf\xe9"}\n{"id": 2, "text": "PMC3065633"}\n')
+    result = run(atlas_db, "scan", str(posts), "--no-log")
+    assert [line["id"] for line in output_lines(result)] == [2]
+    assert "posts.jsonl:1: skipped: not UTF-8" in result.stderr
+
+
+def test_blank_lines_are_ignored_silently(atlas_db: Path, tmp_path: Path) -> None:
+    posts = write_posts(tmp_path / "posts.jsonl", {"id": 1, "text": "hi"}, "", "   ")
+    result = run(atlas_db, "scan", str(posts), "--no-log")
+    assert output_lines(result) == [{"id": 1, "matches": []}]
+    assert result.stderr == ""
+
+
+def test_logs_unmatched_identifiers_and_clear_citations(atlas_db: Path, tmp_path: Path) -> None:
+    posts = write_posts(
+        tmp_path / "forum.jsonl",
+        {"id": 10, "text": "new paper 10.1186/s12967-023-04179-2 and PMID: 30934066"},
+        {"id": 11, "text": "Smith et al. 2021 found the same", "subreddit": "cfs", "author": "u1"},
+        {"id": 12, "text": "again: https://doi.org/10.1186/s12967-023-04179-2", "author": "u2"},
+    )
+    result = run(atlas_db, "scan", str(posts))
+    assert result.exit_code == 0
+    rows = unmatched_rows(atlas_db)
+    assert [(r["key"], r["place"], r["message_id"]) for r in rows] == [
+        ("author_year:smith 2021", "cfs", "11"),
+        ("doi:10.1186/s12967-023-04179-2", "forum.jsonl", "10"),
+        ("doi:10.1186/s12967-023-04179-2", "forum.jsonl", "12"),
+    ]
+    assert {r["platform"] for r in rows} == {"scan"}
+    assert [r["mention_count"] for r in rows] == [1, 2, 2]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Lee et al. 2024 is great", id="matched-author-year"),
+        pytest.param("Smith 2021 said so", id="weak-author-year-form"),
+        pytest.param("https://www.mecfsatlas.com/evidence/not-in-our-copy-2020-x", id="slug"),
+        pytest.param("Crashed for a week after 2 hours out", id="nothing"),
+    ],
+)
+def test_does_not_log_what_is_no_missing_paper(atlas_db: Path, tmp_path: Path, text: str) -> None:
+    posts = write_posts(tmp_path / "posts.jsonl", {"id": 1, "text": text})
+    assert run(atlas_db, "scan", str(posts)).exit_code == 0
+    assert unmatched_rows(atlas_db) == []
+
+
+def test_no_log_leaves_the_unmatched_log_empty(atlas_db: Path, tmp_path: Path) -> None:
+    posts = write_posts(tmp_path / "posts.jsonl", {"id": 1, "text": "PMID: 12345678"})
+    result = run(atlas_db, "scan", str(posts), "--no-log")
+    assert output_lines(result)[0]["matches"][0]["pmid"] == "12345678"
+    assert unmatched_rows(atlas_db) == []
+
+
+def test_scanning_the_same_file_twice_does_not_count_twice(atlas_db: Path, tmp_path: Path) -> None:
+    posts = write_posts(tmp_path / "posts.jsonl", {"id": 1, "text": "PMID: 12345678"})
+    run(atlas_db, "scan", str(posts))
+    run(atlas_db, "scan", str(posts))
+    assert [r["mention_count"] for r in unmatched_rows(atlas_db)] == [1]
+
+
+def test_unmatched_slug_is_not_printed(atlas_db: Path, tmp_path: Path) -> None:
+    posts = write_posts(
+        tmp_path / "posts.jsonl",
+        {"id": 1, "text": "https://www.mecfsatlas.com/evidence/not-in-our-copy-2020-x"},
+    )
+    assert output_lines(run(atlas_db, "scan", str(posts), "--no-log")) == [{"id": 1, "matches": []}]
+
+
+def test_large_file_shows_progress_on_stderr_only(atlas_db: Path, tmp_path: Path) -> None:
+    posts = write_posts(
+        tmp_path / "posts.jsonl", *({"id": n, "text": f"post {n}"} for n in range(1500))
+    )
+    result = run(atlas_db, "scan", str(posts), "--no-log")
+    assert len(output_lines(result)) == 1500
+    assert "Scanning posts.jsonl" in result.stderr
+
+
+def test_empty_atlas_reports_identifiers_unmatched(db_path: Path, tmp_path: Path) -> None:
+    posts = write_posts(tmp_path / "posts.jsonl", {"id": 1, "text": "PMC3065633"})
+    result = run(db_path, "scan", str(posts), "--no-log")
+    assert output_lines(result)[0]["matches"][0]["atlas_id"] is None
+    assert output_lines(result)[0]["matches"][0]["pmcid"] == "PMC3065633"
+
+
+def test_missing_file_is_a_usage_error(db_path: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["--db", str(db_path), "scan", str(tmp_path / "nope.jsonl")])
+    assert result.exit_code == 2
+    assert "does not exist" in result.stderr
