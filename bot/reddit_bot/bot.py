@@ -36,7 +36,7 @@ from bot.reddit_bot.streams import Listing, Stream, items_after, newest_cursor
 
 log = logging.getLogger(__name__)
 
-MAX_ITEM_ATTEMPTS = 3
+MAX_ITEM_ATTEMPTS = 5  # with the back-off, about a quarter of an hour of retries
 MAX_BACKOFF_SECONDS = 15 * 60.0
 STREAM_KINDS = ("submissions", "comments")
 

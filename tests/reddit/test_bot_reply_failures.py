@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.reddit_bot.bot import MAX_ITEM_ATTEMPTS
 from records.modlog import recent_actions
 from records.replies import get_reply
 from tests.reddit.conftest import LEE_DOI, SUBREDDIT, WALITT_DOI, BotHarness, HarnessFactory
@@ -148,3 +149,19 @@ def test_unverifiable_reply_is_not_posted_again_after_a_restart(
     restarted.poll()
     assert len(fake.replies_to(post, author=fake.username)) == 1
     assert len(fake.requests_to("/api/comment")) == 1
+
+
+def test_item_that_keeps_failing_is_given_up_so_later_items_are_answered(
+    harness: BotHarness,
+) -> None:
+    fake = harness.fake
+    stuck = fake.add_submission(SUBREDDIT, f"doi:{LEE_DOI}")
+    later = fake.add_submission(SUBREDDIT, f"doi:{WALITT_DOI}")
+    fake.fail_next(503, path_contains="/api/comment", count=3 * MAX_ITEM_ATTEMPTS)
+    reports = [harness.poll() for _ in range(MAX_ITEM_ATTEMPTS)]
+    assert all(report.failed for report in reports[:-1])
+    assert reports[-1].skipped_items == [stuck]
+    assert harness.bot_replies_to(stuck) == []
+    assert get_reply(harness.db, "reddit", stuck) is None
+    harness.poll()
+    assert len(harness.bot_replies_to(later)) == 1
