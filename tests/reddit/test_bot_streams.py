@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from tests.reddit.conftest import (
@@ -263,3 +265,19 @@ def test_answer_praw_cannot_read_is_survived_and_retried(harness: BotHarness) ->
     assert report.stream_errors == [f"submissions:{SUBREDDIT.lower()}: ValueError"]
     harness.poll()
     assert len(harness.bot_replies_to(post)) == 1
+
+
+def test_secrets_never_reach_the_logs(
+    harness_factory: HarnessFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    fake = harness_factory.fake
+    harness = harness_factory.build()
+    harness.poll()
+    fake.add_submission(SUBREDDIT, f"doi:{LEE_DOI}")
+    fake.fail_next(503, path_contains="/new")
+    harness.poll()
+    harness.poll()
+    assert "Fetching" in caplog.text  # prawcore's debug lines were captured
+    for secret in (fake.client_secret, fake.password, "token-1"):
+        assert secret not in caplog.text
