@@ -287,15 +287,11 @@ class EvidenceService:
     def _plan(
         self, post: Post, matches: Sequence[Match], entry_ids: Sequence[str], *, summoned: bool
     ) -> ReplyPlan:
-        first_match: dict[str, Match] = {}
+        cited: dict[str, tuple[AtlasEntry, Match]] = {}
         for match in matches:
             if match.entry is not None:
-                first_match.setdefault(match.entry.id, match)
-        cards = [
-            self.card(first_match[e].entry, first_match[e])  # type: ignore[arg-type]
-            for e in entry_ids
-            if e in first_match
-        ]
+                cited.setdefault(match.entry.id, (match.entry, match))
+        cards = [self.card(*cited[e]) for e in entry_ids if e in cited]
         reply = self.reply_for(post.platform, cards)
         shown = tuple(c.entry_id for c in (*reply.cards, *reply.more))
         return ReplyPlan(
