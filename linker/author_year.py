@@ -20,13 +20,14 @@ _PARTICLES = (
 )
 _SURNAME = r"[^\W\d_][\w'’-]{0,40}"
 _NAME = rf"(?<![\w'’.-]){_PARTICLES}{_SURNAME}"
-_INITIALS = r"(?:,?\s{0,2}[A-Z]\.(?:\s?[A-Z]\.){0,2})?"
+# "Lee J.", "Walitt B,", "White PD" (initials are upper case even though names may not be)
+_INITIALS = r"(?:,?\s{1,2}(?-i:[A-Z]{1,3})\.?(?:\s?(?-i:[A-Z])\.){0,2}(?=[\s,]))?"
 _YEAR = r"(?P<year>(?:19|20)\d{2})[a-z]?(?![\d])(?:\s{0,2}[)\]])?"
 _OPEN = r"[\s,]{0,3}[(\[]?\s{0,2}"
 
 # "Lee et al. 2024", "Lee J. et al (2024)", "Lee et al., 2024", "Lee et al.'s 2024 review"
 _ET_AL = re.compile(
-    rf"(?P<names>{_NAME}){_INITIALS}\s{{1,3}}et\.?\s{{0,2}}al\b\.?(?:['’]s)?{_OPEN}{_YEAR}",
+    rf"(?P<names>{_NAME}){_INITIALS},?\s{{1,3}}et\.?\s{{0,2}}al\b\.?(?:['’]s)?{_OPEN}{_YEAR}",
     re.IGNORECASE,
 )
 # "Lee, Sato & Son (2024)", "Wirth and Scheibenbogen 2020"
@@ -38,6 +39,12 @@ _NAME_LIST = re.compile(
 # Weak: "Walitt (2024)", "Walitt 2024", "Walitt's 2024 paper"
 _NAME_YEAR = re.compile(
     rf"(?P<names>{_NAME})(?:['’]s)?(?:\s{{1,2}}|\s{{0,2}}\(\s{{0,2}}){_YEAR}", re.IGNORECASE
+)
+# Weak: "the Walitt study (2024)", "Fluge's trial in 2019"
+_NAME_NOUN_YEAR = re.compile(
+    rf"(?P<names>{_NAME})(?:['’]s)?\s{{1,2}}(?:et\.?\s{{0,2}}al\b\.?\s{{1,2}})?"
+    rf"(?:study|paper|trial|review|preprint|article)(?:\s{{1,2}}(?:in|from|of))?\s{{0,2}}\(?{_YEAR}",
+    re.IGNORECASE,
 )
 # Weak: "the 2024 Walitt study", "a 2019 Fluge et al paper"
 _YEAR_NAME = re.compile(
@@ -101,6 +108,7 @@ def find_author_years(text: str, *, weak: bool) -> list[AuthorYear]:
     ]
     if weak:
         runs.append((_NAME_YEAR, False, [(y - 60, y + 8) for y in years]))
+        runs.append((_NAME_NOUN_YEAR, False, [(y - 90, y + 8) for y in years]))
         runs.append((_YEAR_NAME, False, [(y, y + 120) for y in years]))
     found: list[AuthorYear] = []
     taken: list[tuple[int, int]] = []
@@ -109,7 +117,8 @@ def find_author_years(text: str, *, weak: bool) -> list[AuthorYear]:
             for match in pattern.finditer(text, low, high):
                 if any(s < match.end() and match.start() < e for s, e in taken):
                     continue
-                surnames = _surnames(match.group("names"))
+                # Before "et al." even a lower-case word is a surname ("lee et al 2024").
+                surnames = _surnames(match.group("names"), capitalised=pattern is not _ET_AL)
                 if not surnames:
                     continue
                 year = int(match.group("year"))
@@ -135,7 +144,7 @@ def fold_surname(name: str) -> str:
     return " ".join(fold_word(part) for part in re.split(r"[\s'’]+", name.strip()) if part)
 
 
-def _surnames(names: str) -> tuple[str, ...]:
+def _surnames(names: str, *, capitalised: bool) -> tuple[str, ...]:
     """Folded surnames of a matched name list; empty when any of them is an ordinary word."""
     result: list[str] = []
     for raw in _NAME_SPLIT.split(names):
@@ -143,7 +152,7 @@ def _surnames(names: str) -> tuple[str, ...]:
         if not name:
             continue
         last_word = name.split()[-1]
-        if not last_word[0].isupper() or last_word.lower() in _NOT_SURNAMES:
+        if (capitalised and not last_word[0].isupper()) or last_word.lower() in _NOT_SURNAMES:
             return ()
         if len(last_word) < 2 or (last_word.isupper() and len(last_word) <= 4):
             # Acronyms (NIH, PACE, CDC) stand before years constantly and are not authors.

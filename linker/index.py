@@ -8,12 +8,14 @@ citations through (first-author surname, year), only when exactly one entry fits
 from __future__ import annotations
 
 import gc
+import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from config.settings import LinkerSettings
 from linker.author_year import AuthorYear, find_author_years, fold_surname
@@ -341,6 +343,9 @@ class AtlasIndex:
         ]
 
     def _search_titles(self, query: str, whole: Reference, limit: int) -> list[Match]:
+        """Candidates by fuzzy ratio (fast, in C), re-ranked by how many of the query's
+        telling words each one contains: rare words ("rituximab") count for more than
+        common ones ("study"), and a misspelt word still counts."""
         if self._search_choices is None:
             self._search_choices = [
                 " ".join((*self._titles.words_of(n), *tokens(e.first_author_surname or ""),
@@ -350,13 +355,42 @@ class AtlasIndex:
         folded = normalize_title(query)
         if not folded:
             return []
-        results = process.extract(
-            folded, self._search_choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=50
-        )
+        pool = {
+            number: score
+            for scorer in (fuzz.token_set_ratio, fuzz.WRatio)
+            for _, score, number in process.extract(
+                folded, self._search_choices, scorer=scorer, limit=50, score_cutoff=50
+            )
+        }
+        words = folded.split(" ")
+        weights = [self._rarity(word) for word in words]
+        ranked = []
+        for number in pool:
+            choice_words = self._search_choices[number].split(" ")
+            covered = sum(
+                weight
+                for word, weight in zip(words, weights, strict=True)
+                if word in choice_words or _misspelt_in(word, choice_words)
+            )
+            coverage = 100 * covered / sum(weights)
+            if coverage >= 50:
+                score = 0.7 * coverage + 0.3 * fuzz.WRatio(folded, self._search_choices[number])
+                ranked.append((round(score, 1), number))
+        ranked.sort(key=lambda item: (-item[0], item[1]))
         return [
-            _to_match(_Found(whole, self._entries[number], round(score, 1), "title-search"))
-            for _, score, number in results
+            _to_match(_Found(whole, self._entries[number], score, "title-search"))
+            for score, number in ranked[:limit]
         ]
+
+    def _rarity(self, word: str) -> float:
+        """Inverse document frequency of a title word (unknown words count as rare)."""
+        return math.log((len(self._entries) + 1) / (self._word_frequency[word] + 1)) + 0.1
+
+
+def _misspelt_in(word: str, words: list[str]) -> bool:
+    if len(word) < 5:
+        return False
+    return any(Levenshtein.distance(word, other, score_cutoff=1) <= 1 for other in words)
 
 
 def _normalize(kind: RefKind, value: str) -> str | None:
@@ -394,7 +428,7 @@ def _set_apart(text: str, start: int, end: int) -> bool:
     before = text[:start].rstrip(" \t")
     after = text[end:].lstrip(" \t")
     opens = not before or before[-1] in "\"'“‘*_([:\n>«-—–"
-    closes = not after or after[0] in "\"'”’*_)].,;:\n»?!-—–"
+    closes = not after or after[0] in "\"'”’*_)]([.,;:\n»?!-—–"
     return opens and closes
 
 

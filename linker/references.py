@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from linker.author_year import find_author_years
 from linker.cleaning import CleanText, clean_for_scanning
 from linker.trim import trimmed_length
-from linker.urls import canonical_doi, identifiers_in_url
+from linker.urls import canonical_doi, identifiers_in_url, strip_page_suffixes
 from records.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
 from records.models import Reference, RefKind
 
@@ -174,7 +174,7 @@ class _Collector:
                 else None
             )
             if doi:
-                self.add(RefKind.DOI, canonical_doi(doi), start, end, "doi")
+                self.add(RefKind.DOI, _bare_doi(doi), start, end, "doi")
 
     def pmids(self) -> None:
         if "pmid" not in self.lowered and "pubmed" not in self.lowered:
@@ -200,6 +200,11 @@ class _Collector:
             pmcid = normalize_pmcid(f"PMC{match.group('id') or match.group('bare')}")
             if pmcid:
                 self.add(RefKind.PMCID, pmcid, match.start(), match.end(), "pmcid")
+
+
+def _bare_doi(doi: str) -> str:
+    """A DOI as pasted from an article page: drop the page suffix and a preprint's version."""
+    return normalize_doi(strip_page_suffixes(canonical_doi(doi))) or doi
 
 
 def _plausible_doi(candidate: str, before: str) -> bool:

@@ -50,16 +50,21 @@ _ABBREVIATIONS: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {
         (("myalgic", "encephalomyelitis"), ("me",)),
     ],
     "chronic": [
-        (("chronic", "fatigue", "syndrome", "myalgic", "encephalomyelitis"), ("cfs", "me")),
+        (("chronic", "fatigue", "syndrome", "myalgic", "encephalomyelitis"), ("me", "cfs")),
         (("chronic", "fatigue", "syndrome"), ("cfs",)),
     ],
     "post": [(("post", "exertional", "malaise"), ("pem",))],
     "postexertional": [(("postexertional", "malaise"), ("pem",))],
     "mecfs": [(("mecfs",), ("me", "cfs"))],
+    "cfsme": [(("cfsme",), ("me", "cfs"))],
+    # Written in either order, the combined name is one thing: "CFS/ME" is "ME/CFS".
+    "cfs": [(("cfs", "me"), ("me", "cfs"))],
 }
 _SHORT_FORMS = frozenset({"me", "cfs", "pem"})
 # Words without which no spelled-out name can be present ("me" and "post" are too common).
-_TRIGGERS = frozenset({"encephalomyelitis", "exertional", "postexertional", "mecfs", "syndrome"})
+_TRIGGERS = frozenset(
+    {"encephalomyelitis", "exertional", "postexertional", "mecfs", "cfsme", "syndrome", "cfs"}
+)
 
 
 def tokens(text: str) -> list[str]:
@@ -113,8 +118,8 @@ def _expansion_at(words: list[str], index: int) -> tuple[tuple[str, ...], tuple[
 
 def _short_run(words: list[str], index: int) -> tuple[str, ...]:
     """A written abbreviation run such as `me cfs` starting at `index`."""
-    if words[index : index + 2] in (["me", "cfs"], ["cfs", "me"]):
-        return tuple(words[index : index + 2])
+    if words[index : index + 2] == ["me", "cfs"]:
+        return ("me", "cfs")
     return (words[index],)
 
 

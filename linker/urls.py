@@ -50,6 +50,7 @@ _PREPRINT_DOI = re.compile(
     r"^(10\.1101/(?:\d{4}\.\d{2}\.\d{2}\.)?\d{6,8})(?:v\d{1,3})?(?:[./].*)?$"
 )
 
+_DATED_PREPRINT = re.compile(r"(?<![\d.])(\d{4}\.\d{2}\.\d{2}\.\d{6,8})(?![\d])")
 _PUBMED_PATH = re.compile(r"^/(?:pubmed/)?(\d{1,9})/?$")
 _PMC_PATH = re.compile(r"^/(?:pmc/)?articles/(PMC\d{1,9})(?:/.*)?$", re.IGNORECASE)
 _EUROPEPMC_MED = re.compile(r"^/(?:article|abstract|api/fulltextRepo)/MED/(\d{1,9})", re.IGNORECASE)
@@ -104,7 +105,12 @@ def _resolver(path: str, _query: str) -> UrlIdentifier:
 
 
 def _preprint(path: str, _query: str) -> UrlIdentifier:
-    return UrlIdentifier(RefKind.DOI, _doi_anywhere(path) or "", "preprint-url")
+    doi = _doi_anywhere(path)
+    if doi is None:
+        # Older page paths name only the dated number: /content/biorxiv/early/…/2023.02.14.528404
+        dated = _DATED_PREPRINT.search(path)
+        doi = f"10.1101/{dated.group(1)}" if dated else None
+    return UrlIdentifier(RefKind.DOI, doi or "", "preprint-url")
 
 
 def _nature(path: str, _query: str) -> UrlIdentifier:
@@ -180,6 +186,11 @@ def _doi_anywhere(text: str) -> str | None:
     if not match:
         return None
     return normalize_doi(_strip_suffixes(match.group(1)))
+
+
+def strip_page_suffixes(doi: str) -> str:
+    """A DOI copied from an article page without the page's own path (`…/full`, `.pdf`)."""
+    return _strip_suffixes(doi)
 
 
 def _strip_suffixes(doi: str) -> str:

@@ -186,6 +186,21 @@ TITLE_POSTS = [
         [DAVIS],
     ),
     (
+        "title with the combined name written the other way round",
+        "Neuroinflammation in patients with ME/CFS: an 11C-(R)-PK11195 PET study",
+        [NAKATOMI],
+    ),
+    (
+        "short title followed by its citation",
+        "Metabolic features of chronic fatigue syndrome (Naviaux et al. 2016) started it all",
+        [NAVIAUX],
+    ),
+    (
+        "title split over lines in an email",
+        "Deep phenotyping of post-infectious myalgic\nencephalomyelitis/chronic fatigue\nsyndrome",
+        [WALITT],
+    ),
+    (
         "title buried in a long rambling post",
         "So I have been meaning to write this up for a while. Three years in, mostly "
         "housebound, some good days. My cardiologist finally agreed to a tilt test after I "
@@ -217,6 +232,8 @@ AUTHOR_YEAR_POSTS = [
     ("the NIH study", "the Walitt 2024 NIH study was small but thorough", [WALITT]),
     ("year first", "the 2019 Fluge trial was negative", [FLUGE]),
     ("possessive", "Naviaux's 2016 paper on metabolomics", [NAVIAUX]),
+    ("study noun before year", "the Walitt study (2024) got a lot of press", [WALITT]),
+    ("initials in the citation", "White PD, et al. (2011) — the PACE trial", [PACE]),
     ("parenthesised year", "as Keller (2014) showed with two-day CPET", [KELLER]),
     ("two authors with and", "Wirth and Scheibenbogen 2020 proposed the hypothesis", [WIRTH]),
     ("accented first author in atlas", "Fluge et al (2019) randomised 151 patients", [FLUGE]),

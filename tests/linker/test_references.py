@@ -213,6 +213,26 @@ IDENTIFIER_POSTS = [
     ),
     ("particle surname", "van der Meer et al. 2021 disagreed", [(AY, "van der meer 2021")]),
     ("accented surname", "Müller et al. 2022 saw it too", [(AY, "muller 2022")]),
+    ("initials without dots", "Walitt B, et al. (2024) Nat Commun", [(AY, "walitt 2024")]),
+    ("two initials", "White PD et al. 2011 is PACE", [(AY, "white 2011")]),
+    ("lower-case name before et al", "lee et al 2024 on my phone", [(AY, "lee 2024")]),
+    ("possessive et al", "Fluge et al.'s 2019 trial", [(AY, "fluge 2019")]),
+    # more page shapes
+    (
+        "bare DOI pasted with page suffix",
+        "10.3389/fmed.2023.1187163/full",
+        [(DOI, "10.3389/fmed.2023.1187163")],
+    ),
+    (
+        "old bioRxiv page path",
+        "https://www.biorxiv.org/content/biorxiv/early/2023/02/14/2023.02.14.528404.full.pdf",
+        [(DOI, "10.1101/2023.02.14.528404")],
+    ),
+    (
+        "atlas link with fragment",
+        "https://mecfsatlas.com/evidence/Keller-2014-Inability-Myalgic#findings",
+        [(SLUG, "keller-2014-inability-myalgic")],
+    ),
 ]
 
 

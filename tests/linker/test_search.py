@@ -1,0 +1,89 @@
+"""AtlasIndex.search: the lookup command's "best match or a short numbered list"."""
+
+from __future__ import annotations
+
+import pytest
+
+from linker import AtlasIndex
+from records.models import AtlasEntry, RefKind
+from tests.linker.sample_atlas import sample_entries, sample_index
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        pytest.param("10.1038/s41467-024-45107-3", "walitt-2024-deep-phenotyping", id="doi"),
+        pytest.param("https://doi.org/10.7326/M18-1451", "fluge-2019-b-lymphocyte", id="doi-url"),
+        pytest.param("PMID: 21334061", "white-2011-comparison-adaptive", id="pmid"),
+        pytest.param("PMC4004422", "keller-2014-inability-myalgic", id="pmcid"),
+        pytest.param(
+            "https://pubmed.ncbi.nlm.nih.gov/27573827/",
+            "naviaux-2016-metabolic-features",
+            id="pubmed",
+        ),
+        pytest.param("lee-2024-brain-regional", "lee-2024-brain-regional", id="slug"),
+        pytest.param(
+            "https://www.cfsmeatlas.com/evidence/davis-2023-long-covid",
+            "davis-2023-long-covid",
+            id="atlas-link",
+        ),
+        pytest.param("Walitt 2024", "walitt-2024-deep-phenotyping", id="author-year"),
+        pytest.param("wirth et al. 2020", "wirth-2020-unifying-hypothesis", id="author-et-al-year"),
+    ],
+)
+def test_exact_queries_resolve_to_one_entry(query: str, expected: str) -> None:
+    results = sample_index().search(query)
+    assert [m.atlas_id for m in results] == [expected]
+    assert results[0].score == 100.0
+
+
+@pytest.mark.parametrize(
+    ("query", "best"),
+    [
+        pytest.param("deep phenotyping", "walitt-2024-deep-phenotyping", id="two-title-words"),
+        pytest.param("rituximab b lymphocyte depletion", "fluge-2019-b-lymphocyte", id="topic"),
+        pytest.param("PACE trial graded exercise", "white-2011-comparison-adaptive", id="acronym"),
+        pytest.param(
+            "mitochondrial dysfunctions fibromyalgia", "meeus-2013-role-mitochondrial", id="words"
+        ),
+        pytest.param(
+            "muscle abnormalites long covid", "appelman-2024-muscle-abnormalities", id="typo"
+        ),
+    ],
+)
+def test_title_words_rank_the_intended_study_first(query: str, best: str) -> None:
+    results = sample_index().search(query)
+    assert results
+    assert results[0].atlas_id == best
+    assert results[0].reference.kind is RefKind.TITLE
+
+
+def test_title_search_scores_are_best_first_and_limited() -> None:
+    results = sample_index().search("chronic fatigue syndrome", limit=3)
+    assert 1 <= len(results) <= 3
+    scores = [m.score for m in results]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_unknown_identifier_comes_back_unmatched() -> None:
+    (result,) = sample_index().search("doi:10.1000/not-in-atlas")
+    assert result.entry is None
+    assert result.doi == "10.1000/not-in-atlas"
+
+
+@pytest.mark.parametrize("query", ["", "   ", "zzzz qqqq xxxx"])
+def test_nothing_to_find_gives_an_empty_list(query: str) -> None:
+    assert sample_index().search(query) == []
+
+
+def test_author_year_with_two_entries_lists_both() -> None:
+    second = AtlasEntry(
+        id="walitt-2024-other", title="Another NIH paper", authors=["Walitt, Brian"], year=2024
+    )
+    index = AtlasIndex.build([*sample_entries(), second])
+    results = index.search("Walitt 2024")
+    assert sorted(m.atlas_id or "" for m in results) == [
+        "walitt-2024-deep-phenotyping",
+        "walitt-2024-other",
+    ]
+    assert all(m.score < 100 for m in results)
