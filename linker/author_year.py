@@ -22,12 +22,20 @@ _SURNAME = r"[^\W\d_][\w'’-]{0,40}"
 _NAME = rf"(?<![\w'’.-]){_PARTICLES}{_SURNAME}"
 # "Lee J.", "Walitt B,", "White PD" (initials are upper case even though names may not be)
 _INITIALS = r"(?:,?\s{1,2}(?-i:[A-Z]{1,3})\.?(?:\s?(?-i:[A-Z])\.){0,2}(?=[\s,]))?"
+_LISTED_INITIALS = r"(?:\s{1,2}(?-i:[A-Z]{1,3})\.?(?:\s?(?-i:[A-Z])\.){0,2}(?=[\s,]))?"
+# A journal between "et al." and the year: "Walitt et al., Nat Commun 2024"
+_JOURNAL = (
+    r"(?:,?\s{1,2}(?:in\s{1,2})?(?-i:[A-Z])[\w.&-]{0,25}"
+    r"(?:\s{1,2}(?-i:[A-Z])[\w.&-]{0,25}){0,3})?"
+)
 _YEAR = r"(?P<year>(?:19|20)\d{2})[a-z]?(?![\d])(?:\s{0,2}[)\]])?"
 _OPEN = r"[\s,]{0,3}[(\[]?\s{0,2}"
 
-# "Lee et al. 2024", "Lee J. et al (2024)", "Lee et al., 2024", "Lee et al.'s 2024 review"
+# "Lee et al. 2024", "Lee J. et al (2024)", "Lee et al., 2024", "Lee et al.'s 2024 review",
+# "Walitt B, Singh K, et al. 2024", "Walitt et al., Nat Commun 2024"
 _ET_AL = re.compile(
-    rf"(?P<names>{_NAME}){_INITIALS},?\s{{1,3}}et\.?\s{{0,2}}al\b\.?(?:['’]s)?{_OPEN}{_YEAR}",
+    rf"(?P<names>{_NAME}{_INITIALS}(?:\s{{0,2}},\s{{0,2}}{_NAME}{_LISTED_INITIALS}){{0,5}})"
+    rf",?\s{{1,3}}et\.?\s{{0,2}}al\b\.?(?:['’]s)?{_JOURNAL}{_OPEN}{_YEAR}",
     re.IGNORECASE,
 )
 # "Lee, Sato & Son (2024)", "Wirth and Scheibenbogen 2020"
@@ -68,6 +76,7 @@ _ORDINARY_CAPITALISED = """
 """
 _NOT_SURNAMES = frozenset(_ORDINARY_CAPITALISED.split())
 
+_INITIALS_WORD = re.compile(r"^(?:[A-Z]{1,3}\.?|(?:[A-Z]\.){1,3})$")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _NAME_SPLIT = re.compile(r"\s{0,2},\s{0,2}|\s{1,3}(?:&|and)\s{1,3}", re.IGNORECASE)
 
@@ -118,12 +127,17 @@ def find_author_years(text: str, *, weak: bool) -> list[AuthorYear]:
                 if any(s < match.end() and match.start() < e for s, e in taken):
                     continue
                 # Before "et al." even a lower-case word is a surname ("lee et al 2024").
-                surnames = _surnames(match.group("names"), capitalised=pattern is not _ET_AL)
+                names = match.group("names")
+                surnames = _surnames(names, capitalised=pattern is not _ET_AL)
                 if not surnames:
                     continue
+                # Start at the first real author, not at a word the pattern swept in.
+                start = match.start("names") + _start_of_item(names, len(surnames))
+                if pattern is _YEAR_NAME:
+                    start = match.start()
                 year = int(match.group("year"))
-                found.append(AuthorYear(match.start(), match.end(), surnames, year, strong))
-                taken.append((match.start(), match.end()))
+                found.append(AuthorYear(start, match.end(), surnames, year, strong))
+                taken.append((start, match.end()))
     found.sort(key=lambda citation: citation.start)
     return found
 
@@ -145,17 +159,46 @@ def fold_surname(name: str) -> str:
 
 
 def _surnames(names: str, *, capitalised: bool) -> tuple[str, ...]:
-    """Folded surnames of a matched name list; empty when any of them is an ordinary word."""
+    """Folded surnames of a matched name list, initials dropped.
+
+    Words before the real list that the pattern swept in ("I read it, Lee et al.") are
+    dropped; if the last name is no surname, there is no citation. A lone name before
+    "et al." may be lower case (`capitalised=False`).
+    """
+    items = [_without_initials(raw) for raw in _NAME_SPLIT.split(names)]
+    items = [words for index, words in enumerate(items) if words and not (
+        index and len(words) == 1 and _INITIALS_WORD.match(words[0])
+    )]  # fmt: skip
     result: list[str] = []
-    for raw in _NAME_SPLIT.split(names):
-        name = _POSSESSIVE.sub("", raw.strip())
-        if not name:
-            continue
-        last_word = name.split()[-1]
-        if (capitalised and not last_word[0].isupper()) or last_word.lower() in _NOT_SURNAMES:
-            return ()
-        if len(last_word) < 2 or (last_word.isupper() and len(last_word) <= 4):
+    for words in items:
+        last_word = words[-1]
+        lone = len(items) == 1
+        if (
+            ((capitalised or not lone) and not last_word[0].isupper())
+            or last_word.lower() in _NOT_SURNAMES
+            or len(last_word) < 2
             # Acronyms (NIH, PACE, CDC) stand before years constantly and are not authors.
-            return ()
-        result.append(fold_surname(name))
+            or (last_word.isupper() and len(last_word) <= 4)
+        ):
+            result = []
+            continue
+        result.append(fold_surname(" ".join(words)))
+    if not result or result[-1] != fold_surname(" ".join(items[-1])):
+        return ()
     return tuple(result)
+
+
+def _start_of_item(names: str, kept: int) -> int:
+    """Offset in `names` of the item where the last `kept` real names begin."""
+    separators = list(_NAME_SPLIT.finditer(names))
+    items = [0, *(m.end() for m in separators)]
+    real = [i for i in items if not _INITIALS_WORD.match(names[i:].split(",", 1)[0].strip())]
+    return real[-kept] if len(real) >= kept else 0
+
+
+def _without_initials(raw: str) -> list[str]:
+    """`Walitt B` → [`Walitt`]; `Naviaux's` → [`Naviaux`]."""
+    words = _POSSESSIVE.sub("", raw.strip()).split()
+    while len(words) > 1 and _INITIALS_WORD.match(words[-1]):
+        words.pop()
+    return words

@@ -56,7 +56,7 @@ _DOI_LABEL_BEFORE = re.compile(r"(?:doi|DOI|Doi)\s{0,3}[:=]?\s{0,3}$")
 _PMID = re.compile(
     r"""
     (?<![\w])
-    (?: PMIDs? | PubMed[\s-]?IDs? | PubMed(?=\s{0,3}[:#]) )
+    (?: PMIDs? | PubMed[\s-]?IDs? | PubMed(?=\s{0,3}[:#]|\s{1,3}\d{6,9}(?!\d)) )
     \s{0,3}(?:[:#=]|no\.?)?\s{0,3}
     (?P<first>\d{1,9})(?![\w])
     (?P<more>(?:\s{0,3}(?:,|;|and|&)\s{1,3}\d{5,9}(?![\w])){0,20})

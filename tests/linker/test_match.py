@@ -234,6 +234,12 @@ AUTHOR_YEAR_POSTS = [
     ("possessive", "Naviaux's 2016 paper on metabolomics", [NAVIAUX]),
     ("study noun before year", "the Walitt study (2024) got a lot of press", [WALITT]),
     ("initials in the citation", "White PD, et al. (2011) — the PACE trial", [PACE]),
+    (
+        "Vancouver style with co-authors",
+        "Walitt B, Singh K, LaMunion SR, et al. 2024 — yes that one",
+        [WALITT],
+    ),
+    ("journal between et al and year", "Appelman et al., Nat Commun 2024", [APPELMAN]),
     ("parenthesised year", "as Keller (2014) showed with two-day CPET", [KELLER]),
     ("two authors with and", "Wirth and Scheibenbogen 2020 proposed the hypothesis", [WIRTH]),
     ("accented first author in atlas", "Fluge et al (2019) randomised 151 patients", [FLUGE]),
@@ -273,6 +279,7 @@ NOTHING_POSTS = [
         "Lee, Sato & Walitt (2024) is not a real author list",
     ),
     ("first author with wrong year", "Walitt et al. 2019 did not happen"),
+    ("co-author cited as first author", "Singh et al. 2024 is not how anyone cites it"),
     (
         "version numbers dosages dates",
         "App v10.2.1, 4.5mg LDN since 10.03.2023, ratio 10.5/2, call 0800 555 0199.",

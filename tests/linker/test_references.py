@@ -217,6 +217,14 @@ IDENTIFIER_POSTS = [
     ("two initials", "White PD et al. 2011 is PACE", [(AY, "white 2011")]),
     ("lower-case name before et al", "lee et al 2024 on my phone", [(AY, "lee 2024")]),
     ("possessive et al", "Fluge et al.'s 2019 trial", [(AY, "fluge 2019")]),
+    (
+        "Vancouver names before et al",
+        "Walitt B, Singh K, LaMunion SR, et al. 2024",
+        [(AY, "walitt singh lamunion 2024")],
+    ),
+    ("initials after a comma", "Walitt, B., et al. (2024)", [(AY, "walitt 2024")]),
+    ("journal before the year", "Walitt et al., Nat Commun 2024", [(AY, "walitt 2024")]),
+    ("PubMed label without colon", "PubMed 38383456", [(PMID, "38383456")]),
     # more page shapes
     (
         "bare DOI pasted with page suffix",
@@ -264,12 +272,28 @@ TRAPS = [
     ("month and year", "In May 2024 the clinic closed, and since March 2020 nothing."),
     ("acronym and year", "The NICE 2021 guideline and the PACE 2011 mess"),
     ("doi with no suffix", "10.1016/ and 10.1038/ are publisher prefixes"),
+    ("PubMed and a year", "PubMed 2024 search tips, pubmed 1999"),
+    ("et al without a year", "Lee et al. found brain changes; Walitt et al were thorough"),
 ]
 
 
 @pytest.mark.parametrize("text", [pytest.param(text, id=name) for name, text in TRAPS])
 def test_look_alikes_give_nothing(text: str) -> None:
     assert find_references(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected_text"),
+    [
+        pytest.param("I read it, Lee et al. 2024 yes", "Lee et al. 2024", id="word-before-et-al"),
+        pytest.param(
+            "So, Lee, Sato & Son (2024) said", "Lee, Sato & Son (2024)", id="word-in-list"
+        ),
+    ],
+)
+def test_author_year_span_starts_at_the_first_author(text: str, expected_text: str) -> None:
+    (reference,) = find_references(text)
+    assert reference.text == expected_text
 
 
 @pytest.mark.parametrize(
