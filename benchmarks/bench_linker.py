@@ -6,6 +6,7 @@ Run with `make bench` or `python -m benchmarks.bench_linker`.
 
 from __future__ import annotations
 
+import json
 import random
 import resource
 import time
@@ -13,6 +14,7 @@ import time
 from rapidfuzz import fuzz
 
 from benchmarks.common import Figure, peak_rss_mb, timed
+from bot.cli.scan_cmd import output_record
 from linker import AtlasIndex
 from records.models import AtlasEntry
 
@@ -180,6 +182,12 @@ def run() -> list[Figure]:
         results = [index.match(text) for text in texts]
         scan_cpu = time.process_time() - cpu
     rate = len(posts) / scan_cpu
+    lines = [json.dumps({"id": n, "text": text}) for n, text in enumerate(texts)]
+    cpu = time.process_time()
+    for line in lines:
+        post = json.loads(line)
+        json.dumps(output_record(post, index.match(post["text"])), ensure_ascii=False)
+    pipeline_rate = len(lines) / (time.process_time() - cpu)
     cited = [(slug, found) for (_, slug), found in zip(posts, results, strict=True) if slug]
     recall = sum(any(m.atlas_id == slug for m in found) for slug, found in cited) / len(cited)
     wrong = sum(
@@ -200,6 +208,12 @@ def run() -> list[Figure]:
         Figure(NAME, "match throughput (CPU, one core)", f"{rate:,.0f} posts/s", "≥ 5,000"),
         Figure(
             NAME, "match throughput (wall clock)", f"{len(posts) / scan_wall.seconds:,.0f} posts/s"
+        ),
+        Figure(
+            NAME,
+            "scan --no-log pipeline (JSON in, match, JSON out; CPU)",
+            f"{pipeline_rate:,.0f} posts/s",
+            "≥ 5,000",
         ),
         Figure(NAME, "recall of DOI/PMID/title citations", f"{recall:.3f} of {len(cited):,}"),
         Figure(NAME, "posts citing one study given another too", f"{wrong:,}"),

@@ -41,6 +41,11 @@ _COMMON_WORDS_TEXT = """
     chronic fatigue syndrome myalgic encephalomyelitis review analysis systematic
 """
 _COMMON_TITLE_WORDS = frozenset(_COMMON_WORDS_TEXT.split())
+# Words that announce a title ("I read …", "the paper titled …") and that continue a citation.
+_TITLE_CUE_BEFORE = re.compile(
+    r"\b(?:read|titled|entitled|called|named|paper|study|article)$", re.I
+)
+_CITATION_AFTER = re.compile(r"(?:by|from|in|et\.?\s?al|published|(?:19|20)\d{2})\b", re.I)
 _AUTHOR_YEAR_QUERY = re.compile(
     r"^\s*(?P<name>[^\W\d_][\w'’ -]{0,60}?)\s*(?:et\.?\s*al\.?)?[\s,]*"
     r"\(?(?P<year>(?:19|20)\d{2})\)?\s*$"
@@ -424,24 +429,49 @@ def _reference(
 
 
 def _set_apart(text: str, start: int, end: int) -> bool:
-    """Whether a span stands apart from its sentence: quoted, bracketed, linked or on its own."""
-    before = text[:start].rstrip(" \t")
-    after = text[end:].lstrip(" \t")
-    opens = not before or before[-1] in "\"'“‘*_([:\n>«-—–"
-    closes = not after or after[0] in "\"'”’*_)]([.,;:\n»?!-—–"
+    """Whether a short title is cited rather than used as words of a sentence.
+
+    It must be marked at its start (quoted, bracketed, on its own line, after "read" or
+    "titled", or capitalised mid-sentence the way titles are) and at its end (punctuation,
+    a bracket, or a citation going on: "by Naviaux", "in PNAS", "2016", "et al.").
+    """
+    before = text[max(0, start - 40) : start].rstrip(" \t")
+    after = text[end : end + 40].lstrip(" \t")
+    opens = (
+        not before
+        or before[-1] in "\"'“‘*_([:\n>«-—–"
+        or bool(_TITLE_CUE_BEFORE.search(before))
+        or (text[start].isupper() and before[-1].isalpha())
+    )
+    closes = (
+        not after or after[0] in "\"'”’*_)]([.,;:\n»?!-—–" or bool(_CITATION_AFTER.match(after))
+    )
     return opens and closes
 
 
 def _drop_overlapping_titles(found: list[_Found]) -> list[_Found]:
-    """Where two titles claim the same words, keep the better score; on a tie keep neither."""
+    """Where titles claim the same words, keep the best; on a tie for best keep none of them.
+
+    Two entries with one title (a duplicate, an erratum) cannot be told apart by the words
+    alone, and a weaker title inside the same words must not win by default.
+    """
     kept: list[_Found] = []
+    contested: list[_Found] = []
     for item in sorted(found, key=lambda f: -f.score):
-        clash = [k for k in kept if k.reference.start < item.reference.end
-                 and item.reference.start < k.reference.end]  # fmt: skip
+
+        def overlaps(other: _Found, item: _Found = item) -> bool:
+            return other.reference.start < item.reference.end and (
+                item.reference.start < other.reference.end
+            )
+
+        clash = [k for k in kept if overlaps(k)]
+        if any(overlaps(c) for c in contested):
+            continue
         if not clash:
             kept.append(item)
         elif any(k.score == item.score for k in clash):
             kept = [k for k in kept if k not in clash]
+            contested += [*clash, item]
     return kept
 
 

@@ -212,19 +212,53 @@ def _best_window(target: str, words: Sequence[str], start: int, end: int) -> tup
 
 
 def _allowed_changes(size: int) -> int:
-    """Whole words a quoted title may lose, gain or swap: none in a short title."""
-    return 0 if size < 10 else 1 if size < 20 else 2
+    """Content words a quoted title may lose, gain or swap: none unless it is very long."""
+    return 0 if size < 20 else 1
+
+
+# Small words people drop or add when they retype a title ("a", "the", "and" for "&").
+_FUNCTION_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "on",
+        "for",
+        "to",
+        "and",
+        "with",
+        "by",
+        "at",
+        "from",
+        "or",
+        "vs",
+        "versus",
+    ]
+)
+_FREE_FUNCTION_EDITS = 2
 
 
 def _word_changes(title: Sequence[str], found: Sequence[str]) -> int:
-    """Word-level edits between a title and the post's words, a misspelt word not counted.
+    """Content-word edits between a title and the post's words.
 
-    Character ratios forgive a different word as readily as a typo; this does not, so
-    "Altered X in Y" is not taken for "Associations between X in Y".
+    A misspelt word is no change; up to two dropped, added or swapped small words are none
+    either. Character ratios forgive a different word as readily as a typo; this does not,
+    so "Elevated X in Y" is not taken for "Sex differences in X in Y".
     """
     changes = 0
+    function_edits = 0
     for edit in Levenshtein.editops(list(title), list(found)):
         if edit.tag == "replace" and _misspelt(title[edit.src_pos], found[edit.dest_pos]):
+            continue
+        words = []
+        if edit.tag != "insert":
+            words.append(title[edit.src_pos])
+        if edit.tag != "delete":
+            words.append(found[edit.dest_pos])
+        if all(word in _FUNCTION_WORDS for word in words) and function_edits < _FREE_FUNCTION_EDITS:
+            function_edits += 1
             continue
         changes += 1
     return changes

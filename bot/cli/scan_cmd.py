@@ -61,15 +61,19 @@ def scan(app: AppContext, file: Path, no_log: bool) -> None:
                 continue
             text = line.post["text"]
             matches = index.match(text)
-            click.echo(json.dumps(_output(line.post, matches), ensure_ascii=False))
+            click.echo(json.dumps(output_record(line.post, matches), ensure_ascii=False))
             if not no_log:
                 _log_unmatched(app.db, index, file, line.post, matches, salt=salt)
     if skipped:
         click.echo(f"scan: {skipped} line(s) skipped", err=True)
 
 
-def _output(post: dict[str, Any], matches: list[Match]) -> dict[str, Any]:
-    """The contract's output line; unmatched references without an identifier are left out."""
+def output_record(post: dict[str, Any], matches: list[Match]) -> dict[str, Any]:
+    """The contract's output object for one post.
+
+    Unmatched references without an identifier (an atlas slug our copy lacks) are left out:
+    the contract reports studies by atlas id or by DOI/PMID/PMCID.
+    """
     return {
         "id": post.get("id"),
         "matches": [

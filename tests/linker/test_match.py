@@ -186,6 +186,16 @@ TITLE_POSTS = [
         [DAVIS],
     ),
     (
+        "short title after 'read', followed by its author",
+        "I read Metabolic features of chronic fatigue syndrome by Naviaux last week",
+        [NAVIAUX],
+    ),
+    (
+        "short title capitalised mid-sentence",
+        "we discussed Long COVID: major findings, mechanisms and recommendations in the group",
+        [DAVIS],
+    ),
+    (
         "title with the combined name written the other way round",
         "Neuroinflammation in patients with ME/CFS: an 11C-(R)-PK11195 PET study",
         [NAKATOMI],
@@ -199,6 +209,12 @@ TITLE_POSTS = [
         "title split over lines in an email",
         "Deep phenotyping of post-infectious myalgic\nencephalomyelitis/chronic fatigue\nsyndrome",
         [WALITT],
+    ),
+    (
+        "title retyped without an article and with an ampersand",
+        "Comparison of adaptive pacing therapy, cognitive behaviour therapy, graded exercise "
+        "therapy & specialist medical care for chronic fatigue syndrome (PACE): randomised trial",
+        [PACE],
     ),
     (
         "title buried in a long rambling post",
@@ -269,6 +285,10 @@ NOTHING_POSTS = [
     (
         "short title words in a sentence",
         "We talked about the metabolic features of chronic fatigue syndrome at the meetup.",
+    ),
+    (
+        "short title words lower case mid-sentence",
+        "long covid: major findings, mechanisms and recommendations are what we need",
     ),
     (
         "author name and year that fit no entry",
@@ -419,3 +439,37 @@ def test_get_and_len() -> None:
 def test_settings_can_turn_author_year_off() -> None:
     index = AtlasIndex.build(sample_entries(), settings=LinkerSettings(author_year=False))
     assert found("Lee et al. 2024", index) == []
+
+
+def _entry(slug: str, title: str) -> AtlasEntry:
+    return AtlasEntry(id=slug, title=title, authors=["Doe, J."], year=2020)
+
+
+def test_a_title_differing_by_a_content_word_is_not_taken() -> None:
+    index = AtlasIndex.build(
+        [
+            _entry(
+                "doe-2020-elevated",
+                "Elevated exercise capacity and tryptophan metabolism in postural orthostatic "
+                "tachycardia syndrome measured by two-day cardiopulmonary exercise testing",
+            )
+        ]
+    )
+    text = (
+        '"Sex differences in exercise capacity and tryptophan metabolism in postural orthostatic '
+        'tachycardia syndrome measured by two-day cardiopulmonary exercise testing"'
+    )
+    assert found(text, index) == []
+
+
+def test_two_entries_with_one_title_give_no_title_match() -> None:
+    title = "Gut microbiome dysbiosis and short-chain fatty acids in a Norwegian ME/CFS cohort"
+    close = "Gut microbiome dysbiosis and fatty acids in a Norwegian ME/CFS cohort"
+    index = AtlasIndex.build(
+        [
+            _entry("doe-2020-gut-a", title),
+            _entry("doe-2020-gut-b", title),
+            _entry("doe-2020-c", close),
+        ]
+    )
+    assert found(f'"{title}"', index) == []
