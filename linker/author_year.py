@@ -31,16 +31,21 @@ _JOURNAL = (
 _YEAR = r"(?P<year>(?:19|20)\d{2})[a-z]?(?![\d])(?:\s{0,2}[)\]])?"
 _OPEN = r"[\s,]{0,3}[(\[]?\s{0,2}"
 
+# Initials standing as their own list item: "J.", "J.-S.", "C. G."
+_INITIAL_GROUP = r"(?-i:[A-Z])\.(?:\s?-?(?-i:[A-Z])\.){0,2}"
+_ITEM = rf"(?:{_INITIAL_GROUP}|{_NAME}{_LISTED_INITIALS})"
 # "Lee et al. 2024", "Lee J. et al (2024)", "Lee et al., 2024", "Lee et al.'s 2024 review",
 # "Walitt B, Singh K, et al. 2024", "Walitt et al., Nat Commun 2024"
 _ET_AL = re.compile(
-    rf"(?P<names>{_NAME}{_INITIALS}(?:\s{{0,2}},\s{{0,2}}{_NAME}{_LISTED_INITIALS}){{0,5}})"
+    rf"(?P<names>{_NAME}{_INITIALS}(?:\s{{0,2}},\s{{0,2}}{_ITEM}){{0,5}})"
     rf",?\s{{1,3}}et\.?\s{{0,2}}al\b\.?(?:['’]s)?{_JOURNAL}{_OPEN}{_YEAR}",
     re.IGNORECASE,
 )
 # "Lee, Sato & Son (2024)", "Wirth and Scheibenbogen 2020"
+# APA: "Lee, J.-S., Sato, W., & Son, C.-G. (2024)"
 _NAME_LIST = re.compile(
-    rf"(?P<names>{_NAME}(?:\s{{0,2}},\s{{0,2}}{_NAME}){{0,5}},?\s{{1,3}}(?:&|and)\s{{1,3}}{_NAME})"
+    rf"(?P<names>{_NAME}(?:\s{{0,2}},\s{{0,2}}{_ITEM}){{0,9}},?\s{{1,3}}(?:&|and)\s{{1,3}}{_NAME}"
+    rf"(?:\s{{0,2}},\s{{0,2}}{_INITIAL_GROUP})?)"
     rf"{_OPEN}{_YEAR}",
     re.IGNORECASE,
 )
@@ -76,9 +81,9 @@ _ORDINARY_CAPITALISED = """
 """
 _NOT_SURNAMES = frozenset(_ORDINARY_CAPITALISED.split())
 
-_INITIALS_WORD = re.compile(r"^(?:[A-Z]{1,3}\.?|(?:[A-Z]\.){1,3})$")
+_INITIALS_WORD = re.compile(r"^(?:[A-Z]{1,3}\.?|[A-Z]\.?(?:\s?-?[A-Z]\.?){1,2})$")
 _POSSESSIVE = re.compile(r"['’]s?$")
-_NAME_SPLIT = re.compile(r"\s{0,2},\s{0,2}|\s{1,3}(?:&|and)\s{1,3}", re.IGNORECASE)
+_NAME_SPLIT = re.compile(r",?\s{0,2}(?:&|\band\b)\s{1,3}|\s{0,2},\s{0,2}", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -224,6 +224,17 @@ IDENTIFIER_POSTS = [
     ),
     ("initials after a comma", "Walitt, B., et al. (2024)", [(AY, "walitt 2024")]),
     ("journal before the year", "Walitt et al., Nat Commun 2024", [(AY, "walitt 2024")]),
+    (
+        "APA three authors",
+        "Lee, J.-S., Sato, W., & Son, C.-G. (2024).",
+        [(AY, "lee sato son 2024")],
+    ),
+    (
+        "APA two authors",
+        "Wirth, K., & Scheibenbogen, C. (2020)",
+        [(AY, "wirth scheibenbogen 2020")],
+    ),
+    ("APA et al", "Lee, J.-S., et al. (2024)", [(AY, "lee 2024")]),
     ("PubMed label without colon", "PubMed 38383456", [(PMID, "38383456")]),
     # more page shapes
     (
