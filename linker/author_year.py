@@ -59,6 +59,12 @@ _NAME_NOUN_YEAR = re.compile(
     rf"(?:study|paper|trial|review|preprint|article)(?:\s{{1,2}}(?:in|from|of))?\s{{0,2}}\(?{_YEAR}",
     re.IGNORECASE,
 )
+# Weak: "the 2024 NIH study by Walitt", "a 2019 trial by Fluge"
+_YEAR_BY_NAME = re.compile(
+    rf"(?<!\d){_YEAR}\s{{1,2}}(?:(?-i:[A-Z]{{2,6}})\s{{1,2}})?"
+    rf"(?:study|paper|trial|review|article|preprint)\s{{1,2}}by\s{{1,2}}(?P<names>{_NAME})",
+    re.IGNORECASE,
+)
 # Weak: "the 2024 Walitt study", "a 2019 Fluge et al paper"
 _YEAR_NAME = re.compile(
     rf"(?<!\d){_YEAR}\s{{1,2}}(?P<names>{_NAME})(?:['’]s)?(?:\s{{1,2}}et\.?\s{{0,2}}al\b\.?)?"
@@ -124,6 +130,7 @@ def find_author_years(text: str, *, weak: bool) -> list[AuthorYear]:
         runs.append((_NAME_YEAR, False, [(y - 60, y + 8) for y in years]))
         runs.append((_NAME_NOUN_YEAR, False, [(y - 90, y + 8) for y in years]))
         runs.append((_YEAR_NAME, False, [(y, y + 120) for y in years]))
+        runs.append((_YEAR_BY_NAME, False, [(y, y + 120) for y in years]))
     found: list[AuthorYear] = []
     taken: list[tuple[int, int]] = []
     for pattern, strong, windows in runs:
@@ -138,11 +145,12 @@ def find_author_years(text: str, *, weak: bool) -> list[AuthorYear]:
                     continue
                 # Start at the first real author, not at a word the pattern swept in.
                 start = match.start("names") + _start_of_item(names, len(surnames))
-                if pattern is _YEAR_NAME:
+                if pattern in (_YEAR_NAME, _YEAR_BY_NAME):
                     start = match.start()
+                end = _without_stray_closer(text, start, match.end())
                 year = int(match.group("year"))
-                found.append(AuthorYear(start, match.end(), surnames, year, strong))
-                taken.append((start, match.end()))
+                found.append(AuthorYear(start, end, surnames, year, strong))
+                taken.append((start, end))
     found.sort(key=lambda citation: citation.start)
     return found
 
@@ -191,6 +199,16 @@ def _surnames(names: str, *, capitalised: bool) -> tuple[str, ...]:
     if not result or result[-1] != fold_surname(" ".join(items[-1])):
         return ()
     return tuple(result)
+
+
+def _without_stray_closer(text: str, start: int, end: int) -> int:
+    """Leave out a closing bracket whose opening one lies before the citation."""
+    span = text[start:end]
+    if span.endswith((")", "]")) and span.count("(") + span.count("[") < span.count(
+        ")"
+    ) + span.count("]"):
+        return len(span.rstrip(")] ")) + start
+    return end
 
 
 def _start_of_item(names: str, kept: int) -> int:

@@ -59,7 +59,7 @@ _EUROPEPMC_PMC = re.compile(
     re.IGNORECASE,
 )
 _ATLAS_PATH = re.compile(r"^/evidence/([a-z0-9][a-z0-9-]{0,199})/?$", re.IGNORECASE)
-_NATURE_PATH = re.compile(r"^/articles/([a-z][a-z0-9.-]{3,60})(?:\.pdf)?/?$", re.IGNORECASE)
+_NATURE_PATH = re.compile(r"^/articles/([a-z][a-z0-9-]{3,60})(?:\.pdf)?/?$", re.IGNORECASE)
 # The Lancet puts the Elsevier PII in its paths; Elsevier DOIs are 10.1016/ + PII.
 _LANCET_PII = re.compile(r"/PII(S\d{4}-\d{3}[\dX]\(\d{2}\)\d{5}-[\dX])", re.IGNORECASE)
 

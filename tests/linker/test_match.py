@@ -247,6 +247,7 @@ AUTHOR_YEAR_POSTS = [
     ("three named authors", "Lee, Sato & Son (2024) found neuroinflammation signals.", [LEE]),
     ("the NIH study", "the Walitt 2024 NIH study was small but thorough", [WALITT]),
     ("year first", "the 2019 Fluge trial was negative", [FLUGE]),
+    ("study by", "The 2024 NIH study by Walitt was awful on effort preference", [WALITT]),
     ("possessive", "Naviaux's 2016 paper on metabolomics", [NAVIAUX]),
     ("study noun before year", "the Walitt study (2024) got a lot of press", [WALITT]),
     ("initials in the citation", "White PD, et al. (2011) — the PACE trial", [PACE]),
@@ -303,6 +304,12 @@ NOTHING_POSTS = [
     (
         "version numbers dosages dates",
         "App v10.2.1, 4.5mg LDN since 10.03.2023, ratio 10.5/2, call 0800 555 0199.",
+    ),
+    (
+        "forum and social links naming a study",
+        "https://www.s4me.info/threads/deep-phenotyping-of-post-infectious-myalgic-"
+        "encephalomyelitis-chronic-fatigue-syndrome-2024-walitt-et-al.37120/ and "
+        "https://www.reddit.com/r/cfs/comments/1b2c3d/nih_study_walitt_2024/",
     ),
     (
         "blog and news links about a study",

@@ -126,6 +126,7 @@ IDENTIFIER_POSTS = [
         [(DOI, "10.1007/s00415-021-10486-5")],
     ),
     ("Nature article", "https://www.nature.com/articles/s41467-024-45107-3", [(DOI, WALITT)]),
+    ("Nature pdf", "https://www.nature.com/articles/s41467-024-45107-3.pdf", [(DOI, WALITT)]),
     (
         "Lancet PII",
         "https://www.thelancet.com/journals/lancet/article/PIIS0140-6736(11)60096-2/fulltext",
@@ -275,6 +276,16 @@ TRAPS = [
     ("bare number is not a PMID", "I've had this for 38016575 seconds, roughly 38383456 too"),
     ("PMC without digits", "PMC is the NIH archive; pmc-like sites exist"),
     ("blog URL", "https://www.healthrising.org/blog/2024/02/21/nih-intramural-study-me-cfs/"),
+    (
+        "forum thread URL with a title in it",
+        "https://www.s4me.info/threads/deep-phenotyping-of-post-infectious-myalgic-encephalomyelitis-chronic-fatigue-syndrome-2024-walitt-et-al.37120/",
+    ),
+    (
+        "social media URLs",
+        "https://twitter.com/someone/status/1760000000000000000 https://www.reddit.com/r/cfs/comments/1b2c3d/nih_study_walitt_2024/",
+    ),
+    ("ISBN ISSN arXiv", "ISBN 978-0-12-345678-9, ISSN 1568-9972, arXiv:2301.01234"),
+    ("lab values", "lactate 10.1 mg/dL, p = 0.0001, n = 2024, CI 10.2–10.8, BP 110/70"),
     ("news URL", "https://www.theguardian.com/society/2024/feb/21/chronic-fatigue-syndrome-study"),
     ("PubMed search URL", "https://pubmed.ncbi.nlm.nih.gov/?term=chronic+fatigue+syndrome"),
     ("atlas home page", "https://www.mecfsatlas.com/ and https://www.mecfsatlas.com/about"),
