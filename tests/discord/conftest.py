@@ -118,6 +118,7 @@ class Harness:
             # A startup error was already raised to the test by start().
             with contextlib.suppress(asyncio.CancelledError, DiscordStartupError):
                 await asyncio.wait_for(self.task, timeout=10)
+        await _end_event_tasks()
         if self.db is not None:
             self.db.close()
         self.bot, self.task, self.db = None, None, None
@@ -144,6 +145,19 @@ class Harness:
         payload = await self.fake.post(channel_id, author, content, **kw)
         await self.wait_handled(int(payload["id"]))
         return payload
+
+
+async def _end_event_tasks() -> None:
+    """Cancel event handlers discord.py scheduled just before closing, so none outlives the
+    test's event loop (they would be destroyed pending, with a warning)."""
+    leftovers = [
+        task
+        for task in asyncio.all_tasks()
+        if task.get_name().startswith("discord.py:") and not task.done()
+    ]
+    for task in leftovers:
+        task.cancel()
+    await asyncio.gather(*leftovers, return_exceptions=True)
 
 
 @pytest.fixture
