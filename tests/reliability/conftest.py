@@ -1,0 +1,87 @@
+"""Shared pieces for the reliability tests: the real `evidence-bot` program as a process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SAMPLE_ATLAS
+from tests.reddit.conftest import SUBREDDIT, USER_AGENT
+from tests.reddit.fake_reddit import FakeReddit
+
+EVIDENCE_BOT = Path(sys.executable).with_name("evidence-bot")
+
+
+def program() -> list[str]:
+    """The installed console script, failing loudly when the package is not installed."""
+    assert EVIDENCE_BOT.exists(), f"install the package first: {EVIDENCE_BOT} is missing"
+    return [str(EVIDENCE_BOT)]
+
+
+def clean_environment(extra: Mapping[str, str] = {}) -> dict[str, str]:
+    """This process's environment without any EVBOT_ variable, plus `extra`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EVBOT_")}
+    env.update(extra)
+    return env
+
+
+def run_program(
+    *args: str, cwd: Path, env: Mapping[str, str] = {}, timeout: float = 120.0
+) -> subprocess.CompletedProcess[str]:
+    """Run `evidence-bot ARGS` to the end in `cwd` (so no stray .env is read)."""
+    return subprocess.run(  # noqa: S603 - our own program with test arguments
+        [*program(), *args],
+        cwd=cwd,
+        env=clean_environment(env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def reddit_environment(fake: FakeReddit, **more: str) -> dict[str, str]:
+    """Every setting `run reddit` needs, aimed at the fake server."""
+    return {
+        "EVBOT_REDDIT__CLIENT_ID": fake.client_id,
+        "EVBOT_REDDIT__CLIENT_SECRET": fake.client_secret,
+        "EVBOT_REDDIT__USERNAME": fake.username,
+        "EVBOT_REDDIT__PASSWORD": fake.password,
+        "EVBOT_REDDIT__USER_AGENT": USER_AGENT,
+        "EVBOT_REDDIT__SUBREDDITS": SUBREDDIT,
+        "EVBOT_REDDIT__OAUTH_URL": fake.url,
+        "EVBOT_REDDIT__REDDIT_URL": fake.url,
+        **more,
+    }
+
+
+def wait_until(condition: Callable[[], bool], seconds: float = 60.0) -> bool:
+    """Poll `condition` until it holds or `seconds` pass (liveness, not speed)."""
+    pause = threading.Event()
+    for _ in range(int(seconds / 0.05)):
+        if condition():
+            return True
+        pause.wait(0.05)
+    return condition()
+
+
+@pytest.fixture
+def atlas_db(db_path: Path, tmp_path: Path) -> Path:
+    """A records file holding the sample atlas, imported by the real program."""
+    done = run_program("--db", str(db_path), "atlas", "import", str(SAMPLE_ATLAS), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    return db_path
+
+
+@pytest.fixture
+def fake_reddit() -> Iterator[FakeReddit]:
+    """A fake Reddit with one watched subreddit."""
+    with FakeReddit() as fake:
+        fake.add_subreddit(SUBREDDIT, moderators=("mod_mia",))
+        yield fake

@@ -1,0 +1,200 @@
+"""Killing the real bot processes at any moment loses no sighting and answers nothing twice.
+
+`evidence-bot run reddit` runs as a child process against the fake Reddit server and a real
+SQLite file; SIGKILL (no clean-up at all) hits it while it is sending, while it is between
+items and at random moments, and it is started again each time. Likewise a `scan` of a
+large posts file is killed half-way and run again.
+"""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.reddit.conftest import LEE_DOI, SUBREDDIT, WALITT_DOI
+from tests.reddit.fake_reddit import FakeReddit
+from tests.reliability.conftest import (
+    clean_environment,
+    program,
+    reddit_environment,
+    run_program,
+    wait_until,
+)
+
+ITEM_PAIRS = 12  # each pair: a submission and a comment under it, each citing two papers
+
+
+def count(db_path: Path, sql: str) -> int:
+    with sqlite3.connect(db_path) as conn:
+        return int(conn.execute(sql).fetchone()[0])
+
+
+def rows(db_path: Path, sql: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(db_path) as conn:
+        return list(conn.execute(sql).fetchall())
+
+
+class BotProcess:
+    """`evidence-bot run reddit` as a child process; stderr goes to a file per start."""
+
+    def __init__(self, db_path: Path, fake: FakeReddit, workdir: Path) -> None:
+        self.db_path = db_path
+        self.env = clean_environment(
+            reddit_environment(
+                fake,
+                EVBOT_REDDIT__POLL_SECONDS="0.1",
+                EVBOT_REPLY__RATE_CAP_PER_HOUR="10000",
+            )
+        )
+        self.workdir = workdir
+        self.starts = 0
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.starts += 1
+        log = (self.workdir / f"run-{self.starts}.log").open("wb")
+        self.process = subprocess.Popen(  # noqa: S603 - our own program
+            [*program(), "-vv", "--db", str(self.db_path), "run", "reddit"],
+            cwd=self.workdir,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        log.close()
+
+    def kill(self) -> None:
+        """SIGKILL: no handler, no clean-up, no last commit."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+    def stop(self) -> int:
+        """SIGTERM: the bot ends between two polls."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout=60)
+
+    def logs(self) -> str:
+        return "\n".join(
+            (self.workdir / f"run-{n}.log").read_text(errors="replace")
+            for n in range(1, self.starts + 1)
+        )
+
+
+@pytest.fixture
+def bot(atlas_db: Path, fake_reddit: FakeReddit, tmp_path: Path) -> Iterator[BotProcess]:
+    process = BotProcess(atlas_db, fake_reddit, tmp_path)
+    yield process
+    if process.process is not None and process.process.poll() is None:
+        process.kill()
+
+
+def post_items(fake: FakeReddit) -> dict[str, str]:
+    """Post submissions and comments citing an atlas study and an unknown paper each.
+
+    Returns {item fullname: the unknown paper's log key}.
+    """
+    unknown: dict[str, str] = {}
+    for n in range(ITEM_PAIRS):
+        doi = f"10.5555/restart.sub.{n}"
+        submission = fake.add_submission(
+            SUBREDDIT, f"Question {n}", selftext=f"Is doi:{LEE_DOI} like https://doi.org/{doi} ?"
+        )
+        unknown[submission] = f"doi:{doi}"
+        doi = f"10.5555/restart.comment.{n}"
+        comment = fake.add_comment(submission, f"Compare {WALITT_DOI} with doi:{doi} please")
+        unknown[comment] = f"doi:{doi}"
+    return unknown
+
+
+def seen(db_path: Path) -> int:
+    return count(db_path, "SELECT count(*) FROM seen_items")
+
+
+def test_sigkill_at_any_moment_never_answers_twice_and_loses_no_sighting(
+    bot: BotProcess, fake_reddit: FakeReddit, atlas_db: Path
+) -> None:
+    bot.start()
+    assert wait_until(lambda: count(atlas_db, "SELECT count(*) FROM stream_state") == 2)
+    unknown = post_items(fake_reddit)
+
+    def comment_posts() -> int:
+        return len(fake_reddit.requests_to("/api/comment", "POST"))
+
+    # 1. Killed while its first reply is in flight: Reddit creates the comment afterwards.
+    fake_reddit.slow_next(1.0, path_contains="/api/comment")
+    assert wait_until(lambda: comment_posts() >= 1)
+    bot.kill()
+    # 2. Killed at whatever it is doing once a few more replies went out.
+    bot.start()
+    assert wait_until(lambda: comment_posts() >= 6)
+    bot.kill()
+    # 3. Killed right after it marked items handled.
+    before = seen(atlas_db)
+    bot.start()
+    assert wait_until(lambda: seen(atlas_db) >= before + 3)
+    bot.kill()
+    # 4. Runs to the end and is stopped politely.
+    bot.start()
+    assert wait_until(lambda: seen(atlas_db) >= len(unknown)), bot.logs()
+    assert bot.stop() == 0
+
+    answered = {item: fake_reddit.replies_to(item, author=fake_reddit.username) for item in unknown}
+    assert all(len(replies) <= 1 for replies in answered.values()), answered
+    # A kill between claiming and sending leaves that message claimed and unanswered (the
+    # reply log prefers silence to a second copy); each kill costs at most one such answer.
+    unanswered = [item for item, replies in answered.items() if not replies]
+    claimed = {
+        str(row[0])
+        for row in rows(atlas_db, "SELECT message_id FROM replies WHERE reply_id IS NULL")
+    }
+    assert set(unanswered) <= claimed
+    assert len(unanswered) <= 3
+    sightings = rows(atlas_db, "SELECT paper_key, message_id FROM sightings")
+    assert sorted(sightings) == sorted((key, item) for item, key in unknown.items())
+    mentions = rows(atlas_db, "SELECT DISTINCT mention_count FROM unmatched_papers")
+    assert mentions == [(1,)]
+
+
+SCAN_POSTS = 20_000
+
+
+def test_killed_scan_run_again_logs_every_sighting_exactly_once(
+    atlas_db: Path, tmp_path: Path
+) -> None:
+    posts = tmp_path / "posts.jsonl"
+    posts.write_text(
+        "".join(
+            f'{{"id": "p{n}", "text": "Lee et al. doi:{LEE_DOI} and doi:10.5555/scan.{n}"}}\n'
+            for n in range(SCAN_POSTS)
+        ),
+        encoding="utf-8",
+    )
+    command = [*program(), "--db", str(atlas_db), "scan", str(posts)]
+    scanning = subprocess.Popen(  # noqa: S603 - our own program
+        command,
+        cwd=tmp_path,
+        env=clean_environment(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert wait_until(lambda: count(atlas_db, "SELECT count(*) FROM sightings") >= 500)
+    finally:
+        scanning.send_signal(signal.SIGKILL)
+        scanning.wait(timeout=30)
+    partial = count(atlas_db, "SELECT count(*) FROM sightings")
+    assert 0 < partial < SCAN_POSTS  # the kill really came mid-way
+
+    again = run_program("--db", str(atlas_db), "scan", str(posts), cwd=tmp_path, timeout=600)
+    assert again.returncode == 0, again.stderr
+    sightings = rows(atlas_db, "SELECT paper_key, message_id FROM sightings")
+    assert sorted(sightings) == sorted(
+        (f"doi:10.5555/scan.{n}", f"p{n}") for n in range(SCAN_POSTS)
+    )
+    assert rows(atlas_db, "SELECT DISTINCT mention_count FROM unmatched_papers") == [(1,)]
