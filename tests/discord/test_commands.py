@@ -222,3 +222,22 @@ async def test_remove_refuses_a_message_that_is_not_the_bots(harness: Harness) -
     )
     assert "not one of my messages" in answer.text
     assert int(other["id"]) not in harness.fake.deleted
+
+
+@pytest.mark.parametrize(
+    ("channel_mode", "thread_mode", "answered"),
+    [
+        ("off", None, False),
+        ("off", "on", True),
+        ("on", "off", False),
+    ],
+)
+async def test_threads_follow_their_channel_unless_set_themselves(
+    harness: Harness, channel_mode: str, thread_mode: str | None, answered: bool
+) -> None:
+    world = harness.world
+    await run_prefix(harness, world.moderator, world.general_id, channel_mode)
+    if thread_mode is not None:
+        await run_prefix(harness, world.moderator, world.thread_id, thread_mode)
+    message = await harness.say(world.thread_id, world.member, f"doi {LEE_DOI}")
+    assert len(harness.fake.replies_to(int(message["id"]))) == int(answered)

@@ -28,7 +28,7 @@ from bot.discord_bot.convert import post_from_message
 from bot.discord_bot.deps import DiscordDeps
 from bot.discord_bot.permissions import is_moderator
 from bot.discord_bot.replies import NO_PINGS, deliver, post_mod_log, send_cards
-from bot.discord_bot.shims import cards_for_post
+from bot.discord_bot.shims import cards_for_post, with_inherited_place
 from bot.discord_bot.targets import referenced_id, split_target
 from bot.discord_bot.views import card_buttons
 
@@ -215,7 +215,9 @@ class EvidenceCommands(commands.Cog):
         if target is None:
             await _answer(ctx, SUMMON_HELP.format(word=self.deps.command_word), private=True)
             return
-        post = post_from_message(target)
+        post = await self.deps.runner.call(
+            with_inherited_place, self.deps.service, post_from_message(target)
+        )
         outcome = await self.deps.runner.call(self.deps.service.evaluate, post, summoned=True)
         if outcome.plan is None:
             reason = outcome.decision.verdict.value

@@ -14,6 +14,7 @@ from discord.ext import commands
 from bot.discord_bot.convert import post_from_message
 from bot.discord_bot.deps import DiscordDeps
 from bot.discord_bot.replies import Sent, deliver
+from bot.discord_bot.shims import with_inherited_place
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ class WatchCog(commands.Cog):
         try:
             # One message at a time: a duplicate delivery waits, then finds the reply logged.
             async with self.deps.locks.hold(post.message_id):
+                post = await self.deps.runner.call(with_inherited_place, self.deps.service, post)
                 plan = await self.deps.runner.call(self.deps.service.handle_post, post)
                 if plan is not None:
                     sent = await deliver(self.deps, message, plan)
