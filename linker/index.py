@@ -41,6 +41,13 @@ _COMMON_WORDS_TEXT = """
     chronic fatigue syndrome myalgic encephalomyelitis review analysis systematic
 """
 _COMMON_TITLE_WORDS = frozenset(_COMMON_WORDS_TEXT.split())
+# What may stand between identifiers of one citation: punctuation, labels, "free full text".
+_BLOCK_KINDS = frozenset({RefKind.DOI, RefKind.PMID, RefKind.PMCID})
+_CITATION_GAP = re.compile(
+    r"[\s.,;:()\[\]|/*_–—-]*(?:(?:doi|pmcid|pmc|free\s+(?:full\s+)?text|full\s+text|"
+    r"pubmed|europe\s*pmc|available\s+at)[\s.,;:()\[\]|/*_–—-]*)*",
+    re.IGNORECASE,
+)
 # Words that announce a title ("I read …", "the paper titled …") and that continue a citation.
 _TITLE_CUE_BEFORE = re.compile(
     r"\b(?:read|titled|entitled|called|named|paper|study|article)$", re.I
@@ -58,6 +65,7 @@ class _Found:
     entry: AtlasEntry | None
     score: float
     rule: str
+    also: tuple[Reference, ...] = ()  # other identifiers given for the same study
 
 
 class AtlasIndex:
@@ -151,6 +159,7 @@ class AtlasIndex:
         """
         scan = scan_identifiers(text)
         found = [self._resolve_reference(reference, text) for reference in scan.references]
+        found = _merge_citation_blocks(found, text)
         limit = self._settings.max_text_chars
         masked = mask_spans(scan.clean.text, scan.link_spans)[:limit]
         taken = [(f.reference.start, f.reference.end) for f in found]
@@ -487,13 +496,64 @@ def _one_per_study(found: list[_Found]) -> list[Match]:
     return matches
 
 
+def _merge_citation_blocks(found: list[_Found], text: str) -> list[_Found]:
+    """Identifiers of different kinds written side by side name one study.
+
+    "doi:10.7326/M18-1451. PMID: 30934066" is one paper, whether or not the atlas knows
+    it (and whether or not the atlas record lists both). Two different atlas entries in one
+    block are left apart: the block was a list, not one citation.
+    """
+    merged: list[_Found] = []
+    for item in sorted(found, key=lambda f: f.reference.start):
+        previous = merged[-1] if merged else None
+        if previous is None or not _same_citation(previous, item, text):
+            merged.append(item)
+            continue
+        if previous.entry is not None and item.entry is not None:
+            if previous.entry.id != item.entry.id:
+                merged.append(item)
+            continue  # the same entry twice: the later one adds nothing
+        if _contradicts(previous, item):
+            merged.append(item)
+            continue
+        keeper = previous if previous.entry is not None or item.entry is None else item
+        merged[-1] = _Found(
+            previous.reference if keeper is previous else item.reference,
+            keeper.entry,
+            keeper.score,
+            keeper.rule,
+            (*previous.also, *([item.reference] if keeper is previous else [previous.reference])),
+        )
+    return merged
+
+
+def _contradicts(block: _Found, item: _Found) -> bool:
+    """An atlas entry next to an identifier of a kind it already has, with another value."""
+    for matched, other in ((block, item), (item, block)):
+        if matched.entry is not None and other.entry is None:
+            references = (other.reference, *other.also)
+            fields = {RefKind.DOI: matched.entry.doi, RefKind.PMID: matched.entry.pmid,
+                      RefKind.PMCID: matched.entry.pmcid}  # fmt: skip
+            return any(fields.get(r.kind) not in (None, r.value) for r in references)
+    return False
+
+
+def _same_citation(block: _Found, item: _Found, text: str) -> bool:
+    kinds = {block.reference.kind, *(r.kind for r in block.also)}
+    if item.reference.kind in kinds or not kinds <= _BLOCK_KINDS:
+        return False
+    last_end = max([block.reference.end, *(r.end for r in block.also)])
+    gap = text[last_end : item.reference.start]
+    return len(gap) <= 40 and bool(_CITATION_GAP.fullmatch(gap))
+
+
 def _to_match(item: _Found) -> Match:
     entry, reference = item.entry, item.reference
     if entry is not None:
         doi, pmid, pmcid = entry.doi, entry.pmid, entry.pmcid
     else:
-        doi = reference.value if reference.kind is RefKind.DOI else None
-        pmid = reference.value if reference.kind is RefKind.PMID else None
-        pmcid = reference.value if reference.kind is RefKind.PMCID else None
+        given = {r.kind: r.value for r in (*item.also, reference)}
+        doi, pmid = given.get(RefKind.DOI), given.get(RefKind.PMID)
+        pmcid = given.get(RefKind.PMCID)
     return Match(reference=reference, entry=entry, score=item.score, rule=item.rule,
                  doi=doi, pmid=pmid, pmcid=pmcid)  # fmt: skip

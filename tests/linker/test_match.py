@@ -480,3 +480,53 @@ def test_two_entries_with_one_title_give_no_title_match() -> None:
         ]
     )
     assert found(f'"{title}"', index) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "Fluge Ø, et al. Ann Intern Med. 2019. doi:10.7326/M18-1451. PMID: 30934066",
+            [(FLUGE, "10.7326/m18-1451", "30934066", None)],
+            id="citation-line-of-an-atlas-study",
+        ),
+        pytest.param(
+            "doi:10.1000/abc. PMID: 12345678. PMCID: PMC7654321",
+            [(None, "10.1000/abc", "12345678", "PMC7654321")],
+            id="citation-line-of-a-missing-study",
+        ),
+        pytest.param(
+            "https://doi.org/10.1000/abc (PMID 11112222)",
+            [(None, "10.1000/abc", "11112222", None)],
+            id="link-then-pmid",
+        ),
+        pytest.param(
+            "doi:10.7326/M18-1451, free full text: PMC1234567",
+            [(FLUGE, "10.7326/m18-1451", "30934066", None)],
+            id="atlas-entry-without-pmcid-absorbs-it",
+        ),
+        pytest.param(
+            "doi: 10.1000/abc; PMID: 30934066",
+            [(None, "10.1000/abc", None, None), (FLUGE, "10.7326/m18-1451", "30934066", None)],
+            id="conflicting-doi-stays-apart",
+        ),
+        pytest.param(
+            "PMID: 12345678\n\nand separately 10.1000/abc",
+            [(None, None, "12345678", None), (None, "10.1000/abc", None, None)],
+            id="far-apart-stay-apart",
+        ),
+        pytest.param(
+            "PMID: 38016575, PMID: 30934066",
+            [
+                (LEE, "10.1016/j.autrev.2023.103484", "38016575", None),
+                (FLUGE, "10.7326/m18-1451", "30934066", None),
+            ],
+            id="same-kind-is-a-list",
+        ),
+    ],
+)
+def test_identifiers_side_by_side_are_one_study(
+    text: str, expected: list[tuple[str | None, str | None, str | None, str | None]]
+) -> None:
+    matches = sample_index().match(text)
+    assert [(m.atlas_id, m.doi, m.pmid, m.pmcid) for m in matches] == expected
