@@ -179,9 +179,11 @@ def _surnames(names: str, *, capitalised: bool) -> tuple[str, ...]:
     "et al." may be lower case (`capitalised=False`).
     """
     items = [_without_initials(raw) for raw in _NAME_SPLIT.split(names)]
-    items = [words for index, words in enumerate(items) if words and not (
-        index and len(words) == 1 and _INITIALS_WORD.match(words[0])
-    )]  # fmt: skip
+    items = [
+        words
+        for index, words in enumerate(items)
+        if words and not (index and len(words) == 1 and _INITIALS_WORD.match(words[0]))
+    ]
     result: list[str] = []
     for words in items:
         last_word = words[-1]

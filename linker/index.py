@@ -8,18 +8,21 @@ citations through (first-author surname, year), only when exactly one entry fits
 from __future__ import annotations
 
 import gc
-import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
-
-from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
 
 from config.settings import LinkerSettings
 from linker.author_year import AuthorYear, find_author_years, fold_surname
+from linker.found import (
+    Found,
+    drop_overlapping_titles,
+    merge_citation_blocks,
+    one_per_study,
+    to_match,
+)
 from linker.references import Scan, mask_spans, scan_identifiers
+from linker.search import TitleSearch
 from linker.textnorm import count_words, normalize_title, tokens, tokens_with_spans
 from linker.titles import TitleIndex
 from linker.trim import trimmed_length
@@ -41,13 +44,6 @@ _COMMON_WORDS_TEXT = """
     chronic fatigue syndrome myalgic encephalomyelitis review analysis systematic
 """
 _COMMON_TITLE_WORDS = frozenset(_COMMON_WORDS_TEXT.split())
-# What may stand between identifiers of one citation: punctuation, labels, "free full text".
-_BLOCK_KINDS = frozenset({RefKind.DOI, RefKind.PMID, RefKind.PMCID})
-_CITATION_GAP = re.compile(
-    r"[\s.,;:()\[\]|/*_–—-]*(?:(?:doi|pmcid|pmc|free\s+(?:full\s+)?text|full\s+text|"
-    r"pubmed|europe\s*pmc|available\s+at)[\s.,;:()\[\]|/*_–—-]*)*",
-    re.IGNORECASE,
-)
 # Words that announce a title ("I read …", "the paper titled …") and that continue a citation.
 _TITLE_CUE_BEFORE = re.compile(
     r"\b(?:read|titled|entitled|called|named|paper|study|article)$", re.I
@@ -57,15 +53,6 @@ _AUTHOR_YEAR_QUERY = re.compile(
     r"^\s*(?P<name>[^\W\d_][\w'’ -]{0,60}?)\s*(?:et\.?\s*al\.?)?[\s,]*"
     r"\(?(?P<year>(?:19|20)\d{2})\)?\s*$"
 )
-
-
-@dataclass(frozen=True)
-class _Found:
-    reference: Reference
-    entry: AtlasEntry | None
-    score: float
-    rule: str
-    also: tuple[Reference, ...] = ()  # other identifiers given for the same study
 
 
 class AtlasIndex:
@@ -99,7 +86,7 @@ class AtlasIndex:
             self._word_frequency.update(set(words))
             self._titles.add(words, count_words(entry.title))
         self._titles.finish()
-        self._search_choices: list[str] | None = None
+        self._search: TitleSearch | None = None
 
     @classmethod
     def build(
@@ -159,7 +146,7 @@ class AtlasIndex:
         """
         scan = scan_identifiers(text)
         found = [self._resolve_reference(reference, text) for reference in scan.references]
-        found = _merge_citation_blocks(found, text)
+        found = merge_citation_blocks(found, text)
         limit = self._settings.max_text_chars
         masked = mask_spans(scan.clean.text, scan.link_spans)[:limit]
         taken = [(f.reference.start, f.reference.end) for f in found]
@@ -167,7 +154,7 @@ class AtlasIndex:
         found += self._titles_in(text, scan, masked)
         if self._settings.author_year:
             found += self._author_years(text, scan, masked, taken)
-        return _one_per_study(found)
+        return one_per_study(found)
 
     def unmatched_citations(self, text: str, matches: Iterable[Match] = ()) -> list[Match]:
         """Strong author-year citations ("Smith et al. 2021") of studies the atlas lacks.
@@ -192,7 +179,7 @@ class AtlasIndex:
             ):
                 continue
             seen.add(reference.key)
-            found.append(_to_match(_Found(reference, None, 100.0, "author-year-unmatched")))
+            found.append(to_match(Found(reference, None, 100.0, "author-year-unmatched")))
         return found
 
     def search(self, query: str, limit: int = 5) -> list[Match]:
@@ -212,7 +199,7 @@ class AtlasIndex:
         whole = Reference(kind=RefKind.TITLE, value=query, start=0, end=len(query), text=query)
         if entry is not None:
             slug = whole.model_copy(update={"kind": RefKind.SLUG, "value": entry.id})
-            return [_to_match(_Found(slug, entry, 100.0, "slug"))]
+            return [to_match(Found(slug, entry, 100.0, "slug"))]
         by_author = self._search_author_year(query, whole)
         if by_author:
             return by_author[:limit]
@@ -220,15 +207,15 @@ class AtlasIndex:
 
     # -- identifiers -------------------------------------------------------------------
 
-    def _resolve_reference(self, reference: Reference, text: str) -> _Found:
+    def _resolve_reference(self, reference: Reference, text: str) -> Found:
         entry = self.resolve(reference.kind, reference.value)
         if entry is None and reference.kind is RefKind.DOI:
             joined = self._join_next_line(reference, text)
             if joined is not None:
                 return joined
-        return _Found(reference, entry, 100.0, reference.rule)
+        return Found(reference, entry, 100.0, reference.rule)
 
-    def _join_next_line(self, reference: Reference, text: str) -> _Found | None:
+    def _join_next_line(self, reference: Reference, text: str) -> Found | None:
         """A DOI cut by a line break with no separator: join the next word if the atlas agrees."""
         following = _NEXT_LINE_WORD.match(text, reference.end)
         if following is None:
@@ -239,24 +226,27 @@ class AtlasIndex:
             return None
         end = following.start(1) + len(rest)
         joined = reference.model_copy(
-            update={"value": entry.doi or reference.value + rest, "end": end,
-                    "text": text[reference.start : end]}
-        )  # fmt: skip
-        return _Found(joined, entry, 100.0, "doi-line-break")
+            update={
+                "value": entry.doi or reference.value + rest,
+                "end": end,
+                "text": text[reference.start : end],
+            }
+        )
+        return Found(joined, entry, 100.0, "doi-line-break")
 
-    def _slugs(self, text: str, scan: Scan, masked: str) -> list[_Found]:
+    def _slugs(self, text: str, scan: Scan, masked: str) -> list[Found]:
         found = []
         for match in _SLUG.finditer(masked):
             entry = self.resolve(RefKind.SLUG, match.group())
             if entry is not None:
                 span = match.span()
                 reference = _reference(text, scan, RefKind.SLUG, entry.id, span, rule="slug")
-                found.append(_Found(reference, entry, 100.0, "slug"))
+                found.append(Found(reference, entry, 100.0, "slug"))
         return found
 
     # -- titles ------------------------------------------------------------------------
 
-    def _titles_in(self, text: str, scan: Scan, masked: str) -> list[_Found]:
+    def _titles_in(self, text: str, scan: Scan, masked: str) -> list[Found]:
         hits = self._titles.find(tokens(masked))
         if not hits:
             return []
@@ -270,14 +260,14 @@ class AtlasIndex:
                 continue  # a short title inside a sentence is likely ordinary words
             value = normalize_title(entry.title)
             reference = _reference(text, scan, RefKind.TITLE, value, span, rule=hit.rule)
-            found.append(_Found(reference, entry, round(hit.score, 1), hit.rule))
-        return _drop_overlapping_titles(found)
+            found.append(Found(reference, entry, round(hit.score, 1), hit.rule))
+        return drop_overlapping_titles(found)
 
     # -- author-year -------------------------------------------------------------------
 
     def _author_years(
         self, text: str, scan: Scan, masked: str, taken: list[tuple[int, int]]
-    ) -> list[_Found]:
+    ) -> list[Found]:
         post_words: set[str] | None = None
         found = []
         for citation in find_author_years(masked, weak=True):
@@ -298,7 +288,7 @@ class AtlasIndex:
             reference = _reference(text, scan, RefKind.AUTHOR_YEAR, value, span, rule=rule)
             if any(s < reference.end and reference.start < e for s, e in taken):
                 continue
-            found.append(_Found(reference, entry, 90.0 if rule == "author-year" else 80.0, rule))
+            found.append(Found(reference, entry, 90.0 if rule == "author-year" else 80.0, rule))
         return found
 
     def _author_year_candidates(self, citation: AuthorYear) -> list[int]:
@@ -352,59 +342,25 @@ class AtlasIndex:
             update={"kind": RefKind.AUTHOR_YEAR, "value": f"{name} {year}"}
         )
         score = 100.0 if len(numbers) == 1 else 90.0
-        return [
-            _to_match(_Found(reference, self._entries[n], score, "author-year")) for n in numbers
-        ]
+        return [to_match(Found(reference, self._entries[n], score, "author-year")) for n in numbers]
 
     def _search_titles(self, query: str, whole: Reference, limit: int) -> list[Match]:
-        """Candidates by fuzzy ratio (fast, in C), re-ranked by how many of the query's
-        telling words each one contains: rare words ("rituximab") count for more than
-        common ones ("study"), and a misspelt word still counts."""
-        if self._search_choices is None:
-            self._search_choices = [
-                " ".join((*self._titles.words_of(n), *tokens(e.first_author_surname or ""),
-                          str(e.year or "")))
+        if self._search is None:
+            choices = [
+                " ".join(
+                    (
+                        *self._titles.words_of(n),
+                        *tokens(e.first_author_surname or ""),
+                        str(e.year or ""),
+                    )
+                )
                 for n, e in enumerate(self._entries)
-            ]  # fmt: skip
-        folded = normalize_title(query)
-        if not folded:
-            return []
-        pool = {
-            number: score
-            for scorer in (fuzz.token_set_ratio, fuzz.WRatio)
-            for _, score, number in process.extract(
-                folded, self._search_choices, scorer=scorer, limit=50, score_cutoff=50
-            )
-        }
-        words = folded.split(" ")
-        weights = [self._rarity(word) for word in words]
-        ranked = []
-        for number in pool:
-            choice_words = self._search_choices[number].split(" ")
-            covered = sum(
-                weight
-                for word, weight in zip(words, weights, strict=True)
-                if word in choice_words or _misspelt_in(word, choice_words)
-            )
-            coverage = 100 * covered / sum(weights)
-            if coverage >= 50:
-                score = 0.7 * coverage + 0.3 * fuzz.WRatio(folded, self._search_choices[number])
-                ranked.append((round(score, 1), number))
-        ranked.sort(key=lambda item: (-item[0], item[1]))
+            ]
+            self._search = TitleSearch(choices, self._word_frequency)
         return [
-            _to_match(_Found(whole, self._entries[number], score, "title-search"))
-            for score, number in ranked[:limit]
+            to_match(Found(whole, self._entries[number], score, "title-search"))
+            for number, score in self._search.rank(query, limit)
         ]
-
-    def _rarity(self, word: str) -> float:
-        """Inverse document frequency of a title word (unknown words count as rare)."""
-        return math.log((len(self._entries) + 1) / (self._word_frequency[word] + 1)) + 0.1
-
-
-def _misspelt_in(word: str, words: list[str]) -> bool:
-    if len(word) < 5:
-        return False
-    return any(Levenshtein.distance(word, other, score_cutoff=1) <= 1 for other in words)
 
 
 def _normalize(kind: RefKind, value: str) -> str | None:
@@ -456,104 +412,3 @@ def _set_apart(text: str, start: int, end: int) -> bool:
         not after or after[0] in "\"'”’*_)]([.,;:\n»?!-—–" or bool(_CITATION_AFTER.match(after))
     )
     return opens and closes
-
-
-def _drop_overlapping_titles(found: list[_Found]) -> list[_Found]:
-    """Where titles claim the same words, keep the best; on a tie for best keep none of them.
-
-    Two entries with one title (a duplicate, an erratum) cannot be told apart by the words
-    alone, and a weaker title inside the same words must not win by default.
-    """
-    kept: list[_Found] = []
-    contested: list[_Found] = []
-    for item in sorted(found, key=lambda f: -f.score):
-
-        def overlaps(other: _Found, item: _Found = item) -> bool:
-            return other.reference.start < item.reference.end and (
-                item.reference.start < other.reference.end
-            )
-
-        clash = [k for k in kept if overlaps(k)]
-        if any(overlaps(c) for c in contested):
-            continue
-        if not clash:
-            kept.append(item)
-        elif any(k.score == item.score for k in clash):
-            kept = [k for k in kept if k not in clash]
-            contested += [*clash, item]
-    return kept
-
-
-def _one_per_study(found: list[_Found]) -> list[Match]:
-    seen: set[str] = set()
-    matches = []
-    for item in sorted(found, key=lambda f: (f.reference.start, -f.score)):
-        key = f"entry:{item.entry.id}" if item.entry else item.reference.key
-        if key in seen:
-            continue
-        seen.add(key)
-        matches.append(_to_match(item))
-    return matches
-
-
-def _merge_citation_blocks(found: list[_Found], text: str) -> list[_Found]:
-    """Identifiers of different kinds written side by side name one study.
-
-    "doi:10.7326/M18-1451. PMID: 30934066" is one paper, whether or not the atlas knows
-    it (and whether or not the atlas record lists both). Two different atlas entries in one
-    block are left apart: the block was a list, not one citation.
-    """
-    merged: list[_Found] = []
-    for item in sorted(found, key=lambda f: f.reference.start):
-        previous = merged[-1] if merged else None
-        if previous is None or not _same_citation(previous, item, text):
-            merged.append(item)
-            continue
-        if previous.entry is not None and item.entry is not None:
-            if previous.entry.id != item.entry.id:
-                merged.append(item)
-            continue  # the same entry twice: the later one adds nothing
-        if _contradicts(previous, item):
-            merged.append(item)
-            continue
-        keeper = previous if previous.entry is not None or item.entry is None else item
-        merged[-1] = _Found(
-            previous.reference if keeper is previous else item.reference,
-            keeper.entry,
-            keeper.score,
-            keeper.rule,
-            (*previous.also, *([item.reference] if keeper is previous else [previous.reference])),
-        )
-    return merged
-
-
-def _contradicts(block: _Found, item: _Found) -> bool:
-    """An atlas entry next to an identifier of a kind it already has, with another value."""
-    for matched, other in ((block, item), (item, block)):
-        if matched.entry is not None and other.entry is None:
-            references = (other.reference, *other.also)
-            fields = {RefKind.DOI: matched.entry.doi, RefKind.PMID: matched.entry.pmid,
-                      RefKind.PMCID: matched.entry.pmcid}  # fmt: skip
-            return any(fields.get(r.kind) not in (None, r.value) for r in references)
-    return False
-
-
-def _same_citation(block: _Found, item: _Found, text: str) -> bool:
-    kinds = {block.reference.kind, *(r.kind for r in block.also)}
-    if item.reference.kind in kinds or not kinds <= _BLOCK_KINDS:
-        return False
-    last_end = max([block.reference.end, *(r.end for r in block.also)])
-    gap = text[last_end : item.reference.start]
-    return len(gap) <= 40 and bool(_CITATION_GAP.fullmatch(gap))
-
-
-def _to_match(item: _Found) -> Match:
-    entry, reference = item.entry, item.reference
-    if entry is not None:
-        doi, pmid, pmcid = entry.doi, entry.pmid, entry.pmcid
-    else:
-        given = {r.kind: r.value for r in (*item.also, reference)}
-        doi, pmid = given.get(RefKind.DOI), given.get(RefKind.PMID)
-        pmcid = given.get(RefKind.PMCID)
-    return Match(reference=reference, entry=entry, score=item.score, rule=item.rule,
-                 doi=doi, pmid=pmid, pmcid=pmcid)  # fmt: skip

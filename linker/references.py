@@ -139,10 +139,14 @@ class _Collector:
         o_start, o_end = self.clean.original_span(start, end)
         self.references.append(
             Reference(
-                kind=kind, value=value, start=o_start, end=o_end,
-                text=self.text[o_start:o_end], rule=rule,
+                kind=kind,
+                value=value,
+                start=o_start,
+                end=o_end,
+                text=self.text[o_start:o_end],
+                rule=rule,
             )
-        )  # fmt: skip
+        )
 
     def outside_links(self, start: int, end: int) -> bool:
         return not any(s < end and start < e for s, e in self.link_spans)
