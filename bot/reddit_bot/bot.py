@@ -17,6 +17,7 @@ Failures stay as small as possible:
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -126,7 +127,13 @@ class RedditBot:
             report.stream_errors.append(f"login: {type(exc).__name__}")
         else:
             for stream in self.streams:
-                self._poll_stream(stream, report)
+                try:
+                    self._poll_stream(stream, report)
+                except sqlite3.OperationalError as exc:
+                    # Locked or full records database while saving a cursor: the items
+                    # after the stored cursor are read (and handled) again next poll.
+                    log.error("records database refused a write for %s: %s", stream.name, exc)
+                    report.stream_errors.append(f"{stream.name}: records database: {exc}")
         self._failed_polls = self._failed_polls + 1 if report.failed else 0
         return report
 
@@ -192,6 +199,12 @@ class RedditBot:
         assert self._handler is not None
         try:
             result = self._handler.handle(item)
+        except sqlite3.OperationalError as exc:
+            # Locked or full records database: neither the item's sightings nor its claim
+            # could be kept, so it waits (and the stream behind it) until writes work again.
+            log.error("records database refused a write for %s; retrying: %s", fullname, exc)
+            report.stream_errors.append(f"{stream.name} at {fullname}: records database: {exc}")
+            return False
         except (TransientItemError, PrawcoreException) as exc:
             attempts = self._attempts.get(fullname, 0) + 1
             self._attempts[fullname] = attempts

@@ -6,13 +6,19 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import SAMPLE_ATLAS
-from tests.reddit.conftest import SUBREDDIT, USER_AGENT
+from tests.reddit.conftest import (  # noqa: F401 - fixtures shared with the Reddit tests
+    SUBREDDIT,
+    USER_AGENT,
+    fake_reddit,
+    reddit_settings,
+    sample_index,
+)
 from tests.reddit.fake_reddit import FakeReddit
 
 EVIDENCE_BOT = Path(sys.executable).with_name("evidence-bot")
@@ -77,11 +83,3 @@ def atlas_db(db_path: Path, tmp_path: Path) -> Path:
     done = run_program("--db", str(db_path), "atlas", "import", str(SAMPLE_ATLAS), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     return db_path
-
-
-@pytest.fixture
-def fake_reddit() -> Iterator[FakeReddit]:
-    """A fake Reddit with one watched subreddit."""
-    with FakeReddit() as fake:
-        fake.add_subreddit(SUBREDDIT, moderators=("mod_mia",))
-        yield fake
