@@ -235,6 +235,8 @@ class AtlasIndex:
         return Found(joined, entry, 100.0, "doi-line-break")
 
     def _slugs(self, text: str, scan: Scan, masked: str) -> list[Found]:
+        if "-19" not in masked and "-20" not in masked:
+            return []  # every slug has "-<year>-"
         found = []
         for match in _SLUG.finditer(masked):
             entry = self.resolve(RefKind.SLUG, match.group())

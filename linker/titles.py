@@ -55,6 +55,7 @@ class TitleIndex:
         self._common: set[int] = set()
         self._indexable = array("H")
         self._written = array("B")
+        self._has_long = False
         self._sorted_titles: list[str] = []
 
     def add(self, words: Sequence[str], written_words: int) -> None:
@@ -72,14 +73,32 @@ class TitleIndex:
             self._add(key, number << _POS_BITS | min(position, _POS_MASK), self._common)
 
     def finish(self) -> None:
-        """Count each entry's informative shingles once every title is in."""
+        """Count each entry's informative shingles once every title is in.
+
+        A title made only of common phrases ("reduced X and Y in Z measured by W") has no
+        informative 3-word shingle; it is indexed again by 5-word shingles, which are rare
+        even when their parts are not.
+        """
+        counts = self._count_postings()
+        for number, count in enumerate(counts):
+            if count < 2 and self._written[number] >= self._min_words:
+                words = self._joined[number].split(" ")
+                for key, position in _long_shingles(words):
+                    self._add(key, number << _POS_BITS | min(position, _POS_MASK), self._common)
+                    self._has_long = True
+        if self._has_long:
+            counts = self._count_postings()
+        self._indexable = array("H", (min(count, 65535) for count in counts))
+        if not self._has_long:
+            self._common = set()  # only 5-word look-ups need it
+        self._sorted_titles = sorted(self._joined)
+
+    def _count_postings(self) -> list[int]:
         counts = [0] * len(self._joined)
         for value in self._postings.values():
             for packed in value if isinstance(value, list) else (value,):
                 counts[packed >> _POS_BITS] += 1
-        self._indexable = array("H", (min(count, 65535) for count in counts))
-        self._common = set()
-        self._sorted_titles = sorted(self._joined)
+        return counts
 
     def _add(self, key: int, packed: int, common: set[int]) -> None:
         if key in common:
@@ -99,10 +118,20 @@ class TitleIndex:
         """Titles found in a post given as folded words, best-scoring hit per entry."""
         hits: defaultdict[int, list[tuple[int, int]]] = defaultdict(list)
         get = self._postings.get
-        triples = map(hash, zip(words, words[1:], words[2:], strict=False))
+        triples = list(map(hash, zip(words, words[1:], words[2:], strict=False)))
         pairs = map(hash, pairwise(words))
         present = [(i, v) for i, k in enumerate(triples) if (v := get(k)) is not None]
         present += [(i, v) for i, k in enumerate(pairs) if (v := get(k)) is not None]
+        if self._has_long:
+            # A 5-word shingle is only indexed for titles of common phrases, so it can only
+            # start where a common 3-word shingle does.
+            common = self._common
+            starts = [i for i, k in enumerate(triples) if k in common]
+            present += [
+                (i, v)
+                for i in starts
+                if (v := get(hash(("5", *words[i : i + 5])))) is not None and i + 5 <= len(words)
+            ]
         for position, value in present:
             for packed in value if isinstance(value, list) else (value,):
                 hits[packed >> _POS_BITS].append((position, packed & _POS_MASK))
@@ -190,6 +219,12 @@ def _shingles(words: Sequence[str], *, pairs: bool) -> list[tuple[int, int]]:
     if pairs:
         keys += [(hash(t), i) for i, t in enumerate(pairwise(words))]
     return keys
+
+
+def _long_shingles(words: Sequence[str]) -> list[tuple[int, int]]:
+    """(hash, position) of each 5-word shingle."""
+    fives = zip(words, words[1:], words[2:], words[3:], words[4:], strict=False)
+    return [(hash(("5", *five)), i) for i, five in enumerate(fives)]
 
 
 def _best_window(target: str, words: Sequence[str], start: int, end: int) -> tuple[float, int, int]:

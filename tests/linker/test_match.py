@@ -530,3 +530,17 @@ def test_identifiers_side_by_side_are_one_study(
 ) -> None:
     matches = sample_index().match(text)
     assert [(m.atlas_id, m.doi, m.pmid, m.pmcid) for m in matches] == expected
+
+
+def test_title_made_only_of_common_phrases_is_still_found() -> None:
+    # 1,080 titles built from the same phrases: every 3-word shingle is shared by dozens.
+    topics = ["platelet activation", "gut microbiome", "brain lactate", "sleep", "cytokines", "HRV"]
+    groups = ["fibromyalgia", "ME/CFS", "long COVID", "POTS", "Gulf War illness", "MS"]
+    methods = [f"assay {number}" for number in range(30)]
+    entries = [
+        _entry(f"doe-2020-{n}", f"Reduced lactate metabolism and {t} in {g} measured by {m}")
+        for n, (t, g, m) in enumerate((t, g, m) for t in topics for g in groups for m in methods)
+    ]
+    index = AtlasIndex.build(entries)
+    wanted = entries[500]
+    assert found(f'Did you see "{wanted.title}"? Interesting.', index) == [wanted.id]
