@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from linker.author_year import find_author_years
 from linker.cleaning import CleanText, clean_for_scanning
 from linker.trim import trimmed_length
-from linker.urls import canonical_doi, identifiers_in_url, strip_page_suffixes
+from linker.urls import canonical_doi, fold_dashes, identifiers_in_url, strip_page_suffixes
 from records.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
 from records.models import Reference, RefKind
 
@@ -208,6 +208,7 @@ class _Collector:
 
 def _bare_doi(doi: str) -> str:
     """A DOI as pasted from an article page: drop the page suffix and a preprint's version."""
+    doi = fold_dashes(doi)
     return normalize_doi(strip_page_suffixes(canonical_doi(doi))) or doi
 
 

@@ -75,7 +75,7 @@ class UrlIdentifier:
 
 def identifiers_in_url(url: str) -> list[UrlIdentifier]:
     """Every identifier the link names, after unwrapping redirects (usually zero or one)."""
-    target = _unwrap(url)
+    target = fold_dashes(_unwrap(url))
     parts = urlsplit(target if "://" in target else f"https://{target}")
     host = (parts.hostname or "").lower().removeprefix("www.")
     path = unquote(parts.path)
@@ -205,6 +205,15 @@ def _strip_suffixes(doi: str) -> str:
             break
         doi = stripped
     return doi
+
+
+# Hyphens that PDF viewers and word processors substitute for "-" when a DOI is copied.
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212\ufe63\uff0d", "-"))
+
+
+def fold_dashes(text: str) -> str:
+    """`s41467‐024` (U+2010) → `s41467-024`: DOIs only ever hold the ASCII hyphen."""
+    return text.translate(_DASHES)
 
 
 def canonical_doi(doi: str) -> str:

@@ -53,6 +53,10 @@ def test_spans_map_back_to_the_original() -> None:
         pytest.param("10.1/abc…", "10.1/abc", id="ellipsis"),
         pytest.param("10.1/abc(", "10.1/abc", id="trailing-opener"),
         pytest.param("10.1/a_b_", "10.1/a_b", id="underscore-emphasis"),
+        pytest.param("10.1/abc</a>", "10.1/abc", id="html-closing-tag"),
+        pytest.param("10.1/abc<br>x", "10.1/abc", id="html-tag"),
+        pytest.param("10.1/abc&gt;", "10.1/abc", id="html-entity"),
+        pytest.param("10.1/a:4<477::AID-J8>3.0", "10.1/a:4<477::AID-J8>3.0", id="sici-is-no-tag"),
     ],
 )
 def test_trimmed_length(candidate: str, kept: str) -> None:
