@@ -144,6 +144,7 @@ def enrich_paper(
     if result.errors:
         error = redact_url("; ".join(result.errors))
         save_enrichment(db, paper.key, stored, enrich_status="pending", error=error)
+        log.warning("looking up %s failed, left for the next pass: %s", paper.key, error)
         summary.failed += 1
         summary.errors.append(f"{paper.key}: {error}")
     elif result.metadata is None:
