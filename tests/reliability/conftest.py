@@ -16,6 +16,7 @@ from tests.reddit.conftest import (  # noqa: F401 - fixtures shared with the Red
     SUBREDDIT,
     USER_AGENT,
     fake_reddit,
+    harness,
     harness_factory,
     reddit_settings,
     sample_index,
