@@ -17,6 +17,16 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from records.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
 
 PemBadge = Literal["required", "not_required", "unclear"]
+
+# A lone UTF-16 surrogate (from a JSON `\ud800` escape or undecodable bytes read with
+# surrogateescape) is no character: SQLite, JSON output and HTTP bodies refuse to encode it.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def strip_lone_surrogates(text: str) -> str:
+    """`text` without lone surrogates, the one kind of str that cannot be written as UTF-8."""
+    return _LONE_SURROGATE.sub("", text)
+
 EvidenceLevel = Literal["E0", "E1", "E2", "E3", "E4"]
 
 _PEM_SYNONYMS: dict[str, PemBadge] = {
@@ -244,3 +254,9 @@ class Post(BaseModel):
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     is_edit: bool = False
     parent_id: str | None = None
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _encodable(cls, value: Any) -> Any:
+        """Strip lone surrogates at the boundary, so any post can be stored and answered."""
+        return strip_lone_surrogates(value) if isinstance(value, str) else value

@@ -3,6 +3,7 @@ Reddit and enricher processes add their own subcommands to this group."""
 
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
 
@@ -59,12 +60,16 @@ def console(
         output=_output_format(output),
     )
     if thread_file is not None:
-        with thread_file.open(encoding="utf-8") as handle:
+        # Bytes that are not UTF-8 become U+FFFD instead of ending the run.
+        with thread_file.open(encoding="utf-8", errors="replace") as handle:
             stats = bot.run(read_thread(handle))
     else:
         if sys.stdin.isatty():
             click.echo("Type posts as `name: text`, one per line; Ctrl-D ends.", err=True)
-        stats = bot.run(read_thread(sys.stdin, continuation=False))
+        stdin = sys.stdin
+        if isinstance(stdin, io.TextIOWrapper):
+            stdin.reconfigure(errors="replace")
+        stats = bot.run(read_thread(stdin, continuation=False))
     click.echo(
         f"{stats.posts} posts, {stats.replies} replies with {stats.cards} cards, "
         f"{stats.unmatched_logged} new sightings of papers not in the atlas.",

@@ -22,7 +22,7 @@ from bot.cli.context import AppContext, pass_app
 from bot.cli.progress import progress_bar
 from linker import AtlasIndex
 from records.atlas_store import iter_aliases, iter_entries
-from records.models import Match, Post, RefKind
+from records.models import Match, Post, RefKind, strip_lone_surrogates
 from records.unmatched import record_sightings
 
 # Unmatched references worth a curator's time: real identifiers, and author-year citations
@@ -165,6 +165,7 @@ def _parse(number: int, line: str) -> _Line:
         return _Line(number, None, f"not JSON ({exc.msg} at column {exc.colno})")
     if not isinstance(post, dict):
         return _Line(number, None, "not a JSON object")
+    post = {k: strip_lone_surrogates(v) if isinstance(v, str) else v for k, v in post.items()}
     if not isinstance(post.get("text"), str):
         return _Line(number, None, 'no "text" string')
     return _Line(number, post)

@@ -43,7 +43,7 @@ from bot.core.render_text import render_text
 from config.settings import ReplyMode, Settings
 from records import replies
 from records.db import write_transaction
-from records.models import AtlasEntry, Match, Post
+from records.models import AtlasEntry, Match, Post, strip_lone_surrogates
 from records.places import get_place_settings, is_opted_out
 from records.retractions import retraction_notice
 from records.unmatched import hash_author, record_sightings
@@ -362,6 +362,7 @@ class EvidenceService:
         the atlas", and a recognised identifier is added to the unmatched-paper log (as a
         sighting of `post` when given, else of a console lookup).
         """
+        query = strip_lone_surrogates(query)  # a command-line argument may carry them
         found = self.index.search(query, limit=CHOICES_SHOWN)
         if not found and query.strip().isdigit():
             # A bare number in a lookup is most likely a PubMed id.
