@@ -26,10 +26,16 @@ class CoreRunner:
     async def call(self, function: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """`function(*args, **kwargs)` on the core thread, awaited."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, partial(function, *args, **kwargs))
+        try:
+            future = loop.run_in_executor(self._executor, partial(function, *args, **kwargs))
+        except RuntimeError:
+            # Closed: the bot is shutting down, so the event handler asking is cancelled
+            # (discord.py ends cancelled handlers quietly) rather than failing noisily.
+            raise asyncio.CancelledError("the bot is shutting down") from None
+        return await future
 
     def close(self) -> None:
-        """Finish queued calls and stop the thread."""
+        """Finish queued calls and stop the thread; later calls are cancelled."""
         self._executor.shutdown(wait=True)
 
 

@@ -14,6 +14,7 @@ import pytest
 import sqlite_utils
 
 from bot.core.factory import build_service
+from bot.core.service import Clock, utc_now
 from bot.discord_bot.app import (
     DiscordStartupError,
     EvidenceBot,
@@ -76,6 +77,7 @@ class Harness:
     db: sqlite_utils.Database | None = None
     task: asyncio.Task[None] | None = None
     handled: list[tuple[int, Sent]] = field(default_factory=list)
+    clock: Clock = utc_now
 
     @property
     def world(self) -> Any:
@@ -91,7 +93,7 @@ class Harness:
     async def start(self) -> EvidenceBot | ShardedEvidenceBot:
         """Build the bot like the entry point does and wait until it is ready."""
         self.db = open_db(self.settings.database.path)
-        deps = DiscordDeps(self.settings, build_service(self.db, self.settings))
+        deps = DiscordDeps(self.settings, build_service(self.db, self.settings, clock=self.clock))
         bot = build_bot(deps, guild_ready_timeout=READY_TIMEOUT)
         bot.add_listener(self._on_handled, "on_evidence_handled")
         self.bot = bot

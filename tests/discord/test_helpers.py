@@ -88,3 +88,10 @@ async def test_card_buttons_label_each_card(entry_ids: list[str], labels: list[s
     # Dynamic buttons wrap the real button in `.item`.
     shown = [getattr(item, "item", item) for item in view.children]
     assert [getattr(button, "label", None) for button in shown] == labels
+
+
+async def test_core_runner_cancels_calls_after_close() -> None:
+    runner = CoreRunner()
+    runner.close()
+    with pytest.raises(asyncio.CancelledError):
+        await runner.call(lambda: None)

@@ -36,7 +36,7 @@ class WatchCog(commands.Cog):
     async def on_message(self, message: discord.Message) -> None:
         """A new message: answer it if the core says so; commands are left to the commands."""
         if message.guild is None:  # direct messages are not watched
-            self.bot.dispatch("evidence_handled", message.id, Sent(None))
+            self._report(message.id, Sent(None))
             return
         context = await self.bot.get_context(message)
         if context.valid:
@@ -65,4 +65,9 @@ class WatchCog(commands.Cog):
         except discord.HTTPException as exc:
             log.warning("reply to message %s failed with HTTP %s", message.id, exc.status)
         finally:
-            self.bot.dispatch("evidence_handled", message.id, sent)
+            self._report(message.id, sent)
+
+    def _report(self, message_id: int, sent: Sent) -> None:
+        """Dispatch `evidence_handled`, unless the bot closed meanwhile (no loop to run it)."""
+        if not self.bot.is_closed():
+            self.bot.dispatch("evidence_handled", message_id, sent)
