@@ -43,7 +43,7 @@ def detect_format(path: Path) -> str:
         return "jsonl"
     if suffix in FORMATS:
         return suffix
-    with path.open(encoding="utf-8-sig") as handle:
+    with path.open(encoding="utf-8-sig", errors="replace") as handle:
         head = handle.read(1024).lstrip()
     if head.startswith("["):
         return "json"
@@ -53,15 +53,24 @@ def detect_format(path: Path) -> str:
 def read_records(path: Path, fmt: str | None = None) -> Iterator[GoodRecord | BadRecord]:
     """Every record of the file, validated, in file order."""
     fmt = fmt or detect_format(path)
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown atlas format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if fmt == "jsonl":
+        # Line by line from bytes, so a line in another encoding is rejected on its own.
+        with path.open("rb") as binary:
+            yield from _read_jsonl(binary)
+        return
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        if fmt == "jsonl":
-            yield from _read_jsonl(handle)
-        elif fmt == "json":
-            yield from _read_json_array(handle)
-        elif fmt == "csv":
-            yield from _read_csv(handle)
-        else:
-            raise ValueError(f"unknown atlas format {fmt!r}; use one of {', '.join(FORMATS)}")
+        try:
+            yield from _read_json_array(handle) if fmt == "json" else _read_csv(handle)
+        except UnicodeDecodeError as exc:
+            yield BadRecord(
+                1, f"the file is not UTF-8 text ({_undecodable(exc)}); save it as UTF-8"
+            )
+
+
+def _undecodable(exc: UnicodeDecodeError) -> str:
+    return f"{exc.reason} at byte {exc.start}"
 
 
 def _validate(line: int, raw: Any) -> GoodRecord | BadRecord:
@@ -85,8 +94,13 @@ def _explain(exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def _read_jsonl(handle: IO[str]) -> Iterator[GoodRecord | BadRecord]:
-    for number, text in enumerate(handle, start=1):
+def _read_jsonl(handle: IO[bytes]) -> Iterator[GoodRecord | BadRecord]:
+    for number, line in enumerate(handle, start=1):
+        try:
+            text = line.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            yield BadRecord(number, f"not UTF-8 text ({_undecodable(exc)})")
+            continue
         if not text.strip():
             continue
         try:
