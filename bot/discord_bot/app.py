@@ -101,6 +101,7 @@ def build_bot(
         "intents": bot_intents(),
         "allowed_mentions": discord.AllowedMentions.none(),
         "help_command": None,
+        "case_insensitive": True,  # `!Evidence` works like `!evidence`, as in the core's parser
         "guild_ready_timeout": guild_ready_timeout,
     }
     shards = _shard_options(settings)

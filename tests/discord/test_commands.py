@@ -50,6 +50,8 @@ MODERATOR_COMMANDS: list[tuple[str, dict[str, Any]]] = [
     ("cooldown", {"hours": "6"}),
     ("stats", {}),
     ("unmatched", {"count": "3"}),
+    ("post", {"query": LEE_DOI}),
+    ("remove", {"message": "1234567890123456789"}),
 ]
 
 
@@ -241,3 +243,11 @@ async def test_threads_follow_their_channel_unless_set_themselves(
         await run_prefix(harness, world.moderator, world.thread_id, thread_mode)
     message = await harness.say(world.thread_id, world.member, f"doi {LEE_DOI}")
     assert len(harness.fake.replies_to(int(message["id"]))) == int(answered)
+
+
+async def test_prefix_command_ignores_case(harness: Harness) -> None:
+    message = await harness.fake.post(
+        harness.world.general_id, harness.world.member, f"!Evidence LOOKUP {LEE_DOI}"
+    )
+    [answer] = await harness.fake.wait_for_reply(int(message["id"]))
+    assert answer["embeds"][0]["url"].endswith(LEE_ID)

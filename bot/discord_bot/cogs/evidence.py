@@ -65,7 +65,9 @@ class EvidenceCommands(commands.Cog):
     # -- the commands ----------------------------------------------------------------------
 
     # discord.py types its decorators for pyright; mypy infers Never, hence the ignores.
-    @commands.hybrid_group(name="evidence", fallback="lookup", invoke_without_command=True)  # type: ignore[arg-type]
+    @commands.hybrid_group(  # type: ignore[arg-type]
+        name="evidence", fallback="lookup", invoke_without_command=True, case_insensitive=True
+    )
     @app_commands.describe(query="A DOI, PMID, PMCID, atlas or PubMed link, slug or title words")
     async def evidence(self, ctx: Ctx, *, query: str = "") -> None:
         """Show a study's atlas card; bare (in reply to a message), card what it cites."""
