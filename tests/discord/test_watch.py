@@ -136,3 +136,13 @@ async def test_direct_message_is_ignored(harness: Harness) -> None:
     sent = await harness.wait_handled(int(payload["id"]))
     assert sent.reply is None
     assert harness.fake.requests_to("POST", r"/channels/\d+/messages") == []
+
+
+async def test_failed_reply_is_released_so_a_later_delivery_answers(harness: Harness) -> None:
+    harness.fake.fail_next("POST", rf"/channels/{harness.world.general_id}/messages")
+    message = await harness.say(harness.world.general_id, harness.world.member, f"doi {LEE_DOI}")
+    assert harness.fake.replies_to(int(message["id"])) == []
+    assert list(harness.records.query("SELECT * FROM replies")) == []
+    await harness.fake.redeliver(message)
+    [reply] = await harness.fake.wait_for_reply(int(message["id"]))
+    assert _card_ids(reply) == [LEE_ID]

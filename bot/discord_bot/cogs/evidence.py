@@ -241,9 +241,15 @@ class EvidenceCommands(commands.Cog):
         claimed = await self.deps.runner.call(self.deps.service.claim, plan)
         # A moderator's explicit request is sent even if the message was answered before;
         # only a fresh claim is recorded in the reply log.
-        sent = await send_cards(target, plan.discord(), plan.entry_ids)
-        if claimed is not None and claimed.entry_ids:
-            await self.deps.runner.call(self.deps.service.confirm, claimed, str(sent.id))
+        recorded = claimed if claimed is not None and claimed.entry_ids else None
+        try:
+            sent = await send_cards(target, plan.discord(), plan.entry_ids)
+        except discord.HTTPException:
+            if recorded is not None:
+                await self.deps.runner.call(self.deps.service.release, recorded)
+            raise
+        if recorded is not None:
+            await self.deps.runner.call(self.deps.service.confirm, recorded, str(sent.id))
         await _answer(ctx, result.text, private=True)
         studies = ", ".join(plan.entry_ids)
         await self._mod_log(invocation, f"post: {studies} in reply to {target.jump_url}")

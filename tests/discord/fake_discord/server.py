@@ -110,6 +110,7 @@ class FakeDiscord:
         self.sessions: dict[str, GatewaySession] = {}
         self.refuse_privileged_intents = False
         self._rate_limits: list[RateLimitRule] = []
+        self._failures: list[tuple[str, re.Pattern[str], int, int]] = []
         self._runner: web.AppRunner | None = None
         self._sockets: set[web.WebSocketResponse] = set()
         self.port = 0
@@ -178,6 +179,12 @@ class FakeDiscord:
         self._rate_limits.append(
             RateLimitRule(method, re.compile(path_pattern), retry_after, times)
         )
+
+    def fail_next(
+        self, method: str, path_pattern: str, *, status: int = 403, code: int = 50013
+    ) -> None:
+        """Answer the next matching request with an error (default: Missing Permissions)."""
+        self._failures.append((method, re.compile(path_pattern), status, code))
 
     def requests_to(self, method: str, path_pattern: str) -> list[RecordedRequest]:
         """Recorded requests whose path full-matches the pattern, oldest first."""
@@ -485,6 +492,11 @@ class FakeDiscord:
         limited = self._rate_limited(request.method, path)
         if limited is not None:
             return limited
+        for failure in self._failures:
+            method, pattern, status, code = failure
+            if method == request.method and pattern.fullmatch(path):
+                self._failures.remove(failure)
+                return _error(status, code, f"failure requested by the test ({status})")
         for method, pattern, handler in self._routes:
             match = pattern.fullmatch(path)
             if method == request.method and match:
