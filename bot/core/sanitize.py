@@ -110,8 +110,11 @@ def _drop_dangling_backslash(text: str) -> str:
 
 
 def plain(text: str | None, limit: int | None = None) -> str:
-    """Safe plain text (console, logs, Discord embed footers): cleaned and mention-free."""
-    return _bounded(clean_text(text or ""), limit, defuse_mentions)
+    """Safe plain text (console, logs, Discord embed footers): cleaned, mention-free, defanged.
+
+    Terminals and log viewers make bare URLs clickable too, so atlas text links nowhere.
+    """
+    return _bounded(clean_text(text or ""), limit, lambda t: defang_links(defuse_mentions(t)))
 
 
 def markdown(text: str | None, limit: int | None = None) -> str:
