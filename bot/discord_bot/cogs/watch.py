@@ -31,6 +31,7 @@ class WatchCog(commands.Cog):
         """Tell the core the bot's own id, so it never answers itself."""
         if self.bot.user is not None:
             self.deps.service.add_self_id(str(self.bot.user.id))
+            log.info("connected as %s to %d server(s)", self.bot.user, len(self.bot.guilds))
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
