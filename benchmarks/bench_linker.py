@@ -101,12 +101,22 @@ PLoS One|Brain, behavior, and immunity|Scientific reports|JCI insight|Journal of
 medicine|Fatigue: biomedicine, health & behavior""".replace("\n", " ").split("|")
 
 
+_SYLLABLES = _words("ka to mi ra ber son lin ver ga hol sen dor mar ti wel ne ko fan ry ch")
+
+
+def _surname(rng: random.Random) -> str:
+    """Real surnames for a fifth of authors (so common names collide), made-up ones otherwise."""
+    if rng.random() < 0.2:
+        return rng.choice(_SURNAMES)
+    return "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
+
+
 def synthetic_atlas(size: int, rng: random.Random) -> list[AtlasEntry]:
     """`size` entries with varied, realistic-looking titles, authors, years and identifiers."""
     entries = []
     for number in range(size):
         title = _title(number, rng)
-        authors = [f"{rng.choice(_SURNAMES)}, {chr(65 + rng.randint(0, 25))}." for _ in range(3)]
+        authors = [f"{_surname(rng)}, {chr(65 + rng.randint(0, 25))}." for _ in range(3)]
         year = rng.randint(1990, 2025)
         slug = f"{authors[0].split(',')[0].lower().replace(chr(39), '')}-{year}-n{number}"
         entries.append(

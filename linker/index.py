@@ -23,13 +23,14 @@ from linker.found import (
 )
 from linker.references import Scan, mask_spans, scan_identifiers
 from linker.search import TitleSearch
-from linker.textnorm import count_words, normalize_title, tokens, tokens_with_spans
+from linker.textnorm import normalize_title, title_words, tokens, tokens_with_spans
 from linker.titles import TitleIndex
 from linker.trim import trimmed_length
 from linker.urls import canonical_doi
 from records.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
 from records.models import AtlasEntry, Match, Reference, RefKind
 
+_MAX_AUTHOR_YEAR_CANDIDATES = 12
 _IDENTIFIER_KINDS = (RefKind.DOI, RefKind.PMID, RefKind.PMCID, RefKind.SLUG)
 
 # A bare atlas slug: surname, year, title words (`lee-2024-brain-regional`).
@@ -48,6 +49,8 @@ _COMMON_TITLE_WORDS = frozenset(_COMMON_WORDS_TEXT.split())
 _TITLE_CUE_BEFORE = re.compile(
     r"\b(?:read|titled|entitled|called|named|paper|study|article)$", re.I
 )
+# An ellipsis right after a cut title, maybe after closing punctuation or half a word.
+_ELLIPSIS_AFTER = re.compile(r"[)\]:;,'\"”’*_]{0,3}\s?(?:[^\s.…]{1,25}\s?)?(?:\[?\.{3}\]?|\[?…\]?)")
 _CITATION_AFTER = re.compile(r"(?:by|from|in|et\.?\s?al|published|(?:19|20)\d{2})\b", re.I)
 _AUTHOR_YEAR_QUERY = re.compile(
     r"^\s*(?P<name>[^\W\d_][\w'’ -]{0,60}?)\s*(?:et\.?\s*al\.?)?[\s,]*"
@@ -67,7 +70,7 @@ class AtlasIndex:
         self._titles = TitleIndex(
             min_words=settings.title_min_words, min_score=settings.title_min_score
         )
-        self._word_frequency = Counter[str]()
+        self._frequency: Counter[str] | None = None
         for number, entry in enumerate(entries):
             self._by_id.setdefault(entry.id, number)
             self._identifiers[RefKind.SLUG].setdefault(entry.id, number)
@@ -82,9 +85,7 @@ class AtlasIndex:
             if first_author and entry.year:
                 for key in _surname_keys(fold_surname(first_author)):
                     self._by_author_year[f"{key}|{entry.year}"].append(number)
-            words = tokens(entry.title)
-            self._word_frequency.update(set(words))
-            self._titles.add(words, count_words(entry.title))
+            self._titles.add(*title_words(entry.title))
         self._titles.finish()
         self._search: TitleSearch | None = None
 
@@ -117,8 +118,18 @@ class AtlasIndex:
                 index._add_identifier(ref_kind, value, number)
         return index
 
+    @property
+    def _word_frequency(self) -> Counter[str]:
+        """In how many titles each word occurs (counted on first use: only author-year
+        disambiguation and title search need it)."""
+        if self._frequency is None:
+            self._frequency = Counter(
+                word for n in range(len(self._entries)) for word in set(self._titles.words_of(n))
+            )
+        return self._frequency
+
     def _add_identifier(self, kind: RefKind, value: str, number: int) -> None:
-        normalized = _normalize(kind, value)
+        normalized = value if _already_normal(kind, value) else _normalize(kind, value)
         if normalized:
             # Keep the caller's string when it is already normal: one copy per identifier.
             self._identifiers[kind].setdefault(value if value == normalized else normalized, number)
@@ -258,8 +269,12 @@ class AtlasIndex:
             entry = self._entries[hit.entry]
             span = (starts[hit.first_word], ends[hit.end_word - 1])
             short = hit.rule == "title" and self._titles.is_short(hit.entry)
-            if short and not _set_apart(masked, *span):
+            if short and not _set_apart(masked, *span, journal=entry.journal):
                 continue  # a short title inside a sentence is likely ordinary words
+            if hit.rule == "title-truncated" and not _marked_truncation(
+                masked, *span, words=hit.end_word - hit.first_word
+            ):
+                continue  # the start of a title used as a sentence of one's own
             value = normalize_title(entry.title)
             reference = _reference(text, scan, RefKind.TITLE, value, span, rule=hit.rule)
             found.append(Found(reference, entry, round(hit.score, 1), hit.rule))
@@ -314,19 +329,30 @@ class AtlasIndex:
         return frozenset(name for name in names if name)
 
     def _choose_by_title_words(self, candidates: list[int], post_words: set[str]) -> int | None:
-        """The one candidate whose distinctive title words the post uses clearly most."""
-        limit = max(5, len(self._entries) // 100)
-        frequency = self._word_frequency
+        """The one candidate whose own title words the post uses clearly most.
 
-        def telling_words(number: int) -> int:
-            shared = post_words.intersection(self._titles.words_of(number))
-            return sum(
-                1
-                for word in shared
-                if len(word) > 3 and word not in _COMMON_TITLE_WORDS and frequency[word] <= limit
-            )
-
-        scored = sorted(((telling_words(number), number) for number in candidates), reverse=True)
+        Only words that set a candidate apart count: not the field's common words, and not
+        words its rivals' titles share ("Lee 2024 ... neuroimaging" picks the imaging study
+        of two Lee 2024 papers, whatever else they have in common).
+        """
+        if len(candidates) > _MAX_AUTHOR_YEAR_CANDIDATES:
+            return None  # "Wang et al. 2021" among dozens: words cannot settle that safely
+        words = {
+            number: {
+                word
+                for word in self._titles.words_of(number)
+                if len(word) > 3 and word not in _COMMON_TITLE_WORDS
+            }
+            for number in candidates
+        }
+        shared = Counter(word for number in candidates for word in words[number])
+        scored = sorted(
+            (
+                (sum(1 for word in words[number] & post_words if shared[word] == 1), number)
+                for number in candidates
+            ),
+            reverse=True,
+        )
         best, runner_up = scored[0][0], scored[1][0]
         if best >= 1 and best >= 2 * runner_up + 1:
             return scored[0][1]
@@ -365,6 +391,23 @@ class AtlasIndex:
         ]
 
 
+def _already_normal(kind: RefKind, value: str) -> bool:
+    """A cheap test that spares re-normalising what AtlasEntry's validators normalised."""
+    if kind is RefKind.PMID:
+        return value.isdigit() and value[0] != "0"
+    if kind is RefKind.PMCID:
+        return value.startswith("PMC") and value[3:].isdigit() and value[3] != "0"
+    if kind is RefKind.DOI:
+        return (
+            value.startswith("10.")
+            and value == value.lower()
+            and not value.startswith("10.1101/")
+            and "/" in value
+            and not any(char.isspace() for char in value)
+        )
+    return False
+
+
 def _normalize(kind: RefKind, value: str) -> str | None:
     if kind is RefKind.DOI:
         doi = normalize_doi(value)
@@ -395,7 +438,23 @@ def _reference(
     return Reference(kind=kind, value=value, start=start, end=end, text=text[start:end], rule=rule)
 
 
-def _set_apart(text: str, start: int, end: int) -> bool:
+def _starts_with_journal(after: str, journal: str | None) -> bool:
+    """Whether the text goes on with the entry's journal ("… syndrome PNAS", "… Lancet")."""
+    if not journal:
+        return False
+    wanted = tokens(journal)[:2]
+    return bool(wanted) and tokens(after[:60])[: len(wanted)] == wanted
+
+
+def _marked_truncation(text: str, start: int, end: int, *, words: int) -> bool:
+    """A cut-short title is cited when an ellipsis marks the cut, or when a long stretch of
+    it (ten words or more) stands apart from the sentence."""
+    if _ELLIPSIS_AFTER.match(text, end, end + 40):
+        return True
+    return words >= 10 and _set_apart(text, start, end)
+
+
+def _set_apart(text: str, start: int, end: int, *, journal: str | None = None) -> bool:
     """Whether a short title is cited rather than used as words of a sentence.
 
     It must be marked at its start (quoted, bracketed, on its own line, after "read" or
@@ -403,7 +462,7 @@ def _set_apart(text: str, start: int, end: int) -> bool:
     a bracket, or a citation going on: "by Naviaux", "in PNAS", "2016", "et al.").
     """
     before = text[max(0, start - 40) : start].rstrip(" \t")
-    after = text[end : end + 40].lstrip(" \t")
+    after = text[end : end + 80].lstrip(" \t")
     opens = (
         not before
         or before[-1] in "\"'“‘*_([:\n>«-—–"
@@ -411,6 +470,9 @@ def _set_apart(text: str, start: int, end: int) -> bool:
         or (text[start].isupper() and before[-1].isalpha())
     )
     closes = (
-        not after or after[0] in "\"'”’*_)]([.,;:\n»?!-—–" or bool(_CITATION_AFTER.match(after))
+        not after
+        or after[0] in "\"'”’*_)]([.,;:\n»?!-—–"
+        or bool(_CITATION_AFTER.match(after))
+        or _starts_with_journal(after, journal)
     )
     return opens and closes

@@ -11,6 +11,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from rapidfuzz.distance import Levenshtein
+
 _WORD = re.compile(r"[^\W_]+")
 
 _GREEK = {
@@ -60,11 +62,8 @@ _ABBREVIATIONS: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {
     # Written in either order, the combined name is one thing: "CFS/ME" is "ME/CFS".
     "cfs": [(("cfs", "me"), ("me", "cfs"))],
 }
-_SHORT_FORMS = frozenset({"me", "cfs", "pem"})
-# Words without which no spelled-out name can be present ("me" and "post" are too common).
-_TRIGGERS = frozenset(
-    {"encephalomyelitis", "exertional", "postexertional", "mecfs", "cfsme", "syndrome", "cfs"}
-)
+# First words of the spelled-out names: only where one of these stands can a name begin.
+_KEYS = frozenset(_ABBREVIATIONS)
 
 
 def tokens(text: str) -> list[str]:
@@ -79,48 +78,61 @@ def tokens(text: str) -> list[str]:
 def abbreviate(
     words: list[str], spans: list[tuple[int, int]] | None
 ) -> tuple[list[str], list[tuple[int, int]] | None]:
-    """Replace spelled-out names by their abbreviations and drop an abbreviation repeated
-    right after itself ("... Syndrome (ME/CFS)"); a merged word's span covers all of it."""
-    if _TRIGGERS.isdisjoint(words):
+    """Replace spelled-out names by their abbreviations, and drop the abbreviation repeated
+    right after the name ("... Syndrome (ME/CFS)"); a merged word's span covers all of it.
+
+    Each replacement depends only on the words it covers, so a title folds the same way on
+    its own and inside a long post.
+    """
+    if _KEYS.isdisjoint(words):
         return words, spans
     out: list[str] = []
     out_spans: list[tuple[int, int]] = []
-    last_short: tuple[str, ...] = ()
     index = 0
-    while index < len(words):
-        size = len(last_short)
-        if size and tuple(words[index : index + size]) == last_short == tuple(out[-size:]):
-            if spans is not None:  # the repeat joins the mention before it
-                out_spans[-1] = (out_spans[-1][0], spans[index + size - 1][1])
-            index += size
-            last_short = ()
+    for key_at in [i for i, word in enumerate(words) if word in _KEYS]:
+        if key_at < index:
+            continue  # inside the name just replaced
+        long_form, short_form = _expansion_at(words, key_at)
+        if long_form == short_form:
             continue
-        long_form, short_form = _expansion_at(words, index)
-        end = index + len(long_form)
+        end = key_at + len(long_form)
+        size = len(short_form)
+        repeated = tuple(words[end : end + size]) == short_form
+        last = end + size if repeated else end
+        out.extend(words[index:key_at])
         out.extend(short_form)
         if spans is not None:
-            out_spans.extend([(spans[index][0], spans[end - 1][1])] * len(short_form))
-        if short_form[0] in _SHORT_FORMS:
-            last_short = short_form if len(long_form) > 1 else _short_run(words, index)
-        else:
-            last_short = ()
-        index = end
-    return out, (out_spans if spans is not None else None)
+            out_spans.extend(spans[index:key_at])
+            out_spans.extend([(spans[key_at][0], spans[last - 1][1])] * size)
+        index = last
+    out.extend(words[index:])
+    if spans is None:
+        return out, None
+    out_spans.extend(spans[index:])
+    return out, out_spans
 
 
 def _expansion_at(words: list[str], index: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(words consumed, words produced) at `index`: an abbreviation or the word itself."""
+    """(words consumed, words produced) at `index`: an abbreviation or the word itself.
+
+    After its first word, a spelled-out name is matched through a typo ("myalgic
+    encephalomyelitis/chronic fatigue syndrme"): people mistype long words.
+    """
     for long_form, short_form in _ABBREVIATIONS.get(words[index], ()):
-        if tuple(words[index : index + len(long_form)]) == long_form:
+        written = words[index : index + len(long_form)]
+        if len(written) == len(long_form) and all(map(_same_word, written, long_form)):
             return long_form, short_form
     return (words[index],), (words[index],)
 
 
-def _short_run(words: list[str], index: int) -> tuple[str, ...]:
-    """A written abbreviation run such as `me cfs` starting at `index`."""
-    if words[index : index + 2] == ["me", "cfs"]:
-        return ("me", "cfs")
-    return (words[index],)
+def _same_word(written: str, expected: str) -> bool:
+    """Equal, or a typo away for a long word (one edit; two in a very long one)."""
+    if written == expected:
+        return True
+    if len(expected) < 6 or abs(len(written) - len(expected)) > 2 or written[0] != expected[0]:
+        return False
+    allowed = 1 if len(expected) < 10 else 2
+    return Levenshtein.distance(written, expected, score_cutoff=allowed) <= allowed
 
 
 def tokens_with_spans(text: str) -> tuple[list[str], list[int], list[int]]:
@@ -140,6 +152,15 @@ def tokens_with_spans(text: str) -> tuple[list[str], list[int], list[int]]:
 def count_words(text: str) -> int:
     """How many words `text` has as written."""
     return len(_WORD.findall(text))
+
+
+def title_words(text: str) -> tuple[list[str], int]:
+    """A title's folded words (as `tokens` gives them) and how many words it has as written."""
+    if text.isascii():
+        words = _WORD.findall(text.lower())
+    else:
+        words = [folded for word in _WORD.findall(text) if (folded := fold_word(word))]
+    return abbreviate(words, None)[0], len(words)
 
 
 def normalize_title(text: str) -> str:

@@ -69,8 +69,14 @@ class TitleIndex:
         self._written.append(min(written_words, 255))
         if written_words < self._min_words or len(words) < 2:
             return
+        postings, common, base = self._postings, self._common, number << _POS_BITS
         for key, position in _shingles(words, pairs=len(words) <= _SHORT_TITLE):
-            self._add(key, number << _POS_BITS | min(position, _POS_MASK), self._common)
+            # Inlined `_add` for the common case (a new key): building runs this a million times.
+            packed = base | (position if position < _POS_MASK else _POS_MASK)
+            if key not in postings and key not in common:
+                postings[key] = packed
+            else:
+                self._add(key, packed, common)
 
     def finish(self) -> None:
         """Count each entry's informative shingles once every title is in.
@@ -177,7 +183,7 @@ class TitleIndex:
     ) -> TitleHit | None:
         """A title cut short: a long, unique prefix of it, and the post does not go on with it."""
         title = self.words_of(entry)
-        minimum = max(_TRUNCATION_MIN_WORDS, min(10, (len(title) + 1) // 2))
+        minimum = max(_TRUNCATION_MIN_WORDS, min(8, (len(title) + 1) // 2))
         for length in range(min(len(title) - 1, covered + 1), minimum - 1, -1):
             prefix = " ".join(title[:length])
             if len(prefix) < _TRUNCATION_MIN_CHARS:
@@ -233,6 +239,7 @@ def _best_window(target: str, words: Sequence[str], start: int, end: int) -> tup
     Moves the start, then the end, each within a couple of words (coordinate search: the
     two ends of a quoted title are independent).
     """
+    end = min(end, len(words))
     best = (fuzz.ratio(target, " ".join(words[start:end])), start, end)
     for first in range(max(0, start - _SLACK), min(len(words) - 1, start + _SLACK) + 1):
         score = fuzz.ratio(target, " ".join(words[first:end]), score_cutoff=best[0])

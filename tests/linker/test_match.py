@@ -544,3 +544,28 @@ def test_title_made_only_of_common_phrases_is_still_found() -> None:
     index = AtlasIndex.build(entries)
     wanted = entries[500]
     assert found(f'Did you see "{wanted.title}"? Interesting.', index) == [wanted.id]
+
+
+def test_author_year_with_very_many_candidates_is_never_guessed() -> None:
+    entries = [
+        AtlasEntry(
+            id=f"wang-2021-topic-{n}",
+            title=f"Topic {n} word{n} in a cohort of patients",
+            authors=["Wang, Li"],
+            year=2021,
+        )
+        for n in range(20)
+    ]
+    index = AtlasIndex.build(entries)
+    assert found("Wang et al. 2021 on topic word7 again", index) == []
+
+
+def test_title_words_shared_by_the_rivals_do_not_decide() -> None:
+    shared = "Gut microbiome dysbiosis in ME/CFS"
+    entries = [
+        AtlasEntry(id="lee-2024-a", title=f"{shared}: metagenomics", authors=["Lee, A"], year=2024),
+        AtlasEntry(id="lee-2024-b", title=f"{shared}: metabolomics", authors=["Lee, B"], year=2024),
+    ]
+    index = AtlasIndex.build(entries)
+    assert found("Lee et al. 2024 looked at gut microbiome dysbiosis", index) == []
+    assert found("Lee et al. 2024, the metabolomics one", index) == ["lee-2024-b"]
