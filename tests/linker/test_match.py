@@ -217,6 +217,23 @@ TITLE_POSTS = [
         [PACE],
     ),
     (
+        "typo inside the spelled-out disease name",
+        '"Deep phenotyping of post-infectious myalgic encephalomyelitis/chronic fatigue syndrme"',
+        [WALITT],
+    ),
+    (
+        "short title followed by its journal",
+        "Metabolic features of chronic fatigue syndrome Proceedings of the National Academy of "
+        "Sciences 2016",
+        [NAVIAUX],
+    ),
+    (
+        "truncation marked by an ellipsis after closing punctuation",
+        "Has anyone read A Unifying Hypothesis of the Pathophysiology of Myalgic "
+        "Encephalomyelitis/Chronic Fatigue Syndrome (ME/CFS):... ?",
+        [WIRTH],
+    ),
+    (
         "title buried in a long rambling post",
         "So I have been meaning to write this up for a while. Three years in, mostly "
         "housebound, some good days. My cardiologist finally agreed to a tilt test after I "
@@ -286,6 +303,10 @@ NOTHING_POSTS = [
     (
         "short title words in a sentence",
         "We talked about the metabolic features of chronic fatigue syndrome at the meetup.",
+    ),
+    (
+        "start of a title used as a sentence",
+        "ME/CFS and long COVID share similar symptoms and that is why people compare them.",
     ),
     (
         "short title words lower case mid-sentence",

@@ -45,6 +45,12 @@ def test_fold_word(word: str, folded: str) -> None:
         pytest.param("post-exertional malaise (PEM)", "pem", id="pem"),
         pytest.param("chronic fatigue syndrome", "cfs", id="cfs"),
         pytest.param("it helped me a lot", "it helped me a lot", id="pronoun-me-untouched"),
+        pytest.param("chronic fatigue syndrme", "cfs", id="typo-in-a-later-word"),
+        pytest.param("myalgic encephalomyelitis", "me", id="me-alone"),
+        pytest.param(
+            "chronic pain or chronic fatigue syndromes", "chronic pain or cfs", id="plural"
+        ),
+        pytest.param("post on the forum", "post on the forum", id="post-as-a-word"),
     ],
 )
 def test_normalize_title(written: str, plain: str) -> None:
@@ -67,3 +73,15 @@ def test_tokens_with_spans_agree_with_tokens_and_point_into_the_text(text: str) 
 
 def test_count_words_counts_as_written() -> None:
     assert count_words("Metabolic features of chronic fatigue syndrome") == 6
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "The role of mitochondrial dysfunctions in the chronic fatigue syndromes",
+        "Myalgic encephalomyelitis/chronic fatigue syndrome (ME/CFS) and PEM",
+    ],
+)
+def test_a_title_folds_the_same_alone_and_inside_a_post(title: str) -> None:
+    post = f"My ME/CFS friend sent me {title} yesterday, post-exertional malaise and all"
+    assert " ".join(tokens(title)) in " ".join(tokens(post))
