@@ -179,6 +179,8 @@ async def test_post_puts_a_card_under_a_message_for_moderators_only(
     else:
         assert [c["embeds"][0]["url"].rsplit("/", 1)[-1] for c in cards] == [LEE_ID]
         assert mod_log_actions(harness) == ["post"]
+        [line] = await harness.fake.wait_for_channel_message(harness.world.mod_log_id)
+        assert f"post: {LEE_ID}" in line["content"]
 
 
 async def test_slash_post_names_the_target_by_link(harness: Harness) -> None:
@@ -205,6 +207,9 @@ async def test_remove_by_reply_deletes_the_bots_card_for_moderators_only(
     )
     assert (int(card["id"]) in harness.fake.deleted) is removed
     assert mod_log_actions(harness) == (["remove"] if removed else [])
+    if removed:
+        [line] = await harness.fake.wait_for_channel_message(harness.world.mod_log_id)
+        assert f"deleted my reply {card['id']}" in line["content"]
 
 
 async def test_slash_remove_by_id_deletes_the_card(harness: Harness) -> None:
