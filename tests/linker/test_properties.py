@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from linker import find_references
+from linker.textnorm import normalize_title
 from records.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
 from records.models import RefKind
 from tests.linker.sample_atlas import sample_index
@@ -101,3 +102,9 @@ def test_search_never_raises(query: str) -> None:
     results = sample_index().search(query, limit=3)
     assert len(results) <= 3
     assert all(0 <= m.score <= 100 for m in results)
+
+
+@given(forum_text)
+def test_normalising_a_title_twice_changes_nothing(text: str) -> None:
+    once = normalize_title(text)
+    assert normalize_title(once) == once
