@@ -174,6 +174,12 @@ IDENTIFIER_POSTS = [
         "PMIDs: 38016575, 38383456 and 21334061",
         [(PMID, "38016575"), (PMID, "38383456"), (PMID, "21334061")],
     ),
+    (
+        "PMIDs separated by spaces",
+        "PMID 38016575 38383456",
+        [(PMID, "38016575"), (PMID, "38383456")],
+    ),
+    ("PMID then a small number", "PMID 38016575 12 patients", [(PMID, "38016575")]),
     ("Europe PMC MED article", "https://europepmc.org/article/MED/38016575", [(PMID, "38016575")]),
     (
         "Europe PMC MED abstract",
