@@ -50,6 +50,7 @@ class WatchCog(commands.Cog):
         message = payload.message
         # Link previews arrive as updates without an edit time; only real edits count.
         if message.guild is None or message.edited_at is None:
+            self._report(message.id, Sent(None))
             return
         await self._handle(message, is_edit=True)
 
