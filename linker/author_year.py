@@ -59,10 +59,11 @@ _NAME_NOUN_YEAR = re.compile(
     rf"(?:study|paper|trial|review|preprint|article)(?:\s{{1,2}}(?:in|from|of))?\s{{0,2}}\(?{_YEAR}",
     re.IGNORECASE,
 )
-# Weak: "the 2024 NIH study by Walitt", "a 2019 trial by Fluge"
+# Weak: "the 2024 NIH study by Walitt", "a 2019 trial by Fluge", "the 2024 meta-analysis from Lee"
 _YEAR_BY_NAME = re.compile(
     rf"(?<!\d){_YEAR}\s{{1,2}}(?:(?-i:[A-Z]{{2,6}})\s{{1,2}})?"
-    rf"(?:study|paper|trial|review|article|preprint)\s{{1,2}}by\s{{1,2}}(?P<names>{_NAME})",
+    rf"(?:study|paper|trial|review|article|preprint|meta-?analysis|analysis)"
+    rf"\s{{1,2}}(?:by|from)\s{{1,2}}(?P<names>{_NAME})",
     re.IGNORECASE,
 )
 # Weak: "the 2024 Walitt study", "a 2019 Fluge et al paper"

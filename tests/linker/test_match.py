@@ -265,6 +265,7 @@ AUTHOR_YEAR_POSTS = [
     ("the NIH study", "the Walitt 2024 NIH study was small but thorough", [WALITT]),
     ("year first", "the 2019 Fluge trial was negative", [FLUGE]),
     ("study by", "The 2024 NIH study by Walitt was awful on effort preference", [WALITT]),
+    ("meta-analysis from", "The 2024 meta-analysis from Lee et al. pooled imaging work", [LEE]),
     ("possessive", "Naviaux's 2016 paper on metabolomics", [NAVIAUX]),
     ("study noun before year", "the Walitt study (2024) got a lot of press", [WALITT]),
     ("initials in the citation", "White PD, et al. (2011) — the PACE trial", [PACE]),
