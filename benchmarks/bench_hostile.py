@@ -1,0 +1,156 @@
+"""Adversarial text: time per kilobyte at 10 KB, 100 KB and 1 MB, for the linker and renderers.
+
+Each family of hostile text (repeated half-identifiers, line-split DOIs, bare years,
+zero-width characters, bidi overrides, combining marks, lone surrogates, mentions and
+Markdown, backslash escapes, one huge URL...) is fed to `find_references`,
+`AtlasIndex.match` over an atlas the size of the real one (6,100 studies), and the three
+renderers (a reply of three full cards and two links, all seven text fields of each of the
+five cards holding the text: renderer costs are per KB of all that atlas text, 35 copies).
+
+Target: linear time, i.e. the microseconds per kilobyte stay about the same from 10 KB to
+1 MB (the "growth" figure, the worst family's 1 MB cost per KB over its 10 KB cost, stays
+near 1; a quadratic pattern would show ~100). `match` reads identifiers in the whole text and
+titles and author-year citations in the first `linker.max_text_chars` (100,000) characters;
+the renderers cut atlas text to the platform limits before the expensive steps.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from benchmarks.common import Figure, peak_rss_mb
+from benchmarks.synthetic_atlas import synthetic_entries
+from bot.core.cards import Card, Reply
+from bot.core.render_discord import render_discord
+from bot.core.render_markdown import render_markdown
+from bot.core.render_text import render_text
+from linker import AtlasIndex, find_references
+from records.models import AtlasEntry
+
+NAME = "hostile input"
+ATLAS_SIZE = 6_100
+SIZES = {"10 KB": 10 * 1024, "100 KB": 100 * 1024, "1 MB": 1024 * 1024}
+FIELD_COPIES = 5 * 7  # five cards, seven text fields each
+MIN_SECONDS = 0.05  # repeat short runs until they take at least this long
+FAMILIES = {
+    "doi prefixes": "10.1234/",
+    "line-split dois": "10.1038/s41467-\n",
+    "years without names": "2024 ",
+    "et al without years": "Lee et al. ",
+    "pmid labels": "PMID    ",
+    "many urls": "https://x.org/",
+    "unbalanced brackets": "((((]]]]<<<<>>>>",
+    "backslash escapes": "\\(\\)\\_",
+    "zero-width": "a\u200b\u200c\u2060",
+    "bidi overrides": "\u202eabc\u202d\u2066",
+    "combining marks": "e\u0301\u0338\u20dd ",
+    "lone surrogates": "a\ud800\udfff ",
+    "mentions and markdown": "@everyone <@123> <@&4> [x](javascript:y) **# ```",
+    "one huge url": "",  # built below: a single URL the size of the input
+}
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A function under test and how to call it on a text."""
+
+    name: str
+    call: Callable[[str], object]
+    copies: int = 1  # how many times the call reads the text
+
+
+def hostile(family: str, size: int) -> str:
+    """`size` characters of one family."""
+    if family == "one huge url":
+        return ("https://doi.org/10.1000/" + "a(" * size)[:size]
+    unit = FAMILIES[family]
+    return (unit * (size // len(unit) + 1))[:size]
+
+
+def reply_of(text: str) -> Reply:
+    """Three full cards and two "more" links, every atlas field holding `text`."""
+    cards = [
+        Card(
+            entry_id=f"hostile-2020-{n}",
+            title=text,
+            url=f"https://www.mecfsatlas.com/evidence/hostile-2020-{n}",
+            authors=text,
+            journal=text,
+            year=2020,
+            summary=text,
+            does_not_prove=text,
+            pem="required",
+            evidence_level="E2",
+            study_type=text,
+            notice=text,
+        )
+        for n in range(5)
+    ]
+    return Reply.from_cards(cards, max_cards=3)
+
+
+def per_kb(subject: Subject, text: str) -> float:
+    """Microseconds per kilobyte of input for one call (repeated when short)."""
+    runs = 0
+    start = time.perf_counter()
+    while True:
+        subject.call(text)
+        runs += 1
+        elapsed = time.perf_counter() - start
+        if elapsed >= MIN_SECONDS:
+            break
+    return elapsed / runs * 1e6 / (len(text) * subject.copies / 1024)
+
+
+def subjects() -> list[Subject]:
+    entries = [AtlasEntry.model_validate(e) for e in synthetic_entries(ATLAS_SIZE)]
+    index = AtlasIndex.build(entries)
+    return [
+        Subject("find_references", find_references),
+        Subject("AtlasIndex.match", index.match),
+        Subject("render_discord", lambda t: render_discord(reply_of(t)), FIELD_COPIES),
+        Subject("render_markdown", lambda t: render_markdown(reply_of(t)), FIELD_COPIES),
+        Subject("render_text", lambda t: render_text(reply_of(t)), FIELD_COPIES),
+    ]
+
+
+def run() -> list[Figure]:
+    """Worst family's µs/KB at each size, and how much that grows from 10 KB to 1 MB."""
+    figures: list[Figure] = []
+    for subject in subjects():
+        costs = {
+            (family, size): per_kb(subject, hostile(family, chars))
+            for family in FAMILIES
+            for size, chars in SIZES.items()
+        }
+        for size in SIZES:
+            family, cost = max(
+                ((f, c) for (f, s), c in costs.items() if s == size), key=lambda fc: fc[1]
+            )
+            figures.append(
+                Figure(
+                    NAME,
+                    f"{subject.name} at {size}, worst family",
+                    f"{cost:,.0f} µs/KB ({family})",
+                    "about the same at every size",
+                )
+            )
+        growth = max(costs[f, "1 MB"] / costs[f, "10 KB"] for f in FAMILIES)
+        worst = max(FAMILIES, key=lambda f: costs[f, "1 MB"] / costs[f, "10 KB"])
+        figures.append(
+            Figure(
+                NAME,
+                f"{subject.name} growth 10 KB → 1 MB",
+                f"×{growth:.2f} per KB ({worst})",
+                "near 1 (linear); ~100 would be quadratic",
+            )
+        )
+    figures.append(Figure(NAME, "peak memory", f"{peak_rss_mb():.0f} MB"))
+    return figures
+
+
+if __name__ == "__main__":
+    for figure in run():
+        print(f"{figure.name}: {figure.value}  [target: {figure.target}]")
