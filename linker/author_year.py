@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from linker.spans import SpanSet
 from linker.textnorm import fold_word
 
 _PARTICLES = (
@@ -133,11 +134,11 @@ def find_author_years(text: str, *, weak: bool) -> list[AuthorYear]:
         runs.append((_YEAR_NAME, False, [(y, y + 120) for y in years]))
         runs.append((_YEAR_BY_NAME, False, [(y, y + 120) for y in years]))
     found: list[AuthorYear] = []
-    taken: list[tuple[int, int]] = []
+    taken = SpanSet()
     for pattern, strong, windows in runs:
         for low, high in _merged(windows, size):
             for match in pattern.finditer(text, low, high):
-                if any(s < match.end() and match.start() < e for s, e in taken):
+                if taken.overlaps(match.start(), match.end()):
                     continue
                 # Before "et al." even a lower-case word is a surname ("lee et al 2024").
                 names = match.group("names")
@@ -151,7 +152,7 @@ def find_author_years(text: str, *, weak: bool) -> list[AuthorYear]:
                 end = _without_stray_closer(text, start, match.end())
                 year = int(match.group("year"))
                 found.append(AuthorYear(start, end, surnames, year, strong))
-                taken.append((start, end))
+                taken.add(start, end)
     found.sort(key=lambda citation: citation.start)
     return found
 

@@ -23,6 +23,7 @@ from linker.found import (
 )
 from linker.references import Scan, mask_spans, scan_identifiers
 from linker.search import TitleSearch
+from linker.spans import SpanSet
 from linker.textnorm import normalize_title, title_words, tokens, tokens_with_spans
 from linker.titles import TitleIndex
 from linker.trim import trimmed_length
@@ -160,7 +161,7 @@ class AtlasIndex:
         found = merge_citation_blocks(found, text)
         limit = self._settings.max_text_chars
         masked = mask_spans(scan.clean.text, scan.link_spans)[:limit]
-        taken = [(f.reference.start, f.reference.end) for f in found]
+        taken = SpanSet((f.reference.start, f.reference.end) for f in found)
         found += self._slugs(text, scan, masked)
         found += self._titles_in(text, scan, masked)
         if self._settings.author_year:
@@ -174,7 +175,7 @@ class AtlasIndex:
         spans of `matches`: an ambiguous citation of atlas studies is not a missing paper.
         Worth logging for curators; not a match to reply with.
         """
-        taken = [(m.reference.start, m.reference.end) for m in matches]
+        taken = SpanSet((m.reference.start, m.reference.end) for m in matches)
         scan = scan_identifiers(text)
         masked = mask_spans(scan.clean.text, scan.link_spans)[: self._settings.max_text_chars]
         found = []
@@ -185,9 +186,7 @@ class AtlasIndex:
             value = " ".join((*citation.surnames, str(citation.year)))
             span = (citation.start, citation.end)
             reference = _reference(text, scan, RefKind.AUTHOR_YEAR, value, span, rule="author-year")
-            if reference.key in seen or any(
-                s < reference.end and reference.start < e for s, e in taken
-            ):
+            if reference.key in seen or taken.overlaps(reference.start, reference.end):
                 continue
             seen.add(reference.key)
             found.append(to_match(Found(reference, None, 100.0, "author-year-unmatched")))
@@ -282,9 +281,7 @@ class AtlasIndex:
 
     # -- author-year -------------------------------------------------------------------
 
-    def _author_years(
-        self, text: str, scan: Scan, masked: str, taken: list[tuple[int, int]]
-    ) -> list[Found]:
+    def _author_years(self, text: str, scan: Scan, masked: str, taken: SpanSet) -> list[Found]:
         post_words: set[str] | None = None
         found = []
         for citation in find_author_years(masked, weak=True):
@@ -303,7 +300,7 @@ class AtlasIndex:
             value = " ".join((*citation.surnames, str(citation.year)))
             span = (citation.start, citation.end)
             reference = _reference(text, scan, RefKind.AUTHOR_YEAR, value, span, rule=rule)
-            if any(s < reference.end and reference.start < e for s, e in taken):
+            if taken.overlaps(reference.start, reference.end):
                 continue
             found.append(Found(reference, entry, 90.0 if rule == "author-year" else 80.0, rule))
         return found

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from linker.author_year import find_author_years
 from linker.cleaning import CleanText, clean_for_scanning
+from linker.spans import SpanSet
 from linker.trim import trimmed_length
 from linker.urls import canonical_doi, fold_dashes, identifiers_in_url, strip_page_suffixes
 from records.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
@@ -134,6 +135,7 @@ class _Collector:
         self.lowered = clean.text.lower()
         self.references: list[Reference] = []
         self.link_spans: list[tuple[int, int]] = []
+        self.links_seen = SpanSet()
 
     def add(self, kind: RefKind, value: str, start: int, end: int, rule: str) -> None:
         o_start, o_end = self.clean.original_span(start, end)
@@ -149,7 +151,7 @@ class _Collector:
         )
 
     def outside_links(self, start: int, end: int) -> bool:
-        return not any(s < end and start < e for s, e in self.link_spans)
+        return not self.links_seen.overlaps(start, end)
 
     def links(self) -> None:
         if not any(hint in self.lowered for hint in _URL_HINTS):
@@ -160,6 +162,7 @@ class _Collector:
                 continue
             start, end = match.start(), match.start() + length
             self.link_spans.append((start, end))
+            self.links_seen.add(start, end)
             for identifier in identifiers_in_url(self.body[start:end]):
                 self.add(identifier.kind, identifier.value, start, end, identifier.rule)
 

@@ -36,6 +36,15 @@ HOSTILE = {
     "one huge word": _fill("a"),
     "repeated title": _fill(TITLE),
     "particles": _fill("van der de la "),
+    "APA initials": _fill("Lee, J.-S., "),
+    "journals after et al": _fill("Lee et al., Nat Commun "),
+    "study by without names": _fill("2024 NIH study by "),
+    "misspelt disease names": _fill("myalgic encephalomyelitis chronic fatigue syndrme "),
+    "html tags after a doi": "10.1000/" + _fill("<b>"),
+    "citation blocks": _fill("doi:10.1000/a1. PMID: 12345678. "),
+    "links and identifiers interleaved": _fill(
+        "https://x.org/a 10.1000/b PMID: 1234567 Lee et al. 2020 "
+    ),
 }
 
 
