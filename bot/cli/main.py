@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -69,3 +70,14 @@ def main() -> None:
     except ValidationError as exc:
         click.echo(f"Error: invalid settings\n{explain_validation_error(exc)}", err=True)
         sys.exit(2)
+    except sqlite3.DatabaseError as exc:
+        if not _unusable_database(exc):
+            raise  # a constraint or programming error is a bug: keep its traceback
+        # Every write so far was committed; running the command again continues from there.
+        click.echo(f"Error: the records database refused the command ({exc})", err=True)
+        sys.exit(1)
+
+
+def _unusable_database(exc: sqlite3.DatabaseError) -> bool:
+    """Locked past the busy timeout, disk full, read-only, or a file that is no database."""
+    return type(exc) in {sqlite3.DatabaseError, sqlite3.OperationalError}
