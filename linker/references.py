@@ -163,6 +163,8 @@ class _Collector:
             start, end = match.start(), match.start() + length
             self.link_spans.append((start, end))
             self.links_seen.add(start, end)
+            if self.body.startswith("…", end):
+                continue  # a link shortened for display ("doi.org/10.1038/s414…") names nothing
             for identifier in identifiers_in_url(self.body[start:end]):
                 self.add(identifier.kind, identifier.value, start, end, identifier.rule)
 
@@ -173,7 +175,7 @@ class _Collector:
             start = match.start()
             end = start + trimmed_length(match.group())
             candidate = self.body[start:end]
-            if not self.outside_links(start, end):
+            if not self.outside_links(start, end) or self.body.startswith("…", end):
                 continue
             doi = (
                 normalize_doi(candidate)

@@ -75,7 +75,8 @@ class UrlIdentifier:
 
 def identifiers_in_url(url: str) -> list[UrlIdentifier]:
     """Every identifier the link names, after unwrapping redirects (usually zero or one)."""
-    target = fold_dashes(_unwrap(url))
+    # Reddit and HTML exports write "&" in links as "&amp;".
+    target = fold_dashes(_unwrap(url.replace("&amp;", "&")))
     parts = urlsplit(target if "://" in target else f"https://{target}")
     host = (parts.hostname or "").lower().removeprefix("www.")
     path = unquote(parts.path)

@@ -152,6 +152,11 @@ IDENTIFIER_POSTS = [
         [(PMID, "38383456")],
     ),
     (
+        "Google redirect with HTML-escaped ampersands",
+        "https://www.google.com/url?sa=t&amp;source=web&amp;url=https://pubmed.ncbi.nlm.nih.gov/38383456/",
+        [(PMID, "38383456")],
+    ),
+    (
         "Google q redirect",
         "https://www.google.com/url?q=https%3A%2F%2Fwww.ncbi.nlm.nih.gov%2Fpmc%2Farticles%2FPMC10881493%2F",
         [(PMCID, "PMC10881493")],
@@ -309,6 +314,8 @@ TRAPS = [
     ("acronym and year", "The NICE 2021 guideline and the PACE 2011 mess"),
     ("doi with no suffix", "10.1016/ and 10.1038/ are publisher prefixes"),
     ("PubMed and a year", "PubMed 2024 search tips, pubmed 1999"),
+    ("link shortened for display", "see https://doi.org/10.1038/s414… for details"),
+    ("DOI shortened for display", "doi 10.1038/s41467-02… (cut off)"),
     ("et al without a year", "Lee et al. found brain changes; Walitt et al were thorough"),
 ]
 
