@@ -148,7 +148,8 @@ def _read_posts(file: Path) -> Iterator[_Line]:
     with file.open("rb") as handle:
         for number, raw in enumerate(handle, start=1):
             try:
-                line = raw.decode("utf-8")
+                # A file saved by Windows tools may start with a byte-order mark.
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
             except UnicodeDecodeError as exc:
                 yield _Line(number, None, f"not UTF-8 ({exc.reason} at byte {exc.start})")
                 continue

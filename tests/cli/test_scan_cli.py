@@ -132,6 +132,14 @@ def test_invalid_utf8_line_is_skipped(atlas_db: Path, tmp_path: Path) -> None:
     assert "posts.jsonl:1: skipped: not UTF-8" in result.stderr
 
 
+def test_byte_order_mark_and_crlf_are_accepted(atlas_db: Path, tmp_path: Path) -> None:
+    posts = tmp_path / "posts.jsonl"
+    posts.write_bytes(b'\xef\xbb\xbf{"id": 1, "text": "PMC3065633"}\r\n{"id": 2, "text": "x"}\r\n')
+    result = run(atlas_db, "scan", str(posts), "--no-log")
+    assert [line["id"] for line in output_lines(result)] == [1, 2]
+    assert output_lines(result)[0]["matches"][0]["atlas_id"] == "white-2011-comparison-adaptive"
+
+
 def test_blank_lines_are_ignored_silently(atlas_db: Path, tmp_path: Path) -> None:
     posts = write_posts(tmp_path / "posts.jsonl", {"id": 1, "text": "hi"}, "", "   ")
     result = run(atlas_db, "scan", str(posts), "--no-log")
