@@ -4,6 +4,7 @@ competing titles settled."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from records.models import AtlasEntry, Match, Reference, RefKind
@@ -27,6 +28,42 @@ _CITATION_GAP = re.compile(
     r"pubmed|europe\s*pmc|available\s+at)[\s.,;:()\[\]|/*_–—-]*)*",
     re.IGNORECASE,
 )
+
+
+def overruled_by_identifiers(
+    citations: list[Found], identified: list[Found], text: str
+) -> list[Found]:
+    """Author-year matches, less those that an identifier written right beside them contradicts.
+
+    "Walitt et al. 2024 (doi:10.1000/other)" names the paper by its DOI: if that DOI is not
+    the atlas entry the name and year suggested, the name and year were about another paper.
+    """
+    if not identified:
+        return citations
+    ordered = sorted(identified, key=lambda f: f.reference.start)
+    starts = [f.reference.start for f in ordered]
+    kept = []
+    for citation in citations:
+        reference = citation.reference
+        index = bisect_left(starts, reference.end)
+        neighbours = ordered[max(0, index - 1) : index + 1]
+        contradicted = any(
+            _beside(reference, other.reference, text)
+            and (
+                other.entry is None or citation.entry is None or other.entry.id != citation.entry.id
+            )
+            for other in neighbours
+        )
+        if not contradicted:
+            kept.append(citation)
+    return kept
+
+
+def _beside(first: Reference, second: Reference, text: str) -> bool:
+    """Whether two spans are separated only by brackets, punctuation or a label ("doi:")."""
+    left, right = (first, second) if first.start <= second.start else (second, first)
+    gap = text[left.end : right.start]
+    return left.end <= right.start and len(gap) <= 12 and bool(_CITATION_GAP.fullmatch(gap))
 
 
 def drop_overlapping_titles(found: list[Found]) -> list[Found]:

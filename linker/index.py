@@ -19,6 +19,7 @@ from linker.found import (
     drop_overlapping_titles,
     merge_citation_blocks,
     one_per_study,
+    overruled_by_identifiers,
     to_match,
 )
 from linker.references import Scan, mask_spans, scan_identifiers
@@ -162,10 +163,12 @@ class AtlasIndex:
         limit = self._settings.max_text_chars
         masked = mask_spans(scan.clean.text, scan.link_spans)[:limit]
         taken = SpanSet((f.reference.start, f.reference.end) for f in found)
+        identified = list(found)
         found += self._slugs(text, scan, masked)
         found += self._titles_in(text, scan, masked)
         if self._settings.author_year:
-            found += self._author_years(text, scan, masked, taken)
+            citations = self._author_years(text, scan, masked, taken)
+            found += overruled_by_identifiers(citations, identified, text)
         return one_per_study(found)
 
     def unmatched_citations(self, text: str, matches: Iterable[Match] = ()) -> list[Match]:

@@ -591,3 +591,33 @@ def test_title_words_shared_by_the_rivals_do_not_decide() -> None:
     index = AtlasIndex.build(entries)
     assert found("Lee et al. 2024 looked at gut microbiome dysbiosis", index) == []
     assert found("Lee et al. 2024, the metabolomics one", index) == ["lee-2024-b"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "Walitt et al. 2024 (doi:10.1000/other)",
+            ["doi:10.1000/other"],
+            id="doi-after-says-other",
+        ),
+        pytest.param(
+            "doi:10.1000/other (Walitt et al. 2024)",
+            ["doi:10.1000/other"],
+            id="doi-before-says-other",
+        ),
+        pytest.param("Walitt et al. 2024 (PMID 30934066)", [FLUGE], id="pmid-of-another-entry"),
+        pytest.param(
+            "Walitt et al. 2024 (doi:10.1038/s41467-024-45107-3)", [WALITT], id="doi-agrees"
+        ),
+        pytest.param(
+            "Walitt et al. 2024 is great. Also see 10.1000/other",
+            [WALITT, "doi:10.1000/other"],
+            id="doi-elsewhere-says-nothing",
+        ),
+    ],
+)
+def test_an_identifier_beside_a_citation_decides_which_study_it_is(
+    text: str, expected: list[str]
+) -> None:
+    assert found(text) == expected
