@@ -154,8 +154,10 @@ class AtlasIndex:
     def match(self, text: str) -> list[Match]:
         """One Match per distinct study `text` refers to, in order of first appearance.
 
-        A study the atlas lacks comes back with `entry=None` and the identifier the post gave.
-        Author-year citations and titles that fit no entry (or several) are left out.
+        A study the atlas lacks comes back with `entry=None` and the identifier(s) the post
+        gave (identifiers written side by side, "doi: … PMID: …", count as one study).
+        Author-year citations and titles that fit no entry (or several) are left out, and an
+        author-year citation is overruled by an identifier written right beside it.
         """
         scan = scan_identifiers(text)
         found = [self._resolve_reference(reference, text) for reference in scan.references]
