@@ -18,6 +18,8 @@ index.match(text) -> list[Match]
 index.search(query, limit=5) -> list[Match]
     For a lookup command: an identifier, link or slug resolves exactly; "Walitt 2024"
     lists that author's entries of that year; free title words give ranked candidates.
+index.unmatched_citations(text, matches) -> list[Match]
+    Strong author-year citations of studies the atlas lacks (for the unmatched-paper log).
 index.get(entry_id) -> AtlasEntry | None, index.resolve(kind, value), len(index)
 """
 
