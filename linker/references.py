@@ -71,8 +71,9 @@ _NUMBER = re.compile(r"\d+")
 _PMCID = re.compile(
     r"""
     (?<![\w/])
-    (?: (?:PMCID\s{0,3}[:#]?\s{0,3})?PMC\s?(?P<id>\d{4,9})
-      | PMCID\s{0,3}[:#]?\s{0,3}(?P<bare>\d{4,9})
+    (?: PMCID\s{0,3}[:#]?\s{0,3}(?:PMC\s?)?(?P<bare>\d{4,9})   # labelled: any length
+      | PMC(?P<id>\d{5,9})                                  # PMC10881493
+      | PMC\s(?P<spaced>\d{6,9})                            # "PMC 10881493", not "PMC 2019"
     )(?![\w])
     """,
     re.VERBOSE | re.IGNORECASE,
@@ -206,7 +207,8 @@ class _Collector:
         for match in _PMCID.finditer(self.body):
             if not self.outside_links(match.start(), match.end()):
                 continue
-            pmcid = normalize_pmcid(f"PMC{match.group('id') or match.group('bare')}")
+            digits = match.group("id") or match.group("bare") or match.group("spaced")
+            pmcid = normalize_pmcid(f"PMC{digits}")
             if pmcid:
                 self.add(RefKind.PMCID, pmcid, match.start(), match.end(), "pmcid")
 

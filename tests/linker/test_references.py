@@ -200,6 +200,8 @@ IDENTIFIER_POSTS = [
     ("PMCID bare", "Free version: PMC10881493", [(PMCID, "PMC10881493")]),
     ("PMCID label", "PMCID: PMC4004422", [(PMCID, "PMC4004422")]),
     ("PMCID digits only", "PMCID 4004422", [(PMCID, "PMC4004422")]),
+    ("PMC with a space", "PMC 10881493", [(PMCID, "PMC10881493")]),
+    ("old short PMCID with its label", "PMCID: PMC1234", [(PMCID, "PMC1234")]),
     (
         "new PMC link",
         "https://pmc.ncbi.nlm.nih.gov/articles/PMC10881493/",
@@ -294,6 +296,7 @@ TRAPS = [
     ("Doi as a surname", "Professor Doi gave a talk; Doi 2019 was about something else"),
     ("bare number is not a PMID", "I've had this for 38016575 seconds, roughly 38383456 too"),
     ("PMC without digits", "PMC is the NIH archive; pmc-like sites exist"),
+    ("PMC and a year", "See you at PMC 2019 and PMC2020 events"),
     ("blog URL", "https://www.healthrising.org/blog/2024/02/21/nih-intramural-study-me-cfs/"),
     (
         "forum thread URL with a title in it",
