@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +17,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from bot.core.service import EvidenceService
+from bot.core.service import EvidenceService, ReplyPlan
 from bot.reddit_bot.bot import PollReport, RedditBot
 from bot.reddit_bot.client import build_reddit
 from config.settings import RedditSettings, Settings
@@ -32,7 +31,6 @@ from tests.reddit.conftest import (
     FakeSleep,
 )
 from tests.reddit.fake_reddit import FakeReddit
-from tests.reliability.conftest import wait_until
 
 BUSY_TIMEOUT_MS = 100
 # DOIs run to about a thousand characters; three such papers (each stored with its key,
@@ -115,21 +113,23 @@ def test_a_lock_taken_while_a_reply_is_in_flight_posts_it_once_and_loses_nothing
     caplog.set_level(logging.ERROR, logger="bot.reddit_bot")
     first = running.fake.add_submission(SUBREDDIT, "One", selftext=f"{LEE_DOI} 10.5555/flight.1")
     second = running.fake.add_submission(SUBREDDIT, "Two", selftext=f"{LEE_DOI} 10.5555/flight.2")
-    other = sqlite3.connect(db_path, timeout=0, isolation_level=None, check_same_thread=False)
-    running.fake.slow_next(0.5, path_contains="/api/comment")
+    other = sqlite3.connect(db_path, timeout=0, isolation_level=None)
+    service = running.bot.service
+    confirm = service.confirm
 
-    def lock_while_the_reply_is_held() -> None:
-        assert wait_until(lambda: bool(running.fake.requests_to("/api/comment")))
-        other.execute("BEGIN EXCLUSIVE")
+    def locked_out_confirm(plan: ReplyPlan, reply_id: str) -> None:
+        # Another process takes the lock after the reply went out, before its id is stored.
+        if not other.in_transaction:
+            other.execute("BEGIN EXCLUSIVE")
+        confirm(plan, reply_id)
 
-    locker = threading.Thread(target=lock_while_the_reply_is_held)
-    locker.start()
+    service.confirm = locked_out_confirm  # type: ignore[method-assign]
     try:
-        report = running.poll()  # the reply goes out; storing its id meets the lock
-        locker.join()
+        report = running.poll()
         assert report.failed
         assert f"records database refused a write for {first}" in caplog.text
     finally:
+        service.confirm = confirm  # type: ignore[method-assign]
         if other.in_transaction:
             other.rollback()
         other.close()
