@@ -3,11 +3,18 @@
 The core and the records database are plain synchronous code over one SQLite connection. A
 single worker thread keeps the event loop (heartbeats, other events) responsive while the
 linker works, and guarantees that only one thread uses the connection at any moment.
+
+A call that fails because another connection holds the database locked for longer than
+SQLite's busy timeout (a backup, a long import) is logged and tried again a few times: the
+failed try changed nothing (SQLite rolled its transaction back), so nothing is lost or done
+twice, and the event loop keeps serving meanwhile.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import sqlite3
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -16,15 +23,44 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
+log = logging.getLogger(__name__)
+
+# Pauses (seconds) before trying a locked call again; each try first waits out the busy timeout.
+LOCKED_RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0)
+
 
 class CoreRunner:
     """Runs core calls on one dedicated thread; `close()` when the bot stops."""
 
-    def __init__(self) -> None:
+    def __init__(self, locked_retry_delays: tuple[float, ...] = LOCKED_RETRY_DELAYS) -> None:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="evidence-core")
+        self._locked_retry_delays = locked_retry_delays
 
     async def call(self, function: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
-        """`function(*args, **kwargs)` on the core thread, awaited."""
+        """`function(*args, **kwargs)` on the core thread, awaited; tried again while the
+        records database is locked, then the lock error is raised."""
+        name = getattr(function, "__name__", "core call")
+        for delay in self._locked_retry_delays:
+            try:
+                return await self._call_once(function, *args, **kwargs)
+            except sqlite3.OperationalError as exc:
+                if not is_locked(exc):
+                    raise
+                log.warning(
+                    "records database locked during %s (%s); trying again in %.1f s",
+                    name,
+                    exc,
+                    delay,
+                )
+                await asyncio.sleep(delay)
+        try:
+            return await self._call_once(function, *args, **kwargs)
+        except sqlite3.OperationalError as exc:
+            if is_locked(exc):
+                log.error("records database still locked; %s gave up: %s", name, exc)
+            raise
+
+    async def _call_once(self, function: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         loop = asyncio.get_running_loop()
         try:
             future = loop.run_in_executor(self._executor, partial(function, *args, **kwargs))
@@ -37,6 +73,12 @@ class CoreRunner:
     def close(self) -> None:
         """Finish queued calls and stop the thread; later calls are cancelled."""
         self._executor.shutdown(wait=True)
+
+
+def is_locked(exc: sqlite3.OperationalError) -> bool:
+    """SQLITE_BUSY or SQLITE_LOCKED: another connection holds the database for now."""
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
 
 
 class KeyedLocks:

@@ -1,15 +1,21 @@
 """Sending cards as replies, exactly once: claim in the reply log, send, then confirm.
 
 A failed send releases the claim so a later delivery can try again; a claim that another
-delivery (or process) already won sends nothing.
+delivery (or process) already won sends nothing. The reply's nonce is derived from the
+message and its studies, so when Discord made a reply whose answer was lost (5xx, dropped
+connection), the retry after a later delivery gets that reply back instead of a second copy.
 """
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import logging
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import aiohttp
 import discord
 
 from bot.core.render_discord import DiscordMessage
@@ -21,6 +27,25 @@ from bot.discord_bot.views import card_buttons
 log = logging.getLogger(__name__)
 
 NO_PINGS = discord.AllowedMentions.none()
+NONCE_LENGTH = 25  # Discord's limit for a string nonce
+
+# A send that may or may not have reached Discord: an error answer, or no answer at all.
+SEND_FAILURES: tuple[type[BaseException], ...] = (
+    discord.HTTPException,
+    aiohttp.ClientError,
+    asyncio.TimeoutError,
+)
+
+
+def reply_nonce(message_id: int, entry_ids: Sequence[str]) -> str:
+    """The same nonce for every attempt to card these studies under this message.
+
+    Discord returns the message already made for a recently used nonce (`enforce_nonce`,
+    https://discord.com/developers/docs/resources/message#create-message), so a resend after
+    a lost answer does not post twice; an edit carding other studies gets another nonce.
+    """
+    key = f"{message_id}:{','.join(entry_ids)}".encode()
+    return hashlib.sha256(key).hexdigest()[:NONCE_LENGTH]
 
 
 @dataclass(frozen=True)
@@ -32,9 +57,16 @@ class Sent:
 
 
 async def send_cards(
-    target: discord.Message, rendered: DiscordMessage, entry_ids: Sequence[str]
+    target: discord.Message,
+    rendered: DiscordMessage,
+    entry_ids: Sequence[str],
+    *,
+    nonce: str | None = None,
 ) -> discord.Message:
-    """Reply to `target` with the rendered cards and their buttons, pinging nobody."""
+    """Reply to `target` with the rendered cards and their buttons, pinging nobody.
+
+    `nonce` (see `reply_nonce`) makes repeated sends of the same reply return the first one.
+    """
     view = card_buttons(target.author.id, entry_ids) if entry_ids else None
     return await target.reply(
         content=rendered.content or None,
@@ -42,6 +74,8 @@ async def send_cards(
         view=view or discord.utils.MISSING,
         allowed_mentions=NO_PINGS,
         mention_author=False,
+        # Without a nonce of ours, a fresh random one per send (what discord.py picks).
+        nonce=nonce if nonce is not None else secrets.randbits(64),
     )
 
 
@@ -52,9 +86,14 @@ async def deliver(deps: DiscordDeps, target: discord.Message, plan: ReplyPlan) -
     if claimed is None or not claimed.entry_ids:
         return Sent(None)
     try:
-        sent = await send_cards(target, claimed.discord(), claimed.entry_ids)
-    except discord.HTTPException:
-        log.warning("could not reply to message %s; releasing it for a retry", target.id)
+        nonce = reply_nonce(target.id, claimed.entry_ids)
+        sent = await send_cards(target, claimed.discord(), claimed.entry_ids, nonce=nonce)
+    except SEND_FAILURES as exc:
+        log.warning(
+            "could not reply to message %s (%s); releasing it for a retry",
+            target.id,
+            describe_failure(exc),
+        )
         await deps.runner.call(deps.service.release, claimed)
         raise
     await deps.runner.call(deps.service.confirm, claimed, str(sent.id))
@@ -74,3 +113,10 @@ async def post_mod_log(bot: discord.Client, deps: DiscordDeps, text: str) -> Non
         await channel.send(text[:2000], allowed_mentions=NO_PINGS)
     except discord.HTTPException as exc:
         log.warning("could not post to the mod-log channel %s: %s", channel_id, exc.status)
+
+
+def describe_failure(exc: BaseException) -> str:
+    """A short reason for a failed send: the HTTP status, or the kind of network failure."""
+    if isinstance(exc, discord.HTTPException):
+        return f"HTTP {exc.status}"
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__

@@ -27,7 +27,13 @@ from bot.core.commands import (
 from bot.discord_bot.convert import post_from_message
 from bot.discord_bot.deps import DiscordDeps
 from bot.discord_bot.permissions import is_moderator
-from bot.discord_bot.replies import NO_PINGS, deliver, post_mod_log, send_cards
+from bot.discord_bot.replies import (
+    NO_PINGS,
+    SEND_FAILURES,
+    deliver,
+    post_mod_log,
+    send_cards,
+)
 from bot.discord_bot.shims import cards_for_post, with_inherited_place
 from bot.discord_bot.targets import referenced_id, split_target
 from bot.discord_bot.views import card_buttons
@@ -244,7 +250,7 @@ class EvidenceCommands(commands.Cog):
         recorded = claimed if claimed is not None and claimed.entry_ids else None
         try:
             sent = await send_cards(target, plan.discord(), plan.entry_ids)
-        except discord.HTTPException:
+        except SEND_FAILURES:  # an error answer or none at all: free the claim
             if recorded is not None:
                 await self.deps.runner.call(self.deps.service.release, recorded)
             raise

@@ -13,7 +13,7 @@ from discord.ext import commands
 
 from bot.discord_bot.convert import post_from_message
 from bot.discord_bot.deps import DiscordDeps
-from bot.discord_bot.replies import Sent, deliver
+from bot.discord_bot.replies import SEND_FAILURES, Sent, deliver, describe_failure
 from bot.discord_bot.shims import with_inherited_place
 
 log = logging.getLogger(__name__)
@@ -64,8 +64,8 @@ class WatchCog(commands.Cog):
                 plan = await self.deps.runner.call(self.deps.service.handle_post, post)
                 if plan is not None:
                     sent = await deliver(self.deps, message, plan)
-        except discord.HTTPException as exc:
-            log.warning("reply to message %s failed with HTTP %s", message.id, exc.status)
+        except SEND_FAILURES as exc:  # an error answer or none at all (dropped, timed out)
+            log.warning("reply to message %s failed (%s)", message.id, describe_failure(exc))
         finally:
             self._report(message.id, sent)
 

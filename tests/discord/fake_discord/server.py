@@ -2,16 +2,25 @@
 
 Every HTTP request is recorded (`requests`) so tests can assert on what the bot sent: embeds,
 allowed_mentions, message_reference, components, interaction callbacks. A test can make the
-next matching request answer 429 (`rate_limit_next`) and can refuse privileged intents
-(`refuse_privileged_intents`), which the gateway answers with close code 4014.
+next matching request answer 429 (`rate_limit_next`, per route or global) and can refuse
+privileged intents (`refuse_privileged_intents`), which the gateway answers with close code 4014.
+
+Switches for fault and load tests: `fail_next` (optionally after creating the message, as when
+Discord's answer is lost), `slow_next` (a late answer, or a dropped connection), `hold_posts`
+(message POSTs wait until released), `limit_channels` (a per-channel message bucket with
+Discord's X-RateLimit headers), `close_gateway` (a socket closed with a code; events sent
+meanwhile are replayed on RESUME) and `invalidate_sessions` (op 9). Message creation honours
+`nonce` + `enforce_nonce` like Discord: a repeated nonce returns the message already made.
 Protocol reference: https://discord.com/developers/docs/events/gateway
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import secrets
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,6 +60,63 @@ class RateLimitRule:
     path: re.Pattern[str]
     retry_after: float
     times: int
+    is_global: bool = False
+
+
+@dataclass
+class Failure:
+    """Answer the next request matching `method` and `path` with an error status.
+
+    `after_create`: the request is carried out first and only its answer is lost (what a
+    gateway timeout in front of Discord looks like to the client).
+    """
+
+    method: str
+    path: re.Pattern[str]
+    status: int
+    code: int
+    after_create: bool = False
+
+
+@dataclass
+class Slowdown:
+    """Delay the answer to the next matching request; `drop` closes the connection instead
+    of answering (after carrying the request out when `after_create`)."""
+
+    method: str
+    path: re.Pattern[str]
+    seconds: float
+    drop: bool = False
+    after_create: bool = True
+
+
+@dataclass
+class ChannelBucket:
+    """A fixed-window bucket of `limit` messages per `window` seconds for one channel."""
+
+    limit: int
+    window: float
+    started: float = 0.0
+    used: int = 0
+
+    def take(self, now: float) -> float | None:
+        """Use one slot: None when allowed, else the seconds until the window resets."""
+        if now - self.started >= self.window:
+            self.started, self.used = now, 0
+        if self.used >= self.limit:
+            return self.window - (now - self.started)
+        self.used += 1
+        return None
+
+    def headers(self, now: float) -> dict[str, str]:
+        """Discord's rate-limit headers for the bucket's current state."""
+        reset_after = max(self.window - (now - self.started), 0.0)
+        return {
+            "X-RateLimit-Limit": str(self.limit),
+            "X-RateLimit-Remaining": str(self.limit - self.used),
+            "X-RateLimit-Reset-After": f"{reset_after:.3f}",
+            "X-RateLimit-Bucket": "fake-channel-messages",
+        }
 
 
 @dataclass
@@ -63,6 +129,8 @@ class GatewaySession:
     ws: web.WebSocketResponse | None
     seq: int = 0
     frames: list[Json] = field(default_factory=list)
+    # Between a close the server caused and the client's RESUME, events are kept for replay.
+    buffering: bool = False
 
     def owns_guild(self, guild_id: int) -> bool:
         """Discord's shard formula: (guild_id >> 22) % shard_count."""
@@ -110,7 +178,19 @@ class FakeDiscord:
         self.sessions: dict[str, GatewaySession] = {}
         self.refuse_privileged_intents = False
         self._rate_limits: list[RateLimitRule] = []
-        self._failures: list[tuple[str, re.Pattern[str], int, int]] = []
+        self._failures: list[Failure] = []
+        self._slowdowns: list[Slowdown] = []
+        self._posts_open = asyncio.Event()
+        self._posts_open.set()
+        self.held_posts = 0
+        self._buckets: dict[int, ChannelBucket] = {}
+        self._bucket_shape: tuple[int, float] | None = None
+        self.bucket_429s = 0
+        self.invalidations = 0
+        self._nonces: dict[str, Json] = {}
+        # When each message was dispatched and when the bot's reply to it arrived (monotonic).
+        self.dispatched_at: dict[int, float] = {}
+        self.replied_at: dict[int, float] = {}
         self._runner: web.AppRunner | None = None
         self._sockets: set[web.WebSocketResponse] = set()
         self.port = 0
@@ -173,18 +253,79 @@ class FakeDiscord:
     # ---- test controls ---------------------------------------------------------------------
 
     def rate_limit_next(
-        self, method: str, path_pattern: str, *, retry_after: float = 0.05, times: int = 1
+        self,
+        method: str,
+        path_pattern: str,
+        *,
+        retry_after: float = 0.05,
+        times: int = 1,
+        is_global: bool = False,
     ) -> None:
-        """Answer the next `times` requests matching (full-match regex) with 429."""
+        """Answer the next `times` requests matching (full-match regex) with 429; with
+        `is_global`, as Discord's global limit (all routes) rather than the route's bucket."""
         self._rate_limits.append(
-            RateLimitRule(method, re.compile(path_pattern), retry_after, times)
+            RateLimitRule(method, re.compile(path_pattern), retry_after, times, is_global)
         )
 
     def fail_next(
-        self, method: str, path_pattern: str, *, status: int = 403, code: int = 50013
+        self,
+        method: str,
+        path_pattern: str,
+        *,
+        status: int = 403,
+        code: int = 50013,
+        after_create: bool = False,
     ) -> None:
-        """Answer the next matching request with an error (default: Missing Permissions)."""
-        self._failures.append((method, re.compile(path_pattern), status, code))
+        """Answer the next matching request with an error (default: Missing Permissions).
+
+        With `after_create` the request is carried out and only its answer is an error.
+        """
+        self._failures.append(Failure(method, re.compile(path_pattern), status, code, after_create))
+
+    def slow_next(
+        self,
+        method: str,
+        path_pattern: str,
+        *,
+        seconds: float,
+        drop: bool = False,
+        after_create: bool = True,
+    ) -> None:
+        """Answer the next matching request `seconds` late; with `drop`, close the connection
+        without answering (after carrying the request out, unless `after_create` is False)."""
+        self._slowdowns.append(
+            Slowdown(method, re.compile(path_pattern), seconds, drop, after_create)
+        )
+
+    def hold_posts(self) -> None:
+        """Make message POSTs wait (in flight, not yet carried out) until `release_posts()`."""
+        self._posts_open.clear()
+
+    def release_posts(self) -> None:
+        """Let held message POSTs through."""
+        self._posts_open.set()
+
+    def limit_channels(self, limit: int, window: float) -> None:
+        """Enforce a bucket of `limit` messages per `window` seconds per channel, announced in
+        X-RateLimit headers; a request over the limit gets 429 (counted in `bucket_429s`)."""
+        self._bucket_shape = (limit, window)
+        self._buckets.clear()
+
+    async def close_gateway(self, code: int) -> None:
+        """Close every open gateway socket with `code`; the sessions stay resumable and keep
+        the events dispatched until the client RESUMEs."""
+        for session in self.sessions.values():
+            if session.ws is not None and not session.ws.closed:
+                session.buffering = True
+                await session.ws.close(code=code, message=b"closed by the test")
+
+    async def invalidate_sessions(self) -> None:
+        """Send op 9 INVALID_SESSION (not resumable): the client must IDENTIFY again."""
+        for session_id, session in list(self.sessions.items()):
+            if session.ws is not None and not session.ws.closed:
+                self.invalidations += 1
+                del self.sessions[session_id]
+                await session.ws.send_json({"op": 9, "d": False})
 
     def requests_to(self, method: str, path_pattern: str) -> list[RecordedRequest]:
         """Recorded requests whose path full-matches the pattern, oldest first."""
@@ -279,6 +420,7 @@ class FakeDiscord:
         """A member posts a message: store it and dispatch MESSAGE_CREATE."""
         payload = self.message_payload(channel_id, author, content, **kwargs)
         self.messages[int(payload["id"])] = payload
+        self.dispatched_at.setdefault(int(payload["id"]), time.monotonic())
         await self.dispatch("MESSAGE_CREATE", payload)
         return payload
 
@@ -379,10 +521,12 @@ class FakeDiscord:
         return interaction
 
     async def dispatch(self, event: str, data: Json) -> None:
-        """Send a DISPATCH to every open session that owns the event's guild."""
+        """Send a DISPATCH to every open session that owns the event's guild (and keep it for
+        sessions the server disconnected, to replay on RESUME)."""
         guild_id = int(data.get("guild_id") or self.world.guild_id)
         for session in list(self.sessions.values()):
-            if session.ws is not None and not session.ws.closed and session.owns_guild(guild_id):
+            is_open = session.ws is not None and not session.ws.closed
+            if (is_open or session.buffering) and session.owns_guild(guild_id):
                 await self._send_dispatch(session, event, data)
 
     async def request_reconnect(self) -> None:
@@ -455,6 +599,7 @@ class FakeDiscord:
             await ws.send_json({"op": 9, "d": False})
             return
         session.ws = ws
+        session.buffering = False
         last_seen = int(data.get("seq") or 0)
         for frame in session.frames:
             if frame["s"] > last_seen:
@@ -465,8 +610,8 @@ class FakeDiscord:
         session.seq += 1
         frame = {"op": 0, "t": event, "s": session.seq, "d": data}
         session.frames.append(frame)
-        assert session.ws is not None
-        await session.ws.send_json(frame)
+        if session.ws is not None and not session.ws.closed:
+            await session.ws.send_json(frame)
 
     # ---- HTTP ------------------------------------------------------------------------------
 
@@ -492,11 +637,26 @@ class FakeDiscord:
         limited = self._rate_limited(request.method, path)
         if limited is not None:
             return limited
-        for failure in self._failures:
-            method, pattern, status, code = failure
-            if method == request.method and pattern.fullmatch(path):
-                self._failures.remove(failure)
-                return _error(status, code, f"failure requested by the test ({status})")
+        failure = _take_first(self._failures, request.method, path)
+        if failure is not None:
+            if failure.after_create:
+                await self._route(request, recorded, path)
+            status = failure.status
+            return _error(status, failure.code, f"failure requested by the test ({status})")
+        slowdown = _take_first(self._slowdowns, request.method, path)
+        if slowdown is not None:
+            await asyncio.sleep(slowdown.seconds)
+            if slowdown.drop:
+                if slowdown.after_create:
+                    await self._route(request, recorded, path)
+                assert request.transport is not None
+                request.transport.close()  # no answer at all: the client sees a dropped link
+                return web.Response(status=499)
+        return await self._route(request, recorded, path)
+
+    async def _route(
+        self, request: web.Request, recorded: RecordedRequest, path: str
+    ) -> web.Response:
         for method, pattern, handler in self._routes:
             match = pattern.fullmatch(path)
             if method == request.method and match:
@@ -507,22 +667,7 @@ class FakeDiscord:
         for rule in self._rate_limits:
             if rule.times > 0 and rule.method == method and rule.path.fullmatch(path):
                 rule.times -= 1
-                body = {
-                    "message": "You are being rate limited.",
-                    "retry_after": rule.retry_after,
-                    "global": False,
-                }
-                headers = {
-                    "Retry-After": f"{rule.retry_after}",
-                    "X-RateLimit-Limit": "5",
-                    "X-RateLimit-Remaining": "0",
-                    "X-RateLimit-Reset-After": f"{rule.retry_after}",
-                    "X-RateLimit-Bucket": "fake-bucket",
-                    "X-RateLimit-Scope": "user",
-                    # discord.py treats a 429 without Via as a Cloudflare ban.
-                    "Via": "1.1 google",
-                }
-                return _json_body(body, 429, headers)
+                return _too_many(rule.retry_after, is_global=rule.is_global)
         return None
 
     async def _get_gateway(self, *_: Any) -> web.Response:
@@ -600,6 +745,26 @@ class FakeDiscord:
     ) -> web.Response:
         channel_id = int(match["channel"])
         body = recorded.body or {}
+        bucket_headers: dict[str, str] = {}
+        if self._bucket_shape is not None:
+            bucket = self._buckets.setdefault(channel_id, ChannelBucket(*self._bucket_shape))
+            now = time.monotonic()
+            wait = bucket.take(now)
+            if wait is not None:
+                self.bucket_429s += 1
+                return _too_many(wait, headers=bucket.headers(now))
+            bucket_headers = bucket.headers(now)
+        if not self._posts_open.is_set():
+            self.held_posts += 1
+            try:
+                await self._posts_open.wait()
+            finally:
+                self.held_posts -= 1
+        nonce = str(body.get("nonce")) if body.get("enforce_nonce") and body.get("nonce") else None
+        if nonce is not None and nonce in self._nonces:
+            # https://discord.com/developers/docs/resources/message#create-message: with
+            # enforce_nonce, a nonce used recently returns that message and creates none.
+            return _json(self._nonces[nonce], headers=bucket_headers)
         reference = body.get("message_reference")
         reference_id = int(reference["message_id"]) if reference else None
         payload = self.message_payload(
@@ -612,9 +777,13 @@ class FakeDiscord:
             flags=body.get("flags", 0),
         )
         self.messages[int(payload["id"])] = payload
+        if nonce is not None:
+            self._nonces[nonce] = payload
+        if reference_id is not None:
+            self.replied_at.setdefault(reference_id, time.monotonic())
         # Discord echoes the bot's own messages on the gateway; the bot must ignore them.
         await self.dispatch("MESSAGE_CREATE", payload)
-        return _json(payload)
+        return _json(payload, headers=bucket_headers)
 
     async def _get_message(self, _: web.Request, __: Any, match: re.Match[str]) -> web.Response:
         message = self._live_message(int(match["message"]), int(match["channel"]))
@@ -763,14 +932,51 @@ def _option_type(value: Any) -> int:
     return 3
 
 
-def _json(payload: Any, status: int = 200) -> web.Response:
-    # A generous bucket: discord.py never slows itself down unless a test asks for a 429.
-    headers = {
+def _take_first(rules: list[Any], method: str, path: str) -> Any:
+    """Remove and return the first rule (Failure or Slowdown) matching the request."""
+    for rule in rules:
+        if rule.method == method and rule.path.fullmatch(path):
+            rules.remove(rule)
+            return rule
+    return None
+
+
+def _too_many(
+    retry_after: float, *, is_global: bool = False, headers: dict[str, str] | None = None
+) -> web.Response:
+    """A 429 as Discord sends it (https://discord.com/developers/docs/topics/rate-limits)."""
+    body = {
+        "message": "You are being rate limited.",
+        "retry_after": retry_after,
+        "global": is_global,
+    }
+    limit_headers = headers or {
+        "X-RateLimit-Limit": "5",
+        "X-RateLimit-Remaining": "0",
+        "X-RateLimit-Reset-After": f"{retry_after}",
+        "X-RateLimit-Bucket": "fake-bucket",
+    }
+    all_headers = {
+        **limit_headers,
+        "Retry-After": f"{retry_after}",
+        "X-RateLimit-Scope": "global" if is_global else "user",
+        # discord.py treats a 429 without Via as a Cloudflare ban.
+        "Via": "1.1 google",
+    }
+    if is_global:
+        all_headers["X-RateLimit-Global"] = "true"
+    return _json_body(body, 429, all_headers)
+
+
+def _json(payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    # A generous bucket unless `limit_channels` gave real ones: discord.py never slows
+    # itself down unless a test asks for it.
+    generous = {
         "X-RateLimit-Limit": "10000",
         "X-RateLimit-Remaining": "9999",
         "X-RateLimit-Reset-After": "1.0",
     }
-    return _json_body(payload, status, headers)
+    return _json_body(payload, status, headers or generous)
 
 
 def _error(status: int, code: int, message: str) -> web.Response:
