@@ -51,8 +51,11 @@ _COMMON_TITLE_WORDS = frozenset(_COMMON_WORDS_TEXT.split())
 _TITLE_CUE_BEFORE = re.compile(
     r"\b(?:read|titled|entitled|called|named|paper|study|article)$", re.I
 )
-# An ellipsis right after a cut title, maybe after closing punctuation or half a word.
-_ELLIPSIS_AFTER = re.compile(r"[)\]:;,'\"”’*_]{0,3}\s?(?:[^\s.…]{1,25}\s?)?(?:\[?\.{3}\]?|\[?…\]?)")
+# An ellipsis right after a cut title, maybe after closing punctuation or a few words of the
+# title's next name ("... post-infectious myalgic encephalomyelitis…").
+_ELLIPSIS_AFTER = re.compile(
+    r"[)\]:;,'\"”’*_]{0,3}\s?(?:[^\s.…]{1,25}\s?){0,3}(?:\[?\.{3}\]?|\[?…\]?)"
+)
 _CITATION_AFTER = re.compile(r"(?:by|from|in|et\.?\s?al|published|(?:19|20)\d{2})\b", re.I)
 _AUTHOR_YEAR_QUERY = re.compile(
     r"^\s*(?P<name>[^\W\d_][\w'’ -]{0,60}?)\s*(?:et\.?\s*al\.?)?[\s,]*"

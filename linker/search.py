@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from linker.textnorm import normalize_title
 
@@ -65,4 +65,4 @@ class TitleSearch:
 def _misspelt_in(word: str, words: list[str]) -> bool:
     if len(word) < 5:
         return False
-    return any(Levenshtein.distance(word, other, score_cutoff=1) <= 1 for other in words)
+    return any(OSA.distance(word, other, score_cutoff=1) <= 1 for other in words)

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -45,25 +45,30 @@ def fold_word(word: str) -> str:
 
 
 # Spelled-out names and their abbreviations compare equal: posts write "ME/CFS" where the
-# title spells it out, and titles often give both ("... Syndrome (ME/CFS)").
+# title spells it out, and titles often give both ("... Syndrome (ME/CFS)"). The combined
+# name is one word, "mecfs", whichever order it is written in ("CFS/ME" is "ME/CFS").
 _ABBREVIATIONS: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {
     "myalgic": [
-        (("myalgic", "encephalomyelitis", "chronic", "fatigue", "syndrome"), ("me", "cfs")),
+        (("myalgic", "encephalomyelitis", "chronic", "fatigue", "syndrome"), ("mecfs",)),
         (("myalgic", "encephalomyelitis"), ("me",)),
     ],
     "chronic": [
-        (("chronic", "fatigue", "syndrome", "myalgic", "encephalomyelitis"), ("me", "cfs")),
+        (("chronic", "fatigue", "syndrome", "myalgic", "encephalomyelitis"), ("mecfs",)),
         (("chronic", "fatigue", "syndrome"), ("cfs",)),
     ],
+    "me": [(("me", "cfs"), ("mecfs",))],
+    "cfs": [(("cfs", "me"), ("mecfs",))],
+    "cfsme": [(("cfsme",), ("mecfs",))],
     "post": [(("post", "exertional", "malaise"), ("pem",))],
     "postexertional": [(("postexertional", "malaise"), ("pem",))],
-    "mecfs": [(("mecfs",), ("me", "cfs"))],
-    "cfsme": [(("cfsme",), ("me", "cfs"))],
-    # Written in either order, the combined name is one thing: "CFS/ME" is "ME/CFS".
-    "cfs": [(("cfs", "me"), ("me", "cfs"))],
 }
-# First words of the spelled-out names: only where one of these stands can a name begin.
+# First words of the spelled-out names: only where one of these stands can a name begin
+# (or a misspelling of one, "myalgia encephalomyelitis", when the second word follows).
 _KEYS = frozenset(_ABBREVIATIONS)
+_LONG_KEYS = tuple(key for key in _ABBREVIATIONS if len(key) >= 6)
+_SECOND_WORDS = frozenset(
+    long[1] for forms in _ABBREVIATIONS.values() for long, _ in forms if len(long) > 1
+)
 
 
 def tokens(text: str) -> list[str]:
@@ -78,33 +83,54 @@ def tokens(text: str) -> list[str]:
 def abbreviate(
     words: list[str], spans: list[tuple[int, int]] | None
 ) -> tuple[list[str], list[tuple[int, int]] | None]:
-    """Replace spelled-out names by their abbreviations, and drop the abbreviation repeated
-    right after the name ("... Syndrome (ME/CFS)"); a merged word's span covers all of it.
+    """Replace spelled-out names by their abbreviations, and let a name written twice in a
+    row ("... Syndrome (ME/CFS)") count once; a merged word's span covers all of it.
 
     Each replacement depends only on the words it covers, so a title folds the same way on
-    its own and inside a long post.
+    its own and inside a long post; it is repeated until nothing changes, so folding twice
+    changes nothing.
     """
-    if _KEYS.isdisjoint(words):
-        return words, spans
+    while not (_KEYS.isdisjoint(words) and _SECOND_WORDS.isdisjoint(words)):
+        folded, folded_spans = _abbreviate_once(words, spans)
+        if folded == words:
+            break
+        words, spans = folded, folded_spans
+    return words, spans
+
+
+def _abbreviate_once(
+    words: list[str], spans: list[tuple[int, int]] | None
+) -> tuple[list[str], list[tuple[int, int]] | None]:
     out: list[str] = []
     out_spans: list[tuple[int, int]] = []
     index = 0
-    for key_at in [i for i, word in enumerate(words) if word in _KEYS]:
+    starts = [
+        i
+        for i, word in enumerate(words)
+        if word in _KEYS or (i + 1 < len(words) and words[i + 1] in _SECOND_WORDS)
+    ]
+    for key_at in starts:
         if key_at < index:
             continue  # inside the name just replaced
         long_form, short_form = _expansion_at(words, key_at)
         if long_form == short_form:
             continue
         end = key_at + len(long_form)
-        size = len(short_form)
-        repeated = tuple(words[end : end + size]) == short_form
-        last = end + size if repeated else end
+        while end < len(words):
+            # The same name again right after ("(ME/CFS)", "(CFS)"): one mention.
+            if tuple(words[end : end + len(short_form)]) == short_form:
+                end += len(short_form)
+                continue
+            again, same = _expansion_at(words, end) if words[end] in _KEYS else ((), ())
+            if same != short_form or again == same:
+                break
+            end += len(again)
         out.extend(words[index:key_at])
         out.extend(short_form)
         if spans is not None:
             out_spans.extend(spans[index:key_at])
-            out_spans.extend([(spans[key_at][0], spans[last - 1][1])] * size)
-        index = last
+            out_spans.extend([(spans[key_at][0], spans[end - 1][1])] * len(short_form))
+        index = end
     out.extend(words[index:])
     if spans is None:
         return out, None
@@ -115,10 +141,15 @@ def abbreviate(
 def _expansion_at(words: list[str], index: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(words consumed, words produced) at `index`: an abbreviation or the word itself.
 
-    After its first word, a spelled-out name is matched through a typo ("myalgic
-    encephalomyelitis/chronic fatigue syndrme"): people mistype long words.
+    A spelled-out name is matched through a typo ("myalgia encephalomyelitis/chronic fatigue
+    syndrme"): people mistype long words.
     """
-    for long_form, short_form in _ABBREVIATIONS.get(words[index], ()):
+    word = words[index]
+    forms = _ABBREVIATIONS.get(word)
+    if forms is None:
+        key = next((key for key in _LONG_KEYS if _same_word(word, key)), None)
+        forms = _ABBREVIATIONS[key] if key else []
+    for long_form, short_form in forms:
         written = words[index : index + len(long_form)]
         if len(written) == len(long_form) and all(map(_same_word, written, long_form)):
             return long_form, short_form
@@ -132,7 +163,7 @@ def _same_word(written: str, expected: str) -> bool:
     if len(expected) < 6 or abs(len(written) - len(expected)) > 2 or written[0] != expected[0]:
         return False
     allowed = 1 if len(expected) < 10 else 2
-    return Levenshtein.distance(written, expected, score_cutoff=allowed) <= allowed
+    return OSA.distance(written, expected, score_cutoff=allowed) <= allowed
 
 
 def tokens_with_spans(text: str) -> tuple[list[str], list[int], list[int]]:

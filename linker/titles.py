@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 _MAX_POSTINGS = 24  # a shingle in more titles than this says nothing about which one
 _SHORT_TITLE_WORDS = 7  # as written; such titles must stand apart from the sentence
@@ -27,8 +27,8 @@ _SHORT_TITLE = 8  # titles of up to this many words are also indexed by word pai
 _POS_BITS = 8
 _POS_MASK = (1 << _POS_BITS) - 1
 _SLACK = 2  # words the aligned stretch may grow or shrink at each end
-_TRUNCATION_MIN_WORDS = 6
-_TRUNCATION_MIN_CHARS = 35
+_TRUNCATION_MIN_WORDS = 5
+_TRUNCATION_MIN_CHARS = 30
 _TRUNCATION_SCORE = 95.0
 _SHORT_TITLE_SCORE = 97.0
 
@@ -310,4 +310,5 @@ def _misspelt(expected: str, written: str) -> bool:
     """Same word with a typo or two (only for words long enough to tell)."""
     if min(len(expected), len(written)) < 4:
         return False
-    return Levenshtein.distance(expected, written) <= (1 if len(expected) < 8 else 2)
+    # Optimal string alignment: a swapped pair of letters ("doubel") is one typo.
+    return OSA.distance(expected, written) <= (1 if len(expected) < 8 else 2)

@@ -32,20 +32,23 @@ def test_fold_word(word: str, folded: str) -> None:
             "B‐Lymphocyte Depletion—A Trial", "b lymphocyte depletion a trial", id="dashes"
         ),
         pytest.param("“Quoted” ‘title’", "quoted title", id="curly-quotes"),
-        pytest.param("ME/CFS patients", "me cfs patients", id="slash"),
+        pytest.param("ME/CFS patients", "mecfs patients", id="slash"),
         pytest.param(
             "Myalgic encephalomyelitis/chronic fatigue syndrome (ME/CFS) cohort",
-            "me cfs cohort",
+            "mecfs cohort",
             id="spelled-out-then-abbreviated",
         ),
         pytest.param(
-            "chronic fatigue syndrome/myalgic encephalomyelitis", "me cfs", id="cfs-me-order"
+            "chronic fatigue syndrome/myalgic encephalomyelitis", "mecfs", id="cfs-me-order"
         ),
-        pytest.param("CFS/ME", "me cfs", id="cfs-me-abbreviation"),
+        pytest.param("CFS/ME", "mecfs", id="cfs-me-abbreviation"),
         pytest.param("post-exertional malaise (PEM)", "pem", id="pem"),
         pytest.param("chronic fatigue syndrome", "cfs", id="cfs"),
         pytest.param("it helped me a lot", "it helped me a lot", id="pronoun-me-untouched"),
         pytest.param("chronic fatigue syndrme", "cfs", id="typo-in-a-later-word"),
+        pytest.param("chronic fatigeu syndrome", "cfs", id="swapped-letters"),
+        pytest.param("Myalgia Encephalomyelitis/CFS", "mecfs", id="misspelt-first-word"),
+        pytest.param("my fatigue is bad", "my fatigue is bad", id="second-word-alone"),
         pytest.param("myalgic encephalomyelitis", "me", id="me-alone"),
         pytest.param(
             "chronic pain or chronic fatigue syndromes", "chronic pain or cfs", id="plural"
