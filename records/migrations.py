@@ -217,6 +217,33 @@ def _m002_entry_flags(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m003_reply_messages(db: sqlite_utils.Database) -> None:
+    """One row per message the bot sent, so a second reply (after an edit) can be found too.
+
+    `replies` keeps one row per answered message (the never-twice guarantee) with the first
+    reply's id; earlier replies are copied over with the studies their message holds.
+    """
+    _run_script(
+        db,
+        """
+        CREATE TABLE reply_messages (
+            id INTEGER PRIMARY KEY,
+            platform TEXT NOT NULL,
+            reply_id TEXT NOT NULL,
+            message_id TEXT NOT NULL,
+            entries TEXT NOT NULL DEFAULT '[]',
+            created_at TEXT NOT NULL,
+            UNIQUE (platform, reply_id)
+        );
+        CREATE INDEX idx_reply_messages_message ON reply_messages(platform, message_id);
+
+        INSERT OR IGNORE INTO reply_messages (platform, reply_id, message_id, entries, created_at)
+            SELECT platform, reply_id, message_id, entries, created_at FROM replies
+            WHERE reply_id IS NOT NULL AND reply_id != ''
+        """,
+    )
+
+
 def _run_script(db: sqlite_utils.Database, script: str) -> None:
     """Run statements one by one: executescript would COMMIT mid-migration."""
     for statement in script.split(";"):
@@ -224,7 +251,7 @@ def _run_script(db: sqlite_utils.Database, script: str) -> None:
             db.execute(statement)
 
 
-MIGRATIONS: list[Migration] = [_m001_initial, _m002_entry_flags]
+MIGRATIONS: list[Migration] = [_m001_initial, _m002_entry_flags, _m003_reply_messages]
 
 
 def migrate(db: sqlite_utils.Database) -> list[str]:

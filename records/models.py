@@ -27,6 +27,7 @@ def strip_lone_surrogates(text: str) -> str:
     """`text` without lone surrogates, the one kind of str that cannot be written as UTF-8."""
     return _LONE_SURROGATE.sub("", text)
 
+
 EvidenceLevel = Literal["E0", "E1", "E2", "E3", "E4"]
 
 _PEM_SYNONYMS: dict[str, PemBadge] = {
@@ -238,6 +239,9 @@ class Post(BaseModel):
 
     `place` is where settings apply (a Discord channel or thread, a subreddit); `thread` is
     the conversation used for cooldowns (a Discord thread or channel, a Reddit submission).
+    `parent_place` is the place that `place` sits in (a Discord thread's or forum post's
+    channel), whose settings apply where `place` has none of its own. `parent_id` is the
+    message this one answers (a Reddit comment's parent comment or submission).
     """
 
     model_config = ConfigDict(frozen=True)
@@ -254,6 +258,7 @@ class Post(BaseModel):
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     is_edit: bool = False
     parent_id: str | None = None
+    parent_place: str | None = None
 
     @field_validator("*", mode="after")
     @classmethod

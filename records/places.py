@@ -6,7 +6,7 @@ author hash (records.unmatched.hash_author), never who the member is.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Literal, cast
 
@@ -54,6 +54,26 @@ def get_place_settings(
         updated_by=updated_by,
         updated_at=updated_at,
     )
+
+
+def get_effective_place_settings(
+    db: sqlite_utils.Database, platform: str, place: str, parent_place: str | None = None
+) -> PlaceSettings | None:
+    """The settings that apply in `place`: its own row, else its parent place's row.
+
+    So `evidence off` in a Discord channel also covers its threads and forum posts, while
+    a thread switched on its own keeps its own mode. A place's own row that sets no cooldown
+    takes the parent's cooldown. None means neither has a row: the defaults apply.
+    """
+    own = get_place_settings(db, platform, place)
+    if parent_place is None or parent_place == place:
+        return own
+    parent = get_place_settings(db, platform, parent_place)
+    if own is None:
+        return parent
+    if own.cooldown_hours is None and parent is not None and parent.cooldown_hours is not None:
+        return replace(own, cooldown_hours=parent.cooldown_hours)
+    return own
 
 
 def set_place_mode(

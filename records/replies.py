@@ -4,7 +4,9 @@
 guarantees a message is never answered twice, even across processes and restarts: an
 adapter *claims* the message before sending and *confirms* with the reply's id after. A
 crash in between leaves the message claimed and unanswered, never answered twice. `carded`
-remembers each study carded in each thread, for the per-thread cooldown.
+remembers each study carded in each thread, for the per-thread cooldown. `reply_messages`
+has one row per message the bot sent (an edit can add a second reply to the same message),
+so any of the bot's replies leads back to the message it answered and the studies it showed.
 """
 
 from __future__ import annotations
@@ -34,6 +36,17 @@ class ReplyRecord:
 
 
 @dataclass(frozen=True)
+class ReplyMessage:
+    """One message the bot sent: which member's message it answered, with which studies."""
+
+    platform: str
+    reply_id: str
+    message_id: str
+    entries: tuple[str, ...]
+    created_at: str
+
+
+@dataclass(frozen=True)
 class ReplyStats:
     """Counts for `evidence stats`: answered messages, cards shown, the most carded studies."""
 
@@ -44,10 +57,14 @@ class ReplyStats:
 
 
 def stamp(moment: datetime) -> str:
-    """The stored form of a time: UTC ISO 8601 to the second (sorts as text)."""
+    """The stored form of a time: UTC ISO 8601 to the microsecond (sorts as text).
+
+    Microseconds, because cooldowns compare these stamps: at whole seconds a reply and a
+    later one in the same second looked simultaneous.
+    """
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def get_reply(db: sqlite_utils.Database, platform: str, message_id: str) -> ReplyRecord | None:
@@ -64,16 +81,45 @@ def get_reply(db: sqlite_utils.Database, platform: str, message_id: str) -> Repl
 
 
 def find_by_reply_id(db: sqlite_utils.Database, platform: str, reply_id: str) -> ReplyRecord | None:
-    """The log row of the message that the bot's reply `reply_id` answered."""
+    """The log row of the message that the bot's reply `reply_id` (any of them) answered."""
+    sent = get_reply_message(db, platform, reply_id)
+    return get_reply(db, platform, sent.message_id) if sent is not None else None
+
+
+def get_reply_message(
+    db: sqlite_utils.Database, platform: str, reply_id: str
+) -> ReplyMessage | None:
+    """The bot's message `reply_id`: what it answered and the studies it showed, or None."""
     rows = list(
         db.query(
-            """SELECT platform, place, thread, message_id, reply_id, entries, created_at,
-                      updated_at
-               FROM replies WHERE platform = ? AND reply_id = ?""",
+            """SELECT platform, reply_id, message_id, entries, created_at FROM reply_messages
+               WHERE platform = ? AND reply_id = ?""",
             [platform, reply_id],
         )
     )
-    return _record(rows[0]) if rows else None
+    if not rows:
+        return None
+    row = rows[0]
+    return ReplyMessage(
+        platform=str(row["platform"]),
+        reply_id=str(row["reply_id"]),
+        message_id=str(row["message_id"]),
+        entries=tuple(str(e) for e in json.loads(str(row["entries"]))),
+        created_at=str(row["created_at"]),
+    )
+
+
+def reply_messages_for(
+    db: sqlite_utils.Database, platform: str, message_id: str
+) -> list[ReplyMessage]:
+    """Every message the bot sent in answer to `message_id`, oldest first."""
+    rows = db.query(
+        """SELECT reply_id FROM reply_messages WHERE platform = ? AND message_id = ?
+           ORDER BY id""",
+        [platform, message_id],
+    )
+    found = (get_reply_message(db, platform, str(row["reply_id"])) for row in rows)
+    return [sent for sent in found if sent is not None]
 
 
 def _record(row: dict[str, object]) -> ReplyRecord:
@@ -158,13 +204,34 @@ def _carded_by_others(
     return {str(row[0]) for row in rows}
 
 
-def confirm_reply(db: sqlite_utils.Database, platform: str, message_id: str, reply_id: str) -> None:
-    """Store the id of the bot's reply to a claimed message (the first reply's id is kept)."""
+def confirm_reply(
+    db: sqlite_utils.Database,
+    platform: str,
+    message_id: str,
+    reply_id: str,
+    entry_ids: Sequence[str] = (),
+    *,
+    at: datetime | None = None,
+) -> None:
+    """Record the bot's message `reply_id`, sent for a claimed message with `entry_ids`.
+
+    Every reply gets its own `reply_messages` row (an edit's second reply included);
+    `replies.reply_id` keeps the first reply's id, for links to "the" answer.
+    """
+    when = stamp(at or datetime.now(UTC))
     with write_transaction(db):
         db.execute(
             """UPDATE replies SET reply_id = coalesce(reply_id, ?)
                WHERE platform = ? AND message_id = ?""",
             [reply_id, platform, message_id],
+        )
+        if not reply_id:
+            return  # a platform that returned no id: nothing to find the reply by
+        db.execute(
+            """INSERT INTO reply_messages (platform, reply_id, message_id, entries, created_at)
+               VALUES (?, ?, ?, ?, ?)
+               ON CONFLICT(platform, reply_id) DO UPDATE SET entries = excluded.entries""",
+            [platform, reply_id, message_id, json.dumps(list(dict.fromkeys(entry_ids))), when],
         )
 
 

@@ -8,6 +8,11 @@ fetching the message a summons answers) comes back as `result.action` for the ad
 Moderator-only commands ask `Invocation.is_moderator`, a callable the adapter passes in, so
 a platform's permission check (Manage Messages, a mod role, the subreddit's moderator list)
 runs only when a command needs it.
+
+Where moderators switched the bot `off` (in the place or, for a thread, its parent channel),
+every other command comes back `silent`: adapters post nothing in the place. Lookups,
+summons and help do nothing; opt-outs, opt-ins and wrong-match reports still take effect
+(they concern the member's own data and the curators, and say nothing in the place).
 """
 
 from __future__ import annotations
@@ -15,14 +20,14 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from bot.core.service import EvidenceService, LookupResult, ReplyPlan
+from bot.core.service import EvidenceService, LookupResult, ReplyPlan, command_word
 from records.models import Post
 from records.modlog import log_action, report_wrong_match
 from records.places import PlaceMode, opt_in, opt_out, set_place_cooldown, set_place_mode
-from records.replies import find_by_reply_id, reply_stats
+from records.replies import get_reply_message, reply_stats
 from records.unmatched import list_papers
 
 MAX_COOLDOWN_HOURS = 24 * 365
@@ -61,8 +66,10 @@ MODERATOR_ONLY = frozenset(
         Name.STATS,
     }
 )
-# Members' requests for cards stay unanswered where moderators switched the bot off.
-SILENCED_WHEN_OFF = frozenset({Name.LOOKUP, Name.SUMMON})
+# Off means off: where moderators switched the bot off, members' commands get no answer
+# (and moderator commands from members no refusal). These still take effect, silently: a
+# member's own opt-out or opt-in, and a report for the curators.
+EFFECTIVE_WHEN_OFF = frozenset({Name.OPTOUT, Name.OPTIN, Name.WRONG})
 OFF_HERE = "Evidence cards are off here; a moderator can turn them on."
 _ALIASES = {
     "lookup": Name.LOOKUP,
@@ -189,7 +196,9 @@ class CommandResult:
     `action` is None when the core did everything; `remove` (delete the bot's reply
     `target_id`, then call `log_removal`), `summon` (card what the target message cites
     with `handle_post(target, summoned=True)`) or `post` (send `plan` in reply to the
-    target message) otherwise. `plan` carries cards to send for lookups.
+    target message) otherwise. `plan` carries cards to send for lookups. `silent` means
+    the bot is off in this place: post nothing there (an adapter that must acknowledge a
+    command, like a Discord slash command, may show `text` privately to the member).
     """
 
     command: Command
@@ -198,27 +207,31 @@ class CommandResult:
     action: str | None = None
     lookup: LookupResult | None = None
     plan: ReplyPlan | None = None
+    silent: bool = False
 
 
 def execute(service: EvidenceService, command: Command, invocation: Invocation) -> CommandResult:
     """Run the platform-neutral part of `command` for `invocation`."""
     word = _command_word(service, invocation)
+    handler = _HANDLERS[command.name]
+    moderator_only = command.name in MODERATOR_ONLY
+    refusal = f"Only moderators can use {word} {command.name.value}."
+    if service.is_off(invocation.post) and not (moderator_only and invocation.is_moderator()):
+        # Off means off for members: nothing is said here, whatever they typed.
+        if command.name in EFFECTIVE_WHEN_OFF and not command.problem:
+            return replace(handler(service, command, invocation), silent=True)
+        text = refusal if moderator_only else OFF_HERE
+        return CommandResult(command, ok=False, text=text, silent=True)
     if command.problem:
         return CommandResult(command, ok=False, text=command.problem)
-    if command.name in MODERATOR_ONLY and not invocation.is_moderator():
-        return CommandResult(
-            command, ok=False, text=f"Only moderators can use {word} {command.name.value}."
-        )
-    post = invocation.post
-    if command.name in SILENCED_WHEN_OFF and service.mode_for(post.platform, post.place) == "off":
-        return CommandResult(command, ok=False, text=OFF_HERE)
-    handler = _HANDLERS[command.name]
+    if moderator_only and not invocation.is_moderator():
+        return CommandResult(command, ok=False, text=refusal)
     return handler(service, command, invocation)
 
 
 def _command_word(service: EvidenceService, invocation: Invocation) -> str:
-    prefix = service.settings.discord.prefix if invocation.post.platform == "discord" else "!"
-    return f"{prefix}evidence"
+    """`!evidence` with the platform's prefix (settings.discord.prefix on Discord)."""
+    return command_word(invocation.post.platform, service.settings)
 
 
 def _lookup(service: EvidenceService, command: Command, inv: Invocation) -> CommandResult:
@@ -249,12 +262,17 @@ def _mode(service: EvidenceService, command: Command, inv: Invocation) -> Comman
     post = inv.post
     set_place_mode(service.db, post.platform, post.place, mode, actor=inv.actor)
     _log(service, inv, f"mode:{mode}", target=post.place)
-    texts = {
+    return CommandResult(command, ok=True, text=mode_text(mode, _command_word(service, inv)))
+
+
+def mode_text(mode: PlaceMode, word: str) -> str:
+    """The confirmation of a mode change; `word` is how members call the bot here."""
+    texts: dict[PlaceMode, str] = {
         "auto": "Evidence cards are on here: I will answer posts that cite atlas studies.",
         "off": "Evidence cards are off here.",
-        "summon-only": "Evidence cards here only when someone asks with !evidence.",
+        "summon-only": f"Evidence cards here only when someone asks with {word}.",
     }
-    return CommandResult(command, ok=True, text=texts[mode])
+    return texts[mode]
 
 
 def _cooldown(service: EvidenceService, command: Command, inv: Invocation) -> CommandResult:
@@ -267,7 +285,8 @@ def _cooldown(service: EvidenceService, command: Command, inv: Invocation) -> Co
         post.place,
         hours,
         actor=inv.actor,
-        default_mode=service.settings.reply.default_mode,
+        # A thread's first own setting must not switch it out of its channel's mode.
+        default_mode=service.mode_for(post.platform, post.place, post.parent_place),
     )
     _log(service, inv, "cooldown", target=post.place, detail=f"{hours:g}h")
     return CommandResult(
@@ -288,7 +307,10 @@ def log_removal(service: EvidenceService, inv: Invocation, reply_id: str) -> Non
 
 
 def _optout(service: EvidenceService, command: Command, inv: Invocation) -> CommandResult:
-    changed = opt_out(service.db, inv.post.platform, service.author_hash(inv.post.author_id))
+    member = service.author_hash(inv.post.author_id)
+    changed = opt_out(service.db, inv.post.platform, member)
+    if changed:
+        _log_member(service, inv, "optout", member)
     word = _command_word(service, inv)
     text = (
         f"Done: I will not reply to your posts automatically. {word} optin undoes it."
@@ -299,7 +321,10 @@ def _optout(service: EvidenceService, command: Command, inv: Invocation) -> Comm
 
 
 def _optin(service: EvidenceService, command: Command, inv: Invocation) -> CommandResult:
-    changed = opt_in(service.db, inv.post.platform, service.author_hash(inv.post.author_id))
+    member = service.author_hash(inv.post.author_id)
+    changed = opt_in(service.db, inv.post.platform, member)
+    if changed:
+        _log_member(service, inv, "optin", member)
     text = "Welcome back: I will reply to your posts again." if changed else "You were opted in."
     return CommandResult(command, ok=True, text=text)
 
@@ -334,8 +359,8 @@ def unmatched_seen_in(
 def _stats(service: EvidenceService, command: Command, inv: Invocation) -> CommandResult:
     post = inv.post
     here = reply_stats(service.db, platform=post.platform, place=post.place)
-    mode = service.mode_for(post.platform, post.place)
-    cooldown = service.cooldown_for(post.platform, post.place)
+    mode = service.mode_for(post.platform, post.place, post.parent_place)
+    cooldown = service.cooldown_for(post.platform, post.place, post.parent_place)
     lines = [
         f"Mode here: {mode}; cooldown {cooldown:g} h per study per thread.",
         f"Replies here: {here.replies}, cards: {here.cards}, distinct studies: {here.studies}.",
@@ -347,18 +372,27 @@ def _stats(service: EvidenceService, command: Command, inv: Invocation) -> Comma
 
 
 def _wrong(service: EvidenceService, command: Command, inv: Invocation) -> CommandResult:
+    """One report row per study of the reply, or for the one study named first in the note.
+
+    `!evidence wrong lee-2024-brain-regional not this one` reports that study alone.
+    """
     post = inv.post
-    record = find_by_reply_id(service.db, post.platform, inv.target_id) if inv.target_id else None
-    report_wrong_match(
-        service.db,
-        platform=post.platform,
-        place=post.place,
-        message_id=record.message_id if record else None,
-        reply_id=inv.target_id,
-        entry_id=",".join(record.entries) if record else None,
-        reporter_hash=service.author_hash(post.author_id),
-        note=command.argument[:500] or None,
-    )
+    sent = get_reply_message(service.db, post.platform, inv.target_id) if inv.target_id else None
+    studies: tuple[str | None, ...] = sent.entries if sent and sent.entries else (None,)
+    named = command.argument.split(maxsplit=1)[0].lower() if command.argument else ""
+    if named in studies:
+        studies = (named,)
+    for entry_id in studies:
+        report_wrong_match(
+            service.db,
+            platform=post.platform,
+            place=post.place,
+            message_id=sent.message_id if sent else None,
+            reply_id=inv.target_id,
+            entry_id=entry_id,
+            reporter_hash=service.author_hash(post.author_id),
+            note=command.argument[:500] or None,
+        )
     return CommandResult(command, ok=True, text="Thanks: the atlas curators will check this match.")
 
 
@@ -382,6 +416,21 @@ def _log(
         action=action,
         target=target,
         detail=detail,
+    )
+
+
+def _log_member(service: EvidenceService, inv: Invocation, action: str, member: str) -> None:
+    """Log a member's opt-out or opt-in under their pseudonym, never their name or id.
+
+    The actor is `member:<salted author hash>`, the same pseudonym the opt-out table keeps,
+    so moderators can see opt-outs happen without the log saying who opted out.
+    """
+    log_action(
+        service.db,
+        platform=inv.post.platform,
+        place=inv.post.place,
+        actor=f"member:{member}",
+        action=action,
     )
 
 

@@ -5,12 +5,13 @@ The service gathers the facts (place settings, reply log, recent cards, opt-outs
 
 Rules, in the order they apply:
 1. never answer a bot, and never the bot itself;
-2. a place that is `off` gets nothing; a `summon-only` place only answers summons;
+2. a place that is `off` gets nothing, summons included; a `summon-only` place only answers
+   summons (a thread or forum post without settings of its own follows its parent channel);
 3. members who opted out get no automatic replies (a summon is an explicit request, so it is
    answered);
 4. a message is answered once; an edit may add cards only for studies not carded before;
 5. a study carded in the same thread within the cooldown is not carded again (a summon
-   asks for it explicitly, so it bypasses the cooldown);
+   asks for it explicitly, so it bypasses the cooldown; a cooldown of 0 hours is none);
 6. at most `rate_cap` replies per place per hour, summons included.
 """
 
@@ -92,8 +93,13 @@ def effective_cooldown(place: PlaceSettings | None, default_hours: float) -> flo
     return default_hours
 
 
-def cooldown_start(now: datetime, hours: float) -> datetime:
-    """Cards at or after this moment still count for the cooldown."""
+def cooldown_start(now: datetime, hours: float) -> datetime | None:
+    """Cards at or after this moment still count for the cooldown; None: no cooldown.
+
+    A cooldown of 0 hours (or less) means none at all, not "none older than now".
+    """
+    if hours <= 0:
+        return None
     return now - timedelta(hours=hours)
 
 

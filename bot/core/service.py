@@ -44,7 +44,7 @@ from config.settings import ReplyMode, Settings
 from records import replies
 from records.db import write_transaction
 from records.models import AtlasEntry, Match, Post, strip_lone_surrogates
-from records.places import get_place_settings, is_opted_out
+from records.places import PlaceSettings, get_effective_place_settings, is_opted_out
 from records.retractions import retraction_notice
 from records.unmatched import hash_author, record_sightings
 
@@ -185,15 +185,29 @@ class EvidenceService:
         """The salted pseudonym stored for a member (opt-outs, sightings, reports)."""
         return hash_author(author_id, self.settings.database.author_hash_salt.get_secret_value())
 
-    def mode_for(self, platform: str, place: str) -> ReplyMode:
-        """The effective reply mode of a place."""
-        stored = get_place_settings(self.db, platform, place)
+    def place_settings(
+        self, platform: str, place: str, parent_place: str | None = None
+    ) -> PlaceSettings | None:
+        """What moderators set for a place, else for its parent place (None: defaults)."""
+        return get_effective_place_settings(self.db, platform, place, parent_place)
+
+    def mode_for(self, platform: str, place: str, parent_place: str | None = None) -> ReplyMode:
+        """The effective reply mode of a place (inherited from `parent_place` if unset)."""
+        stored = self.place_settings(platform, place, parent_place)
         return effective_mode(stored, self.settings.reply.default_mode)
 
-    def cooldown_for(self, platform: str, place: str) -> float:
-        """The effective per-thread cooldown of a place, in hours."""
-        stored = get_place_settings(self.db, platform, place)
+    def cooldown_for(self, platform: str, place: str, parent_place: str | None = None) -> float:
+        """The effective per-thread cooldown of a place in hours (0: none)."""
+        stored = self.place_settings(platform, place, parent_place)
         return effective_cooldown(stored, self.settings.reply.cooldown_hours)
+
+    def is_off(self, post: Post) -> bool:
+        """Whether moderators switched the bot off where `post` was written.
+
+        Off means off for members: no automatic cards, no summons, no lookups, no answers to
+        their commands; only moderators' commands still work there.
+        """
+        return self.mode_for(post.platform, post.place, post.parent_place) == "off"
 
     # -- posts -----------------------------------------------------------------------------
 
@@ -224,21 +238,26 @@ class EvidenceService:
 
         For private checks (Discord's "Check evidence" menu): nothing is claimed, and the
         plan should not be recorded. Unmatched references are logged as for a summons;
-        None when the post cites no atlas study.
+        None when the post cites no atlas study, or where the bot is off (`is_off`).
         """
         matches = tuple(self.index.match(post.text))
         facts = self._facts(post, matches, summoned=True)
         if self._may_log(facts):
             self._log_unmatched(post, matches)
-        if not facts.candidates:
+        if not facts.candidates or facts.mode == "off":
             return None
         return self._plan(post, matches, facts.candidates, summoned=True)
 
     def _facts(self, post: Post, matches: Sequence[Match], *, summoned: bool) -> Facts:
-        place = get_place_settings(self.db, post.platform, post.place)
+        place = self.place_settings(post.platform, post.place, post.parent_place)
         now = self.clock()
-        cooldown = effective_cooldown(place, self.settings.reply.cooldown_hours)
+        since = cooldown_start(now, effective_cooldown(place, self.settings.reply.cooldown_hours))
         previous = replies.get_reply(self.db, post.platform, post.message_id)
+        recent = (
+            replies.recently_carded(self.db, post.platform, post.thread, since)
+            if since is not None
+            else set()
+        )
         return Facts(
             post=post,
             candidates=unique_in_order(m.entry.id for m in matches if m.entry is not None),
@@ -247,11 +266,7 @@ class EvidenceService:
             is_self=post.author_id in self.self_ids,
             opted_out=is_opted_out(self.db, post.platform, self.author_hash(post.author_id)),
             previous=previous.entries if previous else None,
-            recent=frozenset(
-                replies.recently_carded(
-                    self.db, post.platform, post.thread, cooldown_start(now, cooldown)
-                )
-            ),
+            recent=frozenset(recent),
             replies_last_hour=replies.replies_since(
                 self.db, post.platform, post.place, now - timedelta(hours=1)
             ),
@@ -311,7 +326,7 @@ class EvidenceService:
         now = self.clock()
         cooldown = None
         if not plan.summoned:
-            hours = self.cooldown_for(post.platform, post.place)
+            hours = self.cooldown_for(post.platform, post.place, post.parent_place)
             cooldown = cooldown_start(now, hours)
         won = replies.claim_reply(
             self.db,
@@ -333,8 +348,11 @@ class EvidenceService:
         return replace(plan, reply=self.reply_for(post.platform, cards), entry_ids=won)
 
     def confirm(self, plan: ReplyPlan, reply_id: str) -> None:
-        """Store the id of the reply that was sent for a claimed plan."""
-        replies.confirm_reply(self.db, plan.post.platform, plan.post.message_id, reply_id)
+        """Store the id of the reply that was sent for a claimed plan, with its studies."""
+        post = plan.post
+        replies.confirm_reply(
+            self.db, post.platform, post.message_id, reply_id, plan.entry_ids, at=self.clock()
+        )
 
     def release(self, plan: ReplyPlan) -> None:
         """Give up a claim whose reply could not be sent."""

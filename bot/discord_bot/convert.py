@@ -39,7 +39,7 @@ def post_from_message(message: discord.Message, *, is_edit: bool = False) -> Pos
         permalink=message.jump_url,
         created_at=message.created_at,
         is_edit=is_edit,
-        parent_id=parent_of(channel),
+        parent_place=parent_of(channel),
     )
 
 

@@ -19,7 +19,6 @@ from bot.core.commands import (
     Command,
     CommandResult,
     Invocation,
-    Name,
     execute,
     log_removal,
     parse_command,
@@ -103,10 +102,6 @@ class ItemHandler:
 
     def _command(self, item_facts: ItemFacts, post: Post, command: Command) -> ItemResult:
         subreddit = item_facts.subreddit
-        if command.name is Name.LOOKUP and self._service.mode_for(PLATFORM, post.place) == "off":
-            # Shim: the core answers lookups whatever the mode; where moderators switched
-            # the bot off, a query summons should stay as quiet as a bare one.
-            return ItemResult(command=command.name.value)
         invocation = Invocation(
             post=post,
             is_moderator=lambda: self._moderators.is_moderator(subreddit, item_facts.author),
@@ -114,6 +109,8 @@ class ItemHandler:
         )
         result = execute(self._service, command, invocation)
         name = command.name.value
+        if result.silent:
+            return ItemResult(command=name)  # the bot is off in this subreddit
         if result.action == "summon":
             return ItemResult(replied=self._summon(post), command=name)
         if result.action == "remove":

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import sqlite_utils
 
 from bot.core.commands import (
     MODERATOR_ONLY,
@@ -15,10 +16,15 @@ from bot.core.commands import (
     log_removal,
     parse_command,
 )
+from bot.core.factory import build_service
 from bot.core.service import EvidenceService
+from config.settings import Settings
 from records.modlog import recent_actions, wrong_match_reports
 from records.places import get_place_settings, is_opted_out
-from tests.core.conftest import LEE_DOI, NOT_IN_ATLAS_DOI, make_post
+from tests.core.conftest import LEE_DOI, NOT_IN_ATLAS_DOI, WALITT_PMCID, FakeClock, make_post
+
+LEE = "lee-2024-brain-regional"
+WALITT = "walitt-2024-deep-phenotyping"
 
 
 @pytest.mark.parametrize(
@@ -111,7 +117,7 @@ def invoke(
         return moderator
 
     invocation = Invocation(
-        post=make_post(text, author_name="ana", **post),
+        post=make_post(text, **{"author_name": "ana", **post}),
         is_moderator=is_moderator,
         target_id=target_id,
     )
@@ -258,22 +264,122 @@ def test_malformed_command_is_refused_before_permissions(service: EvidenceServic
     assert asked == []
 
 
-@pytest.mark.parametrize(
-    ("text", "allowed"),
-    [
-        (f"!evidence {LEE_DOI}", False),
-        ("!evidence", False),
-        ("!evidence optout", True),
-        ("!evidence help", True),
-        ("!evidence on", True),
-    ],
-)
-def test_where_the_bot_is_off_members_get_no_cards(
-    service: EvidenceService, text: str, allowed: bool
+MEMBER_TEXTS = {
+    Name.LOOKUP: f"!evidence {LEE_DOI}",
+    Name.SUMMON: "!evidence",
+    Name.OPTOUT: "!evidence optout",
+    Name.OPTIN: "!evidence optin",
+    Name.WRONG: "!evidence wrong",
+    Name.HELP: "!evidence help",
+}
+
+
+def test_every_member_command_has_an_off_test() -> None:
+    assert set(MEMBER_TEXTS) == set(Name) - MODERATOR_ONLY
+
+
+@pytest.mark.parametrize("moderator", [False, True])
+@pytest.mark.parametrize("name", sorted(MEMBER_TEXTS))
+def test_where_the_bot_is_off_member_commands_are_silent(
+    service: EvidenceService, name: Name, moderator: bool
 ) -> None:
     invoke(service, "!evidence off", moderator=True)
-    result, _ = invoke(service, text, moderator=True)
-    assert result.ok is allowed
-    if not allowed:
-        assert result.text == "Evidence cards are off here; a moderator can turn them on."
-        assert result.plan is None
+    result, _ = invoke(service, MEMBER_TEXTS[name], moderator=moderator, target_id="r1")
+    assert result.silent
+    assert (result.plan, result.action) == (None, None)
+
+
+@pytest.mark.parametrize("name", sorted(MODERATOR_TEXTS))
+def test_where_the_bot_is_off_moderator_commands_from_members_are_silent(
+    service: EvidenceService, name: Name
+) -> None:
+    invoke(service, "!evidence off", moderator=True)
+    result, _ = invoke(service, MODERATOR_TEXTS[name], target_id="m0")
+    assert (result.ok, result.silent) == (False, True)
+    assert service.mode_for("console", "forum") == "off"
+    assert [a.action for a in recent_actions(service.db)] == ["mode:off"]
+
+
+@pytest.mark.parametrize("name", sorted(MODERATOR_TEXTS))
+def test_where_the_bot_is_off_moderators_still_command_it(
+    service: EvidenceService, name: Name
+) -> None:
+    invoke(service, "!evidence off", moderator=True)
+    result, _ = invoke(service, MODERATOR_TEXTS[name], moderator=True, target_id="m0")
+    assert result.ok
+    assert not result.silent
+
+
+def test_where_the_bot_is_off_an_optout_still_takes_effect(service: EvidenceService) -> None:
+    invoke(service, "!evidence off", moderator=True)
+    result, _ = invoke(service, "!evidence optout")
+    assert (result.ok, result.silent) == (True, True)
+    assert is_opted_out(service.db, "console", service.author_hash("m1"))
+
+
+def test_optout_and_optin_are_logged_under_the_members_pseudonym_only(
+    service: EvidenceService,
+) -> None:
+    invoke(service, "!evidence optout", author_id="4242", author_name="Ana Realname")
+    invoke(service, "!evidence optin", author_id="4242", author_name="Ana Realname")
+    logged = recent_actions(service.db)
+    pseudonym = f"member:{service.author_hash('4242')}"
+    assert [(a.action, a.actor) for a in logged] == [("optin", pseudonym), ("optout", pseudonym)]
+    for entry in logged:
+        row = " ".join(str(v) for v in vars(entry).values())
+        assert "4242" not in row.replace(service.author_hash("4242"), "")
+        assert "Realname" not in row
+
+
+def test_an_optout_that_changes_nothing_is_not_logged(service: EvidenceService) -> None:
+    invoke(service, "!evidence optin")
+    assert recent_actions(service.db) == []
+
+
+@pytest.mark.parametrize(
+    ("platform", "prefix", "word"),
+    [("discord", "?", "?evidence"), ("discord", "!", "!evidence"), ("reddit", "?", "!evidence")],
+)
+def test_summon_only_confirmation_names_the_platforms_command(
+    atlas_db: sqlite_utils.Database, clock: FakeClock, platform: str, prefix: str, word: str
+) -> None:
+    service = build_service(atlas_db, Settings(discord={"prefix": prefix}), clock=clock)
+    command = parse_command(f"{word} summon-only", word)
+    assert command is not None
+    post = make_post(f"{word} summon-only", platform=platform)
+    result = execute(service, command, Invocation(post=post, is_moderator=lambda: True))
+    assert result.text.endswith(f"asks with {word}.")
+
+
+def reply_citing_two(service: EvidenceService) -> None:
+    plan = service.handle_post(make_post(f"{LEE_DOI} and {WALITT_PMCID}", message_id="a"))
+    assert plan is not None
+    assert plan.entry_ids == (LEE, WALITT)
+    service.record_reply(plan.post, plan, "r1")
+
+
+@pytest.mark.parametrize(
+    ("text", "studies"),
+    [
+        ("!evidence wrong", [LEE, WALITT]),
+        ("!evidence wrong both look off", [LEE, WALITT]),
+        (f"!evidence wrong {WALITT} is another paper", [WALITT]),
+        (f"!evidence wrong {WALITT.upper()}", [WALITT]),
+    ],
+)
+def test_a_wrong_match_report_has_one_row_per_study(
+    service: EvidenceService, text: str, studies: list[str]
+) -> None:
+    reply_citing_two(service)
+    invoke(service, text, target_id="r1")
+    reports = wrong_match_reports(service.db)
+    assert sorted(r.entry_id or "" for r in reports) == studies
+    assert {(r.message_id, r.reply_id) for r in reports} == {("a", "r1")}
+
+
+def test_a_wrong_match_report_on_an_unknown_reply_is_kept_without_a_study(
+    service: EvidenceService,
+) -> None:
+    invoke(service, "!evidence wrong", target_id="r404")
+    (report,) = wrong_match_reports(service.db)
+    assert (report.reply_id, report.message_id, report.entry_id) == ("r404", None, None)

@@ -103,6 +103,11 @@ def test_cooldown_window_starts_that_many_hours_ago() -> None:
     assert cooldown_start(START, 24) == START - timedelta(hours=24)
 
 
+@pytest.mark.parametrize("hours", [0, 0.0, -1])
+def test_a_cooldown_of_zero_hours_is_no_cooldown(hours: float) -> None:
+    assert cooldown_start(START, hours) is None
+
+
 @pytest.mark.parametrize(
     ("previous", "is_edit", "expected"),
     [

@@ -12,6 +12,7 @@ from bot.core.policy import Verdict
 from bot.core.render_discord import TOTAL_LIMIT, embed_length
 from bot.core.service import EvidenceService
 from config.settings import Settings
+from records import replies
 from records.atlas_store import upsert_entries
 from records.db import open_db
 from records.places import opt_out, set_place_cooldown, set_place_mode
@@ -349,3 +350,52 @@ def test_a_claim_drops_studies_carded_meanwhile_and_keeps_the_rest(
     assert narrowed is not None
     assert narrowed.entry_ids == (WALITT,)
     assert [c.entry_id for c in narrowed.reply.cards] == [WALITT]
+
+
+@pytest.mark.parametrize("where", ["settings", "place"])
+def test_a_zero_hour_cooldown_cards_a_study_again_within_the_same_second(
+    atlas_db: sqlite_utils.Database, clock: FakeClock, where: str
+) -> None:
+    settings = Settings(reply={"cooldown_hours": 0 if where == "settings" else 24})
+    service = build_service(atlas_db, settings, clock=clock)
+    if where == "place":
+        set_place_cooldown(service.db, "console", "forum", 0, actor="mod", default_mode="auto")
+    assert answer(service, f"see {LEE_DOI}", message_id="1") is Verdict.REPLY
+    assert answer(service, f"again {LEE_DOI}", message_id="2") is Verdict.REPLY
+    assert answer(service, f"and again {LEE_DOI}", message_id="3") is Verdict.REPLY
+
+
+def test_a_short_cooldown_is_measured_below_the_second(
+    service: EvidenceService, clock: FakeClock
+) -> None:
+    set_place_cooldown(service.db, "console", "forum", 0.5 / 3600, actor="m", default_mode="auto")
+    clock.advance(microseconds=100_000)
+    assert answer(service, f"see {LEE_DOI}", message_id="1") is Verdict.REPLY
+    clock.advance(microseconds=800_000)  # 0.8 s later, in the same whole second
+    assert answer(service, f"again {LEE_DOI}", message_id="2") is Verdict.REPLY
+
+
+def test_the_reply_to_an_edit_is_found_by_its_own_id(service: EvidenceService) -> None:
+    first = service.handle_post(make_post(f"see {LEE_DOI}"))
+    assert first is not None
+    service.record_reply(first.post, first, "reply-1")
+    edited = make_post(f"see {LEE_DOI} and {WALITT_PMCID}", is_edit=True)
+    second = service.handle_post(edited)
+    assert second is not None
+    claimed = service.claim(second)
+    assert claimed is not None
+    service.confirm(claimed, "reply-2")
+    for reply_id, studies in (("reply-1", (LEE,)), ("reply-2", (WALITT,))):
+        found = replies.find_by_reply_id(service.db, "console", reply_id)
+        sent = replies.get_reply_message(service.db, "console", reply_id)
+        assert found is not None
+        assert sent is not None
+        assert (found.message_id, sent.entries) == ("1", studies)
+    assert service.handle_post(edited) is None  # never answered twice for the same studies
+
+
+def test_preview_is_empty_where_the_bot_is_off(service: EvidenceService) -> None:
+    set_place_mode(service.db, "console", "forum", "off", actor="mod")
+    post = make_post(f"see {LEE_DOI}")
+    assert service.preview(post) is None
+    assert service.is_off(post)

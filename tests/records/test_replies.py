@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import sqlite_utils
 
+from records import migrations
+from records.db import open_db
 from records.replies import (
     claim_reply,
     confirm_reply,
     find_by_reply_id,
     get_reply,
+    get_reply_message,
     recently_carded,
     release_reply,
     replies_since,
+    reply_messages_for,
     reply_stats,
     stamp,
 )
@@ -71,14 +76,37 @@ def test_an_edit_claims_only_new_studies(
     assert record.entries == stored
 
 
-def test_confirm_keeps_the_first_reply_id(db: sqlite_utils.Database) -> None:
+def test_confirm_keeps_the_first_reply_id_on_the_message(db: sqlite_utils.Database) -> None:
     claim(db, "m1", ("a",))
-    confirm_reply(db, "discord", "m1", "r1")
-    confirm_reply(db, "discord", "m1", "r2")
-    found = find_by_reply_id(db, "discord", "r1")
+    confirm_reply(db, "discord", "m1", "r1", ("a",))
+    confirm_reply(db, "discord", "m1", "r2", ("b",))
+    record = get_reply(db, "discord", "m1")
+    assert record is not None
+    assert record.reply_id == "r1"
+
+
+@pytest.mark.parametrize(("reply_id", "entries"), [("r1", ("a",)), ("r2", ("b",))])
+def test_every_reply_leads_back_to_the_message_and_its_own_studies(
+    db: sqlite_utils.Database, reply_id: str, entries: tuple[str, ...]
+) -> None:
+    claim(db, "m1", ("a",))
+    confirm_reply(db, "discord", "m1", "r1", ("a",))
+    claim(db, "m1", ("a", "b"), is_edit=True)
+    confirm_reply(db, "discord", "m1", "r2", ("b",))
+    found = find_by_reply_id(db, "discord", reply_id)
+    sent = get_reply_message(db, "discord", reply_id)
     assert found is not None
     assert found.message_id == "m1"
-    assert find_by_reply_id(db, "discord", "r2") is None
+    assert sent is not None
+    assert (sent.message_id, sent.entries) == ("m1", entries)
+    assert [m.reply_id for m in reply_messages_for(db, "discord", "m1")] == ["r1", "r2"]
+
+
+def test_an_unknown_reply_id_finds_nothing(db: sqlite_utils.Database) -> None:
+    claim(db, "m1", ("a",))
+    confirm_reply(db, "discord", "m1", "r1", ("a",))
+    assert find_by_reply_id(db, "discord", "r9") is None
+    assert get_reply_message(db, "discord", "r9") is None
 
 
 def test_release_removes_the_claim_and_its_cards(db: sqlite_utils.Database) -> None:
@@ -129,5 +157,25 @@ def test_reply_stats_rank_the_most_carded_studies(db: sqlite_utils.Database) -> 
 
 def test_stamp_is_utc_text_that_sorts() -> None:
     naive = datetime(2026, 1, 2, 3, 4, 5)
-    assert stamp(naive) == "2026-01-02T03:04:05+00:00"
+    assert stamp(naive) == "2026-01-02T03:04:05.000000+00:00"
     assert stamp(T0) < stamp(T0 + timedelta(seconds=1))
+    assert stamp(T0) < stamp(T0 + timedelta(microseconds=1))
+
+
+def test_replies_logged_before_the_reply_messages_table_are_found_after_the_upgrade(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = [m for m in migrations.MIGRATIONS if m.__name__ != "_m003_reply_messages"]
+    monkeypatch.setattr(migrations, "MIGRATIONS", before)
+    old = open_db(db_path)
+    claim(old, "m1", ("a", "b"))
+    old.execute("UPDATE replies SET reply_id = 'r1' WHERE message_id = 'm1'")
+    claim(old, "m2", ("c",))  # claimed, never confirmed: nothing to copy
+    old.conn.commit()
+    old.close()
+    monkeypatch.undo()
+    upgraded = open_db(db_path)
+    sent = get_reply_message(upgraded, "discord", "r1")
+    assert sent is not None
+    assert (sent.message_id, sent.entries) == ("m1", ("a", "b"))
+    assert upgraded.execute("SELECT count(*) FROM reply_messages").fetchone()[0] == 1

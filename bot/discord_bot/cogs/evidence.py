@@ -17,6 +17,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.commands import (
+    OFF_HERE,
     CommandResult,
     Invocation,
     Name,
@@ -34,7 +35,6 @@ from bot.discord_bot.replies import (
     post_mod_log,
     send_cards,
 )
-from bot.discord_bot.shims import cards_for_post, with_inherited_place
 from bot.discord_bot.targets import referenced_id, split_target
 from bot.discord_bot.views import card_buttons
 
@@ -152,12 +152,14 @@ class EvidenceCommands(commands.Cog):
         where the bot cannot read messages (no Message Content intent).
         """
         post = post_from_message(message)
-        rendered, entry_ids = await self.deps.runner.call(cards_for_post, self.deps.service, post)
-        if not entry_ids:
-            await interaction.response.send_message(
-                "I found no atlas study in that message.", ephemeral=True
-            )
+        service = self.deps.service
+        plan = await self.deps.runner.call(service.preview, post)
+        if plan is None:
+            off = await self.deps.runner.call(service.is_off, post)
+            text = OFF_HERE if off else "I found no atlas study in that message."
+            await interaction.response.send_message(text, ephemeral=True)
             return
+        rendered = plan.discord()
         await interaction.response.send_message(
             content=rendered.content or None,
             embeds=[discord.Embed.from_dict(embed) for embed in rendered.embeds],
@@ -189,7 +191,11 @@ class EvidenceCommands(commands.Cog):
 
     async def _finish(self, ctx: Ctx, result: CommandResult, invocation: Invocation) -> None:
         name = result.command.name
-        if not result.ok:
+        if result.silent:
+            # The bot is off here: nothing in the channel; a slash command needs an answer.
+            if ctx.interaction is not None:
+                await _answer(ctx, result.text, private=True)
+        elif not result.ok:
             await _answer(ctx, result.text, private=True)
         elif result.action == "summon":
             await self._summon(ctx)
@@ -223,9 +229,7 @@ class EvidenceCommands(commands.Cog):
         if target is None:
             await _answer(ctx, SUMMON_HELP.format(word=self.deps.command_word), private=True)
             return
-        post = await self.deps.runner.call(
-            with_inherited_place, self.deps.service, post_from_message(target)
-        )
+        post = post_from_message(target)
         outcome = await self.deps.runner.call(self.deps.service.evaluate, post, summoned=True)
         if outcome.plan is None:
             reason = outcome.decision.verdict.value

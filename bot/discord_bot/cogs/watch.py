@@ -14,7 +14,6 @@ from discord.ext import commands
 from bot.discord_bot.convert import post_from_message
 from bot.discord_bot.deps import DiscordDeps
 from bot.discord_bot.replies import SEND_FAILURES, Sent, deliver, describe_failure
-from bot.discord_bot.shims import with_inherited_place
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +59,6 @@ class WatchCog(commands.Cog):
         try:
             # One message at a time: a duplicate delivery waits, then finds the reply logged.
             async with self.deps.locks.hold(post.message_id):
-                post = await self.deps.runner.call(with_inherited_place, self.deps.service, post)
                 plan = await self.deps.runner.call(self.deps.service.handle_post, post)
                 if plan is not None:
                     sent = await deliver(self.deps, message, plan)
