@@ -89,7 +89,13 @@ def forbidden_strings(fake: FakeReddit) -> list[str]:
 
 
 def leaks(text: str, fake: FakeReddit) -> list[str]:
-    return [secret for secret in forbidden_strings(fake) if secret in text]
+    """Each forbidden string found, with the line that showed it."""
+    return [
+        f"{secret!r} in: {line[:300]}"
+        for secret in forbidden_strings(fake)
+        for line in text.splitlines()
+        if secret in line
+    ]
 
 
 def test_a_days_commands_at_debug_level_print_no_secret(
