@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from bot.core.commands import OFF_HERE
 from tests.discord.commands_helpers import Answer, run_prefix, run_slash
 from tests.discord.conftest import FLUGE_PMID, LEE_DOI, LEE_ID, Harness
 from tests.discord.fake_discord import FakeUser
@@ -256,3 +257,19 @@ async def test_prefix_command_ignores_case(harness: Harness) -> None:
     )
     [answer] = await harness.fake.wait_for_reply(int(message["id"]))
     assert answer["embeds"][0]["url"].endswith(LEE_ID)
+
+
+@pytest.mark.parametrize("where", ["general_id", "thread_id"])
+@pytest.mark.parametrize(
+    ("subcommand", "options"), [("lookup", {"query": LEE_DOI}), ("optout", {})]
+)
+async def test_where_the_bot_is_off_member_slash_commands_are_answered_only_privately(
+    harness: Harness, where: str, subcommand: str, options: dict[str, Any]
+) -> None:
+    world = harness.world
+    await run_prefix(harness, world.moderator, world.general_id, "off")
+    answer = await run_slash(harness, world.member, getattr(world, where), subcommand, **options)
+    assert answer.private
+    assert answer.embeds == []
+    if subcommand == "lookup":
+        assert answer.text == OFF_HERE

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.core.commands import OFF_HERE
+from tests.discord.commands_helpers import run_prefix
 from tests.discord.conftest import FLUGE_ID, FLUGE_PMID, LEE_DOI, LEE_ID, Harness
 from tests.discord.fake_discord.server import EPHEMERAL
 
@@ -37,3 +39,18 @@ async def test_check_evidence_on_a_message_without_studies_says_so(harness: Harn
     )
     await harness.fake.wait_answered(pressed)
     assert pressed.texts() == ["I found no atlas study in that message."]
+
+
+@pytest.mark.parametrize("where", ["general_id", "thread_id"])
+async def test_check_evidence_where_the_bot_is_off_says_so_privately(
+    harness: Harness, where: str
+) -> None:
+    world = harness.world
+    await run_prefix(harness, world.moderator, world.general_id, "off")
+    channel = getattr(world, where)
+    target = harness.fake.message_payload(channel, world.member, f"doi {LEE_DOI}")
+    pressed = await harness.fake.context_menu(world.other_member, channel, "Check evidence", target)
+    await harness.fake.wait_answered(pressed)
+    [answer] = pressed.messages()
+    assert int(answer["flags"]) & EPHEMERAL
+    assert (pressed.texts(), answer["embeds"]) == ([OFF_HERE], [])

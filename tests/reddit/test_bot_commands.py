@@ -215,13 +215,44 @@ def test_newly_added_moderator_is_recognised_after_a_short_refresh(harness: BotH
     assert mode_of(harness) == "off"
 
 
-def test_query_summons_stays_quiet_where_the_bot_is_off(harness: BotHarness) -> None:
-    post = harness.fake.add_submission(SUBREDDIT, "Mod thread")
+@pytest.mark.parametrize(
+    ("text", "author"),
+    [
+        (f"!evidence {LEE_DOI}", "carol"),
+        ("!evidence", "carol"),
+        ("!evidence help", "carol"),
+        ("!evidence optout", "carol"),
+        ("!evidence on", "mallory"),  # a member's moderator command: not even a refusal
+        ("!evidence help", MODERATOR),
+    ],
+)
+def test_members_commands_stay_quiet_where_the_bot_is_off(
+    harness: BotHarness, text: str, author: str
+) -> None:
+    post = harness.fake.add_submission(SUBREDDIT, "Mod thread", selftext=f"doi:{WALITT_DOI}")
     harness.fake.add_comment(post, "!evidence off", author=MODERATOR)
     harness.poll()
-    summons = harness.fake.add_comment(post, f"!evidence {LEE_DOI}", author="carol")
+    command = harness.fake.add_comment(post, text, author=author)
     harness.poll()
-    assert harness.bot_replies_to(summons) == []
+    assert harness.bot_replies_to(command) == []
+    assert mode_of(harness) == "off"
+
+
+def test_an_optout_where_the_bot_is_off_still_counts_when_it_is_on(harness: BotHarness) -> None:
+    fake = harness.fake
+    post = fake.add_submission(SUBREDDIT, "Mod thread")
+    fake.add_comment(post, "!evidence off", author=MODERATOR)
+    harness.poll()
+    fake.add_comment(post, "!evidence optout", author="grace")
+    fake.add_comment(post, "!evidence on", author=MODERATOR)
+    harness.poll()
+    cites = fake.add_comment(post, f"doi:{LEE_DOI}", author="grace")
+    harness.poll()
+    assert harness.bot_replies_to(cites) == []
+    assert [a.action for a in recent_actions(harness.db, platform="reddit")][:2] == [
+        "mode:auto",
+        "optout",
+    ]
 
 
 def test_bare_summons_in_a_submission_cards_the_submission_itself(
