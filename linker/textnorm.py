@@ -168,13 +168,18 @@ def _same_word(written: str, expected: str) -> bool:
 
 def tokens_with_spans(text: str) -> tuple[list[str], list[int], list[int]]:
     """Folded words of `text` (as `tokens` gives them) with each one's start and end."""
-    words: list[str] = []
-    spans: list[tuple[int, int]] = []
-    for match in _WORD.finditer(text):
-        folded = fold_word(match.group())
-        if folded:
-            words.append(folded)
-            spans.append(match.span())
+    if text.isascii():
+        # Lower-casing ASCII keeps every offset, and an ASCII word folds to itself.
+        found = list(_WORD.finditer(text.lower()))
+        words = [match.group() for match in found]
+        spans = [match.span() for match in found]
+    else:
+        words, spans = [], []
+        for match in _WORD.finditer(text):
+            folded = fold_word(match.group())
+            if folded:
+                words.append(folded)
+                spans.append(match.span())
     words, merged = abbreviate(words, spans)
     assert merged is not None
     return words, [span[0] for span in merged], [span[1] for span in merged]
