@@ -1,9 +1,12 @@
 """Finding atlas titles inside long posts without comparing the post to every title.
 
-Each title is cut into word shingles (3 consecutive folded words; also 2 for short titles)
-kept in one hash table, so a post costs one look-up per word whatever the atlas size
+Each title is cut into word shingles (3 consecutive folded words) kept in one hash table,
+so a post costs one look-up per word whatever the atlas size
 (the classic near-duplicate technique, https://nlp.stanford.edu/IR-book/html/htmledition/near-duplicates-and-shingling-1.html).
 Shingles shared by many titles ("chronic fatigue syndrome") are dropped as uninformative.
+(Word pairs would catch a typo in a five-word title, but such a title must score 97 and one
+typo in thirty letters already falls below that, so pairs would cost a look-up per word for
+nothing.)
 Entries hit by enough shingles are then verified with an edit-distance ratio on the aligned
 stretch of the post, which tolerates a typo or two, Unicode variants (already folded away)
 and a truncated title, but not a different study with a similar wording.
@@ -16,14 +19,13 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA, Levenshtein
 
 _MAX_POSTINGS = 24  # a shingle in more titles than this says nothing about which one
 _SHORT_TITLE_WORDS = 7  # as written; such titles must stand apart from the sentence
-_SHORT_TITLE = 8  # titles of up to this many words are also indexed by word pairs
+_SHORT_TITLE = 8  # folded words; titles this short must score _SHORT_TITLE_SCORE
 _POS_BITS = 8
 _POS_MASK = (1 << _POS_BITS) - 1
 _SLACK = 2  # words the aligned stretch may grow or shrink at each end
@@ -70,7 +72,7 @@ class TitleIndex:
         if written_words < self._min_words or len(words) < 2:
             return
         postings, common, base = self._postings, self._common, number << _POS_BITS
-        for key, position in _shingles(words, pairs=len(words) <= _SHORT_TITLE):
+        for key, position in _shingles(words):
             # Inlined `_add` for the common case (a new key): building runs this a million times.
             packed = base | (position if position < _POS_MASK else _POS_MASK)
             if key not in postings and key not in common:
@@ -125,9 +127,7 @@ class TitleIndex:
         hits: defaultdict[int, list[tuple[int, int]]] = defaultdict(list)
         get = self._postings.get
         triples = list(map(hash, zip(words, words[1:], words[2:], strict=False)))
-        pairs = map(hash, pairwise(words))
         present = [(i, v) for i, k in enumerate(triples) if (v := get(k)) is not None]
-        present += [(i, v) for i, k in enumerate(pairs) if (v := get(k)) is not None]
         if self._has_long:
             # A 5-word shingle is only indexed for titles of common phrases, so it can only
             # start where a common 3-word shingle does.
@@ -216,15 +216,9 @@ class TitleIndex:
         return self._joined[entry].split(" ")
 
 
-def _shingles(words: Sequence[str], *, pairs: bool) -> list[tuple[int, int]]:
-    """(hash, position) of each 3-word shingle, and of each word pair when asked.
-
-    `find` computes the same hashes inline (zip over the word list) for speed.
-    """
-    keys = [(hash(t), i) for i, t in enumerate(zip(words, words[1:], words[2:], strict=False))]
-    if pairs:
-        keys += [(hash(t), i) for i, t in enumerate(pairwise(words))]
-    return keys
+def _shingles(words: Sequence[str]) -> list[tuple[int, int]]:
+    """(hash, position) of each 3-word shingle (`find` computes the same hashes inline)."""
+    return [(hash(t), i) for i, t in enumerate(zip(words, words[1:], words[2:], strict=False))]
 
 
 def _long_shingles(words: Sequence[str]) -> list[tuple[int, int]]:
