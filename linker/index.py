@@ -408,7 +408,7 @@ def _already_normal(kind: RefKind, value: str) -> bool:
             and value == value.lower()
             and not value.startswith("10.1101/")
             and "/" in value
-            and not any(char.isspace() for char in value)
+            and len(value.split(maxsplit=1)) == 1
         )
     return False
 
