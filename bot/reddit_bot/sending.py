@@ -117,6 +117,9 @@ class ReplySender:
         self._max_ratelimit_wait = max_ratelimit_wait
         # Parents whose last reply attempt failed ambiguously and could not be checked.
         self._uncertain: set[str] = set()
+        # Parents whose last attempt timed out or hit a 5xx and was not found afterwards:
+        # Reddit may still create that comment, so look again before each new attempt.
+        self._maybe_posted: set[str] = set()
 
     def reply(self, parent_fullname: str, body: str) -> SendResult:
         """Post `body` as a reply to a submission or comment (by fullname)."""
@@ -130,6 +133,9 @@ class ReplySender:
         parent = self._thing(parent_fullname)
         result = SendResult(Outcome.FAILED, detail="no attempt made")
         for attempt in range(1, self._attempts + 1):
+            earlier = self._earlier_comment(parent_fullname)
+            if earlier is not None:
+                return earlier
             result, wait = self._attempt(parent, parent_fullname, body)
             if wait is None or attempt == self._attempts:
                 return result
@@ -157,8 +163,25 @@ class ReplySender:
             return SendResult(Outcome.FAILED, detail=type(exc).__name__), self._retry_seconds
         except (RequestException, ResponseException) as exc:
             return self._after_ambiguous_failure(parent_fullname, type(exc).__name__)
+        self._maybe_posted.discard(parent_fullname)
         reply_id = str(field(created, "name", "")) if created is not None else ""
         return SendResult(Outcome.SENT, reply_id=reply_id or None), None
+
+    def _earlier_comment(self, parent_fullname: str) -> SendResult | None:
+        """After a timeout or 5xx, the comment may have appeared since: look before posting.
+
+        Returns the outcome when it did (or cannot be known), None when posting is safe.
+        """
+        if parent_fullname not in self._maybe_posted:
+            return None
+        found = self._find_own_reply(parent_fullname)
+        if found is None:
+            self._uncertain.add(parent_fullname)
+            return SendResult(Outcome.UNCERTAIN, detail="earlier attempt unverifiable")
+        if not found:
+            return None
+        self._maybe_posted.discard(parent_fullname)
+        return SendResult(Outcome.SENT, reply_id=found, detail="appeared after a failure")
 
     def _after_ambiguous_failure(
         self, parent_fullname: str, error: str
@@ -170,6 +193,7 @@ class ReplySender:
             return SendResult(Outcome.UNCERTAIN, detail=f"{error}; own history unreadable"), None
         if found:
             return SendResult(Outcome.SENT, reply_id=found, detail=f"found after {error}"), None
+        self._maybe_posted.add(parent_fullname)
         return SendResult(Outcome.FAILED, detail=error), self._retry_seconds
 
     def is_uncertain(self, parent_fullname: str) -> bool:

@@ -1,0 +1,58 @@
+"""A comment Reddit creates after the bot stopped waiting is never posted a second time.
+
+Reddit can time out and still create the comment moments later. The bot looks for its own
+comment before trying again, and must look again after its pause: by then a slow comment
+may have appeared.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.core.service import EvidenceService
+from bot.reddit_bot.bot import RedditBot
+from bot.reddit_bot.client import build_reddit
+from config.settings import RedditSettings, Settings
+from linker import AtlasIndex
+from records.db import open_db
+from tests.reddit.conftest import LEE_DOI, SUBREDDIT, TEST_TIMEOUT_SECONDS, FakeClock
+from tests.reddit.fake_reddit import FakeReddit
+
+SLOW_ANSWER_SECONDS = 1.0  # longer than the client's timeout, shorter than the pause below
+
+
+def short_real_sleep(seconds: float) -> None:
+    """Wait for real, but at most a moment longer than the fake server's slow answer."""
+    threading.Event().wait(min(seconds, SLOW_ANSWER_SECONDS + 0.5))
+
+
+@pytest.fixture
+def bot(
+    fake_reddit: FakeReddit,
+    reddit_settings: RedditSettings,
+    sample_index: AtlasIndex,
+    db_path: Path,
+) -> Iterator[RedditBot]:
+    db = open_db(db_path)
+    service = EvidenceService(db, sample_index, Settings(reddit=reddit_settings))
+    reddit = build_reddit(reddit_settings, timeout_seconds=TEST_TIMEOUT_SECONDS)
+    started = RedditBot(reddit, service, [SUBREDDIT], sleep=short_real_sleep, clock=FakeClock())
+    started.poll_once()
+    yield started
+    db.close()
+
+
+def test_a_comment_created_after_the_timeout_is_found_before_posting_again(
+    bot: RedditBot, fake_reddit: FakeReddit
+) -> None:
+    item = fake_reddit.add_submission(SUBREDDIT, "Slow day", selftext=f"doi:{LEE_DOI}")
+    assert SLOW_ANSWER_SECONDS > TEST_TIMEOUT_SECONDS
+    fake_reddit.slow_next(SLOW_ANSWER_SECONDS, path_contains="/api/comment")
+    bot.poll_once()
+    bot.poll_once()
+    threading.Event().wait(SLOW_ANSWER_SECONDS)  # any answer still held has landed
+    assert len(fake_reddit.replies_to(item, author=fake_reddit.username)) == 1
