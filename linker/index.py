@@ -409,6 +409,7 @@ def _already_normal(kind: RefKind, value: str) -> bool:
             and not value.startswith("10.1101/")
             and "/" in value
             and len(value.split(maxsplit=1)) == 1
+            and value.strip() == value
         )
     return False
 
