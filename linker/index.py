@@ -399,9 +399,14 @@ class AtlasIndex:
 def _already_normal(kind: RefKind, value: str) -> bool:
     """A cheap test that spares re-normalising what AtlasEntry's validators normalised."""
     if kind is RefKind.PMID:
-        return value.isdigit() and value[0] != "0"
+        return value.isascii() and value.isdigit() and value[0] != "0"
     if kind is RefKind.PMCID:
-        return value.startswith("PMC") and value[3:].isdigit() and value[3] != "0"
+        return (
+            value.startswith("PMC")
+            and value[3:].isascii()
+            and value[3:].isdigit()
+            and value[3] != "0"
+        )
     if kind is RefKind.DOI:
         return (
             value.startswith("10.")
