@@ -621,3 +621,26 @@ def test_an_identifier_beside_a_citation_decides_which_study_it_is(
     text: str, expected: list[str]
 ) -> None:
     assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("alias", "post"),
+    [
+        pytest.param(
+            ("doi", "https://doi.org/10.1000/OLD.1", APPELMAN), "10.1000/old.1", id="doi-url"
+        ),
+        pytest.param(("pmid", "PMID: 0011112222", APPELMAN), "PMID 11112222", id="pmid-label"),
+        pytest.param(("pmcid", "pmc 7654321", APPELMAN), "PMC7654321", id="pmcid-spaced"),
+        pytest.param(
+            ("slug", "Appelman-2023-Old-Slug", APPELMAN), "appelman-2023-old-slug", id="slug"
+        ),
+    ],
+)
+def test_aliases_are_normalised_like_references(alias: tuple[str, str, str], post: str) -> None:
+    index = AtlasIndex.build(sample_entries(), aliases=[alias])
+    assert found(post, index) == [APPELMAN]
+
+
+def test_unknown_alias_kind_is_ignored() -> None:
+    index = AtlasIndex.build(sample_entries(), aliases=[("isbn", "978-0", APPELMAN)])
+    assert len(index) == 12
