@@ -56,6 +56,7 @@ _TITLE_CUE_BEFORE = re.compile(
 _ELLIPSIS_AFTER = re.compile(
     r"[)\]:;,'\"”’*_]{0,3}\s?(?:[^\s.…]{1,25}\s?){0,3}(?:\[?\.{3}\]?|\[?…\]?)"
 )
+_LIST_ITEM_BEFORE = re.compile(r"(?:^|\n)[ \t]{0,8}\d{1,3}[.)]$")  # "1. Title" in a list
 _CITATION_AFTER = re.compile(r"(?:by|from|in|et\.?\s?al|published|(?:19|20)\d{2})\b", re.I)
 _AUTHOR_YEAR_QUERY = re.compile(
     r"^\s*(?P<name>[^\W\d_][\w'’ -]{0,60}?)\s*(?:et\.?\s*al\.?)?[\s,]*"
@@ -478,6 +479,7 @@ def _set_apart(text: str, start: int, end: int, *, journal: str | None = None) -
         not before
         or before[-1] in "\"'“‘*_([:\n>«-—–"
         or bool(_TITLE_CUE_BEFORE.search(before))
+        or bool(_LIST_ITEM_BEFORE.search(before))
         or (text[start].isupper() and before[-1].isalpha())
     )
     closes = (

@@ -191,6 +191,11 @@ TITLE_POSTS = [
         [NAVIAUX],
     ),
     (
+        "short title as a numbered list item",
+        "My reading list:\n1. Metabolic features of chronic fatigue syndrome\n2. nothing else yet",
+        [NAVIAUX],
+    ),
+    (
         "short title capitalised mid-sentence",
         "we discussed Long COVID: major findings, mechanisms and recommendations in the group",
         [DAVIS],
