@@ -61,7 +61,7 @@ def scan(app: AppContext, file: Path, no_log: bool) -> None:
                 continue
             text = line.post["text"]
             matches = index.match(text)
-            click.echo(json.dumps(output_record(line.post, matches), ensure_ascii=False))
+            click.echo(json_line(output_record(line.post, matches)))
             if not no_log:
                 _log_unmatched(app.db, index, file, line.post, matches, salt=salt)
     if skipped:
@@ -89,6 +89,17 @@ def output_record(post: dict[str, Any], matches: list[Match]) -> dict[str, Any]:
             if match.entry is not None or match.doi or match.pmid or match.pmcid
         ],
     }
+
+
+def json_line(record: dict[str, Any]) -> str:
+    """One JSON line, readable UTF-8 when it can be, ASCII escapes when a value holds
+    something UTF-8 cannot encode (a lone surrogate deep inside an "id" object)."""
+    line = json.dumps(record, ensure_ascii=False)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(record)
+    return line
 
 
 def _log_unmatched(

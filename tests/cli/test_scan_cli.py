@@ -140,6 +140,14 @@ def test_byte_order_mark_and_crlf_are_accepted(atlas_db: Path, tmp_path: Path) -
     assert output_lines(result)[0]["matches"][0]["atlas_id"] == "white-2011-comparison-adaptive"
 
 
+def test_unencodable_id_is_written_with_ascii_escapes(atlas_db: Path, tmp_path: Path) -> None:
+    posts = write_posts(tmp_path / "posts.jsonl", '{"id": {"a": "\\ud800"}, "text": "PMC3065633"}')
+    result = run(atlas_db, "scan", str(posts), "--no-log")
+    assert result.exit_code == 0
+    assert '"id": {"a": "\\ud800"}' in result.stdout
+    assert output_lines(result)[0]["matches"][0]["pmcid"] == "PMC3065633"
+
+
 def test_blank_lines_are_ignored_silently(atlas_db: Path, tmp_path: Path) -> None:
     posts = write_posts(tmp_path / "posts.jsonl", {"id": 1, "text": "hi"}, "", "   ")
     result = run(atlas_db, "scan", str(posts), "--no-log")
