@@ -14,7 +14,7 @@ import time
 from rapidfuzz import fuzz
 
 from benchmarks.common import Figure, peak_rss_mb, timed
-from bot.cli.scan_cmd import output_record
+from bot.cli.scan_cmd import json_line, output_record
 from linker import AtlasIndex
 from records.models import AtlasEntry
 
@@ -177,7 +177,7 @@ def _best_pipeline_rate(index: AtlasIndex, texts: list[str]) -> float:
         cpu = time.process_time()
         for line in lines:
             post = json.loads(line)
-            json.dumps(output_record(post, index.match(post["text"])), ensure_ascii=False)
+            json_line(output_record(post, index.match(post["text"])))
         rates.append(len(lines) / (time.process_time() - cpu))
     return max(rates)
 
