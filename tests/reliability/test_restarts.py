@@ -8,9 +8,11 @@ large posts file is killed half-way and run again.
 
 from __future__ import annotations
 
+import random
 import signal
 import sqlite3
 import subprocess
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -52,11 +54,14 @@ class BotProcess:
             )
         )
         self.workdir = workdir
+        self.fake = fake
         self.starts = 0
+        self._logins_before_start = 0
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
         self.starts += 1
+        self._logins_before_start = len(self.fake.requests_to("/api/v1/me"))
         log = (self.workdir / f"run-{self.starts}.log").open("wb")
         self.process = subprocess.Popen(  # noqa: S603 - our own program
             [*program(), "-vv", "--db", str(self.db_path), "run", "reddit"],
@@ -74,8 +79,10 @@ class BotProcess:
         self.process.wait(timeout=30)
 
     def stop(self) -> int:
-        """SIGTERM: the bot ends between two polls."""
+        """SIGTERM: the bot ends between two polls (once it is up and has its handler)."""
         assert self.process is not None
+        logins = self._logins_before_start
+        assert wait_until(lambda: len(self.fake.requests_to("/api/v1/me")) > logins)
         self.process.send_signal(signal.SIGTERM)
         return self.process.wait(timeout=60)
 
@@ -144,21 +151,47 @@ def test_sigkill_at_any_moment_never_answers_twice_and_loses_no_sighting(
     assert wait_until(lambda: seen(atlas_db) >= len(unknown)), bot.logs()
     assert bot.stop() == 0
 
-    answered = {item: fake_reddit.replies_to(item, author=fake_reddit.username) for item in unknown}
+    assert_answered_at_most_once_and_nothing_lost(fake_reddit, atlas_db, unknown, kills=3)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_sigkill_at_random_moments_never_answers_twice_and_loses_no_sighting(
+    bot: BotProcess, fake_reddit: FakeReddit, atlas_db: Path, seed: int
+) -> None:
+    pause = threading.Event()
+    moments = random.Random(seed)
+    bot.start()
+    assert wait_until(lambda: count(atlas_db, "SELECT count(*) FROM stream_state") == 2)
+    unknown = post_items(fake_reddit)
+    kills = 0
+    while seen(atlas_db) < len(unknown) and kills < 5:
+        pause.wait(moments.uniform(0.0, 1.5))  # starting up, polling, sending, recording
+        bot.kill()
+        kills += 1
+        bot.start()
+    assert wait_until(lambda: seen(atlas_db) >= len(unknown)), bot.logs()
+    assert bot.stop() == 0
+    assert_answered_at_most_once_and_nothing_lost(fake_reddit, atlas_db, unknown, kills=kills)
+
+
+def assert_answered_at_most_once_and_nothing_lost(
+    fake: FakeReddit, db_path: Path, unknown: dict[str, str], *, kills: int
+) -> None:
+    """No item has two replies; every unknown paper has exactly its sighting."""
+    answered = {item: fake.replies_to(item, author=fake.username) for item in unknown}
     assert all(len(replies) <= 1 for replies in answered.values()), answered
     # A kill between claiming and sending leaves that message claimed and unanswered (the
     # reply log prefers silence to a second copy); each kill costs at most one such answer.
     unanswered = [item for item, replies in answered.items() if not replies]
     claimed = {
         str(row[0])
-        for row in rows(atlas_db, "SELECT message_id FROM replies WHERE reply_id IS NULL")
+        for row in rows(db_path, "SELECT message_id FROM replies WHERE reply_id IS NULL")
     }
     assert set(unanswered) <= claimed
-    assert len(unanswered) <= 3
-    sightings = rows(atlas_db, "SELECT paper_key, message_id FROM sightings")
+    assert len(unanswered) <= kills
+    sightings = rows(db_path, "SELECT paper_key, message_id FROM sightings")
     assert sorted(sightings) == sorted((key, item) for item, key in unknown.items())
-    mentions = rows(atlas_db, "SELECT DISTINCT mention_count FROM unmatched_papers")
-    assert mentions == [(1,)]
+    assert rows(db_path, "SELECT DISTINCT mention_count FROM unmatched_papers") == [(1,)]
 
 
 SCAN_POSTS = 20_000
