@@ -66,9 +66,12 @@ _ABBREVIATIONS: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {
 # (or a misspelling of one, "myalgia encephalomyelitis", when the second word follows).
 _KEYS = frozenset(_ABBREVIATIONS)
 _LONG_KEYS = tuple(key for key in _ABBREVIATIONS if len(key) >= 6)
-_SECOND_WORDS = frozenset(
+_SECOND_WORDS: frozenset[str] = frozenset(
     long[1] for forms in _ABBREVIATIONS.values() for long, _ in forms if len(long) > 1
 )
+
+
+_STARTS_OR_SECONDS = _KEYS | _SECOND_WORDS
 
 
 def tokens(text: str) -> list[str]:
@@ -90,7 +93,7 @@ def abbreviate(
     its own and inside a long post; it is repeated until nothing changes, so folding twice
     changes nothing.
     """
-    while not (_KEYS.isdisjoint(words) and _SECOND_WORDS.isdisjoint(words)):
+    while not _STARTS_OR_SECONDS.isdisjoint(words):
         folded, folded_spans = _abbreviate_once(words, spans)
         if folded == words:
             break
@@ -104,11 +107,11 @@ def _abbreviate_once(
     out: list[str] = []
     out_spans: list[tuple[int, int]] = []
     index = 0
-    starts = [
-        i
-        for i, word in enumerate(words)
-        if word in _KEYS or (i + 1 < len(words) and words[i + 1] in _SECOND_WORDS)
-    ]
+    hits = [i for i, word in enumerate(words) if word in _STARTS_OR_SECONDS]
+    starts = sorted(
+        {i for i in hits if words[i] in _KEYS}
+        | {i - 1 for i in hits if i and words[i] in _SECOND_WORDS}
+    )
     for key_at in starts:
         if key_at < index:
             continue  # inside the name just replaced

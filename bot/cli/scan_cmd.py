@@ -29,6 +29,7 @@ from records.unmatched import record_sightings
 # in their unmistakable forms ("Smith et al. 2021"). An unknown atlas slug means our copy of
 # the atlas is stale, not that a paper is missing, so it is not logged.
 _LOGGED_KINDS = frozenset({RefKind.DOI, RefKind.PMID, RefKind.PMCID, RefKind.AUTHOR_YEAR})
+_PROGRESS_STEP = 100  # lines per progress-bar update (updating per line costs as much as a post)
 _PLACE_FIELDS = ("place", "subreddit", "channel", "forum")
 _THREAD_FIELDS = ("thread", "thread_id", "submission", "link_id", "topic")
 
@@ -51,9 +52,12 @@ def scan(app: AppContext, file: Path, no_log: bool) -> None:
     index = AtlasIndex.build(iter_entries(app.db), iter_aliases(app.db), app.settings.linker)
     salt = app.settings.database.author_hash_salt.get_secret_value()
     skipped = 0
+    last = 0
     with progress_bar(f"Scanning {file.name}", _count_lines(file)) as progress:
         for line in _read_posts(file):
-            progress.advance()
+            if line.number % _PROGRESS_STEP == 0:
+                progress.advance(_PROGRESS_STEP)
+            last = line.number
             if line.post is None:
                 if line.problem:
                     skipped += 1
@@ -64,6 +68,7 @@ def scan(app: AppContext, file: Path, no_log: bool) -> None:
             click.echo(json_line(output_record(line.post, matches)))
             if not no_log:
                 _log_unmatched(app.db, index, file, line.post, matches, salt=salt)
+        progress.advance(last % _PROGRESS_STEP)
     if skipped:
         click.echo(f"scan: {skipped} line(s) skipped", err=True)
 
