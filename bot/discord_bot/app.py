@@ -7,6 +7,7 @@ into `DiscordStartupError`s with a message an operator can act on.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -23,6 +24,10 @@ from bot.discord_bot.views import RemoveButton, WrongMatchButton
 from config.settings import DiscordSettings
 
 log = logging.getLogger(__name__)
+
+# How long closing waits for event handlers still running (they release the claims of replies
+# that can no longer be sent) before the core thread stops.
+HANDLER_GRACE_SECONDS = 5.0
 
 PORTAL_HINT = (
     "Discord refused the Message Content intent. Enable it in the Developer Portal "
@@ -63,9 +68,25 @@ class _EvidenceBotMixin:
         await bot.add_cog(EvidenceCommands(bot, self.deps))
 
     async def close(self) -> None:
-        """Disconnect, then let the core thread finish its queued work."""
+        """Disconnect, let running event handlers finish (a reply that can no longer be sent
+        releases its claim, so the next start answers it), then stop the core thread."""
         await super().close()  # type: ignore[misc]
+        await _wait_for_event_handlers(HANDLER_GRACE_SECONDS)
         self.deps.runner.close()
+
+
+async def _wait_for_event_handlers(seconds: float) -> None:
+    """Wait up to `seconds` for discord.py's event-handler tasks (named `discord.py: on_…`)."""
+    current = asyncio.current_task()
+    running = [
+        task
+        for task in asyncio.all_tasks()
+        if task is not current and not task.done() and task.get_name().startswith("discord.py:")
+    ]
+    if running:
+        _, pending = await asyncio.wait(running, timeout=seconds)
+        if pending:
+            log.warning("%d event handler(s) still running at shutdown", len(pending))
 
 
 class EvidenceBot(_EvidenceBotMixin, commands.Bot):

@@ -96,6 +96,16 @@ async def deliver(deps: DiscordDeps, target: discord.Message, plan: ReplyPlan) -
         )
         await deps.runner.call(deps.service.release, claimed)
         raise
+    except RuntimeError as exc:
+        # aiohttp's "Session is closed": the bot is shutting down (SIGTERM on a deploy) while
+        # this reply waited its turn. Free the claim so the next process can answer.
+        log.warning(
+            "could not reply to message %s: the bot is shutting down (%s); releasing it",
+            target.id,
+            exc,
+        )
+        await deps.runner.call(deps.service.release, claimed)
+        raise asyncio.CancelledError("the bot is shutting down") from exc
     await deps.runner.call(deps.service.confirm, claimed, str(sent.id))
     return Sent(sent, claimed.entry_ids)
 

@@ -169,3 +169,33 @@ async def test_locked_database_is_logged_waited_for_and_loses_nothing(
     assert replies == [{"message_id": message["id"], "reply_id": reply["id"]}]
     sightings = list(harness.records.query("SELECT paper_key, message_id FROM sightings"))
     assert sightings == [{"paper_key": f"doi:10.5555/locked.{moment}", "message_id": message["id"]}]
+
+
+async def test_stopping_while_replies_wait_releases_them_for_the_next_start(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING)
+    fake, world = harness.fake, harness.world
+    fake.hold_posts()
+    waiting = [
+        await fake.post(world.general_id, world.member, f"doi {LEE_DOI}"),
+        await fake.post(world.general_id, world.other_member, f"PMID {FLUGE_PMID}"),
+        await fake.post(world.general_id, world.member, f"doi {WALITT_DOI}"),
+    ]
+    await wait_until(lambda: fake.held_posts >= 1, what="a reply in flight")
+    await wait_until(
+        lambda: len(list(harness.records.query("SELECT 1 FROM replies"))) == len(waiting),
+        what="every reply claimed",
+    )
+    await harness.stop()  # as on SIGTERM: the HTTP session closes under the waiting replies
+    fake.release_posts()
+    assert "Ignoring exception" not in caplog.text
+    await harness.start()
+    for message in waiting:
+        await fake.redeliver(message)
+    await wait_until(
+        lambda: all(fake.replies_to(int(m["id"])) for m in waiting),
+        what="a reply to each message after the restart",
+    )
+    await settle()
+    assert [len(fake.replies_to(int(m["id"]))) for m in waiting] == [1, 1, 1]

@@ -1,0 +1,258 @@
+"""Killing the real `evidence-bot run discord` process at any moment answers no message twice
+and loses no sighting of an unmatched paper.
+
+The program runs as a child process against the fake Discord server (in this test's event
+loop) and a real SQLite file holding the sample atlas. SIGKILL (no clean-up at all) hits it
+while replies are in flight, at an arbitrary moment of a stream of messages, and right after
+it logged a sighting; SIGTERM stops it while replies wait; each time it is started again. A new process gets a new gateway session, and
+Discord does not replay what was sent while the bot was away, so after every start the test
+delivers every message again (answered ones, ones in flight at the kill and missed ones).
+"""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.discord.fake_discord import FakeDiscord
+from tests.discord.waiting import wait_until
+from tests.reliability.conftest import clean_environment, program
+
+STUDY_DOIS = [
+    "10.1016/j.autrev.2023.103484",
+    "10.1517/14728222.2013.818657",
+    "10.1038/s41467-024-45107-3",
+    "10.7326/M18-1451",
+    "10.1016/S0140-6736(11)60096-2",
+    "10.1038/s41467-023-44432-3",
+    "10.1073/pnas.1607571113",
+    "10.3389/fmed.2023.1187163",
+    "10.1038/s41579-022-00846-2",
+    "10.1186/1479-5876-12-104",
+    "10.1016/j.autrev.2020.102527",
+    "10.2967/jnumed.113.131045",
+]  # every study of the sample atlas
+START_TIMEOUT = 60.0  # a cold start imports discord.py and builds the atlas index
+WAIT = 30.0  # generous: the machine running the tests may be busy (liveness, not speed)
+Json = dict[str, object]
+
+
+def rows(db_path: Path, sql: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(db_path) as conn:
+        return list(conn.execute(sql).fetchall())
+
+
+class DiscordProcess:
+    """`evidence-bot run discord` as a child process aimed at the fake server."""
+
+    def __init__(self, db_path: Path, fake: FakeDiscord, workdir: Path) -> None:
+        self.fake = fake
+        self.workdir = workdir
+        self.env = clean_environment(
+            {
+                "EVBOT_DISCORD__TOKEN": fake.bot_token,
+                "EVBOT_DISCORD__API_BASE_URL": fake.api_base_url,
+                "EVBOT_DISCORD__GATEWAY_URL": fake.gateway_url,
+                "EVBOT_DATABASE__PATH": str(db_path),
+                # The cap is out of the way; the 24 h cooldown is kept (each message below
+                # cites a study not cited before in its channel).
+                "EVBOT_REPLY__RATE_CAP_PER_HOUR": "10000",
+            }
+        )
+        self.starts = 0
+        self.process: subprocess.Popen[bytes] | None = None
+
+    async def start(self) -> None:
+        """Start the program and wait until it logs that it is connected."""
+        self.starts += 1
+        with (self.workdir / f"run-{self.starts}.log").open("wb") as log:
+            self.process = subprocess.Popen(  # noqa: S603 - our own program
+                [*program(), "-v", "run", "discord"],
+                cwd=self.workdir,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        await wait_until(self._connected, timeout=START_TIMEOUT, what="the bot process to connect")
+
+    def _connected(self) -> bool:
+        assert self.process is not None
+        if self.process.poll() is not None:
+            raise AssertionError(f"the bot exited early:\n{self.logs()}")
+        return "connected as" in self._log(self.starts)
+
+    def kill(self) -> None:
+        """SIGKILL: no handler, no clean-up, no goodbye on the gateway."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+    def stop(self) -> int:
+        """SIGTERM: the bot closes its gateway connection and exits."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout=60)
+
+    def _log(self, number: int) -> str:
+        return (self.workdir / f"run-{number}.log").read_text(errors="replace")
+
+    def logs(self) -> str:
+        return "\n".join(self._log(n) for n in range(1, self.starts + 1))
+
+
+@pytest.fixture
+def bot_process(
+    atlas_db_path: Path, fake_discord: FakeDiscord, tmp_path: Path
+) -> Iterator[DiscordProcess]:
+    running = DiscordProcess(atlas_db_path, fake_discord, tmp_path)
+    yield running
+    if running.process is not None and running.process.poll() is None:
+        running.kill()
+
+
+class Stream:
+    """Members' messages: citing ones (a new atlas study for the channel and an unknown
+    paper), ones citing only an unknown paper, and chatter; remembers all of them."""
+
+    def __init__(self, fake: FakeDiscord) -> None:
+        self.fake = fake
+        world = fake.world
+        self.channels = [world.general_id, world.quiet_id, world.thread_id, world.forum_post_id]
+        self.sent: list[Json] = []
+        self.citing: list[int] = []
+        self.unknown: dict[int, str] = {}  # message id → the unknown paper's log key
+        self.chatter: list[int] = []
+
+    async def post(self, count: int) -> list[int]:
+        """Post `count` more messages (three kinds in turn); return their ids."""
+        ids = []
+        for _ in range(count):
+            n = len(self.sent)
+            kind = n % 3
+            channel = self.channels[(len(self.citing) // len(STUDY_DOIS)) % len(self.channels)]
+            doi = f"10.5555/discord.restart.{n}"
+            if kind == 0:
+                study = STUDY_DOIS[len(self.citing) % len(STUDY_DOIS)]
+                text = f"Have you read doi:{study}? And https://doi.org/{doi} too"
+            elif kind == 1:
+                text = f"Does anyone know doi:{doi} ?"
+            else:
+                text = f"good morning everyone, message {n}"
+            author = self.fake.world.member if n % 2 else self.fake.world.other_member
+            payload = await self.fake.post(channel, author, text)
+            message_id = int(str(payload["id"]))
+            self.sent.append(payload)
+            ids.append(message_id)
+            if kind == 0:
+                self.citing.append(message_id)
+            if kind in (0, 1):
+                self.unknown[message_id] = f"doi:{doi}"
+            else:
+                self.chatter.append(message_id)
+        return ids
+
+    async def redeliver_all(self) -> None:
+        for payload in self.sent:
+            await self.fake.redeliver(payload)
+
+    def replies(self) -> int:
+        return sum(len(self.fake.replies_to(m)) for m in self.citing)
+
+
+def _unconfirmed(db_path: Path) -> set[str]:
+    """Messages claimed in the reply log whose reply was never confirmed."""
+    sql = "SELECT message_id FROM replies WHERE reply_id IS NULL"
+    return {str(row[0]) for row in rows(db_path, sql)}
+
+
+def _sightings(db_path: Path) -> int:
+    return len(rows(db_path, "SELECT 1 FROM sightings"))
+
+
+async def test_sigkill_at_any_moment_answers_nothing_twice_and_loses_no_sighting(
+    bot_process: DiscordProcess, fake_discord: FakeDiscord, atlas_db_path: Path
+) -> None:
+    fake, stream = fake_discord, Stream(fake_discord)
+    await bot_process.start()
+
+    # 1. Killed while a reply is in flight (Discord carries it out afterwards) and the next
+    # ones wait behind it in discord.py's rate-limit bucket.
+    fake.hold_posts()
+    await stream.post(12)
+    await wait_until(lambda: fake.held_posts >= 1, timeout=WAIT, what="a reply in flight")
+    bot_process.kill()
+    fake.release_posts()
+    await wait_until(lambda: fake.held_posts == 0, timeout=WAIT, what="held replies to finish")
+    in_flight = [m for m in stream.citing if fake.replies_to(m)]  # sent by a dead process
+    assert in_flight
+    await stream.post(9)  # missed: nobody is connected
+
+    # 2. Killed at an arbitrary moment, while the stream goes on.
+    await bot_process.start()
+    await stream.redeliver_all()
+    replies_before = stream.replies()
+    await stream.post(45)
+    await wait_until(
+        lambda: stream.replies() >= replies_before + 5, timeout=WAIT, what="five more replies"
+    )
+    bot_process.kill()
+
+    # 3. Killed right after it logged a sighting.
+    await bot_process.start()
+    await stream.redeliver_all()
+    sightings_before = _sightings(atlas_db_path)
+    await stream.post(30)
+    await wait_until(
+        lambda: _sightings(atlas_db_path) > sightings_before,
+        timeout=WAIT,
+        what="a sighting to be logged",
+    )
+    bot_process.kill()
+
+    # 4. Stopped politely (SIGTERM, as on a deploy) while a reply is in flight and more wait:
+    # their claims are released, so the next process answers them.
+    await bot_process.start()
+    await stream.redeliver_all()
+    fake.hold_posts()
+    await stream.post(9)
+    await wait_until(lambda: fake.held_posts >= 1, timeout=WAIT, what="a reply in flight")
+    assert bot_process.stop() == 0
+    fake.release_posts()
+    await wait_until(lambda: fake.held_posts == 0, timeout=WAIT, what="held replies to finish")
+
+    # 5. Runs until everything is handled, then is stopped politely.
+    left_claimed = _unconfirmed(atlas_db_path)  # by the killed processes
+    await bot_process.start()
+    await stream.redeliver_all()
+    await wait_until(
+        lambda: _sightings(atlas_db_path) == len(stream.unknown),
+        timeout=WAIT,
+        what="every sighting",
+    )
+    await wait_until(
+        lambda: all(fake.replies_to(m) or str(m) in left_claimed for m in stream.citing),
+        timeout=WAIT,
+        what="every citing message answered, except ones claimed by a killed process",
+    )
+    assert bot_process.stop() == 0, bot_process.logs()
+
+    answered = {m: len(fake.replies_to(m)) for m in stream.citing}
+    assert max(answered.values()) == 1, answered  # nothing answered twice
+    assert all(answered[m] == 1 for m in in_flight)  # carried out after the kill, not resent
+    # A kill between claiming and sending (replies queue in discord.py's rate-limit bucket)
+    # leaves those messages claimed and unanswered: the reply log prefers silence to a second
+    # copy. Every other message, missed or redelivered, is answered.
+    unanswered = {str(m) for m, count in answered.items() if count == 0}
+    assert unanswered <= left_claimed
+    assert unanswered <= _unconfirmed(atlas_db_path)
+    assert all(not fake.replies_to(m) for m in stream.chatter)
+    sightings = rows(atlas_db_path, "SELECT paper_key, message_id FROM sightings")
+    assert sorted(sightings) == sorted((key, str(m)) for m, key in stream.unknown.items())
+    assert rows(atlas_db_path, "SELECT DISTINCT mention_count FROM unmatched_papers") == [(1,)]
+    assert "Traceback" not in bot_process.logs()
+    assert len(stream.citing) == 35  # the stream really covered every kind of moment
