@@ -92,6 +92,12 @@ def _by_host(host: str, path: str, query: str) -> UrlIdentifier | None:
     for domains, read in _HOST_RULES:
         if _host_is(host, domains) and not (domains == ("nature.com",) and "/10." in path):
             return read(path, query)
+    for domain, pattern, template in _DOI_FROM_PATH:
+        if host == domain:
+            match = pattern.match(path)
+            doi = normalize_doi(template.format(match.group(1))) if match else None
+            if doi:
+                return UrlIdentifier(RefKind.DOI, doi, "publisher-url")
     return None
 
 
@@ -158,6 +164,16 @@ _HOST_RULES: tuple[tuple[tuple[str, ...], Callable[[str, str], UrlIdentifier]], 
     (("biorxiv.org", "medrxiv.org"), _preprint),
     (("nature.com",), _nature),
     (("thelancet.com",), _lancet),
+)
+
+
+# Journals whose article paths give the DOI's suffix though not the DOI itself.
+_DOI_FROM_PATH: tuple[tuple[str, re.Pattern[str], str], ...] = (
+    ("bmj.com", re.compile(r"^/content/\d+/(bmj\.[a-z0-9]+)", re.I), "10.1136/{}"),
+    ("elifesciences.org", re.compile(r"^/articles/(\d{4,6})\b"), "10.7554/elife.{}"),
+    ("peerj.com", re.compile(r"^/articles/(\d{3,6})\b"), "10.7717/peerj.{}"),
+    ("insight.jci.org", re.compile(r"^/articles/view/(\d{5,7})\b"), "10.1172/jci.insight.{}"),
+    ("jci.org", re.compile(r"^/articles/view/(\d{5,7})\b"), "10.1172/jci{}"),
 )
 
 

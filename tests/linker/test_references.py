@@ -134,6 +134,14 @@ IDENTIFIER_POSTS = [
         [(DOI, "10.1007/s00415-021-10486-5")],
     ),
     ("Nature article", "https://www.nature.com/articles/s41467-024-45107-3", [(DOI, WALITT)]),
+    ("BMJ article", "https://www.bmj.com/content/373/bmj.n1098", [(DOI, "10.1136/bmj.n1098")]),
+    ("eLife article", "https://elifesciences.org/articles/81246", [(DOI, "10.7554/elife.81246")]),
+    ("PeerJ article", "https://peerj.com/articles/1234/", [(DOI, "10.7717/peerj.1234")]),
+    (
+        "JCI Insight article",
+        "https://insight.jci.org/articles/view/150377",
+        [(DOI, "10.1172/jci.insight.150377")],
+    ),
     ("Nature pdf", "https://www.nature.com/articles/s41467-024-45107-3.pdf", [(DOI, WALITT)]),
     (
         "Lancet PII",
@@ -308,6 +316,7 @@ TRAPS = [
     ),
     ("ISBN ISSN arXiv", "ISBN 978-0-12-345678-9, ISSN 1568-9972, arXiv:2301.01234"),
     ("lab values", "lactate 10.1 mg/dL, p = 0.0001, n = 2024, CI 10.2–10.8, BP 110/70"),
+    ("BMJ journal page without a DOI", "https://bmjopen.bmj.com/content/13/5/e070000"),
     ("news URL", "https://www.theguardian.com/society/2024/feb/21/chronic-fatigue-syndrome-study"),
     ("PubMed search URL", "https://pubmed.ncbi.nlm.nih.gov/?term=chronic+fatigue+syndrome"),
     ("atlas home page", "https://www.mecfsatlas.com/ and https://www.mecfsatlas.com/about"),
