@@ -102,7 +102,11 @@ class AtlasIndex:
         aliases: Iterable[tuple[str, str, str]] = (),
         settings: LinkerSettings | None = None,
     ) -> AtlasIndex:
-        """Index `entries` and their aliases ((kind, value, entry_id) as the records store them)."""
+        """Index `entries` and their aliases ((kind, value, entry_id) as the records store them).
+
+        A program that keeps the index for its lifetime does well to call `gc.freeze()` once it
+        is built, so that full garbage collections stop re-scanning its objects.
+        """
         # Building allocates millions of small objects that all live on; pausing the cyclic
         # garbage collector meanwhile avoids repeated full scans of them (and halves the time).
         was_enabled = gc.isenabled()

@@ -8,6 +8,7 @@ post is reported on stderr with its line number and skipped; the scan goes on.
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -50,6 +51,19 @@ class _Line:
 def scan(app: AppContext, file: Path, no_log: bool) -> None:
     """Print the study references of each post in FILE (JSON Lines) as one JSON line each."""
     index = AtlasIndex.build(iter_entries(app.db), iter_aliases(app.db), app.settings.linker)
+    # The index lives as long as the command: keep the garbage collector from re-scanning
+    # its millions of objects on every full collection (https://docs.python.org/3/library/gc.html#gc.freeze).
+    gc.freeze()
+    try:
+        skipped = _scan_file(app, index, file, log=not no_log)
+    finally:
+        gc.unfreeze()
+    if skipped:
+        click.echo(f"scan: {skipped} line(s) skipped", err=True)
+
+
+def _scan_file(app: AppContext, index: AtlasIndex, file: Path, *, log: bool) -> int:
+    """Print each post's matches; return how many lines were skipped."""
     salt = app.settings.database.author_hash_salt.get_secret_value()
     skipped = 0
     last = 0
@@ -63,14 +77,12 @@ def scan(app: AppContext, file: Path, no_log: bool) -> None:
                     skipped += 1
                     click.echo(f"{file}:{line.number}: skipped: {line.problem}", err=True)
                 continue
-            text = line.post["text"]
-            matches = index.match(text)
+            matches = index.match(line.post["text"])
             click.echo(json_line(output_record(line.post, matches)))
-            if not no_log:
+            if log:
                 _log_unmatched(app.db, index, file, line.post, matches, salt=salt)
         progress.advance(last % _PROGRESS_STEP)
-    if skipped:
-        click.echo(f"scan: {skipped} line(s) skipped", err=True)
+    return skipped
 
 
 def output_record(post: dict[str, Any], matches: list[Match]) -> dict[str, Any]:
