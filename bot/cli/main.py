@@ -76,6 +76,14 @@ def main() -> None:
         # Every write so far was committed; running the command again continues from there.
         click.echo(f"Error: the records database refused the command ({exc})", err=True)
         sys.exit(1)
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, as other command-line tools do.
+        sys.stderr.close()
+        sys.exit(1)
+    except OSError as exc:
+        # A file that cannot be opened or written, a host that cannot be reached.
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
 
 
 def _unusable_database(exc: sqlite3.DatabaseError) -> bool:
