@@ -8,7 +8,7 @@ privileged intents (`refuse_privileged_intents`), which the gateway answers with
 Switches for fault and load tests: `fail_next` (optionally after creating the message, as when
 Discord's answer is lost), `slow_next` (a late answer, or a dropped connection), `hold_posts`
 (message POSTs wait until released), `limit_channels` (a per-channel message bucket with
-Discord's X-RateLimit headers), `close_gateway` (a socket closed with a code; events sent
+Discord's X-RateLimit headers), `lean` (keep no history, for load tests), `close_gateway` (a socket closed with a code; events sent
 meanwhile are replayed on RESUME) and `invalidate_sessions` (op 9). Message creation honours
 `nonce` + `enforce_nonce` like Discord: a repeated nonce returns the message already made.
 Protocol reference: https://discord.com/developers/docs/events/gateway
@@ -21,6 +21,7 @@ import json
 import re
 import secrets
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -191,6 +192,11 @@ class FakeDiscord:
         # When each message was dispatched and when the bot's reply to it arrived (monotonic).
         self.dispatched_at: dict[int, float] = {}
         self.replied_at: dict[int, float] = {}
+        # How many replies the bot made to each message (kept in lean mode too).
+        self.reply_counts: Counter[int] = Counter()
+        # Lean mode (load tests): keep no request log, message store or replay frames, so the
+        # test process's memory growth is the bot's own.
+        self.lean = False
         self._runner: web.AppRunner | None = None
         self._sockets: set[web.WebSocketResponse] = set()
         self.port = 0
@@ -419,7 +425,8 @@ class FakeDiscord:
     async def post(self, channel_id: int, author: FakeUser, content: str, **kwargs: Any) -> Json:
         """A member posts a message: store it and dispatch MESSAGE_CREATE."""
         payload = self.message_payload(channel_id, author, content, **kwargs)
-        self.messages[int(payload["id"])] = payload
+        if not self.lean:
+            self.messages[int(payload["id"])] = payload
         self.dispatched_at.setdefault(int(payload["id"]), time.monotonic())
         await self.dispatch("MESSAGE_CREATE", payload)
         return payload
@@ -609,7 +616,8 @@ class FakeDiscord:
     async def _send_dispatch(self, session: GatewaySession, event: str, data: Json) -> None:
         session.seq += 1
         frame = {"op": 0, "t": event, "s": session.seq, "d": data}
-        session.frames.append(frame)
+        if not self.lean:
+            session.frames.append(frame)
         if session.ws is not None and not session.ws.closed:
             await session.ws.send_json(frame)
 
@@ -622,7 +630,8 @@ class FakeDiscord:
             raw = await request.read()
             body = json.loads(raw) if raw and request.content_type == "application/json" else raw
         recorded = RecordedRequest(request.method, path, dict(request.query), body)
-        self.requests.append(recorded)
+        if not self.lean:
+            self.requests.append(recorded)
         response = await self._answer(request, recorded, path)
         recorded.status = response.status
         return response
@@ -776,11 +785,13 @@ class FakeDiscord:
             components=_with_types(body.get("components") or []),
             flags=body.get("flags", 0),
         )
-        self.messages[int(payload["id"])] = payload
-        if nonce is not None:
+        if not self.lean:
+            self.messages[int(payload["id"])] = payload
+        if nonce is not None and not self.lean:
             self._nonces[nonce] = payload
         if reference_id is not None:
             self.replied_at.setdefault(reference_id, time.monotonic())
+            self.reply_counts[reference_id] += 1
         # Discord echoes the bot's own messages on the gateway; the bot must ignore them.
         await self.dispatch("MESSAGE_CREATE", payload)
         return _json(payload, headers=bucket_headers)
