@@ -72,15 +72,19 @@ def load_harness(fake: FakeDiscord, db_path: Path) -> Harness:
     return Harness(fake, settings, clock=ticking_clock())
 
 
-async def send_burst(harness: Harness, count: int, *, timeout: float) -> Burst:
+async def send_burst(
+    harness: Harness, count: int, *, timeout: float, trace_memory: bool = True
+) -> Burst:
     """Post `count` messages back to back and wait until the bot handled every one.
 
-    Memory is traced (tracemalloc) from after a warm-up to the end: `memory_growth_bytes` is
-    what stays allocated, `memory_peak_bytes` the highest point above the start.
+    With `trace_memory`, memory is traced (tracemalloc, which slows everything down) from
+    after a warm-up to the end: `memory_growth_bytes` is what stays allocated,
+    `memory_peak_bytes` the highest point above the start.
     """
     await _post(harness, WARM_UP, Burst(), timeout=timeout)
     gc.collect()
-    tracemalloc.start()
+    if trace_memory:
+        tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
     burst = Burst()
     started = time.perf_counter()
@@ -88,7 +92,8 @@ async def send_burst(harness: Harness, count: int, *, timeout: float) -> Burst:
     burst.seconds = time.perf_counter() - started
     gc.collect()
     current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
+    if trace_memory:
+        tracemalloc.stop()
     burst.memory_growth_bytes = current - before
     burst.memory_peak_bytes = peak - before
     fake = harness.fake
