@@ -33,7 +33,12 @@ def run_discord(settings: Settings, db: sqlite_utils.Database) -> None:
     """Run the bot until it is stopped (Ctrl-C or SIGTERM); raises DiscordStartupError."""
     token = bot_token(settings.discord)
     bot = create_bot(settings, db)
-    asyncio.run(_serve(bot, token))
+    try:
+        asyncio.run(_serve(bot, token))
+    finally:
+        # The caller closes `db` next: the core thread must be done with it first. (The
+        # close started by SIGTERM can be cancelled when the loop ends before it finishes.)
+        bot.deps.runner.close()
 
 
 async def _serve(bot: EvidenceBot | ShardedEvidenceBot, token: str) -> None:

@@ -11,6 +11,7 @@ delivers every message again (answered ones, ones in flight at the kill and miss
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import sqlite3
 import subprocess
@@ -62,6 +63,8 @@ class DiscordProcess:
                 # The cap is out of the way; the 24 h cooldown is kept (each message below
                 # cites a study not cited before in its channel).
                 "EVBOT_REPLY__RATE_CAP_PER_HOUR": "10000",
+                # A crash (not a kill) prints every thread's stack into the process log.
+                "PYTHONFAULTHANDLER": "1",
             }
         )
         self.starts = 0
@@ -255,4 +258,30 @@ async def test_sigkill_at_any_moment_answers_nothing_twice_and_loses_no_sighting
     assert sorted(sightings) == sorted((key, str(m)) for m, key in stream.unknown.items())
     assert rows(atlas_db_path, "SELECT DISTINCT mention_count FROM unmatched_papers") == [(1,)]
     assert "Traceback" not in bot_process.logs()
+    assert "Fatal Python error" not in bot_process.logs()
     assert len(stream.citing) == 35  # the stream really covered every kind of moment
+
+
+async def test_sigterm_while_the_core_works_waits_for_it_and_exits_cleanly(
+    bot_process: DiscordProcess, fake_discord: FakeDiscord, atlas_db_path: Path
+) -> None:
+    await bot_process.start()
+    blocker = sqlite3.connect(atlas_db_path, isolation_level=None)
+    try:
+        # The core thread is inside SQLite, waiting out the busy timeout on the lock, when
+        # SIGTERM comes; the database must not be closed under it.
+        blocker.execute("BEGIN EXCLUSIVE")
+        world = fake_discord.world
+        await fake_discord.post(world.general_id, world.member, f"doi:{STUDY_DOIS[0]} a")
+        await fake_discord.post(world.general_id, world.member, f"doi:{STUDY_DOIS[1]} b")
+        await asyncio.sleep(0.5)  # let the messages reach the core (not a timed assertion)
+        assert bot_process.process is not None
+        bot_process.process.send_signal(signal.SIGTERM)
+        await asyncio.sleep(1.0)
+    finally:
+        blocker.execute("COMMIT")
+        blocker.close()
+    assert bot_process.process is not None
+    code = await asyncio.to_thread(bot_process.process.wait, 60)
+    assert "Fatal Python error" not in bot_process.logs()
+    assert code == 0, bot_process.logs()
