@@ -20,6 +20,7 @@ from bot.discord_bot.cogs.evidence import EvidenceCommands
 from bot.discord_bot.cogs.watch import WatchCog
 from bot.discord_bot.deps import DiscordDeps
 from bot.discord_bot.endpoints import apply_endpoints, use_gateway, uses_discord_api
+from bot.discord_bot.http_log import discord_http_trace
 from bot.discord_bot.views import RemoveButton, WrongMatchButton
 from config.settings import DiscordSettings
 
@@ -124,6 +125,7 @@ def build_bot(
         "help_command": None,
         "case_insensitive": True,  # `!Evidence` works like `!evidence`, as in the core's parser
         "guild_ready_timeout": guild_ready_timeout,
+        "http_trace": discord_http_trace(),  # a log line for each 5xx, retried or not
     }
     shards = _shard_options(settings)
     if shards is None:

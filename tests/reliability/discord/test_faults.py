@@ -74,9 +74,10 @@ async def test_429_is_logged_waited_out_and_the_reply_sent_once(
 
 @pytest.mark.parametrize("status", [500, 502])
 @pytest.mark.parametrize("after_create", [False, True], ids=["lost-request", "lost-answer"])
-async def test_retried_5xx_gives_exactly_one_reply(
-    harness: Harness, status: int, after_create: bool
+async def test_retried_5xx_is_logged_and_gives_exactly_one_reply(
+    harness: Harness, caplog: pytest.LogCaptureFixture, status: int, after_create: bool
 ) -> None:
+    caplog.set_level(logging.WARNING)
     # discord.py retries 500 and 502 by itself; when Discord had made the message and only
     # the answer was lost, the retry must not post a second copy (the nonce prevents it).
     harness.fake.fail_next(
@@ -86,6 +87,8 @@ async def test_retried_5xx_gives_exactly_one_reply(
     statuses = [r.status for r in harness.fake.requests_to("POST", _posts(harness))]
     assert statuses == [status, 200]
     assert len(harness.fake.replies_to(int(message["id"]))) == 1
+    path = f"/api/v10/channels/{harness.world.general_id}/messages"
+    assert f"Discord answered POST {path} with HTTP {status}" in caplog.text
 
 
 @pytest.mark.parametrize("after_create", [False, True], ids=["lost-request", "lost-answer"])
@@ -95,7 +98,7 @@ async def test_503_is_logged_released_and_answered_once_on_a_later_delivery(
     caplog.set_level(logging.WARNING)
     harness.fake.fail_next("POST", _posts(harness), status=503, code=0, after_create=after_create)
     message = await harness.say(harness.world.general_id, harness.world.member, LEE_DOI)
-    assert f"could not reply to message {message['id']}" in caplog.text
+    assert f"could not reply to message {message['id']} (HTTP 503)" in caplog.text
     await harness.fake.redeliver(message)
     await harness.wait_handled(int(message["id"]), times=2)
     await settle()
