@@ -76,19 +76,10 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass(frozen=True)
-class ReplyPlan:
-    """What to send in answer to `post`: the reply (cards and links) and what it covers.
+class _RendersReply:
+    """The three renderings of a `reply` attribute, shared by plans and lookup results."""
 
-    `entry_ids` are every study the reply shows (full cards and "and N more" links), which
-    is what the reply log records. Render with `.discord()`, `.markdown()` or `.text()`.
-    """
-
-    post: Post
     reply: Reply
-    entry_ids: tuple[str, ...]
-    matches: tuple[Match, ...] = ()
-    summoned: bool = False
 
     def discord(self) -> DiscordMessage:
         """Discord content and embed dicts (discord.Embed.from_dict)."""
@@ -101,6 +92,21 @@ class ReplyPlan:
     def text(self, width: int = TEXT_WIDTH) -> str:
         """Plain text for the console and logs, wrapped at `width` columns."""
         return render_text(self.reply, width=width)
+
+
+@dataclass(frozen=True)
+class ReplyPlan(_RendersReply):
+    """What to send in answer to `post`: the reply (cards and links) and what it covers.
+
+    `entry_ids` are every study the reply shows (full cards and "and N more" links), which
+    is what the reply log records. Render with `.discord()`, `.markdown()` or `.text()`.
+    """
+
+    post: Post
+    reply: Reply
+    entry_ids: tuple[str, ...]
+    matches: tuple[Match, ...] = ()
+    summoned: bool = False
 
 
 @dataclass(frozen=True)
@@ -120,7 +126,7 @@ class Outcome:
 
 
 @dataclass(frozen=True)
-class LookupResult:
+class LookupResult(_RendersReply):
     """The answer to a query: one study, several candidates, or nothing in the atlas."""
 
     query: str
@@ -133,18 +139,6 @@ class LookupResult:
     def entries(self) -> tuple[AtlasEntry, ...]:
         """The atlas entries found, best first."""
         return tuple(m.entry for m in self.matches if m.entry is not None)
-
-    def discord(self) -> DiscordMessage:
-        """Discord content and embed dicts."""
-        return render_discord(self.reply)
-
-    def markdown(self) -> str:
-        """One Reddit comment."""
-        return render_markdown(self.reply)
-
-    def text(self, width: int = TEXT_WIDTH) -> str:
-        """Plain text wrapped at `width` columns."""
-        return render_text(self.reply, width=width)
 
 
 def command_word(platform: str, settings: Settings) -> str:
