@@ -3,10 +3,14 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# apt-get needs root; developers who are not root get sudo.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test check lint format typecheck pytest bench clean browser-deps
 
 $(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		(echo "evidence-bot needs Python 3.11 or newer (PYTHON=$(PYTHON))" >&2; exit 1)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test,curate]'
@@ -31,7 +35,8 @@ pytest: $(STAMP) browser-deps
 
 ## make browser-deps: Debian's chromium for the web-view tests (CI runs as root on Debian)
 browser-deps:
-	test -x /usr/bin/chromium || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium)
+	test -x /usr/bin/chromium || ($(SUDO) apt-get update && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium)
 
 format: $(STAMP)
 	$(BIN)/ruff format .
