@@ -72,6 +72,9 @@ class ReplySettings(_Section):
     cooldown_hours: float = Field(default=24.0, ge=0)
     max_cards: int = Field(default=3, ge=1, le=10)
     rate_cap_per_hour: int = Field(default=30, ge=1)
+    # A claim still unconfirmed after this long was left by a killed process: the next
+    # delivery checks whether the reply exists, then confirms it or answers once.
+    claim_lease_seconds: float = Field(default=120.0, ge=0)
 
 
 class DiscordSettings(_Section):

@@ -3,7 +3,9 @@
 `replies` has one row per answered message (UNIQUE(platform, message_id)), which is what
 guarantees a message is never answered twice, even across processes and restarts: an
 adapter *claims* the message before sending and *confirms* with the reply's id after. A
-crash in between leaves the message claimed and unanswered, never answered twice. `carded`
+crash in between leaves the message claimed and unanswered; once the claim is older than the
+lease (`take_over_stale_claim`) a later delivery may take it over, after the adapter has
+checked that the killed process's reply does not exist. `carded`
 remembers each study carded in each thread, for the per-thread cooldown. `reply_messages`
 has one row per message the bot sent (an edit can add a second reply to the same message),
 so any of the bot's replies leads back to the message it answered and the studies it showed.
@@ -193,6 +195,51 @@ def claim_reply(
     return new
 
 
+def take_over_stale_claim(
+    db: sqlite_utils.Database,
+    *,
+    platform: str,
+    thread: str,
+    message_id: str,
+    entry_ids: Sequence[str],
+    at: datetime,
+    stale_before: datetime,
+    cooldown_since: datetime | None = None,
+) -> tuple[str, ...] | None:
+    """Take over a claim left unconfirmed since before `stale_before`; the studies won.
+
+    A process killed between claiming and confirming leaves its claim behind with no reply
+    id. The first caller after the lease renews the claim (one conditional UPDATE, so of
+    two callers exactly one wins) and carries `entry_ids` (less any another message carded
+    since `cooldown_since`); None when there is no such stale claim or this caller lost.
+    The caller must check whether the killed process's reply exists before sending.
+    """
+    when = stamp(at)
+    with write_transaction(db):
+        if cooldown_since is not None:
+            recent = _carded_by_others(db, platform, thread, message_id, cooldown_since)
+            entry_ids = [e for e in entry_ids if e not in recent]
+        new = tuple(dict.fromkeys(entry_ids))
+        if not new:
+            return None
+        taken = db.execute(
+            """UPDATE replies SET entries = ?, updated_at = ?
+               WHERE platform = ? AND message_id = ? AND reply_id IS NULL AND updated_at < ?""",
+            [json.dumps(new), when, platform, message_id, stamp(stale_before)],
+        )
+        if taken.rowcount != 1:
+            return None
+        db.execute(
+            "DELETE FROM carded WHERE platform = ? AND message_id = ?", [platform, message_id]
+        )
+        db.conn.executemany(
+            """INSERT OR IGNORE INTO carded (platform, thread, entry_id, message_id, carded_at)
+               VALUES (?, ?, ?, ?, ?)""",
+            [(platform, thread, entry_id, message_id, when) for entry_id in new],
+        )
+    return new
+
+
 def _carded_by_others(
     db: sqlite_utils.Database, platform: str, thread: str, message_id: str, since: datetime
 ) -> set[str]:
@@ -260,15 +307,27 @@ def release_reply(
 
 
 def recently_carded(
-    db: sqlite_utils.Database, platform: str, thread: str, since: datetime
+    db: sqlite_utils.Database,
+    platform: str,
+    thread: str,
+    since: datetime,
+    *,
+    except_message: str | None = None,
 ) -> set[str]:
-    """Entry ids carded in the thread at or after `since`."""
+    """Entry ids carded in the thread at or after `since` (not counting `except_message`)."""
+    if except_message is not None:
+        return _carded_by_others(db, platform, thread, except_message, since)
     rows = db.execute(
         """SELECT DISTINCT entry_id FROM carded
            WHERE platform = ? AND thread = ? AND carded_at >= ?""",
         [platform, thread, stamp(since)],
     ).fetchall()
     return {str(row[0]) for row in rows}
+
+
+def is_stale_claim(record: ReplyRecord, stale_before: datetime) -> bool:
+    """Whether a claim was left unconfirmed since before `stale_before` (a killed sender)."""
+    return record.reply_id is None and record.updated_at < stamp(stale_before)
 
 
 def replies_since(db: sqlite_utils.Database, platform: str, place: str, since: datetime) -> int:

@@ -11,6 +11,9 @@ Adapters build one `EvidenceService` in their entry point and, for each message:
         else:
             service.confirm(plan, reply_id)
 
+A claim whose process was killed before confirming is taken over after the lease
+(`plan.takeover`); the adapter then looks for the killed process's reply before sending.
+
 `record_reply(post, plan, reply_id)` does claim and confirm in one step for adapters that
 send first. Everything here is synchronous and takes its collaborators as arguments.
 """
@@ -107,6 +110,10 @@ class ReplyPlan(_RendersReply):
     entry_ids: tuple[str, ...]
     matches: tuple[Match, ...] = ()
     summoned: bool = False
+    # Set by `EvidenceService.claim` when the claim took over one a killed process left
+    # unconfirmed past the lease: that process's reply may exist, so the adapter looks for
+    # it (and confirms it) before sending.
+    takeover: bool = False
 
 
 @dataclass(frozen=True)
@@ -247,8 +254,18 @@ class EvidenceService:
         now = self.clock()
         since = cooldown_start(now, effective_cooldown(place, self.settings.reply.cooldown_hours))
         previous = replies.get_reply(self.db, post.platform, post.message_id)
+        stale = previous is not None and replies.is_stale_claim(previous, self._stale_before(now))
+        if stale:
+            # A killed process's claim: the message counts as unanswered (`claim` takes over).
+            previous = None
         recent = (
-            replies.recently_carded(self.db, post.platform, post.thread, since)
+            replies.recently_carded(
+                self.db,
+                post.platform,
+                post.thread,
+                since,
+                except_message=post.message_id if stale else None,
+            )
             if since is not None
             else set()
         )
@@ -315,6 +332,11 @@ class EvidenceService:
         The cooldown is checked again inside the claim, so a study another process carded
         in the thread meanwhile is dropped; the returned plan keeps only the studies this
         caller won (None when that leaves nothing).
+
+        A claim left unconfirmed for longer than `reply.claim_lease_seconds` (its process
+        was killed between claiming and confirming) is taken over by the first caller: the
+        returned plan has `takeover` set, and the adapter must look for the earlier reply on
+        the platform and `confirm` it if it exists, sending only when it does not.
         """
         post = plan.post
         now = self.clock()
@@ -322,24 +344,44 @@ class EvidenceService:
         if not plan.summoned:
             hours = self.cooldown_for(post.platform, post.place, post.parent_place)
             cooldown = cooldown_start(now, hours)
-        won = replies.claim_reply(
-            self.db,
-            platform=post.platform,
-            place=post.place,
-            thread=post.thread,
-            message_id=post.message_id,
-            entry_ids=plan.entry_ids,
-            at=now,
-            author_hash=self.author_hash(post.author_id),
-            is_edit=post.is_edit,
-            cooldown_since=cooldown,
-        )
+        with write_transaction(self.db):
+            won = replies.take_over_stale_claim(
+                self.db,
+                platform=post.platform,
+                thread=post.thread,
+                message_id=post.message_id,
+                entry_ids=plan.entry_ids,
+                at=now,
+                stale_before=self._stale_before(now),
+                cooldown_since=cooldown,
+            )
+            takeover = won is not None
+            if won is None:
+                won = replies.claim_reply(
+                    self.db,
+                    platform=post.platform,
+                    place=post.place,
+                    thread=post.thread,
+                    message_id=post.message_id,
+                    entry_ids=plan.entry_ids,
+                    at=now,
+                    author_hash=self.author_hash(post.author_id),
+                    is_edit=post.is_edit,
+                    cooldown_since=cooldown,
+                )
         if won is None:
             return None
+        if takeover:
+            log.info("message %s/%s: taking over a stale claim", post.platform, post.message_id)
         if won == plan.entry_ids:
-            return plan
+            return replace(plan, takeover=takeover)
         cards = [c for c in (*plan.reply.cards, *plan.reply.more) if c.entry_id in won]
-        return replace(plan, reply=self.reply_for(post.platform, cards), entry_ids=won)
+        reply = self.reply_for(post.platform, cards)
+        return replace(plan, reply=reply, entry_ids=won, takeover=takeover)
+
+    def _stale_before(self, now: datetime) -> datetime:
+        """Claims unconfirmed since before this were left by a process that died."""
+        return now - timedelta(seconds=self.settings.reply.claim_lease_seconds)
 
     def confirm(self, plan: ReplyPlan, reply_id: str) -> None:
         """Store the id of the reply that was sent for a claimed plan, with its studies."""

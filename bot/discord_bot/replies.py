@@ -4,6 +4,8 @@ A failed send releases the claim so a later delivery can try again; a claim that
 delivery (or process) already won sends nothing. The reply's nonce is derived from the
 message and its studies, so when Discord made a reply whose answer was lost (5xx, dropped
 connection), the retry after a later delivery gets that reply back instead of a second copy.
+A claim left by a killed process is taken over after the lease; the new owner first looks
+for that process's reply in the channel and confirms it if it is there.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import asyncio
 import hashlib
 import logging
 import secrets
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import aiohttp
@@ -28,6 +30,7 @@ log = logging.getLogger(__name__)
 
 NO_PINGS = discord.AllowedMentions.none()
 NONCE_LENGTH = 25  # Discord's limit for a string nonce
+EARLIER_REPLY_SCAN = 50  # one page of GET /channels/{id}/messages?after=
 
 # A send that may or may not have reached Discord: an error answer, or no answer at all.
 SEND_FAILURES: tuple[type[BaseException], ...] = (
@@ -85,6 +88,22 @@ async def deliver(deps: DiscordDeps, target: discord.Message, plan: ReplyPlan) -
     # The core returns a plan without studies when another delivery won them all.
     if claimed is None or not claimed.entry_ids:
         return Sent(None)
+    if claimed.takeover:
+        try:
+            earlier = await find_earlier_reply(target, deps.service.self_ids)
+        except SEND_FAILURES as exc:
+            # Unknown whether the killed process's reply exists: keep the (renewed) claim
+            # rather than risk a second copy; a delivery after the next lease looks again.
+            log.warning(
+                "could not read the messages after %s (%s) to look for an earlier reply",
+                target.id,
+                describe_failure(exc),
+            )
+            raise
+        if earlier is not None:
+            log.info("message %s: found the reply a stopped process sent; confirming", target.id)
+            await deps.runner.call(deps.service.confirm, claimed, str(earlier.id))
+            return Sent(None)
     try:
         nonce = reply_nonce(target.id, claimed.entry_ids)
         sent = await send_cards(target, claimed.discord(), claimed.entry_ids, nonce=nonce)
@@ -108,6 +127,26 @@ async def deliver(deps: DiscordDeps, target: discord.Message, plan: ReplyPlan) -
         raise asyncio.CancelledError("the bot is shutting down") from exc
     await deps.runner.call(deps.service.confirm, claimed, str(sent.id))
     return Sent(sent, claimed.entry_ids)
+
+
+async def find_earlier_reply(
+    target: discord.Message, self_ids: Collection[str]
+) -> discord.Message | None:
+    """The bot's reply to `target` among the next messages in its channel, or None.
+
+    A process killed after claiming `target` may have sent its reply before dying; the
+    claim's new owner confirms that reply instead of sending another. Replies come soon
+    after the message they answer, so the first `EARLIER_REPLY_SCAN` messages suffice.
+    """
+    async for message in target.channel.history(after=target, limit=EARLIER_REPLY_SCAN):
+        reference = message.reference
+        if (
+            str(message.author.id) in self_ids
+            and reference is not None
+            and reference.message_id == target.id
+        ):
+            return message
+    return None
 
 
 async def post_mod_log(bot: discord.Client, deps: DiscordDeps, text: str) -> None:

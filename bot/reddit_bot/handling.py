@@ -75,6 +75,9 @@ class ItemHandler:
         self._banned_until: dict[str, float] = {}
         # Items whose reply may exist unverified: item fullname -> (reply target, plan).
         self._unverified: dict[str, tuple[str, ReplyPlan]] = {}
+        # Messages this process claimed whose claim it has not settled yet (a confirmation
+        # the database refused, an unverified reply): their fate is known here, not stale.
+        self._claimed_here: set[str] = set()
         self._current = ""
 
     def handle(self, item: Any) -> ItemResult:
@@ -95,8 +98,24 @@ class ItemHandler:
             return ItemResult()
         plan = self._service.handle_post(post)
         if plan is None:
+            self._wait_for_unconfirmed_claim(post)
             return ItemResult()
         return ItemResult(replied=self._send_plan(item_facts.fullname, plan))
+
+    def _wait_for_unconfirmed_claim(self, post: Post) -> None:
+        """Keep an item claimed but never confirmed (its process was killed) for a retry.
+
+        Marking it handled now would leave it unanswered for good; once the claim is older
+        than the lease, a later attempt takes it over and checks for the reply first.
+        """
+        if post.message_id in self._claimed_here:
+            return
+        record = get_reply(self._service.db, PLATFORM, post.message_id)
+        if record is not None and record.reply_id is None:
+            raise TransientItemError(
+                f"{post.message_id} was claimed by an earlier process and never confirmed; "
+                "waiting for its claim to expire"
+            )
 
     # -- commands ----------------------------------------------------------------------
 
@@ -188,9 +207,15 @@ class ItemHandler:
             if not self._sender.is_uncertain(target):
                 return False  # answered before (another process, or before a restart)
             claimed = plan  # our own claim, kept while an earlier attempt is unverified
-        result = self._sender.reply(target, claimed.markdown())
+        message_id = claimed.post.message_id
+        self._claimed_here.add(message_id)
+        # A claim taken over from a killed process: its reply may exist, so look first.
+        result = self._sender.earlier_reply(target) if claimed.takeover else None
+        if result is None:
+            result = self._sender.reply(target, claimed.markdown())
         if result.ok:
             self._service.confirm(claimed, result.reply_id or "")
+            self._claimed_here.discard(message_id)
             return True
         if result.outcome is Outcome.UNCERTAIN:
             # An uncertain reply keeps its claim, so no other process, and no restart, can
@@ -198,6 +223,7 @@ class ItemHandler:
             self._unverified[self._current] = (target, claimed)
         else:
             self._service.release(claimed)  # definitely not posted: give the message back
+            self._claimed_here.discard(message_id)
         self._after_failure(place, target, result)
         return False
 

@@ -196,6 +196,20 @@ class ReplySender:
         self._maybe_posted.add(parent_fullname)
         return SendResult(Outcome.FAILED, detail=error), self._retry_seconds
 
+    def earlier_reply(self, parent_fullname: str) -> SendResult | None:
+        """The reply a stopped process may have posted to this parent, before claiming anew.
+
+        SENT with its fullname when the bot's recent comments hold one, UNCERTAIN when they
+        cannot be read (the next attempt looks again), None when posting is safe.
+        """
+        found = self._find_own_reply(parent_fullname)
+        if found is None:
+            self._uncertain.add(parent_fullname)
+            return SendResult(Outcome.UNCERTAIN, detail="earlier process's reply unverifiable")
+        if found:
+            return SendResult(Outcome.SENT, reply_id=found, detail="posted by an earlier process")
+        return None
+
     def is_uncertain(self, parent_fullname: str) -> bool:
         """Whether an earlier reply to this parent may exist without the bot knowing."""
         return parent_fullname in self._uncertain

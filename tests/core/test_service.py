@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -10,11 +12,12 @@ import sqlite_utils
 from bot.core.factory import build_service
 from bot.core.policy import Verdict
 from bot.core.render_discord import TOTAL_LIMIT, embed_length
-from bot.core.service import EvidenceService
+from bot.core.service import EvidenceService, ReplyPlan
 from config.settings import Settings
 from records import replies
 from records.atlas_store import upsert_entries
 from records.db import open_db
+from records.models import Post
 from records.places import opt_out, set_place_cooldown, set_place_mode
 from records.replies import get_reply, recently_carded
 from records.retractions import EntryFlag, store_flags
@@ -399,3 +402,92 @@ def test_preview_is_empty_where_the_bot_is_off(service: EvidenceService) -> None
     post = make_post(f"see {LEE_DOI}")
     assert service.preview(post) is None
     assert service.is_off(post)
+
+
+# -- claims left by a killed process (the lease) -------------------------------------------
+
+LEASE = Settings().reply.claim_lease_seconds
+
+
+def _claim_and_die(service: EvidenceService, post: Post) -> ReplyPlan:
+    """Claim `post` and never confirm: what a process killed before sending leaves."""
+    plan = service.handle_post(post)
+    assert plan is not None
+    claimed = service.claim(plan)
+    assert claimed is not None
+    assert not claimed.takeover
+    return plan
+
+
+@pytest.mark.parametrize("age", [0.0, LEASE / 2, LEASE - 1])
+def test_a_claim_younger_than_the_lease_is_not_taken_over(
+    service: EvidenceService, clock: FakeClock, age: float
+) -> None:
+    post = make_post(f"see {LEE_DOI}")
+    plan = _claim_and_die(service, post)
+    clock.advance(seconds=age)
+    assert service.evaluate(post).decision.verdict is Verdict.ALREADY_ANSWERED
+    assert service.claim(plan) is None
+
+
+def test_a_stale_claim_is_taken_over_by_exactly_one_of_two_processes(
+    service: EvidenceService, db_path: Path, settings: Settings, clock: FakeClock
+) -> None:
+    post = make_post(f"see {LEE_DOI} and {WALITT_PMCID}")
+    _claim_and_die(service, post)
+    clock.advance(seconds=LEASE + 1)
+    ready = threading.Barrier(2)
+
+    def compete(_: int) -> bool | None:
+        db = open_db(db_path)  # each process has its own connection
+        try:
+            process = build_service(db, settings, clock=clock)
+            plan = process.handle_post(post)
+            assert plan is not None  # the stale claim counts as unanswered
+            assert plan.entry_ids == (LEE, WALITT)  # its own carded studies are no cooldown
+            ready.wait(timeout=30)
+            claimed = process.claim(plan)
+            return None if claimed is None else claimed.takeover
+        finally:
+            db.close()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(compete, range(2)))
+    assert sorted(results, key=str) == [None, True]
+    record = get_reply(service.db, "console", "1")
+    assert record is not None
+    assert (record.reply_id, record.entries) == (None, (LEE, WALITT))
+    assert recently_carded(service.db, "console", "t1", service.clock()) == {LEE, WALITT}
+
+
+def test_a_taken_over_claim_is_not_taken_over_again_within_the_lease(
+    service: EvidenceService, clock: FakeClock
+) -> None:
+    post = make_post(f"see {LEE_DOI}")
+    _claim_and_die(service, post)
+    clock.advance(seconds=LEASE + 1)
+    plan = service.handle_post(post)
+    assert plan is not None
+    taken = service.claim(plan)
+    assert taken is not None
+    assert taken.takeover
+    clock.advance(seconds=LEASE - 1)
+    assert service.claim(plan) is None
+
+
+@pytest.mark.parametrize("later", [LEASE + 1, 30 * 24 * 3600.0])
+def test_a_confirmed_reply_is_never_taken_over(
+    service: EvidenceService, clock: FakeClock, later: float
+) -> None:
+    post = make_post(f"see {LEE_DOI}")
+    plan = service.handle_post(post)
+    assert plan is not None
+    claimed = service.claim(plan)
+    assert claimed is not None
+    service.confirm(claimed, "reply-1")
+    clock.advance(seconds=later)
+    assert service.evaluate(post).decision.verdict is Verdict.ALREADY_ANSWERED
+    assert service.claim(plan) is None
+    record = get_reply(service.db, "console", "1")
+    assert record is not None
+    assert record.reply_id == "reply-1"

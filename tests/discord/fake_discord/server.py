@@ -210,6 +210,7 @@ class FakeDiscord:
              self._get_commands),
             ("GET", re.compile(r"/channels/(?P<channel>\d+)"), self._get_channel),
             ("POST", re.compile(r"/channels/(?P<channel>\d+)/messages"), self._post_message),
+            ("GET", re.compile(r"/channels/(?P<channel>\d+)/messages"), self._list_messages),
             ("GET", re.compile(r"/channels/(?P<channel>\d+)/messages/(?P<message>\d+)"),
              self._get_message),
             ("PATCH", re.compile(r"/channels/(?P<channel>\d+)/messages/(?P<message>\d+)"),
@@ -795,6 +796,23 @@ class FakeDiscord:
         # Discord echoes the bot's own messages on the gateway; the bot must ignore them.
         await self.dispatch("MESSAGE_CREATE", payload)
         return _json(payload, headers=bucket_headers)
+
+    async def _list_messages(
+        self, _: web.Request, recorded: RecordedRequest, match: re.Match[str]
+    ) -> web.Response:
+        """A channel's messages after `after` (https://discord.com/developers/docs/resources/
+        message#get-channel-messages): the `limit` oldest of them, sent newest first."""
+        channel_id = str(match["channel"])
+        after = int(recorded.query.get("after", "0"))
+        limit = int(recorded.query.get("limit", "50"))
+        found = sorted(
+            message_id
+            for message_id, message in self.messages.items()
+            if message["channel_id"] == channel_id
+            and message_id > after
+            and message_id not in self.deleted
+        )[:limit]
+        return _json([self.messages[message_id] for message_id in reversed(found)])
 
     async def _get_message(self, _: web.Request, __: Any, match: re.Match[str]) -> web.Response:
         message = self._live_message(int(match["message"]), int(match["channel"]))
