@@ -51,7 +51,6 @@ class AtlasSettings(_Section):
     """The ME/CFS Atlas site: used for links on cards and for `atlas sync`."""
 
     base_url: HttpUrl = HttpUrl("https://www.mecfsatlas.com")
-    mirror_hosts: list[str] = ["mecfsatlas.com", "cfsmeatlas.com"]
     sync_delay_seconds: float = Field(default=1.0, ge=0)
     user_agent: str = "evidence-bot/0.1 (+https://github.com/evidence-bot)"
 

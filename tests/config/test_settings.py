@@ -152,3 +152,30 @@ def test_config_check_exits_nonzero_naming_the_bad_field(
     assert completed.returncode == 2
     assert "reply.cooldown_hours" in completed.stderr
     assert "greater than or equal to 0" in completed.stderr
+
+
+def test_env_example_lists_every_setting() -> None:
+    """Regression: settings were added without their line in .env.example."""
+    example = Path(__file__).resolve().parents[2] / ".env.example"
+    listed = {
+        line.split("=", 1)[0]
+        for line in example.read_text(encoding="utf-8").splitlines()
+        if line.startswith("EVBOT_")
+    }
+    expected = {
+        f"EVBOT_{section.upper()}__{name.upper()}"
+        for section, model in load_settings()
+        for name in type(model).model_fields
+    }
+    assert expected - listed == set()
+    assert listed - expected == {"EVBOT_CONFIG"}
+
+
+def test_env_example_values_are_valid_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    example = Path(__file__).resolve().parents[2] / ".env.example"
+    for line in example.read_text(encoding="utf-8").splitlines():
+        name, _, value = line.partition("=")
+        if name.startswith("EVBOT_") and name != "EVBOT_CONFIG":
+            monkeypatch.setenv(name, value)
+    settings = load_settings()
+    assert settings.reddit.subreddits == ["cfs", "covidlonghaulers"]
