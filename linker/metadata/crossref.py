@@ -19,10 +19,8 @@ from linker.metadata.models import (
     Notice,
     NoticeKind,
     PaperMetadata,
-    as_dict,
     as_list,
-    read_json,
-    send,
+    fetch_member,
 )
 
 SERVICE = "crossref"
@@ -59,13 +57,8 @@ class CrossrefClient:
         """The work with this DOI, or None when Crossref does not know it."""
         url = f"{self._base_url}/works/{quote(doi, safe='/')}"
         request = self._client.build_request("GET", url, headers=self._headers)
-        body = read_json(send(self._client, request, SERVICE), SERVICE)
-        if body is None:
-            return None
-        message = as_dict(
-            as_dict(body, SERVICE, "not an object").get("message"), SERVICE, "no work"
-        )
-        return parse_work(message)
+        message = fetch_member(self._client, request, SERVICE, "message")
+        return None if message is None else parse_work(message)
 
     def search_bibliographic(self, citation: str, rows: int = 3) -> list[PaperMetadata]:
         """Works whose metadata best fits a free-text citation, best first."""
@@ -75,12 +68,9 @@ class CrossrefClient:
             params={"query.bibliographic": citation, "rows": str(rows)},
             headers=self._headers,
         )
-        body = read_json(send(self._client, request, SERVICE), SERVICE)
-        if body is None:
+        message = fetch_member(self._client, request, SERVICE, "message")
+        if message is None:
             return []
-        message = as_dict(
-            as_dict(body, SERVICE, "not an object").get("message"), SERVICE, "no message"
-        )
         items = as_list(message.get("items"), SERVICE, "no items in search result")
         return [parse_work(item) for item in items if isinstance(item, dict)]
 

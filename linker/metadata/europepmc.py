@@ -15,10 +15,8 @@ from linker.metadata.models import (
     Notice,
     NoticeKind,
     PaperMetadata,
-    as_dict,
     as_list,
-    read_json,
-    send,
+    fetch_member,
 )
 
 SERVICE = "europepmc"
@@ -71,12 +69,9 @@ class EuropePmcClient:
         if self._email:
             params["email"] = self._email
         request = self._client.build_request("GET", f"{self._base_url}/search", params=params)
-        body = read_json(send(self._client, request, SERVICE), SERVICE)
-        if body is None:
+        result_list = fetch_member(self._client, request, SERVICE, "resultList")
+        if result_list is None:
             return []
-        result_list = as_dict(
-            as_dict(body, SERVICE, "not an object").get("resultList"), SERVICE, "no resultList"
-        )
         results = as_list(result_list.get("result"), SERVICE, "no results")
         return [parse_result(result) for result in results if isinstance(result, dict)]
 

@@ -143,6 +143,17 @@ def as_dict(value: Any, service: str, what: str) -> dict[str, Any]:
     return value
 
 
+def fetch_member(
+    client: httpx.Client, request: httpx.Request, service: str, member: str
+) -> dict[str, Any] | None:
+    """The JSON object under `member` of the answer's top-level object; None for a 404."""
+    body = read_json(send(client, request, service), service)
+    if body is None:
+        return None
+    outer = as_dict(body, service, "not an object")
+    return as_dict(outer.get(member), service, f"no {member}")
+
+
 def as_list(value: Any, service: str, what: str) -> list[Any]:
     """`value` if it is a JSON array; MetadataServiceError when the answer lacks that shape."""
     if not isinstance(value, list):
