@@ -25,6 +25,23 @@ from tests.reddit.fake_reddit import FakeReddit
 SUBREDDIT = "CFS_Science"
 MODERATOR = "mod_mia"
 USER_AGENT = "linux:evidence-bot-tests:0.1 (by u/evidence_bot_test)"
+
+
+def reddit_environment(fake: FakeReddit, **more: str) -> dict[str, str]:
+    """Every setting `run reddit` needs, aimed at the fake server."""
+    return {
+        "EVBOT_REDDIT__CLIENT_ID": fake.client_id,
+        "EVBOT_REDDIT__CLIENT_SECRET": fake.client_secret,
+        "EVBOT_REDDIT__USERNAME": fake.username,
+        "EVBOT_REDDIT__PASSWORD": fake.password,
+        "EVBOT_REDDIT__USER_AGENT": USER_AGENT,
+        "EVBOT_REDDIT__SUBREDDITS": SUBREDDIT,
+        "EVBOT_REDDIT__OAUTH_URL": fake.url,
+        "EVBOT_REDDIT__REDDIT_URL": fake.url,
+        **more,
+    }
+
+
 TEST_TIMEOUT_SECONDS = 0.5
 
 

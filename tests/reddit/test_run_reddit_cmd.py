@@ -13,23 +13,10 @@ from click.testing import CliRunner
 
 from bot.cli.main import cli
 from records.db import open_db
-from tests.reddit.conftest import SUBREDDIT, USER_AGENT
+from tests.reddit.conftest import SUBREDDIT, reddit_environment
 from tests.reddit.fake_reddit import FakeReddit
 
 SECRET = "fake-client-secret"
-
-
-def full_env(fake: FakeReddit) -> dict[str, str]:
-    return {
-        "EVBOT_REDDIT__CLIENT_ID": fake.client_id,
-        "EVBOT_REDDIT__CLIENT_SECRET": fake.client_secret,
-        "EVBOT_REDDIT__USERNAME": fake.username,
-        "EVBOT_REDDIT__PASSWORD": fake.password,
-        "EVBOT_REDDIT__USER_AGENT": USER_AGENT,
-        "EVBOT_REDDIT__SUBREDDITS": SUBREDDIT,
-        "EVBOT_REDDIT__OAUTH_URL": fake.url,
-        "EVBOT_REDDIT__REDDIT_URL": fake.url,
-    }
 
 
 @pytest.mark.parametrize(
@@ -45,7 +32,7 @@ def full_env(fake: FakeReddit) -> dict[str, str]:
 def test_run_reddit_refuses_unusable_settings_with_a_clear_message(
     fake_reddit: FakeReddit, db_path: Path, dropped: str, message: str
 ) -> None:
-    env = full_env(fake_reddit)
+    env = reddit_environment(fake_reddit)
     del env[dropped]
     result = CliRunner().invoke(cli, ["--db", str(db_path), "run", "reddit"], env=env)
     assert result.exit_code == 1
@@ -55,7 +42,7 @@ def test_run_reddit_refuses_unusable_settings_with_a_clear_message(
 
 
 def test_run_reddit_rejects_a_vague_user_agent(fake_reddit: FakeReddit, db_path: Path) -> None:
-    env = {**full_env(fake_reddit), "EVBOT_REDDIT__USER_AGENT": "bot"}
+    env = {**reddit_environment(fake_reddit), "EVBOT_REDDIT__USER_AGENT": "bot"}
     result = CliRunner().invoke(cli, ["--db", str(db_path), "run", "reddit"], env=env)
     assert result.exit_code == 1
     assert "not descriptive" in result.output
@@ -65,7 +52,7 @@ def test_run_reddit_logs_in_and_starts_every_stream(fake_reddit: FakeReddit, db_
     result = CliRunner().invoke(
         cli,
         ["--db", str(db_path), "run", "reddit", "--max-polls", "1"],
-        env=full_env(fake_reddit),
+        env=reddit_environment(fake_reddit),
     )
     assert result.exit_code == 0, result.output
     assert SECRET not in result.output
@@ -86,7 +73,7 @@ def test_run_reddit_logs_in_and_starts_every_stream(fake_reddit: FakeReddit, db_
 def test_run_reddit_stops_with_a_clear_message_when_reddit_refuses_the_login(
     fake_reddit: FakeReddit, db_path: Path, variable: str, value: str, message: str
 ) -> None:
-    env = {**full_env(fake_reddit), variable: value}
+    env = {**reddit_environment(fake_reddit), variable: value}
     result = CliRunner().invoke(cli, ["--db", str(db_path), "run", "reddit"], env=env)
     assert result.exit_code == 1
     assert "Reddit refused" in result.output
@@ -116,7 +103,7 @@ def test_sigterm_stops_the_bot_between_polls(fake_reddit: FakeReddit, db_path: P
 
     killer = threading.Thread(target=terminate_when_polling)
     killer.start()
-    env = {**full_env(fake_reddit), "EVBOT_REDDIT__POLL_SECONDS": "3600"}
+    env = {**reddit_environment(fake_reddit), "EVBOT_REDDIT__POLL_SECONDS": "3600"}
     result = CliRunner().invoke(cli, ["--db", str(db_path), "run", "reddit"], env=env)
     killer.join()
     assert polled == [True]

@@ -21,7 +21,6 @@ from tests.reddit.conftest import (  # noqa: F401 - fixtures shared with the Red
     reddit_settings,
     sample_index,
 )
-from tests.reddit.fake_reddit import FakeReddit
 
 EVIDENCE_BOT = Path(sys.executable).with_name("evidence-bot")
 
@@ -52,21 +51,6 @@ def run_program(
         timeout=timeout,
         check=False,
     )
-
-
-def reddit_environment(fake: FakeReddit, **more: str) -> dict[str, str]:
-    """Every setting `run reddit` needs, aimed at the fake server."""
-    return {
-        "EVBOT_REDDIT__CLIENT_ID": fake.client_id,
-        "EVBOT_REDDIT__CLIENT_SECRET": fake.client_secret,
-        "EVBOT_REDDIT__USERNAME": fake.username,
-        "EVBOT_REDDIT__PASSWORD": fake.password,
-        "EVBOT_REDDIT__USER_AGENT": USER_AGENT,
-        "EVBOT_REDDIT__SUBREDDITS": SUBREDDIT,
-        "EVBOT_REDDIT__OAUTH_URL": fake.url,
-        "EVBOT_REDDIT__REDDIT_URL": fake.url,
-        **more,
-    }
 
 
 def wait_until(condition: Callable[[], bool], seconds: float = 60.0) -> bool:

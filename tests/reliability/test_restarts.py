@@ -18,12 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.reddit.conftest import LEE_DOI, SUBREDDIT, WALITT_DOI
+from tests.reddit.conftest import LEE_DOI, SUBREDDIT, WALITT_DOI, reddit_environment
 from tests.reddit.fake_reddit import FakeReddit
 from tests.reliability.conftest import (
     clean_environment,
     program,
-    reddit_environment,
     run_program,
     wait_until,
 )
