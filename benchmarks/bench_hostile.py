@@ -12,6 +12,11 @@ Target: linear time, i.e. the microseconds per kilobyte stay about the same from
 near 1; a quadratic pattern would show ~100). `match` reads identifiers in the whole text and
 titles and author-year citations in the first `linker.max_text_chars` (100,000) characters;
 the renderers cut atlas text to the platform limits before the expensive steps.
+
+Lookup queries (`!evidence <query>`, `/evidence`, a Reddit summons, CLI `lookup`) are timed
+apart, in milliseconds per query: a member's query of any length up to a platform's largest
+message must cost about the same small time (the author-year pattern sees at most 120
+characters of it and the title scorers at most 400).
 """
 
 from __future__ import annotations
@@ -104,9 +109,46 @@ def per_kb(subject: Subject, text: str) -> float:
     return elapsed / runs * 1e6 / (len(text) * subject.copies / 1024)
 
 
-def subjects() -> list[Subject]:
+# Shapes a member can repeat after `!evidence` to make a lookup backtrack.
+QUERY_FAMILIES: dict[str, Callable[[int], str]] = {
+    "spaces": lambda n: "a" + " " * n + "x",
+    "spaces before a year": lambda n: "a" + " " * n + "2024",
+    "words": lambda n: ("lee " * n)[:n],
+    "et al": lambda n: ("Lee et al. " * n)[:n],
+    "title words": lambda n: ("chronic fatigue immune brain " * n)[:n],
+    "doi prefixes": lambda n: ("10.1234/ " * n)[:n],
+}
+QUERY_SIZES = (2_000, 10_000, 40_000)
+
+
+def lookup_figures(index: AtlasIndex) -> list[Figure]:
+    """Worst milliseconds per hostile lookup query at each size."""
+    figures = []
+    for size in QUERY_SIZES:
+        costs = {}
+        for family, make in QUERY_FAMILIES.items():
+            query = make(size)
+            start = time.perf_counter()
+            index.search(query)
+            costs[family] = (time.perf_counter() - start) * 1000
+        family = max(costs, key=lambda f: costs[f])
+        figures.append(
+            Figure(
+                NAME,
+                f"lookup query of {size:,} chars, worst family",
+                f"{costs[family]:,.0f} ms ({family})",
+                "small and the same at every size",
+            )
+        )
+    return figures
+
+
+def atlas_index() -> AtlasIndex:
     entries = [AtlasEntry.model_validate(e) for e in synthetic_entries(ATLAS_SIZE)]
-    index = AtlasIndex.build(entries)
+    return AtlasIndex.build(entries)
+
+
+def subjects(index: AtlasIndex) -> list[Subject]:
     return [
         Subject("find_references", find_references),
         Subject("AtlasIndex.match", index.match),
@@ -118,8 +160,9 @@ def subjects() -> list[Subject]:
 
 def run() -> list[Figure]:
     """Worst family's µs/KB at each size, and how much that grows from 10 KB to 1 MB."""
-    figures: list[Figure] = []
-    for subject in subjects():
+    index = atlas_index()
+    figures: list[Figure] = lookup_figures(index)
+    for subject in subjects(index):
         costs = {
             (family, size): per_kb(subject, hostile(family, chars))
             for family in FAMILIES

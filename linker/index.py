@@ -58,9 +58,14 @@ _ELLIPSIS_AFTER = re.compile(
 )
 _LIST_ITEM_BEFORE = re.compile(r"(?:^|\n)[ \t]{0,8}\d{1,3}[.)]$")  # "1. Title" in a list
 _CITATION_AFTER = re.compile(r"(?:by|from|in|et\.?\s?al|published|(?:19|20)\d{2})\b", re.I)
+# A lookup query of the form "Surname 2024", "van der Berg et al. (2019)", "Lee, 2024". It runs
+# on the query with whitespace collapsed and cut to `_AUTHOR_YEAR_QUERY_CHARS`, and every
+# word is matched possessively, so no query can make it backtrack
+# (https://www.regular-expressions.info/catastrophic.html).
+_AUTHOR_YEAR_QUERY_CHARS = 120
 _AUTHOR_YEAR_QUERY = re.compile(
-    r"^\s*(?P<name>[^\W\d_][\w'’ -]{0,60}?)\s*(?:et\.?\s*al\.?)?[\s,]*"
-    r"\(?(?P<year>(?:19|20)\d{2})\)?\s*$"
+    r"(?P<name>[^\W\d_][\w'’-]{0,40}+(?:[ -][^\W\d_][\w'’-]{0,40}+){0,4}?)"
+    r"(?:,? et\.? ?al\.?)?,? ?\(?(?P<year>(?:19|20)\d{2})\)?"
 )
 
 
@@ -371,7 +376,10 @@ class AtlasIndex:
     # -- search ------------------------------------------------------------------------
 
     def _search_author_year(self, query: str, whole: Reference) -> list[Match]:
-        parsed = _AUTHOR_YEAR_QUERY.match(query)
+        query = " ".join(query.split())
+        if len(query) > _AUTHOR_YEAR_QUERY_CHARS:
+            return []  # far longer than any "Surname et al. (2024)"
+        parsed = _AUTHOR_YEAR_QUERY.fullmatch(query)
         if not parsed:
             return []
         name, year = fold_surname(parsed.group("name")), parsed.group("year")

@@ -19,6 +19,9 @@ from linker.textnorm import normalize_title
 
 _POOL = 50
 _MIN_COVERAGE = 50.0
+# The scorers cost time in proportion to query length × atlas size. The longest atlas titles
+# run to about 300 characters, so words past this many say nothing about which title is meant.
+MAX_QUERY_CHARS = 400
 
 
 class TitleSearch:
@@ -30,7 +33,7 @@ class TitleSearch:
 
     def rank(self, query: str, limit: int) -> list[tuple[int, float]]:
         """(entry number, score 0–100) of the best candidates, best first."""
-        folded = normalize_title(query)
+        folded = _cut_at_word(normalize_title(query[: 4 * MAX_QUERY_CHARS]), MAX_QUERY_CHARS)
         if not folded:
             return []
         pool = {
@@ -60,6 +63,14 @@ class TitleSearch:
     def _rarity(self, word: str) -> float:
         """Inverse document frequency of a title word (unknown words count as rare)."""
         return math.log((len(self._choices) + 1) / (self._frequency[word] + 1)) + 0.1
+
+
+def _cut_at_word(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, at the end of a word."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit + 1]
+    return cut[: cut.rfind(" ")] if " " in cut else cut[:limit]
 
 
 def _misspelt_in(word: str, words: list[str]) -> bool:

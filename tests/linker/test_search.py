@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+from typing import Any
 
+import pytest
+import rapidfuzz
+
+import linker.index as index_module
+import linker.search as search_module
 from linker import AtlasIndex
 from records.models import AtlasEntry, RefKind
 from tests.linker.sample_atlas import sample_entries, sample_index
@@ -87,3 +92,69 @@ def test_author_year_with_two_entries_lists_both() -> None:
         "walitt-2024-other",
     ]
     assert all(m.score < 100 for m in results)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        pytest.param("Walitt   2024", "walitt-2024-deep-phenotyping", id="runs-of-spaces"),
+        pytest.param("Walitt (2024)", "walitt-2024-deep-phenotyping", id="year-in-brackets"),
+        pytest.param("Walitt, 2024", "walitt-2024-deep-phenotyping", id="comma"),
+        pytest.param("Walitt et al, 2024", "walitt-2024-deep-phenotyping", id="et-al-comma"),
+        pytest.param("Walitt et al. (2024)", "walitt-2024-deep-phenotyping", id="et-al-brackets"),
+        pytest.param("  wirth\tet al 2020 ", "wirth-2020-unifying-hypothesis", id="tabs"),
+    ],
+)
+def test_author_year_queries_in_every_spacing_resolve(query: str, expected: str) -> None:
+    assert [m.atlas_id for m in sample_index().search(query)] == [expected]
+
+
+# What a member can type after `!evidence` to make a pattern backtrack (issue 17): each
+# shape is a few characters that repeat to the size of the largest message a platform takes
+# (Reddit comments: 10,000 characters; here 40,000 to be safe).
+HOSTILE_QUERIES = {
+    "spaces": "a" + " " * 40_000 + "x",
+    "spaces before a year": "a" + " " * 40_000 + "2024",
+    "words": "lee " * 10_000,
+    "words before a year": "lee " * 10_000 + "2024",
+    "et al": "Lee et al. " * 4_000,
+    "hyphens": "a" + "-" * 40_000 + "x",
+    "commas": "a" + ", " * 20_000 + "x",
+}
+
+
+class _Spy:
+    """Stands in for a compiled pattern or a scorer and records how long its inputs were."""
+
+    def __init__(self, wrapped: Any) -> None:
+        self.wrapped = wrapped
+        self.lengths: list[int] = []
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self.wrapped, name)
+
+        def recorded(text: str, *args: Any, **kwargs: Any) -> Any:
+            self.lengths.append(len(text))
+            return method(text, *args, **kwargs)
+
+        return recorded
+
+
+@pytest.mark.parametrize("query", HOSTILE_QUERIES.values(), ids=HOSTILE_QUERIES.keys())
+def test_a_long_query_never_reaches_the_author_year_pattern_whole(
+    query: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spy = _Spy(index_module._AUTHOR_YEAR_QUERY)
+    monkeypatch.setattr(index_module, "_AUTHOR_YEAR_QUERY", spy)
+    sample_index().search(query)
+    assert max(spy.lengths, default=0) <= index_module._AUTHOR_YEAR_QUERY_CHARS
+
+
+@pytest.mark.parametrize("query", HOSTILE_QUERIES.values(), ids=HOSTILE_QUERIES.keys())
+def test_a_long_query_reaches_the_title_scorers_cut_to_a_title_length(
+    query: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spy = _Spy(rapidfuzz.process)
+    monkeypatch.setattr(search_module, "process", spy)
+    sample_index().search(query)
+    assert max(spy.lengths, default=0) <= search_module.MAX_QUERY_CHARS
