@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SEEDS = REPO_ROOT.parent / "shared" / "seeds"
+# Copies of ../shared/seeds: tests read nothing outside the repository.
+SEEDS = REPO_ROOT / "tests" / "fixtures" / "seeds"
 ATLAS_PAGES = REPO_ROOT / "tests" / "fixtures" / "atlas_pages"
 
 
@@ -15,7 +16,7 @@ def read_seed(prefix: str) -> str:
     """The seed document whose name starts with `prefix` (e.g. `000`); fails if absent."""
     found = sorted(SEEDS.glob(f"{prefix}_*.txt"))
     if not found:
-        pytest.fail(f"seed {prefix} missing: expected {SEEDS}/{prefix}_*.txt beside the repo")
+        pytest.fail(f"seed {prefix} missing: expected {SEEDS}/{prefix}_*.txt")
     return found[0].read_text(encoding="utf-8")
 
 
