@@ -7,8 +7,10 @@ short lock instead of failing, and foreign keys keep sightings tied to their pap
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +19,10 @@ import sqlite_utils
 
 from records.migrations import migrate
 
+log = logging.getLogger(__name__)
+PRIVATE_FILE = 0o600
+PRIVATE_FOLDER = 0o700
+
 
 def open_db(
     path: Path | str, *, busy_timeout_ms: int = 5000, migrate_schema: bool = True
@@ -24,8 +30,10 @@ def open_db(
     """Open (creating it owner-only) the database at `path` and migrate its schema."""
     db_path = Path(path)
     if str(db_path) != ":memory:":
-        db_path.parent.mkdir(parents=True, exist_ok=True)
+        # A new folder (e.g. `data/`) is owner-only too; an existing one is left as it is.
+        db_path.parent.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
         _create_private(db_path)
+        _tighten_existing(db_path)
     conn = sqlite3.connect(str(db_path), timeout=busy_timeout_ms / 1000, check_same_thread=False)
     conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     conn.execute("PRAGMA foreign_keys = ON")
@@ -44,6 +52,27 @@ def _create_private(path: Path) -> None:
         return
     fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
     os.close(fd)
+
+
+def _tighten_existing(path: Path) -> None:
+    """Make an existing database (and its -wal/-shm files) owner-only, saying so.
+
+    SQLite gives the -wal and -shm files the main file's mode, so the main file is fixed
+    before connecting. A file we may not chmod (another owner) is named in a warning.
+    """
+    for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            mode = stat.S_IMODE(candidate.stat().st_mode)
+        except FileNotFoundError:
+            continue
+        if mode & 0o077 == 0:
+            continue
+        try:
+            candidate.chmod(mode & 0o700 or PRIVATE_FILE)
+        except OSError as exc:
+            log.warning("%s is readable by other users (mode %o): %s", candidate, mode, exc)
+            continue
+        log.warning("%s was readable by other users (mode %o); made it owner-only", candidate, mode)
 
 
 @contextmanager

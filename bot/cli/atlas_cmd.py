@@ -11,6 +11,7 @@ from rich.table import Table
 
 from bot.cli.atlas_sync_cmd import register_sync_commands
 from bot.cli.context import AppContext, pass_app
+from bot.cli.files import private_text_file
 from bot.cli.progress import progress_bar
 from records.atlas_io import FORMATS, BadRecord, detect_format, read_records, write_jsonl
 from records.atlas_store import (
@@ -85,7 +86,7 @@ def export(app: AppContext, file: Path | None) -> None:
     if file is None:
         write_jsonl(iter_entries(app.db), sys.stdout)
         return
-    with file.open("w", encoding="utf-8") as handle:
+    with private_text_file(file) as handle:
         written = write_jsonl(iter_entries(app.db), handle)
     click.echo(f"atlas export: {written} entries written to {file}", err=True)
 

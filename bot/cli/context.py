@@ -11,6 +11,45 @@ import sqlite_utils
 from config.settings import Settings, load_settings
 from records.db import open_db
 
+# Commands that write records may create the database; every other command needs one that
+# exists, so a mistyped `--db` is an error instead of a new, empty database.
+WRITING_COMMANDS = frozenset(
+    {
+        ("atlas", "import"),
+        ("atlas", "sync"),
+        ("atlas", "parse-page"),
+        ("scan",),
+        ("run",),
+        ("demo",),
+        ("enrich",),
+    }
+)
+
+
+class NoDatabaseError(click.ClickException):
+    """A command that only reads was pointed at a database file that does not exist."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"there is no records database at {path} (check --db; "
+            "`evidence-bot atlas import FILE` or `evidence-bot demo` creates one)"
+        )
+
+
+def _invoked_path() -> tuple[str, ...]:
+    """The subcommand names of the running command, e.g. ("atlas", "import")."""
+    ctx = click.get_current_context(silent=True)
+    names: list[str] = []
+    while ctx is not None and ctx.parent is not None:
+        names.append(ctx.info_name or "")
+        ctx = ctx.parent
+    return tuple(reversed(names))
+
+
+def may_create_database(path: tuple[str, ...]) -> bool:
+    """Whether the command at `path` writes records and so may create the database."""
+    return any(path[: len(prefix)] == prefix for prefix in WRITING_COMMANDS)
+
 
 @dataclass
 class AppContext:
@@ -33,9 +72,19 @@ class AppContext:
 
     @property
     def db(self) -> sqlite_utils.Database:
-        """The records database, opened (and migrated) on first use."""
+        """The records database, opened (and migrated) on first use.
+
+        Raises NoDatabaseError when the file is missing and the command only reads.
+        """
         if self._db is None:
             database = self.settings.database
+            path = Path(database.path)
+            if (
+                str(path) != ":memory:"
+                and not path.exists()
+                and not may_create_database(_invoked_path())
+            ):
+                raise NoDatabaseError(path)
             self._db = open_db(database.path, busy_timeout_ms=database.busy_timeout_ms)
         return self._db
 

@@ -87,4 +87,6 @@ def curate(app: AppContext, host: str, port: int, metadata_file: Path) -> None:
         finally:
             signal.signal(signal.SIGTERM, previous)
     if returncode not in (0, -signal.SIGINT, -signal.SIGTERM):
-        raise click.exceptions.Exit(returncode)
+        raise click.ClickException(
+            f"the web view stopped with exit code {returncode} (is port {port} in use?)"
+        )

@@ -8,13 +8,17 @@ from pydantic import ValidationError
 def explain_validation_error(exc: ValidationError) -> str:
     """One line per bad field, e.g. `  reply.cooldown_hours: Input should be ... (got '-1')`.
 
-    The offending input is shown only for fields that cannot hold secrets.
+    The offending input is shown only for known fields that cannot hold secrets: an unknown
+    key may be a misspelt secret (`EVBOT_REDDIT__PASSWD`), so its value is never echoed.
     """
     lines = []
     for error in exc.errors():
         where = ".".join(str(part) for part in error["loc"])
         message = error["msg"].removeprefix("Value error, ")
-        shown = "" if _may_be_secret(where) else f" (got {error.get('input')!r})"
+        if error["type"] == "extra_forbidden":
+            message = "unknown setting (misspelt? see .env.example)"
+        hidden = error["type"] == "extra_forbidden" or _may_be_secret(where)
+        shown = "" if hidden else f" (got {error.get('input')!r})"
         lines.append(f"  {where}: {message}{shown}")
     return "\n".join(lines)
 

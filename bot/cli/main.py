@@ -55,7 +55,8 @@ for command in (atlas, config_group, demo, unmatched, enrich_command, curate, lo
 def main() -> None:
     """Console-script entry point: turn expected failures into one clear line and exit 2."""
     try:
-        cli.main(standalone_mode=False)
+        # Without standalone mode click returns a command's exit code instead of exiting.
+        code = cli.main(standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(130)
@@ -84,6 +85,7 @@ def main() -> None:
         # A file that cannot be opened or written, a host that cannot be reached.
         click.echo(f"Error: {exc}", err=True)
         sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 def _unusable_database(exc: sqlite3.DatabaseError) -> bool:

@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bot.cli.context import AppContext, pass_app
+from bot.cli.files import write_private_text
 from records.unmatched import (
     SORT_ORDERS,
     STATUSES,
@@ -268,11 +269,12 @@ def export(
             if fmt == "json"
             else "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
         )
-    encoded = data.encode("utf-8-sig" if fmt == "csv" else "utf-8")
+    if fmt == "csv":
+        data = "\ufeff" + data  # the BOM makes spreadsheets read UTF-8
     if output is None:
-        click.echo(encoded, nl=False)
+        click.echo(data.encode("utf-8"), nl=False)
         return
-    output.write_bytes(encoded)
+    write_private_text(output, data)
     click.echo(f"unmatched export: {len(papers)} papers written to {output}", err=True)
 
 

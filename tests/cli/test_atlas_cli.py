@@ -189,3 +189,20 @@ def test_reimporting_a_changed_entry_keeps_its_aliases(tmp_path: Path, db_path: 
     assert "1 updated" in run(db_path, "atlas", "import", str(changed)).stdout
     assert find_entry_id(db, "doi", "10.1101/2023.04.01.535184") == "walitt-2024-deep-phenotyping"
     db.close()
+
+
+def test_a_failed_export_leaves_the_previous_export_untouched(
+    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run(db_path, "atlas", "import", str(SAMPLE_ATLAS))
+    target = tmp_path / "atlas-out.jsonl"
+    target.write_text("the good export\n", encoding="utf-8")
+
+    def disk_full(entries: object, handle: object) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("bot.cli.atlas_cmd.write_jsonl", disk_full)
+    result = CliRunner().invoke(cli, ["--db", str(db_path), "atlas", "export", str(target)])
+    assert result.exit_code != 0
+    assert target.read_text(encoding="utf-8") == "the good export\n"
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]

@@ -83,6 +83,7 @@ def test_discord_format_prints_message_json(atlas_path: Path) -> None:
     ]
 
 
+@pytest.mark.usefixtures("db")
 def test_an_empty_atlas_is_pointed_out(db_path: Path) -> None:
     result = CliRunner().invoke(cli, ["--db", str(db_path), "lookup", "anything at all"])
     assert "the atlas is empty" in result.output

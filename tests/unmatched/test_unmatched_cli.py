@@ -76,6 +76,7 @@ def test_list_filters_and_sorts(
     assert not any(key in result.output for key in hidden)
 
 
+@pytest.mark.usefixtures("db")
 def test_list_with_nothing_to_show_says_so(db_path: Path) -> None:
     result = run(db_path, "unmatched", "list", "--status", "ignored")
     assert result.exit_code == 0

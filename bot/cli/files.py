@@ -1,0 +1,42 @@
+"""Output files written safely: owner-only, and never half-written over a good one."""
+
+from __future__ import annotations
+
+import errno
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+
+@contextmanager
+def private_text_file(path: Path) -> Iterator[IO[str]]:
+    """A UTF-8 handle to a temporary file beside `path`, renamed over `path` at the end.
+
+    The file is created owner-only (exports hold what members posted), and an export that
+    fails (disk full, a closed pipe, an interrupt) removes its temporary file and leaves any
+    earlier export at `path` untouched.
+    """
+    folder = path.parent
+    if not folder.is_dir():
+        # Name the file the user asked for, not our temporary one.
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(path))
+    # mkstemp creates the file with mode 0600 whatever the umask.
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_private_text(path: Path, text: str) -> None:
+    """Write `text` to `path` through private_text_file."""
+    with private_text_file(path) as handle:
+        handle.write(text)

@@ -1,0 +1,18 @@
+"""`evidence-bot curate` as a program: failures exit non-zero with one line."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+from tests.reliability.conftest import run_program
+
+
+def test_curate_on_a_port_in_use_exits_non_zero(tmp_path: Path, curated_db: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = run_program("--db", str(curated_db), "curate", "--port", str(port), cwd=tmp_path)
+    assert done.returncode != 0
+    assert "Error:" in done.stderr
