@@ -25,7 +25,8 @@ from rich.padding import Padding
 from rich.panel import Panel
 from rich.text import Text
 
-from bot.core.commands import Command, Invocation, Name, execute, parse_command
+from bot.core.conversation import Conversation, Handled
+from bot.core.delivery import Delivery
 from bot.core.service import EvidenceService, Outcome, ReplyPlan
 from records.models import Post
 
@@ -110,6 +111,31 @@ class ConsoleStats:
     quiet: dict[str, int] = field(default_factory=dict)
 
 
+class ConsoleOutlet:
+    """The console's Outlet: "sending" prints the reply; posts are the ones read so far."""
+
+    def __init__(self, bot: ConsoleBot) -> None:
+        self._bot = bot
+        self._replies = itertools.count(1)
+
+    def send(self, to: Post, plan: ReplyPlan) -> str:
+        """Print the reply and give it an id of this run."""
+        self._bot.show(plan)
+        return f"{self._bot.run_id}:reply-{next(self._replies)}"
+
+    def find_reply(self, to: Post) -> str | None:
+        """A console run never leaves a reply behind for another run to find."""
+        return None
+
+    def delete(self, reply_id: str) -> None:
+        """There is nothing to delete on a terminal: say what a platform would do."""
+        self._bot.note(f"(on a real platform the bot's reply {reply_id} would now be deleted)")
+
+    def fetch_post(self, message_id: str) -> Post | None:
+        """A post read earlier in this run."""
+        return self._bot.post_by_id(message_id)
+
+
 class ConsoleBot:
     """Runs posts through the EvidenceService and prints each post and the bot's reply."""
 
@@ -134,11 +160,15 @@ class ConsoleBot:
         self.output = output
         self.stats = ConsoleStats()
         self._posts: dict[int, Post] = {}
-        self._replies = itertools.count(1)
+        self.conversation = Conversation(service, ConsoleOutlet(self), "console")
 
     def message_id(self, number: int) -> str:
         """The reply-log id of post `number` in this run."""
         return f"{self.run_id}:{number}"
+
+    def post_by_id(self, message_id: str) -> Post | None:
+        """A post of this run by its reply-log id."""
+        return next((p for p in self._posts.values() if p.message_id == message_id), None)
 
     def run(self, posts: Iterable[ThreadPost]) -> ConsoleStats:
         """Handle every post in order and return the counts."""
@@ -147,15 +177,29 @@ class ConsoleBot:
         return self.stats
 
     def handle(self, thread_post: ThreadPost) -> None:
-        """Handle one post: a command, or a message the bot may answer."""
+        """Handle one post: a command (the operator is a moderator), or a citing message."""
         post = self._to_post(thread_post)
         self.stats.posts += 1
         self._print_post(thread_post)
-        command = parse_command(post.text)
-        if command is not None and not post.author_is_bot:
-            self._run_command(post, command, thread_post)
+        previous = self._posts.get(thread_post.number - 1)
+        handled = self.conversation.answer(
+            post,
+            is_moderator=lambda: True,
+            replying_to=previous.message_id if previous else None,
+        )
+        if handled.command is not None:
+            self._report_command(handled)
+        if handled.outcome is not None:
+            self._report_outcome(handled.outcome, answered=handled.replied)
+        if handled.delivery is not None and handled.delivery.plan is not None:
+            self._count(handled.delivery)
+
+    def _count(self, delivery: Delivery) -> None:
+        plan = delivery.plan
+        if not delivery.answered or plan is None or not (plan.reply.cards or plan.reply.more):
             return
-        self._answer(self.service.evaluate(post))
+        self.stats.replies += 1
+        self.stats.cards += len(plan.entry_ids)
 
     def _to_post(self, thread_post: ThreadPost) -> Post:
         number = thread_post.edit_of or thread_post.number
@@ -175,49 +219,36 @@ class ConsoleBot:
         self._posts.setdefault(number, post)
         return post
 
-    def _run_command(self, post: Post, command: Command, thread_post: ThreadPost) -> None:
+    def _report_command(self, handled: Handled) -> None:
         self.stats.commands += 1
-        target = self._posts.get(thread_post.number - 1)
-        invocation = Invocation(
-            post=post, is_moderator=lambda: True, target_id=target.message_id if target else None
-        )
-        result = execute(self.service, command, invocation)
+        result = handled.result
+        if result is None:
+            return
         if result.lookup is not None:
             self.stats.unmatched_logged += result.lookup.logged
-        if result.action == "summon" and target is not None:
-            self._answer(self.service.evaluate(target, summoned=True))
-            return
-        if result.plan is not None and result.ok and self._deliver(result.plan):
-            return
-        self._note(result.text or "(nothing to do)", style="cyan" if result.ok else "yellow")
-        if command.name is Name.REMOVE:
-            self._note("(on a real platform the bot's reply would now be deleted)", style="dim")
+        if result.silent:
+            self.note(result.text, style="yellow")
+        elif handled.delivery is None and handled.outcome is None:
+            self.note(result.text or "(nothing to do)", style="cyan" if result.ok else "yellow")
 
-    def _answer(self, outcome: Outcome) -> None:
+    def _report_outcome(self, outcome: Outcome, *, answered: bool) -> None:
         if outcome.logged or outcome.unmatched:
             keys = ", ".join(m.reference.key for m in outcome.unmatched)
             self.stats.unmatched_logged += outcome.logged
-            self._note(f"not in the atlas, logged for curators: {keys}", style="magenta")
-        if outcome.plan is not None and self._deliver(outcome.plan):
+            self.note(f"not in the atlas, logged for curators: {keys}", style="magenta")
+        if answered:
             return
         verdict = outcome.decision.verdict.value
         self.stats.quiet[verdict] = self.stats.quiet.get(verdict, 0) + 1
         held = outcome.decision.held_back
         detail = f" ({', '.join(held)})" if held else ""
-        self._note(f"no reply: {verdict}{detail}", style="dim")
+        self.note(f"no reply: {verdict}{detail}", style="dim")
 
-    def _deliver(self, plan: ReplyPlan) -> bool:
-        """Claim the post in the reply log, "send" (print) the reply, confirm it."""
-        claimed = self.service.claim(plan)
-        if claimed is None:
-            return False
-        self.stats.replies += 1
-        self.stats.cards += len(claimed.entry_ids)
-        self._show(claimed)
-        self.service.confirm(claimed, f"reply-{next(self._replies)}")
-        return True
-
-    def _show(self, plan: ReplyPlan) -> None:
+    def show(self, plan: ReplyPlan) -> None:
+        """Print a reply: a note for a plain answer, else a panel or the platform's format."""
+        if not plan.reply.cards and not plan.reply.more and not plan.entry_ids:
+            self.note(plan.reply.notice or "(nothing to do)", style="cyan")
+            return
         count = len(plan.entry_ids)
         title = f"evidence-bot · {count} stud{'y' if count == 1 else 'ies'}" if count else None
         if self.output == "text":
@@ -249,5 +280,6 @@ class ConsoleBot:
             quoted = quoted[:QUOTE_CHARS].rsplit(" ", 1)[0] + " …"
         self.console.print(Group(label, Padding(Text(quoted), (0, 0, 0, 2))))
 
-    def _note(self, text: str, *, style: str) -> None:
+    def note(self, text: str, *, style: str = "dim") -> None:
+        """Print a remark of the console's own, indented under the post."""
         self.console.print(Padding(Text(f"· {text}", style=style), (0, 0, 1, 4)))

@@ -244,6 +244,11 @@ def _m003_reply_messages(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m004_seen_items_by_time(db: sqlite_utils.Database) -> None:
+    """Seen marks by platform and time, so old ones can be pruned without a full scan."""
+    _run_script(db, "CREATE INDEX idx_seen_items_time ON seen_items(platform, seen_at)")
+
+
 def _run_script(db: sqlite_utils.Database, script: str) -> None:
     """Run statements one by one: executescript would COMMIT mid-migration."""
     for statement in script.split(";"):
@@ -251,7 +256,12 @@ def _run_script(db: sqlite_utils.Database, script: str) -> None:
             db.execute(statement)
 
 
-MIGRATIONS: list[Migration] = [_m001_initial, _m002_entry_flags, _m003_reply_messages]
+MIGRATIONS: list[Migration] = [
+    _m001_initial,
+    _m002_entry_flags,
+    _m003_reply_messages,
+    _m004_seen_items_by_time,
+]
 
 
 def migrate(db: sqlite_utils.Database) -> list[str]:

@@ -246,7 +246,7 @@ class Post(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    platform: Literal["discord", "reddit", "console", "scan"]
+    platform: Literal["discord", "reddit", "console", "scan", "xenforo", "discourse", "feeds"]
     place: str
     thread: str
     message_id: str

@@ -3,7 +3,9 @@
 `parse_command` turns `!evidence <args>` into a `Command`; `execute` runs its
 platform-neutral part (lookups, place settings, opt-outs, reports, the mod-log) and returns
 a `CommandResult` with a short answer. Work only a platform can do (deleting a reply,
-fetching the message a summons answers) comes back as `result.action` for the adapter.
+fetching the message a summons answers, posting cards under another message) comes back as
+a typed task in `result.task` (`RemoveReply`, `SummonCards`, `PostCards`), which
+`bot.core.conversation` carries out through an adapter's Outlet.
 
 Moderator-only commands ask `Invocation.is_moderator`, a callable the adapter passes in, so
 a platform's permission check (Manage Messages, a mod role, the subreddit's moderator list)
@@ -22,6 +24,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import ClassVar
 
 from bot.core.service import EvidenceService, LookupResult, ReplyPlan, command_word
 from records.models import Post
@@ -190,24 +193,58 @@ class Invocation:
 
 
 @dataclass(frozen=True)
+class RemoveReply:
+    """Delete the bot's reply `reply_id` (if it is the bot's), then call `log_removal`."""
+
+    reply_id: str
+    name: ClassVar[str] = "remove"
+
+
+@dataclass(frozen=True)
+class SummonCards:
+    """Card what message `target_id` cites (`evaluate(target, summoned=True)`).
+
+    `target_id` None: the summons answers nothing, so the command's own post is meant.
+    """
+
+    target_id: str | None
+    name: ClassVar[str] = "summon"
+
+
+@dataclass(frozen=True)
+class PostCards:
+    """Send `plan` (a moderator's `post <study>`) in reply to message `target_id`."""
+
+    target_id: str
+    plan: ReplyPlan
+    name: ClassVar[str] = "post"
+
+
+Task = RemoveReply | SummonCards | PostCards
+
+
+@dataclass(frozen=True)
 class CommandResult:
     """What to tell the member, plus anything the adapter still has to do.
 
-    `action` is None when the core did everything; `remove` (delete the bot's reply
-    `target_id`, then call `log_removal`), `summon` (card what the target message cites
-    with `handle_post(target, summoned=True)`) or `post` (send `plan` in reply to the
-    target message) otherwise. `plan` carries cards to send for lookups. `silent` means
-    the bot is off in this place: post nothing there (an adapter that must acknowledge a
-    command, like a Discord slash command, may show `text` privately to the member).
+    `task` is None when the core did everything, else the platform work left: a
+    `RemoveReply`, `SummonCards` or `PostCards`. `plan` carries cards to send for lookups.
+    `silent` means the bot is off in this place: post nothing there (an adapter that must
+    acknowledge a command, like a Discord slash command, may show `text` privately).
     """
 
     command: Command
     ok: bool
     text: str
-    action: str | None = None
+    task: Task | None = None
     lookup: LookupResult | None = None
     plan: ReplyPlan | None = None
     silent: bool = False
+
+    @property
+    def action(self) -> str | None:
+        """The task's name (`remove`, `summon`, `post`) for adapters that match on words."""
+        return self.task.name if self.task is not None else None
 
 
 def execute(service: EvidenceService, command: Command, invocation: Invocation) -> CommandResult:
@@ -248,13 +285,12 @@ def _post(service: EvidenceService, command: Command, inv: Invocation) -> Comman
         return CommandResult(command, ok=False, text=result.text(), lookup=result)
     plan = service.plan_for_lookup(inv.post, result)
     _log(service, inv, "post", target=inv.target_id, detail=",".join(plan.entry_ids))
-    return CommandResult(
-        command, ok=True, text="Card posted.", action="post", lookup=result, plan=plan
-    )
+    task = PostCards(target_id=inv.target_id, plan=plan)
+    return CommandResult(command, ok=True, text="Card posted.", task=task, lookup=result, plan=plan)
 
 
 def _summon(service: EvidenceService, command: Command, inv: Invocation) -> CommandResult:
-    return CommandResult(command, ok=True, text="", action="summon")
+    return CommandResult(command, ok=True, text="", task=SummonCards(inv.target_id))
 
 
 def _mode(service: EvidenceService, command: Command, inv: Invocation) -> CommandResult:
@@ -298,7 +334,7 @@ def _remove(service: EvidenceService, command: Command, inv: Invocation) -> Comm
     target = command.argument or inv.target_id
     if not target:
         return CommandResult(command, ok=False, text="Reply to my message, or give its id.")
-    return CommandResult(command, ok=True, text="Removed.", action="remove")
+    return CommandResult(command, ok=True, text="Removed.", task=RemoveReply(target))
 
 
 def log_removal(service: EvidenceService, inv: Invocation, reply_id: str) -> None:

@@ -1,0 +1,181 @@
+"""One delivery protocol for every platform: claim → send → confirm, or release.
+
+An adapter implements `Outlet` (four small operations on its platform) and calls
+`deliver(service, plan, outlet)`; the sequence that guarantees a message is answered at most
+once, across processes and restarts, lives here and nowhere else:
+
+1. claim the message in the reply log (`service.claim`): nothing to do when another
+   delivery won it;
+2. when the claim was taken over from a process killed before confirming, ask the outlet
+   for that process's reply (`find_reply`) and confirm it instead of sending a copy;
+3. send; confirm with the new reply's id;
+4. when sending failed and the reply surely does not exist, release the claim so a later
+   delivery may answer; when it may exist (a timeout after the request left), keep the
+   claim: once its lease runs out the next delivery looks for the reply first.
+
+`claim_state` is the takeover rule as a verdict for adapters that track handled items: a
+message whose claim is still inside its lease is being answered elsewhere (wait and look
+again), one past the lease is abandoned (the next delivery takes it over).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Protocol
+
+from bot.core.service import EvidenceService, ReplyPlan
+from records import replies
+from records.models import Post
+
+log = logging.getLogger(__name__)
+
+
+class SendFailed(Exception):
+    """The platform did not take the reply.
+
+    `maybe_sent` is True when the request may have been carried out although no answer
+    came back (a timeout, a dropped connection, a 5xx after the body was sent). `final` is
+    True when trying again cannot help (the thread is locked, the post deleted, the bot
+    banned): the message is given up rather than retried.
+    """
+
+    def __init__(self, reason: str, *, maybe_sent: bool = False, final: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.maybe_sent = maybe_sent
+        self.final = final
+
+
+class LookupFailed(Exception):
+    """The outlet could not tell whether an earlier reply of ours exists."""
+
+
+class Outlet(Protocol):
+    """What the core needs from a platform to answer, remove and follow up on posts."""
+
+    def send(self, to: Post, plan: ReplyPlan) -> str:
+        """Post `plan` (rendered for the platform) in answer to `to`; the new reply's id.
+
+        Raises `SendFailed` when the reply was not (or may not have been) made.
+        """
+        ...
+
+    def find_reply(self, to: Post) -> str | None:
+        """The id of a reply of ours to `to` made earlier, or None when there is none.
+
+        Raises `LookupFailed` when the platform cannot be read to tell.
+        """
+        ...
+
+    def delete(self, reply_id: str) -> None:
+        """Delete one of the bot's replies; raises `SendFailed` when that failed."""
+        ...
+
+    def fetch_post(self, message_id: str) -> Post | None:
+        """The post `message_id` as a Post, or None when it is gone or unknown."""
+        ...
+
+
+class Delivered(StrEnum):
+    """How one delivery ended."""
+
+    SENT = "sent"
+    FOUND = "found the reply an earlier process sent"
+    ALREADY = "answered before, or by another process"
+    RELEASED = "not sent; released for a later delivery"
+    GIVEN_UP = "not sent, and cannot be (final refusal)"
+    UNCERTAIN = "may have been sent; kept claimed until the lease runs out"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """The outcome of `deliver`: what happened, the reply's id, the plan as claimed."""
+
+    status: Delivered
+    reply_id: str | None = None
+    plan: ReplyPlan | None = None
+    reason: str = ""
+
+    @property
+    def answered(self) -> bool:
+        """True when a reply of ours now exists for the plan (sent now or found)."""
+        return self.status in {Delivered.SENT, Delivered.FOUND}
+
+    @property
+    def retry(self) -> bool:
+        """True when the message should be tried again later (not answered, not final)."""
+        return self.status in {Delivered.RELEASED, Delivered.UNCERTAIN}
+
+
+def deliver(
+    service: EvidenceService, plan: ReplyPlan, outlet: Outlet, *, to: Post | None = None
+) -> Delivery:
+    """Claim `plan.post`, send the reply to `to` (default: that post), confirm or release.
+
+    `to` differs from `plan.post` when the reply answers someone else's request: a summons
+    is answered under the summoning post with the cards of the post it points at.
+    """
+    target = to or plan.post
+    claimed = service.claim(plan)
+    if claimed is None:
+        return Delivery(Delivered.ALREADY)
+    if claimed.takeover:
+        try:
+            earlier = outlet.find_reply(target)
+        except LookupFailed as exc:
+            # Keep the renewed claim: posting now could make a second copy.
+            log.warning("message %s: cannot look for an earlier reply (%s)", target.message_id, exc)
+            return Delivery(Delivered.UNCERTAIN, plan=claimed, reason=str(exc))
+        if earlier is not None:
+            log.info("message %s: confirming the reply a stopped process sent", target.message_id)
+            service.confirm(claimed, earlier)
+            return Delivery(Delivered.FOUND, reply_id=earlier, plan=claimed)
+    try:
+        reply_id = outlet.send(target, claimed)
+    except SendFailed as exc:
+        return _failed(service, claimed, target, exc)
+    service.confirm(claimed, reply_id)
+    return Delivery(Delivered.SENT, reply_id=reply_id, plan=claimed)
+
+
+def _failed(
+    service: EvidenceService, claimed: ReplyPlan, target: Post, exc: SendFailed
+) -> Delivery:
+    if exc.maybe_sent:
+        log.warning("reply to %s may have been posted (%s)", target.message_id, exc.reason)
+        return Delivery(Delivered.UNCERTAIN, plan=claimed, reason=exc.reason)
+    service.release(claimed)
+    status = Delivered.GIVEN_UP if exc.final else Delivered.RELEASED
+    log.info("reply to %s not sent (%s): %s", target.message_id, exc.reason, status.value)
+    return Delivery(status, plan=claimed, reason=exc.reason)
+
+
+class ClaimState(StrEnum):
+    """Where a message stands in the reply log: the takeover rule as a verdict."""
+
+    UNANSWERED = "unanswered"
+    ANSWERED = "answered"
+    IN_FLIGHT = "claimed by a delivery still inside its lease"
+    ABANDONED = "claimed, unconfirmed past the lease (its process died)"
+
+
+def claim_state(service: EvidenceService, post: Post, *, now: datetime | None = None) -> ClaimState:
+    """Whether `post` is answered, unanswered, or claimed by a live or a dead delivery.
+
+    An adapter that marks items handled must not mark an IN_FLIGHT one: if that delivery's
+    process dies, nothing would ever answer it. It waits and looks again; past the lease
+    (`reply.claim_lease_seconds`) the claim is ABANDONED and the next `deliver` takes over.
+    """
+    record = replies.get_reply(service.db, post.platform, post.message_id)
+    if record is None:
+        return ClaimState.UNANSWERED
+    if record.reply_id is not None:
+        return ClaimState.ANSWERED
+    moment = now or service.clock()
+    stale_before = moment - timedelta(seconds=service.settings.reply.claim_lease_seconds)
+    if replies.is_stale_claim(record, stale_before):
+        return ClaimState.ABANDONED
+    return ClaimState.IN_FLIGHT
