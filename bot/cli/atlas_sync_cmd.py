@@ -75,6 +75,8 @@ def parse_page(
         raise click.ClickException(f"{source}: {exc}{hint}") from exc
     for note in parsed.notes:
         click.echo(f"note: {note}", err=True)
+    for warning in parsed.warnings:
+        click.echo(f"warning: {warning}", err=True)
     click.echo(json.dumps(parsed.entry.to_json_dict(), ensure_ascii=False, indent=2))
     if import_entry:
         counts = upsert_entries(app.db, [parsed.entry])
@@ -184,6 +186,7 @@ def print_report(report: SyncReport) -> None:
         ("Changed", report.changed),
         ("Unchanged", report.unchanged),
         ("Newly retracted", len(report.newly_retracted)),
+        ("Imported with warnings", len(report.incomplete)),
         ("Failed", len(report.failed)),
         ("Skipped (robots.txt)", len(report.skipped)),
         ("Local entries not listed", len(report.not_listed)),
@@ -200,7 +203,11 @@ def print_report(report: SyncReport) -> None:
         shown = ", ".join(report.not_listed[:20])
         more = f" and {len(report.not_listed) - 20} more" if len(report.not_listed) > 20 else ""
         console.print(f"Not listed on the atlas (kept locally): {shown}{more}")
-    for title, rows in (("Failed pages", report.failed), ("Skipped pages", report.skipped)):
+    for title, rows in (
+        ("Imported with warnings", report.incomplete),
+        ("Failed pages", report.failed),
+        ("Skipped pages", report.skipped),
+    ):
         if rows:
             table = Table(title=title)
             table.add_column("Slug")

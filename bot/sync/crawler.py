@@ -142,6 +142,9 @@ class AtlasSync:
         for note in parsed.notes:
             log.debug("%s: %s", slug, note)
         entry = parsed.entry
+        if parsed.warnings:
+            log.warning("%s imported with warnings: %s", slug, "; ".join(parsed.warnings))
+            self.report.incomplete.append((entry.id, "; ".join(parsed.warnings)))
         before = stored if entry.id == slug else get_entry(self.db, entry.id)
         with write_transaction(self.db):
             counts = upsert_entries(self.db, [entry])

@@ -41,6 +41,8 @@ class SyncReport:
     newly_retracted: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    # Imported, but lacking what every atlas page shows (badges, a summary): worth a look.
+    incomplete: list[tuple[str, str]] = field(default_factory=list)
     listing_pages: int = 0  # listing pages read (a resumed crawl re-reads its current one)
     # Local entries this complete crawl never met: gone from the atlas, or imported elsewhere.
     not_listed: list[str] = field(default_factory=list)
@@ -69,6 +71,7 @@ class SyncReport:
             newly_retracted=[str(slug) for slug in data.get("newly_retracted", [])],
             failed=[(str(a), str(b)) for a, b in data.get("failed", [])],
             skipped=[(str(a), str(b)) for a, b in data.get("skipped", [])],
+            incomplete=[(str(a), str(b)) for a, b in data.get("incomplete", [])],
             listing_pages=int(data.get("listing_pages", 0)),
         )
 

@@ -62,6 +62,7 @@ KNOWN_STUDY_TYPES = frozenset(
 
 # Where the slug may be read: a page URL, or the BibTeX key `mecfsatlas-<slug>`.
 _EVIDENCE_PATH = re.compile(r"/evidence/(?P<slug>[a-z0-9][a-z0-9-]*)/?(?:[?#].*)?$", re.IGNORECASE)
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _BIBTEX_KEY = re.compile(r"^mecfsatlas-(?P<slug>[a-z0-9][a-z0-9-]*)$", re.IGNORECASE)
 
 # "ME/CFS Atlas. Generator v1 / Scanner v1.4 / policy v0.1. Accessed 2026-05-25. <url>"
@@ -100,10 +101,15 @@ class Badges:
 
 @dataclass
 class ParsedPage:
-    """A parsed page: the entry and remarks on what was seen but not used."""
+    """A parsed page: the entry, remarks on what was seen but not used, and warnings.
+
+    A warning means the entry lacks something every atlas page shows (badges, a summary):
+    it is imported, and the caller reports it so a curator can look at the page.
+    """
 
     entry: AtlasEntry
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def is_badge_text(text: str) -> bool:
@@ -220,33 +226,48 @@ def build_entry(parts: PageParts, *, url: str | None = None, slug: str | None = 
     """The entry a page describes.
 
     `url` is where the page was read (its slug wins: it is what the atlas serves now);
-    `slug` is given by a caller who knows it. Raises AtlasPageError naming what is missing.
+    `slug` is given by a caller who knows it. Structured data (JSON-LD, a data blob, meta
+    tags) wins over what the visible text says. Raises AtlasPageError naming what is
+    missing when there is no slug or no title.
     """
     notes: list[str] = []
+    structured = parts.structured
     bib = parse_bibtex(parts.bibtex) if parts.bibtex else None
+    if structured.get("url"):
+        parts.page_urls.insert(0, str(structured["url"]))
     entry_slug = _find_slug(parts, bib, url=url, slug=slug)
     if parts.cut_short:
         raise AtlasPageError(f"{entry_slug}: the page is cut short (it never closes </html>)")
-    title = parts.title or (bib.get("title") if bib else None) or parts.window_title
+    title = (
+        structured.get("title")
+        or parts.title
+        or (bib.get("title") if bib else None)
+        or _window_title(structured.get("og_title"))
+        or parts.window_title
+    )
     if not title:
         raise AtlasPageError(f"{entry_slug}: no title (no heading, BibTeX title or page title)")
-    if not parts.has_study_content:
-        raise AtlasPageError(f"{entry_slug}: no study content (no byline and no sections)")
 
-    badges = classify_badges(parts.badges, parts.study_type_badge)
+    structured_badges = _structured_badges(structured)
+    badges = classify_badges(
+        structured_badges or parts.badges, structured.get("study_type") or parts.study_type_badge
+    )
     notes.extend(f"unrecognised badge ignored: {text!r}" for text in badges.unknown)
     data: dict[str, Any] = {"id": entry_slug, "title": title}
     data["url"] = _canonical_url(parts, bib, entry_slug, url)
     data.update(_byline_fields(parts, bib))
     data.update(_identifiers(parts, bib, notes))
     data.update(_section_fields(parts, notes))
+    data.update(_structured_fields(structured, notes))
     data.update(
         pem=badges.pem,
         evidence_level=badges.evidence_level,
         study_type=badges.study_type,
         review_status=badges.review_status,
-        retracted=badges.retracted or parts.retraction_banner,
-        snapshot=parse_snapshot(parts.snapshot_line),
+        retracted=badges.retracted
+        or parts.retraction_banner
+        or structured.get("retracted") is True,
+        snapshot=parse_snapshot(parts.snapshot_line) or _structured_snapshot(structured),
     )
     if badges.peer_reviewed:
         data["peer_reviewed"] = True
@@ -257,11 +278,70 @@ def build_entry(parts: PageParts, *, url: str | None = None, slug: str | None = 
             f"{'.'.join(str(p) for p in error['loc'])}: {error['msg']}" for error in exc.errors()
         )
         raise AtlasPageError(f"{entry_slug}: the page has invalid values ({problems})") from exc
-    return ParsedPage(entry=entry, notes=notes)
+    return ParsedPage(entry=entry, notes=notes, warnings=_warnings(entry))
+
+
+def _warnings(entry: AtlasEntry) -> list[str]:
+    """What every atlas page shows but this one did not yield."""
+    warnings = []
+    if not (entry.pem or entry.evidence_level or entry.study_type or entry.review_status):
+        warnings.append("no badges found")
+    if not entry.summary:
+        warnings.append("no summary found")
+    return warnings
+
+
+def _window_title(text: Any) -> str | None:
+    """An Open Graph title without the site name the atlas appends."""
+    if not isinstance(text, str):
+        return None
+    parts = re.split(r"\s+[—–|-]\s+(?=(?:CFSMEATLAS|MECFSATLAS|ME/CFS Atlas|CFS/ME Atlas)$)", text)
+    return parts[0].strip() or None
+
+
+def _structured_snapshot(structured: dict[str, Any]) -> Snapshot | None:
+    found = structured.get("snapshot")
+    return Snapshot(**found) if isinstance(found, dict) and found else None
+
+
+def _structured_badges(structured: dict[str, Any]) -> list[str]:
+    """Badge texts from structured data, in the words the page would print."""
+    texts = [str(text) for text in structured.get("badges") or []]
+    pem = structured.get("pem_badge")
+    if pem:
+        pem_text = str(pem).replace("_", " ").replace("-", " ").strip()
+        texts.append(pem_text if pem_text.lower().startswith("pem") else f"PEM {pem_text}")
+    for name in ("evidence_badge", "review_badge"):
+        if structured.get(name):
+            texts.append(str(structured[name]))
+    return texts
+
+
+def _structured_fields(structured: dict[str, Any], notes: list[str]) -> dict[str, Any]:
+    """Bibliographic fields and sections that structured data gives (they win)."""
+    data: dict[str, Any] = {}
+    for name in ("authors", "journal", "year", *PROSE_SECTIONS, *LIST_SECTIONS):
+        if structured.get(name):
+            data[name] = structured[name]
+    for name, normalize in (
+        ("doi", normalize_doi),
+        ("pmid", normalize_pmid),
+        ("pmcid", normalize_pmcid),
+    ):
+        value = structured.get(name)
+        if value:
+            normalized = normalize(str(value))
+            if normalized:
+                data[name] = normalized
+            else:
+                notes.append(f"structured {name} is not valid, ignored: {value!r}")
+    return data
 
 
 def _find_slug(parts: PageParts, bib: BibEntry | None, *, url: str | None, slug: str | None) -> str:
     candidates = [slug.strip().lower() if slug else None, slug_from_url(url)]
+    structured_slug = str(parts.structured.get("slug") or "").strip().lower()
+    candidates.append(structured_slug if _SLUG.match(structured_slug) else None)
     if bib is not None:
         key = _BIBTEX_KEY.match(bib.key)
         candidates.append(key.group("slug").lower() if key else None)

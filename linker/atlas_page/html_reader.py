@@ -22,6 +22,7 @@ from linker.atlas_page.parts import (
     is_pem_note,
     normalize_heading,
 )
+from linker.atlas_page.structured import read_structured
 from linker.atlas_page.text_reader import RETRACTION_BANNER, WINDOW_TITLE
 
 _BADGE_CLASS = re.compile(r"^(?:badge|tag|chip|pill)(?:$|[-_])", re.IGNORECASE)
@@ -45,9 +46,9 @@ def read_html(html: str) -> PageParts:
     soup = BeautifulSoup(html, "html.parser")
     # A document that opens <html> but never closes it was cut off in transit or on disk.
     cut_short = _OPENS_HTML.search(html) is not None and _CLOSES_HTML.search(html) is None
+    parts = PageParts(cut_short=cut_short, structured=read_structured(soup))
     for element in soup.find_all(_NOT_CONTENT):
         element.decompose()
-    parts = PageParts(cut_short=cut_short)
     _read_head(parts, soup)
     root = _content_root(soup)
     _drop_pem_note(root)
@@ -107,7 +108,8 @@ def _drop_pem_note(root: Tag) -> None:
             block.decompose()
 
 
-def _is_badge(element: Tag) -> bool:
+def is_badge_element(element: Tag) -> bool:
+    """True for an element marked as a badge (`data-badge`, or a badge/tag/chip/pill class)."""
     return element.has_attr("data-badge") or any(
         _BADGE_CLASS.match(name) for name in _classes(element)
     )
@@ -115,8 +117,8 @@ def _is_badge(element: Tag) -> bool:
 
 def _read_badges(parts: PageParts, root: Tag) -> None:
     """Innermost badge elements, in page order; one marked as the study type is noted."""
-    for element in root.find_all(_is_badge):
-        if element.find(_is_badge) is not None:
+    for element in root.find_all(is_badge_element):
+        if element.find(is_badge_element) is not None:
             continue
         text = _text(element)
         if not text:
@@ -132,7 +134,7 @@ def _read_retraction(parts: PageParts, root: Tag) -> None:
     """The red banner: an element classed `retract*`, or an alert that says retracted."""
     for element in root.find_all(True):
         classes = " ".join(_classes(element)).lower()
-        if "retract" in classes and not _is_badge(element):
+        if "retract" in classes and not is_badge_element(element):
             parts.retraction_banner = True
             return
         is_alert = element.get("role") == "alert" or "alert" in classes or "banner" in classes

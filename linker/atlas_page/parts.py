@@ -8,6 +8,7 @@ badge names, BibTeX) serve every layout and rendering.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 # Section keys are the AtlasEntry field names they fill.
 PROSE_SECTIONS = ("summary", "why_it_matters", "does_not_prove")
@@ -71,6 +72,8 @@ class PageParts:
     snapshot_line: str | None = None
     page_urls: list[str] = field(default_factory=list)
     cut_short: bool = False
+    # Entry fields from JSON-LD, a data blob or meta tags (`structured.read_structured`).
+    structured: dict[str, Any] = field(default_factory=dict)
 
     def add_to_section(self, key: str, text: str) -> None:
         """Append one paragraph or list item to a section."""
@@ -82,6 +85,12 @@ class PageParts:
     def has_study_content(self) -> bool:
         """True when the page shows a byline or at least one section."""
         return bool(self.byline or self.byline_authors or self.sections or self.unlabelled)
+
+    @property
+    def richness(self) -> int:
+        """How much of a study this reading found (to pick the better of two readings)."""
+        found = [self.title, self.byline, self.bibtex, self.badges, self.unlabelled]
+        return sum(1 for part in found if part) + len(self.sections)
 
 
 def normalize_heading(text: str) -> str:

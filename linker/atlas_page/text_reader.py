@@ -56,7 +56,7 @@ def read_text(text: str) -> PageParts:
             (i for i, line in enumerate(lines) if normalize_heading(line) in SECTION_HEADINGS),
             None,
         )
-        header_end = first_heading if first_heading is not None else 0
+        header_end = first_heading if first_heading is not None else _leading_badges(lines)
         _read_header(parts, lines[:header_end])
         body = lines[header_end:]
     tail = _read_body(parts, body)
@@ -84,6 +84,19 @@ def _read_header(parts: PageParts, header: list[str]) -> None:
             parts.badges.extend(token.strip() for token in BYLINE_SEPARATOR.split(line))
         else:
             parts.title = line
+
+
+def _leading_badges(lines: list[str]) -> int:
+    """How many first lines are badges, a banner or the window title (a page with no byline
+    and no headings still has its header)."""
+    count = 0
+    for line in lines:
+        tokens = BYLINE_SEPARATOR.split(line)
+        is_header = WINDOW_TITLE.match(line) or RETRACTION_BANNER.match(line)
+        if not (is_header or all(is_badge_text(token) for token in tokens)):
+            break
+        count += 1
+    return count
 
 
 def _read_body(parts: PageParts, body: list[str]) -> list[str]:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from linker.atlas_page import AtlasPageError, parse_atlas_page
+from linker.atlas_page import AtlasPageError, parse_atlas_page, slug_from_url
 from records.models import AtlasEntry
 from tests.linker.conftest import read_page
 
@@ -243,16 +243,19 @@ def test_missing_byline_and_bibtex_leave_authors_empty() -> None:
             "</html>",
             "no title",
         ),
-        (
-            "<html><head><title>Bare — ME/CFS Atlas</title></head><body><h1>Bare</h1></body></html>",
-            "no study content",
-        ),
         (read_page(NEW)[:5000], "the page is cut short"),
     ],
 )
 def test_incomplete_pages_raise_naming_what_is_missing(html: str, message: str) -> None:
     with pytest.raises(AtlasPageError, match=message):
         parse_atlas_page(html, url=None if message == "no slug" else PAGE_URL)
+
+
+def test_page_with_only_a_title_and_slug_is_imported_with_warnings() -> None:
+    html = "<html><head><title>Bare — ME/CFS Atlas</title></head><body><h1>Bare</h1></body></html>"
+    parsed = parse_atlas_page(html, url=PAGE_URL)
+    assert (parsed.entry.id, parsed.entry.title) == (slug_from_url(PAGE_URL), "Bare")
+    assert parsed.warnings == ["no badges found", "no summary found"]
 
 
 def test_bad_identifier_on_the_page_is_reported_not_imported() -> None:

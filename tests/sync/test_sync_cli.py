@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -139,3 +140,15 @@ def test_parse_page_refuses_a_url_robots_txt_disallows(db_path: Path, site: Fake
     assert result.exit_code == 1
     assert "robots.txt does not allow" in result.stderr
     assert site.requests_for("/evidence/private-2020-hidden") == []
+
+
+def test_sync_report_counts_and_names_pages_imported_with_warnings(
+    db_path: Path, site: FakeAtlas
+) -> None:
+    bare = "<html><head><title>Bare — ME/CFS Atlas</title></head><body><h1>Bare</h1></body></html>"
+    site.add("bare-2020-title", FakePage(bare))
+    result = run(db_path, "atlas", "sync", "--base-url", site.base_url, *FAST)
+    assert result.exit_code == 0, result.output
+    assert re.search(r"Imported with warnings\s+│\s+1 │", result.stdout)
+    assert "no badges found; no summary found" in result.stdout
+    assert stored(db_path, "bare-2020-title") is not None

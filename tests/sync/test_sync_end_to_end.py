@@ -362,3 +362,16 @@ def test_complete_crawl_names_local_entries_the_atlas_no_longer_lists(
 def test_unfinished_crawl_names_no_unlisted_entries(site: FakeAtlas, make_sync: MakeSync) -> None:
     make_sync(site).run()
     assert make_sync(site, limit=1).run().not_listed == []
+
+
+BARE_PAGE = "<html><head><title>Bare — ME/CFS Atlas</title></head><body><h1>Bare</h1></body></html>"
+
+
+def test_page_with_only_title_and_slug_is_imported_and_counted_with_its_warnings(
+    site: FakeAtlas, make_sync: MakeSync, db: sqlite_utils.Database
+) -> None:
+    site.add("bare-2020-title", FakePage(BARE_PAGE))
+    report = make_sync(site).run()
+    assert get_entry(db, "bare-2020-title") is not None
+    assert report.incomplete == [("bare-2020-title", "no badges found; no summary found")]
+    assert SyncReport.from_json(report.to_json()).incomplete == report.incomplete
