@@ -21,6 +21,7 @@ from bot.discord_bot.cogs.watch import WatchCog
 from bot.discord_bot.deps import DiscordDeps
 from bot.discord_bot.endpoints import apply_endpoints, use_gateway, uses_discord_api
 from bot.discord_bot.http_log import discord_http_trace
+from bot.discord_bot.replies import describe_failure
 from bot.discord_bot.views import RemoveButton, WrongMatchButton
 from config.settings import DiscordSettings
 
@@ -188,4 +189,23 @@ async def sync_commands(
         raise DiscordStartupError(
             "Discord rejected the bot token (EVBOT_DISCORD__TOKEN)."
         ) from None
+    except discord.HTTPException as exc:
+        raise DiscordStartupError(sync_refusal(exc, guild_id)) from None
     return [command.name for command in synced]
+
+
+def sync_refusal(exc: discord.HTTPException, guild_id: int | None) -> str:
+    """What to tell an operator when Discord refuses the command upload.
+
+    403 (50001 Missing Access) is what Discord answers when the bot was invited without the
+    `applications.commands` scope, or (with --guild) is not in that server.
+    """
+    where = f"server {guild_id}" if guild_id is not None else "all servers"
+    text = f"Discord refused the command upload to {where} ({describe_failure(exc)})."
+    if exc.status == 403:
+        text += (
+            " Invite the bot again with the scopes bot and applications.commands "
+            "(Developer Portal → OAuth2 → URL Generator)"
+        )
+        text += ", and check that it is in that server." if guild_id is not None else "."
+    return text

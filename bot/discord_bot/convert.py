@@ -7,6 +7,7 @@ from typing import Any
 
 import discord
 
+from bot.discord_bot.endpoints import message_link
 from records.models import Post
 
 PLATFORM = "discord"
@@ -24,8 +25,16 @@ def parent_of(channel: Any) -> str | None:
     return None
 
 
-def post_from_message(message: discord.Message, *, is_edit: bool = False) -> Post:
-    """Our `Post` for a guild message: place and thread are the channel or thread id."""
+def link_to(message: discord.Message, web_base: str) -> str:
+    """The message's link on the configured server (discord.py's `jump_url` is always
+    discord.com's)."""
+    guild_id = message.guild.id if message.guild is not None else None
+    return message_link(web_base, guild_id, message.channel.id, message.id)
+
+
+def post_from_message(message: discord.Message, web_base: str, *, is_edit: bool = False) -> Post:
+    """Our `Post` for a guild message: place and thread are the channel or thread id;
+    the permalink points at `web_base` (see `endpoints.web_base`)."""
     channel = message.channel
     return Post(
         platform=PLATFORM,
@@ -36,7 +45,7 @@ def post_from_message(message: discord.Message, *, is_edit: bool = False) -> Pos
         author_name=message.author.display_name,
         author_is_bot=message.author.bot,
         text=message.content,
-        permalink=message.jump_url,
+        permalink=link_to(message, web_base),
         created_at=message.created_at,
         is_edit=is_edit,
         parent_place=parent_of(channel),

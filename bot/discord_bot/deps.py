@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from bot.core.service import EvidenceService
 from bot.discord_bot.core_runner import CoreRunner, KeyedLocks
+from bot.discord_bot.endpoints import web_base, web_host
 from config.settings import Settings
 
 
@@ -22,3 +23,13 @@ class DiscordDeps:
     def command_word(self) -> str:
         """`!evidence` with the configured prefix."""
         return f"{self.settings.discord.prefix}evidence"
+
+    @property
+    def web_base(self) -> str:
+        """Where message links point: the configured API base's web address."""
+        return web_base(self.settings.discord)
+
+    @property
+    def link_hosts(self) -> tuple[str, ...]:
+        """Hosts whose message links moderators may give: the configured server's."""
+        return (web_host(self.settings.discord),)

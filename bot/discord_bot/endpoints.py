@@ -22,6 +22,29 @@ def api_base(settings: DiscordSettings) -> str:
     return str(settings.api_base_url).rstrip("/")
 
 
+def web_base(settings: DiscordSettings) -> str:
+    """The web address message links use: the API base's scheme and host (with its port).
+
+    Discord's API at https://discord.com/api/v10 gives https://discord.com; a compatible
+    server at http://127.0.0.1:8080/api/v10 gives http://127.0.0.1:8080.
+    """
+    url = yarl.URL(api_base(settings))
+    return str(url.origin())
+
+
+def web_host(settings: DiscordSettings) -> str:
+    """The host (and port, when not the scheme's default) of `web_base`."""
+    url = yarl.URL(api_base(settings))
+    host = url.host or ""
+    return f"{host}:{url.port}" if url.port and not url.is_default_port() else host
+
+
+def message_link(base: str, guild_id: int | None, channel_id: int, message_id: int) -> str:
+    """A message's link on the server at `base` (`@me` stands for a direct message)."""
+    guild = guild_id if guild_id is not None else "@me"
+    return f"{base}/channels/{guild}/{channel_id}/{message_id}"
+
+
 def uses_discord_api(settings: DiscordSettings) -> bool:
     """Whether the bot talks to Discord itself rather than a compatible server."""
     return api_base(settings) == DISCORD_API_BASE

@@ -161,11 +161,23 @@ async def post_mod_log(bot: discord.Client, deps: DiscordDeps, text: str) -> Non
             return
         await channel.send(text[:2000], allowed_mentions=NO_PINGS)
     except discord.HTTPException as exc:
-        log.warning("could not post to the mod-log channel %s: %s", channel_id, exc.status)
+        log.warning(
+            "could not post to the mod-log channel %s (%s)", channel_id, describe_failure(exc)
+        )
 
 
 def describe_failure(exc: BaseException) -> str:
-    """A short reason for a failed send: the HTTP status, or the kind of network failure."""
+    """A short reason for a failed request: the HTTP status with Discord's own error code and
+    message when it gave one (`HTTP 403, Discord error 50013: Missing Permissions`), or the
+    kind of network failure.
+
+    Discord's JSON error bodies carry `code` and `message` (and `errors` for invalid forms,
+    which discord.py folds into `text`): https://discord.com/developers/docs/topics/
+    opcodes-and-status-codes#json
+    """
     if isinstance(exc, discord.HTTPException):
+        if exc.code:
+            reason = " ".join(exc.text.split())[:300]
+            return f"HTTP {exc.status}, Discord error {exc.code}: {reason}"
         return f"HTTP {exc.status}"
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__

@@ -25,7 +25,7 @@ from bot.core.commands import (
     log_removal,
     parse_command,
 )
-from bot.discord_bot.convert import post_from_message
+from bot.discord_bot.convert import link_to, post_from_message
 from bot.discord_bot.deps import DiscordDeps
 from bot.discord_bot.permissions import is_moderator
 from bot.discord_bot.replies import (
@@ -151,7 +151,7 @@ class EvidenceCommands(commands.Cog):
         The message arrives with the interaction, content included, so this works even
         where the bot cannot read messages (no Message Content intent).
         """
-        post = post_from_message(message)
+        post = post_from_message(message, self.deps.web_base)
         service = self.deps.service
         plan = await self.deps.runner.call(service.preview, post)
         if plan is None:
@@ -171,7 +171,7 @@ class EvidenceCommands(commands.Cog):
 
     async def _run(self, ctx: Ctx, arguments: str) -> None:
         word = self.deps.command_word
-        argument_text, named_target = split_target(arguments)
+        argument_text, named_target = split_target(arguments, self.deps.link_hosts)
         command = parse_command(f"{word} {arguments}".strip(), word)
         if command is None:  # cannot happen: the text starts with the command word
             return
@@ -182,7 +182,7 @@ class EvidenceCommands(commands.Cog):
         target = named_target if command.name is Name.POST else None
         target = target or referenced_id(ctx.message)
         invocation = Invocation(
-            post=post_from_message(ctx.message),
+            post=post_from_message(ctx.message, self.deps.web_base),
             is_moderator=lambda: moderator,
             target_id=str(target) if target else None,
         )
@@ -229,7 +229,7 @@ class EvidenceCommands(commands.Cog):
         if target is None:
             await _answer(ctx, SUMMON_HELP.format(word=self.deps.command_word), private=True)
             return
-        post = post_from_message(target)
+        post = post_from_message(target, self.deps.web_base)
         outcome = await self.deps.runner.call(self.deps.service.evaluate, post, summoned=True)
         if outcome.plan is None:
             reason = outcome.decision.verdict.value
@@ -247,7 +247,7 @@ class EvidenceCommands(commands.Cog):
         if target is None:
             await _answer(ctx, NOT_FOUND_HERE, private=True)
             return
-        plan = replace(result.plan, post=post_from_message(target))
+        plan = replace(result.plan, post=post_from_message(target, self.deps.web_base))
         claimed = await self.deps.runner.call(self.deps.service.claim, plan)
         # A moderator's explicit request is sent even if the message was answered before;
         # only a fresh claim is recorded in the reply log.
@@ -262,10 +262,12 @@ class EvidenceCommands(commands.Cog):
             await self.deps.runner.call(self.deps.service.confirm, recorded, str(sent.id))
         await _answer(ctx, result.text, private=True)
         studies = ", ".join(plan.entry_ids)
-        await self._mod_log(invocation, f"post: {studies} in reply to {target.jump_url}")
+        await self._mod_log(
+            invocation, f"post: {studies} in reply to {link_to(target, self.deps.web_base)}"
+        )
 
     async def _remove(self, ctx: Ctx, result: CommandResult, invocation: Invocation) -> None:
-        _, named = split_target(result.command.argument)
+        _, named = split_target(result.command.argument, self.deps.link_hosts)
         target_id = named or (int(invocation.target_id) if invocation.target_id else None)
         if result.command.argument and named is None:
             await _answer(ctx, "Give the link or id of my message.", private=True)

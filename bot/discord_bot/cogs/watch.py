@@ -54,7 +54,7 @@ class WatchCog(commands.Cog):
         await self._handle(message, is_edit=True)
 
     async def _handle(self, message: discord.Message, *, is_edit: bool) -> None:
-        post = post_from_message(message, is_edit=is_edit)
+        post = post_from_message(message, self.deps.web_base, is_edit=is_edit)
         sent = Sent(None)
         try:
             # One message at a time: a duplicate delivery waits, then finds the reply logged.

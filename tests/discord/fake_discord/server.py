@@ -253,6 +253,16 @@ class FakeDiscord:
         return f"http://127.0.0.1:{self.port}{API_PREFIX}"
 
     @property
+    def web_base(self) -> str:
+        """The server's web address, which its message links use (as https://discord.com)."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def link(self, message: Json) -> str:
+        """The message's link on this server."""
+        guild = message.get("guild_id") or "@me"
+        return f"{self.web_base}/channels/{guild}/{message['channel_id']}/{message['id']}"
+
+    @property
     def gateway_url(self) -> str:
         """What the bot's `gateway_url` setting should be."""
         return f"ws://127.0.0.1:{self.port}{GATEWAY_PATH}"
@@ -651,8 +661,7 @@ class FakeDiscord:
         if failure is not None:
             if failure.after_create:
                 await self._route(request, recorded, path)
-            status = failure.status
-            return _error(status, failure.code, f"failure requested by the test ({status})")
+            return _error(failure.status, failure.code)
         slowdown = _take_first(self._slowdowns, request.method, path)
         if slowdown is not None:
             await asyncio.sleep(slowdown.seconds)
@@ -1008,8 +1017,33 @@ def _json(payload: Any, status: int = 200, headers: dict[str, str] | None = None
     return _json_body(payload, status, headers or generous)
 
 
-def _error(status: int, code: int, message: str) -> web.Response:
-    return _json_body({"message": message, "code": code}, status, {})
+# The `message` Discord's JSON error bodies carry for the codes the tests use
+# (https://discord.com/developers/docs/topics/opcodes-and-status-codes#json); code 0 is a
+# general error, whose message is the HTTP status line.
+ERROR_MESSAGES = {
+    10003: "Unknown Channel",
+    10008: "Unknown Message",
+    10015: "Unknown Webhook",
+    10062: "Unknown interaction",
+    50001: "Missing Access",
+    50013: "Missing Permissions",
+    50035: "Invalid Form Body",
+}
+STATUS_LINES = {
+    400: "400: Bad Request",
+    401: "401: Unauthorized",
+    403: "403: Forbidden",
+    404: "404: Not Found",
+    500: "500: Internal Server Error",
+    502: "502: Bad Gateway",
+    503: "503: Service Unavailable",
+}
+
+
+def _error(status: int, code: int, message: str | None = None) -> web.Response:
+    """A JSON error body as Discord sends it: `{"message", "code"}`."""
+    text = message or ERROR_MESSAGES.get(code) or STATUS_LINES.get(status, f"{status}: Error")
+    return _json_body({"message": text, "code": code}, status, {})
 
 
 def _json_body(payload: Any, status: int, headers: dict[str, str]) -> web.Response:
