@@ -24,7 +24,7 @@ _ESCAPE = re.compile(r"\\(?=[!-/:-@\[-`{-~])")
 # engine re-scan long runs (https://www.regular-expressions.info/catastrophic.html).
 _DOI_BEFORE_BREAK = re.compile(
     r"""
-    (?<![\w.])10\.\d{4,9}             # DOI prefix (https://www.doi.org/doi-handbook/HTML/doi-prefix.html)
+    (?<![\w.])(?P<prefix>10\.\d{4,9})  # DOI prefix (https://www.doi.org/doi-handbook/HTML/doi-prefix.html)
     (?P<body>/(?:[^\s"'`|]{0,200}?[-./_(])?)  # the suffix so far ends in a separator (or is
                                       # empty), so the DOI cannot be complete
     (?P<gap>[ \t]*\r?\n[ \t]*)        # the line break the wrapper inserted
@@ -64,6 +64,7 @@ def clean_for_scanning(text: str) -> CleanText:
         position
         for match in _DOI_BEFORE_BREAK.finditer(first.text)
         if _continues_doi(match.group("body")[-1], match.group("next"))
+        or _known_shape(match.group("prefix") + match.group("body"), match.group("next"))
         for position in range(match.start("gap"), match.end("gap"))
     ]
     if not joins:
@@ -87,6 +88,25 @@ def _continues_doi(separator: str, following: str) -> bool:
         return True
     core = following.rstrip(".,;:!?)]}>'\"")
     return bool(re.fullmatch(r"\d[\w.-]*", core)) and ("." in core or len(core) >= 5)
+
+
+# Registrants whose DOI suffixes have one fixed shape, so that a DOI cut after a full stop
+# and a word that completes that shape on the next line can only be one DOI
+# (PLOS: https://journals.plos.org/plosone/s/article-level-metrics, `journal.pone.0123456`;
+# Elsevier: `j.<journal>.<year>.<number>`).
+_SUFFIX_SHAPES = {
+    "10.1371": re.compile(r"journal\.p[a-z]{3}\.\d{7}"),
+    "10.1016": re.compile(r"j\.[a-z]{2,12}\.(?:19|20)\d{2}\.(?:\d{5,7}|\d{2}\.\d{3,4})"),
+}
+_WORD_END = ".,;:!?)]}>'\""
+
+
+def _known_shape(doi_so_far: str, following: str) -> bool:
+    """Whether the DOI so far plus the next line's word is a complete DOI of a registrant
+    whose suffixes all have one shape (`10.1371/journal.` + `pone.0123456`)."""
+    prefix, _, suffix = doi_so_far.partition("/")
+    shape = _SUFFIX_SHAPES.get(prefix)
+    return shape is not None and bool(shape.fullmatch(suffix + following.rstrip(_WORD_END)))
 
 
 def _remove(text: str, positions: list[int]) -> CleanText:

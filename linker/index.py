@@ -29,18 +29,30 @@ from linker.textnorm import normalize_title, title_words, tokens, tokens_with_sp
 from linker.titles import TitleIndex
 from linker.trim import trimmed_length
 from linker.urls import canonical_doi
-from records.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
+from records.identifiers import (
+    normalize_doi,
+    normalize_pmcid,
+    normalize_pmid,
+    normalize_publisher_id,
+)
 from records.models import AtlasEntry, Match, Reference, RefKind
 
 _MAX_AUTHOR_YEAR_CANDIDATES = 12
-_IDENTIFIER_KINDS = (RefKind.DOI, RefKind.PMID, RefKind.PMCID, RefKind.SLUG)
+_IDENTIFIER_KINDS = (
+    RefKind.DOI,
+    RefKind.PMID,
+    RefKind.PMCID,
+    RefKind.SLUG,
+    RefKind.PUBLISHER_ID,
+)
 
 # A bare atlas slug: surname, year, title words (`lee-2024-brain-regional`).
 _SLUG = re.compile(
     r"(?<![\w/.-])[a-z][a-z'-]{0,40}-(?:19|20)\d{2}(?:-[a-z0-9]{1,40}){1,4}(?![\w-])"
 )
 # The rest of a DOI that a line break cut without a separator (the atlas says if it fits).
-_NEXT_LINE_WORD = re.compile(r"[ \t]{0,20}\r?\n[ \t]{0,20}([^\s\"'<>`|]{1,200})")
+# A full stop right before the break belongs to the DOI (`10.1371/journal.` ⏎ `pone.0123456`).
+_NEXT_LINE_WORD = re.compile(r"(\.?)[ \t]{0,20}\r?\n[ \t]{0,20}([^\s\"'<>`|]{1,200})")
 # Title words too common in this field to tell studies apart.
 _COMMON_WORDS_TEXT = """
     with from that this their into among after during between study studies patients
@@ -241,18 +253,33 @@ class AtlasIndex:
             joined = self._join_next_line(reference, text)
             if joined is not None:
                 return joined
+            if reference.rule == "underscore-doi":
+                entry = self._underscored_slashes(reference.value)
         return Found(reference, entry, 100.0, reference.rule)
+
+    def _underscored_slashes(self, doi: str) -> AtlasEntry | None:
+        """A DOI written with `_` for `/` whose suffix held a `/` of its own
+        (`10.1093_brain_awab123`): the atlas says which underscore was a slash."""
+        prefix, _, suffix = doi.partition("/")
+        for position, char in enumerate(suffix[:80]):
+            if char == "_":
+                entry = self.resolve(
+                    RefKind.DOI, f"{prefix}/{suffix[:position]}/{suffix[position + 1 :]}"
+                )
+                if entry is not None:
+                    return entry
+        return None
 
     def _join_next_line(self, reference: Reference, text: str) -> Found | None:
         """A DOI cut by a line break with no separator: join the next word if the atlas agrees."""
         following = _NEXT_LINE_WORD.match(text, reference.end)
         if following is None:
             return None
-        rest = following.group(1)[: trimmed_length(following.group(1))]
+        rest = following.group(1) + following.group(2)[: trimmed_length(following.group(2))]
         entry = self.resolve(RefKind.DOI, reference.value + rest)
         if entry is None:
             return None
-        end = following.start(1) + len(rest)
+        end = following.start(2) + len(rest) - len(following.group(1))
         joined = reference.model_copy(
             update={
                 "value": entry.doi or reference.value + rest,
@@ -442,6 +469,8 @@ def _normalize(kind: RefKind, value: str) -> str | None:
         return normalize_pmcid(value)
     if kind is RefKind.SLUG:
         return value.strip().lower() or None
+    if kind is RefKind.PUBLISHER_ID:
+        return normalize_publisher_id(value)
     return None
 
 

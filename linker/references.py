@@ -14,7 +14,13 @@ from linker.author_year import find_author_years
 from linker.cleaning import CleanText, clean_for_scanning
 from linker.spans import SpanSet
 from linker.trim import trimmed_length
-from linker.urls import canonical_doi, fold_dashes, identifiers_in_url, strip_page_suffixes
+from linker.urls import (
+    canonical_doi,
+    decode_percent,
+    fold_dashes,
+    identifiers_in_url,
+    strip_page_suffixes,
+)
 from records.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
 from records.models import Reference, RefKind
 
@@ -30,13 +36,28 @@ _URL = re.compile(
       | (?:www\.)?europepmc\.org/
       | (?:www\.)?(?:mecfsatlas|cfsmeatlas)\.com/
       | (?:www\.)?(?:bio|med)rxiv\.org/
+      | (?:www\.)?(?:nature|mdpi|sciencedirect|thelancet)\.com/
+      | academic\.oup\.com/
     )
     [^\s<>"`|\u201c\u201d]{1,4000}
     """,
     re.VERBOSE | re.IGNORECASE,
 )
 
-_URL_HINTS = ("http", "www.", "doi.org", "ncbi.nlm", "europepmc", "atlas.com", "rxiv.org")
+_URL_HINTS = (
+    "http",
+    "www.",
+    "doi.org",
+    "ncbi.nlm",
+    "europepmc",
+    "atlas.com",
+    "rxiv.org",
+    "nature.com",
+    "mdpi.com",
+    "oup.com",
+    "sciencedirect.com",
+    "thelancet.com",
+)
 
 # A bare DOI (https://www.doi.org/doi-handbook/HTML/doi-syntax.html): `10.` + registrant
 # code + `/` + suffix. Not inside a longer token, so IP addresses (`10.0.0.1`), versions
@@ -49,6 +70,12 @@ _DOI = re.compile(
     [^\s"`|\u201c\u201d\u2018\u2019]{1,1000}
     """,
     re.VERBOSE,
+)
+# A DOI written percent-encoded outside a link (`10.1016%2Fj.x`, twice: `10.1016%252Fj.x`),
+# maybe after an encoded label (`doi%253A10.1016%252Fj.x`).
+_ENCODED_DOI = re.compile(
+    r"(?:(?<![\w./%-])|(?<=%3A)|(?<=%253A))10\.\d{4,9}%(?:25){0,3}2F[^\s\"`|<>\u201c\u201d\u2018\u2019]{1,1000}",
+    re.IGNORECASE,
 )
 _DOI_LABEL_BEFORE = re.compile(r"(?:doi|DOI|Doi)\s{0,3}[:=]?\s{0,3}$")
 
@@ -185,6 +212,18 @@ class _Collector:
             )
             if doi:
                 self.add(RefKind.DOI, _bare_doi(doi), start, end, "doi")
+        if "%2" in self.body:
+            self.encoded_dois()
+
+    def encoded_dois(self) -> None:
+        for match in _ENCODED_DOI.finditer(self.body):
+            start = match.start()
+            end = start + trimmed_length(match.group())
+            if not self.outside_links(start, end):
+                continue
+            doi = normalize_doi(decode_percent(self.body[start:end]))
+            if doi:
+                self.add(RefKind.DOI, _bare_doi(doi), start, end, "doi-encoded")
 
     def pmids(self) -> None:
         if "pmid" not in self.lowered and "pubmed" not in self.lowered:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from linker import publisher_ids
 from records.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
 from records.models import RefKind
 
@@ -59,9 +60,14 @@ _EUROPEPMC_PMC = re.compile(
     re.IGNORECASE,
 )
 _ATLAS_PATH = re.compile(r"^/evidence/([a-z0-9][a-z0-9-]{0,199})/?$", re.IGNORECASE)
-_NATURE_PATH = re.compile(r"^/articles/([a-z][a-z0-9-]{3,60})(?:\.pdf)?/?$", re.IGNORECASE)
-# The Lancet puts the Elsevier PII in its paths; Elsevier DOIs are 10.1016/ + PII.
-_LANCET_PII = re.compile(r"/PII(S\d{4}-\d{3}[\dX]\(\d{2}\)\d{5}-[\dX])", re.IGNORECASE)
+# A DOI percent-encoded once or more (`10.1016%252Fj.x`): `%25` is an encoded `%`.
+_ENCODED = re.compile(r"%(?:25)*(?:2[0-9a-f]|3[a-f])", re.IGNORECASE)
+# A DOI with `_` for its `/`, as RePEc handles (`…i5d10.1007_s11573-020-01017-9.html`) and
+# saved file names (`10.1038_s41467-024-45107-3.pdf`) write it.
+_UNDERSCORE_DOI = re.compile(
+    r"(?:(?<=[/=:])|(?<=\dd)|^)(10\.\d{4,9})_([A-Za-z0-9][^/?#&\s]{1,300})"
+)
+_UNDERSCORE_PAGE = re.compile(r"\.(?:html?|pdf)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -79,19 +85,49 @@ def identifiers_in_url(url: str) -> list[UrlIdentifier]:
     target = fold_dashes(_unwrap(url.replace("&amp;", "&")))
     parts = urlsplit(target if "://" in target else f"https://{target}")
     host = (parts.hostname or "").lower().removeprefix("www.")
-    path = unquote(parts.path)
+    path = decode_percent(parts.path)
     found = _by_host(host, path, parts.query)
     if found is not None:
         return [found] if found.value else []
-    doi = _doi_anywhere(unquote(f"{parts.path}?{parts.query}"))
-    return [UrlIdentifier(RefKind.DOI, doi, "publisher-url")] if doi else []
+    rest = decode_percent(f"{parts.path}?{parts.query}")
+    doi = _doi_anywhere(rest)
+    if doi:
+        return [UrlIdentifier(RefKind.DOI, doi, "publisher-url")]
+    doi = _underscore_doi(rest)
+    return [UrlIdentifier(RefKind.DOI, doi, "underscore-doi")] if doi else []
+
+
+def decode_percent(text: str) -> str:
+    """Undo percent-encoding, however many times it was applied (`%252F` → `%2F` → `/`)."""
+    for _ in range(4):
+        if "%" not in text or not _ENCODED.search(text):
+            break
+        text = unquote(text)
+    return text
+
+
+def _underscore_doi(text: str) -> str | None:
+    """`10.1007_s11573-020-01017-9` → `10.1007/s11573-020-01017-9` (the first `_` only: a
+    DOI's suffix may hold underscores of its own)."""
+    match = _UNDERSCORE_DOI.search(text)
+    if not match:
+        return None
+    suffix = _UNDERSCORE_PAGE.sub("", match.group(2))
+    if not any(ch.isalpha() for ch in suffix) and len(suffix) < 5:
+        return None
+    return normalize_doi(f"{match.group(1)}/{_strip_suffixes(suffix)}")
 
 
 def _by_host(host: str, path: str, query: str) -> UrlIdentifier | None:
     """The identifier of a host with a fixed rule; an empty value means "nothing here"."""
     for domains, read in _HOST_RULES:
-        if _host_is(host, domains) and not (domains == ("nature.com",) and "/10." in path):
+        if _host_is(host, domains):
             return read(path, query)
+    for domains, rule in _PUBLISHER_RULES:
+        if _host_is(host, domains):
+            found = rule(path, query)
+            # No rule for this path: a DOI written in it may still be found generically.
+            return UrlIdentifier(found.kind, found.value, found.rule) if found else None
     for domain, pattern, template in _DOI_FROM_PATH:
         if host == domain:
             match = pattern.match(path)
@@ -118,18 +154,6 @@ def _preprint(path: str, _query: str) -> UrlIdentifier:
         dated = _DATED_PREPRINT.search(path)
         doi = f"10.1101/{dated.group(1)}" if dated else None
     return UrlIdentifier(RefKind.DOI, doi or "", "preprint-url")
-
-
-def _nature(path: str, _query: str) -> UrlIdentifier:
-    match = _NATURE_PATH.match(path)
-    doi = normalize_doi(f"10.1038/{match.group(1)}") if match else None
-    return UrlIdentifier(RefKind.DOI, doi or "", "nature-url")
-
-
-def _lancet(path: str, _query: str) -> UrlIdentifier:
-    match = _LANCET_PII.search(path)
-    doi = normalize_doi(f"10.1016/{match.group(1)}") if match else None
-    return UrlIdentifier(RefKind.DOI, doi or "", "lancet-url")
 
 
 def _ncbi(path: str, query: str) -> UrlIdentifier:
@@ -162,8 +186,19 @@ _HOST_RULES: tuple[tuple[tuple[str, ...], Callable[[str, str], UrlIdentifier]], 
     (("ncbi.nlm.nih.gov",), _ncbi),
     (("europepmc.org",), _europepmc),
     (("biorxiv.org", "medrxiv.org"), _preprint),
-    (("nature.com",), _nature),
-    (("thelancet.com",), _lancet),
+)
+
+# Publishers whose paths give a DOI by rule, or an article id of their own.
+_PUBLISHER_RULES: tuple[
+    tuple[tuple[str, ...], Callable[[str, str], publisher_ids.PathIdentifier | None]], ...
+] = (
+    (("nature.com",), publisher_ids.nature),
+    (
+        ("thelancet.com", "sciencedirect.com", "linkinghub.elsevier.com", "cell.com"),
+        publisher_ids.elsevier,
+    ),
+    (("academic.oup.com",), publisher_ids.oup),
+    (("mdpi.com",), publisher_ids.mdpi),
 )
 
 

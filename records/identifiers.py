@@ -52,3 +52,32 @@ def normalize_pmcid(value: str | None) -> str | None:
     if not match or int(match.group(1)) == 0:
         return None
     return f"PMC{int(match.group(1))}"
+
+
+# Publisher ids (see linker.publisher_ids): an Elsevier PII without its punctuation, an MDPI
+# `<ISSN>/<volume>/<issue>/<article>` path, an Oxford `<journal>/<vol>/<issue>/<page>/<id>`.
+_PUBLISHER_ID_SHAPES = {
+    "pii": re.compile(r"^S\d{7}[\dX]\d{7}[\dX]$"),
+    "mdpi": re.compile(r"^\d{4}-\d{3}[\dX](?:/[1-9]\d{0,5}){3}$"),
+    "oup": re.compile(r"^[a-z][a-z0-9]{1,20}/\d{1,4}/[\w.-]{1,20}/[\w.-]{1,20}/\d{4,9}$"),
+}
+
+
+def normalize_publisher_id(value: str | None) -> str | None:
+    """`pii:S0140-6736(11)60096-2` → `pii:S0140673611600962`; `mdpi:…`, `oup:…` as written
+    canonically; None when it is no publisher id of a known scheme."""
+    if not value:
+        return None
+    scheme, sep, rest = value.strip().partition(":")
+    scheme = scheme.lower()
+    shape = _PUBLISHER_ID_SHAPES.get(scheme)
+    if not sep or shape is None:
+        return None
+    if scheme == "pii":
+        rest = re.sub(r"[-()\s]", "", rest).upper()
+    elif scheme == "mdpi":
+        rest = rest.upper()
+    else:
+        journal, _, tail = rest.partition("/")
+        rest = f"{journal.lower()}/{tail}"
+    return f"{scheme}:{rest}" if shape.match(rest) else None

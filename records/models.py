@@ -190,6 +190,7 @@ class RefKind(StrEnum):
     SLUG = "slug"
     TITLE = "title"
     AUTHOR_YEAR = "author_year"
+    PUBLISHER_ID = "publisher_id"  # an article id of the publisher's own (a PII, an MDPI path)
 
 
 class Reference(BaseModel):
