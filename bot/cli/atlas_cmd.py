@@ -13,6 +13,8 @@ from bot.cli.atlas_sync_cmd import register_sync_commands
 from bot.cli.context import AppContext, pass_app
 from bot.cli.files import private_text_file
 from bot.cli.progress import progress_bar
+from bot.cli.tables import cell
+from bot.core.cards import EVIDENCE_LEVELS, PEM_LABELS
 from records.atlas_io import FORMATS, BadRecord, detect_format, read_records, write_jsonl
 from records.atlas_store import (
     UpsertCounts,
@@ -95,13 +97,28 @@ def export(app: AppContext, file: Path | None) -> None:
 @pass_app
 def stats(app: AppContext) -> None:
     """Entry counts by PEM badge, evidence level and year."""
-    console = Console()
-    console.print(f"[bold]{count_entries(app.db)}[/bold] atlas entries")
+    console = Console(highlight=False)
+    total = count_entries(app.db)
+    if total == 0:
+        console.print("The atlas is empty: import one with `evidence-bot atlas import FILE`.")
+        return
+    console.print(f"[bold]{total}[/bold] atlas entries")
     titles = {"pem": "PEM badge", "evidence_level": "Evidence level", "year": "Year"}
     for column, rows in atlas_stats(app.db).items():
         table = Table(title=titles[column])
         table.add_column(titles[column])
         table.add_column("Entries", justify="right")
         for key, number in rows:
-            table.add_row(key, str(number))
+            table.add_row(cell(stat_label(column, key)), str(number))
         console.print(table)
+
+
+def stat_label(column: str, value: str) -> str:
+    """What a stored value means: `not_required` → `PEM not required`, `E1` → `E1 Replicated`."""
+    if value == "unknown":
+        return "not stated"
+    if column == "pem":
+        return PEM_LABELS.get(value, value)
+    if column == "evidence_level" and value in EVIDENCE_LEVELS:
+        return f"{value} {EVIDENCE_LEVELS[value]}"
+    return value

@@ -17,6 +17,7 @@ from rich.table import Table
 
 from bot.cli.atlas_cmd import import_file
 from bot.cli.context import AppContext, pass_app
+from bot.cli.tables import cell
 from bot.console import ConsoleBot, ConsoleStats, read_thread
 from bot.core.factory import build_service
 from records.atlas_store import atlas_stats
@@ -103,7 +104,7 @@ def _unmatched_table(app: AppContext) -> Table:
     for number, paper in enumerate(list_papers(app.db, sort="mentions"), start=1):
         table.add_row(
             str(number),
-            paper.key,
+            cell(paper.key),
             str(paper.mentions),
             str(paper.people),
             paper.first_seen[:16].replace("T", " "),

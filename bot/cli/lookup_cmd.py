@@ -23,10 +23,17 @@ LOOKUP_FORMATS = ("text", "markdown", "discord")
     show_default=True,
     help="Plain text, Reddit Markdown, or Discord message JSON (content and embeds).",
 )
+@click.option(
+    "--log",
+    "log_unmatched",
+    is_flag=True,
+    help="Log a recognised identifier the atlas lacks as a sighting for the curators.",
+)
 @pass_app
-def lookup(app: AppContext, query: tuple[str, ...], fmt: str) -> None:
+def lookup(app: AppContext, query: tuple[str, ...], fmt: str, log_unmatched: bool) -> None:
     """Show the atlas card for QUERY, a numbered list when several studies fit, or say the
-    study is not in the atlas (a recognised identifier is then logged for curators)."""
+    study is not in the atlas. A curator's question is no sighting: nothing is logged unless
+    --log is given."""
     text = " ".join(query).strip()
     if not text:
         raise click.UsageError("QUERY is empty.")
@@ -34,7 +41,7 @@ def lookup(app: AppContext, query: tuple[str, ...], fmt: str) -> None:
         click.echo(
             "Note: the atlas is empty; import one with `evidence-bot atlas import`.", err=True
         )
-    result = build_service(app.db, app.settings).lookup(text)
+    result = build_service(app.db, app.settings).lookup(text, log_unmatched=log_unmatched)
     if fmt == "markdown":
         click.echo(result.markdown())
     elif fmt == "discord":

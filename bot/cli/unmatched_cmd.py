@@ -19,6 +19,7 @@ from rich.table import Table
 
 from bot.cli.context import AppContext, pass_app
 from bot.cli.files import write_private_text
+from bot.cli.tables import cell
 from records.unmatched import (
     SORT_ORDERS,
     STATUSES,
@@ -36,6 +37,7 @@ from records.unmatched import (
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXPORT_FORMATS = ("csv", "json", "jsonl")
+LIST_FORMATS = ("table", "tsv", "json")
 CSV_COLUMNS = (
     "key", "kind", "value", "status", "title", "authors", "year", "journal", "type", "doi",
     "pmid", "pmcid", "open_access_url", "retracted", "mentions", "places", "people",
@@ -124,6 +126,14 @@ def unmatched() -> None:
 @unmatched.command("list")
 @_status_option("pending")
 @_filters
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(LIST_FORMATS),
+    default="table",
+    show_default=True,
+    help="A table for people; tab-separated lines or a JSON array for scripts.",
+)
 @pass_app
 def list_(
     app: AppContext,
@@ -133,33 +143,78 @@ def list_(
     platform: str | None,
     since: str | None,
     limit: int | None,
+    fmt: str,
 ) -> None:
     """A table of logged papers, most requested first."""
     papers = _select(
         app, status=status, sort=sort, platform=platform, since=since, limit=limit or 50
     )
-    console = Console()
+    if fmt == "tsv":
+        click.echo(to_tsv(papers), nl=False)
+        return
+    if fmt == "json":
+        records = [_list_record(paper) for paper in papers]
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+        return
+    console = Console(highlight=False)
     if not papers:
         console.print("No unmatched papers match these filters.")
         return
-    table = Table(title=f"Unmatched papers ({status}, by {sort})")
+    console.print(papers_table(papers, f"Unmatched papers ({status}, by {sort})"))
+
+
+def papers_table(papers: Iterable[PaperSummary], title: str) -> Table:
+    """The `list` table; it stays readable at 80 columns whatever the status.
+
+    The atlas entry of a resolved paper goes under its title, not into the Status column,
+    where a long slug would squeeze Key and Title to nothing.
+    """
+    table = Table(title=title)
     # Keys fold rather than being cut: curators copy them into `show`.
-    table.add_column("Key", overflow="fold", ratio=2)
-    table.add_column("Title or text", ratio=3)
-    table.add_column("Mentions", justify="right", min_width=8)
-    table.add_column("Places", justify="right", min_width=6)
+    table.add_column("Key", overflow="fold", ratio=2, min_width=12)
+    table.add_column("Title or text", overflow="fold", ratio=3, min_width=12)
+    table.add_column("Mentions", justify="right", no_wrap=True)
+    table.add_column("Places", justify="right", no_wrap=True)
     table.add_column("Last seen", no_wrap=True)
     table.add_column("Status", no_wrap=True)
     for paper in papers:
+        described = cell(paper.title or " ".join(paper.raw_text.split()))
+        if paper.atlas_id:
+            described.append_text(cell(f"\n→ atlas: {paper.atlas_id}", style="dim"))
+        if paper.status == "ignored" and paper.reason:
+            described.append_text(cell(f"\nignored: {paper.reason}", style="dim"))
         table.add_row(
-            paper.key,
-            paper.title or " ".join(paper.raw_text.split()),
+            cell(paper.key),
+            described,
             str(paper.mentions),
             str(paper.places),
-            paper.last_seen[:10],
-            paper.status + (f" → {paper.atlas_id}" if paper.atlas_id else ""),
+            cell(paper.last_seen[:10]),
+            cell(paper.status),
         )
-    console.print(table)
+    return table
+
+
+TSV_COLUMNS = ("key", "status", "mentions", "places", "people", "last_seen", "atlas_id", "title")
+
+
+def to_tsv(papers: Iterable[PaperSummary]) -> str:
+    """A header line, then one tab-separated line per paper (tabs and newlines in text become
+    spaces, so every paper is exactly one line)."""
+    lines = ["\t".join(TSV_COLUMNS)]
+    for paper in papers:
+        record = _list_record(paper)
+        lines.append(
+            "\t".join(" ".join(str(record[c] if record[c] is not None else "").split())
+                      for c in TSV_COLUMNS)
+        )  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+def _list_record(paper: PaperSummary) -> dict[str, Any]:
+    record = asdict(paper)
+    record["platforms"] = list(paper.platforms)
+    record["title"] = paper.title or " ".join(paper.raw_text.split())
+    return record
 
 
 def _lookup_key(app: AppContext, key: str) -> str:
@@ -206,18 +261,18 @@ def show(app: AppContext, key: str) -> None:
     ]
     for label, value in rows:
         if value not in (None, ""):
-            facts.add_row(label, str(value))
+            facts.add_row(label, cell(value))
     console.print(facts)
     table = Table(title=f"Sightings ({len(detail.sightings)})")
     for column in ("Seen (UTC)", "Platform", "Place", "Message", "Link"):
         table.add_column(column, overflow="fold")
     for sighting in detail.sightings:
         table.add_row(
-            sighting.seen_at,
-            sighting.platform,
-            sighting.place,
-            sighting.message_id,
-            sighting.permalink or "",
+            cell(sighting.seen_at),
+            cell(sighting.platform),
+            cell(sighting.place),
+            cell(sighting.message_id),
+            cell(sighting.permalink),
         )
     console.print(table)
 

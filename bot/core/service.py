@@ -409,12 +409,15 @@ class EvidenceService:
 
     # -- lookups ---------------------------------------------------------------------------
 
-    def lookup(self, query: str, *, post: Post | None = None) -> LookupResult:
+    def lookup(
+        self, query: str, *, post: Post | None = None, log_unmatched: bool = True
+    ) -> LookupResult:
         """Find `query` (DOI, PMID, PMCID, URL, slug or title words) in the atlas.
 
         One clear hit gives its card; several plausible ones a numbered list; none "not in
         the atlas", and a recognised identifier is added to the unmatched-paper log (as a
-        sighting of `post` when given, else of a console lookup).
+        sighting of `post` when given, else of a console lookup) unless `log_unmatched` is
+        False (a curator's question from the command line is no sighting).
         """
         query = strip_lone_surrogates(query)  # a command-line argument may carry them
         found = self.index.search(query, limit=CHOICES_SHOWN)
@@ -424,7 +427,7 @@ class EvidenceService:
         hits = tuple(m for m in found if m.entry is not None)
         platform = post.platform if post else "console"
         if not hits:
-            return self._not_found(query, found, post)
+            return self._not_found(query, found, post, log_unmatched=log_unmatched)
         if len(hits) == 1 or _clear_winner(hits):
             assert hits[0].entry is not None
             reply = self.reply_for(platform, [self.card(hits[0].entry, hits[0])])
@@ -438,14 +441,16 @@ class EvidenceService:
         )
         return LookupResult(query=query, status="choices", matches=hits, reply=reply)
 
-    def _not_found(self, query: str, found: Sequence[Match], post: Post | None) -> LookupResult:
+    def _not_found(
+        self, query: str, found: Sequence[Match], post: Post | None, *, log_unmatched: bool
+    ) -> LookupResult:
         unmatched = [m for m in found if m.entry is None]
         logged = 0
-        if unmatched:
+        if unmatched and log_unmatched:
             logged = self._log_unmatched(post or _lookup_post(query, self.clock()), unmatched)
         platform = post.platform if post else "console"
         notice = f"“{query}” is not in the atlas."
-        if unmatched:
+        if unmatched and log_unmatched:
             notice += " It has been added to the list of papers for the atlas curators."
         reply = Reply(
             cards=(), command=command_word(platform, self.settings), notice=notice, footer=False

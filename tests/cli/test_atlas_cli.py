@@ -206,3 +206,20 @@ def test_a_failed_export_leaves_the_previous_export_untouched(
     assert result.exit_code != 0
     assert target.read_text(encoding="utf-8") == "the good export\n"
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_stats_shows_labels_not_stored_values(db_path: Path) -> None:
+    run(db_path, "atlas", "import", str(SAMPLE_ATLAS))
+    output = CliRunner(env={"COLUMNS": "120"}).invoke(cli, ["--db", str(db_path), "atlas", "stats"])
+    for label in ("PEM required", "PEM not required", "PEM unclear", "E3 Preliminary"):
+        assert label in output.stdout
+    assert "not_required" not in output.stdout
+
+
+@pytest.mark.usefixtures("db")
+def test_stats_of_an_empty_atlas_is_one_line(db_path: Path) -> None:
+    result = run(db_path, "atlas", "stats")
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "The atlas is empty: import one with `evidence-bot atlas import FILE`.\n"
+    )

@@ -56,9 +56,26 @@ def test_several_fits_give_a_numbered_list(atlas_path: Path) -> None:
     assert any(line.startswith("2. ") for line in lines)
 
 
-def test_a_paper_not_in_the_atlas_is_said_and_logged(atlas_path: Path) -> None:
+def test_a_paper_not_in_the_atlas_is_said_and_not_logged(atlas_path: Path) -> None:
     result = run(atlas_path, "lookup", "10.3389/fneur.2018.01033")
     assert "is not in the atlas" in result.output
+    assert "added to the list" not in result.output
+    db = open_db(atlas_path)
+    try:
+        assert list_papers(db) == []
+        assert db.execute("SELECT count(*) FROM sightings").fetchone()[0] == 0
+    finally:
+        db.close()
+
+
+def test_with_log_a_paper_not_in_the_atlas_is_logged(atlas_path: Path) -> None:
+    result = run(atlas_path, "lookup", "--log", "10.3389/fneur.2018.01033")
+    assert "added to the list of papers for the atlas curators" in " ".join(result.output.split())
+    db = open_db(atlas_path)
+    try:
+        assert [p.key for p in list_papers(db)] == ["doi:10.3389/fneur.2018.01033"]
+    finally:
+        db.close()
     db = open_db(atlas_path)
     try:
         assert [p.key for p in list_papers(db)] == ["doi:10.3389/fneur.2018.01033"]

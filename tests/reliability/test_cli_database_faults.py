@@ -63,7 +63,7 @@ def test_a_scan_meeting_a_locked_database_says_so_and_a_rerun_loses_nothing(
     [
         ["atlas", "import", "ATLAS"],
         ["unmatched", "ignore", "doi:10.5555/x", "--reason", "r"],
-        ["lookup", "10.5555/not.in.the.atlas"],
+        ["lookup", "--log", "10.5555/not.in.the.atlas"],
     ],
 )
 def test_writing_commands_meeting_a_locked_database_say_so(

@@ -124,7 +124,7 @@ def test_a_days_commands_at_debug_level_print_no_secret(
     assert run("config", "check", "--json").returncode == 0
     assert run("-vv", *db, "atlas", "import", str(SAMPLE_ATLAS)).returncode == 0
     assert run("-vv", *db, "lookup", LEE_DOI).returncode == 0
-    assert run("-vv", *db, "lookup", "10.1000/retracted").returncode == 0
+    assert run("-vv", *db, "lookup", "--log", "10.1000/retracted").returncode == 0
     assert run("-vv", *db, "scan", str(posts)).returncode == 0
     thread = REPO_ROOT / "config" / "sample" / "thread.txt"
     assert run("-vv", *db, "run", "console", "--thread", str(thread)).returncode == 0
