@@ -213,7 +213,8 @@ class AtlasIndex:
         for citation in find_author_years(masked, weak=False):
             if self._author_year_candidates(citation):
                 continue
-            value = " ".join((*citation.surnames, str(citation.year)))
+            # One paper, one key: its first author and year, however many names were written.
+            value = f"{citation.surnames[0]} {citation.year}"
             span = (citation.start, citation.end)
             reference = _reference(text, scan, RefKind.AUTHOR_YEAR, value, span, rule="author-year")
             if reference.key in seen or taken.overlaps(reference.start, reference.end):

@@ -22,14 +22,11 @@ import sqlite_utils
 from bot.cli.context import AppContext, pass_app
 from bot.cli.progress import progress_bar
 from linker import AtlasIndex
+from linker.unmatched import papers_to_log
 from records.atlas_store import iter_aliases, iter_entries
-from records.models import Match, Post, RefKind, strip_lone_surrogates
+from records.models import Match, Post, strip_lone_surrogates
 from records.unmatched import record_sightings
 
-# Unmatched references worth a curator's time: real identifiers, and author-year citations
-# in their unmistakable forms ("Smith et al. 2021"). An unknown atlas slug means our copy of
-# the atlas is stale, not that a paper is missing, so it is not logged.
-_LOGGED_KINDS = frozenset({RefKind.DOI, RefKind.PMID, RefKind.PMCID, RefKind.AUTHOR_YEAR})
 _PROGRESS_STEP = 100  # lines per progress-bar update (updating per line costs as much as a post)
 _PLACE_FIELDS = ("place", "subreddit", "channel", "forum")
 _THREAD_FIELDS = ("thread", "thread_id", "submission", "link_id", "topic")
@@ -129,8 +126,7 @@ def _log_unmatched(
     salt: str,
 ) -> None:
     text: str = post["text"]
-    unmatched = [m for m in matches if m.entry is None and m.reference.kind in _LOGGED_KINDS]
-    unmatched += index.unmatched_citations(text, matches)
+    unmatched = papers_to_log(index, text, matches)
     if not unmatched:
         return
     place = _first_field(post, _PLACE_FIELDS) or file.name

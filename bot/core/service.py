@@ -21,7 +21,7 @@ send first. Everything here is synchronous and takes its collaborators as argume
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Literal, Protocol
@@ -44,6 +44,7 @@ from bot.core.render_markdown import render_markdown
 from bot.core.render_text import WIDTH as TEXT_WIDTH
 from bot.core.render_text import render_text
 from config.settings import ReplyMode, Settings
+from linker.unmatched import papers_to_log
 from records import replies
 from records.db import write_transaction
 from records.models import AtlasEntry, Match, Post, strip_lone_surrogates
@@ -71,6 +72,10 @@ class MatchIndex(Protocol):
 
     def get(self, entry_id: str) -> AtlasEntry | None:
         """The entry with this slug, or None."""
+        ...
+
+    def unmatched_citations(self, text: str, matches: Iterable[Match] = ()) -> list[Match]:
+        """Strong author-year citations of studies the atlas lacks (for the unmatched log)."""
         ...
 
 
@@ -218,7 +223,7 @@ class EvidenceService:
         facts = self._facts(post, matches, summoned=summoned)
         logged = 0
         if self._may_log(facts):
-            logged = self._log_unmatched(post, matches)
+            logged = self._log_unmatched(post, papers_to_log(self.index, post.text, matches))
         decision = decide(facts)
         plan = None
         if decision.reply:
@@ -244,7 +249,7 @@ class EvidenceService:
         matches = tuple(self.index.match(post.text))
         facts = self._facts(post, matches, summoned=True)
         if self._may_log(facts):
-            self._log_unmatched(post, matches)
+            self._log_unmatched(post, papers_to_log(self.index, post.text, matches))
         if not facts.candidates or facts.mode == "off":
             return None
         return self._plan(post, matches, facts.candidates, summoned=True)
