@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlite_utils
 
+from records.db import write_transaction
 from records.models import AtlasEntry
 
 IDENTIFIER_KINDS = ("doi", "pmid", "pmcid")
@@ -18,17 +19,42 @@ IDENTIFIER_KINDS = ("doi", "pmid", "pmcid")
 
 @dataclass
 class UpsertCounts:
-    """What one import did to the atlas table."""
+    """What one import did to the atlas table, and which fields each updated entry changed."""
 
     added: int = 0
     updated: int = 0
     unchanged: int = 0
+    changed_fields: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
 
     def __iadd__(self, other: UpsertCounts) -> UpsertCounts:
         self.added += other.added
         self.updated += other.updated
         self.unchanged += other.unchanged
+        self.changed_fields.extend(other.changed_fields)
         return self
+
+
+def _given_fields(entry: AtlasEntry) -> dict[str, Any]:
+    """The fields a record actually states: set, and not empty (null, "" or [])."""
+    given = entry.model_dump(mode="json", exclude_unset=True)
+    return {k: v for k, v in given.items() if v not in (None, "", [], {})}
+
+
+def merge_entry(old: AtlasEntry, new: AtlasEntry) -> AtlasEntry:
+    """`old` with every field `new` states: new values win, fields `new` lacks keep theirs.
+
+    A sparser record (an export without summaries, a page the parser half-read) must not
+    erase a summary, caveat, PEM badge or identifier the entry already had.
+    """
+    merged = old.model_dump(mode="json", exclude_unset=True)
+    merged.update(_given_fields(new))
+    return AtlasEntry.model_validate(merged)
+
+
+def changed_fields(old: AtlasEntry, new: AtlasEntry) -> tuple[str, ...]:
+    """The names of the fields whose values differ between two versions of an entry."""
+    before, after = old.to_json_dict(), new.to_json_dict()
+    return tuple(sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k)))
 
 
 def _now() -> str:
@@ -39,22 +65,31 @@ def _content_hash(data: str) -> str:
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
-def upsert_entries(db: sqlite_utils.Database, entries: Iterable[AtlasEntry]) -> UpsertCounts:
-    """Insert new entries and replace changed ones, all in one transaction.
+def upsert_entries(
+    db: sqlite_utils.Database, entries: Iterable[AtlasEntry], *, replace: bool = False
+) -> UpsertCounts:
+    """Insert new entries and merge changes into stored ones, all in one transaction.
 
-    Callers feed batches (see atlas import) so an interruption loses at most one batch and
-    never leaves a half-written entry. Pending unmatched papers that an entry now covers are
-    resolved in the same transaction.
+    An update merges field by field (see merge_entry); with `replace` the new record
+    overwrites the stored one whole. Callers feed batches (see atlas import) so an
+    interruption loses at most one batch and never leaves a half-written entry. Pending
+    unmatched papers that an entry now covers are resolved in the same transaction.
     """
-    rows = [_row(entry) for entry in entries]
+    new_entries = list(entries)
     counts = UpsertCounts()
-    if not rows:
+    if not new_entries:
         return counts
-    with db.atomic():
-        existing = _existing_rows(db, [row["id"] for row in rows])
+    with write_transaction(db):
+        existing = _existing_rows(db, [entry.id for entry in new_entries])
         changed = []
-        for row in rows:
-            old = existing.get(row["id"])
+        for given in new_entries:
+            old = existing.get(given.id)
+            entry = given
+            if old is not None:
+                stored = AtlasEntry.model_validate_json(old["data"])
+                if not replace:
+                    entry = merge_entry(stored, given)
+            row = _row(entry)
             if old is None:
                 counts.added += 1
             elif old["content_hash"] == row["content_hash"]:
@@ -62,7 +97,9 @@ def upsert_entries(db: sqlite_utils.Database, entries: Iterable[AtlasEntry]) -> 
                 continue
             else:
                 counts.updated += 1
+                counts.changed_fields.append((entry.id, changed_fields(stored, entry)))
                 row["created_at"] = old["created_at"]
+            existing[entry.id] = row  # a later record of the same id merges onto this one
             changed.append(row)
         if changed:
             columns = list(changed[0])
@@ -86,7 +123,7 @@ def _existing_rows(db: sqlite_utils.Database, ids: list[str]) -> dict[str, dict[
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         marks = ", ".join("?" for _ in chunk)
-        sql = f"SELECT id, content_hash, created_at FROM atlas_entries WHERE id IN ({marks})"  # noqa: S608
+        sql = f"SELECT id, content_hash, created_at, data FROM atlas_entries WHERE id IN ({marks})"  # noqa: S608
         for row in db.query(sql, chunk):
             found[row["id"]] = row
     return found
@@ -192,3 +229,29 @@ def atlas_stats(db: sqlite_utils.Database) -> dict[str, list[tuple[str, int]]]:
         )
         stats[column] = [(str(k), int(n)) for k, n in db.execute(sql).fetchall()]
     return stats
+
+
+def shared_identifiers(db: sqlite_utils.Database) -> list[tuple[str, str, tuple[str, ...]]]:
+    """(kind, value, entry ids) for every DOI, PMID or PMCID that several entries carry.
+
+    Such entries make a lookup by that identifier return only one of them, and author-year
+    citations ambiguous; curators should merge or correct them.
+    """
+    found: list[tuple[str, str, tuple[str, ...]]] = []
+    for kind in IDENTIFIER_KINDS:
+        sql = (
+            f"SELECT {kind}, group_concat(id, char(31)) FROM atlas_entries "  # noqa: S608 - fixed column
+            f"WHERE {kind} IS NOT NULL GROUP BY {kind} HAVING count(*) > 1 ORDER BY {kind}"
+        )
+        for value, ids in db.execute(sql).fetchall():
+            found.append((kind, str(value), tuple(sorted(str(ids).split("\x1f")))))
+    return found
+
+
+def other_entry_with(db: sqlite_utils.Database, kind: str, value: str, entry_id: str) -> str | None:
+    """The slug of another entry than `entry_id` carrying this identifier, if any."""
+    if kind not in IDENTIFIER_KINDS:
+        raise ValueError(f"unknown identifier kind {kind!r}")
+    sql = f"SELECT id FROM atlas_entries WHERE {kind} = ? AND id != ? ORDER BY id LIMIT 1"  # noqa: S608
+    row = db.execute(sql, [value, entry_id]).fetchone()
+    return str(row[0]) if row else None

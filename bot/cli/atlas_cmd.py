@@ -17,10 +17,13 @@ from bot.cli.tables import cell
 from bot.core.cards import EVIDENCE_LEVELS, PEM_LABELS
 from records.atlas_io import FORMATS, BadRecord, detect_format, read_records, write_jsonl
 from records.atlas_store import (
+    IDENTIFIER_KINDS,
     UpsertCounts,
     atlas_stats,
     count_entries,
     iter_entries,
+    other_entry_with,
+    shared_identifiers,
     upsert_entries,
 )
 from records.models import AtlasEntry
@@ -39,12 +42,26 @@ register_sync_commands(atlas)
 @atlas.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help="Default: from the extension.")
-@click.option("--strict", is_flag=True, help="Exit 1 if any record is rejected.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Reject records whose DOI, PMID or PMCID another entry carries; exit 1 if any record "
+    "is rejected.",
+)
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Overwrite stored entries whole; by default fields a record lacks keep their values.",
+)
 @pass_app
-def import_(app: AppContext, file: Path, fmt: str | None, strict: bool) -> None:
-    """Upsert entries from FILE (JSON Lines, JSON array or CSV), reporting every bad record."""
+def import_(app: AppContext, file: Path, fmt: str | None, strict: bool, replace: bool) -> None:
+    """Add entries from FILE (JSON Lines, JSON array or CSV) and merge changes into stored
+    ones field by field (new values win; fields a record lacks keep theirs), reporting every
+    bad record and the fields each updated entry changed."""
     fmt = fmt or detect_format(file)
-    counts, rejected = import_file(app, file, fmt)
+    counts, rejected = import_file(app, file, fmt, strict=strict, replace=replace)
+    for entry_id, fields in counts.changed_fields:
+        click.echo(f"  updated {entry_id}: {', '.join(fields)}")
     click.echo(
         f"atlas import: {counts.added} added, {counts.updated} updated, "
         f"{counts.unchanged} unchanged, {rejected} rejected "
@@ -54,11 +71,18 @@ def import_(app: AppContext, file: Path, fmt: str | None, strict: bool) -> None:
         sys.exit(1)
 
 
-def import_file(app: AppContext, file: Path, fmt: str) -> tuple[UpsertCounts, int]:
-    """Import in batches (one transaction each); print each bad record to stderr."""
+def import_file(
+    app: AppContext, file: Path, fmt: str, *, strict: bool = False, replace: bool = False
+) -> tuple[UpsertCounts, int]:
+    """Import in batches (one transaction each); print each bad record to stderr.
+
+    A record sharing a DOI, PMID or PMCID with another entry is imported with a warning
+    naming both, or rejected with `strict`.
+    """
     counts = UpsertCounts()
     rejected = 0
     batch: list[AtlasEntry] = []
+    claimed: dict[tuple[str, str], str] = {}
     total = _count_lines(file) if fmt != "json" else None
     with progress_bar(f"Importing {file.name}", total) as progress:
         for record in read_records(file, fmt):
@@ -67,12 +91,41 @@ def import_file(app: AppContext, file: Path, fmt: str) -> tuple[UpsertCounts, in
                 rejected += 1
                 click.echo(f"{file}:{record.line}: rejected: {record.reason}", err=True)
                 continue
+            shared = _shared_with_others(app, record.entry, claimed)
+            if shared and strict:
+                rejected += 1
+                click.echo(f"{file}:{record.line}: rejected: {shared}", err=True)
+                continue
+            if shared:
+                click.echo(f"{file}:{record.line}: warning: {shared}", err=True)
             batch.append(record.entry)
             if len(batch) >= BATCH_SIZE:
-                counts += upsert_entries(app.db, batch)
+                counts += upsert_entries(app.db, batch, replace=replace)
                 batch = []
-        counts += upsert_entries(app.db, batch)
+        counts += upsert_entries(app.db, batch, replace=replace)
     return counts, rejected
+
+
+def _shared_with_others(
+    app: AppContext, entry: AtlasEntry, claimed: dict[tuple[str, str], str]
+) -> str:
+    """Why `entry` clashes with another entry (same DOI, PMID or PMCID), or ""."""
+    clashes = []
+    for kind in IDENTIFIER_KINDS:
+        value = getattr(entry, kind)
+        if not value:
+            continue
+        other = claimed.setdefault((kind, value), entry.id)
+        if other == entry.id:
+            other = other_entry_with(app.db, kind, value, entry.id) or entry.id
+        if other != entry.id:
+            clashes.append(f"{kind.upper()} {value} is also entry {other}")
+    if not clashes:
+        return ""
+    return (
+        f"{entry.id}: {'; '.join(clashes)} (a lookup by it finds only one of them; "
+        "merge or correct the entries)"
+    )
 
 
 def _count_lines(file: Path) -> int:
@@ -111,6 +164,14 @@ def stats(app: AppContext) -> None:
         for key, number in rows:
             table.add_row(cell(stat_label(column, key)), str(number))
         console.print(table)
+    shared = shared_identifiers(app.db)
+    if shared:
+        console.print(
+            f"Warning: {len(shared)} identifier(s) carried by several entries "
+            "(a lookup finds only one of them; merge or correct the entries):"
+        )
+        for kind, value, ids in shared:
+            console.print(cell(f"  {kind.upper()} {value}: {', '.join(ids)}"))
 
 
 def stat_label(column: str, value: str) -> str:

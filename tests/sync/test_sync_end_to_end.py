@@ -13,8 +13,9 @@ import sqlite_utils
 from bot.sync.crawler import AtlasSync, SyncStopped
 from bot.sync.pacing import Pacer
 from bot.sync.state import SyncReport
-from records.atlas_store import count_entries, get_entry
+from records.atlas_store import count_entries, get_entry, upsert_entries
 from records.db import open_db
+from records.models import AtlasEntry
 from tests.sync.conftest import SLOW_PAGE_TIMEOUT, USER_AGENT, MakeSync, make_fetcher, standard_site
 from tests.sync.fake_atlas import FakeAtlas, FakePage, serve, study_html
 
@@ -375,3 +376,24 @@ def test_page_with_only_title_and_slug_is_imported_and_counted_with_its_warnings
     assert get_entry(db, "bare-2020-title") is not None
     assert report.incomplete == [("bare-2020-title", "no badges found; no summary found")]
     assert SyncReport.from_json(report.to_json()).incomplete == report.incomplete
+
+
+def test_a_page_lacking_a_field_keeps_the_stored_value(
+    site: FakeAtlas, make_sync: MakeSync, db: sqlite_utils.Database
+) -> None:
+    make_sync(site).run()
+    synced = get_entry(db, "gamma-2022-three")
+    assert synced is not None
+    assert synced.pmcid is None
+    curated = synced.model_copy(update={"pmcid": "PMC1234567"})
+    upsert_entries(db, [AtlasEntry.model_validate(curated.to_json_dict())])
+    site.pages["gamma-2022-three"].body = study_html("gamma-2022-three", "Gamma, revised")
+
+    report = make_sync(site).run()
+
+    after = get_entry(db, "gamma-2022-three")
+    assert report.changed == 1
+    assert after is not None
+    assert (after.title, after.pmcid) == ("Gamma, revised", "PMC1234567")
+    assert after.summary == synced.summary
+    assert after.summary
