@@ -328,6 +328,74 @@ def resolve_paper(
             _mod_log(db, actor, "unmatched.resolve", key, atlas_id)
 
 
+class ResolveConflictError(ValueError):
+    """Resolving would contradict what the records already say (see resolve_conflicts)."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        super().__init__("; ".join(reasons))
+        self.reasons = reasons
+
+
+def resolve_conflicts(db: sqlite_utils.Database, key: str, atlas_id: str) -> list[str]:
+    """Why mapping paper `key` to entry `atlas_id` looks like a mistake ([] when it does not).
+
+    The entry already carries another identifier of the paper's kind (a different DOI is a
+    different paper), the identifier is already another entry's, or a curator ignored the
+    paper, or resolved it to another entry.
+    """
+    kind, value = _require_paper(db, key)
+    row = db.execute(
+        "SELECT doi, pmid, pmcid FROM atlas_entries WHERE id = ?", [atlas_id]
+    ).fetchone()
+    if row is None:
+        raise UnknownEntryError(atlas_id)
+    reasons = []
+    carried = dict(zip(("doi", "pmid", "pmcid"), row, strict=True)).get(kind)
+    if carried and carried != value:
+        reasons.append(f"{atlas_id} already has {kind.upper()} {carried}, not {value}")
+    other = db.execute(
+        "SELECT entry_id FROM aliases WHERE kind = ? AND value = ? AND entry_id != ?",
+        [kind, value, atlas_id],
+    ).fetchone()
+    if other:
+        reasons.append(f"{kind.upper()} {value} already points to {other[0]}")
+    status, reason, current = db.execute(
+        "SELECT status, reason, atlas_id FROM unmatched_papers WHERE key = ?", [key]
+    ).fetchone()
+    if status == "ignored":
+        reasons.append(f"a curator ignored this paper ({reason})")
+    if status == "resolved" and current and current != atlas_id:
+        reasons.append(f"it is already resolved to {current}")
+    return reasons
+
+
+def unresolve_paper(db: sqlite_utils.Database, key: str, *, actor: str | None = None) -> str:
+    """Undo a resolve: drop the paper's alias and make it pending again; return the entry it
+    pointed to. Raises ValueError when it is not resolved, or when the atlas entry itself
+    carries the identifier (then the atlas entry needs fixing, not the log)."""
+    with write_transaction(db):
+        kind, value = _require_paper(db, key)
+        status, atlas_id = db.execute(
+            "SELECT status, atlas_id FROM unmatched_papers WHERE key = ?", [key]
+        ).fetchone()
+        if status != "resolved" or not atlas_id:
+            raise ValueError(f"{key} is not resolved (it is {status})")
+        if kind in ("doi", "pmid", "pmcid"):
+            sql = f"SELECT 1 FROM atlas_entries WHERE id = ? AND {kind} = ?"  # noqa: S608 - fixed column
+            if db.execute(sql, [atlas_id, value]).fetchone():
+                raise ValueError(
+                    f"the atlas entry {atlas_id} itself carries {kind.upper()} {value}; "
+                    "correct the atlas entry and import it again"
+                )
+        db.execute("DELETE FROM aliases WHERE kind = ? AND value = ?", [kind, value])
+        db.execute(
+            "UPDATE unmatched_papers SET status = 'pending', atlas_id = NULL WHERE key = ?", [key]
+        )
+        if actor:
+            _mod_log(db, actor, "unmatched.unresolve", key, atlas_id)
+    return str(atlas_id)
+
+
 def ignore_paper(
     db: sqlite_utils.Database, key: str, reason: str, *, actor: str | None = None
 ) -> None:

@@ -18,5 +18,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 def cell(value: Any, style: str = "") -> Text:
     """`value` as literal terminal text: no markup parsed, control characters made visible."""
+    return Text(visible(value), style=style)
+
+
+def visible(value: Any) -> str:
+    """`value` as a string whose control characters are shown as `\\xNN`, never run."""
     text = "" if value is None else str(value)
-    return Text(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text), style=style)
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)

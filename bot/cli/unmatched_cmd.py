@@ -19,7 +19,9 @@ from rich.table import Table
 
 from bot.cli.context import AppContext, pass_app
 from bot.cli.files import write_private_text
-from bot.cli.tables import cell
+from bot.cli.tables import cell, visible
+from records.atlas_store import get_entry
+from records.models import AtlasEntry
 from records.unmatched import (
     SORT_ORDERS,
     STATUSES,
@@ -31,8 +33,10 @@ from records.unmatched import (
     ignore_paper,
     list_papers,
     normalize_key,
+    resolve_conflicts,
     resolve_paper,
     sightings_of,
+    unresolve_paper,
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -420,15 +424,60 @@ def _actor() -> str:
 @click.option(
     "--atlas-id", required=True, help="The atlas slug this paper is, e.g. lee-2024-brain-regional."
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Resolve even when the entry has another identifier of this kind or the paper was "
+    "ignored.",
+)
 @pass_app
-def resolve(app: AppContext, key: str, atlas_id: str) -> None:
-    """Record that KEY is an atlas entry: an alias makes future mentions match it."""
+def resolve(app: AppContext, key: str, atlas_id: str, force: bool) -> None:
+    """Record that KEY is an atlas entry: an alias makes future mentions match it.
+
+    Shows the entry first, and refuses (unless --force) when the mapping contradicts the
+    records: the entry has a different identifier of the same kind, or the paper was ignored.
+    `unresolve` undoes it.
+    """
     paper_key = _lookup_key(app, key)
+    slug = atlas_id.strip().lower()
     try:
-        resolve_paper(app.db, paper_key, atlas_id.strip().lower(), actor=_actor())
+        conflicts = resolve_conflicts(app.db, paper_key, slug)
     except (UnknownPaperError, UnknownEntryError) as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"resolved {paper_key} → {atlas_id.strip().lower()}; future mentions will match it")
+    entry = get_entry(app.db, slug)
+    assert entry is not None  # resolve_conflicts checked it exists
+    click.echo(f"atlas entry {_describe_entry(entry)}")
+    if conflicts and not force:
+        raise click.ClickException(
+            f"not resolving {paper_key} → {slug}: {'; '.join(conflicts)} "
+            "(check the entry; --force resolves anyway)"
+        )
+    resolve_paper(app.db, paper_key, slug, actor=_actor())
+    click.echo(f"resolved {paper_key} → {slug}; future mentions will match it")
+
+
+def _describe_entry(entry: AtlasEntry) -> str:
+    """`slug: Title (2024), DOI 10.x` in one line."""
+    year = f" ({entry.year})" if entry.year else ""
+    ids = ", ".join(
+        f"{kind.upper()} {getattr(entry, kind)}"
+        for kind in ("doi", "pmid", "pmcid")
+        if getattr(entry, kind)
+    )
+    return visible(" ".join(f"{entry.id}: {entry.title}{year}{', ' + ids if ids else ''}".split()))
+
+
+@unmatched.command("unresolve")
+@click.argument("key")
+@pass_app
+def unresolve(app: AppContext, key: str) -> None:
+    """Undo `resolve`: drop KEY's alias and make it pending again."""
+    paper_key = _lookup_key(app, key)
+    try:
+        previous = unresolve_paper(app.db, paper_key, actor=_actor())
+    except (UnknownPaperError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"unresolved {paper_key} (was {previous}); it is pending again")
 
 
 @unmatched.command("ignore")
