@@ -124,6 +124,25 @@ def markdown(text: str | None, limit: int | None = None) -> str:
     )
 
 
+# XenForo turns `@name` into a mention that alerts the member (its "user mentions" option).
+_AT_NAME = re.compile(r"@(?=\w)")
+_OPEN_BRACKET = re.compile(r"\[")
+
+
+def bbcode(text: str | None, limit: int | None = None) -> str:
+    """Safe BBCode text for forums: cleaned, mention-free, defanged, no tag can open.
+
+    Every `[` is followed by a zero-width space, so `[b]`, `[url=...]` or `[/quote]` in
+    atlas or member text shows as written instead of becoming markup.
+    """
+
+    def neutralise(t: str) -> str:
+        t = _AT_NAME.sub("@" + ZWSP, defang_links(defuse_mentions(t)))
+        return _OPEN_BRACKET.sub("[" + ZWSP, t)
+
+    return _bounded(clean_text(text or ""), limit, neutralise)
+
+
 def _bounded(text: str, limit: int | None, neutralise: Callable[[str], str]) -> str:
     """Neutralise only as much cleaned text as can reach the limit, then truncate.
 

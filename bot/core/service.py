@@ -39,6 +39,7 @@ from bot.core.policy import (
     effective_mode,
     unique_in_order,
 )
+from bot.core.render_bbcode import Quote, render_bbcode
 from bot.core.render_discord import DiscordMessage, render_discord
 from bot.core.render_markdown import render_markdown
 from bot.core.render_text import WIDTH as TEXT_WIDTH
@@ -100,6 +101,10 @@ class _RendersReply:
     def text(self, width: int = TEXT_WIDTH) -> str:
         """Plain text for the console and logs, wrapped at `width` columns."""
         return render_text(self.reply, width=width)
+
+    def bbcode(self, quote: Quote | None = None) -> str:
+        """One forum post in BBCode (XenForo), quoting the post it answers."""
+        return render_bbcode(self.reply, quote=quote)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,131 @@
+"""Forum rendering: one BBCode post (XenForo), quoting the post it answers.
+
+Atlas text and quoted member text are neutralised (see `sanitize.bbcode`): an opening
+bracket gets a zero-width space, so no text can open a tag; `@name` cannot mention anyone
+and bare URLs do not link. Only our own template adds tags. XenForo's default maximum
+message length is 25,000 characters (option `messageMaxLength`); replies stay well under.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core import sanitize
+from bot.core.cards import FOOTER_NOTICE, Card, Reply
+from bot.core.layout import Budget, budgets_for
+
+POST_LIMIT = 10_000
+QUOTE_CHARS = 300
+MORE_TITLE_CHARS = 120
+MORE_LIST_CHARS = 3000
+SEPARATOR = "\n\n────────\n\n"
+
+
+@dataclass(frozen=True)
+class Quote:
+    """The post a reply answers, quoted at its top with a link back to it."""
+
+    author: str
+    post_id: str
+    member_id: str
+    text: str
+
+
+def render_bbcode(reply: Reply, *, quote: Quote | None = None, limit: int = POST_LIMIT) -> str:
+    """The reply as one forum post in BBCode; always within `limit` characters."""
+    cards = list(reply.cards)
+    more = list(reply.more)
+    while True:
+        text = _fitting(reply, cards, more, quote, limit)
+        if text is not None:
+            return text
+        more.insert(0, cards.pop())
+
+
+def quote_block(quote: Quote) -> str:
+    """`[QUOTE="name, post: id, member: uid"]excerpt[/QUOTE]`, attribute and text made safe."""
+    name = "".join(c for c in sanitize.clean_text(quote.author) if c not in '"[],:')[:50]
+    post_id = "".join(c for c in quote.post_id if c.isdigit())
+    member_id = "".join(c for c in quote.member_id if c.isdigit())
+    excerpt = sanitize.bbcode(quote.text, QUOTE_CHARS)
+    return f'[QUOTE="{name or "member"}, post: {post_id}, member: {member_id}"]{excerpt}[/QUOTE]'
+
+
+def _fitting(
+    reply: Reply, cards: list[Card], more: list[Card], quote: Quote | None, limit: int
+) -> str | None:
+    head = [quote_block(quote)] if quote else []
+    if reply.notice:
+        head.append(sanitize.bbcode(reply.notice, 500))
+    tail = []
+    if more:
+        tail.append(_more_list(more, numbered=not cards))
+    if reply.footer:
+        tail.append(_footer(reply.command))
+    text = ""
+    for budget in budgets_for(len(cards)) if cards else (None,):
+        body = [_card(card, budget) for card in cards] if budget else []
+        parts = ("\n\n".join(head), SEPARATOR.join(body), "\n\n".join(tail))
+        text = "\n\n".join(part for part in parts if part)
+        if len(text) <= limit:
+            return text
+    if not cards:
+        return sanitize.truncate(text, limit)
+    return None
+
+
+def _card(card: Card, budget: Budget) -> str:
+    lines: list[str] = []
+    lines.extend(f"⛔ [B]{sanitize.bbcode(line, 300)}[/B]" for line in card.warnings)
+    title = sanitize.bbcode(card.title, budget.title)
+    lines.append(f"[B][URL='{_url(card.url)}']{title}[/URL][/B]")
+    if card.byline:
+        lines.append(f"[I]{sanitize.bbcode(card.byline, budget.byline)}[/I]")
+    if card.summary and budget.summary:
+        lines.append(sanitize.bbcode(card.summary, budget.summary))
+    if card.does_not_prove:
+        caveat = sanitize.bbcode(card.does_not_prove, budget.caveat)
+        lines.append(f"[B]What this study does not prove:[/B] {caveat}")
+    badges = []
+    if card.pem_label:
+        meaning = card.pem_meaning if budget.pem_meaning else None
+        badge = f"[B]{card.pem_label}[/B]"
+        badges.append(f"{badge}: {sanitize.bbcode(meaning)}" if meaning else badge)
+    if card.evidence_label:
+        badges.append(f"[B]Evidence:[/B] {sanitize.bbcode(card.evidence_label, 100)}")
+    if card.study_type:
+        badges.append(f"[B]Type:[/B] {sanitize.bbcode(card.study_type, 100)}")
+    if badges:
+        lines.append(" · ".join(badges))
+    return "\n".join(lines)
+
+
+def _more_list(more: list[Card], *, numbered: bool) -> str:
+    items = []
+    for card in more:
+        prefix = "⛔ RETRACTED · " if card.retracted else ""
+        title = prefix + sanitize.bbcode(card.title, MORE_TITLE_CHARS)
+        year = f" ({card.year})" if card.year else ""
+        items.append(f"[*][URL='{_url(card.url)}']{title}[/URL]{year}")
+    kind = "=1" if numbered else ""
+    heading = "" if numbered else f"[B]And {len(more)} more:[/B]\n"
+    shown: list[str] = []
+    for item in items:
+        if sum(len(i) + 1 for i in shown) + len(item) > MORE_LIST_CHARS:
+            break
+        shown.append(item)
+    rest = len(items) - len(shown)
+    ending = f"\n…and {rest} more in the atlas." if rest else ""
+    return f"{heading}[LIST{kind}]\n" + "\n".join(shown) + "\n[/LIST]" + ending
+
+
+def _footer(command: str) -> str:
+    return (
+        f"[SIZE=2]{FOOTER_NOTICE} Opt out: post {command} optout. "
+        f"Wrong match? Reply {command} wrong.[/SIZE]"
+    )
+
+
+def _url(url: str) -> str:
+    """A URL safe inside `[URL='...']`: quotes and brackets percent-encoded."""
+    return sanitize.link_target(url).replace("'", "%27").replace("[", "%5B").replace("]", "%5D")
