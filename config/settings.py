@@ -107,6 +107,22 @@ class RedditSettings(_Section):
     _split = field_validator("subreddits", mode="before")(_split_commas)
 
 
+class XenForoSettings(_Section):
+    """The XenForo bot: the forum's REST API with a key an admin issued to the bot's user."""
+
+    base_url: HttpUrl | None = None
+    api_key: SecretStr | None = None
+    api_user: int | None = Field(default=None, ge=1)
+    node_ids: Annotated[list[int], NoDecode] = []
+    mod_group_ids: Annotated[list[int], NoDecode] = []
+    poll_seconds: float = Field(default=60.0, gt=0)
+    edit_window_seconds: float = Field(default=3600.0, ge=0)
+    timeout_seconds: float = Field(default=20.0, gt=0)
+    max_retries: int = Field(default=4, ge=0)
+
+    _split = field_validator("node_ids", "mod_group_ids", mode="before")(_split_commas)
+
+
 class EnrichSettings(_Section):
     """Public metadata services used to explain unmatched papers to curators."""
 
@@ -141,6 +157,7 @@ class Settings(BaseSettings):
     discord: DiscordSettings = DiscordSettings()
     reddit: RedditSettings = RedditSettings()
     enrich: EnrichSettings = EnrichSettings()
+    xenforo: XenForoSettings = XenForoSettings()
 
     @classmethod
     def settings_customise_sources(

@@ -29,12 +29,17 @@ def test_a_post_fits_the_limit(name: str) -> None:
 
 def test_the_cited_post_is_quoted_with_its_author_post_and_member() -> None:
     text = render_bbcode(golden_replies()["single"], quote=QUOTE)
-    assert text.startswith('[QUOTE="Senior Member, post: 1234, member: 77"]See the Lee study[/QUOTE]')
+    assert text.startswith(
+        '[QUOTE="Senior Member, post: 1234, member: 77"]See the Lee study[/QUOTE]'
+    )
 
 
 def test_a_hostile_quote_cannot_break_out_of_its_block() -> None:
     quote = Quote(
-        author='x"] [URL=https://evil.example]', post_id="1 OR 1", member_id="2]", text="[/QUOTE][B]"
+        author='x"] [URL=https://evil.example]',
+        post_id="1 OR 1",
+        member_id="2]",
+        text="[/QUOTE][B]",
     )
     text = render_bbcode(golden_replies()["single"], quote=quote)
     head = text.split("[/QUOTE]")[0]

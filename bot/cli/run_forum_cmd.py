@@ -1,0 +1,43 @@
+"""`evidence-bot run xenforo`: web forum bot processes (Procfile `xenforo`)."""
+
+from __future__ import annotations
+
+import signal
+import threading
+
+import click
+
+from bot.cli.context import AppContext, pass_app
+from bot.cli.run_reddit_cmd import _stop_on_sigterm
+
+MAX_POLLS = click.option(
+    "--max-polls",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Stop after this many polls (a smoke test); by default run until stopped.",
+)
+
+
+@click.command("xenforo")
+@MAX_POLLS
+@pass_app
+def xenforo(app: AppContext, max_polls: int | None) -> None:
+    """Watch XenForo forums through their REST API and reply with evidence cards.
+
+    Needs EVBOT_XENFORO__BASE_URL (the forum's /api address), EVBOT_XENFORO__API_KEY (a key
+    acting as the bot's user) and EVBOT_XENFORO__NODE_IDS (the forums to watch).
+    """
+    from bot.xenforo_bot.app import XenForoConfigError, run_xenforo_bot  # noqa: PLC0415
+
+    stop = threading.Event()
+    previous = _stop_on_sigterm(stop)
+    try:
+        click.echo("Watching XenForo forums; Ctrl-C stops.", err=True)
+        run_xenforo_bot(app.settings, app.db, stop=stop, max_polls=max_polls)
+    except XenForoConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except KeyboardInterrupt:
+        click.echo("Stopped.", err=True)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)

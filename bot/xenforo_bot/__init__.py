@@ -1,0 +1,1 @@
+"""The XenForo bot: a forum watched through its REST API (`evidence-bot run xenforo`)."""

@@ -1,0 +1,192 @@
+"""Watching XenForo forums: poll each node's threads, read new posts, answer through the core.
+
+Each forum (node) has a start mark (`node:<id>`, the time the bot first saw it: older posts
+are never answered) and each thread a cursor (`thread:<id>`, the highest post id up to which
+every post was handled). A poll lists the node's threads (most recently active first, as
+XenForo orders them) and reads, from the last page backwards, the threads with posts past
+their cursor, plus the last page of threads active within the edit window, since editing a
+post does not bump its thread. Every handled post is marked seen under its id and edit
+date, so a repeat is skipped and an edit is read again; a post whose reply must be retried
+holds its thread's cursor back, so the next poll reads it again.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bot.core.conversation import Conversation
+from bot.core.service import EvidenceService
+from bot.forums.api import ApiClient, ApiError
+from bot.xenforo_bot.convert import PLATFORM, seen_key, to_post
+from bot.xenforo_bot.outlet import ForumOutlet
+from records.streams import Streams
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PER_PAGE = 20  # XenForo's default "messages per page"
+SEEN_KEPT = timedelta(days=30)
+
+
+@dataclass
+class PollReport:
+    """What one poll did."""
+
+    posts: int = 0
+    replies: int = 0
+    failures: int = 0
+
+
+class XenForoBot:
+    """Polls the configured forums and answers their posts."""
+
+    def __init__(
+        self,
+        client: ApiClient,
+        service: EvidenceService,
+        outlet: ForumOutlet,
+        *,
+        node_ids: list[int],
+        edit_window_seconds: float = 3600.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._client = client
+        self._outlet = outlet
+        self._streams = Streams(service.db, PLATFORM)
+        self._nodes = node_ids
+        self._edit_window = edit_window_seconds
+        self._clock = clock
+        self._per_page = DEFAULT_PER_PAGE
+        self.thread_nodes: dict[str, int] = {}
+        self.conversation = Conversation(service, outlet, PLATFORM)
+        service.add_self_id(outlet.bot_user_id)
+
+    def run(self, *, wait: Callable[[float], None], should_stop: Callable[[], bool],
+            poll_seconds: float, max_polls: int | None = None) -> None:  # fmt: skip
+        """Poll until `should_stop` (or `max_polls`), waiting `poll_seconds` in between."""
+        polls = 0
+        while not should_stop():
+            report = self.poll()
+            polls += 1
+            log.info("poll %d: %d posts, %d replies", polls, report.posts, report.replies)
+            if max_polls is not None and polls >= max_polls:
+                return
+            wait(poll_seconds)
+
+    def poll(self) -> PollReport:
+        """Read every node once; a node that fails is reported and the others go on."""
+        report = PollReport()
+        for node in self._nodes:
+            try:
+                self._poll_node(node, report)
+            except ApiError as exc:
+                report.failures += 1
+                log.warning("forum %s: %s; trying again next poll", node, exc)
+        self._streams.prune_seen(datetime.now(UTC) - SEEN_KEPT)
+        return report
+
+    def _poll_node(self, node: int, report: PollReport) -> None:
+        answer = self._client.get(f"forums/{node}/threads", page=1)
+        threads = [*answer.get("sticky", []), *answer.get("threads", [])]
+        start = self._streams.cursor(f"node:{node}")
+        if start is None:
+            self._start_node(node, threads)
+            return
+        for thread in threads:
+            thread_id = str(thread["thread_id"])
+            self.thread_nodes[thread_id] = node
+            cursor = self._streams.cursor(f"thread:{thread_id}")
+            after = int(cursor) if cursor is not None else None
+            fresh = after is None or int(thread.get("last_post_id") or 0) > after
+            recent = int(thread.get("last_post_date") or 0) >= self._clock() - self._edit_window
+            if fresh or recent:
+                self._read_thread(thread, node, after, since=int(start), report=report)
+
+    def _start_node(self, node: int, threads: list[dict[str, Any]]) -> None:
+        """First sight of a forum: remember where each thread stands, answer nothing old.
+
+        The start mark is the forum's own time of its latest post (not our clock, which may
+        differ from the forum's): posts after it in threads not listed now are new.
+        """
+        for thread in threads:
+            self._streams.save_cursor(f"thread:{thread['thread_id']}", str(thread["last_post_id"]))
+        latest = max((int(t.get("last_post_date") or 0) for t in threads), default=0)
+        self._streams.save_cursor(f"node:{node}", str(latest + 1))
+        log.info("forum %s: watching from now on (%d threads)", node, len(threads))
+
+    def _read_thread(
+        self, thread: dict[str, Any], node: int, after: int | None, *, since: int,
+        report: PollReport,
+    ) -> None:  # fmt: skip
+        """Handle the thread's posts past `after` (or since `since`) and recent edits."""
+        stream = f"thread:{thread['thread_id']}"
+        posts = self._recent_posts(thread, after, since)
+        blocked = False
+        previous: str | None = None
+        for data in posts:
+            post_id = int(data["post_id"])
+            new = post_id > after if after is not None else int(data["post_date"]) >= since
+            known = self._streams.is_seen(f"post:{post_id}")
+            if self._streams.is_seen(seen_key(data)) or not (new or known):
+                previous = str(post_id)
+                continue
+            report.posts += 1
+            done = self._handle(data, node, previous, report)
+            previous = str(post_id)
+            blocked = blocked or not done
+            if done:
+                cursor = str(post_id) if new and not blocked else None
+                keys = [seen_key(data), f"post:{post_id}"]
+                self._streams.mark_seen(keys, stream=stream, cursor=cursor)
+
+    def _recent_posts(
+        self, thread: dict[str, Any], after: int | None, since: int
+    ) -> list[dict[str, Any]]:
+        """Posts from the last page back to the first one at or before the cursor."""
+        total = int(thread.get("reply_count") or 0) + 1
+        page = max(1, math.ceil(total / self._per_page))
+        pages: list[list[dict[str, Any]]] = []
+        while page >= 1:
+            answer = self._client.get(f"threads/{thread['thread_id']}/posts", page=page)
+            pagination = answer.get("pagination") or {}
+            self._per_page = int(pagination.get("per_page") or self._per_page)
+            last = int(pagination.get("last_page") or page)
+            if last > page and not pages:
+                page = last  # more posts than the thread listing said: start at the end
+                continue
+            found = answer.get("posts", [])
+            pages.insert(0, found)
+            oldest = found[0] if found else None
+            if oldest is None or _reached(oldest, after, since):
+                break
+            page -= 1
+        return [post for found in pages for post in found]
+
+    def _handle(
+        self, data: dict[str, Any], node: int, previous: str | None, report: PollReport
+    ) -> bool:
+        """Answer one post; False when it must be read again (a reply to retry)."""
+        if data.get("message_state", "visible") != "visible":
+            return True  # awaiting approval or deleted: nothing to answer
+        if str(data.get("user_id")) == self._outlet.bot_user_id:
+            return True
+        post = to_post(data, node)
+        handled = self.conversation.answer(
+            post,
+            is_moderator=lambda: self._outlet.is_moderator(post.author_id),
+            replying_to=post.parent_id or previous,
+        )
+        report.replies += int(handled.replied)
+        return not handled.retry
+
+
+def _reached(post: dict[str, Any], after: int | None, since: int) -> bool:
+    """Whether `post` is at or before the cursor, so older pages hold nothing new."""
+    if after is not None:
+        return int(post["post_id"]) <= after
+    return int(post.get("post_date") or 0) < since

@@ -1,0 +1,136 @@
+"""The XenForo Outlet: replies are new posts in the thread, quoting the post they answer."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from bot.core.delivery import LookupFailed, SendFailed
+from bot.core.render_bbcode import Quote
+from bot.core.service import ReplyPlan
+from bot.forums.api import ApiClient, ApiError
+from bot.xenforo_bot.convert import to_post
+from records.models import Post
+
+log = logging.getLogger(__name__)
+
+# Errors after which posting into that thread cannot work (XenForo's phrase keys).
+FINAL_CODES = frozenset(
+    {
+        "do_not_have_permission",
+        "requested_thread_not_found",
+        "requested_post_not_found",
+        "thread_is_closed",
+        "you_may_not_perform_this_action",
+    }
+)
+MODERATOR_CACHE_SECONDS = 600.0
+EARLIER_PAGES = 2
+
+
+class ForumOutlet:
+    """Posts, finds, deletes and reads posts as the bot's API user."""
+
+    def __init__(
+        self,
+        client: ApiClient,
+        *,
+        bot_user_id: str,
+        mod_group_ids: frozenset[int],
+        node_of: Callable[[str], int | None],
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._client = client
+        self.bot_user_id = bot_user_id
+        self._mod_groups = mod_group_ids
+        self._node_of = node_of
+        self._clock = clock
+        self._moderators: dict[str, tuple[bool, float]] = {}
+
+    def send(self, to: Post, plan: ReplyPlan) -> str:
+        """POST /posts/ in `to`'s thread, quoting `to`; the new post's id."""
+        quote = Quote(to.author_name, to.message_id, to.author_id, to.text)
+        data = {"thread_id": to.thread, "message": plan.bbcode(quote)}
+        try:
+            answer = self._client.post("posts/", data)
+        except ApiError as exc:
+            return self._after_error(to, exc)
+        return str(answer["post"]["post_id"])
+
+    def _after_error(self, to: Post, exc: ApiError) -> str:
+        """The post's id when it was made despite the error; else raises SendFailed."""
+        if not exc.ambiguous:
+            final = exc.code in FINAL_CODES or exc.status == 404
+            raise SendFailed(str(exc), final=final) from exc
+        if exc.status in {0, 504}:
+            # The request may still be running on the forum: keep the claim; after the
+            # lease the next delivery looks for the post before sending.
+            raise SendFailed(str(exc), maybe_sent=True) from exc
+        # A 5xx answer means the forum finished with the request: look once, now.
+        try:
+            found = self.find_reply(to)
+        except LookupFailed:
+            raise SendFailed(str(exc), maybe_sent=True) from exc
+        if found is None:
+            raise SendFailed(str(exc)) from exc
+        log.info("post %s: the reply was made despite %s", to.message_id, exc)
+        return found
+
+    def find_reply(self, to: Post) -> str | None:
+        """Our post quoting `to` among the thread's last pages."""
+        marker = f"post: {to.message_id},"
+        try:
+            first = self._page(to.thread, 1)
+            last = int(first.get("pagination", {}).get("last_page") or 1)
+            for page in range(last, max(0, last - EARLIER_PAGES), -1):
+                answer = first if page == 1 else self._page(to.thread, page)
+                for post in answer.get("posts", []):
+                    ours = str(post.get("user_id")) == self.bot_user_id
+                    if ours and marker in str(post.get("message", "")):
+                        return str(post["post_id"])
+        except ApiError as exc:
+            raise LookupFailed(str(exc)) from exc
+        return None
+
+    def _page(self, thread: str, page: int) -> dict[str, Any]:
+        return self._client.get(f"threads/{thread}/posts", page=page)
+
+    def delete(self, reply_id: str) -> None:
+        """DELETE /posts/{id}/ (a soft delete, which moderators can undo)."""
+        try:
+            self._client.delete(f"posts/{int(reply_id)}/")
+        except (ApiError, ValueError) as exc:
+            raise SendFailed(str(exc)) from exc
+
+    def fetch_post(self, message_id: str) -> Post | None:
+        """GET /posts/{id}/ as a Post; None when it is gone or not visible."""
+        if not message_id.isdigit():
+            return None
+        try:
+            data = self._client.get(f"posts/{message_id}/")["post"]
+        except ApiError as exc:
+            if exc.status in {403, 404}:
+                return None
+            raise
+        if data.get("message_state", "visible") != "visible":
+            return None
+        node = self._node_of(str(data["thread_id"])) or data.get("Thread", {}).get("node_id", 0)
+        return to_post(data, node)
+
+    def is_moderator(self, user_id: str) -> bool:
+        """A forum admin or moderator, or a member of a listed group (cached a while)."""
+        cached = self._moderators.get(user_id)
+        if cached is not None and self._clock() - cached[1] < MODERATOR_CACHE_SECONDS:
+            return cached[0]
+        user = self._client.get(f"users/{int(user_id)}/")["user"]
+        groups = {
+            int(user.get("user_group_id") or 0),
+            *map(int, user.get("secondary_group_ids", [])),
+        }
+        verdict = bool(
+            user.get("is_admin") or user.get("is_moderator") or groups & self._mod_groups
+        )
+        self._moderators[user_id] = (verdict, self._clock())
+        return verdict

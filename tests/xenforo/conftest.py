@@ -1,0 +1,135 @@
+"""Fixtures for the XenForo adapter: a running fake forum and bots built against it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlite_utils
+
+from bot.core.service import EvidenceService
+from bot.forums.api import ApiClient
+from bot.xenforo_bot.bot import PollReport, XenForoBot
+from bot.xenforo_bot.client import read_error, xenforo_http
+from bot.xenforo_bot.outlet import ForumOutlet
+from config.settings import Settings
+from linker import AtlasIndex
+from records.db import open_db
+from records.models import AtlasEntry
+from tests.conftest import SAMPLE_ATLAS
+from tests.xenforo.fake_xenforo import API_KEY, BOT_ID, FakeXenForo, running_fake_xenforo
+
+NODE = 2
+OTHER_NODE = 5
+MOD_GROUP = 4
+MEMBER = 10
+MODERATOR = 20
+ADMIN = 30
+GROUP_MOD = 40
+LEE_DOI = "10.1016/j.autrev.2023.103484"
+LEE_ID = "lee-2024-brain-regional"
+WALITT_DOI = "10.1038/s41467-024-45107-3"
+WALITT_ID = "walitt-2024-deep-phenotyping"
+TIMEOUT = 0.5
+
+
+def xenforo_environment(fake: FakeXenForo, **more: str) -> dict[str, str]:
+    """Every setting `run xenforo` needs, aimed at the fake forum."""
+    return {
+        "EVBOT_XENFORO__BASE_URL": fake.url,
+        "EVBOT_XENFORO__API_KEY": API_KEY,
+        "EVBOT_XENFORO__NODE_IDS": f"{NODE},{OTHER_NODE}",
+        "EVBOT_XENFORO__MOD_GROUP_IDS": str(MOD_GROUP),
+        **more,
+    }
+
+
+class FakeSleep:
+    """Records requested waits instead of waiting."""
+
+    def __init__(self) -> None:
+        self.calls: list[float] = []
+
+    def __call__(self, seconds: float) -> None:
+        self.calls.append(seconds)
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeXenForo]:
+    """A forum with a member, a moderator, an admin and a member of the moderators' group."""
+    with running_fake_xenforo() as forum:
+        forum.add_user(MEMBER, "Senior Member")
+        forum.add_user(MODERATOR, "Mod Mia", moderator=True)
+        forum.add_user(ADMIN, "Admin Ada", group=3, admin=True)
+        forum.add_user(GROUP_MOD, "Helper Hal", secondary=(MOD_GROUP,))
+        yield forum
+
+
+@pytest.fixture(scope="session")
+def sample_index() -> AtlasIndex:
+    entries = [AtlasEntry.model_validate_json(line) for line in SAMPLE_ATLAS.open() if line.strip()]
+    return AtlasIndex.build(entries)
+
+
+@dataclass
+class Harness:
+    """A XenForoBot on a real SQLite file and real httpx, against the fake forum."""
+
+    fake: FakeXenForo
+    bot: XenForoBot
+    db: sqlite_utils.Database
+    sleep: FakeSleep
+
+    def poll(self) -> PollReport:
+        return self.bot.poll()
+
+
+class HarnessFactory:
+    """Builds bots; a second build on the same database file is a restart."""
+
+    def __init__(self, fake: FakeXenForo, index: AtlasIndex, db_path: Path) -> None:
+        self.fake = fake
+        self.index = index
+        self.db_path = db_path
+        self.sleep = FakeSleep()
+        self._opened: list[sqlite_utils.Database] = []
+
+    def build(self, **app_settings: Any) -> Harness:
+        db = open_db(self.db_path)
+        self._opened.append(db)
+        settings = Settings(**app_settings)
+        service = EvidenceService(db, self.index, settings)
+        http = xenforo_http(self.fake.url, API_KEY, None, TIMEOUT, "evidence-bot-tests")
+        client = ApiClient(http, read_error=read_error, sleep=self.sleep, max_retries=3)
+        bot: XenForoBot | None = None
+        outlet = ForumOutlet(
+            client,
+            bot_user_id=str(BOT_ID),
+            mod_group_ids=frozenset({MOD_GROUP}),
+            node_of=lambda thread: bot.thread_nodes.get(thread) if bot else None,
+        )
+        bot = XenForoBot(client, service, outlet, node_ids=[NODE, OTHER_NODE])
+        return Harness(self.fake, bot, db, self.sleep)
+
+    def close(self) -> None:
+        for db in self._opened:
+            db.close()
+
+
+@pytest.fixture
+def factory(fake: FakeXenForo, sample_index: AtlasIndex, db_path: Path) -> Iterator[HarnessFactory]:
+    built = HarnessFactory(fake, sample_index, db_path)
+    yield built
+    built.close()
+
+
+@pytest.fixture
+def harness(factory: HarnessFactory, fake: FakeXenForo) -> Harness:
+    """A started bot: a thread existed before it, its first poll has run."""
+    fake.add_thread(NODE, "Old thread", f"Old news: {LEE_DOI}")
+    built = factory.build()
+    built.poll()
+    return built

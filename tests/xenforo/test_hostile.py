@@ -1,0 +1,41 @@
+"""Hostile member text on XenForo: no markup, mention or link gets through, nothing breaks."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.xenforo.conftest import LEE_DOI, NODE, Harness
+
+OWN_TAGS = {"QUOTE", "B", "I", "URL", "LIST", "*", "SIZE"}
+TAG = re.compile(r"\[/?([A-Za-z*]+)")
+HOSTILE = [
+    "[/QUOTE][URL=https://evil.example]click[/URL] @Admin",
+    "[QUOTE]unclosed [B]bold [SIZE=7]huge",
+    "\u202e\u200b\x00 [IMG]https://evil.example/x.png[/IMG]",
+    "@everyone <@123> [spoiler]x[/spoiler] " * 200,
+    "\ud800 lone surrogate [url='javascript:alert(1)']x[/url]",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_text_quoted_in_a_reply_stays_inert(harness: Harness, text: str) -> None:
+    thread = harness.fake.add_thread(NODE, "Q", f"{text} doi:{LEE_DOI} {text}")
+    harness.poll()
+    (reply,) = harness.fake.replies_by_bot()
+    message = reply["message"]
+    assert {tag.upper() for tag in TAG.findall(message)} <= OWN_TAGS
+    assert message.count("[QUOTE") == 1
+    assert message.count("[/QUOTE]") == 1
+    assert not re.search(r"@\w", message)
+    assert "https://evil" not in message
+    assert reply["thread_id"] == thread
+
+
+def test_a_post_citing_fifty_studies_fits_the_forums_limit(harness: Harness) -> None:
+    dois = " ".join(f"doi:10.5555/many.{n}" for n in range(50))
+    harness.fake.add_thread(NODE, "Q", f"doi:{LEE_DOI} {dois} " + "padding " * 3000)
+    harness.poll()
+    (reply,) = harness.fake.replies_by_bot()
+    assert len(reply["message"]) <= 10_000

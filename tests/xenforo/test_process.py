@@ -1,0 +1,136 @@
+"""`evidence-bot run xenforo` as a real process: settings, secrets, SIGKILL and restart."""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SAMPLE_ATLAS
+from tests.reliability.conftest import clean_environment, program, run_program, wait_until
+from tests.xenforo.conftest import LEE_DOI, NODE, OTHER_NODE, WALITT_DOI, xenforo_environment
+from tests.xenforo.fake_xenforo import API_KEY, FakeXenForo
+
+THREADS = 8
+
+
+@pytest.fixture
+def atlas_db(db_path: Path, tmp_path: Path) -> Path:
+    done = run_program("--db", str(db_path), "atlas", "import", str(SAMPLE_ATLAS), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    return db_path
+
+
+def count(db_path: Path, sql: str) -> int:
+    with sqlite3.connect(db_path) as conn:
+        return int(conn.execute(sql).fetchone()[0])
+
+
+class BotProcess:
+    def __init__(self, db_path: Path, fake: FakeXenForo, workdir: Path) -> None:
+        self.env = clean_environment(
+            xenforo_environment(
+                fake,
+                EVBOT_XENFORO__POLL_SECONDS="0.1",
+                EVBOT_XENFORO__TIMEOUT_SECONDS="2",
+                EVBOT_REPLY__RATE_CAP_PER_HOUR="10000",
+                EVBOT_REPLY__CLAIM_LEASE_SECONDS="0",
+            )
+        )
+        self.db_path = db_path
+        self.fake = fake
+        self._logins = 0
+        self.workdir = workdir
+        self.starts = 0
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.starts += 1
+        self._logins = len(self.fake.requests_to("/api/me"))
+        log = (self.workdir / f"run-{self.starts}.log").open("wb")
+        self.process = subprocess.Popen(  # noqa: S603 - our own program
+            [*program(), "-vv", "--db", str(self.db_path), "run", "xenforo"],
+            cwd=self.workdir,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        log.close()
+
+    def kill(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+    def stop(self) -> int:
+        """SIGTERM once the process is serving (its handler is installed before it logs in)."""
+        assert self.process is not None
+        assert wait_until(lambda: len(self.fake.requests_to("/api/me")) > self._logins)
+        self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout=60)
+
+    def logs(self) -> str:
+        return "\n".join(
+            (self.workdir / f"run-{n}.log").read_text(errors="replace")
+            for n in range(1, self.starts + 1)
+        )
+
+
+@pytest.fixture
+def bot(atlas_db: Path, fake: FakeXenForo, tmp_path: Path) -> Iterator[BotProcess]:
+    process = BotProcess(atlas_db, fake, tmp_path)
+    yield process
+    if process.process is not None and process.process.poll() is None:
+        process.kill()
+
+
+def test_sigkill_at_any_moment_never_answers_twice(bot: BotProcess, fake: FakeXenForo) -> None:
+    fake.add_thread(NODE, "Before", "old")
+    bot.start()
+    assert wait_until(lambda: count(bot.db_path, "SELECT count(*) FROM stream_state") >= 2)
+    cited = []
+    for n in range(THREADS):
+        thread = fake.add_thread(NODE if n % 2 else OTHER_NODE, f"T{n}", f"doi:{LEE_DOI}")
+        cited.append(fake.threads[thread]["first_post_id"])
+        cited.append(fake.add_post(thread, f"and {WALITT_DOI} doi:10.5555/xf.{n}"))
+    # Killed while a reply is in flight (the forum saves it after the kill).
+    fake.slow_next(1.0, path_contains="/api/posts")
+    assert wait_until(lambda: len(fake.requests_to("/api/posts", "POST")) >= 1)
+    bot.kill()
+    for _ in range(3):  # killed again whenever a few more replies went out
+        posted = len(fake.replies_by_bot())
+        bot.start()
+        assert wait_until(lambda: len(fake.replies_by_bot()) >= min(posted + 3, len(cited)))  # noqa: B023
+        bot.kill()
+    bot.start()
+    assert wait_until(lambda: all(fake.replies_by_bot(quoting=p) for p in cited)), bot.logs()
+    assert bot.stop() == 0
+    assert {p: len(fake.replies_by_bot(quoting=p)) for p in cited} == dict.fromkeys(cited, 1)
+    assert count(bot.db_path, "SELECT count(*) FROM replies WHERE reply_id IS NULL") == 0
+    assert count(bot.db_path, "SELECT count(*) FROM sightings") == THREADS
+
+
+def test_config_check_masks_the_api_key(fake: FakeXenForo, tmp_path: Path) -> None:
+    done = run_program("config", "check", cwd=tmp_path, env=xenforo_environment(fake))
+    assert done.returncode == 0, done.stderr
+    assert API_KEY not in done.stdout + done.stderr
+    assert "xenforo" in done.stdout
+
+
+def test_missing_settings_end_with_one_error_line(tmp_path: Path) -> None:
+    done = run_program("--db", str(tmp_path / "x.db"), "run", "xenforo", cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1].startswith("Error: set EVBOT_XENFORO__BASE_URL")
+
+
+def test_a_refused_api_key_ends_with_one_error_line(fake: FakeXenForo, tmp_path: Path) -> None:
+    env = xenforo_environment(fake, EVBOT_XENFORO__API_KEY="wrong")
+    done = run_program("--db", str(tmp_path / "x.db"), "run", "xenforo", cwd=tmp_path, env=env)
+    assert done.returncode == 1
+    assert "the forum refused the API key" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert "wrong" not in done.stderr
