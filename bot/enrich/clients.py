@@ -12,6 +12,7 @@ import sqlite_utils
 from bot.enrich.limits import (
     CROSSREF_RATE,
     EUROPEPMC_RATE,
+    LANDING_PAGE_RATE,
     NCBI_RATE,
     NCBI_RATE_WITH_KEY,
     Clock,
@@ -21,7 +22,13 @@ from bot.enrich.limits import (
 )
 from bot.enrich.transport import PoliteTransport, SqliteResponseCache, install_redaction
 from config.settings import EnrichSettings
-from linker.metadata import CrossrefClient, EuropePmcClient, EUtilsClient, NcbiIdConverter
+from linker.metadata import (
+    CrossrefClient,
+    EuropePmcClient,
+    EUtilsClient,
+    LandingPageClient,
+    NcbiIdConverter,
+)
 from linker.metadata.crossref import user_agent
 
 
@@ -33,6 +40,7 @@ class MetadataClients:
     idconv: NcbiIdConverter
     eutils: EUtilsClient
     europepmc: EuropePmcClient
+    landing: LandingPageClient
     _http: list[httpx.Client] = field(default_factory=list, repr=False)
 
     def close(self) -> None:
@@ -50,7 +58,8 @@ def build_clients(
     sleep: Sleep = time.sleep,
     retry: RetryPolicy | None = None,
 ) -> MetadataClients:
-    """Clients for Crossref, NCBI (ID converter and E-utilities share one limit) and Europe PMC.
+    """Clients for Crossref, NCBI (ID converter and E-utilities share one limit), Europe PMC
+    and publishers' article pages.
 
     `db` holds the response cache (None: no cache). Tests pass a MockTransport factory and a
     fake clock and sleep.
@@ -101,5 +110,6 @@ def build_clients(
             base_url=str(settings.europepmc_url),
             email=settings.mailto,
         ),
+        landing=LandingPageClient(http(RateLimiter(LANDING_PAGE_RATE, clock=clock, sleep=sleep))),
         _http=opened,
     )

@@ -23,6 +23,8 @@ NCBI_RATE_WITH_KEY = 10.0
 # Crossref's public pool allows 5 a second; Europe PMC publishes no figure, so be as modest.
 CROSSREF_RATE = 5.0
 EUROPEPMC_RATE = 5.0
+# Publishers' article pages (read for their `citation_doi`): websites, not APIs, so one a second.
+LANDING_PAGE_RATE = 1.0
 
 
 class RateLimiter:

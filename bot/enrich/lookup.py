@@ -16,9 +16,11 @@ from rapidfuzz import fuzz, utils
 
 from bot.enrich.clients import MetadataClients
 from linker.metadata import MetadataServiceError, PaperMetadata, merge_metadata
+from linker.publisher_ids import landing_page_url
 
 T = TypeVar("T")
 ID_KINDS = ("doi", "pmid", "pmcid")
+PUBLISHER_ID = "publisher_id"
 TITLE_MIN_SCORE = 92.0
 
 
@@ -58,6 +60,11 @@ def look_up(clients: MetadataClients, kind: str, value: str) -> LookupResult:
         ids = found[0].identifiers if found[0] else {}
     elif kind in ID_KINDS:
         ids = {kind: value}
+    elif kind == PUBLISHER_ID:
+        doi = _publisher_doi(clients, ask, value)
+        if doi is None:
+            return LookupResult(errors=ask.errors)
+        ids = {"doi": doi}
     else:
         # Author-year citations and unknown slugs name no single paper a service could find.
         return LookupResult(skipped=True)
@@ -81,7 +88,27 @@ def look_up(clients: MetadataClients, kind: str, value: str) -> LookupResult:
     if merged is not None and kind in ID_KINDS:
         # The logged identifier is the truth for this paper, whatever a service reported.
         merged = merged.model_copy(update={kind: value})
+    if kind == PUBLISHER_ID:
+        # The DOI the publisher declared is worth keeping even when no service knows it yet.
+        merged = merged or PaperMetadata(sources=["landing-page"], doi=ids["doi"])
+        if value not in merged.publisher_ids:
+            merged = merged.model_copy(update={"publisher_ids": [value, *merged.publisher_ids]})
     return LookupResult(metadata=merged, errors=ask.errors)
+
+
+def _publisher_doi(clients: MetadataClients, ask: _Asker, publisher_id: str) -> str | None:
+    """The DOI of the article a publisher id names: Crossref knows Elsevier PIIs as
+    alternative ids; other publishers' ids are read off their article page's `citation_doi`."""
+    scheme, _, bare = publisher_id.partition(":")
+    if scheme == "pii":
+        works = ask("crossref-alternative-id", lambda: clients.crossref.by_alternative_id(bare))
+        dois = {work.doi for work in works or [] if work.doi}
+        if len(dois) == 1:
+            return dois.pop()
+    url = landing_page_url(publisher_id)
+    if url is None:
+        return None
+    return ask("landing-page", lambda: clients.landing.citation_doi(url))
 
 
 def _best_title_match(clients: MetadataClients, ask: _Asker, title: str) -> PaperMetadata | None:

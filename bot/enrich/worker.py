@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -17,7 +17,7 @@ from typing import Any
 import sqlite_utils
 
 from bot.enrich.clients import MetadataClients
-from bot.enrich.lookup import LookupResult, look_up
+from bot.enrich.lookup import PUBLISHER_ID, LookupResult, look_up
 from bot.enrich.transport import redact_url
 from linker.metadata import MetadataServiceError, Notice, PaperMetadata, merge_metadata
 from records.atlas_store import add_alias, find_entry_id
@@ -197,8 +197,22 @@ def alias_if_in_atlas(
         for kind, value in known.items():
             if find_entry_id(db, kind, value) is None:
                 add_alias(db, kind, value, entry_id, source="enricher")
+        alias_publisher_ids(db, entry_id, metadata.publisher_ids)
     log.info("%s is atlas entry %s: alias added", paper.key, entry_id)
     return entry_id
+
+
+def alias_publisher_ids(
+    db: sqlite_utils.Database, entry_id: str, publisher_ids: Iterable[str]
+) -> int:
+    """Alias the publisher's own ids of an atlas entry's article (a PII, an MDPI path) to it,
+    so that links naming the article by them match offline; return how many were new."""
+    added = 0
+    for value in publisher_ids:
+        if find_entry_id(db, PUBLISHER_ID, value) is None:
+            add_alias(db, PUBLISHER_ID, value, entry_id, source="enricher")
+            added += 1
+    return added
 
 
 def entries_to_check(
@@ -245,6 +259,9 @@ def check_entry(
     merged = merge_metadata(found)
     notices = merged.notices if merged and not merged.is_notice else []
     summary.notices_found += store_flags(db, [_flag(entry.id, n) for n in notices])
+    if merged is not None and not merged.is_notice and merged.publisher_ids:
+        with write_transaction(db):
+            alias_publisher_ids(db, entry.id, merged.publisher_ids)
     error = redact_url("; ".join(errors)) if errors else None
     with write_transaction(db):
         db.execute(

@@ -8,6 +8,7 @@ so these classes stay small and tests drive them through `httpx.MockTransport`.
 
 from linker.metadata.crossref import CrossrefClient
 from linker.metadata.europepmc import EuropePmcClient
+from linker.metadata.landing import LandingPageClient
 from linker.metadata.models import (
     IdRecord,
     MetadataServiceError,
@@ -23,6 +24,7 @@ __all__ = [
     "EUtilsClient",
     "EuropePmcClient",
     "IdRecord",
+    "LandingPageClient",
     "MetadataServiceError",
     "NcbiIdConverter",
     "Notice",

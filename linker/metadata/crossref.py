@@ -23,6 +23,10 @@ from linker.metadata.models import (
     fetch_member,
 )
 
+from linker.urls import identifiers_in_url
+from records.identifiers import normalize_publisher_id
+from records.models import RefKind
+
 SERVICE = "crossref"
 _TAG = re.compile(r"<[^>]+>")  # JATS markup such as <i>...</i> inside titles
 # Crossref update types (https://www.crossref.org/documentation/crossmark/participating-in-crossmark/)
@@ -60,6 +64,21 @@ class CrossrefClient:
         message = fetch_member(self._client, request, SERVICE, "message")
         return None if message is None else parse_work(message)
 
+    def by_alternative_id(self, alternative_id: str, rows: int = 2) -> list[PaperMetadata]:
+        """Works that carry this publisher id (an Elsevier PII such as `S0092867421001234`)
+        as their `alternative-id` (https://www.crossref.org/documentation/retrieve-metadata/rest-api/rest-api-filters/)."""
+        request = self._client.build_request(
+            "GET",
+            f"{self._base_url}/works",
+            params={"filter": f"alternative-id:{alternative_id}", "rows": str(rows)},
+            headers=self._headers,
+        )
+        message = fetch_member(self._client, request, SERVICE, "message")
+        if message is None:
+            return []
+        items = as_list(message.get("items"), SERVICE, "no items in filter result")
+        return [parse_work(item) for item in items if isinstance(item, dict)]
+
     def search_bibliographic(self, citation: str, rows: int = 3) -> list[PaperMetadata]:
         """Works whose metadata best fits a free-text citation, best first."""
         request = self._client.build_request(
@@ -86,6 +105,7 @@ def parse_work(work: dict[str, Any]) -> PaperMetadata:
             journal=_first_text(work.get("container-title")),
             type=work.get("type") if isinstance(work.get("type"), str) else None,
             doi=work.get("DOI"),
+            publisher_ids=publisher_ids_of(work),
             is_notice=any(
                 str(update.get("type", "")).lower() in _UPDATE_KINDS
                 for update in work.get("update-to") or []
@@ -95,6 +115,26 @@ def parse_work(work: dict[str, Any]) -> PaperMetadata:
         )
     except (TypeError, ValueError) as exc:
         raise MetadataServiceError(SERVICE, f"unexpected work record ({exc})") from exc
+
+
+def publisher_ids_of(work: dict[str, Any]) -> list[str]:
+    """The publisher's own ids of a work: PIIs among its `alternative-id`s, and the id its
+    landing page (`resource.primary.URL`) names (an MDPI or Oxford article path)."""
+    found: list[str] = []
+    for alternative in work.get("alternative-id") or []:
+        value = (
+            normalize_publisher_id(f"pii:{alternative}") if isinstance(alternative, str) else None
+        )
+        if value and value not in found:
+            found.append(value)
+    resource = work.get("resource")
+    primary = resource.get("primary") if isinstance(resource, dict) else None
+    url = primary.get("URL") if isinstance(primary, dict) else None
+    if isinstance(url, str):
+        for identifier in identifiers_in_url(url[:2000]):
+            if identifier.kind is RefKind.PUBLISHER_ID and identifier.value not in found:
+                found.append(identifier.value)
+    return found
 
 
 def _first_text(values: Any) -> str | None:

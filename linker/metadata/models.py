@@ -65,6 +65,8 @@ class PaperMetadata(BaseModel):
     pmid: str | None = None
     pmcid: str | None = None
     open_access_url: str | None = None
+    # The publisher's own ids of the article (`pii:S…`, `mdpi:…`, `oup:…`), for aliases.
+    publisher_ids: list[str] = []
     is_notice: bool = False
     notices: list[Notice] = []
 
