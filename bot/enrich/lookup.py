@@ -68,11 +68,31 @@ def look_up(clients: MetadataClients, kind: str, value: str) -> LookupResult:
     else:
         # Author-year citations and unknown slugs name no single paper a service could find.
         return LookupResult(skipped=True)
+    merged = _gather(clients, ask, ids, found)
+    if merged is not None and kind in ID_KINDS:
+        # The logged identifier is the truth for this paper, whatever a service reported.
+        merged = merged.model_copy(update={kind: value})
+    if kind == PUBLISHER_ID:
+        # The DOI the publisher declared is worth keeping even when no service knows it yet.
+        merged = merged or PaperMetadata(sources=["landing-page"], doi=ids["doi"])
+        if value not in merged.publisher_ids:
+            merged = merged.model_copy(update={"publisher_ids": [value, *merged.publisher_ids]})
+    return LookupResult(metadata=merged, errors=ask.errors)
+
+
+def _gather(
+    clients: MetadataClients,
+    ask: _Asker,
+    ids: dict[str, str],
+    found: list[PaperMetadata | None],
+) -> PaperMetadata | None:
+    """Crosswalk `ids`, ask every service that takes one of them, and merge the answers."""
     if ids:
         crosswalk = ask("idconv", lambda: clients.idconv.convert(next(iter(ids.values()))))
         for id_kind, id_value in (crosswalk.model_dump() if crosswalk else {}).items():
             if id_kind in ID_KINDS and id_value:
                 ids.setdefault(id_kind, id_value)
+    merged = None
     # Two rounds: an identifier learnt from one service opens the door to another.
     for _ in range(2):
         if "doi" in ids:
@@ -85,15 +105,7 @@ def look_up(clients: MetadataClients, kind: str, value: str) -> LookupResult:
         merged = merge_metadata(found)
         for id_kind, id_value in (merged.identifiers if merged else {}).items():
             ids.setdefault(id_kind, id_value)
-    if merged is not None and kind in ID_KINDS:
-        # The logged identifier is the truth for this paper, whatever a service reported.
-        merged = merged.model_copy(update={kind: value})
-    if kind == PUBLISHER_ID:
-        # The DOI the publisher declared is worth keeping even when no service knows it yet.
-        merged = merged or PaperMetadata(sources=["landing-page"], doi=ids["doi"])
-        if value not in merged.publisher_ids:
-            merged = merged.model_copy(update={"publisher_ids": [value, *merged.publisher_ids]})
-    return LookupResult(metadata=merged, errors=ask.errors)
+    return merged
 
 
 def _publisher_doi(clients: MetadataClients, ask: _Asker, publisher_id: str) -> str | None:

@@ -22,7 +22,6 @@ from linker.metadata.models import (
     as_list,
     fetch_member,
 )
-
 from linker.urls import identifiers_in_url
 from records.identifiers import normalize_publisher_id
 from records.models import RefKind

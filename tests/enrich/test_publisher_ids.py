@@ -38,7 +38,7 @@ def _work(doi: str, *, alternative: list[str], url: str, issn: list[str]) -> dic
     return {
         "DOI": doi,
         "type": "journal-article",
-        "prefix": doi.split("/")[0],
+        "prefix": doi.split("/", maxsplit=1)[0],
         "title": ["A study"],
         "container-title": ["A Journal"],
         "ISSN": issn,
