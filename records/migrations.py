@@ -249,6 +249,11 @@ def _m004_seen_items_by_time(db: sqlite_utils.Database) -> None:
     _run_script(db, "CREATE INDEX idx_seen_items_time ON seen_items(platform, seen_at)")
 
 
+def _m005_wrong_match_permalink(db: sqlite_utils.Database) -> None:
+    """Where a wrong-match report was made, so curators can read the conversation."""
+    _run_script(db, "ALTER TABLE wrong_match_reports ADD COLUMN permalink TEXT")
+
+
 def _run_script(db: sqlite_utils.Database, script: str) -> None:
     """Run statements one by one: executescript would COMMIT mid-migration."""
     for statement in script.split(";"):
@@ -261,6 +266,7 @@ MIGRATIONS: list[Migration] = [
     _m002_entry_flags,
     _m003_reply_messages,
     _m004_seen_items_by_time,
+    _m005_wrong_match_permalink,
 ]
 
 

@@ -37,6 +37,7 @@ class WrongMatchReport:
     reporter_hash: str | None
     note: str | None
     created_at: str
+    permalink: str | None = None
 
 
 def _now() -> str:
@@ -87,16 +88,23 @@ def report_wrong_match(
     entry_id: str | None,
     reporter_hash: str | None,
     note: str | None = None,
+    permalink: str | None = None,
 ) -> int:
-    """Store a wrong-match report for curators and return its id."""
+    """Store a wrong-match report for curators and return its id.
+
+    `permalink` links to where the report was made (next to the card), for curators.
+    """
     with write_transaction(db):
         cursor = db.execute(
             """INSERT INTO wrong_match_reports
                    (platform, place, message_id, reply_id, entry_id, reporter_hash, note,
-                    created_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-            [platform, place, message_id, reply_id, entry_id, reporter_hash, note, _now()],
-        )
+                    permalink, created_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [
+                platform, place, message_id, reply_id, entry_id, reporter_hash, note,
+                permalink, _now(),
+            ],
+        )  # fmt: skip
     return int(cursor.lastrowid or 0)
 
 
@@ -104,7 +112,7 @@ def wrong_match_reports(db: sqlite_utils.Database, *, limit: int = 100) -> list[
     """The newest wrong-match reports first."""
     rows = db.query(
         """SELECT id, platform, place, message_id, reply_id, entry_id, reporter_hash, note,
-                  created_at
+                  created_at, permalink
            FROM wrong_match_reports ORDER BY id DESC LIMIT ?""",
         [limit],
     )

@@ -380,13 +380,15 @@ def unresolve_paper(db: sqlite_utils.Database, key: str, *, actor: str | None = 
         ).fetchone()
         if status != "resolved" or not atlas_id:
             raise ValueError(f"{key} is not resolved (it is {status})")
-        if kind in ("doi", "pmid", "pmcid"):
-            sql = f"SELECT 1 FROM atlas_entries WHERE id = ? AND {kind} = ?"  # noqa: S608 - fixed column
-            if db.execute(sql, [atlas_id, value]).fetchone():
-                raise ValueError(
-                    f"the atlas entry {atlas_id} itself carries {kind.upper()} {value}; "
-                    "correct the atlas entry and import it again"
-                )
+        row = db.execute(
+            "SELECT doi, pmid, pmcid FROM atlas_entries WHERE id = ?", [atlas_id]
+        ).fetchone()
+        carried = dict(zip(("doi", "pmid", "pmcid"), row or (None, None, None), strict=True))
+        if carried.get(kind) == value:
+            raise ValueError(
+                f"the atlas entry {atlas_id} itself carries {kind.upper()} {value}; "
+                "correct the atlas entry and import it again"
+            )
         db.execute("DELETE FROM aliases WHERE kind = ? AND value = ?", [kind, value])
         db.execute(
             "UPDATE unmatched_papers SET status = 'pending', atlas_id = NULL WHERE key = ?", [key]

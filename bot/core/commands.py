@@ -30,7 +30,7 @@ from bot.core.service import EvidenceService, LookupResult, ReplyPlan, command_w
 from records.models import Post
 from records.modlog import log_action, report_wrong_match
 from records.places import PlaceMode, opt_in, opt_out, set_place_cooldown, set_place_mode
-from records.replies import get_reply_message, reply_stats
+from records.replies import ReplyMessage, get_reply_message, reply_messages_for, reply_stats
 from records.unmatched import list_papers
 
 MAX_COOLDOWN_HOURS = 24 * 365
@@ -408,13 +408,23 @@ def _stats(service: EvidenceService, command: Command, inv: Invocation) -> Comma
 
 
 def _wrong(service: EvidenceService, command: Command, inv: Invocation) -> CommandResult:
-    """One report row per study of the reply, or for the one study named first in the note.
+    """One report row per study of the card, or for the one study named first in the note.
 
-    `!evidence wrong lee-2024-brain-regional not this one` reports that study alone.
+    `!evidence wrong lee-2024-brain-regional not this one` reports that study alone. The
+    command must answer one of the bot's cards (or the message a card answered); otherwise
+    it says how to use it and stores nothing, so every report names a study and a message.
     """
     post = inv.post
-    sent = get_reply_message(service.db, post.platform, inv.target_id) if inv.target_id else None
-    studies: tuple[str | None, ...] = sent.entries if sent and sent.entries else (None,)
+    sent = _card_answered(service, post.platform, inv.target_id)
+    if sent is None:
+        word = _command_word(service, inv)
+        return CommandResult(
+            command,
+            ok=False,
+            text=f"To report a wrong match, reply to one of my study cards with {word} wrong "
+            "(optionally the study's id and a note).",
+        )
+    studies = sent.entries
     named = command.argument.split(maxsplit=1)[0].lower() if command.argument else ""
     if named in studies:
         studies = (named,)
@@ -423,13 +433,27 @@ def _wrong(service: EvidenceService, command: Command, inv: Invocation) -> Comma
             service.db,
             platform=post.platform,
             place=post.place,
-            message_id=sent.message_id if sent else None,
-            reply_id=inv.target_id,
+            message_id=sent.message_id,
+            reply_id=sent.reply_id,
             entry_id=entry_id,
             reporter_hash=service.author_hash(post.author_id),
             note=command.argument[:500] or None,
+            permalink=post.permalink,
         )
     return CommandResult(command, ok=True, text="Thanks: the atlas curators will check this match.")
+
+
+def _card_answered(
+    service: EvidenceService, platform: str, target_id: str | None
+) -> ReplyMessage | None:
+    """The bot's card `target_id`, or its latest card answering message `target_id`."""
+    if not target_id:
+        return None
+    sent = get_reply_message(service.db, platform, target_id)
+    if sent is None:
+        answers = reply_messages_for(service.db, platform, target_id)
+        sent = answers[-1] if answers else None
+    return sent if sent is not None and sent.entries else None
 
 
 def _help(service: EvidenceService, command: Command, inv: Invocation) -> CommandResult:

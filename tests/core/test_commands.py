@@ -377,9 +377,21 @@ def test_a_wrong_match_report_has_one_row_per_study(
     assert {(r.message_id, r.reply_id) for r in reports} == {("a", "r1")}
 
 
-def test_a_wrong_match_report_on_an_unknown_reply_is_kept_without_a_study(
-    service: EvidenceService,
+@pytest.mark.parametrize("target_id", [None, "r404", "a-member-message"])
+def test_wrong_not_answering_a_card_says_how_to_use_it_and_stores_nothing(
+    service: EvidenceService, target_id: str | None
 ) -> None:
-    invoke(service, "!evidence wrong", target_id="r404")
+    result, _ = invoke(service, "!evidence wrong", target_id=target_id)
+    assert not result.ok
+    assert result.text.startswith("To report a wrong match, reply to one of my study cards")
+    assert wrong_match_reports(service.db) == []
+
+
+def test_wrong_answering_the_carded_message_reports_its_card(service: EvidenceService) -> None:
+    reply_citing_two(service)
+    link = "https://discord.com/channels/1/2/3"
+    result, _ = invoke(service, f"!evidence wrong {WALITT}", target_id="a", permalink=link)
+    assert result.ok
     (report,) = wrong_match_reports(service.db)
-    assert (report.reply_id, report.message_id, report.entry_id) == ("r404", None, None)
+    assert (report.message_id, report.reply_id, report.entry_id) == ("a", "r1", WALITT)
+    assert report.permalink == link

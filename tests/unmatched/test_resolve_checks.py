@@ -106,3 +106,14 @@ def test_unresolve_of_a_pending_paper_is_an_error(papers: Path) -> None:
     result = run(papers, "unmatched", "unresolve", "pmid:4242")
     assert result.exit_code == 1
     assert "pmid:4242 is not resolved (it is pending)" in result.output
+
+
+def test_unresolve_refuses_a_paper_the_atlas_entry_itself_carries(db_path: Path) -> None:
+    db = open_db(db_path)
+    mention(db, "doi", "10.1000/lee")
+    add_entry(db, "lee-2024-brain-regional", doi="10.1000/lee")  # resolves the logged paper
+    db.close()
+    result = run(db_path, "unmatched", "unresolve", "doi:10.1000/lee")
+    assert result.exit_code == 1
+    assert "the atlas entry lee-2024-brain-regional itself carries DOI 10.1000/lee" in result.output
+    assert status(db_path, "doi:10.1000/lee") == ("resolved", "lee-2024-brain-regional")
