@@ -16,7 +16,7 @@ import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Literal
 
@@ -34,13 +34,16 @@ OutputFormat = Literal["text", "markdown", "discord"]
 DEFAULT_AUTHOR = "you"
 QUOTE_CHARS = 300
 
-# `name: text`, `name [bot]: text`, `name [edit 3]: text` (name: letters, digits, _ . -)
-_POST_LINE = re.compile(
-    r"""^(?P<author>[\w][\w .-]{0,39}?)
-        \s*(?:\[(?:(?P<bot>bot)|edit\s+\#?(?P<edit>\d+))\])?
-        \s*:\s(?P<text>.*)$""",
+# `name: text`, `name [bot]: text`, `name [edit 3]: text` (name: letters, digits, _ . -).
+# Only the part before the line's first colon is matched against this, and only when that
+# part is short: a line of any length is then read in linear time (matched whole, the two
+# optional whitespace runs around the marker made a long line of spaces quadratic).
+_POST_HEADER = re.compile(
+    r"""(?P<author>[\w][\w .-]{0,39}?)
+        \s*(?:\[(?:(?P<bot>bot)|edit\s+\#?(?P<edit>\d{1,9}))\])?\s*""",
     re.VERBOSE | re.IGNORECASE,
 )
+_HEADER_CHARS = 80  # a 40-character name, `[edit #123456789]` and some spaces
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,9 @@ def read_thread(lines: Iterable[str], *, continuation: bool = True) -> Iterator[
     yielded at once.
     """
     pending: ThreadPost | None = None
+    # Continuation lines are collected and joined once: appending each to the post's text
+    # copied the whole post per line (quadratic for megabytes of continuation lines).
+    more: list[str] = []
     numbers = itertools.count(1)
     for raw in lines:
         line = raw.rstrip("\r\n")
@@ -70,30 +76,34 @@ def read_thread(lines: Iterable[str], *, continuation: bool = True) -> Iterator[
             yield _parse_line(line.strip(), next(numbers))
             continue
         if line[:1].isspace() and pending is not None:
-            pending = ThreadPost(
-                pending.number,
-                pending.author,
-                f"{pending.text}\n{line.strip()}",
-                pending.is_bot,
-                pending.edit_of,
-            )
+            more.append(line.strip())
             continue
         if pending is not None:
-            yield pending
+            yield _with_continuation(pending, more)
+            more = []
         pending = _parse_line(line.strip(), next(numbers))
     if pending is not None:
-        yield pending
+        yield _with_continuation(pending, more)
+
+
+def _with_continuation(post: ThreadPost, more: list[str]) -> ThreadPost:
+    if not more:
+        return post
+    return replace(post, text="\n".join([post.text, *more]))
 
 
 def _parse_line(line: str, number: int) -> ThreadPost:
-    found = _POST_LINE.match(line)
-    if found is None:
+    """`name: text` (with its markers) as a post; any other line is a post by `you`."""
+    colon = line.find(":", 0, _HEADER_CHARS)
+    # The name and markers hold no colon, so the first colon ends them; text follows a space.
+    found = _POST_HEADER.fullmatch(line, 0, colon) if colon > 0 else None
+    if found is None or not line[colon + 1 : colon + 2].isspace():
         return ThreadPost(number, DEFAULT_AUTHOR, line)
     edit = found.group("edit")
     return ThreadPost(
         number=number,
         author=found.group("author").strip(),
-        text=found.group("text").strip(),
+        text=line[colon + 1 :].strip(),
         is_bot=bool(found.group("bot")),
         edit_of=int(edit) if edit else None,
     )

@@ -10,7 +10,9 @@ query can never ping anyone, inject a link or Markdown, or break a platform's la
   ping (https://discord.com/developers/docs/reference#message-formatting), and so do Reddit
   user mentions (`u/name`, which notify the user);
 - bare URLs are defanged (`https://` becomes `https:\u200b//`, `www.` becomes `www\u200b.`) so
-  atlas text cannot smuggle a clickable link past the card's own links;
+  atlas text cannot smuggle a clickable link past the card's own links; so are Discord
+  invites written without a scheme (`discord.gg/…`, `discord.com/invite/…`), which Discord
+  turns into a join button (https://support.discord.com/hc/en-us/articles/208866998);
 - Markdown punctuation is backslash-escaped; both Discord and Reddit accept a backslash before
   any ASCII punctuation (https://spec.commonmark.org/0.31.2/#backslash-escapes);
 - truncation cuts at a word boundary and always ends with an ellipsis.
@@ -50,6 +52,10 @@ _DISCORD_MENTION = re.compile(
 _REDDIT_USER = re.compile(r"(?<![\w/])(/?u)/(?=[\w-])", re.IGNORECASE)
 _URL_SCHEME = re.compile(r"\b([a-z][a-z0-9+.-]{1,15}):(?=//)", re.IGNORECASE)
 _WWW = re.compile(r"\b(www)\.(?=\w)", re.IGNORECASE)
+# `discord.gg/code`, `discord.com/invite/code`, `discordapp.com/invite/code`, bare or not.
+_DISCORD_INVITE = re.compile(
+    r"\b(discord)\.(?=gg\b)|\b(discord(?:app)?)\.(?=com\s*/\s*invite\b)", re.IGNORECASE
+)
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_~|\[\]()<>#^])")
 # A leading list marker or heading would change the block type where the text starts a line.
@@ -73,6 +79,7 @@ def defuse_mentions(text: str) -> str:
 def defang_links(text: str) -> str:
     """Stop bare URLs from turning into links (the visible text stays the same)."""
     text = _URL_SCHEME.sub(lambda m: f"{m.group(1)}:{ZWSP}", text)
+    text = _DISCORD_INVITE.sub(lambda m: f"{m.group(1) or m.group(2)}{ZWSP}.", text)
     return _WWW.sub(lambda m: f"{m.group(1)}{ZWSP}.", text)
 
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
 
+import bot.console as console_module
 from bot.cli.main import cli
 from bot.console import ThreadPost, read_thread
 from records.db import open_db
@@ -39,10 +42,62 @@ def atlas_path(db_path: Path) -> Path:
         (["ana: first", "  continued", "bo: next"], [ThreadPost(1, "ana", "first\ncontinued"), ThreadPost(2, "bo", "next")]),
         (["# comment", "", "ana: x"], [ThreadPost(1, "ana", "x")]),
         (["see https://doi.org/10.1/x"], [ThreadPost(1, "you", "see https://doi.org/10.1/x")]),
+        (["ana:no space"], [ThreadPost(1, "you", "ana:no space")]),
+        (["ana [BOT] :  spaced out "], [ThreadPost(1, "ana", "spaced out", is_bot=True)]),
+        (["ana: a: b"], [ThreadPost(1, "ana", "a: b")]),
+        (["a" + " " * 100 + "x: late colon"], [ThreadPost(1, "you", "a" + " " * 100 + "x: late colon")]),
     ],
 )  # fmt: skip
 def test_thread_lines_become_posts(lines: list[str], expected: list[ThreadPost]) -> None:
     assert list(read_thread(lines)) == expected
+
+
+# Lines a thread file may hold that made the reader quadratic (issue 17): the name pattern
+# backtracked over long runs of spaces, and each continuation line copied the whole post.
+LONG_LINES = {
+    "spaces": "a" + " " * 200_000 + "x",
+    "spaces before a colon": "ab" + " " * 200_000 + "x: y",
+    "words": "word " * 40_000,
+    "colons": "a: " * 70_000,
+}
+
+
+@pytest.mark.parametrize("line", LONG_LINES.values(), ids=LONG_LINES.keys())
+def test_the_name_pattern_never_sees_more_than_a_name(
+    line: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[int] = []
+    pattern = console_module._POST_HEADER
+
+    class Spy:
+        def fullmatch(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Any:
+            seen.append(min(endpos, len(text)) - pos)
+            return pattern.fullmatch(text, pos, endpos)
+
+    monkeypatch.setattr(console_module, "_POST_HEADER", Spy())
+    [post] = read_thread([line])
+    assert post.text == line.strip() or line.startswith("a: ")
+    assert max(seen, default=0) <= console_module._HEADER_CHARS
+
+
+def test_continuation_lines_are_joined_once_not_copied_per_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    lines = ["ana: start", *(["  more words on a continuation line"] * 20_000)]
+    built: list[int] = []
+
+    class CountingPost(ThreadPost):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            built.append(len(self.text))
+
+    monkeypatch.setattr(console_module, "ThreadPost", CountingPost)
+    [post] = read_thread(lines)
+    size = sum(len(line) for line in lines)
+    assert post.text.count("\n") == 20_000
+    # Every post object made while reading holds at most the post once more: linear work.
+    assert built
+    assert sum(built) <= 3 * size
 
 
 def test_interactive_lines_are_posts_of_their_own() -> None:

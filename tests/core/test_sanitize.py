@@ -68,6 +68,25 @@ def test_bare_links_are_defanged_but_read_the_same(text: str) -> None:
     assert result.replace(ZWSP, "").replace("\\", "") == text
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "join discord.gg/abc123 now",
+        "join https://discord.gg/abc123",
+        "join discord.com/invite/abc123",
+        "join DISCORDAPP.COM/invite/abc123",
+        "join www.discord.gg/abc123",
+    ],
+)
+@pytest.mark.parametrize("neutralise", [sanitize.plain, sanitize.markdown])
+def test_bare_discord_invites_are_defanged_but_read_the_same(text: str, neutralise: object) -> None:
+    assert callable(neutralise)
+    result = neutralise(text)
+    unescaped = result.replace("\\", "")
+    assert not re.search(r"discord(app)?\.(gg|com)", unescaped, re.IGNORECASE)
+    assert unescaped.replace(ZWSP, "") == text
+
+
 def test_masked_link_cannot_survive_markdown_mode() -> None:
     result = sanitize.markdown("[Official cure](https://evil.example)")
     assert "](" not in result
