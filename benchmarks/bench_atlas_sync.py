@@ -9,13 +9,10 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-import httpx
-
 from benchmarks.common import Figure, peak_rss_mb, timed
-from bot.enrich.limits import RetryPolicy
+from bot.http.limits import RetryPolicy
 from bot.sync.crawler import AtlasSync
-from bot.sync.fetcher import PoliteFetcher
-from bot.sync.pacing import Pacer
+from bot.sync.fetcher import open_fetcher
 from linker.atlas_page import parse_atlas_page
 from records.db import open_db
 from tests.sync.fake_atlas import FakeAtlas, FakePage, serve, study_html
@@ -45,12 +42,14 @@ def _parse_figures() -> list[Figure]:
 def _sync_once(atlas: FakeAtlas, db_path: Path) -> float:
     db = open_db(db_path)
     try:
-        with httpx.Client(timeout=10) as client:
-            fetcher = PoliteFetcher(
-                client, user_agent="bench", pacer=Pacer(0), retry=RetryPolicy(max_retries=0)
-            )
+        fetcher = open_fetcher(
+            user_agent="bench", delay=0, timeout=10, retry=RetryPolicy(max_retries=0)
+        )
+        try:
             with timed() as timer:
                 AtlasSync(db, fetcher, atlas.base_url).run()
+        finally:
+            fetcher.close()
         return timer.seconds
     finally:
         db.close()

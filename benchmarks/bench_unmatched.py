@@ -17,8 +17,8 @@ from click.testing import CliRunner
 from benchmarks.common import Figure, peak_rss_mb, timed
 from bot.cli.main import cli
 from bot.enrich.clients import build_clients
-from bot.enrich.limits import RetryPolicy
 from bot.enrich.worker import enrich
+from bot.http.limits import RetryPolicy
 from records.db import open_db
 from records.models import Match, Post, Reference, RefKind
 from records.unmatched import list_papers, papers_to_enrich, record_sightings

@@ -9,16 +9,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
-import httpx
 from rich.console import Console
 from rich.table import Table
 
 from bot.cli.context import AppContext, pass_app
 from bot.cli.progress import progress_bar
-from bot.enrich.limits import RetryPolicy
+from bot.http.limits import RetryPolicy
 from bot.sync.crawler import AtlasSync, SyncStopped
-from bot.sync.fetcher import FetchFailed, PoliteFetcher, RobotsUnavailable
-from bot.sync.pacing import Pacer
+from bot.sync.fetcher import FetchFailed, PoliteFetcher, RobotsUnavailable, open_fetcher
 from bot.sync.state import SyncReport
 from linker.atlas_page import AtlasPageError, parse_atlas_page
 from records.atlas_store import upsert_entries
@@ -40,15 +38,17 @@ def register_sync_commands(group: click.Group) -> None:
 def polite_fetcher(
     app: AppContext, *, delay: float, timeout: float, retries: int, backoff: float
 ) -> Iterator[PoliteFetcher]:
-    """One httpx client for the whole run, wrapped in the crawler's manners."""
-    settings = app.settings.atlas
-    with httpx.Client(timeout=timeout, follow_redirects=True) as client:
-        yield PoliteFetcher(
-            client,
-            user_agent=settings.user_agent,
-            pacer=Pacer(delay),
-            retry=RetryPolicy(max_retries=retries, base_delay=backoff),
-        )
+    """One fetcher on the polite HTTP stack for the whole run, closed afterwards."""
+    fetcher = open_fetcher(
+        user_agent=app.settings.atlas.user_agent,
+        delay=delay,
+        timeout=timeout,
+        retry=RetryPolicy(max_retries=retries, base_delay=backoff),
+    )
+    try:
+        yield fetcher
+    finally:
+        fetcher.close()
 
 
 @click.command("parse-page")

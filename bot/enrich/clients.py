@@ -1,4 +1,8 @@
-"""Build the four metadata clients once, in the entry point, each behind a polite transport."""
+"""Build the four metadata clients once, in the entry point, each on the polite HTTP stack.
+
+Every answer is capped at 2 MB and every request (connect, headers and body) at a deadline;
+redirects are followed within the same service only, so the NCBI api_key never leaves it.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,9 @@ from dataclasses import dataclass, field
 import httpx
 import sqlite_utils
 
-from bot.enrich.limits import (
+from bot.http.client import polite_client
+from bot.http.deadline import network_transport
+from bot.http.limits import (
     CROSSREF_RATE,
     EUROPEPMC_RATE,
     LANDING_PAGE_RATE,
@@ -20,7 +26,8 @@ from bot.enrich.limits import (
     RetryPolicy,
     Sleep,
 )
-from bot.enrich.transport import PoliteTransport, SqliteResponseCache, install_redaction
+from bot.http.redaction import install_redaction
+from bot.http.transport import PoliteTransport, SqliteResponseCache
 from config.settings import EnrichSettings
 from linker.metadata import (
     CrossrefClient,
@@ -30,6 +37,11 @@ from linker.metadata import (
     NcbiIdConverter,
 )
 from linker.metadata.crossref import user_agent
+
+# A metadata record is a few kilobytes; anything near this is not an answer to our question.
+MAX_ANSWER_BYTES = 2_000_000
+# The whole request, however slowly a server trickles its answer.
+MIN_REQUEST_DEADLINE = 60.0
 
 
 @dataclass
@@ -53,7 +65,7 @@ def build_clients(
     settings: EnrichSettings,
     db: sqlite_utils.Database | None,
     *,
-    transport_factory: Callable[[], httpx.BaseTransport] = httpx.HTTPTransport,
+    transport_factory: Callable[[], httpx.BaseTransport] = network_transport,
     clock: Clock = time.monotonic,
     sleep: Sleep = time.sleep,
     retry: RetryPolicy | None = None,
@@ -75,13 +87,20 @@ def build_clients(
 
     def http(limiter: RateLimiter, headers: dict[str, str] | None = None) -> httpx.Client:
         transport = PoliteTransport(
-            transport_factory(), limiter=limiter, retry=retry, cache=cache, sleep=sleep
+            transport_factory(),
+            limiter=limiter,
+            retry=retry,
+            cache=cache,
+            sleep=sleep,
+            clock=clock,
+            max_bytes=MAX_ANSWER_BYTES,
+            deadline_seconds=max(MIN_REQUEST_DEADLINE, 2 * settings.timeout_seconds),
         )
-        client = httpx.Client(
-            transport=transport,
+        client = polite_client(
+            transport,
+            user_agent=user_agent(settings.mailto),
             timeout=settings.timeout_seconds,
-            headers={"User-Agent": user_agent(settings.mailto), **(headers or {})},
-            follow_redirects=True,
+            headers=headers,
         )
         opened.append(client)
         return client

@@ -18,7 +18,7 @@ import sqlite_utils
 
 from bot.enrich.clients import MetadataClients
 from bot.enrich.lookup import PUBLISHER_ID, LookupResult, look_up
-from bot.enrich.transport import redact_url
+from bot.http.redaction import redact_url
 from linker.metadata import MetadataServiceError, Notice, PaperMetadata, merge_metadata
 from records.atlas_store import add_alias, find_entry_id
 from records.db import write_transaction

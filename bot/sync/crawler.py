@@ -1,27 +1,46 @@
-"""Walking the atlas: listing pages in order, each study page once, politely, resumably.
+"""Walking the atlas: each study page once, politely, resumably, within bounds.
 
-`AtlasSync.start()` reads robots.txt and the listing page where the crawl stands (so the
-caller can size a progress bar); `run()` handles every study page and follows the listing's
+`AtlasSync.start()` reads robots.txt and finds the study pages: from the sitemaps robots.txt
+names (sitemap indexes followed), else from the listing page where the crawl stands (so the
+caller can size a progress bar). `run()` handles every study page, following the listing's
 next links to the end. Each page is one transaction (entry, validators, seen mark, report),
 so stopping at any moment loses at most the page in flight; the next run resumes there.
+
+Bounds a hostile or broken site cannot lift: `limit` caps study pages and listing pages
+read in one run, a listing that only repeats itself or runs past MAX_LISTING_PAGES stops,
+sitemaps are read up to MAX_SITEMAPS files and MAX_SITEMAP_PAGES pages, and a run stops at
+its deadline (the rest is left for the next run).
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import sqlite_utils
 
-from bot.sync.fetcher import Fetched, FetchFailed, PoliteFetcher, RobotsUnavailable
+from bot.sync.fetcher import (
+    MAX_PAGE_BYTES,
+    Fetched,
+    FetchFailed,
+    PoliteFetcher,
+    RobotsUnavailable,
+)
 from bot.sync.listing import ListingPage, listing_url, offset_of, parse_listing
+from bot.sync.sitemap import Sitemap, SitemapError, decode_sitemap, parse_sitemap
 from bot.sync.state import CrawlState, CrawlStore, SyncReport
-from linker.atlas_page import AtlasPageError, parse_atlas_page
+from linker.atlas_page import AtlasPageError, parse_atlas_page, slug_from_url
 from records.atlas_store import get_entry, upsert_entries
 from records.db import write_transaction
 
 log = logging.getLogger(__name__)
+
+# The atlas has about 6,100 studies; at 10 a listing page that is ~610 pages.
+MAX_LISTING_PAGES = 2_000
+MAX_SITEMAPS = 50
+MAX_SITEMAP_PAGES = 100_000
 
 
 class SyncStopped(RuntimeError):
@@ -40,6 +59,8 @@ class AtlasSync:
         limit: int | None = None,
         restart: bool = False,
         full: bool = False,
+        deadline_seconds: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.db = db
         self.fetcher = fetcher
@@ -52,7 +73,12 @@ class AtlasSync:
             self.store.forget()
         self.state: CrawlState = self.store.load(self.base_url) or CrawlState(self.base_url)
         self._listing: ListingPage | None = None
+        self._sitemap_slugs: list[str] | None = None
+        self._started = False
         self._fetched_this_run = 0
+        self._listings_this_run = 0
+        self._clock = clock
+        self._deadline = None if deadline_seconds is None else clock() + deadline_seconds
 
     @property
     def report(self) -> SyncReport:
@@ -60,7 +86,12 @@ class AtlasSync:
         return self.state.report
 
     def start(self) -> int | None:
-        """Read robots.txt and the current listing page; return the pages left, if known."""
+        """Read robots.txt and find the study pages; return the pages left, if known."""
+        self._started = True
+        if self.state.offset == 0:  # a crawl resumed mid-listing keeps to the listing
+            self._sitemap_slugs = self._slugs_from_sitemaps()
+        if self._sitemap_slugs is not None:
+            return sum(1 for slug in self._sitemap_slugs if not self.store.seen(slug))
         self._listing = self._read_listing(self.state.offset)
         if self._listing.total is None:
             return None
@@ -68,32 +99,122 @@ class AtlasSync:
 
     def run(self, advance: Callable[[], None] = lambda: None) -> SyncReport:
         """Handle every study page from where the crawl stands; `advance` ticks per page fetched."""
+        if not self._started:
+            self.start()
+        if self._sitemap_slugs is not None:
+            if not self._sync_pages(self._sitemap_slugs, advance):
+                return self.report
+            return self._complete()
+        return self._run_listing(advance)
+
+    def _run_listing(self, advance: Callable[[], None]) -> SyncReport:
+        """Follow the listing's next links from where the crawl stands, within bounds."""
         listing = self._listing or self._read_listing(self.state.offset)
         visited = {self.state.offset}
+        listed: set[str] = set()
         while True:
-            for slug in listing.slugs:
-                if self.store.seen(slug):
-                    continue  # handled before an interruption; not in start()'s count
-                if self.limit is not None and self._fetched_this_run >= self.limit:
-                    self.report.stopped_reason = (
-                        f"stopped after {self.limit} pages (--limit); run sync again to continue"
-                    )
-                    return self.report
-                self._sync_page(slug)
-                self._fetched_this_run += 1
-                advance()
+            if not self._sync_pages(listing.slugs, advance):
+                return self.report
+            fresh = set(listing.slugs) - listed
+            listed.update(listing.slugs)
             next_offset = offset_of(listing.next_url) if listing.next_url else None
             if not listing.slugs or next_offset is None or next_offset in visited:
-                break
+                return self._complete()
+            stop = self._listing_bound(fresh, len(visited))
+            if stop:
+                return self._stop(stop)
             visited.add(next_offset)
             with write_transaction(self.db):
                 self.state.offset = next_offset
                 self.store.save(self.state)
             listing = self._read_listing(next_offset)
+
+    def _listing_bound(self, fresh: set[str], pages: int) -> str | None:
+        """Why the listing must not be followed further this run, if it must not."""
+        if not fresh:
+            return "the listing only repeats studies it listed before"
+        if pages >= MAX_LISTING_PAGES:
+            return f"the listing runs past {MAX_LISTING_PAGES} pages"
+        if self.limit is not None and self._listings_this_run >= self.limit:
+            return f"stopped after {self.limit} listing pages (--limit); run sync again to continue"
+        return None
+
+    def _sync_pages(self, slugs: list[str], advance: Callable[[], None]) -> bool:
+        """Handle each slug not yet seen; False when the limit or the deadline stopped it."""
+        for slug in slugs:
+            if self.store.seen(slug):
+                continue  # handled before an interruption; not in start()'s count
+            if self.limit is not None and self._fetched_this_run >= self.limit:
+                self._stop(
+                    f"stopped after {self.limit} pages (--limit); run sync again to continue"
+                )
+                return False
+            if self._deadline is not None and self._clock() >= self._deadline:
+                self._stop("the run reached its deadline; run sync again to continue")
+                return False
+            self._sync_page(slug)
+            self._fetched_this_run += 1
+            advance()
+        return True
+
+    def _stop(self, reason: str) -> SyncReport:
+        self.report.stopped_reason = reason
+        log.info("sync stopped: %s", reason)
+        return self.report
+
+    def _complete(self) -> SyncReport:
         self.report.complete = True
         self.report.not_listed = self.store.unseen_entries()
         self.store.forget()
         return self.report
+
+    def _slugs_from_sitemaps(self) -> list[str] | None:
+        """Study slugs from the sitemaps robots.txt names (None: none, or none usable)."""
+        try:
+            queue = self.fetcher.sitemaps(self.base_url + "/")
+        except RobotsUnavailable as exc:
+            raise SyncStopped(str(exc)) from exc
+        host = urlsplit(self.base_url).hostname
+        read: set[str] = set()
+        slugs: dict[str, None] = {}
+        while queue and len(read) < MAX_SITEMAPS and len(slugs) < MAX_SITEMAP_PAGES:
+            url = queue.pop(0)
+            if url in read or urlsplit(url).hostname != host:
+                continue  # another site's sitemap says nothing about this one
+            read.add(url)
+            sitemap = self._read_sitemap(url)
+            if sitemap is None:
+                continue
+            self.report.sitemaps += 1
+            if sitemap.is_index:
+                queue.extend(sitemap.locations)
+                continue
+            for location in sitemap.locations:
+                slug = slug_from_url(location) if urlsplit(location).hostname == host else None
+                if slug and urlsplit(location).path.rstrip("/").count("/") == 2:
+                    slugs.setdefault(slug)
+        if not slugs:
+            if read:
+                log.info("the sitemaps name no study pages; reading the listing instead")
+            return None
+        return list(slugs)[:MAX_SITEMAP_PAGES]
+
+    def _read_sitemap(self, url: str) -> Sitemap | None:
+        try:
+            if not self.fetcher.allowed(url):
+                return None
+            fetched = self.fetcher.get(url)
+        except (FetchFailed, RobotsUnavailable) as exc:
+            log.info("sitemap %s: %s", url, exc)
+            return None
+        if fetched.status != 200:
+            log.info("sitemap %s: %s", url, _http_failure(fetched))
+            return None
+        try:
+            return parse_sitemap(decode_sitemap(fetched.content, max_bytes=MAX_PAGE_BYTES))
+        except SitemapError as exc:
+            log.info("sitemap %s: %s", url, exc)
+            return None
 
     def _read_listing(self, offset: int) -> ListingPage:
         url = listing_url(self.base_url, offset)
@@ -106,6 +227,7 @@ class AtlasSync:
         if fetched.status != 200:
             raise SyncStopped(f"listing page {url}: {_http_failure(fetched)}")
         self.report.listing_pages += 1
+        self._listings_this_run += 1
         return parse_listing(fetched.text, fetched.url)
 
     def page_url(self, slug: str) -> str:
@@ -169,6 +291,11 @@ class AtlasSync:
 
 
 def _http_failure(fetched: Fetched) -> str:
+    if fetched.retry_after_refused is not None:
+        return (
+            f"HTTP {fetched.status}, asked to come back in {fetched.retry_after_refused:.0f}s: "
+            "left for the next run"
+        )
     if fetched.status == 404:
         return "HTTP 404 (not found)"
     if fetched.attempts > 1:

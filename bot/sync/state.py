@@ -21,6 +21,7 @@ from typing import Any
 import sqlite_utils
 
 from bot.sync.fetcher import Validators
+from records.http_cache import forget_cached, get_cached, put_cached
 
 PLATFORM = "atlas"
 STREAM = "sync"
@@ -44,6 +45,7 @@ class SyncReport:
     # Imported, but lacking what every atlas page shows (badges, a summary): worth a look.
     incomplete: list[tuple[str, str]] = field(default_factory=list)
     listing_pages: int = 0  # listing pages read (a resumed crawl re-reads its current one)
+    sitemaps: int = 0  # sitemap files read
     # Local entries this complete crawl never met: gone from the atlas, or imported elsewhere.
     not_listed: list[str] = field(default_factory=list)
     complete: bool = False
@@ -73,6 +75,7 @@ class SyncReport:
             skipped=[(str(a), str(b)) for a, b in data.get("skipped", [])],
             incomplete=[(str(a), str(b)) for a, b in data.get("incomplete", [])],
             listing_pages=int(data.get("listing_pages", 0)),
+            sitemaps=int(data.get("sitemaps", 0)),
         )
 
 
@@ -170,18 +173,14 @@ class CrawlStore:
 
     def validators(self, url: str) -> Validators:
         """The validators stored for a page (empty when none)."""
-        row = self.db.execute(
-            "SELECT etag, last_modified FROM http_cache WHERE url = ?", [url]
-        ).fetchone()
-        return Validators(etag=row[0], last_modified=row[1]) if row else Validators()
+        row = get_cached(self.db, url)
+        return Validators(row.etag, row.last_modified) if row else Validators()
 
     def save_validators(self, url: str, status: int, validators: Validators) -> None:
         """Store a page's validators (or drop them when the server sent none)."""
         if not validators:
-            self.db.execute("DELETE FROM http_cache WHERE url = ?", [url])
+            forget_cached(self.db, url)
             return
-        self.db.execute(
-            "INSERT OR REPLACE INTO http_cache (url, status, etag, last_modified, body, "
-            "fetched_at) VALUES (?, ?, ?, ?, NULL, ?)",
-            [url, status, validators.etag, validators.last_modified, _now()],
+        put_cached(
+            self.db, url, status, etag=validators.etag, last_modified=validators.last_modified
         )

@@ -9,7 +9,7 @@ import pytest
 import sqlite_utils
 
 from bot.enrich.clients import MetadataClients, build_clients
-from bot.enrich.limits import RetryPolicy
+from bot.http.limits import RetryPolicy
 from tests.enrich.fakes import FakeClock, FakePaper, FakeServices, settings_for
 
 ROOT = "https://fake.test"

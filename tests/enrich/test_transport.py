@@ -10,14 +10,9 @@ import httpx
 import pytest
 import sqlite_utils
 
-from bot.enrich.limits import RateLimiter, RetryPolicy
-from bot.enrich.transport import (
-    CACHE_HEADER,
-    PoliteTransport,
-    RedactingFilter,
-    SqliteResponseCache,
-    redact_url,
-)
+from bot.http.limits import RateLimiter, RetryPolicy
+from bot.http.redaction import RedactingFilter, redact_url
+from bot.http.transport import CACHE_HEADER, PoliteTransport, SqliteResponseCache
 from tests.enrich.fakes import FakeClock
 
 Handler = Callable[[httpx.Request], httpx.Response]

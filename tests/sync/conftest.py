@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import httpx
 import pytest
 import sqlite_utils
 
-from bot.enrich.limits import RetryPolicy
+from bot.http.limits import Clock, RetryPolicy, Sleep
 from bot.sync.crawler import AtlasSync
-from bot.sync.fetcher import PoliteFetcher
-from bot.sync.pacing import Pacer
+from bot.sync.fetcher import PoliteFetcher, open_fetcher
 from tests.sync.fake_atlas import FakeAtlas, FakePage, serve, study_html
 
 USER_AGENT = "evidence-bot-test/1.0 (+https://example.org/evidence-bot)"
@@ -57,35 +58,45 @@ def site() -> Iterator[FakeAtlas]:
 
 
 def make_fetcher(
-    client: httpx.Client, *, pacer: Pacer | None = None, retries: int = RETRIES
+    *,
+    timeout: float = CLIENT_TIMEOUT,
+    retries: int = RETRIES,
+    delay: float = 0.0,
+    clock: Clock = time.monotonic,
+    sleep: Sleep = time.sleep,
+    inner: httpx.BaseTransport | None = None,
+    deadline_seconds: float | None = None,
 ) -> PoliteFetcher:
-    """A fetcher with no delay and no backoff, as tests want."""
-    return PoliteFetcher(
-        client,
+    """A fetcher with no delay and no backoff unless asked, as tests want."""
+    return open_fetcher(
         user_agent=USER_AGENT,
-        pacer=pacer or Pacer(0),
+        delay=delay,
+        timeout=timeout,
         retry=RetryPolicy(max_retries=retries, base_delay=0),
+        inner=inner,
+        deadline_seconds=deadline_seconds,
+        clock=clock,
+        sleep=sleep,
     )
 
 
 @pytest.fixture
 def make_sync(db: sqlite_utils.Database) -> Iterator[MakeSync]:
     """Build an AtlasSync against a site with the real httpx client (closed afterwards)."""
-    clients: list[httpx.Client] = []
+    fetchers: list[PoliteFetcher] = []
 
     def build(
         atlas: FakeAtlas,
         *,
-        pacer: Pacer | None = None,
         limit: int | None = None,
         restart: bool = False,
         full: bool = False,
+        **fetcher_options: Any,
     ) -> AtlasSync:
-        client = httpx.Client(timeout=CLIENT_TIMEOUT)
-        clients.append(client)
-        fetcher = make_fetcher(client, pacer=pacer)
+        fetcher = make_fetcher(**fetcher_options)
+        fetchers.append(fetcher)
         return AtlasSync(db, fetcher, atlas.base_url, limit=limit, restart=restart, full=full)
 
     yield build
-    for client in clients:
-        client.close()
+    for fetcher in fetchers:
+        fetcher.close()

@@ -1,4 +1,5 @@
-"""Pacing, robots.txt rules and the fetcher's retries, with a fake clock and MockTransport."""
+"""Per-host spacing, robots.txt rules and the fetcher's retries, with a fake clock and
+MockTransport under the real polite transport."""
 
 from __future__ import annotations
 
@@ -7,9 +8,8 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from bot.enrich.limits import RetryPolicy
-from bot.sync.fetcher import FetchFailed, PoliteFetcher, Validators
-from bot.sync.pacing import Pacer
+from bot.http.limits import HostSpacing, RetryPolicy
+from bot.sync.fetcher import FetchFailed, PoliteFetcher, Validators, open_fetcher
 from bot.sync.robots import RobotsRules, RobotsUnavailable
 
 AGENT = "evidence-bot/0.1 (+https://example.org)"
@@ -38,23 +38,24 @@ def test_pacer_waits_out_the_rest_of_the_delay(
     delay: float, gap: float, expected_wait: float
 ) -> None:
     clock = FakeClock()
-    pacer = Pacer(delay, clock=clock, sleep=clock.sleep)
-    assert pacer.wait() == 0.0
+    spacing = HostSpacing(delay, clock=clock, sleep=clock.sleep)
+    assert spacing.wait("a.org") == 0.0
     clock.now += gap
-    assert pacer.wait() == pytest.approx(expected_wait)
+    assert spacing.wait("a.org") == pytest.approx(expected_wait)
+    assert spacing.wait("b.org") == 0.0  # another host has its own spacing
 
 
-def test_pacer_only_slows_down() -> None:
-    pacer = Pacer(1.0)
-    pacer.slow_down_to(0.2)
-    assert pacer.delay == 1.0
-    pacer.slow_down_to(3.0)
-    assert pacer.delay == 3.0
+def test_spacing_only_slows_down() -> None:
+    spacing = HostSpacing(1.0)
+    spacing.slow_down_to("a.org", 0.2)
+    assert spacing.delay_for("a.org") == 1.0
+    spacing.slow_down_to("a.org", 3.0)
+    assert (spacing.delay_for("a.org"), spacing.delay_for("b.org")) == (3.0, 1.0)
 
 
-def test_pacer_rejects_a_negative_delay() -> None:
+def test_spacing_rejects_a_negative_delay() -> None:
     with pytest.raises(ValueError, match="negative"):
-        Pacer(-1)
+        HostSpacing(-1)
 
 
 ROBOTS = """User-agent: evidence-bot
@@ -99,12 +100,14 @@ Handler = Callable[[httpx.Request], httpx.Response]
 
 def fetcher_for(handler: Handler, *, retries: int = 2) -> tuple[PoliteFetcher, FakeClock]:
     clock = FakeClock()
-    client = httpx.Client(transport=httpx.MockTransport(handler))
-    fetcher = PoliteFetcher(
-        client,
+    fetcher = open_fetcher(
         user_agent=AGENT,
-        pacer=Pacer(0, clock=clock, sleep=clock.sleep),
+        delay=0,
+        timeout=10,
         retry=RetryPolicy(max_retries=retries, base_delay=1.0, jitter=lambda _low, high: high),
+        inner=httpx.MockTransport(handler),
+        clock=clock,
+        sleep=clock.sleep,
     )
     return fetcher, clock
 
@@ -161,3 +164,35 @@ def test_fetcher_sends_conditional_headers(
     sent = {k: v for k, v in seen[0].headers.items() if k.startswith("if-")}
     assert sent == expected
     assert seen[0].headers["user-agent"] == AGENT
+
+
+# RFC 9309 section 2.2.2: the most specific (longest) match wins, Allow wins a tie;
+# `*` matches any sequence and `$` the end. The standard library's parser gets both wrong.
+RFC_ROBOTS = """User-agent: *
+Disallow: /evidence/
+Allow: /evidence/lee-
+Disallow: /evidence/*/print
+Disallow: /*.pdf$
+"""
+
+
+@pytest.mark.parametrize(
+    ("path", "allowed"),
+    [
+        ("/evidence/lee-2024-brain-regional", True),  # longer Allow beats shorter Disallow
+        ("/evidence/kim-2021-gut", False),
+        ("/evidence/lee-2024-brain-regional/print", False),  # `*` wildcard
+        ("/files/lee.pdf", False),  # `$` anchors the end
+        ("/files/lee.pdf.html", True),
+        ("/about", True),
+    ],
+)
+def test_robots_rules_follow_rfc_9309_precedence_and_wildcards(path: str, allowed: bool) -> None:
+    rules = RobotsRules.from_response(200, RFC_ROBOTS, AGENT, "https://a.org/robots.txt")
+    assert rules.allows("https://a.org" + path) is allowed
+
+
+def test_robots_names_its_sitemaps() -> None:
+    text = "Sitemap: https://a.org/sitemap.xml\nUser-agent: *\nAllow: /\n"
+    rules = RobotsRules.from_response(200, text, AGENT, "https://a.org/robots.txt")
+    assert rules.sitemaps == ["https://a.org/sitemap.xml"]

@@ -6,12 +6,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 import sqlite_utils
 
 from bot.sync.crawler import AtlasSync, SyncStopped
-from bot.sync.pacing import Pacer
 from bot.sync.state import SyncReport
 from records.atlas_store import count_entries, get_entry, upsert_entries
 from records.db import open_db
@@ -33,12 +31,11 @@ class FirstSync:
 def first_sync(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FirstSync]:
     """One full sync of the standard site (404, 500, slow, flaky, broken, robots-disallowed)."""
     db = open_db(tmp_path_factory.mktemp("sync") / "records.db")
-    with (
-        serve(standard_site(FakeAtlas(page_size=3))) as atlas,
-        httpx.Client(timeout=SLOW_PAGE_TIMEOUT) as client,
-    ):
-        report = AtlasSync(db, make_fetcher(client), atlas.base_url).run()
+    with serve(standard_site(FakeAtlas(page_size=3))) as atlas:
+        fetcher = make_fetcher(timeout=SLOW_PAGE_TIMEOUT)
+        report = AtlasSync(db, fetcher, atlas.base_url).run()
         yield FirstSync(atlas, report, db)
+        fetcher.close()
     db.close()
 
 
@@ -311,7 +308,7 @@ def test_crawl_delay_from_robots_txt_spaces_every_request(
         now[0] += seconds
 
     site.robots_txt = "User-agent: *\nCrawl-delay: 2\n"
-    make_sync(site, pacer=Pacer(0.5, clock=lambda: now[0], sleep=sleep)).run()
+    make_sync(site, delay=0.5, clock=lambda: now[0], sleep=sleep).run()
 
     assert set(slept) == {2.0}  # the Crawl-delay beat our own 0.5 s before the first page
     assert len(slept) == len(site.requests) - 1

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.enrich.limits import RateLimiter, RetryPolicy, parse_retry_after
+from bot.http.limits import RateLimiter, RetryPolicy, parse_retry_after
 from tests.enrich.fakes import FakeClock
 
 

@@ -1,4 +1,4 @@
-"""Politeness rules: a per-service request rate, and when (and whether) to retry.
+"""Politeness rules: a per-service rate, per-host spacing, and when (and whether) to retry.
 
 Clock and sleep are injected so tests run instantly with a fake clock.
 """
@@ -47,6 +47,46 @@ class RateLimiter:
             now = self._clock()
             wait = 0.0 if self._next_at is None else max(0.0, self._next_at - now)
             self._next_at = now + wait + self.interval
+        if wait:
+            self._sleep(wait)
+        return wait
+
+
+class HostSpacing:
+    """A minimum delay between the starts of two requests to the same host.
+
+    A site may ask for more (robots.txt Crawl-delay): `slow_down_to` raises one host's delay
+    and never lowers it. Safe to share between threads.
+    """
+
+    def __init__(
+        self, delay: float = 0.0, *, clock: Clock = time.monotonic, sleep: Sleep = time.sleep
+    ) -> None:
+        if delay < 0:
+            raise ValueError("delay must not be negative")
+        self.default_delay = delay
+        self._clock = clock
+        self._sleep = sleep
+        self._delays: dict[str, float] = {}
+        self._last_start: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def delay_for(self, host: str) -> float:
+        """The delay between two requests to `host`."""
+        return self._delays.get(host, self.default_delay)
+
+    def slow_down_to(self, host: str, delay: float) -> None:
+        """Raise the delay for `host` (a Crawl-delay); never lowers it."""
+        with self._lock:
+            self._delays[host] = max(self.delay_for(host), delay)
+
+    def wait(self, host: str) -> float:
+        """Sleep until the next request to `host` may start; return the time slept."""
+        with self._lock:
+            now = self._clock()
+            last = self._last_start.get(host)
+            wait = 0.0 if last is None else max(0.0, last + self.delay_for(host) - now)
+            self._last_start[host] = now + wait
         if wait:
             self._sleep(wait)
         return wait

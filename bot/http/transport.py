@@ -1,0 +1,250 @@
+"""An httpx transport that makes any client polite and bounded.
+
+Per request: wait for the shared per-service rate and the per-host spacing; send within a
+deadline for the whole request (connect, headers and body together); read at most
+`max_bytes` of body; retry timeouts, network errors, 429 and 5xx with exponential backoff
+(a Retry-After within the cap wins; one above it is not waited for: the answer is returned
+marked, for the caller to report and leave for the next run); keep definite JSON answers
+in a cache. Wrapping the transport (not the client) keeps the service clients ignorant of
+politeness and lets tests put an `httpx.MockTransport` under the real policy.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+import httpx
+import sqlite_utils
+
+from bot.http.deadline import deadline_after, time_left
+from bot.http.limits import Clock, HostSpacing, RateLimiter, RetryPolicy, Sleep, parse_retry_after
+from bot.http.redaction import redact_url
+from records.http_cache import get_cached, put_cached
+
+log = logging.getLogger(__name__)
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+CACHEABLE_STATUSES = frozenset({200, 404})
+CACHE_HEADER = "x-evidence-bot-cache"
+ATTEMPTS_HEADER = "x-evidence-bot-attempts"
+# Set when a server asked us to wait longer than the policy allows (its value, in seconds).
+RETRY_AFTER_REFUSED_HEADER = "x-evidence-bot-retry-after-refused"
+
+
+class ResponseTooLarge(httpx.HTTPError):
+    """The answer is larger than the caller allows (never retried: it would be again)."""
+
+
+class RequestDeadlineExceeded(httpx.TimeoutException):
+    """The whole request took longer than its deadline (never retried)."""
+
+
+@dataclass(frozen=True)
+class CachedResponse:
+    """A stored answer: its status and body."""
+
+    status: int
+    body: bytes
+
+
+class ResponseCache(Protocol):
+    """Where PoliteTransport keeps answers between passes."""
+
+    def get(self, key: str) -> CachedResponse | None:
+        """The fresh answer stored for `key`, or None."""
+
+    def put(self, key: str, status: int, body: bytes) -> None:
+        """Store an answer for `key`."""
+
+
+class SqliteResponseCache:
+    """Answers in the records database's `http_cache` table, fresh for a limited time.
+
+    A 404 is kept for a shorter time than a found record: a new paper often appears in
+    the services a few days after people start sharing it.
+    """
+
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        *,
+        ttl: timedelta = timedelta(days=7),
+        not_found_ttl: timedelta = timedelta(days=1),
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._db = db
+        self._ttl = ttl
+        self._not_found_ttl = not_found_ttl
+        self._now = now
+
+    def get(self, key: str) -> CachedResponse | None:
+        """The stored answer if it is still fresh (page validators without a body are not)."""
+        row = get_cached(self._db, key)
+        if row is None or row.body is None:
+            return None
+        ttl = self._not_found_ttl if row.status == 404 else self._ttl
+        if self._now() - row.fetched_at > ttl:
+            return None
+        return CachedResponse(status=row.status, body=row.body.encode("utf-8"))
+
+    def put(self, key: str, status: int, body: bytes) -> None:
+        """Store (or refresh) the answer for `key`."""
+        put_cached(
+            self._db, key, status, body=body.decode("utf-8", "replace"), fetched_at=self._now()
+        )
+
+
+class PoliteTransport(httpx.BaseTransport):
+    """Wrap a transport with rate, spacing, deadline, size cap, retries and a cache.
+
+    When retries run out, the last error is raised (its message says after how many
+    attempts) or the last failing answer returned, for the client to report.
+    """
+
+    def __init__(
+        self,
+        inner: httpx.BaseTransport,
+        *,
+        retry: RetryPolicy,
+        limiter: RateLimiter | None = None,
+        spacing: HostSpacing | None = None,
+        cache: ResponseCache | None = None,
+        max_bytes: int | None = None,
+        deadline_seconds: float | None = None,
+        sleep: Sleep = time.sleep,
+        clock: Clock = time.monotonic,
+    ) -> None:
+        self._inner = inner
+        self._limiter = limiter
+        self._spacing = spacing
+        self._retry = retry
+        self._cache = cache
+        self._max_bytes = max_bytes
+        self._deadline = deadline_seconds
+        self._sleep = sleep
+        self._clock = clock
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Answer from the cache, or send politely and cache what is worth keeping."""
+        key = redact_url(str(request.url))
+        cache = self._cache if request.method == "GET" else None
+        if cache is not None and (hit := cache.get(key)):
+            return httpx.Response(hit.status, content=hit.body, headers={CACHE_HEADER: "hit"})
+        status, body, headers = self._send_with_retries(request, key)
+        if cache is not None and status in CACHEABLE_STATUSES and (status != 200 or _is_json(body)):
+            cache.put(key, status, body)
+        return httpx.Response(status, content=body, headers=headers)
+
+    def _send_with_retries(
+        self, request: httpx.Request, key: str
+    ) -> tuple[int, bytes, list[tuple[str, str]]]:
+        attempt = 0
+        while True:
+            if self._limiter is not None:
+                self._limiter.acquire()
+            if self._spacing is not None:
+                self._spacing.wait(request.url.host)
+            try:
+                status, body, headers, retry_after = self._send_once(request)
+            except RequestDeadlineExceeded:
+                raise
+            except httpx.TransportError as exc:
+                delay = self._retry.delay(attempt, None)
+                if delay is None:
+                    raise _after_attempts(exc, attempt + 1, request) from exc
+                log.info("%s failed (%s); retry in %.1fs", key, type(exc).__name__, delay)
+            else:
+                headers.append((ATTEMPTS_HEADER, str(attempt + 1)))
+                if status not in RETRY_STATUSES:
+                    return status, body, headers
+                delay = self._retry.delay(attempt, retry_after)
+                if delay is None:
+                    if retry_after is not None and retry_after > self._retry.max_retry_after:
+                        headers.append((RETRY_AFTER_REFUSED_HEADER, f"{retry_after:.0f}"))
+                        log.warning(
+                            "%s asks us to come back in %.0fs (more than %.0fs): left for "
+                            "the next run",
+                            key,
+                            retry_after,
+                            self._retry.max_retry_after,
+                        )
+                    return status, body, headers
+                log.info("%s answered %d; retry in %.1fs", key, status, delay)
+            self._sleep(delay)
+            attempt += 1
+
+    def _send_once(
+        self, request: httpx.Request
+    ) -> tuple[int, bytes, list[tuple[str, str]], float | None]:
+        """One attempt, within the deadline and the size cap."""
+        with deadline_after(self._deadline, clock=self._clock):
+            try:
+                response = self._inner.handle_request(request)
+                body = self._read(response, request)
+            except httpx.TimeoutException as exc:
+                left = time_left()
+                if left is not None and left <= 0:
+                    raise _deadline_passed(self._deadline, request) from exc
+                raise
+        retry_after = parse_retry_after(response.headers.get("retry-after"))
+        return response.status_code, body, _kept_headers(response), retry_after
+
+    def _read(self, response: httpx.Response, request: httpx.Request) -> bytes:
+        """The decoded body, never more than `max_bytes`, never past the deadline."""
+        try:
+            declared = response.headers.get("content-length", "")
+            limit = self._max_bytes
+            if limit is not None and declared.isdigit() and int(declared) > limit:
+                raise ResponseTooLarge(f"answer of {declared} bytes (more than {limit} allowed)")
+            chunks, size = [], 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if limit is not None and size > limit:
+                    raise ResponseTooLarge(f"answer larger than {limit} bytes allowed")
+                left = time_left()
+                if left is not None and left <= 0:
+                    raise _deadline_passed(self._deadline, request)
+                chunks.append(chunk)
+            return b"".join(chunks)
+        finally:
+            response.close()
+
+    def close(self) -> None:
+        """Close the wrapped transport."""
+        self._inner.close()
+
+
+def _deadline_passed(seconds: float | None, request: httpx.Request) -> RequestDeadlineExceeded:
+    return RequestDeadlineExceeded(
+        f"no complete answer within {seconds:g}s (request deadline)", request=request
+    )
+
+
+def _after_attempts(
+    exc: httpx.TransportError, attempts: int, request: httpx.Request
+) -> httpx.TransportError:
+    """The same kind of error, saying how often it was tried."""
+    kind = "timed out" if isinstance(exc, httpx.TimeoutException) else type(exc).__name__
+    tries = "attempt" if attempts == 1 else "attempts"
+    return type(exc)(f"{kind} after {attempts} {tries}", request=request)
+
+
+def _is_json(body: bytes) -> bool:
+    """A broken 200 answer must not be cached, or every later pass would read it again."""
+    try:
+        json.loads(body)
+    except ValueError:
+        return False
+    return True
+
+
+def _kept_headers(response: httpx.Response) -> list[tuple[str, str]]:
+    # The body is already decoded; passing content-encoding on would decode it twice.
+    dropped = {"content-encoding", "content-length", "transfer-encoding"}
+    return [(k, v) for k, v in response.headers.items() if k.lower() not in dropped]
