@@ -30,6 +30,8 @@ OLD_TITLE = "Graded activity versus pacing advice in chronic fatigue: a randomis
 RETRACTION_BANNER = '<div class="retraction-banner" role="alert">Retracted by the journal.</div>'
 # How long a slow page holds its answer unless the test releases it first.
 SLOW_PAGE_HOLD_SECONDS = 10.0
+TRICKLE_GAP_SECONDS = 0.2
+TRICKLE_BYTES = 40  # then the rest at once: a client without a deadline gets the page late
 
 
 def study_html(slug: str, title: str, *, layout: str = "new", retracted: bool = False) -> str:
@@ -58,6 +60,10 @@ class FakePage:
     last_modified: str = field(default_factory=lambda: formatdate(1_750_000_000, usegmt=True))
     transient_failures: int = 0
     slow: bool = False
+    # Send the body one byte at a time, TRICKLE_GAP_SECONDS apart (until released).
+    trickle: bool = False
+    redirect_to: str | None = None
+    retry_after: str | None = None  # answer 503 with this Retry-After
 
     @property
     def etag(self) -> str:
@@ -84,6 +90,9 @@ class FakeAtlas:
         self.robots_status = 200
         self.listing_status = 200
         self.empty_last_page = False
+        # Every listing page shows the first page's studies and a next link, for ever.
+        self.repeating_listing = False
+        self.sitemaps: dict[str, str] = {}  # path → XML served there
         self.requests: list[SeenRequest] = []
         self.release_slow = threading.Event()
         self.base_url = ""
@@ -106,6 +115,11 @@ class FakeAtlas:
             self.requests.append(request)
 
     def listing_html(self, offset: int) -> str:
+        if self.repeating_listing:
+            slugs = self.listing[: self.page_size]
+            next_link = f'<a rel="next" href="/evidence?offset={offset + self.page_size}">Next</a>'
+            items = "".join(f'<li><a href="/evidence/{slug}">{slug}</a></li>' for slug in slugs)
+            return f"<html><body><main><ul>{items}</ul>{next_link}</main></body></html>"
         slugs = self.listing[offset : offset + self.page_size]
         items = "\n".join(
             f'<li><a href="/evidence/{slug}">Study {slug}</a> <span class="badge">E2</span></li>'
@@ -139,6 +153,10 @@ class _Handler(BaseHTTPRequestHandler):
             SeenRequest(self.path, {k.lower(): v for k, v in self.headers.items()}, status)
         )
         payload = body.encode("utf-8")
+        page = atlas.pages.get(parts.path.removeprefix("/evidence/"))
+        if page is not None and page.trickle and status == 200:
+            self._trickle(payload)
+            return
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)
@@ -151,11 +169,27 @@ class _Handler(BaseHTTPRequestHandler):
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self.wfile.write(payload)
 
+    def _trickle(self, payload: bytes) -> None:
+        """Headers at once, then the body a byte at a time: every read succeeds, slowly."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            for index in range(min(TRICKLE_BYTES, len(payload))):
+                self.wfile.write(payload[index : index + 1])
+                self.wfile.flush()
+                if self.server.atlas.release_slow.wait(TRICKLE_GAP_SECONDS):
+                    break
+            self.wfile.write(payload[index + 1 :])
+
     def _answer(
         self, atlas: FakeAtlas, path: str, query: dict[str, list[str]]
     ) -> tuple[int, dict[str, str], str]:
         if path == "/robots.txt":
             return atlas.robots_status, {}, atlas.robots_txt
+        if path in atlas.sitemaps:
+            return 200, {}, atlas.sitemaps[path]
         if path == "/evidence":
             if atlas.listing_status != 200:
                 return atlas.listing_status, {}, "listing unavailable"
@@ -167,6 +201,10 @@ class _Handler(BaseHTTPRequestHandler):
         return self._study(page)
 
     def _study(self, page: FakePage) -> tuple[int, dict[str, str], str]:
+        if page.redirect_to:
+            return 302, {"Location": page.redirect_to}, ""
+        if page.retry_after:
+            return 503, {"Retry-After": page.retry_after}, "busy"
         if page.slow:
             self.server.atlas.release_slow.wait(SLOW_PAGE_HOLD_SECONDS)
         if page.transient_failures > 0:
