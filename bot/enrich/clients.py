@@ -1,7 +1,8 @@
 """Build the four metadata clients once, in the entry point, each on the polite HTTP stack.
 
 Every answer is capped at 2 MB and every request (connect, headers and body) at a deadline;
-redirects are followed within the same service only, so the NCBI api_key never leaves it.
+redirects are followed within the same service only, so the NCBI api_key never leaves it
+(article pages excepted: publishers redirect to their own hosts).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 import httpx
 import sqlite_utils
 
-from bot.http.client import polite_client
+from bot.http.client import RedirectRule, any_host, polite_client, same_host
 from bot.http.deadline import network_transport
 from bot.http.limits import (
     CROSSREF_RATE,
@@ -85,7 +86,11 @@ def build_clients(
     )
     opened: list[httpx.Client] = []
 
-    def http(limiter: RateLimiter, headers: dict[str, str] | None = None) -> httpx.Client:
+    def http(
+        limiter: RateLimiter,
+        headers: dict[str, str] | None = None,
+        may_redirect: RedirectRule = same_host,
+    ) -> httpx.Client:
         transport = PoliteTransport(
             transport_factory(),
             limiter=limiter,
@@ -101,6 +106,7 @@ def build_clients(
             user_agent=user_agent(settings.mailto),
             timeout=settings.timeout_seconds,
             headers=headers,
+            may_redirect=may_redirect,
         )
         opened.append(client)
         return client
@@ -129,6 +135,9 @@ def build_clients(
             base_url=str(settings.europepmc_url),
             email=settings.mailto,
         ),
-        landing=LandingPageClient(http(RateLimiter(LANDING_PAGE_RATE, clock=clock, sleep=sleep))),
+        # Article links lead through redirects to the publisher's own host; no secret goes there.
+        landing=LandingPageClient(
+            http(RateLimiter(LANDING_PAGE_RATE, clock=clock, sleep=sleep), may_redirect=any_host)
+        ),
         _http=opened,
     )

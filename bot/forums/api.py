@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from bot.enrich.limits import parse_retry_after
+from bot.http.limits import parse_retry_after
 
 log = logging.getLogger(__name__)
 

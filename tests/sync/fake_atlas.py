@@ -200,7 +200,7 @@ class _Handler(BaseHTTPRequestHandler):
             return 404, {}, "<html><body><h1>Not found</h1></body></html>"
         return self._study(page)
 
-    def _study(self, page: FakePage) -> tuple[int, dict[str, str], str]:
+    def _study(self, page: FakePage) -> tuple[int, dict[str, str], str]:  # noqa: PLR0911
         if page.redirect_to:
             return 302, {"Location": page.redirect_to}, ""
         if page.retry_after:

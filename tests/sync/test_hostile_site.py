@@ -9,10 +9,10 @@ import pytest
 import sqlite_utils
 
 from bot.sync import crawler
-from bot.sync.crawler import SyncStopped
+from bot.sync.crawler import AtlasSync, SyncStopped
 from bot.sync.state import CrawlState, CrawlStore
 from records.atlas_store import get_entry
-from tests.sync.conftest import MakeSync
+from tests.sync.conftest import MakeSync, make_fetcher
 from tests.sync.fake_atlas import FakeAtlas, FakePage, serve, study_html
 
 
@@ -123,9 +123,6 @@ def test_limit_bounds_listing_pages_even_when_their_studies_were_handled(
 def test_a_run_stops_at_its_deadline_and_the_next_resumes(
     site: FakeAtlas, db: sqlite_utils.Database
 ) -> None:
-    from bot.sync.crawler import AtlasSync
-    from tests.sync.conftest import make_fetcher
-
     now = [0.0]
 
     def sleep(seconds: float) -> None:
