@@ -19,6 +19,7 @@ class Found:
     score: float
     rule: str
     also: tuple[Reference, ...] = ()  # other identifiers given for the same study
+    signals: tuple[str, ...] = ()  # what decided a scored match (author mentions)
 
 
 # What may stand between identifiers of one citation: punctuation, labels, "free full text".
@@ -171,6 +172,7 @@ def to_match(item: Found) -> Match:
         entry=entry,
         score=item.score,
         rule=item.rule,
+        signals=item.signals,
         doi=doi,
         pmid=pmid,
         pmcid=pmcid,

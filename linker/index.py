@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from config.settings import LinkerSettings
+from linker.author_match import AuthorMatcher
 from linker.author_year import AuthorYear, find_author_years, fold_surname
 from linker.found import (
     Found,
@@ -111,6 +112,7 @@ class AtlasIndex:
             self._titles.add(*title_words(entry.title))
         self._titles.finish()
         self._search: TitleSearch | None = None
+        self._authors = AuthorMatcher(entries)
 
     @classmethod
     def build(
@@ -328,27 +330,19 @@ class AtlasIndex:
     # -- author-year -------------------------------------------------------------------
 
     def _author_years(self, text: str, scan: Scan, masked: str, taken: SpanSet) -> list[Found]:
-        post_words: set[str] | None = None
+        """Author mentions that name one entry clearly (see `linker.author_match`); each
+        Found carries the signals that decided it."""
         found = []
-        for citation in find_author_years(masked, weak=True):
-            candidates = self._author_year_candidates(citation)
-            if not candidates:
-                continue
-            rule = "author-year"
-            if len(candidates) > 1:
-                if post_words is None:
-                    post_words = set(tokens(masked))
-                chosen = self._choose_by_title_words(candidates, post_words)
-                if chosen is None:
-                    continue
-                candidates, rule = [chosen], "author-year+title-words"
-            entry = self._entries[candidates[0]]
-            value = " ".join((*citation.surnames, str(citation.year)))
-            span = (citation.start, citation.end)
-            reference = _reference(text, scan, RefKind.AUTHOR_YEAR, value, span, rule=rule)
+        for decision in self._authors.decide(masked, find_author_years(masked, weak=True)):
+            mention = decision.mention
+            value = f"{mention.key} {mention.year}" if mention.year else mention.key
+            span = (mention.start, mention.end)
+            reference = _reference(text, scan, RefKind.AUTHOR_YEAR, value, span, rule="author-year")
             if taken.overlaps(reference.start, reference.end):
                 continue
-            found.append(Found(reference, entry, 90.0 if rule == "author-year" else 80.0, rule))
+            score = min(95.0, 60.0 + 5.0 * decision.score)
+            entry = self._entries[decision.entry]
+            found.append(Found(reference, entry, score, "author-year", signals=decision.signals))
         return found
 
     def _author_year_candidates(self, citation: AuthorYear) -> list[int]:
@@ -370,36 +364,6 @@ class AtlasIndex:
         """The folded surnames of an entry's authors."""
         names = (fold_surname(author.split(",")[0]) for author in self._entries[number].authors)
         return frozenset(name for name in names if name)
-
-    def _choose_by_title_words(self, candidates: list[int], post_words: set[str]) -> int | None:
-        """The one candidate whose own title words the post uses clearly most.
-
-        Only words that set a candidate apart count: not the field's common words, and not
-        words its rivals' titles share ("Lee 2024 ... neuroimaging" picks the imaging study
-        of two Lee 2024 papers, whatever else they have in common).
-        """
-        if len(candidates) > _MAX_AUTHOR_YEAR_CANDIDATES:
-            return None  # "Wang et al. 2021" among dozens: words cannot settle that safely
-        words = {
-            number: {
-                word
-                for word in self._titles.words_of(number)
-                if len(word) > 3 and word not in _COMMON_TITLE_WORDS
-            }
-            for number in candidates
-        }
-        shared = Counter(word for number in candidates for word in words[number])
-        scored = sorted(
-            (
-                (sum(1 for word in words[number] & post_words if shared[word] == 1), number)
-                for number in candidates
-            ),
-            reverse=True,
-        )
-        best, runner_up = scored[0][0], scored[1][0]
-        if best >= 1 and best >= 2 * runner_up + 1:
-            return scored[0][1]
-        return None
 
     # -- search ------------------------------------------------------------------------
 

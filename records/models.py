@@ -217,7 +217,12 @@ class Reference(BaseModel):
 
 
 class Match(BaseModel):
-    """A reference and the atlas entry it resolved to (None: not in the atlas)."""
+    """A reference and the atlas entry it resolved to (None: not in the atlas).
+
+    `rule` names the rule that matched; `signals` is the decision log of a scored match
+    (an author mention: `surname`, `year`, `journal:nat med`, `topic:…`, `cue:possessive`,
+    `score:6`).
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -225,6 +230,7 @@ class Match(BaseModel):
     entry: AtlasEntry | None = None
     score: float = Field(default=100.0, ge=0, le=100)
     rule: str = ""
+    signals: tuple[str, ...] = ()
     doi: str | None = None
     pmid: str | None = None
     pmcid: str | None = None

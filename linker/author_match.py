@@ -1,0 +1,333 @@
+"""Which atlas entry an author mention names, scored from signals, with the signals kept.
+
+A mention's candidates are the entries whose first author has its surname key. Each
+candidate is scored from what the post says around the mention:
+
+| signal | points | |
+| --- | --- | --- |
+| `year` | 3 | the year beside the name or in its sentence is the entry's year |
+| `year±1` | 1 | one year off (an e-pub year): only wins with journal or topic words |
+| `coauthor` | 3 | every other author named is an author of the entry |
+| `journal` | 3 | the entry's journal, in full, ISO 4 abbreviation or acronym |
+| `topic` | 1 each, at most 3 | words of the entry's title or summary that its rivals lack |
+| `only-entry` | 2 | no year given, and the surname is the first author of this entry only |
+| `partial-name` | -1 | found by the last word of a surname with particles only |
+| `word-surname` | -2 | the surname is an ordinary word and nothing but a year marks a citation |
+
+A year, co-author or journal that contradicts a candidate removes it. The mention needs a
+cue that it is a citation at all (et al., an author list, a possessive, a study noun, "and
+colleagues", "study by", a group author's "investigators", a reporting verb, or a year
+beside the name). The best candidate is taken when it scores at least `THRESHOLD` and beats
+the runner-up by `MARGIN`; otherwise the mention is left unmatched. On the dev set
+(benchmarks/devset) every wrong match scored below 3, and 3 keeps "Name YEAR" for a name
+with one entry that year (a citation on its own) while asking any other reading for a
+second signal; see `python -m benchmarks.bench_devset --thresholds`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from linker.author_mentions import Mention, find_mentions
+from linker.author_year import AuthorYear
+from linker.journals import journal_words, names_journal
+from linker.surnames import is_group, is_word_surname, keys_of, name_key, surname_of
+from linker.textnorm import tokens
+from records.models import AtlasEntry
+
+THRESHOLD = 3
+MARGIN = 1
+_MAX_CANDIDATES = 12  # "Wang et al. 2021" among dozens: nothing short of an identifier settles it
+# Without a year, words alone pick among a few entries of one author, not among many.
+_MAX_CANDIDATES_WITHOUT_YEAR = 4
+_MAX_TOPIC = 3
+_STRONG_CUES = frozenset(
+    {"et-al", "author-list", "possessive", "study-noun", "colleagues", "group", "by", "verb"}
+)
+_WORD_CACHE = 4096
+_WINDOW_BEFORE = 200
+_WINDOW_AFTER = 250
+_PARAGRAPH = re.compile(r"\n\s*\n")
+# Words too common in this field's titles and summaries to tell studies apart.
+_COMMON_TEXT = """
+    with from that this their into among after during between versus were than have been
+    also more less most some other over under about which while where there these those
+    study studies patients patient people persons participants subjects adults children
+    chronic fatigue syndrome mecfs myalgic encephalomyelitis encephalopathy illness
+    disease diseases disorder review analysis systematic narrative cohort trial
+    randomised randomized controlled control controls placebo clinical evidence effect
+    effects role association associated associations symptoms symptom severity treatment
+    therapy data results found finding findings showed show shows using based case year
+    years month months week weeks higher lower reduced increased altered elevated
+    impaired compared measured measurement group groups sample samples healthy long
+    covid post sars infection infectious onset paper article report reports research
+    preprint new first following before does only such many much each both same than
+    what when they them those like just thing things people
+"""
+_COMMON = frozenset(_COMMON_TEXT.split())
+
+
+@dataclass(frozen=True)
+class AuthorDecision:
+    """An accepted mention: the entry it names, its score and the signals that fired."""
+
+    mention: Mention
+    entry: int
+    score: int
+    signals: tuple[str, ...]
+
+
+@dataclass
+class _Candidate:
+    number: int
+    score: int
+    signals: list[str]
+    topic: set[str]
+
+    def add(self, points: int, signal: str) -> None:
+        self.score += points
+        self.signals.append(signal)
+
+
+class AuthorMatcher:
+    """First-author surname keys of the atlas, and the scoring of mentions against them."""
+
+    def __init__(self, entries: list[AtlasEntry]) -> None:
+        self._entries = entries
+        self._full: dict[str, list[int]] = {}
+        self._partial: dict[str, list[int]] = {}
+        self._starts: set[str] = set()  # keys and first words of names of several words
+        for number, entry in enumerate(entries):
+            if not entry.authors:
+                continue
+            full, partial = keys_of(entry.authors[0])
+            for key in full:
+                self._full.setdefault(key, []).append(number)
+            for key in partial:
+                self._partial.setdefault(key, []).append(number)
+            first_word = surname_of(entry.authors[0]).split(maxsplit=1)
+            if len(first_word) > 1:
+                self._starts.add(name_key(first_word[0]))
+        self._starts.update(self._full, self._partial)
+        # An author with very many entries is looked up by year, not by walking them all.
+        self._by_year: dict[str, dict[int | None, list[int]]] = {}
+        for key, numbers in (*self._full.items(), *self._partial.items()):
+            if len(numbers) > _MAX_CANDIDATES:
+                years: dict[int | None, list[int]] = {}
+                for number in numbers:
+                    years.setdefault(entries[number].year, []).append(number)
+                self._by_year[key] = years
+        self._words: dict[int, set[str]] = {}
+
+    def is_key(self, key: str) -> bool:
+        """Whether some entry's first author is found under `key`."""
+        return key in self._full or key in self._partial
+
+    def decide(self, text: str, citations: list[AuthorYear]) -> list[AuthorDecision]:
+        """The mentions of `text` that name exactly one entry clearly enough."""
+        decisions = []
+        for mention in find_mentions(text, self.is_key, citations, self._starts.__contains__):
+            decision = self.score(text, mention)
+            if decision is not None:
+                decisions.append(decision)
+        return decisions
+
+    def score(self, text: str, mention: Mention) -> AuthorDecision | None:
+        """The entry `mention` names, or None when no candidate is clearly best."""
+        if not mention.cues or (mention.lower_case and "et-al" not in mention.cues):
+            return None
+        if mention.place and not mention.cues & {"et-al", "author-list"}:
+            return None
+        numbers = self._full.get(mention.key)
+        partial = numbers is None
+        if numbers is None:
+            numbers = self._partial.get(mention.key, [])
+        candidates = self._candidates(
+            self._near_year(mention.key, numbers, mention.year), mention, mention.year
+        )
+        year_given = mention.year
+        if not candidates and mention.year is not None and "year-beside" not in mention.cues:
+            # A year elsewhere in the sentence ("I got ill in 2019, then read …") may not be
+            # the paper's: judge the name without it.
+            if len(numbers) <= _MAX_CANDIDATES_WITHOUT_YEAR:
+                candidates = self._candidates(numbers, mention, None)
+            year_given = None
+        limit = _MAX_CANDIDATES if year_given is not None else _MAX_CANDIDATES_WITHOUT_YEAR
+        if not candidates or len(candidates) > limit:
+            return None
+        self._weigh(text, mention, candidates)
+        for candidate in candidates:
+            if year_given is None and len(numbers) == 1 and not partial:
+                candidate.add(2, "only-entry")
+            if partial:
+                candidate.add(-1, "partial-name")
+            if is_word_surname(mention.key) and not mention.cues & _STRONG_CUES:
+                candidate.add(-2, "word-surname")
+        candidates.sort(key=lambda c: -c.score)
+        best = candidates[0]
+        runner_up = candidates[1].score if len(candidates) > 1 else None
+        if best.score < THRESHOLD or (runner_up is not None and best.score - runner_up < MARGIN):
+            return None
+        cues = [f"cue:{cue}" for cue in sorted(mention.cues)]
+        signals = ("surname", *best.signals, *cues, f"score:{best.score}")
+        return AuthorDecision(mention, best.number, best.score, signals)
+
+    def _weigh(self, text: str, mention: Mention, candidates: list[_Candidate]) -> None:
+        """Add what the words around the mention say for each candidate."""
+        window = _window(text, mention)
+        words = journal_words(window)
+        topics = self._topics(candidates, window, mention)
+        described_words = {_stem(w) for w in tokens(" ".join(mention.described))}
+        for candidate in candidates:
+            entry = self._entries[candidate.number]
+            form = names_journal(entry.journal, window, words) if entry.journal else None
+            if form:
+                candidate.add(3, f"journal:{form}")
+            found = sorted(topics[candidate.number])[:_MAX_TOPIC]
+            if found:
+                candidate.add(len(found), "topic:" + ",".join(found))
+            described = topics[candidate.number] & described_words
+            if described:
+                candidate.add(2, "described:" + ",".join(sorted(described)))
+            if mention.noun and _is_kind(mention.noun, self._entry_words(candidate.number), entry):
+                candidate.add(1, f"kind:{mention.noun}")
+            if "group" in mention.cues and is_group(entry.authors[0]):
+                candidate.add(1, "group-name")
+
+    def _near_year(self, key: str, numbers: list[int], year: int | None) -> list[int]:
+        """`numbers`, or for an author with very many entries those within a year of `year`."""
+        by_year = self._by_year.get(key)
+        if by_year is None:
+            return numbers
+        if year is None:
+            return numbers[: _MAX_CANDIDATES + 1]  # too many to choose from without a year
+        return [n for y in (year - 1, year, year + 1) for n in by_year.get(y, [])]
+
+    def _candidates(
+        self, numbers: list[int], mention: Mention, year: int | None
+    ) -> list[_Candidate]:
+        """Entries not ruled out by the year and the co-authors named."""
+        found = []
+        for number in numbers:
+            entry = self._entries[number]
+            signals: list[str] = []
+            score = 0
+            if year is not None:
+                if entry.year == year:
+                    score, signals = 3, ["year"]
+                elif entry.year is not None and abs(entry.year - year) == 1:
+                    score, signals = 1, ["year±1"]
+                else:
+                    continue
+            if mention.coauthors:
+                names = self._author_keys(entry)
+                if not all(coauthor in names for coauthor in mention.coauthors):
+                    continue
+                score += 3
+                signals.append("coauthor")
+            found.append(_Candidate(number, score, signals, set()))
+            if len(found) > _MAX_CANDIDATES:
+                break
+        return found
+
+    def _author_keys(self, entry: AtlasEntry) -> set[str]:
+        keys: set[str] = set()
+        for author in entry.authors:
+            full, partial = keys_of(author)
+            keys.update(full, partial)
+            keys.add(name_key(surname_of(author).split()[-1:]) if surname_of(author) else "")
+        return keys
+
+    def _topics(
+        self, candidates: list[_Candidate], window: str, mention: Mention
+    ) -> dict[int, set[str]]:
+        """Per candidate, the distinctive words of its title and summary the post uses."""
+        name_words = set(tokens(mention.key))
+        post = {_stem(w) for w in _affirmed(tokens(window)) if _usable(w) and w not in name_words}
+        own = {
+            c.number: {_stem(w) for w in self._entry_words(c.number) if _usable(w)} & post
+            for c in candidates
+        }
+        if len(candidates) == 1:
+            return own
+        # Only words that set a candidate apart from its rivals count.
+        return {
+            number: {w for w in words if all(w not in own[o] for o in own if o != number)}
+            for number, words in own.items()
+        }
+
+    def _entry_words(self, number: int) -> set[str]:
+        """The folded words of an entry's title and summary (kept for the entries asked for;
+        a post names few)."""
+        words = self._words.get(number)
+        if words is None:
+            if len(self._words) > _WORD_CACHE:
+                self._words.clear()
+            entry = self._entries[number]
+            words = self._words[number] = set(tokens(f"{entry.title} {entry.summary or ''}"))
+        return words
+
+
+# A study noun in a post and the words of titles or study types that show that kind of study.
+_KINDS: dict[str, frozenset[str]] = {
+    "review": frozenset({"review", "overview", "appraisal"}),
+    "meta-analysis": frozenset({"meta", "metaanalysis"}),
+    "metaanalysis": frozenset({"meta", "metaanalysis"}),
+    "trial": frozenset({"trial", "randomised", "randomized", "rct"}),
+    "rct": frozenset({"trial", "randomised", "randomized", "rct"}),
+    "survey": frozenset({"survey", "questionnaire", "reported"}),
+    "critique": frozenset({"critique", "critical", "appraisal", "limitations"}),
+    "pilot": frozenset({"pilot", "feasibility"}),
+    "cohort": frozenset({"cohort", "registry"}),
+    "follow-up": frozenset({"follow", "followup"}),
+    "biopsies": frozenset({"biopsy", "biopsies"}),
+}
+
+
+def _is_kind(noun: str, words: set[str], entry: AtlasEntry) -> bool:
+    """Whether the entry is the kind of study the post's noun says ("review", "trial")."""
+    kind = _KINDS.get(noun)
+    if kind is None:
+        return False
+    study_type = tokens(entry.study_type or "")
+    return not kind.isdisjoint(words) or not kind.isdisjoint(study_type)
+
+
+def _affirmed(words: list[str]) -> list[str]:
+    """Words less those the post denies ("not the tilt one", "no gut data")."""
+    kept = []
+    denied = 0
+    for word in words:
+        if word in ("not", "no", "nor", "without"):
+            denied = 3
+            continue
+        if denied:
+            denied -= 1
+            if word not in ("the", "a", "an", "that", "this"):
+                denied = 0
+            continue
+        kept.append(word)
+    return kept
+
+
+def _usable(word: str) -> bool:
+    return len(word) >= 4 and word not in _COMMON and not word.isdigit()
+
+
+def _stem(word: str) -> str:
+    """Words compare by their first six letters: "cytokines" meets "cytokine"."""
+    return word[:6]
+
+
+def _window(text: str, mention: Mention) -> str:
+    """The text around a mention where its journal and topic words are looked for."""
+    low = max(0, mention.start - _WINDOW_BEFORE)
+    high = min(len(text), mention.end + _WINDOW_AFTER)
+    before = list(_PARAGRAPH.finditer(text, low, mention.start))
+    if before:
+        low = before[-1].end()
+    after = _PARAGRAPH.search(text, mention.end, high)
+    if after:
+        high = after.start()
+    return text[low:high]

@@ -1,0 +1,396 @@
+"""Author mentions as people write them: "Okafor's review", "the Lindqvist-Berg cytokine paper",
+"Berg & Holm", "Walitt and colleagues … in 2024", "the CORE-ME study investigators".
+
+`find_mentions` finds every surname the atlas knows (`is_key`) and reads what stands around
+it: co-authors joined by `/`, `&`, `and` or commas; the cues that make a name a citation
+(et al., a possessive, a study noun, "and colleagues", "study by …", a group author's
+"investigators", a verb of reporting, a year beside it); the year of its sentence; and
+whether it could be an ordinary word (a sentence-initial or word-like surname, a place after
+"to"/"in"). Which atlas entry it names, if any, is for `linker.author_match` to decide.
+
+Every repetition is bounded, and patterns run only at a found name
+(https://www.regular-expressions.info/catastrophic.html).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from linker.author_year import AuthorYear
+from linker.surnames import GROUP_WORDS, name_key
+
+_PARTICLE = r"(?i:van|von|de|der|den|del|della|da|di|du|le|la|dos|das|ter|ten|op|het)"
+_CAPITAL = r"[A-ZÀ-ÖØ-ÞĀ-ŽΑ-Ω]"
+_WORD = rf"{_CAPITAL}[\w'’-]{{1,40}}"
+# A capitalised name, with particles before it and maybe a second capitalised word
+# ("van der Berg", "Lindqvist Berg", "Moreau NIH": `_keyed` tries the longest known key).
+_NAME_RUN = re.compile(
+    rf"(?<![\w'’-])(?:{_PARTICLE}\s{{1,2}}){{0,3}}{_WORD}(?:[ \t]{{1,2}}{_WORD})?", re.UNICODE
+)
+_LOWER_BEFORE_ET_AL = re.compile(
+    r"(?<![\w'’-])([^\W\d_][\w'’-]{1,40})(?:\s{1,2}([^\W\d_][\w'’-]{1,40}))?"
+    r"(?=\s{0,2},?\s{0,2}et\.?\s{0,2}al\b)"
+)
+_POSSESSIVE_END = re.compile(r"(?:['’]s|(?<=s)['’])$")
+_SEPARATOR = re.compile(r"\s{0,2}(?:/|&|\band\b|\bund\b|\bog\b|\ben\b|,)\s{0,2}", re.IGNORECASE)
+_NEXT_NAME = re.compile(rf"(?:{_PARTICLE}\s{{1,2}}){{0,3}}{_WORD}")
+_ET_AL_ANYWHERE = re.compile(r"\bet\.?\s{0,2}al\b", re.IGNORECASE)
+_ET_AL = re.compile(r"\s{0,2},?\s{0,2}et\.?\s{0,2}al\b\.?(?:['’]s)?", re.IGNORECASE)
+_COLLEAGUES = re.compile(
+    r"\s{1,2}(?:and|&|\+)\s{1,2}(?:colleagues|co\b\.?|co-?workers|co-?authors|team|others|"
+    r"friends|crew|gang)\b",
+    re.IGNORECASE,
+)
+_GROUP_AFTER = re.compile(
+    r"\s{1,2}(?:study\s{1,2}|trial\s{1,2}|writing\s{1,2})?(?:investigators|collaborators|"
+    r"collaborative\s{1,2}group|consortium|group|team|committee|network|study|cohort|trial)\b",
+    re.IGNORECASE,
+)
+_NOUNS = (
+    r"(?:study|studies|paper|papers|trial|rct|review|article|preprint|work|critique|survey|"
+    r"analysis|meta-?analysis|data|findings|group|lab|team|cohort|investigators|experiment|"
+    r"research|report|publication|commentary|letter|results|follow-?up|pilot|biopsies|"
+    r"thing|one)"
+)
+# The noun after a few words of description: "the Moreau NIH trial", "Ruiz's microbiome paper".
+_NOUN_AFTER = re.compile(
+    rf"(?:[ \t]{{1,2}}[\w'’/()-]{{1,30}}){{0,4}}?[ \t]{{1,2}}{_NOUNS}\b", re.IGNORECASE
+)
+# What the study was about, after its noun: "critique of the imaging methods", "trial on LDN".
+_OF_AFTER = re.compile(r"[ \t]{1,2}(?:of|on|about|into|in)(?:[ \t]{1,2}[\w'’/-]{1,30}){1,4}", re.I)
+_DETERMINER_BEFORE = re.compile(
+    r"(?:\b(?:the|that|this|these|those|his|her|their|our|a|an)|['’]s)\s{1,2}$", re.IGNORECASE
+)
+_BY_BEFORE = re.compile(
+    rf"\b(?:{_NOUNS}|published|done|led|written|run)\s{{1,2}}(?:[\w-]{{1,20}}\s{{1,2}}){{0,3}}?"
+    r"(?:by|from)\s{1,2}$|\baccording\s{1,2}to\s{1,2}$|\bsee\s{1,2}$|\bcf\.?\s{1,2}$",
+    re.IGNORECASE,
+)
+_VERB_AFTER = re.compile(
+    r"[ \t]{1,2}(?:(?:also|already|actually|first|then|later|originally)[ \t]{1,2})?"
+    r"(?:showed|shows|found|finds|reported|reports|demonstrated|published|argued|argues|"
+    r"wrote|suggested|suggests|proposed|described|measured|looked|tested|compared|replicated|"
+    r"observed|concluded|did|tried|ran|used)\b",
+    re.IGNORECASE,
+)
+_PLACE_BEFORE = re.compile(
+    r"\b(?:to|in|at|near|visited|visiting|visit|moved|live|lives|living|born|trip|via|around)"
+    r"\s{1,2}$",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"(?<![\w.,/-])((?:19|20)\d{2})(?![\d/-]|\.\d|,\d)")
+_NOT_A_CITATION_YEAR = re.compile(
+    r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|since|until|till|summer|"
+    r"winter|spring|autumn|fall|christmas|easter|class\s{1,2}of|born\s{1,2}in)\.?\s{1,2}$",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"(?:[!?]+|(?<![\s.][A-Za-z])(?<!\bal)(?<!\bvs)(?<!\bca)\.)(?=\s)|\n")
+_CAPITALISED_ORDINARY_TEXT = """
+    the a an and or but so as at by for from in into of on to with this that these those
+    it its he she they we i you my our your his her their has have had is was were be
+    been do does did not no yes if when where while which what who why how here there
+    then than also just only very really honestly anyway ok okay lol edit update thanks
+    thank please january february march april may june july august september october
+    november december monday tuesday wednesday thursday friday saturday sunday christmas
+    easter
+"""
+_CAPITALISED_ORDINARY = frozenset(_CAPITALISED_ORDINARY_TEXT.split())
+# Cues that make a name after "to", "in" or "from" an author rather than a place.
+_NOT_A_PLACE = frozenset(
+    {"possessive", "et-al", "author-list", "by", "study-noun", "colleagues", "verb"}
+)
+_YEAR_REACH_AFTER = 140
+_YEAR_REACH_BEFORE = 90
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A surname of the atlas mentioned in a post, with what surrounds it."""
+
+    start: int
+    end: int
+    key: str
+    coauthors: tuple[str, ...]
+    year: int | None
+    cues: frozenset[str]
+    sentence_start: bool  # first word of its sentence: capitalisation says nothing
+    lower_case: bool
+    place: bool  # after "to", "in", "moved": maybe a place
+    noun: str | None = None  # "review", "trial", "paper": what kind of study the post says
+    described: tuple[str, ...] = ()  # words describing it: "the Lindqvist-Berg cytokine paper"
+
+
+def find_mentions(
+    text: str,
+    is_key: Callable[[str], bool],
+    citations: list[AuthorYear],
+    may_start: Callable[[str], bool] | None = None,
+) -> list[Mention]:
+    """Mentions of atlas surnames in `text`, in order; `citations` are the author-year
+    citations found by `linker.author_year` (their names and years are taken as found).
+
+    `may_start(key)` says whether a capitalised word's key is, or begins, a known name: a post
+    with no such word and no "et al." is done with after one pass over its capitalised words.
+    """
+    claimed = [(c.start, c.end) for c in citations]
+    mentions = [m for c in citations if (m := _from_citation(text, c, is_key)) is not None]
+    if may_start is not None and not _may_name(text, may_start):
+        return mentions
+    consumed: list[tuple[int, int]] = list(claimed)
+    years = _years(text, claimed)
+    for match in _NAME_RUN.finditer(text):
+        if _inside(match.start(), consumed):
+            continue
+        spot = _keyed(text, match.start(), match.group(), is_key)
+        if spot is None:
+            continue
+        start, end, key, possessive = spot
+        mention, used = _read_around(text, _Spot(start, end, key, possessive), years)
+        consumed.append((start, used))
+        mentions.append(mention)
+    for match in _LOWER_BEFORE_ET_AL.finditer(text):
+        if _overlaps(match.start(), match.end(), consumed) or match.group(1)[0].isupper():
+            continue
+        words = [w for w in match.groups() if w]
+        key = name_key(words)
+        if not is_key(key):
+            key = name_key(words[-1:])
+            if not is_key(key):
+                continue
+        mention, used = _read_around(text, _Spot(match.start(), match.end(), key, False), years)
+        consumed.append((match.start(), used))
+        mentions.append(mention)
+    mentions.sort(key=lambda m: m.start)
+    return mentions
+
+
+_CAPITALISED_WORD = re.compile(rf"{_CAPITAL}[\w'’-]{{1,40}}")
+
+
+def _may_name(text: str, may_start: Callable[[str], bool]) -> bool:
+    """Whether some capitalised word may begin a known name, or "et al." follows a name."""
+    if "al" in text and _ET_AL_ANYWHERE.search(text):
+        return True
+    return any(may_start(word_key(word)) for word in _CAPITALISED_WORD.findall(text))
+
+
+@lru_cache(maxsize=65_536)
+def word_key(word: str) -> str:
+    """The key of one written word, a possessive left out ("Okafor's" → "okafor")."""
+    return name_key(_POSSESSIVE_END.sub("", word))
+
+
+def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(low < end and start < high for low, high in spans)
+
+
+def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= position < end for start, end in spans)
+
+
+def _keyed(
+    text: str, start: int, run: str, is_key: Callable[[str], bool]
+) -> tuple[int, int, str, bool] | None:
+    """(start, end, key, possessive) of the first known name in `run`, longest first.
+
+    "The Moreau" holds "Moreau"; "van der Berg" and "Lindqvist Berg" are one name each.
+    """
+    words = [(m.start() + start, m.group()) for m in re.finditer(r"\S+", run)]
+    for first in range(len(words)):
+        for last in range(len(words) - 1, first - 1, -1):
+            chosen = [word for _, word in words[first : last + 1]]
+            possessive = bool(_POSSESSIVE_END.search(chosen[-1]))
+            if possessive:
+                chosen[-1] = _POSSESSIVE_END.sub("", chosen[-1])
+            if chosen[-1].lower() in _CAPITALISED_ORDINARY or not chosen[-1][:1].isupper():
+                continue
+            key = name_key(chosen)
+            if key and is_key(key):
+                begin = words[first][0]
+                return begin, words[last][0] + len(words[last][1]), key, possessive
+    return None
+
+
+@dataclass(frozen=True)
+class _Spot:
+    """A known surname found in the text: where, under which key, possessive or not."""
+
+    start: int
+    end: int
+    key: str
+    possessive: bool
+
+
+def _read_around(text: str, spot: _Spot, years: list[tuple[int, int]]) -> tuple[Mention, int]:
+    """The mention at `spot` and where what belongs to it ends."""
+    cues: set[str] = {"possessive"} if spot.possessive else set()
+    coauthors, position = _coauthors(text, spot.end, cues)
+    for pattern, cue in ((_ET_AL, "et-al"), (_COLLEAGUES, "colleagues")):
+        found = pattern.match(text, position)
+        if found:
+            cues.add(cue)
+            position = found.end()
+    written = text[spot.start : spot.end]
+    group = _GROUP_AFTER.match(text, position)
+    if group and any(c.isupper() for c in written[1:]):
+        cues.add("group")  # "the CORE-ME study investigators", "PHOENIX Collaborative Group"
+        position = group.end()
+    before = text[max(0, spot.start - 60) : spot.start]
+    noun, described, position = _description(text, position, before, cues)
+    if _BY_BEFORE.search(before):
+        cues.add("by")
+    if _VERB_AFTER.match(text, position):
+        cues.add("verb")
+    sentence_start, sentence_end = _sentence(text, spot.start)
+    year, beside = _sentence_year(years, spot.start, position, sentence_start, sentence_end)
+    if beside:
+        cues.add("year-beside")
+    lead = text[sentence_start : spot.start].strip(" \t\"'“‘*_>([-•")
+    mention = Mention(
+        start=spot.start,
+        end=max(position, spot.end),
+        key=spot.key,
+        coauthors=tuple(coauthors),
+        year=year,
+        cues=frozenset(cues),
+        sentence_start=not lead,
+        lower_case=not written.split()[-1][:1].isupper(),
+        place=bool(_PLACE_BEFORE.search(before)) and not cues & _NOT_A_PLACE,
+        noun=noun,
+        described=described,
+    )
+    return mention, position
+
+
+def _coauthors(text: str, position: int, cues: set[str]) -> tuple[list[str], int]:
+    """Keys of the names joined to a name by `/`, `&`, `and` or commas, and where they end."""
+    coauthors: list[str] = []
+    while len(coauthors) < 6:
+        separator = _SEPARATOR.match(text, position)
+        if separator is None:
+            break
+        name = _NEXT_NAME.match(text, separator.end())
+        if name is None or name.group().lower() in _CAPITALISED_ORDINARY:
+            break
+        written = _POSSESSIVE_END.sub("", name.group())
+        if written.lower() in GROUP_WORDS:
+            break
+        coauthors.append(name_key(written))
+        position = name.end()
+        if written != name.group():
+            cues.add("possessive")
+            break
+    if coauthors:
+        cues.add("author-list")
+    return coauthors, position
+
+
+def _description(
+    text: str, position: int, before: str, cues: set[str]
+) -> tuple[str | None, tuple[str, ...], int]:
+    """The study noun after a name ("… cytokine paper", "… critique of the imaging methods"):
+    the noun, the words describing the study, and where the description ends."""
+    noun = _NOUN_AFTER.match(text, position)
+    if noun is None:
+        return None, (), position
+    marked = "possessive" in cues or "et-al" in cues or _DETERMINER_BEFORE.search(before)
+    if not marked and noun.end() - position > 12:
+        return None, (), position  # a noun further on, in a name standing alone
+    cues.add("study-noun")
+    words = noun.group().split()
+    of = _OF_AFTER.match(text, noun.end())
+    end = of.end() if of else noun.end()
+    described = (*words[:-1], *(of.group().split()[1:] if of else ()))
+    return words[-1].lower(), tuple(described), end
+
+
+def _from_citation(
+    text: str, citation: AuthorYear, is_key: Callable[[str], bool]
+) -> Mention | None:
+    """An author-year citation found by `linker.author_year` as a mention."""
+    first = citation.surnames[0]
+    key = name_key(first.split())
+    # "lindqvist berg et al." is found as "berg": the word written before may belong to it.
+    before = re.search(
+        r"([^\W\d_][\w'’-]{1,40})\s{1,2}$", text[max(0, citation.start - 45) : citation.start]
+    )
+    joined = name_key([before.group(1), first]) if before else ""
+    if joined and is_key(joined):
+        key = joined
+    elif not is_key(key):
+        return None
+    written = text[citation.start : citation.end]
+    cues = {"year-beside"}
+    if citation.strong:
+        cues.add("et-al" if re.search(r"et\.?\s{0,2}al", written, re.IGNORECASE) else "author-list")
+    if re.search(r"['’]s\b", written):
+        cues.add("possessive")
+    inside = re.search(rf"\b{_NOUNS}\b", written, re.IGNORECASE)
+    after = _NOUN_AFTER.match(text, citation.end)
+    noun = (
+        inside.group().lower() if inside else after.group().split()[-1].lower() if after else None
+    )
+    if noun:
+        cues.add("study-noun")
+    if _BY_BEFORE.search(text[max(0, citation.start - 60) : citation.start]):
+        cues.add("by")
+    sentence_start, _ = _sentence(text, citation.start)
+    lead = text[sentence_start : citation.start].strip(" \t\"'“‘*_>([-•")
+    name_at = text.lower().find(first.split()[-1], citation.start)
+    return Mention(
+        start=citation.start,
+        end=citation.end,
+        key=key,
+        coauthors=tuple(name_key(s.split()) for s in citation.surnames[1:]),
+        year=citation.year,
+        cues=frozenset(cues),
+        sentence_start=not lead,
+        lower_case=name_at >= 0 and not text[name_at].isupper(),
+        place=False,
+        noun=noun,
+        described=tuple(after.group().split()[:-1]) if after and not inside else (),
+    )
+
+
+def _years(text: str, claimed: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """(position, year) of the years a sentence may cite: not a citation's own, not a date."""
+    found = []
+    for match in _YEAR.finditer(text):
+        position = match.start()
+        if _inside(position, claimed):
+            continue
+        if _NOT_A_CITATION_YEAR.search(text[max(0, position - 20) : position]):
+            continue
+        found.append((position, int(match.group(1))))
+    return found
+
+
+def _sentence(text: str, position: int) -> tuple[int, int]:
+    """Start and end of the sentence around `position` (line breaks end sentences too)."""
+    start = 0
+    low = max(0, position - 400)
+    for match in _SENTENCE_END.finditer(text, low, position):
+        start = match.end()
+    start = max(start, low) if low else start
+    following = _SENTENCE_END.search(text, position, position + 400)
+    end = following.start() if following else min(len(text), position + 400)
+    return start, end
+
+
+def _sentence_year(
+    years: list[tuple[int, int]], start: int, end: int, low: int, high: int
+) -> tuple[int | None, bool]:
+    """The year that goes with a name: the nearest one after it in its sentence, else the
+    nearest one before it; and whether it stands right beside the name."""
+    after = [(p, y) for p, y in years if end <= p < high and p - end <= _YEAR_REACH_AFTER]
+    if after:
+        position, year = after[0]
+        return year, position - end <= 8
+    before = [(p, y) for p, y in years if low <= p < start and start - p <= _YEAR_REACH_BEFORE]
+    if before:
+        return before[-1][1], False
+    return None, False
