@@ -59,6 +59,9 @@ class LinkerSettings(_Section):
     """Knobs for reference finding; the defaults are tuned for precision first."""
 
     max_text_chars: int = Field(default=100_000, gt=0)
+    # What one post may cost: nothing past this many characters is read at all (a platform's
+    # largest message is 40,000; a 10 MB line once took 1.5 GB).
+    max_post_chars: int = Field(default=200_000, gt=0)
     title_min_words: int = Field(default=5, ge=2)
     title_min_score: float = Field(default=90.0, ge=0, le=100)
     author_year: bool = True

@@ -185,7 +185,9 @@ class AtlasIndex:
         gave (identifiers written side by side, "doi: … PMID: …", count as one study).
         Author-year citations and titles that fit no entry (or several) are left out, and an
         author-year citation is overruled by an identifier written right beside it.
+        Only the first `linker.max_post_chars` characters are read, so no post costs more.
         """
+        text = text[: self._settings.max_post_chars]
         scan = scan_identifiers(text)
         found = [self._resolve_reference(reference, text) for reference in scan.references]
         found = merge_citation_blocks(found, text)
@@ -208,6 +210,7 @@ class AtlasIndex:
         Worth logging for curators; not a match to reply with.
         """
         taken = SpanSet((m.reference.start, m.reference.end) for m in matches)
+        text = text[: self._settings.max_post_chars]
         scan = scan_identifiers(text)
         masked = mask_spans(scan.clean.text, scan.link_spans)[: self._settings.max_text_chars]
         found = []

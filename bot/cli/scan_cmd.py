@@ -3,16 +3,23 @@
 The scanning contract of DESIGN.md: each input line is `{"id": ..., "text": ..., ...}`; each
 output line is `{"id": ..., "matches": [{"atlas_id", "doi", "pmid", "pmcid", "kind",
 "text"}]}`, one match per distinct study, in order of appearance. A line that is not such a
-post is reported on stderr with its line number and skipped; the scan goes on.
+post (or gives a date no calendar can hold) is reported on stderr with its line number and
+skipped; the scan goes on. A post's line is printed only once its sightings are saved, and
+only its first `linker.max_post_chars` characters are read (a longer text is reported).
+
+Sightings are keyed by the file, the post's place (when it names one) and its id, because
+post ids are only unique within one export: two files that both number their posts 1, 2, …
+must not merge into one sighting, nor ids `1` and `"1"`, nor posts without an id.
 """
 
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +37,12 @@ from records.unmatched import record_sightings
 _PROGRESS_STEP = 100  # lines per progress-bar update (updating per line costs as much as a post)
 _PLACE_FIELDS = ("place", "subreddit", "channel", "forum")
 _THREAD_FIELDS = ("thread", "thread_id", "submission", "link_id", "topic")
+_DATE_FIELDS = ("created_at", "created_utc", "timestamp", "date")
+_ID_CHARS = 200  # a longer id is stored as its hash
+
+
+class _OutOfRange(ValueError):
+    """A post's date that no calendar can hold (year 10000 once in UTC)."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +50,8 @@ class _Line:
     number: int
     post: dict[str, Any] | None
     problem: str = ""
+    created_at: datetime | None = None
+    cut: int = 0  # characters of text left unread (over `linker.max_post_chars`)
 
 
 @click.command("scan")
@@ -62,10 +77,12 @@ def scan(app: AppContext, file: Path, no_log: bool) -> None:
 def _scan_file(app: AppContext, index: AtlasIndex, file: Path, *, log: bool) -> int:
     """Print each post's matches; return how many lines were skipped."""
     salt = app.settings.database.author_hash_salt.get_secret_value()
+    max_chars = app.settings.linker.max_post_chars
+    source = str(file.resolve())
     skipped = 0
     last = 0
     with progress_bar(f"Scanning {file.name}", _count_lines(file)) as progress:
-        for line in _read_posts(file):
+        for line in _read_posts(file, max_chars):
             if line.number % _PROGRESS_STEP == 0:
                 progress.advance(_PROGRESS_STEP)
             last = line.number
@@ -74,12 +91,36 @@ def _scan_file(app: AppContext, index: AtlasIndex, file: Path, *, log: bool) -> 
                     skipped += 1
                     click.echo(f"{file}:{line.number}: skipped: {line.problem}", err=True)
                 continue
+            if line.cut:
+                click.echo(
+                    f"{file}:{line.number}: only the first {max_chars:,} characters of the "
+                    f"text read ({line.cut:,} more left unread)",
+                    err=True,
+                )
             matches = index.match(line.post["text"])
-            click.echo(json_line(output_record(line.post, matches)))
             if log:
-                _log_unmatched(app.db, index, file, line.post, matches, salt=salt)
+                # Saved before the line is printed: whoever reads the output may rely on it.
+                _log_unmatched(app.db, index, file, line, matches, source=source, salt=salt)
+            click.echo(json_line(output_record(line.post, matches)))
         progress.advance(last % _PROGRESS_STEP)
     return skipped
+
+
+def sighting_id(source: str, post: dict[str, Any], line_number: int) -> str:
+    """The message id a post's sightings are stored under: file, place and id.
+
+    `source#7`, `source#"7"` (a string id), `source#cfs/7` (a post naming its place),
+    `source#line 12` (no id). A very long id is replaced by its hash.
+    """
+    ident = post.get("id")
+    if ident is None:
+        token = f"line {line_number}"
+    else:
+        token = json.dumps(ident, ensure_ascii=False, sort_keys=True)
+        if len(token) > _ID_CHARS:
+            token = "sha256:" + hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+    place = _first_field(post, _PLACE_FIELDS)
+    return f"{source}#{place}/{token}" if place else f"{source}#{token}"
 
 
 def output_record(post: dict[str, Any], matches: list[Match]) -> dict[str, Any]:
@@ -120,11 +161,14 @@ def _log_unmatched(
     db: sqlite_utils.Database,
     index: AtlasIndex,
     file: Path,
-    post: dict[str, Any],
+    line: _Line,
     matches: list[Match],
     *,
+    source: str,
     salt: str,
 ) -> None:
+    assert line.post is not None
+    post = line.post
     text: str = post["text"]
     unmatched = papers_to_log(index, text, matches)
     if not unmatched:
@@ -134,11 +178,11 @@ def _log_unmatched(
         platform="scan",
         place=place,
         thread=_first_field(post, _THREAD_FIELDS) or place,
-        message_id=str(post.get("id")),
+        message_id=sighting_id(source, post, line.number),
         author_id=str(post.get("author") or ""),
         text=text,
         permalink=_first_field(post, ("permalink", "url")),
-        **_created_at(post),
+        **({"created_at": line.created_at} if line.created_at else {}),
     )
     record_sightings(db, sighting, unmatched, salt=salt)
 
@@ -151,23 +195,34 @@ def _first_field(post: dict[str, Any], names: tuple[str, ...]) -> str | None:
     return None
 
 
-def _created_at(post: dict[str, Any]) -> dict[str, datetime]:
-    """The post's own time when it gives a readable one (so sightings date correctly)."""
-    for name in ("created_at", "created_utc", "timestamp", "date"):
+def _created_at(post: dict[str, Any]) -> datetime | None:
+    """The post's own time when it gives a readable one (so sightings date correctly).
+
+    Raises _OutOfRange for a date that reads but cannot be placed in UTC (such as
+    `9999-12-31T23:59:59-23:59`) or a timestamp beyond any calendar.
+    """
+    for name in _DATE_FIELDS:
         value = post.get(name)
-        if value in (None, ""):
+        if value in (None, "") or isinstance(value, bool):
             continue
+        if isinstance(value, int | float):
+            try:
+                return datetime.fromtimestamp(value, UTC)
+            except (ValueError, OverflowError, OSError) as exc:
+                raise _OutOfRange(f'"{name}" {value!r} is out of range') from exc
         try:
-            if isinstance(value, int | float):
-                return {"created_at": datetime.fromtimestamp(value).astimezone()}
             parsed = datetime.fromisoformat(str(value))
-        except (ValueError, OverflowError, OSError):
-            continue
-        return {"created_at": parsed if parsed.tzinfo else parsed.astimezone()}
-    return {}
+        except ValueError:
+            continue  # not a date we can read: the sighting is dated when it is logged
+        parsed = parsed if parsed.tzinfo else parsed.astimezone()
+        try:
+            return parsed.astimezone(UTC)
+        except (ValueError, OverflowError) as exc:
+            raise _OutOfRange(f'"{name}" {str(value)[:40]!r} is out of range') from exc
+    return None
 
 
-def _read_posts(file: Path) -> Iterator[_Line]:
+def _read_posts(file: Path, max_chars: int) -> Iterator[_Line]:
     """Each line as a post, or with the reason it is not one (blank lines: neither)."""
     with file.open("rb") as handle:
         for number, raw in enumerate(handle, start=1):
@@ -177,23 +232,34 @@ def _read_posts(file: Path) -> Iterator[_Line]:
             except UnicodeDecodeError as exc:
                 yield _Line(number, None, f"not UTF-8 ({exc.reason} at byte {exc.start})")
                 continue
+            del raw  # a long line is held once, not twice, while it is parsed
             if not line.strip():
                 yield _Line(number, None)
                 continue
-            yield _parse(number, line)
+            yield _parse(number, line, max_chars)
 
 
-def _parse(number: int, line: str) -> _Line:
+def _parse(number: int, line: str, max_chars: int) -> _Line:
     try:
         post = json.loads(line)
     except json.JSONDecodeError as exc:
         return _Line(number, None, f"not JSON ({exc.msg} at column {exc.colno})")
+    del line
     if not isinstance(post, dict):
         return _Line(number, None, "not a JSON object")
-    post = {k: strip_lone_surrogates(v) if isinstance(v, str) else v for k, v in post.items()}
-    if not isinstance(post.get("text"), str):
+    text = post.get("text")
+    if not isinstance(text, str):
         return _Line(number, None, 'no "text" string')
-    return _Line(number, post)
+    # Only what is read is kept: the rest of a huge text is dropped before any copy is made.
+    cut = max(0, len(text) - max_chars)
+    post["text"] = text[:max_chars]
+    del text
+    post = {k: strip_lone_surrogates(v) if isinstance(v, str) else v for k, v in post.items()}
+    try:
+        created_at = _created_at(post)
+    except _OutOfRange as exc:
+        return _Line(number, None, str(exc))
+    return _Line(number, post, created_at=created_at, cut=cut)
 
 
 def _count_lines(file: Path) -> int:

@@ -80,18 +80,43 @@ def test_enrich_with_every_service_down_exits_1_and_keeps_papers_pending(
     db_path: Path, tmp_path: Path
 ) -> None:
     db = open_db(db_path)
-    mention(db, "doi", "10.1000/pmc.article")
+    for number in range(20):
+        mention(db, "doi", f"10.1000/paper.{number}", message_id=f"m{number}")
+    add_entry(db, "lee-2024-brain-regional", doi="10.1000/lee")
     db.close()
     closed = "http://127.0.0.1:9"  # the discard port: nothing listens there
     env = service_env(closed, EVBOT_ENRICH__MAX_RETRIES="0", EVBOT_ENRICH__TIMEOUT_SECONDS="2")
     result = run(db_path, env, "enrich")
     assert result.exit_code == 1
-    assert "1 failed and left pending" in result.stdout
-    assert "failed: doi:10.1000/pmc.article: " in result.stderr
+    assert "21 left for the next pass (a service was unreachable)" in result.stdout
+    unreachable = [line for line in result.stderr.splitlines() if line.startswith("cannot reach")]
+    # One line per service the pass needed, each said once, nothing else per paper.
+    assert sorted(line.split(":")[0] for line in unreachable) == [
+        "cannot reach Crossref", "cannot reach Europe PMC", "cannot reach the NCBI ID converter",
+    ]  # fmt: skip
+    assert all("Connection refused" in line for line in unreachable)
+    assert "failed:" not in result.stderr
     db = open_db(db_path)
-    paper = get_paper(db, "doi:10.1000/pmc.article").paper
-    assert (paper.enrich_status, paper.enrich_attempts) == ("pending", 1)
+    paper = get_paper(db, "doi:10.1000/paper.3").paper
+    assert (paper.enrich_status, paper.enrich_attempts) == ("pending", 0)
+    assert db.execute("SELECT count(*) FROM entry_checks").fetchone()[0] == 0
     db.close()
+
+
+def test_one_unreachable_service_is_asked_once_and_the_others_still_answer(
+    db_path: Path, root: str, services: FakeServices
+) -> None:
+    db = open_db(db_path)
+    for number in range(3):
+        mention(db, "doi", f"10.1000/paper.{number}", message_id=f"m{number}")
+    db.close()
+    env = service_env(root, EVBOT_ENRICH__CROSSREF_URL="http://127.0.0.1:9/crossref",
+                      EVBOT_ENRICH__MAX_RETRIES="0")  # fmt: skip
+    result = run(db_path, env, "enrich")
+    assert "cannot reach Crossref: " in result.stderr
+    assert result.stderr.count("cannot reach") == 1
+    assert services.count("europepmc") >= 3
+    assert "3 left for the next pass" in result.stdout
 
 
 def test_the_api_key_never_reaches_logs_output_or_the_database(
