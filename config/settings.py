@@ -77,6 +77,10 @@ class ReplySettings(_Section):
     # A claim still unconfirmed after this long was left by a killed process: the next
     # delivery checks whether the reply exists, then confirms it or answers once.
     claim_lease_seconds: float = Field(default=120.0, ge=0)
+    # After a restart or reconnect the bot reads what it missed, back to at most this many
+    # hours (0: never), and at most this many messages per channel (the newest).
+    catch_up_hours: float = Field(default=24.0, ge=0)
+    catch_up_max_messages: int = Field(default=500, ge=1, le=10_000)
 
 
 class DiscordSettings(_Section):

@@ -23,6 +23,7 @@ from bot.discord_bot.app import (
     build_bot,
     run_bot,
 )
+from bot.discord_bot.catch_up import CatchUpReport
 from bot.discord_bot.deps import DiscordDeps
 from bot.discord_bot.replies import Sent
 from config.settings import DiscordSettings, Settings
@@ -77,6 +78,7 @@ class Harness:
     db: sqlite_utils.Database | None = None
     task: asyncio.Task[None] | None = None
     handled: list[tuple[int, Sent]] = field(default_factory=list)
+    caught_up: list[CatchUpReport] = field(default_factory=list)
     clock: Clock = utc_now
 
     @property
@@ -96,6 +98,8 @@ class Harness:
         deps = DiscordDeps(self.settings, build_service(self.db, self.settings, clock=self.clock))
         bot = build_bot(deps, guild_ready_timeout=READY_TIMEOUT)
         bot.add_listener(self._on_handled, "on_evidence_handled")
+        bot.add_listener(self._on_caught_up, "on_evidence_caught_up")
+        self.caught_up = []  # the catch-ups of this bot
         self.bot = bot
         self.task = asyncio.create_task(run_bot(bot, bot_token(self.settings.discord)))
         await wait_until(self._ready, what="the bot to be ready")
@@ -111,6 +115,17 @@ class Harness:
 
     async def _on_handled(self, message_id: int, sent: Sent) -> None:
         self.handled.append((message_id, sent))
+
+    async def _on_caught_up(self, report: CatchUpReport) -> None:
+        self.caught_up.append(report)
+
+    async def wait_caught_up(self, count: int = 1) -> CatchUpReport:
+        """Wait until the running bot finished `count` catch-ups (one after each ready and
+        each resume); the `count`th one's report."""
+        await wait_until(
+            lambda: len(self.caught_up) >= count, what=f"{count} catch-up(s) to finish"
+        )
+        return self.caught_up[count - 1]
 
     async def stop(self) -> None:
         """Close the bot and its database."""

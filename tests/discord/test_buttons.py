@@ -8,6 +8,7 @@ import pytest
 
 from tests.discord.conftest import FLUGE_ID, FLUGE_PMID, LEE_DOI, LEE_ID, Harness
 from tests.discord.fake_discord.server import EPHEMERAL
+from tests.discord.waiting import wait_until
 
 
 async def _card(harness: Harness, text: str = f"doi {LEE_DOI}") -> dict[str, Any]:
@@ -67,4 +68,5 @@ async def test_buttons_still_work_after_a_restart(harness: Harness) -> None:
         harness.world.member, card, f"evidence:remove:{harness.world.member.id}"
     )
     await harness.fake.wait_answered(pressed)
-    assert int(card["id"]) in harness.fake.deleted
+    # The bot answers the press first, then deletes the card.
+    await wait_until(lambda: int(card["id"]) in harness.fake.deleted, what="the card deleted")

@@ -1,9 +1,10 @@
 """A claim left by a killed process (claimed, never confirmed) after a restart.
 
 The records hold a claim as a process killed between claiming and confirming leaves it;
-a new bot then receives the message again. Past the lease it looks in the channel for the
-reply the dead process may have sent: found, it is confirmed and nothing is posted; not
-found, the message is answered once. A claim younger than the lease is left alone.
+nobody delivers the message again: the new bot's catch-up reads it from the channel. Past
+the lease it looks in the channel for the reply the dead process may have sent: found, it is
+confirmed and nothing is posted; not found, the message is answered once. A claim younger
+than the lease is left alone until the lease ends, then taken over the same way.
 """
 
 from __future__ import annotations
@@ -75,13 +76,13 @@ async def test_a_stale_claim_whose_reply_was_sent_is_confirmed_without_a_second_
     assert int(str(chatter["id"])) < int(str(earlier["id"]))
 
     await stopped.start()
-    await fake_discord.redeliver(message)
-    await stopped.wait_handled(int(str(message["id"])))
+    await stopped.wait_caught_up()
     await settle()
 
+    assert stopped.handled_count(int(str(message["id"]))) == 1
     assert [r["id"] for r in fake_discord.replies_to(int(str(message["id"])))] == [earlier["id"]]
     assert reply_posts(fake_discord, world.general_id) == 0
-    assert history_reads(fake_discord, world.general_id) == 1
+    assert history_reads(fake_discord, world.general_id) == 2  # the catch-up, then the search
     record = get_reply(stopped.records, "discord", str(message["id"]))
     assert record is not None
     assert record.reply_id == earlier["id"]
@@ -99,7 +100,7 @@ async def test_a_stale_claim_whose_reply_was_not_sent_is_answered_once(
     )
 
     await stopped.start()
-    await fake_discord.redeliver(message)
+    await stopped.wait_caught_up()
     await wait_until(
         lambda: fake_discord.replies_to(int(str(message["id"]))), what="the bot's reply"
     )
@@ -123,7 +124,7 @@ async def test_a_claim_younger_than_the_lease_is_left_alone(
     leave_claim(atlas_db_path, message, age=1.0)
 
     await stopped.start()
-    await fake_discord.redeliver(message)
+    await stopped.wait_caught_up()
     await stopped.wait_handled(int(str(message["id"])))
     await settle()
 
@@ -131,7 +132,7 @@ async def test_a_claim_younger_than_the_lease_is_left_alone(
     assert (
         reply_posts(fake_discord, world.general_id),
         history_reads(fake_discord, world.general_id),
-    ) == (0, 0)
+    ) == (0, 1)  # read by the catch-up, not searched
     record = get_reply(stopped.records, "discord", str(message["id"]))
     assert record is not None
     assert record.reply_id is None
@@ -143,15 +144,43 @@ async def test_a_stale_claim_is_kept_unsent_when_the_channel_cannot_be_read(
     world = fake_discord.world
     message = await fake_discord.post(world.general_id, world.member, f"see doi:{LEE_DOI}")
     leave_claim(atlas_db_path, message, age=LEASE + 60)
-    fake_discord.fail_next("GET", rf"/channels/{world.general_id}/messages", status=403, code=50001)
+    history = rf"/channels/{world.general_id}/messages"
+    fake_discord.fail_next("GET", history, status=403, code=50001)
 
     await stopped.start()
-    await fake_discord.redeliver(message)
+    report = await stopped.wait_caught_up()
+    assert report.failed_channels == [world.general_id]
+    fake_discord.fail_next("GET", history, status=403, code=50001)
+    await fake_discord.redeliver(message)  # the search for the earlier reply fails too
     await stopped.wait_handled(int(str(message["id"])))
     await settle()
 
-    assert history_reads(fake_discord, world.general_id) == 1
+    assert history_reads(fake_discord, world.general_id) == 2
     assert reply_posts(fake_discord, world.general_id) == 0
     record = get_reply(stopped.records, "discord", str(message["id"]))
     assert record is not None
     assert record.reply_id is None  # still claimed: silence rather than a possible copy
+
+
+async def test_a_claim_younger_than_the_lease_is_taken_over_when_the_lease_ends(
+    fake_discord: FakeDiscord, atlas_db_path: Path
+) -> None:
+    world = fake_discord.world
+    message = await fake_discord.post(world.general_id, world.member, f"see doi:{LEE_DOI}")
+    leave_claim(atlas_db_path, message, age=0.0)
+    settings = settings_for(fake_discord, atlas_db_path)
+    settings = settings.model_copy(
+        update={"reply": settings.reply.model_copy(update={"claim_lease_seconds": 1.0})}
+    )
+    running = Harness(fake_discord, settings)
+    await running.start()
+    try:
+        await running.wait_caught_up()
+        # Nobody delivers the message again: the bot looks at it once the lease has ended.
+        [reply] = await fake_discord.wait_for_reply(int(str(message["id"])))
+        await running.wait_handled(int(str(message["id"])), times=2)
+        record = get_reply(running.records, "discord", str(message["id"]))
+        assert record is not None
+        assert record.reply_id == reply["id"]
+    finally:
+        await running.stop()

@@ -1,7 +1,8 @@
-"""Watching guild messages and edits: convert → core → render → reply.
+"""Watching guild messages and edits: convert → core → render → reply; and catching up.
 
 After each message it handled, the cog dispatches `evidence_handled(message_id, reply)` so
-that operators' extensions (and the tests) can follow what the bot did without polling.
+that operators' extensions (and the tests) can follow what the bot did without polling;
+after each catch-up (see `catch_up`), `evidence_caught_up(report)`.
 """
 
 from __future__ import annotations
@@ -11,8 +12,11 @@ import logging
 import discord
 from discord.ext import commands
 
+from bot.discord_bot import cursors
+from bot.discord_bot.catch_up import CatchUp
 from bot.discord_bot.convert import post_from_message
 from bot.discord_bot.deps import DiscordDeps
+from bot.discord_bot.progress import Progress
 from bot.discord_bot.replies import SEND_FAILURES, Sent, deliver, describe_failure
 
 log = logging.getLogger(__name__)
@@ -24,13 +28,25 @@ class WatchCog(commands.Cog):
     def __init__(self, bot: commands.Bot, deps: DiscordDeps) -> None:
         self.bot = bot
         self.deps = deps
+        self.progress = Progress()
+        self.catch_up = CatchUp(bot, deps, self.progress, self.handle_missed)
+
+    async def cog_unload(self) -> None:
+        """Stop waiting to look at other processes' claims again."""
+        self.catch_up.cancel()
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
-        """Tell the core the bot's own id, so it never answers itself."""
+        """Tell the core the bot's own id (it never answers itself), then catch up."""
         if self.bot.user is not None:
             self.deps.service.add_self_id(str(self.bot.user.id))
             log.info("connected as %s to %d server(s)", self.bot.user, len(self.bot.guilds))
+        await self.catch_up.run("ready")
+
+    @commands.Cog.listener()
+    async def on_resumed(self) -> None:
+        """A resumed session: read what its replay may not have covered."""
+        await self.catch_up.run("resumed")
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -38,8 +54,11 @@ class WatchCog(commands.Cog):
         if message.guild is None:  # direct messages are not watched
             self._report(message.id, Sent(None))
             return
+        channel_id = message.channel.id
+        self.progress.begin(channel_id, message.id)
         context = await self.bot.get_context(message)
         if context.valid:
+            await self._finished(channel_id, message.id, handled=True)
             return
         await self._handle(message, is_edit=False)
 
@@ -51,23 +70,55 @@ class WatchCog(commands.Cog):
         if message.guild is None or message.edited_at is None:
             self._report(message.id, Sent(None))
             return
-        await self._handle(message, is_edit=True)
+        await self._handle(message, is_edit=True, tracked=False)
 
-    async def _handle(self, message: discord.Message, *, is_edit: bool) -> None:
+    async def handle_missed(self, message: discord.Message) -> Sent:
+        """A message read by a catch-up: handled like a live one (an edited one as an edit,
+        so studies added while the bot was away are carded)."""
+        if self.bot.user is not None and message.author.id == self.bot.user.id:
+            return Sent(None)
+        self.progress.begin(message.channel.id, message.id)
+        context = await self.bot.get_context(message)
+        if context.valid:  # commands are not run late
+            await self._finished(message.channel.id, message.id, handled=True)
+            return Sent(None)
+        return await self._handle(message, is_edit=message.edited_at is not None)
+
+    async def _handle(
+        self, message: discord.Message, *, is_edit: bool, tracked: bool = True
+    ) -> Sent:
         post = post_from_message(message, self.deps.web_base, is_edit=is_edit)
         sent = Sent(None)
+        handled = False
         try:
             # One message at a time: a duplicate delivery waits, then finds the reply logged.
             async with self.deps.locks.hold(post.message_id):
                 plan = await self.deps.runner.call(self.deps.service.handle_post, post)
                 if plan is not None:
                     sent = await deliver(self.deps, message, plan)
+            handled = True
         except SEND_FAILURES as exc:  # an error answer or none at all (dropped, timed out)
             log.warning("reply to message %s failed (%s)", message.id, describe_failure(exc))
+            # Refused for good (no permission, unknown channel): trying again cannot help.
+            handled = _refused_for_good(exc)
         finally:
+            if tracked:
+                await self._finished(message.channel.id, message.id, handled=handled)
             self._report(message.id, sent)
+        return sent
+
+    async def _finished(self, channel_id: int, message_id: int, *, handled: bool) -> None:
+        """Record the message as finished (or failed) and move the channel's cursor."""
+        cursor = self.progress.end(channel_id, message_id, handled=handled)
+        if cursor is not None and not self.bot.is_closed():
+            await self.deps.runner.call(cursors.advance, self.deps.service.db, channel_id, cursor)
 
     def _report(self, message_id: int, sent: Sent) -> None:
         """Dispatch `evidence_handled`, unless the bot closed meanwhile (no loop to run it)."""
         if not self.bot.is_closed():
             self.bot.dispatch("evidence_handled", message_id, sent)
+
+
+def _refused_for_good(exc: BaseException) -> bool:
+    """A 4xx other than 429: Discord will refuse the same reply again."""
+    return isinstance(exc, discord.HTTPException) and 400 <= exc.status < 500 and exc.status != 429

@@ -10,7 +10,12 @@ Discord's answer is lost), `slow_next` (a late answer, or a dropped connection),
 (message POSTs wait until released), `limit_channels` (a per-channel message bucket with
 Discord's X-RateLimit headers), `lean` (keep no history, for load tests), `close_gateway` (a socket closed with a code; events sent
 meanwhile are replayed on RESUME) and `invalidate_sessions` (op 9). Message creation honours
-`nonce` + `enforce_nonce` like Discord: a repeated nonce returns the message already made.
+`nonce` + `enforce_nonce` like Discord: a repeated nonce returns the message already made, for
+a few minutes (`NONCE_MEMORY_SECONDS`; `pass_time` moves the server's clock on). Sessions get
+what their intents allow (no content without MESSAGE_CONTENT, except DMs, mentions and the
+bot's own messages); the HTTP API follows `message_content_enabled`. `create_thread` sends
+THREAD_CREATE, `unfurl` a link preview's MESSAGE_UPDATE (new embeds, same edit time), which
+`unfurl_links` sends after every message with a link, as Discord does.
 Protocol reference: https://discord.com/developers/docs/events/gateway
 """
 
@@ -28,14 +33,28 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from tests.discord.fake_discord.world import FakeUser, Snowflakes, World, iso_now
+from tests.discord.fake_discord.world import (
+    FakeUser,
+    Snowflakes,
+    World,
+    iso_now,
+    snowflake_time,
+)
 from tests.discord.waiting import wait_until
 
 API_PREFIX = "/api/v10"
 GATEWAY_PATH = "/gateway-ws"
 HEARTBEAT_INTERVAL_MS = 41_250
+# How long `enforce_nonce` remembers a nonce: "the past few minutes", in Discord's words.
+NONCE_MEMORY_SECONDS = 5 * 60
 # Intents a bot must switch on in the Developer Portal: members, presences, message content.
 PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | (1 << 15)
+INTENT_GUILDS = 1 << 0
+INTENT_GUILD_MESSAGES = 1 << 9
+INTENT_DIRECT_MESSAGES = 1 << 12
+INTENT_MESSAGE_CONTENT = 1 << 15
+# The fields a message's content lives in, empty for apps without the intent.
+CONTENT_FIELDS: dict[str, Any] = {"content": "", "embeds": [], "attachments": [], "components": []}
 EPHEMERAL = 1 << 6
 
 Json = dict[str, Any]
@@ -178,6 +197,10 @@ class FakeDiscord:
         self.resumes: list[Json] = []
         self.sessions: dict[str, GatewaySession] = {}
         self.refuse_privileged_intents = False
+        # The Developer Portal's Message Content switch: governs what the HTTP API shows
+        # (the gateway follows each session's intents).
+        self.message_content_enabled = True
+        self.thread_joins: list[int] = []
         self._rate_limits: list[RateLimitRule] = []
         self._failures: list[Failure] = []
         self._slowdowns: list[Slowdown] = []
@@ -188,7 +211,10 @@ class FakeDiscord:
         self._bucket_shape: tuple[int, float] | None = None
         self.bucket_429s = 0
         self.invalidations = 0
-        self._nonces: dict[str, Json] = {}
+        # (author id, nonce) → (the message made, when); forgotten after a few minutes.
+        self._nonces: dict[tuple[str, str], tuple[Json, float]] = {}
+        self._clock_offset = 0.0
+        self.unfurl_links = False
         # When each message was dispatched and when the bot's reply to it arrived (monotonic).
         self.dispatched_at: dict[int, float] = {}
         self.replied_at: dict[int, float] = {}
@@ -213,6 +239,9 @@ class FakeDiscord:
             ("GET", re.compile(r"/channels/(?P<channel>\d+)/messages"), self._list_messages),
             ("GET", re.compile(r"/channels/(?P<channel>\d+)/messages/(?P<message>\d+)"),
              self._get_message),
+            ("GET", re.compile(r"/guilds/(?P<guild>\d+)/threads/active"), self._active_threads),
+            ("PUT", re.compile(r"/channels/(?P<channel>\d+)/thread-members/@me"),
+             self._join_thread),
             ("PATCH", re.compile(r"/channels/(?P<channel>\d+)/messages/(?P<message>\d+)"),
              self._patch_message),
             ("DELETE", re.compile(r"/channels/(?P<channel>\d+)/messages/(?P<message>\d+)"),
@@ -314,6 +343,14 @@ class FakeDiscord:
             Slowdown(method, re.compile(path_pattern), seconds, drop, after_create)
         )
 
+    def now(self) -> float:
+        """The server's clock (monotonic seconds, moved on by `pass_time`)."""
+        return time.monotonic() + self._clock_offset
+
+    def pass_time(self, seconds: float) -> None:
+        """Let `seconds` pass for the server's memory (nonces are forgotten after a while)."""
+        self._clock_offset += seconds
+
     def hold_posts(self) -> None:
         """Make message POSTs wait (in flight, not yet carried out) until `release_posts()`."""
         self._posts_open.clear()
@@ -328,12 +365,13 @@ class FakeDiscord:
         self._bucket_shape = (limit, window)
         self._buckets.clear()
 
-    async def close_gateway(self, code: int) -> None:
+    async def close_gateway(self, code: int, *, keep_events: bool = True) -> None:
         """Close every open gateway socket with `code`; the sessions stay resumable and keep
-        the events dispatched until the client RESUMEs."""
+        the events dispatched until the client RESUMEs (with `keep_events=False` they are
+        lost, and the RESUME replays nothing)."""
         for session in self.sessions.values():
             if session.ws is not None and not session.ws.closed:
-                session.buffering = True
+                session.buffering = keep_events
                 await session.ws.close(code=code, message=b"closed by the test")
 
     async def invalidate_sessions(self) -> None:
@@ -410,11 +448,11 @@ class FakeDiscord:
             "author": author.user_payload(),
             "member": author.member_payload(with_user=False),
             "content": content,
-            "timestamp": iso_now(),
+            "timestamp": snowflake_time(message_id),
             "edited_timestamp": None,
             "tts": False,
             "mention_everyone": False,
-            "mentions": [],
+            "mentions": self._mentions(content),
             "mention_roles": [],
             "attachments": [],
             "embeds": [],
@@ -433,6 +471,11 @@ class FakeDiscord:
         payload.update(extra)
         return payload
 
+    def _mentions(self, content: str) -> list[Json]:
+        """The users a message's `<@id>` mentions name, as Discord lists them."""
+        ids = {int(found) for found in re.findall(r"<@!?(\d+)>", content)}
+        return [user.user_payload() for user in self.world.users if user.id in ids]
+
     async def post(self, channel_id: int, author: FakeUser, content: str, **kwargs: Any) -> Json:
         """A member posts a message: store it and dispatch MESSAGE_CREATE."""
         payload = self.message_payload(channel_id, author, content, **kwargs)
@@ -440,6 +483,31 @@ class FakeDiscord:
             self.messages[int(payload["id"])] = payload
         self.dispatched_at.setdefault(int(payload["id"]), time.monotonic())
         await self.dispatch("MESSAGE_CREATE", payload)
+        if self.unfurl_links and not self.lean and re.search(r"https?://", content):
+            await self.unfurl(int(payload["id"]))
+        return payload
+
+    async def create_thread(
+        self, parent_id: int, name: str, owner: FakeUser, first_message: str | None = None
+    ) -> Json:
+        """A member opens a thread (a forum post when the parent is a forum): THREAD_CREATE
+        with `newly_created`, then the first message, which shares the thread's id."""
+        thread_id = self.ids.next()
+        thread = self.world.add_thread(thread_id, name, parent_id, owner)
+        await self.dispatch("THREAD_CREATE", {**thread, "newly_created": True})
+        if first_message is not None:
+            await self.post(thread_id, owner, first_message, message_id=thread_id)
+        return thread
+
+    async def unfurl(self, message_id: int, embeds: list[Json] | None = None) -> Json:
+        """Discord resolved the links of a message: MESSAGE_UPDATE with the whole message,
+        the preview embeds added, and `edited_timestamp` as it was (null if never edited)."""
+        message = self.messages[message_id]
+        links = re.findall(r"https?://\S+", str(message.get("content") or ""))
+        previews = embeds if embeds is not None else [_preview(link) for link in links]
+        payload = {**message, "embeds": previews}
+        self.messages[message_id] = payload
+        await self.dispatch("MESSAGE_UPDATE", payload)
         return payload
 
     async def redeliver(self, payload: Json) -> None:
@@ -545,7 +613,26 @@ class FakeDiscord:
         for session in list(self.sessions.values()):
             is_open = session.ws is not None and not session.ws.closed
             if (is_open or session.buffering) and session.owns_guild(guild_id):
-                await self._send_dispatch(session, event, data)
+                shown = self._as_seen_by(session, event, data)
+                if shown is not None:
+                    await self._send_dispatch(session, event, shown)
+
+    def _as_seen_by(self, session: GatewaySession, event: str, data: Json) -> Json | None:
+        """The event as Discord sends it to a session with its intents, or None when the
+        intents exclude it (https://discord.com/developers/docs/events/gateway#gateway-
+        intents): message events need GUILD_MESSAGES (DIRECT_MESSAGES in DMs); thread
+        events GUILDS; without MESSAGE_CONTENT a message's content fields arrive empty."""
+        if event.startswith("MESSAGE_") and not event.startswith("MESSAGE_REACTION"):
+            needed = INTENT_GUILD_MESSAGES if data.get("guild_id") else INTENT_DIRECT_MESSAGES
+            if not session.intents & needed:
+                return None
+            if event in ("MESSAGE_CREATE", "MESSAGE_UPDATE") and not (
+                session.intents & INTENT_MESSAGE_CONTENT
+            ):
+                return without_content(data, self.world.bot_user.id)
+        if event.startswith("THREAD_") and not session.intents & INTENT_GUILDS:
+            return None
+        return data
 
     async def request_reconnect(self) -> None:
         """Send op 7 RECONNECT: the client closes and RESUMEs on a new connection."""
@@ -780,10 +867,13 @@ class FakeDiscord:
             finally:
                 self.held_posts -= 1
         nonce = str(body.get("nonce")) if body.get("enforce_nonce") and body.get("nonce") else None
-        if nonce is not None and nonce in self._nonces:
+        key = (str(self.world.bot_user.id), nonce or "")
+        remembered = self._nonces.get(key) if nonce is not None else None
+        if remembered is not None and self.now() - remembered[1] < NONCE_MEMORY_SECONDS:
             # https://discord.com/developers/docs/resources/message#create-message: with
-            # enforce_nonce, a nonce used recently returns that message and creates none.
-            return _json(self._nonces[nonce], headers=bucket_headers)
+            # enforce_nonce, a nonce the same author used in the past few minutes returns
+            # that message and creates none.
+            return _json(remembered[0], headers=bucket_headers)
         reference = body.get("message_reference")
         reference_id = int(reference["message_id"]) if reference else None
         payload = self.message_payload(
@@ -798,7 +888,7 @@ class FakeDiscord:
         if not self.lean:
             self.messages[int(payload["id"])] = payload
         if nonce is not None and not self.lean:
-            self._nonces[nonce] = payload
+            self._nonces[key] = (payload, self.now())
         if reference_id is not None:
             self.replied_at.setdefault(reference_id, time.monotonic())
             self.reply_counts[reference_id] += 1
@@ -809,23 +899,61 @@ class FakeDiscord:
     async def _list_messages(
         self, _: web.Request, recorded: RecordedRequest, match: re.Match[str]
     ) -> web.Response:
-        """A channel's messages after `after` (https://discord.com/developers/docs/resources/
-        message#get-channel-messages): the `limit` oldest of them, sent newest first."""
+        """A channel's messages (https://discord.com/developers/docs/resources/message#get-
+        channel-messages): with `after`, the `limit` oldest after it; with `before` (or
+        neither), the `limit` newest before it; always sent newest first."""
         channel_id = str(match["channel"])
-        after = int(recorded.query.get("after", "0"))
-        limit = int(recorded.query.get("limit", "50"))
-        found = sorted(
+        query = recorded.query
+        if sum(key in query for key in ("before", "after", "around")) > 1:
+            return _error(400, 50035, "Invalid Form Body")
+        limit = int(query.get("limit", "50"))
+        if not 1 <= limit <= 100:
+            return _error(400, 50035, "Invalid Form Body")
+        ids = sorted(
             message_id
             for message_id, message in self.messages.items()
-            if message["channel_id"] == channel_id
-            and message_id > after
-            and message_id not in self.deleted
-        )[:limit]
-        return _json([self.messages[message_id] for message_id in reversed(found)])
+            if message["channel_id"] == channel_id and message_id not in self.deleted
+        )
+        if "after" in query:
+            after = int(query["after"])
+            found = [m for m in ids if m > after][:limit]
+        else:
+            before = int(query.get("before", str(2**64)))
+            found = [m for m in ids if m < before][-limit:]
+        return _json([self.rest_message(self.messages[m]) for m in reversed(found)])
+
+    def rest_message(self, message: Json) -> Json:
+        """A message as the HTTP API returns it: without MESSAGE_CREATE's extra fields
+        (`guild_id`, `member`), and without content when the app lacks the intent."""
+        if not self.message_content_enabled:
+            message = without_content(message, self.world.bot_user.id)
+        return {k: v for k, v in message.items() if k not in ("guild_id", "member")}
+
+    async def _active_threads(self, _: web.Request, __: Any, match: re.Match[str]) -> web.Response:
+        """GET /guilds/{id}/threads/active: every active thread with the bot's memberships."""
+        if int(match["guild"]) != self.world.guild_id:
+            return _error(404, 10004, "Unknown Guild")
+        threads = [t for t in self.world.threads_payload() if not t["thread_metadata"]["archived"]]
+        members = [
+            {"id": t["id"], "user_id": str(self.world.bot_user.id),
+             "join_timestamp": iso_now(), "flags": 0}
+            for t in threads
+            if int(t["id"]) in self.world.bot_thread_ids
+        ]  # fmt: skip
+        return _json({"threads": threads, "members": members})
+
+    async def _join_thread(self, _: web.Request, __: Any, match: re.Match[str]) -> web.Response:
+        """PUT /channels/{id}/thread-members/@me: the bot joins a thread."""
+        thread_id = int(match["channel"])
+        if not any(t["id"] == str(thread_id) for t in self.world.threads_payload()):
+            return _error(404, 10003, "Unknown Channel")
+        self.world.bot_thread_ids.add(thread_id)
+        self.thread_joins.append(thread_id)
+        return web.Response(status=204)
 
     async def _get_message(self, _: web.Request, __: Any, match: re.Match[str]) -> web.Response:
         message = self._live_message(int(match["message"]), int(match["channel"]))
-        return _json(message) if message else _error(404, 10008, "Unknown Message")
+        return _json(self.rest_message(message)) if message else _error(404, 10008)
 
     async def _patch_message(
         self, _: web.Request, recorded: RecordedRequest, match: re.Match[str]
@@ -939,6 +1067,31 @@ class FakeDiscord:
         )
         self.messages[int(message["id"])] = message
         return message
+
+
+def _preview(link: str) -> Json:
+    """A link preview embed as Discord adds it (type `link` or `article`)."""
+    return {"type": "link", "url": link.rstrip(").,"), "title": "Preview", "description": ""}
+
+
+def without_content(message: Json, app_user_id: int) -> Json:
+    """The message as an app without the Message Content intent sees it: `content`,
+    `embeds`, `attachments` and `components` empty and no `poll`, except in the app's own
+    messages, direct messages and messages that mention the app
+    (https://discord.com/developers/docs/events/gateway#message-content-intent)."""
+    author = (message.get("author") or {}).get("id")
+    mentioned = any(m.get("id") == str(app_user_id) for m in message.get("mentions") or [])
+    if author == str(app_user_id) or not message.get("guild_id") or mentioned:
+        return message
+    shown = {**message, **CONTENT_FIELDS}
+    shown.pop("poll", None)
+    referenced = message.get("referenced_message")
+    if referenced:
+        inner = without_content({**referenced, "guild_id": message["guild_id"]}, app_user_id)
+        if "guild_id" not in referenced:
+            del inner["guild_id"]
+        shown["referenced_message"] = inner
+    return shown
 
 
 def _acknowledged_without_message(interaction: FakeInteraction) -> bool:

@@ -48,6 +48,17 @@ class Snowflakes:
         millis = int(time.time() * 1000) - DISCORD_EPOCH_MS
         return (millis << 22) | (next(self._counter) & 0x3FFFFF)
 
+    def at(self, moment: datetime) -> int:
+        """An id whose timestamp part is `moment` (a message posted then)."""
+        millis = int(moment.timestamp() * 1000) - DISCORD_EPOCH_MS
+        return (millis << 22) | (next(self._counter) & 0x3FFFFF)
+
+
+def snowflake_time(snowflake: int) -> str:
+    """The moment a snowflake was made, as Discord writes timestamps."""
+    millis = (snowflake >> 22) + DISCORD_EPOCH_MS
+    return datetime.fromtimestamp(millis / 1000, UTC).isoformat()
+
 
 def iso_now() -> str:
     """The current time as Discord writes timestamps."""
@@ -112,6 +123,10 @@ class World:
     forum_id: int
     forum_post_id: int
     helper_role_name: str = "Atlas helper"
+    # Threads created while the tests run (`FakeDiscord.create_thread`), and the threads the
+    # bot has joined.
+    extra_threads: list[dict[str, Any]] = field(default_factory=list)
+    bot_thread_ids: set[int] = field(default_factory=set)
 
     @classmethod
     def build(cls, ids: Snowflakes) -> World:
@@ -190,7 +205,21 @@ class World:
         return [
             self._thread(self.thread_id, "study chat", self.general_id),
             self._thread(self.forum_post_id, "New paper on PEM", self.forum_id),
+            *self.extra_threads,
         ]
+
+    def add_thread(
+        self, thread_id: int, name: str, parent_id: int, owner: FakeUser
+    ) -> dict[str, Any]:
+        """A new public thread under `parent_id` (a text channel or a forum)."""
+        thread = self._thread(thread_id, name, parent_id)
+        thread["owner_id"] = str(owner.id)
+        thread["message_count"] = 0
+        thread["member_count"] = 1
+        thread["thread_metadata"]["create_timestamp"] = iso_now()
+        thread["thread_metadata"]["archive_timestamp"] = iso_now()
+        self.extra_threads.append(thread)
+        return thread
 
     def guild_payload(self) -> dict[str, Any]:
         """The GUILD_CREATE payload."""

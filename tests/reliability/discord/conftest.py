@@ -42,6 +42,8 @@ class QuickLockHarness(Harness):
         deps = DiscordDeps(self.settings, service, runner=CoreRunner(SHORT_RETRY_DELAYS))
         bot = build_bot(deps, guild_ready_timeout=READY_TIMEOUT)
         bot.add_listener(self._on_handled, "on_evidence_handled")
+        bot.add_listener(self._on_caught_up, "on_evidence_caught_up")
+        self.caught_up = []  # the catch-ups of this bot
         self.bot = bot
         self.task = asyncio.create_task(run_bot(bot, bot_token(self.settings.discord)))
         await wait_until(self._ready, what="the bot to be ready")

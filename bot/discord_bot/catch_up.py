@@ -1,0 +1,258 @@
+"""Reading what was posted while the bot was away, so downtime loses nothing.
+
+Discord does not replay to a new session what was posted before it, and a resumed session
+only gets what its server kept. So on every ready and every resume the bot reads each
+watched channel's and active thread's history after the last message it handled there (its
+cursor; see `cursors`), up to the moment it connected, and hands each message it had not
+seen to the same handler as live messages: it answers what still needs answering and logs
+every sighting; messages already answered are recognised by the reply log.
+
+Bounds: nothing older than `reply.catch_up_hours`, at most `reply.catch_up_max_messages`
+per channel (the newest ones, when more came in). A message claimed by a killed process
+(claimed, never confirmed) is read again too: past the lease it is taken over there and
+then; within the lease it is looked at again when the lease ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import discord
+from discord.utils import time_snowflake
+
+from bot.discord_bot import cursors
+from bot.discord_bot.deps import DiscordDeps
+from bot.discord_bot.progress import Progress
+from bot.discord_bot.replies import SEND_FAILURES, Sent, describe_failure
+
+log = logging.getLogger(__name__)
+
+CHANNELS_AT_ONCE = 4  # channels read in parallel (each has its own rate-limit bucket)
+
+Handler = Callable[[discord.Message], Awaitable[Sent]]
+Readable = discord.TextChannel | discord.Thread
+
+
+@dataclass
+class CatchUpReport:
+    """What one catch-up did."""
+
+    reason: str
+    channels: int = 0
+    read: int = 0
+    handled: int = 0
+    replies: int = 0
+    failed_channels: list[int] = field(default_factory=list)
+    capped_channels: list[int] = field(default_factory=list)
+
+
+class CatchUp:
+    """Runs catch-ups one at a time; a request during one runs another after it."""
+
+    def __init__(
+        self, bot: discord.Client, deps: DiscordDeps, progress: Progress, handle: Handler
+    ) -> None:
+        self.bot = bot
+        self.deps = deps
+        self.progress = progress
+        self.handle = handle
+        self._lock = asyncio.Lock()
+        self._retakes: set[asyncio.Task[None]] = set()
+
+    async def run(self, reason: str) -> CatchUpReport | None:
+        """Read every watched channel's missed messages; None when catching up is off."""
+        hours = self.deps.settings.reply.catch_up_hours
+        if hours <= 0:
+            return None
+        async with self._lock:
+            now = datetime.now(UTC)
+            report = await self._run(reason, now, now - timedelta(hours=hours))
+        log.info(
+            "caught up (%s): read %d message(s) in %d channel(s), handled %d, sent %d repl(ies)",
+            report.reason,
+            report.read,
+            report.channels,
+            report.handled,
+            report.replies,
+        )
+        if not self.bot.is_closed():
+            self.bot.dispatch("evidence_caught_up", report)
+        return report
+
+    async def _run(self, reason: str, now: datetime, window_start: datetime) -> CatchUpReport:
+        report = CatchUpReport(reason)
+        # Everything before this id was posted before the session began (live from then on).
+        end = time_snowflake(now, high=False)
+        watched = {channel.id: channel for channel in self._cached_channels()}
+        for channel_id in watched:
+            self.progress.hold(channel_id)
+        state = await self.deps.runner.call(
+            cursors.reading_state, self.deps.service.db, window_start
+        )
+        watched.update(await self._active_threads(watched))
+        extra = (state.recent_channels | {c.channel_id for c in state.claims}) - set(watched)
+        for channel in await self._resolve(extra):
+            watched[channel.id] = channel
+            self.progress.hold(channel.id)
+        floor = time_snowflake(window_start)
+        since = time_snowflake(state.watching_since)
+        claims: dict[int, int] = {}
+        for claim in state.claims:
+            claims[claim.channel_id] = min(
+                claims.get(claim.channel_id, claim.message_id), claim.message_id
+            )
+        limit = asyncio.Semaphore(CHANNELS_AT_ONCE)
+
+        async def one(channel: Readable) -> None:
+            cursor = state.cursors.get(channel.id)
+            # A thread's first message shares its id, so "after" starts just before it.
+            start = cursor if cursor is not None else max(since, channel.id - 1)
+            if channel.id in claims:
+                start = min(start, claims[channel.id] - 1)
+            start = max(start, floor)
+            async with limit:
+                await self._channel(channel, start, end, report)
+
+        await asyncio.gather(*(one(channel) for channel in watched.values()))
+        self._schedule_retakes(state.claims, now)
+        return report
+
+    def _cached_channels(self) -> list[Readable]:
+        """Text channels and active threads the bot can read, in every guild it is in."""
+        found: list[Readable] = []
+        mod_log = self.deps.settings.discord.mod_log_channel_id
+        for guild in self.bot.guilds:
+            channels: list[Readable] = [*guild.text_channels, *guild.threads]
+            for channel in channels:
+                if channel.id != mod_log and _readable(channel):
+                    found.append(channel)
+        return found
+
+    async def _active_threads(self, known: dict[int, Readable]) -> dict[int, Readable]:
+        """Active threads the gateway did not announce (GET /guilds/{id}/threads/active)."""
+        found: dict[int, Readable] = {}
+        for guild in self.bot.guilds:
+            try:
+                threads = await guild.active_threads()
+            except SEND_FAILURES as exc:
+                log.warning(
+                    "could not list the active threads of %s (%s)", guild.id, describe_failure(exc)
+                )
+                continue
+            for thread in threads:
+                if thread.id not in known and _readable(thread):
+                    self.progress.hold(thread.id)
+                    found[thread.id] = thread
+        return found
+
+    async def _resolve(self, channel_ids: Iterable[int]) -> list[Readable]:
+        """Channels known from the records (threads archived since, say) that still exist."""
+        found: list[Readable] = []
+        for channel_id in channel_ids:
+            channel: Any = self.bot.get_channel(channel_id)
+            if channel is None:
+                try:
+                    channel = await self.bot.fetch_channel(channel_id)
+                except SEND_FAILURES as exc:
+                    log.info("channel %s is gone or hidden (%s)", channel_id, describe_failure(exc))
+                    continue
+            if isinstance(channel, Readable) and _readable(channel):
+                found.append(channel)
+        return found
+
+    async def _channel(
+        self, channel: Readable, start: int, end: int, report: CatchUpReport
+    ) -> None:
+        """Read the channel's messages between `start` and `end` and handle the unseen ones."""
+        report.channels += 1
+        if start >= end - 1:
+            await self._store(channel.id, self.progress.release(channel.id, read_up_to=start))
+            return
+        cap = self.deps.settings.reply.catch_up_max_messages
+        try:
+            newest_first = [
+                message
+                async for message in channel.history(
+                    limit=cap,
+                    after=discord.Object(id=start),
+                    before=discord.Object(id=end),
+                    oldest_first=False,
+                )
+            ]
+        except SEND_FAILURES as exc:
+            log.warning(
+                "could not read the history of channel %s (%s)", channel.id, describe_failure(exc)
+            )
+            report.failed_channels.append(channel.id)
+            await self._store(channel.id, self.progress.release(channel.id, read_up_to=None))
+            return
+        if len(newest_first) >= cap:
+            log.warning(
+                "channel %s: more than %d messages to catch up; older ones are skipped "
+                "(reply.catch_up_max_messages)",
+                channel.id,
+                cap,
+            )
+            report.capped_channels.append(channel.id)
+        batch = [m for m in reversed(newest_first) if not self.progress.seen(m.id)]
+        report.read += len(newest_first)
+        for message in batch:
+            self.progress.begin(channel.id, message.id)
+        read_up_to = newest_first[0].id if newest_first else start
+        await self._store(channel.id, self.progress.release(channel.id, read_up_to=read_up_to))
+        for message in batch:
+            if message.author.bot:
+                await self._store(
+                    channel.id, self.progress.end(channel.id, message.id, handled=True)
+                )
+                continue
+            sent = await self.handle(message)
+            report.handled += 1
+            report.replies += sent.reply is not None
+
+    async def _store(self, channel_id: int, cursor: int | None) -> None:
+        if cursor is not None:
+            await self.deps.runner.call(cursors.advance, self.deps.service.db, channel_id, cursor)
+
+    def _schedule_retakes(self, claims: Iterable[cursors.Claim], now: datetime) -> None:
+        """Look again at claims still within their lease once it ends (their process may be
+        alive elsewhere; if it died, nobody else would ever answer those messages)."""
+        lease = timedelta(seconds=self.deps.settings.reply.claim_lease_seconds)
+        for claim in claims:
+            due = claim.claimed_at + lease
+            if due > now:
+                task = asyncio.create_task(self._retake(claim, (due - now).total_seconds() + 1))
+                self._retakes.add(task)
+                task.add_done_callback(self._retakes.discard)
+
+    async def _retake(self, claim: cursors.Claim, delay: float) -> None:
+        await asyncio.sleep(delay)
+        if self.bot.is_closed():
+            return
+        try:
+            channel: Any = self.bot.get_channel(claim.channel_id) or await self.bot.fetch_channel(
+                claim.channel_id
+            )
+            message = await channel.fetch_message(claim.message_id)
+        except SEND_FAILURES as exc:
+            log.warning(
+                "could not fetch claimed message %s (%s)", claim.message_id, describe_failure(exc)
+            )
+            return
+        await self.handle(message)
+
+    def cancel(self) -> None:
+        """Stop waiting for leases to end (the bot is closing)."""
+        for task in list(self._retakes):
+            task.cancel()
+
+
+def _readable(channel: Readable) -> bool:
+    """Whether the bot may read the channel's history."""
+    permissions = channel.permissions_for(channel.guild.me)
+    return permissions.view_channel and permissions.read_message_history

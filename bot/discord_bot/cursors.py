@@ -1,0 +1,83 @@
+"""Where the bot stopped reading each channel and thread: the catch-up's starting points.
+
+Each channel's cursor (`stream_state`, platform `discord`, stream `channel:<id>`) is the id
+of a message such that every message up to it was handled; it only moves forward. A
+`watching-since` stream remembers when the bot first ran, so a channel without a cursor is
+read from then (never from before the bot was installed). Plain synchronous functions over
+the records database; the bot calls them on its core thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import sqlite_utils
+
+from records.db import write_transaction
+from records.replies import stamp
+from records.streams import Streams
+
+PLATFORM = "discord"
+CHANNEL_PREFIX = "channel:"
+WATCHING_SINCE = "watching-since"
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A message claimed in the reply log whose reply was never confirmed."""
+
+    channel_id: int
+    message_id: int
+    claimed_at: datetime
+
+
+@dataclass(frozen=True)
+class ReadingState:
+    """What the catch-up needs to know before reading: cursors, claims, first start."""
+
+    cursors: dict[int, int]
+    recent_channels: frozenset[int]  # channels whose cursor moved within the window
+    claims: tuple[Claim, ...]
+    watching_since: datetime
+
+
+def advance(db: sqlite_utils.Database, channel_id: int, message_id: int) -> None:
+    """Move the channel's cursor to `message_id` unless it is already further."""
+    stream = f"{CHANNEL_PREFIX}{channel_id}"
+    with write_transaction(db):
+        current = Streams(db, PLATFORM).cursor(stream)
+        if current is None or int(current) < message_id:
+            Streams(db, PLATFORM).save_cursor(stream, str(message_id))
+
+
+def reading_state(db: sqlite_utils.Database, window_start: datetime) -> ReadingState:
+    """Cursors, unconfirmed claims and the first start (recorded now if this is it)."""
+    streams = Streams(db, PLATFORM)
+    since_text = streams.cursor(WATCHING_SINCE)
+    if since_text is None:
+        since = datetime.now(UTC)
+        streams.save_cursor(WATCHING_SINCE, since.isoformat())
+    else:
+        since = datetime.fromisoformat(since_text)
+    cursors: dict[int, int] = {}
+    recent: set[int] = set()
+    rows = db.execute(
+        "SELECT stream, cursor, updated_at FROM stream_state WHERE platform = ? AND stream LIKE ?",
+        [PLATFORM, f"{CHANNEL_PREFIX}%"],
+    ).fetchall()
+    for stream, cursor, updated_at in rows:
+        channel_id = int(str(stream).removeprefix(CHANNEL_PREFIX))
+        cursors[channel_id] = int(cursor)
+        if str(updated_at) >= stamp(window_start):
+            recent.add(channel_id)
+    claims = tuple(
+        Claim(int(thread), int(message_id), datetime.fromisoformat(str(updated_at)))
+        for thread, message_id, updated_at in db.execute(
+            "SELECT thread, message_id, updated_at FROM replies "
+            "WHERE platform = ? AND reply_id IS NULL",
+            [PLATFORM],
+        ).fetchall()
+        if str(thread).isdigit() and str(message_id).isdigit()
+    )
+    return ReadingState(cursors, frozenset(recent), claims, since)
