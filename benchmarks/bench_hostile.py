@@ -17,13 +17,24 @@ Lookup queries (`!evidence <query>`, `/evidence`, a Reddit summons, CLI `lookup`
 apart, in milliseconds per query: a member's query of any length up to a platform's largest
 message must cost about the same small time (the author-year pattern sees at most 120
 characters of it and the title scorers at most 400).
+
+Memory per post: peak resident memory of a whole `evidence-bot scan` process reading one
+post of 1, 4 and 16 MB (a hostile mix of backslash escapes and DOI fragments, the costliest
+text to clean), next to the same process reading a short post. Only the first
+`linker.max_post_chars` (200,000) characters of a post are read, so the extra cost of a
+post stays flat however long it is (before that cap, one 10 MB line took 1.5 GB).
 """
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from benchmarks.common import Figure, peak_rss_mb
 from benchmarks.synthetic_atlas import synthetic_entries
@@ -143,6 +154,53 @@ def lookup_figures(index: AtlasIndex) -> list[Figure]:
     return figures
 
 
+POST_SIZES_MB = (1, 4, 16)
+POST_UNIT = "see 10.1016/S0140\\-6736\\(11\\) and "  # Reddit-escaped DOI fragments
+# Runs one scan in a fresh interpreter and prints its own peak RSS in KiB.
+_SCAN_CHILD = """
+import resource, sys
+from bot.cli.main import cli
+try:
+    cli.main(["--db", sys.argv[1], "scan", sys.argv[2]], standalone_mode=False)
+finally:
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+"""
+
+
+def scan_peak_mb(folder: Path, text: str) -> float:
+    """Peak resident memory (MB) of an `evidence-bot scan` process reading one post."""
+    posts = folder / "posts.jsonl"
+    posts.write_text(json.dumps({"id": 1, "text": text}) + "\n", encoding="utf-8")
+    done = subprocess.run(  # noqa: S603 - our own interpreter and fixed arguments
+        [sys.executable, "-c", _SCAN_CHILD, str(folder / "records.db"), str(posts)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return int(done.stderr.strip().splitlines()[-1]) / 1024
+
+
+def post_memory_figures() -> list[Figure]:
+    """Peak memory of a scan reading one post of 1, 4 and 16 MB, and of a short post."""
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        base = scan_peak_mb(folder, POST_UNIT)
+        figures = [Figure(NAME, "scan process, one short post", f"{base:,.0f} MB peak")]
+        for size in POST_SIZES_MB:
+            chars = size * 1024 * 1024
+            text = (POST_UNIT * (chars // len(POST_UNIT) + 1))[:chars]
+            peak = scan_peak_mb(folder, text)
+            figures.append(
+                Figure(
+                    NAME,
+                    f"scan process, one {size} MB post",
+                    f"{peak:,.0f} MB peak (+{peak - base:,.0f} MB)",
+                    "a few times the post's size, at most",
+                )
+            )
+    return figures
+
+
 def atlas_index() -> AtlasIndex:
     entries = [AtlasEntry.model_validate(e) for e in synthetic_entries(ATLAS_SIZE)]
     return AtlasIndex.build(entries)
@@ -160,8 +218,9 @@ def subjects(index: AtlasIndex) -> list[Subject]:
 
 def run() -> list[Figure]:
     """Worst family's µs/KB at each size, and how much that grows from 10 KB to 1 MB."""
+    figures: list[Figure] = post_memory_figures()
     index = atlas_index()
-    figures: list[Figure] = lookup_figures(index)
+    figures += lookup_figures(index)
     for subject in subjects(index):
         costs = {
             (family, size): per_kb(subject, hostile(family, chars))

@@ -165,10 +165,11 @@ def test_logs_unmatched_identifiers_and_clear_citations(atlas_db: Path, tmp_path
     result = run(atlas_db, "scan", str(posts))
     assert result.exit_code == 0
     rows = unmatched_rows(atlas_db)
+    source = str(posts.resolve())
     assert [(r["key"], r["place"], r["message_id"]) for r in rows] == [
-        ("author_year:smith 2021", "cfs", "11"),
-        ("doi:10.1186/s12967-023-04179-2", "forum.jsonl", "10"),
-        ("doi:10.1186/s12967-023-04179-2", "forum.jsonl", "12"),
+        ("author_year:smith 2021", "cfs", f"{source}#cfs/11"),
+        ("doi:10.1186/s12967-023-04179-2", "forum.jsonl", f"{source}#10"),
+        ("doi:10.1186/s12967-023-04179-2", "forum.jsonl", f"{source}#12"),
     ]
     assert {r["platform"] for r in rows} == {"scan"}
     assert [r["mention_count"] for r in rows] == [1, 2, 2]
@@ -231,3 +232,94 @@ def test_missing_file_is_a_usage_error(db_path: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["--db", str(db_path), "scan", str(tmp_path / "nope.jsonl")])
     assert result.exit_code == 2
     assert "does not exist" in result.stderr
+
+
+UNKNOWN_DOI = "10.1186/s12967-023-04179-2"
+
+
+def test_two_files_numbering_posts_alike_are_different_sightings(
+    atlas_db: Path, tmp_path: Path
+) -> None:
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        posts = write_posts(tmp_path / name / "posts.jsonl", {"id": 1, "text": UNKNOWN_DOI})
+        assert run(atlas_db, "scan", str(posts)).exit_code == 0
+    assert [r["mention_count"] for r in unmatched_rows(atlas_db)] == [2, 2]
+
+
+@pytest.mark.parametrize(
+    "posts",
+    [
+        pytest.param([{"id": 1}, {"id": "1"}], id="number-and-string"),
+        pytest.param([{}, {}], id="no-id"),
+        pytest.param([{"id": None}, {"id": None}], id="null-id"),
+        pytest.param([{"id": 7, "subreddit": "cfs"}, {"id": 7, "subreddit": "mecfs"}], id="places"),
+    ],
+)
+def test_posts_an_id_alone_cannot_tell_apart_are_different_sightings(
+    atlas_db: Path, tmp_path: Path, posts: list[dict[str, Any]]
+) -> None:
+    path = write_posts(tmp_path / "posts.jsonl", *({**p, "text": UNKNOWN_DOI} for p in posts))
+    assert run(atlas_db, "scan", str(path)).exit_code == 0
+    assert run(atlas_db, "scan", str(path)).exit_code == 0  # and again: nothing counted twice
+    assert [r["mention_count"] for r in unmatched_rows(atlas_db)] == [2, 2]
+
+
+@pytest.mark.parametrize(
+    "date",
+    [
+        {"created_at": "9999-12-31T23:59:59-23:59"},
+        {"created_at": "0001-01-01T00:00:00+23:59"},
+        {"created_utc": 1e20},
+        {"timestamp": -1e20},
+    ],
+)
+def test_a_date_out_of_range_is_reported_and_the_scan_goes_on(
+    atlas_db: Path, tmp_path: Path, date: dict[str, Any]
+) -> None:
+    posts = write_posts(
+        tmp_path / "posts.jsonl",
+        {"id": 1, "text": "PMID: 12345678"},
+        {"id": 2, "text": "PMID: 12345679", **date},
+        {"id": 3, "text": "PMID: 12345670", "created_at": "2024-05-01T10:00:00+02:00"},
+    )
+    result = run(atlas_db, "scan", str(posts))
+    assert result.exit_code == 0
+    assert [line["id"] for line in output_lines(result)] == [1, 3]
+    assert f"{posts}:2: skipped:" in result.stderr
+    assert "out of range" in result.stderr
+    assert [r["key"] for r in unmatched_rows(atlas_db)] == ["pmid:12345670", "pmid:12345678"]
+
+
+def test_a_post_is_printed_only_after_its_sightings_are_saved(
+    atlas_db: Path, tmp_path: Path
+) -> None:
+    posts = write_posts(
+        tmp_path / "posts.jsonl",
+        {"id": 1, "text": "PMID: 12345678"},
+        {"id": 2, "text": "PMID: 12345679"},
+    )
+    db = open_db(atlas_db)
+    try:
+        # The records database refuses the second post's sighting (as a full disk would).
+        db.execute(
+            "CREATE TRIGGER refuse BEFORE INSERT ON sightings WHEN NEW.message_id LIKE '%#2' "
+            "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
+        )
+    finally:
+        db.close()
+    result = CliRunner().invoke(cli, ["--db", str(atlas_db), "scan", str(posts)])
+    assert result.exit_code != 0
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == [1]
+
+
+def test_only_the_first_max_post_chars_of_a_text_are_read(
+    atlas_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EVBOT_LINKER__MAX_POST_CHARS", "1000")
+    text = "PMID: 12345678 " + "x" * 2000 + " PMID: 12345679"
+    posts = write_posts(tmp_path / "posts.jsonl", {"id": 1, "text": text})
+    result = run(atlas_db, "scan", str(posts))
+    assert [m["pmid"] for m in output_lines(result)[0]["matches"]] == ["12345678"]
+    assert "only the first 1,000 characters" in result.stderr
+    assert [r["key"] for r in unmatched_rows(atlas_db)] == ["pmid:12345678"]
