@@ -1,6 +1,8 @@
 """How fast the Reddit bot works through a backlog: real praw, the fake Reddit server on
 127.0.0.1, the core and a SQLite file (target: a 1,000-item backlog, Reddit's listing
-limit, well within one 30 s poll interval)."""
+limit, well within one 30 s poll interval), and what a poll that finds nothing new costs
+in bytes sent by the server (target: a few hundred bytes per stream, whatever the
+subreddit's size)."""
 
 from __future__ import annotations
 
@@ -45,6 +47,7 @@ def run() -> list[Figure]:
         _post_backlog(fake)
         with timed() as backlog:
             report = bot.poll_once()
+        idle_bytes = _idle_poll_bytes(bot, fake)
         db.close()
     # The comment stream also reads the bot's own replies (and skips them).
     assert report.new_items == BACKLOG + report.replies, report
@@ -55,7 +58,17 @@ def run() -> list[Figure]:
         Figure(name, "items read/s", f"{report.new_items / backlog.seconds:,.0f}"),
         Figure(name, "replies posted", f"{report.replies}"),
         Figure(name, "idle poll (2 streams)", f"{idle.seconds * 1000:.0f} ms"),
+        Figure(name, "bytes per idle poll (2 streams, 1,000 items listed)", f"{idle_bytes:,}"),
     ]
+
+
+def _idle_poll_bytes(bot: RedditBot, fake: FakeReddit) -> int:
+    """Bytes the server sent for one poll that finds nothing new (the average of ten)."""
+    bot.poll_once()  # settle: the backlog poll's own replies are read once more
+    before = fake.bytes_served()
+    for _ in range(10):
+        bot.poll_once()
+    return (fake.bytes_served() - before) // 10
 
 
 def _post_backlog(fake: FakeReddit) -> None:

@@ -254,6 +254,24 @@ def _m005_wrong_match_permalink(db: sqlite_utils.Database) -> None:
     _run_script(db, "ALTER TABLE wrong_match_reports ADD COLUMN permalink TEXT")
 
 
+def _m006_deferred_items(db: sqlite_utils.Database) -> None:
+    """Items whose reply waits until the platform takes replies in their place again."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE deferred_items (
+            platform TEXT NOT NULL,
+            item_id TEXT NOT NULL,
+            place TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            deferred_at REAL NOT NULL,
+            PRIMARY KEY (platform, item_id)
+        );
+        CREATE INDEX idx_deferred_items_place ON deferred_items(platform, place)
+        """,
+    )
+
+
 def _run_script(db: sqlite_utils.Database, script: str) -> None:
     """Run statements one by one: executescript would COMMIT mid-migration."""
     for statement in script.split(";"):
@@ -267,6 +285,7 @@ MIGRATIONS: list[Migration] = [
     _m003_reply_messages,
     _m004_seen_items_by_time,
     _m005_wrong_match_permalink,
+    _m006_deferred_items,
 ]
 
 

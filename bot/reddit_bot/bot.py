@@ -126,6 +126,7 @@ class RedditBot:
         except PrawcoreException as exc:
             report.stream_errors.append(f"login: {type(exc).__name__}")
         else:
+            self._retry_deferred(report)
             for stream in self.streams:
                 try:
                     self._poll_stream(stream, report)
@@ -136,6 +137,14 @@ class RedditBot:
                     report.stream_errors.append(f"{stream.name}: records database: {exc}")
         self._failed_polls = self._failed_polls + 1 if report.failed else 0
         return report
+
+    def _retry_deferred(self, report: PollReport) -> None:
+        """Answer items deferred while a subreddit refused replies, where it takes them again."""
+        assert self._handler is not None
+        try:
+            report.replies += self._handler.retry_deferred()
+        except (TransientItemError, PrawcoreException) as exc:
+            report.stream_errors.append(f"deferred items: {exc}")
 
     def next_wait(self) -> float:
         """Seconds until the next poll: the poll interval, doubled for each failed poll."""

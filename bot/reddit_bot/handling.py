@@ -3,6 +3,11 @@
 Policy (modes, opt-outs, cooldowns, answering once) lives in the core; this module only does
 what needs Reddit: finding a summons' parent, checking the moderator list, posting and
 deleting comments, and noticing a ban.
+
+A reply refused with 403 is about that item (a locked post or comment) unless the subreddit
+says the bot is banned (see `access`). While it is banned, items that would be answered are
+deferred, not dropped: `retry_deferred` answers them once replies work again, or logs them
+as not answered when they have waited `DEFER_MAX_SECONDS`.
 """
 
 from __future__ import annotations
@@ -25,16 +30,23 @@ from bot.core.commands import (
 )
 from bot.core.policy import Verdict
 from bot.core.service import EvidenceService, ReplyPlan, command_word
+from bot.reddit_bot.access import SubredditAccess
 from bot.reddit_bot.convert import PERMALINK_BASE, PLATFORM, ItemFacts, facts, field, to_post
 from bot.reddit_bot.moderators import ModeratorCache
 from bot.reddit_bot.sending import Outcome, ReplySender, SendResult
+from records.deferred_items import (
+    defer_item,
+    deferred_items,
+    deferred_places,
+    drop_deferred,
+)
 from records.models import Post
 from records.modlog import log_action
 from records.replies import find_by_reply_id, get_reply
 
 log = logging.getLogger(__name__)
 
-BAN_RECHECK_SECONDS = 6 * 3600.0
+DEFER_MAX_SECONDS = 24 * 3600.0
 PARENT_GONE_TEXT = "The post or comment you replied to was deleted or removed, so I cannot card it."
 NOTHING_CITED_TEXT = "I found no study from the atlas cited there."
 NOT_MINE_TEXT = "I can only remove my own comments: reply with this to one of them."
@@ -64,6 +76,7 @@ class ItemHandler:
         sender: ReplySender,
         moderators: ModeratorCache,
         clock: Callable[[], float],
+        access: SubredditAccess | None = None,
     ) -> None:
         self._reddit = reddit
         self._service = service
@@ -72,7 +85,7 @@ class ItemHandler:
         self._moderators = moderators
         self._clock = clock
         self._command_word = command_word(PLATFORM, service.settings)
-        self._banned_until: dict[str, float] = {}
+        self._access = access or SubredditAccess(reddit, clock=clock)
         # Items whose reply may exist unverified: item fullname -> (reply target, plan).
         self._unverified: dict[str, tuple[str, ReplyPlan]] = {}
         # Messages this process claimed whose claim it has not settled yet (a confirmation
@@ -199,8 +212,8 @@ class ItemHandler:
     def _send_plan(self, target: str, plan: ReplyPlan) -> bool:
         """Claim the plan in the reply log, post it under `target`, confirm or release."""
         place = plan.post.place
-        if self._banned(place):
-            log.info("not replying in r/%s: banned", place)
+        if self._access.is_banned(place):
+            self._defer(place, target, "banned from the subreddit")
             return False
         claimed = self._service.claim(plan)
         if claimed is None:
@@ -224,7 +237,7 @@ class ItemHandler:
         else:
             self._service.release(claimed)  # definitely not posted: give the message back
             self._claimed_here.discard(message_id)
-        self._after_failure(place, target, result)
+        self._after_failure(place, plan.post.thread, target, result)
         return False
 
     def _send_text(self, post: Post, result: CommandResult) -> bool:
@@ -234,42 +247,98 @@ class ItemHandler:
 
     def _reply_text(self, post: Post, text: str, *, retry: bool = True) -> bool:
         """A short answer to a command; the seen-items table keeps it from repeating."""
-        if self._banned(post.place):
+        if self._access.is_banned(post.place):
+            log.info("not answering %s: banned from r/%s", post.message_id, post.place)
             return False
         result = self._sender.reply(post.message_id, text)
         if result.ok:
             return True
-        self._after_failure(post.place, post.message_id, result, retry=retry)
+        self._after_failure(post.place, post.thread, post.message_id, result, retry=retry)
         return False
 
     def _after_failure(
-        self, place: str, target: str, result: SendResult, *, retry: bool = True
+        self, place: str, thread: str, target: str, result: SendResult, *, retry: bool = True
     ) -> None:
-        if result.outcome is Outcome.BANNED:
-            self._mark_banned(place)
+        if result.outcome is Outcome.FORBIDDEN:
+            reason = self._access.after_refusal(place, thread)
+            if reason is None:
+                log.info("not answered: Reddit refused the reply to %s (403: locked)", target)
+                return
+            self._mark_banned(place, reason)
+            self._defer(place, target, "banned from the subreddit")
             return
         if retry and result.outcome in {Outcome.FAILED, Outcome.RATE_LIMITED, Outcome.UNCERTAIN}:
             raise TransientItemError(f"replying to {target}: {result.detail}")
         log.info("not replying to %s: %s", target, result.outcome.value)
 
-    def _banned(self, place: str) -> bool:
-        until = self._banned_until.get(place)
-        return until is not None and self._clock() < until
-
-    def _mark_banned(self, place: str) -> None:
-        """Stop trying to post in a subreddit that refuses the bot, and tell the mod-log."""
-        self._banned_until[place] = self._clock() + BAN_RECHECK_SECONDS
-        log.warning(
-            "banned from r/%s: no replies there for %.0f h", place, BAN_RECHECK_SECONDS / 3600
-        )
+    def _mark_banned(self, place: str, reason: str) -> None:
+        """Tell the log and the mod-log that a subreddit bans the bot (it is re-checked)."""
+        log.warning("banned from r/%s (%s): replies there wait for a re-check", place, reason)
         log_action(
             self._service.db,
             platform=PLATFORM,
             place=place,
             actor=self._bot_name,
             action="banned",
-            detail="Reddit answered 403 Forbidden to a reply",
+            detail=reason,
         )
+
+    def _defer(self, place: str, target: str, reason: str) -> None:
+        """Keep the item being handled for a reply once the subreddit takes them again.
+
+        Only a reply to the item itself waits: a command acting on another item has taken
+        effect already and is not run a second time.
+        """
+        if target != self._current:
+            log.info("not answered: %s in r/%s (%s)", self._current, place, reason)
+            return
+        defer_item(
+            self._service.db,
+            platform=PLATFORM,
+            item_id=self._current,
+            place=place,
+            reason=reason,
+            at=self._clock(),
+        )
+        log.info("deferred %s in r/%s: %s", self._current, place, reason)
+
+    # -- deferred items ----------------------------------------------------------------
+
+    def retry_deferred(self) -> int:
+        """Answer deferred items where replies work again; give up those too old.
+
+        Returns how many were answered. Raises TransientItemError (or a PrawcoreException)
+        when Reddit fails meanwhile: the rest waits for the next poll.
+        """
+        answered = 0
+        db = self._service.db
+        for place in deferred_places(db, PLATFORM):
+            if self._access.is_banned(place):
+                continue
+            if self._access.recheck_due(place) and self._access.recheck(place):
+                self._give_up_old(place)
+                continue
+            for waiting in deferred_items(db, PLATFORM, place):
+                item = self._fetch(waiting.item_id)
+                if item is not None:
+                    answered += int(self.handle(item).replied)
+                if self._access.is_banned(place):
+                    break  # banned again: the item keeps its place and its first time
+                drop_deferred(db, PLATFORM, waiting.item_id)
+        return answered
+
+    def _give_up_old(self, place: str) -> None:
+        now = self._clock()
+        for waiting in deferred_items(self._service.db, PLATFORM, place):
+            if now - waiting.deferred_at >= DEFER_MAX_SECONDS:
+                log.warning(
+                    "not answered: %s in r/%s waited %.0f h (%s)",
+                    waiting.item_id,
+                    place,
+                    (now - waiting.deferred_at) / 3600,
+                    waiting.reason,
+                )
+                drop_deferred(self._service.db, PLATFORM, waiting.item_id)
 
     def _fetch(self, fullname: str | None) -> Any | None:
         """One submission or comment by fullname through /api/info, or None if unknown."""

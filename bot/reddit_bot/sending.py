@@ -6,13 +6,16 @@
 - A server error or timeout is ambiguous: the comment may exist. Before trying again the
   sender looks for it among the bot's own recent comments, and gives up rather than risk a
   second copy when it cannot look.
-- Locked or archived threads, deleted parents and a ban (403) are final outcomes.
+- Locked or archived threads, deleted parents and a 403 are final outcomes for that item.
+  Reddit answers 403 to a reply under a locked post or comment as well as to a banned
+  account, so the sender does not decide which: the handler asks the subreddit.
+- `things: []` (Reddit made the comment but does not show it, e.g. in a quarantined
+  subreddit): the comment exists, so the sender looks up its id in the bot's history.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -30,23 +33,12 @@ from prawcore.exceptions import (
 )
 
 from bot.reddit_bot.convert import field
+from bot.reddit_bot.ratelimit import DEFAULT_RATELIMIT_WAIT, StopRequested, ratelimit_wait
 
 log = logging.getLogger(__name__)
 
-DEFAULT_RATELIMIT_WAIT = 60.0
 MAX_RATELIMIT_WAIT = 15 * 60.0
 OWN_HISTORY_DEPTH = 25
-
-# Reddit's RATELIMIT message, e.g. "Take a break for 9 minutes before trying again." or
-# "... try again in 500 milliseconds." (the wording praw parses in Reddit._handle_rate_limit).
-_RATELIMIT_AMOUNT = re.compile(
-    r"""
-    (?P<amount>\d{1,4})\s+
-    (?P<unit>milliseconds?|seconds?|minutes?)
-    """,
-    re.VERBOSE,
-)
-_UNIT_SECONDS = {"millisecond": 0.001, "second": 1.0, "minute": 60.0}
 
 
 class Outcome(StrEnum):
@@ -57,7 +49,7 @@ class Outcome(StrEnum):
     LOCKED = "thread locked"
     ARCHIVED = "thread archived"
     PARENT_GONE = "parent deleted or removed"
-    BANNED = "banned from the subreddit"
+    FORBIDDEN = "refused with 403 (locked, or the bot is banned)"
     RATE_LIMITED = "rate limit outlasted the retries"
     REJECTED = "rejected by Reddit"
     FAILED = "failed (server error or timeout)"
@@ -89,11 +81,8 @@ class SendResult:
 
 def ratelimit_seconds(message: str | None) -> float:
     """Seconds to wait for a RATELIMIT message (plus one for safety); 60 when unparsable."""
-    found = _RATELIMIT_AMOUNT.search(message or "")
-    if not found:
-        return DEFAULT_RATELIMIT_WAIT
-    unit = found["unit"].rstrip("s")
-    return int(found["amount"]) * _UNIT_SECONDS[unit] + 1.0
+    seconds = ratelimit_wait(message)
+    return DEFAULT_RATELIMIT_WAIT if seconds is None else seconds + 1.0
 
 
 class ReplySender:
@@ -149,6 +138,11 @@ class ReplySender:
         """One try: its result and how long to wait before another (None: no other)."""
         try:
             created = parent.reply(body)
+        except (StopRequested, Forbidden) as exc:
+            # A stop sends nothing; a 403 is final for this item (the handler asks why).
+            stopping = isinstance(exc, StopRequested)
+            outcome = Outcome.FAILED if stopping else Outcome.FORBIDDEN
+            return SendResult(outcome, detail="stopping" if stopping else "403 Forbidden"), None
         except RedditAPIException as exc:
             code, message = _first_error(exc)
             if code != "RATELIMIT":
@@ -156,16 +150,32 @@ class ReplySender:
             wait = ratelimit_seconds(message)
             result = SendResult(Outcome.RATE_LIMITED, detail=message or code)
             return result, (wait if wait <= self._max_ratelimit_wait else None)
-        except Forbidden:
-            return SendResult(Outcome.BANNED, detail="403 Forbidden"), None
         except (TooManyRequests, InvalidToken) as exc:
             # Refused before any work was done: safe to try again after a pause.
             return SendResult(Outcome.FAILED, detail=type(exc).__name__), self._retry_seconds
         except (RequestException, ResponseException) as exc:
             return self._after_ambiguous_failure(parent_fullname, type(exc).__name__)
         self._maybe_posted.discard(parent_fullname)
-        reply_id = str(field(created, "name", "")) if created is not None else ""
-        return SendResult(Outcome.SENT, reply_id=reply_id or None), None
+        return self._created(parent_fullname, created), None
+
+    def _created(self, parent_fullname: str, created: Any) -> SendResult:
+        """The result of a reply Reddit took; `created` is None for `things: []`."""
+        if created is None:
+            return self._withheld_reply(parent_fullname)
+        reply_id = str(field(created, "name", ""))
+        return SendResult(Outcome.SENT, reply_id=reply_id or None)
+
+    def _withheld_reply(self, parent_fullname: str) -> SendResult:
+        """Reddit took the comment but answered `things: []`: find it in the bot's history."""
+        found = self._find_own_reply(parent_fullname)
+        if found:
+            return SendResult(Outcome.SENT, reply_id=found, detail="Reddit returned no comment")
+        log.warning(
+            "Reddit took the reply to %s without returning it, and it is not in the bot's "
+            "recent comments yet; counting it as sent",
+            parent_fullname,
+        )
+        return SendResult(Outcome.SENT, detail="Reddit returned no comment; id unknown")
 
     def _earlier_comment(self, parent_fullname: str) -> SendResult | None:
         """After a timeout or 5xx, the comment may have appeared since: look before posting.

@@ -3,8 +3,23 @@
 It implements what praw and prawcore request for this bot: the password-grant token
 endpoint, subreddit listings of new submissions and comments (with Reddit's `before`,
 `after` and `limit` paging), `/api/info`, `/api/comment`, `/api/del`, the moderator list,
-`/api/v1/me` and a user's comment history. Tests add posts and comments, switch failures on
-(5xx, slow answers, RATELIMIT errors, a ban) and read back every request it received.
+`/api/v1/me`, `/r/<sub>/about` and a user's comment history. Tests add posts and comments,
+switch failures on (5xx, slow answers, RATELIMIT errors, a ban) and read back every request
+it received and how many bytes each answer had.
+
+Where real Reddit differs from a tidy model, the fake follows Reddit (as recorded in praw's
+test cassettes and described in praw's documentation):
+- listings are ordered by creation second; items created in the same second are listed in
+  no id order (here: the one created first is listed first, above later ones), and an item
+  indexed or approved late (`created_utc` in the past) appears below newer ones;
+- every answer carries `x-ratelimit-remaining` (a float), `-used` and `-reset` headers;
+- a reply to a locked submission or comment is refused with 403, like a ban; the
+  subreddit's about page tells them apart with `user_is_banned`;
+- a private subreddit answers 403 (`reason: private`), one Reddit closed 404
+  (`reason: banned`), and an unknown one redirects (302) to the subreddit search;
+- `/api/comment` may create the comment and return `things: []` (quarantined subreddits);
+- RATELIMIT errors come in several wordings ("Take a break for 9 minutes", "Try again in
+  3 seconds", "9m30s").
 
 The shapes follow Reddit's JSON (a `Listing` of `t1`/`t3` things, errors as
 `{"json": {"errors": [[code, message, field]]}}`), as documented at
@@ -16,6 +31,7 @@ from __future__ import annotations
 import base64
 import json
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,6 +44,11 @@ Json = dict[str, Any]
 RATELIMIT_MESSAGE = (
     "Looks like you've been doing that a lot. Take a break for {amount} before trying again."
 )
+RATELIMIT_TRY_AGAIN = "You are doing that too much. Try again in {amount}."
+# A budget large enough that prawcore never spreads the tests' requests out; a test that
+# wants Reddit's real window sets it with `set_ratelimit`.
+DEFAULT_RATELIMIT_BUDGET = 10_000_000
+RATELIMIT_WINDOW_SECONDS = 600
 FAKE_CLIENT_ID = "fake-client-id"
 FAKE_CLIENT_SECRET = "fake-client-secret"
 FAKE_BOT_NAME = "evidence_bot_test"
@@ -54,6 +75,7 @@ class _Subreddit:
     moderators: list[str]
     banned: bool = False
     private: bool = False
+    closed: bool = False  # banned by Reddit itself: every page answers 404
     submissions: list[str] = field(default_factory=list)
     comments: list[str] = field(default_factory=list)
 
@@ -62,6 +84,7 @@ class _Subreddit:
 class _Thing:
     kind: str  # "t1" comment or "t3" submission
     data: Json
+    sequence: int  # creation order, for same-second ties
     hidden: bool = False  # deleted or removed: gone from listings
 
 
@@ -105,6 +128,11 @@ class FakeReddit:
         self._failures: list[_Failure] = []
         self._delays: list[_Delay] = []
         self._ratelimits: list[str] = []
+        self._withheld_replies = 0
+        self._ratelimit_used = 0
+        self._ratelimit_override: tuple[int, int] | None = None
+        self._window_start = time.monotonic()
+        self.served: list[tuple[str, int]] = []  # (path, bytes of the answer body)
         self._next_id = 1000
         self._clock = _FIRST_CREATED_UTC
         self._lock = threading.RLock()
@@ -156,12 +184,23 @@ class FakeReddit:
         moderators: tuple[str, ...] = (),
         banned: bool = False,
         private: bool = False,
+        closed: bool = False,
     ) -> None:
-        """A subreddit; `banned` refuses the bot's comments, `private` refuses listings."""
+        """A subreddit; `banned` refuses the bot's comments, `private` refuses listings,
+        `closed` (banned by Reddit) answers 404 everywhere."""
         with self._lock:
             self._subreddits[name.lower()] = _Subreddit(
-                name=name, moderators=list(moderators), banned=banned, private=private
+                name=name,
+                moderators=list(moderators),
+                banned=banned,
+                private=private,
+                closed=closed,
             )
+
+    def set_private(self, subreddit: str, private: bool = True) -> None:
+        """Make the subreddit private (or public again)."""
+        with self._lock:
+            self._subreddits[subreddit.lower()].private = private
 
     def set_banned(self, subreddit: str, banned: bool = True) -> None:
         """Ban (or unban) the bot from commenting in `subreddit`."""
@@ -183,8 +222,13 @@ class FakeReddit:
         author: str = "alice",
         locked: bool = False,
         archived: bool = False,
+        created_utc: float | None = None,
     ) -> str:
-        """Post a submission (a link post when `url` is given); return its fullname."""
+        """Post a submission (a link post when `url` is given); return its fullname.
+
+        `created_utc` in the past makes a late item (approved from the mod queue, or indexed
+        late); equal to another item's, a same-second tie.
+        """
         with self._lock:
             sub = self._subreddits[subreddit.lower()]
             base36 = self._new_id()
@@ -199,7 +243,7 @@ class FakeReddit:
                 "url": f"https://www.reddit.com{permalink}" if is_self else url,
                 "domain": f"self.{sub.name}" if is_self else (urlsplit(url or "").hostname or ""),
                 "permalink": permalink,
-                "created_utc": self._tick(),
+                "created_utc": self._created(created_utc),
                 "locked": locked,
                 "archived": archived,
                 "removed_by_category": None,
@@ -208,14 +252,32 @@ class FakeReddit:
                 "stickied": False,
                 **self._common(sub, author),
             }
-            self._things[data["name"]] = _Thing("t3", data)
+            self._things[data["name"]] = _Thing("t3", data, self._next_id)
             sub.submissions.append(data["name"])
             return str(data["name"])
 
-    def add_comment(self, parent: str, body: str, *, author: str = "bob") -> str:
-        """Comment on a submission or comment (by fullname); return the comment's fullname."""
+    def add_comment(
+        self,
+        parent: str,
+        body: str,
+        *,
+        author: str = "bob",
+        created_utc: float | None = None,
+    ) -> str:
+        """Comment on a submission or comment (by fullname); return the comment's fullname.
+
+        `created_utc` as for `add_submission`: late items and same-second ties.
+        """
         with self._lock:
-            return self._create_comment(parent, body, author)
+            return self._create_comment(parent, body, author, created_utc)
+
+    def corrupt(self, fullname: str, *, drop: tuple[str, ...] = (), **fields: Any) -> None:
+        """Damage a thing's JSON as Reddit sometimes sends it (e.g. `author=None`)."""
+        with self._lock:
+            data = self._things[fullname].data
+            data.update(fields)
+            for name in drop:
+                data.pop(name, None)
 
     def delete(self, fullname: str) -> None:
         """The author deleted the thing: it leaves listings and shows `[deleted]`."""
@@ -230,7 +292,7 @@ class FakeReddit:
     def set_flags(
         self, fullname: str, *, locked: bool | None = None, archived: bool | None = None
     ) -> None:
-        """Lock or archive a submission (comments in an archived thread are archived too)."""
+        """Lock a submission or comment, or archive a submission (with its comments)."""
         with self._lock:
             data = self._things[fullname].data
             if locked is not None:
@@ -273,10 +335,40 @@ class FakeReddit:
         with self._lock:
             self._delays.append(_Delay(seconds, path_contains, count))
 
-    def ratelimit_next(self, amount: str = "1 minute", *, count: int = 1) -> None:
+    def ratelimit_next(
+        self, amount: str = "1 minute", *, count: int = 1, wording: str = RATELIMIT_MESSAGE
+    ) -> None:
         """Refuse the next `count` comments with Reddit's RATELIMIT error naming `amount`."""
         with self._lock:
-            self._ratelimits.extend([RATELIMIT_MESSAGE.format(amount=amount)] * count)
+            self._ratelimits.extend([wording.format(amount=amount)] * count)
+
+    def withhold_next_reply(self, count: int = 1) -> None:
+        """Create the next `count` comments but answer `things: []`, as Reddit does in a
+        quarantined subreddit the account has not opted into."""
+        with self._lock:
+            self._withheld_replies += count
+
+    def set_ratelimit(self, *, remaining: int, reset_seconds: int) -> None:
+        """Send these `x-ratelimit-remaining`/`-reset` values from now on."""
+        with self._lock:
+            self._ratelimit_override = (remaining, reset_seconds)
+
+    def ratelimit_headers(self) -> dict[str, str]:
+        """The `x-ratelimit-*` headers for the next answer, shaped like Reddit's."""
+        with self._lock:
+            self._ratelimit_used += 1
+            used = self._ratelimit_used
+            if self._ratelimit_override is not None:
+                remaining, reset = self._ratelimit_override
+            else:
+                elapsed = int(time.monotonic() - self._window_start) % RATELIMIT_WINDOW_SECONDS
+                remaining = DEFAULT_RATELIMIT_BUDGET - used
+                reset = RATELIMIT_WINDOW_SECONDS - elapsed
+            return {
+                "x-ratelimit-remaining": f"{float(max(remaining, 0)):.1f}",
+                "x-ratelimit-used": str(used),
+                "x-ratelimit-reset": str(reset),
+            }
 
     # -- reading back ---------------------------------------------------------------------
 
@@ -306,6 +398,16 @@ class FakeReddit:
                 and (author is None or t.data["author"] == author)
             ]
 
+    def record_served(self, path: str, size: int) -> None:
+        """Count the bytes of one answer body (called by the request handler)."""
+        with self._lock:
+            self.served.append((path, size))
+
+    def bytes_served(self, path_contains: str = "") -> int:
+        """Bytes of the answer bodies sent for paths containing `path_contains`."""
+        with self._lock:
+            return sum(size for path, size in self.served if path_contains in path)
+
     def requests_to(self, path_contains: str, method: str | None = None) -> list[RecordedRequest]:
         """Recorded requests whose path contains `path_contains`."""
         with self._lock:
@@ -325,6 +427,13 @@ class FakeReddit:
         self._clock += 1.0
         return self._clock
 
+    def _created(self, created_utc: float | None) -> float:
+        """A new item's creation time: the next second, or the one a test asked for."""
+        if created_utc is None:
+            return self._tick()
+        self._clock = max(self._clock, created_utc)
+        return created_utc
+
     def _common(self, sub: _Subreddit, author: str) -> Json:
         return {
             "author": author,
@@ -337,7 +446,9 @@ class FakeReddit:
             "distinguished": None,
         }
 
-    def _create_comment(self, parent: str, body: str, author: str) -> str:
+    def _create_comment(
+        self, parent: str, body: str, author: str, created_utc: float | None = None
+    ) -> str:
         parent_data = self._things[parent].data
         link_id = parent if parent.startswith("t3_") else parent_data["link_id"]
         submission = self._things[link_id].data
@@ -351,14 +462,14 @@ class FakeReddit:
             "link_id": link_id,
             "link_title": submission["title"],
             "permalink": f"/r/{sub.name}/comments/{link_id[3:]}/post/{base36}/",
-            "created_utc": self._tick(),
+            "created_utc": self._created(created_utc),
             "locked": False,
             "archived": bool(submission["archived"]),
             "replies": "",
             "stickied": False,
             **self._common(sub, author),
         }
-        self._things[data["name"]] = _Thing("t1", data)
+        self._things[data["name"]] = _Thing("t1", data, self._next_id)
         sub.comments.append(data["name"])
         submission["num_comments"] = int(submission["num_comments"]) + 1
         return str(data["name"])
@@ -374,8 +485,13 @@ class FakeReddit:
             thing.data["removed_by_category"] = category
 
     def _listing(self, names: list[str], query: dict[str, str]) -> Json:
-        """Reddit's paging over a newest-first list: `before`/`after` are fullnames."""
-        newest_first = [n for n in reversed(names) if not self._things[n].hidden]
+        """Reddit's paging over a newest-first list: `before`/`after` are fullnames.
+
+        Newest second first; within one second the item created first is listed first.
+        """
+        live = [self._things[n] for n in names if not self._things[n].hidden]
+        live.sort(key=lambda t: (-float(t.data.get("created_utc") or 0.0), t.sequence))
+        newest_first = [str(t.data["name"]) for t in live]
         limit = max(1, min(int(query.get("limit", "25")), _PAGE_CAP))
         if query.get("after"):
             if query["after"] not in newest_first:
@@ -492,20 +608,44 @@ class FakeReddit:
     ) -> tuple[int, Json]:
         sub = self._subreddits.get(name.lower())
         if sub is None:
-            return 404, {"message": "Not Found", "error": 404}
+            # An unknown subreddit: Reddit redirects to its subreddit search.
+            return 302, {"location": f"/subreddits/search.json?q={name}"}
+        if sub.closed:
+            return 404, {"reason": "banned", "message": "Not Found", "error": 404}
         if sub.private:
             return 403, {"reason": "private", "message": "Forbidden", "error": 403}
-        if rest == ["new"]:
-            return 200, self._listing(sub.submissions, query)
-        if rest == ["comments"]:
-            return 200, self._listing(sub.comments, query)
-        if rest == ["about", "moderators"]:
-            children = [
-                {"name": mod, "id": f"t2_{mod.lower()}", "mod_permissions": ["all"], "date": 0.0}
-                for mod in sub.moderators
-            ]
-            return 200, {"kind": "UserList", "data": {"children": children}}
-        return 404, {"message": "Not Found", "error": 404}
+        pages = {
+            "about": lambda: self._about(sub),
+            "new": lambda: self._listing(sub.submissions, query),
+            "comments": lambda: self._listing(sub.comments, query),
+            "about/moderators": lambda: self._moderator_list(sub),
+        }
+        page = pages.get("/".join(rest))
+        if page is None:
+            return 404, {"message": "Not Found", "error": 404}
+        return 200, page()
+
+    def _moderator_list(self, sub: _Subreddit) -> Json:
+        children = [
+            {"name": mod, "id": f"t2_{mod.lower()}", "mod_permissions": ["all"], "date": 0.0}
+            for mod in sub.moderators
+        ]
+        return {"kind": "UserList", "data": {"children": children}}
+
+    def _about(self, sub: _Subreddit) -> Json:
+        """The parts of Reddit's `t5` about data that concern the logged-in account."""
+        return {
+            "kind": "t5",
+            "data": {
+                "display_name": sub.name,
+                "name": f"t5_{sub.name.lower()}",
+                "subreddit_type": "private" if sub.private else "public",
+                "user_is_banned": sub.banned,
+                "user_is_moderator": False,
+                "user_is_contributor": False,
+                "quarantine": False,
+            },
+        }
 
     def _post_comment(self, request: RecordedRequest) -> tuple[int, Json]:
         parent = self._things.get(request.form.get("thing_id", ""))
@@ -515,12 +655,18 @@ class FakeReddit:
         submission = self._things[link_id].data
         if self._subreddits[str(submission["subreddit"]).lower()].banned:
             return 403, {"message": "Forbidden", "error": 403}
+        if parent.data.get("locked") or submission["locked"]:
+            # What Reddit answers today for a locked post or comment (praw documents it).
+            return 403, {"message": "Forbidden", "error": 403}
         refusal = self._comment_refusal(parent, submission)
         if refusal is not None:
             return 200, refusal
         name = self._create_comment(
             parent.data["name"], request.form.get("text", ""), self.username
         )
+        if self._withheld_replies > 0:
+            self._withheld_replies -= 1
+            return 200, {"json": {"errors": [], "data": {"things": []}}}
         return 200, {"json": {"errors": [], "data": {"things": [self._thing_json(name)]}}}
 
     def _comment_refusal(self, parent: _Thing, submission: Json) -> Json | None:
@@ -530,8 +676,6 @@ class FakeReddit:
         if parent.hidden:
             code = "DELETED_COMMENT" if parent.kind == "t1" else "DELETED_LINK"
             return _api_error(code, "that thing has been deleted", "parent")
-        if submission["locked"]:
-            return _api_error("THREAD_LOCKED", "comments are locked", "parent")
         if submission["archived"]:
             return _api_error("TOO_OLD", "that's a piece of history now", "parent")
         return None
@@ -591,10 +735,16 @@ def _make_handler(fake: FakeReddit) -> type[BaseHTTPRequestHandler]:
                 user_agent=self.headers.get("User-Agent", ""),
             )
             status, body = fake.handle(request)
+            location = body.pop("location", None) if status == 302 else None
             payload = json.dumps(body).encode()
+            fake.record_served(request.path, len(payload))
             try:
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json; charset=UTF-8")
+                if location:
+                    self.send_header("Location", f"{fake.url}{location}")
+                for name, value in fake.ratelimit_headers().items():
+                    self.send_header(name, value)
                 if status == 401 and request.path.rstrip("/") != "/api/v1/access_token":
                     # What Reddit sends with a rejected bearer token; prawcore reads it.
                     self.send_header(

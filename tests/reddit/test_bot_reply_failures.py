@@ -8,6 +8,7 @@ from bot.reddit_bot.bot import MAX_ITEM_ATTEMPTS
 from records.modlog import recent_actions
 from records.replies import get_reply
 from tests.reddit.conftest import LEE_DOI, SUBREDDIT, WALITT_DOI, BotHarness, HarnessFactory
+from tests.reddit.fake_reddit import RATELIMIT_MESSAGE, RATELIMIT_TRY_AGAIN
 
 
 @pytest.mark.parametrize("flag", ["locked", "archived"])
@@ -165,3 +166,36 @@ def test_item_that_keeps_failing_is_given_up_so_later_items_are_answered(
     assert get_reply(harness.db, "reddit", stuck) is None
     harness.poll()
     assert len(harness.bot_replies_to(later)) == 1
+
+
+def test_reply_reddit_makes_without_returning_it_is_recorded_with_its_id(
+    harness: BotHarness,
+) -> None:
+    post = harness.fake.add_submission(SUBREDDIT, f"doi:{LEE_DOI}")
+    harness.fake.withhold_next_reply()  # `things: []`, as in a quarantined subreddit
+    report = harness.poll()
+    harness.poll()
+    (reply,) = harness.bot_replies_to(post)
+    assert not report.failed
+    record = get_reply(harness.db, "reddit", post)
+    assert record is not None
+    assert record.reply_id == reply["name"]
+    assert len(harness.fake.requests_to("/api/comment")) == 1
+
+
+@pytest.mark.parametrize(
+    ("amount", "wording", "wait"),
+    [
+        ("9m30s", RATELIMIT_TRY_AGAIN, 571.0),
+        ("3 seconds", RATELIMIT_TRY_AGAIN, 4.0),
+        ("1 minute", RATELIMIT_MESSAGE, 61.0),
+    ],
+)
+def test_ratelimit_in_every_wording_waits_what_reddit_names(
+    harness: BotHarness, amount: str, wording: str, wait: float
+) -> None:
+    post = harness.fake.add_submission(SUBREDDIT, f"doi:{LEE_DOI}")
+    harness.fake.ratelimit_next(amount, wording=wording)
+    harness.poll()
+    assert harness.sleep.calls == [wait]
+    assert len(harness.bot_replies_to(post)) == 1
