@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import FrameType
 
 import click
@@ -29,8 +31,9 @@ SHOWN_ERRORS = 5
 def enrich_command(app: AppContext, limit: int | None) -> None:
     """One enrichment pass: metadata for pending unmatched papers, retraction checks for the atlas.
 
-    Exits 1 when every look-up failed (the services are unreachable); the papers stay
-    pending for the next pass either way.
+    A service that cannot be reached is asked no more this pass (one line says so) and the
+    papers that needed it stay pending, without counting a failed attempt. Exits 1 when
+    every look-up failed; the papers stay pending for the next pass either way.
     """
     plan = plan_pass(
         app.db, limit=limit, entry_limit=DEFAULT_ENTRY_BATCH if limit is None else limit
@@ -38,15 +41,33 @@ def enrich_command(app: AppContext, limit: int | None) -> None:
     _warn_without_contact(app.settings.enrich)
     clients = build_clients(app.settings.enrich, app.db)
     try:
-        with progress_bar("Enriching", plan.total, min_total=1) as progress:
+        with _own_report(), progress_bar("Enriching", plan.total, min_total=1) as progress:
             summary = enrich(app.db, clients, plan=plan, advance=progress.advance)
     finally:
         clients.close()
     click.echo(summary.line())
+    for line in summary.unreachable_lines():
+        click.echo(line, err=True)
     _show_errors(summary)
     succeeded = summary.enriched + summary.not_found + summary.entries_checked
-    if summary.errors and succeeded - summary.entries_failed <= 0:
+    if (summary.errors or summary.unreachable) and succeeded - summary.entries_failed <= 0:
         raise click.exceptions.Exit(1)
+
+
+@contextmanager
+def _own_report() -> Iterator[None]:
+    """Keep the worker's per-failure warnings off the terminal (this command prints each
+    failure once itself) unless -v asked for more."""
+    worker_log = logging.getLogger("bot.enrich.worker")
+    if worker_log.getEffectiveLevel() < logging.WARNING:
+        yield
+        return
+    previous = worker_log.level
+    worker_log.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        worker_log.setLevel(previous)
 
 
 def _warn_without_contact(settings: EnrichSettings) -> None:

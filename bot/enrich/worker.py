@@ -10,10 +10,11 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar, cast
 
+import httpx
 import sqlite_utils
 
 from bot.enrich.clients import MetadataClients
@@ -27,7 +28,16 @@ from records.unmatched import PaperSummary, papers_to_enrich, save_enrichment
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
 DEFAULT_ENTRY_BATCH = 200
+# The API services a pass stops asking after a connection failure (publishers' pages are
+# many hosts, so one unreachable publisher says nothing about the others).
+GUARDED_SERVICES = {
+    "crossref": "Crossref",
+    "idconv": "the NCBI ID converter",
+    "eutils": "NCBI E-utilities",
+    "europepmc": "Europe PMC",
+}
 RECHECK_AFTER = timedelta(days=30)
 MAX_ATTEMPTS = 10
 
@@ -66,7 +76,9 @@ class EnrichSummary:
     entries_checked: int = 0
     entries_failed: int = 0
     notices_found: int = 0
+    left_pending: int = 0
     errors: list[str] = field(default_factory=list)
+    unreachable: dict[str, str] = field(default_factory=dict)
 
     @property
     def papers(self) -> int:
@@ -80,7 +92,89 @@ class EnrichSummary:
             f"{self.failed} failed and left pending, {self.skipped} skipped; "
             f"{self.resolved} now in the atlas); {self.entries_checked} atlas entries checked "
             f"({self.entries_failed} failed), {self.notices_found} new notices"
+            + (
+                f"; {self.left_pending} left for the next pass (a service was unreachable)"
+                if self.left_pending
+                else ""
+            )
         )
+
+    def unreachable_lines(self) -> list[str]:
+        """One line per service the pass could not reach: `cannot reach Crossref: ...`."""
+        return [f"cannot reach {name}: {reason}" for name, reason in self.unreachable.items()]
+
+
+class ServiceGuard:
+    """Stops a pass from asking a service again after it could not be reached.
+
+    Without it, a pass with no network spends every retry and timeout on every paper. The
+    first connection failure of a service is noted (once, with its reason); later calls to
+    that service fail at once, and a paper or entry whose look-up needed an unreachable
+    service is left as it was, pending, instead of counting a failed attempt.
+    """
+
+    def __init__(self, summary: EnrichSummary) -> None:
+        self._summary = summary
+        self.touched = False
+
+    def all_down(self) -> bool:
+        """Every guarded service is unreachable: the rest of the pass would learn nothing."""
+        return len(self._summary.unreachable) == len(GUARDED_SERVICES)
+
+    def call(self, attribute: str, call: Callable[[], T]) -> T:
+        """Run `call` against the service behind `clients.<attribute>`."""
+        name = GUARDED_SERVICES[attribute]
+        if name in self._summary.unreachable:
+            self.touched = True
+            raise MetadataServiceError(attribute, "unreachable in this pass")
+        try:
+            return call()
+        except MetadataServiceError as exc:
+            if isinstance(exc.__cause__, httpx.ConnectError | httpx.ConnectTimeout):
+                self.touched = True
+                self._summary.unreachable[name] = redact_url(_reasons(exc.__cause__))
+                log.warning("cannot reach %s; not asking it again this pass", name)
+            raise
+
+    def wrap(self, clients: MetadataClients) -> MetadataClients:
+        """`clients` with every guarded service going through `call`."""
+        guarded = {
+            attribute: cast(Any, _Guarded(getattr(clients, attribute), attribute, self))
+            for attribute in GUARDED_SERVICES
+        }
+        return replace(clients, **guarded)
+
+
+def _reasons(error: BaseException) -> str:
+    """The messages along an exception's chain of causes, e.g. `ConnectError after 1
+    attempt; [Errno 111] Connection refused`."""
+    messages: list[str] = []
+    current: BaseException | None = error
+    while current is not None and len(messages) < 5:
+        text = str(current) or type(current).__name__
+        if text not in messages:
+            messages.append(text)
+        current = current.__cause__ or current.__context__
+    return "; ".join(messages)
+
+
+class _Guarded:
+    """A client whose every method goes through ServiceGuard.call."""
+
+    def __init__(self, inner: object, attribute: str, guard: ServiceGuard) -> None:
+        self._inner = inner
+        self._attribute = attribute
+        self._guard = guard
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self._inner, name)
+        if not callable(method):
+            return method
+
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            return self._guard.call(self._attribute, lambda: method(*args, **kwargs))
+
+        return guarded
 
 
 def plan_pass(
@@ -115,15 +209,23 @@ def enrich(
         entry_limit = DEFAULT_ENTRY_BATCH if limit is None else limit
         plan = plan_pass(db, limit=limit, entry_limit=entry_limit)
     summary = EnrichSummary()
-    for paper in plan.papers:
+    guard = ServiceGuard(summary)
+    guarded = guard.wrap(clients)
+    for number, paper in enumerate(plan.papers):
         if should_stop():
             return summary
-        enrich_paper(db, clients, paper, summary)
+        if guard.all_down():
+            summary.left_pending += len(plan.papers) - number + len(plan.entries)
+            return summary
+        enrich_paper(db, guarded, paper, summary, guard=guard)
         advance()
-    for entry in plan.entries:
+    for number, entry in enumerate(plan.entries):
         if should_stop():
             return summary
-        check_entry(db, clients, entry, summary)
+        if guard.all_down():
+            summary.left_pending += len(plan.entries) - number
+            return summary
+        check_entry(db, guarded, entry, summary, guard=guard)
         advance()
     return summary
 
@@ -133,9 +235,19 @@ def enrich_paper(
     clients: MetadataClients,
     paper: PaperSummary,
     summary: EnrichSummary,
+    *,
+    guard: ServiceGuard | None = None,
 ) -> None:
-    """Look one paper up and store the outcome; failures leave it pending for a later pass."""
+    """Look one paper up and store the outcome; failures leave it pending for a later pass.
+
+    A look-up that needed a service the `guard` found unreachable changes nothing.
+    """
+    if guard is not None:
+        guard.touched = False
     result = look_up(clients, paper.kind, paper.value)
+    if guard is not None and guard.touched:
+        summary.left_pending += 1
+        return
     if result.skipped:
         save_enrichment(db, paper.key, {}, enrich_status="skipped")
         summary.skipped += 1
@@ -241,8 +353,15 @@ def check_entry(
     clients: MetadataClients,
     entry: EntryToCheck,
     summary: EnrichSummary,
+    *,
+    guard: ServiceGuard | None = None,
 ) -> None:
-    """Ask Crossref and Europe PMC for notices about an atlas entry and store new ones."""
+    """Ask Crossref and Europe PMC for notices about an atlas entry and store new ones.
+
+    A check that needed a service the `guard` found unreachable changes nothing.
+    """
+    if guard is not None:
+        guard.touched = False
     found: list[PaperMetadata | None] = []
     errors: list[str] = []
     lookups: list[Callable[[], PaperMetadata | None]] = []
@@ -256,6 +375,9 @@ def check_entry(
             found.append(call())
         except MetadataServiceError as exc:
             errors.append(str(exc))
+    if guard is not None and guard.touched:
+        summary.left_pending += 1
+        return
     merged = merge_metadata(found)
     notices = merged.notices if merged and not merged.is_notice else []
     summary.notices_found += store_flags(db, [_flag(entry.id, n) for n in notices])
