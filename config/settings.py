@@ -130,6 +130,21 @@ class XenForoSettings(_Section):
     _split = field_validator("node_ids", "mod_group_ids", mode="before")(_split_commas)
 
 
+class DiscourseSettings(_Section):
+    """The Discourse bot: the forum's API with a key for the bot's user."""
+
+    base_url: HttpUrl | None = None
+    api_key: SecretStr | None = None
+    api_username: str | None = None
+    category_ids: Annotated[list[int], NoDecode] = []
+    mod_groups: CommaList = []
+    poll_seconds: float = Field(default=60.0, gt=0)
+    timeout_seconds: float = Field(default=20.0, gt=0)
+    max_retries: int = Field(default=4, ge=0)
+
+    _split = field_validator("category_ids", "mod_groups", mode="before")(_split_commas)
+
+
 class EnrichSettings(_Section):
     """Public metadata services used to explain unmatched papers to curators."""
 
@@ -165,6 +180,7 @@ class Settings(BaseSettings):
     reddit: RedditSettings = RedditSettings()
     enrich: EnrichSettings = EnrichSettings()
     xenforo: XenForoSettings = XenForoSettings()
+    discourse: DiscourseSettings = DiscourseSettings()
 
     @classmethod
     def settings_customise_sources(

@@ -1,4 +1,4 @@
-"""`evidence-bot run xenforo`: web forum bot processes (Procfile `xenforo`)."""
+"""`evidence-bot run xenforo|discourse`: web forum bot processes (Procfile lines of those names)."""
 
 from __future__ import annotations
 
@@ -35,6 +35,30 @@ def xenforo(app: AppContext, max_polls: int | None) -> None:
         click.echo("Watching XenForo forums; Ctrl-C stops.", err=True)
         run_xenforo_bot(app.settings, app.db, stop=stop, max_polls=max_polls)
     except XenForoConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except KeyboardInterrupt:
+        click.echo("Stopped.", err=True)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+@click.command("discourse")
+@MAX_POLLS
+@pass_app
+def discourse(app: AppContext, max_polls: int | None) -> None:
+    """Watch a Discourse forum's latest posts and reply with evidence cards.
+
+    Needs EVBOT_DISCOURSE__BASE_URL, EVBOT_DISCOURSE__API_KEY and EVBOT_DISCOURSE__API_USERNAME.
+    """
+    from bot.discourse_bot.app import DiscourseConfigError, run_discourse_bot  # noqa: PLC0415
+
+    stop = threading.Event()
+    previous = _stop_on_sigterm(stop)
+    try:
+        click.echo("Watching Discourse; Ctrl-C stops.", err=True)
+        run_discourse_bot(app.settings, app.db, stop=stop, max_polls=max_polls)
+    except DiscourseConfigError as exc:
         raise click.ClickException(str(exc)) from exc
     except KeyboardInterrupt:
         click.echo("Stopped.", err=True)

@@ -201,8 +201,6 @@ class FakeXenForo:
     def handle(self, request: Request) -> tuple[int, Json, dict[str, str]]:
         self.requests.append(request)
         failure, delay = self._take(request)
-        if delay:
-            time.sleep(delay)
         if request.api_key != API_KEY:
             return (
                 401,
@@ -213,6 +211,8 @@ class FakeXenForo:
             return failure.status, _error("server_error", "Failure"), failure.headers
         with self._lock:
             status, body = self._route(request)
+        if delay:
+            time.sleep(delay)  # the work is done; only the answer is late
         if failure is not None:
             return failure.status, _error("server_error", "Failure"), failure.headers
         return status, body, {}

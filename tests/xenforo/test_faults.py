@@ -56,6 +56,7 @@ def test_a_timed_out_post_is_found_after_the_lease_not_sent_again(
     bot.poll()
     bot.poll()
     (reply,) = factory.fake.replies_by_bot(quoting=cited)
+    assert len(factory.fake.requests_to("/api/posts", "POST")) == 1
     record = get_reply(bot.db, "xenforo", str(cited))
     assert record is not None
     assert record.reply_id == str(reply["post_id"])

@@ -1,0 +1,1 @@
+"""The Discourse bot: a forum watched through its REST API (`evidence-bot run discourse`)."""

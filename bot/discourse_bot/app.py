@@ -1,0 +1,65 @@
+"""The Discourse process's entry point: build everything once from the settings, then run."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+import sqlite_utils
+
+from bot.core.factory import build_service
+from bot.discourse_bot.bot import DiscourseBot
+from bot.discourse_bot.convert import read_error
+from bot.discourse_bot.outlet import TopicOutlet
+from bot.forums.api import ApiClient, build_http
+from config.settings import DiscourseSettings, Settings
+
+log = logging.getLogger(__name__)
+
+
+class DiscourseConfigError(ValueError):
+    """The Discourse settings cannot work (say which one is missing)."""
+
+
+def check_discourse_settings(settings: DiscourseSettings) -> None:
+    """Raise `DiscourseConfigError` naming the first missing setting."""
+    if settings.base_url is None:
+        raise DiscourseConfigError("set EVBOT_DISCOURSE__BASE_URL (the forum's address)")
+    if settings.api_key is None:
+        raise DiscourseConfigError("set EVBOT_DISCOURSE__API_KEY (an API key for the bot)")
+    if not settings.api_username:
+        raise DiscourseConfigError("set EVBOT_DISCOURSE__API_USERNAME (the bot's user name)")
+
+
+def run_discourse_bot(
+    settings: Settings,
+    db: sqlite_utils.Database,
+    *,
+    stop: threading.Event | None = None,
+    max_polls: int | None = None,
+) -> DiscourseBot:
+    """Watch the forum's latest posts until `stop` is set (or after `max_polls` polls)."""
+    config = settings.discourse
+    check_discourse_settings(config)
+    assert config.base_url is not None  # checked above
+    assert config.api_key is not None
+    assert config.api_username is not None
+    halt = stop or threading.Event()
+
+    def wait(seconds: float) -> None:
+        halt.wait(seconds)
+
+    headers = {"Api-Key": config.api_key.get_secret_value(), "Api-Username": config.api_username}
+    http = build_http(
+        str(config.base_url), headers, config.timeout_seconds, settings.atlas.user_agent
+    )
+    client = ApiClient(http, read_error=read_error, sleep=wait, max_retries=config.max_retries)
+    outlet = TopicOutlet(client, username=config.api_username, mod_groups=config.mod_groups)
+    bot = DiscourseBot(build_service(db, settings), outlet, category_ids=config.category_ids)
+    log.info("watching Discourse at %s as %s", config.base_url, config.api_username)
+    try:
+        bot.run(wait=wait, should_stop=halt.is_set, poll_seconds=config.poll_seconds,
+                max_polls=max_polls)  # fmt: skip
+    finally:
+        http.close()
+    return bot

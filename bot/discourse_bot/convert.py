@@ -1,0 +1,78 @@
+"""Discourse posts (API JSON) as our own Posts, and Discourse's error bodies.
+
+A post's `raw` is Markdown. Quotes of other posts (`[quote="name, post:3, topic:12"]…
+[/quote]`) are left out before the linker reads it: the quoted post was answered already.
+Errors are `{"errors": [...], "error_type": "...", "extras": {"wait_seconds": n}}`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.forums.api import ApiError
+from records.models import Post
+
+PLATFORM = "discourse"
+MAX_RAW_CHARS = 100_000
+REGULAR_POST = 1  # post_type: 1 regular, 2 moderator action, 3 small action, 4 whisper
+
+_QUOTE = re.compile(r"\[quote(?:=[^\]]{0,300})?\](?:(?!\[quote)[\s\S])*?\[/quote\]", re.I)
+
+
+def raw_text(raw: str) -> str:
+    """The member's own words: quotes of other posts removed (nested ones too)."""
+    text, previous = raw[:MAX_RAW_CHARS], None
+    while previous != text:
+        previous, text = text, _QUOTE.sub(" ", text)
+    return text
+
+
+def reply_number(data: dict[str, Any]) -> int | None:
+    """`reply_to_post_number` (the documented schema has it as a string or null)."""
+    value = data.get("reply_to_post_number")
+    return int(value) if value not in (None, "") and str(value).isdigit() else None
+
+
+def to_post(data: dict[str, Any], category: int | str, parent_id: str | None) -> Post:
+    """One API post (with its topic's category and the id of the post it answers)."""
+    return Post(
+        platform=PLATFORM,
+        place=str(category),
+        thread=str(data["topic_id"]),
+        message_id=str(data["id"]),
+        author_id=str(data.get("username") or ""),
+        author_name=str(data.get("username") or ""),
+        text=raw_text(str(data.get("raw") or "")),
+        permalink=str(data["post_url"]) if data.get("post_url") else None,
+        created_at=_time(data.get("created_at")),
+        is_edit=int(data.get("version") or 1) > 1,
+        parent_id=parent_id,
+    )
+
+
+def seen_key(data: dict[str, Any]) -> str:
+    """The handled-item key of a post as it stands now: a new version makes it new again."""
+    return f"{data['id']}@{int(data.get('version') or 1)}"
+
+
+def read_error(status: int, body: Any) -> ApiError:
+    """The error type and first message, and the wait a 429 names (`extras.wait_seconds`)."""
+    body = body if isinstance(body, dict) else {}
+    errors = body.get("errors") if isinstance(body.get("errors"), list) else []
+    extras = body.get("extras") if isinstance(body.get("extras"), dict) else {}
+    wait = extras.get("wait_seconds")
+    return ApiError(
+        status,
+        str(body.get("error_type") or f"http_{status}"),
+        str(errors[0] if errors else "")[:200],
+        wait=float(wait) if isinstance(wait, int | float) else None,
+    )
+
+
+def _time(value: Any) -> datetime:
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return datetime.now(UTC)

@@ -1,0 +1,322 @@
+"""A small Discourse API stand-in on 127.0.0.1, shaped by Discourse's OpenAPI description.
+
+Serves what discourse/discourse_api_docs documents for these routes (the schemas are kept in
+tests/fixtures/discourse/openapi-extract.json and every answer is checked against them by
+test_fake_follows_openapi.py): `GET /posts.json` (`latest_posts`, newest first, 50 a page,
+`before=` for older ones), `POST /posts.json` (`topic_id`, `raw`, `reply_to_post_number`),
+`GET`/`DELETE /posts/{id}.json` and `GET /groups/{name}/members.json`. Requests need the
+`Api-Key` and `Api-Username` headers; errors are `{"errors": [...], "error_type": ...}`, a
+rate limit a 429 with `Retry-After` and `extras.wait_seconds`.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+Json = dict[str, Any]
+API_KEY = "discourse-test-key-abcdef"
+BOT = "evidence_bot"
+PAGE = 50
+# Fields of the latest-posts listing that the single-post and created-post answers lack.
+LISTING_ONLY = ("topic_title", "topic_html_title", "category_id", "excerpt", "truncated")
+
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    path: str
+    query: dict[str, str]
+    body: Json
+    api_key: str | None
+    api_username: str | None
+
+
+@dataclass
+class FakeDiscourse:
+    """The forum's posts, users and groups, failure switches and received requests."""
+
+    staff: set[str] = field(default_factory=set)
+    groups: dict[str, list[str]] = field(default_factory=dict)
+    topics: dict[int, Json] = field(default_factory=dict)
+    posts: dict[int, Json] = field(default_factory=dict)
+    requests: list[Request] = field(default_factory=list)
+    answers: list[tuple[str, Json]] = field(default_factory=list)
+    _failures: list[tuple[int, str, str | None, bool, dict[str, str], Json]] = field(
+        default_factory=list
+    )
+    _delays: list[tuple[float, str, str | None]] = field(default_factory=list)
+    _lock: threading.RLock = field(default_factory=threading.RLock)
+    _server: ThreadingHTTPServer | None = None
+
+    def start(self) -> FakeDiscourse:
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+
+    @property
+    def url(self) -> str:
+        assert self._server is not None
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    # -- building the forum ----------------------------------------------------------------
+
+    def add_topic(self, category: int, title: str, raw: str, *, user: str = "member") -> int:
+        """A new topic with its first post; returns the topic id."""
+        with self._lock:
+            topic_id = len(self.topics) + 10
+            self.topics[topic_id] = {"id": topic_id, "category_id": category, "title": title,
+                                     "closed": False, "posts": 0}  # fmt: skip
+            return self._create(topic_id, raw, user, None)
+
+    def add_post(self, topic_id: int, raw: str, *, user: str = "member",
+                 reply_to: int | None = None) -> int:  # fmt: skip
+        """A reply in a topic (to post number `reply_to`); returns the post id."""
+        with self._lock:
+            return self._create(topic_id, raw, user, reply_to)
+
+    def edit_post(self, post_id: int, raw: str) -> None:
+        with self._lock:
+            post = self.posts[post_id]
+            post.update(raw=raw, cooked=f"<p>{raw}</p>", version=post["version"] + 1)
+
+    def close_topic(self, topic_id: int) -> None:
+        self.topics[topic_id]["closed"] = True
+
+    def bot_replies(self, to_post: int | None = None) -> list[Json]:
+        """The bot's live posts (answering post `to_post`, when given)."""
+        mine = [p for p in self.posts.values() if p["username"] == BOT and not p["deleted_at"]]
+        if to_post is None:
+            return mine
+        target = self.posts[to_post]
+        number = str(target["post_number"])
+        return [
+            p
+            for p in mine
+            if p["topic_id"] == target["topic_id"] and p["reply_to_post_number"] == number
+        ]
+
+    def fail_next(self, status: int, *, path_contains: str = "", method: str | None = None,
+                  after_commit: bool = False, headers: dict[str, str] | None = None,
+                  body: Json | None = None) -> None:  # fmt: skip
+        default = {"errors": ["Internal Server Error"], "error_type": "server_error"}
+        self._failures.append(
+            (status, path_contains, method, after_commit, headers or {}, body or default)
+        )
+
+    def rate_limit_next(self, seconds: int, *, path_contains: str = "") -> None:
+        """A 429 as Discourse sends it: Retry-After and the same wait in the body."""
+        body = {
+            "errors": ["You’ve performed this action too many times. Please wait a few seconds."],
+            "error_type": "rate_limit",
+            "extras": {"wait_seconds": seconds, "time_left": f"{seconds} seconds"},
+        }
+        self.fail_next(429, path_contains=path_contains, headers={"Retry-After": str(seconds)},
+                       body=body)  # fmt: skip
+
+    def slow_next(
+        self, seconds: float, *, path_contains: str = "", method: str | None = None
+    ) -> None:
+        """The next matching request is answered only after `seconds` (work done first)."""
+        self._delays.append((seconds, path_contains, method))
+
+    def requests_to(self, path_contains: str, method: str | None = None) -> list[Request]:
+        return [r for r in self.requests if path_contains in r.path and method in {None, r.method}]
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _create(self, topic_id: int, raw: str, user: str, reply_to: int | None) -> int:
+        topic = self.topics[topic_id]
+        topic["posts"] += 1
+        post_id = len(self.posts) + 100
+        now = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        is_staff = user in self.staff
+        self.posts[post_id] = {
+            "id": post_id, "name": user.title(), "username": user,
+            "avatar_template": f"/user_avatar/forum.test/{user}/{{size}}/1.png",
+            "created_at": now, "updated_at": now, "raw": raw, "cooked": f"<p>{raw}</p>",
+            "post_number": topic["posts"], "post_type": 1, "posts_count": topic["posts"],
+            "reply_count": 0, "reply_to_post_number": str(reply_to) if reply_to else None,
+            "quote_count": 0, "incoming_link_count": 0, "reads": 1, "readers_count": 0,
+            "score": 0.0, "yours": user == BOT, "topic_id": topic_id,
+            "topic_slug": f"topic-{topic_id}", "topic_title": topic["title"],
+            "topic_html_title": topic["title"], "category_id": topic["category_id"],
+            "display_username": user.title(), "primary_group_name": None, "flair_name": None,
+            "flair_url": None, "flair_bg_color": None, "flair_color": None,
+            "flair_group_id": None, "badges_granted": [], "version": 1, "can_edit": False,
+            "can_delete": False, "can_recover": False, "can_see_hidden_post": False,
+            "can_wiki": False, "user_title": None, "bookmarked": False,
+            "actions_summary": [{"id": 2, "can_act": True}], "moderator": is_staff,
+            "admin": False, "staff": is_staff, "user_id": abs(hash(user)) % 10_000,
+            "hidden": False, "trust_level": 1, "deleted_at": None, "user_deleted": False,
+            "edit_reason": None, "can_view_edit_history": True, "wiki": False,
+            "excerpt": raw[:100], "truncated": len(raw) > 100, "reviewable_id": None,
+            "reviewable_score_count": 0, "reviewable_score_pending_count": 0,
+            "post_url": f"/t/topic-{topic_id}/{topic_id}/{topic['posts']}",
+        }  # fmt: skip
+        return post_id
+
+    def _take(self, request: Request) -> tuple[Any, float]:
+        with self._lock:
+            delay = next(
+                (
+                    d
+                    for d in self._delays
+                    if d[1] in request.path and d[2] in {None, request.method}
+                ),
+                None,
+            )
+            if delay is not None:
+                self._delays.remove(delay)
+            for failure in self._failures:
+                if failure[1] in request.path and failure[2] in {None, request.method}:
+                    self._failures.remove(failure)
+                    return failure, delay[0] if delay else 0.0
+        return None, delay[0] if delay else 0.0
+
+    def handle(self, request: Request) -> tuple[int, Json, dict[str, str]]:
+        self.requests.append(request)
+        failure, delay = self._take(request)
+        if request.api_key != API_KEY or request.api_username != BOT:
+            return 403, _error("invalid_access", "The API username or key is invalid."), {}
+        if failure is not None and not failure[3]:
+            return failure[0], failure[5], failure[4]
+        with self._lock:
+            status, answer, schema = self._route(request)
+        if delay:
+            time.sleep(delay)  # the work is done; only the answer is late
+        if failure is not None:
+            return failure[0], failure[5], failure[4]
+        if status == 200:
+            self.answers.append((schema, answer))
+        return status, answer, {}
+
+    def _route(self, request: Request) -> tuple[int, Json, str]:
+        path, method = request.path, request.method
+        if path == "/posts.json" and method == "GET":
+            return 200, self._latest(request), "GET /posts.json"
+        if path == "/posts.json" and method == "POST":
+            return self._reply(request)
+        if path.startswith("/posts/") and path.endswith(".json"):
+            return self._one(int(path[len("/posts/") : -len(".json")]), method)
+        if path.startswith("/groups/") and path.endswith("/members.json"):
+            return self._members(path.split("/")[2], request)
+        return 404, _error("not_found", "The requested URL or resource could not be found."), ""
+
+    def _latest(self, request: Request) -> Json:
+        before = int(request.query.get("before") or 10**12)
+        listed = sorted(
+            (p for p in self.posts.values() if p["id"] < before), key=lambda p: -p["id"]
+        )
+        return {"latest_posts": [dict(p) for p in listed[:PAGE]]}
+
+    def _reply(self, request: Request) -> tuple[int, Json, str]:
+        body = request.body
+        topic = self.topics.get(int(body.get("topic_id") or 0))
+        if topic is None:
+            return 404, _error("not_found", "The requested URL or resource could not be found."), ""
+        if topic["closed"]:
+            return 403, _error("invalid_access", "You are not permitted to view the requested resource."), ""  # fmt: skip
+        if len(str(body.get("raw", "")).strip()) < 20:
+            return 422, _error("invalid_parameters", "Body is too short"), ""
+        number = body.get("reply_to_post_number")
+        post_id = self._create(topic["id"], str(body["raw"]), BOT, int(number) if number else None)
+        created = {k: v for k, v in self.posts[post_id].items() if k not in LISTING_ONLY}
+        return 200, {**created, "draft_sequence": 1}, "POST /posts.json"
+
+    def _one(self, post_id: int, method: str) -> tuple[int, Json, str]:
+        post = self.posts.get(post_id)
+        if post is None or post["deleted_at"]:
+            return 404, _error("not_found", "The requested URL or resource could not be found."), ""
+        if method == "DELETE":
+            if post["username"] != BOT:
+                return 403, _error("invalid_access", "You are not permitted."), ""
+            post["deleted_at"] = datetime.now(UTC).isoformat()
+            return 200, {}, ""
+        shown = {k: v for k, v in post.items() if k not in (*LISTING_ONLY, "badges_granted")}
+        return 200, shown, "GET /posts/{id}.json"
+
+    def _members(self, group: str, request: Request) -> tuple[int, Json, str]:
+        if group not in self.groups:
+            return 404, _error("not_found", "The requested URL or resource could not be found."), ""
+        limit = int(request.query.get("limit") or 50)
+        offset = int(request.query.get("offset") or 0)
+        names = self.groups[group]
+        members = [
+            {"id": n, "username": name, "name": None, "avatar_template": "/a/{size}.png",
+             "title": None, "last_posted_at": "2026-01-01T00:00:00.000Z",
+             "last_seen_at": "2026-01-01T00:00:00.000Z", "added_at": "2025-01-01T00:00:00.000Z",
+             "timezone": "UTC"}
+            for n, name in enumerate(names[offset : offset + limit])
+        ]  # fmt: skip
+        meta = {"total": len(names), "limit": limit, "offset": offset}
+        return (
+            200,
+            {"members": members, "owners": [], "meta": meta},
+            "GET /groups/{name}/members.json",
+        )
+
+
+def _error(error_type: str, message: str) -> Json:
+    return {"errors": [message], "error_type": error_type}
+
+
+def _handler(fake: FakeDiscourse) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self._answer()
+
+        def do_POST(self) -> None:
+            self._answer()
+
+        def do_DELETE(self) -> None:
+            self._answer()
+
+        def log_message(self, format: str, *args: Any) -> None:
+            """Quiet."""
+
+        def _answer(self) -> None:
+            parts = urlsplit(self.path)
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length).decode() if length else ""
+            is_json = "json" in (self.headers.get("Content-Type") or "")
+            body = json.loads(raw) if raw and is_json else dict(parse_qsl(raw))
+            request = Request(self.command, parts.path, dict(parse_qsl(parts.query)), body,
+                              self.headers.get("Api-Key"), self.headers.get("Api-Username"))  # fmt: skip
+            status, answer, headers = fake.handle(request)
+            data = json.dumps(answer).encode()
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(data)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+    return Handler
+
+
+@contextmanager
+def running_fake_discourse() -> Iterator[FakeDiscourse]:
+    fake = FakeDiscourse().start()
+    try:
+        yield fake
+    finally:
+        fake.stop()

@@ -1,0 +1,122 @@
+"""`evidence-bot run discourse` as a real process: settings, secrets, SIGKILL and restart."""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SAMPLE_ATLAS
+from tests.discourse.conftest import CATEGORY, LEE_DOI, WALITT_DOI, discourse_environment
+from tests.discourse.fake_discourse import API_KEY, FakeDiscourse
+from tests.reliability.conftest import clean_environment, program, run_program, wait_until
+
+TOPICS = 8
+
+
+@pytest.fixture
+def atlas_db(db_path: Path, tmp_path: Path) -> Path:
+    done = run_program("--db", str(db_path), "atlas", "import", str(SAMPLE_ATLAS), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    return db_path
+
+
+def count(db_path: Path, sql: str) -> int:
+    with sqlite3.connect(db_path) as conn:
+        return int(conn.execute(sql).fetchone()[0])
+
+
+class BotProcess:
+    def __init__(self, db_path: Path, fake: FakeDiscourse, workdir: Path) -> None:
+        self.env = clean_environment(
+            discourse_environment(
+                fake,
+                EVBOT_DISCOURSE__POLL_SECONDS="0.1",
+                EVBOT_DISCOURSE__TIMEOUT_SECONDS="2",
+                EVBOT_REPLY__RATE_CAP_PER_HOUR="10000",
+                EVBOT_REPLY__CLAIM_LEASE_SECONDS="0",
+            )
+        )
+        self.db_path, self.fake, self.workdir = db_path, fake, workdir
+        self.starts = 0
+        self._polls = 0
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.starts += 1
+        self._polls = len(self.fake.requests_to("/posts.json", "GET"))
+        log = (self.workdir / f"run-{self.starts}.log").open("wb")
+        self.process = subprocess.Popen(  # noqa: S603 - our own program
+            [*program(), "-vv", "--db", str(self.db_path), "run", "discourse"],
+            cwd=self.workdir, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        log.close()
+
+    def kill(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+    def stop(self) -> int:
+        """SIGTERM once the process polls (its handler is installed before that)."""
+        assert self.process is not None
+        assert wait_until(lambda: len(self.fake.requests_to("/posts.json", "GET")) > self._polls)
+        self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout=60)
+
+    def logs(self) -> str:
+        return "\n".join(
+            (self.workdir / f"run-{n}.log").read_text(errors="replace")
+            for n in range(1, self.starts + 1)
+        )
+
+
+@pytest.fixture
+def bot(atlas_db: Path, fake: FakeDiscourse, tmp_path: Path) -> Iterator[BotProcess]:
+    process = BotProcess(atlas_db, fake, tmp_path)
+    yield process
+    if process.process is not None and process.process.poll() is None:
+        process.kill()
+
+
+def test_sigkill_at_any_moment_never_answers_twice(bot: BotProcess, fake: FakeDiscourse) -> None:
+    fake.add_topic(CATEGORY, "Before", "old")
+    bot.start()
+    assert wait_until(lambda: count(bot.db_path, "SELECT count(*) FROM stream_state") >= 1)
+    cited = []
+    for n in range(TOPICS):
+        first = fake.add_topic(CATEGORY, f"T{n}", f"doi:{LEE_DOI}")
+        cited.append(first)
+        topic = fake.posts[first]["topic_id"]
+        cited.append(fake.add_post(topic, f"and {WALITT_DOI} doi:10.5555/dc.{n}"))
+    fake.slow_next(1.0, path_contains="/posts.json", method="POST")
+    assert wait_until(lambda: len(fake.requests_to("/posts.json", "POST")) >= 1)
+    bot.kill()
+    for _ in range(3):
+        posted = len(fake.bot_replies())
+        bot.start()
+        assert wait_until(lambda: len(fake.bot_replies()) >= min(posted + 3, len(cited)))  # noqa: B023
+        bot.kill()
+    bot.start()
+    assert wait_until(lambda: all(fake.bot_replies(p) for p in cited)), bot.logs()
+    assert bot.stop() == 0
+    assert {p: len(fake.bot_replies(p)) for p in cited} == dict.fromkeys(cited, 1)
+    assert count(bot.db_path, "SELECT count(*) FROM replies WHERE reply_id IS NULL") == 0
+    assert count(bot.db_path, "SELECT count(*) FROM sightings") == TOPICS
+
+
+def test_config_check_masks_the_api_key(fake: FakeDiscourse, tmp_path: Path) -> None:
+    done = run_program("config", "check", cwd=tmp_path, env=discourse_environment(fake))
+    assert done.returncode == 0, done.stderr
+    assert API_KEY not in done.stdout + done.stderr
+    assert "discourse" in done.stdout
+
+
+def test_missing_settings_end_with_one_error_line(tmp_path: Path) -> None:
+    done = run_program("--db", str(tmp_path / "x.db"), "run", "discourse", cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1].startswith("Error: set EVBOT_DISCOURSE__BASE_URL")
