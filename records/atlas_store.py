@@ -187,6 +187,12 @@ def count_entries(db: sqlite_utils.Database) -> int:
     return int(db.execute("SELECT count(*) FROM atlas_entries").fetchone()[0])
 
 
+def entry_title(db: sqlite_utils.Database, entry_id: str) -> str | None:
+    """The title of the entry `entry_id`, or None when there is none."""
+    row = db.execute("SELECT title FROM atlas_entries WHERE id = ?", [entry_id]).fetchone()
+    return str(row[0]) if row else None
+
+
 def find_entry_id(db: sqlite_utils.Database, kind: str, value: str) -> str | None:
     """The slug of the entry with this DOI/PMID/PMCID, directly or through an alias."""
     if kind in IDENTIFIER_KINDS:

@@ -24,13 +24,21 @@ PUBLISHER_ID = "publisher_id"
 TITLE_MIN_SCORE = 92.0
 
 
+Vouched = dict[tuple[str, str], set[str]]
+
+
 @dataclass
 class LookupResult:
-    """What the services said: merged metadata (None: nobody knew it) and any failures."""
+    """What the services said: merged metadata (None: nobody knew it) and any failures.
+
+    `vouched` names, for each identifier found, the services that reported it: a crosswalk
+    only one service vouches for is not trusted to change which card members see.
+    """
 
     metadata: PaperMetadata | None = None
     errors: list[str] = field(default_factory=list)
     skipped: bool = False
+    vouched: Vouched = field(default_factory=dict)
 
 
 class _Asker:
@@ -68,7 +76,8 @@ def look_up(clients: MetadataClients, kind: str, value: str) -> LookupResult:
     else:
         # Author-year citations and unknown slugs name no single paper a service could find.
         return LookupResult(skipped=True)
-    merged = _gather(clients, ask, ids, found)
+    vouched: Vouched = {}
+    merged = _gather(clients, ask, ids, found, vouched)
     if merged is not None and kind in ID_KINDS:
         # The logged identifier is the truth for this paper, whatever a service reported.
         merged = merged.model_copy(update={kind: value})
@@ -77,7 +86,7 @@ def look_up(clients: MetadataClients, kind: str, value: str) -> LookupResult:
         merged = merged or PaperMetadata(sources=["landing-page"], doi=ids["doi"])
         if value not in merged.publisher_ids:
             merged = merged.model_copy(update={"publisher_ids": [value, *merged.publisher_ids]})
-    return LookupResult(metadata=merged, errors=ask.errors)
+    return LookupResult(metadata=merged, errors=ask.errors, vouched=vouched)
 
 
 def _gather(
@@ -85,13 +94,16 @@ def _gather(
     ask: _Asker,
     ids: dict[str, str],
     found: list[PaperMetadata | None],
+    vouched: Vouched,
 ) -> PaperMetadata | None:
-    """Crosswalk `ids`, ask every service that takes one of them, and merge the answers."""
+    """Crosswalk `ids`, ask every service that takes one of them, and merge the answers;
+    note in `vouched` which service reported which identifier."""
     if ids:
         crosswalk = ask("idconv", lambda: clients.idconv.convert(next(iter(ids.values()))))
         for id_kind, id_value in (crosswalk.model_dump() if crosswalk else {}).items():
             if id_kind in ID_KINDS and id_value:
                 ids.setdefault(id_kind, id_value)
+                vouched.setdefault((id_kind, id_value), set()).add("ncbi-idconv")
     merged = None
     # Two rounds: an identifier learnt from one service opens the door to another.
     for _ in range(2):
@@ -105,6 +117,9 @@ def _gather(
         merged = merge_metadata(found)
         for id_kind, id_value in (merged.identifiers if merged else {}).items():
             ids.setdefault(id_kind, id_value)
+    for record in found:
+        for pair in (record.identifiers if record else {}).items():
+            vouched.setdefault(pair, set()).update(record.sources[:1] if record else [])
     return merged
 
 

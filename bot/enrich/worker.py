@@ -16,12 +16,13 @@ from typing import Any, TypeVar, cast
 
 import httpx
 import sqlite_utils
+from rapidfuzz import fuzz, utils
 
 from bot.enrich.clients import MetadataClients
-from bot.enrich.lookup import PUBLISHER_ID, LookupResult, look_up
+from bot.enrich.lookup import PUBLISHER_ID, TITLE_MIN_SCORE, LookupResult, Vouched, look_up
 from bot.http.redaction import redact_url
 from linker.metadata import MetadataServiceError, Notice, PaperMetadata, merge_metadata
-from records.atlas_store import add_alias, find_entry_id
+from records.atlas_store import add_alias, entry_title, find_entry_id
 from records.db import write_transaction
 from records.retractions import EntryFlag, store_flags
 from records.unmatched import PaperSummary, papers_to_enrich, save_enrichment
@@ -49,6 +50,7 @@ class EntryToCheck:
     id: str
     doi: str | None
     pmid: str | None
+    title: str | None = None
 
 
 @dataclass
@@ -265,7 +267,9 @@ def enrich_paper(
     else:
         save_enrichment(db, paper.key, stored, enrich_status="done")
         summary.enriched += 1
-    if result.metadata is not None and alias_if_in_atlas(db, paper, result.metadata):
+    if result.metadata is not None and alias_if_in_atlas(
+        db, paper, result.metadata, vouched=result.vouched
+    ):
         summary.resolved += 1
 
 
@@ -282,27 +286,45 @@ def _stored_metadata(paper: PaperSummary, result: LookupResult) -> dict[str, Any
 
 
 def alias_if_in_atlas(
-    db: sqlite_utils.Database, paper: PaperSummary, metadata: PaperMetadata
+    db: sqlite_utils.Database,
+    paper: PaperSummary,
+    metadata: PaperMetadata,
+    *,
+    vouched: Vouched | None = None,
 ) -> str | None:
     """If another identifier of the paper is in the atlas, alias this one to that entry.
 
-    The alias resolves the logged paper (and every future mention). Identifiers of the
-    paper that point nowhere yet are aliased too, so a later PMCID mention matches at once.
-    Returns the entry's slug, or None.
+    The alias resolves the logged paper (and every future mention), so it changes which card
+    members see: the identifier that leads to the entry must be reported by two services
+    (`vouched`), or the paper's title must match the entry's. Identifiers of the paper that
+    point nowhere yet are aliased too, so a later PMCID mention matches at once. Returns the
+    entry's slug, or None.
     """
     if metadata.is_notice:
         return None  # a retraction notice is not the study it retracts
     known = metadata.identifiers
-    entry_id = next(
+    link = next(
         (
-            found
+            (kind, value, found)
             for kind, value in known.items()
             if (kind, value) != (paper.kind, paper.value)
             and (found := find_entry_id(db, kind, value))
         ),
         None,
     )
-    if entry_id is None:
+    if link is None:
+        return None
+    kind, value, entry_id = link
+    services = (vouched or {}).get((kind, value), set())
+    if len(services) < 2 and not _titles_agree(metadata.title, entry_title(db, entry_id)):
+        log.warning(
+            "%s: only %s says it is %s %s (atlas entry %s) and the titles differ; no alias",
+            paper.key,
+            ", ".join(sorted(services)) or "one service",
+            kind,
+            value,
+            entry_id,
+        )
         return None
     with write_transaction(db):
         add_alias(db, paper.kind, paper.value, entry_id, source="enricher")
@@ -312,6 +334,13 @@ def alias_if_in_atlas(
         alias_publisher_ids(db, entry_id, metadata.publisher_ids)
     log.info("%s is atlas entry %s: alias added", paper.key, entry_id)
     return entry_id
+
+
+def _titles_agree(found: str | None, expected: str | None) -> bool:
+    """True when a service's title is the atlas entry's (case, punctuation and markup aside)."""
+    if not found or not expected:
+        return False
+    return fuzz.ratio(found, expected, processor=utils.default_process) >= TITLE_MIN_SCORE
 
 
 def alias_publisher_ids(
@@ -337,7 +366,7 @@ def entries_to_check(
     """Atlas entries with a DOI or PMID never checked, last failed, or checked long ago."""
     cutoff = ((now or datetime.now(UTC)) - recheck_after).isoformat(timespec="seconds")
     rows = db.query(
-        """SELECT a.id, a.doi, a.pmid FROM atlas_entries a
+        """SELECT a.id, a.doi, a.pmid, a.title FROM atlas_entries a
            LEFT JOIN entry_checks c ON c.entry_id = a.id
            WHERE (a.doi IS NOT NULL OR a.pmid IS NOT NULL)
              AND (c.entry_id IS NULL OR c.status = 'failed' OR c.checked_at < ?)
@@ -379,7 +408,7 @@ def check_entry(
         summary.left_pending += 1
         return
     merged = merge_metadata(found)
-    notices = merged.notices if merged and not merged.is_notice else []
+    notices = confirmed_notices(found, entry.title) if merged and not merged.is_notice else []
     summary.notices_found += store_flags(db, [_flag(entry.id, n) for n in notices])
     if merged is not None and not merged.is_notice and merged.publisher_ids:
         with write_transaction(db):
@@ -406,6 +435,29 @@ def check_entry(
     if errors:
         summary.entries_failed += 1
         summary.errors.append(f"atlas {entry.id}: {error}")
+
+
+def confirmed_notices(records: list[PaperMetadata | None], title: str | None) -> list[Notice]:
+    """Notices that change a card only when confirmed: reported by a record whose title is
+    the atlas entry's, or of a kind that a second service reports too."""
+    present = [record for record in records if record is not None and not record.is_notice]
+    services_by_kind: dict[str, set[str]] = {}
+    for record in present:
+        for notice in record.notices:
+            services_by_kind.setdefault(notice.kind, set()).add(notice.source)
+    kept: dict[tuple[str, str], Notice] = {}
+    for record in present:
+        title_agrees = _titles_agree(record.title, title)
+        for notice in record.notices:
+            if title_agrees or len(services_by_kind[notice.kind]) >= 2:
+                kept.setdefault((notice.kind, notice.notice_id), notice)
+            else:
+                log.warning(
+                    "%s notice from %s not stored: no second service and the title differs",
+                    notice.kind,
+                    notice.source,
+                )
+    return list(kept.values())
 
 
 def _flag(entry_id: str, notice: Notice) -> EntryFlag:

@@ -21,6 +21,7 @@ from linker.metadata.models import (
     PaperMetadata,
     as_list,
     fetch_member,
+    shape_checked,
 )
 from linker.urls import identifiers_in_url
 from records.identifiers import normalize_publisher_id
@@ -56,6 +57,7 @@ class CrossrefClient:
         self._base_url = base_url.rstrip("/")
         self._headers = {"User-Agent": user_agent(mailto), "Accept": "application/json"}
 
+    @shape_checked
     def work(self, doi: str) -> PaperMetadata | None:
         """The work with this DOI, or None when Crossref does not know it."""
         url = f"{self._base_url}/works/{quote(doi, safe='/')}"
@@ -63,6 +65,7 @@ class CrossrefClient:
         message = fetch_member(self._client, request, SERVICE, "message")
         return None if message is None else parse_work(message)
 
+    @shape_checked
     def by_alternative_id(self, alternative_id: str, rows: int = 2) -> list[PaperMetadata]:
         """Works that carry this publisher id (an Elsevier PII such as `S0092867421001234`)
         as their `alternative-id` (https://www.crossref.org/documentation/retrieve-metadata/rest-api/rest-api-filters/)."""
@@ -78,6 +81,7 @@ class CrossrefClient:
         items = as_list(message.get("items"), SERVICE, "no items in filter result")
         return [parse_work(item) for item in items if isinstance(item, dict)]
 
+    @shape_checked
     def search_bibliographic(self, citation: str, rows: int = 3) -> list[PaperMetadata]:
         """Works whose metadata best fits a free-text citation, best first."""
         request = self._client.build_request(

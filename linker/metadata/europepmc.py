@@ -17,6 +17,7 @@ from linker.metadata.models import (
     PaperMetadata,
     as_list,
     fetch_member,
+    shape_checked,
 )
 
 SERVICE = "europepmc"
@@ -58,6 +59,7 @@ class EuropePmcClient:
         """Records whose title contains these words, best first."""
         return self.search(f"TITLE:{_quoted(title)}", page_size=page_size)
 
+    @shape_checked
     def search(self, query: str, *, page_size: int = 5) -> list[PaperMetadata]:
         """Records matching a Europe PMC query, best first."""
         params = {

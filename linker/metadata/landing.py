@@ -10,7 +10,7 @@ from __future__ import annotations
 import httpx
 from bs4 import BeautifulSoup
 
-from linker.metadata.models import MetadataServiceError, send
+from linker.metadata.models import MetadataServiceError, send, shape_checked
 from records.identifiers import normalize_doi
 
 SERVICE = "landing-page"
@@ -39,6 +39,7 @@ class LandingPageClient:
     def __init__(self, client: httpx.Client) -> None:
         self._client = client
 
+    @shape_checked
     def citation_doi(self, url: str) -> str | None:
         """The DOI the page at `url` declares; None when it declares none or does not exist."""
         request = self._client.build_request("GET", url, headers={"Accept": "text/html"})

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, Literal
+import functools
+from collections.abc import Callable, Iterable
+from typing import Any, Literal, ParamSpec, TypeVar
 
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from records.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
+
+P = ParamSpec("P")
+R = TypeVar("R")
+# What reading valid JSON of an unexpected shape raises ({"published": [2024]} and the like).
+_SHAPE_ERRORS = (TypeError, ValueError, AttributeError, KeyError, IndexError)
 
 NoticeKind = Literal["retraction", "expression_of_concern", "correction", "withdrawal"]
 
@@ -22,6 +28,26 @@ class MetadataServiceError(Exception):
     def __init__(self, service: str, message: str) -> None:
         super().__init__(f"{service}: {message}")
         self.service = service
+
+
+def shape_checked(method: Callable[P, R]) -> Callable[P, R]:
+    """Turn an answer of an unexpected shape into MetadataServiceError (a failed attempt for
+    that paper, tried again in a later pass) instead of a crash that repeats every pass."""
+
+    @functools.wraps(method)
+    def checked(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except MetadataServiceError:
+            raise
+        except _SHAPE_ERRORS as exc:
+            service = str(getattr(args[0], "service", "metadata")) if args else "metadata"
+            detail = " ".join(str(exc).split())[:200]
+            raise MetadataServiceError(
+                service, f"unexpected answer ({type(exc).__name__}: {detail})"
+            ) from exc
+
+    return checked
 
 
 class Notice(BaseModel):

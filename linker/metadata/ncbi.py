@@ -22,6 +22,7 @@ from linker.metadata.models import (
     as_list,
     read_json,
     send,
+    shape_checked,
 )
 
 TOOL = "evidence-bot"
@@ -57,6 +58,7 @@ class NcbiIdConverter(_NcbiBase):
 
     service = "ncbi-idconv"
 
+    @shape_checked
     def convert(self, identifier: str) -> IdRecord | None:
         """The identifiers NCBI knows for one DOI, PMID or PMCID, or None if it knows none."""
         body = self._get(self._base_url + "/", {"ids": identifier, "format": "json"})
@@ -83,6 +85,7 @@ class EUtilsClient(_NcbiBase):
 
     service = "ncbi-eutils"
 
+    @shape_checked
     def summary(self, pmid: str) -> PaperMetadata | None:
         """The PubMed record for a PMID, or None when PubMed has none."""
         body = self._get(f"{self._base_url}/esummary.fcgi", {"db": "pubmed", "id": pmid})
@@ -95,6 +98,7 @@ class EUtilsClient(_NcbiBase):
             return None
         return parse_summary(record)
 
+    @shape_checked
     def pmid_for_doi(self, doi: str) -> str | None:
         """The PMID of the article with this DOI, or None when PubMed has no single match."""
         body = self._get(f"{self._base_url}/esearch.fcgi", {"db": "pubmed", "term": f"{doi}[doi]"})

@@ -170,7 +170,8 @@ def test_atlas_entries_get_retractions_the_atlas_does_not_show(
 ) -> None:
     add_entry(db, "bad-2024-trial", doi="10.1000/retracted", pmid="333")
     add_entry(db, "good-2024-brain", doi="10.1000/pmc.article")
-    add_entry(db, "book-2024-chapter", doi="10.1000/crossref.only")
+    # Only Crossref knows the book's correction: its title confirms it is this entry.
+    add_entry(db, "book-2024-chapter", doi="10.1000/crossref.only", title="A book chapter")
     summary = enrich(db, clients)
     assert (summary.entries_checked, summary.entries_failed) == (3, 0)
     assert retracted_entry_ids(db) == {"bad-2024-trial"}
