@@ -31,8 +31,9 @@ Vouched = dict[tuple[str, str], set[str]]
 class LookupResult:
     """What the services said: merged metadata (None: nobody knew it) and any failures.
 
-    `vouched` names, for each identifier found, the services that reported it: a crosswalk
-    only one service vouches for is not trusted to change which card members see.
+    `vouched` names, for each identifier found, the services whose record links it to the
+    logged identifier: a crosswalk only one service makes is not trusted to change which
+    card members see.
     """
 
     metadata: PaperMetadata | None = None
@@ -78,6 +79,10 @@ def look_up(clients: MetadataClients, kind: str, value: str) -> LookupResult:
         return LookupResult(skipped=True)
     vouched: Vouched = {}
     merged = _gather(clients, ask, ids, found, vouched)
+    for record in found:
+        if record is not None and _names(record, kind, value):
+            for pair in record.identifiers.items():
+                vouched.setdefault(pair, set()).update(record.sources[:1])
     if merged is not None and kind in ID_KINDS:
         # The logged identifier is the truth for this paper, whatever a service reported.
         merged = merged.model_copy(update={kind: value})
@@ -87,6 +92,16 @@ def look_up(clients: MetadataClients, kind: str, value: str) -> LookupResult:
         if value not in merged.publisher_ids:
             merged = merged.model_copy(update={"publisher_ids": [value, *merged.publisher_ids]})
     return LookupResult(metadata=merged, errors=ask.errors, vouched=vouched)
+
+
+def _names(record: PaperMetadata, kind: str, value: str) -> bool:
+    """True when a service's record itself names the logged paper (so the other identifiers
+    in it are that service's word on the crosswalk, not an echo of what it was asked)."""
+    if kind in ID_KINDS:
+        return record.identifiers.get(kind) == value
+    if kind == PUBLISHER_ID:
+        return value in record.publisher_ids
+    return False
 
 
 def _gather(
@@ -117,9 +132,6 @@ def _gather(
         merged = merge_metadata(found)
         for id_kind, id_value in (merged.identifiers if merged else {}).items():
             ids.setdefault(id_kind, id_value)
-    for record in found:
-        for pair in (record.identifiers if record else {}).items():
-            vouched.setdefault(pair, set()).update(record.sources[:1] if record else [])
     return merged
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -41,6 +42,8 @@ GUARDED_SERVICES = {
 }
 RECHECK_AFTER = timedelta(days=30)
 MAX_ATTEMPTS = 10
+# One pass ends after this long; what it did not reach is left for the next pass.
+PASS_DEADLINE_SECONDS = 3600.0
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,7 @@ class EnrichSummary:
     left_pending: int = 0
     errors: list[str] = field(default_factory=list)
     unreachable: dict[str, str] = field(default_factory=dict)
+    out_of_time: bool = False  # the pass reached its deadline; the rest waits for the next
 
     @property
     def papers(self) -> int:
@@ -97,6 +101,11 @@ class EnrichSummary:
             + (
                 f"; {self.left_pending} left for the next pass (a service was unreachable)"
                 if self.left_pending
+                else ""
+            )
+            + (
+                "; the pass reached its deadline, the rest waits for the next"
+                if self.out_of_time
                 else ""
             )
         )
@@ -201,11 +210,14 @@ def enrich(
     plan: PassPlan | None = None,
     advance: Callable[[], None] = lambda: None,
     should_stop: Callable[[], bool] = lambda: False,
+    deadline_seconds: float | None = PASS_DEADLINE_SECONDS,
+    clock: Callable[[], float] = time.monotonic,
 ) -> EnrichSummary:
     """Run one pass over `plan` (default: plan_pass with `limit` for papers and entries).
 
     `should_stop` is asked before each look-up, so a stopping process finishes quickly
-    and leaves the rest pending.
+    and leaves the rest pending; so is the pass's deadline (`deadline_seconds` from now),
+    so slow services cannot stretch one pass without end.
     """
     if plan is None:
         entry_limit = DEFAULT_ENTRY_BATCH if limit is None else limit
@@ -213,8 +225,16 @@ def enrich(
     summary = EnrichSummary()
     guard = ServiceGuard(summary)
     guarded = guard.wrap(clients)
+    ends_at = None if deadline_seconds is None else clock() + deadline_seconds
+
+    def stop_now() -> bool:
+        if ends_at is not None and clock() >= ends_at:
+            summary.out_of_time = True
+            return True
+        return should_stop()
+
     for number, paper in enumerate(plan.papers):
-        if should_stop():
+        if stop_now():
             return summary
         if guard.all_down():
             summary.left_pending += len(plan.papers) - number + len(plan.entries)
@@ -222,7 +242,7 @@ def enrich(
         enrich_paper(db, guarded, paper, summary, guard=guard)
         advance()
     for number, entry in enumerate(plan.entries):
-        if should_stop():
+        if stop_now():
             return summary
         if guard.all_down():
             summary.left_pending += len(plan.entries) - number

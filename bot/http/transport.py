@@ -230,9 +230,11 @@ def _after_attempts(
     exc: httpx.TransportError, attempts: int, request: httpx.Request
 ) -> httpx.TransportError:
     """The same kind of error, saying how often it was tried."""
-    kind = "timed out" if isinstance(exc, httpx.TimeoutException) else type(exc).__name__
     tries = "attempt" if attempts == 1 else "attempts"
-    return type(exc)(f"{kind} after {attempts} {tries}", request=request)
+    if isinstance(exc, httpx.TimeoutException):
+        return type(exc)(f"timed out after {attempts} {tries}", request=request)
+    cause = str(exc) or type(exc).__name__
+    return type(exc)(f"{cause} (after {attempts} {tries})", request=request)
 
 
 def _is_json(body: bytes) -> bool:

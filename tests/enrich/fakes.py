@@ -76,11 +76,16 @@ class FakeServices:
         self.papers = papers
         self.requests: list[httpx.Request] = []
         self._failures: dict[str, deque[str]] = defaultdict(deque)
+        self._answers: dict[str, deque[httpx.Response]] = defaultdict(deque)
         self._lock = threading.Lock()
 
     def fail(self, service: str, how: str, times: int = 1) -> None:
         """Make the next `times` requests to `service` fail: timeout, 429, 503, malformed."""
         self._failures[service].extend([how] * times)
+
+    def answer_next(self, service: str, response: httpx.Response, times: int = 1) -> None:
+        """Answer the next `times` requests to `service` with `response` (a hostile answer)."""
+        self._answers[service].extend([response] * times)
 
     def count(self, service: str) -> int:
         """Requests that reached `service`."""
@@ -96,6 +101,9 @@ class FakeServices:
             self.requests.append(request)
             service = self.service_of(request)
             failure = self._failures[service].popleft() if self._failures[service] else None
+            scripted = self._answers[service].popleft() if self._answers[service] else None
+        if scripted is not None:
+            return scripted
         if failure == "timeout":
             raise httpx.ReadTimeout("timed out", request=request)
         if failure == "429":

@@ -1,0 +1,254 @@
+"""A metadata service can be hostile (issue 17): odd shapes, huge or trickled answers,
+redirects elsewhere, and claims only it makes. Each costs one failed attempt at most."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import httpx
+import pytest
+import sqlite_utils
+
+from bot.enrich import clients as enrich_clients
+from bot.enrich.clients import MetadataClients, build_clients
+from bot.enrich.worker import enrich
+from bot.http.client import any_host, polite_client
+from bot.http.limits import RetryPolicy
+from bot.http.transport import PoliteTransport
+from records.atlas_store import find_entry_id
+from records.retractions import entry_flags
+from records.unmatched import get_paper
+from tests.enrich.conftest import ROOT
+from tests.enrich.fakes import FakeClock, FakePaper, FakeServices, crossref_work, settings_for
+from tests.unmatched.helpers import add_entry, mention
+
+SECRET = "s3cr3t-ncbi-key"
+
+
+def _pending_with_error(db: sqlite_utils.Database, key: str) -> str:
+    paper = get_paper(db, key).paper
+    assert (paper.enrich_status, paper.enrich_attempts) == ("pending", 1)
+    assert paper.enrich_error is not None
+    return paper.enrich_error
+
+
+@pytest.mark.parametrize(
+    ("service", "body", "key"),
+    [
+        ("crossref", {"status": "ok", "message": {"DOI": "10.1000/pubmed.only",
+                                                   "published": [2024]}}, "doi:10.1000/pubmed.only"),
+        ("eutils", {"result": {"222": {"uid": "222", "pubtype": 5}}}, "pmid:222"),
+        ("europepmc", {"resultList": {"result": [{"pmid": "222", "pubTypeList": {"pubType": 5}}]}},
+         "pmid:222"),
+        ("idconv", {"records": "none"}, "pmid:222"),
+    ],
+)  # fmt: skip
+def test_valid_json_of_an_unexpected_shape_is_a_failed_attempt_not_a_crash(  # noqa: PLR0917
+    db: sqlite_utils.Database,
+    clients: MetadataClients,
+    services: FakeServices,
+    service: str,
+    body: dict[str, Any],
+    key: str,
+) -> None:
+    kind, value = key.split(":", 1)
+    mention(db, kind, value)
+    services.answer_next(service, httpx.Response(200, json=body), times=5)
+    summary = enrich(db, clients)
+    assert summary.failed == 1
+    error = _pending_with_error(db, key)
+    assert error.startswith(f"{clients_service(service)}: unexpected")
+
+
+def clients_service(service: str) -> str:
+    return {"eutils": "ncbi-eutils", "idconv": "ncbi-idconv"}.get(service, service)
+
+
+def test_an_answer_over_two_megabytes_is_refused(
+    db: sqlite_utils.Database, clients: MetadataClients, services: FakeServices
+) -> None:
+    mention(db, "doi", "10.1000/pubmed.only")
+    padding = {"status": "ok", "message": {"DOI": "10.1000/x", "title": ["x" * 2_100_000]}}
+    services.answer_next("crossref", httpx.Response(200, json=padding))
+    enrich(db, clients)
+    assert "more than 2000000 allowed" in _pending_with_error(db, "doi:10.1000/pubmed.only")
+
+
+def test_a_redirect_to_another_host_is_not_followed_and_the_api_key_stays_home(
+    db: sqlite_utils.Database, services: FakeServices, clock: FakeClock
+) -> None:
+    built = build_clients(
+        settings_for(ROOT, ncbi_api_key=SECRET),
+        db,
+        transport_factory=lambda: httpx.MockTransport(services.handler),
+        clock=clock,
+        sleep=clock.sleep,
+        retry=RetryPolicy(max_retries=0),
+    )
+    away = f"https://elsewhere.test/eutils/esummary.fcgi?db=pubmed&id=222&api_key={SECRET}"
+    services.answer_next("eutils", httpx.Response(302, headers={"Location": away}))
+    mention(db, "pmid", "222")
+    try:
+        enrich(db, built)
+    finally:
+        built.close()
+    assert all(request.url.host == "fake.test" for request in services.requests)
+    error = _pending_with_error(db, "pmid:222")
+    assert "not followed" in error
+    assert SECRET not in error
+
+
+def test_a_redirect_within_the_service_is_followed(
+    db: sqlite_utils.Database, clients: MetadataClients, services: FakeServices
+) -> None:
+    moved = f"{ROOT}/crossref/works/10.1000%2Fpubmed.only?moved=1"
+    services.answer_next("crossref", httpx.Response(301, headers={"Location": moved}))
+    mention(db, "doi", "10.1000/pubmed.only")
+    assert enrich(db, clients).enriched == 1
+    assert any("moved=1" in str(request.url) for request in services.requests)
+
+
+def test_secrets_never_cross_to_another_host_even_where_redirects_are_allowed() -> None:
+    seen: list[httpx.URL] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url)
+        if request.url.host == "a.test":
+            return httpx.Response(302, headers={"Location": "https://b.test/x?api_key=k&id=1"})
+        return httpx.Response(200)
+
+    transport = PoliteTransport(httpx.MockTransport(handle), retry=RetryPolicy(max_retries=0))
+    with polite_client(transport, user_agent="t", timeout=5, may_redirect=any_host) as client:
+        client.get("https://a.test/start?api_key=k")
+    assert [str(url) for url in seen] == ["https://a.test/start?api_key=k", "https://b.test/x?id=1"]
+
+
+@contextmanager
+def trickling_server(body: bytes) -> Iterator[str]:
+    """A server that sends its JSON one byte every 0.2 s (then the rest after 40 bytes)."""
+    release = threading.Event()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            try:
+                for index in range(40):
+                    self.wfile.write(body[index : index + 1])
+                    self.wfile.flush()
+                    if release.wait(0.2):
+                        break
+                self.wfile.write(body[index + 1 :])
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        release.set()
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def test_a_service_trickling_its_answer_fails_at_the_request_deadline(
+    db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(enrich_clients, "MIN_REQUEST_DEADLINE", 1.0)
+    work = crossref_work(FakePaper(doi="10.1000/slow", title="Slow"))
+    body = httpx.Response(200, json={"status": "ok", "message": work}).content
+    with trickling_server(body) as root:
+        built = build_clients(
+            settings_for(root, timeout_seconds=0.5), db, retry=RetryPolicy(max_retries=0)
+        )
+        mention(db, "doi", "10.1000/slow")
+        try:
+            enrich(db, built)
+        finally:
+            built.close()
+    assert "request deadline" in _pending_with_error(db, "doi:10.1000/slow")
+
+
+def test_a_pass_stops_at_its_deadline_and_leaves_the_rest_pending(
+    db: sqlite_utils.Database, clients: MetadataClients
+) -> None:
+    for value in ("10.1000/pmc.article", "10.1000/pubmed.only", "10.1000/crossref.only"):
+        mention(db, "doi", value)
+    now = [0.0]
+    summary = enrich(
+        db,
+        clients,
+        advance=lambda: now.__setitem__(0, now[0] + 100),
+        deadline_seconds=150,
+        clock=lambda: now[0],
+    )
+    assert (summary.papers, summary.out_of_time) == (2, True)
+    assert "the pass reached its deadline" in summary.line()
+    pending = [p for p in ("10.1000/pmc.article", "10.1000/pubmed.only", "10.1000/crossref.only")
+               if get_paper(db, f"doi:{p}").paper.enrich_status == "pending"]  # fmt: skip
+    assert len(pending) == 1
+
+
+def test_a_crosswalk_only_one_service_reports_makes_no_alias(
+    db: sqlite_utils.Database, clients: MetadataClients, services: FakeServices
+) -> None:
+    # The atlas has the article under its DOI; a PMID mention is crosswalked to it by
+    # Europe PMC alone (PubMed and the ID converter are down), and the titles differ.
+    add_entry(db, "roe-2024-exercise", doi="10.1000/pubmed.only", title="Something else")
+    services.fail("eutils", "503", times=10)
+    services.fail("idconv", "503", times=10)
+    mention(db, "pmid", "222")
+    summary = enrich(db, clients)
+    assert summary.resolved == 0
+    assert find_entry_id(db, "pmid", "222") is None
+
+
+def test_a_crosswalk_two_services_report_becomes_an_alias(
+    db: sqlite_utils.Database, clients: MetadataClients
+) -> None:
+    add_entry(db, "roe-2024-exercise", doi="10.1000/pubmed.only", title="Something else")
+    mention(db, "pmid", "222")
+    assert enrich(db, clients).resolved == 1
+    assert find_entry_id(db, "pmid", "222") == "roe-2024-exercise"
+
+
+def test_a_retraction_only_one_service_claims_for_another_title_is_not_stored(
+    db: sqlite_utils.Database, clients: MetadataClients, services: FakeServices
+) -> None:
+    add_entry(
+        db, "lee-2024-brain", doi="10.1000/pmc.article", title="Brain regional changes in ME/CFS"
+    )
+    claim = crossref_work(
+        FakePaper(doi="10.1000/pmc.article", title="Some other paper entirely", retracted=True)
+    )
+    services.answer_next("crossref", httpx.Response(200, json={"status": "ok", "message": claim}))
+    enrich(db, clients)
+    assert entry_flags(db, "lee-2024-brain") == []
+
+
+def test_a_retraction_from_a_record_with_the_entrys_title_is_stored(
+    db: sqlite_utils.Database, clients: MetadataClients, services: FakeServices
+) -> None:
+    add_entry(
+        db, "lee-2024-brain", doi="10.1000/pmc.article", title="Brain regional changes in ME/CFS"
+    )
+    claim = crossref_work(
+        FakePaper(
+            doi="10.1000/pmc.article", title="Brain regional changes in ME/CFS", retracted=True
+        )
+    )
+    services.answer_next("crossref", httpx.Response(200, json={"status": "ok", "message": claim}))
+    enrich(db, clients)
+    assert [flag.kind for flag in entry_flags(db, "lee-2024-brain")] == ["retraction"]
