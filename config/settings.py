@@ -145,6 +145,20 @@ class DiscourseSettings(_Section):
     _split = field_validator("category_ids", "mod_groups", mode="before")(_split_commas)
 
 
+class FeedsSettings(_Section):
+    """The read-only feed watcher: forums' RSS/Atom feeds, a sighting log and a digest."""
+
+    urls: CommaList = []
+    poll_seconds: float = Field(default=900.0, ge=60)
+    delay_seconds: float = Field(default=2.0, ge=0)
+    timeout_seconds: float = Field(default=20.0, gt=0)
+    digest_dir: Path = Path("data/digests")
+    digest_hours: float = Field(default=24.0, gt=0)
+    discord_webhook_url: SecretStr | None = None
+
+    _split = field_validator("urls", mode="before")(_split_commas)
+
+
 class EnrichSettings(_Section):
     """Public metadata services used to explain unmatched papers to curators."""
 
@@ -181,6 +195,7 @@ class Settings(BaseSettings):
     enrich: EnrichSettings = EnrichSettings()
     xenforo: XenForoSettings = XenForoSettings()
     discourse: DiscourseSettings = DiscourseSettings()
+    feeds: FeedsSettings = FeedsSettings()
 
     @classmethod
     def settings_customise_sources(

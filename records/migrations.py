@@ -272,6 +272,26 @@ def _m006_deferred_items(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m007_cited_studies(db: sqlite_utils.Database) -> None:
+    """Atlas studies cited in posts the bot only reads (feeds), for the moderator digest."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE cited_studies (
+            platform TEXT NOT NULL,
+            place TEXT NOT NULL,
+            message_id TEXT NOT NULL,
+            entry_id TEXT NOT NULL,
+            permalink TEXT,
+            title TEXT,
+            cited_at TEXT NOT NULL,
+            PRIMARY KEY (platform, message_id, entry_id)
+        );
+        CREATE INDEX idx_cited_studies_time ON cited_studies(platform, cited_at)
+        """,
+    )
+
+
 def _run_script(db: sqlite_utils.Database, script: str) -> None:
     """Run statements one by one: executescript would COMMIT mid-migration."""
     for statement in script.split(";"):
@@ -286,6 +306,7 @@ MIGRATIONS: list[Migration] = [
     _m004_seen_items_by_time,
     _m005_wrong_match_permalink,
     _m006_deferred_items,
+    _m007_cited_studies,
 ]
 
 

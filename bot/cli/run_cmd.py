@@ -14,6 +14,7 @@ from bot.cli.context import AppContext, pass_app
 from bot.cli.enrich_cmd import run_enricher
 from bot.cli.run_discord_cmd import discord_cmd as run_discord
 from bot.cli.run_forum_cmd import discourse as run_discourse
+from bot.cli.run_forum_cmd import feeds as run_feeds
 from bot.cli.run_forum_cmd import xenforo as run_xenforo
 from bot.cli.run_reddit_cmd import reddit as run_reddit
 from bot.console import ConsoleBot, OutputFormat, read_thread
@@ -25,7 +26,7 @@ OUTPUT_FORMATS = ("text", "markdown", "discord")
 
 @click.group("run")
 def run() -> None:
-    """Run a bot: console (here, no tokens), discord, reddit, xenforo, discourse or enricher."""
+    """Run a bot: console (no tokens), discord, reddit, xenforo, discourse, feeds or enricher."""
 
 
 @run.command("console")
@@ -92,3 +93,4 @@ run.add_command(run_discord)
 run.add_command(run_enricher)
 run.add_command(run_xenforo)
 run.add_command(run_discourse)
+run.add_command(run_feeds)

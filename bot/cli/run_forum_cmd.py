@@ -1,4 +1,4 @@
-"""`evidence-bot run xenforo|discourse`: web forum bot processes (Procfile lines of those names)."""
+"""`evidence-bot run xenforo`, `run discourse`, `run feeds`: the web forum processes."""
 
 from __future__ import annotations
 
@@ -59,6 +59,30 @@ def discourse(app: AppContext, max_polls: int | None) -> None:
         click.echo("Watching Discourse; Ctrl-C stops.", err=True)
         run_discourse_bot(app.settings, app.db, stop=stop, max_polls=max_polls)
     except DiscourseConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except KeyboardInterrupt:
+        click.echo("Stopped.", err=True)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+@click.command("feeds")
+@MAX_POLLS
+@pass_app
+def feeds(app: AppContext, max_polls: int | None) -> None:
+    """Read forums' RSS/Atom feeds: log every citation, write the moderator digest.
+
+    Read-only: nothing is posted to the forums. Needs EVBOT_FEEDS__URLS.
+    """
+    from bot.feeds.app import FeedsConfigError, run_feeds  # noqa: PLC0415
+
+    stop = threading.Event()
+    previous = _stop_on_sigterm(stop)
+    try:
+        click.echo("Reading feeds; Ctrl-C stops.", err=True)
+        run_feeds(app.settings, app.db, stop=stop, max_polls=max_polls)
+    except FeedsConfigError as exc:
         raise click.ClickException(str(exc)) from exc
     except KeyboardInterrupt:
         click.echo("Stopped.", err=True)

@@ -1,0 +1,83 @@
+"""Fetching one feed politely: conditional GET, Retry-After, and feedparser on the bytes.
+
+The feed's ETag and Last-Modified are kept (as the stream's cursor) and sent back, so an
+unchanged feed costs a 304 and no parsing. feedparser reads the body we fetched, never the
+network itself. A feed that answers an error, times out or is not a feed comes back as a
+`FeedProblem` with the reason; the watcher reports it and goes on with the other feeds.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import feedparser
+import httpx
+
+from bot.enrich.limits import parse_retry_after
+
+
+@dataclass(frozen=True)
+class Validators:
+    """What the server said about its copy, for the next conditional GET."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+    def to_text(self) -> str:
+        return json.dumps({"etag": self.etag, "last_modified": self.last_modified})
+
+    @classmethod
+    def from_text(cls, text: str | None) -> Validators:
+        try:
+            data = json.loads(text or "{}")
+        except ValueError:
+            return cls()
+        return cls(data.get("etag"), data.get("last_modified")) if isinstance(data, dict) else cls()
+
+    def headers(self) -> dict[str, str]:
+        found = {"If-None-Match": self.etag, "If-Modified-Since": self.last_modified}
+        return {name: value for name, value in found.items() if value}
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A feed's entries (none when unchanged) and the validators to send next time."""
+
+    entries: list[Any]
+    validators: Validators
+    unchanged: bool = False
+
+
+@dataclass(frozen=True)
+class FeedProblem:
+    """Why a feed gave nothing this time, and how long it asked us to wait (if it did)."""
+
+    reason: str
+    retry_after: float | None = None
+
+
+def fetch_feed(http: httpx.Client, url: str, known: Validators) -> Fetched | FeedProblem:
+    """GET the feed (conditionally) and parse it; a problem instead of raising."""
+    try:
+        response = http.get(url, headers=known.headers())
+    except httpx.HTTPError as exc:
+        return FeedProblem(f"{type(exc).__name__}")
+    if response.status_code == 304:
+        return Fetched([], known, unchanged=True)
+    if response.status_code >= 400:
+        wait = parse_retry_after(response.headers.get("retry-after"))
+        return FeedProblem(f"HTTP {response.status_code}", retry_after=wait)
+    parsed = feedparser.parse(
+        io.BytesIO(response.content),
+        response_headers={
+            "content-location": str(response.url),
+            "content-type": response.headers.get("content-type", "application/xml"),
+        },
+    )
+    if parsed.get("bozo") and not parsed.get("entries"):
+        return FeedProblem(f"not a feed ({type(parsed.get('bozo_exception')).__name__})")
+    validators = Validators(response.headers.get("etag"), response.headers.get("last-modified"))
+    return Fetched(list(parsed.get("entries", [])), validators)

@@ -1,0 +1,156 @@
+"""Feeds served from 127.0.0.1 the way forums serve them: RSS 2.0 and Atom, with validators.
+
+Each feed answers a conditional GET (`If-None-Match` against its ETag, `If-Modified-Since`
+against its Last-Modified) with 304 as RFC 9110 describes; tests change items, reorder and
+repeat them, break a feed (an error status, a body that is not XML, a slow answer, 429 with
+Retry-After), and a `/webhook` path records what a Discord webhook would receive.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from email.utils import formatdate
+from html import escape
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+@dataclass
+class Item:
+    guid: str
+    title: str
+    link: str
+    html: str
+    author: str = "member"
+
+
+@dataclass
+class Feed:
+    items: list[Item] = field(default_factory=list)
+    atom: bool = False
+    status: int = 200
+    body: bytes | None = None  # served instead of the feed (a broken one)
+    delay: float = 0.0
+    headers: dict[str, str] = field(default_factory=dict)
+    version: int = 1
+
+
+@dataclass
+class FakeFeeds:
+    feeds: dict[str, Feed] = field(default_factory=dict)
+    requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    webhook: list[dict[str, Any]] = field(default_factory=list)
+    webhook_status: int = 204
+    _server: ThreadingHTTPServer | None = None
+
+    def start(self) -> FakeFeeds:
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+
+    def url(self, path: str) -> str:
+        assert self._server is not None
+        return f"http://127.0.0.1:{self._server.server_address[1]}{path}"
+
+    def add(self, path: str, *items: Item, atom: bool = False) -> str:
+        self.feeds[path] = Feed(list(items), atom=atom)
+        return self.url(path)
+
+    def change(self, path: str, items: list[Item]) -> None:
+        feed = self.feeds[path]
+        feed.items = items
+        feed.version += 1
+
+    def requests_to(self, path: str) -> list[dict[str, str]]:
+        return [headers for seen, headers in self.requests if seen == path]
+
+    def render(self, feed: Feed) -> bytes:
+        if feed.atom:
+            entries = "".join(
+                f"<entry><id>{escape(i.guid)}</id><title>{escape(i.title)}</title>"
+                f'<link href="{escape(i.link)}"/><author><name>{escape(i.author)}</name></author>'
+                f'<updated>2026-05-01T12:00:00Z</updated><content type="html">{escape(i.html)}</content></entry>'
+                for i in feed.items
+            )
+            return (
+                '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+                "<title>Forum</title><id>urn:forum</id><updated>2026-05-01T12:00:00Z</updated>"
+                f"{entries}</feed>"
+            ).encode()
+        items = "".join(
+            f"<item><guid>{escape(i.guid)}</guid><title>{escape(i.title)}</title>"
+            f"<link>{escape(i.link)}</link><dc:creator>{escape(i.author)}</dc:creator>"
+            f"<description>{escape(i.html)}</description></item>"
+            for i in feed.items
+        )
+        return (
+            '<?xml version="1.0" encoding="utf-8"?><rss version="2.0" '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>Forum</title>'
+            f"<link>http://forum.test/</link>{items}</channel></rss>"
+        ).encode()
+
+
+def _handler(fake: FakeFeeds) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            """Quiet."""
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            fake.webhook.append(json.loads(self.rfile.read(length) or b"{}"))
+            self.send_response(fake.webhook_status)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def do_GET(self) -> None:
+            fake.requests.append((self.path, dict(self.headers.items())))
+            feed = fake.feeds.get(self.path)
+            if feed is None:
+                return self._send(404, b"not found", {})
+            if feed.delay:
+                time.sleep(feed.delay)
+            etag = f'"v{feed.version}"'
+            modified = formatdate(1_780_000_000 + feed.version, usegmt=True)
+            if feed.status != 200 or feed.body is not None:
+                return self._send(feed.status, feed.body or b"error", feed.headers)
+            if self.headers.get("If-None-Match") == etag or (
+                "If-None-Match" not in self.headers
+                and self.headers.get("If-Modified-Since") == modified
+            ):
+                return self._send(304, b"", {"ETag": etag})
+            kind = "application/atom+xml" if feed.atom else "application/rss+xml"
+            headers = {"ETag": etag, "Last-Modified": modified, "Content-Type": kind}
+            return self._send(200, fake.render(feed), headers)
+
+        def _send(self, status: int, body: bytes, headers: dict[str, str]) -> None:
+            try:
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+    return Handler
+
+
+@contextmanager
+def running_fake_feeds() -> Iterator[FakeFeeds]:
+    fake = FakeFeeds().start()
+    try:
+        yield fake
+    finally:
+        fake.stop()

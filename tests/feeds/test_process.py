@@ -1,0 +1,87 @@
+"""`evidence-bot run feeds` as a real process: one round, the digest, secrets, restarts."""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SAMPLE_ATLAS
+from tests.feeds.fake_feeds import FakeFeeds, running_fake_feeds
+from tests.feeds.test_feeds import lee_item
+from tests.reliability.conftest import clean_environment, program, run_program, wait_until
+
+ITEMS = 30
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeFeeds]:
+    with running_fake_feeds() as feeds:
+        yield feeds
+
+
+@pytest.fixture
+def atlas_db(db_path: Path, tmp_path: Path) -> Path:
+    done = run_program("--db", str(db_path), "atlas", "import", str(SAMPLE_ATLAS), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    return db_path
+
+
+def count(db_path: Path, sql: str) -> int:
+    with sqlite3.connect(db_path) as conn:
+        return int(conn.execute(sql).fetchone()[0])
+
+
+def environment(fake: FakeFeeds, tmp_path: Path) -> dict[str, str]:
+    return {
+        "EVBOT_FEEDS__URLS": f"{fake.url('/a')},{fake.url('/missing')}",
+        "EVBOT_FEEDS__DELAY_SECONDS": "0",
+        "EVBOT_FEEDS__DIGEST_DIR": str(tmp_path / "digests"),
+        "EVBOT_FEEDS__DISCORD_WEBHOOK_URL": fake.url("/webhook?token=sekrit-webhook-token"),
+    }
+
+
+def test_one_round_logs_citations_and_writes_the_digest(
+    fake: FakeFeeds, atlas_db: Path, tmp_path: Path
+) -> None:
+    fake.add("/a", *(lee_item(n) for n in range(3)))
+    env = environment(fake, tmp_path)
+    done = run_program("--db", str(atlas_db), "run", "feeds", "--max-polls", "1", cwd=tmp_path,
+                       env=env)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert count(atlas_db, "SELECT count(*) FROM cited_studies") == 3
+    assert len(list((tmp_path / "digests").glob("*.html"))) == 1
+    assert len(fake.webhook) == 1
+    assert "sekrit-webhook-token" not in done.stderr
+
+
+def test_config_check_masks_the_webhook(fake: FakeFeeds, tmp_path: Path) -> None:
+    done = run_program("config", "check", cwd=tmp_path, env=environment(fake, tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert "sekrit-webhook-token" not in done.stdout
+
+
+def test_killed_and_run_again_logs_each_citation_once(
+    fake: FakeFeeds, atlas_db: Path, tmp_path: Path
+) -> None:
+    fake.add("/a", *(lee_item(n) for n in range(ITEMS)))
+    env = clean_environment(environment(fake, tmp_path))
+    process = subprocess.Popen(  # noqa: S603 - our own program
+        [*program(), "--db", str(atlas_db), "run", "feeds"],
+        cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        assert wait_until(lambda: count(atlas_db, "SELECT count(*) FROM cited_studies") >= 1)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+    again = run_program("--db", str(atlas_db), "run", "feeds", "--max-polls", "1", cwd=tmp_path,
+                        env=environment(fake, tmp_path))  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    assert count(atlas_db, "SELECT count(*) FROM cited_studies") == ITEMS
+    assert count(atlas_db, "SELECT count(*) FROM sightings") == ITEMS
+    assert count(atlas_db, "SELECT max(mention_count) FROM unmatched_papers") == ITEMS
