@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import ipaddress
 import json
 import signal
 import subprocess
@@ -13,13 +14,14 @@ from typing import Any
 
 import click
 
-from bot.cli.context import AppContext, pass_app
+from bot.cli.context import AppContext, NoDatabaseError, pass_app
+from bot.cli.curate_server import DATABASE_NAME
 
 METADATA_FILE = Path(__file__).resolve().parents[2] / "config" / "datasette.yaml"
 TEMPLATE_DATABASE = "records"  # the database's name inside config/datasette.yaml
 
 
-def datasette_metadata(template: Path, database_name: str) -> dict[str, Any]:
+def datasette_metadata(template: Path, database_name: str = DATABASE_NAME) -> dict[str, Any]:
     """The metadata file's settings, with its `records` section applied to `database_name`."""
     from datasette.utils import parse_metadata  # noqa: PLC0415 - optional extra
 
@@ -30,20 +32,43 @@ def datasette_metadata(template: Path, database_name: str) -> dict[str, Any]:
     return metadata
 
 
-def datasette_command(db_path: Path, metadata_path: Path, *, host: str, port: int) -> list[str]:
-    """The `datasette serve` command line: read-only, no database download."""
-    return [
-        sys.executable, "-m", "datasette", "serve", str(db_path),
-        "--metadata", str(metadata_path),
-        "--host", host,
-        "--port", str(port),
-        "--setting", "allow_download", "off",
-    ]  # fmt: skip
+def server_command(config_path: Path) -> list[str]:
+    """The server process: our interpreter running bot.cli.curate_server."""
+    return [sys.executable, "-m", "bot.cli.curate_server", str(config_path)]
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` is reachable from this machine only."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _warn_public(host: str, port: int) -> None:
+    """Say loudly that the records are served beyond this machine."""
+    for line in (
+        "=" * 72,
+        f"WARNING: serving the records database on {host}:{port}, which is NOT a loopback",
+        "address: anyone who can reach it reads the unmatched-paper log, sightings with",
+        "their links, wrong-match reports and the mod-log, without logging in.",
+        "Bind to 127.0.0.1 (the default) and use an SSH tunnel or an authenticating proxy.",
+        "=" * 72,
+    ):
+        click.secho(line, err=True, fg="red", bold=True)
 
 
 @click.command("curate")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True)
+@click.option(
+    "--allowed-host",
+    "allowed_hosts",
+    multiple=True,
+    help="Another host name the view may be opened by (e.g. behind a proxy); repeatable.",
+)
 @click.option(
     "--metadata",
     "metadata_file",
@@ -53,8 +78,11 @@ def datasette_command(db_path: Path, metadata_path: Path, *, host: str, port: in
     help="Datasette metadata with canned queries and facets.",
 )
 @pass_app
-def curate(app: AppContext, host: str, port: int, metadata_file: Path) -> None:
-    """Browse the records database read-only (canned queries for curators, facets, CSV/JSON).
+def curate(
+    app: AppContext, host: str, port: int, allowed_hosts: tuple[str, ...], metadata_file: Path
+) -> None:
+    """Browse the records database read-only: the curator tables and canned queries only,
+    with facets and CSV/JSON (no arbitrary SQL, requests for other host names refused).
 
     Needs the optional extra: pip install 'evidence-bot[curate]'.
     """
@@ -64,19 +92,23 @@ def curate(app: AppContext, host: str, port: int, metadata_file: Path) -> None:
         )
     db_path = Path(app.settings.database.path)
     if not db_path.is_file():
-        raise click.ClickException(
-            f"no records database at {db_path}; run `evidence-bot atlas import` or a bot first"
-        )
+        raise NoDatabaseError(db_path)
     app.db  # noqa: B018 - opening it applies any pending migration
     app.close()  # Datasette reads the file from here on
-    metadata = datasette_metadata(metadata_file, db_path.stem)
+    if not is_loopback(host):
+        _warn_public(host, port)
+    config = {
+        "db_path": str(db_path.resolve()),
+        "metadata": datasette_metadata(metadata_file),
+        "host": host,
+        "port": port,
+        "allowed_hosts": list(allowed_hosts),
+    }
     with tempfile.TemporaryDirectory(prefix="evidence-bot-curate-") as workdir:
-        metadata_path = Path(workdir) / "metadata.json"
-        metadata_path.write_text(json.dumps(metadata), encoding="utf-8")
+        config_path = Path(workdir) / "curate.json"
+        config_path.write_text(json.dumps(config), encoding="utf-8")
         click.echo(f"curate: serving {db_path} read-only on http://{host}:{port}/", err=True)
-        server = subprocess.Popen(  # noqa: S603 - our own interpreter and fixed arguments
-            datasette_command(db_path, metadata_path, host=host, port=port)
-        )
+        server = subprocess.Popen(server_command(config_path))  # noqa: S603 - our own module
         # Stopping `curate` (Ctrl-C or SIGTERM) must stop the server it started.
         previous = signal.signal(signal.SIGTERM, lambda signum, frame: server.terminate())
         try:

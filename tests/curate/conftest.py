@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from records.db import open_db
+from records.modlog import report_wrong_match
 from records.retractions import EntryFlag, store_flags
 from records.unmatched import save_enrichment
 from tests.unmatched.helpers import add_entry, mention
@@ -29,12 +30,9 @@ def curated_db(db_path: Path) -> Path:
     store_flags(db, [EntryFlag(entry_id="old-2019-trial", kind="retraction",
                                notice_id="doi:10.1000/old.r", source="crossref",
                                notice_doi="10.1000/old.r", notice_date="2021-05-06")])  # fmt: skip
-    db.execute(
-        "INSERT INTO wrong_match_reports (platform, place, message_id, reply_id, entry_id, "
-        "reporter_hash, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        ["discord", "general", "m9", "r9", "lee-2024-brain-regional", "h", "not this study",
-         "2026-03-21T10:00:00+00:00"],
-    )  # fmt: skip
+    report_wrong_match(db, platform="discord", place="general", message_id="m9", reply_id="r9",
+                       entry_id="lee-2024-brain-regional", reporter_hash="h",
+                       note="not this study", permalink="https://discord.com/channels/1/2/99")  # fmt: skip
     db.conn.commit()
     db.close()
     return db_path

@@ -92,7 +92,7 @@ def chromium(tmp_path: Path, *args: str) -> str:
 
 
 def test_the_database_page_lists_the_canned_queries(server: str, tmp_path: Path) -> None:
-    dom = chromium(tmp_path, "--dump-dom", f"{server}/records")
+    dom = chromium(tmp_path, "--dump-dom", f"{server}/evidence")
     for title in (
         "Most-requested unmatched papers",
         "Recent sightings",
@@ -104,37 +104,90 @@ def test_the_database_page_lists_the_canned_queries(server: str, tmp_path: Path)
 
 
 def test_the_most_requested_query_renders_its_rows_in_order(server: str, tmp_path: Path) -> None:
-    dom = chromium(tmp_path, "--dump-dom", f"{server}/records/most_requested_unmatched")
+    dom = chromium(tmp_path, "--dump-dom", f"{server}/evidence/most_requested_unmatched")
     assert "Papers people cite that the atlas does not hold yet" in dom
     assert "Cerebral blood flow on tilt" in dom
     assert dom.index("doi:10.1000/most.wanted") < dom.index("pmid:4242")
     screenshot = tmp_path / "most-requested.png"
-    chromium(tmp_path, f"--screenshot={screenshot}", f"{server}/records/most_requested_unmatched")
+    chromium(tmp_path, f"--screenshot={screenshot}", f"{server}/evidence/most_requested_unmatched")
     assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert screenshot.stat().st_size > 10_000
 
 
 def test_the_unmatched_table_shows_facets(server: str, tmp_path: Path) -> None:
-    dom = chromium(tmp_path, "--dump-dom", f"{server}/records/unmatched_papers")
+    dom = chromium(tmp_path, "--dump-dom", f"{server}/evidence/unmatched_papers")
     assert 'class="facet-info' in dom
     assert "enrich_status" in dom
     assert "pending" in dom
 
 
 def test_the_retractions_query_shows_the_missed_retraction(server: str, tmp_path: Path) -> None:
-    dom = chromium(tmp_path, "--dump-dom", f"{server}/records/retractions")
+    dom = chromium(tmp_path, "--dump-dom", f"{server}/evidence/retractions")
     assert "old-2019-trial" in dom
     assert "10.1000/old.r" in dom
 
 
-def test_the_view_is_read_only(server: str) -> None:
-    attempt = httpx.get(
-        f"{server}/records.json", params={"sql": "DELETE FROM unmatched_papers"}, timeout=10
+def test_the_view_runs_no_arbitrary_sql(server: str) -> None:
+    for sql, refused in (("DELETE FROM unmatched_papers", {400, 403}),
+                         ("SELECT count(*) AS n FROM unmatched_papers", {403})):  # fmt: skip
+        attempt = httpx.get(f"{server}/evidence.json", params={"sql": sql}, timeout=10)
+        assert attempt.status_code in refused
+    count = httpx.get(f"{server}/evidence/unmatched_papers.json?_shape=array", timeout=10)
+    assert count.status_code == 200, count.text[:500]
+    assert len(count.json()) == 2
+
+
+@pytest.mark.parametrize("table", ["opt_outs", "seen_items", "replies", "stream_state"])
+def test_tables_outside_the_curators_work_are_refused(server: str, table: str) -> None:
+    assert httpx.get(f"{server}/evidence/{table}", timeout=10).status_code == 403
+    assert httpx.get(f"{server}/evidence/{table}.json", timeout=10).status_code == 403
+    leaked = httpx.get(
+        f"{server}/evidence.json", params={"sql": f"SELECT * FROM {table}"}, timeout=10
     )
-    assert attempt.status_code == 400
-    count = httpx.get(
-        f"{server}/records.json",
-        params={"sql": "SELECT count(*) AS n FROM unmatched_papers", "_shape": "array"},
-        timeout=10,
-    )
-    assert count.json() == [{"n": 2}]
+    assert leaked.status_code == 403
+
+
+def test_a_request_for_another_host_name_is_refused(server: str) -> None:
+    """A DNS-rebinding page reaches 127.0.0.1 under its own name: the Host header tells."""
+    refused = httpx.get(f"{server}/evidence/sightings.json", headers={"Host": "evil.example"})
+    assert refused.status_code == 421
+    assert "curate.example" not in refused.text
+    assert httpx.get(f"{server}/", headers={"Host": "localhost"}).status_code == 200
+
+
+def test_the_home_page_links_every_canned_query(server: str, tmp_path: Path) -> None:
+    dom = chromium(tmp_path, "--dump-dom", f"{server}/")
+    for name in ("most_requested_unmatched", "recent_sightings", "wrong_match_reports",
+                 "retractions"):  # fmt: skip
+        assert f'href="/evidence/{name}"' in dom
+    assert "Most-requested unmatched papers" in dom
+
+
+def test_canned_queries_fold_their_sql(server: str, tmp_path: Path) -> None:
+    dom = chromium(tmp_path, "--dump-dom", f"{server}/evidence/recent_sightings")
+    assert 'id="sql-editor"' not in dom
+    assert "_show_sql=1" in dom
+    assert "Recent sightings" in dom
+
+
+def test_times_are_shown_as_dates(server: str, tmp_path: Path) -> None:
+    dom = chromium(tmp_path, "--dump-dom", f"{server}/evidence/recent_sightings")
+    assert "2026-03-20 00:00 UTC" in dom
+    assert ">2026-03-20T00:00:00+00:00<" not in dom
+
+
+def test_each_paper_links_to_its_sightings(server: str, tmp_path: Path) -> None:
+    dom = chromium(tmp_path, "--dump-dom", f"{server}/evidence/most_requested_unmatched")
+    link = "/evidence/sightings?paper_key=doi%3A10.1000%2Fmost.wanted"
+    assert f'href="{link}"' in dom
+    as_json = link.replace("/sightings?", "/sightings.json?") + "&_shape=array"
+    sightings = httpx.get(f"{server}{as_json}", timeout=10)
+    assert sightings.status_code == 200, sightings.text[:500]
+    assert len(sightings.json()) == 3
+
+
+def test_a_wrong_match_report_shows_the_study_and_the_message(server: str, tmp_path: Path) -> None:
+    dom = chromium(tmp_path, "--dump-dom", f"{server}/evidence/wrong_match_reports")
+    for shown in ("lee-2024-brain-regional", "Study lee-2024-brain-regional", "m9",
+                  "not this study", "https://discord.com/channels/1/2/99"):  # fmt: skip
+        assert shown in dom

@@ -10,6 +10,13 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import curate_cmd
+from bot.cli.curate_server import (
+    allowed_host_names,
+    fenced_metadata,
+    host_name,
+    readable_time,
+    table_names,
+)
 from bot.cli.main import cli
 from records.db import open_db
 
@@ -74,9 +81,12 @@ def test_wrong_match_reports_show_the_chosen_entry(
     curated_db: Path, metadata: dict[str, Any]
 ) -> None:
     rows = run_query(curated_db, metadata, "wrong_match_reports")
-    assert [(r["entry_id"], r["entry_title"], r["note"]) for r in rows] == [
-        ("lee-2024-brain-regional", "Study lee-2024-brain-regional", "not this study")
-    ]
+    assert [
+        (r["study"], r["study_title"], r["answered_message"], r["note"], r["link"]) for r in rows
+    ] == [
+        ("lee-2024-brain-regional", "Study lee-2024-brain-regional", "m9", "not this study",
+         "https://discord.com/channels/1/2/99"),
+    ]  # fmt: skip
 
 
 def test_retractions_put_those_the_atlas_misses_first(
@@ -113,11 +123,49 @@ def test_curate_without_datasette_says_how_to_install_it(
     assert "pip install 'evidence-bot[curate]'" in result.output
 
 
-def test_the_server_command_is_read_only_and_offers_no_download(tmp_path: Path) -> None:
-    command = curate_cmd.datasette_command(
-        tmp_path / "r.db", tmp_path / "m.json", host="127.0.0.1", port=9
-    )
-    assert command[1:4] == ["-m", "datasette", "serve"]
-    assert "--setting" in command
-    assert command[-2:] == ["allow_download", "off"]
-    assert "--create" not in command
+def test_only_curator_tables_are_served_and_no_arbitrary_sql(
+    curated_db: Path, metadata: dict[str, Any]
+) -> None:
+    fenced = fenced_metadata(metadata, table_names(curated_db))
+    database = fenced["databases"]["evidence"]
+    assert (fenced["allow_sql"], database["allow_sql"]) == (False, False)
+    tables = database["tables"]
+    for private in ("opt_outs", "seen_items", "replies", "http_cache", "_migrations"):
+        assert tables[private]["allow"] is False
+        assert tables[private]["hidden"] is True
+    for curator in ("unmatched_papers", "sightings", "wrong_match_reports", "atlas_entries"):
+        assert "allow" not in tables.get(curator, {})
+
+
+def test_canned_queries_fold_their_sql_and_the_home_page_links_them(
+    metadata: dict[str, Any],
+) -> None:
+    fenced = fenced_metadata(metadata, [])
+    queries = fenced["databases"]["evidence"]["queries"]
+    assert all(query["hide_sql"] is True for query in queries.values())
+    for name in EXPECTED_QUERIES:
+        assert f'href="/evidence/{name}"' in fenced["description_html"]
+
+
+@pytest.mark.parametrize(
+    ("header", "name"),
+    [("127.0.0.1:8001", "127.0.0.1"), ("[::1]:8001", "::1"), ("LocalHost", "localhost"),
+     ("evil.example:8001", "evil.example"), ("", "")],
+)  # fmt: skip
+def test_host_names_are_read_from_the_host_header(header: str, name: str) -> None:
+    assert host_name(header) == name
+
+
+def test_a_loopback_bind_allows_loopback_names_only() -> None:
+    assert allowed_host_names("127.0.0.1", []) == {"127.0.0.1", "localhost", "::1"}
+    assert allowed_host_names("0.0.0.0", ["curate.example"]) == {"0.0.0.0", "curate.example"}  # noqa: S104
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [("2026-03-21T10:00:00+00:00", "2026-03-21 10:00 UTC"),
+     ("2026-03-21T12:30:00+02:00", "2026-03-21 10:30 UTC"),
+     ("2026-03-21 10:00:00", "2026-03-21 10:00 UTC")],
+)  # fmt: skip
+def test_times_read_as_dates(value: str, shown: str) -> None:
+    assert readable_time(value) == shown
