@@ -66,11 +66,23 @@ class WatchCog(commands.Cog):
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
         """An edit (cached or not, so edits after a restart count): card new studies only."""
         message = payload.message
-        # Link previews arrive as updates without an edit time; only real edits count.
-        if message.guild is None or message.edited_at is None:
+        if message.guild is None or not is_real_edit(payload):
             self._report(message.id, Sent(None))
             return
         await self._handle(message, is_edit=True, tracked=False)
+
+    @commands.Cog.listener()
+    async def on_thread_create(self, thread: discord.Thread) -> None:
+        """A thread opened while the bot runs is watched at once: joined (so Discord counts
+        the bot as a member and keeps it informed), and remembered, so a catch-up reads it
+        even if it is archived before anyone posts again."""
+        # A thread's first message shares its id: "handled up to just before it".
+        await self.deps.runner.call(cursors.advance, self.deps.service.db, thread.id, thread.id - 1)
+        if thread.me is None and not thread.archived and not thread.is_private():
+            try:
+                await thread.join()
+            except SEND_FAILURES as exc:
+                log.warning("could not join thread %s (%s)", thread.id, describe_failure(exc))
 
     async def handle_missed(self, message: discord.Message) -> Sent:
         """A message read by a catch-up: handled like a live one (an edited one as an edit,
@@ -117,6 +129,20 @@ class WatchCog(commands.Cog):
         """Dispatch `evidence_handled`, unless the bot closed meanwhile (no loop to run it)."""
         if not self.bot.is_closed():
             self.bot.dispatch("evidence_handled", message_id, sent)
+
+
+def is_real_edit(payload: discord.RawMessageUpdateEvent) -> bool:
+    """Whether a MESSAGE_UPDATE is an edit by its author.
+
+    Discord also sends MESSAGE_UPDATE when it adds link previews (embeds) to a message; such
+    an update keeps `edited_timestamp` as it was: null for a message never edited, else the
+    time of the last real edit (which the cached copy shows).
+    """
+    edited = payload.message.edited_at
+    if edited is None:
+        return False
+    cached = payload.cached_message
+    return cached is None or cached.edited_at != edited
 
 
 def _refused_for_good(exc: BaseException) -> bool:

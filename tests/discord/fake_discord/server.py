@@ -420,6 +420,10 @@ class FakeDiscord:
             what=f"{count} bot message(s) in channel {channel_id}",
         )
 
+    async def wait_for_thread_join(self, thread_id: int) -> None:
+        """Wait until the bot has joined the thread."""
+        await wait_until(lambda: thread_id in self.thread_joins, what=f"a join of {thread_id}")
+
     async def wait_connected(self, sessions: int = 1) -> None:
         """Wait until `sessions` gateway sessions have identified and are open."""
         await wait_until(
@@ -498,6 +502,12 @@ class FakeDiscord:
         if first_message is not None:
             await self.post(thread_id, owner, first_message, message_id=thread_id)
         return thread
+
+    def archive_thread(self, thread_id: int) -> None:
+        """The thread archives (after inactivity): no longer among the active threads."""
+        for thread in self.world.threads_payload():
+            if thread["id"] == str(thread_id):
+                thread["thread_metadata"]["archived"] = True
 
     async def unfurl(self, message_id: int, embeds: list[Json] | None = None) -> Json:
         """Discord resolved the links of a message: MESSAGE_UPDATE with the whole message,
@@ -674,7 +684,8 @@ class FakeDiscord:
             await ws.close(code=4004, message=b"Authentication failed.")
             return
         intents = int(data.get("intents", 0))
-        if self.refuse_privileged_intents and intents & PRIVILEGED_INTENTS:
+        content_refused = not self.message_content_enabled and intents & INTENT_MESSAGE_CONTENT
+        if (self.refuse_privileged_intents and intents & PRIVILEGED_INTENTS) or content_refused:
             await ws.close(code=4014, message=b"Disallowed intent(s).")
             return
         shard = (int(data["shard"][0]), int(data["shard"][1])) if data.get("shard") else None

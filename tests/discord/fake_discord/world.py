@@ -237,7 +237,8 @@ class World:
             "emojis": [],
             "stickers": [],
             "channels": self.channels_payload(),
-            "threads": self.threads_payload(),
+            # Only active threads, as Discord syncs them.
+            "threads": [t for t in self.threads_payload() if not t["thread_metadata"]["archived"]],
             "members": [user.member_payload() for user in self.users],
             "voice_states": [],
             "presences": [],
