@@ -176,9 +176,23 @@ def score(index: AtlasIndex, posts: list[DevPost]) -> Report:
     return report
 
 
+def load_aliases(directory: Path = DEVSET) -> list[tuple[str, str, str]]:
+    """(kind, value, entry_id) of every `aliases-*.jsonl` line: what the records database
+    would hold for the atlas (a preprint's DOI, a publisher id, the other version's title)."""
+    aliases = []
+    for path in sorted(directory.glob("aliases-*.jsonl")):
+        for number, line in _lines(path):
+            try:
+                raw = json.loads(line)
+                aliases.append((str(raw["kind"]), str(raw["value"]), str(raw["entry_id"])))
+            except (ValueError, KeyError, TypeError) as exc:
+                raise ValueError(f"{path.name}:{number}: {exc!r}") from exc
+    return aliases
+
+
 def build_index(directory: Path = DEVSET) -> AtlasIndex:
-    """The index `scan` would build from the dev-set atlas."""
-    return AtlasIndex.build(load_atlas(directory))
+    """The index `scan` would build from the dev-set atlas and its aliases."""
+    return AtlasIndex.build(load_atlas(directory), load_aliases(directory))
 
 
 def _figures(label: str, tally: Tally, *, targets: bool) -> list[Figure]:

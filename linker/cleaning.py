@@ -27,7 +27,8 @@ _DOI_BEFORE_BREAK = re.compile(
     (?<![\w.])(?P<prefix>10\.\d{4,9})  # DOI prefix (https://www.doi.org/doi-handbook/HTML/doi-prefix.html)
     (?P<body>/(?:[^\s"'`|]{0,200}?[-./_(])?)  # the suffix so far ends in a separator (or is
                                       # empty), so the DOI cannot be complete
-    (?P<gap>[ \t]*\r?\n[ \t]*)        # the line break the wrapper inserted
+    (?P<gap>[ \t]*\r?\n[ \t]*(?:>[ \t]*)?)  # the line break the wrapper inserted (and the
+                                      # quote marker of a quoted post's next line)
     (?P<next>[^\s"'`|]{1,200})        # the rest of the DOI on the next line
     """,
     re.VERBOSE,

@@ -30,6 +30,7 @@ from linker.textnorm import normalize_title, title_words, tokens, tokens_with_sp
 from linker.titles import TitleIndex
 from linker.trim import trimmed_length
 from linker.urls import canonical_doi
+from linker.versions import settle_titles
 from records.identifiers import (
     normalize_doi,
     normalize_pmcid,
@@ -85,8 +86,16 @@ _AUTHOR_YEAR_QUERY = re.compile(
 class AtlasIndex:
     """Atlas entries indexed for matching; build it with `AtlasIndex.build`."""
 
-    def __init__(self, entries: list[AtlasEntry], settings: LinkerSettings) -> None:
+    def __init__(
+        self,
+        entries: list[AtlasEntry],
+        settings: LinkerSettings,
+        other_titles: Iterable[tuple[str, str]] = (),
+    ) -> None:
         self._entries = entries
+        # Title rows past the entries are other titles of an entry (its preprint's, or its
+        # published version's), by the entry number they belong to.
+        self._title_owner: list[int] = []
         self._settings = settings
         self._by_id: dict[str, int] = {}
         self._identifiers: dict[RefKind, dict[str, int]] = {k: {} for k in _IDENTIFIER_KINDS}
@@ -110,6 +119,11 @@ class AtlasIndex:
                 for key in _surname_keys(fold_surname(first_author)):
                     self._by_author_year[f"{key}|{entry.year}"].append(number)
             self._titles.add(*title_words(entry.title))
+        for title, entry_id in other_titles:
+            owner = self._by_id.get(entry_id)
+            if owner is not None and title.strip():
+                self._titles.add(*title_words(title))
+                self._title_owner.append(owner)
         self._titles.finish()
         self._search: TitleSearch | None = None
         self._authors = AuthorMatcher(entries)
@@ -128,10 +142,12 @@ class AtlasIndex:
         """
         # Building allocates millions of small objects that all live on; pausing the cyclic
         # garbage collector meanwhile avoids repeated full scans of them (and halves the time).
+        aliases = list(aliases)
+        titles = [(value, entry_id) for kind, value, entry_id in aliases if kind == "title"]
         was_enabled = gc.isenabled()
         gc.disable()
         try:
-            index = cls(list(entries), settings or LinkerSettings())
+            index = cls(list(entries), settings or LinkerSettings(), titles)
         finally:
             if was_enabled:
                 gc.enable()
@@ -316,10 +332,14 @@ class AtlasIndex:
         _, starts, ends = tokens_with_spans(masked)
         found = []
         for hit in hits:
-            entry = self._entries[hit.entry]
+            entry = self._entries[self._title_entry(hit.entry)]
             span = (starts[hit.first_word], ends[hit.end_word - 1])
             short = hit.rule == "title" and self._titles.is_short(hit.entry)
-            if short and not _set_apart(masked, *span, journal=entry.journal):
+            if (
+                short
+                and not self._titles.is_exact_and_long_enough(hit)
+                and not _set_apart(masked, *span, journal=entry.journal)
+            ):
                 continue  # a short title inside a sentence is likely ordinary words
             if hit.rule == "title-truncated" and not _marked_truncation(
                 masked, *span, words=hit.end_word - hit.first_word
@@ -327,8 +347,21 @@ class AtlasIndex:
                 continue  # the start of a title used as a sentence of one's own
             value = normalize_title(entry.title)
             reference = _reference(text, scan, RefKind.TITLE, value, span, rule=hit.rule)
-            found.append(Found(reference, entry, round(hit.score, 1), hit.rule))
-        return drop_overlapping_titles(found)
+            owners = {self._title_entry(row) for row in hit.owners} or {
+                self._title_entry(hit.entry)
+            }
+            found.append(
+                (
+                    Found(reference, entry, round(hit.score, 1), hit.rule),
+                    tuple(self._entries[number] for number in sorted(owners)),
+                )
+            )
+        return drop_overlapping_titles(settle_titles(found, masked))
+
+    def _title_entry(self, row: int) -> int:
+        """The entry a title row belongs to (rows past the entries are other titles)."""
+        size = len(self._entries)
+        return row if row < size else self._title_owner[row - size]
 
     # -- author-year -------------------------------------------------------------------
 

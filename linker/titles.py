@@ -33,6 +33,13 @@ _TRUNCATION_MIN_WORDS = 5
 _TRUNCATION_MIN_CHARS = 30
 _TRUNCATION_SCORE = 95.0
 _SHORT_TITLE_SCORE = 97.0
+_EXACT_UNQUOTED_WORDS = 6
+_EXACT_UNQUOTED_DISTINCTIVE = 3
+# Words of this field and of paper titles in general, which ordinary sentences use too.
+_PLAIN_WORDS = frozenset(
+    ["chronic", "fatigue", "syndrome", "myalgic", "encephalomyelitis", "encephalopathy", "me", "cfs", "mecfs", "long", "covid", "covid19", "post", "acute", "sars", "cov", "sequelae", "pasc", "patients", "people", "adults", "children", "adolescents", "disease", "illness", "infection", "study", "studies", "review", "analysis", "systematic", "features", "findings", "mechanisms", "recommendations", "major", "role", "effects", "effect", "evidence", "outcomes", "results", "new", "clinical", "associated", "association", "among", "between", "with", "from", "into", "during", "after", "before", "the", "and", "for", "are", "was", "were", "our", "its", "their", "this", "that", "what", "how", "why", "who", "which"]
+)
+_MAX_PREFIX_OWNERS = 3  # a cut title shared by more is a common opening, not a citation
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,10 @@ class TitleHit:
     end_word: int
     score: float
     rule: str
+    # For a cut-short title: every title row starting with the same words (this one too).
+    # More than one means the cut alone cannot tell them apart (a preprint and its
+    # published version often share their first words).
+    owners: tuple[int, ...] = ()
 
 
 class TitleIndex:
@@ -58,7 +69,7 @@ class TitleIndex:
         self._indexable = array("H")
         self._written = array("B")
         self._has_long = False
-        self._sorted_titles: list[str] = []
+        self._sorted_titles: list[tuple[str, int]] = []
 
     def add(self, words: Sequence[str], written_words: int) -> None:
         """Index the next entry's title (entries are numbered in the order they are added).
@@ -99,7 +110,7 @@ class TitleIndex:
         self._indexable = array("H", (min(count, 65535) for count in counts))
         if not self._has_long:
             self._common = set()  # only 5-word look-ups need it
-        self._sorted_titles = sorted(self._joined)
+        self._sorted_titles = sorted((title, row) for row, title in enumerate(self._joined))
 
     def _count_postings(self) -> list[int]:
         counts = [0] * len(self._joined)
@@ -193,19 +204,35 @@ class TitleIndex:
                 continue
             if last < len(words) and words[last] == title[length]:
                 continue  # the post goes on with the title: not a truncation, a mismatch
-            if self._prefix_count(prefix) == 1:
-                return TitleHit(entry, first, last, score, "title-truncated")
+            owners = self._prefix_owners(prefix)
+            if len(owners) <= _MAX_PREFIX_OWNERS:
+                return TitleHit(entry, first, last, score, "title-truncated", owners)
             return None
         return None
 
-    def _prefix_count(self, prefix: str) -> int:
-        """How many atlas titles start with `prefix` (word-aligned)."""
-        low = bisect.bisect_left(self._sorted_titles, prefix)
-        count = 0
-        for title in self._sorted_titles[low : low + 3]:
+    def _prefix_owners(self, prefix: str) -> tuple[int, ...]:
+        """The title rows that start with `prefix` (word-aligned), up to one more than
+        `_MAX_PREFIX_OWNERS`."""
+        low = bisect.bisect_left(self._sorted_titles, (prefix, -1))
+        owners = []
+        for title, row in self._sorted_titles[low : low + _MAX_PREFIX_OWNERS + 1]:
             if title == prefix or title.startswith(prefix + " "):
-                count += 1
-        return count
+                owners.append(row)
+        return tuple(owners)
+
+    def is_exact_and_long_enough(self, hit: TitleHit) -> bool:
+        """Whether a hit is the whole title word for word, six written words or more: such a
+        title is cited even unquoted mid-sentence (five words or fewer still need quoting)."""
+        words = self.words_of(hit.entry)
+        distinctive = [w for w in words if w not in _PLAIN_WORDS and len(w) > 2]
+        return (
+            self._written[hit.entry] >= _EXACT_UNQUOTED_WORDS
+            and hit.score >= 100.0
+            and hit.end_word - hit.first_word == len(words)
+            # "Metabolic features of chronic fatigue syndrome" is also how people talk;
+            # "Capillary rarefaction in long COVID skin biopsies" is only ever a title.
+            and len(distinctive) >= _EXACT_UNQUOTED_DISTINCTIVE
+        )
 
     def is_short(self, entry: int) -> bool:
         """Whether the title is short enough to occur in ordinary prose (7 words or fewer)."""

@@ -67,6 +67,7 @@ _ENCODED = re.compile(r"%(?:25)*(?:2[0-9a-f]|3[a-f])", re.IGNORECASE)
 _UNDERSCORE_DOI = re.compile(
     r"(?:(?<=[/=:])|(?<=\dd)|^)(10\.\d{4,9})_([A-Za-z0-9][^/?#&\s]{1,300})"
 )
+_REPEC_ESCAPE = re.compile(r"_(3a|5f|2f)", re.IGNORECASE)
 _UNDERSCORE_PAGE = re.compile(r"\.(?:html?|pdf)$", re.IGNORECASE)
 
 
@@ -86,10 +87,13 @@ def identifiers_in_url(url: str) -> list[UrlIdentifier]:
     parts = urlsplit(target if "://" in target else f"https://{target}")
     host = (parts.hostname or "").lower().removeprefix("www.")
     path = decode_percent(parts.path)
+    if host == "econpapers.repec.org":
+        # EconPapers escapes a handle's `:` and `_` as `_3a` and `_5f`.
+        path = _REPEC_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), path)
     found = _by_host(host, path, parts.query)
     if found is not None:
         return [found] if found.value else []
-    rest = decode_percent(f"{parts.path}?{parts.query}")
+    rest = f"{path}?{decode_percent(parts.query)}"
     doi = _doi_anywhere(rest)
     if doi:
         return [UrlIdentifier(RefKind.DOI, doi, "publisher-url")]
