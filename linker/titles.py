@@ -36,9 +36,15 @@ _SHORT_TITLE_SCORE = 97.0
 _EXACT_UNQUOTED_WORDS = 6
 _EXACT_UNQUOTED_DISTINCTIVE = 3
 # Words of this field and of paper titles in general, which ordinary sentences use too.
-_PLAIN_WORDS = frozenset(
-    ["chronic", "fatigue", "syndrome", "myalgic", "encephalomyelitis", "encephalopathy", "me", "cfs", "mecfs", "long", "covid", "covid19", "post", "acute", "sars", "cov", "sequelae", "pasc", "patients", "people", "adults", "children", "adolescents", "disease", "illness", "infection", "study", "studies", "review", "analysis", "systematic", "features", "findings", "mechanisms", "recommendations", "major", "role", "effects", "effect", "evidence", "outcomes", "results", "new", "clinical", "associated", "association", "among", "between", "with", "from", "into", "during", "after", "before", "the", "and", "for", "are", "was", "were", "our", "its", "their", "this", "that", "what", "how", "why", "who", "which"]
-)
+_PLAIN_WORDS_TEXT = """
+    chronic fatigue syndrome myalgic encephalomyelitis encephalopathy me cfs mecfs long covid
+    covid19 post acute sars cov sequelae pasc patients people adults children adolescents
+    disease illness infection study studies review analysis systematic features findings
+    mechanisms recommendations major role effects effect evidence outcomes results new
+    clinical associated association among between with from into during after before the
+    and for are was were our its their this that what how why who which
+"""
+_PLAIN_WORDS = frozenset(_PLAIN_WORDS_TEXT.split())
 _MAX_PREFIX_OWNERS = 3  # a cut title shared by more is a common opening, not a citation
 
 
