@@ -25,11 +25,12 @@ def run_reddit_bot(
     """Watch `settings.reddit.subreddits` until `stop` is set (or after `max_polls` polls).
 
     Raises `RedditConfigError` before any network use when the settings cannot work.
-    Waiting between polls wakes up as soon as `stop` is set.
+    Waiting between polls, and waiting out Reddit's request budget, end as soon as `stop`
+    is set: no request starts after it.
     """
     check_reddit_settings(settings.reddit)
     stop = stop or threading.Event()
-    reddit = build_reddit(settings.reddit)
+    reddit = build_reddit(settings.reddit, stop=stop)
     service = build_service(db, settings)
 
     def wait(seconds: float) -> None:

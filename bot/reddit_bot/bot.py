@@ -31,6 +31,7 @@ from bot.reddit_bot.client import RedditLoginError, subreddit_name
 from bot.reddit_bot.convert import PLATFORM, facts
 from bot.reddit_bot.handling import ItemHandler, TransientItemError
 from bot.reddit_bot.moderators import DEFAULT_TTL_SECONDS, ModeratorCache
+from bot.reddit_bot.ratelimit import StopRequested
 from bot.reddit_bot.sending import ReplySender
 from bot.reddit_bot.state import Cursor, StreamState
 from bot.reddit_bot.streams import Listing, Stream, items_after, newest_cursor
@@ -51,6 +52,7 @@ class PollReport:
     commands: int = 0
     stream_errors: list[str] = field(default_factory=list)
     skipped_items: list[str] = field(default_factory=list)
+    stopped: bool = False  # the process is stopping: the poll ended early
 
     @property
     def failed(self) -> bool:
@@ -121,6 +123,15 @@ class RedditBot:
         """Read every stream once and handle its new items, oldest first."""
         report = PollReport()
         try:
+            self._poll_streams(report)
+        except StopRequested:
+            log.info("stopping: the poll ends here; unhandled items wait for the next start")
+            report.stopped = True
+        self._failed_polls = self._failed_polls + 1 if report.failed else 0
+        return report
+
+    def _poll_streams(self, report: PollReport) -> None:
+        try:
             if self._handler is None:
                 self.start()
         except PrawcoreException as exc:
@@ -135,8 +146,6 @@ class RedditBot:
                     # after the stored cursor are read (and handled) again next poll.
                     log.error("records database refused a write for %s: %s", stream.name, exc)
                     report.stream_errors.append(f"{stream.name}: records database: {exc}")
-        self._failed_polls = self._failed_polls + 1 if report.failed else 0
-        return report
 
     def _retry_deferred(self, report: PollReport) -> None:
         """Answer items deferred while a subreddit refused replies, where it takes them again."""
@@ -158,6 +167,8 @@ class RedditBot:
         while not should_stop() and (max_polls is None or polls < max_polls):
             report = self.poll_once()
             polls += 1
+            if report.stopped:
+                break
             if report.failed:
                 log.warning("poll problems: %s", "; ".join(report.stream_errors))
             if should_stop() or (max_polls is not None and polls >= max_polls):
@@ -169,6 +180,8 @@ class RedditBot:
     def _poll_stream(self, stream: Stream, report: PollReport) -> None:
         try:
             items = self._new_items(stream)
+        except StopRequested:
+            raise
         except PrawcoreException as exc:
             report.stream_errors.append(f"{stream.name}: {type(exc).__name__}")
             return
@@ -214,6 +227,8 @@ class RedditBot:
             log.error("records database refused a write for %s; retrying: %s", fullname, exc)
             report.stream_errors.append(f"{stream.name} at {fullname}: records database: {exc}")
             return False
+        except StopRequested:
+            raise  # not handled: the item is read again by the next start
         except (TransientItemError, PrawcoreException) as exc:
             attempts = self._attempts.get(fullname, 0) + 1
             self._attempts[fullname] = attempts

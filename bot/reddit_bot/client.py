@@ -7,12 +7,15 @@ an injectable sleep, so the client is configured never to sleep or retry on its 
   (https://praw.readthedocs.io/en/stable/getting_started/ratelimits.html);
 - prawcore's automatic retry is switched off: it retries a POST after a 5xx or a read
   timeout, and a comment the server did create before failing would be posted twice;
-- a hard per-request timeout: prawcore passes its own 16 s default to every request.
+- a hard per-request timeout: prawcore passes its own 16 s default to every request;
+- prawcore's request budget (from the `x-ratelimit-*` headers) waits on the process's stop
+  event instead of sleeping, so a stop ends a wait of up to ten minutes at once.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +23,7 @@ import praw
 from prawcore.requestor import Requestor
 from prawcore.sessions import FiniteRetryStrategy
 
+from bot.reddit_bot.ratelimit import StoppableRateLimiter
 from config.settings import RedditSettings
 
 DEFAULT_TIMEOUT_SECONDS = 16.0
@@ -99,9 +103,16 @@ def subreddit_name(configured: str) -> str:
 
 
 def build_reddit(
-    settings: RedditSettings, *, timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS
+    settings: RedditSettings,
+    *,
+    timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
+    stop: threading.Event | None = None,
 ) -> praw.Reddit:
-    """A logged-in (script app) praw client; raises RedditConfigError for bad settings."""
+    """A logged-in (script app) praw client; raises RedditConfigError for bad settings.
+
+    Once `stop` is set, every request raises StopRequested instead of starting (or
+    instead of waiting out Reddit's request budget).
+    """
     check_reddit_settings(settings)
     reddit = praw.Reddit(
         client_id=_plain(settings.client_id),
@@ -116,10 +127,14 @@ def build_reddit(
         requestor_class=_FixedTimeoutRequestor,
         requestor_kwargs={"timeout": timeout_seconds},
     )
-    # prawcore has no public switch for its retries; its sessions read this attribute.
+    stop = stop or threading.Event()
+    # prawcore has no public switch for its retries or its rate limiter; its sessions read
+    # these attributes.
     for core in (reddit._core, reddit._authorized_core, reddit._read_only_core):
         if core is not None:
             core._retry_strategy_class = _SingleAttempt
+            window = core._rate_limiter.window_size
+            core._rate_limiter = StoppableRateLimiter(window_size=window, stop=stop)
     return reddit
 
 
