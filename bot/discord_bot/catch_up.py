@@ -32,7 +32,7 @@ from bot.discord_bot.replies import SEND_FAILURES, Sent, describe_failure
 
 log = logging.getLogger(__name__)
 
-CHANNELS_AT_ONCE = 4  # channels read in parallel (each has its own rate-limit bucket)
+CHANNELS_AT_ONCE = 8  # channels caught up in parallel (each has its own rate-limit bucket)
 
 Handler = Callable[[discord.Message], Awaitable[Sent]]
 Readable = discord.TextChannel | discord.Thread

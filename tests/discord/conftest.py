@@ -119,11 +119,13 @@ class Harness:
     async def _on_caught_up(self, report: CatchUpReport) -> None:
         self.caught_up.append(report)
 
-    async def wait_caught_up(self, count: int = 1) -> CatchUpReport:
+    async def wait_caught_up(self, count: int = 1, *, timeout: float = 10.0) -> CatchUpReport:
         """Wait until the running bot finished `count` catch-ups (one after each ready and
         each resume); the `count`th one's report."""
         await wait_until(
-            lambda: len(self.caught_up) >= count, what=f"{count} catch-up(s) to finish"
+            lambda: len(self.caught_up) >= count,
+            timeout=timeout,
+            what=f"{count} catch-up(s) to finish",
         )
         return self.caught_up[count - 1]
 
