@@ -81,7 +81,9 @@ def _fitting_embeds(cards: list[Card], footer: str) -> list[dict[str, Any]] | No
 
 def _embed(card: Card, budget: Budget) -> dict[str, Any]:
     prefix = RETRACTED_PREFIX if card.retracted else ""
-    title = prefix + sanitize.markdown(card.title, min(budget.title, TITLE_LIMIT) - len(prefix))
+    # Embed titles render no links or block Markdown, and escapes would show as written
+    # (`\(R\)`): plain text, with mentions defused and links defanged like everywhere.
+    title = prefix + sanitize.plain(card.title, min(budget.title, TITLE_LIMIT) - len(prefix))
     embed: dict[str, Any] = {
         "type": "rich",
         "title": title,

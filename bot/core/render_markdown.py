@@ -87,8 +87,11 @@ def _more_list(more: list[Card], *, numbered: bool) -> str:
     return text
 
 
+BOT_NOTICE = "I am a bot."  # Reddit's convention: a bot's comment says it is one
+
+
 def _footer(command: str) -> str:
     return (
-        f"^({FOOTER_NOTICE}) ^(Opt out: reply {command} optout.) "
+        f"^({BOT_NOTICE}) ^({FOOTER_NOTICE}) ^(Opt out: reply {command} optout.) "
         f"^(Wrong match? Reply {command} wrong.)"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 
@@ -107,3 +108,20 @@ def test_reply_without_cards_has_content_and_no_embeds() -> None:
     message = render_discord(golden_replies()["choices"])
     assert message.embeds == []
     assert message.content.splitlines()[1].startswith("1. [")
+
+
+def test_embed_titles_show_no_markdown_escapes() -> None:
+    card = dataclasses.replace(
+        retracted_card(), retracted=False, title="Rituximab (R) in ME_CFS: *a* trial"
+    )
+    (embed,) = render_discord(Reply.from_cards([card], max_cards=3)).embeds
+    assert embed["title"] == "Rituximab (R) in ME_CFS: *a* trial"
+
+
+def test_embed_titles_still_defuse_mentions_and_links() -> None:
+    card = dataclasses.replace(
+        retracted_card(), retracted=False, title="@everyone see https://evil.example"
+    )
+    (embed,) = render_discord(Reply.from_cards([card], max_cards=3)).embeds
+    assert not LIVE_MENTION.search(embed["title"])
+    assert "https://evil.example" not in embed["title"]

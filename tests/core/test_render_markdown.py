@@ -65,3 +65,8 @@ def test_footer_says_automated_not_advice_and_how_to_opt_out() -> None:
     footer = render_markdown(golden_replies()["single"]).rsplit("---", 1)[1]
     for words in ("Automated reply", "not medical advice", "!evidence optout", "!evidence wrong"):
         assert words in footer
+
+
+def test_footer_says_it_is_a_bot_first_as_reddit_bots_do() -> None:
+    footer = render_markdown(golden_replies()["single"]).rsplit("---", 1)[1]
+    assert footer.strip().startswith("^(I am a bot.)")
