@@ -13,7 +13,7 @@ from benchmarks.common import Figure, peak_rss_mb, timed
 from bot.http.limits import RetryPolicy
 from bot.sync.crawler import AtlasSync
 from bot.sync.fetcher import open_fetcher
-from linker.atlas_page import parse_atlas_page
+from records.atlas_page import parse_atlas_page
 from records.db import open_db
 from tests.sync.fake_atlas import FakeAtlas, FakePage, serve, study_html
 

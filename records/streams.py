@@ -81,3 +81,29 @@ class Streams:
                 [self.platform, stamp(before)],
             )
         return int(done.rowcount)
+
+    def seen_count(self) -> int:
+        """How many items are marked handled."""
+        row = self._db.execute(
+            "SELECT count(*) FROM seen_items WHERE platform = ?", [self.platform]
+        ).fetchone()
+        return int(row[0])
+
+    def unseen_atlas_entries(self) -> list[str]:
+        """Slugs of local atlas entries not marked handled (a complete crawl never met them)."""
+        rows = self._db.execute(
+            "SELECT id FROM atlas_entries WHERE id NOT IN "
+            "(SELECT item_id FROM seen_items WHERE platform = ?) ORDER BY id",
+            [self.platform],
+        ).fetchall()
+        return [str(row[0]) for row in rows]
+
+    def forget(self, stream: str | None = None) -> None:
+        """Drop every seen mark of the platform and, when named, the cursor of `stream`."""
+        with write_transaction(self._db):
+            self._db.execute("DELETE FROM seen_items WHERE platform = ?", [self.platform])
+            if stream is not None:
+                self._db.execute(
+                    "DELETE FROM stream_state WHERE platform = ? AND stream = ?",
+                    [self.platform, stream],
+                )

@@ -18,7 +18,7 @@ from bot.http.limits import RetryPolicy
 from bot.sync.crawler import AtlasSync, SyncStopped
 from bot.sync.fetcher import FetchFailed, PoliteFetcher, RobotsUnavailable, open_fetcher
 from bot.sync.state import SyncReport
-from linker.atlas_page import AtlasPageError, parse_atlas_page
+from records.atlas_page import AtlasPageError, parse_atlas_page
 from records.atlas_store import upsert_entries
 
 DEFAULT_TIMEOUT = 30.0

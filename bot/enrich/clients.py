@@ -29,15 +29,15 @@ from bot.http.limits import (
 )
 from bot.http.redaction import install_redaction
 from bot.http.transport import PoliteTransport, SqliteResponseCache
-from config.settings import EnrichSettings
-from linker.metadata import (
+from bot.metadata import (
     CrossrefClient,
     EuropePmcClient,
     EUtilsClient,
     LandingPageClient,
     NcbiIdConverter,
 )
-from linker.metadata.crossref import user_agent
+from bot.metadata.crossref import user_agent
+from config.settings import EnrichSettings
 
 # A metadata record is a few kilobytes; anything near this is not an answer to our question.
 MAX_ANSWER_BYTES = 2_000_000

@@ -15,7 +15,7 @@ from typing import TypeVar
 from rapidfuzz import fuzz, utils
 
 from bot.enrich.clients import MetadataClients
-from linker.metadata import MetadataServiceError, PaperMetadata, merge_metadata
+from bot.metadata import MetadataServiceError, PaperMetadata, merge_metadata
 from linker.publisher_ids import landing_page_url
 
 T = TypeVar("T")

@@ -22,9 +22,10 @@ from rapidfuzz import fuzz, utils
 from bot.enrich.clients import MetadataClients
 from bot.enrich.lookup import PUBLISHER_ID, TITLE_MIN_SCORE, LookupResult, Vouched, look_up
 from bot.http.redaction import redact_url
-from linker.metadata import MetadataServiceError, Notice, PaperMetadata, merge_metadata
+from bot.metadata import MetadataServiceError, Notice, PaperMetadata, merge_metadata
 from records.atlas_store import add_alias, entry_title, find_entry_id
 from records.db import write_transaction
+from records.entry_checks import entries_due_for_check, record_entry_check
 from records.retractions import EntryFlag, store_flags
 from records.unmatched import PaperSummary, papers_to_enrich, save_enrichment
 
@@ -384,15 +385,8 @@ def entries_to_check(
     now: datetime | None = None,
 ) -> list[EntryToCheck]:
     """Atlas entries with a DOI or PMID never checked, last failed, or checked long ago."""
-    cutoff = ((now or datetime.now(UTC)) - recheck_after).isoformat(timespec="seconds")
-    rows = db.query(
-        """SELECT a.id, a.doi, a.pmid, a.title FROM atlas_entries a
-           LEFT JOIN entry_checks c ON c.entry_id = a.id
-           WHERE (a.doi IS NOT NULL OR a.pmid IS NOT NULL)
-             AND (c.entry_id IS NULL OR c.status = 'failed' OR c.checked_at < ?)
-           ORDER BY c.checked_at IS NOT NULL, c.checked_at, a.id
-           LIMIT ?""",
-        [cutoff, -1 if limit is None else limit],
+    rows = entries_due_for_check(
+        db, checked_before=(now or datetime.now(UTC)) - recheck_after, limit=limit
     )
     return [EntryToCheck(**row) for row in rows]
 
@@ -434,23 +428,7 @@ def check_entry(
         with write_transaction(db):
             alias_publisher_ids(db, entry.id, merged.publisher_ids)
     error = redact_url("; ".join(errors)) if errors else None
-    with write_transaction(db):
-        db.execute(
-            """INSERT INTO entry_checks (entry_id, status, attempts, error, checked_at)
-               VALUES (?, ?, ?, ?, ?)
-               ON CONFLICT(entry_id) DO UPDATE SET
-                   status = excluded.status, error = excluded.error,
-                   checked_at = excluded.checked_at,
-                   attempts = CASE WHEN excluded.status = 'failed'
-                                   THEN entry_checks.attempts + 1 ELSE 0 END""",
-            [
-                entry.id,
-                "failed" if errors else "ok",
-                1 if errors else 0,
-                error,
-                datetime.now(UTC).isoformat(timespec="seconds"),
-            ],
-        )
+    record_entry_check(db, entry.id, error=error)
     summary.entries_checked += 1
     if errors:
         summary.entries_failed += 1

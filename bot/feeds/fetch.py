@@ -16,7 +16,7 @@ from typing import Any
 import feedparser
 import httpx
 
-from bot.enrich.limits import parse_retry_after
+from bot.http.limits import parse_retry_after
 
 
 @dataclass(frozen=True)

@@ -2,5 +2,5 @@
 
 The atlas publishes no export, so the crawler walks its listing pages and evidence pages
 politely (robots.txt, a delay between requests, conditional requests), parses each page with
-`linker.atlas_page` and upserts the entries. Plain synchronous code over one httpx client.
+`records.atlas_page` and upserts the entries. Plain synchronous code over one httpx client.
 """

@@ -31,7 +31,7 @@ from bot.sync.fetcher import (
 from bot.sync.listing import ListingPage, listing_url, offset_of, parse_listing
 from bot.sync.sitemap import Sitemap, SitemapError, decode_sitemap, parse_sitemap
 from bot.sync.state import CrawlState, CrawlStore, SyncReport
-from linker.atlas_page import AtlasPageError, parse_atlas_page, slug_from_url
+from records.atlas_page import AtlasPageError, parse_atlas_page, slug_from_url
 from records.atlas_store import get_entry, upsert_entries
 from records.db import write_transaction
 

@@ -102,10 +102,6 @@ class PoliteFetcher:
         """Close the connection pool."""
         self._client.close()
 
-    def delay_for(self, url: str) -> float:
-        """The delay between two requests to the host of `url` (raised by a Crawl-delay)."""
-        return self._spacing.delay_for(urlsplit(url).hostname or "")
-
     def allowed(self, url: str) -> bool:
         """True when the site's robots.txt lets us fetch `url` (read once per site).
 

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
-from linker.atlas_page import slug_from_url
+from records.atlas_page import slug_from_url
 
 # Menus and page furniture link to /evidence/... pages that are not studies.
 _SITE_CHROME = ["nav", "header", "footer"]

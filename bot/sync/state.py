@@ -7,6 +7,9 @@
 - `http_cache`: the ETag / Last-Modified of each evidence page last imported, for
   conditional requests next time (no body is kept: a 304 means the stored entry stands).
 
+The SQL is in records/ (`records.streams`, `records.http_cache`); this module decides what
+is kept.
+
 A page's entry, its validators, its seen mark and the report are written in one
 transaction: an interruption loses at most the page in flight, never half of one.
 """
@@ -21,7 +24,9 @@ from typing import Any
 import sqlite_utils
 
 from bot.sync.fetcher import Validators
+from records.db import write_transaction
 from records.http_cache import forget_cached, get_cached, put_cached
+from records.streams import Streams
 
 PLATFORM = "atlas"
 STREAM = "sync"
@@ -95,16 +100,15 @@ class CrawlStore:
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
+        self._state = Streams(db, PLATFORM)
+        self._seen = Streams(db, SEEN_PLATFORM)
 
     def load(self, base_url: str) -> CrawlState | None:
         """The unfinished crawl of `base_url`, or None (a crawl of another site is dropped)."""
-        row = self.db.execute(
-            "SELECT cursor FROM stream_state WHERE platform = ? AND stream = ?",
-            [PLATFORM, STREAM],
-        ).fetchone()
-        if row is None or not row[0]:
+        cursor = self._state.cursor(STREAM)
+        if not cursor:
             return None
-        data = json.loads(row[0])
+        data = json.loads(cursor)
         if data.get("base_url") != base_url:
             self.forget()
             return None
@@ -126,50 +130,29 @@ class CrawlStore:
                 "report": state.report.to_json(),
             }
         )
-        self.db.execute(
-            "INSERT INTO stream_state (platform, stream, cursor, updated_at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (platform, stream) DO UPDATE SET cursor = excluded.cursor, "
-            "updated_at = excluded.updated_at",
-            [PLATFORM, STREAM, cursor, _now()],
-        )
+        self._state.save_cursor(STREAM, cursor)
 
     def forget(self) -> None:
         """Drop the crawl state and its seen pages (a finished or abandoned crawl)."""
-        with self.db.atomic():
-            self.db.execute(
-                "DELETE FROM stream_state WHERE platform = ? AND stream = ?", [PLATFORM, STREAM]
-            )
-            self.db.execute("DELETE FROM seen_items WHERE platform = ?", [SEEN_PLATFORM])
+        with write_transaction(self.db):
+            self._state.forget(STREAM)
+            self._seen.forget()
 
     def seen(self, slug: str) -> bool:
         """True when this crawl already handled the page."""
-        row = self.db.execute(
-            "SELECT 1 FROM seen_items WHERE platform = ? AND item_id = ?", [SEEN_PLATFORM, slug]
-        ).fetchone()
-        return row is not None
+        return self._seen.is_seen(slug)
 
     def mark_seen(self, slug: str) -> None:
         """Remember that this crawl handled the page."""
-        self.db.execute(
-            "INSERT OR IGNORE INTO seen_items (platform, item_id, seen_at) VALUES (?, ?, ?)",
-            [SEEN_PLATFORM, slug, _now()],
-        )
+        self._seen.mark_seen([slug])
 
     def unseen_entries(self) -> list[str]:
         """Slugs of local atlas entries that this crawl did not handle."""
-        rows = self.db.execute(
-            "SELECT id FROM atlas_entries WHERE id NOT IN "
-            "(SELECT item_id FROM seen_items WHERE platform = ?) ORDER BY id",
-            [SEEN_PLATFORM],
-        ).fetchall()
-        return [str(row[0]) for row in rows]
+        return self._seen.unseen_atlas_entries()
 
     def seen_count(self) -> int:
         """Pages this crawl handled so far."""
-        row = self.db.execute(
-            "SELECT count(*) FROM seen_items WHERE platform = ?", [SEEN_PLATFORM]
-        ).fetchone()
-        return int(row[0])
+        return self._seen.seen_count()
 
     def validators(self, url: str) -> Validators:
         """The validators stored for a page (empty when none)."""

@@ -1,4 +1,4 @@
-"""linker.metadata clients against fake services through httpx.MockTransport."""
+"""bot.metadata clients against fake services through httpx.MockTransport."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from linker.metadata import (
+from bot.metadata import (
     CrossrefClient,
     EuropePmcClient,
     EUtilsClient,
@@ -16,7 +16,7 @@ from linker.metadata import (
     NcbiIdConverter,
     merge_metadata,
 )
-from linker.metadata.crossref import parse_work
+from bot.metadata.crossref import parse_work
 from tests.enrich.conftest import ROOT
 from tests.enrich.fakes import FakeServices
 
@@ -133,11 +133,6 @@ def test_eutils_summary_reads_pubmed_and_flags_retracted_publications(http: http
 
 def test_eutils_unknown_pmid_is_none(http: httpx.Client) -> None:
     assert eutils(http).summary("999999") is None
-
-
-def test_eutils_pmid_for_doi_uses_esearch(http: httpx.Client) -> None:
-    assert eutils(http).pmid_for_doi("10.1000/pubmed.only") == "222"
-    assert eutils(http).pmid_for_doi("10.1000/crossref.only") is None
 
 
 def test_eutils_passes_the_api_key(http: httpx.Client, services: FakeServices) -> None:

@@ -19,8 +19,8 @@ import sqlite_utils
 from bot.enrich.clients import MetadataClients, build_clients
 from bot.enrich.worker import EnrichSummary, check_entry, enrich, entries_to_check
 from bot.http.limits import RetryPolicy
+from bot.metadata.landing import doi_in_page
 from linker import AtlasIndex
-from linker.metadata.landing import doi_in_page
 from records.atlas_store import iter_aliases, iter_entries
 from records.unmatched import get_paper
 from tests.enrich.fakes import FakeClock, FakeServices, settings_for

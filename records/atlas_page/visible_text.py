@@ -20,8 +20,8 @@ from bs4.element import (
     ProcessingInstruction,
 )
 
-from linker.atlas_page.fields import is_badge_text
-from linker.atlas_page.html_reader import is_badge_element
+from records.atlas_page.fields import is_badge_text
+from records.atlas_page.html_reader import is_badge_element
 
 _DROPPED = ["script", "style", "noscript", "template", "svg", "nav", "head", "iframe", "button"]
 _INLINE = frozenset(

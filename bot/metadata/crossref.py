@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import httpx
 
-from linker.metadata.models import (
+from bot.metadata.models import (
     MetadataServiceError,
     Notice,
     NoticeKind,

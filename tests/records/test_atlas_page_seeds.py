@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from linker.atlas_page import AtlasPageError, parse_atlas_page
+from records.atlas_page import AtlasPageError, parse_atlas_page
 from records.models import AtlasEntry
 from tests.linker.conftest import read_seed
 

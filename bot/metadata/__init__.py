@@ -6,10 +6,10 @@ Each client builds requests on an `httpx.Client` handed in by the caller and tur
 so these classes stay small and tests drive them through `httpx.MockTransport`.
 """
 
-from linker.metadata.crossref import CrossrefClient
-from linker.metadata.europepmc import EuropePmcClient
-from linker.metadata.landing import LandingPageClient
-from linker.metadata.models import (
+from bot.metadata.crossref import CrossrefClient
+from bot.metadata.europepmc import EuropePmcClient
+from bot.metadata.landing import LandingPageClient
+from bot.metadata.models import (
     IdRecord,
     MetadataServiceError,
     Notice,
@@ -17,7 +17,7 @@ from linker.metadata.models import (
     PaperMetadata,
     merge_metadata,
 )
-from linker.metadata.ncbi import EUtilsClient, NcbiIdConverter
+from bot.metadata.ncbi import EUtilsClient, NcbiIdConverter
 
 __all__ = [
     "CrossrefClient",

@@ -1,4 +1,4 @@
-"""NCBI: the PMC ID converter (DOI ↔ PMID ↔ PMCID) and E-utilities esummary/esearch.
+"""NCBI: the PMC ID converter (DOI ↔ PMID ↔ PMCID) and E-utilities esummary.
 
 Both ask for `tool` and `email` parameters and allow 3 requests a second without an API key
 (10 with one): https://www.ncbi.nlm.nih.gov/books/NBK25497/ and
@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from linker.metadata.models import (
+from bot.metadata.models import (
     IdRecord,
     MetadataServiceError,
     Notice,
@@ -81,7 +81,7 @@ class NcbiIdConverter(_NcbiBase):
 
 
 class EUtilsClient(_NcbiBase):
-    """PubMed summaries (title, authors, journal, publication types) and DOI searches."""
+    """PubMed summaries (title, authors, journal, publication types)."""
 
     service = "ncbi-eutils"
 
@@ -97,17 +97,6 @@ class EUtilsClient(_NcbiBase):
         if not isinstance(record, dict) or record.get("error"):
             return None
         return parse_summary(record)
-
-    @shape_checked
-    def pmid_for_doi(self, doi: str) -> str | None:
-        """The PMID of the article with this DOI, or None when PubMed has no single match."""
-        body = self._get(f"{self._base_url}/esearch.fcgi", {"db": "pubmed", "term": f"{doi}[doi]"})
-        if body is None:
-            return None
-        body = as_dict(body, self.service, "not an object")
-        found = as_dict(body.get("esearchresult"), self.service, "no esearchresult")
-        ids = as_list(found.get("idlist"), self.service, "no idlist")
-        return str(ids[0]) if len(ids) == 1 else None
 
 
 def parse_summary(record: dict[str, Any]) -> PaperMetadata:

@@ -82,11 +82,6 @@ class PageParts:
             self.sections.setdefault(key, []).append(cleaned)
 
     @property
-    def has_study_content(self) -> bool:
-        """True when the page shows a byline or at least one section."""
-        return bool(self.byline or self.byline_authors or self.sections or self.unlabelled)
-
-    @property
     def richness(self) -> int:
         """How much of a study this reading found (to pick the better of two readings)."""
         found = [self.title, self.byline, self.bibtex, self.badges, self.unlabelled]

@@ -13,17 +13,17 @@ import re
 
 from bs4 import BeautifulSoup, Tag
 
-from linker.atlas_page.bibtex import find_bibtex
-from linker.atlas_page.fields import find_urls, is_byline
-from linker.atlas_page.parts import (
+from records.atlas_page.bibtex import find_bibtex
+from records.atlas_page.fields import find_urls, is_byline
+from records.atlas_page.parts import (
     LIST_SECTIONS,
     SECTION_HEADINGS,
     PageParts,
     is_pem_note,
     normalize_heading,
 )
-from linker.atlas_page.structured import read_structured
-from linker.atlas_page.text_reader import RETRACTION_BANNER, WINDOW_TITLE
+from records.atlas_page.structured import read_structured
+from records.atlas_page.text_reader import RETRACTION_BANNER, WINDOW_TITLE
 
 _BADGE_CLASS = re.compile(r"^(?:badge|tag|chip|pill)(?:$|[-_])", re.IGNORECASE)
 _BYLINE_CLASS = re.compile(r"^(?:byline|meta|study-meta|evidence-meta)$", re.IGNORECASE)

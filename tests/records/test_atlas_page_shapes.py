@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from linker.atlas_page import parse_atlas_page
+from records.atlas_page import parse_atlas_page
 from records.models import AtlasEntry
 from tests.linker.conftest import read_seed
-from tests.linker.page_shapes import SHAPES, Shape
+from tests.records.page_shapes import SHAPES, Shape
 
 SITE = "https://www.mecfsatlas.com/evidence/"
 SEEDS = {"000": "lee-2024-brain-regional", "003": "meeus-2013-role-mitochondrial"}

@@ -12,7 +12,7 @@ import html
 import json
 from collections.abc import Callable
 
-from linker.atlas_page.text_reader import WINDOW_TITLE
+from records.atlas_page.text_reader import WINDOW_TITLE
 from records.models import AtlasEntry
 
 Badges = list[str]

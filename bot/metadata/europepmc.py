@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 
-from linker.metadata.models import (
+from bot.metadata.models import (
     MetadataServiceError,
     Notice,
     NoticeKind,

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup
 
-from linker.atlas_page.fields import ParsedPage, build_entry, slug_from_url
-from linker.atlas_page.html_reader import looks_like_html, read_html
-from linker.atlas_page.parts import AtlasPageError, PageParts
-from linker.atlas_page.text_reader import read_text
-from linker.atlas_page.visible_text import visible_text
+from records.atlas_page.fields import ParsedPage, build_entry, slug_from_url
+from records.atlas_page.html_reader import looks_like_html, read_html
+from records.atlas_page.parts import AtlasPageError, PageParts
+from records.atlas_page.text_reader import read_text
+from records.atlas_page.visible_text import visible_text
 
 __all__ = ["AtlasPageError", "ParsedPage", "parse_atlas_page", "slug_from_url"]
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from linker.atlas_page import AtlasPageError, parse_atlas_page, slug_from_url
+from records.atlas_page import AtlasPageError, parse_atlas_page, slug_from_url
 from records.models import AtlasEntry
 from tests.linker.conftest import read_page
 

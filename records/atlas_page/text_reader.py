@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 
-from linker.atlas_page.bibtex import find_bibtex
-from linker.atlas_page.fields import BYLINE_SEPARATOR, find_urls, is_badge_text, is_byline
-from linker.atlas_page.parts import (
+from records.atlas_page.bibtex import find_bibtex
+from records.atlas_page.fields import BYLINE_SEPARATOR, find_urls, is_badge_text, is_byline
+from records.atlas_page.parts import (
     SECTION_HEADINGS,
     TAIL_HEADINGS,
     PageParts,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import httpx
 from bs4 import BeautifulSoup
 
-from linker.metadata.models import MetadataServiceError, send, shape_checked
+from bot.metadata.models import MetadataServiceError, send, shape_checked
 from records.identifiers import normalize_doi
 
 SERVICE = "landing-page"

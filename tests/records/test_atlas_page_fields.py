@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from linker.atlas_page import parse_atlas_page
-from linker.atlas_page.bibtex import find_bibtex, parse_bibtex
-from linker.atlas_page.fields import classify_badges, split_authors, split_byline
+from records.atlas_page import parse_atlas_page
+from records.atlas_page.bibtex import find_bibtex, parse_bibtex
+from records.atlas_page.fields import classify_badges, split_authors, split_byline
 
 
 @pytest.mark.parametrize(
