@@ -25,7 +25,7 @@ from records.streams import Streams
 log = logging.getLogger(__name__)
 
 STREAM = "latest"
-MAX_PAGES = 20  # a poll reads at most 1,000 posts back; a longer outage resumes next poll
+MAX_PAGES = 40  # a poll reads at most 2,000 posts back (after a long outage, the newest)
 SEEN_KEPT = timedelta(days=30)
 
 
@@ -113,6 +113,9 @@ class DiscourseBot:
             before = min(int(p["id"]) for p in page)
             if before <= cursor:
                 break
+        else:
+            log.warning("more than %d posts since post %s: older ones are skipped",
+                        len(found), cursor)  # fmt: skip
         for data in sorted(found, key=lambda p: int(p["id"])):
             self._outlet.remember(data)
         return found
@@ -127,7 +130,12 @@ class DiscourseBot:
             return True
         if self._categories and int(data.get("category_id") or 0) not in self._categories:
             return True
-        post = self._outlet.as_post(data)
+        try:
+            post = self._outlet.as_post(data)
+        except (KeyError, TypeError, ValueError) as exc:
+            # One malformed post must not hold the stream back: report it, skip it.
+            log.warning("post %s cannot be read (%r); skipped", data.get("id"), exc)
+            return True
         handled = self.conversation.answer(
             post,
             is_moderator=lambda: self._outlet.is_moderator(post),

@@ -157,9 +157,15 @@ class TopicOutlet:
         for group in self._mod_groups:
             offset = 0
             while True:
-                answer = self._client.get(
-                    f"groups/{group}/members.json", limit=GROUP_PAGE, offset=offset
-                )
+                try:
+                    answer = self._client.get(
+                        f"groups/{group}/members.json", limit=GROUP_PAGE, offset=offset
+                    )
+                except ApiError as exc:
+                    if exc.ambiguous:
+                        raise
+                    log.warning("group %s cannot be read (%s)", group, exc)
+                    break
                 found = [*answer.get("members", []), *answer.get("owners", [])]
                 names.update(str(member["username"]) for member in found)
                 offset += GROUP_PAGE

@@ -30,6 +30,7 @@ from records.streams import Streams
 log = logging.getLogger(__name__)
 
 DEFAULT_PER_PAGE = 20  # XenForo's default "messages per page"
+MAX_THREAD_PAGES = 10
 SEEN_KEPT = timedelta(days=30)
 
 
@@ -91,12 +92,13 @@ class XenForoBot:
         return report
 
     def _poll_node(self, node: int, report: PollReport) -> None:
-        answer = self._client.get(f"forums/{node}/threads", page=1)
-        threads = [*answer.get("sticky", []), *answer.get("threads", [])]
         start = self._streams.cursor(f"node:{node}")
+        listed = self._streams.cursor(f"listed:{node}")
+        threads = self._active_threads(node, int(listed or start or 0) if start else None)
         if start is None:
             self._start_node(node, threads)
             return
+        pending: list[int] = []
         for thread in threads:
             thread_id = str(thread["thread_id"])
             self.thread_nodes[thread_id] = node
@@ -104,8 +106,31 @@ class XenForoBot:
             after = int(cursor) if cursor is not None else None
             fresh = after is None or int(thread.get("last_post_id") or 0) > after
             recent = int(thread.get("last_post_date") or 0) >= self._clock() - self._edit_window
-            if fresh or recent:
-                self._read_thread(thread, node, after, since=int(start), report=report)
+            if (fresh or recent) and not self._read_thread(
+                thread, node, after, since=int(start), report=report
+            ):
+                pending.append(int(thread.get("last_post_date") or 0))
+        dates = [int(t.get("last_post_date") or 0) for t in threads]
+        # Next time, list threads back to here: the oldest one still unfinished, or the newest.
+        mark = min(pending) - 1 if pending else max(dates, default=int(listed or 0))
+        self._streams.save_cursor(f"listed:{node}", str(mark))
+
+    def _active_threads(self, node: int, listed: int | None) -> list[dict[str, Any]]:
+        """The forum's threads with activity after `listed`, paging as far as needed.
+
+        XenForo lists threads most recently active first; a busy forum may have more new
+        activity than one page holds. Before the first poll (`listed` None) one page.
+        """
+        threads: list[dict[str, Any]] = []
+        for page in range(1, MAX_THREAD_PAGES + 1):
+            answer = self._client.get(f"forums/{node}/threads", page=page)
+            found = answer.get("threads", [])
+            threads.extend([*answer.get("sticky", []), *found] if page == 1 else found)
+            last_page = int((answer.get("pagination") or {}).get("last_page") or 1)
+            oldest = int(found[-1].get("last_post_date") or 0) if found else 0
+            if listed is None or page >= last_page or oldest <= listed:
+                break
+        return threads
 
     def _start_node(self, node: int, threads: list[dict[str, Any]]) -> None:
         """First sight of a forum: remember where each thread stands, answer nothing old.
@@ -122,8 +147,11 @@ class XenForoBot:
     def _read_thread(
         self, thread: dict[str, Any], node: int, after: int | None, *, since: int,
         report: PollReport,
-    ) -> None:  # fmt: skip
-        """Handle the thread's posts past `after` (or since `since`) and recent edits."""
+    ) -> bool:  # fmt: skip
+        """Handle the thread's posts past `after` (or since `since`) and recent edits.
+
+        False when a post must be read again (its reply is to be retried).
+        """
         stream = f"thread:{thread['thread_id']}"
         posts = self._recent_posts(thread, after, since)
         blocked = False
@@ -143,6 +171,7 @@ class XenForoBot:
                 cursor = str(post_id) if new and not blocked else None
                 keys = [seen_key(data), f"post:{post_id}"]
                 self._streams.mark_seen(keys, stream=stream, cursor=cursor)
+        return not blocked
 
     def _recent_posts(
         self, thread: dict[str, Any], after: int | None, since: int
@@ -175,7 +204,12 @@ class XenForoBot:
             return True  # awaiting approval or deleted: nothing to answer
         if str(data.get("user_id")) == self._outlet.bot_user_id:
             return True
-        post = to_post(data, node)
+        try:
+            post = to_post(data, node)
+        except (KeyError, TypeError, ValueError) as exc:
+            # One malformed post must not hold its thread back: report it, skip it.
+            log.warning("post %s cannot be read (%r); skipped", data.get("post_id"), exc)
+            return True
         handled = self.conversation.answer(
             post,
             is_moderator=lambda: self._outlet.is_moderator(post.author_id),

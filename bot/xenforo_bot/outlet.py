@@ -124,7 +124,13 @@ class ForumOutlet:
         cached = self._moderators.get(user_id)
         if cached is not None and self._clock() - cached[1] < MODERATOR_CACHE_SECONDS:
             return cached[0]
-        user = self._client.get(f"users/{int(user_id)}/")["user"]
+        try:
+            user = self._client.get(f"users/{int(user_id)}/")["user"]
+        except ApiError as exc:
+            if exc.ambiguous:
+                raise  # the forum is struggling: the post is read again next poll
+            log.warning("user %s cannot be read (%s): not a moderator", user_id, exc)
+            return False
         groups = {
             int(user.get("user_group_id") or 0),
             *map(int, user.get("secondary_group_ids", [])),

@@ -132,3 +132,12 @@ def test_hostile_atlas_free_text_mentions_nobody(harness: Harness) -> None:
     (answer,) = harness.fake.bot_replies()
     assert "@admin" not in answer["raw"]
     assert "](javascript" not in answer["raw"]
+
+
+def test_a_listed_group_that_does_not_exist_makes_nobody_a_moderator(harness: Harness) -> None:
+    harness.fake.groups.clear()
+    harness.fake.add_topic(CATEGORY, "Sneaky", "!evidence off", user=HELPER)
+    assert harness.poll().failures == 0
+    assert get_place_settings(harness.db, "discourse", str(CATEGORY)) is None
+    (answer,) = harness.fake.bot_replies()
+    assert "Only moderators can use" in answer["raw"]

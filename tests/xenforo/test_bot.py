@@ -153,3 +153,31 @@ def test_a_link_in_bbcode_is_a_citation(harness: Harness) -> None:
     harness.fake.add_thread(NODE, "Q", f"[URL='https://doi.org/{LEE_DOI}']this study[/URL]")
     harness.poll()
     assert len(harness.fake.replies_by_bot()) == 1
+
+
+def test_a_busy_forum_is_listed_back_past_its_first_page(harness: Harness) -> None:
+    threads = [harness.fake.add_thread(NODE, f"T{n}", "hi") for n in range(30)]
+    harness.poll()
+    cited = [harness.fake.add_post(thread, f"doi:{LEE_DOI}") for thread in threads]
+    harness.poll()
+    assert all(len(harness.fake.replies_by_bot(quoting=post)) == 1 for post in cited)
+
+
+def test_a_malformed_post_is_skipped_and_the_thread_goes_on(harness: Harness) -> None:
+    thread = harness.fake.add_thread(NODE, "Q", "hello")
+    harness.poll()
+    broken = harness.fake.add_post(thread, "broken")
+    harness.fake.posts[broken]["post_date"] = "not a time"
+    cited = harness.fake.add_post(thread, f"doi:{LEE_DOI}")
+    harness.poll()
+    assert len(harness.fake.replies_by_bot(quoting=cited)) == 1
+
+
+def test_a_command_by_a_user_the_api_cannot_read_is_a_members(harness: Harness) -> None:
+    harness.fake.add_user(77, "Ghost")
+    harness.fake.add_thread(NODE, "Sneaky", "!evidence off", user_id=77)
+    del harness.fake.users[77]
+    assert harness.poll().failures == 0
+    assert get_place_settings(harness.db, "xenforo", str(NODE)) is None
+    (answer,) = harness.fake.replies_by_bot()
+    assert "Only moderators can use !evidence off." in answer["message"]
