@@ -46,6 +46,7 @@ _STRONG_CUES = frozenset(
     {"et-al", "author-list", "possessive", "study-noun", "colleagues", "group", "by", "verb"}
 )
 _WORD_CACHE = 4096
+_LOWER_CASE_MIN_LETTERS = 7
 _WINDOW_BEFORE = 200
 _WINDOW_AFTER = 250
 _PARAGRAPH = re.compile(r"\n\s*\n")
@@ -119,6 +120,7 @@ class AuthorMatcher:
                     years.setdefault(entries[number].year, []).append(number)
                 self._by_year[key] = years
         self._words: dict[int, set[str]] = {}
+        self._stems: dict[int, set[str]] = {}
 
     def is_key(self, key: str) -> bool:
         """Whether some entry's first author is found under `key`."""
@@ -127,7 +129,7 @@ class AuthorMatcher:
     def decide(self, text: str, citations: list[AuthorYear]) -> list[AuthorDecision]:
         """The mentions of `text` that name exactly one entry clearly enough."""
         decisions = []
-        for mention in find_mentions(text, self.is_key, citations, self._starts.__contains__):
+        for mention in find_mentions(text, self.is_key, citations, self._starts):
             decision = self.score(text, mention)
             if decision is not None:
                 decisions.append(decision)
@@ -135,7 +137,7 @@ class AuthorMatcher:
 
     def score(self, text: str, mention: Mention) -> AuthorDecision | None:
         """The entry `mention` names, or None when no candidate is clearly best."""
-        if not mention.cues or (mention.lower_case and "et-al" not in mention.cues):
+        if not mention.cues or (mention.lower_case and not _lower_case_citation(mention)):
             return None
         if mention.place and not mention.cues & {"et-al", "author-list"}:
             return None
@@ -156,7 +158,6 @@ class AuthorMatcher:
         limit = _MAX_CANDIDATES if year_given is not None else _MAX_CANDIDATES_WITHOUT_YEAR
         if not candidates or len(candidates) > limit:
             return None
-        self._weigh(text, mention, candidates)
         for candidate in candidates:
             if year_given is None and len(numbers) == 1 and not partial:
                 candidate.add(2, "only-entry")
@@ -164,6 +165,9 @@ class AuthorMatcher:
                 candidate.add(-1, "partial-name")
             if is_word_surname(mention.key) and not mention.cues & _STRONG_CUES:
                 candidate.add(-2, "word-surname")
+        if len(candidates) > 1 or candidates[0].score < THRESHOLD:
+            # One candidate already over the threshold needs no more words (they only add).
+            self._weigh(text, mention, candidates)
         candidates.sort(key=lambda c: -c.score)
         best = candidates[0]
         runner_up = candidates[1].score if len(candidates) > 1 else None
@@ -178,7 +182,7 @@ class AuthorMatcher:
         window = _window(text, mention)
         words = journal_words(window)
         topics = self._topics(candidates, window, mention)
-        described_words = {_stem(w) for w in tokens(" ".join(mention.described))}
+        described_words = {_stem(w) for w in tokens(with_expansions(" ".join(mention.described)))}
         for candidate in candidates:
             entry = self._entries[candidate.number]
             form = names_journal(entry.journal, window, words) if entry.journal else None
@@ -244,11 +248,9 @@ class AuthorMatcher:
     ) -> dict[int, set[str]]:
         """Per candidate, the distinctive words of its title and summary the post uses."""
         name_words = set(tokens(mention.key))
-        post = {_stem(w) for w in _affirmed(tokens(window)) if _usable(w) and w not in name_words}
-        own = {
-            c.number: {_stem(w) for w in self._entry_words(c.number) if _usable(w)} & post
-            for c in candidates
-        }
+        words = _affirmed(tokens(with_expansions(window)))
+        post = {_stem(w) for w in words if _usable(w) and w not in name_words}
+        own = {c.number: self._entry_stems(c.number) & post for c in candidates}
         if len(candidates) == 1:
             return own
         # Only words that set a candidate apart from its rivals count.
@@ -256,6 +258,16 @@ class AuthorMatcher:
             number: {w for w in words if all(w not in own[o] for o in own if o != number)}
             for number, words in own.items()
         }
+
+    def _entry_stems(self, number: int) -> set[str]:
+        """The stems of the words of an entry's title and summary that can tell it apart."""
+        stems = self._stems.get(number)
+        if stems is None:
+            if len(self._stems) > _WORD_CACHE:
+                self._stems.clear()
+            stems = {_stem(w) for w in self._entry_words(number) if _usable(w)}
+            self._stems[number] = stems
+        return stems
 
     def _entry_words(self, number: int) -> set[str]:
         """The folded words of an entry's title and summary (kept for the entries asked for;
@@ -292,6 +304,38 @@ def _is_kind(noun: str, words: set[str], entry: AtlasEntry) -> bool:
         return False
     study_type = tokens(entry.study_type or "")
     return not kind.isdisjoint(words) or not kind.isdisjoint(study_type)
+
+
+# Abbreviations posts use for what titles spell out ("Moreau's LDN trial").
+_EXPANSIONS = {
+    "LDN": "low dose naltrexone", "CPET": "cardiopulmonary exercise test",
+    "NK": "natural killer", "POTS": "postural orthostatic tachycardia",
+    "OI": "orthostatic intolerance", "HRV": "heart rate variability",
+    "CBF": "cerebral blood flow", "GWAS": "genome wide association",
+    "FMD": "flow mediated dilation", "ASL": "arterial spin labelling",
+    "PDH": "pyruvate dehydrogenase", "IA": "immunoadsorption", "RTX": "rituximab",
+    "EBV": "epstein barr", "GET": "graded exercise therapy",
+    "CBT": "cognitive behaviour therapy", "PBMC": "peripheral blood mononuclear",
+    "PBMCs": "peripheral blood mononuclear", "PSG": "polysomnography",
+    "SFN": "small fibre neuropathy", "MRS": "magnetic resonance spectroscopy",
+    "PET": "positron emission tomography", "RBC": "red blood cell",
+    "HR": "heart rate", "MRI": "magnetic resonance imaging",
+}  # fmt: skip
+_ABBREVIATION = re.compile(r"\b(?:" + "|".join(sorted(_EXPANSIONS, key=len, reverse=True)) + r")\b")
+
+
+def _lower_case_citation(mention: Mention) -> bool:
+    """A name written in lower case is cited before "et al.", or when it is long, no word,
+    and has its year beside it ("vanderberg 2018")."""
+    if "et-al" in mention.cues:
+        return True
+    long_name = len(mention.key) >= _LOWER_CASE_MIN_LETTERS
+    return long_name and "year-beside" in mention.cues and not is_word_surname(mention.key)
+
+
+def with_expansions(text: str) -> str:
+    """`text` with the spelled-out form after each abbreviation of `_EXPANSIONS`."""
+    return _ABBREVIATION.sub(lambda m: f"{m.group()} {_EXPANSIONS[m.group()]}", text)
 
 
 def _affirmed(words: list[str]) -> list[str]:

@@ -16,20 +16,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 
 from linker.author_year import AuthorYear
-from linker.surnames import GROUP_WORDS, name_key
+from linker.surnames import GROUP_WORDS, is_word_surname, name_key
 
 _PARTICLE = r"(?i:van|von|de|der|den|del|della|da|di|du|le|la|dos|das|ter|ten|op|het)"
 _CAPITAL = r"[A-ZÀ-ÖØ-ÞĀ-ŽΑ-Ω]"
-_WORD = rf"{_CAPITAL}[\w'’-]{{1,40}}"
+_NAME_CHARS = r"[\w'’\u2010\u2011-]"  # letters, apostrophes, hyphens (also Unicode ones)
+_WORD = rf"{_CAPITAL}{_NAME_CHARS}{{1,40}}"
 # A capitalised name, with particles before it and maybe a second capitalised word
 # ("van der Berg", "Lindqvist Berg", "Moreau NIH": `_keyed` tries the longest known key).
-_NAME_RUN = re.compile(
-    rf"(?<![\w'’-])(?:{_PARTICLE}\s{{1,2}}){{0,3}}{_WORD}(?:[ \t]{{1,2}}{_WORD})?", re.UNICODE
-)
+# Particles before a capitalised name ("van der Berg") and a second capitalised word after
+# it ("Lindqvist Berg", "Moreau NIH"): `_keyed` tries the longest known name among them.
+_PARTICLES_BEFORE = re.compile(rf"(?<![\w'’-])(?:{_PARTICLE}[ \t]{{1,2}}){{1,3}}$")
+_NEXT_CAPITALISED = re.compile(rf"(?:[ \t]{{1,2}}{_WORD}){{1,2}}")
 _LOWER_BEFORE_ET_AL = re.compile(
     r"(?<![\w'’-])([^\W\d_][\w'’-]{1,40})(?:\s{1,2}([^\W\d_][\w'’-]{1,40}))?"
     r"(?=\s{0,2},?\s{0,2}et\.?\s{0,2}al\b)"
@@ -37,6 +40,9 @@ _LOWER_BEFORE_ET_AL = re.compile(
 _POSSESSIVE_END = re.compile(r"(?:['’]s|(?<=s)['’])$")
 _SEPARATOR = re.compile(r"\s{0,2}(?:/|&|\band\b|\bund\b|\bog\b|\ben\b|,)\s{0,2}", re.IGNORECASE)
 _NEXT_NAME = re.compile(rf"(?:{_PARTICLE}\s{{1,2}}){{0,3}}{_WORD}")
+_INITIALS_AFTER = re.compile(r"[ \t]{1,2}(?-i:[A-Z]{1,3})\b\.?(?=\s{0,2}[,;&]|\s{1,2}et\b)")
+# A long lower-case surname with its year: "vanderberg 2018", "giloteaux (2016)".
+_LOWER_NAME_BEFORE_YEAR = re.compile(r"(?<![\w'’-])([a-zà-öø-ÿ][a-zà-öø-ÿ'’-]{6,40})[ \t]{1,2}\(?$")
 _ET_AL_ANYWHERE = re.compile(r"\bet\.?\s{0,2}al\b", re.IGNORECASE)
 _ET_AL = re.compile(r"\s{0,2},?\s{0,2}et\.?\s{0,2}al\b\.?(?:['’]s)?", re.IGNORECASE)
 _COLLEAGUES = re.compile(
@@ -53,7 +59,7 @@ _NOUNS = (
     r"(?:study|studies|paper|papers|trial|rct|review|article|preprint|work|critique|survey|"
     r"analysis|meta-?analysis|data|findings|group|lab|team|cohort|investigators|experiment|"
     r"research|report|publication|commentary|letter|results|follow-?up|pilot|biopsies|"
-    r"thing|one)"
+    r"appraisal|overview|editorial|case\s{1,2}series|thing|one)"
 )
 # The noun after a few words of description: "the Moreau NIH trial", "Ruiz's microbiome paper".
 _NOUN_AFTER = re.compile(
@@ -61,9 +67,11 @@ _NOUN_AFTER = re.compile(
 )
 # What the study was about, after its noun: "critique of the imaging methods", "trial on LDN".
 _OF_AFTER = re.compile(r"[ \t]{1,2}(?:of|on|about|into|in)(?:[ \t]{1,2}[\w'’/-]{1,30}){1,4}", re.I)
-_DETERMINER_BEFORE = re.compile(
-    r"(?:\b(?:the|that|this|these|those|his|her|their|our|a|an)|['’]s)\s{1,2}$", re.IGNORECASE
-)
+_DETERMINERS_TEXT = """
+    the that this these those his her their our a an 's ’s
+"""
+_DETERMINERS = frozenset(_DETERMINERS_TEXT.split())
+_NOUN = re.compile(rf"\b{_NOUNS}\b", re.IGNORECASE)
 _BY_BEFORE = re.compile(
     rf"\b(?:{_NOUNS}|published|done|led|written|run)\s{{1,2}}(?:[\w-]{{1,20}}\s{{1,2}}){{0,3}}?"
     r"(?:by|from)\s{1,2}$|\baccording\s{1,2}to\s{1,2}$|\bsee\s{1,2}$|\bcf\.?\s{1,2}$",
@@ -76,11 +84,11 @@ _VERB_AFTER = re.compile(
     r"observed|concluded|did|tried|ran|used)\b",
     re.IGNORECASE,
 )
-_PLACE_BEFORE = re.compile(
-    r"\b(?:to|in|at|near|visited|visiting|visit|moved|live|lives|living|born|trip|via|around)"
-    r"\s{1,2}$",
-    re.IGNORECASE,
-)
+# Words before a name that make it a place: "moved to Holm", "a trip to Berg".
+_PLACE_WORDS_TEXT = """
+    to in at near visited visiting visit moved live lives living born trip via around
+"""
+_PLACE_WORDS = frozenset(_PLACE_WORDS_TEXT.split())
 _YEAR = re.compile(r"(?<![\w.,/-])((?:19|20)\d{2})(?![\d/-]|\.\d|,\d)")
 _NOT_A_CITATION_YEAR = re.compile(
     r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
@@ -128,24 +136,57 @@ def find_mentions(
     text: str,
     is_key: Callable[[str], bool],
     citations: list[AuthorYear],
-    may_start: Callable[[str], bool] | None = None,
+    starts: AbstractSet[str] | None = None,
 ) -> list[Mention]:
     """Mentions of atlas surnames in `text`, in order; `citations` are the author-year
     citations found by `linker.author_year` (their names and years are taken as found).
 
-    `may_start(key)` says whether a capitalised word's key is, or begins, a known name: a post
-    with no such word and no "et al." is done with after one pass over its capitalised words.
+    `starts` holds the keys of known names and the first words of names of several words: a
+    post with no such word and no "et al." is done with after one pass over its words.
     """
-    claimed = [(c.start, c.end) for c in citations]
-    mentions = [m for c in citations if (m := _from_citation(text, c, is_key)) is not None]
-    if may_start is not None and not _may_name(text, may_start):
-        return mentions
+    mentions = []
+    claimed = []  # citations of known names: their names and years are taken
+    for citation in citations:
+        mention = _from_citation(text, citation, is_key)
+        if mention is not None:
+            mentions.append(mention)
+            claimed.append((citation.start, citation.end))
     consumed: list[tuple[int, int]] = list(claimed)
-    years = _years(text, claimed)
-    for match in _NAME_RUN.finditer(text):
+    capitalised = starts is None or _may_name(text, starts)
+    dated = "19" in text or "20" in text
+    if capitalised or dated:
+        years = _years(text, claimed)
+        if capitalised:
+            _capitalised_mentions(text, is_key, years, consumed, mentions, starts=starts)
+        if dated:
+            _lower_case_mentions(text, is_key, years, consumed, mentions)
+    mentions.sort(key=lambda m: m.start)
+    return mentions
+
+
+def _capitalised_mentions(
+    text: str,
+    is_key: Callable[[str], bool],
+    years: list[tuple[int, int]],
+    consumed: list[tuple[int, int]],
+    mentions: list[Mention],
+    *,
+    starts: AbstractSet[str] | None,
+) -> None:
+    """Add the mentions of capitalised names (and of any name before "et al.")."""
+    for match in _CAPITALISED_WORD.finditer(text):
         if _inside(match.start(), consumed):
             continue
-        spot = _keyed(text, match.start(), match.group(), is_key)
+        if starts is not None and word_key(match.group()) not in starts:
+            continue
+        run_start, run_end = match.start(), match.end()
+        particles = _PARTICLES_BEFORE.search(text, max(0, run_start - 30), run_start)
+        if particles:
+            run_start = particles.start()
+        following = _NEXT_CAPITALISED.match(text, run_end)
+        if following:
+            run_end = following.end()
+        spot = _keyed(text, run_start, text[run_start:run_end], is_key)
         if spot is None:
             continue
         start, end, key, possessive = spot
@@ -164,24 +205,65 @@ def find_mentions(
         mention, used = _read_around(text, _Spot(match.start(), match.end(), key, False), years)
         consumed.append((match.start(), used))
         mentions.append(mention)
-    mentions.sort(key=lambda m: m.start)
-    return mentions
 
 
-_CAPITALISED_WORD = re.compile(rf"{_CAPITAL}[\w'’-]{{1,40}}")
+def _lower_case_mentions(
+    text: str,
+    is_key: Callable[[str], bool],
+    years: list[tuple[int, int]],
+    consumed: list[tuple[int, int]],
+    mentions: list[Mention],
+) -> None:
+    """Add the mentions of long lower-case names with their year ("vanderberg 2018")."""
+    for position, _ in years:
+        match = _LOWER_NAME_BEFORE_YEAR.search(text, max(0, position - 45), position)
+        if match is None:
+            continue
+        key = word_key(match.group(1))
+        if _overlaps(match.start(), position, consumed) or not is_key(key):
+            continue
+        if is_word_surname(key):
+            continue
+        spot = _Spot(match.start(1), match.end(1), key, False)
+        mention, used = _read_around(text, spot, years)
+        consumed.append((match.start(), used))
+        mentions.append(mention)
 
 
-def _may_name(text: str, may_start: Callable[[str], bool]) -> bool:
+_CAPITALISED_WORD = re.compile(rf"{_CAPITAL}{_NAME_CHARS}{{1,40}}")
+
+
+def _may_name(text: str, starts: AbstractSet[str]) -> bool:
     """Whether some capitalised word may begin a known name, or "et al." follows a name."""
     if "al" in text and _ET_AL_ANYWHERE.search(text):
         return True
-    return any(may_start(word_key(word)) for word in _CAPITALISED_WORD.findall(text))
+    words = set(_CAPITALISED_WORD.findall(text))
+    if not starts.isdisjoint(map(str.lower, words)):
+        return True
+    return any(
+        word_key(word) in starts for word in words if not word.isascii() or not word.isalpha()
+    )
 
 
 @lru_cache(maxsize=65_536)
 def word_key(word: str) -> str:
     """The key of one written word, a possessive left out ("Okafor's" → "okafor")."""
     return name_key(_POSSESSIVE_END.sub("", word))
+
+
+def _last_word(before: str) -> str:
+    """The last word of `before`, lower case ("'s" counts as a word: "Ruiz's microbiome")."""
+    stripped = before.rstrip()
+    if stripped.endswith(("'s", "’s")):
+        return stripped[-2:].lower()
+    cut = stripped.rsplit(None, 1)
+    return cut[-1].lower() if cut else ""
+
+
+def _cited_by(before: str) -> bool:
+    """Whether `before` ends like "a study by", "the paper from", "according to", "see"."""
+    last = _last_word(before)
+    return last in {"by", "from", "to", "see", "cf", "cf."} and bool(_BY_BEFORE.search(before))
 
 
 def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
@@ -241,11 +323,17 @@ def _read_around(text: str, spot: _Spot, years: list[tuple[int, int]]) -> tuple[
         position = group.end()
     before = text[max(0, spot.start - 60) : spot.start]
     noun, described, position = _description(text, position, before, cues)
-    if _BY_BEFORE.search(before):
+    if _cited_by(before):
         cues.add("by")
     if _VERB_AFTER.match(text, position):
         cues.add("verb")
     sentence_start, sentence_end = _sentence(text, spot.start)
+    if cues & {"et-al", "author-list"}:
+        # A reference-list citation gives its year after the title ("… et al. Title. PNAS
+        # 2016"): look on to the end of its line.
+        line_end = text.find("\n", position)
+        line_end = len(text) if line_end < 0 else line_end
+        sentence_end = max(sentence_end, min(line_end, position + _YEAR_REACH_AFTER))
     year, beside = _sentence_year(years, spot.start, position, sentence_start, sentence_end)
     if beside:
         cues.add("year-beside")
@@ -259,7 +347,7 @@ def _read_around(text: str, spot: _Spot, years: list[tuple[int, int]]) -> tuple[
         cues=frozenset(cues),
         sentence_start=not lead,
         lower_case=not written.split()[-1][:1].isupper(),
-        place=bool(_PLACE_BEFORE.search(before)) and not cues & _NOT_A_PLACE,
+        place=_last_word(before) in _PLACE_WORDS and not cues & _NOT_A_PLACE,
         noun=noun,
         described=described,
     )
@@ -267,8 +355,12 @@ def _read_around(text: str, spot: _Spot, years: list[tuple[int, int]]) -> tuple[
 
 
 def _coauthors(text: str, position: int, cues: set[str]) -> tuple[list[str], int]:
-    """Keys of the names joined to a name by `/`, `&`, `and` or commas, and where they end."""
+    """Keys of the names joined to a name by `/`, `&`, `and` or commas, and where they end
+    (initials after each name are passed over: "Naviaux RK, Naviaux JC, Li K")."""
     coauthors: list[str] = []
+    initials = _INITIALS_AFTER.match(text, position)
+    if initials:
+        position = initials.end()
     while len(coauthors) < 6:
         separator = _SEPARATOR.match(text, position)
         if separator is None:
@@ -281,6 +373,9 @@ def _coauthors(text: str, position: int, cues: set[str]) -> tuple[list[str], int
             break
         coauthors.append(name_key(written))
         position = name.end()
+        initials = _INITIALS_AFTER.match(text, position)
+        if initials:
+            position = initials.end()
         if written != name.group():
             cues.add("possessive")
             break
@@ -297,7 +392,7 @@ def _description(
     noun = _NOUN_AFTER.match(text, position)
     if noun is None:
         return None, (), position
-    marked = "possessive" in cues or "et-al" in cues or _DETERMINER_BEFORE.search(before)
+    marked = cues & {"possessive", "et-al"} or _last_word(before) in _DETERMINERS
     if not marked and noun.end() - position > 12:
         return None, (), position  # a noun further on, in a name standing alone
     cues.add("study-noun")
@@ -329,14 +424,14 @@ def _from_citation(
         cues.add("et-al" if re.search(r"et\.?\s{0,2}al", written, re.IGNORECASE) else "author-list")
     if re.search(r"['’]s\b", written):
         cues.add("possessive")
-    inside = re.search(rf"\b{_NOUNS}\b", written, re.IGNORECASE)
+    inside = _NOUN.search(written)
     after = _NOUN_AFTER.match(text, citation.end)
     noun = (
         inside.group().lower() if inside else after.group().split()[-1].lower() if after else None
     )
     if noun:
         cues.add("study-noun")
-    if _BY_BEFORE.search(text[max(0, citation.start - 60) : citation.start]):
+    if _cited_by(text[max(0, citation.start - 60) : citation.start]):
         cues.add("by")
     sentence_start, _ = _sentence(text, citation.start)
     lead = text[sentence_start : citation.start].strip(" \t\"'“‘*_>([-•")

@@ -90,6 +90,7 @@ class JournalForms:
     phrases: frozenset[str]
     acronyms: frozenset[str]
     words: frozenset[str]
+    pattern: re.Pattern[str] | None = None  # the acronyms and one-word names, as written
 
 
 @lru_cache(maxsize=4096)
@@ -114,7 +115,12 @@ def journal_forms(journal: str) -> JournalForms:
         forms.add(words[0])
     phrases = frozenset(form for form in forms if " " in form)
     single = frozenset(form for form in forms if " " not in form and form.upper() not in acronyms)
-    return JournalForms(phrases, frozenset(acronyms), single)
+    written = [rf"(?<![\w-]){re.escape(a)}(?![\w-])" for a in sorted(acronyms)]
+    written += [
+        rf"(?:\b[Ii]n|\(|,|;|–|—|-)\s{{0,2}}{re.escape(w.capitalize())}\b" for w in sorted(single)
+    ]
+    pattern = re.compile("|".join(written)) if written else None
+    return JournalForms(phrases, frozenset(acronyms), single, pattern)
 
 
 def _abbreviations(words: list[str]) -> list[str]:
@@ -148,11 +154,8 @@ def names_journal(journal: str, text: str, words: str) -> str | None:
     for phrase in forms.phrases:
         if f" {phrase} " in words:
             return phrase
-    for acronym in forms.acronyms:
-        if re.search(rf"(?<![\w-]){acronym}(?![\w-])", text):
-            return acronym
-    for word in forms.words:
-        written = re.escape(word.capitalize())
-        if re.search(rf"(?:\b[Ii]n|\(|,|;|–|—|-)\s{{0,2}}{written}\b", text):
-            return word
+    if forms.pattern is not None:
+        found = forms.pattern.search(text)
+        if found:
+            return found.group().lstrip("(,;–—- ").removeprefix("in ").removeprefix("In ")
     return None
