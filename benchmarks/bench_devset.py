@@ -18,17 +18,19 @@ from __future__ import annotations
 import json
 import sys
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from benchmarks.common import Figure
 from bot.cli.scan_cmd import output_record
-from linker import AtlasIndex
+from linker import AtlasIndex, author_match
 from records.models import AtlasEntry
 
 NAME = "devset"
+THRESHOLDS = (1, 2, 3, 4, 5)
 DEVSET = Path(__file__).parent / "devset"
 _IDENTIFIERS = ("doi", "pmid", "pmcid")
 LANGUAGES = ("en", "de", "nl", "no", "es", "fr")
@@ -214,8 +216,38 @@ def _figures(label: str, tally: Tally, *, targets: bool) -> list[Figure]:
 
 
 def run() -> list[Figure]:
-    """Precision and recall per family, per language and overall, and empty posts matched."""
-    return figures_of(score(build_index(), load_posts()))
+    """Precision and recall per family, per language and overall, empty posts matched, and
+    how precision and recall move with the author-mention threshold."""
+    index, posts = build_index(), load_posts()
+    return [*figures_of(score(index, posts)), *threshold_figures(index, posts)]
+
+
+def threshold_figures(index: AtlasIndex, posts: list[DevPost]) -> list[Figure]:
+    """Overall precision and recall with the author-mention threshold set lower and higher
+    (the evidence for the threshold `linker.author_match` uses)."""
+    figures = []
+    for threshold in THRESHOLDS:
+        with _author_threshold(threshold):
+            tally = score(index, posts).overall
+        chosen = " (in use)" if threshold == author_match.THRESHOLD else ""
+        figures.append(
+            Figure(
+                NAME,
+                f"author threshold {threshold}{chosen}: precision / recall / empty posts matched",
+                f"{tally.precision:.3f} / {tally.recall:.3f} / {tally.empty_posts_matched}",
+            )
+        )
+    return figures
+
+
+@contextmanager
+def _author_threshold(threshold: int) -> Iterator[None]:
+    saved = author_match.THRESHOLD
+    author_match.THRESHOLD = threshold
+    try:
+        yield
+    finally:
+        author_match.THRESHOLD = saved
 
 
 def figures_of(report: Report) -> list[Figure]:
@@ -257,5 +289,5 @@ if __name__ == "__main__":
     scored = score(build_index(), load_posts())
     if "-q" not in sys.argv[1:]:
         _print_mistakes(scored)
-    for figure in figures_of(scored):
+    for figure in [*figures_of(scored), *threshold_figures(build_index(), load_posts())]:
         print(f"{figure.name}: {figure.value} (target {figure.target or '-'})")
