@@ -44,20 +44,8 @@ _URL = re.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 
-_URL_HINTS = (
-    "http",
-    "www.",
-    "doi.org",
-    "ncbi.nlm",
-    "europepmc",
-    "atlas.com",
-    "rxiv.org",
-    "nature.com",
-    "mdpi.com",
-    "oup.com",
-    "sciencedirect.com",
-    "thelancet.com",
-)
+# Every bare host above ends in `.com/` or `.org/` (or is an NCBI or www. address).
+_URL_HINTS = ("http", "www.", ".org/", ".com/", "ncbi.nlm")
 
 # A bare DOI (https://www.doi.org/doi-handbook/HTML/doi-syntax.html): `10.` + registrant
 # code + `/` + suffix. Not inside a longer token, so IP addresses (`10.0.0.1`), versions

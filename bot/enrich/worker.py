@@ -23,6 +23,7 @@ from bot.enrich.clients import MetadataClients
 from bot.enrich.lookup import PUBLISHER_ID, TITLE_MIN_SCORE, LookupResult, Vouched, look_up
 from bot.http.redaction import redact_url
 from bot.metadata import MetadataServiceError, Notice, PaperMetadata, merge_metadata
+from linker.textnorm import normalize_title
 from records.atlas_store import add_alias, entry_title, find_entry_id
 from records.db import write_transaction
 from records.entry_checks import entries_due_for_check, record_entry_check
@@ -43,6 +44,7 @@ GUARDED_SERVICES = {
 }
 RECHECK_AFTER = timedelta(days=30)
 MAX_ATTEMPTS = 10
+_MAX_VERSIONS = 3  # a work has a preprint or a published version, rarely more
 # One pass ends after this long; what it did not reach is left for the next pass.
 PASS_DEADLINE_SECONDS = 3600.0
 
@@ -377,6 +379,33 @@ def alias_publisher_ids(
     return added
 
 
+def _alias_other_versions(
+    db: sqlite_utils.Database, clients: MetadataClients, entry: EntryToCheck, versions: list[str]
+) -> list[str]:
+    """Alias an atlas entry's other versions (its preprint, or its published paper) by DOI
+    and by title, so that a post naming either version finds the entry; return failures.
+
+    A version that is an atlas entry of its own is left alone: it is matched as itself.
+    """
+    errors: list[str] = []
+    entry_id = entry.id
+    for doi in versions[:_MAX_VERSIONS]:
+        if find_entry_id(db, "doi", doi) not in (None, entry_id):
+            continue
+        try:
+            other = clients.crossref.work(doi)
+        except MetadataServiceError as exc:
+            errors.append(str(exc))
+            continue
+        with write_transaction(db):
+            if find_entry_id(db, "doi", doi) is None:
+                add_alias(db, "doi", doi, entry_id, source="enricher")
+            title = other.title if other is not None else None
+            if title and normalize_title(title) != normalize_title(entry.title or ""):
+                add_alias(db, "title", title, entry_id, source="enricher")
+    return errors
+
+
 def entries_to_check(
     db: sqlite_utils.Database,
     *,
@@ -427,6 +456,8 @@ def check_entry(
     if merged is not None and not merged.is_notice and merged.publisher_ids:
         with write_transaction(db):
             alias_publisher_ids(db, entry.id, merged.publisher_ids)
+    if merged is not None and not merged.is_notice:
+        errors += _alias_other_versions(db, clients, entry, merged.versions)
     error = redact_url("; ".join(errors)) if errors else None
     record_entry_check(db, entry.id, error=error)
     summary.entries_checked += 1

@@ -24,7 +24,7 @@ from bot.metadata.models import (
     shape_checked,
 )
 from linker.urls import identifiers_in_url
-from records.identifiers import normalize_publisher_id
+from records.identifiers import normalize_doi, normalize_publisher_id
 from records.models import RefKind
 
 SERVICE = "crossref"
@@ -109,6 +109,7 @@ def parse_work(work: dict[str, Any]) -> PaperMetadata:
             type=work.get("type") if isinstance(work.get("type"), str) else None,
             doi=work.get("DOI"),
             publisher_ids=publisher_ids_of(work),
+            versions=_versions(work),
             is_notice=any(
                 str(update.get("type", "")).lower() in _UPDATE_KINDS
                 for update in work.get("update-to") or []
@@ -137,6 +138,27 @@ def publisher_ids_of(work: dict[str, Any]) -> list[str]:
         for identifier in identifiers_in_url(url[:2000]):
             if identifier.kind is RefKind.PUBLISHER_ID and identifier.value not in found:
                 found.append(identifier.value)
+    return found
+
+
+# Relations that name the same work in another version
+# (https://www.crossref.org/documentation/schema-library/markup-guide-metadata-segments/relationships/).
+_VERSION_RELATIONS = ("has-preprint", "is-preprint-of", "has-version", "is-version-of")
+
+
+def _versions(work: dict[str, Any]) -> list[str]:
+    """DOIs of the work's preprint or published version, from its `relation` object."""
+    relations = work.get("relation")
+    found: list[str] = []
+    if not isinstance(relations, dict):
+        return found
+    for name in _VERSION_RELATIONS:
+        targets = relations.get(name)
+        for target in targets if isinstance(targets, list) else []:
+            if isinstance(target, dict) and target.get("id-type") == "doi":
+                doi = normalize_doi(str(target.get("id") or ""))
+                if doi and doi not in found:
+                    found.append(doi)
     return found
 
 

@@ -93,6 +93,8 @@ class PaperMetadata(BaseModel):
     open_access_url: str | None = None
     # The publisher's own ids of the article (`pii:S…`, `mdpi:…`, `oup:…`), for aliases.
     publisher_ids: list[str] = []
+    # DOIs of the same work's other versions (its preprint, or its published version).
+    versions: list[str] = []
     is_notice: bool = False
     notices: list[Notice] = []
 

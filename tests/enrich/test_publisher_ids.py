@@ -64,6 +64,30 @@ WORKS = {
     ),
 }
 
+PUBLISHED_DOI = "10.1186/s12967-023-04511-2"
+PREPRINT_DOI = "10.1101/2022.05.11.22274901"
+PREPRINT_TITLE = (
+    "IgG autoantibodies against GPCRs in ME/CFS and healthy controls: a multicentre comparison"
+)
+PUBLISHED_TITLE = "Autoantibodies against G protein-coupled receptors do not distinguish ME/CFS"
+WORKS[PUBLISHED_DOI] = {
+    **_work(PUBLISHED_DOI, alternative=["4511"], url="https://example.org/a", issn=["1479-5876"]),
+    "title": [PUBLISHED_TITLE],
+    "relation": {
+        "has-preprint": [{"id-type": "doi", "id": PREPRINT_DOI, "asserted-by": "object"}],
+        "cites": [],
+    },
+}
+WORKS[PREPRINT_DOI] = {
+    **_work(PREPRINT_DOI, alternative=[], url="https://www.medrxiv.org/x", issn=[]),
+    "type": "posted-content",
+    "subtype": "preprint",
+    "title": [PREPRINT_TITLE],
+    "relation": {
+        "is-preprint-of": [{"id-type": "doi", "id": PUBLISHED_DOI, "asserted-by": "subject"}]
+    },
+}
+
 PAGES = {
     "/1422-0067/22/3/1234": f'<html><head><meta name="citation_doi" content="{IJMS_DOI}">'
     "<title>IJMS</title></head><body>...</body></html>",
@@ -264,3 +288,41 @@ def test_repeated_pii_look_ups_come_from_the_cache(
 )
 def test_the_page_doi_comes_from_its_meta_tags_only(html: str, doi: str | None) -> None:
     assert doi_in_page(f"<html><head>{html}</head><body></body></html>") == doi
+
+
+@pytest.mark.parametrize(
+    ("atlas_doi", "other_doi", "other_title"),
+    [
+        pytest.param(PUBLISHED_DOI, PREPRINT_DOI, PREPRINT_TITLE, id="atlas holds the paper"),
+        pytest.param(PREPRINT_DOI, PUBLISHED_DOI, PUBLISHED_TITLE, id="atlas holds the preprint"),
+    ],
+)
+def test_an_entry_learns_its_other_version_by_doi_and_title(
+    db: sqlite_utils.Database,
+    pub_clients: MetadataClients,
+    atlas_doi: str,
+    other_doi: str,
+    other_title: str,
+) -> None:
+    add_entry(db, "delacroix-2023-gpcr", doi=atlas_doi, title="Atlas title of the study")
+    summary = EnrichSummary()
+    for entry in entries_to_check(db):
+        check_entry(db, pub_clients, entry, summary)
+    assert summary.entries_failed == 0
+    assert sorted(iter_aliases(db)) == sorted(
+        [("doi", other_doi, "delacroix-2023-gpcr"), ("title", other_title, "delacroix-2023-gpcr")]
+    )
+    index = _index(db)
+    for post in (f"the other version: {other_title}", f"https://doi.org/{other_doi}"):
+        assert [m.atlas_id for m in index.match(post)] == ["delacroix-2023-gpcr"]
+
+
+def test_a_version_that_is_an_atlas_entry_of_its_own_is_not_aliased(
+    db: sqlite_utils.Database, pub_clients: MetadataClients
+) -> None:
+    add_entry(db, "delacroix-2023-gpcr", doi=PUBLISHED_DOI, title=PUBLISHED_TITLE)
+    add_entry(db, "delacroix-2022-gpcr-preprint", doi=PREPRINT_DOI, title=PREPRINT_TITLE)
+    summary = EnrichSummary()
+    for entry in entries_to_check(db):
+        check_entry(db, pub_clients, entry, summary)
+    assert [a for a in iter_aliases(db) if a[0] in ("doi", "title")] == []
