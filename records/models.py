@@ -87,6 +87,8 @@ class AtlasEntry(BaseModel):
     evidence_level: EvidenceLevel | None = None
     study_type: str | None = None
     review_status: str | None = None
+    # The atlas's confidence words for the entry ("Moderate confidence", "Preliminary").
+    confidence: str | None = None
     retracted: bool = False
     snapshot: Snapshot | None = None
 
@@ -142,7 +144,7 @@ class AtlasEntry(BaseModel):
 
     @field_validator(
         "url", "journal", "summary", "why_it_matters", "does_not_prove", "study_type",
-        "review_status", mode="before",
+        "review_status", "confidence", mode="before",
     )  # fmt: skip
     @classmethod
     def _blank_is_none(cls, value: Any) -> Any:

@@ -50,6 +50,11 @@ def demo(app: AppContext) -> None:
         f"{f', {rejected} rejected' if rejected else ''} ({_pem_summary(app)})."
     )
     console.print(
+        "The studies, their atlas links, identifiers and badges are real (a badge the atlas "
+        "is not known to show is left unrecorded); the summaries and caveats are sample text "
+        "written for this demo, not the atlas's own words (config/sample/README.md)."
+    )
+    console.print(
         "Now a forum thread, post by post, and what the bot replies under the same rules it "
         "follows on Discord and Reddit.\n"
     )
@@ -71,11 +76,15 @@ def demo(app: AppContext) -> None:
 
 
 def _pem_summary(app: AppContext) -> str:
-    names = {"required": "PEM required", "not_required": "PEM not required"}
+    names = {
+        "required": "PEM required",
+        "not_required": "PEM not required",
+        "unclear": "PEM unclear",
+    }
     pem = dict(atlas_stats(app.db)["pem"])
     parts = [f"{pem[key]} {label}" for key, label in names.items() if pem.get(key)]
     other = sum(n for key, n in pem.items() if key not in names)
-    return ", ".join([*parts, f"{other} unclear"] if other else parts)
+    return ", ".join([*parts, f"{other} with no PEM badge recorded"] if other else parts)
 
 
 def _summary(stats: ConsoleStats) -> str:

@@ -39,6 +39,9 @@ EVIDENCE_LEVELS: dict[str, str] = {
     "E3": "Preliminary",
     "E4": "Very preliminary",
 }
+# Said instead of leaving a gap a reader could fill with an assumption (issue 18).
+PEM_NOT_RECORDED = "PEM badge: not recorded by the atlas"
+NO_SUMMARY = "The atlas has no summary of this study yet."
 DO_NOT_RELY = "Do not rely on its findings."
 RETRACTED_WARNING = f"RETRACTED: this paper has been retracted. {DO_NOT_RELY}"
 
@@ -59,6 +62,7 @@ class Card:
     evidence_level: str | None = None
     study_type: str | None = None
     review_status: str | None = None
+    confidence: str | None = None
     retracted: bool = False
     notice: str | None = None
     doi: str | None = None
@@ -88,6 +92,25 @@ class Card:
         return PEM_MEANINGS.get(self.pem or "")
 
     @property
+    def pem_line(self) -> str:
+        """`PEM required` (the badge) or, when the atlas records none, says so."""
+        return self.pem_label or PEM_NOT_RECORDED
+
+    @property
+    def confidence_label(self) -> str | None:
+        """`Moderate confidence` as the atlas writes it; a bare word gets its meaning."""
+        if not self.confidence:
+            return None
+        if "confidence" in self.confidence.lower():
+            return self.confidence
+        return f"Confidence: {self.confidence}"
+
+    @property
+    def unfinished(self) -> bool:
+        """The atlas has neither a summary nor a "does not prove" caveat for this study."""
+        return not self.summary and not self.does_not_prove
+
+    @property
     def evidence_label(self) -> str | None:
         """`E2 Moderate`, or None when the entry has no evidence level."""
         if not self.evidence_level:
@@ -107,6 +130,12 @@ class Card:
     def badges(self) -> list[str]:
         """Short badge labels in display order: PEM, evidence level, study type."""
         return [b for b in (self.pem_label, self.evidence_label, self.study_type) if b]
+
+
+def is_unfinished(entry: AtlasEntry) -> bool:
+    """An entry with neither a summary nor a caveat: answered when asked, never carded
+    automatically (a title and a link alone would say nothing a reader can weigh)."""
+    return not entry.summary and not entry.does_not_prove
 
 
 def atlas_url(base_url: str, entry_id: str) -> str:
@@ -148,6 +177,7 @@ def card_from_entry(
         evidence_level=entry.evidence_level,
         study_type=entry.study_type,
         review_status=entry.review_status,
+        confidence=entry.confidence,
         retracted=entry.retracted or bool(flag and flag.is_retraction),
         notice=_notice(flag),
         doi=entry.doi,

@@ -12,7 +12,10 @@ Rules, in the order they apply:
 4. a message is answered once; an edit may add cards only for studies not carded before;
 5. a study carded in the same thread within the cooldown is not carded again (a summon
    asks for it explicitly, so it bypasses the cooldown; a cooldown of 0 hours is none);
-6. at most `rate_cap` replies per place per hour, summons included.
+6. at most `rate_cap` replies per place per hour, summons included;
+7. a study the atlas has neither a summary nor a caveat for is not carded automatically (a
+   title and a link say nothing a reader can weigh); a summons or lookup still gets what
+   exists, saying the atlas has no summary yet.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ class Verdict(StrEnum):
     NOTHING_NEW = "edit cites no study not carded before"
     COOLDOWN = "every study was carded in this thread recently"
     RATE_CAP = "hourly reply cap reached here"
+    UNFINISHED = "the atlas has no summary yet for any study cited"
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,8 @@ class Facts:
 
     `previous` is what the reply log holds for this message (None: never answered);
     `recent` the entry ids carded in this thread within the cooldown; `candidates` the
-    atlas entry ids the post cites, in order of first mention.
+    atlas entry ids the post cites, in order of first mention; `unfinished` those of them
+    the atlas has neither a summary nor a caveat for.
     """
 
     post: Post
@@ -62,6 +67,7 @@ class Facts:
     recent: frozenset[str] = frozenset()
     replies_last_hour: int = 0
     rate_cap: int = 30
+    unfinished: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -146,6 +152,11 @@ def outside_cooldown(candidates: Iterable[str], recent: Collection[str]) -> tupl
     return tuple(c for c in candidates if c not in recent)
 
 
+def finished(candidates: Iterable[str], unfinished: Collection[str]) -> tuple[str, ...]:
+    """The candidates the atlas has a summary or a caveat for (automatic cards need one)."""
+    return tuple(c for c in candidates if c not in unfinished)
+
+
 def under_rate_cap(replies_last_hour: int, rate_cap: int) -> bool:
     """Whether one more reply stays within the place's hourly cap."""
     return replies_last_hour < rate_cap
@@ -164,6 +175,11 @@ def decide(facts: Facts) -> Decision:
     held_back = tuple(c for c in candidates if c not in allowed)
     if not allowed:
         return Decision(Verdict.COOLDOWN, held_back=held_back)
+    if not facts.summoned:
+        allowed = finished(allowed, facts.unfinished)
+        held_back = tuple(c for c in candidates if c not in allowed)
+        if not allowed:
+            return Decision(Verdict.UNFINISHED, held_back=held_back)
     if not under_rate_cap(facts.replies_last_hour, facts.rate_cap):
         return Decision(Verdict.RATE_CAP, held_back=candidates)
     return Decision(Verdict.REPLY, entry_ids=allowed, held_back=held_back)

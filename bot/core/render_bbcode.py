@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core import sanitize
-from bot.core.cards import FOOTER_NOTICE, Card, Reply
+from bot.core.cards import FOOTER_NOTICE, NO_SUMMARY, Card, Reply
 from bot.core.layout import Budget, budgets_for
 
 POST_LIMIT = 10_000
@@ -83,20 +83,23 @@ def _card(card: Card, budget: Budget) -> str:
         lines.append(f"[I]{sanitize.bbcode(card.byline, budget.byline)}[/I]")
     if card.summary and budget.summary:
         lines.append(sanitize.bbcode(card.summary, budget.summary))
+    elif not card.summary:
+        lines.append(f"[I]{NO_SUMMARY}[/I]")
     if card.does_not_prove:
         caveat = sanitize.bbcode(card.does_not_prove, budget.caveat)
         lines.append(f"[B]What this study does not prove:[/B] {caveat}")
-    badges = []
-    if card.pem_label:
-        meaning = card.pem_meaning if budget.pem_meaning else None
-        badge = f"[B]{card.pem_label}[/B]"
-        badges.append(f"{badge}: {sanitize.bbcode(meaning)}" if meaning else badge)
+    meaning = card.pem_meaning if budget.pem_meaning else None
+    badge = f"[B]{card.pem_line}[/B]"
+    badges = [f"{badge}: {sanitize.bbcode(meaning)}" if meaning else badge]
     if card.evidence_label:
         badges.append(f"[B]Evidence:[/B] {sanitize.bbcode(card.evidence_label, 100)}")
+    if card.confidence_label:
+        badges.append(sanitize.bbcode(card.confidence_label, 100))
     if card.study_type:
         badges.append(f"[B]Type:[/B] {sanitize.bbcode(card.study_type, 100)}")
-    if badges:
-        lines.append(" · ".join(badges))
+    if card.review_status:
+        badges.append(f"[B]Atlas status:[/B] {sanitize.bbcode(card.review_status, 100)}")
+    lines.append(" · ".join(badges))
     return "\n".join(lines)
 
 

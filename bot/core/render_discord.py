@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.core import sanitize
-from bot.core.cards import Card, Reply, footer_text
+from bot.core.cards import NO_SUMMARY, Card, Reply, footer_text
 from bot.core.layout import Budget, budgets_for
 
 TITLE_LIMIT = 256
@@ -26,6 +26,8 @@ EMBED_COUNT_LIMIT = 10
 CONTENT_LIMIT = 2000
 MORE_TITLE_CHARS = 90
 RETRACTED_PREFIX = "⛔ RETRACTED · "
+# Under the field name "PEM badge" this reads "PEM badge: not recorded by the atlas".
+PEM_NOT_RECORDED_VALUE = "*not recorded by the atlas*"
 
 COLOR_RETRACTED = 0xC0392B
 COLOR_BY_LEVEL = {"E0": 0x1E8449, "E1": 0x27AE60, "E2": 0x2E86C1, "E3": 0xD68910, "E4": 0x909497}
@@ -104,6 +106,8 @@ def _description(card: Card, budget: Budget) -> str:
         parts.append(f"*{sanitize.markdown(card.byline, budget.byline)}*")
     if card.summary and budget.summary:
         parts.append(sanitize.markdown(card.summary, budget.summary))
+    elif not card.summary:
+        parts.append(f"*{NO_SUMMARY}*")
     return sanitize.truncate("\n\n".join(parts), DESCRIPTION_LIMIT)
 
 
@@ -112,17 +116,22 @@ def _fields(card: Card, budget: Budget) -> list[dict[str, Any]]:
     if card.does_not_prove:
         value = sanitize.markdown(card.does_not_prove, min(budget.caveat, FIELD_VALUE_LIMIT))
         fields.append({"name": "What this study does not prove", "value": value, "inline": False})
-    if card.pem_label:
-        value = f"**{card.pem_label}**"
-        if budget.pem_meaning and card.pem_meaning:
-            value += f": {sanitize.escape_markdown(card.pem_meaning)}"
-        fields.append({"name": "PEM badge", "value": value, "inline": False})
+    value = f"**{card.pem_label}**" if card.pem_label else PEM_NOT_RECORDED_VALUE
+    if budget.pem_meaning and card.pem_meaning:
+        value += f": {sanitize.escape_markdown(card.pem_meaning)}"
+    fields.append({"name": "PEM badge", "value": value, "inline": False})
     if card.evidence_label:
         level = sanitize.markdown(card.evidence_label, 100)
         fields.append({"name": "Evidence level", "value": level, "inline": True})
+    if card.confidence:
+        confidence = sanitize.markdown(card.confidence, 100)
+        fields.append({"name": "Confidence", "value": confidence, "inline": True})
     if card.study_type:
         study_type = sanitize.markdown(card.study_type, 100)
         fields.append({"name": "Study type", "value": study_type, "inline": True})
+    if card.review_status:
+        status = sanitize.markdown(card.review_status, 100)
+        fields.append({"name": "Atlas status", "value": status, "inline": True})
     return fields
 
 

@@ -8,7 +8,7 @@ https://www.reddit.com/r/help/wiki/faqs/ (10,000 characters per comment).
 from __future__ import annotations
 
 from bot.core import sanitize
-from bot.core.cards import FOOTER_NOTICE, Card, Reply
+from bot.core.cards import FOOTER_NOTICE, NO_SUMMARY, Card, Reply
 from bot.core.layout import Budget, budgets_for
 
 COMMENT_LIMIT = 10_000
@@ -54,20 +54,23 @@ def _card(card: Card, budget: Budget) -> str:
         lines.append(f"*{sanitize.markdown(card.byline, budget.byline)}*")
     if card.summary and budget.summary:
         lines.append(sanitize.markdown(card.summary, budget.summary))
+    elif not card.summary:
+        lines.append(f"*{NO_SUMMARY}*")
     if card.does_not_prove:
         caveat = sanitize.markdown(card.does_not_prove, budget.caveat)
         lines.append(f"**What this study does not prove:** {caveat}")
-    badges = []
-    if card.pem_label:
-        meaning = card.pem_meaning if budget.pem_meaning else None
-        badge = f"**{card.pem_label}**"
-        badges.append(f"{badge}: {sanitize.escape_markdown(meaning)}" if meaning else badge)
+    meaning = card.pem_meaning if budget.pem_meaning else None
+    badge = f"**{card.pem_line}**"
+    badges = [f"{badge}: {sanitize.escape_markdown(meaning)}" if meaning else badge]
     if card.evidence_label:
         badges.append(f"**Evidence:** {sanitize.markdown(card.evidence_label, 100)}")
+    if card.confidence_label:
+        badges.append(sanitize.markdown(card.confidence_label, 100))
     if card.study_type:
         badges.append(f"**Type:** {sanitize.markdown(card.study_type, 100)}")
-    if badges:
-        lines.append(" · ".join(badges))
+    if card.review_status:
+        badges.append(f"**Atlas status:** {sanitize.markdown(card.review_status, 100)}")
+    lines.append(" · ".join(badges))
     return "\n\n".join(lines)
 
 

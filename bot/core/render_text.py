@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from bot.core import sanitize
-from bot.core.cards import Card, Reply, footer_text
+from bot.core.cards import NO_SUMMARY, Card, Reply, footer_text
 from bot.core.layout import Budget, budgets_for
 
 WIDTH = 88
@@ -35,15 +35,18 @@ def _card(card: Card, budget: Budget, width: int) -> str:
     lines.append(f"{INDENT}{card.url}")
     if card.summary and budget.summary:
         lines.append(_wrap(sanitize.plain(card.summary, budget.summary), width, INDENT))
+    elif not card.summary:
+        lines.append(_wrap(NO_SUMMARY, width, INDENT))
     if card.does_not_prove:
         caveat = sanitize.plain(card.does_not_prove, budget.caveat)
         lines.append(_wrap(f"Does not prove: {caveat}", width, INDENT))
-    if card.pem_label:
-        meaning = f": {card.pem_meaning}" if budget.pem_meaning and card.pem_meaning else ""
-        lines.append(_wrap(f"{card.pem_label}{meaning}", width, INDENT))
-    facts = [sanitize.plain(f, 100) for f in (card.evidence_label, card.study_type) if f]
+    meaning = f": {card.pem_meaning}" if budget.pem_meaning and card.pem_meaning else ""
+    lines.append(_wrap(f"{card.pem_line}{meaning}", width, INDENT))
+    # The atlas's badge row: level, confidence, type, review status (e.g. Machine draft).
+    shown = (card.evidence_label, card.confidence_label, card.study_type, card.review_status)
+    facts = [sanitize.plain(f, 100) for f in shown if f]
     if facts:
-        lines.append(f"{INDENT}{' · '.join(facts)}")
+        lines.append(_wrap(" · ".join(facts), width, INDENT))
     return "\n".join(lines)
 
 

@@ -28,7 +28,7 @@ from typing import Literal, Protocol
 
 import sqlite_utils
 
-from bot.core.cards import Card, Reply, card_from_entry
+from bot.core.cards import Card, Reply, card_from_entry, is_unfinished
 from bot.core.policy import (
     Decision,
     Facts,
@@ -292,6 +292,9 @@ class EvidenceService:
                 self.db, post.platform, post.place, now - timedelta(hours=1)
             ),
             rate_cap=self.settings.reply.rate_cap_per_hour,
+            unfinished=frozenset(
+                m.entry.id for m in matches if m.entry is not None and is_unfinished(m.entry)
+            ),
         )
 
     @staticmethod

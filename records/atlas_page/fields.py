@@ -34,6 +34,10 @@ _PEM_BADGE = re.compile(
 _EVIDENCE_BADGE = re.compile(r"^(?P<code>E[0-4])(?:$|[\s:·-])", re.IGNORECASE)
 _PEER_REVIEWED = re.compile(r"^peer[\s-]?reviewed$", re.IGNORECASE)
 _REVIEW_STATUS = {"machine draft": "Machine draft", "reviewed": "Reviewed"}
+# The confidence badge beside the evidence level: "Moderate confidence", "Preliminary".
+_CONFIDENCE_BADGE = re.compile(
+    r"^(?:(?:very\s+)?(?:high|moderate|low)\s+confidence|preliminary)$", re.IGNORECASE
+)
 _RETRACTED_BADGE = re.compile(r"^retracted$", re.IGNORECASE)
 
 # Study types the atlas prints as badges; a text rendering has no markup to tell a badge
@@ -94,6 +98,7 @@ class Badges:
     evidence_level: str | None = None
     study_type: str | None = None
     review_status: str | None = None
+    confidence: str | None = None
     peer_reviewed: bool = False
     retracted: bool = False
     unknown: list[str] = field(default_factory=list)
@@ -193,13 +198,12 @@ def _badge_kind(text: str) -> tuple[str, str] | None:
     level = _EVIDENCE_BADGE.match(text)
     if level:
         return "evidence_level", level.group("code").upper()
-    if _PEER_REVIEWED.match(text):
-        return "peer_reviewed", "yes"
     if text.lower() in _REVIEW_STATUS:
         return "review_status", _REVIEW_STATUS[text.lower()]
-    if _RETRACTED_BADGE.match(text):
-        return "retracted", "yes"
-    return None
+    if _CONFIDENCE_BADGE.match(text):
+        return "confidence", text
+    flags = (("peer_reviewed", _PEER_REVIEWED), ("retracted", _RETRACTED_BADGE))
+    return next(((name, "yes") for name, pattern in flags if pattern.match(text)), None)
 
 
 def parse_snapshot(line: str | None) -> Snapshot | None:
@@ -264,6 +268,7 @@ def build_entry(parts: PageParts, *, url: str | None = None, slug: str | None = 
         evidence_level=badges.evidence_level,
         study_type=badges.study_type,
         review_status=badges.review_status,
+        confidence=badges.confidence,
         retracted=badges.retracted
         or parts.retraction_banner
         or structured.get("retracted") is True,

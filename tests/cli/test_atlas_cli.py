@@ -208,8 +208,14 @@ def test_a_failed_export_leaves_the_previous_export_untouched(
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
-def test_stats_shows_labels_not_stored_values(db_path: Path) -> None:
+def test_stats_shows_labels_not_stored_values(db_path: Path, tmp_path: Path) -> None:
     run(db_path, "atlas", "import", str(SAMPLE_ATLAS))
+    extra = tmp_path / "extra.jsonl"
+    extra.write_text(
+        json.dumps({"id": "doe-2020-extra", "title": "Extra", "pem": "not_required"}) + "\n",
+        encoding="utf-8",
+    )
+    run(db_path, "atlas", "import", str(extra))
     output = CliRunner(env={"COLUMNS": "120"}).invoke(cli, ["--db", str(db_path), "atlas", "stats"])
     for label in ("PEM required", "PEM not required", "PEM unclear", "E3 Preliminary"):
         assert label in output.stdout

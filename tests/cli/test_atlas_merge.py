@@ -54,7 +54,7 @@ def test_a_sparser_record_keeps_what_it_does_not_mention(imported: Path, tmp_pat
         before.summary, before.does_not_prove, before.pem, before.doi, before.pmid, before.pmcid
     )  # fmt: skip
     assert after.summary
-    assert after.pem == "required"
+    assert after.pem == "unclear"
     assert after.pmcid == "PMC10881493"
     assert f"  updated {WALITT}: title\n" in result.output
     assert "0 added, 1 updated, 0 unchanged, 0 rejected" in result.output
@@ -63,15 +63,15 @@ def test_a_sparser_record_keeps_what_it_does_not_mention(imported: Path, tmp_pat
 def test_each_updated_entry_names_its_changed_fields(imported: Path, tmp_path: Path) -> None:
     change = write_jsonl(
         tmp_path / "change.jsonl",
-        {"id": WALITT, "title": stored(imported, WALITT).title, "pem": "unclear", "year": 2023},
+        {"id": WALITT, "title": stored(imported, WALITT).title, "pem": "required", "year": 2023},
         {
-            "id": "fluge-2019-b-lymphocyte",
-            "title": stored(imported, "fluge-2019-b-lymphocyte").title,
+            "id": "fluge-2019-lymphocyte-depletion",
+            "title": stored(imported, "fluge-2019-lymphocyte-depletion").title,
         },
     )
     result = run(imported, "atlas", "import", str(change))
     assert f"  updated {WALITT}: pem, year\n" in result.output
-    assert "fluge-2019-b-lymphocyte" not in result.output
+    assert "fluge-2019-lymphocyte-depletion" not in result.output
     assert "0 added, 1 updated, 1 unchanged" in result.output
 
 

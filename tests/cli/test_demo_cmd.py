@@ -33,6 +33,16 @@ def test_demo_imports_the_sample_atlas(demo_run: tuple[Path, str]) -> None:
     assert "12 studies" in demo_run[1]
 
 
+def test_demo_says_the_sample_summaries_are_sample_text(demo_run: tuple[Path, str]) -> None:
+    output = " ".join(demo_run[1].split())
+    assert "sample text written for this demo, not the atlas's own words" in output
+
+
+def test_demo_cards_say_when_the_atlas_records_no_pem_badge(demo_run: tuple[Path, str]) -> None:
+    assert "PEM badge: not recorded by the atlas" in demo_run[1]
+    assert "Moderate confidence" in demo_run[1]
+
+
 def test_demo_shows_cards_for_studies_in_the_atlas(demo_run: tuple[Path, str]) -> None:
     output = demo_run[1]
     assert output.count("╭─ evidence-bot ·") >= 5

@@ -41,7 +41,7 @@ def test_lookup_prints_the_card_for_any_kind_of_query(atlas_path: Path, query: s
     assert result.exit_code == 0
     assert result.output.startswith("Deep phenotyping of post-infectious")
     assert "https://www.mecfsatlas.com/evidence/walitt-2024-deep-phenotyping" in result.output
-    assert "PEM required" in result.output
+    assert "PEM unclear" in result.output
 
 
 def test_query_words_need_no_quotes(atlas_path: Path) -> None:

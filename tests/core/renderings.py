@@ -58,7 +58,24 @@ def golden_replies() -> dict[str, Reply]:
         ),
         "not_found": Reply(cards=(), notice="“10.1/zzz” is not in the atlas.", footer=False),
         "hostile": Reply.from_cards([hostile_card()], max_cards=3),
+        "unfinished": Reply.from_cards([unfinished_card()], max_cards=3),
     }
+
+
+def unfinished_card() -> Card:
+    """A study the atlas has only a title and byline for: no summary, caveat or badges."""
+    return card_from_entry(
+        entry(
+            id="doe-2021-unfinished-entry",
+            summary=None,
+            does_not_prove=None,
+            pem=None,
+            evidence_level=None,
+            study_type=None,
+            review_status="Machine draft",
+        ),
+        BASE,
+    )
 
 
 def long_card(number: int, *, summary_chars: int = 10_000, spaces: bool = True) -> Card:

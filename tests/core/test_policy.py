@@ -186,3 +186,17 @@ def test_decide_applies_every_rule(changes: dict[str, Any], expected: Decision) 
 def test_a_bot_is_silenced_before_anything_else_is_considered() -> None:
     noisy = facts(post={"author_is_bot": True}, mode="off", opted_out=True, replies_last_hour=99)
     assert decide(noisy).verdict is Verdict.BOT_AUTHOR
+
+
+@pytest.mark.parametrize(
+    ("unfinished", "summoned", "expected"),
+    [
+        pytest.param(frozenset({A, B}), False, Decision(Verdict.UNFINISHED, held_back=(A, B)), id="all-auto"),
+        pytest.param(frozenset({A}), False, Decision(Verdict.REPLY, entry_ids=(B,), held_back=(A,)), id="one-auto"),
+        pytest.param(frozenset({A, B}), True, Decision(Verdict.REPLY, entry_ids=(A, B)), id="summoned"),
+    ],
+)  # fmt: skip
+def test_a_study_without_summary_or_caveat_is_carded_only_when_asked_for(
+    unfinished: frozenset[str], summoned: bool, expected: Decision
+) -> None:
+    assert decide(facts(unfinished=unfinished, summoned=summoned)) == expected

@@ -34,7 +34,7 @@ from tests.core.conftest import (
 
 LEE = "lee-2024-brain-regional"
 WALITT = "walitt-2024-deep-phenotyping"
-FLUGE = "fluge-2019-b-lymphocyte"
+FLUGE = "fluge-2019-lymphocyte-depletion"
 
 
 def answer(service: EvidenceService, text: str, **fields: object) -> Verdict:
@@ -56,7 +56,7 @@ def answer(service: EvidenceService, text: str, **fields: object) -> Verdict:
         (f"full text at {WALITT_PMCID}", WALITT),
         (f"https://pmc.ncbi.nlm.nih.gov/articles/{WALITT_PMCID}/", WALITT),
         ("https://www.mecfsatlas.com/evidence/lee-2024-brain-regional", LEE),
-        ("see Naviaux et al. 2016 on metabolism", "naviaux-2016-metabolic-features"),
+        ("see Naviaux et al. 2016 on metabolism", "naviaux-2016-metabolomics"),
     ],
 )
 def test_a_post_citing_an_atlas_study_gets_its_card(
@@ -491,3 +491,22 @@ def test_a_confirmed_reply_is_never_taken_over(
     record = get_reply(service.db, "console", "1")
     assert record is not None
     assert record.reply_id == "reply-1"
+
+
+def test_a_study_the_atlas_has_no_summary_for_is_answered_only_when_asked(
+    service: EvidenceService,
+) -> None:
+    upsert_entries(
+        service.db,
+        [entry(id="doe-2021-bare-entry", doi="10.5555/bare.1", summary=None, does_not_prove=None)],
+    )
+    service = build_service(service.db, service.settings, clock=service.clock)
+    outcome = service.evaluate(make_post("see 10.5555/bare.1"))
+    assert outcome.plan is None
+    assert outcome.decision.verdict is Verdict.UNFINISHED
+    summoned = service.evaluate(make_post("see 10.5555/bare.1"), summoned=True)
+    assert summoned.plan is not None
+    assert "The atlas has no summary of this study yet." in summoned.plan.text()
+    looked_up = service.lookup("10.5555/bare.1")
+    assert looked_up.status == "found"
+    assert "The atlas has no summary of this study yet." in looked_up.text()

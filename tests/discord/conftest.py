@@ -40,7 +40,7 @@ READY_TIMEOUT = 0.05  # how long discord.py waits for more GUILD_CREATEs before 
 LEE_DOI = "10.1016/j.autrev.2023.103484"
 LEE_ID = "lee-2024-brain-regional"
 FLUGE_PMID = "30934066"
-FLUGE_ID = "fluge-2019-b-lymphocyte"
+FLUGE_ID = "fluge-2019-lymphocyte-depletion"
 WALITT_DOI = "10.1038/s41467-024-45107-3"
 WALITT_ID = "walitt-2024-deep-phenotyping"
 

@@ -16,15 +16,15 @@ from tests.linker.sample_atlas import found, sample_entries, sample_index
 LEE = "lee-2024-brain-regional"
 MEEUS = "meeus-2013-role-mitochondrial"
 WALITT = "walitt-2024-deep-phenotyping"
-FLUGE = "fluge-2019-b-lymphocyte"
+FLUGE = "fluge-2019-lymphocyte-depletion"
 PACE = "white-2011-comparison-adaptive"
 APPELMAN = "appelman-2024-muscle-abnormalities"
-NAVIAUX = "naviaux-2016-metabolic-features"
+NAVIAUX = "naviaux-2016-metabolomics"
 KOMAROFF = "komaroff-2023-mecfs-long"
 DAVIS = "davis-2023-long-covid"
 KELLER = "keller-2014-inability-myalgic"
 WIRTH = "wirth-2020-unifying-hypothesis"
-NAKATOMI = "nakatomi-2014-neuroinflammation-patients"
+NAKATOMI = "nakatomi-2014-neuroinflammation-japan"
 
 IDENTIFIER_POSTS = [
     (
@@ -62,7 +62,7 @@ IDENTIFIER_POSTS = [
     ),
     (
         "mirror atlas link",
-        "cfsmeatlas.com/evidence/nakatomi-2014-neuroinflammation-patients is the PET one",
+        "cfsmeatlas.com/evidence/nakatomi-2014-neuroinflammation-japan is the PET one",
         [NAKATOMI],
     ),
     (

@@ -39,7 +39,7 @@ STUDY_DOIS = [
     "10.1038/s41579-022-00846-2",
     "10.1186/1479-5876-12-104",
     "10.1016/j.autrev.2020.102527",
-    "10.2967/jnumed.113.131045",
+    "10.1016/j.bbi.2014.04.001",
 ]  # every study of the sample atlas
 START_TIMEOUT = 60.0  # a cold start imports discord.py and builds the atlas index
 WAIT = 30.0  # generous: the machine running the tests may be busy (liveness, not speed)
