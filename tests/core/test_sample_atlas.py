@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from linker.atlas_page.fields import classify_badges
+from records.atlas_page.fields import classify_badges
 from records.models import AtlasEntry
 from tests.linker.sample_atlas import sample_entries
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from linker.atlas_page.fields import classify_badges, is_badge_text
+from records.atlas_page.fields import classify_badges, is_badge_text
 
 
 @pytest.mark.parametrize(
