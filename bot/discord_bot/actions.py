@@ -84,5 +84,6 @@ class CardActions:
             reply_id=str(message.id) if message is not None else None,
             entry_id=entry_id,
             reporter_hash=self.deps.service.author_hash(post.author_id),
+            permalink=message.jump_url if message is not None else None,
         )
         await interaction.response.send_message(WRONG_THANKS, ephemeral=True)

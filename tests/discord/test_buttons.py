@@ -49,13 +49,17 @@ async def test_wrong_match_button_records_a_report_for_that_card(
     )
     await harness.fake.wait_answered(pressed)
     reports = list(
-        harness.records.query("SELECT entry_id, reply_id, message_id FROM wrong_match_reports")
+        harness.records.query(
+            "SELECT entry_id, reply_id, message_id, permalink FROM wrong_match_reports"
+        )
     )
     assert reports == [
         {
             "entry_id": entry_id,
             "reply_id": card["id"],
             "message_id": card["message_reference"]["message_id"],
+            "permalink": f"https://discord.com/channels/{harness.world.guild_id}/"
+            f"{card['channel_id']}/{card['id']}",
         }
     ]
     assert "curators" in pressed.texts()[0]
