@@ -184,3 +184,31 @@ def test_discord_output_is_valid_json(atlas_path: Path) -> None:
     end = lines.index("}", start) + 1
     message = json.loads("\n".join(lines[start:end]))
     assert message["embeds"][0]["url"].endswith("/evidence/lee-2024-brain-regional")
+
+
+def test_wrong_and_remove_not_answering_a_card_say_how_to_use_them(
+    atlas_path: Path, tmp_path: Path
+) -> None:
+    thread = tmp_path / "thread.txt"
+    thread.write_text(
+        f"ana: see {LEE_DOI}\nbo: !evidence wrong\ncy: hello\ndi: !evidence wrong\n"
+        "ed: !evidence remove\n",
+        encoding="utf-8",
+    )
+    result = CliRunner(env={"COLUMNS": "200"}).invoke(
+        cli, ["--db", str(atlas_path), "run", "console", "--thread", str(thread)]
+    )
+    assert result.exit_code == 0, result.output
+    output = " ".join(result.output.split())
+    assert "Thanks: the atlas curators will check this match." in output  # bo, after the card
+    assert "To report a wrong match, reply to one of my study cards" in output  # di
+    assert "I can only remove my own replies" in output  # ed
+    db = open_db(atlas_path)
+    try:
+        reports = list(db.query("SELECT entry_id, message_id FROM wrong_match_reports"))
+    finally:
+        db.close()
+    assert reports == [
+        {"entry_id": "lee-2024-brain-regional", "message_id": reports[0]["message_id"]}
+    ]
+    assert reports[0]["message_id"]
