@@ -71,7 +71,12 @@ class CatchUp:
             return None
         async with self._lock:
             now = datetime.now(UTC)
-            report = await self._run(reason, now, now - timedelta(hours=hours))
+            try:
+                report = await self._run(reason, now, now - timedelta(hours=hours))
+            except Exception:
+                # The cursors stay where they were, so the next catch-up reads this span.
+                log.exception("catch-up (%s) failed; the next one reads the same span", reason)
+                raise
         log.info(
             "caught up (%s): read %d message(s) in %d channel(s), handled %d, sent %d repl(ies)",
             report.reason,

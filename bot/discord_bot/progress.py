@@ -22,7 +22,7 @@ class _Channel:
     running: set[int] = field(default_factory=set)
     failed: set[int] = field(default_factory=set)
     done: set[int] = field(default_factory=set)
-    holds: int = 0
+    held: bool = False
     written: int = 0
 
 
@@ -63,8 +63,9 @@ class Progress:
         return self._advance(state)
 
     def hold(self, channel_id: int) -> None:
-        """A catch-up of the channel starts: keep the cursor where it is."""
-        self._channel(channel_id).holds += 1
+        """A catch-up of the channel starts: keep the cursor where it is (catch-ups run one at
+        a time; one that failed half-way leaves the hold until the next one releases it)."""
+        self._channel(channel_id).held = True
 
     def release(self, channel_id: int, *, read_up_to: int | None) -> int | None:
         """The catch-up took on what it read; the new cursor to store, if any.
@@ -73,14 +74,14 @@ class Progress:
         cursor: the catch-up took each one on again, or skipped it as too old.
         """
         state = self._channel(channel_id)
-        state.holds = max(state.holds - 1, 0)
+        state.held = False
         if read_up_to is not None:
             state.failed = {m for m in state.failed if m > read_up_to or m in state.running}
         return self._advance(state)
 
     @staticmethod
     def _advance(state: _Channel) -> int | None:
-        if state.holds:
+        if state.held:
             return None
         blockers = state.running | state.failed
         lowest = min(blockers) if blockers else None
