@@ -9,7 +9,7 @@ from __future__ import annotations
 from bs4 import BeautifulSoup
 
 from records.atlas_page.fields import ParsedPage, build_entry, slug_from_url
-from records.atlas_page.html_reader import looks_like_html, read_html
+from records.atlas_page.html_reader import HTML_PARSER, looks_like_html, read_html
 from records.atlas_page.parts import AtlasPageError, PageParts
 from records.atlas_page.text_reader import read_text
 from records.atlas_page.visible_text import visible_text
@@ -39,7 +39,7 @@ def _read_html_page(html: str) -> PageParts:
     parts = read_html(html)
     if parts.sections:
         return parts
-    seen = read_text(visible_text(BeautifulSoup(html, "html.parser")))
+    seen = read_text(visible_text(BeautifulSoup(html, HTML_PARSER)))
     if seen.richness <= parts.richness:
         return parts
     seen.window_title = parts.window_title

@@ -1,4 +1,4 @@
-"""Reading an atlas evidence page as HTML (BeautifulSoup with the standard library parser).
+"""Reading an atlas evidence page as HTML (BeautifulSoup over lxml).
 
 Both layouts the atlas has used are understood. Elements are found by what they hold, with
 class names only as hints: badges are small elements classed `badge`/`tag`/`chip`/`pill`;
@@ -25,6 +25,9 @@ from records.atlas_page.parts import (
 from records.atlas_page.structured import read_structured
 from records.atlas_page.text_reader import RETRACTION_BANNER, WINDOW_TITLE
 
+# lxml's parser: about ten times faster than the standard library's on framework pages of
+# thousands of elements, and as forgiving of broken markup.
+HTML_PARSER = "lxml"
 _BADGE_CLASS = re.compile(r"^(?:badge|tag|chip|pill)(?:$|[-_])", re.IGNORECASE)
 _BYLINE_CLASS = re.compile(r"^(?:byline|meta|study-meta|evidence-meta)$", re.IGNORECASE)
 _SNAPSHOT_TEXT = re.compile(r"\bGenerator\s+v?\d", re.IGNORECASE)
@@ -43,7 +46,7 @@ def looks_like_html(content: str) -> bool:
 
 def read_html(html: str) -> PageParts:
     """The parts of an HTML page."""
-    soup = BeautifulSoup(html, "html.parser")
+    soup = BeautifulSoup(html, HTML_PARSER)
     # A document that opens <html> but never closes it was cut off in transit or on disk.
     cut_short = _OPENS_HTML.search(html) is not None and _CLOSES_HTML.search(html) is None
     parts = PageParts(cut_short=cut_short, structured=read_structured(soup))

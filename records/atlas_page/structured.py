@@ -83,7 +83,8 @@ _MAX_DEPTH = 40
 def read_structured(soup: BeautifulSoup) -> dict[str, Any]:
     """Entry fields from JSON-LD, a data blob and meta tags (earlier sources win)."""
     found: dict[str, Any] = {}
-    for source in (_json_ld(soup), _data_blob(soup), _citation_meta(soup), _open_graph(soup)):
+    metas = _meta_index(soup)
+    for source in (_json_ld(soup), _data_blob(soup), _citation_meta(metas), _open_graph(metas)):
         for name, value in source.items():
             if value not in (None, "", []) and found.get(name) in (None, "", []):
                 found[name] = value
@@ -230,43 +231,51 @@ def _item_text(value: Any) -> str | None:
 # --- meta tags -------------------------------------------------------------------------
 
 
-def _meta(soup: BeautifulSoup, name: str) -> list[str]:
-    found = []
-    for attribute in ("name", "property"):
-        for tag in soup.find_all("meta", attrs={attribute: name}):
-            if isinstance(tag, Tag) and (content := _text(tag.get("content"))):
-                found.append(content)
-    return found
+Metas = dict[str, list[str]]
 
 
-def _first_meta(soup: BeautifulSoup, *names: str) -> str | None:
-    return next((value for name in names for value in _meta(soup, name)), None)
+def _meta_index(soup: BeautifulSoup) -> Metas:
+    """Every meta tag's content by its (lower-case) name or property, in page order."""
+    index: Metas = {}
+    for tag in soup.find_all("meta"):
+        if not isinstance(tag, Tag):
+            continue
+        content = _text(tag.get("content"))
+        for attribute in ("name", "property"):
+            name = tag.get(attribute)
+            if content and isinstance(name, str):
+                index.setdefault(name.strip().lower(), []).append(content)
+    return index
 
 
-def _citation_meta(soup: BeautifulSoup) -> dict[str, Any]:
+def _first_meta(metas: Metas, *names: str) -> str | None:
+    return next((values[0] for name in names if (values := metas.get(name))), None)
+
+
+def _citation_meta(metas: Metas) -> dict[str, Any]:
     """Highwire Press `citation_*` tags, as Google Scholar reads them."""
     date = _first_meta(
-        soup, "citation_publication_date", "citation_date", "citation_year", "citation_online_date"
+        metas, "citation_publication_date", "citation_date", "citation_year", "citation_online_date"
     )
     return {
-        "title": _first_meta(soup, "citation_title"),
-        "authors": _meta(soup, "citation_author"),
-        "journal": _first_meta(soup, "citation_journal_title"),
+        "title": _first_meta(metas, "citation_title"),
+        "authors": metas.get("citation_author", []),
+        "journal": _first_meta(metas, "citation_journal_title"),
         "year": _year(date),
-        "doi": _first_meta(soup, "citation_doi"),
-        "pmid": _first_meta(soup, "citation_pmid"),
-        "pmcid": _first_meta(soup, "citation_pmcid"),
-        "url": _first_meta(soup, "citation_abstract_html_url", "citation_public_url"),
-        "fallback_summary": _first_meta(soup, "citation_abstract"),
+        "doi": _first_meta(metas, "citation_doi"),
+        "pmid": _first_meta(metas, "citation_pmid"),
+        "pmcid": _first_meta(metas, "citation_pmcid"),
+        "url": _first_meta(metas, "citation_abstract_html_url", "citation_public_url"),
+        "fallback_summary": _first_meta(metas, "citation_abstract"),
     }
 
 
-def _open_graph(soup: BeautifulSoup) -> dict[str, Any]:
+def _open_graph(metas: Metas) -> dict[str, Any]:
     """Open Graph: a page title (cleaned by the caller), address and a description."""
     return {
-        "og_title": _first_meta(soup, "og:title", "twitter:title"),
-        "url": _first_meta(soup, "og:url"),
-        "fallback_summary": _first_meta(soup, "og:description", "description"),
+        "og_title": _first_meta(metas, "og:title", "twitter:title"),
+        "url": _first_meta(metas, "og:url"),
+        "fallback_summary": _first_meta(metas, "og:description", "description"),
     }
 
 
