@@ -20,6 +20,7 @@ from bot.sync.fetcher import FetchFailed, PoliteFetcher, RobotsUnavailable, open
 from bot.sync.state import SyncReport
 from records.atlas_page import AtlasPageError, parse_atlas_page
 from records.atlas_store import upsert_entries
+from records.entry_gaps import PARTS, missing_parts
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_RETRIES = 3
@@ -77,6 +78,8 @@ def parse_page(
         click.echo(f"note: {note}", err=True)
     for warning in parsed.warnings:
         click.echo(f"warning: {warning}", err=True)
+    if lacking := missing_parts(parsed.entry):
+        click.echo(f"lacks: {', '.join(lacking)} (not on the page)", err=True)
     click.echo(json.dumps(parsed.entry.to_json_dict(), ensure_ascii=False, indent=2))
     if import_entry:
         counts = upsert_entries(app.db, [parsed.entry])
@@ -175,8 +178,14 @@ def sync(
     print_report(report)
 
 
-def print_report(report: SyncReport) -> None:
-    """The counts, then each newly retracted, failed and skipped page, as tables on stdout."""
+def print_report(report: SyncReport, *, verbose: bool | None = None) -> None:
+    """The counts, then each newly retracted, failed and skipped page, as tables on stdout.
+
+    With `-v` (or `verbose`), the slugs of the pages lacking a PEM badge, summary or caveat.
+    """
+    if verbose is None:
+        context = click.get_current_context(silent=True)
+        verbose = bool(context and context.find_root().params.get("verbose"))
     console = Console(width=None if sys.stdout.isatty() else 120)
     summary = Table(title="Atlas sync")
     summary.add_column("Outcome")
@@ -190,9 +199,13 @@ def print_report(report: SyncReport) -> None:
         ("Failed", len(report.failed)),
         ("Skipped (robots.txt)", len(report.skipped)),
         ("Local entries not listed", len(report.not_listed)),
+        *((f"Read, lacking a {part}", len(report.lacking.get(part, []))) for part in PARTS),
     ):
         summary.add_row(label, str(number))
     console.print(summary)
+    for part in PARTS if verbose else ():
+        if slugs := report.lacking.get(part):
+            console.print(f"Lacking a {part}: {', '.join(slugs)}")
     if report.newly_retracted:
         retracted = Table(title="Newly retracted")
         retracted.add_column("Slug")

@@ -34,6 +34,7 @@ from bot.sync.state import CrawlState, CrawlStore, SyncReport
 from records.atlas_page import AtlasPageError, parse_atlas_page, slug_from_url
 from records.atlas_store import get_entry, upsert_entries
 from records.db import write_transaction
+from records.entry_gaps import missing_parts
 
 log = logging.getLogger(__name__)
 
@@ -267,6 +268,8 @@ class AtlasSync:
         if parsed.warnings:
             log.warning("%s imported with warnings: %s", slug, "; ".join(parsed.warnings))
             self.report.incomplete.append((entry.id, "; ".join(parsed.warnings)))
+        for part in missing_parts(entry):
+            self.report.lacking.setdefault(part, []).append(entry.id)
         before = stored if entry.id == slug else get_entry(self.db, entry.id)
         with write_transaction(self.db):
             counts = upsert_entries(self.db, [entry])

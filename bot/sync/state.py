@@ -49,6 +49,8 @@ class SyncReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     # Imported, but lacking what every atlas page shows (badges, a summary): worth a look.
     incomplete: list[tuple[str, str]] = field(default_factory=list)
+    # Pages read that lack a part (records.entry_gaps.PARTS): part -> slugs.
+    lacking: dict[str, list[str]] = field(default_factory=dict)
     listing_pages: int = 0  # listing pages read (a resumed crawl re-reads its current one)
     sitemaps: int = 0  # sitemap files read
     # Local entries this complete crawl never met: gone from the atlas, or imported elsewhere.
@@ -79,6 +81,10 @@ class SyncReport:
             failed=[(str(a), str(b)) for a, b in data.get("failed", [])],
             skipped=[(str(a), str(b)) for a, b in data.get("skipped", [])],
             incomplete=[(str(a), str(b)) for a, b in data.get("incomplete", [])],
+            lacking={
+                str(part): [str(slug) for slug in slugs]
+                for part, slugs in dict(data.get("lacking", {})).items()
+            },
             listing_pages=int(data.get("listing_pages", 0)),
             sitemaps=int(data.get("sitemaps", 0)),
         )

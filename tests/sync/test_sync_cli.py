@@ -152,3 +152,34 @@ def test_sync_report_counts_and_names_pages_imported_with_warnings(
     assert re.search(r"Imported with warnings\s+│\s+1 │", result.stdout)
     assert "no badges found; no summary found" in result.stdout
     assert stored(db_path, "bare-2020-title") is not None
+
+
+BARE = "<html><head><title>Bare — ME/CFS Atlas</title></head><body><h1>Bare</h1></body></html>"
+
+
+def test_sync_counts_pages_lacking_a_pem_badge_summary_or_caveat(
+    db_path: Path, site: FakeAtlas
+) -> None:
+    site.add("bare-2020-title", FakePage(BARE))
+    result = run(db_path, "atlas", "sync", "--base-url", site.base_url, *FAST)
+    assert result.exit_code == 0, result.output
+    for part in ("PEM badge", "summary", "caveat"):
+        assert re.search(rf"Read, lacking a {part}\s+│\s+1 │", result.stdout)
+    assert "Lacking a caveat:" not in result.stdout  # names only with -v
+
+
+def test_sync_names_the_pages_lacking_a_part_with_v(tmp_path: Path, site: FakeAtlas) -> None:
+    site.add("bare-2020-title", FakePage(BARE))
+    result = run(tmp_path / "v.db", "-v", "atlas", "sync", "--base-url", site.base_url, *FAST)
+    assert result.exit_code == 0, result.output
+    for part in ("PEM badge", "summary", "caveat"):
+        assert f"Lacking a {part}: bare-2020-title" in result.stdout
+
+
+def test_parse_page_says_what_the_page_lacks(db_path: Path) -> None:
+    seed = next(SEEDS.glob("003_*.txt"))
+    result = run(
+        db_path, "atlas", "parse-page", str(seed), "--slug", "meeus-2013-role-mitochondrial"
+    )
+    assert result.exit_code == 0
+    assert "lacks: PEM badge (not on the page)" in result.stderr
