@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import groupby
 
 from linker.found import Found
 from linker.textnorm import tokens
@@ -18,14 +19,23 @@ from records.models import AtlasEntry
 
 # Words left out of journal abbreviations (ISO 4 drops articles, conjunctions, prepositions).
 _JOURNAL_STOP_WORDS = frozenset({"the", "of", "and", "for", "in", "on", "a", "an", "de", "und"})
-_ABBREVIATION_MIN = 3  # "Nat", "Commun", "Med": shorter prefixes say nothing
+_ABBREVIATION_MIN = 3
+# Kept titles a new one is compared with for containment: bounds the work on a post that pastes
+# a whole reference list (titles containing each other are rare; a few suffice).
+_CONTAINMENT_WINDOW = 64  # "Nat", "Commun", "Med": shorter prefixes say nothing
 
 
-def choose_version(candidates: Sequence[AtlasEntry], text: str) -> AtlasEntry | None:
-    """The one candidate the post's venue or year points to, or None when none stands out."""
+def choose_version(
+    candidates: Sequence[AtlasEntry], text: str, words: list[str] | None = None
+) -> AtlasEntry | None:
+    """The one candidate the post's venue or year points to, or None when none stands out.
+
+    `words` are `tokens(text)` when the caller has them already.
+    """
     if len(candidates) == 1:
         return candidates[0]
-    words = tokens(text)
+    if words is None:
+        words = tokens(text)
     scored = sorted(
         ((_evidence(entry, text, words), index) for index, entry in enumerate(candidates)),
         reverse=True,
@@ -79,36 +89,44 @@ def settle_titles(found: list[tuple[Found, tuple[AtlasEntry, ...]]], text: str) 
     apart by venue and year, else dropped.
     """
     kept: list[Found] = []
+    words: list[str] | None = None
     for item, owners in found:
         if item.entry is None:
             continue
         if len(owners) > 1:
-            chosen = choose_version(owners, text)
+            words = tokens(text) if words is None else words
+            chosen = choose_version(owners, text, words)
             if chosen is None or chosen.id != item.entry.id:
                 continue
         kept.append(item)
     kept = _drop_contained(kept)
-    return _choose_among_equals(kept, text)
+    return _choose_among_equals(kept, text, words)
 
 
 def _drop_contained(found: list[Found]) -> list[Found]:
-    """Drop a title whose span lies strictly inside another's (same entry or not)."""
-
-    def inside(small: Found, large: Found) -> bool:
-        a, b = small.reference, large.reference
-        return b.start <= a.start and a.end <= b.end and (b.end - b.start) > (a.end - a.start)
-
-    same_span_best: dict[tuple[str, int, int], Found] = {}
+    """Drop a title whose span lies strictly inside another's (same entry or not), and
+    repeats of one entry over the same span. One sweep in start order, so a post that pastes
+    a whole reference list costs no more than sorting its titles."""
+    best: dict[tuple[str, int, int], Found] = {}
     for item in found:
         assert item.entry is not None
         key = (item.entry.id, item.reference.start, item.reference.end)
-        if key not in same_span_best or item.score > same_span_best[key].score:
-            same_span_best[key] = item
-    unique = list(same_span_best.values())
-    return [item for item in unique if not any(inside(item, other) for other in unique)]
+        if key not in best or item.score > best[key].score:
+            best[key] = item
+    spans = groupby(
+        sorted(best.values(), key=lambda f: (f.reference.start, -f.reference.end)),
+        key=lambda f: (f.reference.start, f.reference.end),
+    )
+    kept: list[Found] = []
+    reach = -1  # the furthest end of any earlier, different span
+    for (_, end), group in spans:
+        if end > reach:
+            kept += group
+        reach = max(reach, end)
+    return kept
 
 
-def _choose_among_equals(found: list[Found], text: str) -> list[Found]:
+def _choose_among_equals(found: list[Found], text: str, words: list[str] | None) -> list[Found]:
     """Titles of different entries over exactly the same words with the same score: the
     version the post names wins; with no such sign they are left to cancel out."""
     groups: dict[tuple[int, int, float], list[Found]] = {}
@@ -120,7 +138,8 @@ def _choose_among_equals(found: list[Found], text: str) -> list[Found]:
             kept += group
             continue
         entries = [item.entry for item in group if item.entry is not None]
-        chosen = choose_version(entries, text)
+        words = tokens(text) if words is None else words
+        chosen = choose_version(entries, text, words)
         kept += [item for item in group if chosen is not None and item.entry is chosen]
         if chosen is None:
             kept += group  # drop_overlapping_titles drops ties, as before
