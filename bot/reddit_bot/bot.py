@@ -6,8 +6,11 @@ exponentially while Reddit fails. Time comes in only through the injected `sleep
 `clock`.
 
 Failures stay as small as possible:
-- a stream that cannot be read (5xx, timeout, 403 on a private subreddit) is skipped for
-  this poll; its cursor does not move, so the next poll reads the same items again;
+- a stream that cannot be read (5xx, timeout) is skipped for this poll and sits out a few
+  more (see `health`) while the others keep their interval; its cursor does not move, so a
+  later poll reads the same items again. A private, banned or missing subreddit is reported
+  once and re-checked slowly;
+- an item that cannot be parsed is skipped and reported once (see `streams`);
 - an item whose handling hits a passing failure stops its stream for this poll and is
   tried again next time, up to `MAX_ITEM_ATTEMPTS`; then it is skipped;
 - any other error in one item is logged and the item skipped: one bad item never stops
@@ -28,13 +31,22 @@ from prawcore.exceptions import OAuthException, PrawcoreException, ResponseExcep
 
 from bot.core.service import EvidenceService
 from bot.reddit_bot.client import RedditLoginError, subreddit_name
-from bot.reddit_bot.convert import PLATFORM, facts
+from bot.reddit_bot.convert import PLATFORM
 from bot.reddit_bot.handling import ItemHandler, TransientItemError
+from bot.reddit_bot.health import StreamHealth, unreadable_reason
 from bot.reddit_bot.moderators import DEFAULT_TTL_SECONDS, ModeratorCache
 from bot.reddit_bot.ratelimit import StopRequested
 from bot.reddit_bot.sending import ReplySender
 from bot.reddit_bot.state import Cursor, StreamState
-from bot.reddit_bot.streams import Listing, Stream, items_after, newest_cursor
+from bot.reddit_bot.streams import (
+    OVERLAP_SECONDS,
+    SWEEP_SECONDS,
+    ListedItem,
+    ListingReader,
+    Stream,
+    probe,
+    sweep,
+)
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +64,8 @@ class PollReport:
     commands: int = 0
     stream_errors: list[str] = field(default_factory=list)
     skipped_items: list[str] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)  # streams of unreadable subreddits
+    streams_read: int = 0
     stopped: bool = False  # the process is stopping: the poll ended early
 
     @property
@@ -74,6 +88,8 @@ class RedditBot:
         poll_seconds: float = 30.0,
         max_backoff_seconds: float = MAX_BACKOFF_SECONDS,
         moderator_ttl_seconds: float = DEFAULT_TTL_SECONDS,
+        sweep_seconds: float = SWEEP_SECONDS,
+        overlap_seconds: float = OVERLAP_SECONDS,
     ) -> None:
         self.reddit = reddit
         self.service = service
@@ -90,6 +106,15 @@ class RedditBot:
         self._bot_name = ""
         self._attempts: dict[str, int] = {}
         self._failed_polls = 0
+        self._reader = ListingReader(reddit)
+        self._health = StreamHealth(
+            clock=clock, poll_seconds=poll_seconds, max_backoff_seconds=max_backoff_seconds
+        )
+        self.sweep_seconds = sweep_seconds
+        self.overlap_seconds = overlap_seconds
+        self._swept_at: dict[str, float] = {}
+        self._tops: dict[str, ListedItem | None] = {}
+        self._report: PollReport | None = None
 
     @property
     def bot_name(self) -> str | None:
@@ -122,12 +147,17 @@ class RedditBot:
     def poll_once(self) -> PollReport:
         """Read every stream once and handle its new items, oldest first."""
         report = PollReport()
+        self._report = report
         try:
             self._poll_streams(report)
         except StopRequested:
             log.info("stopping: the poll ends here; unhandled items wait for the next start")
             report.stopped = True
-        self._failed_polls = self._failed_polls + 1 if report.failed else 0
+        # The global back-off is for Reddit failing as a whole; one failing stream backs
+        # off on its own (`health`).
+        everything_failed = report.failed and report.streams_read == 0
+        self._failed_polls = self._failed_polls + 1 if everything_failed else 0
+        report.unreadable = self._health.unreadable_streams()
         return report
 
     def _poll_streams(self, report: PollReport) -> None:
@@ -139,13 +169,16 @@ class RedditBot:
         else:
             self._retry_deferred(report)
             for stream in self.streams:
+                if not self._health.due(stream.name):
+                    continue
                 try:
-                    self._poll_stream(stream, report)
+                    report.streams_read += int(self._poll_stream(stream, report))
                 except sqlite3.OperationalError as exc:
                     # Locked or full records database while saving a cursor: the items
                     # after the stored cursor are read (and handled) again next poll.
                     log.error("records database refused a write for %s: %s", stream.name, exc)
                     report.stream_errors.append(f"{stream.name}: records database: {exc}")
+            self._health.end_poll(any_read=report.streams_read > 0)
 
     def _retry_deferred(self, report: PollReport) -> None:
         """Answer items deferred while a subreddit refused replies, where it takes them again."""
@@ -177,44 +210,86 @@ class RedditBot:
 
     # -- one stream --------------------------------------------------------------------
 
-    def _poll_stream(self, stream: Stream, report: PollReport) -> None:
+    def _poll_stream(self, stream: Stream, report: PollReport) -> bool:
+        """Read one stream and handle its new items; False when it could not be read."""
         try:
             items = self._new_items(stream)
         except StopRequested:
             raise
         except PrawcoreException as exc:
-            report.stream_errors.append(f"{stream.name}: {type(exc).__name__}")
-            return
+            reason = unreadable_reason(exc)
+            if reason is None:
+                self._health.failed(stream.name)
+                report.stream_errors.append(f"{stream.name}: {type(exc).__name__}")
+            elif self._health.unreadable(stream.name, reason):
+                report.unreadable.append(stream.name)
+            return False
         except Exception as exc:
-            # An answer praw could not make sense of: keep the process alive and retry.
+            # An answer that is not a listing: keep the process alive and retry.
             log.exception("reading %s failed unexpectedly", stream.name)
+            self._health.failed(stream.name)
             report.stream_errors.append(f"{stream.name}: {type(exc).__name__}")
-            return
+            return False
+        self._health.ok(stream.name)
         report.new_items += len(items)
-        for item in items:
-            if not self._handle(stream, item, report):
-                return  # a passing failure: the rest waits for the next poll, in order
+        for listed in items:
+            if not self._handle(stream, listed, report):
+                return True  # a passing failure: the rest waits for the next poll, in order
+        self._move_to_top(stream)
+        return True
 
-    def _new_items(self, stream: Stream) -> list[Any]:
-        listing = self._listing(stream)
+    def _new_items(self, stream: Stream) -> list[ListedItem]:
+        """The stream's unseen items, oldest first: a probe, or a sweep when one is due."""
         cursor = self.state.cursor(stream.name)
+        now = self._clock()
         if cursor is None:
             # First run: start from the newest item, answering nothing already there.
-            self.state.start(stream.name, newest_cursor(listing))
+            page = self._reader.page(stream, limit=1)
+            top = page.items[0].facts if page.items else None
+            start = Cursor(top.fullname, top.created_utc) if top else Cursor(None, 0.0)
+            self.state.start(stream.name, start)
+            self._swept_at[stream.name] = now
             return []
-        return items_after(listing, cursor)
+        listed: list[ListedItem] | None = None
+        swept_at = self._swept_at.get(stream.name)
+        sweep_due = swept_at is None or now - swept_at >= self.sweep_seconds
+        if cursor.fullname is not None and not sweep_due:
+            items, full = probe(self._reader, stream, cursor.fullname, on_bad=self._bad_item)
+            listed = None if full else items
+        if listed is None:
+            since = cursor.created_utc - self.overlap_seconds
+            listed = sweep(self._reader, stream, since, on_bad=self._bad_item)
+            self._swept_at[stream.name] = now
+        self._tops[stream.name] = listed[0] if listed else None
+        return [x for x in reversed(listed) if not self.state.is_seen(x.facts.fullname)]
 
-    def _listing(self, stream: Stream) -> Listing:
-        subreddit = self.reddit.subreddit(stream.subreddit)
-        if stream.kind == "submissions":
-            return lambda limit: subreddit.new(limit=limit)
-        return lambda limit: subreddit.comments(limit=limit)
+    def _move_to_top(self, stream: Stream) -> None:
+        """After a whole read was handled, anchor the next probe on the newest listed item.
 
-    def _handle(self, stream: Stream, item: Any, report: PollReport) -> bool:
+        Items of one second are not listed in id order, so the item handled last need not
+        be the one listed first; a probe anchored below the top would fetch it every time.
+        """
+        top = self._tops.pop(stream.name, None)
+        cursor = self.state.cursor(stream.name)
+        if top is None or cursor is None or top.facts.fullname == cursor.fullname:
+            return
+        if top.facts.created_utc >= cursor.created_utc:
+            self.state.start(stream.name, Cursor(top.facts.fullname, top.facts.created_utc))
+
+    def _bad_item(self, key: str, reason: str) -> None:
+        """An item that cannot be parsed: log it once (across restarts), skip it."""
+        if self.state.is_seen(key):
+            return
+        log.warning("skipping %s: it cannot be read (%s)", key, reason)
+        self.state.mark_seen(key)
+        if self._report is not None:
+            self._report.skipped_items.append(key)
+
+    def _handle(self, stream: Stream, listed: ListedItem, report: PollReport) -> bool:
         """Handle one item; False when the stream must stop here until the next poll."""
-        item_facts = facts(item)
+        item, item_facts = listed.item, listed.facts
         fullname = item_facts.fullname
-        cursor = Cursor(fullname, item_facts.created_utc)
+        cursor = self._cursor_after(stream, item_facts.fullname, item_facts.created_utc)
         if self.state.is_seen(fullname):
             self.state.mark_handled(stream.name, fullname, cursor)
             return True
@@ -246,6 +321,13 @@ class RedditBot:
         self._attempts.pop(fullname, None)
         self.state.mark_handled(stream.name, fullname, cursor)
         return True
+
+    def _cursor_after(self, stream: Stream, fullname: str, created_utc: float) -> Cursor:
+        """The stream's cursor once this item is handled: a late item never moves it back."""
+        current = self.state.cursor(stream.name)
+        if current is not None and created_utc < current.created_utc:
+            return current
+        return Cursor(fullname, created_utc)
 
     def _moderator_names(self, subreddit: str) -> list[str]:
         return [str(moderator) for moderator in self.reddit.subreddit(subreddit).moderator()]

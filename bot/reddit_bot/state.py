@@ -81,6 +81,14 @@ class StreamState:
         )
         return any(True for _ in rows)
 
+    def mark_seen(self, item_id: str) -> None:
+        """Mark an item seen without moving any cursor (an item skipped as unreadable)."""
+        with write_transaction(self._db):
+            self._db.execute(
+                "INSERT OR IGNORE INTO seen_items (platform, item_id, seen_at) VALUES (?, ?, ?)",
+                [PLATFORM, item_id, self._now().isoformat()],
+            )
+
     def mark_handled(self, stream: str, item_id: str, cursor: Cursor) -> None:
         """Mark one item seen and move the stream's cursor to it, in one transaction."""
         with write_transaction(self._db):

@@ -85,6 +85,14 @@ class _Thing:
     kind: str  # "t1" comment or "t3" submission
     data: Json
     sequence: int  # creation order, for same-second ties
+
+    @property
+    def sort_key(self) -> tuple[float, int]:
+        """Newest second first, then creation order; damaged times sort as the oldest."""
+        created = self.data.get("created_utc")
+        seconds = float(created) if isinstance(created, int | float) else 0.0
+        return (-seconds, self.sequence)
+
     hidden: bool = False  # deleted or removed: gone from listings
 
 
@@ -490,7 +498,7 @@ class FakeReddit:
         Newest second first; within one second the item created first is listed first.
         """
         live = [self._things[n] for n in names if not self._things[n].hidden]
-        live.sort(key=lambda t: (-float(t.data.get("created_utc") or 0.0), t.sequence))
+        live.sort(key=lambda t: t.sort_key)
         newest_first = [str(t.data["name"]) for t in live]
         limit = max(1, min(int(query.get("limit", "25")), _PAGE_CAP))
         if query.get("after"):

@@ -1,0 +1,170 @@
+"""Listings as real Reddit serves them: same-second ties, late items, damaged items, idle
+polls that cost little, and subreddits that fail or cannot be read on their own."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from bot.reddit_bot.health import UNREADABLE_RECHECK_SECONDS
+from bot.reddit_bot.streams import SWEEP_SECONDS
+from tests.reddit.conftest import LEE_DOI, SUBREDDIT, WALITT_DOI, BotHarness, HarnessFactory
+
+IDLE_BYTES_PER_STREAM = 300  # an empty listing; a page of items is hundreds of times more
+
+
+def test_item_of_the_cursors_second_listed_below_it_is_answered(harness: BotHarness) -> None:
+    fake = harness.fake
+    cursor_item = fake.add_submission(SUBREDDIT, "Hello")
+    harness.poll()
+    same_second = fake.thing(cursor_item)["created_utc"]
+    tie = fake.add_submission(SUBREDDIT, f"doi:{LEE_DOI}", created_utc=same_second)
+    listing = fake.requests_to(f"/r/{SUBREDDIT.lower()}/new")
+    assert listing  # the fake lists the tie below the cursor item, as Reddit may
+    harness.clock.advance(SWEEP_SECONDS)
+    harness.poll()
+    assert len(harness.bot_replies_to(tie)) == 1
+
+
+def test_item_approved_late_below_newer_ones_is_answered(harness: BotHarness) -> None:
+    fake = harness.fake
+    newer = fake.add_submission(SUBREDDIT, "Newest thread")
+    harness.poll()
+    created = fake.thing(newer)["created_utc"]
+    late = fake.add_submission(SUBREDDIT, f"doi:{LEE_DOI}", created_utc=created - 30 * 60)
+    harness.clock.advance(SWEEP_SECONDS)
+    harness.poll()
+    harness.clock.advance(SWEEP_SECONDS)
+    harness.poll()
+    assert len(harness.bot_replies_to(late)) == 1
+    assert len(fake.requests_to("/api/comment")) == 1  # the overlap never answers twice
+
+
+def test_every_item_is_answered_once_across_probes_and_sweeps(harness: BotHarness) -> None:
+    fake = harness.fake
+    posts = []
+    for n in range(6):
+        posts.append(fake.add_submission(SUBREDDIT, f"Post {n} doi:{LEE_DOI}"))
+        harness.poll()
+        harness.clock.advance(SWEEP_SECONDS / 2)
+    harness.poll()
+    assert [len(harness.bot_replies_to(p)) for p in posts] == [1] * 6
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [{"author": None}, {"created_utc": None}, {"created_utc": "soon"}, {"subreddit": None}],
+    ids=["author-null", "created-null", "created-text", "subreddit-null"],
+)
+def test_unparseable_item_is_skipped_and_logged_once(
+    harness: BotHarness, caplog: pytest.LogCaptureFixture, damage: dict[str, object]
+) -> None:
+    caplog.set_level(logging.WARNING, logger="bot.reddit_bot")
+    fake = harness.fake
+    broken = fake.add_submission(SUBREDDIT, f"doi:{LEE_DOI}")
+    fake.corrupt(broken, **damage)  # type: ignore[arg-type]
+    good = fake.add_submission(SUBREDDIT, f"Walitt: {WALITT_DOI}")
+    first = harness.poll()
+    for _ in range(3):
+        harness.clock.advance(SWEEP_SECONDS)
+        harness.poll()
+    assert not first.failed
+    assert first.skipped_items == [broken]
+    assert len(harness.bot_replies_to(good)) == 1
+    assert sum(broken in r.getMessage() for r in caplog.records) == 1
+
+
+def test_item_missing_its_fields_is_skipped_once(harness: BotHarness) -> None:
+    fake = harness.fake
+    broken = fake.add_submission(SUBREDDIT, f"doi:{LEE_DOI}")
+    fake.corrupt(broken, drop=("author", "title"))
+    good = fake.add_submission(SUBREDDIT, f"Walitt: {WALITT_DOI}")
+    report = harness.poll()
+    assert report.skipped_items == [broken]
+    assert len(harness.bot_replies_to(good)) == 1
+
+
+def test_idle_poll_costs_a_few_hundred_bytes_however_full_the_subreddit(
+    harness: BotHarness,
+) -> None:
+    fake = harness.fake
+    thread = fake.add_submission(SUBREDDIT, "Busy thread")
+    for n in range(120):
+        fake.add_submission(SUBREDDIT, f"Chat {n}")
+        fake.add_comment(thread, f"reply {n}")
+    harness.poll()  # reads the new items
+    before = fake.bytes_served()
+    harness.poll()
+    harness.poll()
+    idle = (fake.bytes_served() - before) / 2
+    assert idle <= 2 * IDLE_BYTES_PER_STREAM
+    probes = fake.requests_to("/new")[-2:]
+    assert all(r.query.get("before") and r.query.get("limit") == "25" for r in probes)
+
+
+def subreddits(factory: HarnessFactory, names: list[str]) -> BotHarness:
+    factory.settings = factory.settings.model_copy(update={"subreddits": names})
+    return factory.build()
+
+
+def test_a_failing_subreddit_backs_off_alone(harness_factory: HarnessFactory) -> None:
+    fake = harness_factory.fake
+    fake.add_subreddit("Flaky")
+    harness = subreddits(harness_factory, ["Flaky", SUBREDDIT])
+    harness.poll()
+    fake.fail_next(503, path_contains="/r/flaky/", count=1000)
+    answered = []
+    for n in range(8):
+        post = fake.add_submission(SUBREDDIT, f"Post {n} doi:{LEE_DOI}")
+        harness.poll()
+        answered.append(len(harness.bot_replies_to(post)))
+        assert harness.bot.next_wait() == 30.0
+    assert answered == [1] * 8
+    flaky_reads = len(fake.requests_to("/r/flaky/")) - 2  # less the first run's
+    assert 3 <= flaky_reads <= 8  # backing off: read 1+1+2+4... polls apart, not every poll
+
+
+@pytest.mark.parametrize(
+    ("setup", "name"),
+    [("private", "Hidden"), ("closed", "Closed"), ("missing", "Nowhere")],
+)
+def test_unreadable_subreddit_is_reported_once_and_rechecked_slowly(
+    harness_factory: HarnessFactory,
+    caplog: pytest.LogCaptureFixture,
+    setup: str,
+    name: str,
+) -> None:
+    caplog.set_level(logging.WARNING, logger="bot.reddit_bot")
+    fake = harness_factory.fake
+    if setup != "missing":
+        fake.add_subreddit(name, private=setup == "private", closed=setup == "closed")
+    harness = subreddits(harness_factory, [name, SUBREDDIT])
+    harness.poll()
+    for _ in range(5):
+        post = fake.add_submission(SUBREDDIT, f"doi:{LEE_DOI}")
+        report = harness.poll()
+        assert report.stream_errors == []
+        assert len(harness.bot_replies_to(post)) == 1
+        assert harness.bot.next_wait() == 30.0
+    path = f"/r/{name.lower()}/"
+    assert len(fake.requests_to(path)) == 2  # once per stream, at the start
+    warnings = [r for r in caplog.records if name.lower() in r.getMessage()]
+    assert len(warnings) == 2  # one per stream, not one per poll
+    harness.clock.advance(UNREADABLE_RECHECK_SECONDS)
+    harness.poll()
+    assert len(fake.requests_to(path)) == 4
+
+
+def test_subreddit_made_public_again_is_read_again(harness_factory: HarnessFactory) -> None:
+    fake = harness_factory.fake
+    fake.add_subreddit("Hidden", private=True)
+    harness = subreddits(harness_factory, ["Hidden", SUBREDDIT])
+    harness.poll()
+    fake.set_private("Hidden", private=False)
+    harness.clock.advance(UNREADABLE_RECHECK_SECONDS)
+    harness.poll()  # starts its streams
+    post = fake.add_submission("Hidden", f"doi:{LEE_DOI}")
+    report = harness.poll()
+    assert report.unreadable == []
+    assert len(harness.bot_replies_to(post)) == 1
