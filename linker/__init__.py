@@ -20,6 +20,9 @@ index.search(query, limit=5) -> list[Match]
     lists that author's entries of that year; free title words give ranked candidates.
 index.unmatched_citations(text, matches) -> list[Match]
     Strong author-year citations of studies the atlas lacks (for the unmatched-paper log).
+linker.unmatched.papers_to_log(index, text, matches) -> list[Match]
+    What the live bots and `scan` both log for curators: one key a paper (its identifier,
+    a publisher id, else first author + year).
 index.get(entry_id) -> AtlasEntry | None, index.resolve(kind, value), len(index)
 """
 

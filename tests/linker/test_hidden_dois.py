@@ -256,6 +256,7 @@ def test_a_publisher_id_leads_to_its_landing_page(publisher_id: str, url: str | 
 
 PLOS = AtlasEntry(id="ruiz-2021-plos-cohort", title="A cohort", doi="10.1371/journal.pone.0250000")
 HIDDEN = AtlasEntry(id="holm-2020-cut-doi", title="Cut", doi="10.1000/cfs.2020.77")
+WORDY = AtlasEntry(id="berg-2019-wordy-doi", title="Wordy", doi="10.1000/cfs.abc77")
 OUP_ENTRY = AtlasEntry(id="berg-2021-brain-study", title="Brain", doi="10.1093/brain/awab123")
 CELL = AtlasEntry(id="okafor-2021-cell-paper", title="Cell", doi="10.1016/j.cell.2021.01.001")
 MDPI = AtlasEntry(id="nunez-2021-ijms-paper", title="IJMS", doi="10.3390/ijms22031234")
@@ -266,7 +267,7 @@ ALIASES = [
 
 
 def _index() -> AtlasIndex:
-    return AtlasIndex.build([PLOS, HIDDEN, OUP_ENTRY, CELL, MDPI], ALIASES)
+    return AtlasIndex.build([PLOS, HIDDEN, WORDY, OUP_ENTRY, CELL, MDPI], ALIASES)
 
 
 @pytest.mark.parametrize(
@@ -275,6 +276,9 @@ def _index() -> AtlasIndex:
         ("10.1371/journal.\npone.0250000 is the cohort", [PLOS.id]),
         ("the doi was 10.1000/cfs.\n2020.77 I think", [HIDDEN.id]),
         ("the doi was 10.1000/cfs.2020.\n77", [HIDDEN.id]),
+        # a word after the dot: only the atlas can say it continues the DOI
+        ("doi 10.1000/cfs.\nabc77 (the wordy one)", [WORDY.id]),
+        ("doi 10.1000/cfs.\nabc78 is not it", ["doi:10.1000/cfs"]),
         ("https://files.example.org/10.1093_brain_awab123.pdf", [OUP_ENTRY.id]),
         ("https://www.cell.com/cell/fulltext/S0092-8674(21)00001-1", [CELL.id]),
         ("https://www.sciencedirect.com/science/article/pii/S0092867421000011", [CELL.id]),
