@@ -130,6 +130,11 @@ def _fetch_one(app: AppContext, url: str, timeout: float) -> tuple[str, str]:
     show_default=True,
     help="First wait before a retry, doubled each time.",
 )
+@click.option(
+    "--max-minutes",
+    type=click.FloatRange(min=0.1, max=100_000),
+    help="Stop after this long (the next run resumes); default: no limit.",
+)
 @click.option("--restart", is_flag=True, help="Forget an interrupted crawl; start at the top.")
 @click.option(
     "--full",
@@ -146,6 +151,7 @@ def sync(
     timeout: float,
     retries: int,
     backoff: float,
+    max_minutes: float | None,
     restart: bool,
     full: bool,
 ) -> None:
@@ -154,7 +160,10 @@ def sync(
     site = (base_url or str(settings.base_url)).rstrip("/")
     pause = settings.sync_delay_seconds if delay is None else delay
     with polite_fetcher(app, delay=pause, timeout=timeout, retries=retries, backoff=backoff) as f:
-        crawl = AtlasSync(app.db, f, site, limit=limit, restart=restart, full=full)
+        deadline = None if max_minutes is None else 60 * max_minutes
+        crawl = AtlasSync(
+            app.db, f, site, limit=limit, restart=restart, full=full, deadline_seconds=deadline
+        )
         if crawl.state.resumed:
             click.echo(
                 f"Resuming the crawl of {site} started {crawl.state.started_at} "

@@ -183,3 +183,20 @@ def test_parse_page_says_what_the_page_lacks(db_path: Path) -> None:
     )
     assert result.exit_code == 0
     assert "lacks: PEM badge (not on the page)" in result.stderr
+
+
+def test_sync_refuses_an_out_of_range_run_length_in_one_line(db_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["--db", str(db_path), "atlas", "sync", "--max-minutes", "1e30"]
+    )
+    assert result.exit_code == 2
+    assert "--max-minutes" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_sync_with_a_run_length_completes_a_small_site(db_path: Path, site: FakeAtlas) -> None:
+    result = run(
+        db_path, "atlas", "sync", "--base-url", site.base_url, "--max-minutes", "60", *FAST
+    )
+    assert result.exit_code == 0, result.output
+    assert "Crawl complete." in result.stdout
