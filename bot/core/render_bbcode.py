@@ -44,7 +44,7 @@ def render_bbcode(reply: Reply, *, quote: Quote | None = None, limit: int = POST
 
 def quote_block(quote: Quote) -> str:
     """`[QUOTE="name, post: id, member: uid"]excerpt[/QUOTE]`, attribute and text made safe."""
-    name = "".join(c for c in sanitize.clean_text(quote.author) if c not in '"[],:')[:50]
+    name = "".join(c for c in sanitize.clean_text(quote.author) if c not in '"[],:@')[:50]
     post_id = "".join(c for c in quote.post_id if c.isdigit())
     member_id = "".join(c for c in quote.member_id if c.isdigit())
     excerpt = sanitize.bbcode(quote.text, QUOTE_CHARS)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.core.cards import Card, Reply
+from bot.core.render_bbcode import POST_LIMIT as BBCODE_LIMIT
+from bot.core.render_bbcode import Quote, render_bbcode
 from bot.core.render_discord import (
     CONTENT_LIMIT,
     EMBED_COUNT_LIMIT,
@@ -75,3 +79,26 @@ def test_markdown_rendering_always_fits_and_never_pings(reply: Reply) -> None:
 @given(REPLY)
 def test_text_rendering_never_pings(reply: Reply) -> None:
     assert not LIVE_MENTION.search(render_text(reply))
+
+
+QUOTE = st.builds(
+    Quote,
+    author=TEXT,
+    post_id=st.text(max_size=12),
+    member_id=st.text(max_size=12),
+    text=TEXT,
+)
+OWN_BBCODE_TAGS = {"QUOTE", "B", "I", "URL", "LIST", "*", "SIZE"}
+BBCODE_TAG = re.compile(r"\[/?([A-Za-z*]+)")
+
+
+@FAST
+@given(REPLY, st.none() | QUOTE)
+def test_bbcode_rendering_fits_opens_only_our_tags_and_mentions_nobody(
+    reply: Reply, quote: Quote | None
+) -> None:
+    text = render_bbcode(reply, quote=quote)
+    assert len(text) <= BBCODE_LIMIT
+    assert {tag.upper() for tag in BBCODE_TAG.findall(text)} <= OWN_BBCODE_TAGS
+    assert text.count("[QUOTE") == text.count("[/QUOTE]") == (1 if quote else 0)
+    assert not re.search(r"@\w", text)
