@@ -54,6 +54,7 @@ class XenForoBot:
         *,
         node_ids: list[int],
         edit_window_seconds: float = 3600.0,
+        edit_check_seconds: float = 300.0,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._client = client
@@ -61,6 +62,8 @@ class XenForoBot:
         self._streams = Streams(service.db, PLATFORM)
         self._nodes = node_ids
         self._edit_window = edit_window_seconds
+        self._edit_check = edit_check_seconds
+        self._edits_checked: dict[str, float] = {}
         self._clock = clock
         self._per_page = DEFAULT_PER_PAGE
         self.thread_nodes: dict[str, int] = {}
@@ -105,8 +108,9 @@ class XenForoBot:
             cursor = self._streams.cursor(f"thread:{thread_id}")
             after = int(cursor) if cursor is not None else None
             fresh = after is None or int(thread.get("last_post_id") or 0) > after
-            recent = int(thread.get("last_post_date") or 0) >= self._clock() - self._edit_window
-            if (fresh or recent) and not self._read_thread(
+            if fresh:  # its last page is read now, which is also the check for edits
+                self._edits_checked[thread_id] = self._clock()
+            if (fresh or self._edit_check_due(thread)) and not self._read_thread(
                 thread, node, after, since=int(start), report=report
             ):
                 pending.append(int(thread.get("last_post_date") or 0))
@@ -114,6 +118,21 @@ class XenForoBot:
         # Next time, list threads back to here: the oldest one still unfinished, or the newest.
         mark = min(pending) - 1 if pending else max(dates, default=int(listed or 0))
         self._streams.save_cursor(f"listed:{node}", str(mark))
+
+    def _edit_check_due(self, thread: dict[str, Any]) -> bool:
+        """Whether to re-read a recently active thread's last page for edits now.
+
+        Edits do not bump a thread, so threads active within the edit window are re-read,
+        but each at most every `edit_check_seconds`: an idle poll stays a few requests.
+        """
+        now = self._clock()
+        if int(thread.get("last_post_date") or 0) < now - self._edit_window:
+            return False
+        thread_id = str(thread["thread_id"])
+        if now - self._edits_checked.get(thread_id, -self._edit_check) < self._edit_check:
+            return False
+        self._edits_checked[thread_id] = now
+        return True
 
     def _active_threads(self, node: int, listed: int | None) -> list[dict[str, Any]]:
         """The forum's threads with activity after `listed`, paging as far as needed.

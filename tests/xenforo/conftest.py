@@ -97,7 +97,8 @@ class HarnessFactory:
         self.sleep = FakeSleep()
         self._opened: list[sqlite_utils.Database] = []
 
-    def build(self, **app_settings: Any) -> Harness:
+    def build(self, edit_check_seconds: float = 0, **app_settings: Any) -> Harness:
+        """A process start; edits are looked for on every poll unless told otherwise."""
         db = open_db(self.db_path)
         self._opened.append(db)
         settings = Settings(**app_settings)
@@ -111,7 +112,13 @@ class HarnessFactory:
             mod_group_ids=frozenset({MOD_GROUP}),
             node_of=lambda thread: bot.thread_nodes.get(thread) if bot else None,
         )
-        bot = XenForoBot(client, service, outlet, node_ids=[NODE, OTHER_NODE])
+        bot = XenForoBot(
+            client,
+            service,
+            outlet,
+            node_ids=[NODE, OTHER_NODE],
+            edit_check_seconds=edit_check_seconds,
+        )
         return Harness(self.fake, bot, db, self.sleep)
 
     def close(self) -> None:

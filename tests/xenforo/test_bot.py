@@ -181,3 +181,21 @@ def test_a_command_by_a_user_the_api_cannot_read_is_a_members(harness: Harness) 
     assert get_place_settings(harness.db, "xenforo", str(NODE)) is None
     (answer,) = harness.fake.replies_by_bot()
     assert "Only moderators can use !evidence off." in answer["message"]
+
+
+def test_an_idle_poll_lists_the_forums_and_reads_no_thread(
+    factory: HarnessFactory,
+) -> None:
+    for n in range(5):
+        factory.fake.add_thread(NODE, f"T{n}", "hello")
+    bot = factory.build(edit_check_seconds=300)
+    bot.poll()
+    thread = factory.fake.add_thread(NODE, "New", f"doi:{LEE_DOI}")
+    bot.poll()  # reads the new thread (and checks the recent ones for edits once)
+    bot.poll()  # reads our own reply, which bumped the thread
+    before = len(factory.fake.requests)
+    bot.poll()
+    paths = [r.path for r in factory.fake.requests[before:]]
+    assert paths == [f"/api/forums/{NODE}/threads", f"/api/forums/{OTHER_NODE}/threads"]
+    assert len(factory.fake.replies_by_bot()) == 1
+    assert factory.fake.replies_by_bot()[0]["thread_id"] == thread

@@ -1,0 +1,117 @@
+"""How fast the forum processes work through a backlog, against the fakes on 127.0.0.1.
+
+XenForo: 50 threads with 10 new posts each (one in four cites a study) handled in one poll,
+and the requests an idle poll costs. Discourse: 1,000 new posts paged back in one poll.
+Feeds: ten feeds of 50 entries read, then read again (every answer a 304). Target: a
+backlog well within one poll interval (60 s for the forums, 900 s for feeds).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import httpx
+
+from benchmarks.common import Figure, timed
+from bot.core.service import EvidenceService
+from bot.feeds.watcher import FeedWatcher
+from config.settings import ReplySettings, Settings
+from linker import AtlasIndex
+from records.atlas_io import GoodRecord, read_records
+from records.db import open_db
+from tests.conftest import SAMPLE_ATLAS
+from tests.discourse.conftest import CATEGORY
+from tests.discourse.conftest import HarnessFactory as DiscourseFactory
+from tests.discourse.fake_discourse import running_fake_discourse
+from tests.feeds.fake_feeds import Item, running_fake_feeds
+from tests.xenforo.conftest import NODE
+from tests.xenforo.conftest import HarnessFactory as XenForoFactory
+from tests.xenforo.fake_xenforo import running_fake_xenforo
+
+DOIS = ["10.1016/j.autrev.2023.103484", "10.1038/s41467-024-45107-3", "10.7326/M18-1451"]
+REPLY = {"cooldown_hours": 0, "rate_cap_per_hour": 100_000}
+
+
+def text(n: int) -> str:
+    return f"see doi:{DOIS[n % 3]} please" if n % 4 == 0 else f"just chatting, post {n}"
+
+
+def run() -> list[Figure]:
+    index = AtlasIndex.build(
+        r.entry for r in read_records(SAMPLE_ATLAS) if isinstance(r, GoodRecord)
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        return [
+            *_xenforo(index, Path(folder) / "xf.db"),
+            *_discourse(index, Path(folder) / "dc.db"),
+            *_feeds(index, Path(folder) / "feeds.db"),
+        ]
+
+
+def _xenforo(index: AtlasIndex, db_path: Path) -> list[Figure]:
+    with running_fake_xenforo() as fake:
+        fake.add_user(10, "member")
+        threads = [fake.add_thread(NODE, f"T{n}", "hello") for n in range(50)]
+        harness = XenForoFactory(fake, index, db_path).build(edit_check_seconds=300, reply=REPLY)
+        harness.poll()
+        for n in range(500):
+            fake.add_post(threads[n % 50], text(n))
+        before = len(fake.requests)
+        with timed() as backlog:
+            report = harness.poll()
+        requests = len(fake.requests) - before
+        harness.poll()  # reads the bot's own replies, which bumped their threads
+        before = len(fake.requests)
+        harness.poll()
+        idle = len(fake.requests) - before
+    assert report.replies == 125, report
+    name = "xenforo bot"
+    return [
+        Figure(name, "500-post backlog, one poll", f"{backlog.seconds:.1f} s", "< 60 s"),
+        Figure(name, "requests for that poll", f"{requests} ({report.replies} replies)"),
+        Figure(name, "requests of an idle poll (2 forums)", str(idle)),
+    ]
+
+
+def _discourse(index: AtlasIndex, db_path: Path) -> list[Figure]:
+    with running_fake_discourse() as fake:
+        topic = fake.posts[fake.add_topic(CATEGORY, "Busy", "hello")]["topic_id"]
+        harness = DiscourseFactory(fake, index, db_path).build(reply=REPLY)
+        harness.poll()
+        for n in range(1000):
+            fake.add_post(topic, text(n))
+        before = len(fake.requests)
+        with timed() as backlog:
+            report = harness.poll()
+        requests = len(fake.requests) - before
+    assert report.replies == 250, report
+    name = "discourse bot"
+    return [
+        Figure(name, "1,000-post backlog, one poll", f"{backlog.seconds:.1f} s", "< 60 s"),
+        Figure(name, "requests for that poll", f"{requests} ({report.replies} replies)"),
+    ]
+
+
+def feed_items(feed: int) -> list[Item]:
+    return [Item(f"{feed}-{n}", f"T{n}", f"http://f.test/{feed}/{n}", text(n)) for n in range(50)]
+
+
+def _feeds(index: AtlasIndex, db_path: Path) -> list[Figure]:
+    db = open_db(db_path)
+    service = EvidenceService(db, index, Settings(reply=ReplySettings(**REPLY)))
+    with running_fake_feeds() as fake, httpx.Client(timeout=5) as http:
+        urls = [fake.add(f"/f{f}", *feed_items(f)) for f in range(10)]
+        watcher = FeedWatcher(http, service, urls, wait=lambda _s: None, delay_seconds=0,
+                              clock=lambda: 0.0)  # fmt: skip
+        with timed() as first:
+            report = watcher.read_all()
+        with timed() as again:
+            watcher.read_all()
+    db.close()
+    assert report.entries == 500, report
+    name = "feeds"
+    return [
+        Figure(name, "10 feeds x 50 entries, first read", f"{first.seconds:.1f} s", "< 900 s"),
+        Figure(name, "the same feeds again (all 304)", f"{again.seconds * 1000:.0f} ms"),
+    ]
