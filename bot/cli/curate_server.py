@@ -8,8 +8,8 @@ the command stops the server. What it adds to a plain `datasette serve`:
   state, caches) is hidden and refused, and no arbitrary SQL runs: only canned queries;
 - a request whose Host header names another host is refused, so a web page cannot reach the
   view through DNS rebinding (https://en.wikipedia.org/wiki/DNS_rebinding);
-- times are shown as dates, each paper links to its sightings, and the home page lists the
-  canned queries.
+- times are shown as dates, each paper links to its sightings, the home page lists the
+  canned queries, and a canned query's SQL is folded below its results.
 """
 
 from __future__ import annotations
@@ -39,6 +39,23 @@ CURATOR_TABLES = frozenset(
     }
 )
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+# Datasette shows a canned query's SQL above its results; curators want the results first.
+# Moves the SQL form into a closed <details> after the results (a page without scripts
+# keeps Datasette's layout).
+FOLD_SQL_SCRIPT = """
+(function () {
+  var form = document.querySelector("form.sql");
+  if (!form || !/(^|\\s)query-/.test(document.body.className)) { return; }
+  var after = document.querySelector(".table-wrapper") || document.querySelector(".zero-results");
+  var folded = document.createElement("details");
+  folded.className = "evidence-sql";
+  var summary = document.createElement("summary");
+  summary.textContent = "The SQL of this query";
+  folded.appendChild(summary);
+  (after || form).insertAdjacentElement("afterend", folded);
+  folded.appendChild(form);
+})();
+"""
 _ISO_TIME = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)?")
 
 Scope = MutableMapping[str, Any]
@@ -52,8 +69,8 @@ def fenced_metadata(metadata: dict[str, Any], table_names: list[str]) -> dict[st
     """`metadata` (with its database section under DATABASE_NAME) made safe to serve.
 
     Every table that is not a curator table is hidden and refused (`allow: false`), arbitrary
-    SQL is off for the database (canned queries still run), canned queries fold their SQL,
-    and the home page links to every canned query.
+    SQL is off for the database (canned queries still run), and the home page links to every
+    canned query. (FOLD_SQL_SCRIPT folds each query's SQL below its results.)
     """
     fenced: dict[str, Any] = json.loads(json.dumps(metadata))
     fenced["allow_sql"] = False
@@ -64,8 +81,6 @@ def fenced_metadata(metadata: dict[str, Any], table_names: list[str]) -> dict[st
         if name not in CURATOR_TABLES:
             tables[name] = {**tables.get(name, {}), "hidden": True, "allow": False}
     queries = database.get("queries", {})
-    for query in queries.values():
-        query.setdefault("hide_sql", True)
     links = "".join(
         f'<li><a href="/{DATABASE_NAME}/{quote(name)}">{_html(query.get("title", name))}</a>'
         f"{': ' + _html(query['description']) if query.get('description') else ''}</li>"
@@ -197,6 +212,11 @@ def _plugin() -> type:
         @hookimpl  # type: ignore[untyped-decorator]
         def render_cell(row: Any, value: Any, column: str, table: str | None) -> str | None:
             return render_cell(row, value, column, table)
+
+        @staticmethod
+        @hookimpl  # type: ignore[untyped-decorator]
+        def extra_body_script(template: str) -> str | None:
+            return FOLD_SQL_SCRIPT if template == "query.html" else None
 
     return EvidenceBotCurate
 

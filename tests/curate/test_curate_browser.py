@@ -163,11 +163,12 @@ def test_the_home_page_links_every_canned_query(server: str, tmp_path: Path) -> 
     assert "Most-requested unmatched papers" in dom
 
 
-def test_canned_queries_fold_their_sql(server: str, tmp_path: Path) -> None:
+def test_canned_queries_fold_their_sql_below_the_results(server: str, tmp_path: Path) -> None:
     dom = chromium(tmp_path, "--dump-dom", f"{server}/evidence/recent_sightings")
-    assert 'id="sql-editor"' not in dom
-    assert "_show_sql=1" in dom
-    assert "Recent sightings" in dom
+    results = dom.index('class="rows-and-columns"')
+    folded = dom.index('<details class="evidence-sql">')
+    assert results < folded < dom.rindex("ORDER BY s.seen_at DESC")
+    assert '<details class="evidence-sql" open' not in dom
 
 
 def test_times_are_shown_as_dates(server: str, tmp_path: Path) -> None:
