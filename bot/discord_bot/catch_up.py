@@ -20,6 +20,7 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 import discord
@@ -62,7 +63,7 @@ class CatchUp:
         self.progress = progress
         self.handle = handle
         self._lock = asyncio.Lock()
-        self._retakes: set[asyncio.Task[None]] = set()
+        self._retakes: dict[int, asyncio.Task[None]] = {}  # message id → its look
 
     async def run(self, reason: str) -> CatchUpReport | None:
         """Read every watched channel's missed messages; None when catching up is off."""
@@ -123,7 +124,16 @@ class CatchUp:
             async with limit:
                 await self._channel(channel, start, end, report)
 
-        await asyncio.gather(*(one(channel) for channel in watched.values()))
+        outcomes = await asyncio.gather(
+            *(one(channel) for channel in watched.values()), return_exceptions=True
+        )
+        for channel_id, outcome in zip(watched, outcomes, strict=True):
+            if isinstance(outcome, Exception):
+                # Its cursor stays held, so the next catch-up reads the channel again.
+                log.error("catch-up of channel %s failed", channel_id, exc_info=outcome)
+                report.failed_channels.append(channel_id)
+            elif isinstance(outcome, BaseException):
+                raise outcome  # cancelled: the bot is closing
         self._schedule_retakes(state.claims, now)
         return report
 
@@ -230,10 +240,14 @@ class CatchUp:
         lease = timedelta(seconds=self.deps.settings.reply.claim_lease_seconds)
         for claim in claims:
             due = claim.claimed_at + lease
-            if due > now:
-                task = asyncio.create_task(self._retake(claim, (due - now).total_seconds() + 1))
-                self._retakes.add(task)
-                task.add_done_callback(self._retakes.discard)
+            if due > now and claim.message_id not in self._retakes:
+                delay = (due - now).total_seconds() + 1
+                task = asyncio.create_task(self._retake(claim, delay))
+                self._retakes[claim.message_id] = task
+                task.add_done_callback(partial(self._forget_retake, claim.message_id))
+
+    def _forget_retake(self, message_id: int, _: asyncio.Task[None]) -> None:
+        self._retakes.pop(message_id, None)
 
     async def _retake(self, claim: cursors.Claim, delay: float) -> None:
         await asyncio.sleep(delay)
@@ -253,7 +267,7 @@ class CatchUp:
 
     def cancel(self) -> None:
         """Stop waiting for leases to end (the bot is closing)."""
-        for task in list(self._retakes):
+        for task in list(self._retakes.values()):
             task.cancel()
 
 

@@ -33,6 +33,33 @@ async def test_a_refused_reply_logs_discords_error_code_and_message(
     assert expected in caplog.text
 
 
+async def test_an_invalid_form_logs_which_field_discord_refused(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING)
+    world = harness.world
+    errors = {
+        "embeds": {
+            "0": {
+                "description": {
+                    "_errors": [
+                        {
+                            "code": "BASE_TYPE_MAX_LENGTH",
+                            "message": "Must be 4096 or fewer in length.",
+                        }
+                    ]
+                }
+            }
+        }
+    }
+    harness.fake.fail_next(
+        "POST", rf"/channels/{world.general_id}/messages", status=400, code=50035, errors=errors
+    )
+    await harness.say(world.general_id, world.member, f"doi {LEE_DOI}")
+    assert "HTTP 400, Discord error 50035: Invalid Form Body" in caplog.text
+    assert "In embeds.0.description: Must be 4096 or fewer in length." in caplog.text
+
+
 async def test_a_refused_mod_log_post_names_the_cause(
     harness: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:

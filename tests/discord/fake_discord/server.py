@@ -96,6 +96,7 @@ class Failure:
     status: int
     code: int
     after_create: bool = False
+    errors: Json | None = None
 
 
 @dataclass
@@ -321,12 +322,15 @@ class FakeDiscord:
         status: int = 403,
         code: int = 50013,
         after_create: bool = False,
+        errors: Json | None = None,
     ) -> None:
         """Answer the next matching request with an error (default: Missing Permissions).
 
-        With `after_create` the request is carried out and only its answer is an error.
+        With `after_create` the request is carried out and only its answer is an error;
+        `errors` is the body's field-by-field detail (50035 Invalid Form Body).
         """
-        self._failures.append(Failure(method, re.compile(path_pattern), status, code, after_create))
+        failure = Failure(method, re.compile(path_pattern), status, code, after_create, errors)
+        self._failures.append(failure)
 
     def slow_next(
         self,
@@ -759,7 +763,7 @@ class FakeDiscord:
         if failure is not None:
             if failure.after_create:
                 await self._route(request, recorded, path)
-            return _error(failure.status, failure.code)
+            return _error(failure.status, failure.code, errors=failure.errors)
         slowdown = _take_first(self._slowdowns, request.method, path)
         if slowdown is not None:
             await asyncio.sleep(slowdown.seconds)
@@ -1204,10 +1208,16 @@ STATUS_LINES = {
 }
 
 
-def _error(status: int, code: int, message: str | None = None) -> web.Response:
-    """A JSON error body as Discord sends it: `{"message", "code"}`."""
+def _error(
+    status: int, code: int, message: str | None = None, *, errors: Json | None = None
+) -> web.Response:
+    """A JSON error body as Discord sends it: `{"message", "code"}`, and `errors` (each
+    field's problems) for an invalid form."""
     text = message or ERROR_MESSAGES.get(code) or STATUS_LINES.get(status, f"{status}: Error")
-    return _json_body({"message": text, "code": code}, status, {})
+    body: Json = {"message": text, "code": code}
+    if errors is not None:
+        body["errors"] = errors
+    return _json_body(body, status, {})
 
 
 def _json_body(payload: Any, status: int, headers: dict[str, str]) -> web.Response:
