@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -229,3 +231,30 @@ def test_stats_of_an_empty_atlas_is_one_line(db_path: Path) -> None:
     assert result.stdout == (
         "The atlas is empty: import one with `evidence-bot atlas import FILE`.\n"
     )
+
+
+def test_import_waits_while_another_process_writes(db_path: Path, tmp_path: Path) -> None:
+    """Like every writer, `atlas import` queues behind another writer (issue 17)."""
+    assert run(db_path, "atlas", "import", str(SAMPLE_ATLAS)).exit_code == 0
+    changed = tmp_path / "changed.jsonl"
+    changed.write_text(
+        SAMPLE_ATLAS.read_text(encoding="utf-8").replace('"summary": "', '"summary": "Now: '),
+        encoding="utf-8",
+    )
+    other = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute(
+        "UPDATE atlas_entries SET title = title || ' (edited elsewhere)' "
+        "WHERE id = 'lee-2024-brain-regional'"
+    )
+    # The other process commits while the import is waiting for the write lock.
+    committer = threading.Timer(1.0, other.execute, ["COMMIT"])
+    committer.start()
+    try:
+        result = run(db_path, "atlas", "import", str(changed))
+    finally:
+        committer.join()
+        other.close()
+    assert result.exit_code == 0, result.output
+    assert "0 added, 12 updated" in result.output
+    assert all(e["summary"].startswith("Now: ") for e in entries_in(db_path))
