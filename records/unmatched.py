@@ -29,6 +29,7 @@ _ORDER_BY: dict[SortOrder, str] = {
     "recent": "last_seen DESC, mentions DESC, p.key",
 }
 _KINDS = {kind.value for kind in RefKind}
+_KEYS_PER_QUERY = 500  # bound variables per query, far below any SQLite build's limit
 
 
 def hash_author(author_id: str, salt: str) -> str:
@@ -446,7 +447,12 @@ def papers_to_enrich(
         [max_attempts, cutoff, -1 if limit is None else limit],
     )
     keys = [row["key"] for row in rows]
-    by_key = {paper.key: paper for paper in list_papers(db, keys=keys)}
+    by_key: dict[str, PaperSummary] = {}
+    # In batches: one `IN (?, …)` per paper would pass SQLite's limit on bound variables
+    # (32,766 by default, 999 before 3.32) with tens of thousands of pending papers.
+    for start in range(0, len(keys), _KEYS_PER_QUERY):
+        chunk = keys[start : start + _KEYS_PER_QUERY]
+        by_key.update((paper.key, paper) for paper in list_papers(db, keys=chunk))
     return [by_key[key] for key in keys if key in by_key]
 
 
