@@ -257,4 +257,4 @@ def test_import_waits_while_another_process_writes(db_path: Path, tmp_path: Path
         other.close()
     assert result.exit_code == 0, result.output
     assert "0 added, 12 updated" in result.output
-    assert all(e["summary"].startswith("Now: ") for e in entries_in(db_path))
+    assert all(str(e["summary"]).startswith("Now: ") for e in entries_in(db_path))
