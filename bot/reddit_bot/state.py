@@ -1,7 +1,7 @@
 """Where each subreddit stream stopped, and which items were already handled.
 
-Two tables of the records database (created by the first migration): `stream_state` holds
-one cursor per stream, `seen_items` one row per handled item. An item's seen mark and the
+Two tables of the records database, through `records.streams`: `stream_state` holds one
+cursor per stream, `seen_items` one row per handled item. An item's seen mark and the
 stream's new cursor are written in one transaction, so a restart resumes exactly after the
 last item that was fully handled.
 """
@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 import sqlite_utils
 
-from records.db import write_transaction
+from records.streams import Streams
 
 PLATFORM = "reddit"
 
@@ -49,59 +49,31 @@ class Cursor:
 
 
 class StreamState:
-    """Cursors and seen marks of the Reddit streams in the records database."""
+    """Cursors and seen marks of the Reddit streams (SQL in `records.streams`)."""
 
     def __init__(
         self, db: sqlite_utils.Database, *, now: Callable[[], datetime] | None = None
     ) -> None:
-        self._db = db
+        self._streams = Streams(db, PLATFORM)
         self._now = now or (lambda: datetime.now(UTC))
 
     def cursor(self, stream: str) -> Cursor | None:
         """The stored cursor of `stream`, or None before its first poll."""
-        rows = list(
-            self._db.query(
-                "SELECT cursor FROM stream_state WHERE platform = ? AND stream = ?",
-                [PLATFORM, stream],
-            )
-        )
-        if not rows or rows[0]["cursor"] is None:
-            return None
-        return Cursor.from_text(rows[0]["cursor"])
+        text = self._streams.cursor(stream)
+        return None if text is None else Cursor.from_text(text)
 
     def start(self, stream: str, cursor: Cursor) -> None:
-        """Record the starting point of a stream seen for the first time."""
-        with write_transaction(self._db):
-            self._save_cursor(stream, cursor)
+        """Record the starting point of a stream seen for the first time (or move it)."""
+        self._streams.save_cursor(stream, cursor.to_text(), at=self._now())
 
     def is_seen(self, item_id: str) -> bool:
         """Whether the item (a fullname) was already handled."""
-        rows = self._db.query(
-            "SELECT 1 FROM seen_items WHERE platform = ? AND item_id = ?", [PLATFORM, item_id]
-        )
-        return any(True for _ in rows)
+        return self._streams.is_seen(item_id)
 
     def mark_seen(self, item_id: str) -> None:
         """Mark an item seen without moving any cursor (an item skipped as unreadable)."""
-        with write_transaction(self._db):
-            self._db.execute(
-                "INSERT OR IGNORE INTO seen_items (platform, item_id, seen_at) VALUES (?, ?, ?)",
-                [PLATFORM, item_id, self._now().isoformat()],
-            )
+        self._streams.mark_seen([item_id], at=self._now())
 
     def mark_handled(self, stream: str, item_id: str, cursor: Cursor) -> None:
         """Mark one item seen and move the stream's cursor to it, in one transaction."""
-        with write_transaction(self._db):
-            self._db.execute(
-                "INSERT OR IGNORE INTO seen_items (platform, item_id, seen_at) VALUES (?, ?, ?)",
-                [PLATFORM, item_id, self._now().isoformat()],
-            )
-            self._save_cursor(stream, cursor)
-
-    def _save_cursor(self, stream: str, cursor: Cursor) -> None:
-        self._db.execute(
-            "INSERT INTO stream_state (platform, stream, cursor, updated_at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (platform, stream) DO UPDATE SET "
-            "cursor = excluded.cursor, updated_at = excluded.updated_at",
-            [PLATFORM, stream, cursor.to_text(), self._now().isoformat()],
-        )
+        self._streams.mark_seen([item_id], stream=stream, cursor=cursor.to_text(), at=self._now())
