@@ -255,6 +255,9 @@ async def test_sigkill_at_any_moment_answers_nothing_twice_and_loses_no_sighting
     sightings = rows(atlas_db_path, "SELECT paper_key, message_id FROM sightings")
     assert sorted(sightings) == sorted((key, str(m)) for m, key in stream.unknown.items())
     assert rows(atlas_db_path, "SELECT DISTINCT mention_count FROM unmatched_papers") == [(1,)]
+    # Links point at the server EVBOT_DISCORD__API_BASE_URL names, not at discord.com.
+    links = rows(atlas_db_path, "SELECT permalink FROM sightings")
+    assert {str(link).split("/channels/")[0] for (link,) in links} == {fake.web_base}
     assert "Traceback" not in bot_process.logs()
     assert "Fatal Python error" not in bot_process.logs()
     assert len(stream.citing) == 35  # the stream really covered every kind of moment
