@@ -222,6 +222,9 @@ def _host_is(host: str, domains: tuple[str, ...]) -> bool:
 
 def _unwrap(url: str) -> str:
     """Follow redirect wrappers through their query string (at most a few levels)."""
+    lowered = url.lower()
+    if not any(domain in lowered for domain, _ in _WRAPPERS):
+        return url  # most links wrap nothing: spare parsing them twice
     for _ in range(4):
         parts = urlsplit(url if "://" in url else f"https://{url}")
         host = (parts.hostname or "").lower()
