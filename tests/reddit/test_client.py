@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import threading
 
 import praw
 import pytest
@@ -15,6 +16,7 @@ from bot.reddit_bot.client import (
     check_reddit_settings,
     subreddit_name,
 )
+from bot.reddit_bot.ratelimit import StoppableRateLimiter, StopRequested
 from config.settings import RedditSettings
 from tests.reddit.conftest import SUBREDDIT, USER_AGENT
 from tests.reddit.fake_reddit import FakeReddit
@@ -131,3 +133,29 @@ def test_invalid_subreddit_names_are_refused(reddit_settings: RedditSettings, ba
     settings = reddit_settings.model_copy(update={"subreddits": ["cfs", bad]})
     with pytest.raises(RedditConfigError, match="not subreddit names"):
         check_reddit_settings(settings)
+
+
+def test_client_budgets_requests_from_reddits_ratelimit_headers(
+    reddit: praw.Reddit, fake_reddit: FakeReddit
+) -> None:
+    fake_reddit.set_ratelimit(remaining=42, reset_seconds=300)
+    reddit.user.me()
+    assert reddit._core is not None
+    limiter = reddit._core._rate_limiter
+    assert isinstance(limiter, StoppableRateLimiter)
+    assert limiter.remaining == 42
+    assert limiter.used is not None
+    assert limiter.used > 0
+
+
+def test_a_stop_ends_a_rate_limit_wait_and_no_request_follows(
+    reddit_settings: RedditSettings, fake_reddit: FakeReddit
+) -> None:
+    stop = threading.Event()
+    reddit = build_reddit(reddit_settings, stop=stop)
+    fake_reddit.set_ratelimit(remaining=0, reset_seconds=600)
+    reddit.user.me()  # its answer spends the budget: the next request waits ten minutes
+    threading.Timer(0.2, stop.set).start()
+    with pytest.raises(StopRequested):
+        list(reddit.subreddit(SUBREDDIT).new(limit=1))
+    assert fake_reddit.requests_to("/new") == []
