@@ -51,6 +51,7 @@ def run() -> list[Figure]:
         with timed() as backlog:
             report = bot.poll_once()
         idle_bytes = _idle_poll_bytes(bot, fake)
+        sweep_bytes = _sweep_bytes(bot, fake)
         db.close()
     # The comment stream also reads the bot's own replies (and skips them).
     assert report.new_items == BACKLOG + report.replies, report
@@ -63,8 +64,19 @@ def run() -> list[Figure]:
         Figure(name, "replies posted", f"{report.replies}"),
         Figure(name, "idle poll (2 streams)", f"{idle.seconds * 1000:.0f} ms"),
         Figure(name, "bytes per idle poll (2 streams, 1,000 items listed)", f"{idle_bytes:,}"),
+        Figure(name, "bytes per sweep (2 streams, every 10 min)", f"{sweep_bytes:,}"),
         Figure(name, "stop during a 600 s rate-limit wait", f"{stop_seconds:.2f} s", "< 2 s"),
     ]
+
+
+def _sweep_bytes(bot: RedditBot, fake: FakeReddit) -> int:
+    """Bytes the server sent for one poll that sweeps back over the overlap window."""
+    regular = bot.sweep_seconds
+    bot.sweep_seconds = 0.0
+    before = fake.bytes_served()
+    bot.poll_once()
+    bot.sweep_seconds = regular
+    return fake.bytes_served() - before
 
 
 def _stop_during_rate_limit_wait() -> float:
