@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -127,24 +128,40 @@ def test_secrets_never_cross_to_another_host_even_where_redirects_are_allowed() 
     assert [str(url) for url in seen] == ["https://a.test/start?api_key=k", "https://b.test/x?id=1"]
 
 
+@dataclass
+class Trickle:
+    """What the trickling server managed: the root URL, and whether it sent everything."""
+
+    root: str
+    finished: threading.Event
+
+
 @contextmanager
-def trickling_server(body: bytes) -> Iterator[str]:
-    """A server that sends its JSON one byte every 0.2 s (then the rest after 40 bytes)."""
+def trickling_server(body: bytes, *, headers_too: bool = False) -> Iterator[Trickle]:
+    """A server that sends its answer (with `headers_too`, its status line and headers as
+    well) one byte every 0.2 s; after 40 bytes it sends the rest, if the client is still
+    there to take it."""
     release = threading.Event()
+    finished = threading.Event()
+    head = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+        + f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
+    )
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
+            payload = head + body if headers_too else body
             try:
+                if not headers_too:
+                    self.wfile.write(head)
                 for index in range(40):
-                    self.wfile.write(body[index : index + 1])
+                    self.wfile.write(payload[index : index + 1])
                     self.wfile.flush()
                     if release.wait(0.2):
-                        break
-                self.wfile.write(body[index + 1 :])
+                        return
+                self.wfile.write(payload[index + 1 :])
+                self.wfile.flush()
+                finished.set()
             except (BrokenPipeError, ConnectionResetError):
                 pass
 
@@ -155,7 +172,7 @@ def trickling_server(body: bytes) -> Iterator[str]:
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        yield Trickle(f"http://127.0.0.1:{server.server_address[1]}", finished)
     finally:
         release.set()
         server.shutdown()
@@ -163,21 +180,26 @@ def trickling_server(body: bytes) -> Iterator[str]:
         thread.join(timeout=5)
 
 
-def test_a_service_trickling_its_answer_fails_at_the_request_deadline(
-    db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("headers_too", [False, True], ids=["body", "headers"])
+def test_a_service_trickling_its_answer_is_left_at_the_request_deadline(
+    db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch, headers_too: bool
 ) -> None:
     monkeypatch.setattr(enrich_clients, "MIN_REQUEST_DEADLINE", 1.0)
     work = crossref_work(FakePaper(doi="10.1000/slow", title="Slow"))
     body = httpx.Response(200, json={"status": "ok", "message": work}).content
-    with trickling_server(body) as root:
+    with trickling_server(body, headers_too=headers_too) as trickle:
         built = build_clients(
-            settings_for(root, timeout_seconds=0.5), db, retry=RetryPolicy(max_retries=0)
+            settings_for(trickle.root, timeout_seconds=0.5), db, retry=RetryPolicy(max_retries=0)
         )
         mention(db, "doi", "10.1000/slow")
         try:
             enrich(db, built)
         finally:
             built.close()
+        # The client hung up at its deadline: the server never got to send the whole answer
+        # (a grace second lets a server that did finish say so).
+        trickle.finished.wait(1)
+        assert not trickle.finished.is_set()
     assert "request deadline" in _pending_with_error(db, "doi:10.1000/slow")
 
 
