@@ -12,6 +12,7 @@ from bot.discourse_bot.bot import DiscourseBot
 from bot.discourse_bot.convert import read_error
 from bot.discourse_bot.outlet import TopicOutlet
 from bot.forums.api import ApiClient, build_http
+from bot.forums.polling import run_polls
 from config.settings import DiscourseSettings, Settings
 
 log = logging.getLogger(__name__)
@@ -58,8 +59,8 @@ def run_discourse_bot(
     bot = DiscourseBot(build_service(db, settings), outlet, category_ids=config.category_ids)
     log.info("watching Discourse at %s as %s", config.base_url, config.api_username)
     try:
-        bot.run(wait=wait, should_stop=halt.is_set, poll_seconds=config.poll_seconds,
-                max_polls=max_polls)  # fmt: skip
+        run_polls(bot.poll, wait=wait, should_stop=halt.is_set,
+                  poll_seconds=config.poll_seconds, max_polls=max_polls)  # fmt: skip
     finally:
         http.close()
     return bot

@@ -10,7 +10,6 @@ still on the first page is read again; a post whose reply must be retried holds 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -53,18 +52,6 @@ class DiscourseBot:
         self._categories = set(category_ids or [])
         self.conversation = Conversation(service, outlet, PLATFORM)
         service.add_self_id(outlet.username)
-
-    def run(self, *, wait: Callable[[float], None], should_stop: Callable[[], bool],
-            poll_seconds: float, max_polls: int | None = None) -> None:  # fmt: skip
-        """Poll until `should_stop` (or `max_polls`), waiting `poll_seconds` in between."""
-        polls = 0
-        while not should_stop():
-            report = self.poll()
-            polls += 1
-            log.info("poll %d: %d posts, %d replies", polls, report.posts, report.replies)
-            if max_polls is not None and polls >= max_polls:
-                return
-            wait(poll_seconds)
 
     def poll(self) -> PollReport:
         """Read the latest posts back to the cursor and answer them, oldest first."""

@@ -9,6 +9,7 @@ import sqlite_utils
 
 from bot.core.factory import build_service
 from bot.forums.api import ApiClient, ApiError
+from bot.forums.polling import run_polls
 from bot.xenforo_bot.bot import XenForoBot
 from bot.xenforo_bot.client import read_error, xenforo_http
 from bot.xenforo_bot.outlet import ForumOutlet
@@ -61,16 +62,10 @@ def run_xenforo_bot(
         me = client.get("me/")["me"]
     except ApiError as exc:
         raise XenForoConfigError(f"the forum refused the API key: {exc}") from exc
-    bot: XenForoBot | None = None
-
-    def node_of(thread_id: str) -> int | None:
-        return bot.thread_nodes.get(thread_id) if bot is not None else None
-
     outlet = ForumOutlet(
         client,
         bot_user_id=str(me["user_id"]),
         mod_group_ids=frozenset(config.mod_group_ids),
-        node_of=node_of,
     )
     bot = XenForoBot(
         client,
@@ -81,12 +76,8 @@ def run_xenforo_bot(
     )
     log.info("watching XenForo forums %s as %s", config.node_ids, me.get("username"))
     try:
-        bot.run(
-            wait=wait,
-            should_stop=stop.is_set,
-            poll_seconds=config.poll_seconds,
-            max_polls=max_polls,
-        )
+        run_polls(bot.poll, wait=wait, should_stop=stop.is_set,
+                  poll_seconds=config.poll_seconds, max_polls=max_polls)  # fmt: skip
     finally:
         http.close()
     return bot

@@ -66,21 +66,8 @@ class XenForoBot:
         self._edits_checked: dict[str, float] = {}
         self._clock = clock
         self._per_page = DEFAULT_PER_PAGE
-        self.thread_nodes: dict[str, int] = {}
         self.conversation = Conversation(service, outlet, PLATFORM)
         service.add_self_id(outlet.bot_user_id)
-
-    def run(self, *, wait: Callable[[float], None], should_stop: Callable[[], bool],
-            poll_seconds: float, max_polls: int | None = None) -> None:  # fmt: skip
-        """Poll until `should_stop` (or `max_polls`), waiting `poll_seconds` in between."""
-        polls = 0
-        while not should_stop():
-            report = self.poll()
-            polls += 1
-            log.info("poll %d: %d posts, %d replies", polls, report.posts, report.replies)
-            if max_polls is not None and polls >= max_polls:
-                return
-            wait(poll_seconds)
 
     def poll(self) -> PollReport:
         """Read every node once; a node that fails is reported and the others go on."""
@@ -104,7 +91,7 @@ class XenForoBot:
         pending: list[int] = []
         for thread in threads:
             thread_id = str(thread["thread_id"])
-            self.thread_nodes[thread_id] = node
+            self._outlet.thread_nodes[thread_id] = node
             cursor = self._streams.cursor(f"thread:{thread_id}")
             after = int(cursor) if cursor is not None else None
             fresh = after is None or int(thread.get("last_post_id") or 0) > after

@@ -39,13 +39,13 @@ class ForumOutlet:
         *,
         bot_user_id: str,
         mod_group_ids: frozenset[int],
-        node_of: Callable[[str], int | None],
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._client = client
         self.bot_user_id = bot_user_id
         self._mod_groups = mod_group_ids
-        self._node_of = node_of
+        # Which forum each thread seen in a listing belongs to (for posts fetched by id).
+        self.thread_nodes: dict[str, int] = {}
         self._clock = clock
         self._moderators: dict[str, tuple[bool, float]] = {}
 
@@ -116,7 +116,8 @@ class ForumOutlet:
             raise
         if data.get("message_state", "visible") != "visible":
             return None
-        node = self._node_of(str(data["thread_id"])) or data.get("Thread", {}).get("node_id", 0)
+        thread = str(data["thread_id"])
+        node = self.thread_nodes.get(thread) or data.get("Thread", {}).get("node_id", 0)
         return to_post(data, node)
 
     def is_moderator(self, user_id: str) -> bool:

@@ -105,12 +105,10 @@ class HarnessFactory:
         service = EvidenceService(db, self.index, settings)
         http = xenforo_http(self.fake.url, API_KEY, None, TIMEOUT, "evidence-bot-tests")
         client = ApiClient(http, read_error=read_error, sleep=self.sleep, max_retries=3)
-        bot: XenForoBot | None = None
         outlet = ForumOutlet(
             client,
             bot_user_id=str(BOT_ID),
             mod_group_ids=frozenset({MOD_GROUP}),
-            node_of=lambda thread: bot.thread_nodes.get(thread) if bot else None,
         )
         bot = XenForoBot(
             client,

@@ -1,0 +1,42 @@
+"""The loop every polling forum process runs: poll, report, wait, until told to stop."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Protocol
+
+log = logging.getLogger(__name__)
+
+
+class Report(Protocol):
+    """What a poll says about itself."""
+
+    posts: int
+    replies: int
+    failures: int
+
+
+def run_polls(
+    poll: Callable[[], Report],
+    *,
+    wait: Callable[[float], None],
+    should_stop: Callable[[], bool],
+    poll_seconds: float,
+    max_polls: int | None = None,
+) -> int:
+    """Poll until `should_stop` (or `max_polls`), waiting `poll_seconds` in between.
+
+    `wait` returns early when the process is told to stop (SIGTERM sets the event it waits
+    on), so a stop takes effect between two polls. Returns the number of polls.
+    """
+    polls = 0
+    while not should_stop():
+        report = poll()
+        polls += 1
+        log.info("poll %d: %d posts, %d replies, %d failures", polls, report.posts,
+                 report.replies, report.failures)  # fmt: skip
+        if max_polls is not None and polls >= max_polls:
+            break
+        wait(poll_seconds)
+    return polls
