@@ -138,8 +138,12 @@ class PoliteFetcher:
         return self._robots[origin]
 
     def _may_redirect(self, origin: httpx.URL, target: httpx.URL) -> bool:
-        """Same host: yes; another host: only where its robots.txt allows the page."""
-        if same_host(origin, target):
+        """Same host: yes; another host: only where its robots.txt allows the page.
+
+        A robots.txt may be redirected anywhere (RFC 9309 section 2.3.1.2): asking that
+        host's robots.txt first would loop when two sites redirect theirs to each other.
+        """
+        if same_host(origin, target) or target.path == "/robots.txt":
             return True
         try:
             return self.allowed(str(target))

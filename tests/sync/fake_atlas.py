@@ -88,6 +88,7 @@ class FakeAtlas:
         self.listing: list[str] = []
         self.robots_txt = "User-agent: *\nDisallow: /evidence/private-\n"
         self.robots_status = 200
+        self.robots_redirect: str | None = None  # answer /robots.txt with a 302 to here
         self.listing_status = 200
         self.empty_last_page = False
         # Every listing page shows the first page's studies and a next link, for ever.
@@ -183,10 +184,12 @@ class _Handler(BaseHTTPRequestHandler):
                     break
             self.wfile.write(payload[index + 1 :])
 
-    def _answer(
+    def _answer(  # noqa: PLR0911 - one answer per kind of path
         self, atlas: FakeAtlas, path: str, query: dict[str, list[str]]
     ) -> tuple[int, dict[str, str], str]:
         if path == "/robots.txt":
+            if atlas.robots_redirect:
+                return 302, {"Location": atlas.robots_redirect}, ""
             return atlas.robots_status, {}, atlas.robots_txt
         if path in atlas.sitemaps:
             return 200, {}, atlas.sitemaps[path]

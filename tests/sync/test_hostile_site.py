@@ -136,3 +136,27 @@ def test_a_run_stops_at_its_deadline_and_the_next_resumes(
         fetcher.close()
     assert report.stopped_reason == "the run reached its deadline; run sync again to continue"
     assert 0 < report.pages_done < 3
+
+
+def test_two_sites_redirecting_their_robots_txt_to_each_other_stop_the_sync_cleanly(
+    site: FakeAtlas, make_sync: MakeSync
+) -> None:
+    other = FakeAtlas()
+    with serve(other):
+        site.robots_redirect = f"{other.base_url}/robots.txt"
+        other.robots_redirect = f"{site.base_url}/robots.txt"
+        with pytest.raises(SyncStopped, match=r"robots\.txt could not be read"):
+            make_sync(site).run()
+    assert not any(request.path.startswith("/evidence") for request in site.requests)
+
+
+def test_a_robots_txt_redirected_to_another_host_is_read_there(
+    site: FakeAtlas, make_sync: MakeSync
+) -> None:
+    other = FakeAtlas()
+    other.robots_txt = "User-agent: *\nDisallow: /evidence/beta-\n"
+    with serve(other):
+        site.robots_redirect = f"{other.base_url}/robots.txt"
+        report = make_sync(site).run()
+    assert report.skipped == [("beta-2021-two", "disallowed by robots.txt")]
+    assert report.new == 2
