@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli.scan_cmd import sighting_id
 from tests.reliability.conftest import run_program
 
 SHORT_WAIT = {"EVBOT_DATABASE__BUSY_TIMEOUT_MS": "200"}
@@ -55,7 +56,10 @@ def test_a_scan_meeting_a_locked_database_says_so_and_a_rerun_loses_nothing(
     held_lock.rollback()
     again = run_program("--db", str(atlas_db), "scan", str(posts), cwd=tmp_path, env=SHORT_WAIT)
     assert again.returncode == 0, again.stderr
-    assert sightings(atlas_db) == sorted((f"doi:10.5555/locked.{n}", f"p{n}") for n in range(50))
+    assert sightings(atlas_db) == sorted(
+        (f"doi:10.5555/locked.{n}", sighting_id(str(posts.resolve()), {"id": f"p{n}"}, n + 1))
+        for n in range(50)
+    )
 
 
 @pytest.mark.parametrize(

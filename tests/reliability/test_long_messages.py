@@ -48,6 +48,9 @@ def run_console(atlas_db: Path, tmp_path: Path, fmt: str) -> tuple[str, str]:
     assert f"1 replies with 5 cards, {UNKNOWN_PAPERS} new sightings" in done.stderr
     head, _, raw = done.stdout.partition(f"({fmt}) ──\n")
     assert "evidence-bot · 5 studies" in head
+    # The console notes what it logged for the curators below the reply; that is not the reply.
+    raw, _, note = raw.partition("\n    · not in the atlas, logged for curators:")
+    assert "doi:10.5555/long.39" in note
     return raw.strip(), done.stderr
 
 

@@ -79,6 +79,7 @@ def test_metadata_service_faults_are_logged_and_the_pass_goes_on(
     fault: str,
 ) -> None:
     caplog.set_level(logging.INFO, logger="bot.enrich")
+    caplog.set_level(logging.INFO, logger="bot.http")  # the polite transport logs its retries
     mention(db, "pmid", "222")
     mention(db, "doi", "10.1000/pmc.article")
     services.fail(service, fault, times=3)  # more than the two retries

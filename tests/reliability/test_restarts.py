@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli.scan_cmd import sighting_id
 from tests.reddit.conftest import LEE_DOI, SUBREDDIT, WALITT_DOI, reddit_environment
 from tests.reddit.fake_reddit import FakeReddit
 from tests.reliability.conftest import (
@@ -234,7 +235,9 @@ def test_killed_scan_run_again_logs_every_sighting_exactly_once(
     again = run_program("--db", str(atlas_db), "scan", str(posts), cwd=tmp_path, timeout=600)
     assert again.returncode == 0, again.stderr
     sightings = rows(atlas_db, "SELECT paper_key, message_id FROM sightings")
+    source = str(posts.resolve())
     assert sorted(sightings) == sorted(
-        (f"doi:10.5555/scan.{n}", f"p{n}") for n in range(SCAN_POSTS)
+        (f"doi:10.5555/scan.{n}", sighting_id(source, {"id": f"p{n}"}, n + 1))
+        for n in range(SCAN_POSTS)
     )
     assert rows(atlas_db, "SELECT DISTINCT mention_count FROM unmatched_papers") == [(1,)]
