@@ -8,7 +8,7 @@ from typing import Any
 import discord
 
 from bot.core.commands import Invocation, log_removal
-from bot.discord_bot.convert import PLATFORM, place_of
+from bot.discord_bot.convert import PLATFORM, link_to, place_of
 from bot.discord_bot.deps import DiscordDeps
 from bot.discord_bot.permissions import is_moderator
 from bot.discord_bot.replies import post_mod_log
@@ -84,6 +84,6 @@ class CardActions:
             reply_id=str(message.id) if message is not None else None,
             entry_id=entry_id,
             reporter_hash=self.deps.service.author_hash(post.author_id),
-            permalink=message.jump_url if message is not None else None,
+            permalink=link_to(message, self.deps.web_base) if message is not None else None,
         )
         await interaction.response.send_message(WRONG_THANKS, ephemeral=True)

@@ -58,8 +58,8 @@ async def test_wrong_match_button_records_a_report_for_that_card(
             "entry_id": entry_id,
             "reply_id": card["id"],
             "message_id": card["message_reference"]["message_id"],
-            "permalink": f"https://discord.com/channels/{harness.world.guild_id}/"
-            f"{card['channel_id']}/{card['id']}",
+            # On the configured server (EVBOT_DISCORD__API_BASE_URL), not discord.com.
+            "permalink": harness.fake.link({**card, "guild_id": str(harness.world.guild_id)}),
         }
     ]
     assert "curators" in pressed.texts()[0]
