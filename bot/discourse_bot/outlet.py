@@ -61,7 +61,8 @@ class TopicOutlet:
 
     def as_post(self, data: dict[str, Any]) -> Post:
         """A remembered API post as our Post, with the id of the post it answers."""
-        number = reply_number(data)
+        # A reply to no post in particular answers the topic, that is its first post.
+        number = reply_number(data) or (1 if int(data["post_number"]) > 1 else None)
         parent = self._numbers.get((str(data["topic_id"]), number)) if number else None
         return to_post(data, self.categories.get(str(data["topic_id"]), 0), parent)
 

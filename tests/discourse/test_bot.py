@@ -141,3 +141,14 @@ def test_a_listed_group_that_does_not_exist_makes_nobody_a_moderator(harness: Ha
     assert get_place_settings(harness.db, "discourse", str(CATEGORY)) is None
     (answer,) = harness.fake.bot_replies()
     assert "Only moderators can use" in answer["raw"]
+
+
+def test_a_summons_answering_the_topic_cards_its_first_post(harness: Harness) -> None:
+    harness.fake.add_topic(CATEGORY, "Mode", "!evidence summon-only", user=MODERATOR)
+    harness.poll()
+    first = harness.fake.add_topic(CATEGORY, "Q", f"doi:{LEE_DOI}")
+    harness.poll()
+    summons = harness.fake.add_post(harness.fake.posts[first]["topic_id"], "!evidence")
+    harness.poll()
+    (reply,) = harness.fake.bot_replies(summons)
+    assert "lee-2024-brain-regional" in reply["raw"]
