@@ -120,3 +120,15 @@ def test_missing_settings_end_with_one_error_line(tmp_path: Path) -> None:
     done = run_program("--db", str(tmp_path / "x.db"), "run", "discourse", cwd=tmp_path)
     assert done.returncode == 1
     assert done.stderr.strip().splitlines()[-1].startswith("Error: set EVBOT_DISCOURSE__BASE_URL")
+
+
+def test_a_verbose_run_never_prints_the_api_key(
+    fake: FakeDiscourse, atlas_db: Path, tmp_path: Path
+) -> None:
+    fake.add_topic(CATEGORY, "Q", f"doi:{LEE_DOI}")
+    fake.rate_limit_next(0, path_contains="/posts.json")
+    done = run_program("-vv", "--db", str(atlas_db), "run", "discourse", "--max-polls", "1",
+                       cwd=tmp_path, env=discourse_environment(fake))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "posts.json" in done.stderr  # debug logging was on
+    assert API_KEY not in done.stdout + done.stderr

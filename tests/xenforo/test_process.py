@@ -134,3 +134,16 @@ def test_a_refused_api_key_ends_with_one_error_line(fake: FakeXenForo, tmp_path:
     assert "the forum refused the API key" in done.stderr
     assert "Traceback" not in done.stderr
     assert "wrong" not in done.stderr
+
+
+def test_a_verbose_run_never_prints_the_api_key(
+    fake: FakeXenForo, atlas_db: Path, tmp_path: Path
+) -> None:
+    fake.add_thread(NODE, "Q", "hello")
+    fake.fail_next(500, path_contains="/threads")
+    env = xenforo_environment(fake, EVBOT_XENFORO__POLL_SECONDS="60")
+    done = run_program("-vv", "--db", str(atlas_db), "run", "xenforo", "--max-polls", "1",
+                       cwd=tmp_path, env=env)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "forums/2/threads" in done.stderr  # debug logging was on
+    assert API_KEY not in done.stdout + done.stderr
