@@ -17,7 +17,12 @@ import sqlite_utils
 
 from records.atlas_store import add_alias
 from records.db import write_transaction
-from records.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
+from records.identifiers import (
+    normalize_doi,
+    normalize_pmcid,
+    normalize_pmid,
+    normalize_publisher_id,
+)
 from records.models import Match, Post, RefKind
 
 SortOrder = Literal["mentions", "places", "recent"]
@@ -167,7 +172,8 @@ class PaperDetail:
 
 
 def normalize_key(text: str) -> str:
-    """The log key a curator meant: `doi:10.1/X`, `10.1/x`, a doi.org link, `PMC12`, `pmid:7`.
+    """The log key a curator meant: `doi:10.1/X`, `10.1/x`, a doi.org link, `PMC12`, `pmid:7`,
+    a publisher id (`pii:S0140-6736(11)60096-2`, `mdpi:1422-0067/22/3/1234`).
 
     Text that is no identifier is returned stripped, so `title:...` keys work as printed.
     """
@@ -175,10 +181,17 @@ def normalize_key(text: str) -> str:
     kind, sep, value = raw.partition(":")
     if sep and kind.lower() in _KINDS:
         kind = kind.lower()
-        normalizer = {"doi": normalize_doi, "pmid": normalize_pmid, "pmcid": normalize_pmcid}
+        normalizer = {
+            "doi": normalize_doi,
+            "pmid": normalize_pmid,
+            "pmcid": normalize_pmcid,
+            "publisher_id": normalize_publisher_id,
+        }
         if kind in normalizer:
             return f"{kind}:{normalizer[kind](value) or value.strip()}"
         return f"{kind}:{value.strip()}"
+    if publisher_id := normalize_publisher_id(raw):
+        return f"publisher_id:{publisher_id}"
     if doi := normalize_doi(raw):
         return f"doi:{doi}"
     if pmcid := normalize_pmcid(raw):

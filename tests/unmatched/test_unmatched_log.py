@@ -97,6 +97,9 @@ def test_list_rejects_an_unknown_sort(logged: sqlite_utils.Database) -> None:
         ("title:Some Study", "title:Some Study"),
         ("  author_year:lee 2024 ", "author_year:lee 2024"),
         ("no identifier here", "no identifier here"),
+        ("pii:S0092-8674(21)00123-4", "publisher_id:pii:S0092867421001234"),
+        ("mdpi:1422-0067/22/3/1234", "publisher_id:mdpi:1422-0067/22/3/1234"),
+        ("publisher_id:PII:s0092867421001234", "publisher_id:pii:S0092867421001234"),
     ],
 )
 def test_normalize_key_accepts_what_a_curator_types(typed: str, key: str) -> None:
