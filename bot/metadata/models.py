@@ -154,7 +154,7 @@ def read_json(response: httpx.Response, service: str) -> Any:
         raise MetadataServiceError(service, f"HTTP {response.status_code}")
     try:
         return response.json()
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: absurdly deep nesting
         raise MetadataServiceError(service, f"malformed JSON ({exc})") from exc
 
 

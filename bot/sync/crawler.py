@@ -262,6 +262,11 @@ class AtlasSync:
         except AtlasPageError as exc:
             self._finish(slug, failed=f"could not parse: {exc}")
             return
+        except Exception as exc:  # one hostile page must not stop every sync
+            # Left unmarked, the page would crash each resumed run at the same place.
+            log.exception("%s: the parser failed", slug)
+            self._finish(slug, failed=f"could not parse (parser error: {type(exc).__name__})")
+            return
         for note in parsed.notes:
             log.debug("%s: %s", slug, note)
         entry = parsed.entry

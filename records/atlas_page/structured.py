@@ -95,7 +95,7 @@ def _scripts(soup: BeautifulSoup, kind: str) -> Iterator[Any]:
     for script in soup.find_all("script", attrs={"type": kind}):
         try:
             yield json.loads(script.get_text())
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: JSON nested beyond Python's limit
             continue
 
 

@@ -58,7 +58,13 @@ def _is_chrome(element: Tag) -> bool:
 
 
 class _Walker:
-    """Collects lines: inline text gathers in a buffer that each block boundary flushes."""
+    """Collects lines: inline text gathers in a buffer that each block boundary flushes.
+
+    Iterative (an explicit stack), so a hostile page nested ten thousand levels deep cannot
+    exhaust Python's recursion limit.
+    """
+
+    _BLOCK_END = object()
 
     def __init__(self, lines: list[str]) -> None:
         self.lines = lines
@@ -70,32 +76,37 @@ class _Walker:
             self.lines.append(line)
         self.buffer = []
 
-    def block(self, element: Tag) -> None:
+    def block(self, root: Tag) -> None:
+        stack: list[object] = [root]
+        while stack:
+            node = stack.pop()
+            if node is self._BLOCK_END:
+                self.flush()
+            elif isinstance(node, _NOT_TEXT):
+                continue
+            elif isinstance(node, NavigableString):
+                self.buffer.append(str(node))
+            elif isinstance(node, Tag):
+                stack.extend(self._enter(node))
+
+    def _enter(self, tag: Tag) -> list[object]:
+        """What to visit next for `tag` (in reverse order, for the stack)."""
+        children: list[object] = list(tag.children)
+        children.reverse()
+        if tag.name == "br":
+            self.flush()
+            return []
+        if tag.name in _INLINE and not is_badge_element(tag):
+            return children
         self.flush()
-        if element.name == "pre":
-            self.lines.extend(line.rstrip() for line in element.get_text().splitlines())
-            return
-        badges = _badge_row(element)
+        if tag.name == "pre":
+            self.lines.extend(line.rstrip() for line in tag.get_text().splitlines())
+            return []
+        badges = _badge_row(tag)
         if badges:
             self.lines.append(" · ".join(badges))
-            return
-        for child in element.children:
-            self.node(child)
-        self.flush()
-
-    def node(self, node: object) -> None:
-        if isinstance(node, _NOT_TEXT):
-            return
-        if isinstance(node, NavigableString):
-            self.buffer.append(str(node))
-        elif isinstance(node, Tag):
-            if node.name == "br":
-                self.flush()
-            elif node.name in _INLINE and not is_badge_element(node):
-                for child in node.children:
-                    self.node(child)
-            else:
-                self.block(node)
+            return []
+        return [self._BLOCK_END, *children]
 
 
 def _badge_row(element: Tag) -> list[str] | None:

@@ -64,3 +64,17 @@ def test_the_data_blob_study_wins_over_related_studies_in_the_same_blob() -> Non
     lines, entry = _seed("000")
     parsed = parse_atlas_page(SHAPES["data-blob"](lines, entry, BADGES), url=None)
     assert (parsed.entry.id, parsed.entry.title) == (entry.id, entry.title)
+
+
+def test_a_page_nested_twenty_thousand_levels_deep_is_read_without_recursion() -> None:
+    body = "<h1>Deep</h1><p>Lee, Jin · Journal · 2020</p><p>What was found.</p>"
+    page = f"<html><body>{'<div>' * 20_000}{body}{'</div>' * 20_000}</body></html>"
+    parsed = parse_atlas_page(page, url=SITE + "deep-2020-nest")
+    assert (parsed.entry.title, parsed.entry.summary) == ("Deep", "What was found.")
+
+
+def test_a_data_blob_nested_beyond_pythons_limit_is_passed_over() -> None:
+    lines, entry = _seed("003")
+    blob = '<script type="application/json">' + "[" * 100_000 + "]" * 100_000 + "</script>"
+    page = SHAPES["json-ld"](lines, entry, []).replace("</head>", blob + "</head>")
+    assert parse_atlas_page(page, url=SITE + SEEDS["003"]).entry == entry

@@ -11,6 +11,7 @@ import sqlite_utils
 from bot.sync import crawler
 from bot.sync.crawler import AtlasSync, SyncStopped
 from bot.sync.state import CrawlState, CrawlStore
+from records.atlas_page import ParsedPage, parse_atlas_page
 from records.atlas_store import get_entry
 from tests.sync.conftest import MakeSync, make_fetcher
 from tests.sync.fake_atlas import FakeAtlas, FakePage, serve, study_html
@@ -160,3 +161,48 @@ def test_a_robots_txt_redirected_to_another_host_is_read_there(
         report = make_sync(site).run()
     assert report.skipped == [("beta-2021-two", "disallowed by robots.txt")]
     assert report.new == 2
+
+
+DEEP = 20_000
+
+
+def test_a_page_nested_twenty_thousand_levels_deep_is_read(
+    site: FakeAtlas, make_sync: MakeSync, db: sqlite_utils.Database
+) -> None:
+    deep = (
+        study_html("deep-2020-nest", "Deep")
+        .replace("<main", "<div>" * DEEP + "<main")
+        .replace("</main>", "</main>" + "</div>" * DEEP)
+    )
+    site.add("deep-2020-nest", FakePage(deep))
+    report = make_sync(site).run()
+    assert report.failed == []
+    entry = get_entry(db, "deep-2020-nest")
+    assert entry is not None
+    assert entry.title == "Deep"
+
+
+def test_a_data_blob_nested_beyond_pythons_limit_is_ignored_not_fatal(
+    site: FakeAtlas, make_sync: MakeSync, db: sqlite_utils.Database
+) -> None:
+    blob = '<script id="__NEXT_DATA__" type="application/json">' + "[" * 100_000 + "]" * 100_000
+    page = study_html("blob-2020-deep", "Blob").replace("</head>", blob + "</script></head>")
+    site.add("blob-2020-deep", FakePage(page))
+    report = make_sync(site).run()
+    assert report.failed == []
+    assert get_entry(db, "blob-2020-deep") is not None
+
+
+def test_a_page_the_parser_chokes_on_fails_alone_and_the_sync_goes_on(
+    site: FakeAtlas, make_sync: MakeSync, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def choke(text: str, **options: str | None) -> ParsedPage:
+        if "choke-2020-page" in text:
+            raise MemoryError("simulated")
+        return parse_atlas_page(text, **options)
+
+    monkeypatch.setattr("bot.sync.crawler.parse_atlas_page", choke)
+    site.add("choke-2020-page")
+    report = make_sync(site).run()
+    assert report.failed == [("choke-2020-page", "could not parse (parser error: MemoryError)")]
+    assert (report.new, report.complete) == (3, True)
