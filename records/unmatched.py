@@ -190,14 +190,14 @@ def normalize_key(text: str) -> str:
         if kind in normalizer:
             return f"{kind}:{normalizer[kind](value) or value.strip()}"
         return f"{kind}:{value.strip()}"
-    if publisher_id := normalize_publisher_id(raw):
-        return f"publisher_id:{publisher_id}"
-    if doi := normalize_doi(raw):
-        return f"doi:{doi}"
-    if pmcid := normalize_pmcid(raw):
-        return f"pmcid:{pmcid}"
-    if pmid := normalize_pmid(raw):
-        return f"pmid:{pmid}"
+    for kind, normalize in (
+        ("publisher_id", normalize_publisher_id),
+        ("doi", normalize_doi),
+        ("pmcid", normalize_pmcid),
+        ("pmid", normalize_pmid),
+    ):
+        if found := normalize(raw):
+            return f"{kind}:{found}"
     return raw
 
 
