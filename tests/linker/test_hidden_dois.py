@@ -295,3 +295,13 @@ def test_a_doi_joined_across_a_line_break_spans_both_lines() -> None:
     (match,) = _index().match(text)
     assert match.reference.text == "10.1000/cfs.\n2020.77"
     assert match.doi == HIDDEN.doi
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["pii:S0140-6736(11)60096-2", "mdpi:1660-460x/18/4/1234", "oup:Brain/144/2/401/6045323"],
+)
+def test_normalising_a_publisher_id_twice_changes_nothing(raw: str) -> None:
+    once = normalize_publisher_id(raw)
+    assert once is not None
+    assert normalize_publisher_id(once) == once
