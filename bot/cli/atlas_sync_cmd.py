@@ -14,6 +14,7 @@ from rich.table import Table
 
 from bot.cli.context import AppContext, pass_app
 from bot.cli.progress import progress_bar
+from bot.cli.tables import cell
 from bot.http.limits import RetryPolicy
 from bot.sync.crawler import AtlasSync, SyncStopped
 from bot.sync.fetcher import FetchFailed, PoliteFetcher, RobotsUnavailable, open_fetcher
@@ -214,17 +215,17 @@ def print_report(report: SyncReport, *, verbose: bool | None = None) -> None:
     console.print(summary)
     for part in PARTS if verbose else ():
         if slugs := report.lacking.get(part):
-            console.print(f"Lacking a {part}: {', '.join(slugs)}")
+            console.print(cell(f"Lacking a {part}: {', '.join(slugs)}"))
     if report.newly_retracted:
         retracted = Table(title="Newly retracted")
         retracted.add_column("Slug")
         for slug in report.newly_retracted:
-            retracted.add_row(slug)
+            retracted.add_row(cell(slug))
         console.print(retracted)
     if report.not_listed:
         shown = ", ".join(report.not_listed[:20])
         more = f" and {len(report.not_listed) - 20} more" if len(report.not_listed) > 20 else ""
-        console.print(f"Not listed on the atlas (kept locally): {shown}{more}")
+        console.print(cell(f"Not listed on the atlas (kept locally): {shown}{more}"))
     for title, rows in (
         ("Imported with warnings", report.incomplete),
         ("Failed pages", report.failed),
@@ -235,10 +236,11 @@ def print_report(report: SyncReport, *, verbose: bool | None = None) -> None:
             table.add_column("Slug")
             table.add_column("Reason")
             for slug, reason in rows:
-                table.add_row(slug, reason)
+                # Reasons quote what the site answered: never run as terminal markup.
+                table.add_row(cell(slug), cell(reason))
             console.print(table)
     console.print(f"Listing pages read: {report.listing_pages}")
     if report.complete:
         console.print("Crawl complete.")
     elif report.stopped_reason:
-        console.print(report.stopped_reason.capitalize() + ".")
+        console.print(cell(report.stopped_reason.capitalize() + "."))

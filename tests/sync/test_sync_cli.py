@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from bot.cli.atlas_sync_cmd import print_report
 from bot.cli.main import cli
+from bot.sync.state import SyncReport
 from records.atlas_store import get_entry
 from records.db import open_db
 from tests.linker.conftest import ATLAS_PAGES, SEEDS
@@ -200,3 +202,14 @@ def test_sync_with_a_run_length_completes_a_small_site(db_path: Path, site: Fake
     )
     assert result.exit_code == 0, result.output
     assert "Crawl complete." in result.stdout
+
+
+def test_the_report_prints_what_a_site_answered_literally(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    hostile = "could not parse: [/b] [link=https://evil.example/]click[/link]"
+    report = SyncReport(failed=[("x-2020-y", hostile)], stopped_reason="robots.txt said [bold]no")
+    print_report(report, verbose=False)
+    printed = capsys.readouterr().out
+    assert hostile in printed
+    assert "Robots.txt said [bold]no." in printed
