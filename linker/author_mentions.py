@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from linker.author_year import AuthorYear
+from linker.languages import PLACE_WORDS
 from linker.surnames import GROUP_WORDS, is_word_surname, name_key
 
 _PARTICLE = r"(?i:van|von|de|der|den|del|della|da|di|du|le|la|dos|das|ter|ten|op|het)"
@@ -37,7 +38,8 @@ _LOWER_BEFORE_ET_AL = re.compile(
     r"(?<![\w'’-])([^\W\d_][\w'’-]{1,40})(?:\s{1,2}([^\W\d_][\w'’-]{1,40}))?"
     r"(?=\s{0,2},?\s{0,2}et\.?\s{0,2}al\b)"
 )
-_POSSESSIVE_END = re.compile(r"(?:['’]s|(?<=s)['’])$")
+# "Okafor's", "Dubois'", and German "Naviaux'" (a name ending in a silent x or z)
+_POSSESSIVE_END = re.compile(r"(?:['’]s|(?<=[sxzß])['’])$")
 _SEPARATOR = re.compile(r"\s{0,2}(?:/|&|\band\b|\bund\b|\bog\b|\ben\b|,)\s{0,2}", re.IGNORECASE)
 _NEXT_NAME = re.compile(rf"(?:{_PARTICLE}\s{{1,2}}){{0,3}}{_WORD}")
 _INITIALS_AFTER = re.compile(r"[ \t]{1,2}(?-i:[A-Z]{1,3})\b\.?(?=\s{0,2}[,;&]|\s{1,2}et\b)")
@@ -88,7 +90,7 @@ _VERB_AFTER = re.compile(
 _PLACE_WORDS_TEXT = """
     to in at near visited visiting visit moved live lives living born trip via around
 """
-_PLACE_WORDS = frozenset(_PLACE_WORDS_TEXT.split())
+_PLACE_WORDS = frozenset(_PLACE_WORDS_TEXT.split()) | PLACE_WORDS
 _YEAR = re.compile(r"(?<![\w.,/-])((?:19|20)\d{2})(?![\d/-]|\.\d|,\d)")
 _NOT_A_CITATION_YEAR = re.compile(
     r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"

@@ -23,6 +23,7 @@ from linker.found import (
     overruled_by_identifiers,
     to_match,
 )
+from linker.languages import as_english
 from linker.references import Scan, mask_spans, scan_identifiers
 from linker.search import TitleSearch
 from linker.spans import SpanSet
@@ -229,6 +230,7 @@ class AtlasIndex:
         text = text[: self._settings.max_post_chars]
         scan = scan_identifiers(text)
         masked = mask_spans(scan.clean.text, scan.link_spans)[: self._settings.max_text_chars]
+        masked = as_english(masked)
         found = []
         seen: set[str] = set()
         for citation in find_author_years(masked, weak=False):
@@ -369,6 +371,7 @@ class AtlasIndex:
         """Author mentions that name one entry clearly (see `linker.author_match`); each
         Found carries the signals that decided it."""
         found = []
+        masked = as_english(masked)  # "u. a.", "og", "Walitts Studie": same length, same spans
         for decision in self._authors.decide(masked, find_author_years(masked, weak=True)):
             mention = decision.mention
             value = f"{mention.key} {mention.year}" if mention.year else mention.key

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from linker.languages import WORD_SURNAMES as FOREIGN_WORD_SURNAMES
 from linker.textnorm import fold_word
 
 PARTICLES_TEXT = """
@@ -110,4 +111,4 @@ def keys_of(author: str) -> tuple[list[str], list[str]]:
 
 def is_word_surname(key: str) -> bool:
     """Whether a surname key is also an ordinary word (see `WORD_SURNAMES`)."""
-    return key in WORD_SURNAMES
+    return key in WORD_SURNAMES or key in FOREIGN_WORD_SURNAMES

@@ -1,0 +1,134 @@
+"""Citation words of the community's other languages (German, Dutch, Norwegian, Spanish,
+French), written over with their English equivalents so the English author matching reads them.
+
+`as_english` keeps every character where it was (each replacement has the length of what it
+replaces), so the spans found in the rewritten text are spans of the post as written:
+
+- local forms of "et al." (`u. a.`, `e.a.`, `m.fl.`, `mfl.`, `y col.`, `y cols.`, `et coll.`,
+  `e col.`) become `et al.`;
+- "and" between two capitalised words (`und`, `en`, `og`, `y`, `et`) becomes `&`/`and`;
+- a German or Scandinavian possessive without apostrophe before "study" (`Walitts Studie`,
+  `Fluges studie`) becomes `Walitt's study`.
+
+`WORD_SURNAMES` and `PLACE_WORDS` are the precision side: surnames that are ordinary words in
+these languages (German nouns are capitalised: `Sommer`, `Klein`) and the words before a
+place name ("nach", "til", "à"), which `linker.author_mentions` treats like their English ones.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Local forms of "et al.": German u. a., Dutch e.a., Norwegian m.fl./mfl., Spanish y col./y
+# cols., French et coll./et col., Portuguese and Italian e col./e coll.
+_ET_AL_FORMS = re.compile(
+    r"(?<![\w.])(?:u\.\s?a\.|e\.\s?a\.|m\.\s?fl\.|mfl\.|y\s{1,2}cols?\.|et\s{1,2}coll?\.|"
+    r"e\s{1,2}coll?\.)(?!\w)",
+    re.IGNORECASE,
+)
+# "and" between two names: "Berg und Holm", "Sørensen og Fluge", "Núñez y García-López".
+_CAPITAL = r"[A-ZÀ-ÖØ-ÞĀ-Ž]"
+_AND_FORMS = re.compile(rf"(?<=[^\W\d_])[ \t]{{1,2}}(und|og|en|y|et)[ \t]{{1,2}}(?={_CAPITAL})")
+# "Walitts Studie", "Walitts NIH Studie", "Fluges studie": the genitive s of German and the
+# Scandinavian languages, a word or two before the study noun.
+_GENITIVE = re.compile(
+    rf"(?<![\w'’-])({_CAPITAL}[^\W\d_]{{1,40}}?[^\W\d_s])s((?:[ \t][^\W\d_][\w-]{{0,25}}){{0,2}}?)"
+    r"[ \t]([Ss]tudie|[Ss]tudien|[Aa]rbeit|[Uu]ntersuchung|[Uu]ndersøkelsen?)\b"
+)
+# The study noun and "by" of each language before a name: "die Studie von", "het onderzoek
+# van", "studien til", "el estudio de", "l'étude de".
+_STUDY_BY = re.compile(
+    r"(?<![\w-])(?:Studie|Arbeit|Untersuchung|Publikation|Paper|studie|onderzoek|artikel|"
+    r"studien|artikkelen|undersøkelsen|estudio|trabajo|artículo|ensayo|étude|travail|article|"
+    r"essai|publication)[ \t]{1,2}(?:von|van|til|av|de|del|d['’]|des)[ \t]{0,2}"
+    rf"(?={_CAPITAL})",
+    re.IGNORECASE,
+)
+
+_WORD_SURNAMES_TEXT = """
+    sommer winter klein lang lange kurz gross groot bakke haugen holm berg dal vik
+    lund strand costa blanco petit grand lebrun leblanc vogel fuchs wolf koch becker
+    schmidt weiss schwarz braun roth jung alt neu hahn bauer meier stein
+"""
+WORD_SURNAMES = frozenset(_WORD_SURNAMES_TEXT.split())
+
+_PLACE_WORDS_TEXT = """
+    nach im bei zum zur naar bij til på paa i mot hacia desde en à au aux chez vers
+"""
+PLACE_WORDS = frozenset(_PLACE_WORDS_TEXT.split())
+
+
+def as_english(text: str) -> str:
+    """`text` with the citation words above in English, every character where it was."""
+    if not _may_need(text):
+        return text
+    text = _ET_AL_FORMS.sub(_et_al, text)
+    text = _AND_FORMS.sub(_and, text)
+    text = _STUDY_BY.sub(_study_by, text)
+    return _GENITIVE.sub(_possessive, text)
+
+
+def _may_need(text: str) -> bool:
+    """A cheap test that spares most English posts the three patterns."""
+    return any(marker in text for marker in _MARKERS)
+
+
+_MARKERS = (
+    "a.",
+    "A.",
+    "fl.",
+    "col",
+    "Col",
+    " und ",
+    " og ",
+    " en ",
+    " y ",
+    " et ",
+    "tudie",
+    "rbeit",
+    "ntersuchung",
+    "ndersøkelse",
+    "von ",
+    "van ",
+    "til ",
+    "de ",
+    "d'",
+    "d’",
+)
+
+
+def _et_al(match: re.Match[str]) -> str:
+    return _fit("et al.", len(match.group()))
+
+
+def _and(match: re.Match[str]) -> str:
+    written = match.group()
+    word = match.group(1)
+    english = "and" if len(word) == 3 else "&"
+    return written.replace(word, english.ljust(len(word)), 1)
+
+
+def _possessive(match: re.Match[str]) -> str:
+    name, between, noun = match.groups()
+    # The apostrophe takes one letter of the noun: "Walitts NIH Studie" → "Walitt's NIH study".
+    return f"{name}'s{between} " + "study".ljust(len(noun) - 1)
+
+
+def _study_by(match: re.Match[str]) -> str:
+    """ "Studie von " → "  study by ": the noun and "by" English, right-aligned on the name."""
+    written = match.group()
+    english = "study by "
+    if len(written) < len(english):
+        return written
+    return english.rjust(len(written))
+
+
+def _fit(english: str, length: int) -> str:
+    """`english` cut or padded with spaces to `length` ("et al." → "etal" for "e.a.")."""
+    if len(english) <= length:
+        return english.ljust(length)
+    if english == "et al." and length == 5:
+        return "et al"
+    if english == "et al." and length == 4:
+        return "etal"
+    return english[:length]
