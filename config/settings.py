@@ -7,6 +7,7 @@ the TOML file (`--config FILE` or `EVBOT_CONFIG`), then the defaults below.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -21,6 +22,7 @@ from pydantic_settings import (
 )
 
 ReplyMode = Literal["auto", "summon-only", "off"]
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _split_commas(value: Any) -> Any:
@@ -37,6 +39,18 @@ class _Section(BaseModel):
     """A settings section: a misspelt key is an error, not silently ignored."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _secret_on_one_line(cls, value: Any) -> Any:
+        """A token or password never holds a line break or another control character.
+
+        Such a value was pasted with its newline; sent in an HTTP header it would fail
+        deep inside a client library instead of here, with the setting's name.
+        """
+        if isinstance(value, SecretStr) and _CONTROL_CHARACTER.search(value.get_secret_value()):
+            raise ValueError("contains a line break or another control character")
+        return value
 
 
 class DatabaseSettings(_Section):

@@ -12,6 +12,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from bot.cli import bounds
 from bot.cli.context import AppContext, pass_app
 from bot.cli.progress import progress_bar
 from bot.cli.tables import cell
@@ -57,9 +58,7 @@ def polite_fetcher(
 @click.argument("source")
 @click.option("--slug", help="The study's slug, for a saved page that names none.")
 @click.option("--import", "import_entry", is_flag=True, help="Also upsert it into the local atlas.")
-@click.option(
-    "--timeout", type=click.FloatRange(min=0.01), default=DEFAULT_TIMEOUT, show_default=True
-)
+@click.option("--timeout", type=bounds.seconds(0.01), default=DEFAULT_TIMEOUT, show_default=True)
 @pass_app
 def parse_page(
     app: AppContext, source: str, slug: str | None, import_entry: bool, timeout: float
@@ -114,19 +113,17 @@ def _fetch_one(app: AppContext, url: str, timeout: float) -> tuple[str, str]:
 
 @click.command("sync")
 @click.option("--base-url", help="The atlas site [EVBOT_ATLAS__BASE_URL].")
-@click.option("--limit", type=click.IntRange(min=1), help="Fetch at most N study pages this run.")
+@click.option("--limit", type=bounds.COUNT, help="Fetch at most N study pages this run.")
 @click.option(
     "--delay",
-    type=click.FloatRange(min=0),
+    type=bounds.seconds(0),
     help="Seconds between requests [atlas.sync_delay_seconds; a robots.txt Crawl-delay wins].",
 )
-@click.option(
-    "--timeout", type=click.FloatRange(min=0.01), default=DEFAULT_TIMEOUT, show_default=True
-)
-@click.option("--retries", type=click.IntRange(min=0), default=DEFAULT_RETRIES, show_default=True)
+@click.option("--timeout", type=bounds.seconds(0.01), default=DEFAULT_TIMEOUT, show_default=True)
+@click.option("--retries", type=bounds.RETRIES, default=DEFAULT_RETRIES, show_default=True)
 @click.option(
     "--backoff",
-    type=click.FloatRange(min=0),
+    type=bounds.seconds(0),
     default=DEFAULT_BACKOFF,
     show_default=True,
     help="First wait before a retry, doubled each time.",

@@ -11,6 +11,7 @@ from types import FrameType
 
 import click
 
+from bot.cli import bounds
 from bot.cli.context import AppContext, pass_app
 from bot.cli.progress import progress_bar
 from bot.enrich.clients import build_clients
@@ -24,7 +25,7 @@ SHOWN_ERRORS = 5
 @click.command("enrich")
 @click.option(
     "--limit",
-    type=click.IntRange(min=1),
+    type=bounds.COUNT,
     help=f"At most N papers and N atlas entries [all papers, {DEFAULT_ENTRY_BATCH} entries].",
 )
 @pass_app
@@ -88,10 +89,10 @@ def _show_errors(summary: EnrichSummary) -> None:
 
 
 @click.command("enricher")
-@click.option("--limit", type=click.IntRange(min=1), help="At most N papers per pass.")
+@click.option("--limit", type=bounds.COUNT, help="At most N papers per pass.")
 @click.option(
     "--interval",
-    type=click.FloatRange(min=1),
+    type=bounds.seconds(1),
     help="Seconds between passes [EVBOT_ENRICH__INTERVAL_SECONDS].",
 )
 @pass_app

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from bot.cli import bounds
 from bot.cli.context import AppContext, pass_app
 
 
@@ -16,7 +17,7 @@ from bot.cli.context import AppContext, pass_app
 @click.option(
     "--guild",
     "guild_id",
-    type=int,
+    type=bounds.SNOWFLAKE,
     default=None,
     help="With --sync-commands: only this server (shows at once; global sync takes a while).",
 )

@@ -7,12 +7,13 @@ import threading
 
 import click
 
+from bot.cli import bounds
 from bot.cli.context import AppContext, pass_app
 from bot.cli.run_reddit_cmd import _stop_on_sigterm
 
 MAX_POLLS = click.option(
     "--max-polls",
-    type=click.IntRange(min=1),
+    type=bounds.COUNT,
     default=None,
     help="Stop after this many polls (a smoke test); by default run until stopped.",
 )

@@ -10,13 +10,14 @@ from typing import Any
 
 import click
 
+from bot.cli import bounds
 from bot.cli.context import AppContext, pass_app
 
 
 @click.command("reddit")
 @click.option(
     "--max-polls",
-    type=click.IntRange(min=1),
+    type=bounds.COUNT,
     default=None,
     help="Stop after this many polls (a smoke test); by default run until stopped.",
 )

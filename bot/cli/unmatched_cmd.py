@@ -17,6 +17,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from bot.cli import bounds
 from bot.cli.context import AppContext, pass_app
 from bot.cli.files import write_private_text
 from bot.cli.tables import cell, visible
@@ -66,7 +67,10 @@ class SinceType(click.ParamType[str, Any]):
         text = str(value).strip()
         if match := _RELATIVE.match(text):
             hours = {"h": 1, "d": 24, "w": 24 * 7}[match["unit"].lower()] * int(match["n"])
-            return (datetime.now(UTC) - timedelta(hours=hours)).isoformat(timespec="seconds")
+            try:
+                return (datetime.now(UTC) - timedelta(hours=hours)).isoformat(timespec="seconds")
+            except OverflowError:
+                self.fail(f"{text!r} reaches back further than any date")
         try:
             moment = datetime.fromisoformat(text)
         except ValueError:
@@ -86,7 +90,7 @@ def _filters(func: F) -> F:
             ),
             click.option("--platform", help="Only sightings on this platform (discord, reddit)."),
             click.option("--since", type=SinceType(), help="Only sightings since: 2026-01-31, 7d."),
-            click.option("--limit", type=click.IntRange(min=1), help="At most N papers."),
+            click.option("--limit", type=bounds.COUNT, help="At most N papers."),
         ]
     ):  # fmt: skip
         func = option(func)
