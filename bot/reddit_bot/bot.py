@@ -53,6 +53,7 @@ log = logging.getLogger(__name__)
 MAX_ITEM_ATTEMPTS = 5  # with the back-off, about a quarter of an hour of retries
 MAX_BACKOFF_SECONDS = 15 * 60.0
 STREAM_KINDS = ("submissions", "comments")
+START_PAGE = 5  # items read at a stream's first poll, to find its newest readable one
 
 
 @dataclass
@@ -243,9 +244,19 @@ class RedditBot:
         cursor = self.state.cursor(stream.name)
         now = self._clock()
         if cursor is None:
-            # First run: start from the newest item, answering nothing already there.
-            page = self._reader.page(stream, limit=1)
+            # First run: start from the newest item, answering nothing already there. A
+            # damaged newest item must not make the stream look empty (then everything
+            # listed would count as new), so start from the newest readable one.
+            page = self._reader.page(stream, limit=START_PAGE)
+            if page.size and not page.items:
+                raise ValueError(f"{stream.name}: none of the newest items can be read")
             top = page.items[0].facts if page.items else None
+            if top is not None:
+                # Later sweeps read an overlap window back from the cursor: what is already
+                # there must count as seen, or it would be answered then.
+                since = top.created_utc - self.overlap_seconds
+                there = sweep(self._reader, stream, since, on_bad=self._bad_item)
+                self.state.mark_many_seen([x.facts.fullname for x in there])
             start = Cursor(top.fullname, top.created_utc) if top else Cursor(None, 0.0)
             self.state.start(stream.name, start)
             self._swept_at[stream.name] = now

@@ -74,6 +74,10 @@ class StreamState:
         """Mark an item seen without moving any cursor (an item skipped as unreadable)."""
         self._streams.mark_seen([item_id], at=self._now())
 
+    def mark_many_seen(self, item_ids: list[str]) -> None:
+        """Mark items seen without handling them (what a first run finds already there)."""
+        self._streams.mark_seen(item_ids, at=self._now())
+
     def mark_handled(self, stream: str, item_id: str, cursor: Cursor) -> None:
         """Mark one item seen and move the stream's cursor to it, in one transaction."""
         self._streams.mark_seen([item_id], stream=stream, cursor=cursor.to_text(), at=self._now())

@@ -168,3 +168,37 @@ def test_subreddit_made_public_again_is_read_again(harness_factory: HarnessFacto
     report = harness.poll()
     assert report.unreadable == []
     assert len(harness.bot_replies_to(post)) == 1
+
+
+def test_first_run_with_a_damaged_newest_item_answers_nothing_already_there(
+    harness_factory: HarnessFactory,
+) -> None:
+    fake = harness_factory.fake
+    old = fake.add_submission(SUBREDDIT, f"doi:{LEE_DOI}")
+    damaged = fake.add_submission(SUBREDDIT, "Newest, damaged")
+    fake.corrupt(damaged, author=None)
+    harness = harness_factory.build()
+    harness.poll()
+    harness.poll()
+    harness.clock.advance(SWEEP_SECONDS)
+    harness.poll()
+    assert harness.bot_replies_to(old) == []
+    new = fake.add_submission(SUBREDDIT, f"Walitt: {WALITT_DOI}")
+    harness.poll()
+    assert len(harness.bot_replies_to(new)) == 1
+
+
+def test_sweeps_never_answer_what_was_there_before_the_first_run(
+    harness_factory: HarnessFactory,
+) -> None:
+    fake = harness_factory.fake
+    thread = fake.add_submission(SUBREDDIT, f"doi:{LEE_DOI}")
+    old = [thread, fake.add_comment(thread, f"doi:{WALITT_DOI}")]
+    old.append(fake.add_submission(SUBREDDIT, "Newest, citing nothing"))
+    harness = harness_factory.build()
+    harness.poll()
+    for _ in range(3):
+        harness.clock.advance(SWEEP_SECONDS)
+        harness.poll()
+    assert [harness.bot_replies_to(item) for item in old] == [[], [], []]
+    assert harness.fake.requests_to("/api/comment") == []
