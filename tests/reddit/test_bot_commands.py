@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from config.settings import ReplySettings
-from records.modlog import recent_actions
+from records.modlog import recent_actions, wrong_match_reports
 from records.places import get_place_settings
 from tests.reddit.conftest import (
     LEE_DOI,
@@ -275,3 +275,26 @@ def test_mode_command_whose_confirmation_is_lost_runs_only_once(harness: BotHarn
     harness.poll()
     assert mode_of(harness) == "off"
     assert len(recent_actions(harness.db, platform="reddit")) == 1
+
+
+def test_wrong_on_a_card_records_the_study_the_message_and_a_link(harness: BotHarness) -> None:
+    post = harness.fake.add_submission(SUBREDDIT, f"doi:{LEE_DOI}")
+    harness.poll()
+    (card,) = harness.bot_replies_to(post)
+    command = harness.fake.add_comment(card["name"], "!evidence wrong not this one", author="frank")
+    harness.poll()
+    (report,) = wrong_match_reports(harness.db)
+    assert (report.entry_id, report.reply_id) == (LEE_ID, card["name"])
+    assert report.message_id
+    assert report.permalink
+    (thanks,) = harness.bot_replies_to(command)
+    assert "curators will check" in thanks["body"]
+
+
+def test_wrong_not_on_a_card_says_how_to_use_it(harness: BotHarness) -> None:
+    post = harness.fake.add_submission(SUBREDDIT, "Thread")
+    command = harness.fake.add_comment(post, "!evidence wrong", author="frank")
+    harness.poll()
+    assert wrong_match_reports(harness.db) == []
+    (reply,) = harness.bot_replies_to(command)
+    assert "reply to one of my study cards" in reply["body"]
