@@ -166,7 +166,7 @@ def _reasons(error: BaseException) -> str:
     current: BaseException | None = error
     while current is not None and len(messages) < 5:
         text = str(current) or type(current).__name__
-        if text not in messages:
+        if not any(text in seen for seen in messages):
             messages.append(text)
         current = current.__cause__ or current.__context__
     return "; ".join(messages)
