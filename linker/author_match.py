@@ -296,6 +296,14 @@ _KINDS: dict[str, frozenset[str]] = {
     "follow-up": frozenset({"follow", "followup"}),
     "biopsies": frozenset({"biopsy", "biopsies"}),
 }
+# The same kinds in the community's other languages.
+for _local, _english in {
+    "übersichtsarbeit": "review", "übersicht": "review", "oversikt": "review",
+    "revisión": "review", "revue": "review", "ensayo": "trial", "essai": "trial",
+    "kritik": "critique", "kritiek": "critique", "kritikk": "critique", "crítica": "critique",
+    "umfrage": "survey", "encuesta": "survey", "enquête": "survey",
+}.items():  # fmt: skip
+    _KINDS[_local] = _KINDS[_english]
 
 
 def _is_kind(noun: str, words: set[str], entry: AtlasEntry) -> bool:

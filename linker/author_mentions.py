@@ -15,12 +15,12 @@ Every repetition is bounded, and patterns run only at a found name
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 
-from linker.author_year import AuthorYear
+from linker.author_year import AND, ET_AL, AuthorYear
 from linker.languages import PLACE_WORDS
 from linker.surnames import GROUP_WORDS, is_word_surname, name_key
 
@@ -28,28 +28,34 @@ _PARTICLE = r"(?i:van|von|de|der|den|del|della|da|di|du|le|la|dos|das|ter|ten|op
 _CAPITAL = r"[A-ZÀ-ÖØ-ÞĀ-ŽΑ-Ω]"
 _NAME_CHARS = r"[\w'’\u2010\u2011-]"  # letters, apostrophes, hyphens (also Unicode ones)
 _WORD = rf"{_CAPITAL}{_NAME_CHARS}{{1,40}}"
-# A capitalised name, with particles before it and maybe a second capitalised word
-# ("van der Berg", "Lindqvist Berg", "Moreau NIH": `_keyed` tries the longest known key).
 # Particles before a capitalised name ("van der Berg") and a second capitalised word after
 # it ("Lindqvist Berg", "Moreau NIH"): `_keyed` tries the longest known name among them.
 _PARTICLES_BEFORE = re.compile(rf"(?<![\w'’-])(?:{_PARTICLE}[ \t]{{1,2}}){{1,3}}$")
 _NEXT_CAPITALISED = re.compile(rf"(?:[ \t]{{1,2}}{_WORD}){{1,2}}")
 _LOWER_BEFORE_ET_AL = re.compile(
     r"(?<![\w'’-])([^\W\d_][\w'’-]{1,40})(?:\s{1,2}([^\W\d_][\w'’-]{1,40}))?"
-    r"(?=\s{0,2},?\s{0,2}et\.?\s{0,2}al\b)"
+    rf"(?=\s{{0,2}},?\s{{0,2}}{ET_AL})"
 )
 # "Okafor's", "Dubois'", and German "Naviaux'" (a name ending in a silent x or z)
 _POSSESSIVE_END = re.compile(r"(?:['’]s|(?<=[sxzß])['’])$")
-_SEPARATOR = re.compile(r"\s{0,2}(?:/|&|\band\b|\bund\b|\bog\b|\ben\b|,)\s{0,2}", re.IGNORECASE)
+_SEPARATOR = re.compile(rf"\s{{0,2}}(?:/|&|\b{AND}\b|,)\s{{0,2}}", re.IGNORECASE)
 _NEXT_NAME = re.compile(rf"(?:{_PARTICLE}\s{{1,2}}){{0,3}}{_WORD}")
 _INITIALS_AFTER = re.compile(r"[ \t]{1,2}(?-i:[A-Z]{1,3})\b\.?(?=\s{0,2}[,;&]|\s{1,2}et\b)")
 # A long lower-case surname with its year: "vanderberg 2018", "giloteaux (2016)".
+_YEAR_START = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _LOWER_NAME_BEFORE_YEAR = re.compile(r"(?<![\w'’-])([a-zà-öø-ÿ][a-zà-öø-ÿ'’-]{6,40})[ \t]{1,2}\(?$")
-_ET_AL_ANYWHERE = re.compile(r"\bet\.?\s{0,2}al\b", re.IGNORECASE)
-_ET_AL = re.compile(r"\s{0,2},?\s{0,2}et\.?\s{0,2}al\b\.?(?:['’]s)?", re.IGNORECASE)
+_ET_AL_ANYWHERE = re.compile(rf"(?<![\w.]){ET_AL}", re.IGNORECASE)
+# Every form of "et al." holds one of these (in lower case).
+_ET_AL_HINTS = ("et al", "et. al", "u. a.", "u.a.", "e.a.", "e. a.", "fl.", "col")
+_ET_AL = re.compile(rf"\s{{0,2}},?\s{{0,2}}{ET_AL}(?:['’]s)?", re.IGNORECASE)
 _COLLEAGUES = re.compile(
     r"\s{1,2}(?:and|&|\+)\s{1,2}(?:colleagues|co\b\.?|co-?workers|co-?authors|team|others|"
-    r"friends|crew|gang)\b",
+    r"friends|crew|gang)\b"
+    # und Kollegen, en collega's, og kolleger, y colaboradores, et collègues, e colaboradores
+    # (linker.languages may already have written the local "and" over as "and")
+    r"|\s{1,2}(?:und|en|og|y|et|e|and|&)\s{1,2}"
+    r"(?:(?:ses|sus|su|hans|hennes|haar|zijn|sein|seine|ihr|ihre|leur|leurs)\s{1,2})?"
+    r"(?:kollegen|kolleger|collega['’]?s|colaboradores|coll[eè]gues|mitarbeiter|team)\b",
     re.IGNORECASE,
 )
 _GROUP_AFTER = re.compile(
@@ -61,7 +67,12 @@ _NOUNS = (
     r"(?:study|studies|paper|papers|trial|rct|review|article|preprint|work|critique|survey|"
     r"analysis|meta-?analysis|data|findings|group|lab|team|cohort|investigators|experiment|"
     r"research|report|publication|commentary|letter|results|follow-?up|pilot|biopsies|"
-    r"appraisal|overview|editorial|case\s{1,2}series|thing|one)"
+    r"appraisal|overview|editorial|case\s{1,2}series|thing|one|"
+    # German, Dutch, Norwegian, Spanish, French
+    r"studie|studien|untersuchung|arbeit|artikel|übersichtsarbeit|metaanalyse|"
+    r"onderzoek|artikkel|artikkelen|forskning|forskningen|studiet|estudio|artículo|ensayo|trabajo|"
+    r"revisión|étude|etude|essai|travail|revue|publication|crítica|kritik|kritiek|kritikk|"
+    r"encuesta|enquête|oversikt|übersicht|umfrage|\w{2,20}(?:studie[nt]?|arbeit))"
 )
 # The noun after a few words of description: "the Moreau NIH trial", "Ruiz's microbiome paper".
 _NOUN_AFTER = re.compile(
@@ -70,13 +81,15 @@ _NOUN_AFTER = re.compile(
 # What the study was about, after its noun: "critique of the imaging methods", "trial on LDN".
 _OF_AFTER = re.compile(r"[ \t]{1,2}(?:of|on|about|into|in)(?:[ \t]{1,2}[\w'’/-]{1,30}){1,4}", re.I)
 _DETERMINERS_TEXT = """
-    the that this these those his her their our a an 's ’s
+    the that this these those his her their our a an 's ’s die der das den dem diese
+    het deze dit de la le el les los las l' l’ esta este cette ce studien
 """
 _DETERMINERS = frozenset(_DETERMINERS_TEXT.split())
 _NOUN = re.compile(rf"\b{_NOUNS}\b", re.IGNORECASE)
 _BY_BEFORE = re.compile(
     rf"\b(?:{_NOUNS}|published|done|led|written|run)\s{{1,2}}(?:[\w-]{{1,20}}\s{{1,2}}){{0,3}}?"
-    r"(?:by|from)\s{1,2}$|\baccording\s{1,2}to\s{1,2}$|\bsee\s{1,2}$|\bcf\.?\s{1,2}$",
+    r"(?:by|from|von|van|door|av|til|fra|de|del|por|par)\s{1,2}$|\baccording\s{1,2}to\s{1,2}$"
+    r"|\bsee\s{1,2}$|\bcf\.?\s{1,2}$|\bd['’]$",
     re.IGNORECASE,
 )
 _VERB_AFTER = re.compile(
@@ -89,16 +102,25 @@ _VERB_AFTER = re.compile(
 # Words before a name that make it a place: "moved to Holm", "a trip to Berg".
 _PLACE_WORDS_TEXT = """
     to in at near visited visiting visit moved live lives living born trip via around
+    nach bei im aus naar på i à en
 """
 _PLACE_WORDS = frozenset(_PLACE_WORDS_TEXT.split()) | PLACE_WORDS
 _YEAR = re.compile(r"(?<![\w.,/-])((?:19|20)\d{2})(?![\d/-]|\.\d|,\d)")
 _NOT_A_CITATION_YEAR = re.compile(
     r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|since|until|till|summer|"
-    r"winter|spring|autumn|fall|christmas|easter|class\s{1,2}of|born\s{1,2}in)\.?\s{1,2}$",
+    r"winter|spring|autumn|fall|christmas|easter|class\s{1,2}of|born\s{1,2}in|"
+    # months and "since" in German, Dutch, Norwegian, Spanish and French
+    r"januar|jänner|märz|mai|juni|juli|oktober|dezember|seit|januari|februari|maart|mei|"
+    r"augustus|sinds|desember|siden|enero|febrero|marzo|abril|mayo|junio|julio|agosto|"
+    r"septiembre|octubre|noviembre|diciembre|desde|janvier|février|mars|avril|juin|"
+    r"juillet|août|septembre|octobre|novembre|décembre|depuis)\.?\s{1,2}$",
     re.IGNORECASE,
 )
-_SENTENCE_END = re.compile(r"(?:[!?]+|(?<![\s.][A-Za-z])(?<!\bal)(?<!\bvs)(?<!\bca)\.)(?=\s)|\n")
+_SENTENCE_END = re.compile(
+    r"(?:[!?]+|(?<![\s.][A-Za-z])(?<!\bal)(?<!\bvs)(?<!\bca)(?<!\bfl)(?<!\bcol)(?<!\bcols)"
+    r"(?<!\bcoll)(?<!\bmfl)\.)(?=\s)|\n"
+)
 _CAPITALISED_ORDINARY_TEXT = """
     the a an and or but so as at by for from in into of on to with this that these those
     it its he she they we i you my our your his her their has have had is was were be
@@ -114,6 +136,7 @@ _NOT_A_PLACE = frozenset(
     {"possessive", "et-al", "author-list", "by", "study-noun", "colleagues", "verb"}
 )
 _YEAR_REACH_AFTER = 140
+_NEXT_SENTENCE_REACH = 16
 _YEAR_REACH_BEFORE = 90
 
 
@@ -154,14 +177,13 @@ def find_mentions(
             mentions.append(mention)
             claimed.append((citation.start, citation.end))
     consumed: list[tuple[int, int]] = list(claimed)
-    capitalised = starts is None or _may_name(text, starts)
-    dated = "19" in text or "20" in text
-    if capitalised or dated:
-        years = _years(text, claimed)
-        if capitalised:
-            _capitalised_mentions(text, is_key, years, consumed, mentions, starts=starts)
-        if dated:
-            _lower_case_mentions(text, is_key, years, consumed, mentions)
+    years = _Years(text, claimed)  # read only if a name is found
+    if starts is None or _may_name(text, starts):
+        _capitalised_mentions(text, is_key, years, consumed, mentions, starts=starts)
+    if _may_cite_et_al(text):
+        _lower_case_before_et_al(text, is_key, years, consumed, mentions)
+    if "19" in text or "20" in text:
+        _lower_case_mentions(text, is_key, years, consumed, mentions)
     mentions.sort(key=lambda m: m.start)
     return mentions
 
@@ -169,7 +191,7 @@ def find_mentions(
 def _capitalised_mentions(
     text: str,
     is_key: Callable[[str], bool],
-    years: list[tuple[int, int]],
+    years: _Years,
     consumed: list[tuple[int, int]],
     mentions: list[Mention],
     *,
@@ -179,7 +201,7 @@ def _capitalised_mentions(
     for match in _CAPITALISED_WORD.finditer(text):
         if _inside(match.start(), consumed):
             continue
-        if starts is not None and word_key(match.group()) not in starts:
+        if starts is not None and not _may_start(match.group(), starts):
             continue
         run_start, run_end = match.start(), match.end()
         particles = _PARTICLES_BEFORE.search(text, max(0, run_start - 30), run_start)
@@ -191,10 +213,19 @@ def _capitalised_mentions(
         spot = _keyed(text, run_start, text[run_start:run_end], is_key)
         if spot is None:
             continue
-        start, end, key, possessive = spot
-        mention, used = _read_around(text, _Spot(start, end, key, possessive), years)
-        consumed.append((start, used))
+        mention, used = _read_around(text, spot, years)
+        consumed.append((spot.start, used))
         mentions.append(mention)
+
+
+def _lower_case_before_et_al(
+    text: str,
+    is_key: Callable[[str], bool],
+    years: _Years,
+    consumed: list[tuple[int, int]],
+    mentions: list[Mention],
+) -> None:
+    """Add the mentions of names in lower case before "et al." ("holm et al. showed …")."""
     for match in _LOWER_BEFORE_ET_AL.finditer(text):
         if _overlaps(match.start(), match.end(), consumed) or match.group(1)[0].isupper():
             continue
@@ -212,12 +243,13 @@ def _capitalised_mentions(
 def _lower_case_mentions(
     text: str,
     is_key: Callable[[str], bool],
-    years: list[tuple[int, int]],
+    years: _Years,
     consumed: list[tuple[int, int]],
     mentions: list[Mention],
 ) -> None:
     """Add the mentions of long lower-case names with their year ("vanderberg 2018")."""
-    for position, _ in years:
+    for year in _YEAR_START.finditer(text):
+        position = year.start()
         match = _LOWER_NAME_BEFORE_YEAR.search(text, max(0, position - 45), position)
         if match is None:
             continue
@@ -236,15 +268,33 @@ _CAPITALISED_WORD = re.compile(rf"{_CAPITAL}{_NAME_CHARS}{{1,40}}")
 
 
 def _may_name(text: str, starts: AbstractSet[str]) -> bool:
-    """Whether some capitalised word may begin a known name, or "et al." follows a name."""
-    if "al" in text and _ET_AL_ANYWHERE.search(text):
+    """Whether some capitalised word may be or begin a known name."""
+    words = set(map(str.lower, _CAPITALISED_WORD.findall(text)))
+    if not starts.isdisjoint(words):
         return True
-    words = set(_CAPITALISED_WORD.findall(text))
-    if not starts.isdisjoint(map(str.lower, words)):
+    # A genitive ("Okafors Studie") or possessive ("Okafor's"), a compound ("Moreau-Studie"),
+    # letters to fold ("Müller", "O'Connor").
+    if not starts.isdisjoint([word[:-1] for word in words if word[-1] == "s"]):
         return True
     return any(
-        word_key(word) in starts for word in words if not word.isascii() or not word.isalpha()
+        _may_start(word, starts) for word in words if not word.isascii() or not word.isalpha()
     )
+
+
+def _may_cite_et_al(text: str) -> bool:
+    """Whether `text` may hold some form of "et al." (a few substring tests)."""
+    lowered = text.lower()
+    return any(hint in lowered for hint in _ET_AL_HINTS)
+
+
+def _may_start(word: str, starts: AbstractSet[str]) -> bool:
+    """Whether `word` may be or begin a known name, also as a genitive ("Okafors") or in a
+    compound ("Moreau-Studie")."""
+    key = word_key(word)
+    if key in starts or (key.endswith("s") and key[:-1] in starts):
+        return True
+    head, dash, _ = word.rpartition("-")
+    return bool(dash) and word_key(head) in starts
 
 
 @lru_cache(maxsize=65_536)
@@ -258,14 +308,27 @@ def _last_word(before: str) -> str:
     stripped = before.rstrip()
     if stripped.endswith(("'s", "’s")):
         return stripped[-2:].lower()
+    if stripped.endswith(("d'", "d’", "l'", "l’")):
+        return stripped[-2:].lower()  # "l'étude d'Okafor"
     cut = stripped.rsplit(None, 1)
     return cut[-1].lower() if cut else ""
+
+
+_CITED_BY = frozenset(
+    {"by", "from", "to", "see", "cf", "cf.", "von", "van", "door", "av", "til", "fra", "de",
+     "del", "por", "par", "d'", "d’"}
+)  # fmt: skip
+# Study nouns joined to a name by a hyphen: "Moreau-Studie", "Walitt-studien".
+_COMPOUND_NOUNS = frozenset(
+    {"studie", "studien", "studiet", "paper", "arbeit", "artikel", "trial", "studie's",
+     "onderzoek", "review", "übersichtsarbeit", "metaanalyse", "artikkelen", "gruppe"}
+)  # fmt: skip
 
 
 def _cited_by(before: str) -> bool:
     """Whether `before` ends like "a study by", "the paper from", "according to", "see"."""
     last = _last_word(before)
-    return last in {"by", "from", "to", "see", "cf", "cf."} and bool(_BY_BEFORE.search(before))
+    return last in _CITED_BY and bool(_BY_BEFORE.search(before))
 
 
 def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
@@ -276,12 +339,12 @@ def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
     return any(start <= position < end for start, end in spans)
 
 
-def _keyed(
-    text: str, start: int, run: str, is_key: Callable[[str], bool]
-) -> tuple[int, int, str, bool] | None:
-    """(start, end, key, possessive) of the first known name in `run`, longest first.
+def _keyed(text: str, start: int, run: str, is_key: Callable[[str], bool]) -> _Spot | None:
+    """The first known name in `run`, longest first.
 
-    "The Moreau" holds "Moreau"; "van der Berg" and "Lindqvist Berg" are one name each.
+    "The Moreau" holds "Moreau"; "van der Berg" and "Lindqvist Berg" are one name each; a
+    German or Norwegian genitive ("Okafors Studie") and a compound with a study noun
+    ("Moreau-Studie", "Walitt-studien") hold the name too.
     """
     words = [(m.start() + start, m.group()) for m in re.finditer(r"\S+", run)]
     for first in range(len(words)):
@@ -292,10 +355,17 @@ def _keyed(
                 chosen[-1] = _POSSESSIVE_END.sub("", chosen[-1])
             if chosen[-1].lower() in _CAPITALISED_ORDINARY or not chosen[-1][:1].isupper():
                 continue
+            begin, end = words[first][0], words[last][0] + len(words[last][1])
             key = name_key(chosen)
             if key and is_key(key):
-                begin = words[first][0]
-                return begin, words[last][0] + len(words[last][1]), key, possessive
+                return _Spot(begin, end, key, possessive)
+            head, dash, tail = chosen[-1].rpartition("-")
+            if dash and tail.lower() in _COMPOUND_NOUNS and is_key(name_key([*chosen[:-1], head])):
+                return _Spot(begin, end, name_key([*chosen[:-1], head]), possessive, tail.lower())
+            if first == last and not possessive and chosen[0].endswith("s"):
+                stem = name_key(chosen[0][:-1])
+                if stem and is_key(stem) and not is_word_surname(stem):
+                    return _Spot(begin, end, stem, True)
     return None
 
 
@@ -307,9 +377,10 @@ class _Spot:
     end: int
     key: str
     possessive: bool
+    noun: str | None = None  # a study noun joined to the name: "Moreau-Studie"
 
 
-def _read_around(text: str, spot: _Spot, years: list[tuple[int, int]]) -> tuple[Mention, int]:
+def _read_around(text: str, spot: _Spot, years: _Years) -> tuple[Mention, int]:
     """The mention at `spot` and where what belongs to it ends."""
     cues: set[str] = {"possessive"} if spot.possessive else set()
     coauthors, position = _coauthors(text, spot.end, cues)
@@ -325,6 +396,9 @@ def _read_around(text: str, spot: _Spot, years: list[tuple[int, int]]) -> tuple[
         position = group.end()
     before = text[max(0, spot.start - 60) : spot.start]
     noun, described, position = _description(text, position, before, cues)
+    if spot.noun:
+        noun = spot.noun
+        cues.add("study-noun")
     if _cited_by(before):
         cues.add("by")
     if _VERB_AFTER.match(text, position):
@@ -356,6 +430,13 @@ def _read_around(text: str, spot: _Spot, years: list[tuple[int, int]]) -> tuple[
     return mention, position
 
 
+# Words after "and" that are not a co-author: "Loebel und Kollegen", "Naviaux og Team".
+_NOT_COAUTHORS = frozenset(
+    {"kollegen", "kolleger", "kollegaer", "collega's", "collegas", "colaboradores",
+     "collègues", "collegues", "mitarbeiter", "team", "colleagues", "co", "others"}
+)  # fmt: skip
+
+
 def _coauthors(text: str, position: int, cues: set[str]) -> tuple[list[str], int]:
     """Keys of the names joined to a name by `/`, `&`, `and` or commas, and where they end
     (initials after each name are passed over: "Naviaux RK, Naviaux JC, Li K")."""
@@ -371,7 +452,7 @@ def _coauthors(text: str, position: int, cues: set[str]) -> tuple[list[str], int
         if name is None or name.group().lower() in _CAPITALISED_ORDINARY:
             break
         written = _POSSESSIVE_END.sub("", name.group())
-        if written.lower() in GROUP_WORDS:
+        if written.lower() in GROUP_WORDS or written.lower() in _NOT_COAUTHORS:
             break
         coauthors.append(name_key(written))
         position = name.end()
@@ -423,7 +504,7 @@ def _from_citation(
     written = text[citation.start : citation.end]
     cues = {"year-beside"}
     if citation.strong:
-        cues.add("et-al" if re.search(r"et\.?\s{0,2}al", written, re.IGNORECASE) else "author-list")
+        cues.add("et-al" if _ET_AL_ANYWHERE.search(written) else "author-list")
     if re.search(r"['’]s\b", written):
         cues.add("possessive")
     inside = _NOUN.search(written)
@@ -453,6 +534,20 @@ def _from_citation(
     )
 
 
+class _Years:
+    """The years of a text that a sentence may cite, read when first asked for."""
+
+    def __init__(self, text: str, claimed: list[tuple[int, int]]) -> None:
+        self._text = text
+        self._claimed = claimed
+        self._found: list[tuple[int, int]] | None = None
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        if self._found is None:
+            self._found = _years(self._text, self._claimed)
+        return iter(self._found)
+
+
 def _years(text: str, claimed: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """(position, year) of the years a sentence may cite: not a citation's own, not a date."""
     found = []
@@ -479,10 +574,11 @@ def _sentence(text: str, position: int) -> tuple[int, int]:
 
 
 def _sentence_year(
-    years: list[tuple[int, int]], start: int, end: int, low: int, high: int
+    years: _Years, start: int, end: int, low: int, high: int
 ) -> tuple[int | None, bool]:
     """The year that goes with a name: the nearest one after it in its sentence, else the
-    nearest one before it; and whether it stands right beside the name."""
+    nearest one before it, else one at the start of the next sentence ("… review of PEM.
+    2021 I think?", "… Erschienen 2021"); and whether it stands right beside the name."""
     after = [(p, y) for p, y in years if end <= p < high and p - end <= _YEAR_REACH_AFTER]
     if after:
         position, year = after[0]
@@ -490,4 +586,7 @@ def _sentence_year(
     before = [(p, y) for p, y in years if low <= p < start and start - p <= _YEAR_REACH_BEFORE]
     if before:
         return before[-1][1], False
+    following = [(p, y) for p, y in years if high <= p <= high + _NEXT_SENTENCE_REACH]
+    if following:
+        return following[0][1], False
     return None, False

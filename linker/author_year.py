@@ -29,6 +29,14 @@ _JOURNAL = (
     r"(?:,?\s{1,2}(?:in\s{1,2})?(?-i:[A-Z])[\w.&-]{0,25}"
     r"(?:\s{1,2}(?-i:[A-Z])[\w.&-]{0,25}){0,3})?"
 )
+# "et al." and its forms in the community's other languages: German "u. a.", Dutch "e.a.",
+# Norwegian "m.fl."/"mfl.", Spanish "y col."/"y cols.", French "et coll.", Portuguese "e col."
+ET_AL = (
+    r"(?:et\.?\s{0,2}al\b\.?|u\.\s{0,2}a\.|e\.\s{0,2}a\.|m\.\s{0,2}fl\b\.?|mfl\b\.?"
+    r"|y\s{1,2}cols?\.|et\s{1,2}coll?\b\.?|e\s{1,2}col\.)"
+)
+# "and" between authors: and, und, en, og, y, et
+AND = r"(?:&|and|und|en|og|y|et)"
 _YEAR = r"(?P<year>(?:19|20)\d{2})[a-z]?(?![\d])(?:\s{0,2}[)\]])?"
 _OPEN = r"[\s,]{0,3}[(\[]?\s{0,2}"
 
@@ -39,13 +47,13 @@ _ITEM = rf"(?:{_INITIAL_GROUP}|{_NAME}{_LISTED_INITIALS})"
 # "Walitt B, Singh K, et al. 2024", "Walitt et al., Nat Commun 2024"
 _ET_AL = re.compile(
     rf"(?P<names>{_NAME}{_INITIALS}(?:\s{{0,2}},\s{{0,2}}{_ITEM}){{0,5}})"
-    rf",?\s{{1,3}}et\.?\s{{0,2}}al\b\.?(?:['’]s)?{_JOURNAL}{_OPEN}{_YEAR}",
+    rf",?\s{{1,3}}{ET_AL}(?:['’]s)?{_JOURNAL}{_OPEN}{_YEAR}",
     re.IGNORECASE,
 )
 # "Lee, Sato & Son (2024)", "Wirth and Scheibenbogen 2020"
 # APA: "Lee, J.-S., Sato, W., & Son, C.-G. (2024)"
 _NAME_LIST = re.compile(
-    rf"(?P<names>{_NAME}(?:\s{{0,2}},\s{{0,2}}{_ITEM}){{0,9}},?\s{{1,3}}(?:&|and)\s{{1,3}}{_NAME}"
+    rf"(?P<names>{_NAME}(?:\s{{0,2}},\s{{0,2}}{_ITEM}){{0,9}},?\s{{1,3}}{AND}\s{{1,3}}{_NAME}"
     rf"(?:\s{{0,2}},\s{{0,2}}{_INITIAL_GROUP})?)"
     rf"{_OPEN}{_YEAR}",
     re.IGNORECASE,
@@ -91,7 +99,7 @@ _NOT_SURNAMES = frozenset(_ORDINARY_CAPITALISED.split())
 
 _INITIALS_WORD = re.compile(r"^(?:[A-Z]{1,3}\.?|[A-Z]\.?(?:\s?-?[A-Z]\.?){1,2})$")
 _POSSESSIVE = re.compile(r"['’]s?$")
-_NAME_SPLIT = re.compile(r",?\s{0,2}(?:&|\band\b)\s{1,3}|\s{0,2},\s{0,2}", re.IGNORECASE)
+_NAME_SPLIT = re.compile(rf",?\s{{0,2}}(?:&|\b{AND}\b)\s{{1,3}}|\s{{0,2}},\s{{0,2}}", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -106,8 +114,8 @@ class AuthorYear:
 
 
 _YEAR_ALONE = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
-_ET_AL_ALONE = re.compile(r"\bet\.?\s{0,2}al\b", re.IGNORECASE)
-_CONJUNCTION = re.compile(r"&|\band\b", re.IGNORECASE)
+_ET_AL_ALONE = re.compile(rf"(?<![\w.]){ET_AL}", re.IGNORECASE)
+_CONJUNCTION = re.compile(rf"&|\b{AND}\b", re.IGNORECASE)
 
 
 def find_author_years(text: str, *, weak: bool) -> list[AuthorYear]:

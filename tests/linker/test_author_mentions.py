@@ -199,3 +199,44 @@ def test_the_span_covers_the_name_and_its_year() -> None:
     (match,) = index().match(text)
     assert match.reference.text.startswith("Holm et al.")
     assert text[match.reference.start : match.reference.end] == match.reference.text
+
+
+OTHER_LANGUAGES = [
+    ("German u. a.", "Müller u. a. (2022) zur Endothelfunktion", ["mueller-2022-endothelium"]),
+    ("Dutch e.a.", "Van der Berg e.a. 2018, kantelen bij tieners", ["van-der-berg-2018-output"]),
+    ("Norwegian m.fl.", "Berg m.fl. 2017 om autoantistoffer", ["berg-2017-beta2"]),
+    ("Norwegian mfl.", "Holm mfl. 2017 om perfusjon", ["holm-2017-perfusion"]),
+    ("Spanish y col.", "Núñez y col. 2021, biopsias de piel", ["nunez-2021-fibres"]),
+    ("Spanish y cols.", "Moreau y cols. (2021), el ensayo", ["moreau-2021-ldn"]),
+    ("French et coll.", "Tanaka et coll. 2022 sur l'imagerie", ["tanaka-2022-imaging"]),
+    ("und between authors", "Berg und Holm 2017", ["berg-2017-beta2"]),
+    ("og between authors", "Okafor og Ruiz 2021", ["okafor-2021-pem"]),
+    ("y between authors", "Moreau y Tanaka (2021)", ["moreau-2021-ldn"]),
+    ("die Studie von", "Die Studie von Holm et al. (2017) zur Perfusion", ["holm-2017-perfusion"]),
+    ("het onderzoek van … uit", "Het onderzoek van Giloteaux uit 2016 over darmflora", ["giloteaux-2016-microbiome"]),
+    ("studien til … fra", "Studien til Tanaka fra 2022 om bildediagnostikk", ["tanaka-2022-imaging"]),
+    ("el estudio de … de", "El estudio de Núñez de 2021 en Pain", ["nunez-2021-fibres"]),
+    ("l'étude de … (year)", "L'étude de Moreau (2021) sur la naltrexone", ["moreau-2021-ldn"]),
+    ("German genitive", "Tanakas Kritik an der Bildgebung (2022)", ["tanaka-2022-imaging"]),
+    ("compound with a study noun", "Die Moreau-Studie zu LDN (Nat Med 2021)", ["moreau-2021-ldn"]),
+    ("colleagues word is no co-author", "Giloteaux und Kollegen (Microbiome, 2016)", ["giloteaux-2016-microbiome"]),
+]  # fmt: skip
+
+OTHER_LANGUAGE_TRAPS = [
+    ("German month", "Seit März 2020 bin ich bettlägerig"),
+    ("Spanish month", "Desde marzo de 2020 estoy en cama"),
+    ("French month", "Depuis mars 2020 je suis alitée"),
+    ("a place after 'nach'", "Wir sind 2017 nach Holm gezogen"),
+    ("a place after 'i'", "Vi bodde i Berg i 2023"),
+    ("a study of a year", "Es gab 2019 eine Studie zu Rituximab"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "expected"), _cases(OTHER_LANGUAGES))
+def test_author_mentions_in_other_languages(text: str, expected: list[str]) -> None:
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize("text", [pytest.param(t, id=n) for n, t in OTHER_LANGUAGE_TRAPS])
+def test_other_language_traps_match_nothing(text: str) -> None:
+    assert found(text) == []
