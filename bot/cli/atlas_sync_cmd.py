@@ -223,15 +223,16 @@ def print_report(report: SyncReport, *, verbose: bool | None = None) -> None:
         shown = ", ".join(report.not_listed[:20])
         more = f" and {len(report.not_listed) - 20} more" if len(report.not_listed) > 20 else ""
         console.print(cell(f"Not listed on the atlas (kept locally): {shown}{more}"))
-    for title, rows in (
-        ("Imported with warnings", report.incomplete),
-        ("Failed pages", report.failed),
-        ("Skipped pages", report.skipped),
+    for title, heading, rows in (
+        ("Changed pages", "Fields changed", report.changed_fields),
+        ("Imported with warnings", "Reason", report.incomplete),
+        ("Failed pages", "Reason", report.failed),
+        ("Skipped pages", "Reason", report.skipped),
     ):
         if rows:
             table = Table(title=title)
             table.add_column("Slug")
-            table.add_column("Reason")
+            table.add_column(heading)
             for slug, reason in rows:
                 # Reasons quote what the site answered: never run as terminal markup.
                 table.add_row(cell(slug), cell(reason))

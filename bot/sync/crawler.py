@@ -281,6 +281,9 @@ class AtlasSync:
             self.store.save_validators(url, fetched.status, fetched.validators)
             self.report.new += counts.added
             self.report.changed += counts.updated
+            self.report.changed_fields.extend(
+                (entry_id, ", ".join(fields)) for entry_id, fields in counts.changed_fields
+            )
             self.report.unchanged += counts.unchanged
             if entry.retracted and (before is None or not before.retracted):
                 self.report.newly_retracted.append(entry.id)

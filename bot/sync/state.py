@@ -46,6 +46,8 @@ class SyncReport:
     unchanged: int = 0
     newly_retracted: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    # Updated entries and the fields that changed ("summary, pem"), as atlas import says.
+    changed_fields: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     # Imported, but lacking what every atlas page shows (badges, a summary): worth a look.
     incomplete: list[tuple[str, str]] = field(default_factory=list)
@@ -79,6 +81,7 @@ class SyncReport:
             unchanged=int(data.get("unchanged", 0)),
             newly_retracted=[str(slug) for slug in data.get("newly_retracted", [])],
             failed=[(str(a), str(b)) for a, b in data.get("failed", [])],
+            changed_fields=[(str(a), str(b)) for a, b in data.get("changed_fields", [])],
             skipped=[(str(a), str(b)) for a, b in data.get("skipped", [])],
             incomplete=[(str(a), str(b)) for a, b in data.get("incomplete", [])],
             lacking={

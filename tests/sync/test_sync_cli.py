@@ -213,3 +213,18 @@ def test_the_report_prints_what_a_site_answered_literally(
     printed = capsys.readouterr().out
     assert hostile in printed
     assert "Robots.txt said [bold]no." in printed
+
+
+def test_the_report_names_the_fields_each_changed_page_changed(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    print_report(SyncReport(changed=1, changed_fields=[("x-2020-y", "pem, summary")]))
+    printed = capsys.readouterr().out
+    assert "Changed pages" in printed
+    assert "Fields changed" in printed
+    assert "pem, summary" in printed
+
+
+def test_changed_fields_survive_a_resumed_crawl() -> None:
+    report = SyncReport(changed=1, changed_fields=[("x-2020-y", "title")])
+    assert SyncReport.from_json(json.loads(json.dumps(report.to_json()))) == report

@@ -156,6 +156,7 @@ def test_second_sync_uses_conditional_requests_and_reports_the_changed_page(
     report = make_sync(site).run()
 
     assert (report.new, report.changed, report.unchanged) == (0, 1, 2)
+    assert report.changed_fields == [("gamma-2022-three", "title")]
     statuses = {r.path: r.status for r in site.requests if r.path.startswith("/evidence/")}
     assert statuses == {
         "/evidence/alpha-2020-one": 304,
