@@ -7,6 +7,10 @@ replaces), so the spans found in the rewritten text are spans of the post as wri
 - local forms of "et al." (`u. a.`, `e.a.`, `m.fl.`, `mfl.`, `y col.`, `y cols.`, `et coll.`,
   `e col.`) become `et al.`;
 - "and" between two capitalised words (`und`, `en`, `og`, `y`, `et`) becomes `&`/`and`;
+- the study noun and "by" of each language before a name (`die Studie von`, `het onderzoek
+  van`, `studien til`, `el estudio de`, `l'étude de`) become `study by`;
+- a year written in words (`zweitausendneunzehn`, `tjuenitten`, `dos mil veinte`, `deux mille
+  dix-huit`, 2001 to 2029) becomes its digits, padded with spaces;
 - a German or Scandinavian possessive without apostrophe before "study" (`Walitts Studie`,
   `Fluges studie`) becomes `Walitt's study`.
 
@@ -58,19 +62,95 @@ _PLACE_WORDS_TEXT = """
 PLACE_WORDS = frozenset(_PLACE_WORDS_TEXT.split())
 
 
+# Years in words, 2001-2029: the ways of saying "two thousand" (all years) and the shorter
+# "twenty" of spoken Dutch and Norwegian (2010 on: "twintig negentien", "tjuenitten"), then the
+# numbers 1-29 of each language.
+_YEAR_WORDS = {
+    "de": (
+        ("zweitausend", "zweitausendund"),
+        (),
+        """eins zwei drei vier fünf sechs sieben acht
+        neun zehn elf zwölf dreizehn vierzehn fünfzehn sechzehn siebzehn achtzehn neunzehn
+        zwanzig einundzwanzig zweiundzwanzig dreiundzwanzig vierundzwanzig fünfundzwanzig
+        sechsundzwanzig siebenundzwanzig achtundzwanzig neunundzwanzig""",
+    ),
+    "nl": (
+        ("tweeduizend",),
+        ("twintig",),
+        """een twee drie vier vijf zes zeven acht negen
+        tien elf twaalf dertien veertien vijftien zestien zeventien achttien negentien twintig
+        eenentwintig tweeëntwintig drieëntwintig vierentwintig vijfentwintig zesentwintig
+        zevenentwintig achtentwintig negenentwintig""",
+    ),
+    "no": (
+        ("to tusen og", "totusenog", "to tusen", "totusen"),
+        ("tjue",),
+        """en to tre fire
+        fem seks sju åtte ni ti elleve tolv tretten fjorten femten seksten sytten atten nitten
+        tjue tjueen tjueto tjuetre tjuefire tjuefem tjueseks tjuesju tjueåtte tjueni""",
+    ),
+    "es": (
+        ("dos mil",),
+        (),
+        """uno dos tres cuatro cinco seis siete ocho nueve diez once doce
+        trece catorce quince dieciséis diecisiete dieciocho diecinueve veinte veintiuno
+        veintidós veintitrés veinticuatro veinticinco veintiséis veintisiete veintiocho
+        veintinueve""",
+    ),
+    "fr": (
+        ("deux mille", "deux-mille"),
+        (),
+        """un deux trois quatre cinq six sept huit neuf dix
+        onze douze treize quatorze quinze seize dix-sept dix-huit dix-neuf vingt vingt-et-un
+        vingt-deux vingt-trois vingt-quatre vingt-cinq vingt-six vingt-sept vingt-huit
+        vingt-neuf""",
+    ),
+}
+
+
+def _year_words() -> dict[str, int]:
+    """Every form of the years above, its words split at spaces and hyphens, → the year."""
+    years: dict[str, int] = {}
+    for thousands, twenties, numbers in _YEAR_WORDS.values():
+        for number, word in enumerate(numbers.split(), start=1):
+            for prefix in thousands + (twenties if number >= 10 else ()):
+                years[" ".join(f"{prefix} {word}".replace("-", " ").split())] = 2000 + number
+    return years
+
+
+_YEARS_IN_WORDS = _year_words()
+_YEARS_JOINED = {form.replace(" ", ""): year for form, year in _YEARS_IN_WORDS.items()}
+# Longest first, so "deux mille vingt et un" wins over "deux mille vingt"; written forms may
+# join their parts with spaces, hyphens or nothing ("zweitausend neunzehn", "tjue-nitten").
+_YEAR_IN_WORDS = re.compile(
+    r"(?<![^\W\d_])(?:"
+    + "|".join(
+        r"[\s-]?".join(re.escape(part) for part in form.split())
+        for form in sorted(_YEARS_IN_WORDS, key=len, reverse=True)
+    )
+    + r")(?![^\W\d_])",
+    re.IGNORECASE,
+)
+_YEAR_MARKERS = ("tausend", "duizend", "twintig", "tusen", "tjue", " mil", "mille")
+
+
 def as_english(text: str) -> str:
     """`text` with the citation words above in English, every character where it was."""
     if not _may_need(text):
         return text
     text = _ET_AL_FORMS.sub(_et_al, text)
     text = _AND_FORMS.sub(_and, text)
+    if any(marker in text for marker in _YEAR_MARKERS):
+        text = _YEAR_IN_WORDS.sub(_year, text)
     text = _STUDY_BY.sub(_study_by, text)
     return _GENITIVE.sub(_possessive, text)
 
 
 def _may_need(text: str) -> bool:
     """A cheap test that spares most English posts the three patterns."""
-    return any(marker in text for marker in _MARKERS)
+    return any(marker in text for marker in _MARKERS) or any(
+        marker in text for marker in _YEAR_MARKERS
+    )
 
 
 _MARKERS = (
@@ -106,6 +186,13 @@ def _and(match: re.Match[str]) -> str:
     word = match.group(1)
     english = "and" if len(word) == 3 else "&"
     return written.replace(word, english.ljust(len(word)), 1)
+
+
+def _year(match: re.Match[str]) -> str:
+    """ "zweitausendneunzehn" → "2019" and spaces."""
+    written = match.group()
+    year = _YEARS_JOINED.get(re.sub(r"[\s-]", "", written.lower()))
+    return written if year is None else str(year).ljust(len(written))
 
 
 def _possessive(match: re.Match[str]) -> str:
