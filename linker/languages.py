@@ -37,7 +37,7 @@ _AND_FORMS = re.compile(rf"(?<=[^\W\d_])[ \t]{{1,2}}(und|og|en|y|et)[ \t]{{1,2}}
 # Scandinavian languages, a word or two before the study noun.
 _GENITIVE = re.compile(
     rf"(?<![\w'’-])({_CAPITAL}[^\W\d_]{{1,40}}?[^\W\d_s])s((?:[ \t][^\W\d_][\w-]{{0,25}}){{0,2}}?)"
-    r"[ \t]([Ss]tudie|[Ss]tudien|[Aa]rbeit|[Uu]ntersuchung|[Uu]ndersøkelsen?)\b"
+    r"[ \t]([Ss]tudie|[Ss]tudien|[Aa]rbeit)\b"
 )
 # The study noun and "by" of each language before a name: "die Studie von", "het onderzoek
 # van", "studien til", "el estudio de", "l'étude de".
@@ -131,7 +131,7 @@ _YEAR_IN_WORDS = re.compile(
     + r")(?![^\W\d_])",
     re.IGNORECASE,
 )
-_YEAR_MARKERS = ("tausend", "duizend", "twintig", "tusen", "tjue", " mil", "mille")
+_YEAR_MARKERS = ("tausend", "duizend", "twintig", "tusen", "tjue", " mil ", "mille")
 
 
 def as_english(text: str) -> str:
@@ -148,32 +148,34 @@ def as_english(text: str) -> str:
 
 def _may_need(text: str) -> bool:
     """A cheap test that spares most English posts the three patterns."""
-    return any(marker in text for marker in _MARKERS) or any(
-        marker in text for marker in _YEAR_MARKERS
-    )
+    if any(marker in text for marker in _MARKERS):
+        return True
+    if any(marker in text for marker in _YEAR_MARKERS):
+        return True
+    # French "et" between names, not the "et al." of every language.
+    return " et " in text and text.count(" et ") > text.count(" et al")
 
 
+# Each local form holds one of these (with the spaces around): most English posts hold none.
 _MARKERS = (
-    "a.",
-    "A.",
+    ".a.",  # u.a., e.a.
+    ". a.",  # u. a., e. a.
     "fl.",
-    "col",
-    "Col",
+    " col",
     " und ",
     " og ",
     " en ",
     " y ",
-    " et ",
-    "tudie",
+    "Studie",
+    "studie ",
+    "studien",
     "rbeit",
-    "ntersuchung",
-    "ndersøkelse",
-    "von ",
-    "van ",
-    "til ",
-    "de ",
-    "d'",
-    "d’",
+    " von ",
+    " van ",
+    " til ",
+    " de ",
+    " d'",
+    " d’",
 )
 
 
