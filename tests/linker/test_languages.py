@@ -184,3 +184,17 @@ def test_foreign_posts_name_their_study(text: str, expected: list[str]) -> None:
 )
 def test_foreign_words_are_not_taken_for_authors(text: str) -> None:
     assert _ids(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "cited"),
+    [
+        ("Die Studie von Moreau u. a. (2021) zu LDN", "Moreau u. a. (2021)"),
+        ("Fluge m.fl. fra tjuenitten viste", "Fluge m.fl."),
+        ("Núñez y cols. (2021) encontraron", "Núñez y cols. (2021)"),
+    ],
+)
+def test_a_match_spans_the_citation_as_the_post_wrote_it(text: str, cited: str) -> None:
+    (match,) = index().match(text)
+    assert match.reference.text == cited
+    assert text[match.reference.start : match.reference.end] == cited
