@@ -45,8 +45,8 @@ _INITIALS_AFTER = re.compile(r"[ \t]{1,2}(?-i:[A-Z]{1,3})\b\.?(?=\s{0,2}[,;&]|\s
 _YEAR_START = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _LOWER_NAME_BEFORE_YEAR = re.compile(r"(?<![\w'’-])([a-zà-öø-ÿ][a-zà-öø-ÿ'’-]{6,40})[ \t]{1,2}\(?$")
 _ET_AL_ANYWHERE = re.compile(rf"(?<![\w.]){ET_AL}", re.IGNORECASE)
-# Every form of "et al." holds one of these (in lower case).
-_ET_AL_HINTS = ("et al", "et. al", "u. a.", "u.a.", "e.a.", "e. a.", "fl.", "col")
+# What the other forms of "et al." hold (usually written over by `linker.languages` first).
+_ET_AL_HINTS = ("a.", "fl.", "col")
 _ET_AL = re.compile(rf"\s{{0,2}},?\s{{0,2}}{ET_AL}(?:['’]s)?", re.IGNORECASE)
 _COLLEAGUES = re.compile(
     r"\s{1,2}(?:and|&|\+)\s{1,2}(?:colleagues|co\b\.?|co-?workers|co-?authors|team|others|"
@@ -277,14 +277,21 @@ def _may_name(text: str, starts: AbstractSet[str]) -> bool:
     if not starts.isdisjoint([word[:-1] for word in words if word[-1] == "s"]):
         return True
     return any(
-        _may_start(word, starts) for word in words if not word.isascii() or not word.isalpha()
+        _may_start(word, starts)
+        for word in words
+        if (not word.isascii() or not word.isalpha()) and word[2:] not in _CONTRACTIONS
     )
+
+
+# The ends of "I've", "I'll", "It's", "Don't" (after two characters): no name there.
+_CONTRACTIONS = frozenset({"ve", "ll", "m", "d", "re", "s", "t", "'t", "’t"})
 
 
 def _may_cite_et_al(text: str) -> bool:
     """Whether `text` may hold some form of "et al." (a few substring tests)."""
-    lowered = text.lower()
-    return any(hint in lowered for hint in _ET_AL_HINTS)
+    if "al" in text and ("et al" in text or "et. al" in text or "Et al" in text):
+        return True
+    return any(hint in text for hint in _ET_AL_HINTS)
 
 
 def _may_start(word: str, starts: AbstractSet[str]) -> bool:
