@@ -10,19 +10,25 @@ candidate is scored from what the post says around the mention:
 | `coauthor` | 3 | every other author named is an author of the entry |
 | `journal` | 3 | the entry's journal, in full, ISO 4 abbreviation or acronym |
 | `topic` | 1 each, at most 3 | words of the entry's title or summary that its rivals lack |
+| `described` | 2 | a word of the post's description ("the … cytokine paper") is a topic word |
+| `kind` | 1 | the study noun ("review", "trial", "survey") fits the entry's title |
+| `group-name` | 1 | a group author named as a group ("the CORE-ME study investigators") |
 | `only-entry` | 2 | no year given, and the surname is the first author of this entry only |
 | `partial-name` | -1 | found by the last word of a surname with particles only |
-| `word-surname` | -2 | the surname is an ordinary word and nothing but a year marks a citation |
+| `word-surname` | -2 | an ordinary word ("Brown", "Hope") not marked as a name |
 
 A year, co-author or journal that contradicts a candidate removes it. The mention needs a
 cue that it is a citation at all (et al., an author list, a possessive, a study noun, "and
-colleagues", "study by", a group author's "investigators", a reporting verb, or a year
-beside the name). The best candidate is taken when it scores at least `THRESHOLD` and beats
-the runner-up by `MARGIN`; otherwise the mention is left unmatched. The dev set
-(benchmarks/devset, `python -m benchmarks.bench_devset`) sets the threshold: at 2 a post
-citing nothing gets a match and precision falls below 0.99 at 1; at 4 recall falls to 0.94.
-3 keeps "Name YEAR" for a name with one entry that year (a citation on its own) and asks
-any other reading for a second signal.
+colleagues", "a study by", a group's "investigators", a reporting verb, or a year beside the
+name); a surname that is a word needs one that marks it as a name (et al., an author list, a
+possessive, "and colleagues", "a study by", a group's "investigators"), and the name of an
+institution ("the Cochrane review") is never taken without one. The best candidate
+is taken when it scores at least `THRESHOLD` and beats the runner-up by `MARGIN`; otherwise
+the mention is left unmatched. The dev set (benchmarks/devset, `python -m
+benchmarks.bench_devset`) sets the threshold: at 2 a post citing nothing gets a match, at 1
+precision falls below 0.99, at 4 recall falls to 0.85. 3 keeps "Name YEAR" for a name
+with one entry that year (a citation on its own) and asks any other reading for a second
+signal.
 """
 
 from __future__ import annotations
@@ -33,7 +39,7 @@ from dataclasses import dataclass
 from linker.author_mentions import Mention, find_mentions
 from linker.author_year import AuthorYear
 from linker.journals import journal_words, names_journal
-from linker.surnames import is_group, is_word_surname, keys_of, name_key, surname_of
+from linker.surnames import is_group, is_institution, is_word_surname, keys_of, name_key, surname_of
 from linker.textnorm import tokens
 from records.models import AtlasEntry
 
@@ -43,9 +49,9 @@ _MAX_CANDIDATES = 12  # "Wang et al. 2021" among dozens: nothing short of an ide
 # Without a year, words alone pick among a few entries of one author, not among many.
 _MAX_CANDIDATES_WITHOUT_YEAR = 4
 _MAX_TOPIC = 3
-_STRONG_CUES = frozenset(
-    {"et-al", "author-list", "possessive", "study-noun", "colleagues", "group", "by", "verb"}
-)
+# What makes a surname that is also a word ("Brown", "Hope", "Cochrane") a name: a study
+# noun or a verb after it is not enough ("the Cochrane review", "Young people found").
+_NAME_CUES = frozenset({"et-al", "author-list", "possessive", "colleagues", "group", "by"})
 _WORD_CACHE = 4096
 _LOWER_CASE_MIN_LETTERS = 7
 _WINDOW_BEFORE = 200
@@ -138,9 +144,7 @@ class AuthorMatcher:
 
     def score(self, text: str, mention: Mention) -> AuthorDecision | None:
         """The entry `mention` names, or None when no candidate is clearly best."""
-        if not mention.cues or (mention.lower_case and not _lower_case_citation(mention)):
-            return None
-        if mention.place and not mention.cues & {"et-al", "author-list"}:
+        if not _may_be_citation(mention):
             return None
         numbers = self._full.get(mention.key)
         partial = numbers is None
@@ -164,7 +168,7 @@ class AuthorMatcher:
                 candidate.add(2, "only-entry")
             if partial:
                 candidate.add(-1, "partial-name")
-            if is_word_surname(mention.key) and not mention.cues & _STRONG_CUES:
+            if is_word_surname(mention.key) and not mention.cues & _NAME_CUES:
                 candidate.add(-2, "word-surname")
         if len(candidates) > 1 or candidates[0].score < THRESHOLD:
             # One candidate already over the threshold needs no more words (they only add).
@@ -331,6 +335,16 @@ _EXPANSIONS = {
     "HR": "heart rate", "MRI": "magnetic resonance imaging",
 }  # fmt: skip
 _ABBREVIATION = re.compile(r"\b(?:" + "|".join(sorted(_EXPANSIONS, key=len, reverse=True)) + r")\b")
+
+
+def _may_be_citation(mention: Mention) -> bool:
+    """Whether a mention can be a citation at all, whatever the atlas holds."""
+    if not mention.cues or (mention.lower_case and not _lower_case_citation(mention)):
+        return False
+    if mention.place and not mention.cues & {"et-al", "author-list"}:
+        return False  # "moved to Holm in 2017"
+    # "the Cochrane review", "the Stanford study"
+    return not is_institution(mention.key) or bool(mention.cues & _NAME_CUES)
 
 
 def _lower_case_citation(mention: Mention) -> bool:

@@ -50,10 +50,17 @@ WORD_SURNAMES_TEXT = """
     person pike pink pope porter potter pratt ray rider rivers robin rowe sage salt
     savage shepherd silver skinner slater smart spencer sparks stark steward stocks
     strange street sutton taylor temple thorn tower tucker vale wade ward warren waters
-    weaver webb wells wheeler wilde woodward wright yates son lim lo chu neu bang li kim
+    weaver webb wells wheeler wilde woodward wright yates son lo neu bang li kim
     ma an he do ho mo so ko
 """
 WORD_SURNAMES = frozenset(WORD_SURNAMES_TEXT.split())
+# Institutions whose names are also surnames: "the Cochrane review", "the Stanford study" name
+# a place of research, not an author.
+INSTITUTIONS_TEXT = """
+    cochrane stanford harvard mayo oxford cambridge columbia cornell yale duke emory
+    imperial kings melbourne griffith bergen
+"""
+INSTITUTIONS = frozenset(INSTITUTIONS_TEXT.split())
 
 
 def surname_of(author: str) -> str:
@@ -107,6 +114,11 @@ def keys_of(author: str) -> tuple[list[str], list[str]]:
         if last and last not in full:
             partial.append(last)
     return sorted(full), partial
+
+
+def is_institution(key: str) -> bool:
+    """Whether a surname key is also the name of a research institution."""
+    return key in INSTITUTIONS
 
 
 def is_word_surname(key: str) -> bool:

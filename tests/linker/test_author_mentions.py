@@ -64,6 +64,8 @@ def index() -> AtlasIndex:
             _entry("brown-2019-standing", ["Brown, Abigail"], 2019,
                    "Clinical Neurophysiology Practice",
                    "Orthostatic intolerance and cognitive slowing"),
+            _entry("cochrane-2020-exercise", ["Cochrane, Anne"], 2020, "BMJ Open",
+                   "Exercise therapy for chronic fatigue: a systematic review"),
             _entry("light-2012-exercise", ["Light, Alan R"], 2012, "Journal of Internal Medicine",
                    "Gene expression alterations following moderate exercise"),
             *(
@@ -89,6 +91,7 @@ POSSESSIVES_AND_DESCRIPTIONS = [
     ("description with year after", "The Moreau NIH trial (2021) was a bust", ["moreau-2021-ldn"]),
     ("critique of what", "Tanaka's critique of the imaging methods", ["tanaka-2022-imaging"]),
     ("possessive with apart year", "Giloteaux's gut paper from 2016 is good", ["giloteaux-2016-microbiome"]),
+    ("institution name cited as author", "Cochrane et al. 2020 on exercise", ["cochrane-2020-exercise"]),
 ]  # fmt: skip
 
 PAIRS_AND_GROUPS = [
@@ -144,6 +147,8 @@ TRAPS = [
     ("co-author not on the paper", "Berg & Tanaka 2017"),
     ("year too far off", "Holm et al. 2012"),
     ("surname without any cue", "Tanaka is a common name, 2022 was a year"),
+    ("an institution's review", "the Cochrane review says exercise helps, in 2020 no less"),
+    ("word surname with a study noun", "the Brown study from 2019 on standing"),
 ]  # fmt: skip
 
 
