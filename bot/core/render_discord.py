@@ -83,9 +83,9 @@ def _fitting_embeds(cards: list[Card], footer: str) -> list[dict[str, Any]] | No
 
 def _embed(card: Card, budget: Budget) -> dict[str, Any]:
     prefix = RETRACTED_PREFIX if card.retracted else ""
-    # Embed titles render no links or block Markdown, and escapes would show as written
-    # (`\(R\)`): plain text, with mentions defused and links defanged like everywhere.
-    title = prefix + sanitize.plain(card.title, min(budget.title, TITLE_LIMIT) - len(prefix))
+    # Escapes in embed titles would show as written (`\(R\)`): plain text, with mentions
+    # defused, links defanged and masked-link syntax broken.
+    title = prefix + sanitize.embed_title(card.title, min(budget.title, TITLE_LIMIT) - len(prefix))
     embed: dict[str, Any] = {
         "type": "rich",
         "title": title,

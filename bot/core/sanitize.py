@@ -124,6 +124,26 @@ def plain(text: str | None, limit: int | None = None) -> str:
     return _bounded(clean_text(text or ""), limit, lambda t: defang_links(defuse_mentions(t)))
 
 
+# `](` is where a masked link `[text](target)` joins its parts; a run of backticks opens code.
+_MASKED_LINK_JOIN = re.compile(r"\]([ \t]*)\(")
+_BACKTICK_RUN = re.compile(r"`(?=`)")
+
+
+def embed_title(text: str | None, limit: int | None = None) -> str:
+    """Safe Discord embed title: plain text whose `[text](target)` can never become a link.
+
+    Titles show backslash escapes as written (`\\(R\\)`), so Markdown escaping is no way
+    to keep a link or a code span inert there; a zero-width space between `]` and `(`, and
+    between backticks, is invisible and is.
+    """
+
+    def neutralise(t: str) -> str:
+        t = _MASKED_LINK_JOIN.sub("]" + ZWSP + r"\1(", defang_links(defuse_mentions(t)))
+        return _BACKTICK_RUN.sub("`" + ZWSP, t)
+
+    return _bounded(clean_text(text or ""), limit, neutralise)
+
+
 def markdown(text: str | None, limit: int | None = None) -> str:
     """Safe Markdown text for Discord or Reddit: cleaned, mention-free, defanged, escaped."""
     return _bounded(

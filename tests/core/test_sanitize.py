@@ -188,3 +188,29 @@ def test_a_huge_hostile_message_stays_neutralised_at_every_cut() -> None:
         assert result.endswith(ELLIPSIS)
         assert not LIVE_MENTION.search(result.replace("\\", ""))
         assert "](" not in result
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "[x](javascript:alert(1))",
+        "Study [click] (https://evil.example/p)",
+        "[a] (b)",
+    ],
+)
+def test_masked_link_cannot_survive_an_embed_title(title: str) -> None:
+    safe = sanitize.embed_title(title)
+    assert not re.search(r"\][ \t]*\(", safe)
+    assert safe.replace(ZWSP, "").replace("[.]", ".") == title  # reads the same
+
+
+def test_code_fences_cannot_open_in_an_embed_title() -> None:
+    safe = sanitize.embed_title("Title ```py print(1) ``` end")
+    assert "``" not in safe
+    assert safe.replace(ZWSP, "") == "Title ```py print(1) ``` end"
+
+
+def test_embed_titles_keep_their_characters_unescaped() -> None:
+    assert sanitize.embed_title("Rituximab (R) in ME/CFS: a *trial*") == (
+        "Rituximab (R) in ME/CFS: a *trial*"
+    )
