@@ -11,10 +11,9 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-import httpx
-
 from benchmarks.common import Figure, timed
 from bot.core.service import EvidenceService
+from bot.feeds.fetch import feeds_http
 from bot.feeds.watcher import FeedWatcher
 from config.settings import ReplySettings, Settings
 from linker import AtlasIndex
@@ -100,10 +99,10 @@ def feed_items(feed: int) -> list[Item]:
 def _feeds(index: AtlasIndex, db_path: Path) -> list[Figure]:
     db = open_db(db_path)
     service = EvidenceService(db, index, Settings(reply=ReplySettings(**REPLY)))
-    with running_fake_feeds() as fake, httpx.Client(timeout=5) as http:
+    http = feeds_http(user_agent="evidence-bot-bench", timeout=5, delay_seconds=0)
+    with running_fake_feeds() as fake, http:
         urls = [fake.add(f"/f{f}", *feed_items(f)) for f in range(10)]
-        watcher = FeedWatcher(http, service, urls, wait=lambda _s: None, delay_seconds=0,
-                              clock=lambda: 0.0)  # fmt: skip
+        watcher = FeedWatcher(http, service, urls, clock=lambda: 0.0)
         with timed() as first:
             report = watcher.read_all()
         with timed() as again:

@@ -9,7 +9,7 @@ import sqlite_utils
 
 from bot.core.factory import build_service
 from bot.discourse_bot.bot import DiscourseBot
-from bot.discourse_bot.convert import read_error
+from bot.discourse_bot.convert import read_error, wait_seconds
 from bot.discourse_bot.outlet import TopicOutlet
 from bot.forums.api import ApiClient, build_http
 from bot.forums.polling import run_polls
@@ -52,9 +52,15 @@ def run_discourse_bot(
 
     headers = {"Api-Key": config.api_key.get_secret_value(), "Api-Username": config.api_username}
     http = build_http(
-        str(config.base_url), headers, config.timeout_seconds, settings.atlas.user_agent
+        str(config.base_url),
+        headers,
+        config.timeout_seconds,
+        settings.atlas.user_agent,
+        max_retries=config.max_retries,
+        sleep=wait,
+        wait_hint=wait_seconds,
     )
-    client = ApiClient(http, read_error=read_error, sleep=wait, max_retries=config.max_retries)
+    client = ApiClient(http, read_error=read_error)
     outlet = TopicOutlet(client, username=config.api_username, mod_groups=config.mod_groups)
     bot = DiscourseBot(build_service(db, settings), outlet, category_ids=config.category_ids)
     log.info("watching Discourse at %s as %s", config.base_url, config.api_username)

@@ -7,6 +7,7 @@ Errors are `{"errors": [...], "error_type": "...", "extras": {"wait_seconds": n}
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -58,17 +59,27 @@ def seen_key(data: dict[str, Any]) -> str:
 
 
 def read_error(status: int, body: Any) -> ApiError:
-    """The error type and first message, and the wait a 429 names (`extras.wait_seconds`)."""
+    """The error type and first message of an error body."""
     body = body if isinstance(body, dict) else {}
     errors = body.get("errors") if isinstance(body.get("errors"), list) else []
-    extras = body.get("extras") if isinstance(body.get("extras"), dict) else {}
-    wait = extras.get("wait_seconds")
     return ApiError(
         status,
         str(body.get("error_type") or f"http_{status}"),
         str(errors[0] if errors else "")[:200],
-        wait=float(wait) if isinstance(wait, int | float) else None,
     )
+
+
+def wait_seconds(status: int, body: bytes) -> float | None:
+    """The wait a 429's body names (`extras.wait_seconds`), for when Retry-After is missing."""
+    if status != 429:
+        return None
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None
+    extras = data.get("extras") if isinstance(data, dict) else None
+    wait = extras.get("wait_seconds") if isinstance(extras, dict) else None
+    return float(wait) if isinstance(wait, int | float) and wait >= 0 else None
 
 
 def _time(value: Any) -> datetime:

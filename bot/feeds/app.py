@@ -13,6 +13,7 @@ import sqlite_utils
 from bot.core.factory import build_service
 from bot.core.service import EvidenceService
 from bot.feeds.digest import gather, post_to_discord, write_digest
+from bot.feeds.fetch import feeds_http
 from bot.feeds.watcher import PLATFORM, FeedWatcher
 from config.settings import FeedsSettings, Settings
 from records.streams import Streams
@@ -42,12 +43,11 @@ def run_feeds(
     def wait(seconds: float) -> None:
         halt.wait(seconds)
 
-    headers = {"User-Agent": settings.atlas.user_agent}
-    with httpx.Client(timeout=config.timeout_seconds, headers=headers,
-                      follow_redirects=True) as http:  # fmt: skip
+    http = feeds_http(user_agent=settings.atlas.user_agent, timeout=config.timeout_seconds,
+                      delay_seconds=config.delay_seconds, sleep=wait)  # fmt: skip
+    with http:
         service = build_service(db, settings)
-        watcher = FeedWatcher(http, service, config.urls, wait=wait,
-                              delay_seconds=config.delay_seconds, clock=time.monotonic)  # fmt: skip
+        watcher = FeedWatcher(http, service, config.urls, clock=time.monotonic)
         rounds = 0
         while not halt.is_set():
             report = watcher.read_all()

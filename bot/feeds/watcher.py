@@ -42,7 +42,7 @@ class FeedReport:
 
 
 class FeedWatcher:
-    """Reads every configured feed once per round, politely spaced."""
+    """Reads every configured feed once per round over the polite client it is given."""
 
     def __init__(
         self,
@@ -50,28 +50,25 @@ class FeedWatcher:
         service: EvidenceService,
         urls: list[str],
         *,
-        wait: Callable[[float], None],
-        delay_seconds: float = 2.0,
         clock: Callable[[], float],
     ) -> None:
         self._http = http
         self._service = service
         self._urls = urls
-        self._wait = wait
-        self._delay = delay_seconds
         self._clock = clock
         self._streams = Streams(service.db, PLATFORM)
         self._not_before: dict[str, float] = {}
 
     def read_all(self) -> FeedReport:
-        """One round: each feed fetched (unless it asked us to wait), entries logged."""
+        """One round: each feed fetched (unless it asked us to wait), entries logged.
+
+        The client spaces requests to one host; feeds on different hosts go one after another.
+        """
         report = FeedReport()
-        for number, url in enumerate(self._urls):
+        for url in self._urls:
             if self._clock() < self._not_before.get(url, 0.0):
                 report.broken[url] = "waiting as the feed asked"
                 continue
-            if number:
-                self._wait(self._delay)
             self._read(url, report)
         return report
 

@@ -65,10 +65,15 @@ def polite_client(
     timeout: float,
     may_redirect: RedirectRule = same_host,
     headers: dict[str, str] | None = None,
+    base_url: str = "",
 ) -> httpx.Client:
-    """An httpx client over `transport` that sends our User-Agent and obeys `may_redirect`."""
+    """An httpx client over `transport` that sends our User-Agent and obeys `may_redirect`.
+
+    Relative addresses are read against `base_url` (an API's root) when one is given.
+    """
     return httpx.Client(
         transport=transport,
+        base_url=base_url.rstrip("/") + "/" if base_url else "",
         timeout=timeout,
         headers={"User-Agent": user_agent, **(headers or {})},
         follow_redirects=True,

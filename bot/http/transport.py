@@ -4,7 +4,10 @@ Per request: wait for the shared per-service rate and the per-host spacing; send
 deadline for the whole request (connect, headers and body together); read at most
 `max_bytes` of body; retry timeouts, network errors, 429 and 5xx with exponential backoff
 (a Retry-After within the cap wins; one above it is not waited for: the answer is returned
-marked, for the caller to report and leave for the next run); keep definite JSON answers
+marked, for the caller to report and leave for the next run). A request that may have been
+acted on (a POST after a 5xx or a read timeout) is never re-sent: only idempotent methods
+(RFC 9110 section 9.2.2) are retried then, while a 429 or a failed connection, which the
+server never acted on, is retried for any method. Keep definite JSON answers
 in a cache. Wrapping the transport (not the client) keeps the service clients ignorant of
 politeness and lets tests put an `httpx.MockTransport` under the real policy.
 """
@@ -30,11 +33,17 @@ from records.http_cache import get_cached, put_cached
 log = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+# Sending these twice does what sending them once does (RFC 9110 section 9.2.2).
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 CACHEABLE_STATUSES = frozenset({200, 404})
 CACHE_HEADER = "x-evidence-bot-cache"
 ATTEMPTS_HEADER = "x-evidence-bot-attempts"
 # Set when a server asked us to wait longer than the policy allows (its value, in seconds).
 RETRY_AFTER_REFUSED_HEADER = "x-evidence-bot-retry-after-refused"
+
+
+# A wait a service names in its error body rather than in Retry-After (status, body → seconds).
+WaitHint = Callable[[int, bytes], float | None]
 
 
 class ResponseTooLarge(httpx.HTTPError):
@@ -117,10 +126,12 @@ class PoliteTransport(httpx.BaseTransport):
         cache: ResponseCache | None = None,
         max_bytes: int | None = None,
         deadline_seconds: float | None = None,
+        wait_hint: WaitHint | None = None,
         sleep: Sleep = time.sleep,
         clock: Clock = time.monotonic,
     ) -> None:
         self._inner = inner
+        self._wait_hint = wait_hint
         self._limiter = limiter
         self._spacing = spacing
         self._retry = retry
@@ -155,14 +166,16 @@ class PoliteTransport(httpx.BaseTransport):
             except RequestDeadlineExceeded:
                 raise
             except httpx.TransportError as exc:
-                delay = self._retry.delay(attempt, None)
+                delay = self._retry.delay(attempt, None) if _may_resend(request, exc) else None
                 if delay is None:
                     raise _after_attempts(exc, attempt + 1, request) from exc
                 log.info("%s failed (%s); retry in %.1fs", key, type(exc).__name__, delay)
             else:
                 headers.append((ATTEMPTS_HEADER, str(attempt + 1)))
-                if status not in RETRY_STATUSES:
+                if status not in RETRY_STATUSES or not _may_resend(request, status):
                     return status, body, headers
+                if retry_after is None and self._wait_hint is not None:
+                    retry_after = self._wait_hint(status, body)
                 delay = self._retry.delay(attempt, retry_after)
                 if delay is None:
                     if retry_after is not None and retry_after > self._retry.max_retry_after:
@@ -218,6 +231,13 @@ class PoliteTransport(httpx.BaseTransport):
     def close(self) -> None:
         """Close the wrapped transport."""
         self._inner.close()
+
+
+def _may_resend(request: httpx.Request, failure: int | httpx.TransportError) -> bool:
+    """True when sending `request` again cannot do twice what the server did once."""
+    if request.method in IDEMPOTENT_METHODS or failure == 429:
+        return True
+    return isinstance(failure, httpx.ConnectError | httpx.ConnectTimeout)
 
 
 def _deadline_passed(seconds: float | None, request: httpx.Request) -> RequestDeadlineExceeded:

@@ -56,8 +56,10 @@ def run_xenforo_bot(
         config.api_user,
         config.timeout_seconds,
         settings.atlas.user_agent,
+        max_retries=config.max_retries,
+        sleep=wait,
     )
-    client = ApiClient(http, read_error=read_error, sleep=wait, max_retries=config.max_retries)
+    client = ApiClient(http, read_error=read_error)
     try:
         me = client.get("me/")["me"]
     except ApiError as exc:

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 
 from bot.forums.api import ApiError, build_http
+from bot.http.limits import Sleep
 
 
 def read_error(status: int, body: Any) -> ApiError:
@@ -22,10 +23,17 @@ def read_error(status: int, body: Any) -> ApiError:
 
 
 def xenforo_http(
-    base_url: str, api_key: str, api_user: int | None, timeout: float, user_agent: str
+    base_url: str,
+    api_key: str,
+    api_user: int | None,
+    timeout: float,
+    user_agent: str,
+    *,
+    max_retries: int,
+    sleep: Sleep,
 ) -> httpx.Client:
-    """httpx for a forum's `/api` address with the bot's key."""
+    """The polite client for a forum's `/api` address with the bot's key."""
     headers = {"XF-Api-Key": api_key}
     if api_user is not None:
         headers["XF-Api-User"] = str(api_user)
-    return build_http(base_url, headers, timeout, user_agent)
+    return build_http(base_url, headers, timeout, user_agent, max_retries=max_retries, sleep=sleep)

@@ -12,7 +12,7 @@ import sqlite_utils
 
 from bot.core.service import EvidenceService
 from bot.discourse_bot.bot import DiscourseBot, PollReport
-from bot.discourse_bot.convert import read_error
+from bot.discourse_bot.convert import read_error, wait_seconds
 from bot.discourse_bot.outlet import TopicOutlet
 from bot.forums.api import ApiClient, build_http
 from config.settings import Settings
@@ -90,8 +90,9 @@ class HarnessFactory:
         self._opened.append(db)
         service = EvidenceService(db, self.index, Settings(**app_settings))
         headers = {"Api-Key": API_KEY, "Api-Username": BOT}
-        http = build_http(self.fake.url, headers, TIMEOUT, "evidence-bot-tests")
-        client = ApiClient(http, read_error=read_error, sleep=self.sleep, max_retries=3)
+        http = build_http(self.fake.url, headers, TIMEOUT, "evidence-bot-tests",
+                          max_retries=3, sleep=self.sleep, wait_hint=wait_seconds)  # fmt: skip
+        client = ApiClient(http, read_error=read_error)
         outlet = TopicOutlet(client, username=BOT, mod_groups=[MOD_GROUP])
         return Harness(self.fake, DiscourseBot(service, outlet), db, self.sleep)
 

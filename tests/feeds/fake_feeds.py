@@ -38,6 +38,7 @@ class Feed:
     delay: float = 0.0
     headers: dict[str, str] = field(default_factory=dict)
     version: int = 1
+    fail_times: int | None = None  # answer `status` this many times, then 200 (None: always)
 
 
 @dataclass
@@ -122,7 +123,10 @@ def _handler(fake: FakeFeeds) -> type[BaseHTTPRequestHandler]:
                 time.sleep(feed.delay)
             etag = f'"v{feed.version}"'
             modified = formatdate(1_780_000_000 + feed.version, usegmt=True)
-            if feed.status != 200 or feed.body is not None:
+            failing = feed.status != 200 or feed.body is not None
+            if failing and feed.fail_times is not None:
+                failing, feed.fail_times = feed.fail_times > 0, feed.fail_times - 1
+            if failing:
                 return self._send(feed.status, feed.body or b"error", feed.headers)
             if self.headers.get("If-None-Match") == etag or (
                 "If-None-Match" not in self.headers

@@ -13,6 +13,7 @@ from pydantic import SecretStr
 
 from bot.core.service import EvidenceService
 from bot.feeds.app import digest_if_due
+from bot.feeds.fetch import feeds_http
 from bot.feeds.watcher import FeedWatcher
 from config.settings import FeedsSettings, Settings
 from linker import AtlasIndex
@@ -58,16 +59,33 @@ def service(db: sqlite_utils.Database) -> EvidenceService:
     return EvidenceService(db, AtlasIndex.build(entries), Settings())
 
 
+class FakeSleep:
+    """Records the transport's waits instead of waiting."""
+
+    def __init__(self) -> None:
+        self.calls: list[float] = []
+
+    def __call__(self, seconds: float) -> None:
+        self.calls.append(seconds)
+
+
 @pytest.fixture
-def http() -> Iterator[httpx.Client]:
-    with httpx.Client(timeout=0.5) as client:
+def sleep() -> FakeSleep:
+    return FakeSleep()
+
+
+USER_AGENT = "evidence-bot-tests (+mailto:t@example.org)"
+
+
+@pytest.fixture
+def http(sleep: FakeSleep) -> Iterator[httpx.Client]:
+    with feeds_http(user_agent=USER_AGENT, timeout=0.5, delay_seconds=0, sleep=sleep) as client:
         yield client
 
 
 def watcher(http: httpx.Client, service: EvidenceService, urls: list[str],
             clock: Clock | None = None) -> FeedWatcher:  # fmt: skip
-    return FeedWatcher(http, service, urls, wait=lambda _s: None, delay_seconds=0,
-                       clock=clock or Clock())  # fmt: skip
+    return FeedWatcher(http, service, urls, clock=clock or Clock())
 
 
 def rows(db: sqlite_utils.Database, sql: str) -> list[tuple[object, ...]]:
@@ -135,6 +153,43 @@ def test_a_broken_feed_is_reported_and_the_others_go_on(
     good = fake.add("/good", lee_item(1))
     report = watcher(http, service, [broken, good]).read_all()
     assert report.broken[broken].startswith(reason)
+    assert report.entries == 1
+
+
+def test_feeds_on_one_host_are_spaced_and_carry_the_user_agent(
+    fake: FakeFeeds, service: EvidenceService, sleep: FakeSleep
+) -> None:
+    first, second = fake.add("/one", lee_item(1)), fake.add("/two", lee_item(2))
+    # A clock that stands still: the whole spacing between the two requests is waited.
+    with feeds_http(user_agent=USER_AGENT, timeout=0.5, delay_seconds=2.0, sleep=sleep,
+                    clock=lambda: 1000.0) as http:  # fmt: skip
+        watcher(http, service, [first, second]).read_all()
+    assert sleep.calls == [2.0]
+    assert fake.requests_to("/two")[0]["User-Agent"] == USER_AGENT
+
+
+def test_a_server_error_is_retried_with_backoff_then_reported(
+    fake: FakeFeeds, service: EvidenceService, http: httpx.Client, sleep: FakeSleep
+) -> None:
+    url = fake.add("/down", lee_item())
+    fake.feeds["/down"].status = 503
+    report = watcher(http, service, [url]).read_all()
+    assert report.broken[url] == "HTTP 503"
+    assert len(fake.requests_to("/down")) == 3  # the first try and two retries
+    # The policy's backoff: 1 s then 2 s, each jittered down to as little as half.
+    first, second = sleep.calls
+    assert 0.5 <= first <= 1.0 <= second <= 2.0
+
+
+def test_a_short_retry_after_is_waited_within_the_round(
+    fake: FakeFeeds, service: EvidenceService, http: httpx.Client, sleep: FakeSleep
+) -> None:
+    url = fake.add("/busy", lee_item())
+    fake.feeds["/busy"].status = 429
+    fake.feeds["/busy"].headers = {"Retry-After": "30"}
+    fake.feeds["/busy"].fail_times = 1
+    report = watcher(http, service, [url]).read_all()
+    assert 30.0 in sleep.calls
     assert report.entries == 1
 
 

@@ -103,8 +103,9 @@ class HarnessFactory:
         self._opened.append(db)
         settings = Settings(**app_settings)
         service = EvidenceService(db, self.index, settings)
-        http = xenforo_http(self.fake.url, API_KEY, None, TIMEOUT, "evidence-bot-tests")
-        client = ApiClient(http, read_error=read_error, sleep=self.sleep, max_retries=3)
+        http = xenforo_http(self.fake.url, API_KEY, None, TIMEOUT, "evidence-bot-tests",
+                            max_retries=3, sleep=self.sleep)  # fmt: skip
+        client = ApiClient(http, read_error=read_error)
         outlet = ForumOutlet(
             client,
             bot_user_id=str(BOT_ID),
