@@ -188,7 +188,8 @@ def sync(
 def print_report(report: SyncReport, *, verbose: bool | None = None) -> None:
     """The counts, then each newly retracted, failed and skipped page, as tables on stdout.
 
-    With `-v` (or `verbose`), the slugs of the pages lacking a PEM badge, summary or caveat.
+    The pages imported without a PEM badge, a summary or a caveat are counted per part in
+    the table; with `-v` (or `verbose`) their slugs follow.
     """
     if verbose is None:
         context = click.get_current_context(silent=True)
@@ -202,7 +203,6 @@ def print_report(report: SyncReport, *, verbose: bool | None = None) -> None:
         ("Changed", report.changed),
         ("Unchanged", report.unchanged),
         ("Newly retracted", len(report.newly_retracted)),
-        ("Imported with warnings", len(report.incomplete)),
         ("Failed", len(report.failed)),
         ("Skipped (robots.txt)", len(report.skipped)),
         ("Local entries not listed", len(report.not_listed)),
@@ -225,7 +225,6 @@ def print_report(report: SyncReport, *, verbose: bool | None = None) -> None:
         console.print(cell(f"Not listed on the atlas (kept locally): {shown}{more}"))
     for title, heading, rows in (
         ("Changed pages", "Fields changed", report.changed_fields),
-        ("Imported with warnings", "Reason", report.incomplete),
         ("Failed pages", "Reason", report.failed),
         ("Skipped pages", "Reason", report.skipped),
     ):

@@ -270,11 +270,11 @@ class AtlasSync:
         for note in parsed.notes:
             log.debug("%s: %s", slug, note)
         entry = parsed.entry
-        if parsed.warnings:
-            log.warning("%s imported with warnings: %s", slug, "; ".join(parsed.warnings))
-            self.report.incomplete.append((entry.id, "; ".join(parsed.warnings)))
-        for part in missing_parts(entry):
-            self.report.lacking.setdefault(part, []).append(entry.id)
+        if lacking := missing_parts(entry):
+            log.warning("%s imported lacking: %s", slug, ", ".join(lacking))
+        for part in lacking:
+            if entry.id not in (slugs := self.report.lacking.setdefault(part, [])):
+                slugs.append(entry.id)
         before = stored if entry.id == slug else get_entry(self.db, entry.id)
         with write_transaction(self.db):
             counts = upsert_entries(self.db, [entry])

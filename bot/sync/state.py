@@ -49,9 +49,8 @@ class SyncReport:
     # Updated entries and the fields that changed ("summary, pem"), as atlas import says.
     changed_fields: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
-    # Imported, but lacking what every atlas page shows (badges, a summary): worth a look.
-    incomplete: list[tuple[str, str]] = field(default_factory=list)
-    # Pages read that lack a part (records.entry_gaps.PARTS): part -> slugs.
+    # Pages read and imported that lack what every atlas page shows (records.entry_gaps.PARTS:
+    # a PEM badge, a summary, a caveat): part -> slugs. Kept across resumed runs.
     lacking: dict[str, list[str]] = field(default_factory=dict)
     listing_pages: int = 0  # listing pages read (a resumed crawl re-reads its current one)
     sitemaps: int = 0  # sitemap files read
@@ -83,7 +82,6 @@ class SyncReport:
             failed=[(str(a), str(b)) for a, b in data.get("failed", [])],
             changed_fields=[(str(a), str(b)) for a, b in data.get("changed_fields", [])],
             skipped=[(str(a), str(b)) for a, b in data.get("skipped", [])],
-            incomplete=[(str(a), str(b)) for a, b in data.get("incomplete", [])],
             lacking={
                 str(part): [str(slug) for slug in slugs]
                 for part, slugs in dict(data.get("lacking", {})).items()

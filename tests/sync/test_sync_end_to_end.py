@@ -13,6 +13,7 @@ from bot.sync.crawler import AtlasSync, SyncStopped
 from bot.sync.state import SyncReport
 from records.atlas_store import count_entries, get_entry, upsert_entries
 from records.db import open_db
+from records.entry_gaps import PARTS, SUMMARY
 from records.models import AtlasEntry
 from tests.sync.conftest import SLOW_PAGE_TIMEOUT, USER_AGENT, MakeSync, make_fetcher, standard_site
 from tests.sync.fake_atlas import FakeAtlas, FakePage, serve, study_html
@@ -372,8 +373,22 @@ def test_page_with_only_title_and_slug_is_imported_and_counted_with_its_warnings
     site.add("bare-2020-title", FakePage(BARE_PAGE))
     report = make_sync(site).run()
     assert get_entry(db, "bare-2020-title") is not None
-    assert report.incomplete == [("bare-2020-title", "no badges found; no summary found")]
-    assert SyncReport.from_json(report.to_json()).incomplete == report.incomplete
+    everything = {part: ["bare-2020-title"] for part in PARTS}
+    assert report.lacking == everything
+    assert SyncReport.from_json(report.to_json()).lacking == everything
+
+
+def test_a_resumed_crawl_keeps_the_lacking_counts_of_the_pages_read_before(
+    site: FakeAtlas, make_sync: MakeSync
+) -> None:
+    site.add("bare-2020-title", FakePage(BARE_PAGE))
+    site.listing.remove("bare-2020-title")
+    site.listing.insert(0, "bare-2020-title")  # read before the first run stops
+    first = make_sync(site, limit=1).run()
+    assert not first.complete
+    report = make_sync(site).run()
+    assert report.complete
+    assert report.lacking[SUMMARY] == ["bare-2020-title"]
 
 
 def test_a_page_lacking_a_field_keeps_the_stored_value(
