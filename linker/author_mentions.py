@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from linker.author_year import AND, ET_AL, AuthorYear
-from linker.languages import PLACE_WORDS
+from linker.languages import INSTITUTION_WORDS, PLACE_WORDS
 from linker.surnames import GROUP_WORDS, is_word_surname, name_key
 
 _PARTICLE = r"(?i:van|von|de|der|den|del|della|da|di|du|le|la|dos|das|ter|ten|op|het)"
@@ -211,8 +211,8 @@ def _capitalised_mentions(
         if following:
             run_end = following.end()
         spot = _keyed(text, run_start, text[run_start:run_end], is_key)
-        if spot is None:
-            continue
+        if spot is None or _INSTITUTION_AFTER.match(text, spot.end):
+            continue  # "King's College", "Brown University", "Long Covid": not an author
         mention, used = _read_around(text, spot, years)
         consumed.append((spot.start, used))
         mentions.append(mention)
@@ -264,6 +264,9 @@ def _lower_case_mentions(
         mentions.append(mention)
 
 
+_INSTITUTION_AFTER = re.compile(
+    rf"(?:['’]s)?[ \t]{{1,2}}(?:{'|'.join(sorted(INSTITUTION_WORDS))})\b", re.IGNORECASE
+)
 _CAPITALISED_WORD = re.compile(rf"{_CAPITAL}{_NAME_CHARS}{{1,40}}")
 
 

@@ -56,6 +56,16 @@ _WORD_SURNAMES_TEXT = """
 """
 WORD_SURNAMES = frozenset(_WORD_SURNAMES_TEXT.split())
 
+# Words after a name that make it an institution or an illness, not an author, in English and
+# the five languages: "King's College", "Brown University", "Long Covid", "Haukeland sykehus".
+_INSTITUTION_WORDS_TEXT = """
+    college university universität universitaet universiteit universitet universidad
+    université universite hospital hospitals klinik klinikum kliniek clinic clinique
+    clínica sykehus sjukhus ziekenhuis hôpital hopital institute institut instituut
+    instituto covid covid-19 umc
+"""
+INSTITUTION_WORDS = frozenset(_INSTITUTION_WORDS_TEXT.split())
+
 _PLACE_WORDS_TEXT = """
     nach im bei zum zur naar bij til på paa i mot hacia desde en à au aux chez vers
 """

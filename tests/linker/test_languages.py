@@ -103,6 +103,12 @@ def index() -> AtlasIndex:
                    "Salivary cortisol awakening response in adolescents with chronic fatigue"),
             _entry("naviaux-2016", ["Naviaux, Robert K", "Naviaux, Jane C"], 2016,
                    "Metabolic features of chronic fatigue syndrome"),
+            _entry("king-2016", ["King, Thomas", "Long, Catherine"], 2016,
+                   "Sleep quality and unrefreshing sleep in fibromyalgia and ME/CFS"),
+            _entry("brown-2019", ["Brown, Abigail", "Jason, Leonard A"], 2019,
+                   "Orthostatic intolerance and cognitive slowing in ME/CFS"),
+            _entry("long-2023", ["Long, Catherine", "Strong, Peter"], 2023,
+                   "Paediatric long COVID and new-onset ME/CFS: a registry study"),
             _entry("petit-2018", ["Petit, Julien", "Lefèvre, Anne"], 2018,
                    "Small intestinal bacterial overgrowth in chronic fatigue syndrome"),
         ]
@@ -152,6 +158,7 @@ def _ids(text: str) -> list[str]:
         # French
         ("Moreau et coll. 2021 : le LDN ne marche pas", ["moreau-2021-ldn"]),
         ("Moreau et Dubois (2021) ont publié l'essai", ["moreau-2021-ldn"]),
+        ("Long et coll. 2023 sur le covid long pédiatrique", ["long-2023"]),
         ("Moreau et coll. (deux mille vingt et un), le LDN", ["moreau-2021-ldn"]),
         ("L'étude de Petit (2018) sur la pullulation bactérienne", ["petit-2018"]),
         (
@@ -178,6 +185,10 @@ def test_foreign_posts_name_their_study(text: str, expected: list[str]) -> None:
         "Costa y Sol 2020 fueron mis vacaciones",  # a co-author the entry lacks
         "Petit à petit depuis 2018, j'ai appris à gérer",
         "Long covid 2023 : mon expérience",
+        # A name before an institution's or an illness's word is not an author.
+        "Die Studie von King's College 2016 zu Schlaf",
+        "het onderzoek van Brown University uit 2019",
+        "L'étude de Long Covid France (2023) n'est toujours pas publiée",
         "Deux mille euros de kiné par an et Petit ne rembourse rien",
         "Tjue år med ME nå. Haugen ved hytta har jeg ikke sett på lenge",
     ],
