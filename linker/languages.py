@@ -164,9 +164,11 @@ def _may_need(text: str) -> bool:
 # words. Every form above starts with one of these; English posts hardly ever hold one, and a
 # literal space up front lets the search skip from space to space.
 _MARKERS = re.compile(
-    r" (?:[ueUE]\.\s?a\.|a\.|[mM]\.?\s?fl\.|[mM]fl\.|cols?\.|coll?\.|[uU]nd |og |en |y |"
-    r"et (?!al)|[vV]on |[vV]an |til |av |[dD]e |del |des |d['’]|[Ss]tudien?\b|[Aa]rbeit|"
-    r"[Zz]weitausend|[Tt]weeduizend|[Tt]wintig|[Tt]o ?tusen|[Tt]jue|[Dd]os mil |[Dd]eux[ -]mille)"
+    # The look-ahead turns most spaces away before the alternatives are tried.
+    r" (?=[ueUEamMcoyvVdDsSAZztT])(?:[ueUE]\.\s?a\.|a\.|[mM]\.?\s?fl\.|[mM]fl\.|cols?\.|coll?\.|"
+    r"[uU]nd |og |en |y |et (?!al)|[vV]on |[vV]an |til |av |[dD]e |del |des |d['’]|"
+    r"[Ss]tudien?\b|[Aa]rbeit|[Zz]weitausend|[Tt]weeduizend|[Tt]wintig|[Tt]o ?tusen|[Tt]jue|"
+    r"[Dd]os mil |[Dd]eux[ -]mille)"
 )
 
 
