@@ -6,6 +6,12 @@ summon, post cards, remove a reply), or let the policy decide on cards; every re
 out through `deliver`, so each is claimed, sent and confirmed exactly once. The adapter
 says who may moderate (`is_moderator`, asked only when a command needs it) and which
 message the post answers (`replying_to`).
+
+A platform words its answers by overriding `gone_text`, `already_text` and `NOT_MINE_TEXT`
+(Reddit links the earlier answer). With `resume_uncertain`, a post whose reply may have
+been sent (UNCERTAIN) is resumed when it is answered again in this process: the reply is
+looked for first and sent only when it does not exist, without waiting for the claim's
+lease (for platforms whose "maybe sent" replies show up in the bot's history at once).
 """
 
 from __future__ import annotations
@@ -83,16 +89,59 @@ def text_plan(post: Post, text: str, command: str) -> ReplyPlan:
 class Conversation:
     """Answers posts of one platform through its outlet, with the shared service."""
 
-    def __init__(self, service: EvidenceService, outlet: Outlet, platform: str) -> None:
+    NOT_MINE_TEXT = NOT_MINE_TEXT
+
+    def __init__(
+        self,
+        service: EvidenceService,
+        outlet: Outlet,
+        platform: str,
+        *,
+        resume_uncertain: bool = False,
+    ) -> None:
         self.service = service
         self.outlet = outlet
         self.platform = platform
         self.command_word = command_word(platform, service.settings)
+        self._resume_uncertain = resume_uncertain
+        # Posts whose reply may exist, kept claimed by this process: post -> (to, plan).
+        self._uncertain: dict[str, tuple[Post, ReplyPlan]] = {}
+
+    def gone_text(self) -> str:
+        """The answer to a summons or `post` whose target is gone."""
+        return GONE_TEXT
+
+    def already_text(self, target: Post) -> str:
+        """The answer to a summons of a post that was answered already."""
+        return ALREADY_TEXT
+
+    def _deliver(self, post: Post, plan: ReplyPlan, to: Post | None = None) -> Delivery:
+        """`deliver` for `post`, remembering an UNCERTAIN claim to resume it (if enabled)."""
+        delivery = deliver(self.service, plan, self.outlet, to=to)
+        self._remember(post, delivery, to or plan.post)
+        return delivery
+
+    def _remember(self, post: Post, delivery: Delivery, to: Post) -> None:
+        if self._resume_uncertain and delivery.status is Delivered.UNCERTAIN and delivery.plan:
+            self._uncertain[post.message_id] = (to, delivery.plan)
+
+    def _resume(self, post: Post) -> Handled | None:
+        """Finish the delivery this process left UNCERTAIN for `post`, if there is one."""
+        held = self._uncertain.pop(post.message_id, None)
+        if held is None:
+            return None
+        to, plan = held
+        delivery = deliver(self.service, plan, self.outlet, to=to, resume=True)
+        self._remember(post, delivery, to)
+        return Handled(delivery=delivery)
 
     def answer(
         self, post: Post, *, is_moderator: Callable[[], bool], replying_to: str | None = None
     ) -> Handled:
         """Run `post`'s command, or card what it cites, as the policy allows."""
+        resumed = self._resume(post)
+        if resumed is not None:
+            return resumed
         command = self.command_in(post)
         if command is not None:
             return self._command(post, command, is_moderator, replying_to)
@@ -102,7 +151,7 @@ class Conversation:
                 claim_state(self.service, post) is ClaimState.IN_FLIGHT
             )
             return Handled(outcome=outcome, waiting=waiting)
-        return Handled(outcome=outcome, delivery=deliver(self.service, outcome.plan, self.outlet))
+        return Handled(outcome=outcome, delivery=self._deliver(post, outcome.plan))
 
     def command_in(self, post: Post) -> Command | None:
         """The post's `!evidence` command; bots and the bot itself issue none."""
@@ -129,39 +178,41 @@ class Conversation:
         if isinstance(task, PostCards):
             return self._post_cards(post, task, result)
         if result.plan is not None:
-            delivery = deliver(self.service, result.plan, self.outlet)
+            delivery = self._deliver(post, result.plan)
             return Handled(command=command.name.value, delivery=delivery, result=result)
-        return self._say(post, result.text, result)
+        # The command has taken effect (and is in the mod-log): a lost confirmation is not
+        # worth running it a second time.
+        return self._say(post, result.text, result, retry=False)
 
     def _post_cards(self, post: Post, task: PostCards, result: CommandResult) -> Handled:
         """A moderator's `post <study>`: the card goes under the message the command answers."""
         target = self.outlet.fetch_post(task.target_id)
         if target is None:
-            return self._say(post, GONE_TEXT, result)
-        delivery = deliver(self.service, task.plan, self.outlet, to=target)
+            return self._say(post, self.gone_text(), result)
+        delivery = self._deliver(post, task.plan, to=target)
         return Handled(command=result.command.name.value, delivery=delivery, result=result)
 
     def _summon(self, post: Post, task: SummonCards, result: CommandResult) -> Handled:
         """A bare summons: card what the answered post cites, replying to the summoner."""
         target = post if task.target_id is None else self.outlet.fetch_post(task.target_id)
         if target is None:
-            return self._say(post, GONE_TEXT, result)
+            return self._say(post, self.gone_text(), result)
         outcome = self.service.evaluate(target, summoned=True)
         if outcome.plan is not None:
-            delivery = deliver(self.service, outcome.plan, self.outlet, to=post)
+            delivery = self._deliver(post, outcome.plan, to=post)
             return Handled(command=result.command.name.value, delivery=delivery, result=result)
         verdict = outcome.decision.verdict
         if verdict is Verdict.NO_STUDIES:
             return self._say(post, NOTHING_CITED_TEXT, result)
         if verdict is Verdict.ALREADY_ANSWERED:
-            return self._say(post, ALREADY_TEXT, result)
+            return self._say(post, self.already_text(target), result)
         return Handled(command=result.command.name.value, outcome=outcome, result=result)
 
     def _remove(self, invocation: Invocation, task: RemoveReply, result: CommandResult) -> Handled:
         """Delete the bot's reply the command answers; anything else is refused."""
         name = result.command.name.value
         if not self._is_ours(task.reply_id):
-            return self._say(invocation.post, NOT_MINE_TEXT, result)
+            return self._say(invocation.post, self.NOT_MINE_TEXT, result)
         try:
             self.outlet.delete(task.reply_id)
         except SendFailed as exc:
@@ -175,11 +226,12 @@ class Conversation:
         post = self.outlet.fetch_post(reply_id)
         return post is not None and post.author_id in self.service.self_ids
 
-    def _say(self, post: Post, text: str, result: CommandResult) -> Handled:
+    def _say(self, post: Post, text: str, result: CommandResult, *, retry: bool = True) -> Handled:
         """Answer a command with a short text.
 
         Not claimed in the reply log (which counts cards): the adapter's handled-items mark
-        keeps it from repeating, and repeating a command's confirmation harms nothing.
+        keeps it from repeating. With `retry` False (the confirmation of a command that has
+        taken effect) a failed send is given up: running the command again is not worth it.
         """
         name = result.command.name.value
         if not text:
@@ -188,7 +240,9 @@ class Conversation:
         try:
             reply_id = self.outlet.send(post, plan)
         except SendFailed as exc:
-            status = Delivered.GIVEN_UP if exc.final or exc.maybe_sent else Delivered.RELEASED
+            given_up = exc.final or exc.maybe_sent or not retry
+            status = Delivered.GIVEN_UP if given_up else Delivered.RELEASED
+            status = Delivered.DEFERRED if exc.defer and retry else status
             return Handled(
                 command=name, result=result, delivery=Delivery(status, reason=exc.reason)
             )

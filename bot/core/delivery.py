@@ -16,6 +16,14 @@ once, across processes and restarts, lives here and nowhere else:
 `claim_state` is the takeover rule as a verdict for adapters that track handled items: a
 message whose claim is still inside its lease is being answered elsewhere (wait and look
 again), one past the lease is abandoned (the next delivery takes it over).
+
+Two outcomes serve platforms with more to say about a refusal:
+- `SendFailed(defer=True)`: the platform refuses replies in the whole place for now (Reddit:
+  the bot is banned from the subreddit). The claim is released and the delivery ends
+  DEFERRED: the adapter keeps the item and delivers it again once the place takes replies.
+- `deliver(..., resume=True)`: the process that kept an UNCERTAIN claim delivers the same
+  plan again without waiting for the lease: it holds the claim, so no other delivery can
+  answer meanwhile; it looks for the earlier reply first, exactly as a takeover does.
 """
 
 from __future__ import annotations
@@ -39,14 +47,18 @@ class SendFailed(Exception):
     `maybe_sent` is True when the request may have been carried out although no answer
     came back (a timeout, a dropped connection, a 5xx after the body was sent). `final` is
     True when trying again cannot help (the thread is locked, the post deleted, the bot
-    banned): the message is given up rather than retried.
+    banned): the message is given up rather than retried. `defer` is True when the place
+    refuses replies for now but may take them later: the adapter keeps the item for then.
     """
 
-    def __init__(self, reason: str, *, maybe_sent: bool = False, final: bool = False) -> None:
+    def __init__(
+        self, reason: str, *, maybe_sent: bool = False, final: bool = False, defer: bool = False
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.maybe_sent = maybe_sent
         self.final = final
+        self.defer = defer
 
 
 class LookupFailed(Exception):
@@ -88,6 +100,7 @@ class Delivered(StrEnum):
     RELEASED = "not sent; released for a later delivery"
     GIVEN_UP = "not sent, and cannot be (final refusal)"
     UNCERTAIN = "may have been sent; kept claimed until the lease runs out"
+    DEFERRED = "not sent: the place refuses replies for now; released, kept for later"
 
 
 @dataclass(frozen=True)
@@ -111,18 +124,25 @@ class Delivery:
 
 
 def deliver(
-    service: EvidenceService, plan: ReplyPlan, outlet: Outlet, *, to: Post | None = None
+    service: EvidenceService,
+    plan: ReplyPlan,
+    outlet: Outlet,
+    *,
+    to: Post | None = None,
+    resume: bool = False,
 ) -> Delivery:
     """Claim `plan.post`, send the reply to `to` (default: that post), confirm or release.
 
     `to` differs from `plan.post` when the reply answers someone else's request: a summons
     is answered under the summoning post with the cards of the post it points at.
+    `resume` delivers a plan this process claimed before and left UNCERTAIN (`plan` is the
+    claimed plan of that delivery): no new claim, and the earlier reply is looked for first.
     """
     target = to or plan.post
-    claimed = service.claim(plan)
+    claimed = plan if resume else service.claim(plan)
     if claimed is None:
         return Delivery(Delivered.ALREADY)
-    if claimed.takeover:
+    if resume or claimed.takeover:
         try:
             earlier = outlet.find_reply(target)
         except LookupFailed as exc:
@@ -149,6 +169,8 @@ def _failed(
         return Delivery(Delivered.UNCERTAIN, plan=claimed, reason=exc.reason)
     service.release(claimed)
     status = Delivered.GIVEN_UP if exc.final else Delivered.RELEASED
+    if exc.defer:
+        status = Delivered.DEFERRED
     log.info("reply to %s not sent (%s): %s", target.message_id, exc.reason, status.value)
     return Delivery(status, plan=claimed, reason=exc.reason)
 

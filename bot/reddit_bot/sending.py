@@ -4,8 +4,8 @@
   long (through the injected `sleep`) and tries again, a bounded number of times. A refused
   comment was not created, so trying again cannot post twice.
 - A server error or timeout is ambiguous: the comment may exist. Before trying again the
-  sender looks for it among the bot's own recent comments, and gives up rather than risk a
-  second copy when it cannot look.
+  sender looks for it among the bot's own recent comments, and answers UNCERTAIN rather
+  than risk a second copy when it cannot look (the core keeps the claim; see `outlet`).
 - Locked or archived threads, deleted parents and a 403 are final outcomes for that item.
   Reddit answers 403 to a reply under a locked post or comment as well as to a banned
   account, so the sender does not decide which: the handler asks the subreddit.
@@ -104,21 +104,12 @@ class ReplySender:
         self._attempts = attempts
         self._retry_seconds = retry_seconds
         self._max_ratelimit_wait = max_ratelimit_wait
-        # Parents whose last reply attempt failed ambiguously and could not be checked.
-        self._uncertain: set[str] = set()
         # Parents whose last attempt timed out or hit a 5xx and was not found afterwards:
         # Reddit may still create that comment, so look again before each new attempt.
         self._maybe_posted: set[str] = set()
 
     def reply(self, parent_fullname: str, body: str) -> SendResult:
         """Post `body` as a reply to a submission or comment (by fullname)."""
-        if parent_fullname in self._uncertain:
-            found = self._find_own_reply(parent_fullname)
-            if found is None:
-                return SendResult(Outcome.UNCERTAIN, detail="earlier attempt still unverifiable")
-            self._uncertain.discard(parent_fullname)
-            if found:
-                return SendResult(Outcome.SENT, reply_id=found, detail="found from an earlier try")
         parent = self._thing(parent_fullname)
         result = SendResult(Outcome.FAILED, detail="no attempt made")
         for attempt in range(1, self._attempts + 1):
@@ -167,7 +158,7 @@ class ReplySender:
 
     def _withheld_reply(self, parent_fullname: str) -> SendResult:
         """Reddit took the comment but answered `things: []`: find it in the bot's history."""
-        found = self._find_own_reply(parent_fullname)
+        found = self.find_own_reply(parent_fullname)
         if found:
             return SendResult(Outcome.SENT, reply_id=found, detail="Reddit returned no comment")
         log.warning(
@@ -184,9 +175,8 @@ class ReplySender:
         """
         if parent_fullname not in self._maybe_posted:
             return None
-        found = self._find_own_reply(parent_fullname)
+        found = self.find_own_reply(parent_fullname)
         if found is None:
-            self._uncertain.add(parent_fullname)
             return SendResult(Outcome.UNCERTAIN, detail="earlier attempt unverifiable")
         if not found:
             return None
@@ -197,32 +187,13 @@ class ReplySender:
         self, parent_fullname: str, error: str
     ) -> tuple[SendResult, float | None]:
         """After a 5xx or timeout: the comment may exist, so look before trying again."""
-        found = self._find_own_reply(parent_fullname)
+        found = self.find_own_reply(parent_fullname)
         if found is None:
-            self._uncertain.add(parent_fullname)
             return SendResult(Outcome.UNCERTAIN, detail=f"{error}; own history unreadable"), None
         if found:
             return SendResult(Outcome.SENT, reply_id=found, detail=f"found after {error}"), None
         self._maybe_posted.add(parent_fullname)
         return SendResult(Outcome.FAILED, detail=error), self._retry_seconds
-
-    def earlier_reply(self, parent_fullname: str) -> SendResult | None:
-        """The reply a stopped process may have posted to this parent, before claiming anew.
-
-        SENT with its fullname when the bot's recent comments hold one, UNCERTAIN when they
-        cannot be read (the next attempt looks again), None when posting is safe.
-        """
-        found = self._find_own_reply(parent_fullname)
-        if found is None:
-            self._uncertain.add(parent_fullname)
-            return SendResult(Outcome.UNCERTAIN, detail="earlier process's reply unverifiable")
-        if found:
-            return SendResult(Outcome.SENT, reply_id=found, detail="posted by an earlier process")
-        return None
-
-    def is_uncertain(self, parent_fullname: str) -> bool:
-        """Whether an earlier reply to this parent may exist without the bot knowing."""
-        return parent_fullname in self._uncertain
 
     def delete(self, fullname: str) -> SendResult:
         """Delete one of the bot's own comments."""
@@ -238,7 +209,7 @@ class ReplySender:
             return self._reddit.comment(base36)
         return self._reddit.submission(base36)
 
-    def _find_own_reply(self, parent_fullname: str) -> str | None:
+    def find_own_reply(self, parent_fullname: str) -> str | None:
         """The fullname of the bot's reply to `parent_fullname`, "" if none, None if unknown."""
         try:
             history = self._reddit.redditor(self._bot_name).comments.new(limit=OWN_HISTORY_DEPTH)

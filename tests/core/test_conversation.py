@@ -140,3 +140,34 @@ def test_bots_issue_no_commands(service: EvidenceService) -> None:
     )
     assert handled.command is None
     assert get_place_settings(service.db, "console", "forum") is None
+
+
+def test_an_uncertain_reply_is_resumed_in_process_when_enabled(service: EvidenceService) -> None:
+    outlet = RecordingOutlet(fail_next=SendFailed("timeout", maybe_sent=True))
+    conversation = Conversation(service, outlet, "console", resume_uncertain=True)
+    post = make_post(f"see {LEE_DOI}")
+    assert conversation.answer(post, is_moderator=never).retry
+    handled = conversation.answer(post, is_moderator=never)
+    assert handled.replied
+    assert not handled.retry
+    assert outlet.answered() == ["1"]
+
+
+def test_without_resuming_an_uncertain_reply_waits_for_its_lease(service: EvidenceService) -> None:
+    outlet = RecordingOutlet(fail_next=SendFailed("timeout", maybe_sent=True))
+    conversation = talk(service, outlet)
+    post = make_post(f"see {LEE_DOI}")
+    conversation.answer(post, is_moderator=never)
+    handled = conversation.answer(post, is_moderator=never)
+    assert handled.waiting
+    assert outlet.sent == []
+
+
+def test_a_lost_command_confirmation_does_not_run_the_command_again(
+    service: EvidenceService,
+) -> None:
+    outlet = RecordingOutlet(fail_next=SendFailed("rate limited"))
+    handled = talk(service, outlet).answer(make_post("!evidence off"), is_moderator=always)
+    assert not handled.retry
+    assert handled.delivery is not None
+    assert handled.delivery.status is Delivered.GIVEN_UP

@@ -108,3 +108,42 @@ def test_a_summons_reply_goes_to_the_summoner(service: EvidenceService) -> None:
 
 def test_an_unknown_message_is_unanswered(service: EvidenceService) -> None:
     assert claim_state(service, make_post("x", message_id="404")) is ClaimState.UNANSWERED
+
+
+def test_a_place_refusing_replies_for_now_defers_and_releases(service: EvidenceService) -> None:
+    outlet = RecordingOutlet(fail_next=SendFailed("banned", defer=True))
+    delivery = deliver(service, plan_for(service), outlet)
+    assert delivery.status is Delivered.DEFERRED
+    assert not delivery.retry
+    assert not delivery.answered
+    assert get_reply(service.db, "console", "1") is None
+    assert deliver(service, plan_for(service), outlet).status is Delivered.SENT
+
+
+def test_resuming_an_uncertain_delivery_confirms_the_reply_found(
+    service: EvidenceService,
+) -> None:
+    outlet = RecordingOutlet(fail_next=SendFailed("timeout", maybe_sent=True))
+    first = deliver(service, plan_for(service), outlet)
+    assert first.status is Delivered.UNCERTAIN
+    assert first.plan is not None
+    outlet.earlier["1"] = "r-made"
+    resumed = deliver(service, first.plan, outlet, resume=True)
+    assert (resumed.status, resumed.reply_id) == (Delivered.FOUND, "r-made")
+    assert outlet.sent == []
+    assert claim_state(service, make_post("x")) is ClaimState.ANSWERED
+
+
+def test_resuming_sends_when_no_reply_was_made_and_waits_when_it_cannot_look(
+    service: EvidenceService,
+) -> None:
+    outlet = RecordingOutlet(fail_next=SendFailed("timeout", maybe_sent=True))
+    first = deliver(service, plan_for(service), outlet)
+    assert first.plan is not None
+    outlet.lookup_fails = True
+    again = deliver(service, first.plan, outlet, resume=True)
+    assert again.status is Delivered.UNCERTAIN
+    assert outlet.sent == []
+    outlet.lookup_fails = False
+    assert deliver(service, first.plan, outlet, resume=True).status is Delivered.SENT
+    assert outlet.answered() == ["1"]

@@ -205,14 +205,14 @@ def test_one_bad_item_does_not_stop_the_stream(
     bad = fake.add_submission(SUBREDDIT, "explode", selftext=f"doi:{LEE_DOI}")
     good = fake.add_submission(SUBREDDIT, "fine", selftext=f"doi:{WALITT_DOI}")
     service = harness.bot.service
-    original = service.handle_post
+    original = service.evaluate
 
     def failing(post, *, summoned=False):  # type: ignore[no-untyped-def]
         if post.text.startswith("explode"):
             raise ValueError("corrupt item")
         return original(post, summoned=summoned)
 
-    monkeypatch.setattr(service, "handle_post", failing)
+    monkeypatch.setattr(service, "evaluate", failing)
     report = harness.poll()
     assert report.skipped_items == [bad]
     assert harness.bot_replies_to(bad) == []

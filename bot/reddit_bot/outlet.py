@@ -1,0 +1,132 @@
+"""The Reddit Outlet: replies are comments, found again in the bot's own recent comments.
+
+`send` maps what Reddit answered (see `sending`) to what `deliver` needs: a comment that
+exists is sent; a server error or timeout whose comment the bot's history cannot rule out
+is "maybe sent" (the claim is kept); a rate limit outlasting the waits or a failure is
+released for a retry; a locked, archived or deleted target is final. A 403 is about that
+item (locked) unless the subreddit says the bot is banned (see `access`): then replies in
+the subreddit wait, and the item being handled is deferred (`SendFailed(defer=True)`).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import praw
+from prawcore.exceptions import PrawcoreException
+
+from bot.core.delivery import LookupFailed, SendFailed
+from bot.core.service import EvidenceService, ReplyPlan
+from bot.reddit_bot.access import SubredditAccess
+from bot.reddit_bot.convert import PLATFORM, facts, to_post
+from bot.reddit_bot.sending import Outcome, ReplySender
+from records.models import Post
+from records.modlog import log_action
+
+log = logging.getLogger(__name__)
+
+BANNED = "banned from the subreddit"
+
+
+class TransientItemError(Exception):
+    """Handling an item failed for a reason that may pass (server error, timeout)."""
+
+
+def comment_fullname(thing_id: str) -> str:
+    """A fullname for an id given by a member: a bare base36 id names a comment."""
+    return thing_id if "_" in thing_id else f"t1_{thing_id}"
+
+
+class RedditOutlet:
+    """Posts, finds, deletes and reads comments as the bot's account."""
+
+    def __init__(
+        self,
+        reddit: praw.Reddit,
+        service: EvidenceService,
+        *,
+        bot_name: str,
+        sender: ReplySender,
+        access: SubredditAccess,
+    ) -> None:
+        self._reddit = reddit
+        self._service = service
+        self._bot_name = bot_name
+        self._sender = sender
+        self._access = access
+        # The item being handled: only a reply to it is deferred while the bot is banned
+        # (a command acting on another item has taken effect and is not run again).
+        self.current = ""
+
+    def send(self, to: Post, plan: ReplyPlan) -> str:
+        """Comment `plan` under `to`; the new comment's fullname ("" when Reddit hid it)."""
+        if self._access.is_banned(to.place):
+            raise self._refused(to)
+        result = self._sender.reply(to.message_id, plan.markdown())
+        if result.ok:
+            return result.reply_id or ""
+        if result.outcome is Outcome.FORBIDDEN:
+            reason = self._access.after_refusal(to.place, to.thread)
+            if reason is None:
+                log.info(
+                    "not answered: Reddit refused the reply to %s (403: locked)", to.message_id
+                )
+                raise SendFailed("403: locked", final=True)
+            self._mark_banned(to.place, reason)
+            raise self._refused(to)
+        detail = f"replying to {to.message_id}: {result.detail or result.outcome.value}"
+        if result.outcome is Outcome.UNCERTAIN:
+            raise SendFailed(detail, maybe_sent=True)
+        if result.outcome in {Outcome.FAILED, Outcome.RATE_LIMITED}:
+            raise SendFailed(detail)
+        log.info("not replying to %s: %s", to.message_id, result.outcome.value)
+        raise SendFailed(detail, final=True)
+
+    def _refused(self, to: Post) -> SendFailed:
+        if to.message_id == self.current:
+            return SendFailed(BANNED, defer=True)
+        log.info("not answered: %s in r/%s (%s)", self.current, to.place, BANNED)
+        return SendFailed(BANNED, final=True)
+
+    def _mark_banned(self, place: str, reason: str) -> None:
+        """Tell the log and the mod-log that a subreddit bans the bot (it is re-checked)."""
+        log.warning("banned from r/%s (%s): replies there wait for a re-check", place, reason)
+        log_action(
+            self._service.db,
+            platform=PLATFORM,
+            place=place,
+            actor=self._bot_name,
+            action="banned",
+            detail=reason,
+        )
+
+    def find_reply(self, to: Post) -> str | None:
+        """The bot's comment under `to` among its recent comments."""
+        found = self._sender.find_own_reply(to.message_id)
+        if found is None:
+            raise LookupFailed("the bot's own comments cannot be read")
+        return found or None
+
+    def delete(self, reply_id: str) -> None:
+        """Delete one of the bot's comments."""
+        fullname = comment_fullname(reply_id)
+        result = self._sender.delete(fullname)
+        if result.outcome is not Outcome.DELETED:
+            raise SendFailed(f"deleting {fullname}: {result.detail}")
+
+    def fetch_post(self, message_id: str) -> Post | None:
+        """The submission or comment as a Post, or None when it is gone (deleted, removed)."""
+        thing = self.fetch(comment_fullname(message_id))
+        if thing is None or facts(thing).removed:
+            return None
+        return to_post(thing, bot_name=self._bot_name)
+
+    def fetch(self, fullname: str | None) -> Any | None:
+        """One submission or comment by fullname through /api/info, or None if unknown."""
+        if not fullname:
+            return None
+        try:
+            return next(iter(self._reddit.info(fullnames=[fullname])), None)
+        except PrawcoreException as exc:
+            raise TransientItemError(f"fetching {fullname}: {type(exc).__name__}") from exc
