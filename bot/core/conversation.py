@@ -9,9 +9,10 @@ message the post answers (`replying_to`).
 
 A platform words its answers by overriding `gone_text`, `already_text` and `NOT_MINE_TEXT`
 (Reddit links the earlier answer). With `resume_uncertain`, a post whose reply may have
-been sent (UNCERTAIN) is resumed when it is answered again in this process: the reply is
-looked for first and sent only when it does not exist, without waiting for the claim's
-lease (for platforms whose "maybe sent" replies show up in the bot's history at once).
+been sent (UNCERTAIN, or its confirmation failed) is resumed when it is answered again in
+this process: the reply is looked for first and sent only when it does not exist, without
+waiting for the claim's lease (for platforms whose "maybe sent" replies show up in the
+bot's history at once).
 """
 
 from __future__ import annotations
@@ -115,15 +116,17 @@ class Conversation:
         """The answer to a summons of a post that was answered already."""
         return ALREADY_TEXT
 
-    def _deliver(self, post: Post, plan: ReplyPlan, to: Post | None = None) -> Delivery:
-        """`deliver` for `post`, remembering an UNCERTAIN claim to resume it (if enabled)."""
-        delivery = deliver(self.service, plan, self.outlet, to=to)
-        self._remember(post, delivery, to or plan.post)
-        return delivery
+    def _deliver(
+        self, post: Post, plan: ReplyPlan, to: Post | None = None, *, resume: bool = False
+    ) -> Delivery:
+        """`deliver` for `post`, remembering an unsettled claim to resume it (if enabled)."""
+        target = to or plan.post
 
-    def _remember(self, post: Post, delivery: Delivery, to: Post) -> None:
-        if self._resume_uncertain and delivery.status is Delivered.UNCERTAIN and delivery.plan:
-            self._uncertain[post.message_id] = (to, delivery.plan)
+        def hold(claimed: ReplyPlan) -> None:
+            self._uncertain[post.message_id] = (target, claimed)
+
+        held = hold if self._resume_uncertain else None
+        return deliver(self.service, plan, self.outlet, to=target, resume=resume, hold=held)
 
     def _resume(self, post: Post) -> Handled | None:
         """Finish the delivery this process left UNCERTAIN for `post`, if there is one."""
@@ -131,9 +134,7 @@ class Conversation:
         if held is None:
             return None
         to, plan = held
-        delivery = deliver(self.service, plan, self.outlet, to=to, resume=True)
-        self._remember(post, delivery, to)
-        return Handled(delivery=delivery)
+        return Handled(delivery=self._deliver(post, plan, to, resume=True))
 
     def answer(
         self, post: Post, *, is_moderator: Callable[[], bool], replying_to: str | None = None

@@ -29,6 +29,7 @@ Two outcomes serve platforms with more to say about a refusal:
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -130,6 +131,7 @@ def deliver(
     *,
     to: Post | None = None,
     resume: bool = False,
+    hold: Callable[[ReplyPlan], None] | None = None,
 ) -> Delivery:
     """Claim `plan.post`, send the reply to `to` (default: that post), confirm or release.
 
@@ -137,12 +139,29 @@ def deliver(
     is answered under the summoning post with the cards of the post it points at.
     `resume` delivers a plan this process claimed before and left UNCERTAIN (`plan` is the
     claimed plan of that delivery): no new claim, and the earlier reply is looked for first.
+    `hold` is told the claimed plan whenever the delivery ends with the claim unsettled
+    (UNCERTAIN, or an error such as a locked database after the reply went out), so the
+    caller can resume it.
     """
     target = to or plan.post
     claimed = plan if resume else service.claim(plan)
     if claimed is None:
         return Delivery(Delivered.ALREADY)
-    if resume or claimed.takeover:
+    try:
+        delivery = _send_claimed(service, claimed, outlet, target, look_first=resume)
+    except BaseException:
+        if hold is not None:
+            hold(claimed)
+        raise
+    if hold is not None and delivery.status is Delivered.UNCERTAIN:
+        hold(claimed)
+    return delivery
+
+
+def _send_claimed(
+    service: EvidenceService, claimed: ReplyPlan, outlet: Outlet, target: Post, *, look_first: bool
+) -> Delivery:
+    if look_first or claimed.takeover:
         try:
             earlier = outlet.find_reply(target)
         except LookupFailed as exc:

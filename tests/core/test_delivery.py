@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 
 from bot.core.delivery import ClaimState, Delivered, SendFailed, claim_state, deliver
@@ -146,4 +148,24 @@ def test_resuming_sends_when_no_reply_was_made_and_waits_when_it_cannot_look(
     assert outlet.sent == []
     outlet.lookup_fails = False
     assert deliver(service, first.plan, outlet, resume=True).status is Delivered.SENT
+    assert outlet.answered() == ["1"]
+
+
+def test_a_failed_confirmation_hands_over_the_claim_and_resuming_finds_the_reply(
+    service: EvidenceService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outlet = RecordingOutlet()
+    held: list[ReplyPlan] = []
+
+    def locked(plan: ReplyPlan, reply_id: str) -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(service, "confirm", locked)
+        with pytest.raises(sqlite3.OperationalError):
+            deliver(service, plan_for(service), outlet, hold=held.append)
+    (claimed,) = held
+    outlet.earlier["1"] = "r1"
+    resumed = deliver(service, claimed, outlet, resume=True)
+    assert (resumed.status, resumed.reply_id) == (Delivered.FOUND, "r1")
     assert outlet.answered() == ["1"]
