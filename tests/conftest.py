@@ -16,6 +16,16 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_ATLAS = REPO_ROOT / "config" / "sample" / "atlas.jsonl"
 
 
+class FakeSleep:
+    """Records requested waits instead of waiting (pass it where code takes a `sleep`)."""
+
+    def __init__(self) -> None:
+        self.calls: list[float] = []
+
+    def __call__(self, seconds: float) -> None:
+        self.calls.append(seconds)
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     """Where a test's own SQLite file lives."""

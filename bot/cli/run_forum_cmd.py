@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Callable
+from typing import Any
 
 import click
 
@@ -19,6 +21,28 @@ MAX_POLLS = click.option(
 )
 
 
+def run_until_stopped(
+    app: AppContext,
+    max_polls: int | None,
+    banner: str,
+    run: Callable[..., Any],
+    config_error: type[Exception],
+) -> None:
+    """Run a forum process until SIGTERM or Ctrl-C; its settings error as a clear message."""
+    stop = threading.Event()
+    previous = _stop_on_sigterm(stop)
+    try:
+        click.echo(banner, err=True)
+        run(app.settings, app.db, stop=stop, max_polls=max_polls)
+    except config_error as exc:
+        raise click.ClickException(str(exc)) from exc
+    except KeyboardInterrupt:
+        click.echo("Stopped.", err=True)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
 @click.command("xenforo")
 @MAX_POLLS
 @pass_app
@@ -30,18 +54,13 @@ def xenforo(app: AppContext, max_polls: int | None) -> None:
     """
     from bot.xenforo_bot.app import XenForoConfigError, run_xenforo_bot  # noqa: PLC0415
 
-    stop = threading.Event()
-    previous = _stop_on_sigterm(stop)
-    try:
-        click.echo("Watching XenForo forums; Ctrl-C stops.", err=True)
-        run_xenforo_bot(app.settings, app.db, stop=stop, max_polls=max_polls)
-    except XenForoConfigError as exc:
-        raise click.ClickException(str(exc)) from exc
-    except KeyboardInterrupt:
-        click.echo("Stopped.", err=True)
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+    run_until_stopped(
+        app,
+        max_polls,
+        "Watching XenForo forums; Ctrl-C stops.",
+        run_xenforo_bot,
+        XenForoConfigError,
+    )
 
 
 @click.command("discourse")
@@ -54,18 +73,9 @@ def discourse(app: AppContext, max_polls: int | None) -> None:
     """
     from bot.discourse_bot.app import DiscourseConfigError, run_discourse_bot  # noqa: PLC0415
 
-    stop = threading.Event()
-    previous = _stop_on_sigterm(stop)
-    try:
-        click.echo("Watching Discourse; Ctrl-C stops.", err=True)
-        run_discourse_bot(app.settings, app.db, stop=stop, max_polls=max_polls)
-    except DiscourseConfigError as exc:
-        raise click.ClickException(str(exc)) from exc
-    except KeyboardInterrupt:
-        click.echo("Stopped.", err=True)
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+    run_until_stopped(
+        app, max_polls, "Watching Discourse; Ctrl-C stops.", run_discourse_bot, DiscourseConfigError
+    )
 
 
 @click.command("feeds")
@@ -78,15 +88,4 @@ def feeds(app: AppContext, max_polls: int | None) -> None:
     """
     from bot.feeds.app import FeedsConfigError, run_feeds  # noqa: PLC0415
 
-    stop = threading.Event()
-    previous = _stop_on_sigterm(stop)
-    try:
-        click.echo("Reading feeds; Ctrl-C stops.", err=True)
-        run_feeds(app.settings, app.db, stop=stop, max_polls=max_polls)
-    except FeedsConfigError as exc:
-        raise click.ClickException(str(exc)) from exc
-    except KeyboardInterrupt:
-        click.echo("Stopped.", err=True)
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+    run_until_stopped(app, max_polls, "Reading feeds; Ctrl-C stops.", run_feeds, FeedsConfigError)

@@ -10,7 +10,6 @@ still on the first page is read again; a post whose reply must be retried holds 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -19,6 +18,7 @@ from bot.core.service import EvidenceService
 from bot.discourse_bot.convert import PLATFORM, REGULAR_POST, seen_key
 from bot.discourse_bot.outlet import TopicOutlet
 from bot.forums.api import ApiError
+from bot.forums.polling import PollReport
 from records.streams import Streams
 
 log = logging.getLogger(__name__)
@@ -26,15 +26,6 @@ log = logging.getLogger(__name__)
 STREAM = "latest"
 MAX_PAGES = 40  # a poll reads at most 2,000 posts back (after a long outage, the newest)
 SEEN_KEPT = timedelta(days=30)
-
-
-@dataclass
-class PollReport:
-    """What one poll did."""
-
-    posts: int = 0
-    replies: int = 0
-    failures: int = 0
 
 
 class DiscourseBot:

@@ -28,6 +28,7 @@ from bot.http.limits import (
     Sleep,
 )
 from bot.http.redaction import install_redaction
+from bot.http.stack import request_deadline
 from bot.http.transport import PoliteTransport, SqliteResponseCache
 from bot.metadata import (
     CrossrefClient,
@@ -41,8 +42,6 @@ from config.settings import EnrichSettings
 
 # A metadata record is a few kilobytes; anything near this is not an answer to our question.
 MAX_ANSWER_BYTES = 2_000_000
-# The whole request, however slowly a server trickles its answer.
-MIN_REQUEST_DEADLINE = 60.0
 
 
 @dataclass
@@ -99,7 +98,7 @@ def build_clients(
             sleep=sleep,
             clock=clock,
             max_bytes=MAX_ANSWER_BYTES,
-            deadline_seconds=max(MIN_REQUEST_DEADLINE, 2 * settings.timeout_seconds),
+            deadline_seconds=request_deadline(settings.timeout_seconds),
         )
         client = polite_client(
             transport,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Protocol
 
 log = logging.getLogger(__name__)
@@ -15,6 +16,15 @@ class Report(Protocol):
     posts: int
     replies: int
     failures: int
+
+
+@dataclass
+class PollReport:
+    """What one poll of a forum did."""
+
+    posts: int = 0
+    replies: int = 0
+    failures: int = 0
 
 
 def run_polls(

@@ -19,6 +19,7 @@ import httpx
 from bot.http.client import polite_client, same_host
 from bot.http.deadline import network_transport
 from bot.http.limits import Clock, HostSpacing, RetryPolicy, Sleep
+from bot.http.stack import request_deadline
 from bot.http.transport import ATTEMPTS_HEADER, RETRY_AFTER_REFUSED_HEADER, PoliteTransport
 from bot.sync.robots import RobotsRules, RobotsUnavailable
 
@@ -28,8 +29,6 @@ log = logging.getLogger(__name__)
 MAX_PAGE_BYTES = 10_000_000
 # A Crawl-delay above this would make one sync take weeks: report it and do not crawl now.
 MAX_CRAWL_DELAY = 60.0
-# The whole request, however slowly a server trickles its answer (at least this long).
-MIN_REQUEST_DEADLINE = 60.0
 
 
 class FetchFailed(RuntimeError):
@@ -197,7 +196,7 @@ def open_fetcher(
         retry=retry,
         spacing=spacing,
         max_bytes=MAX_PAGE_BYTES,
-        deadline_seconds=deadline_seconds or max(MIN_REQUEST_DEADLINE, 2 * timeout),
+        deadline_seconds=deadline_seconds or request_deadline(timeout),
         sleep=sleep,
         clock=clock,
     )

@@ -16,13 +16,13 @@ import logging
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.core.conversation import Conversation
 from bot.core.service import EvidenceService
 from bot.forums.api import ApiClient, ApiError
+from bot.forums.polling import PollReport
 from bot.xenforo_bot.convert import PLATFORM, seen_key, to_post
 from bot.xenforo_bot.outlet import ForumOutlet
 from records.streams import Streams
@@ -32,15 +32,6 @@ log = logging.getLogger(__name__)
 DEFAULT_PER_PAGE = 20  # XenForo's default "messages per page"
 MAX_THREAD_PAGES = 10
 SEEN_KEPT = timedelta(days=30)
-
-
-@dataclass
-class PollReport:
-    """What one poll did."""
-
-    posts: int = 0
-    replies: int = 0
-    failures: int = 0
 
 
 class XenForoBot:

@@ -11,15 +11,16 @@ import pytest
 import sqlite_utils
 
 from bot.core.service import EvidenceService
-from bot.discourse_bot.bot import DiscourseBot, PollReport
+from bot.discourse_bot.bot import DiscourseBot
 from bot.discourse_bot.convert import read_error, wait_seconds
 from bot.discourse_bot.outlet import TopicOutlet
 from bot.forums.api import ApiClient, build_http
+from bot.forums.polling import PollReport
 from config.settings import Settings
 from linker import AtlasIndex
 from records.db import open_db
 from records.models import AtlasEntry
-from tests.conftest import SAMPLE_ATLAS
+from tests.conftest import SAMPLE_ATLAS, FakeSleep
 from tests.discourse.fake_discourse import API_KEY, BOT, FakeDiscourse, running_fake_discourse
 
 CATEGORY = 4
@@ -40,14 +41,6 @@ def discourse_environment(fake: FakeDiscourse, **more: str) -> dict[str, str]:
         "EVBOT_DISCOURSE__MOD_GROUPS": MOD_GROUP,
         **more,
     }
-
-
-class FakeSleep:
-    def __init__(self) -> None:
-        self.calls: list[float] = []
-
-    def __call__(self, seconds: float) -> None:
-        self.calls.append(seconds)
 
 
 @pytest.fixture

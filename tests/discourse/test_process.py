@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import signal
-import sqlite3
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +12,7 @@ import pytest
 from tests.conftest import SAMPLE_ATLAS
 from tests.discourse.conftest import CATEGORY, LEE_DOI, WALITT_DOI, discourse_environment
 from tests.discourse.fake_discourse import API_KEY, FakeDiscourse
-from tests.reliability.conftest import clean_environment, program, run_program, wait_until
+from tests.reliability.conftest import clean_environment, count, program, run_program, wait_until
 
 TOPICS = 8
 
@@ -23,11 +22,6 @@ def atlas_db(db_path: Path, tmp_path: Path) -> Path:
     done = run_program("--db", str(db_path), "atlas", "import", str(SAMPLE_ATLAS), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     return db_path
-
-
-def count(db_path: Path, sql: str) -> int:
-    with sqlite3.connect(db_path) as conn:
-        return int(conn.execute(sql).fetchone()[0])
 
 
 class BotProcess:

@@ -14,9 +14,9 @@ import httpx
 import pytest
 import sqlite_utils
 
-from bot.enrich import clients as enrich_clients
 from bot.enrich.clients import MetadataClients, build_clients
 from bot.enrich.worker import enrich
+from bot.http import stack as http_stack
 from bot.http.client import any_host, polite_client
 from bot.http.limits import RetryPolicy
 from bot.http.transport import PoliteTransport
@@ -184,7 +184,7 @@ def trickling_server(body: bytes, *, headers_too: bool = False) -> Iterator[Tric
 def test_a_service_trickling_its_answer_is_left_at_the_request_deadline(
     db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch, headers_too: bool
 ) -> None:
-    monkeypatch.setattr(enrich_clients, "MIN_REQUEST_DEADLINE", 1.0)
+    monkeypatch.setattr(http_stack, "MIN_REQUEST_DEADLINE", 1.0)
     work = crossref_work(FakePaper(doi="10.1000/slow", title="Slow"))
     body = httpx.Response(200, json={"status": "ok", "message": work}).content
     with trickling_server(body, headers_too=headers_too) as trickle:

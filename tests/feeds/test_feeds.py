@@ -19,7 +19,7 @@ from config.settings import FeedsSettings, Settings
 from linker import AtlasIndex
 from records.atlas_store import upsert_entries
 from records.models import AtlasEntry
-from tests.conftest import SAMPLE_ATLAS
+from tests.conftest import SAMPLE_ATLAS, FakeSleep
 from tests.feeds.fake_feeds import FakeFeeds, Item, running_fake_feeds
 
 LEE_DOI = "10.1016/j.autrev.2023.103484"
@@ -57,16 +57,6 @@ def service(db: sqlite_utils.Database) -> EvidenceService:
     entries = [AtlasEntry.model_validate_json(line) for line in SAMPLE_ATLAS.open() if line.strip()]
     upsert_entries(db, entries)
     return EvidenceService(db, AtlasIndex.build(entries), Settings())
-
-
-class FakeSleep:
-    """Records the transport's waits instead of waiting."""
-
-    def __init__(self) -> None:
-        self.calls: list[float] = []
-
-    def __call__(self, seconds: float) -> None:
-        self.calls.append(seconds)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -69,3 +70,9 @@ def atlas_db(db_path: Path, tmp_path: Path) -> Path:
     done = run_program("--db", str(db_path), "atlas", "import", str(SAMPLE_ATLAS), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     return db_path
+
+
+def count(db_path: Path, sql: str) -> int:
+    """The single number `sql` selects from the records file at `db_path`."""
+    with sqlite3.connect(db_path) as conn:
+        return int(conn.execute(sql).fetchone()[0])

@@ -23,17 +23,13 @@ from tests.reddit.conftest import LEE_DOI, SUBREDDIT, WALITT_DOI, reddit_environ
 from tests.reddit.fake_reddit import FakeReddit
 from tests.reliability.conftest import (
     clean_environment,
+    count,
     program,
     run_program,
     wait_until,
 )
 
 ITEM_PAIRS = 12  # each pair: a submission and a comment under it, each citing two papers
-
-
-def count(db_path: Path, sql: str) -> int:
-    with sqlite3.connect(db_path) as conn:
-        return int(conn.execute(sql).fetchone()[0])
 
 
 def rows(db_path: Path, sql: str) -> list[tuple[object, ...]]:

@@ -12,14 +12,15 @@ import sqlite_utils
 
 from bot.core.service import EvidenceService
 from bot.forums.api import ApiClient
-from bot.xenforo_bot.bot import PollReport, XenForoBot
+from bot.forums.polling import PollReport
+from bot.xenforo_bot.bot import XenForoBot
 from bot.xenforo_bot.client import read_error, xenforo_http
 from bot.xenforo_bot.outlet import ForumOutlet
 from config.settings import Settings
 from linker import AtlasIndex
 from records.db import open_db
 from records.models import AtlasEntry
-from tests.conftest import SAMPLE_ATLAS
+from tests.conftest import SAMPLE_ATLAS, FakeSleep
 from tests.xenforo.fake_xenforo import API_KEY, BOT_ID, FakeXenForo, running_fake_xenforo
 
 NODE = 2
@@ -45,16 +46,6 @@ def xenforo_environment(fake: FakeXenForo, **more: str) -> dict[str, str]:
         "EVBOT_XENFORO__MOD_GROUP_IDS": str(MOD_GROUP),
         **more,
     }
-
-
-class FakeSleep:
-    """Records requested waits instead of waiting."""
-
-    def __init__(self) -> None:
-        self.calls: list[float] = []
-
-    def __call__(self, seconds: float) -> None:
-        self.calls.append(seconds)
 
 
 @pytest.fixture
