@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import signal
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +10,13 @@ import pytest
 from tests.conftest import SAMPLE_ATLAS
 from tests.discourse.conftest import CATEGORY, LEE_DOI, WALITT_DOI, discourse_environment
 from tests.discourse.fake_discourse import API_KEY, FakeDiscourse
-from tests.reliability.conftest import clean_environment, count, program, run_program, wait_until
+from tests.reliability.conftest import (
+    ProgramProcess,
+    clean_environment,
+    count,
+    run_program,
+    wait_until,
+)
 
 TOPICS = 8
 
@@ -24,9 +28,11 @@ def atlas_db(db_path: Path, tmp_path: Path) -> Path:
     return db_path
 
 
-class BotProcess:
+class BotProcess(ProgramProcess):
+    """`evidence-bot run discourse` against the fake forum; up once it has polled."""
+
     def __init__(self, db_path: Path, fake: FakeDiscourse, workdir: Path) -> None:
-        self.env = clean_environment(
+        env = clean_environment(
             discourse_environment(
                 fake,
                 EVBOT_DISCOURSE__POLL_SECONDS="0.1",
@@ -35,38 +41,9 @@ class BotProcess:
                 EVBOT_REPLY__CLAIM_LEASE_SECONDS="0",
             )
         )
-        self.db_path, self.fake, self.workdir = db_path, fake, workdir
-        self.starts = 0
-        self._polls = 0
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self.starts += 1
-        self._polls = len(self.fake.requests_to("/posts.json", "GET"))
-        log = (self.workdir / f"run-{self.starts}.log").open("wb")
-        self.process = subprocess.Popen(  # noqa: S603 - our own program
-            [*program(), "-vv", "--db", str(self.db_path), "run", "discourse"],
-            cwd=self.workdir, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        log.close()
-
-    def kill(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=30)
-
-    def stop(self) -> int:
-        """SIGTERM once the process polls (its handler is installed before that)."""
-        assert self.process is not None
-        assert wait_until(lambda: len(self.fake.requests_to("/posts.json", "GET")) > self._polls)
-        self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(timeout=60)
-
-    def logs(self) -> str:
-        return "\n".join(
-            (self.workdir / f"run-{n}.log").read_text(errors="replace")
-            for n in range(1, self.starts + 1)
-        )
+        super().__init__(["run", "discourse"], db_path, env, workdir,
+                         up=lambda: len(fake.requests_to("/posts.json", "GET")))  # fmt: skip
+        self.fake = fake
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -76,3 +77,63 @@ def count(db_path: Path, sql: str) -> int:
     """The single number `sql` selects from the records file at `db_path`."""
     with sqlite3.connect(db_path) as conn:
         return int(conn.execute(sql).fetchone()[0])
+
+
+class ProgramProcess:
+    """`evidence-bot -vv --db DB <command>` as a child process; its output in a file per start.
+
+    `up` counts the requests that show the process is serving: it installs its SIGTERM
+    handler before making them, so `stop` signals only once another one came.
+    """
+
+    def __init__(
+        self,
+        command: list[str],
+        db_path: Path,
+        env: dict[str, str],
+        workdir: Path,
+        up: Callable[[], int],
+    ) -> None:
+        self.command = command
+        self.db_path = db_path
+        self.env = env
+        self.workdir = workdir
+        self._up = up
+        self._up_before_start = 0
+        self.starts = 0
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        """Start the program again (a restart after a kill)."""
+        self.starts += 1
+        self._up_before_start = self._up()
+        log = (self.workdir / f"run-{self.starts}.log").open("wb")
+        self.process = subprocess.Popen(  # noqa: S603 - our own program
+            [*program(), "-vv", "--db", str(self.db_path), *self.command],
+            cwd=self.workdir,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        log.close()
+
+    def kill(self) -> None:
+        """SIGKILL: no handler, no clean-up, no last commit."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+    def stop(self) -> int:
+        """SIGTERM once the process is serving; its exit status."""
+        assert self.process is not None
+        before = self._up_before_start
+        assert wait_until(lambda: self._up() > before)
+        self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout=60)
+
+    def logs(self) -> str:
+        """The output of every start so far."""
+        return "\n".join(
+            (self.workdir / f"run-{n}.log").read_text(errors="replace")
+            for n in range(1, self.starts + 1)
+        )

@@ -22,6 +22,7 @@ from bot.cli.scan_cmd import sighting_id
 from tests.reddit.conftest import LEE_DOI, SUBREDDIT, WALITT_DOI, reddit_environment
 from tests.reddit.fake_reddit import FakeReddit
 from tests.reliability.conftest import (
+    ProgramProcess,
     clean_environment,
     count,
     program,
@@ -37,12 +38,11 @@ def rows(db_path: Path, sql: str) -> list[tuple[object, ...]]:
         return list(conn.execute(sql).fetchall())
 
 
-class BotProcess:
-    """`evidence-bot run reddit` as a child process; stderr goes to a file per start."""
+class BotProcess(ProgramProcess):
+    """`evidence-bot run reddit` against the fake Reddit; up once it has logged in."""
 
     def __init__(self, db_path: Path, fake: FakeReddit, workdir: Path) -> None:
-        self.db_path = db_path
-        self.env = clean_environment(
+        env = clean_environment(
             reddit_environment(
                 fake,
                 EVBOT_REDDIT__POLL_SECONDS="0.1",
@@ -52,44 +52,8 @@ class BotProcess:
                 EVBOT_REPLY__CLAIM_LEASE_SECONDS="0",
             )
         )
-        self.workdir = workdir
-        self.fake = fake
-        self.starts = 0
-        self._logins_before_start = 0
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self.starts += 1
-        self._logins_before_start = len(self.fake.requests_to("/api/v1/me"))
-        log = (self.workdir / f"run-{self.starts}.log").open("wb")
-        self.process = subprocess.Popen(  # noqa: S603 - our own program
-            [*program(), "-vv", "--db", str(self.db_path), "run", "reddit"],
-            cwd=self.workdir,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        log.close()
-
-    def kill(self) -> None:
-        """SIGKILL: no handler, no clean-up, no last commit."""
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=30)
-
-    def stop(self) -> int:
-        """SIGTERM: the bot ends between two polls (once it is up and has its handler)."""
-        assert self.process is not None
-        logins = self._logins_before_start
-        assert wait_until(lambda: len(self.fake.requests_to("/api/v1/me")) > logins)
-        self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(timeout=60)
-
-    def logs(self) -> str:
-        return "\n".join(
-            (self.workdir / f"run-{n}.log").read_text(errors="replace")
-            for n in range(1, self.starts + 1)
-        )
+        super().__init__(["run", "reddit"], db_path, env, workdir,
+                         up=lambda: len(fake.requests_to("/api/v1/me")))  # fmt: skip
 
 
 @pytest.fixture

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-import signal
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import SAMPLE_ATLAS
-from tests.reliability.conftest import clean_environment, count, program, run_program, wait_until
+from tests.reliability.conftest import (
+    ProgramProcess,
+    clean_environment,
+    count,
+    run_program,
+    wait_until,
+)
 from tests.xenforo.conftest import LEE_DOI, NODE, OTHER_NODE, WALITT_DOI, xenforo_environment
 from tests.xenforo.fake_xenforo import API_KEY, FakeXenForo
 
@@ -24,9 +28,11 @@ def atlas_db(db_path: Path, tmp_path: Path) -> Path:
     return db_path
 
 
-class BotProcess:
+class BotProcess(ProgramProcess):
+    """`evidence-bot run xenforo` against the fake forum; up once it has asked who it is."""
+
     def __init__(self, db_path: Path, fake: FakeXenForo, workdir: Path) -> None:
-        self.env = clean_environment(
+        env = clean_environment(
             xenforo_environment(
                 fake,
                 EVBOT_XENFORO__POLL_SECONDS="0.1",
@@ -35,43 +41,9 @@ class BotProcess:
                 EVBOT_REPLY__CLAIM_LEASE_SECONDS="0",
             )
         )
-        self.db_path = db_path
+        super().__init__(["run", "xenforo"], db_path, env, workdir,
+                         up=lambda: len(fake.requests_to("/api/me")))  # fmt: skip
         self.fake = fake
-        self._logins = 0
-        self.workdir = workdir
-        self.starts = 0
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self.starts += 1
-        self._logins = len(self.fake.requests_to("/api/me"))
-        log = (self.workdir / f"run-{self.starts}.log").open("wb")
-        self.process = subprocess.Popen(  # noqa: S603 - our own program
-            [*program(), "-vv", "--db", str(self.db_path), "run", "xenforo"],
-            cwd=self.workdir,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        log.close()
-
-    def kill(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=30)
-
-    def stop(self) -> int:
-        """SIGTERM once the process is serving (its handler is installed before it logs in)."""
-        assert self.process is not None
-        assert wait_until(lambda: len(self.fake.requests_to("/api/me")) > self._logins)
-        self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(timeout=60)
-
-    def logs(self) -> str:
-        return "\n".join(
-            (self.workdir / f"run-{n}.log").read_text(errors="replace")
-            for n in range(1, self.starts + 1)
-        )
 
 
 @pytest.fixture
