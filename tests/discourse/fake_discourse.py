@@ -22,6 +22,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from tests.local_server import send_json, serve, shut
+
 Json = dict[str, Any]
 API_KEY = "discourse-test-key-abcdef"
 BOT = "evidence_bot"
@@ -58,15 +60,11 @@ class FakeDiscourse:
     _server: ThreadingHTTPServer | None = None
 
     def start(self) -> FakeDiscourse:
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self._server = serve(_handler(self))
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+        shut(self._server)
 
     @property
     def url(self) -> str:
@@ -298,17 +296,7 @@ def _handler(fake: FakeDiscourse) -> type[BaseHTTPRequestHandler]:
             request = Request(self.command, parts.path, dict(parse_qsl(parts.query)), body,
                               self.headers.get("Api-Key"), self.headers.get("Api-Username"))  # fmt: skip
             status, answer, headers = fake.handle(request)
-            data = json.dumps(answer).encode()
-            try:
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-                self.send_header("Content-Length", str(len(data)))
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(data)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
+            send_json(self, status, answer, headers)
 
     return Handler
 

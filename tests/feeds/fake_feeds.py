@@ -9,7 +9,6 @@ Retry-After), and a `/webhook` path records what a Discord webhook would receive
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +17,8 @@ from email.utils import formatdate
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from tests.local_server import serve, shut
 
 
 @dataclass
@@ -50,15 +51,11 @@ class FakeFeeds:
     _server: ThreadingHTTPServer | None = None
 
     def start(self) -> FakeFeeds:
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self._server = serve(_handler(self))
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+        shut(self._server)
 
     def url(self, path: str) -> str:
         assert self._server is not None

@@ -13,7 +13,6 @@ every request.
 
 from __future__ import annotations
 
-import json
 import math
 import threading
 import time
@@ -23,6 +22,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from tests.local_server import send_json, serve, shut
 
 Json = dict[str, Any]
 API_KEY = "xf-test-key-0123456789"
@@ -72,15 +73,11 @@ class FakeXenForo:
     # -- running ---------------------------------------------------------------------------
 
     def start(self) -> FakeXenForo:
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self._server = serve(_handler(self))
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+        shut(self._server)
 
     @property
     def url(self) -> str:
@@ -328,17 +325,7 @@ def _handler(fake: FakeXenForo) -> type[BaseHTTPRequestHandler]:
                 api_key=self.headers.get("XF-Api-Key"),
             )
             status, answer, headers = fake.handle(request)
-            data = json.dumps(answer).encode()
-            try:
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-                self.send_header("Content-Length", str(len(data)))
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(data)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the client gave up waiting (a timeout test)
+            send_json(self, status, answer, headers)
 
     return Handler
 
