@@ -13,6 +13,10 @@ once, across processes and restarts, lives here and nowhere else:
    delivery may answer; when it may exist (a timeout after the request left), keep the
    claim: once its lease runs out the next delivery looks for the reply first.
 
+The sequence is written once, as steps (`delivery_steps`); `deliver` runs them for a
+synchronous outlet, `deliver_async` for an async platform client (Discord), so both follow
+the same decisions.
+
 `claim_state` is the takeover rule as a verdict for adapters that track handled items: a
 message whose claim is still inside its lease is being answered elsewhere (wait and look
 again), one past the lease is abandoned (the next delivery takes it over).
@@ -29,11 +33,11 @@ Two outcomes serve platforms with more to say about a refusal:
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Generator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.core.service import EvidenceService, ReplyPlan
 from records import replies
@@ -124,6 +128,97 @@ class Delivery:
         return self.status in {Delivered.RELEASED, Delivered.UNCERTAIN}
 
 
+class AsyncOutlet(Protocol):
+    """What `deliver_async` needs from a platform whose client is async (Discord)."""
+
+    async def send(self, to: Post, plan: ReplyPlan) -> str:
+        """As `Outlet.send`, awaited on the platform's event loop."""
+        ...
+
+    async def find_reply(self, to: Post) -> str | None:
+        """As `Outlet.find_reply`, awaited on the platform's event loop."""
+        ...
+
+
+@dataclass(frozen=True)
+class Claim:
+    """Step: `service.claim(plan)`; answers the claimed plan or None."""
+
+    plan: ReplyPlan
+
+
+@dataclass(frozen=True)
+class FindReply:
+    """Step: `outlet.find_reply(to)`; answers an id or None, may raise `LookupFailed`."""
+
+    to: Post
+
+
+@dataclass(frozen=True)
+class Send:
+    """Step: `outlet.send(to, plan)`; answers the reply's id, may raise `SendFailed`."""
+
+    to: Post
+    plan: ReplyPlan
+
+
+@dataclass(frozen=True)
+class Confirm:
+    """Step: `service.confirm(plan, reply_id)`."""
+
+    plan: ReplyPlan
+    reply_id: str
+
+
+@dataclass(frozen=True)
+class Release:
+    """Step: `service.release(plan)`."""
+
+    plan: ReplyPlan
+
+
+Step = Claim | FindReply | Send | Confirm | Release
+# Yields each step, is sent each step's answer (or thrown its failure), returns the outcome.
+Steps = Generator[Step, Any, Delivery]
+
+
+def delivery_steps(plan: ReplyPlan, target: Post, *, resume: bool = False) -> Steps:
+    """The delivery sequence, the one place that decides claim, takeover, confirm, release.
+
+    Written as steps so that a synchronous adapter (`deliver`) and an async one
+    (`deliver_async`) run the very same decisions, each doing the steps its own way.
+    `resume`: `plan` is this process's own UNCERTAIN claim (see `deliver`).
+    """
+    claimed = plan if resume else (yield Claim(plan))
+    if claimed is None:
+        return Delivery(Delivered.ALREADY)
+    if resume or claimed.takeover:
+        try:
+            earlier = yield FindReply(target)
+        except LookupFailed as exc:
+            # Keep the renewed claim: posting now could make a second copy.
+            log.warning("message %s: cannot look for an earlier reply (%s)", target.message_id, exc)
+            return Delivery(Delivered.UNCERTAIN, plan=claimed, reason=str(exc))
+        if earlier is not None:
+            log.info("message %s: confirming the reply a stopped process sent", target.message_id)
+            yield Confirm(claimed, earlier)
+            return Delivery(Delivered.FOUND, reply_id=earlier, plan=claimed)
+    try:
+        reply_id = yield Send(target, claimed)
+    except SendFailed as exc:
+        if exc.maybe_sent:
+            log.warning("reply to %s may have been posted (%s)", target.message_id, exc.reason)
+            return Delivery(Delivered.UNCERTAIN, plan=claimed, reason=exc.reason)
+        yield Release(claimed)
+        status = Delivered.GIVEN_UP if exc.final else Delivered.RELEASED
+        if exc.defer:
+            status = Delivered.DEFERRED
+        log.info("reply to %s not sent (%s): %s", target.message_id, exc.reason, status.value)
+        return Delivery(status, plan=claimed, reason=exc.reason)
+    yield Confirm(claimed, reply_id)
+    return Delivery(Delivered.SENT, reply_id=reply_id, plan=claimed)
+
+
 def deliver(
     service: EvidenceService,
     plan: ReplyPlan,
@@ -143,55 +238,89 @@ def deliver(
     (UNCERTAIN, or an error such as a locked database after the reply went out), so the
     caller can resume it.
     """
-    target = to or plan.post
-    claimed = plan if resume else service.claim(plan)
-    if claimed is None:
-        return Delivery(Delivered.ALREADY)
+    steps = delivery_steps(plan, to or plan.post, resume=resume)
+    claimed = plan if resume else None
+    step = _advance(steps, None)
     try:
-        delivery = _send_claimed(service, claimed, outlet, target, look_first=resume)
+        while not isinstance(step, Delivery):
+            try:
+                answer = _do(step, service, outlet)
+            except (SendFailed, LookupFailed) as exc:
+                step = _advance(steps, None, exc)
+                continue
+            if isinstance(step, Claim):
+                claimed = answer
+            step = _advance(steps, answer)
     except BaseException:
-        if hold is not None:
+        if hold is not None and claimed is not None:
             hold(claimed)
         raise
-    if hold is not None and delivery.status is Delivered.UNCERTAIN:
+    if hold is not None and claimed is not None and step.status is Delivered.UNCERTAIN:
         hold(claimed)
-    return delivery
+    return step
 
 
-def _send_claimed(
-    service: EvidenceService, claimed: ReplyPlan, outlet: Outlet, target: Post, *, look_first: bool
-) -> Delivery:
-    if look_first or claimed.takeover:
-        try:
-            earlier = outlet.find_reply(target)
-        except LookupFailed as exc:
-            # Keep the renewed claim: posting now could make a second copy.
-            log.warning("message %s: cannot look for an earlier reply (%s)", target.message_id, exc)
-            return Delivery(Delivered.UNCERTAIN, plan=claimed, reason=str(exc))
-        if earlier is not None:
-            log.info("message %s: confirming the reply a stopped process sent", target.message_id)
-            service.confirm(claimed, earlier)
-            return Delivery(Delivered.FOUND, reply_id=earlier, plan=claimed)
+def _advance(steps: Steps, answer: Any, failure: Exception | None = None) -> Step | Delivery:
+    """Give the sequence the last step's answer (or failure); the next step, or the end."""
     try:
-        reply_id = outlet.send(target, claimed)
-    except SendFailed as exc:
-        return _failed(service, claimed, target, exc)
-    service.confirm(claimed, reply_id)
-    return Delivery(Delivered.SENT, reply_id=reply_id, plan=claimed)
+        return steps.send(answer) if failure is None else steps.throw(failure)
+    except StopIteration as done:
+        outcome: Delivery = done.value
+        return outcome
 
 
-def _failed(
-    service: EvidenceService, claimed: ReplyPlan, target: Post, exc: SendFailed
+def _do(step: Step, service: EvidenceService, outlet: Outlet) -> Any:
+    if isinstance(step, Claim):
+        return service.claim(step.plan)
+    if isinstance(step, FindReply):
+        return outlet.find_reply(step.to)
+    if isinstance(step, Send):
+        return outlet.send(step.to, step.plan)
+    if isinstance(step, Confirm):
+        return service.confirm(step.plan, step.reply_id)
+    return service.release(step.plan)
+
+
+class CoreCall(Protocol):
+    """Runs a core function where the core runs (an async adapter's core thread)."""
+
+    def __call__(self, function: Callable[..., Any], /, *args: Any) -> Awaitable[Any]: ...
+
+
+async def deliver_async(
+    service: EvidenceService,
+    plan: ReplyPlan,
+    outlet: AsyncOutlet,
+    *,
+    call: CoreCall,
+    to: Post | None = None,
 ) -> Delivery:
-    if exc.maybe_sent:
-        log.warning("reply to %s may have been posted (%s)", target.message_id, exc.reason)
-        return Delivery(Delivered.UNCERTAIN, plan=claimed, reason=exc.reason)
-    service.release(claimed)
-    status = Delivered.GIVEN_UP if exc.final else Delivered.RELEASED
-    if exc.defer:
-        status = Delivered.DEFERRED
-    log.info("reply to %s not sent (%s): %s", target.message_id, exc.reason, status.value)
-    return Delivery(status, plan=claimed, reason=exc.reason)
+    """`deliver` for an async platform: the same steps, the outlet's awaited on the loop,
+    the service's run through `call` (e.g. on the core thread)."""
+    steps = delivery_steps(plan, to or plan.post)
+    step = _advance(steps, None)
+    while not isinstance(step, Delivery):
+        try:
+            answer = await _do_async(step, service, outlet, call)
+        except (SendFailed, LookupFailed) as exc:
+            step = _advance(steps, None, exc)
+        else:
+            step = _advance(steps, answer)
+    return step
+
+
+async def _do_async(
+    step: Step, service: EvidenceService, outlet: AsyncOutlet, call: CoreCall
+) -> Any:
+    if isinstance(step, FindReply):
+        return await outlet.find_reply(step.to)
+    if isinstance(step, Send):
+        return await outlet.send(step.to, step.plan)
+    if isinstance(step, Claim):
+        return await call(service.claim, step.plan)
+    if isinstance(step, Confirm):
+        return await call(service.confirm, step.plan, step.reply_id)
+    return await call(service.release, step.plan)
 
 
 class ClaimState(StrEnum):
