@@ -1,11 +1,12 @@
-"""Sending cards as replies, exactly once: claim in the reply log, send, then confirm.
+"""Sending cards as replies, exactly once, through the core's delivery sequence.
 
-A failed send releases the claim so a later delivery can try again; a claim that another
-delivery (or process) already won sends nothing. The reply's nonce is derived from the
-message and its studies, so when Discord made a reply whose answer was lost (5xx, dropped
-connection), the retry after a later delivery gets that reply back instead of a second copy.
-A claim left by a killed process is taken over after the lease; the new owner first looks
-for that process's reply in the channel and confirms it if it is there.
+`deliver` runs the core's `deliver_async` (claim in the reply log, send, confirm; release
+on failure; take over a dead process's claim) over a `MessageOutlet`. The reply's nonce is
+derived from the message and its studies, so when Discord made a reply whose answer was lost
+(5xx, dropped connection), the retry after a later delivery gets that reply back instead of
+a second copy.
+A claim left by a killed process is taken over after the lease; the outlet looks for that
+process's reply in the channel, and the core confirms it if it is there.
 """
 
 from __future__ import annotations
@@ -20,11 +21,13 @@ from dataclasses import dataclass
 import aiohttp
 import discord
 
+from bot.core.delivery import Delivered, Delivery, LookupFailed, SendFailed, deliver_async
 from bot.core.render_discord import DiscordMessage
 from bot.core.service import ReplyPlan
 from bot.discord_bot.convert import embeds_from_dicts
 from bot.discord_bot.deps import DiscordDeps
 from bot.discord_bot.views import card_buttons
+from records.models import Post
 
 log = logging.getLogger(__name__)
 
@@ -53,10 +56,17 @@ def reply_nonce(message_id: int, entry_ids: Sequence[str]) -> str:
 
 @dataclass(frozen=True)
 class Sent:
-    """The reply the bot sent (None: it stayed quiet) and the studies it carded."""
+    """The reply the bot sent (None: it stayed quiet), the studies it carded, and how the
+    core's delivery ended (None: nothing was to be sent)."""
 
     reply: discord.Message | None
     entry_ids: tuple[str, ...] = ()
+    delivery: Delivery | None = None
+
+    @property
+    def retry(self) -> bool:
+        """True when the message is not finished: its reply should be tried again later."""
+        return self.delivery is not None and self.delivery.retry
 
 
 async def send_cards(
@@ -82,51 +92,78 @@ async def send_cards(
     )
 
 
-async def deliver(deps: DiscordDeps, target: discord.Message, plan: ReplyPlan) -> Sent:
-    """Claim `plan` for its post, reply to `target`, and confirm (or release on failure)."""
-    claimed = await deps.runner.call(deps.service.claim, plan)
-    # The core returns a plan without studies when another delivery won them all.
-    if claimed is None or not claimed.entry_ids:
-        return Sent(None)
-    if claimed.takeover:
+class MessageOutlet:
+    """The core's async outlet for replies to one Discord message (`deliver_async` runs it).
+
+    `send` uses the deterministic nonce (`reply_nonce`) unless `fixed_nonce` is False: a
+    resend after a lost answer then returns the first reply, so every failed send can be
+    released (never `maybe_sent`). `find_reply` looks in the channel's history for the reply
+    of a process killed before confirming.
+    """
+
+    def __init__(
+        self, message: discord.Message, self_ids: Collection[str], *, fixed_nonce: bool = True
+    ) -> None:
+        self.message = message
+        self.self_ids = self_ids
+        self.fixed_nonce = fixed_nonce
+        self.sent: discord.Message | None = None
+        self.shutting_down = False
+
+    async def send(self, to: Post, plan: ReplyPlan) -> str:
+        """Reply to the message with `plan`'s cards; failures become `SendFailed`."""
+        target = self.message
+        nonce = reply_nonce(target.id, plan.entry_ids) if self.fixed_nonce else None
         try:
-            earlier = await find_earlier_reply(target, deps.service.self_ids)
+            self.sent = await send_cards(target, plan.discord(), plan.entry_ids, nonce=nonce)
         except SEND_FAILURES as exc:
-            # Unknown whether the killed process's reply exists: keep the (renewed) claim
-            # rather than risk a second copy; a delivery after the next lease looks again.
+            reason = describe_failure(exc)
+            log.warning("could not reply to message %s (%s); releasing it", target.id, reason)
+            raise SendFailed(reason, final=refused_for_good(exc)) from exc
+        except RuntimeError as exc:
+            # aiohttp's "Session is closed": the bot is shutting down (SIGTERM on a deploy)
+            # while this reply waited its turn. Released, so the next process can answer.
+            log.warning(
+                "could not reply to message %s: the bot is shutting down (%s); releasing it",
+                target.id,
+                exc,
+            )
+            self.shutting_down = True
+            raise SendFailed(f"the bot is shutting down ({exc})") from exc
+        return str(self.sent.id)
+
+    async def find_reply(self, to: Post) -> str | None:
+        """The id of the bot's reply among the messages after this one, or None."""
+        try:
+            earlier = await find_earlier_reply(self.message, self.self_ids)
+        except SEND_FAILURES as exc:
+            reason = describe_failure(exc)
             log.warning(
                 "could not read the messages after %s (%s) to look for an earlier reply",
-                target.id,
-                describe_failure(exc),
+                self.message.id,
+                reason,
             )
-            raise
-        if earlier is not None:
-            log.info("message %s: found the reply a stopped process sent; confirming", target.id)
-            await deps.runner.call(deps.service.confirm, claimed, str(earlier.id))
-            return Sent(None)
-    try:
-        nonce = reply_nonce(target.id, claimed.entry_ids)
-        sent = await send_cards(target, claimed.discord(), claimed.entry_ids, nonce=nonce)
-    except SEND_FAILURES as exc:
-        log.warning(
-            "could not reply to message %s (%s); releasing it for a retry",
-            target.id,
-            describe_failure(exc),
-        )
-        await deps.runner.call(deps.service.release, claimed)
-        raise
-    except RuntimeError as exc:
-        # aiohttp's "Session is closed": the bot is shutting down (SIGTERM on a deploy) while
-        # this reply waited its turn. Free the claim so the next process can answer.
-        log.warning(
-            "could not reply to message %s: the bot is shutting down (%s); releasing it",
-            target.id,
-            exc,
-        )
-        await deps.runner.call(deps.service.release, claimed)
-        raise asyncio.CancelledError("the bot is shutting down") from exc
-    await deps.runner.call(deps.service.confirm, claimed, str(sent.id))
-    return Sent(sent, claimed.entry_ids)
+            raise LookupFailed(reason) from exc
+        return str(earlier.id) if earlier is not None else None
+
+
+async def deliver(
+    deps: DiscordDeps, target: discord.Message, plan: ReplyPlan, *, fixed_nonce: bool = True
+) -> Sent:
+    """Answer `target` with `plan` through the core's delivery sequence (claim, takeover,
+    send, confirm or release); a reply cut off by the bot's shutdown cancels the caller."""
+    outlet = MessageOutlet(target, deps.service.self_ids, fixed_nonce=fixed_nonce)
+    delivery = await deliver_async(deps.service, plan, outlet, call=deps.runner.call)
+    if outlet.shutting_down:
+        raise asyncio.CancelledError("the bot is shutting down")
+    if delivery.status is Delivered.SENT and delivery.plan is not None:
+        return Sent(outlet.sent, delivery.plan.entry_ids, delivery)
+    return Sent(None, delivery=delivery)
+
+
+def refused_for_good(exc: BaseException) -> bool:
+    """A 4xx other than 429: Discord will refuse the same reply again."""
+    return isinstance(exc, discord.HTTPException) and 400 <= exc.status < 500 and exc.status != 429
 
 
 async def find_earlier_reply(

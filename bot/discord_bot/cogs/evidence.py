@@ -21,20 +21,18 @@ from bot.core.commands import (
     CommandResult,
     Invocation,
     Name,
+    PostCards,
+    RemoveReply,
+    SummonCards,
     execute,
     log_removal,
     parse_command,
 )
+from bot.core.delivery import Delivered
 from bot.discord_bot.convert import link_to, post_from_message
 from bot.discord_bot.deps import DiscordDeps
 from bot.discord_bot.permissions import is_moderator
-from bot.discord_bot.replies import (
-    NO_PINGS,
-    SEND_FAILURES,
-    deliver,
-    post_mod_log,
-    send_cards,
-)
+from bot.discord_bot.replies import NO_PINGS, Sent, deliver, post_mod_log, send_cards
 from bot.discord_bot.targets import referenced_id, split_target
 from bot.discord_bot.views import card_buttons
 
@@ -46,6 +44,7 @@ PUBLIC_ANSWERS = frozenset({Name.LOOKUP, Name.HELP})
 # Moderator commands that change something (and so go to the mod-log channel).
 LOGGED_ACTIONS = frozenset({Name.ON, Name.OFF, Name.SUMMON_ONLY, Name.COOLDOWN})
 NOT_FOUND_HERE = "I cannot find that message in this channel."
+FAILED_TEXT = "Sorry, that did not work. The bot's log has the details."
 SUMMON_HELP = (
     "Reply to a message with {word} to card the studies it cites, or give a DOI, PMID, "
     "PMCID, link, slug or title words."
@@ -139,7 +138,7 @@ class EvidenceCommands(commands.Cog):
             await _answer(ctx, f"{error} Try {self.deps.command_word} help.", private=True)
             return
         log.error("command %s failed", ctx.command, exc_info=error)
-        await _answer(ctx, "Sorry, that did not work. The bot's log has the details.", private=True)
+        await _answer(ctx, FAILED_TEXT, private=True)
 
     # -- the context menu ------------------------------------------------------------------
 
@@ -191,17 +190,18 @@ class EvidenceCommands(commands.Cog):
 
     async def _finish(self, ctx: Ctx, result: CommandResult, invocation: Invocation) -> None:
         name = result.command.name
+        task = result.task
         if result.silent:
             # The bot is off here: nothing in the channel; a slash command needs an answer.
             if ctx.interaction is not None:
                 await _answer(ctx, result.text, private=True)
         elif not result.ok:
             await _answer(ctx, result.text, private=True)
-        elif result.action == "summon":
+        elif isinstance(task, SummonCards):
             await self._summon(ctx)
-        elif result.action == "post":
-            await self._post_card(ctx, result, invocation)
-        elif result.action == "remove":
+        elif isinstance(task, PostCards):
+            await self._post_card(ctx, task, result, invocation)
+        elif isinstance(task, RemoveReply):
             await self._remove(ctx, result, invocation)
         elif result.lookup is not None and result.plan is not None:
             await self._show_lookup(ctx, result)
@@ -237,29 +237,28 @@ class EvidenceCommands(commands.Cog):
             return
         async with self.deps.locks.hold(post.message_id):
             sent = await deliver(self.deps, target, outcome.plan)
-        if sent.reply is None:
+        if _failed(sent):
+            await _answer(ctx, FAILED_TEXT, private=True)
+        elif sent.reply is None:
             await _answer(ctx, "That message has its cards already.", private=True)
 
-    async def _post_card(self, ctx: Ctx, result: CommandResult, invocation: Invocation) -> None:
-        assert result.plan is not None
-        target_id = int(invocation.target_id) if invocation.target_id else None
-        target = await self._target_message(ctx, target_id)
+    async def _post_card(
+        self, ctx: Ctx, task: PostCards, result: CommandResult, invocation: Invocation
+    ) -> None:
+        target = await self._target_message(ctx, int(task.target_id))
         if target is None:
             await _answer(ctx, NOT_FOUND_HERE, private=True)
             return
-        plan = replace(result.plan, post=post_from_message(target, self.deps.web_base))
-        claimed = await self.deps.runner.call(self.deps.service.claim, plan)
-        # A moderator's explicit request is sent even if the message was answered before;
-        # only a fresh claim is recorded in the reply log.
-        recorded = claimed if claimed is not None and claimed.entry_ids else None
-        try:
-            sent = await send_cards(target, plan.discord(), plan.entry_ids)
-        except SEND_FAILURES:  # an error answer or none at all: free the claim
-            if recorded is not None:
-                await self.deps.runner.call(self.deps.service.release, recorded)
-            raise
-        if recorded is not None:
-            await self.deps.runner.call(self.deps.service.confirm, recorded, str(sent.id))
+        plan = replace(task.plan, post=post_from_message(target, self.deps.web_base))
+        # A random nonce: a moderator may post a card again after removing the first one.
+        sent = await deliver(self.deps, target, plan, fixed_nonce=False)
+        if _failed(sent):
+            await _answer(ctx, FAILED_TEXT, private=True)
+            return
+        if sent.delivery is not None and sent.delivery.status is Delivered.ALREADY:
+            # A moderator's explicit request is sent even if the message was answered
+            # before; only a fresh claim is recorded in the reply log.
+            await send_cards(target, plan.discord(), plan.entry_ids)
         await _answer(ctx, result.text, private=True)
         studies = ", ".join(plan.entry_ids)
         await self._mod_log(
@@ -298,6 +297,12 @@ class EvidenceCommands(commands.Cog):
     async def _mod_log(self, invocation: Invocation, text: str) -> None:
         where = f"<#{invocation.post.place}>"
         await post_mod_log(self.bot, self.deps, f"{invocation.actor} in {where}: {text}")
+
+
+def _failed(sent: Sent) -> bool:
+    """True when the core's delivery neither answered nor found an answer already made."""
+    delivery = sent.delivery
+    return delivery is not None and not (delivery.answered or delivery.status is Delivered.ALREADY)
 
 
 async def _answer(ctx: Ctx, text: str, *, private: bool) -> None:

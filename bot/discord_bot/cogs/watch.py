@@ -108,11 +108,9 @@ class WatchCog(commands.Cog):
                 plan = await self.deps.runner.call(self.deps.service.handle_post, post)
                 if plan is not None:
                     sent = await deliver(self.deps, message, plan)
-            handled = True
-        except SEND_FAILURES as exc:  # an error answer or none at all (dropped, timed out)
-            log.warning("reply to message %s failed (%s)", message.id, describe_failure(exc))
-            # Refused for good (no permission, unknown channel): trying again cannot help.
-            handled = _refused_for_good(exc)
+            # Released (or possibly sent) replies are read again by the next catch-up; one
+            # Discord refused for good (no permission, unknown channel) is finished.
+            handled = not sent.retry
         finally:
             if tracked:
                 await self._finished(message.channel.id, message.id, handled=handled)
@@ -143,8 +141,3 @@ def is_real_edit(payload: discord.RawMessageUpdateEvent) -> bool:
         return False
     cached = payload.cached_message
     return cached is None or cached.edited_at != edited
-
-
-def _refused_for_good(exc: BaseException) -> bool:
-    """A 4xx other than 429: Discord will refuse the same reply again."""
-    return isinstance(exc, discord.HTTPException) and 400 <= exc.status < 500 and exc.status != 429
