@@ -81,7 +81,7 @@ def test_demo_ends_with_the_unmatched_paper_log(demo_run: tuple[Path, str]) -> N
         "pubmed.ncbi.nlm.nih.gov/",
         "mecfsatlas.com/evidence/",
         "Lee et al.",
-        '"Muscle abnormalities worsen after post-exertional malaise in long COVID"',
+        '"The Prospects of the Two-Day Cardiopulmonary Exercise Test (CPET) in ME/CFS Patients"',
         "[bot]:",
         "[edit ",
         "!evidence optout",

@@ -50,8 +50,8 @@ def test_query_words_need_no_quotes(atlas_path: Path) -> None:
 
 
 def test_several_fits_give_a_numbered_list(atlas_path: Path) -> None:
-    lines = run(atlas_path, "lookup", "long covid").output.splitlines()
-    assert lines[0].startswith("Several atlas studies fit “long covid”")
+    lines = run(atlas_path, "lookup", "exercise").output.splitlines()
+    assert lines[0].startswith("Several atlas studies fit “exercise”")
     assert lines[2].startswith("1. ")
     assert any(line.startswith("2. ") for line in lines)
 

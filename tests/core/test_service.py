@@ -267,7 +267,7 @@ def test_a_retraction_found_by_the_enricher_shows_on_the_card(service: EvidenceS
         ("lee-2024-brain-regional", "found", LEE),
         ("deep phenotyping", "found", WALITT),
         ("Walitt 2024", "found", WALITT),
-        ("long covid", "choices", None),
+        ("exercise", "choices", None),
         (NOT_IN_ATLAS_DOI, "not_found", None),
         ("zzzz qqqq", "not_found", None),
     ],
