@@ -80,6 +80,7 @@ class Harness:
     handled: list[tuple[int, Sent]] = field(default_factory=list)
     caught_up: list[CatchUpReport] = field(default_factory=list)
     clock: Clock = utc_now
+    reader: sqlite_utils.Database | None = None
 
     @property
     def world(self) -> Any:
@@ -88,9 +89,15 @@ class Harness:
 
     @property
     def records(self) -> sqlite_utils.Database:
-        """The running bot's records database."""
-        assert self.db is not None
-        return self.db
+        """The bot's records database, on a connection of the test's own.
+
+        The bot's core thread writes through the bot's connection; a test reading through
+        that same connection at the same moment trips over its savepoints ("no such
+        savepoint: sqlite_utils_query").
+        """
+        if self.reader is None:
+            self.reader = open_db(self.settings.database.path)
+        return self.reader
 
     async def start(self) -> EvidenceBot | ShardedEvidenceBot:
         """Build the bot like the entry point does and wait until it is ready."""
@@ -140,7 +147,9 @@ class Harness:
         await _end_event_tasks()
         if self.db is not None:
             self.db.close()
-        self.bot, self.task, self.db = None, None, None
+        if self.reader is not None:
+            self.reader.close()
+        self.bot, self.task, self.db, self.reader = None, None, None, None
 
     async def restart(self) -> None:
         """A new bot process, as after a deploy: same database, new gateway session."""
