@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core import sanitize
-from bot.core.cards import FOOTER_NOTICE, NO_SUMMARY, Card, Reply
-from bot.core.layout import Budget, budgets_for
+from bot.core.card_layout import Markup, card_text, fit_reply
+from bot.core.cards import FOOTER_NOTICE, Card, Reply
+from bot.core.layout import budgets_for
 
 POST_LIMIT = 10_000
 QUOTE_CHARS = 300
@@ -33,13 +34,7 @@ class Quote:
 
 def render_bbcode(reply: Reply, *, quote: Quote | None = None, limit: int = POST_LIMIT) -> str:
     """The reply as one forum post in BBCode; always within `limit` characters."""
-    cards = list(reply.cards)
-    more = list(reply.more)
-    while True:
-        text = _fitting(reply, cards, more, quote, limit)
-        if text is not None:
-            return text
-        more.insert(0, cards.pop())
+    return fit_reply(reply, lambda cards, more: _fitting(reply, cards, more, quote, limit))
 
 
 def quote_block(quote: Quote) -> str:
@@ -64,7 +59,7 @@ def _fitting(
         tail.append(_footer(reply.command))
     text = ""
     for budget in budgets_for(len(cards)) if cards else (None,):
-        body = [_card(card, budget) for card in cards] if budget else []
+        body = [card_text(card, budget, BBCODE) for card in cards] if budget else []
         parts = ("\n\n".join(head), SEPARATOR.join(body), "\n\n".join(tail))
         text = "\n\n".join(part for part in parts if part)
         if len(text) <= limit:
@@ -72,35 +67,6 @@ def _fitting(
     if not cards:
         return sanitize.truncate(text, limit)
     return None
-
-
-def _card(card: Card, budget: Budget) -> str:
-    lines: list[str] = []
-    lines.extend(f"⛔ [B]{sanitize.bbcode(line, 300)}[/B]" for line in card.warnings)
-    title = sanitize.bbcode(card.title, budget.title)
-    lines.append(f"[B][URL='{_url(card.url)}']{title}[/URL][/B]")
-    if card.byline:
-        lines.append(f"[I]{sanitize.bbcode(card.byline, budget.byline)}[/I]")
-    if card.summary and budget.summary:
-        lines.append(sanitize.bbcode(card.summary, budget.summary))
-    elif not card.summary:
-        lines.append(f"[I]{NO_SUMMARY}[/I]")
-    if card.does_not_prove:
-        caveat = sanitize.bbcode(card.does_not_prove, budget.caveat)
-        lines.append(f"[B]What this study does not prove:[/B] {caveat}")
-    meaning = card.pem_meaning if budget.pem_meaning else None
-    badge = f"[B]{card.pem_line}[/B]"
-    badges = [f"{badge}: {sanitize.bbcode(meaning)}" if meaning else badge]
-    if card.evidence_label:
-        badges.append(f"[B]Evidence:[/B] {sanitize.bbcode(card.evidence_label, 100)}")
-    if card.confidence_label:
-        badges.append(sanitize.bbcode(card.confidence_label, 100))
-    if card.study_type:
-        badges.append(f"[B]Type:[/B] {sanitize.bbcode(card.study_type, 100)}")
-    if card.review_status:
-        badges.append(f"[B]Atlas status:[/B] {sanitize.bbcode(card.review_status, 100)}")
-    lines.append(" · ".join(badges))
-    return "\n".join(lines)
 
 
 def _more_list(more: list[Card], *, numbered: bool) -> str:
@@ -132,3 +98,13 @@ def _footer(command: str) -> str:
 def _url(url: str) -> str:
     """A URL safe inside `[URL='...']`: quotes and brackets percent-encoded."""
     return sanitize.link_target(url).replace("'", "%27").replace("[", "%5B").replace("]", "%5D")
+
+
+BBCODE = Markup(
+    text=sanitize.bbcode,
+    meaning=sanitize.bbcode,
+    bold=lambda text: f"[B]{text}[/B]",
+    italic=lambda text: f"[I]{text}[/I]",
+    link=lambda title, url: f"[URL='{_url(url)}']{title}[/URL]",
+    line_break="\n",
+)

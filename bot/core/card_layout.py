@@ -1,0 +1,67 @@
+"""The card layout the forum (BBCode) and Reddit (Markdown) renderers share.
+
+Both lay a card out the same way (warnings, linked title, byline, summary, caveat, badges);
+only the markup differs, so each renderer hands over a `Markup` with its own pieces.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.core.cards import NO_SUMMARY, Card, Reply
+from bot.core.layout import Budget
+
+
+@dataclass(frozen=True)
+class Markup:
+    """One markup language's pieces: safe text, emphasis, links and the line separator."""
+
+    text: Callable[[str, int], str]  # atlas text made safe and cut to a limit
+    meaning: Callable[[str], str]  # the PEM meaning made safe (our own text, not cut)
+    bold: Callable[[str], str]
+    italic: Callable[[str], str]
+    link: Callable[[str, str], str]  # (title already safe, raw URL)
+    line_break: str
+
+
+def card_text(card: Card, budget: Budget, markup: Markup) -> str:
+    """One card laid out in `markup`, its texts cut to `budget`."""
+    text, bold = markup.text, markup.bold
+    lines: list[str] = []
+    lines.extend(f"⛔ {bold(text(line, 300))}" for line in card.warnings)
+    lines.append(bold(markup.link(text(card.title, budget.title), card.url)))
+    if card.byline:
+        lines.append(markup.italic(text(card.byline, budget.byline)))
+    if card.summary and budget.summary:
+        lines.append(text(card.summary, budget.summary))
+    elif not card.summary:
+        lines.append(markup.italic(NO_SUMMARY))
+    if card.does_not_prove:
+        caveat = text(card.does_not_prove, budget.caveat)
+        lines.append(f"{bold('What this study does not prove:')} {caveat}")
+    meaning = card.pem_meaning if budget.pem_meaning else None
+    badge = bold(card.pem_line)
+    badges = [f"{badge}: {markup.meaning(meaning)}" if meaning else badge]
+    if card.evidence_label:
+        badges.append(f"{bold('Evidence:')} {text(card.evidence_label, 100)}")
+    if card.confidence_label:
+        badges.append(text(card.confidence_label, 100))
+    if card.study_type:
+        badges.append(f"{bold('Type:')} {text(card.study_type, 100)}")
+    if card.review_status:
+        badges.append(f"{bold('Atlas status:')} {text(card.review_status, 100)}")
+    lines.append(" · ".join(badges))
+    return markup.line_break.join(lines)
+
+
+def fit_reply(reply: Reply, fitting: Callable[[list[Card], list[Card]], str | None]) -> str:
+    """The first text `fitting` accepts, moving the last full card into the "more" list
+    until one does (`fitting` must accept a reply without full cards)."""
+    cards = list(reply.cards)
+    more = list(reply.more)
+    while True:
+        text = fitting(cards, more)
+        if text is not None:
+            return text
+        more.insert(0, cards.pop())
