@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 from linker.author_year import AND, ET_AL, AuthorYear
 from linker.languages import INSTITUTION_WORDS, PLACE_WORDS
@@ -178,26 +179,30 @@ def find_mentions(
             claimed.append((citation.start, citation.end))
     consumed: list[tuple[int, int]] = list(claimed)
     years = _Years(text, claimed)  # read only if a name is found
+    passes: list[Iterator[_Spot]] = []
     if starts is None or _may_name(text, starts):
-        _capitalised_mentions(text, is_key, years, consumed, mentions, starts=starts)
+        passes.append(_capitalised_spots(text, is_key, consumed, starts))
     if _may_cite_et_al(text):
-        _lower_case_before_et_al(text, is_key, years, consumed, mentions)
+        passes.append(_lower_case_spots_before_et_al(text, is_key, consumed))
     if "19" in text or "20" in text:
-        _lower_case_mentions(text, is_key, years, consumed, mentions)
+        passes.append(_lower_case_spots_before_year(text, is_key, consumed))
+    # The passes run one after another, each lazily: a name one finds is `consumed` before
+    # the next candidate is looked at, so no stretch of text is read as two mentions.
+    for spot in chain(*passes):
+        mention, used = _read_around(text, spot, years)
+        consumed.append((spot.start, used))
+        mentions.append(mention)
     mentions.sort(key=lambda m: m.start)
     return mentions
 
 
-def _capitalised_mentions(
+def _capitalised_spots(
     text: str,
     is_key: Callable[[str], bool],
-    years: _Years,
     consumed: list[tuple[int, int]],
-    mentions: list[Mention],
-    *,
     starts: AbstractSet[str] | None,
-) -> None:
-    """Add the mentions of capitalised names (and of any name before "et al.")."""
+) -> Iterator[_Spot]:
+    """The known capitalised names (and any name before "et al.") not yet consumed."""
     for match in _CAPITALISED_WORD.finditer(text):
         if _inside(match.start(), consumed):
             continue
@@ -213,19 +218,13 @@ def _capitalised_mentions(
         spot = _keyed(text, run_start, text[run_start:run_end], is_key)
         if spot is None or _INSTITUTION_AFTER.match(text, spot.end):
             continue  # "King's College", "Brown University", "Long Covid": not an author
-        mention, used = _read_around(text, spot, years)
-        consumed.append((spot.start, used))
-        mentions.append(mention)
+        yield spot
 
 
-def _lower_case_before_et_al(
-    text: str,
-    is_key: Callable[[str], bool],
-    years: _Years,
-    consumed: list[tuple[int, int]],
-    mentions: list[Mention],
-) -> None:
-    """Add the mentions of names in lower case before "et al." ("holm et al. showed …")."""
+def _lower_case_spots_before_et_al(
+    text: str, is_key: Callable[[str], bool], consumed: list[tuple[int, int]]
+) -> Iterator[_Spot]:
+    """Known names in lower case before "et al." ("holm et al. showed …")."""
     for match in _LOWER_BEFORE_ET_AL.finditer(text):
         if _overlaps(match.start(), match.end(), consumed) or match.group(1)[0].isupper():
             continue
@@ -235,19 +234,13 @@ def _lower_case_before_et_al(
             key = name_key(words[-1:])
             if not is_key(key):
                 continue
-        mention, used = _read_around(text, _Spot(match.start(), match.end(), key, False), years)
-        consumed.append((match.start(), used))
-        mentions.append(mention)
+        yield _Spot(match.start(), match.end(), key, False)
 
 
-def _lower_case_mentions(
-    text: str,
-    is_key: Callable[[str], bool],
-    years: _Years,
-    consumed: list[tuple[int, int]],
-    mentions: list[Mention],
-) -> None:
-    """Add the mentions of long lower-case names with their year ("vanderberg 2018")."""
+def _lower_case_spots_before_year(
+    text: str, is_key: Callable[[str], bool], consumed: list[tuple[int, int]]
+) -> Iterator[_Spot]:
+    """Known long lower-case names with their year ("vanderberg 2018")."""
     for year in _YEAR_START.finditer(text):
         position = year.start()
         match = _LOWER_NAME_BEFORE_YEAR.search(text, max(0, position - 45), position)
@@ -258,10 +251,7 @@ def _lower_case_mentions(
             continue
         if is_word_surname(key):
             continue
-        spot = _Spot(match.start(1), match.end(1), key, False)
-        mention, used = _read_around(text, spot, years)
-        consumed.append((match.start(), used))
-        mentions.append(mention)
+        yield _Spot(match.start(1), match.end(1), key, False)
 
 
 _INSTITUTION_AFTER = re.compile(
