@@ -19,8 +19,8 @@ from bot.metadata.models import (
     Notice,
     NoticeKind,
     PaperMetadata,
-    as_list,
     fetch_member,
+    fetch_records,
     shape_checked,
 )
 from linker.urls import identifiers_in_url
@@ -69,32 +69,20 @@ class CrossrefClient:
     def by_alternative_id(self, alternative_id: str, rows: int = 2) -> list[PaperMetadata]:
         """Works that carry this publisher id (an Elsevier PII such as `S0092867421001234`)
         as their `alternative-id` (https://www.crossref.org/documentation/retrieve-metadata/rest-api/rest-api-filters/)."""
-        request = self._client.build_request(
-            "GET",
-            f"{self._base_url}/works",
-            params={"filter": f"alternative-id:{alternative_id}", "rows": str(rows)},
-            headers=self._headers,
-        )
-        message = fetch_member(self._client, request, SERVICE, "message")
-        if message is None:
-            return []
-        items = as_list(message.get("items"), SERVICE, "no items in filter result")
-        return [parse_work(item) for item in items if isinstance(item, dict)]
+        return self._works({"filter": f"alternative-id:{alternative_id}", "rows": str(rows)})
 
     @shape_checked
     def search_bibliographic(self, citation: str, rows: int = 3) -> list[PaperMetadata]:
         """Works whose metadata best fits a free-text citation, best first."""
-        request = self._client.build_request(
-            "GET",
-            f"{self._base_url}/works",
-            params={"query.bibliographic": citation, "rows": str(rows)},
-            headers=self._headers,
+        return self._works({"query.bibliographic": citation, "rows": str(rows)})
+
+    def _works(self, params: dict[str, str]) -> list[PaperMetadata]:
+        """The works a `/works` query (a filter or a search) lists, best first."""
+        url = f"{self._base_url}/works"
+        request = self._client.build_request("GET", url, params=params, headers=self._headers)
+        return fetch_records(
+            self._client, request, SERVICE, member="message", records="items", parse=parse_work
         )
-        message = fetch_member(self._client, request, SERVICE, "message")
-        if message is None:
-            return []
-        items = as_list(message.get("items"), SERVICE, "no items in search result")
-        return [parse_work(item) for item in items if isinstance(item, dict)]
 
 
 def parse_work(work: dict[str, Any]) -> PaperMetadata:

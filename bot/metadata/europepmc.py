@@ -15,8 +15,7 @@ from bot.metadata.models import (
     Notice,
     NoticeKind,
     PaperMetadata,
-    as_list,
-    fetch_member,
+    fetch_records,
     shape_checked,
 )
 
@@ -71,11 +70,14 @@ class EuropePmcClient:
         if self._email:
             params["email"] = self._email
         request = self._client.build_request("GET", f"{self._base_url}/search", params=params)
-        result_list = fetch_member(self._client, request, SERVICE, "resultList")
-        if result_list is None:
-            return []
-        results = as_list(result_list.get("result"), SERVICE, "no results")
-        return [parse_result(result) for result in results if isinstance(result, dict)]
+        return fetch_records(
+            self._client,
+            request,
+            SERVICE,
+            member="resultList",
+            records="result",
+            parse=parse_result,
+        )
 
 
 def parse_result(result: dict[str, Any]) -> PaperMetadata:

@@ -13,6 +13,7 @@ from records.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
 
 P = ParamSpec("P")
 R = TypeVar("R")
+Parsed = TypeVar("Parsed")
 # What reading valid JSON of an unexpected shape raises ({"published": [2024]} and the like).
 _SHAPE_ERRORS = (TypeError, ValueError, AttributeError, KeyError, IndexError)
 
@@ -182,6 +183,24 @@ def fetch_member(
         return None
     outer = as_dict(body, service, "not an object")
     return as_dict(outer.get(member), service, f"no {member}")
+
+
+def fetch_records(
+    client: httpx.Client,
+    request: httpx.Request,
+    service: str,
+    *,
+    member: str,
+    records: str,
+    parse: Callable[[dict[str, Any]], Parsed],
+) -> list[Parsed]:
+    """The objects listed at `member`.`records` of the answer, each parsed, in order; [] for
+    a 404. Entries that are not objects are skipped."""
+    found = fetch_member(client, request, service, member)
+    if found is None:
+        return []
+    listed = as_list(found.get(records), service, f"no {records} in {member}")
+    return [parse(item) for item in listed if isinstance(item, dict)]
 
 
 def as_list(value: Any, service: str, what: str) -> list[Any]:
