@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+Answer = tuple[int, Any, dict[str, str]]  # status, JSON body, headers
 
 
 def serve(handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
@@ -38,3 +41,27 @@ def send_json(
         handler.wfile.write(data)
     except (BrokenPipeError, ConnectionResetError):
         pass
+
+
+def json_handler(
+    answer: Callable[[BaseHTTPRequestHandler], Answer],
+) -> type[BaseHTTPRequestHandler]:
+    """A quiet handler class that answers GET, POST and DELETE with `answer(request)` as JSON."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            send_json(self, *answer(self))
+
+        do_POST = do_GET
+        do_DELETE = do_GET
+
+        def log_message(self, format: str, *args: Any) -> None:
+            """Quiet."""
+
+    return Handler
+
+
+def request_body(request: BaseHTTPRequestHandler) -> str:
+    """The request's body as text ("" when it has none)."""
+    length = int(request.headers.get("Content-Length") or 0)
+    return request.rfile.read(length).decode() if length else ""

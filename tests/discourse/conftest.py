@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlite_utils
 
 from bot.core.service import EvidenceService
 from bot.discourse_bot.bot import DiscourseBot
 from bot.discourse_bot.convert import read_error, wait_seconds
 from bot.discourse_bot.outlet import TopicOutlet
 from bot.forums.api import ApiClient, build_http
-from bot.forums.polling import PollReport
 from config.settings import Settings
 from linker import AtlasIndex
-from records.db import open_db
-from records.models import AtlasEntry
-from tests.conftest import SAMPLE_ATLAS, FakeSleep
+from tests import forum_harness
 from tests.discourse.fake_discourse import API_KEY, BOT, FakeDiscourse, running_fake_discourse
+from tests.forum_harness import sample_index_fixture  # noqa: F401 - a fixture
 
 CATEGORY = 4
 MOD_GROUP = "science_helpers"
@@ -51,36 +47,14 @@ def fake() -> Iterator[FakeDiscourse]:
         yield forum
 
 
-@pytest.fixture(scope="session")
-def sample_index() -> AtlasIndex:
-    entries = [AtlasEntry.model_validate_json(line) for line in SAMPLE_ATLAS.open() if line.strip()]
-    return AtlasIndex.build(entries)
+Harness = forum_harness.Harness[FakeDiscourse, DiscourseBot]
 
 
-@dataclass
-class Harness:
-    fake: FakeDiscourse
-    bot: DiscourseBot
-    db: sqlite_utils.Database
-    sleep: FakeSleep
-
-    def poll(self) -> PollReport:
-        return self.bot.poll()
-
-
-class HarnessFactory:
-    """Builds bots; a second build on the same database file is a restart."""
-
-    def __init__(self, fake: FakeDiscourse, index: AtlasIndex, db_path: Path) -> None:
-        self.fake = fake
-        self.index = index
-        self.db_path = db_path
-        self.sleep = FakeSleep()
-        self._opened: list[sqlite_utils.Database] = []
+class HarnessFactory(forum_harness.HarnessFactory[FakeDiscourse]):
+    """Builds DiscourseBots; a second build on the same database file is a restart."""
 
     def build(self, **app_settings: Any) -> Harness:
-        db = open_db(self.db_path)
-        self._opened.append(db)
+        db = self.open_db()
         service = EvidenceService(db, self.index, Settings(**app_settings))
         headers = {"Api-Key": API_KEY, "Api-Username": BOT}
         http = build_http(self.fake.url, headers, TIMEOUT, "evidence-bot-tests",
@@ -88,10 +62,6 @@ class HarnessFactory:
         client = ApiClient(http, read_error=read_error)
         outlet = TopicOutlet(client, username=BOT, mod_groups=[MOD_GROUP])
         return Harness(self.fake, DiscourseBot(service, outlet), db, self.sleep)
-
-    def close(self) -> None:
-        for db in self._opened:
-            db.close()
 
 
 @pytest.fixture

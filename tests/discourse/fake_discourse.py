@@ -22,7 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from tests.local_server import send_json, serve, shut
+from tests.local_server import Answer, json_handler, request_body, serve, shut
 
 Json = dict[str, Any]
 API_KEY = "discourse-test-key-abcdef"
@@ -274,31 +274,16 @@ def _error(error_type: str, message: str) -> Json:
 
 
 def _handler(fake: FakeDiscourse) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self._answer()
+    def answer(http: BaseHTTPRequestHandler) -> Answer:
+        parts = urlsplit(http.path)
+        raw = request_body(http)
+        is_json = "json" in (http.headers.get("Content-Type") or "")
+        body = json.loads(raw) if raw and is_json else dict(parse_qsl(raw))
+        request = Request(http.command, parts.path, dict(parse_qsl(parts.query)), body,
+                          http.headers.get("Api-Key"), http.headers.get("Api-Username"))  # fmt: skip
+        return fake.handle(request)
 
-        def do_POST(self) -> None:
-            self._answer()
-
-        def do_DELETE(self) -> None:
-            self._answer()
-
-        def log_message(self, format: str, *args: Any) -> None:
-            """Quiet."""
-
-        def _answer(self) -> None:
-            parts = urlsplit(self.path)
-            length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length).decode() if length else ""
-            is_json = "json" in (self.headers.get("Content-Type") or "")
-            body = json.loads(raw) if raw and is_json else dict(parse_qsl(raw))
-            request = Request(self.command, parts.path, dict(parse_qsl(parts.query)), body,
-                              self.headers.get("Api-Key"), self.headers.get("Api-Username"))  # fmt: skip
-            status, answer, headers = fake.handle(request)
-            send_json(self, status, answer, headers)
-
-    return Handler
+    return json_handler(answer)
 
 
 @contextmanager

@@ -65,8 +65,8 @@ def wait_until(condition: Callable[[], bool], seconds: float = 60.0) -> bool:
     return condition()
 
 
-@pytest.fixture
-def atlas_db(db_path: Path, tmp_path: Path) -> Path:
+@pytest.fixture(name="atlas_db")
+def atlas_db_fixture(db_path: Path, tmp_path: Path) -> Path:
     """A records file holding the sample atlas, imported by the real program."""
     done = run_program("--db", str(db_path), "atlas", "import", str(SAMPLE_ATLAS), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
@@ -122,6 +122,11 @@ class ProgramProcess:
         assert self.process is not None
         self.process.send_signal(signal.SIGKILL)
         self.process.wait(timeout=30)
+
+    def kill_if_running(self) -> None:
+        """SIGKILL unless the process never started or has ended (a test's clean-up)."""
+        if self.process is not None and self.process.poll() is None:
+            self.kill()
 
     def stop(self) -> int:
         """SIGTERM once the process is serving; its exit status."""

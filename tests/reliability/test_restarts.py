@@ -60,8 +60,7 @@ class BotProcess(ProgramProcess):
 def bot(atlas_db: Path, fake_reddit: FakeReddit, tmp_path: Path) -> Iterator[BotProcess]:
     process = BotProcess(atlas_db, fake_reddit, tmp_path)
     yield process
-    if process.process is not None and process.process.poll() is None:
-        process.kill()
+    process.kill_if_running()
 
 
 def post_items(fake: FakeReddit) -> dict[str, str]:

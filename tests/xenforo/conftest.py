@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlite_utils
 
 from bot.core.service import EvidenceService
 from bot.forums.api import ApiClient
-from bot.forums.polling import PollReport
 from bot.xenforo_bot.bot import XenForoBot
 from bot.xenforo_bot.client import read_error, xenforo_http
 from bot.xenforo_bot.outlet import ForumOutlet
 from config.settings import Settings
 from linker import AtlasIndex
-from records.db import open_db
-from records.models import AtlasEntry
-from tests.conftest import SAMPLE_ATLAS, FakeSleep
+from tests import forum_harness
+from tests.forum_harness import sample_index_fixture  # noqa: F401 - a fixture
 from tests.xenforo.fake_xenforo import API_KEY, BOT_ID, FakeXenForo, running_fake_xenforo
 
 NODE = 2
@@ -59,39 +55,15 @@ def fake() -> Iterator[FakeXenForo]:
         yield forum
 
 
-@pytest.fixture(scope="session")
-def sample_index() -> AtlasIndex:
-    entries = [AtlasEntry.model_validate_json(line) for line in SAMPLE_ATLAS.open() if line.strip()]
-    return AtlasIndex.build(entries)
+Harness = forum_harness.Harness[FakeXenForo, XenForoBot]
 
 
-@dataclass
-class Harness:
-    """A XenForoBot on a real SQLite file and real httpx, against the fake forum."""
-
-    fake: FakeXenForo
-    bot: XenForoBot
-    db: sqlite_utils.Database
-    sleep: FakeSleep
-
-    def poll(self) -> PollReport:
-        return self.bot.poll()
-
-
-class HarnessFactory:
-    """Builds bots; a second build on the same database file is a restart."""
-
-    def __init__(self, fake: FakeXenForo, index: AtlasIndex, db_path: Path) -> None:
-        self.fake = fake
-        self.index = index
-        self.db_path = db_path
-        self.sleep = FakeSleep()
-        self._opened: list[sqlite_utils.Database] = []
+class HarnessFactory(forum_harness.HarnessFactory[FakeXenForo]):
+    """Builds XenForoBots; a second build on the same database file is a restart."""
 
     def build(self, edit_check_seconds: float = 0, **app_settings: Any) -> Harness:
         """A process start; edits are looked for on every poll unless told otherwise."""
-        db = open_db(self.db_path)
-        self._opened.append(db)
+        db = self.open_db()
         settings = Settings(**app_settings)
         service = EvidenceService(db, self.index, settings)
         http = xenforo_http(self.fake.url, API_KEY, None, TIMEOUT, "evidence-bot-tests",
@@ -110,10 +82,6 @@ class HarnessFactory:
             edit_check_seconds=edit_check_seconds,
         )
         return Harness(self.fake, bot, db, self.sleep)
-
-    def close(self) -> None:
-        for db in self._opened:
-            db.close()
 
 
 @pytest.fixture

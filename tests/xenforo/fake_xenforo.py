@@ -23,7 +23,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from tests.local_server import send_json, serve, shut
+from tests.local_server import Answer, json_handler, request_body, serve, shut
 
 Json = dict[str, Any]
 API_KEY = "xf-test-key-0123456789"
@@ -300,34 +300,18 @@ def _error(code: str, message: str, params: Json | None = None) -> Json:
 
 
 def _handler(fake: FakeXenForo) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self._answer()
+    def answer(http: BaseHTTPRequestHandler) -> Answer:
+        parts = urlsplit(http.path)
+        request = Request(
+            method=http.command,
+            path=parts.path,
+            query=dict(parse_qsl(parts.query)),
+            form=dict(parse_qsl(request_body(http), keep_blank_values=True)),
+            api_key=http.headers.get("XF-Api-Key"),
+        )
+        return fake.handle(request)
 
-        def do_POST(self) -> None:
-            self._answer()
-
-        def do_DELETE(self) -> None:
-            self._answer()
-
-        def log_message(self, format: str, *args: Any) -> None:
-            """Quiet."""
-
-        def _answer(self) -> None:
-            parts = urlsplit(self.path)
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length).decode() if length else ""
-            request = Request(
-                method=self.command,
-                path=parts.path,
-                query=dict(parse_qsl(parts.query)),
-                form=dict(parse_qsl(body, keep_blank_values=True)),
-                api_key=self.headers.get("XF-Api-Key"),
-            )
-            status, answer, headers = fake.handle(request)
-            send_json(self, status, answer, headers)
-
-    return Handler
+    return json_handler(answer)
 
 
 @contextmanager

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLE_ATLAS
-from tests.reliability.conftest import (
+from tests.reliability.conftest import (  # noqa: F401 - atlas_db_fixture: a fixture
     ProgramProcess,
+    atlas_db_fixture,
     clean_environment,
     count,
     run_program,
@@ -19,13 +19,6 @@ from tests.xenforo.conftest import LEE_DOI, NODE, OTHER_NODE, WALITT_DOI, xenfor
 from tests.xenforo.fake_xenforo import API_KEY, FakeXenForo
 
 THREADS = 8
-
-
-@pytest.fixture
-def atlas_db(db_path: Path, tmp_path: Path) -> Path:
-    done = run_program("--db", str(db_path), "atlas", "import", str(SAMPLE_ATLAS), cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
-    return db_path
 
 
 class BotProcess(ProgramProcess):
@@ -50,8 +43,7 @@ class BotProcess(ProgramProcess):
 def bot(atlas_db: Path, fake: FakeXenForo, tmp_path: Path) -> Iterator[BotProcess]:
     process = BotProcess(atlas_db, fake, tmp_path)
     yield process
-    if process.process is not None and process.process.poll() is None:
-        process.kill()
+    process.kill_if_running()
 
 
 def test_sigkill_at_any_moment_never_answers_twice(bot: BotProcess, fake: FakeXenForo) -> None:
