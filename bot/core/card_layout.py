@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.core import sanitize
 from bot.core.cards import NO_SUMMARY, Card, Reply
-from bot.core.layout import Budget
+from bot.core.layout import Budget, budgets_for
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,21 @@ def card_text(card: Card, budget: Budget, markup: Markup) -> str:
         badges.append(f"{bold('Atlas status:')} {text(card.review_status, 100)}")
     lines.append(" · ".join(badges))
     return markup.line_break.join(lines)
+
+
+def cards_within(
+    cards: list[Card], markup: Markup, limit: int, join: Callable[[list[str]], str]
+) -> str | None:
+    """The whole text (`join` of the laid-out cards) at the most generous budget that fits in
+    `limit`; with no cards, the text cut to fit; None if even the tersest budget is too long."""
+    text = ""
+    for budget in budgets_for(len(cards)) if cards else (None,):
+        text = join([card_text(card, budget, markup) for card in cards] if budget else [])
+        if len(text) <= limit:
+            return text
+    if not cards:
+        return sanitize.truncate(text, limit)
+    return None
 
 
 def fit_reply(reply: Reply, fitting: Callable[[list[Card], list[Card]], str | None]) -> str:

@@ -11,9 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core import sanitize
-from bot.core.card_layout import Markup, card_text, fit_reply
+from bot.core.card_layout import Markup, cards_within, fit_reply
 from bot.core.cards import FOOTER_NOTICE, Card, Reply
-from bot.core.layout import budgets_for
 
 POST_LIMIT = 10_000
 QUOTE_CHARS = 300
@@ -57,16 +56,12 @@ def _fitting(
         tail.append(_more_list(more, numbered=not cards))
     if reply.footer:
         tail.append(_footer(reply.command))
-    text = ""
-    for budget in budgets_for(len(cards)) if cards else (None,):
-        body = [card_text(card, budget, BBCODE) for card in cards] if budget else []
+
+    def join(body: list[str]) -> str:
         parts = ("\n\n".join(head), SEPARATOR.join(body), "\n\n".join(tail))
-        text = "\n\n".join(part for part in parts if part)
-        if len(text) <= limit:
-            return text
-    if not cards:
-        return sanitize.truncate(text, limit)
-    return None
+        return "\n\n".join(part for part in parts if part)
+
+    return cards_within(cards, BBCODE, limit, join)
 
 
 def _more_list(more: list[Card], *, numbered: bool) -> str:

@@ -8,9 +8,8 @@ https://www.reddit.com/r/help/wiki/faqs/ (10,000 characters per comment).
 from __future__ import annotations
 
 from bot.core import sanitize
-from bot.core.card_layout import Markup, card_text, fit_reply
+from bot.core.card_layout import Markup, cards_within, fit_reply
 from bot.core.cards import FOOTER_NOTICE, Card, Reply
-from bot.core.layout import budgets_for
 
 COMMENT_LIMIT = 10_000
 MORE_TITLE_CHARS = 120
@@ -38,14 +37,11 @@ def _fitting(reply: Reply, cards: list[Card], more: list[Card]) -> str | None:
         tail.append(_more_list(more, numbered=not cards))
     if reply.footer:
         tail.append(_footer(reply.command))
-    for budget in budgets_for(len(cards)) if cards else (None,):
-        body = [card_text(card, budget, MARKDOWN) for card in cards] if budget else []
-        text = RULE.join(part for part in ("\n\n".join(head), *body, "\n\n".join(tail)) if part)
-        if len(text) <= COMMENT_LIMIT:
-            return text
-    if not cards:
-        return sanitize.truncate(text, COMMENT_LIMIT)
-    return None
+
+    def join(body: list[str]) -> str:
+        return RULE.join(part for part in ("\n\n".join(head), *body, "\n\n".join(tail)) if part)
+
+    return cards_within(cards, MARKDOWN, COMMENT_LIMIT, join)
 
 
 def _more_list(more: list[Card], *, numbered: bool) -> str:
