@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 Answer = tuple[int, Any, dict[str, str]]  # status, JSON body, headers
+
+
+class FakeServer(Protocol):
+    def start(self) -> object: ...
+
+    def stop(self) -> None: ...
+
+
+Fake = TypeVar("Fake", bound=FakeServer)
 
 
 def serve(handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
@@ -65,3 +75,13 @@ def request_body(request: BaseHTTPRequestHandler) -> str:
     """The request's body as text ("" when it has none)."""
     length = int(request.headers.get("Content-Length") or 0)
     return request.rfile.read(length).decode() if length else ""
+
+
+@contextmanager
+def running(fake: Fake) -> Iterator[Fake]:
+    """`fake` serving, and stopped afterwards even when the test fails."""
+    fake.start()
+    try:
+        yield fake
+    finally:
+        fake.stop()

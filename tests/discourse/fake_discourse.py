@@ -14,15 +14,14 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from tests.local_server import Answer, json_handler, request_body, serve, shut
+from tests.local_server import Answer, json_handler, request_body, running, serve, shut
 
 Json = dict[str, Any]
 API_KEY = "discourse-test-key-abcdef"
@@ -286,10 +285,5 @@ def _handler(fake: FakeDiscourse) -> type[BaseHTTPRequestHandler]:
     return json_handler(answer)
 
 
-@contextmanager
-def running_fake_discourse() -> Iterator[FakeDiscourse]:
-    fake = FakeDiscourse().start()
-    try:
-        yield fake
-    finally:
-        fake.stop()
+def running_fake_discourse() -> AbstractContextManager[FakeDiscourse]:
+    return running(FakeDiscourse())

@@ -16,14 +16,13 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from tests.local_server import Answer, json_handler, request_body, serve, shut
+from tests.local_server import Answer, json_handler, request_body, running, serve, shut
 
 Json = dict[str, Any]
 API_KEY = "xf-test-key-0123456789"
@@ -314,10 +313,5 @@ def _handler(fake: FakeXenForo) -> type[BaseHTTPRequestHandler]:
     return json_handler(answer)
 
 
-@contextmanager
-def running_fake_xenforo() -> Iterator[FakeXenForo]:
-    fake = FakeXenForo().start()
-    try:
-        yield fake
-    finally:
-        fake.stop()
+def running_fake_xenforo() -> AbstractContextManager[FakeXenForo]:
+    return running(FakeXenForo())
