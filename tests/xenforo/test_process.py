@@ -62,7 +62,9 @@ def test_sigkill_at_any_moment_never_answers_twice(bot: BotProcess, fake: FakeXe
     for _ in range(3):  # killed again whenever a few more replies went out
         posted = len(fake.replies_by_bot())
         bot.start()
-        assert wait_until(lambda: len(fake.replies_by_bot()) >= min(posted + 3, len(cited)))  # noqa: B023
+        assert wait_until(lambda: len(fake.replies_by_bot()) >= min(posted + 3, len(cited))), (  # noqa: B023
+            bot.logs()
+        )
         bot.kill()
     bot.start()
     assert wait_until(lambda: all(fake.replies_by_bot(quoting=p) for p in cited)), bot.logs()
