@@ -15,8 +15,8 @@ the renderers cut atlas text to the platform limits before the expensive steps.
 
 Lookup queries (`!evidence <query>`, `/evidence`, a Reddit summons, CLI `lookup`) are timed
 apart, in milliseconds per query: a member's query of any length up to a platform's largest
-message must cost about the same small time (the author-year pattern sees at most 120
-characters of it and the title scorers at most 400).
+message must cost about the same small time (a lookup reads at most 2,000 characters of
+it, the author-year pattern at most 120 and the title scorers at most 400).
 
 Memory per post: peak resident memory of a whole `evidence-bot scan` process reading one
 post of 1, 4 and 16 MB (a hostile mix of backslash escapes and DOI fragments, the costliest

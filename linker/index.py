@@ -78,6 +78,9 @@ _CITATION_AFTER = re.compile(r"(?:by|from|in|et\.?\s?al|published|(?:19|20)\d{2}
 # word is matched possessively, so no query can make it backtrack
 # (https://www.regular-expressions.info/catastrophic.html).
 _AUTHOR_YEAR_QUERY_CHARS = 120
+# A lookup names one study: an identifier, a link, a slug or title words all fit in far
+# less. Reading no further keeps every lookup about as cheap as a short post.
+LOOKUP_QUERY_CHARS = 2_000
 _AUTHOR_YEAR_QUERY = re.compile(
     r"(?P<name>[^\W\d_][\w'’-]{0,40}+(?:[ -][^\W\d_][\w'’-]{0,40}+){0,4}?)"
     r"(?:,? et\.? ?al\.?)?,? ?\(?(?P<year>(?:19|20)\d{2})\)?"
@@ -251,9 +254,10 @@ class AtlasIndex:
 
         An identifier, link or slug resolves exactly (one result). "Surname 2024" lists the
         entries by that first author and year. Anything else is taken as title words and
-        gives up to `limit` ranked candidates with their scores.
+        gives up to `limit` ranked candidates with their scores. Only the first
+        `LOOKUP_QUERY_CHARS` characters of a query are read.
         """
-        query = query.strip()
+        query = query.strip()[:LOOKUP_QUERY_CHARS].strip()
         if not query:
             return []
         exact = [m for m in self.match(query) if m.reference.kind in _IDENTIFIER_KINDS]

@@ -10,7 +10,7 @@ import rapidfuzz
 import linker.index as index_module
 import linker.search as search_module
 from linker import AtlasIndex
-from records.models import AtlasEntry, RefKind
+from records.models import AtlasEntry, Match, RefKind
 from tests.linker.sample_atlas import sample_entries, sample_index
 
 
@@ -160,3 +160,21 @@ def test_a_long_query_reaches_the_title_scorers_cut_to_a_title_length(
     monkeypatch.setattr(search_module, "process", spy)
     sample_index().search(query)
     assert max(spy.lengths, default=0) <= search_module.MAX_QUERY_CHARS
+
+
+@pytest.mark.parametrize("query", HOSTILE_QUERIES.values(), ids=HOSTILE_QUERIES.keys())
+def test_a_long_query_is_matched_only_as_far_as_a_lookup_reaches(
+    query: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = sample_index()
+    seen: list[int] = []
+    match = index.match
+
+    def recorded(text: str) -> list[Match]:
+        seen.append(len(text))
+        return match(text)
+
+    monkeypatch.setattr(index, "match", recorded)
+    index.search(query)
+    assert seen
+    assert max(seen) <= index_module.LOOKUP_QUERY_CHARS
