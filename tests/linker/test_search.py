@@ -10,7 +10,7 @@ import rapidfuzz
 import linker.index as index_module
 import linker.search as search_module
 from linker import AtlasIndex
-from records.models import AtlasEntry, Match, RefKind
+from records.models import AtlasEntry, RefKind
 from tests.linker.sample_atlas import sample_entries, sample_index
 
 
@@ -142,39 +142,27 @@ class _Spy:
         return recorded
 
 
-@pytest.mark.parametrize("query", HOSTILE_QUERIES.values(), ids=HOSTILE_QUERIES.keys())
-def test_a_long_query_never_reaches_the_author_year_pattern_whole(
-    query: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    spy = _Spy(index_module._AUTHOR_YEAR_QUERY)
-    monkeypatch.setattr(index_module, "_AUTHOR_YEAR_QUERY", spy)
-    sample_index().search(query)
-    assert max(spy.lengths, default=0) <= index_module._AUTHOR_YEAR_QUERY_CHARS
-
-
-@pytest.mark.parametrize("query", HOSTILE_QUERIES.values(), ids=HOSTILE_QUERIES.keys())
-def test_a_long_query_reaches_the_title_scorers_cut_to_a_title_length(
-    query: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _watch(stage: str, index: AtlasIndex, monkeypatch: pytest.MonkeyPatch) -> tuple[_Spy, int]:
+    """Record what one stage of a lookup is given, and the most it may be given."""
+    if stage == "match":
+        spy = _Spy(index)
+        monkeypatch.setattr(index, "match", spy.match)
+        return spy, index_module.LOOKUP_QUERY_CHARS
+    if stage == "author-year pattern":
+        spy = _Spy(index_module._AUTHOR_YEAR_QUERY)
+        monkeypatch.setattr(index_module, "_AUTHOR_YEAR_QUERY", spy)
+        return spy, index_module._AUTHOR_YEAR_QUERY_CHARS
     spy = _Spy(rapidfuzz.process)
     monkeypatch.setattr(search_module, "process", spy)
-    sample_index().search(query)
-    assert max(spy.lengths, default=0) <= search_module.MAX_QUERY_CHARS
+    return spy, search_module.MAX_QUERY_CHARS
 
 
+@pytest.mark.parametrize("stage", ["match", "author-year pattern", "title scorers"])
 @pytest.mark.parametrize("query", HOSTILE_QUERIES.values(), ids=HOSTILE_QUERIES.keys())
-def test_a_long_query_is_matched_only_as_far_as_a_lookup_reaches(
-    query: str, monkeypatch: pytest.MonkeyPatch
+def test_no_stage_of_a_lookup_reads_a_long_query_whole(
+    query: str, stage: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     index = sample_index()
-    seen: list[int] = []
-    match = index.match
-
-    def recorded(text: str) -> list[Match]:
-        seen.append(len(text))
-        return match(text)
-
-    monkeypatch.setattr(index, "match", recorded)
+    spy, most = _watch(stage, index, monkeypatch)
     index.search(query)
-    assert seen
-    assert max(seen) <= index_module.LOOKUP_QUERY_CHARS
+    assert max(spy.lengths, default=0) <= most
