@@ -20,6 +20,7 @@ from benchmarks.common import Figure, timed
 from bot.discord_bot.cursors import CHANNEL_PREFIX, PLATFORM, WATCHING_SINCE
 from records.db import open_db
 from records.streams import Streams
+from tests.conftest import sample_dois
 from tests.discord.conftest import Harness, import_sample_atlas, settings_for
 from tests.discord.fake_discord import FakeDiscord
 
@@ -27,17 +28,7 @@ MESSAGES = 200
 # Discord's usual bucket for sending messages: 5 per 5 seconds per channel.
 CHANNEL_BUCKET = (5, 5.0)
 DOWNTIME = timedelta(minutes=10)
-STUDY_DOIS = [
-    "10.1016/j.autrev.2023.103484",
-    "10.1038/s41467-024-45107-3",
-    "10.7326/M18-1451",
-    "10.1016/S0140-6736(11)60096-2",
-    "10.3390/jcm9124040",
-    "10.1073/pnas.1607571113",
-    "10.1126/sciadv.1400121",
-    "10.1186/1479-5876-12-104",
-    "10.2967/jnumed.113.131045",
-]
+STUDY_DOIS = sample_dois()  # every study of the sample atlas that has a DOI
 
 
 def run() -> list[Figure]:

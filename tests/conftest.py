@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,12 @@ from records.db import open_db
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_ATLAS = REPO_ROOT / "config" / "sample" / "atlas.jsonl"
+
+
+def sample_dois() -> list[str]:
+    """The DOIs of the sample atlas's studies, in file order (not every study has one)."""
+    lines = SAMPLE_ATLAS.read_text(encoding="utf-8").splitlines()
+    return [entry["doi"] for entry in map(json.loads, filter(None, lines)) if entry.get("doi")]
 
 
 class FakeSleep:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bot.core.render_discord import CONTENT_LIMIT, EMBED_COUNT_LIMIT, TOTAL_LIMIT, embed_length
 from bot.core.render_markdown import COMMENT_LIMIT
-from tests.conftest import SAMPLE_ATLAS
+from tests.conftest import sample_dois
 from tests.core.test_sanitize import LIVE_MENTION
 from tests.reliability.conftest import run_program
 
@@ -21,13 +21,8 @@ UNKNOWN_PAPERS = 40
 FILLER = "PEM after @everyone <@123> [x](https://evil.example) \u202e e\u0301 \u200b **a** ~~b~~ "
 
 
-def atlas_dois() -> list[str]:
-    entries = [json.loads(line) for line in SAMPLE_ATLAS.read_text().splitlines() if line]
-    return [e["doi"] for e in entries if e.get("doi")][:5]
-
-
 def long_message() -> str:
-    citations = [f"doi:{doi}" for doi in atlas_dois()]
+    citations = [f"doi:{doi}" for doi in sample_dois()[:5]]
     citations += [f"https://doi.org/10.5555/long.{n}" for n in range(UNKNOWN_PAPERS)]
     gap = (MESSAGE_CHARS - sum(len(c) + 2 for c in citations)) // len(citations)
     text = "".join(f"{(FILLER * (gap // len(FILLER) + 1))[:gap]} {c} " for c in citations)

@@ -23,21 +23,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import sample_dois
 from tests.discord.fake_discord import FakeDiscord
 from tests.discord.waiting import wait_until
 from tests.reliability.conftest import clean_environment, program
 
-STUDY_DOIS = [
-    "10.1016/j.autrev.2023.103484",
-    "10.1038/s41467-024-45107-3",
-    "10.7326/M18-1451",
-    "10.1016/S0140-6736(11)60096-2",
-    "10.3390/jcm9124040",
-    "10.1073/pnas.1607571113",
-    "10.1126/sciadv.1400121",
-    "10.1186/1479-5876-12-104",
-    "10.1016/j.bbi.2014.04.001",
-]  # every study of the sample atlas that has a DOI
+STUDY_DOIS = sample_dois()  # every study of the sample atlas that has a DOI
 START_TIMEOUT = 60.0  # a cold start imports discord.py and builds the atlas index
 WAIT = 30.0  # generous: the machine running the tests may be busy (liveness, not speed)
 Json = dict[str, object]
