@@ -3,15 +3,12 @@ operator, as Discord sends them in its JSON error bodies ({"code", "message"})."
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import os
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.discord.conftest import LEE_DOI, Harness
+from tests.discord.conftest import LEE_DOI, Harness, run_discord_cli
 from tests.discord.fake_discord import FakeDiscord
 from tests.discord.waiting import wait_until
 
@@ -85,29 +82,10 @@ async def test_refused_command_sync_ends_with_one_error_line(
     # Without the applications.commands scope Discord answers 403, code 50001.
     fake_discord.fail_next("PUT", r"/applications/\d+(/guilds/\d+)?/commands", code=50001)
     guild_args = ["--guild", str(fake_discord.world.guild_id)] if guild else []
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("EVBOT_")},
-        "EVBOT_DISCORD__TOKEN": fake_discord.bot_token,
-        "EVBOT_DISCORD__API_BASE_URL": fake_discord.api_base_url,
-        "EVBOT_DISCORD__GATEWAY_URL": fake_discord.gateway_url,
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-c",
-        "from bot.cli.main import main; main()",
-        "--db",
-        str(atlas_db_path),
-        "run",
-        "discord",
-        "--sync-commands",
-        *guild_args,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
+    code, output = await run_discord_cli(
+        fake_discord, "--db", str(atlas_db_path), "run", "discord", "--sync-commands", *guild_args
     )
-    stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
-    output = (stdout + stderr).decode()
-    assert process.returncode == 1, output
+    assert code == 1, output
     assert "Traceback" not in output
     errors = [line for line in output.splitlines() if line.startswith("Error:")]
     assert len(errors) == 1, output

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +13,7 @@ from bot.discord_bot.app import DiscordStartupError, ShardedEvidenceBot, build_b
 from bot.discord_bot.deps import DiscordDeps
 from bot.discord_bot.main import create_bot
 from records.db import open_db
-from tests.discord.conftest import LEE_DOI, Harness, settings_for
+from tests.discord.conftest import LEE_DOI, Harness, run_discord_cli, settings_for
 from tests.discord.fake_discord import FakeDiscord
 from tests.discord.waiting import wait_until
 
@@ -49,28 +46,10 @@ async def test_cli_exits_with_a_clear_message_and_never_prints_the_token(
     fake_discord: FakeDiscord, atlas_db_path: Path
 ) -> None:
     fake_discord.refuse_privileged_intents = True
-    env = {
-        **os.environ,
-        "EVBOT_DISCORD__TOKEN": fake_discord.bot_token,
-        "EVBOT_DISCORD__API_BASE_URL": fake_discord.api_base_url,
-        "EVBOT_DISCORD__GATEWAY_URL": fake_discord.gateway_url,
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-c",
-        "from bot.cli.main import main; main()",
-        "-vv",
-        "--db",
-        str(atlas_db_path),
-        "run",
-        "discord",
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
+    code, output = await run_discord_cli(
+        fake_discord, "-vv", "--db", str(atlas_db_path), "run", "discord"
     )
-    stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
-    output = (stdout + stderr).decode()
-    assert process.returncode == 1
+    assert code == 1
     assert "Message Content Intent" in output
     assert fake_discord.bot_token not in output
 
