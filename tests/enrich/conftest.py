@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
@@ -44,13 +44,24 @@ def clients(
     services: FakeServices, clock: FakeClock, db: sqlite_utils.Database
 ) -> Iterator[MetadataClients]:
     """The real clients and polite transports over the fakes, with the response cache."""
-    built = build_clients(
-        settings_for(ROOT),
-        db,
-        transport_factory=lambda: httpx.MockTransport(services.handler),
-        clock=clock,
-        sleep=clock.sleep,
-        retry=RetryPolicy(max_retries=2, base_delay=1.0, jitter=lambda low, high: high),
-    )
+    built = clients_over(services.handler, db, clock, max_retries=2)
     yield built
     built.close()
+
+
+def clients_over(
+    handler: Callable[[httpx.Request], httpx.Response],
+    db: sqlite_utils.Database,
+    clock: FakeClock,
+    *,
+    max_retries: int,
+) -> MetadataClients:
+    """The real clients and polite transports over a mock `handler`, on the fake clock."""
+    return build_clients(
+        settings_for(ROOT),
+        db,
+        transport_factory=lambda: httpx.MockTransport(handler),
+        clock=clock,
+        sleep=clock.sleep,
+        retry=RetryPolicy(max_retries=max_retries, base_delay=1.0, jitter=lambda low, high: high),
+    )

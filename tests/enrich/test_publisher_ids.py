@@ -16,14 +16,14 @@ import httpx
 import pytest
 import sqlite_utils
 
-from bot.enrich.clients import MetadataClients, build_clients
+from bot.enrich.clients import MetadataClients
 from bot.enrich.worker import EnrichSummary, check_entry, enrich, entries_to_check
-from bot.http.limits import RetryPolicy
 from bot.metadata.landing import doi_in_page
 from linker import AtlasIndex
 from records.atlas_store import iter_aliases, iter_entries
 from records.unmatched import get_paper
-from tests.enrich.fakes import FakeClock, FakeServices, settings_for
+from tests.enrich.conftest import clients_over
+from tests.enrich.fakes import FakeClock, FakeServices
 from tests.unmatched.helpers import add_entry, mention
 
 ROOT = "https://fake.test"
@@ -167,15 +167,7 @@ def publishers() -> Publishers:
 
 @pytest.fixture
 def pub_clients(publishers: Publishers, db: sqlite_utils.Database) -> Iterator[MetadataClients]:
-    clock = FakeClock()
-    built = build_clients(
-        settings_for(ROOT),
-        db,
-        transport_factory=lambda: httpx.MockTransport(publishers.handler),
-        clock=clock,
-        sleep=clock.sleep,
-        retry=RetryPolicy(max_retries=1, base_delay=1.0, jitter=lambda low, high: high),
-    )
+    built = clients_over(publishers.handler, db, FakeClock(), max_retries=1)
     yield built
     built.close()
 
