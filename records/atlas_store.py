@@ -11,6 +11,7 @@ from typing import Any
 
 import sqlite_utils
 
+from records import fulltext
 from records.db import write_transaction
 from records.models import AtlasEntry
 
@@ -82,6 +83,7 @@ def upsert_entries(
     with write_transaction(db):
         existing = _existing_rows(db, [entry.id for entry in new_entries])
         changed = []
+        stored_entries: dict[str, AtlasEntry] = {}
         for given in new_entries:
             old = existing.get(given.id)
             entry = given
@@ -101,6 +103,7 @@ def upsert_entries(
                 row["created_at"] = old["created_at"]
             existing[entry.id] = row  # a later record of the same id merges onto this one
             changed.append(row)
+            stored_entries[entry.id] = entry
         if changed:
             columns = list(changed[0])
             # An upsert, not INSERT OR REPLACE: a replace deletes the row first, and the
@@ -114,6 +117,7 @@ def upsert_entries(
                 f"ON CONFLICT(id) DO UPDATE SET {updates}",
                 [[row[c] for c in columns] for row in changed],
             )
+            fulltext.reindex(db, stored_entries.values())
             resolve_unmatched_covered_by_atlas(db)
     return counts
 

@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 
 import sqlite_utils
 
+from records import fulltext
+
 Migration = Callable[[sqlite_utils.Database], None]
 
 
@@ -292,6 +294,11 @@ def _m007_cited_studies(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m008_atlas_search(db: sqlite_utils.Database) -> None:
+    """The full-text search table over atlas entries (records.fulltext), filled from them."""
+    fulltext.rebuild(db)
+
+
 def _run_script(db: sqlite_utils.Database, script: str) -> None:
     """Run statements one by one: executescript would COMMIT mid-migration."""
     for statement in script.split(";"):
@@ -307,6 +314,7 @@ MIGRATIONS: list[Migration] = [
     _m005_wrong_match_permalink,
     _m006_deferred_items,
     _m007_cited_studies,
+    _m008_atlas_search,
 ]
 
 

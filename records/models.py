@@ -90,6 +90,10 @@ class AtlasEntry(BaseModel):
     # The atlas's confidence words for the entry ("Moderate confidence", "Preliminary").
     confidence: str | None = None
     retracted: bool = False
+    # The names people use for the study: trial names, acronyms ("RIVERA trial", "PACE").
+    aliases: list[str] = []
+    # Subject keywords (the publisher's or Europe PMC's), for search and description matching.
+    keywords: list[str] = []
     snapshot: Snapshot | None = None
 
     @field_validator("id")
@@ -132,7 +136,10 @@ class AtlasEntry(BaseModel):
             return value.strip().split()[0].upper()
         return None if value == "" else value
 
-    @field_validator("authors", "findings", "conclusions", "open_questions", mode="before")
+    @field_validator(
+        "authors", "findings", "conclusions", "open_questions", "aliases", "keywords",
+        mode="before",
+    )  # fmt: skip
     @classmethod
     def _list(cls, value: Any) -> Any:
         return _as_list(value)

@@ -46,9 +46,9 @@ from bot.core.render_text import WIDTH as TEXT_WIDTH
 from bot.core.render_text import render_text
 from config.settings import ReplyMode, Settings
 from linker.unmatched import papers_to_log
-from records import replies
+from records import fulltext, replies
 from records.db import write_transaction
-from records.models import AtlasEntry, Match, Post, strip_lone_surrogates
+from records.models import AtlasEntry, Match, Post, Reference, RefKind, strip_lone_surrogates
 from records.places import PlaceSettings, get_effective_place_settings, is_opted_out
 from records.retractions import retraction_notice
 from records.unmatched import hash_author, record_sightings
@@ -439,20 +439,39 @@ class EvidenceService:
             found = self.index.search(f"PMID {query.strip()}", limit=CHOICES_SHOWN)
         hits = tuple(m for m in found if m.entry is not None)
         platform = post.platform if post else "console"
+        if not hits and not any(m.entry is None for m in found):
+            hits = self._search_words(query)
+            if hits:
+                return self._choices(
+                    query, hits, platform, notice=f"Atlas studies matching “{query}”:"
+                )
         if not hits:
             return self._not_found(query, found, post, log_unmatched=log_unmatched)
         if len(hits) == 1 or _clear_winner(hits):
             assert hits[0].entry is not None
             reply = self.reply_for(platform, [self.card(hits[0].entry, hits[0])])
             return LookupResult(query=query, status="found", matches=hits[:1], reply=reply)
+        notice = f"Several atlas studies fit “{query}”. Pick one by its identifier or link:"
+        return self._choices(query, hits, platform, notice=notice)
+
+    def _choices(
+        self, query: str, hits: tuple[Match, ...], platform: str, *, notice: str
+    ) -> LookupResult:
         choices = tuple(self.card(m.entry, m) for m in hits if m.entry is not None)
         reply = Reply(
-            cards=(),
-            more=choices,
-            command=command_word(platform, self.settings),
-            notice=f"Several atlas studies fit “{query}”. Pick one by its identifier or link:",
+            cards=(), more=choices, command=command_word(platform, self.settings), notice=notice
         )
         return LookupResult(query=query, status="choices", matches=hits, reply=reply)
+
+    def _search_words(self, query: str) -> tuple[Match, ...]:
+        """Entries whose title, aliases, keywords or summary hold the query's words."""
+        whole = Reference(kind=RefKind.TITLE, value=query, start=0, end=len(query), text=query)
+        entries = (self.index.get(slug) for slug in fulltext.search(self.db, query, CHOICES_SHOWN))
+        return tuple(
+            Match(reference=whole, entry=entry, score=50.0, rule="full-text")
+            for entry in entries
+            if entry is not None
+        )
 
     def _not_found(
         self, query: str, found: Sequence[Match], post: Post | None, *, log_unmatched: bool
@@ -462,7 +481,13 @@ class EvidenceService:
         if unmatched and log_unmatched:
             logged = self._log_unmatched(post or _lookup_post(query, self.clock()), unmatched)
         platform = post.platform if post else "console"
-        notice = f"“{query}” is not in the atlas."
+        if unmatched:
+            notice = f"“{query}” is not in the atlas."
+        else:
+            notice = (
+                f"No atlas study matches “{query}”. Try a DOI, PMID or link, the first author "
+                "and year (“Fluge 2019”), or other words from the title or summary."
+            )
         if unmatched and log_unmatched:
             notice += " It has been added to the list of papers for the atlas curators."
         reply = Reply(

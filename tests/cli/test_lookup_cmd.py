@@ -104,7 +104,7 @@ def test_discord_format_prints_message_json(atlas_path: Path) -> None:
 def test_an_empty_atlas_is_pointed_out(db_path: Path) -> None:
     result = CliRunner().invoke(cli, ["--db", str(db_path), "lookup", "anything at all"])
     assert "the atlas is empty" in result.output
-    assert "is not in the atlas" in result.output
+    assert "No atlas study matches" in result.output
 
 
 def test_a_blank_query_is_a_usage_error(db_path: Path) -> None:

@@ -284,6 +284,26 @@ def test_lookup_finds_one_study_several_or_none(
         assert result.text().splitlines()[2].startswith("1. ")
 
 
+@pytest.mark.parametrize(
+    "query",
+    ["rituximab", "Rituximab studies please", "Studien zu Rituximab", "ensayo con rituximab"],
+)
+def test_words_from_a_summary_list_the_studies_holding_them(
+    service: EvidenceService, query: str
+) -> None:
+    result = service.lookup(query)
+    assert result.status == "choices"
+    assert [e.id for e in result.entries] == ["fluge-2019-lymphocyte-depletion"]
+    assert "not in the atlas" not in result.text()
+    assert "1. B-Lymphocyte Depletion" in result.text()
+
+
+def test_words_matching_nothing_say_what_to_try(service: EvidenceService) -> None:
+    text = service.lookup("zzzz qqqq").text()
+    assert "not in the atlas" not in text
+    assert "Try a DOI, PMID or link" in text
+
+
 def test_a_lookup_for_a_paper_the_atlas_lacks_is_logged(service: EvidenceService) -> None:
     result = service.lookup(NOT_IN_ATLAS_DOI)
     assert result.logged == 1

@@ -1,0 +1,156 @@
+"""Full-text search over the atlas: titles, aliases, keywords, summaries and authors.
+
+The index is an SQLite FTS5 table (https://www.sqlite.org/fts5.html) kept in step with
+`atlas_entries` by `upsert_entries` (and filled once by its migration). Atlas text is English,
+while members search in six more languages, so words are stemmed in Python with the Snowball
+stemmers (PyStemmer) before FTS5 sees them: a document holds each folded word and its English
+stem; a query word matches when any of the seven languages' stems of it does ("studien",
+"études", "studies" all reach "study").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+import sqlite_utils
+import Stemmer
+
+from records.models import AtlasEntry
+
+TABLE = "atlas_search"
+# The languages people search in; English first, because the atlas is written in it.
+LANGUAGES = ("english", "german", "dutch", "norwegian", "spanish", "french", "swedish")
+# Column weights for bm25(): a word in the title or an alias says most about a study.
+_WEIGHTS = "0.0, 10.0, 10.0, 5.0, 1.0, 3.0"
+_WORD = re.compile(r"[^\W_]+")
+_MAX_QUERY_WORDS = 12
+_MIN_WORD_CHARS = 2
+# Past this many entries a word is common enough that its exact count no longer matters.
+_COUNT_CAP = 10_000
+
+CREATE_SQL = f"""
+    CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5(
+        entry_id UNINDEXED, title, aliases, keywords, body, people,
+        tokenize = 'unicode61 remove_diacritics 2'
+    )
+"""
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def _stemmer(language: str) -> Stemmer.Stemmer:
+    return Stemmer.Stemmer(language)
+
+
+def fold_words(text: str) -> list[str]:
+    """Lower-case words of `text` without accents ("Müdigkeit" → "mudigkeit")."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return _WORD.findall(plain)
+
+
+def _document_terms(text: str) -> str:
+    """Each word and its English stem, space-separated, ready for FTS5."""
+    words = fold_words(text)
+    stems = _stemmer("english").stemWords(words)
+    terms: list[str] = []
+    for word, stem in zip(words, stems, strict=True):
+        terms.append(word)
+        if stem != word:
+            terms.append(stem)
+    return " ".join(terms)
+
+
+def _columns(entry: AtlasEntry) -> list[str]:
+    body = [
+        entry.summary or "",
+        entry.why_it_matters or "",
+        *entry.findings,
+        *entry.conclusions,
+        entry.study_type or "",
+    ]
+    people = [*entry.authors, entry.journal or "", str(entry.year or "")]
+    return [
+        _document_terms(entry.title),
+        _document_terms(" ; ".join(entry.aliases)),
+        _document_terms(" ; ".join(entry.keywords)),
+        _document_terms(" ".join(body)),
+        _document_terms(" ".join(people)),
+    ]
+
+
+def reindex(db: sqlite_utils.Database, entries: Iterable[AtlasEntry]) -> None:
+    """Replace the search rows of `entries` (call inside the transaction that stores them)."""
+    entries = list(entries)
+    # A search row shares its entry's rowid, so replacing it is a look-up, not a scan.
+    rowids: dict[str, int] = {}
+    for start in range(0, len(entries), 500):
+        chunk = [entry.id for entry in entries[start : start + 500]]
+        marks = ", ".join("?" for _ in chunk)
+        sql = f"SELECT rowid, id FROM atlas_entries WHERE id IN ({marks})"  # noqa: S608
+        rowids.update((str(entry_id), int(rowid)) for rowid, entry_id in db.execute(sql, chunk))
+    rows = [
+        (rowids[entry.id], entry.id, *_columns(entry)) for entry in entries if entry.id in rowids
+    ]
+    db.conn.executemany(f"DELETE FROM {TABLE} WHERE rowid = ?", [(row[0],) for row in rows])  # noqa: S608 - fixed table name
+    db.conn.executemany(
+        f"INSERT INTO {TABLE} (rowid, entry_id, title, aliases, keywords, body, people) "  # noqa: S608
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+
+
+def _query_terms(word: str) -> str:
+    """An FTS5 OR-group of a query word and its stems in every language."""
+    variants = {word}
+    for language in LANGUAGES:
+        variants.add(_stemmer(language).stemWord(word))
+    # Double quotes make each variant a plain string to FTS5, whatever it holds.
+    return "(" + " OR ".join(f'"{variant}"' for variant in sorted(variants)) + ")"
+
+
+def search(db: sqlite_utils.Database, query: str, limit: int = 5) -> list[str]:
+    """Entry slugs whose text matches the telling words of `query`, best first.
+
+    Words that occur in no entry ("please") are dropped; when the rest together fit no entry,
+    the most common of them ("study", "paper") go first, one at a time, so a question phrased
+    as a sentence still finds the studies its rare words name.
+    """
+    words = [w for w in fold_words(query) if len(w) >= _MIN_WORD_CHARS][:_MAX_QUERY_WORDS]
+    groups = [_query_terms(word) for word in dict.fromkeys(words)]
+    counted = sorted((count, group) for group in groups if (count := _count(db, group)))
+    telling = [group for _, group in counted]
+    while telling:
+        rows = db.execute(
+            f"SELECT entry_id FROM {TABLE} WHERE {TABLE} MATCH ? "  # noqa: S608 - fixed table name
+            f"ORDER BY bm25({TABLE}, {_WEIGHTS}), entry_id LIMIT ?",
+            [" AND ".join(telling), limit],
+        ).fetchall()
+        if rows:
+            return [str(row[0]) for row in rows]
+        telling.pop()
+    return []
+
+
+def _count(db: sqlite_utils.Database, group: str) -> int:
+    """How many entries hold a word of `group` (counting stops at `_COUNT_CAP`)."""
+    row = db.execute(
+        f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {TABLE} MATCH ? LIMIT ?)",  # noqa: S608
+        [group, _COUNT_CAP],
+    ).fetchone()
+    return int(row[0])
+
+
+def rebuild(db: sqlite_utils.Database) -> None:
+    """Create the search table if needed and fill it from every stored entry."""
+    db.execute(CREATE_SQL)
+    db.execute(f"DELETE FROM {TABLE}")  # noqa: S608 - fixed table name
+    batch: list[AtlasEntry] = []
+    for row in db.execute("SELECT data FROM atlas_entries ORDER BY id"):
+        batch.append(AtlasEntry.model_validate_json(row[0]))
+        if len(batch) >= 1000:
+            reindex(db, batch)
+            batch = []
+    reindex(db, batch)
