@@ -7,7 +7,9 @@ from pathlib import Path
 
 import click
 import sqlite_utils
+from pydantic import BaseModel, SecretStr
 
+from bot.http.redaction import install_redaction
 from config.settings import Settings, load_settings
 from records.db import open_db
 
@@ -67,6 +69,8 @@ class AppContext:
             settings = load_settings(self.config_file)
             if self.db_path is not None:
                 settings.database.path = self.db_path
+            # Whatever logs a token, a key or a webhook address from here on shows `***`.
+            install_redaction(secret_values(settings))
             self._settings = settings
         return self._settings
 
@@ -93,6 +97,22 @@ class AppContext:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+def secret_values(model: BaseModel) -> list[str]:
+    """The values of every SecretStr field in `model` and its sections.
+
+    A value left at its published default (the author-hash salt) hides nothing, and
+    scrubbing it would blank ordinary words from the log.
+    """
+    found: list[str] = []
+    for name, info in type(model).model_fields.items():
+        value = getattr(model, name)
+        if isinstance(value, SecretStr) and value != info.default:
+            found.append(value.get_secret_value())
+        elif isinstance(value, BaseModel):
+            found.extend(secret_values(value))
+    return found
 
 
 pass_app = click.make_pass_decorator(AppContext)

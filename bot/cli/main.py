@@ -21,6 +21,7 @@ from bot.cli.lookup_cmd import lookup
 from bot.cli.run_cmd import run
 from bot.cli.scan_cmd import scan
 from bot.cli.unmatched_cmd import unmatched
+from bot.http.redaction import install_redaction
 from config.settings import ConfigFileError
 
 
@@ -43,6 +44,8 @@ def cli(ctx: click.Context, db_path: Path | None, config_file: Path | None, verb
     """evidence-bot: ME/CFS Atlas evidence cards for community threads."""
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Every address any client logs loses its secrets (issue 29); settings add their values.
+    install_redaction(())
     app = AppContext(db_path=db_path, config_file=config_file)
     ctx.obj = app
     ctx.call_on_close(app.close)

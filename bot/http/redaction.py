@@ -1,4 +1,15 @@
-"""Keeping secrets (the NCBI api_key, tokens) out of logs, cache keys and error messages."""
+"""Keeping secrets out of logs, cache keys and error messages.
+
+An address can carry a secret in three places, and every URL the HTTP stack logs (httpx's
+request line, the retry and give-up lines) is scrubbed of all three:
+
+- the userinfo (`https://user:password@host/`, RFC 3986 section 3.2.1);
+- the path: a Discord webhook's or interaction's token is its last segment
+  (`/api/webhooks/{id}/{token}`, discord-api-docs docs/resources/Webhook.md);
+- the query: `api_key` (NCBI E-utilities), `token`, `access_token` and their kin.
+
+Known secret values (the settings' SecretStr fields) are scrubbed from every log line too.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +18,37 @@ import re
 from collections.abc import Iterable
 
 _URL_LOGGERS = ("httpx", "httpcore", "bot.http.transport", "bot.enrich.worker", "bot.sync")
-SECRET_PARAM_NAMES = frozenset({"api_key", "apikey", "key", "token", "access_token"})
-_SECRET_PARAMS = re.compile(
-    r"(?P<name>[?&](?:api_key|apikey|key|token|access_token)=)[^&#\s]*", re.IGNORECASE
+SECRET_PARAM_NAMES = frozenset(
+    {
+        "api_key",
+        "apikey",
+        "api-key",
+        "key",
+        "token",
+        "access_token",
+        "refresh_token",
+        "client_secret",
+        "secret",
+        "password",
+        "passwd",
+        "sig",
+        "signature",
+    }
 )
+_NAMES = "|".join(re.escape(name) for name in sorted(SECRET_PARAM_NAMES))
+# Characters that end an address inside a log line (httpx quotes the status after it).
+_END = r"\s\"'<>"
+_SECRET_PARAMS = re.compile(rf"(?P<keep>[?&;](?:{_NAMES})=)[^&#;{_END}]*", re.IGNORECASE)
+# Greedy up to the last `@` before the path: a password may hold an unescaped `@`.
+_USERINFO = re.compile(rf"(?P<keep>\b[a-z][a-z0-9+.-]*://)[^/?#{_END}]+@", re.IGNORECASE)
+_PATH_TOKENS = re.compile(rf"(?P<keep>/(?:webhooks|interactions)/[^/?#{_END}]+/)[^/?#{_END}]+")
 
 
 def redact_url(url: str) -> str:
-    """The URL with secret query parameters (api_key, token...) replaced by `***`."""
-    return _SECRET_PARAMS.sub(r"\g<name>***", url)
+    """`url` (or any text holding addresses) with every secret part replaced by `***`."""
+    url = _USERINFO.sub(r"\g<keep>***@", url)
+    url = _PATH_TOKENS.sub(r"\g<keep>***", url)
+    return _SECRET_PARAMS.sub(r"\g<keep>***", url)
 
 
 class RedactingFilter(logging.Filter):
@@ -23,13 +56,13 @@ class RedactingFilter(logging.Filter):
 
     def __init__(self, secrets: Iterable[str]) -> None:
         super().__init__()
-        self._secrets = [s for s in secrets if s]
+        self.secrets = frozenset(s for s in secrets if s)
 
     def _scrub(self, text: str) -> str:
-        text = redact_url(text)
-        for secret in self._secrets:
+        # Whole values first: a secret address redacted piecemeal would no longer match.
+        for secret in sorted(self.secrets, key=len, reverse=True):
             text = text.replace(secret, "***")
-        return text
+        return redact_url(text)
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Rewrite the record's message in place; never drop it."""
@@ -43,12 +76,16 @@ def install_redaction(secrets: Iterable[str]) -> RedactingFilter:
 
     A logger's filters do not apply to its children's records, so the loggers that print
     URLs are named one by one; the root handlers catch anything else that propagates.
-    Calling it again replaces the filter installed before.
+    Calling it again replaces the filter installed before, keeping the secrets it knew.
     """
-    redactor = RedactingFilter(secrets)
     loggers = [logging.getLogger(name) for name in _URL_LOGGERS]
-    for target in [*loggers, *logging.getLogger().handlers]:
+    targets = [*loggers, *logging.getLogger().handlers]
+    known: set[str] = set(secrets)
+    for target in targets:
         for old in [f for f in target.filters if isinstance(f, RedactingFilter)]:
+            known |= old.secrets
             target.removeFilter(old)
+    redactor = RedactingFilter(known)
+    for target in targets:
         target.addFilter(redactor)
     return redactor

@@ -166,9 +166,28 @@ def test_cache_keys_never_hold_the_api_key(
         ("https://e.test/a?id=1&API_KEY=abc", "https://e.test/a?id=1&API_KEY=***"),
         ("https://e.test/a?token=t0k", "https://e.test/a?token=***"),
         ("https://e.test/a?id=1", "https://e.test/a?id=1"),
+        # Discord webhook and interaction tokens are the path's last segment.
+        (
+            "https://discord.com/api/webhooks/118/t0k-en?wait=true",
+            "https://discord.com/api/webhooks/118/***?wait=true",
+        ),
+        (
+            "https://discord.com/api/v10/interactions/9/t0k/callback",
+            "https://discord.com/api/v10/interactions/9/***/callback",
+        ),
+        ("https://user:p@ss@e.test/a", "https://***@e.test/a"),
+        ("postgresql://bot:pw@db.test/evidence", "postgresql://***@db.test/evidence"),
+        (
+            'HTTP Request: GET http://e.test/f?x=1&client_secret=s3 "HTTP/1.1 200 OK"',
+            'HTTP Request: GET http://e.test/f?x=1&client_secret=*** "HTTP/1.1 200 OK"',
+        ),
+        (
+            "mailto:someone@e.test and https://e.test/a@b",
+            "mailto:someone@e.test and https://e.test/a@b",
+        ),
     ],
 )
-def test_redact_url_hides_secret_parameters(url: str, redacted: str) -> None:
+def test_redact_url_hides_every_secret_part_of_an_address(url: str, redacted: str) -> None:
     assert redact_url(url) == redacted
 
 

@@ -3,7 +3,11 @@
 Each feed answers a conditional GET (`If-None-Match` against its ETag, `If-Modified-Since`
 against its Last-Modified) with 304 as RFC 9110 describes; tests change items, reorder and
 repeat them, break a feed (an error status, a body that is not XML, a slow answer, 429 with
-Retry-After), and a `/webhook` path records what a Discord webhook would receive.
+Retry-After), and any POST records what a Discord webhook would receive. Discord's "Execute
+Webhook" (discord-api-docs, docs/resources/Webhook.md) is `POST /api/webhooks/{id}/{token}`:
+the token is in the path, so the whole address is a secret. It answers 204 without `?wait=true`
+and, when rate limited, 429 with a Retry-After header and a JSON body naming `retry_after`
+(docs/topics/Rate_Limits.md).
 """
 
 from __future__ import annotations
@@ -18,7 +22,11 @@ from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from tests.local_server import serve, shut
+from tests.local_server import send_json, serve, shut
+
+# A webhook's address as Discord hands it out: /api/webhooks/{webhook id}/{webhook token}.
+WEBHOOK_TOKEN = "sekrit-webhook-token"
+WEBHOOK_PATH = f"/api/webhooks/1180000000000000000/{WEBHOOK_TOKEN}"
 
 
 @dataclass
@@ -48,6 +56,7 @@ class FakeFeeds:
     requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     webhook: list[dict[str, Any]] = field(default_factory=list)
     webhook_status: int = 204
+    webhook_limited: int = 0  # answer this many POSTs with Discord's 429 first
     _server: ThreadingHTTPServer | None = None
 
     def start(self) -> FakeFeeds:
@@ -106,7 +115,14 @@ def _handler(fake: FakeFeeds) -> type[BaseHTTPRequestHandler]:
 
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
-            fake.webhook.append(json.loads(self.rfile.read(length) or b"{}"))
+            body = self.rfile.read(length)
+            if fake.webhook_limited > 0:
+                fake.webhook_limited -= 1
+                limited = {"message": "You are being rate limited.", "retry_after": 0.2,
+                           "global": False}  # fmt: skip
+                send_json(self, 429, limited, {"Retry-After": "1"})
+                return
+            fake.webhook.append(json.loads(body or b"{}"))
             self.send_response(fake.webhook_status)
             self.send_header("Content-Length", "0")
             self.end_headers()

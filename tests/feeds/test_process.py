@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SAMPLE_ATLAS
-from tests.feeds.fake_feeds import FakeFeeds, running_fake_feeds
+from tests.feeds.fake_feeds import WEBHOOK_PATH, WEBHOOK_TOKEN, FakeFeeds, running_fake_feeds
 from tests.feeds.test_feeds import lee_item
 from tests.reliability.conftest import clean_environment, count, program, run_program, wait_until
 
@@ -35,7 +35,7 @@ def environment(fake: FakeFeeds, tmp_path: Path) -> dict[str, str]:
         "EVBOT_FEEDS__URLS": f"{fake.url('/a')},{fake.url('/missing')}",
         "EVBOT_FEEDS__DELAY_SECONDS": "0",
         "EVBOT_FEEDS__DIGEST_DIR": str(tmp_path / "digests"),
-        "EVBOT_FEEDS__DISCORD_WEBHOOK_URL": fake.url("/webhook?token=sekrit-webhook-token"),
+        "EVBOT_FEEDS__DISCORD_WEBHOOK_URL": fake.url(WEBHOOK_PATH),
     }
 
 
@@ -50,7 +50,33 @@ def test_one_round_logs_citations_and_writes_the_digest(
     assert count(atlas_db, "SELECT count(*) FROM cited_studies") == 3
     assert len(list((tmp_path / "digests").glob("*.html"))) == 1
     assert len(fake.webhook) == 1
-    assert "sekrit-webhook-token" not in done.stderr
+    assert WEBHOOK_TOKEN not in done.stderr
+
+
+# Secrets an address may carry: a webhook token in the path, a password in the userinfo
+# (RFC 3986 section 3.2.1) and an API key in the query.
+FEED_PASSWORD, FEED_KEY = "feed-password-1", "feed-api-key-2"
+
+
+def test_no_address_secret_reaches_the_debug_log(
+    fake: FakeFeeds, atlas_db: Path, tmp_path: Path
+) -> None:
+    fake.add("/a", lee_item(1))
+    down = fake.add(f"/down?api_key={FEED_KEY}", lee_item(2))
+    fake.feeds[f"/down?api_key={FEED_KEY}"].status = 503
+    fake.feeds[f"/down?api_key={FEED_KEY}"].fail_times = 1
+    fake.webhook_limited = 1
+    with_password = fake.url("/a").replace("://", f"://reader:{FEED_PASSWORD}@")
+    env = {**environment(fake, tmp_path), "EVBOT_FEEDS__URLS": f"{with_password},{down}"}
+    done = run_program("-vv", "--db", str(atlas_db), "run", "feeds", "--max-polls", "1",
+                       cwd=tmp_path, env=env)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    # The log did name every request and both retries, with their secrets hidden.
+    assert done.stderr.count("HTTP Request: POST") == 1
+    assert done.stderr.count("retry in") == 2
+    assert len(fake.webhook) == 1
+    for secret in (WEBHOOK_TOKEN, FEED_PASSWORD, FEED_KEY):
+        assert secret not in done.stderr
 
 
 def test_config_check_masks_the_webhook(fake: FakeFeeds, tmp_path: Path) -> None:
