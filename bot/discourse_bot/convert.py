@@ -1,33 +1,36 @@
 """Discourse posts (API JSON) as our own Posts, and Discourse's error bodies.
 
 A post's `raw` is Markdown. Quotes of other posts (`[quote="name, post:3, topic:12"]…
-[/quote]`) are left out before the linker reads it: the quoted post was answered already.
+[/quote]`) are left out before the linker and the commands read it (`bot.forums.quotes`):
+the quoted post was answered already, and a command in it is not the quoter's.
 Errors are `{"errors": [...], "error_type": "...", "extras": {"wait_seconds": n}}`.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from datetime import UTC, datetime
 from typing import Any
 
 from bot.forums.api import ApiError
+from bot.forums.quotes import own_bbcode_text, own_cooked_text
 from records.models import Post
 
 PLATFORM = "discourse"
 MAX_RAW_CHARS = 100_000
 REGULAR_POST = 1  # post_type: 1 regular, 2 moderator action, 3 small action, 4 whisper
 
-_QUOTE = re.compile(r"\[quote(?:=[^\]]{0,300})?\](?:(?!\[quote)[\s\S])*?\[/quote\]", re.I)
-
 
 def raw_text(raw: str) -> str:
-    """The member's own words: quotes of other posts removed (nested ones too)."""
-    text, previous = raw[:MAX_RAW_CHARS], None
-    while previous != text:
-        previous, text = text, _QUOTE.sub(" ", text)
-    return text
+    """The member's own words: quotes of other posts removed (parsed, nested ones too)."""
+    return own_bbcode_text(raw[:MAX_RAW_CHARS], markdown=True)
+
+
+def post_text(data: dict[str, Any]) -> str:
+    """The author's own words from `raw`, or from `cooked` HTML when `raw` is not sent."""
+    if data.get("raw") is None and isinstance(data.get("cooked"), str):
+        return own_cooked_text(data["cooked"][:MAX_RAW_CHARS])
+    return raw_text(str(data.get("raw") or ""))
 
 
 def reply_number(data: dict[str, Any]) -> int | None:
@@ -45,7 +48,7 @@ def to_post(data: dict[str, Any], category: int | str, parent_id: str | None) ->
         message_id=str(data["id"]),
         author_id=str(data.get("username") or ""),
         author_name=str(data.get("username") or ""),
-        text=raw_text(str(data.get("raw") or "")),
+        text=post_text(data),
         permalink=str(data["post_url"]) if data.get("post_url") else None,
         created_at=_time(data.get("created_at")),
         is_edit=int(data.get("version") or 1) > 1,

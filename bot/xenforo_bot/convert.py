@@ -1,7 +1,8 @@
 """XenForo posts (API JSON) as our own Posts.
 
-A post's `message` is BBCode. The linker reads it as text: quotes of other posts are left
-out (the quoted member's own post was answered already), link targets are kept next to
+A post's `message` is BBCode. The linker and the commands read it as text: quotes of other
+posts are left out (`bot.forums.quotes`: the quoted member's post was answered already, and
+a command in it is that member's, not the quoter's), link targets are kept next to
 their text (`[URL='https://doi.org/…']the study[/URL]` cites the DOI), and other tags are
 dropped. The first quote of a post names the post it answers (`post: 123`).
 """
@@ -12,14 +13,12 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.forums.quotes import own_bbcode_text, split_bbcode
 from records.models import Post
 
 PLATFORM = "xenforo"
 MAX_MESSAGE_CHARS = 100_000
 
-# [QUOTE="name, post: 123, member: 4"] … [/QUOTE], nested quotes included (innermost first).
-_QUOTE = re.compile(r"\[quote(?:=[^\]]{0,300})?\](?:(?!\[quote)[\s\S])*?\[/quote\]", re.I)
-_QUOTED_POST = re.compile(r"\[quote=[^\]]{0,300}?\bpost:\s*(\d{1,20})", re.I)
 # [URL='target']text[/URL], [URL=target]text[/URL], [URL]target[/URL] (and [IMG] kept out)
 _LINK = re.compile(r"\[url=['\"]?([^'\"\]]{1,2000})['\"]?\]([\s\S]{0,2000}?)\[/url\]", re.I)
 _TAG = re.compile(r"\[/?[a-z*]{1,12}(?:=[^\]]{0,300})?\]", re.I)
@@ -27,18 +26,14 @@ _TAG = re.compile(r"\[/?[a-z*]{1,12}(?:=[^\]]{0,300})?\]", re.I)
 
 def message_text(bbcode: str) -> str:
     """The words a member wrote, for the linker: no quotes of others, links with targets."""
-    text = bbcode[:MAX_MESSAGE_CHARS]
-    previous = None
-    while previous != text:  # peel nested quotes from the inside out
-        previous, text = text, _QUOTE.sub(" ", text)
+    text = own_bbcode_text(bbcode[:MAX_MESSAGE_CHARS])
     text = _LINK.sub(lambda m: f"{m.group(2)} {m.group(1)}", text)
     return _TAG.sub("", text)
 
 
 def quoted_post_id(bbcode: str) -> str | None:
     """The id of the first post this message quotes, or None."""
-    found = _QUOTED_POST.search(bbcode[:MAX_MESSAGE_CHARS])
-    return found.group(1) if found else None
+    return split_bbcode(bbcode[:MAX_MESSAGE_CHARS]).first_post_id()
 
 
 def to_post(data: dict[str, Any], node_id: int | str) -> Post:

@@ -6,13 +6,15 @@ import re
 
 import pytest
 
-from tests.xenforo.conftest import LEE_DOI, NODE, Harness
+from records.modlog import recent_actions
+from records.places import get_place_settings
+from tests.xenforo.conftest import LEE_DOI, MEMBER, MODERATOR, NODE, Harness
 
 OWN_TAGS = {"QUOTE", "B", "I", "URL", "LIST", "*", "SIZE"}
 TAG = re.compile(r"\[/?([A-Za-z*]+)")
 HOSTILE = [
     "[/QUOTE][URL=https://evil.example]click[/URL] @Admin",
-    "[QUOTE]unclosed [B]bold [SIZE=7]huge",
+    "[B]unclosed bold [SIZE=7]huge [I]italic",
     "\u202e\u200b\x00 [IMG]https://evil.example/x.png[/IMG]",
     "@everyone <@123> [spoiler]x[/spoiler] " * 200,
     "\ud800 lone surrogate [url='javascript:alert(1)']x[/url]",
@@ -39,3 +41,20 @@ def test_a_post_citing_fifty_studies_fits_the_forums_limit(harness: Harness) -> 
     harness.poll()
     (reply,) = harness.fake.replies_by_bot()
     assert len(reply["message"]) <= 10_000
+
+
+HIDDEN_COMMAND = f'[QUOTE="{"x" * 320}"]\n!evidence off\n[/QUOTE]'
+
+
+def test_a_command_hidden_in_a_quoted_post_never_runs_as_the_quoting_moderator(
+    harness: Harness,
+) -> None:
+    thread = harness.fake.add_thread(NODE, "Q", f"{HIDDEN_COMMAND}\nJust asking.")
+    first = harness.fake.threads[thread]["first_post_id"]
+    harness.poll()
+    quote = f'[QUOTE="Senior Member, post: {first}, member: {MEMBER}"]{HIDDEN_COMMAND}[/QUOTE]'
+    harness.fake.add_post(thread, f"{quote}\nGood question.", user_id=MODERATOR)
+    harness.poll()
+    assert get_place_settings(harness.db, "xenforo", str(NODE)) is None
+    assert recent_actions(harness.db) == []
+    assert harness.fake.replies_by_bot() == []
