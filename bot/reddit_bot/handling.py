@@ -4,10 +4,10 @@ Policy, commands and delivery (claim → send → confirm or release) live in th
 module adds what needs Reddit: skipping the bot's own and locked items, the moderator
 list, Reddit's wording (a link to an earlier answer), and ban deferral.
 
-While the bot is banned from a subreddit, items that would be answered are deferred, not
-dropped (the outlet's `SendFailed(defer=True)`, a DEFERRED delivery): `retry_deferred`
-answers them once replies work again, or logs them as not answered when they have waited
-`DEFER_MAX_SECONDS`.
+While the bot is banned from a subreddit, or Reddit's RATELIMIT wait for it lasts, items
+that would be answered are deferred, not dropped (the outlet's `SendFailed(defer=True)`, a
+DEFERRED delivery): `retry_deferred` answers them once replies work again, or logs them as
+not answered when they have waited `DEFER_MAX_SECONDS`.
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ class ItemHandler:
         self._clock = clock
         self._access = access or SubredditAccess(reddit, clock=clock)
         self._outlet = RedditOutlet(
-            reddit, service, bot_name=bot_name, sender=sender, access=self._access
+            reddit, service, bot_name=bot_name, sender=sender, access=self._access, clock=clock
         )
         self._conversation = RedditConversation(
             service, self._outlet, PLATFORM, resume_uncertain=True
@@ -113,22 +113,22 @@ class ItemHandler:
             replying_to=post.parent_id,
         )
         if handled.delivery is not None and handled.delivery.status is Delivered.DEFERRED:
-            self._defer(post.place, fullname)
+            self._defer(post.place, fullname, handled.delivery.reason or BANNED)
         if handled.retry:
             raise TransientItemError(f"{fullname}: {_retry_reason(handled)}")
         return ItemResult(replied=handled.replied, command=handled.command)
 
-    def _defer(self, place: str, fullname: str) -> None:
+    def _defer(self, place: str, fullname: str, reason: str) -> None:
         """Keep the item for a reply once the subreddit takes them again."""
         defer_item(
             self._service.db,
             platform=PLATFORM,
             item_id=fullname,
             place=place,
-            reason=BANNED,
+            reason=reason,
             at=self._clock(),
         )
-        log.info("deferred %s in r/%s: %s", fullname, place, BANNED)
+        log.info("deferred %s in r/%s: %s", fullname, place, reason)
 
     # -- deferred items ----------------------------------------------------------------
 
@@ -141,17 +141,18 @@ class ItemHandler:
         answered = 0
         db = self._service.db
         for place in deferred_places(db, PLATFORM):
-            if self._access.is_banned(place):
+            if self._access.is_banned(place) or self._outlet.rate_limited(place):
                 continue
             if self._access.recheck_due(place) and self._access.recheck(place):
                 self._give_up_old(place)
                 continue
+            self._give_up_old(place)
             for waiting in deferred_items(db, PLATFORM, place):
                 item = self._outlet.fetch(waiting.item_id)
                 if item is not None:
                     answered += int(self.handle(item).replied)
-                if self._access.is_banned(place):
-                    break  # banned again: the item keeps its place and its first time
+                if self._access.is_banned(place) or self._outlet.rate_limited(place):
+                    break  # refused again: the item keeps its place and its first time
                 drop_deferred(db, PLATFORM, waiting.item_id)
         return answered
 

@@ -6,11 +6,19 @@ is "maybe sent" (the claim is kept); a rate limit outlasting the waits or a fail
 released for a retry; a locked, archived or deleted target is final. A 403 is about that
 item (locked) unless the subreddit says the bot is banned (see `access`): then replies in
 the subreddit wait, and the item being handled is deferred (`SendFailed(defer=True)`).
+
+A RATELIMIT answer longer than a few seconds ("Take a break for 6 minutes") is handled the
+same way, for that subreddit and for the time Reddit named: the reply is deferred, further
+replies there are deferred without asking Reddit, and reading goes on meanwhile. Reddit
+counts this limit per subreddit for most accounts (karma in that subreddit), so the other
+subreddits keep being answered; where it is account-wide, each of them costs one refused
+request before it waits too.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import praw
@@ -27,6 +35,7 @@ from records.modlog import log_action
 log = logging.getLogger(__name__)
 
 BANNED = "banned from the subreddit"
+RATE_LIMITED = "rate limited by Reddit"
 
 
 class TransientItemError(Exception):
@@ -49,8 +58,12 @@ class RedditOutlet:
         bot_name: str,
         sender: ReplySender,
         access: SubredditAccess,
+        clock: Callable[[], float],
     ) -> None:
         self._reddit = reddit
+        self._clock = clock
+        # Subreddit -> when Reddit takes comments there again (after a RATELIMIT answer).
+        self._held_until: dict[str, float] = {}
         self._service = service
         self._bot_name = bot_name
         self._sender = sender
@@ -62,10 +75,22 @@ class RedditOutlet:
     def send(self, to: Post, plan: ReplyPlan) -> str:
         """Comment `plan` under `to`; the new comment's fullname ("" when Reddit hid it)."""
         if self._access.is_banned(to.place):
-            raise self._refused(to)
+            raise self._refused(to, BANNED)
+        if self.rate_limited(to.place):
+            raise self._refused(to, RATE_LIMITED)
         result = self._sender.reply(to.message_id, plan.markdown())
         if result.ok:
             return result.reply_id or ""
+        if result.outcome is Outcome.RATE_LIMITED and result.retry_after is not None:
+            self._held_until[to.place] = self._clock() + result.retry_after
+            log.info(
+                "r/%s: Reddit asks to wait %.0f s before commenting (%s); replies there are "
+                "deferred meanwhile",
+                to.place,
+                result.retry_after,
+                result.detail,
+            )
+            raise self._refused(to, RATE_LIMITED)
         if result.outcome is Outcome.FORBIDDEN:
             reason = self._access.after_refusal(to.place, to.thread)
             if reason is None:
@@ -74,7 +99,7 @@ class RedditOutlet:
                 )
                 raise SendFailed("403: locked", final=True)
             self._mark_banned(to.place, reason)
-            raise self._refused(to)
+            raise self._refused(to, BANNED)
         detail = f"replying to {to.message_id}: {result.detail or result.outcome.value}"
         if result.outcome is Outcome.UNCERTAIN:
             raise SendFailed(detail, maybe_sent=True)
@@ -83,11 +108,22 @@ class RedditOutlet:
         log.info("not replying to %s: %s", to.message_id, result.outcome.value)
         raise SendFailed(detail, final=True)
 
-    def _refused(self, to: Post) -> SendFailed:
+    def rate_limited(self, place: str) -> bool:
+        """True while Reddit's RATELIMIT wait for comments in `place` lasts."""
+        until = self._held_until.get(place)
+        if until is None:
+            return False
+        if self._clock() >= until:
+            del self._held_until[place]
+            return False
+        return True
+
+    def _refused(self, to: Post, reason: str) -> SendFailed:
+        """The place takes no replies for now: defer the item being handled."""
         if to.message_id == self.current:
-            return SendFailed(BANNED, defer=True)
-        log.info("not answered: %s in r/%s (%s)", self.current, to.place, BANNED)
-        return SendFailed(BANNED, final=True)
+            return SendFailed(reason, defer=True)
+        log.info("not answered: %s in r/%s (%s)", self.current, to.place, reason)
+        return SendFailed(reason, final=True)
 
     def _mark_banned(self, place: str, reason: str) -> None:
         """Tell the log and the mod-log that a subreddit bans the bot (it is re-checked)."""

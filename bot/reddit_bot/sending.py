@@ -1,8 +1,10 @@
 """Posting and deleting the bot's comments, with Reddit's refusals turned into outcomes.
 
-- RATELIMIT: Reddit refused the comment and said how long to wait; the sender waits that
-  long (through the injected `sleep`) and tries again, a bounded number of times. A refused
-  comment was not created, so trying again cannot post twice.
+- RATELIMIT: Reddit refused the comment and said how long to wait. A wait of a few seconds
+  (praw's own default limit for sleeping through one is 5 s) is slept through the injected
+  `sleep` and the comment tried again; a longer one is not waited for here (the whole bot
+  would stand still): the result carries `retry_after` and the outlet defers the reply. A
+  refused comment was not created, so trying again cannot post twice.
 - A server error or timeout is ambiguous: the comment may exist. Before trying again the
   sender looks for it among the bot's own recent comments, and answers UNCERTAIN rather
   than risk a second copy when it cannot look (the core keeps the claim; see `outlet`).
@@ -37,7 +39,9 @@ from bot.reddit_bot.ratelimit import DEFAULT_RATELIMIT_WAIT, StopRequested, rate
 
 log = logging.getLogger(__name__)
 
-MAX_RATELIMIT_WAIT = 15 * 60.0
+# Longest RATELIMIT wait slept in place: praw's default `ratelimit_seconds` (5 s) plus the
+# safety second `ratelimit_seconds()` adds. Anything longer defers the reply instead.
+MAX_INLINE_RATELIMIT_WAIT = 6.0
 OWN_HISTORY_DEPTH = 25
 
 
@@ -50,7 +54,7 @@ class Outcome(StrEnum):
     ARCHIVED = "thread archived"
     PARENT_GONE = "parent deleted or removed"
     FORBIDDEN = "refused with 403 (locked, or the bot is banned)"
-    RATE_LIMITED = "rate limit outlasted the retries"
+    RATE_LIMITED = "rate limited: Reddit asked to wait"
     REJECTED = "rejected by Reddit"
     FAILED = "failed (server error or timeout)"
     UNCERTAIN = "may have been posted; the bot's own comments could not be read to check"
@@ -67,11 +71,15 @@ _FINAL_ERRORS = {
 
 @dataclass(frozen=True)
 class SendResult:
-    """The outcome, the new comment's fullname when one exists, and a short reason."""
+    """The outcome, the new comment's fullname when one exists, and a short reason.
+
+    `retry_after` is set for RATE_LIMITED: the seconds Reddit asked to wait.
+    """
 
     outcome: Outcome
     reply_id: str | None = None
     detail: str = ""
+    retry_after: float | None = None
 
     @property
     def ok(self) -> bool:
@@ -96,7 +104,7 @@ class ReplySender:
         sleep: Callable[[float], None],
         attempts: int = 3,
         retry_seconds: float = 30.0,
-        max_ratelimit_wait: float = MAX_RATELIMIT_WAIT,
+        max_ratelimit_wait: float = MAX_INLINE_RATELIMIT_WAIT,
     ) -> None:
         self._reddit = reddit
         self._bot_name = bot_name
@@ -139,7 +147,7 @@ class ReplySender:
             if code != "RATELIMIT":
                 return SendResult(_FINAL_ERRORS.get(code, Outcome.REJECTED), detail=code), None
             wait = ratelimit_seconds(message)
-            result = SendResult(Outcome.RATE_LIMITED, detail=message or code)
+            result = SendResult(Outcome.RATE_LIMITED, detail=message or code, retry_after=wait)
             return result, (wait if wait <= self._max_ratelimit_wait else None)
         except (TooManyRequests, InvalidToken) as exc:
             # Refused before any work was done: safe to try again after a pause.

@@ -71,29 +71,74 @@ def test_ban_is_rechecked_after_some_hours(harness: BotHarness) -> None:
 
 
 @pytest.mark.parametrize(
-    ("amount", "wait"),
-    [("1 minute", 61.0), ("9 seconds", 10.0), ("500 milliseconds", 1.5)],
+    ("amount", "wording", "wait"),
+    [("3 seconds", RATELIMIT_TRY_AGAIN, 4.0), ("500 milliseconds", RATELIMIT_MESSAGE, 1.5)],
 )
-def test_ratelimit_waits_the_time_reddit_names_then_posts_once(
-    harness: BotHarness, amount: str, wait: float
+def test_ratelimit_of_a_few_seconds_is_waited_out_then_posts_once(
+    harness: BotHarness, amount: str, wording: str, wait: float
 ) -> None:
     post = harness.fake.add_submission(SUBREDDIT, f"doi:{LEE_DOI}")
-    harness.fake.ratelimit_next(amount)
+    harness.fake.ratelimit_next(amount, wording=wording)
     harness.poll()
     assert harness.sleep.calls == [wait]
     assert len(harness.bot_replies_to(post)) == 1
 
 
-def test_ratelimit_longer_than_the_cap_defers_the_item_to_a_later_poll(
-    harness: BotHarness,
+@pytest.mark.parametrize(
+    ("amount", "wording", "wait"),
+    [
+        ("6 minutes", RATELIMIT_MESSAGE, 361.0),
+        ("9 seconds", RATELIMIT_TRY_AGAIN, 10.0),
+        ("9m30s", RATELIMIT_TRY_AGAIN, 571.0),
+        ("20 minutes", RATELIMIT_MESSAGE, 1201.0),
+    ],
+)
+def test_ratelimit_defers_the_reply_and_polling_goes_on(
+    harness_factory: HarnessFactory, amount: str, wording: str, wait: float
 ) -> None:
-    post = harness.fake.add_submission(SUBREDDIT, f"doi:{LEE_DOI}")
-    harness.fake.ratelimit_next("20 minutes")
-    assert harness.poll().failed
-    assert harness.sleep.calls == []
-    assert get_reply(harness.db, "reddit", post) is None  # released for the retry
+    fake = harness_factory.fake
+    fake.add_subreddit("Other")
+    harness_factory.settings = harness_factory.settings.model_copy(
+        update={"subreddits": [SUBREDDIT, "Other"]}
+    )
+    harness = harness_factory.build()
     harness.poll()
-    assert len(harness.bot_replies_to(post)) == 1
+    limited = fake.add_submission(SUBREDDIT, f"doi:{LEE_DOI}")
+    fake.ratelimit_next(amount, wording=wording)
+    first = harness.poll()
+    assert not first.failed
+    assert harness.sleep.calls == []  # nothing stands still for Reddit's wait
+    assert get_reply(harness.db, "reddit", limited) is None  # released, kept for later
+    # Meanwhile: the other subreddit is answered, and the limited one is still read but not
+    # asked to take comments before its wait is over.
+    other = fake.add_submission("Other", f"doi:{WALITT_DOI}")
+    same_sub = fake.add_submission(SUBREDDIT, f"Walitt: {WALITT_DOI}")
+    comments_before = len(fake.requests_to("/api/comment"))
+    harness.clock.advance(wait - 1.5)
+    harness.poll()
+    assert len(harness.bot_replies_to(other)) == 1
+    assert harness.bot_replies_to(same_sub) == []
+    assert len(fake.requests_to("/api/comment")) == comments_before + 1  # only Other's
+    harness.clock.advance(1.5)
+    harness.poll()
+    assert len(harness.bot_replies_to(limited)) == 1
+    assert len(harness.bot_replies_to(same_sub)) == 1
+    harness.poll()
+    assert len(fake.requests_to("/api/comment", method="POST")) == comments_before + 3
+
+
+def test_reply_deferred_by_ratelimits_for_a_day_is_given_up(harness: BotHarness) -> None:
+    post = harness.fake.add_submission(SUBREDDIT, f"doi:{LEE_DOI}")
+    harness.fake.ratelimit_next("10 minutes", count=1000)
+    for _ in range(4 * 24 + 1):
+        harness.poll()
+        harness.clock.advance(15 * 60)
+    attempts = len(harness.fake.requests_to("/api/comment"))
+    harness.poll()
+    harness.poll()
+    assert harness.bot_replies_to(post) == []
+    assert 90 <= attempts <= 100  # one attempt per wait, not one per poll
+    assert len(harness.fake.requests_to("/api/comment")) == attempts  # given up
 
 
 def test_server_error_after_the_comment_was_made_does_not_post_twice(
@@ -181,21 +226,3 @@ def test_reply_reddit_makes_without_returning_it_is_recorded_with_its_id(
     assert record is not None
     assert record.reply_id == reply["name"]
     assert len(harness.fake.requests_to("/api/comment")) == 1
-
-
-@pytest.mark.parametrize(
-    ("amount", "wording", "wait"),
-    [
-        ("9m30s", RATELIMIT_TRY_AGAIN, 571.0),
-        ("3 seconds", RATELIMIT_TRY_AGAIN, 4.0),
-        ("1 minute", RATELIMIT_MESSAGE, 61.0),
-    ],
-)
-def test_ratelimit_in_every_wording_waits_what_reddit_names(
-    harness: BotHarness, amount: str, wording: str, wait: float
-) -> None:
-    post = harness.fake.add_submission(SUBREDDIT, f"doi:{LEE_DOI}")
-    harness.fake.ratelimit_next(amount, wording=wording)
-    harness.poll()
-    assert harness.sleep.calls == [wait]
-    assert len(harness.bot_replies_to(post)) == 1
