@@ -265,3 +265,40 @@ def other_entry_with(db: sqlite_utils.Database, kind: str, value: str, entry_id:
     sql = f"SELECT id FROM atlas_entries WHERE {kind} = ? AND id != ? ORDER BY id LIMIT 1"  # noqa: S608
     row = db.execute(sql, [value, entry_id]).fetchone()
     return str(row[0]) if row else None
+
+
+class UnknownEntry(LookupError):
+    """No atlas entry has the slug given."""
+
+
+def entry_names(db: sqlite_utils.Database) -> Iterator[tuple[str, list[str]]]:
+    """(slug, aliases) of every entry that has names people use for it, in slug order."""
+    sql = (
+        "SELECT data FROM atlas_entries WHERE json_array_length(data, '$.aliases') > 0 ORDER BY id"
+    )
+    for row in db.execute(sql):
+        entry = AtlasEntry.model_validate_json(row[0])
+        yield entry.id, list(entry.aliases)
+
+
+def change_entry_names(
+    db: sqlite_utils.Database, entry_id: str, *, add: Iterable[str] = (), remove: Iterable[str] = ()
+) -> list[str]:
+    """Add or remove names in an entry's `aliases` (a trial name, an acronym); return them all.
+
+    Names compare without regard to case or surrounding spaces; the first spelling stays.
+    Raises UnknownEntry when no entry has the slug.
+    """
+    with write_transaction(db):
+        entry = get_entry(db, entry_id.strip().lower())
+        if entry is None:
+            raise UnknownEntry(entry_id)
+        gone = {name.strip().casefold() for name in remove}
+        names = [name for name in entry.aliases if name.casefold() not in gone]
+        for given in add:
+            name = " ".join(given.split())
+            if name and name.casefold() not in {n.casefold() for n in names}:
+                names.append(name)
+        if names != entry.aliases:
+            upsert_entries(db, [entry.model_copy(update={"aliases": names})], replace=True)
+    return names

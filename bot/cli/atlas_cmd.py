@@ -9,6 +9,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from bot.cli.atlas_alias_cmd import alias
 from bot.cli.atlas_sync_cmd import register_sync_commands
 from bot.cli.context import AppContext, pass_app
 from bot.cli.files import private_text_file
@@ -37,6 +38,7 @@ def atlas() -> None:
 
 
 register_sync_commands(atlas)
+atlas.add_command(alias)
 
 
 @atlas.command("import")
