@@ -20,12 +20,19 @@ from bot.discord_bot.cogs.evidence import EvidenceCommands
 from bot.discord_bot.cogs.watch import WatchCog
 from bot.discord_bot.deps import DiscordDeps
 from bot.discord_bot.endpoints import apply_endpoints, use_gateway, uses_discord_api
+from bot.discord_bot.gateway_guard import guard_parsers
 from bot.discord_bot.http_log import discord_http_trace
 from bot.discord_bot.replies import describe_failure
 from bot.discord_bot.views import RemoveButton, WrongMatchButton
 from config.settings import DiscordSettings
 
 log = logging.getLogger(__name__)
+
+# Pauses (seconds) before connecting again after the connection broke on something
+# discord.py does not handle itself; the last one repeats. A connection that lasted
+# `STABLE_SECONDS` starts the sequence over.
+RECONNECT_DELAYS = (1.0, 5.0, 15.0, 60.0, 300.0)
+STABLE_SECONDS = 600.0
 
 # How long closing waits for event handlers still running (they release the claims of replies
 # that can no longer be sent) before the core thread stops.
@@ -98,6 +105,7 @@ class EvidenceBot(_EvidenceBotMixin, commands.Bot):
         super().__init__(**options)
         self.deps = deps
         self.card_actions = CardActions(self, deps)
+        guard_parsers(self)
 
 
 class ShardedEvidenceBot(_EvidenceBotMixin, commands.AutoShardedBot):
@@ -107,6 +115,7 @@ class ShardedEvidenceBot(_EvidenceBotMixin, commands.AutoShardedBot):
         super().__init__(**options)
         self.deps = deps
         self.card_actions = CardActions(self, deps)
+        guard_parsers(self)
 
 
 def build_bot(
@@ -160,7 +169,8 @@ async def run_bot(bot: EvidenceBot | ShardedEvidenceBot, token: str) -> None:
     """Log in and stay connected until closed; refusals become `DiscordStartupError`."""
     try:
         async with bot:
-            await bot.start(token)
+            await bot.login(token)
+            await stay_connected(bot)
     except discord.PrivilegedIntentsRequired:
         raise DiscordStartupError(PORTAL_HINT) from None
     except discord.LoginFailure:
@@ -168,6 +178,43 @@ async def run_bot(bot: EvidenceBot | ShardedEvidenceBot, token: str) -> None:
             "Discord rejected the bot token (EVBOT_DISCORD__TOKEN); reset it in the "
             "Developer Portal and update the setting."
         ) from None
+
+
+async def stay_connected(bot: EvidenceBot | ShardedEvidenceBot) -> None:
+    """`bot.connect()`, connected again when the connection ends on an exception discord.py
+    does not handle (it reconnects by itself after network errors and Discord's closes).
+
+    Such an exception (a frame that is not JSON, say) ends discord.py's read loop and, left
+    alone, the process. Ending is right only once the bot is closed (a refused token, a
+    fatal close code, shutdown) or when the intents are refused; anything else is logged and
+    followed by a fresh connection (a new session, whose catch-up reads what was missed).
+    The sharded bot closes itself on such an exception, so it still ends there.
+    """
+    loop = asyncio.get_running_loop()
+    failures = 0
+    while True:
+        started = loop.time()
+        try:
+            await bot.connect()
+            return
+        except discord.PrivilegedIntentsRequired:
+            raise
+        except Exception:
+            if bot.is_closed():
+                raise
+            if loop.time() - started >= STABLE_SECONDS:
+                failures = 0
+            delay = RECONNECT_DELAYS[min(failures, len(RECONNECT_DELAYS) - 1)]
+            failures += 1
+            log.exception(
+                "the gateway connection failed on something discord.py does not handle; "
+                "connecting again in %.0f s",
+                delay,
+            )
+        if bot.ws is not None:
+            # The old socket is still open: close it, or Discord keeps two sessions.
+            await bot.ws.close(code=4000)
+        await asyncio.sleep(delay)
 
 
 async def sync_commands(

@@ -8,6 +8,7 @@ after each catch-up (see `catch_up`), `evidence_caught_up(report)`.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import discord
 from discord.ext import commands
@@ -16,6 +17,7 @@ from bot.discord_bot import cursors
 from bot.discord_bot.catch_up import CatchUp
 from bot.discord_bot.convert import post_from_message
 from bot.discord_bot.deps import DiscordDeps
+from bot.discord_bot.gateway_guard import UNREAD_MESSAGE_EVENT
 from bot.discord_bot.progress import Progress
 from bot.discord_bot.replies import SEND_FAILURES, Sent, deliver, describe_failure
 
@@ -83,6 +85,28 @@ class WatchCog(commands.Cog):
                 await thread.join()
             except SEND_FAILURES as exc:
                 log.warning("could not join thread %s (%s)", thread.id, describe_failure(exc))
+
+    @commands.Cog.listener(f"on_{UNREAD_MESSAGE_EVENT}")
+    async def on_unread_message(self, channel_id: int, message_id: int) -> None:
+        """A message event discord.py could not read (see `gateway_guard`): read the message
+        through the HTTP API, whose shape may differ, and handle it as a missed one."""
+        try:
+            channel: Any = self.bot.get_channel(channel_id) or await self.bot.fetch_channel(
+                channel_id
+            )
+            message = await channel.fetch_message(message_id)
+        except SEND_FAILURES as exc:
+            log.warning("could not fetch message %s (%s)", message_id, describe_failure(exc))
+            return
+        except Exception as exc:
+            log.error(
+                "message %s cannot be read through the API either (%s: %s); skipped",
+                message_id,
+                type(exc).__name__,
+                str(exc)[:200],
+            )
+            return
+        await self.handle_missed(message)
 
     async def handle_missed(self, message: discord.Message) -> Sent:
         """A message read by a catch-up: handled like a live one (an edited one as an edit,

@@ -524,6 +524,26 @@ class FakeDiscord:
         await self.dispatch("MESSAGE_UPDATE", payload)
         return payload
 
+    async def post_with_role_objects(self, channel_id: int, author: FakeUser, content: str) -> Json:
+        """A member posts a message and the gateway event lists the author's roles as role
+        objects instead of role ids: what a Discord-compatible server sent when a member opened
+        a thread (issue 23). Discord's guild member object lists role ids (snowflakes,
+        https://discord.com/developers/docs/resources/guild#guild-member-object), and the
+        HTTP API here returns the message in Discord's shape."""
+        payload = self.message_payload(channel_id, author, content)
+        self.messages[int(payload["id"])] = payload
+        roles = {role["id"]: role for role in self.world.roles_payload()}
+        member = {**payload["member"], "roles": [roles[r] for r in payload["member"]["roles"]]}
+        await self.dispatch("MESSAGE_CREATE", {**payload, "member": member})
+        return payload
+
+    async def send_raw_frame(self, text: str) -> None:
+        """Send `text` as a gateway frame to every open session, as it is (not JSON when a
+        test says so): what a proxy that cut or garbled a frame would deliver."""
+        for session in self.sessions.values():
+            if session.ws is not None and not session.ws.closed:
+                await session.ws.send_str(text)
+
     async def redeliver(self, payload: Json) -> None:
         """Dispatch MESSAGE_CREATE again for a stored message (what a gateway replay does)."""
         await self.dispatch("MESSAGE_CREATE", payload)

@@ -1,0 +1,74 @@
+"""Gateway events discord.py cannot read are logged and skipped, never the end of the bot.
+
+discord.py turns each dispatched event into objects in its connection state's parser for
+that event type (`parse_message_create`, `parse_thread_create`, ...). The gateway calls the
+parser inline while reading the socket, so an exception there (a payload shape the library
+does not expect: role objects where it wants role ids, a missing field) escapes the read
+loop, and `Client.connect` does not catch it: the process ends with a traceback.
+
+The parsers live in one table, `ConnectionState.parsers` (event type → callable), which the
+gateway looks up for every event. Wrapping each entry of that table is the narrowest place
+to contain one event: the socket, heartbeats, sequence numbers and the session stay
+discord.py's own, only the event that failed is skipped. Overriding `connect` instead could
+only catch the exception after the read loop ended (the connection is then lost), and
+patching single parsers would miss the next unexpected shape.
+
+What escapes elsewhere (a frame that is not JSON, a malformed HELLO) ends the connection;
+`app.stay_connected` then connects again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import discord
+
+log = logging.getLogger(__name__)
+
+# Dispatched after a MESSAGE_CREATE or MESSAGE_UPDATE was skipped, with (channel id, message
+# id), so the message can be read through the HTTP API instead (`WatchCog`).
+UNREAD_MESSAGE_EVENT = "evidence_unread_message"
+MESSAGE_EVENTS = frozenset({"MESSAGE_CREATE", "MESSAGE_UPDATE"})
+
+
+def guard_parsers(client: discord.Client) -> None:
+    """Make each of the client's gateway parsers log and skip an event it cannot read."""
+    # `_connection` is the client's ConnectionState; discord.py has no public hook for this.
+    parsers: dict[str, Callable[[Any], None]] = client._connection.parsers
+    for event, parse in list(parsers.items()):
+        parsers[event] = _guarded(client, event, parse)
+
+
+def _guarded(
+    client: discord.Client, event: str, parse: Callable[[Any], None]
+) -> Callable[[Any], None]:
+    def parse_or_skip(data: Any) -> None:
+        try:
+            parse(data)
+        except Exception as exc:
+            # The payload itself is not logged: some events carry tokens (interactions).
+            log.error(
+                "skipped a %s event from the gateway that discord.py could not read "
+                "(%s: %s); the bot keeps running",
+                event,
+                type(exc).__name__,
+                str(exc)[:200],
+                exc_info=True,
+            )
+            ids = message_ids(event, data)
+            if ids is not None:
+                client.dispatch(UNREAD_MESSAGE_EVENT, *ids)
+
+    return parse_or_skip
+
+
+def message_ids(event: str, data: Any) -> tuple[int, int] | None:
+    """(channel id, message id) of a guild message event, when the payload names them."""
+    if event not in MESSAGE_EVENTS or not isinstance(data, dict) or not data.get("guild_id"):
+        return None
+    try:
+        return int(data["channel_id"]), int(data["id"])
+    except (KeyError, TypeError, ValueError):
+        return None

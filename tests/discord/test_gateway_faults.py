@@ -1,0 +1,96 @@
+"""One gateway event discord.py cannot read never ends the bot (issue 23): it is logged with
+its type and skipped, and the bot goes on answering; a frame that breaks the connection
+itself makes the bot connect again."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from bot.discord_bot import app
+from tests.discord.conftest import FLUGE_PMID, LEE_DOI, Harness
+from tests.discord.fake_discord import FakeDiscord
+from tests.discord.waiting import wait_until
+
+Json = dict[str, Any]
+
+
+def thread_without_metadata(fake: FakeDiscord) -> Json:
+    """THREAD_CREATE without `thread_metadata`, which Discord always sends for a thread
+    (https://discord.com/developers/docs/resources/channel#channel-object)."""
+    thread = fake.world.add_thread(fake.ids.next(), "odd thread", fake.world.general_id,
+                                   fake.world.member)  # fmt: skip
+    return {key: value for key, value in thread.items() if key != "thread_metadata"}
+
+
+def channel_with_overwrites_by_id(fake: FakeDiscord) -> Json:
+    """CHANNEL_UPDATE whose `permission_overwrites` is an object keyed by role id instead of
+    Discord's list of overwrite objects
+    (https://discord.com/developers/docs/resources/channel#overwrite-object)."""
+    channel = fake.world.channel_payload(fake.world.general_id)
+    role_id = str(fake.world.helper_role_id)
+    overwrite = {"id": role_id, "type": 0, "allow": "0", "deny": "0"}
+    return {**channel, "permission_overwrites": {role_id: overwrite}}
+
+
+UNREADABLE: list[tuple[str, Callable[[FakeDiscord], Json]]] = [
+    ("THREAD_CREATE", thread_without_metadata),
+    ("CHANNEL_UPDATE", channel_with_overwrites_by_id),
+]
+
+
+@pytest.mark.parametrize(("event", "payload"), UNREADABLE, ids=[e for e, _ in UNREADABLE])
+async def test_an_unreadable_event_is_logged_by_type_and_the_bot_keeps_answering(
+    harness: Harness,
+    caplog: pytest.LogCaptureFixture,
+    event: str,
+    payload: Callable[[FakeDiscord], Json],
+) -> None:
+    caplog.set_level(logging.ERROR)
+    fake, world = harness.fake, harness.world
+    await harness.wait_caught_up()
+    await fake.dispatch(event, payload(fake))
+    message = await harness.say(world.general_id, world.member, f"doi {LEE_DOI}")
+    assert await fake.wait_for_reply(int(message["id"]))
+    assert f"skipped a {event} event" in caplog.text
+    assert harness.task is not None
+    assert not harness.task.done()
+    assert len(fake.identifies) == 1  # no reconnect was needed
+
+
+async def test_a_message_event_with_role_objects_is_answered_from_the_api(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.ERROR)
+    fake, world = harness.fake, harness.world
+    await harness.wait_caught_up()
+    thread = await fake.create_thread(world.general_id, "new findings", world.helper)
+    odd = await fake.post_with_role_objects(int(thread["id"]), world.helper, f"doi {LEE_DOI}")
+    normal = await harness.say(world.general_id, world.member, f"PMID {FLUGE_PMID}")
+    assert await fake.wait_for_reply(int(normal["id"]))
+    # The message the gateway event could not carry is read through the API and answered.
+    [reply] = await fake.wait_for_reply(int(odd["id"]))
+    assert reply["channel_id"] == thread["id"]
+    assert "skipped a MESSAGE_CREATE event" in caplog.text
+    assert fake.requests_to("GET", rf"/channels/{thread['id']}/messages/{odd['id']}")
+
+
+async def test_a_garbled_frame_makes_the_bot_connect_again_and_answer(
+    harness: Harness, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app, "RECONNECT_DELAYS", (0.0,))
+    caplog.set_level(logging.ERROR)
+    fake, world = harness.fake, harness.world
+    await harness.wait_caught_up()
+    await fake.send_raw_frame('{"op": 0, "t": "MESSAGE_CREATE", "d": {"id": ')  # cut short
+    await wait_until(lambda: len(fake.identifies) == 2, what="a second IDENTIFY")
+    await fake.wait_connected()
+    await harness.wait_caught_up(2)
+    message = await harness.say(world.general_id, world.member, f"doi {LEE_DOI}")
+    assert await fake.wait_for_reply(int(message["id"]))
+    assert "connecting again" in caplog.text
+    assert harness.task is not None
+    assert not harness.task.done()
