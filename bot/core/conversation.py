@@ -33,12 +33,10 @@ from bot.core.commands import (
     parse_command,
 )
 from bot.core.delivery import (
-    ClaimState,
     Delivered,
     Delivery,
     Outlet,
     SendFailed,
-    claim_state,
     deliver,
 )
 from bot.core.policy import Verdict
@@ -148,8 +146,10 @@ class Conversation:
             return self._command(post, command, is_moderator, replying_to)
         outcome = self.service.evaluate(post)
         if outcome.plan is None:
-            waiting = outcome.decision.verdict is Verdict.ALREADY_ANSWERED and (
-                claim_state(self.service, post) is ClaimState.IN_FLIGHT
+            # The verdict and the claim's state come from one clock reading: a second
+            # reading could find the claim live, then abandoned, and nobody would answer.
+            waiting = (
+                outcome.decision.verdict is Verdict.ALREADY_ANSWERED and outcome.claim_in_flight
             )
             return Handled(outcome=outcome, waiting=waiting)
         return Handled(outcome=outcome, delivery=self._deliver(post, outcome.plan))

@@ -54,7 +54,9 @@ class Facts:
     `previous` is what the reply log holds for this message (None: never answered);
     `recent` the entry ids carded in this thread within the cooldown; `candidates` the
     atlas entry ids the post cites, in order of first mention; `unfinished` those of them
-    the atlas has neither a summary nor a caveat for.
+    the atlas has neither a summary nor a caveat for. `claim_in_flight`: the message is
+    claimed by a delivery still inside its lease (read at the same clock reading as the
+    rest, so "already answered" and "being answered elsewhere" never disagree).
     """
 
     post: Post
@@ -68,6 +70,7 @@ class Facts:
     replies_last_hour: int = 0
     rate_cap: int = 30
     unfinished: frozenset[str] = frozenset()
+    claim_in_flight: bool = False
 
 
 @dataclass(frozen=True)

@@ -135,6 +135,8 @@ class Outcome:
     decision: Decision
     plan: ReplyPlan | None
     logged: int = 0
+    # Claimed by a delivery inside its lease when `decision` was made (same clock reading).
+    claim_in_flight: bool = False
 
     @property
     def unmatched(self) -> tuple[Match, ...]:
@@ -234,7 +236,8 @@ class EvidenceService:
         if decision.reply:
             plan = self._plan(post, matches, decision.entry_ids, summoned=summoned)
         log.debug("post %s/%s: %s", post.platform, post.message_id, decision.verdict.value)
-        return Outcome(post=post, matches=matches, decision=decision, plan=plan, logged=logged)
+        return Outcome(post=post, matches=matches, decision=decision, plan=plan, logged=logged,
+                       claim_in_flight=facts.claim_in_flight)  # fmt: skip
 
     def handle_post(self, post: Post, *, summoned: bool = False) -> ReplyPlan | None:
         """The reply to send for `post`, or None when the policy says to stay quiet.
@@ -264,7 +267,9 @@ class EvidenceService:
         now = self.clock()
         since = cooldown_start(now, effective_cooldown(place, self.settings.reply.cooldown_hours))
         previous = replies.get_reply(self.db, post.platform, post.message_id)
+        # One clock reading decides both whether the claim is stale and whether it is live.
         stale = previous is not None and replies.is_stale_claim(previous, self._stale_before(now))
+        in_flight = previous is not None and previous.reply_id is None and not stale
         if stale:
             # A killed process's claim: the message counts as unanswered (`claim` takes over).
             previous = None
@@ -295,6 +300,7 @@ class EvidenceService:
             unfinished=frozenset(
                 m.entry.id for m in matches if m.entry is not None and is_unfinished(m.entry)
             ),
+            claim_in_flight=in_flight,
         )
 
     @staticmethod

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from bot.core.commands import PostCards, RemoveReply, SummonCards
 from bot.core.conversation import NOT_MINE_TEXT, NOTHING_CITED_TEXT, Conversation
 from bot.core.delivery import Delivered, SendFailed
@@ -131,6 +133,34 @@ def test_a_post_claimed_by_a_live_delivery_waits(service: EvidenceService) -> No
     assert first.delivery.status is Delivered.UNCERTAIN
     again = conversation.answer(make_post(f"see {LEE_DOI}"), is_moderator=never)
     assert (again.waiting, again.retry) == (True, True)
+
+
+class SteppingClock:
+    """Each reading one second after the one before, from `start` (issue 29's race)."""
+
+    def __init__(self, start: datetime) -> None:
+        self.next = start
+
+    def __call__(self) -> datetime:
+        now, self.next = self.next, self.next + timedelta(seconds=1)
+        return now
+
+
+def test_a_claim_met_exactly_at_its_lease_boundary_waits_instead_of_being_dropped(
+    service: EvidenceService,
+) -> None:
+    outlet = RecordingOutlet(fail_next=SendFailed("timeout", maybe_sent=True))
+    conversation = talk(service, outlet)
+    start = datetime(2026, 5, 1, tzinfo=UTC)
+    service.clock = lambda: start
+    post = make_post(f"see {LEE_DOI}")
+    conversation.answer(post, is_moderator=never)
+    # The first reading of the next look is the last instant of the lease; any later
+    # reading is past it. One decision, one reading: still in flight, so wait.
+    lease = timedelta(seconds=service.settings.reply.claim_lease_seconds)
+    service.clock = SteppingClock(start + lease)
+    handled = conversation.answer(post, is_moderator=never)
+    assert (handled.waiting, handled.retry) == (True, True)
 
 
 def test_bots_issue_no_commands(service: EvidenceService) -> None:
