@@ -20,9 +20,9 @@ from bot.discord_bot.cogs.evidence import EvidenceCommands
 from bot.discord_bot.cogs.watch import WatchCog
 from bot.discord_bot.deps import DiscordDeps
 from bot.discord_bot.endpoints import apply_endpoints, use_gateway, uses_discord_api
+from bot.discord_bot.failures import describe_failure
 from bot.discord_bot.gateway_guard import guard_parsers
 from bot.discord_bot.http_log import discord_http_trace
-from bot.discord_bot.replies import describe_failure
 from bot.discord_bot.views import RemoveButton, WrongMatchButton
 from config.settings import DiscordSettings
 

@@ -28,8 +28,9 @@ from discord.utils import time_snowflake
 
 from bot.discord_bot import cursors
 from bot.discord_bot.deps import DiscordDeps
+from bot.discord_bot.failures import describe_failure
 from bot.discord_bot.progress import Progress
-from bot.discord_bot.replies import SEND_FAILURES, Sent, describe_failure
+from bot.discord_bot.replies import SEND_FAILURES, Sent
 
 log = logging.getLogger(__name__)
 

@@ -26,6 +26,7 @@ from bot.core.render_discord import DiscordMessage
 from bot.core.service import ReplyPlan
 from bot.discord_bot.convert import embeds_from_dicts
 from bot.discord_bot.deps import DiscordDeps
+from bot.discord_bot.failures import describe_failure
 from bot.discord_bot.views import card_buttons
 from records.models import Post
 
@@ -201,20 +202,3 @@ async def post_mod_log(bot: discord.Client, deps: DiscordDeps, text: str) -> Non
         log.warning(
             "could not post to the mod-log channel %s (%s)", channel_id, describe_failure(exc)
         )
-
-
-def describe_failure(exc: BaseException) -> str:
-    """A short reason for a failed request: the HTTP status with Discord's own error code and
-    message when it gave one (`HTTP 403, Discord error 50013: Missing Permissions`), or the
-    kind of network failure.
-
-    Discord's JSON error bodies carry `code` and `message` (and `errors` for invalid forms,
-    which discord.py folds into `text`): https://discord.com/developers/docs/topics/
-    opcodes-and-status-codes#json
-    """
-    if isinstance(exc, discord.HTTPException):
-        if exc.code:
-            reason = " ".join(exc.text.split())[:300]
-            return f"HTTP {exc.status}, Discord error {exc.code}: {reason}"
-        return f"HTTP {exc.status}"
-    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__

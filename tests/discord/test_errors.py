@@ -3,11 +3,16 @@ operator, as Discord sends them in its JSON error bodies ({"code", "message"})."
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
+import discord
 import pytest
 
+from bot.discord_bot.failures import describe_failure
 from tests.discord.conftest import LEE_DOI, Harness, run_discord_cli
 from tests.discord.fake_discord import FakeDiscord
 from tests.discord.waiting import wait_until
@@ -30,31 +35,128 @@ async def test_a_refused_reply_logs_discords_error_code_and_message(
     assert expected in caplog.text
 
 
-async def test_an_invalid_form_logs_which_field_discord_refused(
-    harness: Harness, caplog: pytest.LogCaptureFixture
-) -> None:
-    caplog.set_level(logging.WARNING)
-    world = harness.world
-    errors = {
-        "embeds": {
-            "0": {
-                "description": {
-                    "_errors": [
-                        {
-                            "code": "BASE_TYPE_MAX_LENGTH",
-                            "message": "Must be 4096 or fewer in length.",
-                        }
-                    ]
-                }
+TOO_LONG = {
+    "embeds": {
+        "0": {
+            "description": {
+                "_errors": [
+                    {"code": "BASE_TYPE_MAX_LENGTH", "message": "Must be 4096 or fewer in length."}
+                ]
             }
         }
     }
+}
+# Discord's own Content-Type, and an Express-based compatible server's (see `fail_next`).
+CONTENT_TYPES = ["application/json", "application/json; charset=utf-8"]
+
+
+@pytest.mark.parametrize("content_type", CONTENT_TYPES, ids=["discord", "with-charset"])
+async def test_an_invalid_form_logs_which_field_discord_refused(
+    harness: Harness, caplog: pytest.LogCaptureFixture, content_type: str
+) -> None:
+    caplog.set_level(logging.WARNING)
+    world = harness.world
     harness.fake.fail_next(
-        "POST", rf"/channels/{world.general_id}/messages", status=400, code=50035, errors=errors
+        "POST",
+        rf"/channels/{world.general_id}/messages",
+        status=400,
+        code=50035,
+        errors=TOO_LONG,
+        content_type=content_type,
     )
     await harness.say(world.general_id, world.member, f"doi {LEE_DOI}")
-    assert "HTTP 400, Discord error 50035: Invalid Form Body" in caplog.text
-    assert "In embeds.0.description: Must be 4096 or fewer in length." in caplog.text
+    expected = (
+        "HTTP 400, Discord error 50035: Invalid Form Body; "
+        "embeds.0.description: Must be 4096 or fewer in length."
+    )
+    assert expected in caplog.text
+
+
+def http_error(status: int, body: dict[str, Any] | str) -> discord.HTTPException:
+    """The exception discord.py raises for an answer with this status and (parsed) body."""
+    response: Any = SimpleNamespace(status=status, reason="Bad Request")
+    return discord.HTTPException(response, body)
+
+
+DESCRIPTIONS = [
+    pytest.param(
+        http_error(400, {"code": 50035, "message": "Invalid Form Body", "errors": TOO_LONG}),
+        "HTTP 400, Discord error 50035: Invalid Form Body; "
+        "embeds.0.description: Must be 4096 or fewer in length.",
+        id="parsed-by-discord.py",
+    ),
+    pytest.param(
+        http_error(
+            400,
+            json.dumps(
+                {
+                    "code": 50035,
+                    "message": "Invalid Form Body",
+                    "errors": {
+                        "content": {
+                            "_errors": [
+                                {
+                                    "code": "BASE_TYPE_MAX_LENGTH",
+                                    "message": "Must be 2000 or fewer in length.",
+                                }
+                            ]
+                        },
+                        "embeds": {
+                            "0": {
+                                "url": {
+                                    "_errors": [
+                                        {
+                                            "code": "URL_TYPE_INVALID_URL",
+                                            "message": "Not a well formed URL.",
+                                        }
+                                    ]
+                                }
+                            }
+                        },
+                    },
+                }
+            ),
+        ),
+        "HTTP 400, Discord error 50035: Invalid Form Body; content: Must be 2000 or fewer in "
+        "length.; embeds.0.url: Not a well formed URL.",
+        id="raw-json-text",
+    ),
+    pytest.param(
+        http_error(400, json.dumps({"content": ["Must be 2000 or fewer in length."]})),
+        "HTTP 400; content: Must be 2000 or fewer in length.",
+        id="fields-only-body",
+    ),
+    pytest.param(
+        http_error(502, "<html>Bad Gateway</html>"),
+        "HTTP 502: <html>Bad Gateway</html>",
+        id="not-json",
+    ),
+    pytest.param(
+        http_error(
+            400,
+            {
+                "code": 50035,
+                "message": "Invalid Form Body",
+                "errors": {
+                    "token": {
+                        "_errors": [
+                            {"code": "X", "message": "aW50ZXJhY3Rpb246MTIzNDU2Nzg5MDEyMzQ1Njc4OTA"}
+                        ]
+                    }
+                },
+            },
+        ),
+        "HTTP 400, Discord error 50035: Invalid Form Body; token: …",
+        id="token-masked",
+    ),
+]
+
+
+@pytest.mark.parametrize(("exc", "expected"), DESCRIPTIONS)
+def test_a_failure_is_described_with_each_rejected_field(
+    exc: discord.HTTPException, expected: str
+) -> None:
+    assert describe_failure(exc) == expected
 
 
 async def test_a_refused_mod_log_post_names_the_cause(

@@ -17,9 +17,10 @@ from bot.discord_bot import cursors
 from bot.discord_bot.catch_up import CatchUp
 from bot.discord_bot.convert import post_from_message
 from bot.discord_bot.deps import DiscordDeps
+from bot.discord_bot.failures import describe_failure
 from bot.discord_bot.gateway_guard import UNREAD_MESSAGE_EVENT
 from bot.discord_bot.progress import Progress
-from bot.discord_bot.replies import SEND_FAILURES, Sent, deliver, describe_failure
+from bot.discord_bot.replies import SEND_FAILURES, Sent, deliver
 
 log = logging.getLogger(__name__)
 

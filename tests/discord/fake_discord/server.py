@@ -97,6 +97,7 @@ class Failure:
     code: int
     after_create: bool = False
     errors: Json | None = None
+    content_type: str = "application/json"
 
 
 @dataclass
@@ -323,13 +324,19 @@ class FakeDiscord:
         code: int = 50013,
         after_create: bool = False,
         errors: Json | None = None,
+        content_type: str = "application/json",
     ) -> None:
         """Answer the next matching request with an error (default: Missing Permissions).
 
         With `after_create` the request is carried out and only its answer is an error;
         `errors` is the body's field-by-field detail (50035 Invalid Form Body).
+        `content_type`: Discord sends exactly `application/json`; Express-based
+        Discord-compatible servers send `application/json; charset=utf-8` (Express's
+        `res.json` adds the charset, https://expressjs.com/en/api.html#res.json).
         """
-        failure = Failure(method, re.compile(path_pattern), status, code, after_create, errors)
+        failure = Failure(
+            method, re.compile(path_pattern), status, code, after_create, errors, content_type
+        )
         self._failures.append(failure)
 
     def slow_next(
@@ -783,7 +790,12 @@ class FakeDiscord:
         if failure is not None:
             if failure.after_create:
                 await self._route(request, recorded, path)
-            return _error(failure.status, failure.code, errors=failure.errors)
+            return _error(
+                failure.status,
+                failure.code,
+                errors=failure.errors,
+                content_type=failure.content_type,
+            )
         slowdown = _take_first(self._slowdowns, request.method, path)
         if slowdown is not None:
             await asyncio.sleep(slowdown.seconds)
@@ -1229,21 +1241,29 @@ STATUS_LINES = {
 
 
 def _error(
-    status: int, code: int, message: str | None = None, *, errors: Json | None = None
+    status: int,
+    code: int,
+    message: str | None = None,
+    *,
+    errors: Json | None = None,
+    content_type: str = "application/json",
 ) -> web.Response:
     """A JSON error body as Discord sends it: `{"message", "code"}`, and `errors` (each
-    field's problems) for an invalid form."""
+    field's problems, nested by path, `_errors` lists at the leaves) for an invalid form
+    (https://discord.com/developers/docs/reference#error-messages)."""
     text = message or ERROR_MESSAGES.get(code) or STATUS_LINES.get(status, f"{status}: Error")
     body: Json = {"message": text, "code": code}
     if errors is not None:
         body["errors"] = errors
-    return _json_body(body, status, {})
+    return _json_body(body, status, {}, content_type)
 
 
-def _json_body(payload: Any, status: int, headers: dict[str, str]) -> web.Response:
+def _json_body(
+    payload: Any, status: int, headers: dict[str, str], content_type: str = "application/json"
+) -> web.Response:
     # discord.py compares Content-Type to exactly `application/json`, without a charset.
     return web.Response(
         body=json.dumps(payload).encode(),
         status=status,
-        headers={**headers, "Content-Type": "application/json"},
+        headers={**headers, "Content-Type": content_type},
     )

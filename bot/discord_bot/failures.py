@@ -1,0 +1,104 @@
+"""What a failed Discord request says, in one line fit for the log and the mod log.
+
+Discord's JSON error bodies carry `code` and `message`, and for an invalid form (50035) an
+`errors` object naming each rejected field, nested by path, with `_errors` lists of
+`{code, message}` at the leaves (https://discord.com/developers/docs/reference#error-messages).
+discord.py reads such a body only when the Content-Type is exactly `application/json`: it
+then folds the field errors into `text` as lines `In <path>: <message>`. A Discord-compatible
+server answering `application/json; charset=utf-8` gets its body kept as raw text, code 0,
+so the body is read here as JSON again to find the code, the message and the fields.
+
+Token-like strings (interaction and webhook tokens, bot tokens) are masked, in case a server
+echoes one back in an error message.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import discord
+
+MESSAGE_LIMIT = 300
+FIELDS_LIMIT = 1000
+# A run of 25+ token characters holding a lower-case letter and a digit: a secret's shape,
+# unlike field paths (`embeds.0.description`) and error codes (`BASE_TYPE_MAX_LENGTH`).
+_TOKEN_LIKE = re.compile(r"(?=[\w-]*[a-z])(?=[\w-]*\d)[\w-]{25,}")
+
+
+@dataclass(frozen=True)
+class ErrorBody:
+    """Discord's error code (0: none given), its message and the rejected fields."""
+
+    code: int = 0
+    message: str = ""
+    fields: list[str] = field(default_factory=list)  # "path: message", one per field
+
+
+def error_body(exc: discord.HTTPException) -> ErrorBody:
+    """The error body of a failed request, however discord.py received it."""
+    if exc.code:
+        first, *rest = exc.text.split("\n")
+        fields = [line.removeprefix("In ").strip() for line in rest if line.startswith("In ")]
+        return ErrorBody(exc.code, first.strip(), fields)
+    try:
+        raw = json.loads(exc.text) if exc.text.lstrip().startswith("{") else None
+    except ValueError:
+        raw = None
+    if not isinstance(raw, dict):
+        return ErrorBody(message=" ".join(exc.text.split()))
+    code = raw.get("code")
+    errors = raw.get("errors")
+    if not isinstance(code, int):
+        # No code: an older or compatible server's body that is only the field errors.
+        return ErrorBody(0, "", _flatten({k: v for k, v in raw.items() if k != "message"}))
+    return ErrorBody(code, str(raw.get("message") or ""), _flatten(errors))
+
+
+def _flatten(errors: Any, path: str = "") -> list[str]:
+    """`{"embeds": {"0": {"description": {"_errors": [...]}}}}` → `embeds.0.description: …`."""
+    if isinstance(errors, dict):
+        found: list[str] = []
+        for key, value in errors.items():
+            if key == "_errors":
+                found.append(f"{path or 'body'}: {_messages(value)}")
+            else:
+                found.extend(_flatten(value, f"{path}.{key}" if path else str(key)))
+        return found
+    if errors is None:
+        return []
+    return [f"{path or 'body'}: {_messages(errors)}"]
+
+
+def _messages(value: Any) -> str:
+    items = value if isinstance(value, list) else [value]
+    texts = [
+        str(item.get("message") or item.get("code") or "") if isinstance(item, dict) else str(item)
+        for item in items
+    ]
+    return " ".join(text for text in texts if text)
+
+
+def describe_failure(exc: BaseException) -> str:
+    """A short reason for a failed request: the HTTP status with Discord's own error code and
+    message when it gave one (`HTTP 403, Discord error 50013: Missing Permissions`), each
+    rejected field of an invalid form (`…; embeds.0.description: Must be 4096 or fewer in
+    length.`), or the kind of network failure."""
+    if not isinstance(exc, discord.HTTPException):
+        return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    body = error_body(exc)
+    text = f"HTTP {exc.status}"
+    if body.code:
+        text += f", Discord error {body.code}"
+    if body.message:
+        text += f": {body.message[:MESSAGE_LIMIT]}"
+    if body.fields:
+        text += "; " + "; ".join(body.fields)[:FIELDS_LIMIT]
+    return mask_tokens(text)
+
+
+def mask_tokens(text: str) -> str:
+    """`text` with token-like runs replaced by `…`."""
+    return _TOKEN_LIKE.sub("…", text)
