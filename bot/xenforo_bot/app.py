@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
+from typing import Any
 
 import sqlite_utils
 
@@ -12,6 +14,7 @@ from bot.forums.api import ApiClient, ApiError
 from bot.forums.polling import run_polls
 from bot.xenforo_bot.bot import XenForoBot
 from bot.xenforo_bot.client import read_error, xenforo_http
+from bot.xenforo_bot.convert import int_id
 from bot.xenforo_bot.outlet import ForumOutlet
 from config.settings import Settings, XenForoSettings
 
@@ -30,6 +33,40 @@ def check_xenforo_settings(settings: XenForoSettings) -> None:
         raise XenForoConfigError("set EVBOT_XENFORO__API_KEY (an API key for the bot's user)")
     if not settings.node_ids:
         raise XenForoConfigError("set EVBOT_XENFORO__NODE_IDS (the forums to watch)")
+
+
+def _whoami(client: ApiClient) -> dict[str, Any]:
+    """The bot's own user (`GET me/`); a refusal or an answer naming no user stops start-up."""
+    try:
+        answer = client.get("me/")
+    except ApiError as exc:
+        raise XenForoConfigError(f"the forum refused the API key: {exc}") from exc
+    me = answer.get("me")
+    if not isinstance(me, dict) or int_id(me.get("user_id")) is None:
+        shown = json.dumps(answer)[:200]
+        raise XenForoConfigError(
+            f"the forum's answer to me/ names no user (it answered {shown}): the API key must "
+            "be a user key for the bot's user, or a super user key with EVBOT_XENFORO__API_USER"
+        )
+    return me
+
+
+def _check_moderator_visibility(outlet: ForumOutlet, config: XenForoSettings) -> None:
+    """Say plainly at start-up when `mod_group_ids` cannot work with this key."""
+    if not config.mod_group_ids:
+        return
+    try:
+        visible = outlet.sees_groups()
+    except ApiError as exc:
+        log.warning("could not check whether this key sees user groups: %s", exc)
+        return
+    if not visible:
+        log.warning(
+            "EVBOT_XENFORO__MOD_GROUP_IDS cannot work with this key: XenForo shows users' groups "
+            "only to administrators. Make the bot's user an administrator with the admin "
+            "permission 'Manage users', or use a super user key with EVBOT_XENFORO__API_USER. "
+            "Until then only forum staff (admins and moderators shown as staff) are moderators."
+        )
 
 
 def run_xenforo_bot(
@@ -60,15 +97,14 @@ def run_xenforo_bot(
         sleep=wait,
     )
     client = ApiClient(http, read_error=read_error)
-    try:
-        me = client.get("me/")["me"]
-    except ApiError as exc:
-        raise XenForoConfigError(f"the forum refused the API key: {exc}") from exc
+    me = _whoami(client)
     outlet = ForumOutlet(
         client,
-        bot_user_id=str(me["user_id"]),
+        bot_user_id=str(int_id(me["user_id"])),
         mod_group_ids=frozenset(config.mod_group_ids),
+        bypass_permissions=config.api_user is not None,
     )
+    _check_moderator_visibility(outlet, config)
     bot = XenForoBot(
         client,
         build_service(db, settings),

@@ -36,6 +36,26 @@ def quoted_post_id(bbcode: str) -> str | None:
     return split_bbcode(bbcode[:MAX_MESSAGE_CHARS]).first_post_id()
 
 
+def int_id(value: Any) -> int | None:
+    """An id as XenForo means it (`4`, `"4"`, `4.0`, `"4.0"`), or None for anything else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        if text.isascii() and text.isdigit():
+            value = int(text)
+            return value if value < 2**63 else None
+        try:
+            value = float(text) if text[:1].isdigit() else None
+        except ValueError:
+            return None
+    if isinstance(value, int):
+        return value if 0 <= value < 2**63 else None
+    if isinstance(value, float) and value.is_integer() and 0 <= value < 2**63:
+        return int(value)
+    return None
+
+
 def to_post(data: dict[str, Any], node_id: int | str) -> Post:
     """One API `Post` object (with its thread's node id) as our Post."""
     edited = int(data.get("last_edit_date") or 0)

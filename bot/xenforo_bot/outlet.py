@@ -11,7 +11,7 @@ from bot.core.delivery import LookupFailed, SendFailed
 from bot.core.render_bbcode import Quote
 from bot.core.service import ReplyPlan
 from bot.forums.api import ApiClient, ApiError
-from bot.xenforo_bot.convert import to_post
+from bot.xenforo_bot.convert import int_id, to_post
 from records.models import Post
 
 log = logging.getLogger(__name__)
@@ -39,11 +39,15 @@ class ForumOutlet:
         *,
         bot_user_id: str,
         mod_group_ids: frozenset[int],
+        bypass_permissions: bool = False,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._client = client
         self.bot_user_id = bot_user_id
         self._mod_groups = mod_group_ids
+        # A super user key may read users with the bypass (XenForo API docs, "Bypassing
+        # permissions"): that shows their groups, which a member's key never sees.
+        self._user_params = {"api_bypass_permissions": 1} if bypass_permissions else {}
         # Which forum each thread seen in a listing belongs to (for posts fetched by id).
         self.thread_nodes: dict[str, int] = {}
         self._clock = clock
@@ -120,24 +124,55 @@ class ForumOutlet:
         node = self.thread_nodes.get(thread) or data.get("Thread", {}).get("node_id", 0)
         return to_post(data, node)
 
+    def sees_groups(self) -> bool:
+        """Whether this key is shown users' groups (XenForo shows them to administrators).
+
+        Read on the bot's own user, which every key may read: its `user_group_id` is there
+        exactly when groups are visible to the key.
+        """
+        user = self._user(self.bot_user_id)
+        return isinstance(user, dict) and "user_group_id" in user
+
     def is_moderator(self, user_id: str) -> bool:
-        """A forum admin or moderator, or a member of a listed group (cached a while)."""
+        """Forum staff, an admin or moderator, or a member of a listed group (cached a while).
+
+        XenForo shows every key `is_staff` (admins and moderators shown as staff); the
+        `is_admin`/`is_moderator` flags and group ids only to administrators, so with a
+        member's key the staff flag is what recognises moderators.
+        """
         cached = self._moderators.get(user_id)
         if cached is not None and self._clock() - cached[1] < MODERATOR_CACHE_SECONDS:
             return cached[0]
         try:
-            user = self._client.get(f"users/{int(user_id)}/")["user"]
+            user = self._user(user_id)
         except ApiError as exc:
             if exc.ambiguous:
                 raise  # the forum is struggling: the post is read again next poll
             log.warning("user %s cannot be read (%s): not a moderator", user_id, exc)
             return False
-        groups = {
-            int(user.get("user_group_id") or 0),
-            *map(int, user.get("secondary_group_ids", [])),
-        }
-        verdict = bool(
-            user.get("is_admin") or user.get("is_moderator") or groups & self._mod_groups
-        )
+        verdict = isinstance(user, dict) and _is_moderator(user, self._mod_groups)
         self._moderators[user_id] = (verdict, self._clock())
         return verdict
+
+    def _user(self, user_id: str) -> Any:
+        return self._client.get(f"users/{_int_id(user_id)}/", **self._user_params).get("user")
+
+
+def _is_moderator(user: dict[str, Any], mod_groups: frozenset[int]) -> bool:
+    if user.get("is_staff") is True or user.get("is_admin") is True:
+        return True
+    if user.get("is_moderator") is True:
+        return True
+    groups = [user.get("user_group_id"), *_list(user.get("secondary_group_ids"))]
+    return any(int_id(group) in mod_groups for group in groups)
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _int_id(user_id: str) -> int:
+    number = int_id(user_id)
+    if number is None:
+        raise ApiError(400, "invalid_user_id", repr(user_id)[:50])
+    return number

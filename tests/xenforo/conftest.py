@@ -61,7 +61,10 @@ Harness = forum_harness.Harness[FakeXenForo, XenForoBot]
 class HarnessFactory(forum_harness.HarnessFactory[FakeXenForo]):
     """Builds XenForoBots; a second build on the same database file is a restart."""
 
-    def build(self, edit_check_seconds: float = 0, **app_settings: Any) -> Harness:
+    def build(
+        self, edit_check_seconds: float = 0, *, bypass_permissions: bool = False,
+        **app_settings: Any,
+    ) -> Harness:  # fmt: skip
         """A process start; edits are looked for on every poll unless told otherwise."""
         db = self.open_db()
         settings = Settings(**app_settings)
@@ -73,6 +76,7 @@ class HarnessFactory(forum_harness.HarnessFactory[FakeXenForo]):
             client,
             bot_user_id=str(BOT_ID),
             mod_group_ids=frozenset({MOD_GROUP}),
+            bypass_permissions=bypass_permissions,
         )
         bot = XenForoBot(
             client,

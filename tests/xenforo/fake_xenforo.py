@@ -6,7 +6,9 @@ and a `pagination` object of `current_page`, `last_page`, `per_page`, `shown`, `
 `GET threads/{id}/posts?page=` (posts in thread order, 20 a page), `GET posts/{id}/`,
 `POST posts/` (form fields `thread_id`, `message`), `DELETE posts/{id}/` and
 `GET users/{id}/`. Every request needs the `XF-Api-Key` header; errors are
-`{"errors": [{"code", "message", "params"}]}` with XenForo's phrase keys. Tests add threads,
+`{"errors": [{"code", "message", "params"}]}` with XenForo's phrase keys. A user's
+`is_admin`, `is_moderator` and group ids are shown only to administrators (see `_user_view`);
+`is_staff` to every key. Tests add threads,
 posts and edits, switch failures on (429 with Retry-After, 5xx, slow answers) and read back
 every request.
 """
@@ -40,6 +42,7 @@ class Request:
     query: dict[str, str]
     form: dict[str, str]
     api_key: str | None
+    api_user: str | None = None
 
 
 @dataclass
@@ -65,6 +68,13 @@ class FakeXenForo:
     _lock: threading.RLock = field(default_factory=threading.RLock)
     _server: ThreadingHTTPServer | None = None
     _clock: int = field(default_factory=lambda: int(time.time()) - 3600)
+    # The bot's user is an administrator with the "Manage users" admin permission: it sees
+    # every user's flags and groups. Off: the usual key of a member account.
+    bot_manages_users: bool = False
+    # The key is a super user key: `api_bypass_permissions=1` lifts the context user's limits.
+    super_user_key: bool = False
+    # What `GET me/` answers instead of the bot's user (a malformed answer, for tests).
+    me_answer: Json | None = None
 
     def __post_init__(self) -> None:
         self.add_user(BOT_ID, "EvidenceBot")
@@ -87,7 +97,9 @@ class FakeXenForo:
     # -- building the forum ----------------------------------------------------------------
 
     def add_user(self, user_id: int, name: str, *, group: int = 2, secondary: tuple[int, ...] = (),
-                 admin: bool = False, moderator: bool = False) -> None:  # fmt: skip
+                 admin: bool = False, moderator: bool = False,
+                 staff: bool | None = None) -> None:  # fmt: skip
+        """A member; admins and moderators are shown as staff unless `staff` says otherwise."""
         self.users[user_id] = {
             "user_id": user_id,
             "username": name,
@@ -95,7 +107,7 @@ class FakeXenForo:
             "secondary_group_ids": list(secondary),
             "is_admin": admin,
             "is_moderator": moderator,
-            "is_staff": admin or moderator,
+            "is_staff": admin or moderator if staff is None else staff,
         }
 
     def add_thread(self, node_id: int, title: str, message: str, *, user_id: int = 10) -> int:
@@ -128,6 +140,10 @@ class FakeXenForo:
 
     def close_thread(self, thread_id: int) -> None:
         self.threads[thread_id]["discussion_open"] = False
+
+    def handle_user_view(self, user_id: int) -> Json:
+        """User `user_id` as `GET users/{id}/` shows it to the bot's key (no bypass)."""
+        return self._user_view(self.users[user_id], Request("GET", "", {}, {}, API_KEY))
 
     def replies_by_bot(self, quoting: int | None = None) -> list[Json]:
         """The bot's visible posts (quoting post `quoting`, when given)."""
@@ -216,8 +232,10 @@ class FakeXenForo:
     def _route(self, request: Request) -> tuple[int, Json]:  # noqa: PLR0911 - one per endpoint
         parts = [p for p in request.path.split("/") if p][1:]  # drop "api"
         method = request.method
+        if parts == ["me"] and method == "GET" and self.me_answer is not None:
+            return 200, self.me_answer
         if parts == ["me"] and method == "GET":
-            return 200, {"me": self.users[BOT_ID]}
+            return 200, {"me": self._user_view(self.users[BOT_ID], request)}
         if len(parts) == 3 and parts[0] == "forums" and parts[2] == "threads":
             return self._threads(int(parts[1]), request)
         if len(parts) == 3 and parts[0] == "threads" and parts[2] == "posts":
@@ -227,8 +245,27 @@ class FakeXenForo:
         if len(parts) == 2 and parts[0] == "posts":
             return self._one_post(int(parts[1]), method)
         if len(parts) == 2 and parts[0] == "users" and int(parts[1]) in self.users:
-            return 200, {"user": self.users[int(parts[1])]}
+            return 200, {"user": self._user_view(self.users[int(parts[1])], request)}
         return 404, _error("requested_page_not_found", "The requested page could not be found.")
+
+    def _user_view(self, user: Json, request: Request) -> Json:
+        """A user as the API shows it to the bot's key.
+
+        XenForo treats groups as internal: `user_group_id` and `secondary_group_ids` are
+        shown only to an administrator with the "user" admin permission, or to a super user
+        key's request with `api_bypass_permissions=1` (XenForo staff, xenforo.com/community
+        threads 190111 and 224415: "only exposed to administrators or when bypassing
+        permissions"; the API docs' "Bypassing permissions"). The `is_admin` and
+        `is_moderator` flags likewise, except to the user themself; `is_staff` is public
+        (issue 23, read from XenForo 2's User entity API result).
+        """
+        bypass = self.super_user_key and request.query.get("api_bypass_permissions") == "1"
+        if self.bot_manages_users or bypass:
+            return dict(user)
+        hidden = {"user_group_id", "secondary_group_ids"}
+        if user["user_id"] != BOT_ID:
+            hidden |= {"is_admin", "is_moderator"}
+        return {key: value for key, value in user.items() if key not in hidden}
 
     def _threads(self, node_id: int, request: Request) -> tuple[int, Json]:
         listed = [t for t in self.threads.values() if t["node_id"] == node_id]
@@ -307,6 +344,7 @@ def _handler(fake: FakeXenForo) -> type[BaseHTTPRequestHandler]:
             query=dict(parse_qsl(parts.query)),
             form=dict(parse_qsl(request_body(http), keep_blank_values=True)),
             api_key=http.headers.get("XF-Api-Key"),
+            api_user=http.headers.get("XF-Api-User"),
         )
         return fake.handle(request)
 

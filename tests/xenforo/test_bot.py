@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.core.conversation import NOT_MINE_TEXT
 from records.places import get_place_settings
 from tests.xenforo.conftest import (
@@ -95,14 +97,42 @@ def test_a_member_cannot_switch_the_bot_off(harness: Harness) -> None:
     assert "Only moderators can use !evidence off." in answer["message"]
 
 
-def test_forum_moderators_admins_and_listed_groups_can(harness: Harness) -> None:
-    for user in (MODERATOR, ADMIN, GROUP_MOD):
-        harness.fake.add_thread(NODE, "Mode", "!evidence summon-only", user_id=user)
-        harness.poll()
-        settings = get_place_settings(harness.db, "xenforo", str(NODE))
-        assert settings is not None
-        assert settings.mode == "summon-only"
-        harness.db.execute("DELETE FROM place_settings")
+def _switches_mode(harness: Harness, user: int) -> bool:
+    harness.db.execute("DELETE FROM place_settings")
+    harness.fake.add_thread(NODE, "Mode", "!evidence summon-only", user_id=user)
+    harness.poll()
+    settings = get_place_settings(harness.db, "xenforo", str(NODE))
+    return settings is not None and settings.mode == "summon-only"
+
+
+def test_with_a_members_key_forum_staff_are_moderators(harness: Harness) -> None:
+    # XenForo shows a normal key `is_staff` only: is_admin, is_moderator and groups are hidden.
+    assert "is_moderator" not in harness.fake.handle_user_view(MODERATOR)
+    assert [_switches_mode(harness, user) for user in (MODERATOR, ADMIN)] == [True, True]
+
+
+def test_with_a_members_key_a_listed_group_cannot_be_seen(harness: Harness) -> None:
+    assert _switches_mode(harness, GROUP_MOD) is False
+
+
+def test_a_moderator_not_shown_as_staff_needs_a_key_that_sees_flags(
+    harness: Harness, factory: HarnessFactory
+) -> None:
+    harness.fake.add_user(77, "Quiet Mod", moderator=True, staff=False)
+    assert _switches_mode(harness, 77) is False
+    harness.fake.bot_manages_users = True
+    assert _switches_mode(factory.build(), 77) is True
+
+
+@pytest.mark.parametrize("super_user_key", [False, True])
+def test_listed_groups_are_moderators_when_the_key_sees_groups(
+    harness: Harness, factory: HarnessFactory, super_user_key: bool
+) -> None:
+    # An administrator's key sees groups; a super user key does with the bypass parameter.
+    harness.fake.bot_manages_users = not super_user_key
+    harness.fake.super_user_key = super_user_key
+    restarted = factory.build(bypass_permissions=super_user_key)
+    assert _switches_mode(restarted, GROUP_MOD) is True
 
 
 def test_a_summons_quoting_a_post_cards_it(harness: Harness) -> None:
