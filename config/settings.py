@@ -6,9 +6,11 @@ the TOML file (`--config FILE` or `EVBOT_CONFIG`), then the defaults below.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -58,7 +60,8 @@ class DatabaseSettings(_Section):
 
     path: Path = Path("data/evidence.db")
     busy_timeout_ms: int = Field(default=5000, ge=0)
-    author_hash_salt: SecretStr = SecretStr("evidence-bot")
+    # Unset: each database generates its own random salt on first use (records/salt.py).
+    author_hash_salt: SecretStr | None = None
 
 
 class AtlasSettings(_Section):
@@ -226,17 +229,93 @@ class Settings(BaseSettings):
         return (init_settings, env_settings, dotenv_settings, toml)
 
 
-class ConfigFileError(ValueError):
+class SettingsSourceError(ValueError):
+    """A place settings are read from is unusable or names something that is no setting."""
+
+
+class ConfigFileError(SettingsSourceError):
     """The TOML settings file is missing or not valid TOML."""
+
+
+class UnknownVariableError(SettingsSourceError):
+    """`EVBOT_` environment variables that match no setting (a misspelling is ignored
+    silently by pydantic-settings, so `EVBOT_DATABASE_PATH` would leave the default path)."""
+
+    def __init__(self, names: list[str]) -> None:
+        lines = [f"  {name}: {_unknown_because(name)}" for name in names]
+        super().__init__(
+            "environment variables that match no setting (values not shown):\n" + "\n".join(lines)
+        )
+
+
+ENV_PREFIX = "EVBOT_"
+CONFIG_VARIABLE = "EVBOT_CONFIG"
+
+
+def setting_names() -> list[str]:
+    """Every environment variable a setting is read from, e.g. `EVBOT_DATABASE__PATH`."""
+    names = [CONFIG_VARIABLE]
+    for section, field in Settings.model_fields.items():
+        names.append(f"{ENV_PREFIX}{section}".upper())  # a whole section as JSON
+        model = field.annotation
+        assert isinstance(model, type)
+        assert issubclass(model, BaseModel)
+        names.extend(f"{ENV_PREFIX}{section}__{name}".upper() for name in model.model_fields)
+    return names
+
+
+def nearest_setting(name: str) -> str | None:
+    """The valid variable closest to `name`, or None when none is close."""
+    close = difflib.get_close_matches(name.upper(), setting_names(), n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
+def _unknown_because(name: str) -> str:
+    nearest = nearest_setting(name)
+    return f"no such setting; did you mean {nearest}?" if nearest else "no such setting"
+
+
+def unknown_variables(environ: Mapping[str, str]) -> list[str]:
+    """The `EVBOT_` variables in `environ` that no setting reads (names compare ignoring case,
+    as pydantic-settings does)."""
+    known = set(setting_names())
+    return sorted(
+        name
+        for name in environ
+        if name.upper().startswith(ENV_PREFIX) and name.upper() not in known
+    )
+
+
+def settings_read(config_file: Path | str | None = None) -> list[str]:
+    """Where load_settings(config_file) reads from, one line each, naming variables but
+    never their values."""
+    path_text = config_file if config_file is not None else os.environ.get(CONFIG_VARIABLE)
+    via = "--config" if config_file is not None else CONFIG_VARIABLE
+    lines = [
+        f"config file: {path_text} ({via})"
+        if path_text
+        else f"config file: none (--config FILE or {CONFIG_VARIABLE} names one)"
+    ]
+    dotenv = Path(".env")
+    lines.append(f".env file: {dotenv.resolve()}" if dotenv.is_file() else ".env file: none here")
+    variables = sorted(name for name in os.environ if name.upper().startswith(ENV_PREFIX))
+    lines.append(
+        "environment variables: " + (", ".join(variables) if variables else f"no {ENV_PREFIX}*")
+    )
+    return lines
 
 
 def load_settings(config_file: Path | str | None = None, **overrides: Any) -> Settings:
     """Build the settings from `config_file` (or `EVBOT_CONFIG`), the environment and overrides.
 
-    Raises `ConfigFileError` for an unreadable or malformed file and pydantic's
+    Raises `UnknownVariableError` for `EVBOT_` variables that match no setting,
+    `ConfigFileError` for an unreadable or malformed file and pydantic's
     `ValidationError` (naming each bad field) for invalid values.
     """
-    path_text = config_file if config_file is not None else os.environ.get("EVBOT_CONFIG")
+    unknown = unknown_variables(os.environ)
+    if unknown:
+        raise UnknownVariableError(unknown)
+    path_text = config_file if config_file is not None else os.environ.get(CONFIG_VARIABLE)
     path = Path(path_text) if path_text else None
     if path is not None:
         _check_toml(path)

@@ -299,6 +299,35 @@ def _m008_atlas_search(db: sqlite_utils.Database) -> None:
     fulltext.rebuild(db)
 
 
+def _m009_deployment_secrets(db: sqlite_utils.Database) -> None:
+    """Secrets a deployment generates for itself (the author-hash salt, records/salt.py).
+
+    A database that already holds member hashes made them with the old public default
+    salt; it keeps that salt, so opt-outs keep matching, instead of getting a new one.
+    """
+    _run_script(
+        db,
+        """
+        CREATE TABLE deployment_secrets (
+            name TEXT PRIMARY KEY,
+            value TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )
+        """,
+    )
+    hashed = db.execute(
+        """SELECT EXISTS (SELECT 1 FROM opt_outs)
+               OR EXISTS (SELECT 1 FROM sightings WHERE author_hash IS NOT NULL)
+               OR EXISTS (SELECT 1 FROM replies WHERE author_hash IS NOT NULL)
+               OR EXISTS (SELECT 1 FROM wrong_match_reports WHERE reporter_hash IS NOT NULL)"""
+    ).fetchone()[0]
+    if hashed:
+        db.execute(
+            "INSERT INTO deployment_secrets (name, value, created_at) VALUES (?, ?, ?)",
+            ["author_hash_salt", "evidence-bot", datetime.now(UTC).isoformat()],
+        )
+
+
 def _run_script(db: sqlite_utils.Database, script: str) -> None:
     """Run statements one by one: executescript would COMMIT mid-migration."""
     for statement in script.split(";"):
@@ -315,6 +344,7 @@ MIGRATIONS: list[Migration] = [
     _m006_deferred_items,
     _m007_cited_studies,
     _m008_atlas_search,
+    _m009_deployment_secrets,
 ]
 
 

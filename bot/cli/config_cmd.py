@@ -7,6 +7,7 @@ import json
 import click
 
 from bot.cli.context import AppContext, pass_app
+from config.settings import settings_read
 
 
 @click.group("config")
@@ -29,4 +30,6 @@ def check(app: AppContext, as_json: bool) -> None:
         for name, value in values.items():
             click.echo(f"{name} = {json.dumps(value)}")
         click.echo()
+    for line in settings_read(app.config_file):
+        click.echo(f"read {line}", err=True)
     click.echo("settings OK", err=True)

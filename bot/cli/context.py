@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,6 +13,7 @@ from pydantic import BaseModel, SecretStr
 
 from bot.http.redaction import install_redaction
 from config.settings import Settings, load_settings
+from records.atlas_store import count_entries
 from records.db import open_db
 
 # Commands that write records may create the database; every other command needs one that
@@ -28,13 +31,32 @@ WRITING_COMMANDS = frozenset(
 )
 
 
+DEMO_DB = Path("data/demo.db")
+
+
+def program_name() -> str:
+    """How the user can run this program again from here: `evidence-bot` when that is on
+    PATH, else the path it was started by (`.venv/bin/evidence-bot` before activating)."""
+    started = Path(sys.argv[0])
+    on_path = shutil.which("evidence-bot")
+    if started.name != "evidence-bot" or (
+        on_path is not None and Path(on_path).resolve() == started.resolve()
+    ):
+        return "evidence-bot"
+    try:
+        return str(started.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(started)
+
+
 class NoDatabaseError(click.ClickException):
     """A command that only reads was pointed at a database file that does not exist."""
 
     def __init__(self, path: Path) -> None:
+        demo = f"; the demo's is {DEMO_DB}" if DEMO_DB.is_file() and path != DEMO_DB else ""
         super().__init__(
-            f"there is no records database at {path} (check --db; "
-            "`evidence-bot atlas import FILE` or `evidence-bot demo` creates one)"
+            f"there is no records database at {path} (check --db{demo}; "
+            f"`{program_name()} --db {path} atlas import FILE` creates it)"
         )
 
 
@@ -116,3 +138,15 @@ def secret_values(model: BaseModel) -> list[str]:
 
 
 pass_app = click.make_pass_decorator(AppContext)
+
+
+def warn_if_atlas_empty(app: AppContext) -> None:
+    """Say so on stderr when the atlas holds no entry: every study would come back unmatched
+    (and be logged as a missing paper) without anything looking wrong."""
+    if count_entries(app.db) == 0:
+        click.echo(
+            f"Note: the atlas is empty ({app.settings.database.path}), so no study can match; "
+            f"import one with `{program_name()} atlas import FILE`"
+            + (f" or use the demo's: --db {DEMO_DB}." if DEMO_DB.is_file() else "."),
+            err=True,
+        )

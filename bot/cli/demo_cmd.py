@@ -16,14 +16,13 @@ from rich.rule import Rule
 from rich.table import Table
 
 from bot.cli.atlas_cmd import import_file
-from bot.cli.context import AppContext, pass_app
+from bot.cli.context import DEMO_DB, AppContext, pass_app, program_name
 from bot.cli.tables import cell
 from bot.console import ConsoleBot, ConsoleStats, read_thread
 from bot.core.factory import build_service
 from records.atlas_store import atlas_stats
 from records.unmatched import list_papers
 
-DEMO_DB = Path("data/demo.db")
 PLACE = "sample-forum"
 
 
@@ -69,10 +68,11 @@ def demo(app: AppContext) -> None:
     console.print(_summary(stats))
     console.print()
     console.print(_unmatched_table(app))
-    console.print(
-        f"\nTry: [bold]evidence-bot --db {db_path} lookup 'deep phenotyping'[/bold] or "
-        f"[bold]evidence-bot --db {db_path} unmatched list[/bold]"
-    )
+    # One command a line, never wrapped, so each can be copied and run as it is.
+    program = program_name()
+    console.print("\nTry:")
+    for command in ("lookup 'deep phenotyping'", "unmatched list"):
+        console.print(f"  [bold]{program} --db {db_path} {command}[/bold]", soft_wrap=True)
 
 
 def _pem_summary(app: AppContext) -> str:

@@ -6,9 +6,8 @@ import json
 
 import click
 
-from bot.cli.context import AppContext, pass_app
+from bot.cli.context import AppContext, pass_app, warn_if_atlas_empty
 from bot.core.factory import build_service
-from records.atlas_store import count_entries
 
 LOOKUP_FORMATS = ("text", "markdown", "discord")
 
@@ -37,10 +36,7 @@ def lookup(app: AppContext, query: tuple[str, ...], fmt: str, log_unmatched: boo
     text = " ".join(query).strip()
     if not text:
         raise click.UsageError("QUERY is empty.")
-    if count_entries(app.db) == 0:
-        click.echo(
-            "Note: the atlas is empty; import one with `evidence-bot atlas import`.", err=True
-        )
+    warn_if_atlas_empty(app)
     result = build_service(app.db, app.settings).lookup(text, log_unmatched=log_unmatched)
     if fmt == "markdown":
         click.echo(result.markdown())

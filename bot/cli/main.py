@@ -22,7 +22,7 @@ from bot.cli.run_cmd import run
 from bot.cli.scan_cmd import scan
 from bot.cli.unmatched_cmd import unmatched
 from bot.http.redaction import install_redaction
-from config.settings import ConfigFileError
+from config.settings import SettingsSourceError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -68,7 +68,7 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
-    except ConfigFileError as exc:
+    except SettingsSourceError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(2)
     except ValidationError as exc:

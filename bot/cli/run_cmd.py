@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from bot.cli.context import AppContext, pass_app
+from bot.cli.context import AppContext, pass_app, warn_if_atlas_empty
 from bot.cli.enrich_cmd import run_enricher
 from bot.cli.run_discord_cmd import discord_cmd as run_discord
 from bot.cli.run_forum_cmd import discourse as run_discourse
@@ -19,7 +19,6 @@ from bot.cli.run_forum_cmd import xenforo as run_xenforo
 from bot.cli.run_reddit_cmd import reddit as run_reddit
 from bot.console import ConsoleBot, OutputFormat, read_thread
 from bot.core.factory import build_service
-from records.atlas_store import count_entries
 
 OUTPUT_FORMATS = ("text", "markdown", "discord")
 
@@ -51,10 +50,7 @@ def console(
     app: AppContext, thread_file: Path | None, output: str, place: str, thread_id: str | None
 ) -> None:
     """Print what the bot would reply to each post (one line each, `name: text`)."""
-    if count_entries(app.db) == 0:
-        click.echo(
-            "Note: the atlas is empty; import one with `evidence-bot atlas import`.", err=True
-        )
+    warn_if_atlas_empty(app)
     bot = ConsoleBot(
         build_service(app.db, app.settings),
         Console(highlight=False),

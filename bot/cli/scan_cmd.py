@@ -21,17 +21,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 import click
 import sqlite_utils
 
-from bot.cli.context import AppContext, pass_app
+from bot.cli.context import AppContext, pass_app, warn_if_atlas_empty
 from bot.cli.progress import progress_bar
 from linker import AtlasIndex
 from linker.unmatched import papers_to_log
 from records.atlas_store import iter_aliases, iter_entries
 from records.models import Match, Post, strip_lone_surrogates
+from records.salt import author_hash_salt
 from records.unmatched import record_sightings
 
 _PROGRESS_STEP = 100  # lines per progress-bar update (updating per line costs as much as a post)
@@ -55,55 +56,102 @@ class _Line:
 
 
 @click.command("scan")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @click.option(
     "--no-log", is_flag=True, help="Do not record unmatched references in the unmatched log."
 )
 @pass_app
-def scan(app: AppContext, file: Path, no_log: bool) -> None:
-    """Print the study references of each post in FILE (JSON Lines) as one JSON line each."""
+def scan(app: AppContext, file: str, no_log: bool) -> None:
+    """Print the study references of each post in FILE (JSON Lines; `-` reads stdin) as one
+    JSON line each."""
+    warn_if_atlas_empty(app)
     index = AtlasIndex.build(iter_entries(app.db), iter_aliases(app.db), app.settings.linker)
     # The index lives as long as the command: keep the garbage collector from re-scanning
     # its millions of objects on every full collection (https://docs.python.org/3/library/gc.html#gc.freeze).
     gc.freeze()
     try:
-        skipped = _scan_file(app, index, file, log=not no_log)
+        tally = _scan_file(app, index, _Input.open(file), log=not no_log)
     finally:
         gc.unfreeze()
-    if skipped:
-        click.echo(f"scan: {skipped} line(s) skipped", err=True)
+    if tally.skipped:
+        click.echo(f"scan: {tally.skipped} line(s) skipped", err=True)
+    if tally.skipped and not tally.posts:
+        # Nothing was read at all: a CSV, a JSON array, posts under another field name.
+        raise click.ClickException(
+            f"no line of {tally.name} is a post: scan reads JSON Lines, one object a line "
+            'with the post under "text" (or Reddit\'s "body")'
+        )
 
 
-def _scan_file(app: AppContext, index: AtlasIndex, file: Path, *, log: bool) -> int:
-    """Print each post's matches; return how many lines were skipped."""
-    salt = app.settings.database.author_hash_salt.get_secret_value()
+@dataclass(frozen=True)
+class _Input:
+    """The file to scan: a path, or a pipe (`-`, `/dev/stdin`, `<(...)`) read once."""
+
+    name: str  # as the user wrote it, for messages
+    source: str  # what sightings are keyed by
+    regular: bool  # a file that can be read twice (once to count its lines for progress)
+
+    @classmethod
+    def open(cls, given: str) -> _Input:
+        if given == "-":
+            return cls("<stdin>", "stdin", regular=False)
+        path = Path(given)
+        if path.is_file():
+            return cls(given, str(path.resolve()), regular=True)
+        # A pipe has no lasting name: `/dev/fd/63` is another stream every time.
+        return cls(given, f"pipe:{given}", regular=False)
+
+    def handle(self) -> BinaryIO:
+        # click.open_file reads `-` as stdin and does not close it when done.
+        handle = click.open_file("-" if self.source == "stdin" else self.name, "rb")
+        return cast(BinaryIO, handle)
+
+    def line_count(self) -> int | None:
+        """The number of lines, or None for a pipe (counting would consume it)."""
+        if not self.regular:
+            return None
+        with Path(self.name).open("rb") as handle:
+            return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+
+
+@dataclass
+class _Tally:
+    name: str
+    posts: int = 0
+    skipped: int = 0
+
+
+def _scan_file(app: AppContext, index: AtlasIndex, given: _Input, *, log: bool) -> _Tally:
+    """Print each post's matches; count the posts read and the lines skipped."""
+    salt = author_hash_salt(app.db, app.settings.database.author_hash_salt)
     max_chars = app.settings.linker.max_post_chars
-    source = str(file.resolve())
-    skipped = 0
+    tally = _Tally(given.name)
     last = 0
-    with progress_bar(f"Scanning {file.name}", _count_lines(file)) as progress:
-        for line in _read_posts(file, max_chars):
+    name = given.name.rsplit("/", 1)[-1]
+    with progress_bar(f"Scanning {name}", given.line_count()) as progress:
+        for line in _read_posts(given.handle(), max_chars):
             if line.number % _PROGRESS_STEP == 0:
                 progress.advance(_PROGRESS_STEP)
             last = line.number
             if line.post is None:
                 if line.problem:
-                    skipped += 1
-                    click.echo(f"{file}:{line.number}: skipped: {line.problem}", err=True)
+                    tally.skipped += 1
+                    click.echo(f"{given.name}:{line.number}: skipped: {line.problem}", err=True)
                 continue
+            tally.posts += 1
             if line.cut:
                 click.echo(
-                    f"{file}:{line.number}: only the first {max_chars:,} characters of the "
+                    f"{given.name}:{line.number}: only the first {max_chars:,} characters of the "
                     f"text read ({line.cut:,} more left unread)",
                     err=True,
                 )
             matches = index.match(line.post["text"])
             if log:
                 # Saved before the line is printed: whoever reads the output may rely on it.
-                _log_unmatched(app.db, index, file, line, matches, source=source, salt=salt)
+                _log_unmatched(app.db, index, name, line, matches, source=given.source, salt=salt)
             click.echo(json_line(output_record(line.post, matches)))
         progress.advance(last % _PROGRESS_STEP)
-    return skipped
+    return tally
 
 
 def sighting_id(source: str, post: dict[str, Any], line_number: int) -> str:
@@ -160,7 +208,7 @@ def json_line(record: dict[str, Any]) -> str:
 def _log_unmatched(
     db: sqlite_utils.Database,
     index: AtlasIndex,
-    file: Path,
+    file_name: str,
     line: _Line,
     matches: list[Match],
     *,
@@ -173,7 +221,7 @@ def _log_unmatched(
     unmatched = papers_to_log(index, text, matches)
     if not unmatched:
         return
-    place = _first_field(post, _PLACE_FIELDS) or file.name
+    place = _first_field(post, _PLACE_FIELDS) or file_name
     sighting = Post(
         platform="scan",
         place=place,
@@ -222,9 +270,9 @@ def _created_at(post: dict[str, Any]) -> datetime | None:
     return None
 
 
-def _read_posts(file: Path, max_chars: int) -> Iterator[_Line]:
+def _read_posts(handle: BinaryIO, max_chars: int) -> Iterator[_Line]:
     """Each line as a post, or with the reason it is not one (blank lines: neither)."""
-    with file.open("rb") as handle:
+    with handle:
         for number, raw in enumerate(handle, start=1):
             try:
                 # A file saved by Windows tools may start with a byte-order mark.
@@ -247,9 +295,10 @@ def _parse(number: int, line: str, max_chars: int) -> _Line:
     del line
     if not isinstance(post, dict):
         return _Line(number, None, "not a JSON object")
-    text = post.get("text")
+    # Reddit's own exports and the Pushshift dumps hold a comment's text under "body".
+    text = post.get("text", post.get("body"))
     if not isinstance(text, str):
-        return _Line(number, None, 'no "text" string')
+        return _Line(number, None, 'no "text" (or Reddit "body") string')
     # Only what is read is kept: the rest of a huge text is dropped before any copy is made.
     cut = max(0, len(text) - max_chars)
     post["text"] = text[:max_chars]
@@ -260,8 +309,3 @@ def _parse(number: int, line: str, max_chars: int) -> _Line:
     except _OutOfRange as exc:
         return _Line(number, None, str(exc))
     return _Line(number, post, created_at=created_at, cut=cut)
-
-
-def _count_lines(file: Path) -> int:
-    with file.open("rb") as handle:
-        return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))

@@ -20,6 +20,7 @@ send first. Everything here is synchronous and takes its collaborators as argume
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -51,6 +52,7 @@ from records.db import write_transaction
 from records.models import AtlasEntry, Match, Post, Reference, RefKind, strip_lone_surrogates
 from records.places import PlaceSettings, get_effective_place_settings, is_opted_out
 from records.retractions import retraction_notice
+from records.salt import author_hash_salt
 from records.unmatched import hash_author, record_sightings
 
 log = logging.getLogger(__name__)
@@ -196,7 +198,12 @@ class EvidenceService:
 
     def author_hash(self, author_id: str) -> str:
         """The salted pseudonym stored for a member (opt-outs, sightings, reports)."""
-        return hash_author(author_id, self.settings.database.author_hash_salt.get_secret_value())
+        return hash_author(author_id, self.salt)
+
+    @functools.cached_property
+    def salt(self) -> str:
+        """The deployment's author-hash salt (the configured one, else the records' own)."""
+        return author_hash_salt(self.db, self.settings.database.author_hash_salt)
 
     def place_settings(
         self, platform: str, place: str, parent_place: str | None = None
@@ -311,8 +318,7 @@ class EvidenceService:
         return facts.mode != "off" and not (facts.opted_out and not facts.summoned)
 
     def _log_unmatched(self, post: Post, matches: Sequence[Match]) -> int:
-        salt = self.settings.database.author_hash_salt.get_secret_value()
-        return record_sightings(self.db, post, matches, salt=salt)
+        return record_sightings(self.db, post, matches, salt=self.salt)
 
     # -- building replies ------------------------------------------------------------------
 

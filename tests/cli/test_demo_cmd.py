@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,8 @@ from bot.cli.main import cli
 from bot.core.policy import Verdict
 from records.db import open_db
 from records.unmatched import list_papers
+from tests.conftest import SAMPLE_ATLAS
+from tests.reliability.conftest import clean_environment, program
 
 
 def run_demo(db_path: Path) -> Result:
@@ -103,3 +107,45 @@ def test_demo_starts_from_a_fresh_database_every_time(tmp_path: Path) -> None:
         db.close()
     assert replies > 0
     assert second.output.count("╭─ evidence-bot ·") == first.output.count("╭─ evidence-bot ·")
+
+
+def test_the_closing_commands_work_without_the_venv_on_path(tmp_path: Path) -> None:
+    # A newcomer runs `make demo`, which starts .venv/bin/evidence-bot without activating.
+    env = clean_environment({"PATH": "/usr/bin:/bin"})
+    demo = subprocess.run(  # noqa: S603 - our own program
+        [*program(), "demo"], cwd=tmp_path, env=env, capture_output=True, text=True, check=False
+    )
+    assert demo.returncode == 0, demo.stderr
+    tried = demo.stdout[demo.stdout.index("Try:") :].splitlines()[1:]
+    assert len(tried) == 2
+    for line in tried:
+        done = subprocess.run(  # noqa: S603 - the command the demo printed
+            shlex.split(line), cwd=tmp_path, env=env, capture_output=True, text=True, check=False
+        )
+        assert done.returncode == 0, f"{line}\n{done.stderr}"
+
+
+def test_the_no_database_hint_names_a_command_creating_that_database(tmp_path: Path) -> None:
+    missing = tmp_path / "records.db"
+    env = clean_environment({"PATH": "/usr/bin:/bin"})
+    done = subprocess.run(  # noqa: S603 - our own program
+        [*program(), "--db", str(missing), "atlas", "stats"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1
+    hint = done.stderr[done.stderr.index("`") + 1 : done.stderr.rindex("`")]
+    assert hint.endswith(f"--db {missing} atlas import FILE")
+    created = subprocess.run(  # noqa: S603 - the command the hint names
+        shlex.split(hint.replace("FILE", str(SAMPLE_ATLAS))),
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert created.returncode == 0, created.stderr
+    assert missing.is_file()

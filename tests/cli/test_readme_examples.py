@@ -6,6 +6,7 @@ installed program in a fresh folder where `make demo`'s command ran first.
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import subprocess
@@ -20,12 +21,16 @@ MARKER = "<!-- readme-examples:"
 
 
 def readme_examples() -> list[list[str]]:
-    """The commands of the marked block, as argument lists (comments dropped)."""
+    """The commands of every marked block, in order, as argument lists (comments dropped)."""
     lines = (REPO_ROOT / "README.md").read_text(encoding="utf-8").splitlines()
-    start = next(n for n, line in enumerate(lines) if line.startswith(MARKER))
-    assert lines[start + 1] == "```sh"
-    end = lines.index("```", start + 2)
-    return [shlex.split(line, comments=True) for line in lines[start + 2 : end] if line.strip()]
+    examples: list[list[str]] = []
+    for start in (n for n, line in enumerate(lines) if line.startswith(MARKER)):
+        assert lines[start + 1] == "```sh"
+        end = lines.index("```", start + 2)
+        examples += [
+            shlex.split(line, comments=True) for line in lines[start + 2 : end] if line.strip()
+        ]
+    return examples
 
 
 @pytest.fixture
@@ -73,6 +78,17 @@ def test_the_readme_examples_run_in_order_against_the_demo_database(
     assert "Deep phenotyping" in outputs["evidence-bot lookup 10.1038/s41467-024-45107-3"]
     assert "Unmatched papers (pending" in outputs["evidence-bot unmatched list"]
     assert "Sightings (" in outputs["evidence-bot unmatched show doi:10.3389/fneur.2018.01033"]
+    scanned = outputs["evidence-bot --db data/demo.db scan config/sample/posts.jsonl --no-log"]
+    atlas_ids = [
+        [match["atlas_id"] for match in json.loads(line)["matches"]]
+        for line in scanned.splitlines()
+    ]
+    assert atlas_ids == [
+        ["walitt-2024-deep-phenotyping"],
+        ["fluge-2019-lymphocyte-depletion"],
+        [],
+        [None],
+    ]
     # The examples read the demo database; none creates or logs into another one.
     assert sorted(os.listdir(after_make_demo / "data")) == [
         name for name in sorted(os.listdir(after_make_demo / "data")) if name.startswith("demo.db")

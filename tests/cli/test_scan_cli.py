@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +13,10 @@ from click.testing import CliRunner, Result
 
 from bot.cli.main import cli
 from records.db import open_db
+from records.salt import LEGACY_SALT
+from records.unmatched import hash_author
 from tests.conftest import SAMPLE_ATLAS
+from tests.reliability.conftest import program
 
 
 def run(db_path: Path, *args: str) -> Result:
@@ -105,8 +110,10 @@ def test_prints_one_json_line_per_post_in_the_contract_shape(
     [
         pytest.param("this is not json", "not JSON", id="not-json"),
         pytest.param("[1, 2]", "not a JSON object", id="array"),
-        pytest.param('{"id": 7}', 'no "text" string', id="no-text"),
-        pytest.param('{"id": 7, "text": 42}', 'no "text" string', id="text-not-string"),
+        pytest.param('{"id": 7}', 'no "text" (or Reddit "body") string', id="no-text"),
+        pytest.param(
+            '{"id": 7, "text": 42}', 'no "text" (or Reddit "body") string', id="text-not-string"
+        ),
     ],
 )
 def test_bad_line_is_reported_with_its_number_and_skipped(
@@ -221,9 +228,10 @@ def test_large_file_shows_progress_on_stderr_only(atlas_db: Path, tmp_path: Path
     assert "Scanning posts.jsonl" in result.stderr
 
 
-def test_empty_atlas_reports_identifiers_unmatched(db_path: Path, tmp_path: Path) -> None:
+def test_empty_atlas_reports_identifiers_unmatched_and_warns(db_path: Path, tmp_path: Path) -> None:
     posts = write_posts(tmp_path / "posts.jsonl", {"id": 1, "text": "PMC3065633"})
     result = run(db_path, "scan", str(posts), "--no-log")
+    assert "the atlas is empty" in result.stderr
     assert output_lines(result)[0]["matches"][0]["atlas_id"] is None
     assert output_lines(result)[0]["matches"][0]["pmcid"] == "PMC3065633"
 
@@ -323,3 +331,107 @@ def test_only_the_first_max_post_chars_of_a_text_are_read(
     assert [m["pmid"] for m in output_lines(result)[0]["matches"]] == ["12345678"]
     assert "only the first 1,000 characters" in result.stderr
     assert [r["key"] for r in unmatched_rows(atlas_db)] == ["pmid:12345678"]
+
+
+def test_a_full_atlas_gives_no_empty_atlas_note(atlas_db: Path, tmp_path: Path) -> None:
+    posts = write_posts(tmp_path / "posts.jsonl", {"id": 1, "text": "PMC3065633"})
+    assert "the atlas is empty" not in run(atlas_db, "scan", str(posts), "--no-log").stderr
+
+
+def test_reddit_comments_are_read_from_their_body_field(atlas_db: Path, tmp_path: Path) -> None:
+    # Reddit's API and the Pushshift/Arctic Shift dumps hold a comment's text under "body".
+    posts = write_posts(
+        tmp_path / "RC_2024-01.jsonl",
+        {"id": "kx1", "subreddit": "cfs", "body": "PMID: 30934066", "author": "someone"},
+    )
+    result = run(atlas_db, "scan", str(posts), "--no-log")
+    assert result.exit_code == 0, result.stderr
+    assert output_lines(result)[0]["matches"][0]["pmid"] == "30934066"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param("id,text\n1,PMID: 30934066\n2,PMC3065633\n", id="csv"),
+        pytest.param('{"id": 1, "content": "PMID: 30934066"}\n', id="other-field"),
+        pytest.param('[{"id": 1, "text": "PMID: 30934066"}]\n', id="json-array"),
+    ],
+)
+def test_a_file_without_one_readable_post_fails_naming_the_format(
+    atlas_db: Path, tmp_path: Path, content: str
+) -> None:
+    posts = tmp_path / "posts.data"
+    posts.write_text(content, encoding="utf-8")
+    result = run(atlas_db, "scan", str(posts), "--no-log")
+    assert result.exit_code == 1
+    assert "is a post: scan reads JSON Lines" in result.stderr
+    assert '"body"' in result.stderr
+
+
+def test_an_empty_file_is_no_failure(atlas_db: Path, tmp_path: Path) -> None:
+    posts = tmp_path / "posts.jsonl"
+    posts.write_text("", encoding="utf-8")
+    assert run(atlas_db, "scan", str(posts), "--no-log").exit_code == 0
+
+
+def test_dash_reads_the_posts_from_stdin(atlas_db: Path) -> None:
+    result = CliRunner().invoke(
+        cli,
+        ["--db", str(atlas_db), "scan", "-", "--no-log"],
+        input='{"id": 1, "text": "PMID: 30934066"}\n',
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.stderr
+    assert output_lines(result)[0]["matches"][0]["pmid"] == "30934066"
+
+
+PIPED = "".join(json.dumps({"id": n, "text": f"post {n}: PMC3065633"}) + "\n" for n in range(1200))
+
+
+def _scan_through_a_pipe(atlas_db: Path, tmp_path: Path, how: str) -> str:
+    """Run the real program on a pipe: `-` or `/dev/stdin` (stdin is the pipe) or
+    `/dev/fd/N` (what the shell's `<(...)` passes)."""
+    read_end, write_end = os.pipe()
+    args = [*program(), "--db", str(atlas_db), "scan", how, "--no-log"]
+    if how == "process-substitution":
+        args[-2] = f"/dev/fd/{read_end}"
+    stdin = read_end if how != "process-substitution" else subprocess.DEVNULL
+    process = subprocess.Popen(  # noqa: S603 - our own program
+        args,
+        stdin=stdin,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        pass_fds=(read_end,),
+        cwd=tmp_path,
+        text=True,
+    )
+    os.close(read_end)
+    with os.fdopen(write_end, "w", encoding="utf-8") as writer:
+        writer.write(PIPED)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err
+    return out
+
+
+@pytest.mark.parametrize("how", ["-", "/dev/stdin", "process-substitution"])
+def test_posts_from_a_pipe_are_all_read(atlas_db: Path, tmp_path: Path, how: str) -> None:
+    # Counting a pipe's lines for the progress bar used to consume it: nothing was printed.
+    lines = _scan_through_a_pipe(atlas_db, tmp_path, how).splitlines()
+    assert len(lines) == 1200
+    assert json.loads(lines[-1])["matches"][0]["pmcid"] == "PMC3065633"
+
+
+def test_sightings_are_not_hashed_with_the_public_default_salt(
+    atlas_db: Path, tmp_path: Path
+) -> None:
+    posts = write_posts(
+        tmp_path / "posts.jsonl", {"id": 1, "author": "alice", "text": f"doi:{UNKNOWN_DOI}"}
+    )
+    assert run(atlas_db, "scan", str(posts)).exit_code == 0
+    db = open_db(atlas_db)
+    try:
+        hashes = [row["author_hash"] for row in db.query("SELECT author_hash FROM sightings")]
+    finally:
+        db.close()
+    assert hashes
+    assert hash_author("alice", LEGACY_SALT) not in hashes
