@@ -99,6 +99,25 @@ def describe_failure(exc: BaseException) -> str:
     return mask_tokens(text)
 
 
+# Discord's codes for a channel or message that no longer exists
+# (https://discord.com/developers/docs/topics/opcodes-and-status-codes#json).
+GONE_CODES = frozenset({10003, 10008})
+
+
+def target_gone(exc: BaseException) -> bool:
+    """Whether Discord refused because the channel or the message answered is gone: a 404, an
+    Unknown Channel/Message code, or a rejected `message_reference` (replying to a message
+    deleted meanwhile answers 400 with `message_reference: Unknown message`)."""
+    if not isinstance(exc, discord.HTTPException):
+        return False
+    body = error_body(exc)
+    return (
+        exc.status == 404
+        or body.code in GONE_CODES
+        or any(f.startswith("message_reference") for f in body.fields)
+    )
+
+
 def mask_tokens(text: str) -> str:
     """`text` with token-like runs replaced by `…`."""
     return _TOKEN_LIKE.sub("…", text)

@@ -24,11 +24,12 @@ import discord
 from bot.core.delivery import Delivered, Delivery, LookupFailed, SendFailed, deliver_async
 from bot.core.render_discord import DiscordMessage
 from bot.core.service import ReplyPlan
-from bot.discord_bot.convert import embeds_from_dicts
+from bot.discord_bot.convert import PLATFORM, embeds_from_dicts, link_to, place_of
 from bot.discord_bot.deps import DiscordDeps
-from bot.discord_bot.failures import describe_failure
+from bot.discord_bot.failures import describe_failure, target_gone
 from bot.discord_bot.views import card_buttons
 from records.models import Post
+from records.modlog import log_action
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +64,9 @@ class Sent:
     reply: discord.Message | None
     entry_ids: tuple[str, ...] = ()
     delivery: Delivery | None = None
+    # Why Discord refused the reply for good where moderators can act (no permission, a
+    # rejected field), to tell them; None otherwise (sent, retried, or the message is gone).
+    refusal: str | None = None
 
     @property
     def retry(self) -> bool:
@@ -110,6 +114,7 @@ class MessageOutlet:
         self.fixed_nonce = fixed_nonce
         self.sent: discord.Message | None = None
         self.shutting_down = False
+        self.refusal: str | None = None
 
     async def send(self, to: Post, plan: ReplyPlan) -> str:
         """Reply to the message with `plan`'s cards; failures become `SendFailed`."""
@@ -120,7 +125,10 @@ class MessageOutlet:
         except SEND_FAILURES as exc:
             reason = describe_failure(exc)
             log.warning("could not reply to message %s (%s); releasing it", target.id, reason)
-            raise SendFailed(reason, final=refused_for_good(exc)) from exc
+            final = refused_for_good(exc)
+            if final and not target_gone(exc):
+                self.refusal = reason
+            raise SendFailed(reason, final=final) from exc
         except RuntimeError as exc:
             # aiohttp's "Session is closed": the bot is shutting down (SIGTERM on a deploy)
             # while this reply waited its turn. Released, so the next process can answer.
@@ -159,7 +167,8 @@ async def deliver(
         raise asyncio.CancelledError("the bot is shutting down")
     if delivery.status is Delivered.SENT and delivery.plan is not None:
         return Sent(outlet.sent, delivery.plan.entry_ids, delivery)
-    return Sent(None, delivery=delivery)
+    refused = delivery.status is Delivered.GIVEN_UP
+    return Sent(None, delivery=delivery, refusal=outlet.refusal if refused else None)
 
 
 def refused_for_good(exc: BaseException) -> bool:
@@ -202,3 +211,25 @@ async def post_mod_log(bot: discord.Client, deps: DiscordDeps, text: str) -> Non
         log.warning(
             "could not post to the mod-log channel %s (%s)", channel_id, describe_failure(exc)
         )
+
+
+async def report_refusal(
+    bot: discord.Client, deps: DiscordDeps, message: discord.Message, reason: str
+) -> None:
+    """Tell moderators that Discord refused the reply to `message` for good, and why: a line
+    in the mod-log table, and in the mod-log channel when one is set."""
+    link = link_to(message, deps.web_base)
+    log.warning("message %s was not answered: %s", message.id, reason)
+    await deps.runner.call(
+        log_action,
+        deps.service.db,
+        platform=PLATFORM,
+        place=place_of(message.channel),
+        actor=bot.user.name if bot.user is not None else "evidence-bot",
+        action="reply refused",
+        target=str(message.id),
+        detail=f"{reason} ({link})",
+    )
+    await post_mod_log(
+        bot, deps, f"Could not answer {link} in <#{message.channel.id}>: Discord refused ({reason})"
+    )

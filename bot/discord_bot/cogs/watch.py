@@ -20,7 +20,7 @@ from bot.discord_bot.deps import DiscordDeps
 from bot.discord_bot.failures import describe_failure
 from bot.discord_bot.gateway_guard import UNREAD_MESSAGE_EVENT
 from bot.discord_bot.progress import Progress
-from bot.discord_bot.replies import SEND_FAILURES, Sent, deliver
+from bot.discord_bot.replies import SEND_FAILURES, Sent, deliver, report_refusal
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +133,8 @@ class WatchCog(commands.Cog):
                 plan = await self.deps.runner.call(self.deps.service.handle_post, post)
                 if plan is not None:
                     sent = await deliver(self.deps, message, plan)
+            if sent.refusal is not None:
+                await report_refusal(self.bot, self.deps, message, sent.refusal)
             # Released (or possibly sent) replies are read again by the next catch-up; one
             # Discord refused for good (no permission, unknown channel) is finished.
             handled = not sent.retry
