@@ -11,6 +11,7 @@ from bot.core.factory import build_service
 from bot.discourse_bot.bot import DiscourseBot
 from bot.discourse_bot.convert import read_error, wait_seconds
 from bot.discourse_bot.outlet import TopicOutlet
+from bot.discourse_bot.reporting import ModReport
 from bot.forums.api import ApiClient, build_http
 from bot.forums.polling import run_polls
 from config.settings import DiscourseSettings, Settings
@@ -61,7 +62,10 @@ def run_discourse_bot(
         wait_hint=wait_seconds,
     )
     client = ApiClient(http, read_error=read_error)
-    outlet = TopicOutlet(client, username=config.api_username, mod_groups=config.mod_groups)
+    report = ModReport(db, config.api_username)
+    outlet = TopicOutlet(
+        client, username=config.api_username, mod_groups=config.mod_groups, report=report
+    )
     bot = DiscourseBot(build_service(db, settings), outlet, category_ids=config.category_ids)
     log.info("watching Discourse at %s as %s", config.base_url, config.api_username)
     try:

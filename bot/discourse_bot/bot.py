@@ -17,6 +17,7 @@ from bot.core.conversation import Conversation
 from bot.core.service import EvidenceService
 from bot.discourse_bot.convert import PLATFORM, REGULAR_POST, seen_key
 from bot.discourse_bot.outlet import TopicOutlet
+from bot.discourse_bot.reporting import UNREADABLE
 from bot.forums.api import ApiError
 from bot.forums.polling import PollReport
 from records.streams import Streams
@@ -26,6 +27,8 @@ log = logging.getLogger(__name__)
 STREAM = "latest"
 MAX_PAGES = 40  # a poll reads at most 2,000 posts back (after a long outage, the newest)
 SEEN_KEPT = timedelta(days=30)
+# What a post of an unexpected shape raises when it is read (a missing field, a wrong type).
+MALFORMED = (LookupError, TypeError, ValueError, AttributeError)
 
 
 class DiscourseBot:
@@ -72,7 +75,14 @@ class DiscourseBot:
             if not new and not self._streams.is_seen(f"post:{post_id}"):
                 continue  # an edit of a post from before the bot started
             report.posts += 1
-            done = self._handle(data, report)
+            try:
+                done = self._handle(data, report)
+            except MALFORMED as exc:
+                # One post that breaks its handling must not end the process nor hold the
+                # stream: it is reported once and passed.
+                self._outlet.report(UNREADABLE, target=str(data.get("id")),
+                                    detail=f"handling it failed ({exc!r}); skipped")  # fmt: skip
+                done = True
             blocked = blocked or not done
             if done:
                 keys = [seen_key(data), f"post:{post_id}"]

@@ -33,6 +33,21 @@ def post_text(data: dict[str, Any]) -> str:
     return raw_text(str(data.get("raw") or ""))
 
 
+def as_id(value: Any) -> int | None:
+    """A positive whole number from an API field (Discourse ids, numbers), else None.
+
+    JSON gives ints; a string of digits is taken too (older and proxied answers), but never
+    a bool, a float or anything negative.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value > 0 else None
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 19:
+        return int(value) or None
+    return None
+
+
 def reply_number(data: dict[str, Any]) -> int | None:
     """`reply_to_post_number` (the documented schema has it as a string or null)."""
     value = data.get("reply_to_post_number")

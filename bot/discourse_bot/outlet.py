@@ -11,7 +11,8 @@ from typing import Any
 
 from bot.core.delivery import LookupFailed, SendFailed
 from bot.core.service import ReplyPlan
-from bot.discourse_bot.convert import reply_number, to_post
+from bot.discourse_bot.convert import as_id, reply_number, to_post
+from bot.discourse_bot.reporting import HELD, ModReport
 from bot.forums.api import ApiClient, ApiError
 from records.models import Post
 
@@ -37,9 +38,11 @@ class TopicOutlet:
         *,
         username: str,
         mod_groups: list[str],
+        report: ModReport,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._client = client
+        self.report = report
         self.username = username
         self._mod_groups = mod_groups
         self._clock = clock
@@ -74,7 +77,7 @@ class TopicOutlet:
         if number is not None:
             body["reply_to_post_number"] = number
         try:
-            return str(self._client.post("posts.json", json=body)["id"])
+            answer = self._client.post("posts.json", json=body)
         except ApiError as exc:
             if not exc.ambiguous:
                 raise SendFailed(str(exc), final=exc.status in FINAL_STATUSES) from exc
@@ -84,6 +87,34 @@ class TopicOutlet:
             if found is None:
                 raise SendFailed(str(exc)) from exc
             return found
+        return self._created_id(to, answer)
+
+    def _created_id(self, to: Post, answer: dict[str, Any]) -> str:
+        """The new post's id; for a reply held for review, a stand-in that names the queue.
+
+        Discourse answers a post that waits for a moderator's approval (new account,
+        category approval, watched words) with 200 and no post: `{"action": "enqueued",
+        "pending_post": {"id", "raw", "created_at"}, "pending_count": n}`
+        (PostsController#backwards_compatible_json, NewPostResultSerializer). The reply is
+        delivered, only not yet visible: confirmed so it is never sent again, and the
+        moderators are told.
+        """
+        post_id = as_id(answer.get("id"))
+        if post_id is not None:
+            return str(post_id)
+        if answer.get("action") == "enqueued":
+            pending = answer.get("pending_post")
+            pending_id = as_id(pending.get("id")) if isinstance(pending, dict) else None
+            waiting = as_id(answer.get("pending_count"))
+            self.report(HELD, place=to.place, target=to.message_id, detail=(
+                f"my reply to post {to.message_id} waits for approval in the review queue"
+                f" (pending post {pending_id if pending_id is not None else 'unknown'}"
+                f"{f', {waiting} waiting' if waiting is not None else ''})"
+            ))  # fmt: skip
+            return f"pending:{pending_id}" if pending_id is not None else f"pending:{to.message_id}"
+        # A success without the post: it was probably made. Look for it before sending again.
+        raise SendFailed(f"the forum accepted the reply but named no post id ({_shape(answer)})",
+                         maybe_sent=True)  # fmt: skip
 
     def _look_after_error(self, to: Post) -> str | None:
         """After a 5xx the forum finished with the request: our post exists or not."""
@@ -174,3 +205,8 @@ class TopicOutlet:
                     break
         self._group_members = (frozenset(names), self._clock())
         return self._group_members[0]
+
+
+def _shape(answer: dict[str, Any]) -> str:
+    """The keys of an unexpected answer, for the log (never its values)."""
+    return "keys: " + ", ".join(sorted(str(key) for key in answer)[:10]) if answer else "empty"

@@ -42,8 +42,11 @@ class ApiError(Exception):
 
     @property
     def ambiguous(self) -> bool:
-        """True when a write may have happened although no success came back."""
-        return self.status == 0 or self.status >= 500
+        """True when a write may have happened although no readable success came back.
+
+        A 2xx whose body cannot be read (not JSON, not an object) is a write that happened.
+        """
+        return self.status == 0 or self.status >= 500 or 200 <= self.status < 300
 
 
 ErrorReader = Callable[[int, Any], ApiError]

@@ -12,6 +12,7 @@ from bot.core.service import EvidenceService
 from bot.discourse_bot.bot import DiscourseBot
 from bot.discourse_bot.convert import read_error, wait_seconds
 from bot.discourse_bot.outlet import TopicOutlet
+from bot.discourse_bot.reporting import ModReport
 from bot.forums.api import ApiClient, build_http
 from config.settings import Settings
 from linker import AtlasIndex
@@ -60,7 +61,9 @@ class HarnessFactory(forum_harness.HarnessFactory[FakeDiscourse]):
         http = build_http(self.fake.url, headers, TIMEOUT, "evidence-bot-tests",
                           max_retries=3, sleep=self.sleep, wait_hint=wait_seconds)  # fmt: skip
         client = ApiClient(http, read_error=read_error)
-        outlet = TopicOutlet(client, username=BOT, mod_groups=[MOD_GROUP])
+        outlet = TopicOutlet(
+            client, username=BOT, mod_groups=[MOD_GROUP], report=ModReport(db, BOT)
+        )
         return Harness(self.fake, DiscourseBot(service, outlet), db, self.sleep)
 
 

@@ -49,9 +49,14 @@ class FakeDiscourse:
     groups: dict[str, list[str]] = field(default_factory=dict)
     topics: dict[int, Json] = field(default_factory=dict)
     posts: dict[int, Json] = field(default_factory=dict)
+    # Categories whose new replies wait for a moderator (Discourse's category setting
+    # "require reply approval"; new accounts and watched words queue posts the same way).
+    approval_categories: set[int] = field(default_factory=set)
+    pending: dict[int, Json] = field(default_factory=dict)
+    reviewables: int = 0
     requests: list[Request] = field(default_factory=list)
     answers: list[tuple[str, Json]] = field(default_factory=list)
-    _failures: list[tuple[int, str, str | None, bool, dict[str, str], Json]] = field(
+    _failures: list[tuple[int, str, str | None, bool, dict[str, str], Any]] = field(
         default_factory=list
     )
     _delays: list[tuple[float, str, str | None]] = field(default_factory=list)
@@ -91,6 +96,12 @@ class FakeDiscourse:
             post = self.posts[post_id]
             post.update(raw=raw, cooked=f"<p>{raw}</p>", version=post["version"] + 1)
 
+    def approve(self, pending_id: int) -> int:
+        """A moderator approves a queued post: it becomes a real post; returns its id."""
+        with self._lock:
+            held = self.pending.pop(pending_id)
+            return self._create(held["topic_id"], held["raw"], BOT, held["reply_to"])
+
     def close_topic(self, topic_id: int) -> None:
         self.topics[topic_id]["closed"] = True
 
@@ -109,10 +120,17 @@ class FakeDiscourse:
 
     def fail_next(self, status: int, *, path_contains: str = "", method: str | None = None,
                   after_commit: bool = False, headers: dict[str, str] | None = None,
-                  body: Json | None = None) -> None:  # fmt: skip
+                  body: Any = None) -> None:  # fmt: skip
         default = {"errors": ["Internal Server Error"], "error_type": "server_error"}
         self._failures.append(
-            (status, path_contains, method, after_commit, headers or {}, body or default)
+            (
+                status,
+                path_contains,
+                method,
+                after_commit,
+                headers or {},
+                default if body is None else body,
+            )
         )
 
     def rate_limit_next(self, seconds: int, *, path_contains: str = "") -> None:
@@ -198,7 +216,7 @@ class FakeDiscourse:
             time.sleep(delay)  # the work is done; only the answer is late
         if failure is not None:
             return failure[0], failure[5], failure[4]
-        if status == 200:
+        if status == 200 and schema:
             self.answers.append((schema, answer))
         return status, answer, {}
 
@@ -231,9 +249,30 @@ class FakeDiscourse:
         if len(str(body.get("raw", "")).strip()) < 20:
             return 422, _error("invalid_parameters", "Body is too short"), ""
         number = body.get("reply_to_post_number")
+        if topic["category_id"] in self.approval_categories:
+            return 200, self._enqueue(topic["id"], str(body["raw"]), number), ""
         post_id = self._create(topic["id"], str(body["raw"]), BOT, int(number) if number else None)
         created = {k: v for k, v in self.posts[post_id].items() if k not in LISTING_ONLY}
         return 200, {**created, "draft_sequence": 1}, "POST /posts.json"
+
+    def _enqueue(self, topic_id: int, raw: str, number: Any) -> Json:
+        """A post queued for review, answered as Discourse's PostsController#create does.
+
+        NewPostResultSerializer with action "enqueued": no `post` (so no `id` at the top,
+        see backwards_compatible_json), `pending_post` from TopicPendingPostSerializer
+        (`id`, `raw`, `created_at`), `pending_count` and `success`; `reason` only for staff.
+        """
+        self.reviewables += 1
+        pending_id = self.reviewables + 1000
+        now = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        self.pending[pending_id] = {"topic_id": topic_id, "raw": raw,
+                                    "reply_to": int(number) if number else None}  # fmt: skip
+        return {
+            "action": "enqueued",
+            "pending_post": {"id": pending_id, "raw": raw, "created_at": now},
+            "pending_count": len(self.pending),
+            "success": True,
+        }
 
     def _one(self, post_id: int, method: str) -> tuple[int, Json, str]:
         post = self.posts.get(post_id)

@@ -95,3 +95,22 @@ def test_a_verbose_run_never_prints_the_api_key(
     assert done.returncode == 0, done.stderr
     assert "posts.json" in done.stderr  # debug logging was on
     assert API_KEY not in done.stdout + done.stderr
+
+
+def test_a_held_reply_ends_nothing_and_is_not_queued_again_at_restart(
+    fake: FakeDiscourse, atlas_db: Path, tmp_path: Path
+) -> None:
+    fake.add_topic(CATEGORY, "Before", "old")
+    fake.approval_categories.add(CATEGORY)
+    env = discourse_environment(fake, EVBOT_REPLY__CLAIM_LEASE_SECONDS="0")
+    run = ("--db", str(atlas_db), "run", "discourse", "--max-polls", "1")
+    first = run_program(*run, cwd=tmp_path, env=env)
+    assert first.returncode == 0, first.stderr
+    fake.add_topic(CATEGORY, "Q", f"doi:{LEE_DOI}")
+    for _ in range(2):
+        done = run_program(*run, cwd=tmp_path, env=env)
+        assert done.returncode == 0, done.stderr
+    assert len(fake.requests_to("/posts.json", "POST")) == 1
+    assert len(fake.pending) == 1
+    held = "SELECT count(*) FROM mod_log WHERE action = 'reply held for review'"
+    assert count(atlas_db, held) == 1

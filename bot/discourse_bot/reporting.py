@@ -1,0 +1,36 @@
+"""Telling moderators what the Discourse bot could not do the ordinary way.
+
+A reply held for review, a post the API would not give us readably, a run of posts left
+unread: each is logged as a warning and written once to the mod-log (`records.modlog`),
+where moderators look, with the bot's user name as the actor.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import sqlite_utils
+
+from bot.discourse_bot.convert import PLATFORM
+from records.modlog import log_action
+
+log = logging.getLogger(__name__)
+
+HELD = "reply held for review"
+UNREADABLE = "post not read"
+SKIPPED = "posts not read"
+
+
+class ModReport:
+    """Writes one mod-log entry (and a warning) per event, as the bot's user."""
+
+    def __init__(self, db: sqlite_utils.Database, actor: str) -> None:
+        self._db = db
+        self._actor = actor
+
+    def __call__(
+        self, action: str, *, place: str | None = None, target: str | None = None, detail: str
+    ) -> None:
+        log.warning("%s%s: %s", action, f" ({target})" if target else "", detail)
+        log_action(self._db, platform=PLATFORM, place=place, actor=self._actor, action=action,
+                   target=target, detail=detail[:500])  # fmt: skip
