@@ -242,9 +242,9 @@ class ConsoleBot:
             self.note(result.text or "(nothing to do)", style="cyan" if result.ok else "yellow")
 
     def _report_outcome(self, outcome: Outcome, *, answered: bool) -> None:
-        if outcome.logged or outcome.unmatched:
-            keys = ", ".join(m.reference.key for m in outcome.unmatched)
-            self.stats.unmatched_logged += outcome.logged
+        self.stats.unmatched_logged += outcome.logged
+        if outcome.logged_keys:
+            keys = ", ".join(outcome.logged_keys)
             self.note(f"not in the atlas, logged for curators: {keys}", style="magenta")
         if answered:
             return

@@ -126,7 +126,17 @@ def _read_json_array(handle: IO[str]) -> Iterator[GoodRecord | BadRecord]:
 
 
 def _read_csv(handle: IO[str]) -> Iterator[GoodRecord | BadRecord]:
-    reader = csv.DictReader(handle)
+    header = handle.readline()
+    handle.seek(0)
+    delimiter = _delimiter(header)
+    if delimiter is None:
+        yield BadRecord(
+            1,
+            "the header names no `id` and `title` columns with any delimiter tried "
+            f"({', '.join(repr(d) for d in _DELIMITERS)}): is this an atlas CSV?",
+        )
+        return
+    reader = csv.DictReader(handle, delimiter=delimiter)
     for row in reader:
         line = reader.line_num
         if None in row:
@@ -138,6 +148,20 @@ def _read_csv(handle: IO[str]) -> Iterator[GoodRecord | BadRecord]:
             yield BadRecord(line, f"bad cell: {exc}")
             continue
         yield _validate(line, raw)
+
+
+# Spreadsheets in much of Europe save CSV with semicolons (the comma is their decimal mark);
+# some tools write tabs.
+_DELIMITERS = (",", ";", "\t")
+
+
+def _delimiter(header: str) -> str | None:
+    """The delimiter under which the header line names the required `id` and `title`."""
+    for delimiter in _DELIMITERS:
+        columns = {name.strip() for name in next(csv.reader([header], delimiter=delimiter), [])}
+        if {"id", "title"} <= columns:
+            return delimiter
+    return None
 
 
 def _csv_row_to_raw(row: dict[str, str]) -> dict[str, Any]:

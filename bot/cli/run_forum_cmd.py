@@ -12,6 +12,7 @@ import click
 from bot.cli import bounds
 from bot.cli.context import AppContext, pass_app
 from bot.cli.run_reddit_cmd import _stop_on_sigterm
+from config.settings import Settings
 
 MAX_POLLS = click.option(
     "--max-polls",
@@ -27,11 +28,16 @@ def run_until_stopped(
     banner: str,
     run: Callable[..., Any],
     config_error: type[Exception],
+    check: Callable[[Settings], None] = lambda _settings: None,
 ) -> None:
-    """Run a forum process until SIGTERM or Ctrl-C; its settings error as a clear message."""
+    """Run a forum process until SIGTERM or Ctrl-C; its settings error as a clear message.
+
+    `check` names every missing setting before the banner claims the process is watching.
+    """
     stop = threading.Event()
     previous = _stop_on_sigterm(stop)
     try:
+        check(app.settings)
         click.echo(banner, err=True)
         run(app.settings, app.db, stop=stop, max_polls=max_polls)
     except config_error as exc:
@@ -52,7 +58,11 @@ def xenforo(app: AppContext, max_polls: int | None) -> None:
     Needs EVBOT_XENFORO__BASE_URL (the forum's /api address), EVBOT_XENFORO__API_KEY (a key
     acting as the bot's user) and EVBOT_XENFORO__NODE_IDS (the forums to watch).
     """
-    from bot.xenforo_bot.app import XenForoConfigError, run_xenforo_bot  # noqa: PLC0415
+    from bot.xenforo_bot.app import (  # noqa: PLC0415
+        XenForoConfigError,
+        check_xenforo_settings,
+        run_xenforo_bot,
+    )
 
     run_until_stopped(
         app,
@@ -60,6 +70,7 @@ def xenforo(app: AppContext, max_polls: int | None) -> None:
         "Watching XenForo forums; Ctrl-C stops.",
         run_xenforo_bot,
         XenForoConfigError,
+        lambda settings: check_xenforo_settings(settings.xenforo),
     )
 
 
@@ -71,10 +82,19 @@ def discourse(app: AppContext, max_polls: int | None) -> None:
 
     Needs EVBOT_DISCOURSE__BASE_URL, EVBOT_DISCOURSE__API_KEY and EVBOT_DISCOURSE__API_USERNAME.
     """
-    from bot.discourse_bot.app import DiscourseConfigError, run_discourse_bot  # noqa: PLC0415
+    from bot.discourse_bot.app import (  # noqa: PLC0415
+        DiscourseConfigError,
+        check_discourse_settings,
+        run_discourse_bot,
+    )
 
     run_until_stopped(
-        app, max_polls, "Watching Discourse; Ctrl-C stops.", run_discourse_bot, DiscourseConfigError
+        app,
+        max_polls,
+        "Watching Discourse; Ctrl-C stops.",
+        run_discourse_bot,
+        DiscourseConfigError,
+        lambda settings: check_discourse_settings(settings.discourse),
     )
 
 

@@ -137,6 +137,9 @@ class Outcome:
     decision: Decision
     plan: ReplyPlan | None
     logged: int = 0
+    # The unmatched-log key of every paper the post cites that the atlas lacks (identifiers
+    # and author-year citations alike), whether or not its sighting was new.
+    logged_keys: tuple[str, ...] = ()
     # Claimed by a delivery inside its lease when `decision` was made (same clock reading).
     claim_in_flight: bool = False
 
@@ -235,15 +238,17 @@ class EvidenceService:
         """Find the post's references, log unmatched ones, and decide on a reply."""
         matches = tuple(self.index.match(post.text))
         facts = self._facts(post, matches, summoned=summoned)
-        logged = 0
+        logged, to_log = 0, []
         if self._may_log(facts):
-            logged = self._log_unmatched(post, papers_to_log(self.index, post.text, matches))
+            to_log = papers_to_log(self.index, post.text, matches)
+            logged = self._log_unmatched(post, to_log)
         decision = decide(facts)
         plan = None
         if decision.reply:
             plan = self._plan(post, matches, decision.entry_ids, summoned=summoned)
         log.debug("post %s/%s: %s", post.platform, post.message_id, decision.verdict.value)
         return Outcome(post=post, matches=matches, decision=decision, plan=plan, logged=logged,
+                       logged_keys=tuple(m.reference.key for m in to_log),
                        claim_in_flight=facts.claim_in_flight)  # fmt: skip
 
     def handle_post(self, post: Post, *, summoned: bool = False) -> ReplyPlan | None:

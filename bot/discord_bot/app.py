@@ -156,6 +156,21 @@ def _shard_options(settings: DiscordSettings) -> dict[str, Any] | None:
     return {"shard_count": settings.shard_count, "shard_ids": settings.shard_ids or None}
 
 
+def check_discord_settings(settings: DiscordSettings) -> None:
+    """Raise DiscordStartupError naming every problem with the settings at once."""
+    problems = []
+    try:
+        bot_token(settings)
+    except DiscordStartupError as exc:
+        problems.append(str(exc))
+    try:
+        _shard_options(settings)
+    except DiscordStartupError as exc:
+        problems.append(str(exc))
+    if problems:
+        raise DiscordStartupError(" ".join(problems))
+
+
 def bot_token(settings: DiscordSettings) -> str:
     """The token, or a clear error naming the setting (the token itself is never shown)."""
     if settings.token is None or not settings.token.get_secret_value().strip():

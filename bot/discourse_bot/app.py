@@ -24,13 +24,18 @@ class DiscourseConfigError(ValueError):
 
 
 def check_discourse_settings(settings: DiscourseSettings) -> None:
-    """Raise `DiscourseConfigError` naming the first missing setting."""
-    if settings.base_url is None:
-        raise DiscourseConfigError("set EVBOT_DISCOURSE__BASE_URL (the forum's address)")
-    if settings.api_key is None:
-        raise DiscourseConfigError("set EVBOT_DISCOURSE__API_KEY (an API key for the bot)")
-    if not settings.api_username:
-        raise DiscourseConfigError("set EVBOT_DISCOURSE__API_USERNAME (the bot's user name)")
+    """Raise `DiscourseConfigError` naming every missing setting at once."""
+    missing = [
+        what
+        for what, unset in (
+            ("EVBOT_DISCOURSE__BASE_URL (the forum's address)", settings.base_url is None),
+            ("EVBOT_DISCOURSE__API_KEY (an API key for the bot)", settings.api_key is None),
+            ("EVBOT_DISCOURSE__API_USERNAME (the bot's user name)", not settings.api_username),
+        )
+        if unset
+    ]
+    if missing:
+        raise DiscourseConfigError("set " + ", ".join(missing))
 
 
 def run_discourse_bot(

@@ -63,37 +63,40 @@ class _FixedTimeoutRequestor(Requestor):
 
 
 def check_reddit_settings(settings: RedditSettings) -> None:
-    """Raise RedditConfigError naming every missing setting (never showing a value)."""
+    """Raise RedditConfigError naming every problem at once (never showing a value)."""
+    problems: list[str] = []
     missing = [
         f"EVBOT_REDDIT__{name.upper()}"
         for name in ("client_id", "client_secret", "username", "password")
         if not _plain(getattr(settings, name))
     ]
     if missing:
-        raise RedditConfigError(
+        problems.append(
             "Reddit credentials missing: set "
             + ", ".join(missing)
             + " (a 'script' app from https://www.reddit.com/prefs/apps and the bot account)"
         )
     agent = (settings.user_agent or "").strip()
     if not agent:
-        raise RedditConfigError(
+        problems.append(
             "EVBOT_REDDIT__USER_AGENT is required: Reddit asks for a unique, descriptive "
             f"user agent such as {USER_AGENT_EXAMPLE!r}"
         )
-    if len(agent) < MIN_USER_AGENT_CHARS:
-        raise RedditConfigError(
+    elif len(agent) < MIN_USER_AGENT_CHARS:
+        problems.append(
             f"EVBOT_REDDIT__USER_AGENT {agent!r} is not descriptive: name the platform, the "
             f"app, its version and the bot's Reddit account, e.g. {USER_AGENT_EXAMPLE!r}"
         )
     if not settings.subreddits:
-        raise RedditConfigError("EVBOT_REDDIT__SUBREDDITS is empty: name the subreddits to watch")
+        problems.append("EVBOT_REDDIT__SUBREDDITS is empty: name the subreddits to watch")
     bad = [name for name in settings.subreddits if not _SUBREDDIT_NAME.match(subreddit_name(name))]
     if bad:
-        raise RedditConfigError(
+        problems.append(
             f"EVBOT_REDDIT__SUBREDDITS: not subreddit names: {', '.join(map(repr, bad))} "
             "(2 to 21 letters, digits or underscores, with or without r/)"
         )
+    if problems:
+        raise RedditConfigError("; ".join(problems))
 
 
 def subreddit_name(configured: str) -> str:

@@ -26,13 +26,18 @@ class XenForoConfigError(ValueError):
 
 
 def check_xenforo_settings(settings: XenForoSettings) -> None:
-    """Raise `XenForoConfigError` naming the first missing setting."""
-    if settings.base_url is None:
-        raise XenForoConfigError("set EVBOT_XENFORO__BASE_URL (the forum's /api address)")
-    if settings.api_key is None:
-        raise XenForoConfigError("set EVBOT_XENFORO__API_KEY (an API key for the bot's user)")
-    if not settings.node_ids:
-        raise XenForoConfigError("set EVBOT_XENFORO__NODE_IDS (the forums to watch)")
+    """Raise `XenForoConfigError` naming every missing setting at once."""
+    missing = [
+        what
+        for what, unset in (
+            ("EVBOT_XENFORO__BASE_URL (the forum's /api address)", settings.base_url is None),
+            ("EVBOT_XENFORO__API_KEY (an API key for the bot's user)", settings.api_key is None),
+            ("EVBOT_XENFORO__NODE_IDS (the forums to watch)", not settings.node_ids),
+        )
+        if unset
+    ]
+    if missing:
+        raise XenForoConfigError("set " + ", ".join(missing))
 
 
 def _whoami(client: ApiClient) -> dict[str, Any]:

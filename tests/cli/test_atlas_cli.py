@@ -36,10 +36,10 @@ def sample_records() -> list[dict[str, object]]:
     return [json.loads(line) for line in SAMPLE_ATLAS.read_text(encoding="utf-8").splitlines()]
 
 
-def write_csv(path: Path, records: list[dict[str, object]]) -> None:
+def write_csv(path: Path, records: list[dict[str, object]], delimiter: str = ",") -> None:
     columns = sorted({key for record in records for key in record if key != "snapshot"})
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=[*columns, "snapshot"])
+        writer = csv.DictWriter(handle, fieldnames=[*columns, "snapshot"], delimiter=delimiter)
         writer.writeheader()
         for record in records:
             row = {
@@ -162,6 +162,36 @@ def test_stats_counts_by_pem_badge_level_and_year(db_path: Path) -> None:
     assert "12 atlas entries" in result.stdout
     for label in ("PEM badge", "Evidence level", "Year", "required", "E3", "2024"):
         assert label in result.stdout
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"], ids=["semicolon", "tab"])
+def test_a_csv_saved_with_another_delimiter_imports(
+    tmp_path: Path, db_path: Path, delimiter: str
+) -> None:
+    # Spreadsheets set to a European locale save "CSV" with semicolons.
+    source = tmp_path / "atlas.csv"
+    write_csv(source, sample_records(), delimiter=delimiter)
+    result = run(db_path, "atlas", "import", str(source))
+    assert result.exit_code == 0, result.stderr
+    assert "12 added, 0 updated, 0 unchanged, 0 rejected" in result.output
+    assert entries_in(db_path) == entries_in_after_importing(tmp_path, SAMPLE_ATLAS)
+
+
+def entries_in_after_importing(tmp_path: Path, source: Path) -> list[dict[str, object]]:
+    other = tmp_path / "reference.db"
+    run(other, "atlas", "import", str(source))
+    return entries_in(other)
+
+
+def test_a_csv_whose_header_no_delimiter_splits_is_rejected_once(
+    tmp_path: Path, db_path: Path
+) -> None:
+    source = tmp_path / "atlas.csv"
+    source.write_text("id|title\nlee-2024-x|A title\nlee-2024-y|Another\n", encoding="utf-8")
+    result = run(db_path, "atlas", "import", str(source))
+    assert result.exit_code == 1
+    assert result.stderr.count("rejected") == 1
+    assert "names no `id` and `title` columns with any delimiter tried" in result.stderr
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "json", "csv"])

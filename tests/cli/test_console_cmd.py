@@ -131,6 +131,18 @@ def test_the_same_policy_applies_as_on_the_platforms(atlas_path: Path) -> None:
     assert "not in the atlas, logged for curators: pmid:22039471" in output
 
 
+def test_every_logged_key_is_listed_author_year_citations_too(atlas_path: Path) -> None:
+    stdin = "ana: Smith et al. 2021 found it, and Jones et al. 2019 did not\n"
+    output = run(atlas_path, "run", "console", stdin=stdin).output
+    words = " ".join(output.split())  # the note wraps at 80 columns
+    assert "logged for curators: author_year:smith 2021, author_year:jones 2019" in words
+
+
+def test_nothing_is_said_logged_when_nothing_was(atlas_path: Path) -> None:
+    output = run(atlas_path, "run", "console", stdin="ana: crashed after the dentist\n").output
+    assert "logged for curators" not in output
+
+
 def test_a_thread_file_can_hold_edits_and_commands(atlas_path: Path, tmp_path: Path) -> None:
     thread = tmp_path / "thread.txt"
     thread.write_text(
