@@ -28,6 +28,7 @@ def run_until_stopped(
     banner: str,
     run: Callable[..., Any],
     config_error: type[Exception],
+    *,
     check: Callable[[Settings], None] = lambda _settings: None,
 ) -> None:
     """Run a forum process until SIGTERM or Ctrl-C; its settings error as a clear message.
@@ -70,7 +71,7 @@ def xenforo(app: AppContext, max_polls: int | None) -> None:
         "Watching XenForo forums; Ctrl-C stops.",
         run_xenforo_bot,
         XenForoConfigError,
-        lambda settings: check_xenforo_settings(settings.xenforo),
+        check=lambda settings: check_xenforo_settings(settings.xenforo),
     )
 
 
@@ -94,7 +95,7 @@ def discourse(app: AppContext, max_polls: int | None) -> None:
         "Watching Discourse; Ctrl-C stops.",
         run_discourse_bot,
         DiscourseConfigError,
-        lambda settings: check_discourse_settings(settings.discourse),
+        check=lambda settings: check_discourse_settings(settings.discourse),
     )
 
 
