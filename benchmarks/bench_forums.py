@@ -23,7 +23,8 @@ from tests.conftest import SAMPLE_ATLAS
 from tests.discourse.conftest import CATEGORY
 from tests.discourse.conftest import HarnessFactory as DiscourseFactory
 from tests.discourse.fake_discourse import running_fake_discourse
-from tests.feeds.fake_feeds import Item, running_fake_feeds
+from tests.feeds.fake_feeds import running_fake_feeds
+from tests.feeds.feed_templates import Item
 from tests.xenforo.conftest import NODE
 from tests.xenforo.conftest import HarnessFactory as XenForoFactory
 from tests.xenforo.fake_xenforo import running_fake_xenforo

@@ -1,14 +1,15 @@
 """Reading feeds into the records: every citation logged with the post's link, nothing sent.
 
 Each entry becomes a Post (title, summary and content as text, with the links of the HTML
-kept, since a DOI is often only in an href). Its atlas studies go to `cited_studies` for
-the digest and its unmatched papers to the unmatched log, with the entry's link. Entries
-are marked seen by feed and id, so a feed that repeats or reorders entries logs each once.
+kept, since a DOI is often only in an href; quotes of other posts left out). Its atlas
+studies go to `cited_studies` for the digest and its unmatched papers to the unmatched log,
+with the entry's link. Entries are marked seen by their key (`bot.feeds.entries`: the
+permalink first), so a feed that repeats or reorders entries, or two feeds showing one
+post, log each post once.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,9 +18,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-from bs4 import BeautifulSoup
 
 from bot.core.service import EvidenceService
+from bot.feeds.entries import entry_key, entry_text, entry_title, legacy_key
 from bot.feeds.fetch import FeedProblem, Validators, fetch_feed
 from records.citations import record_citations
 from records.models import Post
@@ -28,7 +29,6 @@ from records.streams import Streams
 log = logging.getLogger(__name__)
 
 PLATFORM = "feeds"
-MAX_TEXT_CHARS = 50_000
 
 
 @dataclass
@@ -86,8 +86,12 @@ class FeedWatcher:
         self._streams.save_cursor(url, fetched.validators.to_text())
 
     def _entry(self, url: str, entry: Any, report: FeedReport) -> None:
-        key = f"{url}#{entry_id(entry)}"
+        key = entry_key(url, entry)
         if self._streams.is_seen(key):
+            return
+        legacy = legacy_key(url, entry)
+        if legacy is not None and self._streams.is_seen(legacy):
+            self._streams.mark_seen([key])  # logged by the first release, under its old key
             return
         report.entries += 1
         post = entry_post(url, key, entry)
@@ -100,20 +104,11 @@ class FeedWatcher:
             message_id=key,
             entry_ids=cited,
             permalink=post.permalink,
-            title=str(entry.get("title") or "")[:300] or None,
+            title=entry_title(entry) or None,
             at=datetime.now(UTC),
         )
         report.unmatched += outcome.logged
         self._streams.mark_seen([key])
-
-
-def entry_id(entry: Any) -> str:
-    """The entry's own id (guid), else its link, else a hash of its text."""
-    for name in ("id", "link"):
-        if entry.get(name):
-            return str(entry[name])[:500]
-    text = f"{entry.get('title', '')}\n{entry.get('summary', '')}"
-    return hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()
 
 
 def entry_post(url: str, key: str, entry: Any) -> Post:
@@ -129,15 +124,3 @@ def entry_post(url: str, key: str, entry: Any) -> Post:
         text=entry_text(entry),
         permalink=link,
     )
-
-
-def entry_text(entry: Any) -> str:
-    """Title, summary and content as text, each link's target next to its words."""
-    parts = [str(entry.get("title") or "")]
-    bodies = [entry.get("summary") or ""] + [c.get("value", "") for c in entry.get("content", [])]
-    for body in bodies:
-        soup = BeautifulSoup(str(body)[:MAX_TEXT_CHARS], "html.parser")
-        for anchor in soup.find_all("a", href=True):
-            anchor.append(f" {anchor['href']} ")
-        parts.append(soup.get_text(" "))
-    return "\n".join(parts)[:MAX_TEXT_CHARS]

@@ -1,5 +1,6 @@
 """Feeds served from 127.0.0.1 the way forums serve them: RSS 2.0 and Atom, with validators.
 
+Bodies come from `feed_templates` (plain RSS/Atom, Discourse's and phpBB's own templates).
 Each feed answers a conditional GET (`If-None-Match` against its ETag, `If-Modified-Since`
 against its Last-Modified) with 304 as RFC 9110 describes; tests change items, reorder and
 repeat them, break a feed (an error status, a body that is not XML, a slow answer, 429 with
@@ -18,10 +19,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.utils import formatdate
-from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from tests.feeds.feed_templates import RENDERERS, Item
 from tests.local_server import send_json, serve, shut
 
 # A webhook's address as Discord hands it out: /api/webhooks/{webhook id}/{webhook token}.
@@ -30,18 +31,9 @@ WEBHOOK_PATH = f"/api/webhooks/1180000000000000000/{WEBHOOK_TOKEN}"
 
 
 @dataclass
-class Item:
-    guid: str
-    title: str
-    link: str
-    html: str
-    author: str = "member"
-
-
-@dataclass
 class Feed:
     items: list[Item] = field(default_factory=list)
-    atom: bool = False
+    style: str = "rss"  # a key of feed_templates.RENDERERS
     status: int = 200
     body: bytes | None = None  # served instead of the feed (a broken one)
     delay: float = 0.0
@@ -70,8 +62,8 @@ class FakeFeeds:
         assert self._server is not None
         return f"http://127.0.0.1:{self._server.server_address[1]}{path}"
 
-    def add(self, path: str, *items: Item, atom: bool = False) -> str:
-        self.feeds[path] = Feed(list(items), atom=atom)
+    def add(self, path: str, *items: Item, atom: bool = False, style: str = "rss") -> str:
+        self.feeds[path] = Feed(list(items), style="atom" if atom else style)
         return self.url(path)
 
     def change(self, path: str, items: list[Item]) -> None:
@@ -83,29 +75,7 @@ class FakeFeeds:
         return [headers for seen, headers in self.requests if seen == path]
 
     def render(self, feed: Feed) -> bytes:
-        if feed.atom:
-            entries = "".join(
-                f"<entry><id>{escape(i.guid)}</id><title>{escape(i.title)}</title>"
-                f'<link href="{escape(i.link)}"/><author><name>{escape(i.author)}</name></author>'
-                f'<updated>2026-05-01T12:00:00Z</updated><content type="html">{escape(i.html)}</content></entry>'
-                for i in feed.items
-            )
-            return (
-                '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
-                "<title>Forum</title><id>urn:forum</id><updated>2026-05-01T12:00:00Z</updated>"
-                f"{entries}</feed>"
-            ).encode()
-        items = "".join(
-            f"<item><guid>{escape(i.guid)}</guid><title>{escape(i.title)}</title>"
-            f"<link>{escape(i.link)}</link><dc:creator>{escape(i.author)}</dc:creator>"
-            f"<description>{escape(i.html)}</description></item>"
-            for i in feed.items
-        )
-        return (
-            '<?xml version="1.0" encoding="utf-8"?><rss version="2.0" '
-            'xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>Forum</title>'
-            f"<link>http://forum.test/</link>{items}</channel></rss>"
-        ).encode()
+        return RENDERERS[feed.style](feed.items)
 
 
 def _handler(fake: FakeFeeds) -> type[BaseHTTPRequestHandler]:
@@ -146,7 +116,8 @@ def _handler(fake: FakeFeeds) -> type[BaseHTTPRequestHandler]:
                 and self.headers.get("If-Modified-Since") == modified
             ):
                 return self._send(304, b"", {"ETag": etag})
-            kind = "application/atom+xml" if feed.atom else "application/rss+xml"
+            atom = feed.style in {"atom", "phpbb"}
+            kind = "application/atom+xml" if atom else "application/rss+xml"
             headers = {"ETag": etag, "Last-Modified": modified, "Content-Type": kind}
             return self._send(200, fake.render(feed), headers)
 

@@ -2,84 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
-import sqlite_utils
 from pydantic import SecretStr
 
 from bot.core.service import EvidenceService
 from bot.feeds.app import digest_if_due
 from bot.feeds.fetch import feeds_http
-from bot.feeds.watcher import FeedWatcher
-from config.settings import FeedsSettings, Settings
-from linker import AtlasIndex
-from records.atlas_store import upsert_entries
-from records.models import AtlasEntry
-from tests.conftest import SAMPLE_ATLAS, FakeSleep
-from tests.feeds.fake_feeds import FakeFeeds, Item, running_fake_feeds
-
-LEE_DOI = "10.1016/j.autrev.2023.103484"
-LEE_ID = "lee-2024-brain-regional"
-UNKNOWN_DOI = "10.5555/feeds.unknown.1"
-
-
-def lee_item(n: int = 1, **fields: str) -> Item:
-    values = {
-        "guid": f"post-{n}",
-        "title": f"Thread {n}",
-        "link": f"http://forum.test/posts/{n}/",
-        "html": f'<p>See <a href="https://doi.org/{LEE_DOI}">this</a> and doi:{UNKNOWN_DOI}</p>',
-        **fields,
-    }
-    return Item(**values)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeFeeds]:
-    with running_fake_feeds() as feeds:
-        yield feeds
-
-
-@pytest.fixture
-def service(db: sqlite_utils.Database) -> EvidenceService:
-    entries = [AtlasEntry.model_validate_json(line) for line in SAMPLE_ATLAS.open() if line.strip()]
-    upsert_entries(db, entries)
-    return EvidenceService(db, AtlasIndex.build(entries), Settings())
-
-
-@pytest.fixture
-def sleep() -> FakeSleep:
-    return FakeSleep()
-
-
-USER_AGENT = "evidence-bot-tests (+mailto:t@example.org)"
-
-
-@pytest.fixture
-def http(sleep: FakeSleep) -> Iterator[httpx.Client]:
-    with feeds_http(user_agent=USER_AGENT, timeout=0.5, delay_seconds=0, sleep=sleep) as client:
-        yield client
-
-
-def watcher(http: httpx.Client, service: EvidenceService, urls: list[str],
-            clock: Clock | None = None) -> FeedWatcher:  # fmt: skip
-    return FeedWatcher(http, service, urls, clock=clock or Clock())
-
-
-def rows(db: sqlite_utils.Database, sql: str) -> list[tuple[object, ...]]:
-    return [tuple(r) for r in db.execute(sql).fetchall()]
+from config.settings import FeedsSettings
+from tests.conftest import FakeSleep
+from tests.feeds.conftest import LEE_ID, UNKNOWN_DOI, USER_AGENT, Clock, lee_item, rows, watcher
+from tests.feeds.fake_feeds import FakeFeeds
 
 
 @pytest.mark.parametrize("atom", [False, True])

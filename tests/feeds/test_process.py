@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SAMPLE_ATLAS
+from tests.feeds.conftest import lee_item
 from tests.feeds.fake_feeds import WEBHOOK_PATH, WEBHOOK_TOKEN, FakeFeeds, running_fake_feeds
-from tests.feeds.test_feeds import lee_item
 from tests.reliability.conftest import clean_environment, count, program, run_program, wait_until
 
 ITEMS = 30
