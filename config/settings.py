@@ -98,6 +98,9 @@ class ReplySettings(_Section):
     # hours (0: never), and at most this many messages per channel (the newest).
     catch_up_hours: float = Field(default=24.0, ge=0)
     catch_up_max_messages: int = Field(default=500, ge=1, le=10_000)
+    # A channel whose catch-up failed is read again after this many seconds, doubling at
+    # each further failure (up to 30 minutes) while the bot stays connected.
+    catch_up_retry_seconds: float = Field(default=30.0, gt=0)
 
 
 class DiscordSettings(_Section):

@@ -11,6 +11,11 @@ Bounds: nothing older than `reply.catch_up_hours`, at most `reply.catch_up_max_m
 per channel (the newest ones, when more came in). A message claimed by a killed process
 (claimed, never confirmed) is read again too: past the lease it is taken over there and
 then; within the lease it is looked at again when the lease ends.
+
+A channel that cannot be read keeps its cursor held (live messages answered meanwhile do not
+move it past the unread ones) and is read again after `reply.catch_up_retry_seconds`,
+doubling while it keeps failing. Messages are built one by one (see `history`), so one that
+discord.py cannot read is skipped and logged, not its whole channel.
 """
 
 from __future__ import annotations
@@ -29,12 +34,14 @@ from discord.utils import time_snowflake
 from bot.discord_bot import cursors
 from bot.discord_bot.deps import DiscordDeps
 from bot.discord_bot.failures import describe_failure
+from bot.discord_bot.history import read_window
 from bot.discord_bot.progress import Progress
 from bot.discord_bot.replies import SEND_FAILURES, Sent
 
 log = logging.getLogger(__name__)
 
 CHANNELS_AT_ONCE = 8  # channels caught up in parallel (each has its own rate-limit bucket)
+RETRY_MAX_SECONDS = 1800.0  # the longest pause before reading a failed channel again
 
 Handler = Callable[[discord.Message], Awaitable[Sent]]
 Readable = discord.TextChannel | discord.Thread
@@ -51,6 +58,28 @@ class CatchUpReport:
     replies: int = 0
     failed_channels: list[int] = field(default_factory=list)
     capped_channels: list[int] = field(default_factory=list)
+    skipped_messages: list[int] = field(default_factory=list)  # ones discord.py cannot read
+    retry_in: float | None = None  # seconds until the failed channels are read again
+
+    def summary(self) -> str:
+        """One line for the log: what was read and answered, and what was not."""
+        text = (
+            f"caught up ({self.reason}): read {self.read} message(s) in {self.channels} "
+            f"channel(s), handled {self.handled}, sent {self.replies} repl(ies)"
+        )
+        if self.skipped_messages:
+            text += (
+                f"; skipped {len(self.skipped_messages)} message(s) discord.py could not read "
+                f"({', '.join(map(str, self.skipped_messages))})"
+            )
+        if self.failed_channels:
+            text += (
+                f"; could not read {len(self.failed_channels)} channel(s) "
+                f"({', '.join(map(str, self.failed_channels))})"
+            )
+            if self.retry_in is not None:
+                text += f", trying again in {self.retry_in:.0f} s"
+        return text
 
 
 class CatchUp:
@@ -65,47 +94,74 @@ class CatchUp:
         self.handle = handle
         self._lock = asyncio.Lock()
         self._retakes: dict[int, asyncio.Task[None]] = {}  # message id → its look
+        self._retry: asyncio.Task[None] | None = None  # the next read of failed channels
+        self._retry_failures = 0  # catch-ups in a row that left channels unread
 
-    async def run(self, reason: str) -> CatchUpReport | None:
-        """Read every watched channel's missed messages; None when catching up is off."""
+    async def run(self, reason: str, only: Iterable[int] | None = None) -> CatchUpReport | None:
+        """Read every watched channel's missed messages (or only the channels `only` names);
+        None when catching up is off. Channels that could not be read are read again later."""
         hours = self.deps.settings.reply.catch_up_hours
         if hours <= 0:
             return None
         async with self._lock:
             now = datetime.now(UTC)
             try:
-                report = await self._run(reason, now, now - timedelta(hours=hours))
+                report = await self._run(reason, now, now - timedelta(hours=hours), only)
             except Exception:
                 # The cursors stay where they were, so the next catch-up reads this span.
                 log.exception("catch-up (%s) failed; the next one reads the same span", reason)
                 raise
-        log.info(
-            "caught up (%s): read %d message(s) in %d channel(s), handled %d, sent %d repl(ies)",
-            report.reason,
-            report.read,
-            report.channels,
-            report.handled,
-            report.replies,
-        )
+            report.retry_in = self._schedule_retry(report.failed_channels)
+        if report.failed_channels or report.skipped_messages:
+            log.warning("%s", report.summary())
+        else:
+            log.info("%s", report.summary())
         if not self.bot.is_closed():
             self.bot.dispatch("evidence_caught_up", report)
         return report
 
-    async def _run(self, reason: str, now: datetime, window_start: datetime) -> CatchUpReport:
+    def _schedule_retry(self, failed: list[int]) -> float | None:
+        """Read the failed channels again after a pause that doubles with each catch-up that
+        still leaves some unread (up to `RETRY_MAX_SECONDS`); the delay, or None."""
+        if self._retry is not None and self._retry is not asyncio.current_task():
+            self._retry.cancel()  # this catch-up read those channels, or failed them again
+        self._retry = None
+        if not failed:
+            self._retry_failures = 0
+            return None
+        first = self.deps.settings.reply.catch_up_retry_seconds
+        delay = min(first * 2.0**self._retry_failures, max(first, RETRY_MAX_SECONDS))
+        self._retry_failures += 1
+        self._retry = asyncio.create_task(self._read_again(list(failed), delay))
+        return delay
+
+    async def _read_again(self, channel_ids: list[int], delay: float) -> None:
+        await asyncio.sleep(delay)
+        if not self.bot.is_closed():
+            await self.run("retry", only=channel_ids)
+
+    async def _run(
+        self, reason: str, now: datetime, window_start: datetime, only: Iterable[int] | None
+    ) -> CatchUpReport:
         report = CatchUpReport(reason)
         # Everything before this id was posted before the session began (live from then on).
         end = time_snowflake(now, high=False)
-        watched = {channel.id: channel for channel in self._cached_channels()}
+        watched: dict[int, Readable] = {}
+        if only is None:
+            watched = {channel.id: channel for channel in self._cached_channels()}
+        else:
+            watched = {channel.id: channel for channel in await self._resolve(only)}
         for channel_id in watched:
             self.progress.hold(channel_id)
         state = await self.deps.runner.call(
             cursors.reading_state, self.deps.service.db, window_start
         )
-        watched.update(await self._active_threads(watched))
-        extra = (state.recent_channels | {c.channel_id for c in state.claims}) - set(watched)
-        for channel in await self._resolve(extra):
-            watched[channel.id] = channel
-            self.progress.hold(channel.id)
+        if only is None:
+            watched.update(await self._active_threads(watched))
+            extra = (state.recent_channels | {c.channel_id for c in state.claims}) - set(watched)
+            for channel in await self._resolve(extra):
+                watched[channel.id] = channel
+                self.progress.hold(channel.id)
         floor = time_snowflake(window_start)
         since = time_snowflake(state.watching_since)
         claims: dict[int, int] = {}
@@ -191,23 +247,16 @@ class CatchUp:
             return
         cap = self.deps.settings.reply.catch_up_max_messages
         try:
-            newest_first = [
-                message
-                async for message in channel.history(
-                    limit=cap,
-                    after=discord.Object(id=start),
-                    before=discord.Object(id=end),
-                    oldest_first=False,
-                )
-            ]
+            window = await read_window(channel, start, end, cap)
         except SEND_FAILURES as exc:
+            # The channel stays held: live messages answered meanwhile do not move its
+            # cursor past the ones still unread, which the retry reads.
             log.warning(
                 "could not read the history of channel %s (%s)", channel.id, describe_failure(exc)
             )
             report.failed_channels.append(channel.id)
-            await self._store(channel.id, self.progress.release(channel.id, read_up_to=None))
             return
-        if len(newest_first) >= cap:
+        if window.capped:
             log.warning(
                 "channel %s: more than %d messages to catch up; older ones are skipped "
                 "(reply.catch_up_max_messages)",
@@ -215,11 +264,12 @@ class CatchUp:
                 cap,
             )
             report.capped_channels.append(channel.id)
-        batch = [m for m in reversed(newest_first) if not self.progress.seen(m.id)]
-        report.read += len(newest_first)
+        report.skipped_messages.extend(window.skipped)
+        batch = [m for m in reversed(window.messages) if not self.progress.seen(m.id)]
+        report.read += window.count
         for message in batch:
             self.progress.begin(channel.id, message.id)
-        read_up_to = newest_first[0].id if newest_first else start
+        read_up_to = window.newest or start
         await self._store(channel.id, self.progress.release(channel.id, read_up_to=read_up_to))
         for message in batch:
             if message.author.bot:
@@ -267,9 +317,11 @@ class CatchUp:
         await self.handle(message)
 
     def cancel(self) -> None:
-        """Stop waiting for leases to end (the bot is closing)."""
+        """Stop waiting for leases to end and for retries (the bot is closing)."""
         for task in list(self._retakes.values()):
             task.cancel()
+        if self._retry is not None:
+            self._retry.cancel()
 
 
 def _readable(channel: Readable) -> bool:

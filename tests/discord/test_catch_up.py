@@ -205,3 +205,70 @@ async def test_commands_posted_while_the_bot_was_down_are_not_run_late(stopped: 
     assert report.read == 1
     assert fake.replies_to(int(command["id"])) == []
     assert list(stopped.records.query("SELECT * FROM place_settings")) == []
+
+
+def set_reply(harness: Harness, **update: Any) -> None:
+    """Change `reply.*` settings for the harness's next start."""
+    reply = harness.settings.reply.model_copy(update=update)
+    harness.settings = harness.settings.model_copy(update={"reply": reply})
+
+
+async def test_a_channel_whose_catch_up_failed_is_reported_and_read_again(
+    stopped: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    fake, world = stopped.fake, stopped.world
+    missed = await fake.post(world.general_id, world.member, f"doi {LEE_DOI}")
+    fake.fail_next("GET", rf"/channels/{world.general_id}/messages", code=50001)
+    set_reply(stopped, catch_up_retry_seconds=0.05)
+    await stopped.start()
+    first = await stopped.wait_caught_up()
+    retry = await stopped.wait_caught_up(2)
+
+    assert first.failed_channels == [world.general_id]
+    assert first.retry_in == 0.05
+    assert f"could not read 1 channel(s) ({world.general_id}), trying again in 0 s" in caplog.text
+    assert (retry.reason, retry.failed_channels, retry.replies) == ("retry", [], 1)
+    assert [card_ids(r) for r in fake.replies_to(int(missed["id"]))] == [[LEE_ID]]
+
+
+async def test_a_live_message_does_not_move_a_failed_channels_cursor_past_unread_ones(
+    stopped: Harness,
+) -> None:
+    fake, world = stopped.fake, stopped.world
+    missed = await fake.post(world.general_id, world.member, f"doi {LEE_DOI}")
+    fake.fail_next("GET", rf"/channels/{world.general_id}/messages", code=50001)
+    set_reply(stopped, catch_up_retry_seconds=3600)
+    await stopped.start()
+    assert (await stopped.wait_caught_up()).failed_channels == [world.general_id]
+    live = await stopped.say(world.general_id, world.other_member, f"PMID {FLUGE_PMID}")
+    await fake.wait_for_reply(int(live["id"]))
+    await stopped.restart()  # before the retry: the next start must still read `missed`
+    await stopped.wait_caught_up()
+    assert [card_ids(r) for r in fake.replies_to(int(missed["id"]))] == [[LEE_ID]]
+
+
+async def test_a_message_discord_py_cannot_build_is_skipped_not_its_channel(
+    stopped: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING)
+    fake, world = stopped.fake, stopped.world
+    before = await fake.post(world.general_id, world.member, f"doi {LEE_DOI}")
+    # Role objects where Discord lists role ids (`mention_roles`,
+    # https://discord.com/developers/docs/resources/message#message-object), as a
+    # Discord-compatible server sent them.
+    role = next(r for r in world.roles_payload() if r["id"] == str(world.helper_role_id))
+    odd = await fake.post(
+        world.general_id, world.member, f"<@&{role['id']}> doi {WALITT_DOI}", mention_roles=[role]
+    )
+    after = await fake.post(world.general_id, world.other_member, f"PMID {FLUGE_PMID}")
+    await stopped.start()
+    report = await stopped.wait_caught_up()
+
+    assert [card_ids(r) for r in fake.replies_to(int(before["id"]))] == [[LEE_ID]]
+    assert [card_ids(r) for r in fake.replies_to(int(after["id"]))] == [[FLUGE_ID]]
+    assert fake.replies_to(int(odd["id"])) == []
+    assert (report.failed_channels, report.skipped_messages) == ([], [int(odd["id"])])
+    assert report.read == 3
+    assert f"skipped message {odd['id']}, which discord.py could not read" in caplog.text
+    assert "skipped 1 message(s) discord.py could not read" in caplog.text

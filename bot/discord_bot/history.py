@@ -1,0 +1,93 @@
+"""Reading a window of a channel's history, message by message, for the catch-up.
+
+discord.py's `history()` builds each message inside its iterator, so one message it cannot
+build (a payload shape it does not expect, such as role objects where it wants role ids)
+ends the whole read: every other message of the channel would be lost with it. Here the
+pages come from the same endpoint (GET /channels/{id}/messages, newest first with `before`,
+https://discord.com/developers/docs/resources/message#get-channel-messages) and each message
+is built on its own; one that fails is logged and skipped, and the read goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import discord
+
+log = logging.getLogger(__name__)
+
+PAGE = 100  # Discord's largest page of messages
+
+
+@dataclass
+class Window:
+    """The messages read (newest first), the ids of those skipped, and whether the cap cut
+    the read short (older messages in the window were left unread)."""
+
+    messages: list[discord.Message] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)
+    capped: bool = False
+
+    @property
+    def count(self) -> int:
+        """How many messages were read, built or skipped."""
+        return len(self.messages) + len(self.skipped)
+
+    @property
+    def newest(self) -> int | None:
+        """The id of the newest message read, or None when there was none."""
+        ids = [m.id for m in self.messages[:1]] + self.skipped
+        return max(ids) if ids else None
+
+
+async def read_window(
+    channel: discord.TextChannel | discord.Thread, after: int, before: int, cap: int
+) -> Window:
+    """The newest `cap` messages with `after` < id < `before`; raises what the request raises."""
+    window = Window()
+    http: Any = channel._state.http
+    cursor = before
+    while window.count < cap:
+        wanted = min(PAGE, cap - window.count)
+        page: list[dict[str, Any]] = await http.logs_from(channel.id, wanted, before=cursor)
+        ids = [_id_of(raw) for raw in page]
+        for raw, message_id in zip(page, ids, strict=True):
+            if message_id is None or message_id <= after:
+                continue
+            _build(channel, raw, message_id, window)
+        known = [i for i in ids if i is not None]
+        if len(page) < wanted or not known or min(known) <= after:
+            return window
+        cursor = min(known)
+    window.capped = True
+    return window
+
+
+def _build(
+    channel: discord.TextChannel | discord.Thread,
+    raw: Any,
+    message_id: int,
+    window: Window,
+) -> None:
+    try:
+        # discord.py has no public way to build one message from its payload; this is what
+        # `history()` itself does (ConnectionState.create_message).
+        window.messages.append(discord.Message(state=channel._state, channel=channel, data=raw))
+    except Exception as exc:
+        log.error(
+            "channel %s: skipped message %s, which discord.py could not read (%s: %s)",
+            channel.id,
+            message_id,
+            type(exc).__name__,
+            str(exc)[:200],
+        )
+        window.skipped.append(message_id)
+
+
+def _id_of(raw: Any) -> int | None:
+    try:
+        return int(raw["id"])
+    except (KeyError, TypeError, ValueError):
+        return None
