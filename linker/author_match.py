@@ -36,9 +36,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from linker.author_mentions import Mention, find_mentions
+from linker.author_mentions import Mention, find_mentions, sentence_span
+from linker.author_topic import (
+    Verdict,
+    Vocabulary,
+    design_verdict,
+    designs_in,
+    entry_text,
+    size_verdict,
+    sizes_in,
+    topic_of,
+)
 from linker.author_year import AuthorYear
-from linker.journals import journal_words, names_journal
+from linker.journals import journal_forms, journal_words, names_journal
 from linker.surnames import is_group, is_institution, is_word_surname, keys_of, name_key, surname_of
 from linker.textnorm import tokens
 from records.models import AtlasEntry
@@ -128,6 +138,8 @@ class AuthorMatcher:
                 self._by_year[key] = years
         self._words: dict[int, set[str]] = {}
         self._stems: dict[int, set[str]] = {}
+        self._vocabularies: dict[int, Vocabulary] = {}
+        self._journals: dict[str, set[str]] | None = None  # form → journals, built on first use
 
     def is_key(self, key: str) -> bool:
         """Whether some entry's first author is found under `key`."""
@@ -163,6 +175,9 @@ class AuthorMatcher:
         limit = _MAX_CANDIDATES if year_given is not None else _MAX_CANDIDATES_WITHOUT_YEAR
         if not candidates or len(candidates) > limit:
             return None
+        candidates = self._consistent(text, mention, candidates)
+        if not candidates:
+            return None
         for candidate in candidates:
             if year_given is None and len(numbers) == 1 and not partial:
                 candidate.add(2, "only-entry")
@@ -182,6 +197,78 @@ class AuthorMatcher:
         signals = ("surname", *best.signals, *cues, f"score:{best.score}")
         return AuthorDecision(mention, best.number, best.score, signals)
 
+    def _consistent(
+        self, text: str, mention: Mention, candidates: list[_Candidate]
+    ) -> list[_Candidate]:
+        """Candidates less those the post contradicts: the paper's subject ("Jason 2022 on the
+        DePaul questionnaire"), its design ("open-label"), its cohort size ("17 patients"),
+        its journal ("in BMJ Open") or the first author's initials ("Holm KA"). Agreement on
+        subject, design or size adds points."""
+        low, _ = sentence_span(text, mention.start)
+        _, high = sentence_span(text, mention.end)
+        sentence = text[low:high]
+        described = () if mention.noun in _VAGUE_NOUNS else mention.described
+        topic = topic_of(text, mention.end, described, with_expansions)
+        designs = designs_in(sentence)
+        sizes = sizes_in(sentence)
+        initials = _initials_after(text, mention)
+        journal = self._journal_named(text, mention.end, high)
+        kept = []
+        for candidate in candidates:
+            entry = self._entries[candidate.number]
+            if initials and not _initials_fit(initials, entry):
+                continue
+            if journal and entry.journal:
+                form = _journal_form(entry.journal, *journal)
+                if form is None:
+                    continue
+                candidate.add(3, f"journal:{form}")
+            vocabulary = self._vocabulary(candidate.number)
+            checks = (
+                ("subject", vocabulary.verdict(topic) if topic else (Verdict.SILENT, ())),
+                ("design", design_verdict(designs, vocabulary.designs)),
+                ("size", size_verdict(sizes, vocabulary.sizes)),
+            )
+            if any(verdict is Verdict.CONTRADICTS for _, (verdict, _) in checks):
+                continue
+            for name, (verdict, words) in checks:
+                if verdict is Verdict.AGREES:
+                    candidate.add(1, f"{name}:{','.join(words)}")
+            kept.append(candidate)
+        return kept
+
+    def _vocabulary(self, number: int) -> Vocabulary:
+        """The subject words of an entry (kept for the entries asked for; a post names few)."""
+        vocabulary = self._vocabularies.get(number)
+        if vocabulary is None:
+            if len(self._vocabularies) > _WORD_CACHE:
+                self._vocabularies.clear()
+            entry = self._entries[number]
+            vocabulary = Vocabulary(entry, with_expansions(entry_text(entry)))
+            self._vocabularies[number] = vocabulary
+        return vocabulary
+
+    def _journal_named(self, text: str, start: int, end: int) -> tuple[str, set[str]] | None:
+        """The words naming an atlas journal right after a citation ("… 2022 in BMJ Open")
+        and the journals they may name."""
+        found = _IN_JOURNAL.search(text, start, min(end, start + _JOURNAL_REACH))
+        if found is None:
+            return None
+        if self._journals is None:
+            self._journals = {}
+            for journal in {e.journal for e in self._entries if e.journal}:
+                forms = journal_forms(journal)
+                for form in (*forms.phrases, *forms.words, *(a.lower() for a in forms.acronyms)):
+                    self._journals.setdefault(form, set()).add(journal)
+        words = tokens(found.group("name"))
+        for size in range(len(words), 0, -1):
+            if size < len(words) and words[0] in _DROPPED_BEFORE_JOURNAL:
+                break
+            journals = self._journals.get(" ".join(words[:size]))
+            if journals:
+                return found.group("name"), journals
+        return None
+
     def _weigh(self, text: str, mention: Mention, candidates: list[_Candidate]) -> None:
         """Add what the words around the mention say for each candidate."""
         window = _window(text, mention)
@@ -190,8 +277,9 @@ class AuthorMatcher:
         described_words = {_stem(w) for w in tokens(with_expansions(" ".join(mention.described)))}
         for candidate in candidates:
             entry = self._entries[candidate.number]
+            named = any(signal.startswith("journal:") for signal in candidate.signals)
             form = names_journal(entry.journal, window, words) if entry.journal else None
-            if form:
+            if form and not named:
                 candidate.add(3, f"journal:{form}")
             found = sorted(topics[candidate.number])[:_MAX_TOPIC]
             if found:
@@ -335,6 +423,59 @@ _EXPANSIONS = {
     "HR": "heart rate", "MRI": "magnetic resonance imaging",
 }  # fmt: skip
 _ABBREVIATION = re.compile(r"\b(?:" + "|".join(sorted(_EXPANSIONS, key=len, reverse=True)) + r")\b")
+
+
+# "… in BMJ Open", "published in the Lancet", "(Nature Medicine, 2021)": a journal's name,
+# capitalised, after "in" (and its forms in the other languages) or a bracket.
+_IN_JOURNAL = re.compile(
+    r"(?:(?<![\w'’-])(?:in|im|en|i|dans|publi[ée]e?\s{1,2}dans)\s{1,2}(?:the\s{1,2}|der\s{1,2}|"
+    r"la\s{1,2}|le\s{1,2})?|\(\s?)"
+    r"(?P<name>(?-i:[A-Z])[\w&.:-]{0,30}(?:\s{1,2}(?:of\s{1,2}|and\s{1,2}|&\s{1,2})?"
+    r"(?-i:[A-Z])[\w&.:-]{0,30}){0,5})",
+    re.IGNORECASE,
+)
+_JOURNAL_REACH = 120
+_VAGUE_NOUNS = frozenset({"one", "thing", "work", "data"})
+_DROPPED_BEFORE_JOURNAL = frozenset({"the"})
+# Initials written after a surname: "Holm KA", "White PD", "Walitt B.", "Holm, K.A."
+_INITIALS = re.compile(
+    r"[ \t]{1,2}(?:,[ \t]?)?(?P<initials>(?-i:[A-Z]){1,2}(?=[\s,;&)]|$)|"
+    r"(?-i:[A-Z])\.(?:[ \t]?-?(?-i:[A-Z])\.){0,2})"
+)
+_INITIALS_NAME = re.compile(r"(?:[\w'’-]+[ \t]{1,2}){0,3}?[\w'’-]+?(?=['’]s\b|[ \t,])")
+
+
+def _initials_after(text: str, mention: Mention) -> str | None:
+    """The initials written after the mention's surname, if any ("Holm KA 2003" → "KA")."""
+    head = text[mention.start : min(mention.end, mention.start + 60)]
+    for word in re.finditer(r"[^\W\d_][\w'’-]*", head):
+        if name_key(word.group()) and mention.key.endswith(name_key(word.group())):
+            found = _INITIALS.match(head, word.end())
+            if found is None:
+                return None
+            return found.group("initials").replace(".", "").replace(" ", "").replace("-", "")
+    return None
+
+
+def _initials_fit(initials: str, entry: AtlasEntry) -> bool:
+    """Whether initials fit the entry's first author (whose given names may be unknown)."""
+    if not entry.authors or "," not in entry.authors[0]:
+        return True
+    given = entry.authors[0].split(",", 1)[1].strip()
+    return not given or given[0].upper() == initials[0]
+
+
+def _journal_form(journal: str, written: str, named: set[str]) -> str | None:
+    """How the journal a post names (`written`, the atlas journals it may be) names the
+    entry's, or None if it names another ("Nature" for "Nature Communications" may be the
+    entry's: people shorten journal names)."""
+    form = names_journal(journal, written, journal_words(written))
+    if form:
+        return form
+    entry_words = set(tokens(journal))
+    if journal in named or any(set(tokens(other)) <= entry_words for other in named):
+        return " ".join(tokens(written))
+    return None
 
 
 def _may_be_citation(mention: Mention) -> bool:

@@ -403,7 +403,7 @@ def _read_around(text: str, spot: _Spot, years: _Years) -> tuple[Mention, int]:
         cues.add("by")
     if _VERB_AFTER.match(text, position):
         cues.add("verb")
-    sentence_start, sentence_end = _sentence(text, spot.start)
+    sentence_start, sentence_end = sentence_span(text, spot.start)
     if cues & {"et-al", "author-list"}:
         # A reference-list citation gives its year after the title ("… et al. Title. PNAS
         # 2016"): look on to the end of its line.
@@ -516,7 +516,7 @@ def _from_citation(
         cues.add("study-noun")
     if _cited_by(text[max(0, citation.start - 60) : citation.start]):
         cues.add("by")
-    sentence_start, _ = _sentence(text, citation.start)
+    sentence_start, _ = sentence_span(text, citation.start)
     lead = text[sentence_start : citation.start].strip(" \t\"'“‘*_>([-•")
     name_at = text.lower().find(first.split()[-1], citation.start)
     return Mention(
@@ -561,7 +561,7 @@ def _years(text: str, claimed: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return found
 
 
-def _sentence(text: str, position: int) -> tuple[int, int]:
+def sentence_span(text: str, position: int) -> tuple[int, int]:
     """Start and end of the sentence around `position` (line breaks end sentences too)."""
     start = 0
     low = max(0, position - 400)

@@ -219,6 +219,7 @@ class AtlasIndex:
         found += self._titles_in(text, scan, masked)
         if self._settings.author_year:
             citations = self._author_years(text, scan, masked, taken)
+            citations = describing_no_identifier(citations, identified, text)
             found += overruled_by_identifiers(citations, identified, text)
         return one_per_study(found)
 
@@ -442,6 +443,66 @@ class AtlasIndex:
             to_match(Found(whole, self._entries[number], score, "title-search"))
             for number, score in self._search.rank(query, limit)
         ]
+
+
+# One citation: a wiki template ("{{cite journal |author=… |doi=…}}") or a sentence that
+# names its authors and gives a link ("Berg & Holm on the new guideline: https://doi.org/…").
+_CITE_TEMPLATE = re.compile(r"\{\{\s{0,3}cite[^{}]{0,3000}\}\}", re.IGNORECASE)
+_SAME_CITATION_REACH = 120
+# Between a name and a link of the same citation: no end of sentence or line (unless a
+# colon leads to the link on the next line), and nothing that brings in another paper.
+_OTHER_CITATION = re.compile(
+    r"[.!?](?:\s|$)|(?<!:)[ \t]*\n|\b(?:also|another|other|plus|versus|vs|whereas|while|"
+    r"unlike|compared|auch|ook|også|también|aussi)\b",
+    re.IGNORECASE,
+)
+
+
+def describing_no_identifier(
+    citations: list[Found], identified: list[Found], text: str
+) -> list[Found]:
+    """Author mentions less those that describe an identifier of the same citation.
+
+    "Berg & Holm on the new guideline: https://doi.org/…", "Moreau and colleagues …
+    pubmed.ncbi.nlm.nih.gov/…" and a `{{cite journal |author=… |doi=…}}` template name the
+    authors of the linked paper: the link says which paper it is, so the names are no
+    second reference to another atlas entry by the same surname.
+    """
+    if not identified or not citations:
+        return citations
+    templates = [m.span() for m in _CITE_TEMPLATE.finditer(text)] if "{{" in text else []
+    kept = []
+    for citation in citations:
+        reference = citation.reference
+        entry_id = citation.entry.id if citation.entry else None
+        described = False
+        for other in identified:
+            if other.entry is not None and other.entry.id == entry_id:
+                continue
+            link = other.reference
+            if any(
+                low <= reference.start
+                and reference.end <= high
+                and low <= link.start
+                and link.end <= high
+                for low, high in templates
+            ):
+                described = True
+            elif reference.end <= link.start <= reference.end + _SAME_CITATION_REACH:
+                gap = text[reference.end : link.start]
+                described = not _OTHER_CITATION.search(gap) and not _names_between(
+                    citations, reference.end, link.start
+                )
+            if described:
+                break
+        if not described:
+            kept.append(citation)
+    return kept
+
+
+def _names_between(citations: list[Found], start: int, end: int) -> bool:
+    """Whether another author mention stands between `start` and `end`."""
+    return any(start <= c.reference.start < end for c in citations)
 
 
 def _already_normal(kind: RefKind, value: str) -> bool:

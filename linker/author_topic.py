@@ -1,0 +1,374 @@
+"""What a post says a cited paper is about, and whether an atlas entry agrees.
+
+"Jason et al 2022 on the DePaul questionnaire", "Holm 2017 looked at sleep quality", "the
+Moreau gut microbiome paper", "Walitts Studie über Darmflora": a citation often says its
+subject. `topic_of` reads it (after a word that introduces a subject: on, about, looked at,
+über, over, om, sobre, sur …, and the words a post puts before its study noun), and
+`Vocabulary.verdict` compares it with the entry's title, summary, findings, keywords and
+aliases:
+
+- `AGREES` when one of the post's subject words is one of the entry's (by Snowball stem, or
+  nearly the same letters across languages: "Zytokine" meets "cytokine", "Darmmikrobiom"
+  meets "microbiome");
+- `CONTRADICTS` when the post names a subject with words that tell something (not everyday
+  words, by wordfreq; not the field's own words such as "patients" or "ME/CFS") and none of
+  them is the entry's;
+- `SILENT` when the post says nothing about the subject.
+
+Study design ("open-label", "placebo-controlled", "meta-analysis", "phase 2", "follow-up")
+and cohort size ("17 patients", "n = 1,500") are compared the same way by `designs_in` and
+`sizes_in`. The word lists below are the field's study vocabulary, not a language's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+
+import Stemmer
+import wordfreq
+from rapidfuzz import fuzz
+
+from linker.textnorm import tokens
+from records.models import AtlasEntry
+
+
+class Verdict(Enum):
+    """What a post's words say of one entry."""
+
+    AGREES = "agrees"
+    CONTRADICTS = "contradicts"
+    SILENT = "silent"
+
+
+# Words that introduce a paper's subject, in English and the five other languages.
+_CUE = (
+    r"(?:on|about|into|regarding|concerning|re|looking\s{1,2}at|looked\s{1,2}at|looks\s{1,2}at|"
+    r"investigating|investigated|investigates|examining|examined|examines|studying|studied|"
+    r"assessing|assessed|evaluating|evaluated|measuring|testing|tested|exploring|explored|"
+    r"dealing\s{1,2}with|focused\s{1,2}on|focusing\s{1,2}on|"
+    r"(?P<claim>found|showed|shows|reported|suggested|claimed|claims)(?:\s{1,2}that)?)"
+)
+# The same in German, Dutch, Norwegian, Spanish and French. Their subjects only agree: with
+# no dictionary to translate "Darmflora" or "skolen", silence is no contradiction.
+_LOCAL_CUE = (
+    r"(?:über|ueber|zu|zum|zur|untersuchte|zeigte|fand|"
+    r"over|naar|bekeek|onderzocht|toonde|vond|"
+    r"om|undersøkte|undersokte|så\s{1,2}på|viste|fant|"
+    r"sobre|acerca\s{1,2}de|analizó|estudió|examinó|mostró|encontró|"
+    r"sur|concernant|portant\s{1,2}sur|à\s{1,2}propos\s{1,2}de|a\s{1,2}étudié|a\s{1,2}montré)"
+)
+# Between the citation and that word: its year, a study noun, a journal ("Jason et al. 2022
+# in Fatigue on …", "Walitt et al. 2024, a paper on …"), a few words at most, no end of
+# sentence.
+_TOPIC_AFTER = re.compile(
+    rf"(?P<gap>[^.!?\n;]{{0,50}}?)(?<![\w'’-])(?:(?P<english>{_CUE})|{_LOCAL_CUE})(?![\w'’-])",
+    re.IGNORECASE,
+)
+# Words in that gap that show the sentence has moved on to the writer ("Fluge 2019, I read
+# it on the train"): then what follows is not the paper's subject.
+_GAP_STOP_TEXT = """
+    i i'm i've we you he she they it my me our your his her their and but because so then
+    ich wir du er sie es und aber ik wij jij hij zij het en maar jeg vi du han hun og men
+    yo nosotros tú él ella y pero je nous tu il elle et mais
+"""
+_GAP_STOP = frozenset(_GAP_STOP_TEXT.split())
+_MAX_GAP_WORDS = 5
+# Where and when a paper was posted or read, not what it is about ("on Twitter", "on Monday").
+_NOT_SUBJECTS_TEXT = """
+    twitter reddit forum forums youtube pubmed scihub facebook discord substack medrxiv
+    biorxiv page pages slide slides website site blog podcast tv radio news phone
+    monday tuesday wednesday thursday friday saturday sunday holiday train bus
+    internet web thread post posts comment comments list lists
+"""
+_NOT_SUBJECTS = frozenset(_NOT_SUBJECTS_TEXT.split())
+_IDIOM = re.compile(
+    r"\s*(?:the\s+other\s+hand|the\s+one\s+hand|top\s+of|average|the\s+contrary|purpose|"
+    r"(?:its|their|his|her|my|our)\s+own|and\s+off|the\s+way|the\s+whole|the\s+fence|"
+    r"board|hold|the\s+same\s+page|the\s+edge|the\s+record|balance|paper|time)\b",
+    re.IGNORECASE,
+)
+# Where a subject's words end: punctuation, or a word that starts another clause.
+_END = re.compile(r"[.,;:!?()\[\]\n\"“”]|\s-\s|\s[–—]\s")
+_CLAUSE_TEXT = """
+    and but because since which who whom whose while when where although though so if
+    i we you he she they it my our your was were is are has have had will would could
+    should can did does do it's i'm that's this that these those there here then
+    und aber weil weil dass der die das ich wir en maar omdat dat ik wij og men fordi
+    som jeg vi y pero porque que yo nosotros et mais parce qui je nous
+"""
+_CLAUSE = frozenset(_CLAUSE_TEXT.split())
+# A subject introduced by "this"/"that" points elsewhere in the thread: it says nothing.
+_DEICTIC = frozenset({"this", "that", "these", "those", "it", "them", "here", "there"})
+_MAX_TOPIC_WORDS = 7
+_CLAIM_MIN_TELLING = 2
+# Words of the field that every candidate shares: they neither agree nor contradict.
+_GENERIC_TEXT = """
+    me cfs mecfs cfsme pem myalgic encephalomyelitis encephalopathy chronic fatigue fatigued
+    syndrome illness illnesses disease diseases disorder disorders condition conditions
+    patient patients people persons person participants subjects sufferers cohort group
+    groups sample samples study studies paper papers article articles trial trials
+    research work data result results finding findings review reviews analysis analyses
+    preprint report evidence effect effects outcome outcomes change changes difference
+    differences level levels role thing things stuff topic subject question issue issues
+    whole same other another some many most more less lot lots kind sort type whether
+    adults adult humans human individuals case cases control controls healthy compared
+    two three four five six seven eight nine ten twelve twenty hundred hundreds thousand
+    thousands million percent half third quarter
+    associated association link links linked relationship between versus among within
+    studie studien untersuchung arbeit patienten betroffene onderzoek patiënten pasienter
+    pacientes estudio étude etude patients malades artikel forskning personer mensen
+"""
+_GENERIC = frozenset(_GENERIC_TEXT.split())
+# A word this frequent in everyday language (Zipf scale, wordfreq) is no subject of its own.
+_EVERYDAY_ZIPF = 5.6
+# Words before a study noun are often just adjectives ("the big Fluge trial"): only rarer
+# words there name a subject.
+_DESCRIBED_ZIPF = 4.6
+_WORDFREQ_LANGUAGES = ("en", "de", "nl", "nb", "es", "fr")
+_MIN_LETTERS = 3
+_SIMILAR = 85  # rapidfuzz ratio of two stems that are one word in two languages
+_SIMILAR_MIN_LETTERS = 5
+_PART_MIN_LETTERS = 4
+_STEMMER = Stemmer.Stemmer("english")
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A post's subject words for one citation: `words` may agree, `telling` may contradict."""
+
+    words: frozenset[str]
+    telling: frozenset[str]
+    written: str  # the words as the post has them, for the decision log
+
+
+def topic_of(
+    text: str, end: int, described: tuple[str, ...] = (), expand: Callable[[str], str] = str
+) -> Topic | None:
+    """The subject a citation ending at `end` gives its paper, with the words a post wrote
+    before the study noun (`described`), or None when it gives none. `expand` spells out
+    the field's abbreviations ("LDN" → "LDN low dose naltrexone")."""
+    phrase, english, claim = _phrase_after(text, end)
+    words = _phrase_words(expand(phrase)) if phrase else []
+    telling = [w for w, written in words if english and _telling(w, written)]
+    if claim and len(telling) < _CLAIM_MIN_TELLING:
+        telling = []  # a finding is often in words the entry does not use ("found 8 loci")
+    all_words = [w for w, _ in words]
+    for written in described:
+        for word in tokens(expand(written)):
+            all_words.append(word)
+            # A capitalised word before the noun names a place or team ("the Moreau NIH
+            # trial"), not a subject.
+            if not written[:1].isupper() and _telling(word, written, _DESCRIBED_ZIPF):
+                telling.append(word)
+    if not all_words:
+        return None
+    shown = phrase.strip() or " ".join(described)
+    return Topic(frozenset(all_words), frozenset(telling), shown)
+
+
+def _phrase_after(text: str, end: int) -> tuple[str, bool, bool]:
+    """The words after a subject's cue that follows a citation ending at `end` (or ""),
+    whether the cue was English, and whether it reports a finding ("found", "showed")."""
+    found = _TOPIC_AFTER.match(text, end, min(len(text), end + 120))
+    if found is None:
+        return "", False, False
+    gap = found.group("gap").lower().split()
+    if len(gap) > _MAX_GAP_WORDS or not _GAP_STOP.isdisjoint(gap):
+        return "", False, False
+    rest = text[found.end() : found.end() + 120]
+    cut = _END.search(rest)
+    phrase = rest[: cut.start()] if cut else rest
+    return phrase, found.group("english") is not None, found.group("claim") is not None
+
+
+def _phrase_words(phrase: str) -> list[tuple[str, str]]:
+    """(folded, as written) of the words of a subject, up to a word that starts a clause."""
+    found: list[tuple[str, str]] = []
+    raw = phrase.split()
+    if raw and raw[0].lower().strip("'’") in _DEICTIC:
+        return []
+    if _IDIOM.match(phrase):
+        return []  # "Fluge 2019, on the other hand, …"
+    if _NOT_SUBJECTS.intersection(tokens(" ".join(raw[:3]))):
+        return []
+    for written in raw[: _MAX_TOPIC_WORDS + 3]:
+        if written.lower() in _CLAUSE and found:
+            break
+        for word in tokens(written):
+            found.append((word, written))
+        if len(found) >= _MAX_TOPIC_WORDS:
+            break
+    return found
+
+
+def _telling(word: str, written: str, everyday: float = 0.0) -> bool:
+    """Whether a subject word can tell one paper's subject from another's (`everyday`: a
+    stricter Zipf frequency above which a word tells nothing)."""
+    if len(word) < _MIN_LETTERS or word.isdigit() or word in _GENERIC:
+        return False
+    if written[:1].isupper() and any(c.isupper() for c in written[1:]) and len(word) <= 5:
+        return False  # an acronym we cannot read ("NIH", "UCL", "DSQ")
+    return not _everyday(word) and not (everyday and _zipf(word) >= everyday)
+
+
+@lru_cache(maxsize=8192)
+def _zipf(word: str) -> float:
+    """The word's highest Zipf frequency in the community's languages."""
+    return max(
+        wordfreq.zipf_frequency(word, lang, wordlist="small") for lang in _WORDFREQ_LANGUAGES
+    )
+
+
+def _everyday(word: str) -> bool:
+    """Whether `word` is among the most frequent words of one of the community's languages."""
+    return _zipf(word) >= _EVERYDAY_ZIPF
+
+
+@lru_cache(maxsize=65_536)
+def stem(word: str) -> str:
+    """A word's English Snowball stem ("fractures" → "fractur")."""
+    return str(_STEMMER.stemWord(word))
+
+
+def entry_text(entry: AtlasEntry) -> str:
+    """Everything an entry says about its subject: title, summary, findings, keywords."""
+    extra = entry.model_extra or {}
+    parts: list[str] = [entry.title, entry.summary or "", entry.why_it_matters or ""]
+    parts += entry.findings + entry.conclusions
+    parts += [entry.study_type or "", entry.journal or "", entry.does_not_prove or ""]
+    for field in ("keywords", "aliases", "mesh"):
+        value = extra.get(field)
+        if isinstance(value, str):
+            parts.append(value)
+        elif isinstance(value, list):
+            parts += [item for item in value if isinstance(item, str)]
+    return " ".join(parts)
+
+
+class Vocabulary:
+    """The stems of one entry's subject words."""
+
+    def __init__(self, entry: AtlasEntry, expand: str) -> None:
+        words = tokens(expand)
+        self.stems = frozenset(stem(w) for w in words if len(w) >= _MIN_LETTERS)
+        self._long = tuple(s for s in self.stems if len(s) >= _PART_MIN_LETTERS)
+        self.designs = designs_in(entry_text(entry))
+        self.sizes = sizes_in(f"{entry.title} {entry.summary or ''}")
+
+    def verdict(self, topic: Topic) -> tuple[Verdict, tuple[str, ...]]:
+        """Whether `topic` is this entry's subject, and the words that decided it."""
+        agreeing = tuple(sorted(w for w in topic.words if self._has(w)))
+        if agreeing:
+            return Verdict.AGREES, agreeing
+        if topic.telling:
+            return Verdict.CONTRADICTS, tuple(sorted(topic.telling))
+        return Verdict.SILENT, ()
+
+    def _has(self, word: str) -> bool:
+        if word in _GENERIC or len(word) < _MIN_LETTERS or word.isdigit() or _everyday(word):
+            return False
+        stemmed = stem(word)
+        if stemmed in self.stems:
+            return True
+        if len(stemmed) < _PART_MIN_LETTERS:
+            return False
+        # A part of a compound ("imaging" in "neuroimaging", "Darmmikrobiom" holding
+        # "microbiome"), or the same word in another language ("Zytokine").
+        return any(
+            (len(other) > len(stemmed) and stemmed in other)
+            or (
+                len(stemmed) >= _SIMILAR_MIN_LETTERS
+                and (
+                    fuzz.ratio(stemmed, other) >= _SIMILAR
+                    or (len(stemmed) > len(other) and fuzz.partial_ratio(other, stemmed) >= 90)
+                )
+            )
+            for other in self._long
+        )
+
+
+# Study designs: the forms a post or a title uses, by design.
+_DESIGN_FORMS = {
+    "open-label": r"open[\s-]?label|unblinded|non[\s-]?blinded|offen(?:e|en)?\s{1,2}studie",
+    "placebo": r"placebo[\s-]?controlled|double[\s-]?blind(?:ed)?|placebokontroll\w*|"
+    r"placebogecontroleerd\w*|controlado\s{1,2}con\s{1,2}placebo|contre\s{1,2}placebo",
+    "meta-analysis": r"meta[\s-]?analys[ie]s|metaanalys[ei]\w*|metaan[áa]lisis|méta-analyse",
+    "systematic-review": r"systematic\s{1,2}review|systematische\w*\s{1,2}übersicht\w*|"
+    r"revisión\s{1,2}sistemática|revue\s{1,2}systématique",
+    "phase-1": r"phase\s{0,2}(?:1|i)\b(?!i)",
+    "phase-2": r"phase\s{0,2}(?:2|ii)\b(?!i)",
+    "phase-3": r"phase\s{0,2}(?:3|iii)\b",
+    "follow-up": r"follow[\s-]?up|long[\s-]?term\s{1,2}outcomes?|oppfølging\w*|nachbeobachtung",
+    "pilot": r"pilot|feasibility|machbarkeit\w*|haalbaarheid\w*",
+    "case-series": r"case\s{1,2}series|case\s{1,2}report|fallserie|fallbericht",
+    "survey": r"survey|questionnaire\s{1,2}study|umfrage|enquête|encuesta|spørreundersøkelse",
+    "cross-sectional": r"cross[\s-]?sectional|querschnitt\w*",
+    "mendelian": r"mendelian\s{1,2}randomi[sz]ation",
+}
+_DESIGNS = {
+    name: re.compile(rf"(?<!\w)(?:{form})", re.IGNORECASE) for name, form in _DESIGN_FORMS.items()
+}
+# Designs that one paper cannot be at once.
+_EXCLUSIVE = (
+    frozenset({"open-label", "placebo"}),
+    frozenset({"phase-1", "phase-2", "phase-3"}),
+    frozenset({"meta-analysis", "placebo", "open-label", "pilot", "case-series"}),
+    frozenset({"systematic-review", "placebo", "open-label", "pilot", "case-series", "survey"}),
+)
+
+
+def designs_in(text: str) -> frozenset[str]:
+    """The study designs `text` names."""
+    return frozenset(name for name, pattern in _DESIGNS.items() if pattern.search(text))
+
+
+def design_verdict(post: frozenset[str], entry: frozenset[str]) -> tuple[Verdict, tuple[str, ...]]:
+    """Whether the designs a post names fit an entry's."""
+    shared = post & entry
+    if shared:
+        return Verdict.AGREES, tuple(sorted(shared))
+    for group in _EXCLUSIVE:
+        said, has = post & group, entry & group
+        if said and has and not said & has:
+            return Verdict.CONTRADICTS, tuple(sorted(said))
+    return Verdict.SILENT, ()
+
+
+# "17 patients", "n = 1,500", "1 500 participants", "15,000 cases", "64 Patienten"
+_SIZE = re.compile(
+    r"(?<![\w.,])(?:n\s{0,2}=\s{0,2})?(\d{1,3}(?:[,. \u202f]\d{3})+|\d{2,6})"
+    r"(?:\s{1,2}(?:people|patients|participants|subjects|adults|adolescents|children|cases|"
+    r"women|men|individuals|veterans|respondents|volunteers|patienten|deelnemers|pasienter|"
+    r"deltakere|pacientes|participantes|personnes|malades|personas|personen)\b)",
+    re.IGNORECASE,
+)
+_N_EQUALS = re.compile(r"\bn\s{0,2}=\s{0,2}(\d{1,3}(?:[,. \u202f]\d{3})+|\d{2,6})", re.IGNORECASE)
+
+
+def sizes_in(text: str) -> frozenset[int]:
+    """The cohort sizes `text` gives ("17 patients", "n = 1,500")."""
+    found = [m.group(1) for m in _SIZE.finditer(text)] + [
+        m.group(1) for m in _N_EQUALS.finditer(text)
+    ]
+    sizes = set()
+    for raw in found:
+        digits = re.sub(r"\D", "", raw)
+        if len(digits) == 4 and digits[:2] in ("19", "20") and raw.isdigit():
+            continue  # "in 2019 patients were …": a year
+        if digits and 2 <= int(digits) <= 10_000_000:
+            sizes.add(int(digits))
+    return frozenset(sizes)
+
+
+def size_verdict(post: frozenset[int], entry: frozenset[int]) -> tuple[Verdict, tuple[str, ...]]:
+    """Whether the cohort sizes a post gives fit an entry's (those its title or summary give)."""
+    if not post or not entry:
+        return Verdict.SILENT, ()
+    shared = sorted(p for p in post if any(abs(p - e) <= max(1, e // 50) for e in entry))
+    if shared:
+        return Verdict.AGREES, tuple(map(str, shared))
+    return Verdict.CONTRADICTS, tuple(map(str, sorted(post)))
