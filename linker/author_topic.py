@@ -236,16 +236,9 @@ def stem(word: str) -> str:
 
 def entry_text(entry: AtlasEntry) -> str:
     """Everything an entry says about its subject: title, summary, findings, keywords."""
-    extra = entry.model_extra or {}
     parts: list[str] = [entry.title, entry.summary or "", entry.why_it_matters or ""]
-    parts += entry.findings + entry.conclusions
+    parts += entry.findings + entry.conclusions + entry.keywords + entry.aliases
     parts += [entry.study_type or "", entry.journal or "", entry.does_not_prove or ""]
-    for field in ("keywords", "aliases", "mesh"):
-        value = extra.get(field)
-        if isinstance(value, str):
-            parts.append(value)
-        elif isinstance(value, list):
-            parts += [item for item in value if isinstance(item, str)]
     return " ".join(parts)
 
 
