@@ -77,7 +77,11 @@ class SinceType(click.ParamType[str, Any]):
             self.fail(f"{text!r} is not a date (2026-01-31), date-time or span (24h, 7d, 2w)")
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=UTC)
-        return moment.isoformat()
+        try:
+            # In UTC, as stored: an offset can carry the last (or first) day past the range.
+            return moment.astimezone(UTC).isoformat()
+        except OverflowError:
+            self.fail(f"{text!r} in UTC falls outside the dates this program can handle")
 
 
 def _filters(func: F) -> F:

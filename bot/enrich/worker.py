@@ -21,7 +21,9 @@ from rapidfuzz import fuzz, utils
 
 from bot.enrich.clients import MetadataClients
 from bot.enrich.lookup import PUBLISHER_ID, TITLE_MIN_SCORE, LookupResult, Vouched, look_up
+from bot.http.deadline import overall_deadline
 from bot.http.redaction import redact_url
+from bot.http.transport import OverallDeadlineReached
 from bot.metadata import MetadataServiceError, Notice, PaperMetadata, merge_metadata
 from linker.textnorm import normalize_title
 from records.atlas_store import add_alias, entry_title, find_entry_id
@@ -144,7 +146,11 @@ class ServiceGuard:
         try:
             return call()
         except MetadataServiceError as exc:
-            if isinstance(exc.__cause__, httpx.ConnectError | httpx.ConnectTimeout):
+            if isinstance(exc.__cause__, OverallDeadlineReached):
+                # Not the paper's failure: the pass ran out of time. Leave it as it was.
+                self.touched = True
+                self._summary.out_of_time = True
+            elif isinstance(exc.__cause__, httpx.ConnectError | httpx.ConnectTimeout):
                 self.touched = True
                 self._summary.unreachable[name] = redact_url(_reasons(exc.__cause__))
                 log.warning("cannot reach %s; not asking it again this pass", name)
@@ -233,25 +239,26 @@ def enrich(
     def stop_now() -> bool:
         if ends_at is not None and clock() >= ends_at:
             summary.out_of_time = True
-            return True
-        return should_stop()
+        return summary.out_of_time or should_stop()
 
-    for number, paper in enumerate(plan.papers):
-        if stop_now():
-            return summary
-        if guard.all_down():
-            summary.left_pending += len(plan.papers) - number + len(plan.entries)
-            return summary
-        enrich_paper(db, guarded, paper, summary, guard=guard)
-        advance()
-    for number, entry in enumerate(plan.entries):
-        if stop_now():
-            return summary
-        if guard.all_down():
-            summary.left_pending += len(plan.entries) - number
-            return summary
-        check_entry(db, guarded, entry, summary, guard=guard)
-        advance()
+    # Every request of the pass, and every wait to retry one, ends by the pass's deadline.
+    with overall_deadline(deadline_seconds, clock=clock):
+        for number, paper in enumerate(plan.papers):
+            if stop_now():
+                return summary
+            if guard.all_down():
+                summary.left_pending += len(plan.papers) - number + len(plan.entries)
+                return summary
+            enrich_paper(db, guarded, paper, summary, guard=guard)
+            advance()
+        for number, entry in enumerate(plan.entries):
+            if stop_now():
+                return summary
+            if guard.all_down():
+                summary.left_pending += len(plan.entries) - number
+                return summary
+            check_entry(db, guarded, entry, summary, guard=guard)
+            advance()
     return summary
 
 

@@ -5,6 +5,11 @@ seconds never trips a 30-second read timeout and holds the request for ever. Her
 connect, read and write of the connection is given at most the time left before the
 current request's deadline (a context variable set by `PoliteTransport`), and fails once
 it has passed: the request ends in time whether the server stalls in its headers or body.
+
+A job of many requests (an enrich pass) may set a deadline of its own (`overall_deadline`):
+then no request, nor any wait before a retry, reaches past it (issue 29: a service answering
+`Retry-After: 299` held one pass for minutes per request, the pass's deadline being checked
+only between papers).
 """
 
 from __future__ import annotations
@@ -22,11 +27,19 @@ import httpx
 Clock = typing.Callable[[], float]
 # The current request's deadline and the clock it is measured on.
 _DEADLINE: ContextVar[tuple[float, Clock] | None] = ContextVar("request_deadline", default=None)
+# The deadline of the whole job the requests belong to, and its clock.
+_OVERALL: ContextVar[tuple[float, Clock] | None] = ContextVar("overall_deadline", default=None)
 
 
 @contextmanager
 def deadline_after(seconds: float | None, *, clock: Clock = time.monotonic) -> Iterator[None]:
-    """Within the block, network operations end `seconds` from now at the latest."""
+    """Within the block, network operations end `seconds` from now at the latest.
+
+    Never later than the overall deadline, when one is set.
+    """
+    overall = overall_time_left()
+    if overall is not None and (seconds is None or overall < seconds):
+        seconds = max(0.0, overall)
     token = _DEADLINE.set(None if seconds is None else (clock() + seconds, clock))
     try:
         yield
@@ -34,9 +47,27 @@ def deadline_after(seconds: float | None, *, clock: Clock = time.monotonic) -> I
         _DEADLINE.reset(token)
 
 
+@contextmanager
+def overall_deadline(seconds: float | None, *, clock: Clock = time.monotonic) -> Iterator[None]:
+    """Within the block, every request and every wait to retry ends `seconds` from now."""
+    token = _OVERALL.set(None if seconds is None else (clock() + seconds, clock))
+    try:
+        yield
+    finally:
+        _OVERALL.reset(token)
+
+
 def time_left() -> float | None:
-    """Seconds before the current deadline (negative once passed), or None without one."""
-    current = _DEADLINE.get()
+    """Seconds before the current request's deadline (negative once passed), or None."""
+    return _left(_DEADLINE.get())
+
+
+def overall_time_left() -> float | None:
+    """Seconds before the overall deadline (negative once passed), or None without one."""
+    return _left(_OVERALL.get())
+
+
+def _left(current: tuple[float, Clock] | None) -> float | None:
     if current is None:
         return None
     deadline, clock = current

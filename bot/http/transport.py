@@ -25,7 +25,7 @@ from typing import Protocol
 import httpx
 import sqlite_utils
 
-from bot.http.deadline import deadline_after, time_left
+from bot.http.deadline import deadline_after, overall_time_left, time_left
 from bot.http.limits import Clock, HostSpacing, RateLimiter, RetryPolicy, Sleep, parse_retry_after
 from bot.http.redaction import redact_url
 from records.http_cache import get_cached, put_cached
@@ -52,6 +52,10 @@ class ResponseTooLarge(httpx.HTTPError):
 
 class RequestDeadlineExceeded(httpx.TimeoutException):
     """The whole request took longer than its deadline (never retried)."""
+
+
+class OverallDeadlineReached(RequestDeadlineExceeded):
+    """The job's overall deadline (`overall_deadline`) leaves no time for this request."""
 
 
 @dataclass(frozen=True)
@@ -169,6 +173,7 @@ class PoliteTransport(httpx.BaseTransport):
                 delay = self._retry.delay(attempt, None) if _may_resend(request, exc) else None
                 if delay is None:
                     raise _after_attempts(exc, attempt + 1, request) from exc
+                _check_overall(delay, request)
                 log.info("%s failed (%s); retry in %.1fs", key, type(exc).__name__, delay)
             else:
                 headers.append((ATTEMPTS_HEADER, str(attempt + 1)))
@@ -188,6 +193,7 @@ class PoliteTransport(httpx.BaseTransport):
                             self._retry.max_retry_after,
                         )
                     return status, body, headers
+                _check_overall(delay, request)
                 log.info("%s answered %d; retry in %.1fs", key, status, delay)
             self._sleep(delay)
             attempt += 1
@@ -196,6 +202,9 @@ class PoliteTransport(httpx.BaseTransport):
         self, request: httpx.Request
     ) -> tuple[int, bytes, list[tuple[str, str]], float | None]:
         """One attempt, within the deadline and the size cap."""
+        left = overall_time_left()
+        if left is not None and left <= 0:
+            raise OverallDeadlineReached("the overall deadline has passed", request=request)
         with deadline_after(self._deadline, clock=self._clock):
             try:
                 response = self._inner.handle_request(request)
@@ -231,6 +240,16 @@ class PoliteTransport(httpx.BaseTransport):
     def close(self) -> None:
         """Close the wrapped transport."""
         self._inner.close()
+
+
+def _check_overall(delay: float, request: httpx.Request) -> None:
+    """Raise OverallDeadlineReached when waiting `delay` seconds would pass that deadline."""
+    left = overall_time_left()
+    if left is not None and delay >= left:
+        raise OverallDeadlineReached(
+            f"a wait of {delay:.0f}s before trying again would pass the overall deadline",
+            request=request,
+        )
 
 
 def _may_resend(request: httpx.Request, failure: int | httpx.TransportError) -> bool:

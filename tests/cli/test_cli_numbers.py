@@ -30,6 +30,9 @@ def atlas_db(db_path: Path) -> Path:
         ["unmatched", "list", "--limit", HUGE],
         ["unmatched", "list", "--since", "9999999999999w"],
         ["unmatched", "list", "--since", "999999999d"],
+        # An offset that carries the last representable moment past the year 9999 (issue 29).
+        ["unmatched", "list", "--since", "9999-12-31T23:59:59-23:59"],
+        ["unmatched", "list", "--since", "0001-01-01T00:00+23:59"],
         ["unmatched", "export", "--format", "csv", "--since", "9999999999999w"],
         ["enrich", "--limit", HUGE],
         ["run", "enricher", "--limit", HUGE],

@@ -23,7 +23,7 @@ from bot.http.transport import PoliteTransport
 from records.atlas_store import find_entry_id
 from records.retractions import entry_flags
 from records.unmatched import get_paper
-from tests.enrich.conftest import ROOT
+from tests.enrich.conftest import ROOT, clients_over
 from tests.enrich.fakes import FakeClock, FakePaper, FakeServices, crossref_work, settings_for
 from tests.unmatched.helpers import add_entry, mention
 
@@ -274,3 +274,26 @@ def test_a_retraction_from_a_record_with_the_entrys_title_is_stored(
     services.answer_next("crossref", httpx.Response(200, json={"status": "ok", "message": claim}))
     enrich(db, clients)
     assert [flag.kind for flag in entry_flags(db, "lee-2024-brain")] == ["retraction"]
+
+
+def test_a_long_retry_after_never_waits_past_the_pass_deadline(
+    db: sqlite_utils.Database, clock: FakeClock
+) -> None:
+    # Crossref's busy answer (its API docs: 429 with Retry-After) just under the 300 s cap.
+    def busy(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(429, headers={"Retry-After": "299"}, json={"status": "error"})
+
+    for n in range(3):
+        mention(db, "doi", f"10.1000/busy.{n}")
+    built = clients_over(busy, db, clock, max_retries=3)
+    start = clock.now
+    try:
+        summary = enrich(db, built, deadline_seconds=600, clock=clock)
+    finally:
+        built.close()
+    assert clock.now - start <= 600
+    assert summary.out_of_time
+    # Running out of time is not the papers' failure: nothing counts against them.
+    for n in range(3):
+        paper = get_paper(db, f"doi:10.1000/busy.{n}").paper
+        assert (paper.enrich_status, paper.enrich_attempts) == ("pending", 0)
