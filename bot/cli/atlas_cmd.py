@@ -28,6 +28,7 @@ from records.atlas_store import (
     upsert_entries,
 )
 from records.models import AtlasEntry
+from records.wording import counted
 
 BATCH_SIZE = 2000
 
@@ -67,7 +68,7 @@ def import_(app: AppContext, file: Path, fmt: str | None, strict: bool, replace:
     click.echo(
         f"atlas import: {counts.added} added, {counts.updated} updated, "
         f"{counts.unchanged} unchanged, {rejected} rejected "
-        f"({count_entries(app.db)} entries in the atlas)"
+        f"({counted(count_entries(app.db), 'entry')} in the atlas)"
     )
     if rejected and (strict or counts.added + counts.updated + counts.unchanged == 0):
         sys.exit(1)
@@ -145,7 +146,7 @@ def export(app: AppContext, file: Path | None) -> None:
         return
     with private_text_file(file) as handle:
         written = write_jsonl(iter_entries(app.db), handle)
-    click.echo(f"atlas export: {written} entries written to {file}", err=True)
+    click.echo(f"atlas export: {counted(written, 'entry')} written to {file}", err=True)
 
 
 @atlas.command("stats")
@@ -169,7 +170,7 @@ def stats(app: AppContext) -> None:
     shared = shared_identifiers(app.db)
     if shared:
         console.print(
-            f"Warning: {len(shared)} identifier(s) carried by several entries "
+            f"Warning: {counted(len(shared), 'identifier')} carried by several entries "
             "(a lookup finds only one of them; merge or correct the entries):"
         )
         for kind, value, ids in shared:

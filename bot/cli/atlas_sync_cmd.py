@@ -23,6 +23,7 @@ from bot.sync.state import SyncReport
 from records.atlas_page import AtlasPageError, parse_atlas_page
 from records.atlas_store import upsert_entries
 from records.entry_gaps import PARTS, missing_parts
+from records.wording import counted
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_RETRIES = 3
@@ -165,7 +166,7 @@ def sync(
         if crawl.state.resumed:
             click.echo(
                 f"Resuming the crawl of {site} started {crawl.state.started_at} "
-                f"({crawl.store.seen_count()} pages already done).",
+                f"({counted(crawl.store.seen_count(), 'page')} already done).",
                 err=True,
             )
         try:

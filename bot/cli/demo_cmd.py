@@ -22,6 +22,7 @@ from bot.console import ConsoleBot, ConsoleStats, read_thread
 from bot.core.factory import build_service
 from records.atlas_store import atlas_stats
 from records.unmatched import list_papers
+from records.wording import counted
 
 PLACE = "sample-forum"
 
@@ -45,7 +46,7 @@ def demo(app: AppContext) -> None:
     console.print(Rule("[bold]evidence-bot demo[/bold]"))
     counts, rejected = import_file(app, sample_path("atlas.jsonl"), "jsonl")
     console.print(
-        f"Imported the sample atlas into [bold]{db_path}[/bold]: {counts.added} studies"
+        f"Imported the sample atlas into [bold]{db_path}[/bold]: {counted(counts.added, 'study')}"
         f"{f', {rejected} rejected' if rejected else ''} ({_pem_summary(app)})."
     )
     console.print(
@@ -89,8 +90,8 @@ def _pem_summary(app: AppContext) -> str:
 
 def _summary(stats: ConsoleStats) -> str:
     lines = [
-        f"{stats.posts} posts: {stats.replies} replies carrying {stats.cards} study cards, "
-        f"{stats.commands} commands."
+        f"{counted(stats.posts, 'post')}: {counted(stats.replies, 'reply')} carrying "
+        f"{counted(stats.cards, 'study card')}, {counted(stats.commands, 'command')}."
     ]
     if stats.quiet:
         quiet = "; ".join(f"{reason} ({n})" for reason, n in sorted(stats.quiet.items()))

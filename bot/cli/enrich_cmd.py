@@ -17,6 +17,7 @@ from bot.cli.progress import progress_bar
 from bot.enrich.clients import build_clients
 from bot.enrich.worker import DEFAULT_ENTRY_BATCH, EnrichSummary, enrich, plan_pass, run_forever
 from config.settings import EnrichSettings
+from records.wording import counted
 
 log = logging.getLogger(__name__)
 SHOWN_ERRORS = 5
@@ -123,4 +124,4 @@ def run_enricher(app: AppContext, limit: int | None, interval: float | None) -> 
         clients.close()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    click.echo(f"enricher: stopped after {passes} passes", err=True)
+    click.echo(f"enricher: stopped after {counted(passes, 'pass')}", err=True)

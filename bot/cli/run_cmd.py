@@ -19,6 +19,7 @@ from bot.cli.run_forum_cmd import xenforo as run_xenforo
 from bot.cli.run_reddit_cmd import reddit as run_reddit
 from bot.console import ConsoleBot, OutputFormat, read_thread
 from bot.core.factory import build_service
+from records.wording import counted
 
 OUTPUT_FORMATS = ("text", "markdown", "discord")
 
@@ -70,8 +71,9 @@ def console(
             stdin.reconfigure(errors="replace")
         stats = bot.run(read_thread(stdin, continuation=False))
     click.echo(
-        f"{stats.posts} posts, {stats.replies} replies with {stats.cards} cards, "
-        f"{stats.unmatched_logged} new sightings of papers not in the atlas.",
+        f"{counted(stats.posts, 'post')}, {counted(stats.replies, 'reply')} with "
+        f"{counted(stats.cards, 'card')}, {counted(stats.unmatched_logged, 'new sighting')} "
+        "of papers not in the atlas.",
         err=True,
     )
 

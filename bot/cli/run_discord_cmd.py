@@ -6,6 +6,7 @@ import click
 
 from bot.cli import bounds
 from bot.cli.context import AppContext, pass_app
+from records.wording import counted
 
 
 @click.command("discord")
@@ -40,7 +41,9 @@ def discord_cmd(app: AppContext, sync_commands: bool, guild_id: int | None) -> N
         if sync_commands:
             names = sync_discord_commands(settings, app.db, guild_id)
             where = f"server {guild_id}" if guild_id is not None else "all servers (global)"
-            click.echo(f"Synced {len(names)} commands to {where}: {', '.join(names)}.", err=True)
+            click.echo(
+                f"Synced {counted(len(names), 'command')} to {where}: {', '.join(names)}.", err=True
+            )
             return
         click.echo("Connecting to Discord; Ctrl-C stops.", err=True)
         run_discord(settings, app.db)

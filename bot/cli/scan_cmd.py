@@ -34,6 +34,7 @@ from records.atlas_store import iter_aliases, iter_entries
 from records.models import Match, Post, strip_lone_surrogates
 from records.salt import author_hash_salt
 from records.unmatched import record_sightings
+from records.wording import counted
 
 _PROGRESS_STEP = 100  # lines per progress-bar update (updating per line costs as much as a post)
 _PLACE_FIELDS = ("place", "subreddit", "channel", "forum")
@@ -74,7 +75,7 @@ def scan(app: AppContext, file: str, no_log: bool) -> None:
     finally:
         gc.unfreeze()
     if tally.skipped:
-        click.echo(f"scan: {tally.skipped} line(s) skipped", err=True)
+        click.echo(f"scan: {counted(tally.skipped, 'line')} skipped", err=True)
     if tally.skipped and not tally.posts:
         # Nothing was read at all: a CSV, a JSON array, posts under another field name.
         raise click.ClickException(

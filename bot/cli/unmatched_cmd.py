@@ -39,6 +39,7 @@ from records.unmatched import (
     sightings_of,
     unresolve_paper,
 )
+from records.wording import counted
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXPORT_FORMATS = ("csv", "json", "jsonl")
@@ -265,10 +266,17 @@ def show(app: AppContext, key: str) -> None:
         ("Identifiers", _identifiers(meta)),
         ("Open access", meta.get("open_access_url")),
         ("Retraction", _notices_text(meta)),
-        ("Mentions", f"{paper.mentions} in {paper.places} places by {paper.people} people"),
+        (
+            "Mentions",
+            f"{paper.mentions} in {counted(paper.places, 'place')} "
+            f"by {counted(paper.people, 'person')}",
+        ),
         ("First seen", paper.first_seen),
         ("Last seen", paper.last_seen),
-        ("Enrichment", f"{paper.enrich_status} ({paper.enrich_attempts} failed attempts)"),
+        (
+            "Enrichment",
+            f"{paper.enrich_status} ({counted(paper.enrich_attempts, 'failed attempt')})",
+        ),
         ("Last error", paper.enrich_error),
     ]
     for label, value in rows:
@@ -342,7 +350,7 @@ def export(
         click.echo(data.encode("utf-8"), nl=False)
         return
     write_private_text(output, data)
-    click.echo(f"unmatched export: {len(papers)} papers written to {output}", err=True)
+    click.echo(f"unmatched export: {counted(len(papers), 'paper')} written to {output}", err=True)
 
 
 def _latest_permalink(app: AppContext, key: str) -> str | None:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.core import sanitize
-from bot.core.cards import NO_SUMMARY, Card, Reply
+from bot.core.cards import NO_SUMMARY, Card, Reply, evidence_facts
 from bot.core.layout import Budget, budgets_for
 
 
@@ -44,14 +44,10 @@ def card_text(card: Card, budget: Budget, markup: Markup) -> str:
     meaning = card.pem_meaning if budget.pem_meaning else None
     badge = bold(card.pem_line)
     badges = [f"{badge}: {markup.meaning(meaning)}" if meaning else badge]
-    if card.evidence_label:
-        badges.append(f"{bold('Evidence:')} {text(card.evidence_label, 100)}")
-    if card.confidence_label:
-        badges.append(text(card.confidence_label, 100))
-    if card.study_type:
-        badges.append(f"{bold('Type:')} {text(card.study_type, 100)}")
-    if card.review_status:
-        badges.append(f"{bold('Atlas status:')} {text(card.review_status, 100)}")
+    badges.extend(
+        f"{bold(label)} {text(value, 100)}" if label else text(value, 100)
+        for label, value in evidence_facts(card)
+    )
     lines.append(" · ".join(badges))
     return markup.line_break.join(lines)
 

@@ -106,6 +106,11 @@ class Card:
         return f"Confidence: {self.confidence}"
 
     @property
+    def reviewed(self) -> bool:
+        """The atlas marks the entry reviewed (not a machine draft)."""
+        return (self.review_status or "").strip().lower() == "reviewed"
+
+    @property
     def unfinished(self) -> bool:
         """The atlas has neither a summary nor a "does not prove" caveat for this study."""
         return not self.summary and not self.does_not_prove
@@ -238,6 +243,35 @@ class Reply:
 FOOTER_NOTICE = "Automated reply. Atlas summaries are machine-generated and not medical advice."
 
 
-def footer_text(command: str) -> str:
-    """The fixed footer in plain text: automated, not advice, how to opt out or report."""
-    return f"{FOOTER_NOTICE} Opt out: {command} optout · Wrong match? Reply {command} wrong"
+def footer_notice(cards: Sequence[Card]) -> str:
+    """What the footer says of the summaries shown: machine-generated unless the atlas marks
+    a card's entry reviewed (then saying "machine-generated" would be untrue)."""
+    reviewed = sum(card.reviewed for card in cards)
+    if cards and reviewed == len(cards):
+        these = "this summary" if len(cards) == 1 else "these summaries"
+        return f"Automated reply. The atlas marks {these} reviewed; not medical advice."
+    if reviewed:
+        return (
+            "Automated reply. Atlas summaries are machine-generated unless marked Reviewed, "
+            "and not medical advice."
+        )
+    return FOOTER_NOTICE
+
+
+def footer_text(command: str, cards: Sequence[Card] = ()) -> str:
+    """The footer in plain text: automated, not advice, how to opt out or report."""
+    notice = footer_notice(cards)
+    return f"{notice} Opt out: {command} optout · Wrong match? Reply {command} wrong"
+
+
+def evidence_facts(card: Card) -> list[tuple[str, str]]:
+    """The badge row after the PEM line as (label, value) pairs, one wording for every
+    renderer: `Evidence: E2 Moderate · Moderate confidence · Type: RCT · Atlas status: …`
+    (the confidence badge reads on its own, its label is empty)."""
+    facts = [
+        ("Evidence:", card.evidence_label),
+        ("", card.confidence_label),
+        ("Type:", card.study_type),
+        ("Atlas status:", card.review_status),
+    ]
+    return [(label, value) for label, value in facts if value]

@@ -32,6 +32,7 @@ from records.modlog import log_action, report_wrong_match
 from records.places import PlaceMode, opt_in, opt_out, set_place_cooldown, set_place_mode
 from records.replies import ReplyMessage, get_reply_message, reply_messages_for, reply_stats
 from records.unmatched import list_papers
+from records.wording import counted
 
 MAX_COOLDOWN_HOURS = 24 * 365
 UNMATCHED_DEFAULT = 5
@@ -373,7 +374,7 @@ def _unmatched(service: EvidenceService, command: Command, inv: Invocation) -> C
     lines = [f"Most-mentioned papers not in the atlas, seen here ({len(papers)}):"]
     for number, (key, title, mentions) in enumerate(papers, start=1):
         label = f"{key}: {title}" if title else key
-        lines.append(f"{number}. {label} ({mentions} mention{'s' if mentions != 1 else ''})")
+        lines.append(f"{number}. {label} ({counted(mentions, 'mention')})")
     return CommandResult(command, ok=True, text="\n".join(lines))
 
 

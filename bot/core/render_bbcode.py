@@ -8,11 +8,12 @@ message length is 25,000 characters (option `messageMaxLength`); replies stay we
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.core import sanitize
 from bot.core.card_layout import Markup, cards_within, fit_reply
-from bot.core.cards import FOOTER_NOTICE, Card, Reply
+from bot.core.cards import Card, Reply, footer_notice
 
 POST_LIMIT = 10_000
 QUOTE_CHARS = 300
@@ -55,7 +56,7 @@ def _fitting(
     if more:
         tail.append(_more_list(more, numbered=not cards))
     if reply.footer:
-        tail.append(_footer(reply.command))
+        tail.append(_footer(reply.command, reply.cards))
 
     def join(body: list[str]) -> str:
         parts = ("\n\n".join(head), SEPARATOR.join(body), "\n\n".join(tail))
@@ -83,9 +84,9 @@ def _more_list(more: list[Card], *, numbered: bool) -> str:
     return f"{heading}[LIST{kind}]\n" + "\n".join(shown) + "\n[/LIST]" + ending
 
 
-def _footer(command: str) -> str:
+def _footer(command: str, cards: Sequence[Card]) -> str:
     return (
-        f"[SIZE=2]{FOOTER_NOTICE} Opt out: post {command} optout. "
+        f"[SIZE=2]{footer_notice(cards)} Opt out: post {command} optout. "
         f"Wrong match? Reply {command} wrong.[/SIZE]"
     )
 

@@ -56,7 +56,11 @@ def render_discord(reply: Reply) -> DiscordMessage:
     """The reply as Discord content and embeds; always within Discord's limits."""
     cards = list(reply.cards[:EMBED_COUNT_LIMIT])
     more = list(reply.cards[EMBED_COUNT_LIMIT:]) + list(reply.more)
-    footer = sanitize.plain(footer_text(reply.command), FOOTER_LIMIT) if reply.footer else ""
+    footer = (
+        sanitize.plain(footer_text(reply.command, reply.cards), FOOTER_LIMIT)
+        if reply.footer
+        else ""
+    )
     while True:
         embeds = _fitting_embeds(cards, footer)
         if embeds is not None:

@@ -7,9 +7,11 @@ https://www.reddit.com/r/help/wiki/faqs/ (10,000 characters per comment).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.core import sanitize
 from bot.core.card_layout import Markup, cards_within, fit_reply
-from bot.core.cards import FOOTER_NOTICE, Card, Reply
+from bot.core.cards import Card, Reply, footer_notice
 
 COMMENT_LIMIT = 10_000
 MORE_TITLE_CHARS = 120
@@ -36,7 +38,7 @@ def _fitting(reply: Reply, cards: list[Card], more: list[Card]) -> str | None:
     if more:
         tail.append(_more_list(more, numbered=not cards))
     if reply.footer:
-        tail.append(_footer(reply.command))
+        tail.append(_footer(reply.command, reply.cards))
 
     def join(body: list[str]) -> str:
         return RULE.join(part for part in ("\n\n".join(head), *body, "\n\n".join(tail)) if part)
@@ -63,8 +65,8 @@ def _more_list(more: list[Card], *, numbered: bool) -> str:
 BOT_NOTICE = "I am a bot."  # Reddit's convention: a bot's comment says it is one
 
 
-def _footer(command: str) -> str:
+def _footer(command: str, cards: Sequence[Card]) -> str:
     return (
-        f"^({BOT_NOTICE}) ^({FOOTER_NOTICE}) ^(Opt out: reply {command} optout.) "
+        f"^({BOT_NOTICE}) ^({footer_notice(cards)}) ^(Opt out: reply {command} optout.) "
         f"^(Wrong match? Reply {command} wrong.)"
     )

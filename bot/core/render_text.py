@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from bot.core import sanitize
-from bot.core.cards import NO_SUMMARY, Card, Reply, footer_text
+from bot.core.cards import NO_SUMMARY, Card, Reply, evidence_facts, footer_text
 from bot.core.layout import Budget, budgets_for
 
 WIDTH = 88
@@ -22,7 +22,7 @@ def render_text(reply: Reply, *, width: int = WIDTH) -> str:
     if reply.more:
         blocks.append(_more(reply, width))
     if reply.footer:
-        blocks.append(_wrap(sanitize.plain(footer_text(reply.command)), width))
+        blocks.append(_wrap(sanitize.plain(footer_text(reply.command, reply.cards)), width))
     return "\n\n".join(blocks)
 
 
@@ -43,8 +43,9 @@ def _card(card: Card, budget: Budget, width: int) -> str:
     meaning = f": {card.pem_meaning}" if budget.pem_meaning and card.pem_meaning else ""
     lines.append(_wrap(f"{card.pem_line}{meaning}", width, INDENT))
     # The atlas's badge row: level, confidence, type, review status (e.g. Machine draft).
-    shown = (card.evidence_label, card.confidence_label, card.study_type, card.review_status)
-    facts = [sanitize.plain(f, 100) for f in shown if f]
+    facts = [
+        f"{label} {sanitize.plain(value, 100)}".strip() for label, value in evidence_facts(card)
+    ]
     if facts:
         lines.append(_wrap(" · ".join(facts), width, INDENT))
     return "\n".join(lines)

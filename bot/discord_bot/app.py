@@ -25,6 +25,7 @@ from bot.discord_bot.gateway_guard import guard_parsers
 from bot.discord_bot.http_log import discord_http_trace
 from bot.discord_bot.views import RemoveButton, WrongMatchButton
 from config.settings import DiscordSettings
+from records.wording import counted
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +96,7 @@ async def _wait_for_event_handlers(seconds: float) -> None:
     if running:
         _, pending = await asyncio.wait(running, timeout=seconds)
         if pending:
-            log.warning("%d event handler(s) still running at shutdown", len(pending))
+            log.warning("%s still running at shutdown", counted(len(pending), "event handler"))
 
 
 class EvidenceBot(_EvidenceBotMixin, commands.Bot):

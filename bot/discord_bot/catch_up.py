@@ -37,6 +37,7 @@ from bot.discord_bot.failures import describe_failure
 from bot.discord_bot.history import read_window
 from bot.discord_bot.progress import Progress
 from bot.discord_bot.replies import SEND_FAILURES, Sent
+from records.wording import counted
 
 log = logging.getLogger(__name__)
 
@@ -64,17 +65,18 @@ class CatchUpReport:
     def summary(self) -> str:
         """One line for the log: what was read and answered, and what was not."""
         text = (
-            f"caught up ({self.reason}): read {self.read} message(s) in {self.channels} "
-            f"channel(s), handled {self.handled}, sent {self.replies} repl(ies)"
+            f"caught up ({self.reason}): read {counted(self.read, 'message')} in "
+            f"{counted(self.channels, 'channel')}, handled {self.handled}, "
+            f"sent {counted(self.replies, 'reply')}"
         )
         if self.skipped_messages:
             text += (
-                f"; skipped {len(self.skipped_messages)} message(s) discord.py could not read "
-                f"({', '.join(map(str, self.skipped_messages))})"
+                f"; skipped {counted(len(self.skipped_messages), 'message')} discord.py could "
+                f"not read ({', '.join(map(str, self.skipped_messages))})"
             )
         if self.failed_channels:
             text += (
-                f"; could not read {len(self.failed_channels)} channel(s) "
+                f"; could not read {counted(len(self.failed_channels), 'channel')} "
                 f"({', '.join(map(str, self.failed_channels))})"
             )
             if self.retry_in is not None:

@@ -31,6 +31,7 @@ from records.db import write_transaction
 from records.entry_checks import entries_due_for_check, record_entry_check
 from records.retractions import EntryFlag, store_flags
 from records.unmatched import PaperSummary, papers_to_enrich, save_enrichment
+from records.wording import counted
 
 log = logging.getLogger(__name__)
 
@@ -99,10 +100,12 @@ class EnrichSummary:
     def line(self) -> str:
         """A one-line report."""
         return (
-            f"enrich: {self.papers} papers ({self.enriched} enriched, {self.not_found} not found, "
+            f"enrich: {counted(self.papers, 'paper')} ({self.enriched} enriched, "
+            f"{self.not_found} not found, "
             f"{self.failed} failed and left pending, {self.skipped} skipped; "
-            f"{self.resolved} now in the atlas); {self.entries_checked} atlas entries checked "
-            f"({self.entries_failed} failed), {self.notices_found} new notices"
+            f"{self.resolved} now in the atlas); "
+            f"{counted(self.entries_checked, 'atlas entry', 'atlas entries')} checked "
+            f"({self.entries_failed} failed), {counted(self.notices_found, 'new notice')}"
             + (
                 f"; {self.left_pending} left for the next pass (a service was unreachable)"
                 if self.left_pending

@@ -22,6 +22,7 @@ from bot.core.render_markdown import render_markdown
 from bot.core.service import EvidenceService
 from bot.feeds.watcher import PLATFORM
 from records.citations import Citation, citations_since
+from records.wording import counted
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,7 @@ def as_markdown(studies: list[StudyCited], since: datetime, until: datetime) -> 
     for study in studies:
         lines.append(render_markdown(Reply(cards=(study.card,), footer=False)))
         lines.append("")
-        lines.append(f"Cited in {len(study.posts)} post{'s' if len(study.posts) != 1 else ''}:")
+        lines.append(f"Cited in {counted(len(study.posts), 'post')}:")
         lines.append("")
         for post in study.posts[:POSTS_SHOWN]:
             title = sanitize.markdown(post.title or post.place, 200)
@@ -108,7 +109,9 @@ def as_html(studies: list[StudyCited], since: datetime, until: datetime) -> str:
             else f"<li>{_text(p.title or p.place)}</li>"
             for p in study.posts[:POSTS_SHOWN]
         ]
-        body.append(f"<p>Cited in {len(study.posts)} post(s):</p><ul>{''.join(items)}</ul>")
+        body.append(
+            f"<p>Cited in {counted(len(study.posts), 'post')}:</p><ul>{''.join(items)}</ul>"
+        )
         body.append("</section>")
     return (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
@@ -140,7 +143,7 @@ def post_to_discord(http: httpx.Client, webhook_url: str, studies: list[StudyCit
     lines = [f"**Studies cited in the watched forums, {_period(since, until)}**"]
     for study in studies:
         title = sanitize.markdown(study.card.title, 120)
-        lines.append(f"• [{title}](<{study.card.url}>): {len(study.posts)} post(s)")
+        lines.append(f"• [{title}](<{study.card.url}>): {counted(len(study.posts), 'post')}")
     if not studies:
         lines.append("No atlas study was cited in this period.")
     content = sanitize.truncate("\n".join(lines), DISCORD_LIMIT)

@@ -35,6 +35,7 @@ from records.atlas_page import AtlasPageError, parse_atlas_page, slug_from_url
 from records.atlas_store import get_entry, upsert_entries
 from records.db import write_transaction
 from records.entry_gaps import missing_parts
+from records.wording import counted
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +148,8 @@ class AtlasSync:
                 continue  # handled before an interruption; not in start()'s count
             if self.limit is not None and self._fetched_this_run >= self.limit:
                 self._stop(
-                    f"stopped after {self.limit} pages (--limit); run sync again to continue"
+                    f"stopped after {counted(self.limit, 'page')} (--limit); "
+                    "run sync again to continue"
                 )
                 return False
             if self._deadline is not None and self._clock() >= self._deadline:
@@ -310,5 +312,5 @@ def _http_failure(fetched: Fetched) -> str:
     if fetched.status == 404:
         return "HTTP 404 (not found)"
     if fetched.attempts > 1:
-        return f"HTTP {fetched.status} after {fetched.attempts} attempts"
+        return f"HTTP {fetched.status} after {counted(fetched.attempts, 'attempt')}"
     return f"HTTP {fetched.status}"

@@ -16,6 +16,7 @@ from records.atlas_page.bibtex import BibEntry, parse_bibtex
 from records.atlas_page.parts import LIST_SECTIONS, PROSE_SECTIONS, AtlasPageError, PageParts
 from records.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
 from records.models import AtlasEntry, Snapshot
+from records.wording import counted
 
 # The byline joins authors, journal, year and the DOI link with a middle dot.
 BYLINE_SEPARATOR = re.compile(r"\s+[·•]\s+")
@@ -422,7 +423,7 @@ def _section_fields(parts: PageParts, notes: list[str]) -> dict[str, Any]:
     if parts.unlabelled and not parts.sections:
         data.update(_assign_unlabelled(parts.unlabelled, notes))
     elif parts.unlabelled:
-        notes.append(f"{len(parts.unlabelled)} paragraph(s) outside any section ignored")
+        notes.append(f"{counted(len(parts.unlabelled), 'paragraph')} outside any section ignored")
     return data
 
 
@@ -435,7 +436,7 @@ def _assign_unlabelled(paragraphs: list[str], notes: list[str]) -> dict[str, str
     if rest and _LIMITS_CUE.search(rest[-1]):
         data["does_not_prove"] = rest.pop()
     if rest:
-        notes.append(f"{len(rest)} paragraph(s) without a heading could not be placed")
+        notes.append(f"{counted(len(rest), 'paragraph')} without a heading could not be placed")
     notes.append("no section headings: paragraphs were placed by their order on the page")
     return data
 

@@ -144,5 +144,5 @@ def test_stats_warns_of_identifiers_several_entries_carry(imported: Path, tmp_pa
     result = CliRunner(env={"COLUMNS": "200"}).invoke(
         cli, ["--db", str(imported), "atlas", "stats"]
     )
-    assert "Warning: 1 identifier(s) carried by several entries" in result.output
+    assert "Warning: 1 identifier carried by several entries" in result.output
     assert f"PMID 38383456: walitt-2024-copy, {WALITT}" in result.output

@@ -110,7 +110,7 @@ def test_a_post_citing_a_study_gets_a_card(atlas_path: Path) -> None:
     assert "#1 ana" in result.output
     assert "Brain-regional characteristics" in result.output
     assert "evidence-bot · 1 study" in result.output
-    assert "1 posts, 1 replies with 1 cards" in result.output
+    assert "1 post, 1 reply with 1 card" in result.output
 
 
 def test_the_same_policy_applies_as_on_the_platforms(atlas_path: Path) -> None:
@@ -178,8 +178,8 @@ def test_replies_can_be_shown_as_a_platform_would_get_them(
 def test_each_run_is_a_new_conversation(atlas_path: Path) -> None:
     first = run(atlas_path, "run", "console", stdin=f"ana: {LEE_DOI}\n").output
     second = run(atlas_path, "run", "console", stdin=f"ana: {LEE_DOI}\n").output
-    assert "1 replies" in first
-    assert "1 replies" in second
+    assert "1 reply with" in first
+    assert "1 reply with" in second
 
 
 def test_a_named_thread_keeps_its_cooldown_across_runs(atlas_path: Path) -> None:

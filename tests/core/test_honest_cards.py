@@ -72,3 +72,36 @@ def test_the_atlas_confidence_words_and_machine_draft_status_are_shown(
     shown = _plain(render(reply))
     assert confidence in shown
     assert "Machine draft" in shown
+
+
+FOOTERS = {
+    "all-reviewed": (["Reviewed"], "The atlas marks this summary reviewed"),
+    "both-reviewed": (["Reviewed", "reviewed"], "The atlas marks these summaries reviewed"),
+    "mixed": (["Reviewed", "Machine draft"], "machine-generated unless marked Reviewed"),
+    "drafts": (["Machine draft", None], "Atlas summaries are machine-generated"),
+}
+
+
+@pytest.mark.parametrize("render", RENDERERS.values(), ids=RENDERERS.keys())
+@pytest.mark.parametrize(("statuses", "says"), FOOTERS.values(), ids=FOOTERS.keys())
+def test_the_footer_says_what_is_true_of_the_summaries_shown(
+    render: Callable[[Reply], str], statuses: list[str | None], says: str
+) -> None:
+    cards = [_card(id=f"doe-2020-study-{n}", review_status=s) for n, s in enumerate(statuses)]
+    rendered = " ".join(_plain(render(Reply.from_cards(cards, max_cards=3))).split())
+    assert says in rendered
+    if all(status and status.lower() == "reviewed" for status in statuses):
+        assert "machine-generated" not in rendered
+
+
+@pytest.mark.parametrize("render", [render_text, render_markdown, render_bbcode])
+def test_the_evidence_line_reads_the_same_in_every_text_format(
+    render: Callable[[Reply], str],
+) -> None:
+    card = _card(evidence_level="E1", confidence="Moderate confidence", study_type="RCT",
+                 review_status="Reviewed")  # fmt: skip
+    rendered = " ".join(_plain(render(Reply.from_cards([card], max_cards=3))).split())
+    assert (
+        "Evidence: E1 Replicated · Moderate confidence · Type: RCT · Atlas status: Reviewed"
+        in rendered
+    )

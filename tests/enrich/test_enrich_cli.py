@@ -50,9 +50,9 @@ def test_enrich_runs_one_pass_and_prints_a_summary(
     db.close()
     result = run(db_path, service_env(root), "enrich")
     assert result.exit_code == 0
-    assert "enrich: 1 papers (1 enriched" in result.stdout
+    assert "enrich: 1 paper (1 enriched" in result.stdout
     # Crossref and Europe PMC each report the retraction: two notices, one per source.
-    assert "1 atlas entries checked (0 failed), 2 new notices" in result.stdout
+    assert "1 atlas entry checked (0 failed), 2 new notices" in result.stdout
     db = open_db(db_path)
     assert get_paper(db, "doi:10.1000/pmc.article").paper.title == (
         "Brain regional changes in ME/CFS"
@@ -70,7 +70,7 @@ def test_enrich_limit_caps_the_papers_looked_up(db_path: Path, root: str) -> Non
     db.close()
     result = run(db_path, service_env(root), "enrich", "--limit", "1")
     assert result.exit_code == 0
-    assert "enrich: 1 papers (1 enriched" in result.stdout
+    assert "enrich: 1 paper (1 enriched" in result.stdout
     db = open_db(db_path)
     assert get_paper(db, "doi:10.1000/crossref.only").paper.enrich_status == "pending"
     db.close()
@@ -159,8 +159,8 @@ def test_the_enricher_process_runs_passes_until_sigterm(
         if process.poll() is None:
             process.kill()
     assert process.returncode == 0
-    assert "enrich: 1 papers (1 enriched" in "".join(lines)
-    assert "enricher: stopped after 1 passes" in rest
+    assert "enrich: 1 paper (1 enriched" in "".join(lines)
+    assert "enricher: stopped after 1 pass" in rest
 
 
 def test_enrich_with_nothing_pending_says_so_and_asks_nobody(

@@ -221,5 +221,5 @@ def test_the_summary_line_reports_every_count() -> None:
                             notices_found=1)  # fmt: skip
     assert summary.line() == (
         "enrich: 4 papers (2 enriched, 1 not found, 1 failed and left pending, 0 skipped; "
-        "1 now in the atlas); 4 atlas entries checked (0 failed), 1 new notices"
+        "1 now in the atlas); 4 atlas entries checked (0 failed), 1 new notice"
     )

@@ -188,7 +188,7 @@ def test_console_posts_and_lookups_with_undecodable_bytes_are_answered(
     for done in (from_file, from_stdin):
         stderr = done.stderr if isinstance(done.stderr, str) else done.stderr.decode()
         assert done.returncode == 0, stderr
-        assert "1 replies with 1 cards, 1 new sightings" in stderr
+        assert "1 reply with 1 card, 1 new sighting" in stderr
     # Command-line arguments that are not UTF-8 reach Python as lone surrogates.
     query = run_program(*db, "lookup", "10.5555/x\udcff", cwd=tmp_path)
     assert query.returncode == 0, query.stderr

@@ -40,7 +40,7 @@ def run_console(atlas_db: Path, tmp_path: Path, fmt: str) -> tuple[str, str]:
         cwd=tmp_path,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert f"1 replies with 5 cards, {UNKNOWN_PAPERS} new sightings" in done.stderr
+    assert f"1 reply with 5 cards, {UNKNOWN_PAPERS} new sightings" in done.stderr
     head, _, raw = done.stdout.partition(f"({fmt}) ──\n")
     assert "evidence-bot · 5 studies" in head
     # The console notes what it logged for the curators below the reply; that is not the reply.

@@ -65,7 +65,7 @@ def test_sync_with_a_limit_says_how_to_continue_and_then_resumes(
     db_path: Path, site: FakeAtlas
 ) -> None:
     first = run(db_path, "atlas", "sync", "--base-url", site.base_url, "--limit", "1", *FAST)
-    assert "Stopped after 1 pages (--limit)" in first.stdout
+    assert "Stopped after 1 page (--limit)" in first.stdout
     second = run(db_path, "atlas", "sync", "--base-url", site.base_url, *FAST)
     assert "Resuming the crawl" in second.stderr
     assert "Crawl complete." in second.stdout

@@ -21,6 +21,7 @@ from bot.discord_bot.failures import describe_failure
 from bot.discord_bot.gateway_guard import UNREAD_MESSAGE_EVENT
 from bot.discord_bot.progress import Progress
 from bot.discord_bot.replies import SEND_FAILURES, Sent, deliver, report_refusal
+from records.wording import counted
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,9 @@ class WatchCog(commands.Cog):
         """Tell the core the bot's own id (it never answers itself), then catch up."""
         if self.bot.user is not None:
             self.deps.service.add_self_id(str(self.bot.user.id))
-            log.info("connected as %s to %d server(s)", self.bot.user, len(self.bot.guilds))
+            log.info(
+                "connected as %s to %s", self.bot.user, counted(len(self.bot.guilds), "server")
+            )
         await self.catch_up.run("ready")
 
     @commands.Cog.listener()
