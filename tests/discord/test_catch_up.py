@@ -227,7 +227,7 @@ async def test_a_channel_whose_catch_up_failed_is_reported_and_read_again(
 
     assert first.failed_channels == [world.general_id]
     assert first.retry_in == 0.05
-    assert f"could not read 1 channel(s) ({world.general_id}), trying again in 0 s" in caplog.text
+    assert f"could not read 1 channel ({world.general_id}), trying again in 0 s" in caplog.text
     assert (retry.reason, retry.failed_channels, retry.replies) == ("retry", [], 1)
     assert [card_ids(r) for r in fake.replies_to(int(missed["id"]))] == [[LEE_ID]]
 
@@ -271,4 +271,4 @@ async def test_a_message_discord_py_cannot_build_is_skipped_not_its_channel(
     assert (report.failed_channels, report.skipped_messages) == ([], [int(odd["id"])])
     assert report.read == 3
     assert f"skipped message {odd['id']}, which discord.py could not read" in caplog.text
-    assert "skipped 1 message(s) discord.py could not read" in caplog.text
+    assert "skipped 1 message discord.py could not read" in caplog.text
