@@ -35,10 +35,13 @@ BACKOFF_SECONDS = 2.0
 class ApiError(Exception):
     """The forum answered with an error (or not at all: `status` 0 for a timeout)."""
 
-    def __init__(self, status: int, code: str, message: str = ""):
+    def __init__(
+        self, status: int, code: str, message: str = "", params: dict[str, Any] | None = None
+    ):
         super().__init__(f"HTTP {status} {code}: {message}" if status else code)
         self.status = status
         self.code = code
+        self.params = params or {}  # what the forum says about the error (e.g. a page limit)
 
     @property
     def ambiguous(self) -> bool:

@@ -19,7 +19,13 @@ def read_error(status: int, body: Any) -> ApiError:
     errors = body.get("errors") if isinstance(body, dict) else None
     first = errors[0] if isinstance(errors, list) and errors and isinstance(errors[0], dict) else {}
     code = str(first.get("code") or f"http_{status}")
-    return ApiError(status, code, str(first.get("message") or "")[:200])
+    params = first.get("params")
+    return ApiError(
+        status,
+        code,
+        str(first.get("message") or "")[:200],
+        params if isinstance(params, dict) else None,
+    )
 
 
 def xenforo_http(

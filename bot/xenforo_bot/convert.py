@@ -9,15 +9,19 @@ dropped. The first quote of a post names the post it answers (`post: 123`).
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.forums.api import ApiError
 from bot.forums.quotes import own_bbcode_text, split_bbcode
 from records.models import Post
 
 PLATFORM = "xenforo"
 MAX_MESSAGE_CHARS = 100_000
+MAX_DATE = 2**33  # Unix seconds in the year 2242: a later post date is not a real one
 
 # [URL='target']text[/URL], [URL=target]text[/URL], [URL]target[/URL] (and [IMG] kept out)
 _LINK = re.compile(r"\[url=['\"]?([^'\"\]]{1,2000})['\"]?\]([\s\S]{0,2000}?)\[/url\]", re.I)
@@ -54,6 +58,66 @@ def int_id(value: Any) -> int | None:
     if isinstance(value, float) and value.is_integer() and 0 <= value < 2**63:
         return int(value)
     return None
+
+
+class BadAnswer(ApiError):
+    """The forum answered 200 with something that is not the documented shape."""
+
+    def __init__(self, what: str, answer: Any) -> None:
+        super().__init__(200, "invalid_answer", f"{what}: {json.dumps(answer, default=str)[:200]}")
+
+
+def listed(answer: dict[str, Any], key: str, *, required: bool = True) -> list[Any]:
+    """The list under `key` of an answer; a missing or non-list value is a bad answer."""
+    value = answer.get(key)
+    if value is None and not required:
+        return []
+    if not isinstance(value, list):
+        raise BadAnswer(f"{key!r} is not a list", answer)
+    return value
+
+
+def unix_date(value: Any) -> int | None:
+    """A Unix time XenForo could have sent (ints up to the year 2242), else None."""
+    number = int_id(value)
+    return number if number is not None and number < MAX_DATE else None
+
+
+@dataclass(frozen=True)
+class ThreadRef:
+    """What a thread listing says about one thread, checked."""
+
+    thread_id: int
+    last_post_id: int
+    last_post_date: int
+    reply_count: int
+
+
+def thread_ref(item: Any) -> ThreadRef | None:
+    """A listed thread, or None when it lacks a readable id, last post or date."""
+    if not isinstance(item, dict):
+        return None
+    thread_id = int_id(item.get("thread_id"))
+    last_post = int_id(item.get("last_post_id"))
+    last_date = unix_date(item.get("last_post_date"))
+    if thread_id is None or last_post is None or last_date is None:
+        return None
+    return ThreadRef(thread_id, last_post, last_date, int_id(item.get("reply_count")) or 0)
+
+
+def clean_post(item: Any) -> dict[str, Any] | None:
+    """A post with its ids and dates as integers, or None when they cannot be read."""
+    if not isinstance(item, dict):
+        return None
+    post_id = int_id(item.get("post_id"))
+    thread_id = int_id(item.get("thread_id"))
+    posted = unix_date(item.get("post_date"))
+    edited = unix_date(item.get("last_edit_date") or 0)
+    if None in (post_id, thread_id, posted, edited):
+        return None
+    user = int_id(item.get("user_id"))
+    return {**item, "post_id": post_id, "thread_id": thread_id, "post_date": posted,
+            "last_edit_date": edited, "user_id": user if user is not None else 0}  # fmt: skip
 
 
 def to_post(data: dict[str, Any], node_id: int | str) -> Post:

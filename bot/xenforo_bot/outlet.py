@@ -11,7 +11,7 @@ from bot.core.delivery import LookupFailed, SendFailed
 from bot.core.render_bbcode import Quote
 from bot.core.service import ReplyPlan
 from bot.forums.api import ApiClient, ApiError
-from bot.xenforo_bot.convert import int_id, to_post
+from bot.xenforo_bot.convert import clean_post, int_id, quoted_post_id, to_post
 from records.models import Post
 
 log = logging.getLogger(__name__)
@@ -24,6 +24,9 @@ FINAL_CODES = frozenset(
         "requested_post_not_found",
         "thread_is_closed",
         "you_may_not_perform_this_action",
+        # XenForo 2's phrases for a closed thread and a forum without posting (issue 23).
+        "you_may_not_perform_this_action_because_discussion_is_closed",
+        "you_may_not_perform_this_action_because_forum_does_not_allow_posting",
     }
 )
 MODERATOR_CACHE_SECONDS = 600.0
@@ -50,8 +53,13 @@ class ForumOutlet:
         self._user_params = {"api_bypass_permissions": 1} if bypass_permissions else {}
         # Which forum each thread seen in a listing belongs to (for posts fetched by id).
         self.thread_nodes: dict[str, int] = {}
+        self._watched: frozenset[int] | None = None
         self._clock = clock
         self._moderators: dict[str, tuple[bool, float]] = {}
+
+    def watch(self, node_ids: list[int]) -> None:
+        """Fetch posts (for summons) only from these forums: others may be staff-only."""
+        self._watched = frozenset(node_ids)
 
     def send(self, to: Post, plan: ReplyPlan) -> str:
         """POST /posts/ in `to`'s thread, quoting `to`; the new post's id."""
@@ -61,7 +69,13 @@ class ForumOutlet:
             answer = self._client.post("posts/", data)
         except ApiError as exc:
             return self._after_error(to, exc)
-        return str(answer["post"]["post_id"])
+        post = answer.get("post")
+        post_id = int_id(post.get("post_id")) if isinstance(post, dict) else None
+        if post_id is None:
+            # Success without the new post's id: it was probably made; look before resending.
+            raise SendFailed(f"the forum's answer names no post: {str(answer)[:200]}",
+                             maybe_sent=True)  # fmt: skip
+        return str(post_id)
 
     def _after_error(self, to: Post, exc: ApiError) -> str:
         """The post's id when it was made despite the error; else raises SendFailed."""
@@ -83,20 +97,32 @@ class ForumOutlet:
         return found
 
     def find_reply(self, to: Post) -> str | None:
-        """Our post quoting `to` among the thread's last pages."""
-        marker = f"post: {to.message_id},"
+        """Our post quoting `to` among the thread's last pages.
+
+        Ours when its author is the bot's user and its own first quote (not text quoted
+        inside it, which a member may have written) names `to`.
+        """
         try:
             first = self._page(to.thread, 1)
-            last = int(first.get("pagination", {}).get("last_page") or 1)
+            pagination = first.get("pagination")
+            last = int_id(pagination.get("last_page")) if isinstance(pagination, dict) else None
+            last = last or 1
             for page in range(last, max(0, last - EARLIER_PAGES), -1):
                 answer = first if page == 1 else self._page(to.thread, page)
-                for post in answer.get("posts", []):
-                    ours = str(post.get("user_id")) == self.bot_user_id
-                    if ours and marker in str(post.get("message", "")):
-                        return str(post["post_id"])
+                posts = answer.get("posts")
+                for post in posts if isinstance(posts, list) else []:
+                    if self._answers(post, to):
+                        return str(int_id(post.get("post_id")))
         except ApiError as exc:
             raise LookupFailed(str(exc)) from exc
         return None
+
+    def _answers(self, post: Any, to: Post) -> bool:
+        if not isinstance(post, dict) or int_id(post.get("post_id")) is None:
+            return False
+        if int_id(post.get("user_id")) != int_id(self.bot_user_id):
+            return False
+        return quoted_post_id(str(post.get("message") or "")) == to.message_id
 
     def _page(self, thread: str, page: int) -> dict[str, Any]:
         return self._client.get(f"threads/{thread}/posts", page=page)
@@ -110,19 +136,25 @@ class ForumOutlet:
 
     def fetch_post(self, message_id: str) -> Post | None:
         """GET /posts/{id}/ as a Post; None when it is gone or not visible."""
-        if not message_id.isdigit():
+        if not (message_id.isascii() and message_id.isdigit()):
             return None
         try:
-            data = self._client.get(f"posts/{message_id}/")["post"]
+            data = self._client.get(f"posts/{message_id}/").get("post")
         except ApiError as exc:
             if exc.status in {403, 404}:
                 return None
             raise
-        if data.get("message_state", "visible") != "visible":
+        post = clean_post(data)
+        if post is None or post.get("message_state", "visible") != "visible":
             return None
-        thread = str(data["thread_id"])
-        node = self.thread_nodes.get(thread) or data.get("Thread", {}).get("node_id", 0)
-        return to_post(data, node)
+        thread = post.get("Thread")
+        node = int_id(thread.get("node_id")) if isinstance(thread, dict) else None
+        node = self.thread_nodes.get(str(post["thread_id"])) or node
+        if node is None or (self._watched is not None and node not in self._watched):
+            # A post in a forum the bot does not watch (maybe staff-only) is never carded.
+            log.info("post %s is not in a watched forum: not fetched", message_id)
+            return None
+        return to_post(post, node)
 
     def sees_groups(self) -> bool:
         """Whether this key is shown users' groups (XenForo shows them to administrators).

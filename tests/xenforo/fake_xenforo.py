@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -75,6 +76,12 @@ class FakeXenForo:
     super_user_key: bool = False
     # What `GET me/` answers instead of the bot's user (a malformed answer, for tests).
     me_answer: Json | None = None
+    # Each forum's admin-set thread sort (XenForo's forum option "Default sort order"),
+    # used when a listing does not send `order`; XenForo's default is the last post date.
+    forum_sort: dict[int, tuple[str, str]] = field(default_factory=dict)
+    # Forums whose options do not allow new posts.
+    no_posting_nodes: set[int] = field(default_factory=set)
+    _mangles: list[list[Any]] = field(default_factory=list)  # [path part, change, count]
 
     def __post_init__(self) -> None:
         self.add_user(BOT_ID, "EvidenceBot")
@@ -161,6 +168,12 @@ class FakeXenForo:
             _Failure(status, path_contains, method, count, after_commit, headers or {})
         )
 
+    def mangle_next(
+        self, path_contains: str, change: Callable[[Json], Json], *, count: int = 1
+    ) -> None:
+        """The next `count` successful answers to a matching path pass through `change`."""
+        self._mangles.append([path_contains, change, count])
+
     def slow_next(self, seconds: float, *, path_contains: str = "") -> None:
         self._delays.append((seconds, path_contains))
 
@@ -227,6 +240,13 @@ class FakeXenForo:
             time.sleep(delay)  # the work is done; only the answer is late
         if failure is not None:
             return failure.status, _error("server_error", "Failure"), failure.headers
+        with self._lock:
+            mangle = next((m for m in self._mangles if m[0] in request.path), None)
+            if mangle is not None and status == 200:
+                mangle[2] -= 1
+                if mangle[2] == 0:
+                    self._mangles.remove(mangle)
+                body = mangle[1](body)
         return status, body, {}
 
     def _route(self, request: Request) -> tuple[int, Json]:  # noqa: PLR0911 - one per endpoint
@@ -268,8 +288,17 @@ class FakeXenForo:
         return {key: value for key, value in user.items() if key not in hidden}
 
     def _threads(self, node_id: int, request: Request) -> tuple[int, Json]:
+        """`GET forums/{id}/threads`: `order` and `direction` if sent, else the forum's sort.
+
+        The endpoint documents `order` ("Method of ordering: last_post_date, post_date, title,
+        reply_count, view_count, first_post_reaction_score") and `direction` (asc, desc);
+        without them the forum's own default sort applies (XenForo's forum options).
+        """
         listed = [t for t in self.threads.values() if t["node_id"] == node_id]
-        listed.sort(key=lambda t: t["last_post_date"], reverse=True)
+        order, direction = self.forum_sort.get(node_id, ("last_post_date", "desc"))
+        order = request.query.get("order", order)
+        direction = request.query.get("direction", direction)
+        listed.sort(key=lambda t: (t[order], t["thread_id"]), reverse=direction == "desc")
         page = int(request.query.get("page", "1"))
         shown, pagination = _paginate(listed, page)
         return 200, {"threads": shown, "sticky": [], "pagination": pagination}
@@ -284,7 +313,12 @@ class FakeXenForo:
         page = int(request.query.get("page", "1"))
         shown, pagination = _paginate(posts, page)
         if page > pagination["last_page"]:
-            return 404, _error("requested_page_not_found", "The requested page could not be found.")
+            # XenForo's API answers a page past the end with 400 `invalid_page` naming the
+            # last page in `params.max` (issue 23, seen on a real XenForo 2).
+            return 400, _error(
+                "invalid_page", "The requested page does not exist.",
+                {"max": pagination["last_page"]},
+            )  # fmt: skip
         return 200, {"posts": shown, "pagination": pagination}
 
     def _reply(self, request: Request) -> tuple[int, Json]:
@@ -293,8 +327,17 @@ class FakeXenForo:
         thread = self.threads.get(thread_id)
         if thread is None:
             return 404, _error("requested_thread_not_found", "Requested thread not found.")
+        # XenForo 2's phrases for a closed thread and a forum that does not allow posting.
         if not thread["discussion_open"]:
-            return 403, _error("do_not_have_permission", "You do not have permission.")
+            return 403, _error(
+                "you_may_not_perform_this_action_because_discussion_is_closed",
+                "You may not perform this action because the discussion is closed.",
+            )
+        if thread["node_id"] in self.no_posting_nodes:
+            return 403, _error(
+                "you_may_not_perform_this_action_because_forum_does_not_allow_posting",
+                "You may not perform this action because the forum does not allow posting.",
+            )
         if not message.strip():
             return 400, _error("please_enter_valid_message", "Please enter a valid message.")
         if len(message) > MESSAGE_LIMIT:

@@ -112,3 +112,29 @@ def test_a_verbose_run_never_prints_the_api_key(
     assert done.returncode == 0, done.stderr
     assert "forums/2/threads" in done.stderr  # debug logging was on
     assert API_KEY not in done.stdout + done.stderr
+
+
+def test_malformed_answers_never_end_the_process(bot: BotProcess, fake: FakeXenForo) -> None:
+    bot.start()
+    started = (
+        f"SELECT count(*) FROM stream_state WHERE stream IN ('node:{NODE}', 'node:{OTHER_NODE}')"
+    )
+    assert wait_until(lambda: count(bot.db_path, started) == 2)
+    bad = fake.add_thread(NODE, "Bad", f"doi:{LEE_DOI}")
+    bad_post = fake.threads[bad]["first_post_id"]
+    for _ in range(3):  # every shape the red team sent, each on a few polls
+        fake.mangle_next(f"/threads/{bad}/posts", lambda body: {
+            **body, "posts": [{**p, "post_date": "yesterday"} for p in body["posts"]]})  # fmt: skip
+        fake.mangle_next(f"/forums/{OTHER_NODE}/threads", lambda body: {**body, "threads": {}})
+        fake.mangle_next(f"/forums/{NODE}/threads", lambda body: {
+            **body, "threads": [{"title": "no id"}, *body["threads"]]})  # fmt: skip
+    assert wait_until(lambda: len(fake.requests_to(f"/forums/{OTHER_NODE}/threads")) >= 4), (
+        bot.logs()
+    )
+    assert fake.requests_to(f"/threads/{bad}/posts")
+    good = fake.add_thread(OTHER_NODE, "Good", f"doi:{LEE_DOI}")
+    good_post = fake.threads[good]["first_post_id"]
+    assert wait_until(lambda: bool(fake.replies_by_bot(quoting=good_post))), bot.logs()
+    assert bot.stop() == 0
+    assert fake.replies_by_bot(quoting=bad_post) == []
+    assert bot.logs().count("unreadable post") == 1
