@@ -34,7 +34,7 @@ from discord.utils import time_snowflake
 from bot.discord_bot import cursors
 from bot.discord_bot.deps import DiscordDeps
 from bot.discord_bot.failures import describe_failure
-from bot.discord_bot.history import read_window
+from bot.discord_bot.history import read_active_threads, read_window
 from bot.discord_bot.progress import Progress
 from bot.discord_bot.replies import SEND_FAILURES, Sent
 from records.wording import counted
@@ -212,7 +212,7 @@ class CatchUp:
         found: dict[int, Readable] = {}
         for guild in self.bot.guilds:
             try:
-                threads = await guild.active_threads()
+                threads = await read_active_threads(guild)
             except SEND_FAILURES as exc:
                 log.warning(
                     "could not list the active threads of %s (%s)", guild.id, describe_failure(exc)

@@ -118,6 +118,11 @@ def target_gone(exc: BaseException) -> bool:
     )
 
 
+def exception_summary(exc: BaseException) -> str:
+    """`KeyError: 'id'`: the exception's type and (shortened, masked) message, for the log."""
+    return mask_tokens(f"{type(exc).__name__}: {str(exc)[:MESSAGE_LIMIT]}")
+
+
 def mask_tokens(text: str) -> str:
     """`text` with token-like runs replaced by `…`."""
     return _TOKEN_LIKE.sub("…", text)

@@ -25,6 +25,8 @@ from typing import Any
 
 import discord
 
+from bot.discord_bot.failures import exception_summary
+
 log = logging.getLogger(__name__)
 
 # Dispatched after a MESSAGE_CREATE or MESSAGE_UPDATE was skipped, with (channel id, message
@@ -37,26 +39,29 @@ def guard_parsers(client: discord.Client) -> None:
     """Make each of the client's gateway parsers log and skip an event it cannot read."""
     # `_connection` is the client's ConnectionState; discord.py has no public hook for this.
     parsers: dict[str, Callable[[Any], None]] = client._connection.parsers
+    traced: set[str] = set()
     for event, parse in list(parsers.items()):
-        parsers[event] = _guarded(client, event, parse)
+        parsers[event] = _guarded(client, event, parse, traced)
 
 
 def _guarded(
-    client: discord.Client, event: str, parse: Callable[[Any], None]
+    client: discord.Client, event: str, parse: Callable[[Any], None], traced: set[str]
 ) -> Callable[[Any], None]:
     def parse_or_skip(data: Any) -> None:
         try:
             parse(data)
         except Exception as exc:
             # The payload itself is not logged: some events carry tokens (interactions).
+            # A server that sends one shape for every event of a type would fill the log
+            # with tracebacks: the first of each type has one, later ones one line.
             log.error(
                 "skipped a %s event from the gateway that discord.py could not read "
-                "(%s: %s); the bot keeps running",
+                "(%s); the bot keeps running",
                 event,
-                type(exc).__name__,
-                str(exc)[:200],
-                exc_info=True,
+                exception_summary(exc),
+                exc_info=event not in traced,
             )
+            traced.add(event)
             ids = message_ids(event, data)
             if ids is not None:
                 client.dispatch(UNREAD_MESSAGE_EVENT, *ids)

@@ -272,3 +272,23 @@ async def test_a_message_discord_py_cannot_build_is_skipped_not_its_channel(
     assert report.read == 3
     assert f"skipped message {odd['id']}, which discord.py could not read" in caplog.text
     assert "skipped 1 message discord.py could not read" in caplog.text
+
+
+async def test_a_thread_discord_py_cannot_build_is_left_out_not_the_catch_up(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.ERROR)
+    fake, world = harness.fake, harness.world
+    await harness.wait_caught_up()
+    # Listed without `auto_archive_duration`, which Discord always sends in a thread's
+    # metadata (https://discord.com/developers/docs/resources/channel#thread-metadata-object).
+    odd = world.add_thread(fake.ids.next(), "odd thread", world.general_id, world.member)
+    del odd["thread_metadata"]["auto_archive_duration"]
+    await fake.close_gateway(4000, keep_events=False)
+    lost = await fake.post(world.general_id, world.member, f"doi {LEE_DOI}")
+    await wait_until(lambda: fake.resumes, what="a RESUME")
+    report = await harness.wait_caught_up(2)
+
+    assert report.reason == "resumed"
+    assert [card_ids(r) for r in fake.replies_to(int(lost["id"]))] == [[LEE_ID]]
+    assert f"left out thread {odd['id']}, which discord.py could not read" in caplog.text

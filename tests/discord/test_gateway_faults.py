@@ -94,3 +94,17 @@ async def test_a_garbled_frame_makes_the_bot_connect_again_and_answer(
     assert "connecting again" in caplog.text
     assert harness.task is not None
     assert not harness.task.done()
+
+
+async def test_an_unreadable_event_type_logs_its_traceback_once(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.ERROR)
+    fake, world = harness.fake, harness.world
+    await harness.wait_caught_up()
+    for _ in range(2):
+        await fake.dispatch("CHANNEL_UPDATE", channel_with_overwrites_by_id(fake))
+    # Events are read in order: once this message is handled, both were skipped.
+    await harness.say(world.general_id, world.member, f"doi {LEE_DOI}")
+    skipped = [r for r in caplog.records if "skipped a CHANNEL_UPDATE" in r.getMessage()]
+    assert [bool(record.exc_info) for record in skipped] == [True, False]

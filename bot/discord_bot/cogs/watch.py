@@ -17,7 +17,7 @@ from bot.discord_bot import cursors
 from bot.discord_bot.catch_up import CatchUp
 from bot.discord_bot.convert import post_from_message
 from bot.discord_bot.deps import DiscordDeps
-from bot.discord_bot.failures import describe_failure
+from bot.discord_bot.failures import describe_failure, exception_summary
 from bot.discord_bot.gateway_guard import UNREAD_MESSAGE_EVENT
 from bot.discord_bot.progress import Progress
 from bot.discord_bot.replies import SEND_FAILURES, Sent, deliver, report_refusal
@@ -104,10 +104,9 @@ class WatchCog(commands.Cog):
             return
         except Exception as exc:
             log.error(
-                "message %s cannot be read through the API either (%s: %s); skipped",
+                "message %s cannot be read through the API either (%s); skipped",
                 message_id,
-                type(exc).__name__,
-                str(exc)[:200],
+                exception_summary(exc),
             )
             return
         await self.handle_missed(message)
