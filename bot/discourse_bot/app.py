@@ -68,10 +68,10 @@ def run_discourse_bot(
     )
     client = ApiClient(http, read_error=read_error)
     report = ModReport(db, config.api_username)
-    outlet = TopicOutlet(
-        client, username=config.api_username, mod_groups=config.mod_groups, report=report
-    )
-    bot = DiscourseBot(build_service(db, settings), outlet, category_ids=config.category_ids)
+    outlet = TopicOutlet(client, username=config.api_username, mod_groups=config.mod_groups,
+                         report=report, category_ids=config.category_ids,
+                         base_url=str(config.base_url))  # fmt: skip
+    bot = DiscourseBot(build_service(db, settings), outlet)
     log.info("watching Discourse at %s as %s", config.base_url, config.api_username)
     try:
         run_polls(bot.poll, wait=wait, should_stop=halt.is_set,

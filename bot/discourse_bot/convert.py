@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 
 from bot.forums.api import ApiError
 from bot.forums.quotes import own_bbcode_text, own_cooked_text
@@ -54,7 +55,27 @@ def reply_number(data: dict[str, Any]) -> int | None:
     return int(value) if value not in (None, "") and str(value).isdigit() else None
 
 
-def to_post(data: dict[str, Any], category: int | str, parent_id: str | None) -> Post:
+def permalink(data: dict[str, Any], base_url: str) -> str | None:
+    """The post's absolute address: the forum's address and `post_url` (a path such as
+    `/t/slug/11/4`, PostSerializer#post_url), or, from servers that do not send it, the
+    same path built from `topic_slug`, `topic_id` and `post_number` (Post#url)."""
+    base = base_url.rstrip("/")
+    path = data.get("post_url")
+    if isinstance(path, str) and path.startswith("/") and not path.startswith("//"):
+        return f"{base}{path}" if base else None
+    if isinstance(path, str) and path.startswith(("https://", "http://")):
+        return path
+    slug = data.get("topic_slug")
+    slug = slug if isinstance(slug, str) and slug and "/" not in slug else "-"
+    topic, number = as_id(data.get("topic_id")), as_id(data.get("post_number"))
+    if not base or topic is None or number is None:
+        return None
+    return f"{base}/t/{quote(slug)}/{topic}/{number}"
+
+
+def to_post(
+    data: dict[str, Any], category: int | str, parent_id: str | None, *, base_url: str = ""
+) -> Post:
     """One API post (with its topic's category and the id of the post it answers)."""
     return Post(
         platform=PLATFORM,
@@ -64,7 +85,7 @@ def to_post(data: dict[str, Any], category: int | str, parent_id: str | None) ->
         author_id=str(data.get("username") or ""),
         author_name=str(data.get("username") or ""),
         text=post_text(data),
-        permalink=str(data["post_url"]) if data.get("post_url") else None,
+        permalink=permalink(data, base_url),
         created_at=_time(data.get("created_at")),
         is_edit=int(data.get("version") or 1) > 1,
         parent_id=parent_id,

@@ -12,7 +12,9 @@ from typing import Any
 from bot.core.delivery import LookupFailed, SendFailed
 from bot.core.service import ReplyPlan
 from bot.discourse_bot.convert import as_id, reply_number, to_post
-from bot.discourse_bot.reporting import HELD, ModReport
+from bot.discourse_bot.listing import BadAnswer, PostReader
+from bot.discourse_bot.members import GroupMembers, fold
+from bot.discourse_bot.reporting import HELD, UNREADABLE, ModReport
 from bot.forums.api import ApiClient, ApiError
 from records.models import Post
 
@@ -20,8 +22,6 @@ log = logging.getLogger(__name__)
 
 REMEMBERED_POSTS = 5000
 EARLIER_PAGES = 10
-GROUP_CACHE_SECONDS = 600.0
-GROUP_PAGE = 200
 FINAL_STATUSES = frozenset({403, 404, 422})
 # Discourse turns `@name` into a mention that notifies; Reddit's ^(…) superscript is not
 # Discourse Markdown, so the footer becomes small text instead.
@@ -39,35 +39,84 @@ class TopicOutlet:
         username: str,
         mod_groups: list[str],
         report: ModReport,
+        category_ids: list[int] | None = None,
+        base_url: str = "",
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._client = client
         self.report = report
         self.username = username
-        self._mod_groups = mod_groups
-        self._clock = clock
+        self._watched = frozenset(category_ids or ())
+        self._base_url = base_url
+        self._members = GroupMembers(client, mod_groups, clock=clock)
+        self.reader = PostReader(client, skipped=self._skipped)
         self._posts: OrderedDict[str, dict[str, Any]] = OrderedDict()
         self._numbers: dict[tuple[str, int], str] = {}
-        self.categories: dict[str, int] = {}
-        self._group_members: tuple[frozenset[str], float] | None = None
+        # topic id -> its category (None: a private message, or a topic that cannot be read)
+        self.categories: dict[str, int | None] = {}
+
+    def _skipped(self, key: str, target: str | None, detail: str) -> None:
+        self.report.once(key, UNREADABLE, target=target, detail=detail)
+
+    def is_self(self, data: dict[str, Any]) -> bool:
+        """Whether the bot's user wrote the post (user names compared case-folded)."""
+        return fold(data.get("username")) == fold(self.username)
 
     def remember(self, data: dict[str, Any]) -> None:
         """Keep a post read from a listing, so replies and summons can find it by number."""
         post_id = str(data["id"])
         self._posts[post_id] = data
         self._numbers[(str(data["topic_id"]), int(data["post_number"]))] = post_id
-        if "category_id" in data:
-            self.categories[str(data["topic_id"])] = int(data["category_id"])
+        category = as_id(data.get("category_id"))
+        if category is not None:
+            self.categories[str(data["topic_id"])] = category
         while len(self._posts) > REMEMBERED_POSTS:
             old = self._posts.popitem(last=False)[1]
             self._numbers.pop((str(old["topic_id"]), int(old["post_number"])), None)
+
+    def category(self, data: dict[str, Any]) -> int | None:
+        """The post's category: listed with it, known for its topic, or asked of the topic.
+
+        A single post (`GET /posts/{id}.json`) does not name its category. The topic list
+        does, for just the topics asked (`/latest.json?topic_ids=`, a public TopicQuery
+        option), without any post's text, so a topic of huge posts is read as easily; a
+        private message is not in it.
+        """
+        topic = str(data["topic_id"])
+        if topic not in self.categories:
+            self.categories[topic] = self._topic_category(topic)
+        return self.categories[topic]
+
+    def _topic_category(self, topic: str) -> int | None:
+        try:
+            answer = self._client.get("latest.json", topic_ids=topic)
+        except ApiError as exc:
+            if exc.ambiguous and not exc.too_large:
+                raise
+            answer = {}
+        listed = answer.get("topic_list")
+        topics = listed.get("topics") if isinstance(listed, dict) else None
+        for item in topics if isinstance(topics, list) else []:
+            same = isinstance(item, dict) and str(item.get("id")) == topic
+            if same and item.get("archetype") in (None, "regular"):
+                return as_id(item.get("category_id"))
+        self._skipped(f"topic:{topic}", None,
+                      f"topic {topic} is not listed (a private message, or hidden); its posts "
+                      "are not answered")  # fmt: skip
+        return None
+
+    def watched(self, data: dict[str, Any]) -> bool:
+        """Whether the post is in a category the bot answers in (all, when none are listed)."""
+        category = self.category(data)
+        return category is not None and (not self._watched or category in self._watched)
 
     def as_post(self, data: dict[str, Any]) -> Post:
         """A remembered API post as our Post, with the id of the post it answers."""
         # A reply to no post in particular answers the topic, that is its first post.
         number = reply_number(data) or (1 if int(data["post_number"]) > 1 else None)
         parent = self._numbers.get((str(data["topic_id"]), number)) if number else None
-        return to_post(data, self.categories.get(str(data["topic_id"]), 0), parent)
+        category = self.categories.get(str(data["topic_id"])) or 0
+        return to_post(data, category, parent, base_url=self._base_url)
 
     def send(self, to: Post, plan: ReplyPlan) -> str:
         """POST /posts.json: a reply in `to`'s topic to `to`'s post number."""
@@ -124,29 +173,17 @@ class TopicOutlet:
             raise SendFailed(str(exc), maybe_sent=True) from exc
 
     def find_reply(self, to: Post) -> str | None:
-        """Our post answering `to`, among the latest posts back to `to` itself."""
+        """Our post answering `to`, among the posts listed after `to` itself."""
         number = self._number(to)
-        before: int | None = None
         try:
-            for _ in range(EARLIER_PAGES):
-                page = self.latest(before)
-                for data in page:
-                    ours = data.get("username") == self.username
-                    same_topic = str(data.get("topic_id")) == to.thread
-                    if ours and same_topic and reply_number(data) == number:
-                        return str(data["id"])
-                if not page or min(int(p["id"]) for p in page) <= int(to.message_id):
-                    return None
-                before = min(int(p["id"]) for p in page)
-        except ApiError as exc:
+            listing = self.reader.since(int(to.message_id), max_pages=EARLIER_PAGES)
+        except (ApiError, BadAnswer) as exc:
             raise LookupFailed(str(exc)) from exc
+        for data in listing.posts:
+            same_topic = str(data["topic_id"]) == to.thread
+            if self.is_self(data) and same_topic and reply_number(data) == number:
+                return str(data["id"])
         return None
-
-    def latest(self, before: int | None = None) -> list[dict[str, Any]]:
-        """One page of GET /posts.json: the latest posts, newest first (below `before`)."""
-        params = {"before": before} if before is not None else {}
-        posts: list[dict[str, Any]] = self._client.get("posts.json", **params)["latest_posts"]
-        return posts
 
     def delete(self, reply_id: str) -> None:
         """DELETE /posts/{id}.json."""
@@ -156,17 +193,20 @@ class TopicOutlet:
             raise SendFailed(str(exc)) from exc
 
     def fetch_post(self, message_id: str) -> Post | None:
-        """A remembered post, else GET /posts/{id}.json; None when gone or hidden."""
+        """A remembered post, else GET /posts/{id}.json; None when gone, hidden or unwatched.
+
+        A summons can name any post: one from a category the bot does not answer in (a
+        staff-only one, say) or a private message is not carded in public.
+        """
         data = self._posts.get(message_id)
-        if data is None and message_id.isdigit():
-            try:
-                data = self._client.get(f"posts/{message_id}.json")
-            except ApiError as exc:
-                if exc.status in {403, 404}:
-                    return None
-                raise
-            self.remember(data)
+        post_id = as_id(message_id)
+        if data is None and post_id is not None:
+            data = self.reader.one(post_id)  # a failure that may pass fails the poll
+            if data is not None:
+                self.remember(data)
         if data is None or data.get("deleted_at") or data.get("hidden"):
+            return None
+        if not self.watched(data):
             return None
         return self.as_post(data)
 
@@ -177,34 +217,9 @@ class TopicOutlet:
     def is_moderator(self, post: Post) -> bool:
         """Staff (admin or moderator, as the post says), or a member of a listed group."""
         data = self._posts.get(post.message_id, {})
-        if data.get("staff") or data.get("admin") or data.get("moderator"):
+        if data.get("staff") is True or data.get("admin") is True or data.get("moderator") is True:
             return True
-        return post.author_id in self._group_usernames()
-
-    def _group_usernames(self) -> frozenset[str]:
-        cached = self._group_members
-        if cached is not None and self._clock() - cached[1] < GROUP_CACHE_SECONDS:
-            return cached[0]
-        names: set[str] = set()
-        for group in self._mod_groups:
-            offset = 0
-            while True:
-                try:
-                    answer = self._client.get(
-                        f"groups/{group}/members.json", limit=GROUP_PAGE, offset=offset
-                    )
-                except ApiError as exc:
-                    if exc.ambiguous:
-                        raise
-                    log.warning("group %s cannot be read (%s)", group, exc)
-                    break
-                found = [*answer.get("members", []), *answer.get("owners", [])]
-                names.update(str(member["username"]) for member in found)
-                offset += GROUP_PAGE
-                if offset >= int(answer.get("meta", {}).get("total") or 0):
-                    break
-        self._group_members = (frozenset(names), self._clock())
-        return self._group_members[0]
+        return fold(post.author_id) in self._members.names()
 
 
 def _shape(answer: dict[str, Any]) -> str:

@@ -13,6 +13,7 @@ import sqlite_utils
 
 from bot.discourse_bot.convert import PLATFORM
 from records.modlog import log_action
+from records.streams import Streams
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,7 @@ class ModReport:
     def __init__(self, db: sqlite_utils.Database, actor: str) -> None:
         self._db = db
         self._actor = actor
+        self._reported = Streams(db, PLATFORM)
 
     def __call__(
         self, action: str, *, place: str | None = None, target: str | None = None, detail: str
@@ -34,3 +36,19 @@ class ModReport:
         log.warning("%s%s: %s", action, f" ({target})" if target else "", detail)
         log_action(self._db, platform=PLATFORM, place=place, actor=self._actor, action=action,
                    target=target, detail=detail[:500])  # fmt: skip
+
+    def once(
+        self,
+        key: str,
+        action: str,
+        *,
+        place: str | None = None,
+        target: str | None = None,
+        detail: str,
+    ) -> None:
+        """Report an event only the first time `key` is met (a post listed poll after poll)."""
+        mark = f"reported:{key}"
+        if self._reported.is_seen(mark):
+            return
+        self(action, place=place, target=target, detail=detail)
+        self._reported.mark_seen([mark])

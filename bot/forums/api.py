@@ -19,7 +19,7 @@ import httpx
 
 from bot.http.limits import HostSpacing, RetryPolicy, Sleep
 from bot.http.stack import open_polite_client
-from bot.http.transport import WaitHint
+from bot.http.transport import ResponseTooLarge, WaitHint
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +30,7 @@ MAX_ANSWER_BYTES = 5_000_000
 # pause per request made a poll of a busy forum take minutes).
 REQUEST_SPACING_SECONDS = 0.0
 BACKOFF_SECONDS = 2.0
+TOO_LARGE = "too_large"
 
 
 class ApiError(Exception):
@@ -42,6 +43,11 @@ class ApiError(Exception):
         self.status = status
         self.code = code
         self.params = params or {}  # what the forum says about the error (e.g. a page limit)
+
+    @property
+    def too_large(self) -> bool:
+        """True when the answer was larger than `MAX_ANSWER_BYTES` (asking again gets the same)."""
+        return self.code == TOO_LARGE
 
     @property
     def ambiguous(self) -> bool:
@@ -87,6 +93,8 @@ class ApiClient:
     ) -> dict[str, Any]:
         try:
             response = self._http.request(method, path, params=params, data=data, json=json)
+        except ResponseTooLarge as exc:
+            raise ApiError(0, TOO_LARGE, str(exc)) from exc
         except httpx.HTTPError as exc:
             raise ApiError(0, type(exc).__name__, str(exc)) from exc
         if response.status_code >= 400:

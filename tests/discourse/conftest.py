@@ -54,16 +54,18 @@ Harness = forum_harness.Harness[FakeDiscourse, DiscourseBot]
 class HarnessFactory(forum_harness.HarnessFactory[FakeDiscourse]):
     """Builds DiscourseBots; a second build on the same database file is a restart."""
 
-    def build(self, **app_settings: Any) -> Harness:
+    username = BOT  # EVBOT_DISCOURSE__API_USERNAME as the operator typed it
+
+    def build(self, *, category_ids: list[int] | None = None, **app_settings: Any) -> Harness:
         db = self.open_db()
         service = EvidenceService(db, self.index, Settings(**app_settings))
-        headers = {"Api-Key": API_KEY, "Api-Username": BOT}
+        headers = {"Api-Key": API_KEY, "Api-Username": self.username}
         http = build_http(self.fake.url, headers, TIMEOUT, "evidence-bot-tests",
                           max_retries=3, sleep=self.sleep, wait_hint=wait_seconds)  # fmt: skip
         client = ApiClient(http, read_error=read_error)
-        outlet = TopicOutlet(
-            client, username=BOT, mod_groups=[MOD_GROUP], report=ModReport(db, BOT)
-        )
+        outlet = TopicOutlet(client, username=self.username, mod_groups=[MOD_GROUP],
+                             report=ModReport(db, BOT), category_ids=category_ids,
+                             base_url=self.fake.url)  # fmt: skip
         return Harness(self.fake, DiscourseBot(service, outlet), db, self.sleep)
 
 

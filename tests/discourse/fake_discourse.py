@@ -11,6 +11,7 @@ rate limit a 429 with `Retry-After` and `extras.wait_seconds`.
 
 from __future__ import annotations
 
+import html
 import json
 import threading
 import time
@@ -52,6 +53,8 @@ class FakeDiscourse:
     # Categories whose new replies wait for a moderator (Discourse's category setting
     # "require reply approval"; new accounts and watched words queue posts the same way).
     approval_categories: set[int] = field(default_factory=set)
+    # A server from before LatestPostsQuery: id-window listings, posts without `post_url`.
+    old_server: bool = False
     pending: dict[int, Json] = field(default_factory=dict)
     reviewables: int = 0
     requests: list[Request] = field(default_factory=list)
@@ -82,8 +85,18 @@ class FakeDiscourse:
         with self._lock:
             topic_id = len(self.topics) + 10
             self.topics[topic_id] = {"id": topic_id, "category_id": category, "title": title,
-                                     "closed": False, "posts": 0}  # fmt: skip
+                                     "closed": False, "posts": 0, "archetype": "regular"}  # fmt: skip
             return self._create(topic_id, raw, user, None)
+
+    def add_private_messages(self, count: int) -> None:
+        """A private message between members with `count` posts: ids the bot never sees."""
+        with self._lock:
+            topic_id = len(self.topics) + 10
+            self.topics[topic_id] = {"id": topic_id, "category_id": None, "title": "PM",
+                                     "closed": False, "posts": 0,
+                                     "archetype": "private_message"}  # fmt: skip
+            for n in range(count):
+                self._create(topic_id, f"private {n}", "member", None)
 
     def add_post(self, topic_id: int, raw: str, *, user: str = "member",
                  reply_to: int | None = None) -> int:  # fmt: skip
@@ -94,7 +107,7 @@ class FakeDiscourse:
     def edit_post(self, post_id: int, raw: str) -> None:
         with self._lock:
             post = self.posts[post_id]
-            post.update(raw=raw, cooked=f"<p>{raw}</p>", version=post["version"] + 1)
+            post.update(raw=raw, cooked=_cook(raw), version=post["version"] + 1)
 
     def approve(self, pending_id: int) -> int:
         """A moderator approves a queued post: it becomes a real post; returns its id."""
@@ -163,7 +176,7 @@ class FakeDiscourse:
         self.posts[post_id] = {
             "id": post_id, "name": user.title(), "username": user,
             "avatar_template": f"/user_avatar/forum.test/{user}/{{size}}/1.png",
-            "created_at": now, "updated_at": now, "raw": raw, "cooked": f"<p>{raw}</p>",
+            "created_at": now, "updated_at": now, "raw": raw, "cooked": _cook(raw),
             "post_number": topic["posts"], "post_type": 1, "posts_count": topic["posts"],
             "reply_count": 0, "reply_to_post_number": str(reply_to) if reply_to else None,
             "quote_count": 0, "incoming_link_count": 0, "reads": 1, "readers_count": 0,
@@ -206,7 +219,8 @@ class FakeDiscourse:
     def handle(self, request: Request) -> tuple[int, Json, dict[str, str]]:
         self.requests.append(request)
         failure, delay = self._take(request)
-        if request.api_key != API_KEY or request.api_username != BOT:
+        # The key's user is looked up by name case-blind (User.find_by_username, username_lower).
+        if request.api_key != API_KEY or (request.api_username or "").lower() != BOT:
             return 403, _error("invalid_access", "The API username or key is invalid."), {}
         if failure is not None and not failure[3]:
             return failure[0], failure[5], failure[4]
@@ -228,16 +242,34 @@ class FakeDiscourse:
             return self._reply(request)
         if path.startswith("/posts/") and path.endswith(".json"):
             return self._one(int(path[len("/posts/") : -len(".json")]), method)
+        if path == "/latest.json" and method == "GET":
+            return self._topic_list(request)
         if path.startswith("/groups/") and path.endswith("/members.json"):
             return self._members(path.split("/")[2], request)
         return 404, _error("not_found", "The requested URL or resource could not be found."), ""
 
     def _latest(self, request: Request) -> Json:
-        before = int(request.query.get("before") or 10**12)
-        listed = sorted(
-            (p for p in self.posts.values() if p["id"] < before), key=lambda p: -p["id"]
-        )
+        """PostsController#latest: only `before` is read (params.permit(:before)).
+
+        Today (LatestPostsQuery#public_posts): the 50 newest public regular posts with
+        `id < before`. Older servers listed an id window instead, `before - 50 < id <=
+        before` (`before` defaulting to Post.last.id, a private message's too), so a window
+        behind a run of private messages is empty.
+        """
+        public = [p for p in self.posts.values() if self._public(p)]
+        before = int(request.query.get("before") or 0)
+        if self.old_server:
+            last = before if before > 0 else max(self.posts, default=0)
+            window = [p for p in public if last - PAGE < p["id"] <= last]
+            listed = sorted(window, key=lambda p: p["created_at"], reverse=True)
+            return {"latest_posts": [_without_url(p) for p in listed]}
+        below = [p for p in public if before <= 0 or p["id"] < before]
+        listed = sorted(below, key=lambda p: -p["id"])
         return {"latest_posts": [dict(p) for p in listed[:PAGE]]}
+
+    def _public(self, post: Json) -> bool:
+        topic = self.topics[post["topic_id"]]
+        return topic["archetype"] == "regular" and not post["deleted_at"]
 
     def _reply(self, request: Request) -> tuple[int, Json, str]:
         body = request.body
@@ -278,13 +310,29 @@ class FakeDiscourse:
         post = self.posts.get(post_id)
         if post is None or post["deleted_at"]:
             return 404, _error("not_found", "The requested URL or resource could not be found."), ""
+        if self.topics[post["topic_id"]]["archetype"] != "regular":  # Guardian#can_see?
+            return 403, _error("invalid_access", "You are not permitted to view the requested resource."), ""  # fmt: skip
         if method == "DELETE":
             if post["username"] != BOT:
                 return 403, _error("invalid_access", "You are not permitted."), ""
             post["deleted_at"] = datetime.now(UTC).isoformat()
             return 200, {}, ""
         shown = {k: v for k, v in post.items() if k not in (*LISTING_ONLY, "badges_granted")}
-        return 200, shown, "GET /posts/{id}.json"
+        return 200, _without_url(shown) if self.old_server else shown, "GET /posts/{id}.json"
+
+    def _topic_list(self, request: Request) -> tuple[int, Json, str]:
+        """`/latest.json` (ListController, TopicListItemSerializer) for the `topic_ids` asked:
+        each topic's id, category and archetype; private messages are never in it."""
+        wanted = {int(t) for t in request.query.get("topic_ids", "").split(",") if t.isdigit()}
+        listed = [
+            {"id": t["id"], "title": t["title"], "fancy_title": t["title"],
+             "slug": f"topic-{t['id']}", "posts_count": t["posts"], "closed": t["closed"],
+             "archetype": t["archetype"], "category_id": t["category_id"], "pinned": False,
+             "visible": True}
+            for t in self.topics.values()
+            if t["id"] in wanted and t["archetype"] == "regular"
+        ]  # fmt: skip
+        return 200, {"users": [], "topic_list": {"per_page": 30, "topics": listed}}, ""
 
     def _members(self, group: str, request: Request) -> tuple[int, Json, str]:
         if group not in self.groups:
@@ -305,6 +353,19 @@ class FakeDiscourse:
             {"members": members, "owners": [], "meta": meta},
             "GET /groups/{name}/members.json",
         )
+
+
+def _cook(raw: str) -> str:
+    """The cooked HTML of plain text: markdown-it escapes `&`, `<`, `>` and `"` (a post of
+    32,000 `"` cooks to 192,000 characters of `&quot;`)."""
+    escaped = html.escape(raw, quote=True).replace("&#x27;", "'")
+    return f"<p>{escaped}</p>"
+
+
+def _without_url(post: Json) -> Json:
+    """A post as servers from before PostSerializer#post_url show it (the client's
+    spec/fixtures/posts_before.json has no `post_url`)."""
+    return {k: v for k, v in post.items() if k != "post_url"}
 
 
 def _error(error_type: str, message: str) -> Json:
