@@ -80,7 +80,7 @@ class CatchUpReport:
                 f"({', '.join(map(str, self.failed_channels))})"
             )
             if self.retry_in is not None:
-                text += f", trying again in {self.retry_in:.0f} s"
+                text += f", trying again in {self.retry_in:g} s"
         return text
 
 
@@ -152,7 +152,7 @@ class CatchUp:
         if only is None:
             watched = {channel.id: channel for channel in self._cached_channels()}
         else:
-            watched = {channel.id: channel for channel in await self._resolve(only)}
+            watched = {channel.id: channel for channel in await self._resolve(only, report)}
         for channel_id in watched:
             self.progress.hold(channel_id)
         state = await self.deps.runner.call(
@@ -161,7 +161,7 @@ class CatchUp:
         if only is None:
             watched.update(await self._active_threads(watched))
             extra = (state.recent_channels | {c.channel_id for c in state.claims}) - set(watched)
-            for channel in await self._resolve(extra):
+            for channel in await self._resolve(extra, report):
                 watched[channel.id] = channel
                 self.progress.hold(channel.id)
         floor = time_snowflake(window_start)
@@ -224,16 +224,23 @@ class CatchUp:
                     found[thread.id] = thread
         return found
 
-    async def _resolve(self, channel_ids: Iterable[int]) -> list[Readable]:
-        """Channels known from the records (threads archived since, say) that still exist."""
+    async def _resolve(self, channel_ids: Iterable[int], report: CatchUpReport) -> list[Readable]:
+        """Channels known from the records (threads archived since, say) that still exist;
+        one that cannot be looked up for now (not gone, not hidden) counts as failed."""
         found: list[Readable] = []
         for channel_id in channel_ids:
             channel: Any = self.bot.get_channel(channel_id)
             if channel is None:
                 try:
                     channel = await self.bot.fetch_channel(channel_id)
-                except SEND_FAILURES as exc:
+                except (discord.NotFound, discord.Forbidden) as exc:
                     log.info("channel %s is gone or hidden (%s)", channel_id, describe_failure(exc))
+                    continue
+                except SEND_FAILURES as exc:
+                    log.warning(
+                        "could not look up channel %s (%s)", channel_id, describe_failure(exc)
+                    )
+                    report.failed_channels.append(channel_id)
                     continue
             if isinstance(channel, Readable) and _readable(channel):
                 found.append(channel)

@@ -153,6 +153,11 @@ class Harness:
             self.reader.close()
         self.bot, self.task, self.db, self.reader = None, None, None, None
 
+    def set_reply(self, **update: Any) -> None:
+        """Change `reply.*` settings for the next start."""
+        reply = self.settings.reply.model_copy(update=update)
+        self.settings = self.settings.model_copy(update={"reply": reply})
+
     async def restart(self) -> None:
         """A new bot process, as after a deploy: same database, new gateway session."""
         await self.stop()

@@ -207,12 +207,6 @@ async def test_commands_posted_while_the_bot_was_down_are_not_run_late(stopped: 
     assert list(stopped.records.query("SELECT * FROM place_settings")) == []
 
 
-def set_reply(harness: Harness, **update: Any) -> None:
-    """Change `reply.*` settings for the harness's next start."""
-    reply = harness.settings.reply.model_copy(update=update)
-    harness.settings = harness.settings.model_copy(update={"reply": reply})
-
-
 async def test_a_channel_whose_catch_up_failed_is_reported_and_read_again(
     stopped: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -220,14 +214,14 @@ async def test_a_channel_whose_catch_up_failed_is_reported_and_read_again(
     fake, world = stopped.fake, stopped.world
     missed = await fake.post(world.general_id, world.member, f"doi {LEE_DOI}")
     fake.fail_next("GET", rf"/channels/{world.general_id}/messages", code=50001)
-    set_reply(stopped, catch_up_retry_seconds=0.05)
+    stopped.set_reply(catch_up_retry_seconds=0.05)
     await stopped.start()
     first = await stopped.wait_caught_up()
     retry = await stopped.wait_caught_up(2)
 
     assert first.failed_channels == [world.general_id]
     assert first.retry_in == 0.05
-    assert f"could not read 1 channel ({world.general_id}), trying again in 0 s" in caplog.text
+    assert f"could not read 1 channel ({world.general_id}), trying again in 0.05 s" in caplog.text
     assert (retry.reason, retry.failed_channels, retry.replies) == ("retry", [], 1)
     assert [card_ids(r) for r in fake.replies_to(int(missed["id"]))] == [[LEE_ID]]
 
@@ -238,7 +232,7 @@ async def test_a_live_message_does_not_move_a_failed_channels_cursor_past_unread
     fake, world = stopped.fake, stopped.world
     missed = await fake.post(world.general_id, world.member, f"doi {LEE_DOI}")
     fake.fail_next("GET", rf"/channels/{world.general_id}/messages", code=50001)
-    set_reply(stopped, catch_up_retry_seconds=3600)
+    stopped.set_reply(catch_up_retry_seconds=3600)
     await stopped.start()
     assert (await stopped.wait_caught_up()).failed_channels == [world.general_id]
     live = await stopped.say(world.general_id, world.other_member, f"PMID {FLUGE_PMID}")

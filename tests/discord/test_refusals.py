@@ -19,6 +19,20 @@ def field_error(path: str, code: str, message: str) -> dict[str, Any]:
     return leaf
 
 
+async def refused_reply(
+    harness: Harness, status: int, code: int, errors: dict[str, Any] | None
+) -> dict[str, Any]:
+    """A member cites a study in #general and Discord refuses the bot's reply; the message."""
+    fake, world = harness.fake, harness.world
+    fake.fail_next(
+        "POST", rf"/channels/{world.general_id}/messages", status=status, code=code, errors=errors
+    )
+    message = await harness.say(world.general_id, world.member, f"doi {LEE_DOI}")
+    assert fake.replies_to(int(message["id"])) == []
+    result: dict[str, Any] = message
+    return result
+
+
 TOLD = [
     pytest.param(403, 50013, None, "HTTP 403, Discord error 50013: Missing Permissions", id="403"),
     pytest.param(
@@ -36,11 +50,7 @@ async def test_a_reply_refused_for_good_is_told_to_the_moderators(
     harness: Harness, status: int, code: int, errors: dict[str, Any] | None, reason: str
 ) -> None:
     fake, world = harness.fake, harness.world
-    fake.fail_next(
-        "POST", rf"/channels/{world.general_id}/messages", status=status, code=code, errors=errors
-    )
-    message = await harness.say(world.general_id, world.member, f"doi {LEE_DOI}")
-    assert fake.replies_to(int(message["id"])) == []
+    message = await refused_reply(harness, status, code, errors)
     [line] = await fake.wait_for_channel_message(world.mod_log_id)
     assert fake.link(message) in line["content"]
     assert reason in line["content"]
@@ -66,10 +76,6 @@ async def test_a_reply_to_a_deleted_message_is_not_reported(
     harness: Harness, status: int, code: int, errors: dict[str, Any] | None
 ) -> None:
     fake, world = harness.fake, harness.world
-    fake.fail_next(
-        "POST", rf"/channels/{world.general_id}/messages", status=status, code=code, errors=errors
-    )
-    message = await harness.say(world.general_id, world.member, f"doi {LEE_DOI}")
-    assert fake.replies_to(int(message["id"])) == []
+    await refused_reply(harness, status, code, errors)
     assert list(harness.records.query("SELECT * FROM mod_log")) == []
     assert fake.bot_messages(world.mod_log_id) == []
