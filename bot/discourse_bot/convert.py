@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from bot.forums.api import ApiError
-from bot.forums.quotes import own_bbcode_text, own_cooked_text
+from bot.forums.quotes import commands_also_rendered, own_bbcode_text, own_cooked_text
 from records.models import Post
 
 PLATFORM = "discourse"
@@ -29,9 +29,13 @@ def raw_text(raw: str) -> str:
 
 def post_text(data: dict[str, Any]) -> str:
     """The author's own words from `raw`, or from `cooked` HTML when `raw` is not sent."""
-    if data.get("raw") is None and isinstance(data.get("cooked"), str):
-        return own_cooked_text(data["cooked"][:MAX_RAW_CHARS])
-    return raw_text(str(data.get("raw") or ""))
+    cooked = data.get("cooked")
+    if data.get("raw") is None and isinstance(cooked, str):
+        return own_cooked_text(cooked[:MAX_RAW_CHARS])
+    text = raw_text(str(data.get("raw") or ""))
+    if isinstance(cooked, str):  # a command counts only where Discourse shows it as the author's
+        text = commands_also_rendered(text, own_cooked_text(cooked[: MAX_RAW_CHARS * 2]))
+    return text
 
 
 def as_id(value: Any) -> int | None:

@@ -167,6 +167,22 @@ class _Splitter:
         return self._ticks
 
 
+def commands_also_rendered(own: str, rendered: str) -> str:
+    """`own` without command lines the forum's own rendering does not show as the author's.
+
+    A line starting with `!` counts only if the rendered own text (cooked HTML without its
+    quotes) has a line starting with the same two words: where our reading of the source
+    and the forum's rendering disagree about a quote, the forum decides.
+    """
+    shown = {tuple(line.split()[:2]) for line in rendered.splitlines() if line.lstrip()[:1] == "!"}
+    kept = [
+        line
+        for line in own.splitlines(keepends=True)
+        if line.lstrip()[:1] != "!" or tuple(line.split()[:2]) in shown
+    ]
+    return "".join(kept)
+
+
 def own_cooked_text(html: str) -> str:
     """The text of cooked HTML outside `<aside class="quote">` elements, a line per block."""
     parser = _CookedText()

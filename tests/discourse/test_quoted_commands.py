@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.core.commands import parse_command
 from bot.discourse_bot.convert import post_text
 from records.modlog import recent_actions
 from records.places import get_place_settings
@@ -30,3 +31,19 @@ def test_without_raw_the_cooked_quotes_are_left_out() -> None:
         "<p>Agreed.</p>"
     )
     assert post_text({"cooked": cooked}).split() == ["Agreed."]
+
+
+def test_where_raw_and_cooked_disagree_the_forums_rendering_decides() -> None:
+    # An indented `[/quote]` is code to Discourse, so the command stays inside the quote.
+    raw = '[quote="member, post:1, topic:9"]\n\n    [/quote]\n\n!evidence off\n[/quote]\nMine.'
+    cooked = (
+        '<aside class="quote" data-post="1" data-topic="9"><blockquote>'
+        "<pre><code>[/quote]\n</code></pre><p>!evidence off</p></blockquote></aside>"
+        "<p>Mine.</p>"
+    )
+    assert parse_command(post_text({"raw": raw, "cooked": cooked})) is None
+    own = '[quote="member, post:1, topic:9"]\nhi\n[/quote]\n!evidence help'
+    shown = '<aside class="quote"><blockquote><p>hi</p></blockquote></aside><p>!evidence help</p>'
+    command = parse_command(post_text({"raw": own, "cooked": shown}))
+    assert command is not None
+    assert command.name.value == "help"
