@@ -16,8 +16,13 @@ candidate is scored from what the post says around the mention:
 | `only-entry` | 2 | no year given, and the surname is the first author of this entry only |
 | `partial-name` | -1 | found by the last word of a surname with particles only |
 | `word-surname` | -2 | an ordinary word ("Brown", "Hope") not marked as a name |
+| `subject` | 1 | the subject the post gives ("on …", "looked at …") is the entry's |
+| `design`, `size` | 1 each | design words ("open-label") or cohort size ("17 patients") fit |
 
-A year, co-author or journal that contradicts a candidate removes it. The mention needs a
+A year, co-author, journal, subject, design, cohort size or first-author initials that
+contradict a candidate remove it ("Jason 2022 on the DePaul questionnaire", "Holm KA 2003",
+"… in BMJ Open"; see `linker.author_topic`), and so does a post that disowns the name
+("wrong Tanaka"). The mention needs a
 cue that it is a citation at all (et al., an author list, a possessive, a study noun, "and
 colleagues", "a study by", a group's "investigators", a reporting verb, or a year beside the
 name); a surname that is a word needs one that marks it as a name (et al., an author list, a
@@ -42,6 +47,7 @@ from linker.author_topic import (
     Vocabulary,
     design_verdict,
     designs_in,
+    disowned,
     entry_text,
     size_verdict,
     sizes_in,
@@ -213,6 +219,8 @@ class AuthorMatcher:
         sizes = sizes_in(sentence)
         initials = _initials_after(text, mention)
         journal = self._journal_named(text, mention.end, high)
+        if disowned(text, mention.start, mention.end, _surname_written(text, mention)):
+            return []
         kept = []
         for candidate in candidates:
             entry = self._entries[candidate.number]
@@ -222,7 +230,8 @@ class AuthorMatcher:
                 form = _journal_form(entry.journal, *journal)
                 if form is None:
                     continue
-                candidate.add(3, f"journal:{form}")
+                exact = form != _SHORTENED
+                candidate.add(3 if exact else 1, f"journal:{form}")
             vocabulary = self._vocabulary(candidate.number)
             checks = (
                 ("subject", vocabulary.verdict(topic) if topic else (Verdict.SILENT, ())),
@@ -435,12 +444,13 @@ _IN_JOURNAL = re.compile(
     re.IGNORECASE,
 )
 _JOURNAL_REACH = 120
+_SHORTENED = "shortened"  # the journal named is a shortening of the entry's
 _VAGUE_NOUNS = frozenset({"one", "thing", "work", "data"})
 _DROPPED_BEFORE_JOURNAL = frozenset({"the"})
 # Initials written after a surname: "Holm KA", "White PD", "Walitt B.", "Holm, K.A."
 _INITIALS = re.compile(
-    r"[ \t]{1,2}(?:,[ \t]?)?(?P<initials>(?-i:[A-Z]){1,2}(?=[\s,;&)]|$)|"
-    r"(?-i:[A-Z])\.(?:[ \t]?-?(?-i:[A-Z])\.){0,2})"
+    r"[ \t]{1,2}(?:,[ \t]?)?(?P<initials>(?-i:[A-ZØÅÆÖÄÜ]){1,2}(?=[\s,;&)]|$)|"
+    r"(?-i:[A-ZØÅÆÖÄÜ])\.(?:[ \t]?-?(?-i:[A-Z])\.){0,2})"
 )
 _INITIALS_NAME = re.compile(r"(?:[\w'’-]+[ \t]{1,2}){0,3}?[\w'’-]+?(?=['’]s\b|[ \t,])")
 
@@ -455,6 +465,18 @@ def _initials_after(text: str, mention: Mention) -> str | None:
                 return None
             return found.group("initials").replace(".", "").replace(" ", "").replace("-", "")
     return None
+
+
+def _surname_written(text: str, mention: Mention) -> str:
+    """The surname as the post writes it ("Tanaka" in "Tanaka e.a. 2019")."""
+    for word in re.finditer(r"[^\W\d_][\w'’-]*", text[mention.start : mention.end]):
+        key = name_key(_POSSESSIVE.sub("", word.group()))
+        if key and mention.key.endswith(key):
+            return _POSSESSIVE.sub("", word.group())
+    return mention.key
+
+
+_POSSESSIVE = re.compile(r"['’]s?$")
 
 
 def _initials_fit(initials: str, entry: AtlasEntry) -> bool:
@@ -472,9 +494,11 @@ def _journal_form(journal: str, written: str, named: set[str]) -> str | None:
     form = names_journal(journal, written, journal_words(written))
     if form:
         return form
-    entry_words = set(tokens(journal))
-    if journal in named or any(set(tokens(other)) <= entry_words for other in named):
+    if journal in named:
         return " ".join(tokens(written))
+    entry_words = set(tokens(journal))
+    if any(set(tokens(other)) <= entry_words for other in named):
+        return _SHORTENED
     return None
 
 

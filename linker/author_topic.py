@@ -53,7 +53,9 @@ _CUE = (
     r"(?P<claim>found|showed|shows|reported|suggested|claimed|claims)(?:\s{1,2}that)?)"
 )
 # The same in German, Dutch, Norwegian, Spanish and French. Their subjects only agree: with
-# no dictionary to translate "Darmflora" or "skolen", silence is no contradiction.
+# no dictionary to translate "Darmflora", "skolen" or "variabilité cardiaque" into an
+# English entry's words, sharing none of them is no contradiction (the dev set measured it:
+# even a three-word threshold cost eleven true matches to catch four traps).
 _LOCAL_CUE = (
     r"(?:über|ueber|zu|zum|zur|untersuchte|zeigte|fand|"
     r"over|naar|bekeek|onderzocht|toonde|vond|"
@@ -94,7 +96,7 @@ _IDIOM = re.compile(
 # Where a subject's words end: punctuation, or a word that starts another clause.
 _END = re.compile(r"[.,;:!?()\[\]\n\"“”]|\s-\s|\s[–—]\s")
 _CLAUSE_TEXT = """
-    and but because since which who whom whose while when where although though so if
+    but because since which who whom whose while when where although though so if
     i we you he she they it my our your was were is are has have had will would could
     should can did does do it's i'm that's this that these those there here then
     und aber weil weil dass der die das ich wir en maar omdat dat ik wij og men fordi
@@ -105,6 +107,8 @@ _CLAUSE = frozenset(_CLAUSE_TEXT.split())
 _DEICTIC = frozenset({"this", "that", "these", "those", "it", "them", "here", "there"})
 _MAX_TOPIC_WORDS = 7
 _CLAIM_MIN_TELLING = 2
+_AGREEING_WORDS = 2
+_AGREEING_SHARE = 3
 # Words of the field that every candidate shares: they neither agree nor contradict.
 _GENERIC_TEXT = """
     me cfs mecfs cfsme pem myalgic encephalomyelitis encephalopathy chronic fatigue fatigued
@@ -123,6 +127,14 @@ _GENERIC_TEXT = """
     pacientes estudio étude etude patients malades artikel forskning personer mensen
 """
 _GENERIC = frozenset(_GENERIC_TEXT.split())
+# Verbs and comparisons of any finding ("reduces", "improved", "higher"), by Snowball stem.
+_GENERIC_STEMS_TEXT = """
+    reduc increas improv lower higher better wors protect caus help affect show find use
+    measur compar relat associ chang alter elev impair decreas rais drop fell rise risk
+    predict link depend influenc trigger lead prevent treat present common rare major minor
+    signific differ similar effect post long acut
+"""
+_GENERIC_STEMS = frozenset(_GENERIC_STEMS_TEXT.split())
 # A word this frequent in everyday language (Zipf scale, wordfreq) is no subject of its own.
 _EVERYDAY_ZIPF = 5.6
 # Words before a study noun are often just adjectives ("the big Fluge trial"): only rarer
@@ -130,7 +142,10 @@ _EVERYDAY_ZIPF = 5.6
 _DESCRIBED_ZIPF = 4.6
 _WORDFREQ_LANGUAGES = ("en", "de", "nl", "nb", "es", "fr")
 _MIN_LETTERS = 3
-_SIMILAR = 85  # rapidfuzz ratio of two stems that are one word in two languages
+_ACRONYM_LETTERS = 5
+_SIMILAR = 88  # rapidfuzz ratio of two stems that are one word in two languages
+_SIMILAR_PART = 88  # … and of a word inside a compound ("Darmmikrobiom")
+_COMPOUND_EXTRA = 3  # a compound has at least this many letters more than its part
 _SIMILAR_MIN_LETTERS = 5
 _PART_MIN_LETTERS = 4
 _STEMMER = Stemmer.Stemmer("english")
@@ -153,16 +168,18 @@ def topic_of(
     the field's abbreviations ("LDN" → "LDN low dose naltrexone")."""
     phrase, english, claim = _phrase_after(text, end)
     words = _phrase_words(expand(phrase)) if phrase else []
-    telling = [w for w, written in words if english and _telling(w, written)]
+    telling = [w for w, acronym in words if _telling(w, acronym=acronym)]
     if claim and len(telling) < _CLAIM_MIN_TELLING:
         telling = []  # a finding is often in words the entry does not use ("found 8 loci")
+    if not english:
+        telling = []
     all_words = [w for w, _ in words]
     for written in described:
         for word in tokens(expand(written)):
             all_words.append(word)
             # A capitalised word before the noun names a place or team ("the Moreau NIH
             # trial"), not a subject.
-            if not written[:1].isupper() and _telling(word, written, _DESCRIBED_ZIPF):
+            if not written[:1].isupper() and _telling(word, everyday=_DESCRIBED_ZIPF):
                 telling.append(word)
     if not all_words:
         return None
@@ -185,9 +202,11 @@ def _phrase_after(text: str, end: int) -> tuple[str, bool, bool]:
     return phrase, found.group("english") is not None, found.group("claim") is not None
 
 
-def _phrase_words(phrase: str) -> list[tuple[str, str]]:
-    """(folded, as written) of the words of a subject, up to a word that starts a clause."""
-    found: list[tuple[str, str]] = []
+def _phrase_words(phrase: str) -> list[tuple[str, bool]]:
+    """(folded, written as an acronym) of the words of a subject, up to a word that starts a clause.
+
+    The words are folded together, so that a name spelled out over several words becomes
+    its abbreviation as in the entry's text ("post-exertional malaise" → "pem")."""
     raw = phrase.split()
     if raw and raw[0].lower().strip("'’") in _DEICTIC:
         return []
@@ -195,22 +214,28 @@ def _phrase_words(phrase: str) -> list[tuple[str, str]]:
         return []  # "Fluge 2019, on the other hand, …"
     if _NOT_SUBJECTS.intersection(tokens(" ".join(raw[:3]))):
         return []
+    kept: list[str] = []
     for written in raw[: _MAX_TOPIC_WORDS + 3]:
-        if written.lower() in _CLAUSE and found:
+        if written.lower() in _CLAUSE and kept:
             break
-        for word in tokens(written):
-            found.append((word, written))
-        if len(found) >= _MAX_TOPIC_WORDS:
-            break
-    return found
+        kept.append(written)
+    acronyms = {
+        folded
+        for written in kept
+        if written[:1].isupper() and any(c.isupper() for c in written[1:])
+        for folded in tokens(written)
+    }
+    return [(word, word in acronyms) for word in tokens(" ".join(kept))][:_MAX_TOPIC_WORDS]
 
 
-def _telling(word: str, written: str, everyday: float = 0.0) -> bool:
+def _telling(word: str, *, acronym: bool = False, everyday: float = 0.0) -> bool:
     """Whether a subject word can tell one paper's subject from another's (`everyday`: a
     stricter Zipf frequency above which a word tells nothing)."""
     if len(word) < _MIN_LETTERS or word.isdigit() or word in _GENERIC:
         return False
-    if written[:1].isupper() and any(c.isupper() for c in written[1:]) and len(word) <= 5:
+    if stem(word) in _GENERIC_STEMS:
+        return False
+    if acronym and len(word) <= _ACRONYM_LETTERS:
         return False  # an acronym we cannot read ("NIH", "UCL", "DSQ")
     return not _everyday(word) and not (everyday and _zipf(word) >= everyday)
 
@@ -238,7 +263,8 @@ def entry_text(entry: AtlasEntry) -> str:
     """Everything an entry says about its subject: title, summary, findings, keywords."""
     parts: list[str] = [entry.title, entry.summary or "", entry.why_it_matters or ""]
     parts += entry.findings + entry.conclusions + entry.keywords + entry.aliases
-    parts += [entry.study_type or "", entry.journal or "", entry.does_not_prove or ""]
+    # Not the journal: "Brain Communications" says nothing of a paper's subject.
+    parts += [entry.study_type or "", entry.does_not_prove or ""]
     return " ".join(parts)
 
 
@@ -246,25 +272,36 @@ class Vocabulary:
     """The stems of one entry's subject words."""
 
     def __init__(self, entry: AtlasEntry, expand: str) -> None:
-        words = tokens(expand)
+        # Folded together ("post-exertional malaise" → "pem") and word by word ("malaise").
+        words = tokens(expand) + [w for part in expand.split() for w in tokens(part)]
         self.stems = frozenset(stem(w) for w in words if len(w) >= _MIN_LETTERS)
         self._long = tuple(s for s in self.stems if len(s) >= _PART_MIN_LETTERS)
         self.designs = designs_in(entry_text(entry))
         self.sizes = sizes_in(f"{entry.title} {entry.summary or ''}")
 
     def verdict(self, topic: Topic) -> tuple[Verdict, tuple[str, ...]]:
-        """Whether `topic` is this entry's subject, and the words that decided it."""
+        """Whether `topic` is this entry's subject, and the words that decided it.
+
+        One shared word among many others is chance ("red wine protects against heart
+        disease" is no paper on heart rate variability): the post's telling words must share
+        at least a third with the entry, or two words.
+        """
         agreeing = tuple(sorted(w for w in topic.words if self._has(w)))
-        if agreeing:
+        telling = topic.telling
+        if agreeing and (
+            len(agreeing) >= _AGREEING_WORDS or len(agreeing) * _AGREEING_SHARE > len(telling)
+        ):
             return Verdict.AGREES, agreeing
-        if topic.telling:
-            return Verdict.CONTRADICTS, tuple(sorted(topic.telling))
+        if telling:
+            return Verdict.CONTRADICTS, tuple(sorted(telling - set(agreeing)))
         return Verdict.SILENT, ()
 
     def _has(self, word: str) -> bool:
         if word in _GENERIC or len(word) < _MIN_LETTERS or word.isdigit() or _everyday(word):
             return False
         stemmed = stem(word)
+        if stemmed in _GENERIC_STEMS:
+            return False
         if stemmed in self.stems:
             return True
         if len(stemmed) < _PART_MIN_LETTERS:
@@ -277,7 +314,10 @@ class Vocabulary:
                 len(stemmed) >= _SIMILAR_MIN_LETTERS
                 and (
                     fuzz.ratio(stemmed, other) >= _SIMILAR
-                    or (len(stemmed) > len(other) and fuzz.partial_ratio(other, stemmed) >= 90)
+                    or (
+                        len(stemmed) >= len(other) + _COMPOUND_EXTRA
+                        and fuzz.partial_ratio(other, stemmed) >= _SIMILAR_PART
+                    )
                 )
             )
             for other in self._long
@@ -365,3 +405,37 @@ def size_verdict(post: frozenset[int], entry: frozenset[int]) -> tuple[Verdict, 
     if shared:
         return Verdict.AGREES, tuple(map(str, shared))
     return Verdict.CONTRADICTS, tuple(map(str, sorted(post)))
+
+
+# A post that says its paper is not the one the name suggests: "wrong Tanaka", "ein anderer
+# Walitt", "verkeerde Moreau", "mauvais Petit", "nothing to do with ME", "nada que ver".
+_OTHER_ONE = (
+    r"(?:wrong|different|another|falsche[nrs]?|anderer?|verkeerde|feil|annen|"
+    r"otro|otra|equivocad[oa]|mauvais|autre)"
+)
+_DISOWNED = re.compile(
+    r"nothing\s{1,2}to\s{1,2}do\s{1,2}with\s{1,2}(?:me\b|cfs|me/cfs|long\s{1,2}covid|us\b|"
+    r"pem\b)|(?:totally|completely|entirely)\s{1,2}unrelated|wrong\s{1,2}field|"
+    r"same\s{1,2}(?:sur)?name|not\s{1,2}(?:a|an|the)\s{1,2}me(?:/cfs)?\s{1,2}(?:paper|study)|"
+    r"nichts\s{1,2}(?:mit\s{1,2}me\s{1,2}|damit\s{1,2})?zu\s{1,2}tun|ganz\s{1,2}anderes|"
+    r"iets\s{1,2}(?:heel\s{1,2})?anders|helt\s{1,2}annet|noe\s{1,2}annet|"
+    r"nada\s{1,2}que\s{1,2}ver|rien\s{1,2}à\s{1,2}voir|autre\s{1,2}chose",
+    re.IGNORECASE,
+)
+_DISOWN_REACH = 160
+# "not the Tanaka you mean", "niet de Tanaka die je zoekt", "nicht der Walitt"
+_NOT_THE = r"(?:not|niet|nicht|ikke|no|pas)\s{1,2}(?:the|de|der|die|den|el|la|le)"
+
+
+def disowned(text: str, start: int, end: int, written_name: str) -> bool:
+    """Whether the words after a citation (from `end`, in its sentence or the next) say it
+    is another paper than the atlas's by that name ("… wrong Tanaka", "nada que ver")."""
+    after = text[end : end + _DISOWN_REACH]
+    if _DISOWNED.search(after):
+        return True
+    name = re.escape(written_name)
+    other = re.compile(
+        rf"\b(?:{_OTHER_ONE}\s{{1,2}}(?:\w{{1,12}}\s{{1,2}})?|{_NOT_THE}\s{{1,2}}){name}\b",
+        re.IGNORECASE,
+    )
+    return bool(other.search(text, max(0, start - 40), end + _DISOWN_REACH))

@@ -22,8 +22,8 @@ _PARTICLES = (
 _SURNAME = r"[^\W\d_][\w'’-]{0,40}"
 _NAME = rf"(?<![\w'’.-]){_PARTICLES}{_SURNAME}"
 # "Lee J.", "Walitt B,", "White PD" (initials are upper case even though names may not be)
-_INITIALS = r"(?:,?\s{1,2}(?-i:[A-Z]{1,3})\.?(?:\s?(?-i:[A-Z])\.){0,2}(?=[\s,]))?"
-_LISTED_INITIALS = r"(?:\s{1,2}(?-i:[A-Z]{1,3})\.?(?:\s?(?-i:[A-Z])\.){0,2}(?=[\s,]))?"
+_INITIALS = r"(?:,?\s{1,2}(?-i:[A-ZØÅÆÖÄÜ]{1,3})\.?(?:\s?(?-i:[A-Z])\.){0,2}(?=[\s,]))?"
+_LISTED_INITIALS = r"(?:\s{1,2}(?-i:[A-ZØÅÆÖÄÜ]{1,3})\.?(?:\s?(?-i:[A-Z])\.){0,2}(?=[\s,]))?"
 # A journal between "et al." and the year: "Walitt et al., Nat Commun 2024"
 _JOURNAL = (
     r"(?:,?\s{1,2}(?:in\s{1,2})?(?-i:[A-Z])[\w.&-]{0,25}"
@@ -41,7 +41,7 @@ _YEAR = r"(?P<year>(?:19|20)\d{2})[a-z]?(?![\d])(?:\s{0,2}[)\]])?"
 _OPEN = r"[\s,]{0,3}[(\[]?\s{0,2}"
 
 # Initials standing as their own list item: "J.", "J.-S.", "C. G."
-_INITIAL_GROUP = r"(?-i:[A-Z])\.(?:\s?-?(?-i:[A-Z])\.){0,2}"
+_INITIAL_GROUP = r"(?-i:[A-ZØÅÆÖÄÜ])\.(?:\s?-?(?-i:[A-Z])\.){0,2}"
 _ITEM = rf"(?:{_INITIAL_GROUP}|{_NAME}{_LISTED_INITIALS})"
 # "Lee et al. 2024", "Lee J. et al (2024)", "Lee et al., 2024", "Lee et al.'s 2024 review",
 # "Walitt B, Singh K, et al. 2024", "Walitt et al., Nat Commun 2024"
@@ -97,7 +97,7 @@ _ORDINARY_CAPITALISED = """
 """
 _NOT_SURNAMES = frozenset(_ORDINARY_CAPITALISED.split())
 
-_INITIALS_WORD = re.compile(r"^(?:[A-Z]{1,3}\.?|[A-Z]\.?(?:\s?-?[A-Z]\.?){1,2})$")
+_INITIALS_WORD = re.compile(r"^(?:[A-ZØÅÆÖÄÜ]{1,3}\.?|[A-Z]\.?(?:\s?-?[A-Z]\.?){1,2})$")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _NAME_SPLIT = re.compile(rf",?\s{{0,2}}(?:&|\b{AND}\b)\s{{1,3}}|\s{{0,2}},\s{{0,2}}", re.IGNORECASE)
 

@@ -63,6 +63,10 @@ SUBJECT_CONTRADICTS = [
     ("a finding of another field", "Holm 2017 found that vitamin D supplements reduce falls"),
     ("described before the noun", "the Moreau 2021 microbiome paper was interesting"),
     ("investigating", "Jason 2022 investigating teacher burnout in rural schools"),
+    ("one shared word among many", "Holm 2017 found that cycling reduces blood pressure in bus drivers"),
+    ("wrong name, another language", "Tanaka e.a. 2019 over tandimplantaten, verkeerde Tanaka"),
+    ("says it is unrelated", "Fluge u. a. 2019 über Hüftprothesen, hat nichts mit ME zu tun"),
+    ("another one of that name", "saw Moreau 2021 trending, a different Moreau though"),
 ]  # fmt: skip
 # The same shapes when the subject is the entry's, or says nothing.
 SUBJECT_AGREES_OR_SILENT = [
@@ -76,6 +80,8 @@ SUBJECT_AGREES_OR_SILENT = [
     ("the writer's own words after", "Moreau 2021 is out, I read it on the train", ["moreau-2021-ldn"]),
     ("a finding in other words", "Fluge et al. 2019 found nothing", ["fluge-2019-rituximab"]),
     ("pointing back", "Jason et al 2022 on this, see above", ["jason-2022-pem"]),
+    ("another language, no shared word", "Jason et al 2022 om utmattelse etter anstrengelse", ["jason-2022-pem"]),
+    ("ruling out a sibling entry", "Berg et al. 2023, the open-label one, not the placebo-controlled one", ["berg-2023-ia-open"]),
 ]  # fmt: skip
 
 
