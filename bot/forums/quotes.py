@@ -16,7 +16,11 @@ BBCode (XenForo's `message`, Discourse's `raw`):
 - Markdown (`markdown=True`, Discourse's `raw`): fenced code blocks (```/~~~) and inline
   code spans show tags as text, as markdown-it renders them.
 
-Cooked HTML (Discourse's `cooked`): quotes are `<aside class="quote">` elements.
+Rendered HTML (Discourse's `cooked`, XenForo's `message_parsed`) is the forum's own reading:
+quotes are `<aside class="quote">` or `<blockquote class="bbCodeBlock--quote">` elements.
+Where it is sent, a command counts only if the rendering shows it as the author's too
+(`commands_also_rendered`), so any disagreement between our parse and the forum's is
+settled by the forum.
 """
 
 from __future__ import annotations
@@ -184,8 +188,22 @@ def commands_also_rendered(own: str, rendered: str) -> str:
 
 
 def own_cooked_text(html: str) -> str:
-    """The text of cooked HTML outside `<aside class="quote">` elements, a line per block."""
-    parser = _CookedText()
+    """The text of Discourse's cooked HTML outside `<aside class="quote">`, a line per block."""
+    return own_html_text(html, tag="aside", quote_class="quote")
+
+
+def own_parsed_text(html: str) -> str:
+    """The text of XenForo's `message_parsed` HTML outside its quotes, a line per block.
+
+    XenForo renders a quote as `<blockquote class="bbCodeBlock bbCodeBlock--expandable
+    bbCodeBlock--quote" data-source="post: 12" …>` (its `bb_code_tag_quote` template).
+    """
+    return own_html_text(html, tag="blockquote", quote_class="bbCodeBlock--quote")
+
+
+def own_html_text(html: str, *, tag: str, quote_class: str) -> str:
+    """The text of `html` outside every `<tag class="… quote_class …">` element."""
+    parser = _RenderedText(tag, quote_class)
     parser.feed(html)
     parser.close()
     return "".join(parser.parts)
@@ -195,11 +213,13 @@ _BLOCKS = frozenset({"p", "div", "br", "li", "blockquote", "pre", "h1", "h2", "h
 _VOID = frozenset({"br", "img", "hr", "input", "meta", "link", "source", "wbr"})
 
 
-class _CookedText(HTMLParser):
-    """Collects text, skipping every element inside a quote aside (at any depth)."""
+class _RenderedText(HTMLParser):
+    """Collects text, skipping every element inside a quote element (at any depth)."""
 
-    def __init__(self) -> None:
+    def __init__(self, quote_tag: str, quote_class: str) -> None:
         super().__init__(convert_charrefs=True)
+        self.quote_tag = quote_tag
+        self.quote_class = quote_class
         self.parts: list[str] = []
         self.open: list[str] = []
         self.quote_depth: int | None = None  # len(open) when the outermost quote opened
@@ -210,7 +230,7 @@ class _CookedText(HTMLParser):
         if tag in _VOID:
             return
         classes = next((value or "" for name, value in attrs if name == "class"), "").split()
-        if self.quote_depth is None and tag == "aside" and "quote" in classes:
+        if self.quote_depth is None and tag == self.quote_tag and self.quote_class in classes:
             self.quote_depth = len(self.open)
         self.open.append(tag)
 

@@ -16,7 +16,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.forums.api import ApiError
-from bot.forums.quotes import own_bbcode_text, split_bbcode
+from bot.forums.quotes import (
+    commands_also_rendered,
+    own_bbcode_text,
+    own_parsed_text,
+    split_bbcode,
+)
 from records.models import Post
 
 PLATFORM = "xenforo"
@@ -28,9 +33,15 @@ _LINK = re.compile(r"\[url=['\"]?([^'\"\]]{1,2000})['\"]?\]([\s\S]{0,2000}?)\[/u
 _TAG = re.compile(r"\[/?[a-z*]{1,12}(?:=[^\]]{0,300})?\]", re.I)
 
 
-def message_text(bbcode: str) -> str:
-    """The words a member wrote, for the linker: no quotes of others, links with targets."""
+def message_text(bbcode: str, parsed: str | None = None) -> str:
+    """The words a member wrote: no quotes of others, links with their targets.
+
+    `parsed` is XenForo's own rendering (`message_parsed`): a command line counts only where
+    it shows the line as the author's too.
+    """
     text = own_bbcode_text(bbcode[:MAX_MESSAGE_CHARS])
+    if parsed is not None:
+        text = commands_also_rendered(text, own_parsed_text(parsed[: MAX_MESSAGE_CHARS * 2]))
     text = _LINK.sub(lambda m: f"{m.group(2)} {m.group(1)}", text)
     return _TAG.sub("", text)
 
@@ -130,12 +141,17 @@ def to_post(data: dict[str, Any], node_id: int | str) -> Post:
         message_id=str(data["post_id"]),
         author_id=str(data.get("user_id") or 0),
         author_name=str(data.get("username") or ""),
-        text=message_text(str(data.get("message") or "")),
+        text=message_text(str(data.get("message") or ""), _parsed(data)),
         permalink=str(data["view_url"]) if data.get("view_url") else None,
         created_at=datetime.fromtimestamp(int(data.get("post_date") or 0), UTC),
         is_edit=edited > 0,
         parent_id=quoted_post_id(str(data.get("message") or "")),
     )
+
+
+def _parsed(data: dict[str, Any]) -> str | None:
+    parsed = data.get("message_parsed")
+    return parsed if isinstance(parsed, str) else None
 
 
 def seen_key(data: dict[str, Any]) -> str:

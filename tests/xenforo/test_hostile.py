@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from bot.core.commands import parse_command
+from bot.xenforo_bot.convert import message_text
 from records.modlog import recent_actions
 from records.places import get_place_settings
 from tests.xenforo.conftest import LEE_DOI, MEMBER, MODERATOR, NODE, Harness
@@ -58,3 +60,26 @@ def test_a_command_hidden_in_a_quoted_post_never_runs_as_the_quoting_moderator(
     assert get_place_settings(harness.db, "xenforo", str(NODE)) is None
     assert recent_actions(harness.db) == []
     assert harness.fake.replies_by_bot() == []
+
+
+QUOTED_IN_RENDERING = (
+    '<blockquote data-quote="Member" data-source="post: 5" class="bbCodeBlock '
+    'bbCodeBlock--expandable bbCodeBlock--quote js-expandWatch"><div class="bbCodeBlock-content">'
+    "x<br />\n!evidence off</div></blockquote>Good question."
+)
+OWN_IN_RENDERING = (
+    '<blockquote class="bbCodeBlock bbCodeBlock--quote"><div>x</div></blockquote>'
+    "!evidence off<br />\nGood question."
+)
+
+
+@pytest.mark.parametrize(
+    ("parsed", "counts"),
+    [(QUOTED_IN_RENDERING, False), (OWN_IN_RENDERING, True), (None, True)],
+    ids=["rendered inside a quote", "rendered as the author's", "no rendering sent"],
+)
+def test_a_command_counts_only_where_xenforos_rendering_shows_it_as_the_authors(
+    parsed: str | None, counts: bool
+) -> None:
+    bbcode = '[QUOTE="Member, post: 5"]x[/QUOTE]\n!evidence off\nGood question.'
+    assert (parse_command(message_text(bbcode, parsed)) is not None) is counts
