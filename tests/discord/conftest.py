@@ -221,22 +221,28 @@ async def harness(fake_discord: FakeDiscord, atlas_db_path: Path) -> AsyncIterat
     await running.stop()
 
 
-async def run_discord_cli(fake: FakeDiscord, *args: str) -> tuple[int | None, str]:
-    """`evidence-bot ARGS` as its own process against the fake Discord: exit code and output."""
+async def start_discord_cli(fake: FakeDiscord, *args: str) -> asyncio.subprocess.Process:
+    """`evidence-bot ARGS` started as its own process against the fake Discord (output piped,
+    stderr into stdout)."""
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("EVBOT_")},
         "EVBOT_DISCORD__TOKEN": fake.bot_token,
         "EVBOT_DISCORD__API_BASE_URL": fake.api_base_url,
         "EVBOT_DISCORD__GATEWAY_URL": fake.gateway_url,
     }
-    process = await asyncio.create_subprocess_exec(
+    return await asyncio.create_subprocess_exec(
         sys.executable,
         "-c",
         "from bot.cli.main import main; main()",
         *args,
         env=env,
         stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
     )
-    stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
-    return process.returncode, (stdout + stderr).decode()
+
+
+async def run_discord_cli(fake: FakeDiscord, *args: str) -> tuple[int | None, str]:
+    """`evidence-bot ARGS` as its own process against the fake Discord: exit code and output."""
+    process = await start_discord_cli(fake, *args)
+    output, _ = await asyncio.wait_for(process.communicate(), timeout=60)
+    return process.returncode, output.decode()

@@ -4,14 +4,17 @@ itself makes the bot connect again."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.discord_bot import app
-from tests.discord.conftest import FLUGE_PMID, LEE_DOI, Harness
+from tests.discord.conftest import FLUGE_PMID, LEE_DOI, Harness, start_discord_cli
 from tests.discord.fake_discord import FakeDiscord
 from tests.discord.waiting import wait_until
 
@@ -108,3 +111,29 @@ async def test_an_unreadable_event_type_logs_its_traceback_once(
     await harness.say(world.general_id, world.member, f"doi {LEE_DOI}")
     skipped = [r for r in caplog.records if "skipped a CHANNEL_UPDATE" in r.getMessage()]
     assert [bool(record.exc_info) for record in skipped] == [True, False]
+
+
+async def test_the_discord_process_survives_an_unreadable_event(
+    fake_discord: FakeDiscord, atlas_db_path: Path
+) -> None:
+    fake, world = fake_discord, fake_discord.world
+    process = await start_discord_cli(fake, "--db", str(atlas_db_path), "run", "discord")
+    try:
+        # The first catch-up lists the active threads: from then on messages are live.
+        await wait_until(
+            lambda: fake.requests_to("GET", r"/guilds/\d+/threads/active"),
+            timeout=60,
+            what="the bot's first catch-up",
+        )
+        await fake.dispatch("THREAD_CREATE", thread_without_metadata(fake))
+        message = await fake.post(world.general_id, world.member, f"doi {LEE_DOI}")
+        await fake.wait_for_reply(int(message["id"]))
+        assert process.returncode is None
+    finally:
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+        output, _ = await asyncio.wait_for(process.communicate(), timeout=60)
+    text = output.decode()
+    assert process.returncode == 0, text
+    assert "skipped a THREAD_CREATE event" in text
+    assert fake.bot_token not in text
