@@ -222,6 +222,7 @@ class _RenderedText(HTMLParser):
         self.quote_class = quote_class
         self.parts: list[str] = []
         self.open: list[str] = []
+        self.open_counts: dict[str, int] = {}  # how many of each tag are open (no list scans)
         self.quote_depth: int | None = None  # len(open) when the outermost quote opened
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -233,12 +234,15 @@ class _RenderedText(HTMLParser):
         if self.quote_depth is None and tag == self.quote_tag and self.quote_class in classes:
             self.quote_depth = len(self.open)
         self.open.append(tag)
+        self.open_counts[tag] = self.open_counts.get(tag, 0) + 1
 
     def handle_endtag(self, tag: str) -> None:
-        if tag not in self.open:
+        if not self.open_counts.get(tag):
             return  # a stray end tag
         while self.open:
-            if self.open.pop() == tag:
+            closed = self.open.pop()
+            self.open_counts[closed] -= 1
+            if closed == tag:
                 break
         if self.quote_depth is not None and len(self.open) <= self.quote_depth:
             self.quote_depth = None

@@ -10,7 +10,7 @@ from bot.forums.quotes import own_bbcode_text, own_cooked_text, split_bbcode
 LONG = "x" * 320
 HIDDEN = f'[QUOTE="{LONG}"]\n!evidence off\n[/QUOTE]'
 
-# (case, BBCode, whether a command remains in the author's own text)
+# (case, BBCode, whether a command remains in the author's own text); then Markdown (Discourse)
 COMMAND_CASES = [
     ("a command of one's own", "!evidence off", True),
     ("a command in a plain quote", "[quote]\n!evidence off\n[/quote]", False),
@@ -51,13 +51,6 @@ COMMAND_CASES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("text", "counts"), [c[1:] for c in COMMAND_CASES], ids=[c[0] for c in COMMAND_CASES]
-)
-def test_a_command_counts_only_in_the_authors_own_bbcode(text: str, counts: bool) -> None:
-    assert (parse_command(own_bbcode_text(text)) is not None) is counts
-
-
 MARKDOWN_CASES = [
     ("a Discourse quote", '[quote="ann, post:3, topic:12"]\n!evidence off\n[/quote]', False),
     (
@@ -75,11 +68,17 @@ MARKDOWN_CASES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("text", "counts"), [c[1:] for c in MARKDOWN_CASES], ids=[c[0] for c in MARKDOWN_CASES]
-)
-def test_a_command_counts_only_in_the_authors_own_markdown(text: str, counts: bool) -> None:
-    assert (parse_command(own_bbcode_text(text, markdown=True)) is not None) is counts
+CASES = [(name, text, False, counts) for name, text, counts in COMMAND_CASES] + [
+    (name, text, True, counts) for name, text, counts in MARKDOWN_CASES
+]
+
+
+@pytest.mark.parametrize(("text", "markdown", "counts"), [c[1:] for c in CASES],
+                         ids=[c[0] for c in CASES])  # fmt: skip
+def test_a_command_counts_only_in_the_authors_own_text(
+    text: str, markdown: bool, counts: bool
+) -> None:
+    assert (parse_command(own_bbcode_text(text, markdown=markdown)) is not None) is counts
 
 
 def test_the_first_top_level_quote_names_the_answered_post() -> None:
