@@ -42,6 +42,7 @@ def run_reddit_bot(
         settings.reddit.subreddits,
         sleep=wait,
         poll_seconds=settings.reddit.poll_seconds,
+        sweep_seconds=settings.reddit.sweep_seconds,
     )
     log.info("watching r/%s", ", r/".join(settings.reddit.subreddits))
     bot.run(max_polls=max_polls, should_stop=stop.is_set)

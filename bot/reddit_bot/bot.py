@@ -1,20 +1,28 @@
-"""The Reddit bot's loop: poll every watched stream, hand each new item to the handler.
+"""The Reddit bot's loop: poll the watched subreddits, hand each new item to the handler.
 
-`poll_once()` reads each stream once and handles what is new, so tests drive the bot one
+Every subreddit is read through two combined listings (new submissions and comments of
+`r/a+b+c`, see `streams` and `reading`), so a poll's requests do not grow with the number of
+subreddits. Each subreddit keeps its own cursor (`submissions:<sub>`, `comments:<sub>`): a
+subreddit read for the first time starts on its own listing (`starting`) before it joins.
+
+`poll_once()` reads each listing once and handles what is new, so tests drive the bot one
 poll at a time; `run()` repeats it, waiting `poll_seconds` between polls and backing off
 exponentially while Reddit fails. Time comes in only through the injected `sleep` and
 `clock`.
 
 Failures stay as small as possible:
-- a stream that cannot be read (5xx, timeout) is skipped for this poll and sits out a few
-  more (see `health`) while the others keep their interval; its cursor does not move, so a
-  later poll reads the same items again. A private, banned or missing subreddit is reported
-  once and re-checked slowly;
+- a listing that cannot be read (5xx, timeout) is skipped for this poll and sits out a few
+  more (see `health`) while the other keeps its interval; no cursor moves, so a later poll
+  reads the same items again. A private, banned or missing subreddit is reported once, left
+  out of the combined listings and re-checked slowly; as a combined listing just lists
+  nothing of such a subreddit, one subreddit's about page is asked in turn now and then;
 - an item that cannot be parsed is skipped and reported once (see `streams`);
-- an item whose handling hits a passing failure stops its stream for this poll and is
+- an item whose handling hits a passing failure stops its listing for this poll and is
   tried again next time, up to `MAX_ITEM_ATTEMPTS`; then it is skipped;
 - any other error in one item is logged and the item skipped: one bad item never stops
-  the stream.
+  the listing;
+- an edit of a handled item (Reddit's `edited` time, seen by a sweep) is handled once:
+  the core cards only the studies the item did not card before.
 """
 
 from __future__ import annotations
@@ -36,16 +44,17 @@ from bot.reddit_bot.handling import ItemHandler, TransientItemError
 from bot.reddit_bot.health import StreamHealth, unreadable_reason
 from bot.reddit_bot.moderators import DEFAULT_TTL_SECONDS, ModeratorCache
 from bot.reddit_bot.ratelimit import StopRequested
+from bot.reddit_bot.reading import ListingPoller, ReadKind
 from bot.reddit_bot.sending import ReplySender
+from bot.reddit_bot.starting import about_unreadable, edit_key, seen_keys, start_subreddit
 from bot.reddit_bot.state import Cursor, StreamState
 from bot.reddit_bot.streams import (
-    OVERLAP_SECONDS,
+    LOOKBACK_SECONDS,
     SWEEP_SECONDS,
     ListedItem,
     ListingReader,
     Stream,
-    probe,
-    sweep,
+    member_key,
 )
 
 log = logging.getLogger(__name__)
@@ -53,7 +62,11 @@ log = logging.getLogger(__name__)
 MAX_ITEM_ATTEMPTS = 5  # with the back-off, about a quarter of an hour of retries
 MAX_BACKOFF_SECONDS = 15 * 60.0
 STREAM_KINDS = ("submissions", "comments")
-START_PAGE = 5  # items read at a stream's first poll, to find its newest readable one
+# Subreddits per combined listing: the path stays far below URL length limits.
+MAX_GROUP = 50
+# How often one readable subreddit's about page is read, in turn: a combined listing does
+# not say that a subreddit in it turned private or was banned, it just lists nothing of it.
+MEMBER_CHECK_SECONDS = 600.0
 
 
 @dataclass
@@ -65,7 +78,7 @@ class PollReport:
     commands: int = 0
     stream_errors: list[str] = field(default_factory=list)
     skipped_items: list[str] = field(default_factory=list)
-    unreadable: list[str] = field(default_factory=list)  # streams of unreadable subreddits
+    unreadable: list[str] = field(default_factory=list)  # subreddits that cannot be read
     streams_read: int = 0
     stopped: bool = False  # the process is stopping: the poll ended early
 
@@ -90,14 +103,12 @@ class RedditBot:
         max_backoff_seconds: float = MAX_BACKOFF_SECONDS,
         moderator_ttl_seconds: float = DEFAULT_TTL_SECONDS,
         sweep_seconds: float = SWEEP_SECONDS,
-        overlap_seconds: float = OVERLAP_SECONDS,
+        lookback_seconds: float = LOOKBACK_SECONDS,
     ) -> None:
         self.reddit = reddit
         self.service = service
         self.state = StreamState(service.db)
-        self.streams = [
-            Stream(kind, subreddit_name(sub).lower()) for sub in subreddits for kind in STREAM_KINDS
-        ]
+        self.subreddits = list(dict.fromkeys(subreddit_name(s).lower() for s in subreddits))
         self.poll_seconds = poll_seconds
         self.max_backoff_seconds = max_backoff_seconds
         self._sleep = sleep
@@ -111,11 +122,27 @@ class RedditBot:
         self._health = StreamHealth(
             clock=clock, poll_seconds=poll_seconds, max_backoff_seconds=max_backoff_seconds
         )
-        self.sweep_seconds = sweep_seconds
-        self.overlap_seconds = overlap_seconds
-        self._swept_at: dict[str, float] = {}
-        self._tops: dict[str, ListedItem | None] = {}
+        self.lookback_seconds = lookback_seconds
+        self._poller = ListingPoller(
+            self._reader,
+            clock=clock,
+            sweep_seconds=sweep_seconds,
+            lookback_seconds=lookback_seconds,
+            is_seen=self.state.is_seen,
+            on_bad=self._bad_item,
+        )
         self._report: PollReport | None = None
+        self._next_member_check = clock() + MEMBER_CHECK_SECONDS
+        self._member_turn = 0
+
+    @property
+    def sweep_seconds(self) -> float:
+        """Seconds between sweeps of the look-back window."""
+        return self._poller.sweep_seconds
+
+    @sweep_seconds.setter
+    def sweep_seconds(self, seconds: float) -> None:
+        self._poller.sweep_seconds = seconds
 
     @property
     def bot_name(self) -> str | None:
@@ -142,7 +169,9 @@ class RedditBot:
             clock=self._clock,
         )
         log.info(
-            "logged in to Reddit as u/%s; watching %d streams", self._bot_name, len(self.streams)
+            "logged in to Reddit as u/%s; watching %d subreddits",
+            self._bot_name,
+            len(self.subreddits),
         )
 
     def poll_once(self) -> PollReport:
@@ -158,7 +187,7 @@ class RedditBot:
         # off on its own (`health`).
         everything_failed = report.failed and report.streams_read == 0
         self._failed_polls = self._failed_polls + 1 if everything_failed else 0
-        report.unreadable = self._health.unreadable_streams()
+        report.unreadable = [name.removeprefix("r/") for name in self._health.unreadable_streams()]
         return report
 
     def _poll_streams(self, report: PollReport) -> None:
@@ -169,16 +198,19 @@ class RedditBot:
             report.stream_errors.append(f"login: {type(exc).__name__}")
         else:
             self._retry_deferred(report)
-            for stream in self.streams:
-                if not self._health.due(stream.name):
-                    continue
+            self._recheck_unreadable(report)
+            self._check_next_subreddit(report)
+            for kind in STREAM_KINDS:
                 try:
-                    report.streams_read += int(self._poll_stream(stream, report))
+                    started = self._start_subreddits(kind, report)
+                    for stream in self._streams(kind, leave_out=started):
+                        if self._health.due(stream.name):
+                            report.streams_read += int(self._poll_stream(stream, report))
                 except sqlite3.OperationalError as exc:
                     # Locked or full records database while saving a cursor: the items
                     # after the stored cursor are read (and handled) again next poll.
-                    log.error("records database refused a write for %s: %s", stream.name, exc)
-                    report.stream_errors.append(f"{stream.name}: records database: {exc}")
+                    log.error("records database refused a write for %s: %s", kind, exc)
+                    report.stream_errors.append(f"{kind}: records database: {exc}")
             self._health.end_poll(any_read=report.streams_read > 0)
 
     def _retry_deferred(self, report: PollReport) -> None:
@@ -209,21 +241,129 @@ class RedditBot:
                 break
             self._sleep(self.next_wait())
 
-    # -- one stream --------------------------------------------------------------------
+    # -- which subreddits are read ------------------------------------------------------
+
+    def _streams(self, kind: str, *, leave_out: set[str]) -> list[Stream]:
+        """The combined listings of `kind`: every readable, started subreddit, in groups
+        (less those just started: this poll has read them already)."""
+        members = [
+            sub
+            for sub in self.subreddits
+            if sub not in leave_out
+            and not self._health.is_unreadable(f"r/{sub}")
+            and self.state.cursor(member_key(kind, sub)) is not None
+        ]
+        groups = [members[i : i + MAX_GROUP] for i in range(0, len(members), MAX_GROUP)]
+        return [Stream(kind, tuple(group)) for group in groups]
+
+    def _start_subreddits(self, kind: str, report: PollReport) -> set[str]:
+        """Give each readable subreddit never read before its starting point; the names
+        of those started now."""
+        started: set[str] = set()
+        for sub in self.subreddits:
+            if self._health.is_unreadable(f"r/{sub}"):
+                continue
+            if self.state.cursor(member_key(kind, sub)) is not None:
+                continue
+            try:
+                start_subreddit(
+                    self._reader,
+                    self.state,
+                    kind,
+                    sub,
+                    lookback_seconds=self.lookback_seconds,
+                    on_bad=self._bad_item,
+                )
+            except StopRequested:
+                raise
+            except PrawcoreException as exc:
+                self._listing_failed(f"{kind}:{sub}", sub, exc, report)
+            except ValueError as exc:
+                log.warning("cannot start %s:%s yet: %s", kind, sub, exc)
+                report.stream_errors.append(f"{kind}:{sub}: {type(exc).__name__}")
+            else:
+                started.add(sub)
+        return started
+
+    def _recheck_unreadable(self, report: PollReport) -> None:
+        """Ask about each unreadable subreddit whose re-check is due."""
+        for sub in self.subreddits:
+            if not self._health.recheck_due(f"r/{sub}"):
+                continue
+            try:
+                reason = about_unreadable(self.reddit, sub)
+            except PrawcoreException as exc:
+                report.stream_errors.append(f"r/{sub}/about: {type(exc).__name__}")
+                continue
+            if reason is None:
+                self._health.ok(f"r/{sub}")
+            else:
+                self._health.unreadable(f"r/{sub}", reason)
+
+    def _check_next_subreddit(self, report: PollReport) -> None:
+        """Every `MEMBER_CHECK_SECONDS`, ask about one readable subreddit in turn: a
+        combined listing silently lists nothing of one that turned private or was banned."""
+        now = self._clock()
+        if now < self._next_member_check:
+            return
+        self._next_member_check = now + MEMBER_CHECK_SECONDS
+        readable = [s for s in self.subreddits if not self._health.is_unreadable(f"r/{s}")]
+        if not readable:
+            return
+        sub = readable[self._member_turn % len(readable)]
+        self._member_turn += 1
+        try:
+            reason = about_unreadable(self.reddit, sub)
+        except PrawcoreException as exc:
+            report.stream_errors.append(f"r/{sub}/about: {type(exc).__name__}")
+            return
+        if reason is not None:
+            self._health.unreadable(f"r/{sub}", reason)
+
+    def _listing_failed(
+        self, name: str, subreddit: str | None, exc: PrawcoreException, report: PollReport
+    ) -> None:
+        """A listing could not be read: a passing failure, or unreadable subreddits."""
+        reason = unreadable_reason(exc)
+        if reason is None:
+            self._health.failed(name)
+            report.stream_errors.append(f"{name}: {type(exc).__name__}")
+        elif subreddit is not None:
+            if self._health.unreadable(f"r/{subreddit}", reason):
+                report.unreadable.append(subreddit)
+        else:
+            self._find_unreadable(name, report)
+
+    def _find_unreadable(self, name: str, report: PollReport) -> None:
+        """A combined listing was refused (Reddit lists one known subreddit as that one
+        alone): ask each member, and leave out those that cannot be read."""
+        members = name.partition(":")[2]
+        found = False
+        for sub in members.split("+"):
+            try:
+                reason = about_unreadable(self.reddit, sub)
+            except PrawcoreException as exc:
+                report.stream_errors.append(f"r/{sub}/about: {type(exc).__name__}")
+                continue
+            if reason is not None:
+                found = True
+                if self._health.unreadable(f"r/{sub}", reason):
+                    report.unreadable.append(sub)
+        if not found:
+            self._health.failed(name)
+            report.stream_errors.append(f"{name}: refused, though each subreddit can be read")
+
+    # -- one listing -------------------------------------------------------------------
 
     def _poll_stream(self, stream: Stream, report: PollReport) -> bool:
-        """Read one stream and handle its new items; False when it could not be read."""
+        """Read one listing and handle its new items; False when it could not be read."""
         try:
-            items = self._new_items(stream)
+            items, edits = self._new_items(stream)
         except StopRequested:
             raise
         except PrawcoreException as exc:
-            reason = unreadable_reason(exc)
-            if reason is None:
-                self._health.failed(stream.name)
-                report.stream_errors.append(f"{stream.name}: {type(exc).__name__}")
-            elif self._health.unreadable(stream.name, reason):
-                report.unreadable.append(stream.name)
+            single = stream.subreddits[0] if len(stream.subreddits) == 1 else None
+            self._listing_failed(stream.name, single, exc, report)
             return False
         except Exception as exc:
             # An answer that is not a listing: keep the process alive and retry.
@@ -235,57 +375,30 @@ class RedditBot:
         report.new_items += len(items)
         for listed in items:
             if not self._handle(stream, listed, report):
-                return True  # a passing failure: the rest waits for the next poll, in order
-        self._move_to_top(stream)
+                self._poller.forget(stream)  # the rest waits for the next poll, in order
+                return True
+        for listed in edits:
+            self._handle_edit(listed, report)
         return True
 
-    def _new_items(self, stream: Stream) -> list[ListedItem]:
-        """The stream's unseen items, oldest first: a probe, or a sweep when one is due."""
-        cursor = self.state.cursor(stream.name)
-        now = self._clock()
-        if cursor is None:
-            # First run: start from the newest item, answering nothing already there. A
-            # damaged newest item must not make the stream look empty (then everything
-            # listed would count as new), so start from the newest readable one.
-            page = self._reader.page(stream, limit=START_PAGE)
-            if page.size and not page.items:
-                raise ValueError(f"{stream.name}: none of the newest items can be read")
-            top = page.items[0].facts if page.items else None
-            if top is not None:
-                # Later sweeps read an overlap window back from the cursor: what is already
-                # there must count as seen, or it would be answered then.
-                since = top.created_utc - self.overlap_seconds
-                there = sweep(self._reader, stream, since, on_bad=self._bad_item)
-                self.state.mark_many_seen([x.facts.fullname for x in there])
-            start = Cursor(top.fullname, top.created_utc) if top else Cursor(None, 0.0)
-            self.state.start(stream.name, start)
-            self._swept_at[stream.name] = now
-            return []
-        listed: list[ListedItem] | None = None
-        swept_at = self._swept_at.get(stream.name)
-        sweep_due = swept_at is None or now - swept_at >= self.sweep_seconds
-        if cursor.fullname is not None and not sweep_due:
-            items, full = probe(self._reader, stream, cursor.fullname, on_bad=self._bad_item)
-            listed = None if full else items
-        if listed is None:
-            since = cursor.created_utc - self.overlap_seconds
-            listed = sweep(self._reader, stream, since, on_bad=self._bad_item)
-            self._swept_at[stream.name] = now
-        self._tops[stream.name] = listed[0] if listed else None
-        return [x for x in reversed(listed) if not self.state.is_seen(x.facts.fullname)]
-
-    def _move_to_top(self, stream: Stream) -> None:
-        """After a whole read was handled, anchor the next probe on the newest listed item.
-
-        Items of one second are not listed in id order, so the item handled last need not
-        be the one listed first; a probe anchored below the top would fetch it every time.
-        """
-        top = self._tops.pop(stream.name, None)
-        cursor = self.state.cursor(stream.name)
-        if top is None or cursor is None or top.facts.fullname == cursor.fullname:
-            return
-        if top.facts.created_utc >= cursor.created_utc:
-            self.state.start(stream.name, Cursor(top.facts.fullname, top.facts.created_utc))
+    def _new_items(self, stream: Stream) -> tuple[list[ListedItem], list[ListedItem]]:
+        """The listing's unseen items and its unseen edits of handled items, oldest first."""
+        cursors = {
+            sub: self.state.cursor(member_key(stream.kind, sub)) for sub in stream.subreddits
+        }
+        newest = max((c.created_utc for c in cursors.values() if c is not None), default=0.0)
+        read = self._poller.read(stream, newest)
+        items: list[ListedItem] = []
+        edits: list[ListedItem] = []
+        for listed in reversed(read.items):
+            cursor = cursors.get(listed.facts.subreddit.lower())
+            if cursor is None or cursor.before_start(listed.facts.created_utc):
+                continue  # not a watched subreddit's, or there before the bot started
+            if not self.state.is_seen(listed.facts.fullname):
+                items.append(listed)
+            elif self._unseen_edit(read.kind, listed):
+                edits.append(listed)
+        return items, edits
 
     def _bad_item(self, key: str, reason: str) -> None:
         """An item that cannot be parsed: log it once (across restarts), skip it."""
@@ -296,13 +409,20 @@ class RedditBot:
         if self._report is not None:
             self._report.skipped_items.append(key)
 
+    def _unseen_edit(self, kind: ReadKind, listed: ListedItem) -> bool:
+        """Whether a handled item shows an edit not handled yet (a probe shows none)."""
+        if kind is ReadKind.PROBE or not listed.facts.edited:
+            return False
+        return not self.state.is_seen(edit_key(listed))
+
     def _handle(self, stream: Stream, listed: ListedItem, report: PollReport) -> bool:
         """Handle one item; False when the stream must stop here until the next poll."""
         item, item_facts = listed.item, listed.facts
         fullname = item_facts.fullname
-        cursor = self._cursor_after(stream, item_facts.fullname, item_facts.created_utc)
+        key = member_key(stream.kind, item_facts.subreddit)
+        cursor = self._cursor_after(key, item_facts.fullname, item_facts.created_utc)
         if self.state.is_seen(fullname):
-            self.state.mark_handled(stream.name, fullname, cursor)
+            self.state.mark_handled(key, fullname, cursor)
             return True
         assert self._handler is not None
         try:
@@ -330,15 +450,33 @@ class RedditBot:
             report.replies += int(result.replied)
             report.commands += int(result.command is not None)
         self._attempts.pop(fullname, None)
-        self.state.mark_handled(stream.name, fullname, cursor)
+        self.state.mark_many_seen(seen_keys(listed)[1:])
+        self.state.mark_handled(key, fullname, cursor)
         return True
 
-    def _cursor_after(self, stream: Stream, fullname: str, created_utc: float) -> Cursor:
-        """The stream's cursor once this item is handled: a late item never moves it back."""
-        current = self.state.cursor(stream.name)
+    def _handle_edit(self, listed: ListedItem, report: PollReport) -> None:
+        """An edit of a handled item: card the studies it did not card before (the core's
+        rule for edits). One try: a failure leaves the edit for the next sweep."""
+        assert self._handler is not None
+        try:
+            result = self._handler.handle(listed.item, edit=True)
+        except StopRequested:
+            raise
+        except (TransientItemError, PrawcoreException) as exc:
+            report.stream_errors.append(f"edit of {listed.facts.fullname}: {exc}")
+            return
+        except Exception:
+            log.exception("skipping the edit of %s", listed.facts.fullname)
+        else:
+            report.replies += int(result.replied)
+        self.state.mark_seen(edit_key(listed))
+
+    def _cursor_after(self, key: str, fullname: str, created_utc: float) -> Cursor:
+        """A subreddit's cursor once this item is handled: a late item never moves it back."""
+        current = self.state.cursor(key)
         if current is not None and created_utc < current.created_utc:
             return current
-        return Cursor(fullname, created_utc)
+        return Cursor(fullname, created_utc, None if current is None else current.floor)
 
     def _moderator_names(self, subreddit: str) -> list[str]:
         return [str(moderator) for moderator in self.reddit.subreddit(subreddit).moderator()]

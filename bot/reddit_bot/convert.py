@@ -31,6 +31,7 @@ class ItemFacts:
     locked: bool
     archived: bool
     removed: bool  # deleted by its author or removed by a moderator
+    edited: float  # when its author last edited it (Reddit's `edited`), 0.0 if never
 
 
 def field(item: Any, name: str, default: Any = None) -> Any:
@@ -56,7 +57,17 @@ def facts(item: Any) -> ItemFacts:
         locked=bool(field(item, "locked", False)),
         archived=bool(field(item, "archived", False)),
         removed=removed,
+        edited=edited_at(item),
     )
+
+
+def edited_at(item: Any) -> float:
+    """Reddit's `edited`: `false`, or the time of the last edit (praw's cassette
+    `TestSubredditModeration.test_edited` shows e.g. 1479367978.0)."""
+    edited = field(item, "edited", False)
+    if isinstance(edited, bool) or not isinstance(edited, int | float):
+        return 0.0
+    return float(edited)
 
 
 def to_post(item: Any, *, bot_name: str | None = None) -> Post:
@@ -89,6 +100,8 @@ def to_post(item: Any, *, bot_name: str | None = None) -> Post:
         permalink=f"{PERMALINK_BASE}{permalink}" if permalink else None,
         created_at=datetime.fromtimestamp(item_facts.created_utc, UTC),
         parent_id=str(parent) if parent else None,
+        # An edited item cards only the studies it did not card before (the core's rule).
+        is_edit=item_facts.edited > 0,
     )
 
 

@@ -95,16 +95,21 @@ class ItemHandler:
             service, self._outlet, PLATFORM, resume_uncertain=True
         )
 
-    def handle(self, item: Any) -> ItemResult:
-        """Answer one submission or comment as the core decides."""
+    def handle(self, item: Any, *, edit: bool = False) -> ItemResult:
+        """Answer one submission or comment as the core decides.
+
+        `edit` is True when a handled item was edited since: it may get cards for studies
+        it did not card before, but a command in it is not run a second time.
+        """
         item_facts = facts(item)
         if item_facts.author is None or item_facts.author.lower() == self._bot_name.lower():
             return ItemResult()  # deleted, or the bot's own comment
         fullname = item_facts.fullname
         self._outlet.current = fullname
         post = to_post(item, bot_name=self._bot_name)
+        command = self._conversation.command_in(post)
         closed = item_facts.locked or item_facts.archived or item_facts.removed
-        if closed and self._conversation.command_in(post) is None:
+        if (closed and command is None) or (edit and command is not None):
             return ItemResult()
         subreddit, author = item_facts.subreddit, item_facts.author
         handled = self._conversation.answer(

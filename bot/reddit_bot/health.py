@@ -7,7 +7,11 @@ Two kinds of trouble, kept apart:
   interval. When every stream fails (Reddit itself is down), the bot's global back-off
   takes over and no stream sits out on top of it;
 - an unreadable subreddit (private, banned by Reddit, or missing: 403, 404, or a redirect
-  to the search): reported once, then re-checked every `recheck_seconds` quietly.
+  to the search): reported once, left out of the combined listing, and re-checked every
+  `recheck_seconds` quietly.
+
+Passing failures are kept per listing (the combined listing of one kind), unreadable ones
+per subreddit.
 """
 
 from __future__ import annotations
@@ -69,6 +73,20 @@ class StreamHealth:
             state.skip_polls -= 1
             return False
         return True
+
+    def is_unreadable(self, name: str) -> bool:
+        """Whether `name` is known to be unreadable (whether or not a re-check is due)."""
+        state = self._states.get(name)
+        return state is not None and state.unreadable is not None
+
+    def recheck_due(self, name: str) -> bool:
+        """Whether an unreadable `name` should be tried again now."""
+        state = self._states.get(name)
+        return (
+            state is not None
+            and state.unreadable is not None
+            and (self._clock() >= state.recheck_at)
+        )
 
     def ok(self, stream: str) -> None:
         """The stream was read."""

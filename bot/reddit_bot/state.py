@@ -22,19 +22,25 @@ PLATFORM = "reddit"
 
 @dataclass(frozen=True)
 class Cursor:
-    """The newest handled item of a stream: its fullname and creation time.
+    """The newest handled item of one subreddit's stream: its fullname and creation time.
 
     `fullname` is None when the stream was empty at the first poll; then every later item
-    is new. The creation time lets a poll stop even when the cursor item itself has been
-    deleted and left the listing.
+    is new. The creation time says how far back a sweep reads (the look-back window before
+    it), even when the item itself has been deleted and left the listing. `floor` is the
+    oldest creation time the first poll looked at: anything older was there before the bot
+    and is never answered (None for cursors stored before floors existed).
     """
 
     fullname: str | None
     created_utc: float
+    floor: float | None = None
 
     def to_text(self) -> str:
         """The JSON stored in `stream_state.cursor`."""
-        return json.dumps({"fullname": self.fullname, "created_utc": self.created_utc})
+        data: dict[str, object] = {"fullname": self.fullname, "created_utc": self.created_utc}
+        if self.floor is not None:
+            data["floor"] = self.floor
+        return json.dumps(data)
 
     @classmethod
     def from_text(cls, text: str) -> Cursor:
@@ -43,9 +49,16 @@ class Cursor:
         if not isinstance(data, dict) or "created_utc" not in data:
             raise ValueError(f"not a stream cursor: {text!r}")
         fullname = data.get("fullname")
+        floor = data.get("floor")
         return cls(
-            fullname=str(fullname) if fullname else None, created_utc=float(data["created_utc"])
+            fullname=str(fullname) if fullname else None,
+            created_utc=float(data["created_utc"]),
+            floor=None if floor is None else float(floor),
         )
+
+    def before_start(self, created_utc: float) -> bool:
+        """Whether an item created then was there before the bot's first poll."""
+        return self.floor is not None and created_utc < self.floor
 
 
 class StreamState:

@@ -1,15 +1,21 @@
-"""Reading a subreddit's new submissions or comments: cheap probes and overlapping sweeps.
+"""Reading Reddit listings: combined listings of many subreddits, probes and sweeps.
+
+One listing serves every watched subreddit: `/r/a+b+c/new` (submissions) and
+`/r/a+b+c/comments`, so the requests a poll makes do not grow with the number of
+subreddits. Reddit drops names it does not know from such a path, and lists nothing of a
+subreddit the account cannot see (reddit's own source, r2 `set_subreddit` and
+`MultiReddit.kept_sr_ids`); a path left with one known subreddit is that subreddit's
+listing, with its 403 or 404.
 
 Real listings are untidy: many items share one `created_utc` second and are not ordered by
-id within it, and an item approved late from the mod queue (or indexed late) is listed below
-newer ones. So reading stops not at the stored cursor but an overlap window before it, and
-the seen-items table drops what was handled already.
+id within it (praw's cassette `TestSubredditStreams.test_comments` lists t1_dbhn10g above
+t1_dbhn10h in one second), an item approved late from the mod queue (or indexed late) is
+listed below newer ones by its creation time, and an item removed by a moderator or
+AutoModerator leaves the listing. So reading stops not at the newest handled item but a
+look-back window before it, and the seen-items table drops what was handled already.
 
-Most polls find nothing new. They send a probe, `before=<newest handled item>&limit=25`,
-whose empty answer is a few hundred bytes. A sweep (pages newest first back to the cursor's
-time less the overlap, up to Reddit's 1,000-item listing limit) runs at a process's first
-poll, every `sweep_seconds`, and when a probe comes back full. The sweep also recovers from
-a cursor item that was deleted (a probe anchored on it answers nothing).
+Most polls find nothing new; they send a probe (see `reading`). A sweep reads pages newest
+first back to the look-back window, up to Reddit's 1,000-item listing end.
 
 Listings are fetched as JSON and each child is turned into a praw object on its own, so one
 unparseable item (an `author` of null, a missing field) is skipped and reported instead of
@@ -34,7 +40,9 @@ log = logging.getLogger(__name__)
 MAX_BACKLOG = 1000  # Reddit listings end after about 1,000 items
 PAGE_SIZE = 100  # Reddit's largest listing page
 PROBE_LIMIT = 25
-OVERLAP_SECONDS = 3600.0  # late items up to an hour behind the newest are still read
+# Items approved from the mod queue hours late (AutoModerator holds new accounts' posts in
+# many health subreddits) are still answered when they are up to a day late.
+LOOKBACK_SECONDS = 24 * 3600.0
 SWEEP_SECONDS = 600.0
 
 # Fields an item must have (not null) for the bot to handle it.
@@ -44,22 +52,28 @@ _REQUIRED = {
 }
 
 
+def member_key(kind: str, subreddit: str) -> str:
+    """One subreddit's key in the `stream_state` table: `submissions:<sub>`."""
+    return f"{kind}:{subreddit.lower()}"
+
+
 @dataclass(frozen=True)
 class Stream:
-    """One watched listing: `submissions:<sub>` or `comments:<sub>`."""
+    """One listing: new submissions or comments of one or more subreddits (lower case)."""
 
     kind: str  # "submissions" or "comments"
-    subreddit: str  # lower case
+    subreddits: tuple[str, ...]
 
     @property
     def name(self) -> str:
-        """The stream's key in the `stream_state` table."""
-        return f"{self.kind}:{self.subreddit}"
+        """A name for logs: `submissions:a+b+c`."""
+        return f"{self.kind}:{'+'.join(self.subreddits)}"
 
     @property
     def path(self) -> str:
         """The listing's API path."""
-        return f"r/{self.subreddit}/{'new' if self.kind == 'submissions' else 'comments'}"
+        listing = "new" if self.kind == "submissions" else "comments"
+        return f"r/{'+'.join(self.subreddits)}/{listing}"
 
 
 @dataclass(frozen=True)
@@ -133,9 +147,15 @@ def sweep(
     since: float,
     *,
     max_items: int = MAX_BACKLOG,
+    stop_below: float | None = None,
     on_bad: Callable[[str, str], None],
+    on_top: Callable[[list[ListedItem]], None] | None = None,
 ) -> list[ListedItem]:
     """Items newest first, back to the first one created before `since` (or the end).
+
+    With `stop_below`, no further page is read once a page reached an item created before
+    that time (the rest of that page, back to `since`, is still returned). `on_top` is
+    given the first page's items, however old.
 
     The whole read happens before anything is returned, so a failure on a later page raises
     and nothing is handled: the next poll reads the same items again.
@@ -148,6 +168,8 @@ def sweep(
         if after:
             params["after"] = after
         page = reader.page(stream, **params)
+        if on_top is not None and after is None:
+            on_top(page.items)
         seen_children += page.size
         for key, reason in page.bad:
             on_bad(key, reason)
@@ -157,19 +179,10 @@ def sweep(
             items.append(listed)
         if not page.after or page.size == 0:
             break
+        if stop_below is not None and items and items[-1].facts.created_utc < stop_below:
+            break
         after = page.after
     return items
-
-
-def probe(
-    reader: ListingReader, stream: Stream, anchor: str, *, on_bad: Callable[[str, str], None]
-) -> tuple[list[ListedItem], bool]:
-    """Items listed above `anchor`, newest first, and whether the answer was a full page
-    (then more may be there, and a sweep should follow)."""
-    page = reader.page(stream, limit=PROBE_LIMIT, before=anchor)
-    for key, reason in page.bad:
-        on_bad(key, reason)
-    return page.items, page.size >= PROBE_LIMIT
 
 
 def _text_or_none(value: Any) -> str | None:

@@ -15,6 +15,7 @@ from pydantic import SecretStr
 from bot.core.service import EvidenceService
 from bot.reddit_bot.bot import PollReport, RedditBot
 from bot.reddit_bot.client import build_reddit
+from bot.reddit_bot.streams import SWEEP_SECONDS
 from config.settings import RedditSettings, Settings
 from linker import AtlasIndex
 from records.db import open_db
@@ -159,7 +160,7 @@ class HarnessFactory:
         self.clock = FakeClock()
         self._opened: list[sqlite_utils.Database] = []
 
-    def build(self, **app_settings: Any) -> BotHarness:
+    def build(self, *, sweep_seconds: float = SWEEP_SECONDS, **app_settings: Any) -> BotHarness:
         """A fresh praw client, database connection, service and bot (a process start)."""
         db = open_db(self.db_path)
         self._opened.append(db)
@@ -173,6 +174,7 @@ class HarnessFactory:
             sleep=self.sleep,
             clock=self.clock,
             poll_seconds=30.0,
+            sweep_seconds=sweep_seconds,
         )
         return BotHarness(self.fake, bot, db, self.sleep, self.clock)
 

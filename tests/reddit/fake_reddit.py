@@ -10,8 +10,15 @@ it received and how many bytes each answer had.
 Where real Reddit differs from a tidy model, the fake follows Reddit (as recorded in praw's
 test cassettes and described in praw's documentation):
 - listings are ordered by creation second; items created in the same second are listed in
-  no id order (here: the one created first is listed first, above later ones), and an item
-  indexed or approved late (`created_utc` in the past) appears below newer ones;
+  no id order (praw's cassette `TestSubredditStreams.test_comments` lists t1_dbhn10g above
+  t1_dbhn10h within one second; here: the one created first is listed first, above later
+  ones), and an item indexed or approved late (`created_utc` in the past) appears below
+  newer ones;
+- `before=<fullname>` of an item no longer listed (deleted, removed) answers an empty
+  listing, the same answer as "nothing new" (the cassette's probe `before=t1_dbhn11d`
+  answers `children: []`, `after` and `before` null);
+- `/r/a+b+c/new` combines subreddits the way reddit's source does (see `_combined_route`);
+- an edited item's `edited` is the edit's time, otherwise `false`;
 - every answer carries `x-ratelimit-remaining` (a float), `-used` and `-reset` headers;
 - a reply to a locked submission or comment is refused with 403, like a ban; the
   subreddit's about page tells them apart with `user_is_banned`;
@@ -296,6 +303,19 @@ class FakeReddit:
         """A moderator removed the thing: it leaves listings and shows `[removed]`."""
         with self._lock:
             self._erase(fullname, "[removed]", "moderator")
+
+    def edit(self, fullname: str, text: str) -> float:
+        """The author edits the thing's body (a comment) or self text (a submission).
+
+        Reddit then sends `edited` as the time of the edit, a float, instead of `false`
+        (praw's cassette `TestSubredditModeration.test_edited`: `"edited": 1479367978.0`);
+        the item keeps its place in the listings (by creation time). Returns the time.
+        """
+        with self._lock:
+            data = self._things[fullname].data
+            data["body" if fullname.startswith("t1_") else "selftext"] = text
+            data["edited"] = self._tick()
+            return float(data["edited"])
 
     def set_flags(
         self, fullname: str, *, locked: bool | None = None, archived: bool | None = None
@@ -614,6 +634,8 @@ class FakeReddit:
     def _subreddit_route(
         self, name: str, rest: list[str], query: dict[str, str]
     ) -> tuple[int, Json]:
+        if "+" in name:
+            return self._combined_route(name.split("+"), rest, query)
         sub = self._subreddits.get(name.lower())
         if sub is None:
             # An unknown subreddit: Reddit redirects to its subreddit search.
@@ -632,6 +654,27 @@ class FakeReddit:
         if page is None:
             return 404, {"message": "Not Found", "error": 404}
         return 200, page()
+
+    def _combined_route(
+        self, names: list[str], rest: list[str], query: dict[str, str]
+    ) -> tuple[int, Json]:
+        """`/r/a+b+c/new` and `/comments`, as reddit's own source builds them (r2
+        `set_subreddit`): unknown names are dropped; one known name left is that subreddit
+        alone (with its 403 or 404); none is a 404. A multi lists nothing of a subreddit
+        Reddit banned (`MultiReddit.kept_sr_ids`) or one the account cannot view."""
+        known = [self._subreddits[n.lower()] for n in names if n.lower() in self._subreddits]
+        if len(known) == 1:
+            return self._subreddit_route(known[0].name, rest, query)
+        if not known:
+            return 404, {"message": "Not Found", "error": 404}
+        listing = "/".join(rest)
+        if listing not in {"new", "comments"}:
+            return 404, {"message": "Not Found", "error": 404}
+        visible = [sub for sub in known if not (sub.closed or sub.private)]
+        names_listed = [
+            n for sub in visible for n in (sub.submissions if listing == "new" else sub.comments)
+        ]
+        return 200, self._listing(names_listed, query)
 
     def _moderator_list(self, sub: _Subreddit) -> Json:
         children = [

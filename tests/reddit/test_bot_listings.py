@@ -11,34 +11,101 @@ from bot.reddit_bot.health import UNREADABLE_RECHECK_SECONDS
 from bot.reddit_bot.streams import SWEEP_SECONDS
 from tests.reddit.conftest import LEE_DOI, SUBREDDIT, WALITT_DOI, BotHarness, HarnessFactory
 
-IDLE_BYTES_PER_STREAM = 300  # an empty listing; a page of items is hundreds of times more
+# A probe's answer when nothing is new lists the newest item alone (which shows that the
+# probe's anchor is still listed); a page of items is a hundred times more.
+IDLE_BYTES_PER_STREAM = 1000
 
 
-def test_item_of_the_cursors_second_listed_below_it_is_answered(harness: BotHarness) -> None:
+def test_item_of_the_newest_ones_second_listed_below_it_is_answered_in_the_next_poll(
+    harness: BotHarness,
+) -> None:
     fake = harness.fake
-    cursor_item = fake.add_submission(SUBREDDIT, "Hello")
+    newest = fake.add_submission(SUBREDDIT, "Hello")
     harness.poll()
-    same_second = fake.thing(cursor_item)["created_utc"]
+    same_second = fake.thing(newest)["created_utc"]
     tie = fake.add_submission(SUBREDDIT, f"doi:{LEE_DOI}", created_utc=same_second)
-    listing = fake.requests_to(f"/r/{SUBREDDIT.lower()}/new")
-    assert listing  # the fake lists the tie below the cursor item, as Reddit may
-    harness.clock.advance(SWEEP_SECONDS)
-    harness.poll()
+    harness.poll()  # no sweep is due
     assert len(harness.bot_replies_to(tie)) == 1
 
 
-def test_item_approved_late_below_newer_ones_is_answered(harness: BotHarness) -> None:
+def test_same_second_neighbour_below_the_anchors_is_answered_with_the_next_new_item(
+    harness: BotHarness,
+) -> None:
+    fake = harness.fake
+    first = fake.add_submission(SUBREDDIT, "Hello")
+    second_ = fake.thing(first)["created_utc"]
+    fake.add_submission(SUBREDDIT, "Hello again", created_utc=second_)
+    harness.poll()
+    # Listed below both items the last poll saw: no probe above them can list it ...
+    tie = fake.add_submission(SUBREDDIT, f"doi:{LEE_DOI}", created_utc=second_)
+    harness.poll()
+    # ... but once anything new comes, the first page is read back past that second.
+    later = fake.add_submission(SUBREDDIT, f"Walitt: {WALITT_DOI}")
+    harness.poll()
+    assert len(harness.bot_replies_to(later)) == 1
+    assert len(harness.bot_replies_to(tie)) == 1
+
+
+@pytest.mark.parametrize("removed", [1, 2, 4])
+def test_new_post_is_answered_at_once_when_the_newest_handled_ones_were_removed(
+    harness: BotHarness, removed: int
+) -> None:
+    fake = harness.fake
+    handled = [fake.add_submission(SUBREDDIT, f"Post {n}") for n in range(6)]
+    harness.poll()
+    for fullname in handled[-removed:]:
+        fake.remove(fullname)  # AutoModerator, or a moderator
+    new = fake.add_submission(SUBREDDIT, f"doi:{LEE_DOI}")
+    harness.poll()  # no sweep is due
+    assert len(harness.bot_replies_to(new)) == 1
+    idle_before = len(fake.requests_to("/new"))
+    harness.poll()
+    assert len(fake.requests_to("/new")) == idle_before + 1  # an idle probe again
+
+
+@pytest.mark.parametrize("hours_late", [0.5, 5, 23])
+def test_item_approved_hours_late_below_newer_ones_is_answered_once(
+    harness: BotHarness, hours_late: float
+) -> None:
     fake = harness.fake
     newer = fake.add_submission(SUBREDDIT, "Newest thread")
     harness.poll()
     created = fake.thing(newer)["created_utc"]
-    late = fake.add_submission(SUBREDDIT, f"doi:{LEE_DOI}", created_utc=created - 30 * 60)
+    late = fake.add_submission(SUBREDDIT, f"doi:{LEE_DOI}", created_utc=created - hours_late * 3600)
     harness.clock.advance(SWEEP_SECONDS)
     harness.poll()
     harness.clock.advance(SWEEP_SECONDS)
     harness.poll()
     assert len(harness.bot_replies_to(late)) == 1
-    assert len(fake.requests_to("/api/comment")) == 1  # the overlap never answers twice
+    assert len(fake.requests_to("/api/comment")) == 1  # the look-back never answers twice
+
+
+def test_item_more_than_a_day_late_is_not_read_back(harness: BotHarness) -> None:
+    fake = harness.fake
+    newer = fake.add_submission(SUBREDDIT, "Newest thread")
+    harness.poll()
+    created = fake.thing(newer)["created_utc"]
+    late = fake.add_submission(SUBREDDIT, f"doi:{LEE_DOI}", created_utc=created - 25 * 3600)
+    harness.clock.advance(SWEEP_SECONDS)
+    harness.poll()
+    assert harness.bot_replies_to(late) == []
+
+
+def test_sweep_interval_is_a_setting(harness_factory: HarnessFactory) -> None:
+    harness = harness_factory.build(sweep_seconds=120.0)
+    harness.poll()
+    fake = harness.fake
+    newer, *_ = [fake.add_submission(SUBREDDIT, f"Thread {n}") for n in range(3)]
+    harness.poll()
+    late = fake.add_submission(
+        SUBREDDIT, f"doi:{LEE_DOI}", created_utc=fake.thing(newer)["created_utc"] - 3600
+    )
+    harness.clock.advance(119)
+    harness.poll()
+    assert harness.bot_replies_to(late) == []
+    harness.clock.advance(1)
+    harness.poll()
+    assert len(harness.bot_replies_to(late)) == 1
 
 
 def test_every_item_is_answered_once_across_probes_and_sweeps(harness: BotHarness) -> None:
@@ -108,21 +175,24 @@ def subreddits(factory: HarnessFactory, names: list[str]) -> BotHarness:
     return factory.build()
 
 
-def test_a_failing_subreddit_backs_off_alone(harness_factory: HarnessFactory) -> None:
+def test_a_failing_listing_backs_off_alone(harness_factory: HarnessFactory) -> None:
     fake = harness_factory.fake
-    fake.add_subreddit("Flaky")
-    harness = subreddits(harness_factory, ["Flaky", SUBREDDIT])
+    fake.add_subreddit("Other")
+    harness = subreddits(harness_factory, ["Other", SUBREDDIT])
     harness.poll()
-    fake.fail_next(503, path_contains="/r/flaky/", count=1000)
+    threads = [fake.add_submission(SUBREDDIT, f"Thread {n}") for n in range(8)]
+    harness.poll()
+    reads_before = len(fake.requests_to("/new"))
+    fake.fail_next(503, path_contains="/new", count=1000)
     answered = []
-    for n in range(8):
-        post = fake.add_submission(SUBREDDIT, f"Post {n} doi:{LEE_DOI}")
+    for thread in threads:
+        comment = fake.add_comment(thread, f"doi:{LEE_DOI}")
         harness.poll()
-        answered.append(len(harness.bot_replies_to(post)))
+        answered.append(len(harness.bot_replies_to(comment)))
         assert harness.bot.next_wait() == 30.0
     assert answered == [1] * 8
-    flaky_reads = len(fake.requests_to("/r/flaky/")) - 2  # less the first run's
-    assert 3 <= flaky_reads <= 8  # backing off: read 1+1+2+4... polls apart, not every poll
+    failing_reads = len(fake.requests_to("/new")) - reads_before
+    assert 3 <= failing_reads <= 8  # backing off: read 1+1+2+4... polls apart, not every poll
 
 
 @pytest.mark.parametrize(
@@ -148,12 +218,13 @@ def test_unreadable_subreddit_is_reported_once_and_rechecked_slowly(
         assert len(harness.bot_replies_to(post)) == 1
         assert harness.bot.next_wait() == 30.0
     path = f"/r/{name.lower()}/"
-    assert len(fake.requests_to(path)) == 2  # once per stream, at the start
+    assert len(fake.requests_to(path)) == 1  # once, at the start
+    assert name.lower() not in "".join(r.path for r in fake.requests_to("+"))
     warnings = [r for r in caplog.records if name.lower() in r.getMessage()]
-    assert len(warnings) == 2  # one per stream, not one per poll
+    assert len(warnings) == 1  # once, not once per poll or per listing
     harness.clock.advance(UNREADABLE_RECHECK_SECONDS)
     harness.poll()
-    assert len(fake.requests_to(path)) == 4
+    assert [r.path for r in fake.requests_to(path)][1:] == [f"{path}about"]
 
 
 def test_subreddit_made_public_again_is_read_again(harness_factory: HarnessFactory) -> None:

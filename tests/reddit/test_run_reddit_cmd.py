@@ -12,6 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli.main import cli
+from bot.reddit_bot.app import run_reddit_bot
+from config.settings import Settings
 from records.db import open_db
 from tests.reddit.conftest import SUBREDDIT, reddit_environment
 from tests.reddit.fake_reddit import FakeReddit
@@ -109,3 +111,14 @@ def test_sigterm_stops_the_bot_between_polls(fake_reddit: FakeReddit, db_path: P
     assert polled == [True]
     assert result.exit_code == 0, result.output
     assert signal.getsignal(signal.SIGTERM) is original
+
+
+def test_run_reddit_takes_the_sweep_interval_from_the_environment(
+    fake_reddit: FakeReddit, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in reddit_environment(fake_reddit, EVBOT_REDDIT__SWEEP_SECONDS="120").items():
+        monkeypatch.setenv(name, value)
+    db = open_db(db_path)
+    bot = run_reddit_bot(Settings(), db, max_polls=1)
+    db.close()
+    assert bot.sweep_seconds == 120.0

@@ -1,0 +1,135 @@
+"""What one poll reads of a listing: a probe, a catch-up read, or a sweep.
+
+- A probe asks for the items listed above an anchor (`before=<fullname>&limit=25`). The
+  anchors are the newest items the last read listed; the probe is anchored on the second
+  newest, so when nothing new came its answer is the newest one alone (a few hundred
+  bytes), which also shows that the anchor is still listed. An item removed by a moderator
+  or AutoModerator leaves the listing, and Reddit answers a probe anchored on it with an
+  empty listing, as if nothing were new: then the next anchor is tried, and only when every
+  anchor is gone does the poll fall back to a sweep.
+- When a probe finds anything new, a catch-up read takes the first full page from the top,
+  back past the newest handled item's second (more pages only for a backlog). Items
+  created in the same second are not listed in id order, so a neighbour indexed a moment
+  after the last poll can sit below the anchors; the catch-up answers it in the same poll.
+- A sweep reads back the whole look-back window (see `streams`), every `sweep_seconds`, at
+  a process's first poll and when no anchor is left: items approved late from the mod
+  queue, neighbours no probe saw, and edits (`edited` times) of recent items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.reddit_bot.streams import PROBE_LIMIT, ListedItem, ListingReader, Page, Stream, sweep
+
+ANCHORS = 5  # recent items a probe may be anchored on
+
+
+class ReadKind(StrEnum):
+    """How a poll read its listing."""
+
+    PROBE = "probe"  # nothing new
+    CATCH_UP = "catch-up"  # the first page(s), after a probe found something
+    SWEEP = "sweep"  # the look-back window
+
+
+@dataclass(frozen=True)
+class Read:
+    """The items a poll read, newest first (empty for an idle probe)."""
+
+    kind: ReadKind
+    items: list[ListedItem]
+
+
+class ListingPoller:
+    """Chooses and runs each poll's read of a listing; keeps its anchors and sweep times."""
+
+    def __init__(
+        self,
+        reader: ListingReader,
+        *,
+        clock: Callable[[], float],
+        sweep_seconds: float,
+        lookback_seconds: float,
+        is_seen: Callable[[str], bool],
+        on_bad: Callable[[str, str], None],
+    ) -> None:
+        self._reader = reader
+        self._clock = clock
+        self.sweep_seconds = sweep_seconds
+        self.lookback_seconds = lookback_seconds
+        self._is_seen = is_seen
+        self._on_bad = on_bad
+        self._anchors: dict[str, list[str]] = {}  # stream name -> fullnames, newest first
+        self._swept_at: dict[str, float] = {}
+
+    def read(self, stream: Stream, newest_handled: float) -> Read:
+        """This poll's read of `stream`; `newest_handled` is the newest handled item's time.
+
+        Raises what the listing raises (a PrawcoreException, ValueError for an answer that
+        is not a listing); nothing is remembered then, so the next poll reads again.
+        """
+        since = newest_handled - self.lookback_seconds
+        now = self._clock()
+        swept_at = self._swept_at.get(stream.name)
+        anchors = self._anchors.get(stream.name)
+        if anchors is not None and swept_at is not None and now - swept_at < self.sweep_seconds:
+            found = self._probe(stream, anchors)
+            if found is None:
+                return Read(ReadKind.PROBE, [])
+            if found:
+                items = self._sweep(stream, since, stop_below=newest_handled)
+                return Read(ReadKind.CATCH_UP, items)
+        items = self._sweep(stream, since)
+        self._swept_at[stream.name] = now
+        return Read(ReadKind.SWEEP, items)
+
+    def forget(self, stream: Stream) -> None:
+        """Drop the stream's anchors: its next read is a sweep (after a stopped poll)."""
+        self._anchors.pop(stream.name, None)
+
+    def _sweep(
+        self, stream: Stream, since: float, stop_below: float | None = None
+    ) -> list[ListedItem]:
+        def anchor(top: list[ListedItem]) -> None:
+            self._anchors[stream.name] = [x.facts.fullname for x in top[:ANCHORS]]
+
+        return sweep(
+            self._reader, stream, since, stop_below=stop_below, on_bad=self._on_bad, on_top=anchor
+        )
+
+    def _probe(self, stream: Stream, anchors: list[str]) -> bool | None:
+        """True when something new is listed, None when nothing is, False when no anchor
+        is listed any more (a sweep must find the top again)."""
+        if len(anchors) < 2:
+            # The listing held one item at most: read its top, which is as small as a probe
+            # (a probe anchored on that item could neither list what sorts below it nor
+            # tell "nothing new" from "it is gone").
+            page = self._probe_page(stream, None)
+            self._anchors[stream.name] = [x.facts.fullname for x in page.items[:ANCHORS]]
+            listed = [x.facts.fullname for x in page.items]
+            new = page.size >= PROBE_LIMIT or any(not self._is_seen(name) for name in listed)
+            return True if new else None
+        for i in range(1, len(anchors)):
+            page = self._probe_page(stream, anchors[i])
+            if page.size == 0:
+                continue  # this anchor has left the listing too
+            listed = [x.facts.fullname for x in page.items]
+            if page.size >= PROBE_LIMIT or any(not self._is_seen(name) for name in listed):
+                return True
+            # Only handled items above it: nothing new. Anchors no longer listed are gone.
+            above = set(listed)
+            self._anchors[stream.name] = [a for a in anchors[:i] if a in above] + anchors[i:]
+            return None
+        return False
+
+    def _probe_page(self, stream: Stream, anchor: str | None) -> Page:
+        params: dict[str, str | int] = {"limit": PROBE_LIMIT}
+        if anchor is not None:
+            params["before"] = anchor
+        page = self._reader.page(stream, **params)
+        for key, reason in page.bad:
+            self._on_bad(key, reason)
+        return page
