@@ -18,6 +18,8 @@ class DiscordDeps:
     service: EvidenceService
     runner: CoreRunner = field(default_factory=CoreRunner)
     locks: KeyedLocks = field(default_factory=KeyedLocks)
+    # (channel id, reason) → when the mod-log channel was last told of such a refused reply.
+    told_refusals: dict[tuple[int, str], float] = field(default_factory=dict)
 
     @property
     def command_word(self) -> str:

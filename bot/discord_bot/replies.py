@@ -15,6 +15,7 @@ import asyncio
 import hashlib
 import logging
 import secrets
+import time
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 NO_PINGS = discord.AllowedMentions.none()
 NONCE_LENGTH = 25  # Discord's limit for a string nonce
 EARLIER_REPLY_SCAN = 50  # one page of GET /channels/{id}/messages?after=
+REFUSAL_QUIET_SECONDS = 3600.0  # one mod-log channel line per refusal reason and channel
 
 # A send that may or may not have reached Discord: an error answer, or no answer at all.
 SEND_FAILURES: tuple[type[BaseException], ...] = (
@@ -217,7 +219,12 @@ async def report_refusal(
     bot: discord.Client, deps: DiscordDeps, message: discord.Message, reason: str
 ) -> None:
     """Tell moderators that Discord refused the reply to `message` for good, and why: a line
-    in the mod-log table, and in the mod-log channel when one is set."""
+    in the mod-log table, and in the mod-log channel when one is set.
+
+    A channel where the bot may read but not write refuses every reply the same way, and a
+    catch-up can meet dozens at once: the mod-log channel hears of one reason in one channel
+    once per `REFUSAL_QUIET_SECONDS`; the table records every message.
+    """
     link = link_to(message, deps.web_base)
     log.warning("message %s was not answered: %s", message.id, reason)
     await deps.runner.call(
@@ -230,6 +237,15 @@ async def report_refusal(
         target=str(message.id),
         detail=f"{reason} ({link})",
     )
+    key = (message.channel.id, reason)
+    now = time.monotonic()
+    told = deps.told_refusals.get(key)
+    if told is not None and now - told < REFUSAL_QUIET_SECONDS:
+        return
+    deps.told_refusals[key] = now
     await post_mod_log(
-        bot, deps, f"Could not answer {link} in <#{message.channel.id}>: Discord refused ({reason})"
+        bot,
+        deps,
+        f"Could not answer {link} in <#{message.channel.id}>: Discord refused ({reason}). "
+        "Further refusals like this here within the hour are in the mod-log table only.",
     )

@@ -79,3 +79,20 @@ async def test_a_reply_to_a_deleted_message_is_not_reported(
     await refused_reply(harness, status, code, errors)
     assert list(harness.records.query("SELECT * FROM mod_log")) == []
     assert fake.bot_messages(world.mod_log_id) == []
+
+
+async def test_the_mod_log_channel_hears_of_one_refusal_reason_per_channel_once(
+    harness: Harness,
+) -> None:
+    fake, world = harness.fake, harness.world
+    first = await refused_reply(harness, 403, 50013, None)
+    second = await refused_reply(harness, 403, 50013, None)
+    [line] = await fake.wait_for_channel_message(world.mod_log_id)
+    assert fake.link(first) in line["content"]
+    assert "mod-log table only" in line["content"]
+    rows = harness.records.query("SELECT target FROM mod_log WHERE action = 'reply refused'")
+    assert [row["target"] for row in rows] == [first["id"], second["id"]]
+    # Another channel, or another reason, is told again.
+    fake.fail_next("POST", rf"/channels/{world.thread_id}/messages", status=403, code=50013)
+    await harness.say(world.thread_id, world.member, f"doi {LEE_DOI}")
+    await fake.wait_for_channel_message(world.mod_log_id, count=2)
