@@ -127,6 +127,8 @@ def _read_json_array(handle: IO[str]) -> Iterator[GoodRecord | BadRecord]:
 
 def _read_csv(handle: IO[str]) -> Iterator[GoodRecord | BadRecord]:
     header = handle.readline()
+    if not header.strip():
+        return  # an empty file holds no records
     handle.seek(0)
     delimiter = _delimiter(header)
     if delimiter is None:

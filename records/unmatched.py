@@ -37,6 +37,10 @@ _KINDS = {kind.value for kind in RefKind}
 _KEYS_PER_QUERY = 500  # bound variables per query, far below any SQLite build's limit
 
 
+# Where sightings come from: each bot's `Post.platform`, the console bot, and `scan` files.
+SIGHTING_PLATFORMS = ("discord", "reddit", "xenforo", "discourse", "feeds", "console", "scan")
+
+
 def hash_author(author_id: str, salt: str) -> str:
     """A stable pseudonym for an author: counts distinct people without storing who they are."""
     return hashlib.sha256(f"{salt}\x00{author_id}".encode()).hexdigest()[:16]

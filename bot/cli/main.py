@@ -6,6 +6,7 @@ import logging
 import sqlite3
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from pydantic import ValidationError
@@ -16,6 +17,7 @@ from bot.cli.context import AppContext
 from bot.cli.curate_cmd import curate
 from bot.cli.demo_cmd import demo
 from bot.cli.enrich_cmd import enrich_command
+from bot.cli.entry import INTERRUPTED_EXIT, stopped
 from bot.cli.errors import explain_validation_error
 from bot.cli.lookup_cmd import lookup
 from bot.cli.run_cmd import run
@@ -25,7 +27,22 @@ from bot.http.redaction import install_redaction
 from config.settings import SettingsSourceError
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Program(click.Group):
+    """The top-level group: an interrupt reaches `main` as itself, not as click's `Abort`
+    (which prints a blank line, then "Aborted.", after whatever the command said)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as exc:
+            raise _Interrupted from exc
+
+
+class _Interrupted(Exception):
+    """Ctrl-C while a command ran."""
+
+
+@click.group(cls=_Program, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
     "db_path",
@@ -60,9 +77,11 @@ def main() -> None:
     try:
         # Without standalone mode click returns a command's exit code instead of exiting.
         code = cli.main(standalone_mode=False)
+    except _Interrupted:
+        stopped()
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
-        sys.exit(130)
+        sys.exit(INTERRUPTED_EXIT)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)

@@ -49,5 +49,3 @@ def discord_cmd(app: AppContext, sync_commands: bool, guild_id: int | None) -> N
         run_discord(settings, app.db)
     except DiscordStartupError as exc:
         raise click.ClickException(str(exc)) from exc
-    except KeyboardInterrupt:
-        click.echo("Stopped.", err=True)

@@ -43,8 +43,6 @@ def run_until_stopped(
         run(app.settings, app.db, stop=stop, max_polls=max_polls)
     except config_error as exc:
         raise click.ClickException(str(exc)) from exc
-    except KeyboardInterrupt:
-        click.echo("Stopped.", err=True)
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)

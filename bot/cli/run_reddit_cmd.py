@@ -48,8 +48,6 @@ def reddit(app: AppContext, max_polls: int | None) -> None:
         run_reddit_bot(settings, app.db, stop=stop, max_polls=max_polls)
     except RedditConfigError as exc:
         raise click.ClickException(str(exc)) from exc
-    except KeyboardInterrupt:
-        click.echo("Stopped.", err=True)
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)

@@ -24,6 +24,7 @@ from bot.cli.tables import cell, visible
 from records.atlas_store import get_entry
 from records.models import AtlasEntry
 from records.unmatched import (
+    SIGHTING_PLATFORMS,
     SORT_ORDERS,
     STATUSES,
     PaperSummary,
@@ -93,7 +94,10 @@ def _filters(func: F) -> F:
                 "--sort", type=click.Choice(SORT_ORDERS), default="mentions", show_default=True,
                 help="mentions, distinct places, or most recently seen first.",
             ),
-            click.option("--platform", help="Only sightings on this platform (discord, reddit)."),
+            click.option(
+                "--platform", type=click.Choice(SIGHTING_PLATFORMS),
+                help="Only sightings on this platform.",
+            ),
             click.option("--since", type=SinceType(), help="Only sightings since: 2026-01-31, 7d."),
             click.option("--limit", type=bounds.COUNT, help="At most N papers."),
         ]

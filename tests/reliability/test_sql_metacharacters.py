@@ -120,7 +120,7 @@ def test_the_command_line_treats_sql_in_keys_and_queries_as_text(
         (["lookup", hostile], 0, "is not in the atlas"),
         (["unmatched", "show", hostile], 1, "no unmatched paper with key"),
         (["unmatched", "resolve", hostile, "--atlas-id", hostile], 1, "no unmatched paper"),
-        (["unmatched", "list", "--platform", hostile], 0, "No unmatched papers match"),
+        (["unmatched", "list", "--platform", hostile], 2, "is not one of"),
         (["unmatched", "ignore", "pmid:99999999", "--reason", hostile], 0, ""),
     ):
         done = run_program("--db", str(db_path), *args, cwd=tmp_path)
