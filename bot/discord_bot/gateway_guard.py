@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 # id), so the message can be read through the HTTP API instead (`WatchCog`).
 UNREAD_MESSAGE_EVENT = "evidence_unread_message"
 MESSAGE_EVENTS = frozenset({"MESSAGE_CREATE", "MESSAGE_UPDATE"})
+# Events that bring a whole server (its channels, roles, threads) into the bot's cache.
+LOST_SERVER_EVENTS = frozenset({"GUILD_CREATE"})
 
 
 def guard_parsers(client: discord.Client) -> None:
@@ -62,6 +64,13 @@ def _guarded(
                 exc_info=event not in traced,
             )
             traced.add(event)
+            if event in LOST_SERVER_EVENTS and isinstance(data, dict):
+                log.error(
+                    "server %s is unknown to the bot until it connects again (%s could "
+                    "not be read): it answers nothing there meanwhile",
+                    data.get("id"),
+                    event,
+                )
             ids = message_ids(event, data)
             if ids is not None:
                 client.dispatch(UNREAD_MESSAGE_EVENT, *ids)

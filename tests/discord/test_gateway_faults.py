@@ -39,18 +39,31 @@ def channel_with_overwrites_by_id(fake: FakeDiscord) -> Json:
     return {**channel, "permission_overwrites": {role_id: overwrite}}
 
 
-UNREADABLE: list[tuple[str, Callable[[FakeDiscord], Json]]] = [
-    ("THREAD_CREATE", thread_without_metadata),
-    ("CHANNEL_UPDATE", channel_with_overwrites_by_id),
+def guild_with_role_objects(fake: FakeDiscord) -> Json:
+    """GUILD_CREATE whose members list role objects where Discord lists role ids
+    (https://discord.com/developers/docs/resources/guild#guild-member-object)."""
+    guild = fake.world.guild_payload()
+    roles = {role["id"]: role for role in guild["roles"]}
+    members = [{**m, "roles": [roles[r] for r in m["roles"]]} for m in guild["members"]]
+    return {**guild, "members": members}
+
+
+UNREADABLE: list[tuple[str, Callable[[FakeDiscord], Json], str]] = [
+    ("THREAD_CREATE", thread_without_metadata, ""),
+    ("CHANNEL_UPDATE", channel_with_overwrites_by_id, ""),
+    ("GUILD_CREATE", guild_with_role_objects, "is unknown to the bot until it connects again"),
 ]
 
 
-@pytest.mark.parametrize(("event", "payload"), UNREADABLE, ids=[e for e, _ in UNREADABLE])
+@pytest.mark.parametrize(
+    ("event", "payload", "consequence"), UNREADABLE, ids=[e for e, _, _ in UNREADABLE]
+)
 async def test_an_unreadable_event_is_logged_by_type_and_the_bot_keeps_answering(
     harness: Harness,
     caplog: pytest.LogCaptureFixture,
     event: str,
     payload: Callable[[FakeDiscord], Json],
+    consequence: str,
 ) -> None:
     caplog.set_level(logging.ERROR)
     fake, world = harness.fake, harness.world
@@ -59,6 +72,7 @@ async def test_an_unreadable_event_is_logged_by_type_and_the_bot_keeps_answering
     message = await harness.say(world.general_id, world.member, f"doi {LEE_DOI}")
     assert await fake.wait_for_reply(int(message["id"]))
     assert f"skipped a {event} event" in caplog.text
+    assert consequence in caplog.text
     assert harness.task is not None
     assert not harness.task.done()
     assert len(fake.identifies) == 1  # no reconnect was needed
