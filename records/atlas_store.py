@@ -244,8 +244,8 @@ def atlas_stats(db: sqlite_utils.Database) -> dict[str, list[tuple[str, int]]]:
 def shared_identifiers(db: sqlite_utils.Database) -> list[tuple[str, str, tuple[str, ...]]]:
     """(kind, value, entry ids) for every DOI, PMID or PMCID that several entries carry.
 
-    Such entries make a lookup by that identifier return only one of them, and author-year
-    citations ambiguous; curators should merge or correct them.
+    Such entries make a post citing that identifier get only one of their cards, and
+    author-year citations ambiguous; curators should merge or correct them.
     """
     found: list[tuple[str, str, tuple[str, ...]]] = []
     for kind in IDENTIFIER_KINDS:
@@ -265,6 +265,14 @@ def other_entry_with(db: sqlite_utils.Database, kind: str, value: str, entry_id:
     sql = f"SELECT id FROM atlas_entries WHERE {kind} = ? AND id != ? ORDER BY id LIMIT 1"  # noqa: S608
     row = db.execute(sql, [value, entry_id]).fetchone()
     return str(row[0]) if row else None
+
+
+def entries_carrying(db: sqlite_utils.Database, kind: str, value: str) -> list[str]:
+    """The slugs of every entry carrying this DOI, PMID or PMCID itself, in slug order."""
+    if kind not in IDENTIFIER_KINDS:
+        return []
+    sql = f"SELECT id FROM atlas_entries WHERE {kind} = ? ORDER BY id"  # noqa: S608 - fixed column
+    return [str(row[0]) for row in db.execute(sql, [value])]
 
 
 class UnknownEntry(LookupError):

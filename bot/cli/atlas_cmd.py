@@ -126,8 +126,8 @@ def _shared_with_others(
     if not clashes:
         return ""
     return (
-        f"{entry.id}: {'; '.join(clashes)} (a lookup by it finds only one of them; "
-        "merge or correct the entries)"
+        f"{entry.id}: {'; '.join(clashes)} (a post citing it gets one of their cards, "
+        "a lookup lists both; merge or correct the entries)"
     )
 
 
@@ -171,7 +171,7 @@ def stats(app: AppContext) -> None:
     if shared:
         console.print(
             f"Warning: {counted(len(shared), 'identifier')} carried by several entries "
-            "(a lookup finds only one of them; merge or correct the entries):"
+            "(a post citing one gets only one card; merge or correct the entries):"
         )
         for kind, value, ids in shared:
             console.print(cell(f"  {kind.upper()} {value}: {', '.join(ids)}"))

@@ -48,6 +48,7 @@ from bot.core.render_text import render_text
 from config.settings import ReplyMode, Settings
 from linker.unmatched import papers_to_log
 from records import fulltext, replies
+from records.atlas_store import entries_carrying
 from records.db import write_transaction
 from records.models import AtlasEntry, Match, Post, Reference, RefKind, strip_lone_surrogates
 from records.places import PlaceSettings, get_effective_place_settings, is_opted_out
@@ -466,6 +467,16 @@ class EvidenceService:
             return self._not_found(query, found, post, log_unmatched=log_unmatched)
         if len(hits) == 1 or _clear_winner(hits):
             assert hits[0].entry is not None
+            twins = self._entries_sharing(hits[0])
+            if len(twins) > 1:
+                # Two entries carry one identifier (the atlas may list a study twice): the
+                # index knows one owner per identifier, so name every one instead.
+                reference = hits[0].reference
+                notice = (
+                    f"{len(twins)} atlas entries carry {reference.kind.value.upper()} "
+                    f"{reference.value}:"
+                )
+                return self._choices(query, twins, platform, notice=notice)
             reply = self.reply_for(platform, [self.card(hits[0].entry, hits[0])])
             return LookupResult(query=query, status="found", matches=hits[:1], reply=reply)
         notice = f"Several atlas studies fit “{query}”. Pick one by its identifier or link:"
@@ -479,6 +490,12 @@ class EvidenceService:
             cards=(), more=choices, command=command_word(platform, self.settings), notice=notice
         )
         return LookupResult(query=query, status="choices", matches=hits, reply=reply)
+
+    def _entries_sharing(self, hit: Match) -> tuple[Match, ...]:
+        """`hit` and every other entry carrying the identifier it was found by."""
+        kind, value = hit.reference.kind.value, hit.reference.value
+        entries = (self.index.get(slug) for slug in entries_carrying(self.db, kind, value))
+        return tuple(hit.model_copy(update={"entry": e}) for e in entries if e is not None)
 
     def _search_words(self, query: str) -> tuple[Match, ...]:
         """Entries whose title, aliases, keywords or summary hold the query's words."""

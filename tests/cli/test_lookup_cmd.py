@@ -111,3 +111,20 @@ def test_a_blank_query_is_a_usage_error(db_path: Path) -> None:
     result = CliRunner().invoke(cli, ["--db", str(db_path), "lookup", " "])
     assert result.exit_code == 2
     assert "QUERY is empty" in result.output
+
+
+@pytest.mark.parametrize(
+    "query", ["10.1038/s41467-024-45107-3", "https://doi.org/10.1038/S41467-024-45107-3"]
+)
+def test_a_doi_two_entries_share_shows_both(atlas_path: Path, tmp_path: Path, query: str) -> None:
+    # The atlas can list one study twice; `atlas import` keeps both with a warning.
+    twin = {"id": "walitt-2024-post-infectious", "title": "A second page for the NIH study",
+            "doi": "10.1038/s41467-024-45107-3"}  # fmt: skip
+    extra = tmp_path / "twin.jsonl"
+    extra.write_text(json.dumps(twin) + "\n", encoding="utf-8")
+    assert run(atlas_path, "atlas", "import", str(extra)).exit_code == 0
+    result = run(atlas_path, "lookup", query)
+    assert result.exit_code == 0
+    assert "2 atlas entries carry DOI 10.1038/s41467-024-45107-3" in result.output
+    assert "walitt-2024-deep-phenotyping" in result.output
+    assert "walitt-2024-post-infectious" in result.output
