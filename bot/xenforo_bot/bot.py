@@ -107,19 +107,54 @@ class XenForoBot:
     def _poll_node(self, node: int, report: PollReport) -> None:
         start = self._streams.cursor(f"node:{node}")
         listed_to = self._streams.cursor(f"listed:{node}")
-        threads = self._active_threads(node, int(listed_to or start or 0) if start else None)
+        bound = int(listed_to or start or 0) if start else None
+        threads, more = self._active_threads(node, bound)
         if start is None:
             self._start_node(node, threads)
             return
-        pending: list[int] = []
-        for thread in threads:
-            self._outlet.thread_nodes[str(thread.thread_id)] = node
-            if not self._thread_round(thread, node, int(start), report):
-                pending.append(thread.last_post_date)
+        pending = self._read_threads(threads, node, int(start), report)
         dates = [t.last_post_date for t in threads]
         # Next time, list threads back to here: the oldest one still unfinished, or the newest.
         mark = min(pending) - 1 if pending else max(dates, default=int(listed_to or 0))
         self._streams.save_cursor(f"listed:{node}", str(mark))
+        self._catch_up(node, int(start), bound or 0, more, report)
+
+    def _catch_up(
+        self, node: int, start: int, bound: int, more: int | None, report: PollReport
+    ) -> None:
+        """Read on, poll after poll, the threads a long downtime left beyond the page cap.
+
+        `resume:<node>` holds the listing page to go on from and the activity time to go
+        back to. Threads only ever move up the listing (when bumped, and then they are read
+        at the top), so going on from the same page number skips nothing.
+        """
+        stored = self._streams.cursor(f"resume:{node}") or ""
+        page_text, _, bound_text = stored.partition(":")
+        if more is not None:  # this poll's listing hit the cap: go on from there next time
+            bounds = [bound, *([int(bound_text)] if bound_text else [])]
+            self._streams.save_cursor(f"resume:{node}", f"{more}:{min(bounds)}")
+            return
+        if not page_text:
+            return
+        threads, further = self._active_threads(node, int(bound_text), first_page=int(page_text))
+        pending = self._read_threads(threads, node, start, report)
+        if pending:
+            return  # the same pages again next poll (what was read is not read twice)
+        resume = f"{further}:{bound_text}" if further is not None else ""
+        self._streams.save_cursor(f"resume:{node}", resume)
+        if further is None:
+            log.info("forum %s: caught up with the threads active during the downtime", node)
+
+    def _read_threads(
+        self, threads: list[ThreadRef], node: int, start: int, report: PollReport
+    ) -> list[int]:
+        """Read each listed thread; the last activity times of those to read again."""
+        pending: list[int] = []
+        for thread in threads:
+            self._outlet.thread_nodes[str(thread.thread_id)] = node
+            if not self._thread_round(thread, node, start, report):
+                pending.append(thread.last_post_date)
+        return pending
 
     def _thread_round(self, thread: ThreadRef, node: int, start: int, report: PollReport) -> bool:
         """Read one listed thread if it has news; False when it must be read again."""
@@ -185,16 +220,19 @@ class XenForoBot:
         self._edits_checked[thread.thread_id] = now
         return True
 
-    def _active_threads(self, node: int, listed_to: int | None) -> list[ThreadRef]:
+    def _active_threads(
+        self, node: int, listed_to: int | None, *, first_page: int = 1
+    ) -> tuple[list[ThreadRef], int | None]:
         """The forum's threads with activity after `listed_to`, paging as far as allowed.
 
         Threads come most recently active first; a busy forum may have more new activity
-        than one page holds. Before the first poll (`listed_to` None) one page. Beyond
-        `MAX_THREAD_PAGES` pages the older threads are reported, not read.
+        than one page holds. Before the first poll (`listed_to` None) one page. Also the
+        page to go on from when `MAX_THREAD_PAGES` pages did not reach `listed_to` (None
+        when they did).
         """
         threads: dict[int, ThreadRef] = {}
         previous: list[int] = []
-        for page in range(1, MAX_THREAD_PAGES + 1):
+        for page in range(first_page, first_page + MAX_THREAD_PAGES):
             answer = self._client.get(f"forums/{node}/threads", page=page, **ORDER)
             found = self._threads_of(node, listed(answer, "threads"))
             if page == 1:
@@ -212,11 +250,12 @@ class XenForoBot:
                 break
         else:
             log.warning(
-                "forum %s: more than %d pages of threads active since %s; threads last active "
-                "before %s are not read now (they are when next active)",
+                "forum %s: more than %d pages of threads active since %s; those last active "
+                "before %s are read in the next polls",
                 node, MAX_THREAD_PAGES, _when(listed_to), _when(oldest),
             )  # fmt: skip
-        return list(threads.values())
+            return list(threads.values()), first_page + MAX_THREAD_PAGES
+        return list(threads.values()), None
 
     def _threads_of(self, node: int, items: list[Any]) -> list[ThreadRef]:
         """The readable threads of a listing; each unreadable one is reported once."""

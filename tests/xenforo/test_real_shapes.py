@@ -125,11 +125,18 @@ def test_a_summons_quoting_a_post_from_an_unwatched_forum_cards_nothing(
     assert not any(LEE_ID in r["message"] for r in harness.fake.replies_by_bot())
 
 
-def test_downtime_beyond_the_listing_cap_is_reported(
+def test_downtime_beyond_the_listing_cap_is_read_over_the_next_polls(
     harness: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
-    for n in range(215):
+    oldest = [harness.fake.add_thread(NODE, f"Old {n}", f"doi:{LEE_DOI}") for n in range(3)]
+    for n in range(215):  # more than 10 pages of 20 threads active since the last poll
         harness.fake.add_thread(NODE, f"T{n}", "hi")
     with caplog.at_level(logging.WARNING):
         harness.poll()
-    assert any("pages of threads active since" in r.getMessage() for r in caplog.records)
+    assert any("read in the next polls" in r.getMessage() for r in caplog.records)
+    assert harness.fake.replies_by_bot() == []
+    harness.poll()
+    assert sorted(r["thread_id"] for r in harness.fake.replies_by_bot()) == oldest
+    listed = len(harness.fake.requests_to(f"/forums/{NODE}/threads"))
+    harness.poll()  # caught up: one listing page again
+    assert len(harness.fake.requests_to(f"/forums/{NODE}/threads")) == listed + 1
