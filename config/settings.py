@@ -82,6 +82,8 @@ class LinkerSettings(_Section):
     title_min_words: int = Field(default=5, ge=2)
     title_min_score: float = Field(default=90.0, ge=0, le=100)
     author_year: bool = True
+    # Studies named by description ("the RIVERA trial", "a Lund team", journal and year).
+    descriptions: bool = True
 
 
 class ReplySettings(_Section):

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from config.settings import LinkerSettings
 from linker.author_match import AuthorMatcher
 from linker.author_year import AuthorYear, find_author_years, fold_surname
+from linker.descriptions import DescriptionMatcher, has_cue
 from linker.found import (
     Found,
     drop_overlapping_titles,
@@ -131,6 +132,7 @@ class AtlasIndex:
         self._titles.finish()
         self._search: TitleSearch | None = None
         self._authors = AuthorMatcher(entries)
+        self._describer: DescriptionMatcher | None = None  # built on the first cued post
 
     @classmethod
     def build(
@@ -216,11 +218,15 @@ class AtlasIndex:
         taken = SpanSet((f.reference.start, f.reference.end) for f in found)
         identified = list(found)
         found += self._slugs(text, scan, masked)
-        found += self._titles_in(text, scan, masked)
+        words = tokens(masked)
+        found += self._titles_in(text, scan, masked, words)
         if self._settings.author_year:
             citations = self._author_years(text, scan, masked, taken)
             citations = describing_no_identifier(citations, identified, text)
             found += overruled_by_identifiers(citations, identified, text)
+        if self._settings.descriptions and not found:
+            # A post that cites formally describes what it cites: no second study from that.
+            found += self._descriptions_in(text, scan, masked, words)
         return one_per_study(found)
 
     def unmatched_citations(self, text: str, matches: Iterable[Match] = ()) -> list[Match]:
@@ -332,8 +338,8 @@ class AtlasIndex:
 
     # -- titles ------------------------------------------------------------------------
 
-    def _titles_in(self, text: str, scan: Scan, masked: str) -> list[Found]:
-        hits = self._titles.find(tokens(masked))
+    def _titles_in(self, text: str, scan: Scan, masked: str, words: list[str]) -> list[Found]:
+        hits = self._titles.find(words)
         if not hits:
             return []
         _, starts, ends = tokens_with_spans(masked)
@@ -387,6 +393,24 @@ class AtlasIndex:
             score = min(95.0, 60.0 + 5.0 * decision.score)
             entry = self._entries[decision.entry]
             found.append(Found(reference, entry, score, "author-year", signals=decision.signals))
+        return found
+
+    def _descriptions_in(self, text: str, scan: Scan, masked: str, words: list[str]) -> list[Found]:
+        """Studies named by description (see `linker.descriptions`); only posts with a study
+        cue are read."""
+        if not has_cue(masked, words):
+            return []
+        if self._describer is None:
+            self._describer = DescriptionMatcher(self._entries)
+        found = []
+        for decision in self._describer.decide(masked, words):
+            span = (decision.start, decision.end)
+            reference = _reference(
+                text, scan, RefKind.DESCRIPTION, masked[span[0] : span[1]], span, rule="description"
+            )
+            score = min(90.0, 50.0 + 5.0 * decision.score)
+            entry = self._entries[decision.entry]
+            found.append(Found(reference, entry, score, "description", signals=decision.signals))
         return found
 
     def _author_year_candidates(self, citation: AuthorYear) -> list[int]:

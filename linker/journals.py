@@ -18,7 +18,7 @@ from itertools import product
 
 from linker.textnorm import tokens
 
-_DROPPED = frozenset(["the", "of", "and", "in", "for", "on", "a", "an", "de", "la", "der", "und"])
+DROPPED = frozenset(["the", "of", "and", "in", "for", "on", "a", "an", "de", "la", "der", "und"])
 _LTWA: dict[str, tuple[str, ...]] = {
     "journal": ("j",), "medicine": ("med",), "medical": ("med",), "translational": ("transl",),
     "nature": ("nat",), "communications": ("commun",), "science": ("sci",),
@@ -101,7 +101,7 @@ def journal_forms(journal: str) -> JournalForms:
         if _ACRONYM.match(inside.strip()):
             forms.add(inside.strip().lower())  # "… Sciences (PNAS)"
     main = _PARENTHESES.sub(" ", journal)
-    words = [w for w in tokens(main) if w not in _DROPPED]
+    words = [w for w in tokens(main) if w not in DROPPED]
     forms.update(_USUAL.get(" ".join(tokens(journal)), ()))
     forms.update(_USUAL.get(" ".join(tokens(main)), ()))
     acronyms = {form.upper() for form in forms if " " not in form and form in _ACRONYMS}
@@ -145,7 +145,7 @@ def _cut(word: str) -> str:
 def journal_words(text: str) -> str:
     """`text` folded for `names_journal`: its words with articles and prepositions left out,
     space-separated, with a space at each end."""
-    return " " + " ".join(w for w in tokens(text) if w not in _DROPPED) + " "
+    return " " + " ".join(w for w in tokens(text) if w not in DROPPED) + " "
 
 
 def names_journal(journal: str, text: str, words: str) -> str | None:

@@ -307,6 +307,6 @@ def change_entry_names(
             name = " ".join(given.split())
             if name and name.casefold() not in {n.casefold() for n in names}:
                 names.append(name)
-        if names != entry.aliases:
+        if names != list(entry.aliases):
             upsert_entries(db, [entry.model_copy(update={"aliases": names})], replace=True)
     return names

@@ -91,9 +91,18 @@ class AtlasEntry(BaseModel):
     confidence: str | None = None
     retracted: bool = False
     # The names people use for the study: trial names, acronyms ("RIVERA trial", "PACE").
-    aliases: list[str] = []
-    # Subject keywords (the publisher's or Europe PMC's), for search and description matching.
-    keywords: list[str] = []
+    aliases: tuple[str, ...] = ()
+    # What the enricher adds from Crossref and Europe PMC, for search and description
+    # matching: subject keywords, every author's affiliations, the journal's abbreviations,
+    # where in the journal it appeared and when. Tuples and None, so that the many entries
+    # without them share one empty value (a 100,000-entry atlas stays small in memory).
+    keywords: tuple[str, ...] = ()
+    affiliations: tuple[str, ...] = ()
+    journal_abbrevs: tuple[str, ...] = ()
+    volume: str | None = None
+    issue: str | None = None
+    article_number: str | None = None  # the article number, or the first page
+    published: str | None = None  # ISO date, as precise as known ("2016-03", "2016-03-09")
     snapshot: Snapshot | None = None
 
     @field_validator("id")
@@ -138,7 +147,7 @@ class AtlasEntry(BaseModel):
 
     @field_validator(
         "authors", "findings", "conclusions", "open_questions", "aliases", "keywords",
-        mode="before",
+        "affiliations", "journal_abbrevs", mode="before",
     )  # fmt: skip
     @classmethod
     def _list(cls, value: Any) -> Any:
@@ -151,11 +160,18 @@ class AtlasEntry(BaseModel):
 
     @field_validator(
         "url", "journal", "summary", "why_it_matters", "does_not_prove", "study_type",
-        "review_status", "confidence", mode="before",
+        "review_status", "confidence", "volume", "issue", "article_number", "published",
+        mode="before",
     )  # fmt: skip
     @classmethod
     def _blank_is_none(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("volume", "issue", "article_number", mode="before")
+    @classmethod
+    def _number_as_text(cls, value: Any) -> Any:
+        # Volumes and article numbers are labels ("9", "Suppl 2", "e0186802"), not amounts.
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
     @property
     def first_author_surname(self) -> str | None:
@@ -200,6 +216,7 @@ class RefKind(StrEnum):
     TITLE = "title"
     AUTHOR_YEAR = "author_year"
     PUBLISHER_ID = "publisher_id"  # an article id of the publisher's own (a PII, an MDPI path)
+    DESCRIPTION = "description"  # a trial name, group, institution, journal and date, …
 
 
 class Reference(BaseModel):
