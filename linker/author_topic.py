@@ -262,7 +262,7 @@ def stem(word: str) -> str:
 def entry_text(entry: AtlasEntry) -> str:
     """Everything an entry says about its subject: title, summary, findings, keywords."""
     parts: list[str] = [entry.title, entry.summary or "", entry.why_it_matters or ""]
-    parts += entry.findings + entry.conclusions + entry.keywords + entry.aliases
+    parts += [*entry.findings, *entry.conclusions, *entry.keywords, *entry.aliases]
     # Not the journal: "Brain Communications" says nothing of a paper's subject.
     parts += [entry.study_type or "", entry.does_not_prove or ""]
     return " ".join(parts)

@@ -31,6 +31,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import wordfreq
+
+from linker.author_topic import stem
 from linker.journals import DROPPED, journal_forms
 from linker.textnorm import tokens, tokens_with_spans
 from records.models import AtlasEntry
@@ -118,6 +121,9 @@ _CUE_BEFORE = re.compile(_CUE.pattern + r"[\s-]{1,2}$", re.VERBOSE | re.IGNORECA
 _NUMBER = re.compile(r"(?<![\w.])[eE]?(\d{1,7})(?![\w])")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _COMMON_SHARE = 0.02
+_MIN_TOPIC_LETTERS = 3
+# Above this Zipf frequency (wordfreq) a word is everyday language, no study's subject.
+_EVERYDAY = 5.0
 
 
 def has_cue(text: str, words: Iterable[str] | None = None) -> bool:
@@ -238,7 +244,7 @@ class DescriptionMatcher:
         if not candidates or len(candidates) > _MAX_CANDIDATES:
             return []
         years = {int(y) for y in _YEAR.findall(text)}
-        topic = _topic_words(words)
+        topic = _topic_words(tokens(_blank_spans(text, candidates.values())))
         for number, candidate in candidates.items():
             entry = self._entries[number]
             if years and entry.year and entry.year not in years:
@@ -330,7 +336,7 @@ class DescriptionMatcher:
         return list(found)
 
     def _topic_of(self, entry: AtlasEntry) -> frozenset[str]:
-        """Telling words of an entry's title, keywords and summary (as first six letters)."""
+        """Telling words of an entry's title, keywords and summary (as stems)."""
         words = _topic_words(tokens(" ".join((entry.title, *entry.keywords, entry.summary or ""))))
         return words - self._common_words()
 
@@ -441,7 +447,34 @@ def _written_as_name(text: str, start: int, end: int, phrase: _Phrase) -> bool:
 
 
 def _topic_words(words: Iterable[str]) -> frozenset[str]:
-    return frozenset(word[:6] for word in words if len(word) >= 4 and not word.isdigit())
+    """The stems of the words that can tell one study's subject from another's."""
+    return frozenset(found for word in words if (found := _telling_stem(word)))
+
+
+@lru_cache(maxsize=65_536)
+def _telling_stem(word: str) -> str | None:
+    """A word's Snowball stem, or None for a number, a short word or an everyday English word
+    (wordfreq: "different", "paper", "nature"). English, because a topic word counts only when
+    the entry's English text shares it: "gut" and "diverse" are everyday German, not English."""
+    if len(word) < _MIN_TOPIC_LETTERS or word.isdigit():
+        return None
+    if wordfreq.zipf_frequency(word, "en", wordlist="small") >= _EVERYDAY:
+        return None
+    return stem(word)
+
+
+def _blank_spans(text: str, candidates: Iterable[_Candidate]) -> str:
+    """`text` with the names and journals found blanked: they are no topic words."""
+    spans = sorted({span for candidate in candidates for span in candidate.spans})
+    if not spans:
+        return text
+    parts, position = [], 0
+    for start, end in spans:
+        if start >= position:
+            parts.append(text[position:start])
+            position = end
+    parts.append(text[position:])
+    return " ".join(parts)
 
 
 def _journal_written(text: str, form: tuple[str, ...], journal: str) -> tuple[int, int] | None:
