@@ -12,6 +12,7 @@ from bot.discourse_bot.bot import DiscourseBot
 from bot.discourse_bot.convert import read_error, wait_seconds
 from bot.discourse_bot.outlet import TopicOutlet
 from bot.discourse_bot.reporting import ModReport
+from bot.discourse_bot.startup import check_identity
 from bot.forums.api import ApiClient, build_http
 from bot.forums.polling import run_polls
 from config.settings import DiscourseSettings, Settings
@@ -74,6 +75,7 @@ def run_discourse_bot(
     bot = DiscourseBot(build_service(db, settings), outlet)
     log.info("watching Discourse at %s as %s", config.base_url, config.api_username)
     try:
+        check_identity(client, config.api_username)
         run_polls(bot.poll, wait=wait, should_stop=halt.is_set,
                   poll_seconds=config.poll_seconds, max_polls=max_polls)  # fmt: skip
     finally:

@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 STREAM = "latest"
 SEEN_KEPT = timedelta(days=30)
+MAX_BACKOFF_POLLS = 16
 # What a post of an unexpected shape raises when it is read (a missing field, a wrong type).
 MALFORMED = (LookupError, TypeError, ValueError, AttributeError)
 
@@ -40,15 +41,31 @@ class DiscourseBot:
         self._streams = Streams(service.db, PLATFORM)
         self.conversation = Conversation(service, outlet, PLATFORM)
         service.add_self_id(outlet.username)
+        self._bad_answers = 0  # answers of the wrong shape in a row
+        self._skip = 0  # polls left out before the next try
 
     def poll(self) -> PollReport:
-        """Read the posts after the cursor and answer them, oldest first."""
+        """Read the posts after the cursor and answer them, oldest first.
+
+        A failed request fails the poll, never the process: the next poll tries again; after
+        an answer of the wrong shape the bot waits 1, 2, 4 … (at most 16) polls first.
+        """
         report = PollReport()
+        if self._skip > 0:
+            self._skip -= 1
+            return report
         try:
             self._poll(report)
-        except (ApiError, BadAnswer) as exc:
+        except ApiError as exc:
             report.failures += 1
             log.warning("reading the latest posts: %s; trying again next poll", exc)
+        except BadAnswer as exc:
+            report.failures += 1
+            self._bad_answers += 1
+            self._skip = min(2 ** (self._bad_answers - 1), MAX_BACKOFF_POLLS)
+            log.warning("%s; trying again in %d polls", exc, self._skip + 1)
+        else:
+            self._bad_answers = 0
         self._streams.prune_seen(datetime.now(UTC) - SEEN_KEPT)
         return report
 

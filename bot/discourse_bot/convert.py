@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urljoin
 
 from bot.forums.api import ApiError
 from bot.forums.quotes import commands_also_rendered, own_bbcode_text, own_cooked_text
@@ -60,13 +60,15 @@ def reply_number(data: dict[str, Any]) -> int | None:
 
 
 def permalink(data: dict[str, Any], base_url: str) -> str | None:
-    """The post's absolute address: the forum's address and `post_url` (a path such as
+    """The post's absolute address: the forum's host and `post_url` (a path such as
     `/t/slug/11/4`, PostSerializer#post_url), or, from servers that do not send it, the
-    same path built from `topic_slug`, `topic_id` and `post_number` (Post#url)."""
+    forum's address and the same path built from `topic_slug`, `topic_id` and
+    `post_number` (Post.url); None when neither can be made."""
     base = base_url.rstrip("/")
     path = data.get("post_url")
     if isinstance(path, str) and path.startswith("/") and not path.startswith("//"):
-        return f"{base}{path}" if base else None
+        # The path holds a subfolder install's prefix already (Discourse.base_path).
+        return urljoin(base + "/", path) if base else None
     if isinstance(path, str) and path.startswith(("https://", "http://")):
         return path
     slug = data.get("topic_slug")
@@ -91,14 +93,14 @@ def to_post(
         text=post_text(data),
         permalink=permalink(data, base_url),
         created_at=_time(data.get("created_at")),
-        is_edit=int(data.get("version") or 1) > 1,
+        is_edit=(as_id(data.get("version")) or 1) > 1,
         parent_id=parent_id,
     )
 
 
 def seen_key(data: dict[str, Any]) -> str:
     """The handled-item key of a post as it stands now: a new version makes it new again."""
-    return f"{data['id']}@{int(data.get('version') or 1)}"
+    return f"{data['id']}@{as_id(data.get('version')) or 1}"
 
 
 def read_error(status: int, body: Any) -> ApiError:

@@ -99,7 +99,12 @@ class PostReader:
         """
         self._pages += 1
         params = {"before": before} if before is not None else {}
-        answer = self._client.get("posts.json", **params)
+        try:
+            answer = self._client.get("posts.json", **params)
+        except ApiError as exc:
+            if 200 <= exc.status < 300:  # a success that is not a JSON object
+                raise BadAnswer(f"/posts.json answered something else than JSON ({exc})") from exc
+            raise
         items = answer.get("latest_posts")
         if not isinstance(items, list):
             raise BadAnswer(

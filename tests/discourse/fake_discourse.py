@@ -15,6 +15,7 @@ import html
 import json
 import threading
 import time
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -55,6 +56,11 @@ class FakeDiscourse:
     approval_categories: set[int] = field(default_factory=set)
     # A server from before LatestPostsQuery: id-window listings, posts without `post_url`.
     old_server: bool = False
+    # How listings and single answers show a post (a hostile or broken server's shapes).
+    mangled: dict[int, Callable[[Json], Any]] = field(default_factory=dict)
+    # Group member pages: a `meta.total` to claim, and whether `offset` is ignored.
+    group_total: int | None = None
+    group_ignores_offset: bool = False
     pending: dict[int, Json] = field(default_factory=dict)
     reviewables: int = 0
     requests: list[Request] = field(default_factory=list)
@@ -234,7 +240,7 @@ class FakeDiscourse:
             self.answers.append((schema, answer))
         return status, answer, {}
 
-    def _route(self, request: Request) -> tuple[int, Json, str]:
+    def _route(self, request: Request) -> tuple[int, Json, str]:  # noqa: PLR0911 - a route a line
         path, method = request.path, request.method
         if path == "/posts.json" and method == "GET":
             return 200, self._latest(request), "GET /posts.json"
@@ -242,6 +248,11 @@ class FakeDiscourse:
             return self._reply(request)
         if path.startswith("/posts/") and path.endswith(".json"):
             return self._one(int(path[len("/posts/") : -len(".json")]), method)
+        if path == "/session/current.json" and method == "GET":
+            # SessionController#current: CurrentUserSerializer under `current_user`.
+            user = {"id": 1, "username": BOT, "name": "Evidence Bot", "admin": False,
+                    "moderator": False, "trust_level": 1}  # fmt: skip
+            return 200, {"current_user": user}, ""
         if path == "/latest.json" and method == "GET":
             return self._topic_list(request)
         if path.startswith("/groups/") and path.endswith("/members.json"):
@@ -262,10 +273,14 @@ class FakeDiscourse:
             last = before if before > 0 else max(self.posts, default=0)
             window = [p for p in public if last - PAGE < p["id"] <= last]
             listed = sorted(window, key=lambda p: p["created_at"], reverse=True)
-            return {"latest_posts": [_without_url(p) for p in listed]}
+            return {"latest_posts": [self._shown(_without_url(p)) for p in listed]}
         below = [p for p in public if before <= 0 or p["id"] < before]
         listed = sorted(below, key=lambda p: -p["id"])
-        return {"latest_posts": [dict(p) for p in listed[:PAGE]]}
+        return {"latest_posts": [self._shown(dict(p)) for p in listed[:PAGE]]}
+
+    def _shown(self, post: Json) -> Any:
+        mangle = self.mangled.get(post["id"])
+        return mangle(post) if mangle is not None else post
 
     def _public(self, post: Json) -> bool:
         topic = self.topics[post["topic_id"]]
@@ -318,7 +333,8 @@ class FakeDiscourse:
             post["deleted_at"] = datetime.now(UTC).isoformat()
             return 200, {}, ""
         shown = {k: v for k, v in post.items() if k not in (*LISTING_ONLY, "badges_granted")}
-        return 200, _without_url(shown) if self.old_server else shown, "GET /posts/{id}.json"
+        shown = _without_url(shown) if self.old_server else shown
+        return 200, self._shown(shown), "" if post_id in self.mangled else "GET /posts/{id}.json"
 
     def _topic_list(self, request: Request) -> tuple[int, Json, str]:
         """`/latest.json` (ListController, TopicListItemSerializer) for the `topic_ids` asked:
@@ -338,7 +354,7 @@ class FakeDiscourse:
         if group not in self.groups:
             return 404, _error("not_found", "The requested URL or resource could not be found."), ""
         limit = int(request.query.get("limit") or 50)
-        offset = int(request.query.get("offset") or 0)
+        offset = 0 if self.group_ignores_offset else int(request.query.get("offset") or 0)
         names = self.groups[group]
         members = [
             {"id": n, "username": name, "name": None, "avatar_template": "/a/{size}.png",
@@ -347,7 +363,7 @@ class FakeDiscourse:
              "timezone": "UTC"}
             for n, name in enumerate(names[offset : offset + limit])
         ]  # fmt: skip
-        meta = {"total": len(names), "limit": limit, "offset": offset}
+        meta = {"total": self.group_total or len(names), "limit": limit, "offset": offset}
         return (
             200,
             {"members": members, "owners": [], "meta": meta},

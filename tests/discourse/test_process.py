@@ -7,8 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.discourse.conftest import CATEGORY, LEE_DOI, WALITT_DOI, discourse_environment
+from tests.discourse.conftest import (
+    CATEGORY,
+    HELPER,
+    LEE_DOI,
+    WALITT_DOI,
+    discourse_environment,
+)
 from tests.discourse.fake_discourse import API_KEY, FakeDiscourse
+from tests.discourse.test_malformed import LISTING_ANSWERS, POST_SHAPES
 from tests.reliability.conftest import (  # noqa: F401 - atlas_db_fixture: a fixture
     ProgramProcess,
     atlas_db_fixture,
@@ -114,3 +121,24 @@ def test_a_held_reply_ends_nothing_and_is_not_queued_again_at_restart(
     assert len(fake.pending) == 1
     held = "SELECT count(*) FROM mod_log WHERE action = 'reply held for review'"
     assert count(atlas_db, held) == 1
+
+
+def test_the_process_survives_every_malformed_shape_and_goes_on_answering(
+    bot: BotProcess, fake: FakeDiscourse
+) -> None:
+    fake.add_topic(CATEGORY, "Before", "old")
+    fake.fail_next(200, path_contains="/session/current.json", body={})
+    bot.start()
+    assert wait_until(lambda: count(bot.db_path, "SELECT count(*) FROM stream_state") >= 1)
+    for name, shape in POST_SHAPES.items():
+        fake.mangled[fake.add_topic(CATEGORY, name, f"doi:{LEE_DOI}")] = shape
+    for answer in LISTING_ANSWERS.values():
+        fake.fail_next(200, path_contains="/posts.json", method="GET", body=answer)
+    fake.fail_next(200, path_contains="/members.json", body={"members": [{}], "meta": {}})
+    refused = fake.add_topic(CATEGORY, "Mode", "!evidence off", user=HELPER)
+    cited = fake.add_topic(CATEGORY, "Q", f"doi:{WALITT_DOI}")
+    assert wait_until(lambda: bool(fake.bot_replies(cited))), bot.logs()
+    assert bot.stop() == 0, bot.logs()
+    assert len(fake.bot_replies(refused)) == 1
+    assert "/session/current.json named no user" in bot.logs()
+    assert "Traceback" not in bot.logs()
