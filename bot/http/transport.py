@@ -7,7 +7,8 @@ deadline for the whole request (connect, headers and body together); read at mos
 marked, for the caller to report and leave for the next run). A request that may have been
 acted on (a POST after a 5xx or a read timeout) is never re-sent: only idempotent methods
 (RFC 9110 section 9.2.2) are retried then, while a 429 or a failed connection, which the
-server never acted on, is retried for any method. Keep definite JSON answers
+server never acted on, is retried for any method. A refused connection or a name that does
+not resolve is not retried at all: it would fail again a moment later. Keep definite JSON answers
 in a cache. Wrapping the transport (not the client) keeps the service clients ignorant of
 politeness and lets tests put an `httpx.MockTransport` under the real policy.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -170,7 +172,8 @@ class PoliteTransport(httpx.BaseTransport):
             except RequestDeadlineExceeded:
                 raise
             except httpx.TransportError as exc:
-                delay = self._retry.delay(attempt, None) if _may_resend(request, exc) else None
+                resend = _may_resend(request, exc) and not host_unreachable(exc)
+                delay = self._retry.delay(attempt, None) if resend else None
                 if delay is None:
                     raise _after_attempts(exc, attempt + 1, request) from exc
                 _check_overall(delay, request)
@@ -250,6 +253,23 @@ def _check_overall(delay: float, request: httpx.Request) -> None:
             f"a wait of {delay:.0f}s before trying again would pass the overall deadline",
             request=request,
         )
+
+
+def host_unreachable(exc: BaseException) -> bool:
+    """Whether `exc` says the host refused the connection or its name does not resolve.
+
+    Neither is a passing hitch that a retry a second later gets past (with no network, every
+    name fails to resolve at once): so it is not retried, and a pass without network gives up
+    in moments instead of spending every backoff on every service (issue 28).
+    """
+    current: BaseException | None = exc
+    for _ in range(6):  # httpx.ConnectError <- httpcore.ConnectError <- the OSError
+        if current is None:
+            return False
+        if isinstance(current, ConnectionRefusedError | socket.gaierror):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def _may_resend(request: httpx.Request, failure: int | httpx.TransportError) -> bool:

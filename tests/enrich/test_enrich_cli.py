@@ -103,6 +103,23 @@ def test_enrich_with_every_service_down_exits_1_and_keeps_papers_pending(
     db.close()
 
 
+def test_a_refused_or_unresolvable_host_is_given_up_at_the_first_attempt(
+    db_path: Path,
+) -> None:
+    db = open_db(db_path)
+    mention(db, "doi", "10.1000/paper.1", message_id="m1")
+    db.close()
+    # Nothing listens on the discard port; `.invalid` never resolves (RFC 6761 section 6.4).
+    env = service_env("http://127.0.0.1:9",
+                      EVBOT_ENRICH__NCBI_IDCONV_URL="http://ncbi.evidence-bot.invalid/idconv")  # fmt: skip
+    result = run(db_path, env, "enrich")  # the default retries: none are spent on these
+    unreachable = [line for line in result.stderr.splitlines() if line.startswith("cannot reach")]
+    assert len(unreachable) == 3
+    assert all(line.endswith("(after 1 attempt)") for line in unreachable)
+    assert any("Connection refused" in line for line in unreachable)
+    assert any("the NCBI ID converter" in line for line in unreachable)
+
+
 def test_one_unreachable_service_is_asked_once_and_the_others_still_answer(
     db_path: Path, root: str, services: FakeServices
 ) -> None:
