@@ -30,17 +30,18 @@ def run_until_stopped(
     config_error: type[Exception],
     *,
     check: Callable[[Settings], None] = lambda _settings: None,
-) -> None:
+) -> Any:
     """Run a forum process until SIGTERM or Ctrl-C; its settings error as a clear message.
 
     `check` names every missing setting before the banner claims the process is watching.
+    Returns what `run` returned.
     """
     stop = threading.Event()
     previous = _stop_on_sigterm(stop)
     try:
         check(app.settings)
         click.echo(banner, err=True)
-        run(app.settings, app.db, stop=stop, max_polls=max_polls)
+        return run(app.settings, app.db, stop=stop, max_polls=max_polls)
     except config_error as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
@@ -107,4 +108,8 @@ def feeds(app: AppContext, max_polls: int | None) -> None:
     """
     from bot.feeds.app import FeedsConfigError, run_feeds  # noqa: PLC0415
 
-    run_until_stopped(app, max_polls, "Reading feeds; Ctrl-C stops.", run_feeds, FeedsConfigError)
+    done = run_until_stopped(
+        app, max_polls, "Reading feeds; Ctrl-C stops.", run_feeds, FeedsConfigError
+    )
+    if done is not None:
+        click.echo(done.line())

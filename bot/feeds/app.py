@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 import sqlite_utils
@@ -14,7 +16,7 @@ from bot.core.factory import build_service
 from bot.core.service import EvidenceService
 from bot.feeds.digest import gather, post_to_discord, write_digest
 from bot.feeds.fetch import feeds_http
-from bot.feeds.watcher import PLATFORM, FeedWatcher
+from bot.feeds.watcher import PLATFORM, FeedReport, FeedWatcher
 from config.settings import FeedsSettings, Settings
 from records.streams import Streams
 
@@ -27,14 +29,49 @@ class FeedsConfigError(ValueError):
     """The feed settings cannot work."""
 
 
+@dataclass
+class FeedsRun:
+    """What a run of the feeds process did, for its one-line result."""
+
+    feeds: int
+    rounds: int = 0
+    entries: int = 0
+    citations: int = 0
+    unmatched: int = 0
+    broken: int = 0  # feeds that gave nothing in the last round
+    digest: Path | None = None  # the last digest written
+
+    def add(self, report: FeedReport) -> None:
+        """Count one round."""
+        self.rounds += 1
+        self.entries += report.entries
+        self.citations += report.citations
+        self.unmatched += report.unmatched
+        self.broken = len(report.broken)
+
+    def line(self) -> str:
+        """One line: rounds, entries, citations, unread feeds and the digest."""
+        rounds = f"{self.rounds} round{'s' if self.rounds != 1 else ''}"
+        text = (f"feeds: {rounds}, {self.entries} new entries, {self.citations} atlas citations, "
+                f"{self.unmatched} unmatched papers logged")  # fmt: skip
+        if self.broken:
+            text += f"; {self.broken} of {self.feeds} feeds unread (see the log)"
+        if self.digest is not None:
+            text += f"; digest {self.digest}"
+        return text
+
+
 def run_feeds(
     settings: Settings,
     db: sqlite_utils.Database,
     *,
     stop: threading.Event | None = None,
     max_polls: int | None = None,
-) -> None:
-    """Read `settings.feeds.urls` every `poll_seconds` until stopped (or `max_polls` rounds)."""
+) -> FeedsRun:
+    """Read `settings.feeds.urls` every `poll_seconds` until stopped (or `max_polls` rounds).
+
+    Returns what the run did (`FeedsRun.line()` is the process's one-line result).
+    """
     config = settings.feeds
     if not config.urls:
         raise FeedsConfigError("set EVBOT_FEEDS__URLS (the RSS/Atom feeds to read)")
@@ -45,37 +82,38 @@ def run_feeds(
 
     http = feeds_http(user_agent=settings.atlas.user_agent, timeout=config.timeout_seconds,
                       delay_seconds=config.delay_seconds, sleep=wait)  # fmt: skip
+    done = FeedsRun(feeds=len(config.urls))
     with http:
         service = build_service(db, settings)
         watcher = FeedWatcher(http, service, config.urls, clock=time.monotonic)
-        rounds = 0
         while not halt.is_set():
             report = watcher.read_all()
-            rounds += 1
+            done.add(report)
             log.info("round %d: %d new entries, %d citations, %d unmatched, %d broken feeds",
-                     rounds, report.entries, report.citations, report.unmatched,
+                     done.rounds, report.entries, report.citations, report.unmatched,
                      len(report.broken))  # fmt: skip
-            digest_if_due(service, config, http)
-            if max_polls is not None and rounds >= max_polls:
-                return
+            done.digest = digest_if_due(service, config, http) or done.digest
+            if max_polls is not None and done.rounds >= max_polls:
+                break
             wait(config.poll_seconds)
+    return done
 
 
 def digest_if_due(
     service: EvidenceService, config: FeedsSettings, http: httpx.Client, now: datetime | None = None
-) -> bool:
-    """Write (and post) the digest when the last one is `digest_hours` old; True if written."""
+) -> Path | None:
+    """Write (and post) the digest when the last one is `digest_hours` old; its Markdown file."""
     now = now or datetime.now(UTC)
     streams = Streams(service.db, PLATFORM)
     last = streams.cursor(DIGEST_STREAM)
     period = timedelta(hours=config.digest_hours)
     since = datetime.fromisoformat(last) if last else now - period
     if last and now - since < period:
-        return False
+        return None
     studies = gather(service, since)
     markdown, page = write_digest(studies, since, now, config.digest_dir)
     log.info("digest of %d studies written to %s and %s", len(studies), markdown, page)
     if config.discord_webhook_url is not None:
         post_to_discord(http, config.discord_webhook_url.get_secret_value(), studies, since, now)
     streams.save_cursor(DIGEST_STREAM, now.isoformat())
-    return True
+    return markdown

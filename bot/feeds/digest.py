@@ -16,6 +16,7 @@ from pathlib import Path
 
 import httpx
 
+from bot.cli.files import write_private_text
 from bot.core import sanitize
 from bot.core.cards import Card, Reply
 from bot.core.render_markdown import render_markdown
@@ -54,12 +55,15 @@ def gather(service: EvidenceService, since: datetime) -> list[StudyCited]:
 def write_digest(
     studies: list[StudyCited], since: datetime, until: datetime, folder: Path
 ) -> tuple[Path, Path]:
-    """Write the Markdown and HTML files; their paths."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """Write the Markdown and HTML files, owner-only like exports (they name members' posts).
+
+    A new folder is owner-only too; each file appears whole or not at all.
+    """
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     stem = folder / f"digest-{until.strftime('%Y%m%dT%H%M%SZ')}"
     markdown, page = stem.with_suffix(".md"), stem.with_suffix(".html")
-    markdown.write_text(as_markdown(studies, since, until), encoding="utf-8")
-    page.write_text(as_html(studies, since, until), encoding="utf-8")
+    write_private_text(markdown, as_markdown(studies, since, until))
+    write_private_text(page, as_html(studies, since, until))
     return markdown, page
 
 

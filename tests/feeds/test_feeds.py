@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -154,6 +156,22 @@ def test_the_digest_lists_the_studies_with_cards_and_the_posts(
     assert 'href="javascript' not in html
     assert "](javascript" not in text
     assert '<a href="http://forum.test/posts/1/">Thread 1</a>' in html
+
+
+def test_digests_are_owner_only_like_exports(
+    fake: FakeFeeds, service: EvidenceService, http: httpx.Client, tmp_path: Path
+) -> None:
+    url = fake.add("/feed", lee_item())
+    watcher(http, service, [url]).read_all()
+    folder = tmp_path / "digests"
+    previous = os.umask(0o022)  # a common umask: new files readable by everyone
+    try:
+        assert digest_if_due(service, FeedsSettings(urls=[url], digest_dir=folder), http)
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    modes = {path.suffix: stat.S_IMODE(path.stat().st_mode) for path in folder.iterdir()}
+    assert modes == {".md": 0o600, ".html": 0o600}
 
 
 def test_the_next_digest_waits_for_its_period(

@@ -49,6 +49,12 @@ def test_one_round_logs_citations_and_writes_the_digest(
     assert done.returncode == 0, done.stderr
     assert count(atlas_db, "SELECT count(*) FROM cited_studies") == 3
     assert len(list((tmp_path / "digests").glob("*.html"))) == 1
+    (digest,) = (tmp_path / "digests").glob("*.md")
+    # One line says what the run did (issue 28).
+    assert done.stdout.splitlines() == [
+        "feeds: 1 round, 3 new entries, 3 atlas citations, 3 unmatched papers logged; "
+        f"1 of 2 feeds unread (see the log); digest {digest}"
+    ]
     assert len(fake.webhook) == 1
     assert WEBHOOK_TOKEN not in done.stderr
 
