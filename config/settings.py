@@ -132,7 +132,7 @@ class RedditSettings(_Section):
     oauth_url: HttpUrl = HttpUrl("https://oauth.reddit.com")
     reddit_url: HttpUrl = HttpUrl("https://www.reddit.com")
     poll_seconds: float = Field(default=30.0, gt=0)
-    # How often the last 24 hours are read again (late approvals, edits).
+    # How often the last hour is read again (late approvals, edits; hourly the last day).
     sweep_seconds: float = Field(default=600.0, gt=0)
 
     _split = field_validator("subreddits", mode="before")(_split_commas)

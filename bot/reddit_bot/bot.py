@@ -42,11 +42,12 @@ from bot.reddit_bot.client import RedditLoginError, subreddit_name
 from bot.reddit_bot.convert import PLATFORM
 from bot.reddit_bot.handling import ItemHandler, TransientItemError
 from bot.reddit_bot.health import StreamHealth, unreadable_reason
+from bot.reddit_bot.membership import Membership
 from bot.reddit_bot.moderators import DEFAULT_TTL_SECONDS, ModeratorCache
 from bot.reddit_bot.ratelimit import StopRequested
 from bot.reddit_bot.reading import ListingPoller, ReadKind
 from bot.reddit_bot.sending import ReplySender
-from bot.reddit_bot.starting import about_unreadable, edit_key, seen_keys, start_subreddit
+from bot.reddit_bot.starting import edit_key, seen_keys
 from bot.reddit_bot.state import Cursor, StreamState
 from bot.reddit_bot.streams import (
     LOOKBACK_SECONDS,
@@ -62,11 +63,6 @@ log = logging.getLogger(__name__)
 MAX_ITEM_ATTEMPTS = 5  # with the back-off, about a quarter of an hour of retries
 MAX_BACKOFF_SECONDS = 15 * 60.0
 STREAM_KINDS = ("submissions", "comments")
-# Subreddits per combined listing: the path stays far below URL length limits.
-MAX_GROUP = 50
-# How often one readable subreddit's about page is read, in turn: a combined listing does
-# not say that a subreddit in it turned private or was banned, it just lists nothing of it.
-MEMBER_CHECK_SECONDS = 600.0
 
 
 @dataclass
@@ -108,7 +104,6 @@ class RedditBot:
         self.reddit = reddit
         self.service = service
         self.state = StreamState(service.db)
-        self.subreddits = list(dict.fromkeys(subreddit_name(s).lower() for s in subreddits))
         self.poll_seconds = poll_seconds
         self.max_backoff_seconds = max_backoff_seconds
         self._sleep = sleep
@@ -122,7 +117,6 @@ class RedditBot:
         self._health = StreamHealth(
             clock=clock, poll_seconds=poll_seconds, max_backoff_seconds=max_backoff_seconds
         )
-        self.lookback_seconds = lookback_seconds
         self._poller = ListingPoller(
             self._reader,
             clock=clock,
@@ -132,8 +126,21 @@ class RedditBot:
             on_bad=self._bad_item,
         )
         self._report: PollReport | None = None
-        self._next_member_check = clock() + MEMBER_CHECK_SECONDS
-        self._member_turn = 0
+        self._members = Membership(
+            reddit,
+            self._reader,
+            self.state,
+            self._health,
+            list(dict.fromkeys(subreddit_name(s).lower() for s in subreddits)),
+            clock=clock,
+            lookback_seconds=lookback_seconds,
+            on_bad=self._bad_item,
+        )
+
+    @property
+    def subreddits(self) -> list[str]:
+        """The watched subreddits, lower case."""
+        return self._members.subreddits
 
     @property
     def sweep_seconds(self) -> float:
@@ -187,7 +194,7 @@ class RedditBot:
         # off on its own (`health`).
         everything_failed = report.failed and report.streams_read == 0
         self._failed_polls = self._failed_polls + 1 if everything_failed else 0
-        report.unreadable = [name.removeprefix("r/") for name in self._health.unreadable_streams()]
+        report.unreadable = self._members.unreadable()
         return report
 
     def _poll_streams(self, report: PollReport) -> None:
@@ -198,12 +205,11 @@ class RedditBot:
             report.stream_errors.append(f"login: {type(exc).__name__}")
         else:
             self._retry_deferred(report)
-            self._recheck_unreadable(report)
-            self._check_next_subreddit(report)
+            self._members.recheck(report.stream_errors)
             for kind in STREAM_KINDS:
                 try:
-                    started = self._start_subreddits(kind, report)
-                    for stream in self._streams(kind, leave_out=started):
+                    started = self._members.start_new(kind, report.stream_errors)
+                    for stream in self._members.listings(kind, leave_out=started):
                         if self._health.due(stream.name):
                             report.streams_read += int(self._poll_stream(stream, report))
                 except sqlite3.OperationalError as exc:
@@ -241,118 +247,6 @@ class RedditBot:
                 break
             self._sleep(self.next_wait())
 
-    # -- which subreddits are read ------------------------------------------------------
-
-    def _streams(self, kind: str, *, leave_out: set[str]) -> list[Stream]:
-        """The combined listings of `kind`: every readable, started subreddit, in groups
-        (less those just started: this poll has read them already)."""
-        members = [
-            sub
-            for sub in self.subreddits
-            if sub not in leave_out
-            and not self._health.is_unreadable(f"r/{sub}")
-            and self.state.cursor(member_key(kind, sub)) is not None
-        ]
-        groups = [members[i : i + MAX_GROUP] for i in range(0, len(members), MAX_GROUP)]
-        return [Stream(kind, tuple(group)) for group in groups]
-
-    def _start_subreddits(self, kind: str, report: PollReport) -> set[str]:
-        """Give each readable subreddit never read before its starting point; the names
-        of those started now."""
-        started: set[str] = set()
-        for sub in self.subreddits:
-            if self._health.is_unreadable(f"r/{sub}"):
-                continue
-            if self.state.cursor(member_key(kind, sub)) is not None:
-                continue
-            try:
-                start_subreddit(
-                    self._reader,
-                    self.state,
-                    kind,
-                    sub,
-                    lookback_seconds=self.lookback_seconds,
-                    on_bad=self._bad_item,
-                )
-            except StopRequested:
-                raise
-            except PrawcoreException as exc:
-                self._listing_failed(f"{kind}:{sub}", sub, exc, report)
-            except ValueError as exc:
-                log.warning("cannot start %s:%s yet: %s", kind, sub, exc)
-                report.stream_errors.append(f"{kind}:{sub}: {type(exc).__name__}")
-            else:
-                started.add(sub)
-        return started
-
-    def _recheck_unreadable(self, report: PollReport) -> None:
-        """Ask about each unreadable subreddit whose re-check is due."""
-        for sub in self.subreddits:
-            if not self._health.recheck_due(f"r/{sub}"):
-                continue
-            try:
-                reason = about_unreadable(self.reddit, sub)
-            except PrawcoreException as exc:
-                report.stream_errors.append(f"r/{sub}/about: {type(exc).__name__}")
-                continue
-            if reason is None:
-                self._health.ok(f"r/{sub}")
-            else:
-                self._health.unreadable(f"r/{sub}", reason)
-
-    def _check_next_subreddit(self, report: PollReport) -> None:
-        """Every `MEMBER_CHECK_SECONDS`, ask about one readable subreddit in turn: a
-        combined listing silently lists nothing of one that turned private or was banned."""
-        now = self._clock()
-        if now < self._next_member_check:
-            return
-        self._next_member_check = now + MEMBER_CHECK_SECONDS
-        readable = [s for s in self.subreddits if not self._health.is_unreadable(f"r/{s}")]
-        if not readable:
-            return
-        sub = readable[self._member_turn % len(readable)]
-        self._member_turn += 1
-        try:
-            reason = about_unreadable(self.reddit, sub)
-        except PrawcoreException as exc:
-            report.stream_errors.append(f"r/{sub}/about: {type(exc).__name__}")
-            return
-        if reason is not None:
-            self._health.unreadable(f"r/{sub}", reason)
-
-    def _listing_failed(
-        self, name: str, subreddit: str | None, exc: PrawcoreException, report: PollReport
-    ) -> None:
-        """A listing could not be read: a passing failure, or unreadable subreddits."""
-        reason = unreadable_reason(exc)
-        if reason is None:
-            self._health.failed(name)
-            report.stream_errors.append(f"{name}: {type(exc).__name__}")
-        elif subreddit is not None:
-            if self._health.unreadable(f"r/{subreddit}", reason):
-                report.unreadable.append(subreddit)
-        else:
-            self._find_unreadable(name, report)
-
-    def _find_unreadable(self, name: str, report: PollReport) -> None:
-        """A combined listing was refused (Reddit lists one known subreddit as that one
-        alone): ask each member, and leave out those that cannot be read."""
-        members = name.partition(":")[2]
-        found = False
-        for sub in members.split("+"):
-            try:
-                reason = about_unreadable(self.reddit, sub)
-            except PrawcoreException as exc:
-                report.stream_errors.append(f"r/{sub}/about: {type(exc).__name__}")
-                continue
-            if reason is not None:
-                found = True
-                if self._health.unreadable(f"r/{sub}", reason):
-                    report.unreadable.append(sub)
-        if not found:
-            self._health.failed(name)
-            report.stream_errors.append(f"{name}: refused, though each subreddit can be read")
-
     # -- one listing -------------------------------------------------------------------
 
     def _poll_stream(self, stream: Stream, report: PollReport) -> bool:
@@ -362,8 +256,11 @@ class RedditBot:
         except StopRequested:
             raise
         except PrawcoreException as exc:
-            single = stream.subreddits[0] if len(stream.subreddits) == 1 else None
-            self._listing_failed(stream.name, single, exc, report)
+            if unreadable_reason(exc) is not None:
+                self._members.refused(stream, report.stream_errors)
+            else:
+                self._health.failed(stream.name)
+                report.stream_errors.append(f"{stream.name}: {type(exc).__name__}")
             return False
         except Exception as exc:
             # An answer that is not a listing: keep the process alive and retry.

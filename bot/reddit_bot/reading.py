@@ -11,9 +11,10 @@
   back past the newest handled item's second (more pages only for a backlog). Items
   created in the same second are not listed in id order, so a neighbour indexed a moment
   after the last poll can sit below the anchors; the catch-up answers it in the same poll.
-- A sweep reads back the whole look-back window (see `streams`), every `sweep_seconds`, at
-  a process's first poll and when no anchor is left: items approved late from the mod
-  queue, neighbours no probe saw, and edits (`edited` times) of recent items.
+- A sweep reads back the last hour every `sweep_seconds` and when no anchor is left, and
+  the whole look-back window (see `streams`) at a process's first poll and then hourly:
+  items approved late from the mod queue, neighbours no probe saw, and edits (`edited`
+  times) of recent items.
 """
 
 from __future__ import annotations
@@ -25,6 +26,11 @@ from enum import StrEnum
 from bot.reddit_bot.streams import PROBE_LIMIT, ListedItem, ListingReader, Page, Stream, sweep
 
 ANCHORS = 5  # recent items a probe may be anchored on
+# A sweep reads back this far before the newest handled item; every `DEEP_SWEEP_SECONDS`
+# (and at a process's first poll) it reads the whole look-back window, 24 hours or up to
+# 1,000 items: pages of a busy listing are large, and most late items are minutes late.
+RECENT_SECONDS = 3600.0
+DEEP_SWEEP_SECONDS = 3600.0
 
 
 class ReadKind(StrEnum):
@@ -64,6 +70,7 @@ class ListingPoller:
         self._on_bad = on_bad
         self._anchors: dict[str, list[str]] = {}  # stream name -> fullnames, newest first
         self._swept_at: dict[str, float] = {}
+        self._deep_at: dict[str, float] = {}  # sweeps of the whole look-back window
 
     def read(self, stream: Stream, newest_handled: float) -> Read:
         """This poll's read of `stream`; `newest_handled` is the newest handled item's time.
@@ -71,19 +78,24 @@ class ListingPoller:
         Raises what the listing raises (a PrawcoreException, ValueError for an answer that
         is not a listing); nothing is remembered then, so the next poll reads again.
         """
-        since = newest_handled - self.lookback_seconds
         now = self._clock()
         swept_at = self._swept_at.get(stream.name)
         anchors = self._anchors.get(stream.name)
+        recent = newest_handled - min(RECENT_SECONDS, self.lookback_seconds)
         if anchors is not None and swept_at is not None and now - swept_at < self.sweep_seconds:
             found = self._probe(stream, anchors)
             if found is None:
                 return Read(ReadKind.PROBE, [])
             if found:
-                items = self._sweep(stream, since, stop_below=newest_handled)
+                items = self._sweep(stream, recent, stop_below=newest_handled)
                 return Read(ReadKind.CATCH_UP, items)
+        deep_at = self._deep_at.get(stream.name)
+        deep = deep_at is None or now - deep_at >= max(DEEP_SWEEP_SECONDS, self.sweep_seconds)
+        since = newest_handled - self.lookback_seconds if deep else recent
         items = self._sweep(stream, since)
         self._swept_at[stream.name] = now
+        if deep:
+            self._deep_at[stream.name] = now
         return Read(ReadKind.SWEEP, items)
 
     def forget(self, stream: Stream) -> None:

@@ -8,6 +8,7 @@ import logging
 import pytest
 
 from bot.reddit_bot.health import UNREADABLE_RECHECK_SECONDS
+from bot.reddit_bot.reading import DEEP_SWEEP_SECONDS
 from bot.reddit_bot.streams import SWEEP_SECONDS
 from tests.reddit.conftest import LEE_DOI, SUBREDDIT, WALITT_DOI, BotHarness, HarnessFactory
 
@@ -72,10 +73,9 @@ def test_item_approved_hours_late_below_newer_ones_is_answered_once(
     harness.poll()
     created = fake.thing(newer)["created_utc"]
     late = fake.add_submission(SUBREDDIT, f"doi:{LEE_DOI}", created_utc=created - hours_late * 3600)
-    harness.clock.advance(SWEEP_SECONDS)
-    harness.poll()
-    harness.clock.advance(SWEEP_SECONDS)
-    harness.poll()
+    for _ in range(int(DEEP_SWEEP_SECONDS / SWEEP_SECONDS) + 1):  # an hour of sweeps
+        harness.clock.advance(SWEEP_SECONDS)
+        harness.poll()
     assert len(harness.bot_replies_to(late)) == 1
     assert len(fake.requests_to("/api/comment")) == 1  # the look-back never answers twice
 
@@ -86,9 +86,25 @@ def test_item_more_than_a_day_late_is_not_read_back(harness: BotHarness) -> None
     harness.poll()
     created = fake.thing(newer)["created_utc"]
     late = fake.add_submission(SUBREDDIT, f"doi:{LEE_DOI}", created_utc=created - 25 * 3600)
-    harness.clock.advance(SWEEP_SECONDS)
+    harness.clock.advance(DEEP_SWEEP_SECONDS)
     harness.poll()
     assert harness.bot_replies_to(late) == []
+
+
+def test_only_the_hourly_sweep_reads_back_a_whole_day(harness: BotHarness) -> None:
+    fake = harness.fake
+    newer = fake.add_submission(SUBREDDIT, "Newest thread")
+    for n in range(150):  # older items of the last day, more than a page
+        fake.add_submission(SUBREDDIT, f"Old {n}", created_utc=1_699_990_000.0 + n)
+    harness.poll()
+    del newer
+    pages = []
+    for _ in range(int(DEEP_SWEEP_SECONDS / SWEEP_SECONDS)):
+        harness.clock.advance(SWEEP_SECONDS)
+        before = len(fake.requests_to("/new"))
+        harness.poll()
+        pages.append(len(fake.requests_to("/new")) - before)
+    assert pages == [1] * 5 + [2]  # five sweeps of the last hour, then the whole day
 
 
 def test_sweep_interval_is_a_setting(harness_factory: HarnessFactory) -> None:
@@ -98,7 +114,7 @@ def test_sweep_interval_is_a_setting(harness_factory: HarnessFactory) -> None:
     newer, *_ = [fake.add_submission(SUBREDDIT, f"Thread {n}") for n in range(3)]
     harness.poll()
     late = fake.add_submission(
-        SUBREDDIT, f"doi:{LEE_DOI}", created_utc=fake.thing(newer)["created_utc"] - 3600
+        SUBREDDIT, f"doi:{LEE_DOI}", created_utc=fake.thing(newer)["created_utc"] - 1800
     )
     harness.clock.advance(119)
     harness.poll()

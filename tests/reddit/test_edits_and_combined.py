@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.reddit_bot.bot import MEMBER_CHECK_SECONDS
+from bot.reddit_bot.membership import MEMBER_CHECK_SECONDS
 from bot.reddit_bot.streams import SWEEP_SECONDS
 from records.replies import get_reply
 from tests.reddit.conftest import (
@@ -193,3 +193,13 @@ def test_subreddit_turning_private_is_found_by_its_turn_of_checks_and_read_again
     harness.poll()
     harness.poll()
     assert len(harness.bot_replies_to(back)) == 1
+
+
+def test_watched_subreddit_turning_private_is_reported_once_not_as_an_error(
+    harness: BotHarness,
+) -> None:
+    harness.fake.set_private(SUBREDDIT)
+    reports = [harness.poll() for _ in range(3)]
+    assert [r.unreadable for r in reports] == [[SUBREDDIT.lower()]] * 3
+    assert [r.stream_errors for r in reports] == [[], [], []]
+    assert harness.bot.next_wait() == 30.0
