@@ -95,31 +95,33 @@ def atom(items: list[Item]) -> bytes:
 
 
 def discourse_posts(items: list[Item]) -> bytes:
-    body = "".join(
-        f"<item><title>{escape(i.title)}</title>"
-        f"<dc:creator><![CDATA[@{i.author}]]></dc:creator>"
-        f"<description><![CDATA[ {i.html} ]]></description>"
-        f"<link>{escape(i.link)}</link><pubDate>Fri, 01 May 2026 12:00:00 +0000</pubDate>"
-        f'<guid isPermaLink="false">post-{i.post_id}</guid></item>'
-        for i in items
-    )
-    return _rss_channel(body)
+    return _rss_channel("".join(
+        _discourse_item(i, f" {i.html} ", f"post-{i.post_id}") for i in items
+    ))  # fmt: skip
 
 
 def discourse_topic(items: list[Item]) -> bytes:
-    body = "".join(
-        f"<item><title>{escape(i.title)}</title>"
-        f"<dc:creator><![CDATA[@{i.author}]]></dc:creator>"
-        f'<description><![CDATA[\n<p><a href="{FORUM}/u/{i.author}">@{i.author}</a> wrote:</p>'
-        f"\n<blockquote>\n{i.html}\n</blockquote>\n"
-        f'<p><a href="{escape(i.link)}">Read full topic</a></p>\n]]></description>'
-        f"<link>{escape(i.link)}</link><pubDate>Fri, 01 May 2026 12:00:00 +0000</pubDate>"
-        f'<guid isPermaLink="false">{HOST}-post-{i.topic_id}-{i.post_number}</guid>'
-        f'<source url="{FORUM}/t/brain-fog-study/{i.topic_id}.rss">{escape(i.title)}</source>'
-        "</item>"
+    return _rss_channel("".join(
+        _discourse_item(
+            i,
+            f'\n<p><a href="{FORUM}/u/{i.author}">@{i.author}</a> wrote:</p>\n<blockquote>\n'
+            f'{i.html}\n</blockquote>\n<p><a href="{escape(i.link)}">Read full topic</a></p>\n',
+            f"{HOST}-post-{i.topic_id}-{i.post_number}",
+            f'<source url="{FORUM}/t/brain-fog-study/{i.topic_id}.rss">{escape(i.title)}</source>',
+        )
         for i in items
+    ))  # fmt: skip
+
+
+def _discourse_item(item: Item, description: str, guid: str, extra: str = "") -> str:
+    """An <item> as both Discourse templates write it; they differ in description and guid."""
+    return (
+        f"<item><title>{escape(item.title)}</title>"
+        f"<dc:creator><![CDATA[@{item.author}]]></dc:creator>"
+        f"<description><![CDATA[{description}]]></description>"
+        f"<link>{escape(item.link)}</link><pubDate>Fri, 01 May 2026 12:00:00 +0000</pubDate>"
+        f'<guid isPermaLink="false">{guid}</guid>{extra}</item>'
     )
-    return _rss_channel(body)
 
 
 def phpbb(items: list[Item]) -> bytes:
