@@ -139,8 +139,14 @@ class CatchUp:
 
     async def _read_again(self, channel_ids: list[int], delay: float) -> None:
         await asyncio.sleep(delay)
-        if not self.bot.is_closed():
+        if self.bot.is_closed():
+            return
+        try:
             await self.run("retry", only=channel_ids)
+        except Exception:
+            # `run` logged it (the records database locked, say); the channels are still
+            # unread, so they are tried again after a longer pause.
+            self._schedule_retry(channel_ids)
 
     async def _run(
         self, reason: str, now: datetime, window_start: datetime, only: Iterable[int] | None

@@ -6,6 +6,7 @@ again by hand), answers what still needs answering and logs every sighting, with
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from bot.discord_bot.cursors import PLATFORM, WATCHING_SINCE, advance
+from bot.discord_bot import cursors
+from bot.discord_bot.cursors import PLATFORM, WATCHING_SINCE, advance, reading_state
 from records.db import open_db
 from records.streams import Streams
 from tests.discord.conftest import (
@@ -286,3 +288,27 @@ async def test_a_thread_discord_py_cannot_build_is_left_out_not_the_catch_up(
     assert report.reason == "resumed"
     assert [card_ids(r) for r in fake.replies_to(int(lost["id"]))] == [[LEE_ID]]
     assert f"left out thread {odd['id']}, which discord.py could not read" in caplog.text
+
+
+async def test_a_retry_that_fails_as_a_whole_is_tried_again(
+    stopped: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake, world = stopped.fake, stopped.world
+    missed = await fake.post(world.general_id, world.member, f"doi {LEE_DOI}")
+    fake.fail_next("GET", rf"/channels/{world.general_id}/messages", code=50001)
+    calls: list[int] = []
+
+    def reading_state_failing_on_the_retry(*args: Any) -> Any:
+        calls.append(len(calls))
+        if len(calls) == 2:  # the first retry: the records cannot be read this once
+            raise sqlite3.OperationalError("disk I/O error")
+        return reading_state(*args)
+
+    monkeypatch.setattr(cursors, "reading_state", reading_state_failing_on_the_retry)
+    stopped.set_reply(catch_up_retry_seconds=0.05)
+    await stopped.start()
+    assert (await stopped.wait_caught_up()).failed_channels == [world.general_id]
+    retry = await stopped.wait_caught_up(2)
+    assert (retry.reason, retry.replies) == ("retry", 1)
+    assert len(calls) == 3
+    assert [card_ids(r) for r in fake.replies_to(int(missed["id"]))] == [[LEE_ID]]
