@@ -17,7 +17,9 @@ that looks like HTML the same way: such titles are reduced to their text.
 Own text. A quote of another post is not a citation by this one. Quotes are removed as the
 forums render them: Discourse's `<aside class="quote">` (cooked HTML), phpBB's
 `<blockquote><div><cite>NAME wrote:</cite>` and `<blockquote class="uncited">`
-(styles/prosilver/template/bbcode.html), XenForo's `bbCodeBlock--quote`. A bare `<blockquote>`
+(styles/prosilver/template/bbcode.html), XenForo 2's `<blockquote class="bbCodeBlock
+bbCodeBlock--quote">` and XenForo 1's `bbCodeQuote` (their bb_code_tag_quote templates). A bare
+`<blockquote>`
 stays: a Discourse topic feed wraps every whole post in one, after "@name wrote:".
 """
 
@@ -33,7 +35,7 @@ MAX_TEXT_CHARS = 50_000
 MAX_TITLE_CHARS = 300
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "html", "xhtml"})
 # Class names that mark an element as a quote of another post (see the module docstring).
-_QUOTE_CLASSES = frozenset({"quote", "uncited", "bbCodeBlock--quote"})
+_QUOTE_CLASSES = frozenset({"quote", "uncited", "bbCodeBlock--quote", "bbCodeQuote"})
 # Ids as the first release kept them (`feed#id`, cut to 500 characters): still honoured so
 # an upgrade logs nothing twice, but only where the cut did not merge entries.
 LEGACY_ID_CHARS = 500

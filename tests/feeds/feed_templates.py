@@ -15,7 +15,8 @@
 Quotes: Discourse cooks `[quote="bob, post:2, topic:12"]` into `<aside class="quote
 no-group">` with a title div and a blockquote (its pretty-text tests and recorded `cooked`
 answers); phpBB renders `[quote="bob"]` as `<blockquote><div><cite>bob wrote:</cite>` and an
-anonymous quote as `<blockquote class="uncited"><div>` (styles/prosilver/template/bbcode.html).
+anonymous quote as `<blockquote class="uncited"><div>` (styles/prosilver/template/bbcode.html);
+XenForo 2 as `<blockquote class="bbCodeBlock bbCodeBlock--expandable bbCodeBlock--quote">`.
 """
 
 from __future__ import annotations
@@ -64,6 +65,17 @@ def phpbb_quote(username: str | None, inner: str) -> str:
     if username is None:
         return f'<blockquote class="uncited"><div>{inner}</div></blockquote>'
     return f"<blockquote><div><cite>{escape(username)} wrote:</cite>{inner}</div></blockquote>"
+
+
+def xenforo_quote(username: str, post_id: int, inner: str) -> str:
+    """XenForo 2's rendering of `[QUOTE="name, post: N"]` (its bb_code_tag_quote template)."""
+    return (
+        '<blockquote class="bbCodeBlock bbCodeBlock--expandable bbCodeBlock--quote">'
+        f'<div class="bbCodeBlock-title"><a href="{FORUM}/goto/post?id={post_id}" '
+        f'class="bbCodeBlock-sourceJump">{escape(username)} said:</a></div>'
+        f'<div class="bbCodeBlock-content"><div class="bbCodeBlock-expandContent">{inner}</div>'
+        '<div class="bbCodeBlock-expandLink"><a>Click to expand...</a></div></div></blockquote>'
+    )
 
 
 def rss(items: list[Item]) -> bytes:

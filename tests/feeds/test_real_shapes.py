@@ -18,7 +18,13 @@ from config.settings import FeedsSettings
 from records.streams import Streams
 from tests.feeds.conftest import LEE_DOI, LEE_ID, lee_item, rows, watcher
 from tests.feeds.fake_feeds import FakeFeeds
-from tests.feeds.feed_templates import Item, discourse_post, discourse_quote, phpbb_quote
+from tests.feeds.feed_templates import (
+    Item,
+    discourse_post,
+    discourse_quote,
+    phpbb_quote,
+    xenforo_quote,
+)
 
 CITES_LEE = f'<p>The brain study: <a href="https://doi.org/{LEE_DOI}">doi.org/{LEE_DOI}</a></p>'
 OTHER_DOI = "10.5555/quoted.only.7"
@@ -31,6 +37,7 @@ QUOTE_CASES = [
     ("discourse-topic", discourse_quote("bob", 2, 12, CITES_LEE + CITES_OTHER) + MINE, 0, 0),
     ("phpbb", phpbb_quote("bob", CITES_LEE + CITES_OTHER) + MINE, 0, 0),
     ("phpbb", phpbb_quote(None, CITES_LEE + CITES_OTHER) + MINE, 0, 0),
+    ("rss", xenforo_quote("bob", 12, CITES_LEE + CITES_OTHER) + MINE, 0, 0),
     # A quote inside a quote is still a quote.
     ("phpbb", phpbb_quote("bob", phpbb_quote("carol", CITES_LEE) + MINE) + MINE, 0, 0),
     # The author's own words count beside a quote...
@@ -48,7 +55,7 @@ def test_only_the_authors_own_words_cite(
     fake: FakeFeeds, service: EvidenceService, http: httpx.Client, case: tuple[str, str, int, int]
 ) -> None:
     style, html, citations, sightings = case
-    if style == "phpbb":
+    if style in {"phpbb", "rss"}:
         item = lee_item(1, html=html, link="http://forum.test/viewtopic.php?p=31#p31")
     else:
         item = discourse_post(31, 12, 3, html)
