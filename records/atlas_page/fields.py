@@ -428,7 +428,18 @@ def _section_fields(parts: PageParts, notes: list[str]) -> dict[str, Any]:
 
 
 def _assign_unlabelled(paragraphs: list[str], notes: list[str]) -> dict[str, str]:
-    """Prose of a rendering that lost its headings: summary, why it matters, does not prove."""
+    """Prose of a rendering that lost its headings: summary, why it matters, does not prove.
+
+    Only sentences are placed: a breadcrumb ("Home Evidence Methodology"), a menu or a
+    "Back to evidence" link read by order would otherwise become the summary.
+    """
+    prose = [paragraph for paragraph in paragraphs if is_prose(paragraph)]
+    if len(prose) < len(paragraphs):
+        skipped = counted(len(paragraphs) - len(prose), "short line")
+        notes.append(f"ignored {skipped} without a sentence (navigation, breadcrumbs)")
+    if not prose:
+        return {}
+    paragraphs = prose
     data = {"summary": paragraphs[0]}
     if len(paragraphs) >= 2:
         data["why_it_matters"] = paragraphs[1]
@@ -439,6 +450,30 @@ def _assign_unlabelled(paragraphs: list[str], notes: list[str]) -> dict[str, str
         notes.append(f"{counted(len(rest), 'paragraph')} without a heading could not be placed")
     notes.append("no section headings: paragraphs were placed by their order on the page")
     return data
+
+
+# Prose has at least this many words; a breadcrumb or a menu has fewer.
+_PROSE_MIN_WORDS = 6
+_SENTENCE_END = re.compile(r"""[.!?…]["'”’)\]]*$""")
+_PUNCTUATION = re.compile(r"[.!?…:;,]")
+
+
+def is_prose(text: str) -> bool:
+    """Whether `text` reads as an entry field's sentences: it ends as a sentence does, or it
+    has enough words, mostly lower-case (a Title Case run of links is navigation)."""
+    if all(is_badge_text(token) for token in BYLINE_SEPARATOR.split(text)):
+        return False
+    if _SENTENCE_END.search(text):
+        return True
+    words = text.split()
+    lower = sum(1 for word in words if word[:1].islower())
+    return len(words) >= _PROSE_MIN_WORDS and 2 * lower >= len(words)
+
+
+def is_navigation(text: str) -> bool:
+    """Short text with no punctuation at all: a breadcrumb, a menu entry, a "Back to
+    evidence" link; never part of a summary or caveat."""
+    return len(text.split()) < 5 and not _PUNCTUATION.search(text)
 
 
 def find_urls(text: str) -> list[str]:

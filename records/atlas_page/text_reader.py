@@ -11,8 +11,15 @@ from __future__ import annotations
 import re
 
 from records.atlas_page.bibtex import find_bibtex
-from records.atlas_page.fields import BYLINE_SEPARATOR, find_urls, is_badge_text, is_byline
+from records.atlas_page.fields import (
+    BYLINE_SEPARATOR,
+    find_urls,
+    is_badge_text,
+    is_byline,
+    is_navigation,
+)
 from records.atlas_page.parts import (
+    PROSE_SECTIONS,
     SECTION_HEADINGS,
     TAIL_HEADINGS,
     PageParts,
@@ -108,11 +115,25 @@ def _read_body(parts: PageParts, body: list[str]) -> list[str]:
             return body[index:]
         if heading in SECTION_HEADINGS:
             current = SECTION_HEADINGS[heading]
+        elif current in PROSE_SECTIONS and is_navigation(line):
+            continue  # a "Back to evidence" link under the last section is not its text
         elif current is not None:
             parts.add_to_section(current, line)
         else:
-            parts.unlabelled.append(line)
+            _read_unlabelled(parts, line)
     return []
+
+
+def _read_unlabelled(parts: PageParts, line: str) -> None:
+    """A line before any heading: a badge row or the title again (a rendering whose header
+    a breadcrumb cut short), else a paragraph to place by its order."""
+    tokens = BYLINE_SEPARATOR.split(line)
+    if all(is_badge_text(token) for token in tokens):
+        parts.badges.extend(token.strip() for token in tokens)
+    elif line in (parts.title, parts.window_title):
+        parts.title = parts.title or line
+    else:
+        parts.unlabelled.append(line)
 
 
 def _read_tail(parts: PageParts, tail: list[str]) -> None:
