@@ -47,7 +47,7 @@ from bot.reddit_bot.moderators import DEFAULT_TTL_SECONDS, ModeratorCache
 from bot.reddit_bot.ratelimit import StopRequested
 from bot.reddit_bot.reading import ListingPoller, ReadKind
 from bot.reddit_bot.sending import ReplySender
-from bot.reddit_bot.starting import edit_key, seen_keys
+from bot.reddit_bot.starting import cursor_with_floor, edit_key, seen_keys
 from bot.reddit_bot.state import Cursor, StreamState
 from bot.reddit_bot.streams import (
     LOOKBACK_SECONDS,
@@ -281,7 +281,8 @@ class RedditBot:
     def _new_items(self, stream: Stream) -> tuple[list[ListedItem], list[ListedItem]]:
         """The listing's unseen items and its unseen edits of handled items, oldest first."""
         cursors = {
-            sub: self.state.cursor(member_key(stream.kind, sub)) for sub in stream.subreddits
+            sub: cursor_with_floor(self.state, member_key(stream.kind, sub))
+            for sub in stream.subreddits
         }
         newest = max((c.created_utc for c in cursors.values() if c is not None), default=0.0)
         read = self._poller.read(stream, newest)

@@ -17,6 +17,7 @@ from prawcore.exceptions import PrawcoreException
 
 from bot.reddit_bot.health import StreamHealth, unreadable_reason
 from bot.reddit_bot.ratelimit import StopRequested
+from bot.reddit_bot.reading import RECENT_SECONDS
 from bot.reddit_bot.starting import about_unreadable, start_subreddit
 from bot.reddit_bot.state import StreamState
 from bot.reddit_bot.streams import ListingReader, Stream, member_key
@@ -92,7 +93,9 @@ class Membership:
                     self._state,
                     kind,
                     sub,
-                    lookback_seconds=self.lookback_seconds,
+                    # What is older than the last hour (the floor) is never answered, so
+                    # the first read need not go back a whole day.
+                    lookback_seconds=min(RECENT_SECONDS, self.lookback_seconds),
                     on_bad=self._on_bad,
                 )
             except StopRequested:

@@ -2,8 +2,11 @@
 
 A subreddit the bot has never read (a first run, or one added to the settings later) starts
 on its own listing before it joins the combined one: what it already lists, back through
-the look-back window, is marked seen without being answered, and its cursor records where
-that read ended (the floor), so no later sweep answers anything that was there before.
+the last hour, is marked seen without being answered, and its cursor records where that
+read ended (the floor), so no later sweep answers anything that was there before.
+
+Cursors stored before floors existed get one the first time they are used: the first run
+then had marked one hour seen, so the floor is an hour before the cursor's item.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from bot.reddit_bot.state import Cursor, StreamState
 from bot.reddit_bot.streams import ListedItem, ListingReader, Stream, member_key, sweep
 
 START_PAGE = 5  # items read first, to find the newest readable one
+LEGACY_OVERLAP_SECONDS = 3600.0  # what a first run marked seen before floors existed
 
 
 def start_subreddit(
@@ -49,6 +53,18 @@ def start_subreddit(
     state.mark_many_seen([key for listed in there for key in seen_keys(listed)])
     floor = min((x.facts.created_utc for x in there), default=top.created_utc)
     state.start(member_key(kind, subreddit), Cursor(top.fullname, top.created_utc, floor))
+
+
+def cursor_with_floor(state: StreamState, key: str) -> Cursor | None:
+    """The stored cursor of `key`, given a floor (and stored) if it was stored without one."""
+    cursor = state.cursor(key)
+    if cursor is None or cursor.floor is not None or cursor.fullname is None:
+        return cursor
+    cursor = Cursor(
+        cursor.fullname, cursor.created_utc, cursor.created_utc - LEGACY_OVERLAP_SECONDS
+    )
+    state.start(key, cursor)
+    return cursor
 
 
 def seen_keys(listed: ListedItem) -> list[str]:

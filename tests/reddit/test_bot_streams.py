@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 import pytest
 
+from bot.reddit_bot.reading import DEEP_SWEEP_SECONDS
 from bot.reddit_bot.streams import SWEEP_SECONDS
 from tests.reddit.conftest import (
     LEE_DOI,
@@ -287,3 +289,42 @@ def test_secrets_never_reach_the_logs(
     assert "Fetching" in caplog.text  # prawcore's debug lines were captured
     for secret in (fake.client_secret, fake.password, "token-1"):
         assert secret not in caplog.text
+
+
+def test_first_run_reads_back_one_hour_and_never_answers_what_was_older(
+    harness_factory: HarnessFactory,
+) -> None:
+    fake = harness_factory.fake
+    day_old = [
+        fake.add_submission(SUBREDDIT, f"doi:{LEE_DOI} {n}", created_utc=1_699_950_000.0 + n)
+        for n in range(250)
+    ]
+    newest = fake.add_submission(SUBREDDIT, "Newest", created_utc=1_700_000_000.0)
+    harness = harness_factory.build()
+    harness.poll()
+    assert len(fake.requests_to("/new")) == 2  # the newest five, then one page
+    harness.clock.advance(DEEP_SWEEP_SECONDS)
+    harness.poll()  # a sweep of the whole day
+    assert fake.requests_to("/api/comment") == []
+    assert harness.bot_replies_to(day_old[-1]) == harness.bot_replies_to(newest) == []
+
+
+def test_cursor_stored_before_floors_existed_answers_late_items_but_nothing_older(
+    harness_factory: HarnessFactory,
+) -> None:
+    fake = harness_factory.fake
+    newest = fake.add_submission(SUBREDDIT, "Newest", created_utc=1_700_000_000.0)
+    harness = harness_factory.build()
+    # What the earlier version stored: no floor.
+    legacy = json.dumps({"fullname": newest, "created_utc": 1_700_000_000.0})
+    harness.db.execute(
+        "INSERT INTO stream_state (platform, stream, cursor, updated_at) "
+        "VALUES ('reddit', ?, ?, 'x')",
+        [f"submissions:{SUBREDDIT.lower()}", legacy],
+    )
+    harness.db.conn.commit()
+    before_start = fake.add_submission(SUBREDDIT, f"doi:{LEE_DOI}", created_utc=1_699_990_000.0)
+    late = fake.add_submission(SUBREDDIT, f"doi:{WALITT_DOI}", created_utc=1_699_998_800.0)
+    harness.poll()
+    assert harness.bot_replies_to(before_start) == []
+    assert len(harness.bot_replies_to(late)) == 1
