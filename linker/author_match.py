@@ -48,7 +48,6 @@ from linker.author_topic import (
     design_verdict,
     designs_in,
     disowned,
-    entry_text,
     size_verdict,
     sizes_in,
     topic_of,
@@ -69,6 +68,7 @@ _MAX_TOPIC = 3
 # noun or a verb after it is not enough ("the Cochrane review", "Young people found").
 _NAME_CUES = frozenset({"et-al", "author-list", "possessive", "colleagues", "group", "by"})
 _WORD_CACHE = 4096
+_VOCABULARY_CACHE = 1024
 _LOWER_CASE_MIN_LETTERS = 7
 _WINDOW_BEFORE = 200
 _WINDOW_AFTER = 250
@@ -210,8 +210,9 @@ class AuthorMatcher:
         DePaul questionnaire"), its design ("open-label"), its cohort size ("17 patients"),
         its journal ("in BMJ Open") or the first author's initials ("Holm KA"). Agreement on
         subject, design or size adds points."""
-        low, _ = sentence_span(text, mention.start)
-        _, high = sentence_span(text, mention.end)
+        low, high = sentence_span(text, mention.start)
+        if high < mention.end:
+            high = sentence_span(text, mention.end)[1]
         sentence = text[low:high]
         described = () if mention.noun in _VAGUE_NOUNS else mention.described
         topic = topic_of(text, mention.end, described, with_expansions)
@@ -219,7 +220,7 @@ class AuthorMatcher:
         sizes = sizes_in(sentence)
         initials = _initials_after(text, mention)
         journal = self._journal_named(text, mention.end, high)
-        if disowned(text, mention.start, mention.end, _surname_written(text, mention)):
+        if disowned(text, mention.start, mention.end, mention.key):
             return []
         kept = []
         for candidate in candidates:
@@ -232,11 +233,15 @@ class AuthorMatcher:
                     continue
                 exact = form != _SHORTENED
                 candidate.add(3 if exact else 1, f"journal:{form}")
+            if not (topic or designs or sizes):
+                kept.append(candidate)
+                continue
             vocabulary = self._vocabulary(candidate.number)
+            silent = (Verdict.SILENT, ())
             checks = (
-                ("subject", vocabulary.verdict(topic) if topic else (Verdict.SILENT, ())),
-                ("design", design_verdict(designs, vocabulary.designs)),
-                ("size", size_verdict(sizes, vocabulary.sizes)),
+                ("subject", vocabulary.verdict(topic) if topic else silent),
+                ("design", design_verdict(designs, vocabulary.designs) if designs else silent),
+                ("size", size_verdict(sizes, vocabulary.sizes) if sizes else silent),
             )
             if any(verdict is Verdict.CONTRADICTS for _, (verdict, _) in checks):
                 continue
@@ -250,10 +255,10 @@ class AuthorMatcher:
         """The subject words of an entry (kept for the entries asked for; a post names few)."""
         vocabulary = self._vocabularies.get(number)
         if vocabulary is None:
-            if len(self._vocabularies) > _WORD_CACHE:
+            if len(self._vocabularies) > _VOCABULARY_CACHE:
                 self._vocabularies.clear()
             entry = self._entries[number]
-            vocabulary = Vocabulary(entry, with_expansions(entry_text(entry)))
+            vocabulary = Vocabulary(entry, with_expansions)
             self._vocabularies[number] = vocabulary
         return vocabulary
 
@@ -465,18 +470,6 @@ def _initials_after(text: str, mention: Mention) -> str | None:
                 return None
             return found.group("initials").replace(".", "").replace(" ", "").replace("-", "")
     return None
-
-
-def _surname_written(text: str, mention: Mention) -> str:
-    """The surname as the post writes it ("Tanaka" in "Tanaka e.a. 2019")."""
-    for word in re.finditer(r"[^\W\d_][\w'’-]*", text[mention.start : mention.end]):
-        key = name_key(_POSSESSIVE.sub("", word.group()))
-        if key and mention.key.endswith(key):
-            return _POSSESSIVE.sub("", word.group())
-    return mention.key
-
-
-_POSSESSIVE = re.compile(r"['’]s?$")
 
 
 def _initials_fit(initials: str, entry: AtlasEntry) -> bool:

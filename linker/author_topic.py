@@ -7,12 +7,12 @@ subject. `topic_of` reads it (after a word that introduces a subject: on, about,
 `Vocabulary.verdict` compares it with the entry's title, summary, findings, keywords and
 aliases:
 
-- `AGREES` when one of the post's subject words is one of the entry's (by Snowball stem, or
-  nearly the same letters across languages: "Zytokine" meets "cytokine", "Darmmikrobiom"
-  meets "microbiome");
-- `CONTRADICTS` when the post names a subject with words that tell something (not everyday
-  words, by wordfreq; not the field's own words such as "patients" or "ME/CFS") and none of
-  them is the entry's;
+- `AGREES` when two of the post's subject words, or more than a third of them, are the
+  entry's (by Snowball stem, or nearly the same letters across languages: "Zytokine" meets
+  "cytokine", "Darmmikrobiom" meets "microbiome");
+- `CONTRADICTS` otherwise, when the post names its subject in English with words that tell
+  something (not everyday words, by wordfreq's frequencies in `linker.everyday`; not the
+  field's own words such as "patients" or "ME/CFS");
 - `SILENT` when the post says nothing about the subject.
 
 Study design ("open-label", "placebo-controlled", "meta-analysis", "phase 2", "follow-up")
@@ -29,9 +29,10 @@ from enum import Enum
 from functools import lru_cache
 
 import Stemmer
-import wordfreq
 from rapidfuzz import fuzz
 
+from linker.everyday import zipf
+from linker.surnames import name_key
 from linker.textnorm import tokens
 from records.models import AtlasEntry
 
@@ -140,7 +141,6 @@ _EVERYDAY_ZIPF = 5.6
 # Words before a study noun are often just adjectives ("the big Fluge trial"): only rarer
 # words there name a subject.
 _DESCRIBED_ZIPF = 4.6
-_WORDFREQ_LANGUAGES = ("en", "de", "nl", "nb", "es", "fr")
 _MIN_LETTERS = 3
 _ACRONYM_LETTERS = 5
 _SIMILAR = 88  # rapidfuzz ratio of two stems that are one word in two languages
@@ -237,20 +237,12 @@ def _telling(word: str, *, acronym: bool = False, everyday: float = 0.0) -> bool
         return False
     if acronym and len(word) <= _ACRONYM_LETTERS:
         return False  # an acronym we cannot read ("NIH", "UCL", "DSQ")
-    return not _everyday(word) and not (everyday and _zipf(word) >= everyday)
-
-
-@lru_cache(maxsize=8192)
-def _zipf(word: str) -> float:
-    """The word's highest Zipf frequency in the community's languages."""
-    return max(
-        wordfreq.zipf_frequency(word, lang, wordlist="small") for lang in _WORDFREQ_LANGUAGES
-    )
+    return not _everyday(word) and not (everyday and zipf(word) >= everyday)
 
 
 def _everyday(word: str) -> bool:
     """Whether `word` is among the most frequent words of one of the community's languages."""
-    return _zipf(word) >= _EVERYDAY_ZIPF
+    return zipf(word) >= _EVERYDAY_ZIPF
 
 
 @lru_cache(maxsize=65_536)
@@ -269,15 +261,40 @@ def entry_text(entry: AtlasEntry) -> str:
 
 
 class Vocabulary:
-    """The stems of one entry's subject words."""
+    """The subject words, designs and cohort sizes of one entry, each read when first asked."""
 
-    def __init__(self, entry: AtlasEntry, expand: str) -> None:
-        # Folded together ("post-exertional malaise" → "pem") and word by word ("malaise").
-        words = tokens(expand) + [w for part in expand.split() for w in tokens(part)]
-        self.stems = frozenset(stem(w) for w in words if len(w) >= _MIN_LETTERS)
-        self._long = tuple(s for s in self.stems if len(s) >= _PART_MIN_LETTERS)
-        self.designs = designs_in(entry_text(entry))
-        self.sizes = sizes_in(f"{entry.title} {entry.summary or ''}")
+    def __init__(self, entry: AtlasEntry, expand: Callable[[str], str]) -> None:
+        self._entry = entry
+        self._expand = expand
+        self._stems: frozenset[str] | None = None
+        self._long: tuple[str, ...] = ()
+        self._designs: frozenset[str] | None = None
+        self._sizes: frozenset[int] | None = None
+
+    @property
+    def stems(self) -> frozenset[str]:
+        """The Snowball stems of the entry's subject words."""
+        if self._stems is None:
+            text = self._expand(entry_text(self._entry))
+            # Folded together ("post-exertional malaise" → "pem") and word by word ("malaise").
+            words = tokens(text) + [w for part in text.split() for w in tokens(part)]
+            self._stems = frozenset(stem(w) for w in words if len(w) >= _MIN_LETTERS)
+            self._long = tuple(s for s in self._stems if len(s) >= _PART_MIN_LETTERS)
+        return self._stems
+
+    @property
+    def designs(self) -> frozenset[str]:
+        """The study designs the entry names."""
+        if self._designs is None:
+            self._designs = designs_in(entry_text(self._entry))
+        return self._designs
+
+    @property
+    def sizes(self) -> frozenset[int]:
+        """The cohort sizes the entry's title and summary give."""
+        if self._sizes is None:
+            self._sizes = sizes_in(f"{self._entry.title} {self._entry.summary or ''}")
+        return self._sizes
 
     def verdict(self, topic: Topic) -> tuple[Verdict, tuple[str, ...]]:
         """Whether `topic` is this entry's subject, and the words that decided it.
@@ -302,7 +319,7 @@ class Vocabulary:
         stemmed = stem(word)
         if stemmed in _GENERIC_STEMS:
             return False
-        if stemmed in self.stems:
+        if stemmed in self.stems:  # (reads the stems, and so `_long`)
             return True
         if len(stemmed) < _PART_MIN_LETTERS:
             return False
@@ -354,8 +371,13 @@ _EXCLUSIVE = (
 )
 
 
+_ANY_DESIGN = re.compile("|".join(f"(?:{form})" for form in _DESIGN_FORMS.values()), re.I)
+
+
 def designs_in(text: str) -> frozenset[str]:
     """The study designs `text` names."""
+    if not _ANY_DESIGN.search(text):
+        return frozenset()  # most texts name none: one search instead of one per design
     return frozenset(name for name, pattern in _DESIGNS.items() if pattern.search(text))
 
 
@@ -427,15 +449,21 @@ _DISOWN_REACH = 160
 _NOT_THE = r"(?:not|niet|nicht|ikke|no|pas)\s{1,2}(?:the|de|der|die|den|el|la|le)"
 
 
-def disowned(text: str, start: int, end: int, written_name: str) -> bool:
+_OTHER_NAMED = re.compile(
+    rf"(?<![\w'’-])(?:{_OTHER_ONE}|{_NOT_THE})\s{{1,2}}"
+    r"(?P<first>[^\W\d_][\w'’-]{0,40})(?:\s{1,2}(?P<second>[^\W\d_][\w'’-]{0,40}))?",
+    re.IGNORECASE,
+)
+
+
+def disowned(text: str, start: int, end: int, key: str) -> bool:
     """Whether the words after a citation (from `end`, in its sentence or the next) say it
-    is another paper than the atlas's by that name ("… wrong Tanaka", "nada que ver")."""
-    after = text[end : end + _DISOWN_REACH]
-    if _DISOWNED.search(after):
+    is another paper than the atlas's by that name ("… wrong Tanaka", "nada que ver");
+    `key` is the surname's key (`linker.surnames.name_key`)."""
+    if _DISOWNED.search(text, end, end + _DISOWN_REACH):
         return True
-    name = re.escape(written_name)
-    other = re.compile(
-        rf"\b(?:{_OTHER_ONE}\s{{1,2}}(?:\w{{1,12}}\s{{1,2}})?|{_NOT_THE}\s{{1,2}}){name}\b",
-        re.IGNORECASE,
-    )
-    return bool(other.search(text, max(0, start - 40), end + _DISOWN_REACH))
+    for found in _OTHER_NAMED.finditer(text, max(0, start - 40), end + _DISOWN_REACH):
+        # "wrong Tanaka", "a different old Moreau": the name is one of the two words after
+        if key in (name_key(found.group("first")), name_key(found.group("second") or "")):
+            return True
+    return False

@@ -170,7 +170,7 @@ def test_subject_verdicts(after: str, expected: Verdict) -> None:
     entry = index().get("holm-2017-perfusion")
     assert entry is not None
     topic = topic_of(f"Holm 2017 {after}", len("Holm 2017"))
-    verdict = Verdict.SILENT if topic is None else Vocabulary(entry, entry.title).verdict(topic)[0]
+    verdict = Verdict.SILENT if topic is None else Vocabulary(entry, str).verdict(topic)[0]
     assert verdict is expected
 
 

@@ -1,0 +1,57 @@
+"""How everyday a word is: its Zipf frequency (wordfreq's scale, log10 of uses per billion
+words plus 9) in the most frequent of the community's languages.
+
+The figures come from wordfreq (https://github.com/rspeer/wordfreq) and are kept in
+`everyday_words.tsv` beside this module, for the words at or above `MIN_ZIPF` in English,
+German, Dutch, Norwegian, Spanish or French: loading wordfreq's own lists would cost the
+linker some 35 MB and a dependency at run time for a few thousand words. Regenerate the file
+with `python -m linker.everyday` (wordfreq is in the `test` extra).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from linker.textnorm import fold_word
+
+LANGUAGES = ("en", "de", "nl", "nb", "es", "fr")
+MIN_ZIPF = 4.6
+WORDS = Path(__file__).with_name("everyday_words.tsv")
+
+
+@cache
+def _table() -> dict[str, float]:
+    table = {}
+    with WORDS.open(encoding="utf-8") as handle:
+        for line in handle:
+            word, _, figure = line.rstrip("\n").partition("\t")
+            table[word] = float(figure)
+    return table
+
+
+def zipf(word: str) -> float:
+    """The highest Zipf frequency of a folded word in the six languages; 0.0 below
+    `MIN_ZIPF`."""
+    return _table().get(word, 0.0)
+
+
+def main(path: Path = WORDS) -> None:
+    """Write `everyday_words.tsv` (or `path`) from wordfreq's "small" lists."""
+    import wordfreq  # noqa: PLC0415 (only for regenerating the file)
+
+    best: dict[str, float] = {}
+    for lang in LANGUAGES:
+        for word in wordfreq.iter_wordlist(lang, wordlist="small"):
+            figure = wordfreq.zipf_frequency(word, lang, wordlist="small")
+            if figure < MIN_ZIPF:
+                break
+            key = fold_word(word)  # as `linker.textnorm.tokens` gives it: "über" → "uber"
+            if key.isalpha():
+                best[key] = max(best.get(key, 0.0), figure)
+    lines = [f"{word}\t{figure:.2f}\n" for word, figure in sorted(best.items())]
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,28 @@
+"""The everyday-word figures the linker ships, and that they are wordfreq's (issue 22)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from linker import everyday
+
+
+@pytest.mark.parametrize(
+    ("word", "at_least", "below"),
+    [
+        ("the", 7.0, 8.0),  # English function word
+        ("uber", 6.0, 7.0),  # German "über", folded as the linker folds words
+        ("sleep", 4.6, 5.6),  # common, yet a paper's subject
+        ("microbiome", 0.0, 0.1),  # rare: not in the table at all
+    ],
+)
+def test_zipf_figures_of_folded_words(word: str, at_least: float, below: float) -> None:
+    assert at_least <= everyday.zipf(word) < below
+
+
+def test_shipped_table_is_what_wordfreq_gives(tmp_path: Path) -> None:
+    fresh = tmp_path / "everyday_words.tsv"
+    everyday.main(fresh)
+    assert fresh.read_text(encoding="utf-8") == everyday.WORDS.read_text(encoding="utf-8")
