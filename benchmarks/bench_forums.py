@@ -1,7 +1,8 @@
 """How fast the forum processes work through a backlog, against the fakes on 127.0.0.1.
 
 XenForo: 50 threads with 10 new posts each (one in four cites a study) handled in one poll,
-and the requests an idle poll costs. Discourse: 1,000 new posts paged back in one poll.
+and the requests an idle poll costs. Discourse: 1,000 new posts paged back in one poll, and
+the poll after a flood of posts too large to list together.
 Feeds: ten feeds of 50 entries read, then read again (every answer a 304). Target: a
 backlog well within one poll interval (60 s for the forums, 900 s for feeds).
 """
@@ -45,6 +46,7 @@ def run() -> list[Figure]:
         return [
             *_xenforo(index, Path(folder) / "xf.db"),
             *_discourse(index, Path(folder) / "dc.db"),
+            *_discourse_flood(index, Path(folder) / "dc-flood.db"),
             *_feeds(index, Path(folder) / "feeds.db"),
         ]
 
@@ -90,6 +92,27 @@ def _discourse(index: AtlasIndex, db_path: Path) -> list[Figure]:
     return [
         Figure(name, "1,000-post backlog, one poll", f"{backlog.seconds:.1f} s", "< 60 s"),
         Figure(name, "requests for that poll", f"{requests} ({report.replies} replies)"),
+    ]
+
+
+def _discourse_flood(index: AtlasIndex, db_path: Path) -> list[Figure]:
+    """25 posts of 32,000 `"` (over 6 MB as one /posts.json page) and a citing post after."""
+    with running_fake_discourse() as fake:
+        topic = fake.posts[fake.add_topic(CATEGORY, "Busy", "hello")]["topic_id"]
+        harness = DiscourseFactory(fake, index, db_path).build(reply=REPLY)
+        harness.poll()
+        for _ in range(25):
+            fake.add_post(topic, '"' * 32_000)
+        cited = fake.add_post(topic, text(0))
+        before = len(fake.requests)
+        with timed() as flood:
+            harness.poll()
+        requests = len(fake.requests) - before
+        assert len(fake.bot_replies(cited)) == 1
+    name = "discourse bot"
+    return [
+        Figure(name, "poll after a 25-post flood", f"{flood.seconds:.1f} s", "< 60 s"),
+        Figure(name, "requests for that poll", str(requests)),
     ]
 
 

@@ -85,11 +85,17 @@ class DiscourseBot:
 
     def _start(self) -> None:
         """The first poll: watch from the newest listed post on (older ones are history)."""
-        page = self._outlet.reader.page()
-        if not page:
+        reader = self._outlet.reader
+        try:
+            page = reader.page()
+            newest = max((p["id"] for p in page), default=None)
+        except ApiError as exc:
+            if not exc.too_large:
+                raise
+            newest = reader.newest_id()  # the newest posts are too large to list now
+        if newest is None:
             log.info("no post is listed yet; watching starts with the first one")
             return
-        newest = max(p["id"] for p in page)
         self._streams.save_cursor(STREAM, str(newest))
         log.info("watching from post %d on", newest)
 

@@ -140,6 +140,32 @@ class PostReader:
             return None
         return post
 
+    def newest_id(self) -> int | None:
+        """The id of (about) the newest post, without listing any post's text.
+
+        For a start while the newest page is too large to read: the most recently active
+        topic of `/latest.json` (ordered by activity, pinned topics first) names its
+        `highest_post_number`, and `/posts/by_number/{topic}/{number}.json` that post.
+        """
+        answer = self._client.get("latest.json")
+        listed = answer.get("topic_list")
+        topics = listed.get("topics") if isinstance(listed, dict) else None
+        for item in topics if isinstance(topics, list) else []:
+            if not isinstance(item, dict) or item.get("pinned") is True:
+                continue
+            topic, number = as_id(item.get("id")), as_id(item.get("highest_post_number"))
+            if topic is None or number is None:
+                continue
+            try:
+                post = readable(self._client.get(f"posts/by_number/{topic}/{number}.json"))
+            except ApiError as exc:
+                if not (exc.too_large or exc.status in HIDDEN_STATUSES):
+                    raise
+                continue
+            if post is not None:
+                return int(post["id"])
+        return None
+
     # -- everything after a cursor ------------------------------------------------------------
 
     def since(self, cursor: int, *, max_pages: int = MAX_PAGES) -> Listing:

@@ -246,6 +246,8 @@ class FakeDiscourse:
             return 200, self._latest(request), "GET /posts.json"
         if path == "/posts.json" and method == "POST":
             return self._reply(request)
+        if path.startswith("/posts/by_number/") and path.endswith(".json"):
+            return self._by_number(path)
         if path.startswith("/posts/") and path.endswith(".json"):
             return self._one(int(path[len("/posts/") : -len(".json")]), method)
         if path == "/session/current.json" and method == "GET":
@@ -340,15 +342,32 @@ class FakeDiscourse:
         """`/latest.json` (ListController, TopicListItemSerializer) for the `topic_ids` asked:
         each topic's id, category and archetype; private messages are never in it."""
         wanted = {int(t) for t in request.query.get("topic_ids", "").split(",") if t.isdigit()}
+        if "topic_ids" not in request.query:  # the latest list: most recently active first
+            wanted = set(self.topics)
+        active = sorted(self.topics.values(), key=self._last_activity, reverse=True)
         listed = [
             {"id": t["id"], "title": t["title"], "fancy_title": t["title"],
              "slug": f"topic-{t['id']}", "posts_count": t["posts"], "closed": t["closed"],
              "archetype": t["archetype"], "category_id": t["category_id"], "pinned": False,
-             "visible": True}
-            for t in self.topics.values()
+             "visible": True, "highest_post_number": t["posts"]}
+            for t in active
             if t["id"] in wanted and t["archetype"] == "regular"
         ]  # fmt: skip
         return 200, {"users": [], "topic_list": {"per_page": 30, "topics": listed}}, ""
+
+    def _last_activity(self, topic: Json) -> int:
+        return max(
+            (p["id"] for p in self.posts.values() if p["topic_id"] == topic["id"]), default=0
+        )
+
+    def _by_number(self, path: str) -> tuple[int, Json, str]:
+        """`/posts/by_number/{topic}/{number}.json` (PostsController#by_number): one post."""
+        parts = path[len("/posts/by_number/") : -len(".json")].split("/")
+        found = [p["id"] for p in self.posts.values()
+                 if [str(p["topic_id"]), str(p["post_number"])] == parts]  # fmt: skip
+        if not found:
+            return 404, _error("not_found", "The requested URL or resource could not be found."), ""
+        return self._one(found[0], "GET")
 
     def _members(self, group: str, request: Request) -> tuple[int, Json, str]:
         if group not in self.groups:

@@ -10,7 +10,7 @@ import json
 
 from bot.forums.api import MAX_ANSWER_BYTES
 from records.modlog import recent_actions
-from tests.discourse.conftest import CATEGORY, LEE_DOI, WALITT_DOI, Harness
+from tests.discourse.conftest import CATEGORY, LEE_DOI, WALITT_DOI, Harness, HarnessFactory
 
 FLOOD = 25
 LONGEST_POST = 32_000  # Discourse's default max_post_length
@@ -103,3 +103,17 @@ def test_an_outage_beyond_two_thousand_posts_loses_nothing(harness: Harness) -> 
         harness.poll()
     assert len(harness.fake.bot_replies(oldest)) == 1
     assert len(harness.fake.bot_replies(newest)) == 1
+
+
+def test_a_first_start_during_a_flood_watches_from_the_newest_post(
+    factory: HarnessFactory,
+) -> None:
+    topic = factory.fake.posts[factory.fake.add_topic(CATEGORY, "Busy", "hello")]["topic_id"]
+    for _ in range(FLOOD):
+        factory.fake.add_post(topic, '"' * LONGEST_POST, user="flooder")
+    bot = factory.build()
+    assert bot.poll().failures == 0
+    cited = factory.fake.add_topic(CATEGORY, "Q", f"doi:{LEE_DOI}")
+    bot.poll()
+    assert len(factory.fake.bot_replies(cited)) == 1
+    assert len(factory.fake.bot_replies()) == 1  # nothing from before the start
