@@ -24,6 +24,8 @@ from pydantic_settings import (
 )
 
 ReplyMode = Literal["auto", "summon-only", "off"]
+# How a study named only by description is answered: its card, one line naming it, or not.
+DescriptionMode = Literal["card", "suggest", "off"]
 _CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -90,6 +92,7 @@ class ReplySettings(_Section):
     """How and how often the bot answers."""
 
     default_mode: ReplyMode = "auto"
+    description_matches: DescriptionMode = "suggest"
     cooldown_hours: float = Field(default=24.0, ge=0)
     max_cards: int = Field(default=3, ge=1, le=10)
     rate_cap_per_hour: int = Field(default=30, ge=1)

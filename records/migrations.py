@@ -328,6 +328,11 @@ def _m009_deployment_secrets(db: sqlite_utils.Database) -> None:
         )
 
 
+def _m009_place_description_matches(db: sqlite_utils.Database) -> None:
+    """A place's own way of answering studies named by description (card, suggest, off)."""
+    db.execute("ALTER TABLE place_settings ADD COLUMN description_matches TEXT")
+
+
 def _run_script(db: sqlite_utils.Database, script: str) -> None:
     """Run statements one by one: executescript would COMMIT mid-migration."""
     for statement in script.split(";"):
@@ -344,6 +349,7 @@ MIGRATIONS: list[Migration] = [
     _m006_deferred_items,
     _m007_cited_studies,
     _m008_atlas_search,
+    _m009_place_description_matches,
     _m009_deployment_secrets,
 ]
 

@@ -16,6 +16,8 @@ from records.db import write_transaction
 
 PlaceMode = Literal["auto", "summon-only", "off"]
 PLACE_MODES: tuple[PlaceMode, ...] = ("auto", "summon-only", "off")
+DescriptionMode = Literal["card", "suggest", "off"]
+DESCRIPTION_MODES: tuple[DescriptionMode, ...] = ("card", "suggest", "off")
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class PlaceSettings:
     place: str
     mode: PlaceMode
     cooldown_hours: float | None = None
+    description_matches: DescriptionMode | None = None
     updated_by: str | None = None
     updated_at: str | None = None
 
@@ -39,18 +42,19 @@ def get_place_settings(
 ) -> PlaceSettings | None:
     """The stored settings of a place, or None when moderators never changed it."""
     row = db.execute(
-        """SELECT enabled, mode, cooldown_hours, updated_by, updated_at
+        """SELECT enabled, mode, cooldown_hours, description_matches, updated_by, updated_at
            FROM place_settings WHERE platform = ? AND place = ?""",
         [platform, place],
     ).fetchone()
     if row is None:
         return None
-    enabled, mode, cooldown, updated_by, updated_at = row
+    enabled, mode, cooldown, descriptions, updated_by, updated_at = row
     return PlaceSettings(
         platform=platform,
         place=place,
         mode="off" if not enabled else cast(PlaceMode, mode),
         cooldown_hours=cooldown,
+        description_matches=cast(DescriptionMode | None, descriptions),
         updated_by=updated_by,
         updated_at=updated_at,
     )
@@ -71,8 +75,11 @@ def get_effective_place_settings(
     parent = get_place_settings(db, platform, parent_place)
     if own is None:
         return parent
-    if own.cooldown_hours is None and parent is not None and parent.cooldown_hours is not None:
-        return replace(own, cooldown_hours=parent.cooldown_hours)
+    if parent is not None:
+        if own.cooldown_hours is None and parent.cooldown_hours is not None:
+            own = replace(own, cooldown_hours=parent.cooldown_hours)
+        if own.description_matches is None and parent.description_matches is not None:
+            own = replace(own, description_matches=parent.description_matches)
     return own
 
 
@@ -114,6 +121,31 @@ def set_place_cooldown(
                    cooldown_hours = excluded.cooldown_hours,
                    updated_by = excluded.updated_by, updated_at = excluded.updated_at""",
             [platform, place, int(default_mode != "off"), default_mode, hours, actor, _now()],
+        )
+
+
+def set_place_description_matches(
+    db: sqlite_utils.Database,
+    platform: str,
+    place: str,
+    how: DescriptionMode,
+    *,
+    actor: str,
+    default_mode: PlaceMode,
+) -> None:
+    """Set how studies named by description are answered in a place (a new row starts in
+    `default_mode`)."""
+    if how not in DESCRIPTION_MODES:
+        raise ValueError(f"description matches must be one of {', '.join(DESCRIPTION_MODES)}")
+    with write_transaction(db):
+        db.execute(
+            """INSERT INTO place_settings
+                   (platform, place, enabled, mode, description_matches, updated_by, updated_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT(platform, place) DO UPDATE SET
+                   description_matches = excluded.description_matches,
+                   updated_by = excluded.updated_by, updated_at = excluded.updated_at""",
+            [platform, place, int(default_mode != "off"), default_mode, how, actor, _now()],
         )
 
 

@@ -24,12 +24,21 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from bot.core.service import EvidenceService, LookupResult, ReplyPlan, command_word
 from records.models import Post
 from records.modlog import log_action, report_wrong_match
-from records.places import PlaceMode, opt_in, opt_out, set_place_cooldown, set_place_mode
+from records.places import (
+    DESCRIPTION_MODES,
+    DescriptionMode,
+    PlaceMode,
+    opt_in,
+    opt_out,
+    set_place_cooldown,
+    set_place_description_matches,
+    set_place_mode,
+)
 from records.replies import ReplyMessage, get_reply_message, reply_messages_for, reply_stats
 from records.unmatched import list_papers
 from records.wording import counted
@@ -49,6 +58,7 @@ class Name(StrEnum):
     OFF = "off"
     SUMMON_ONLY = "summon-only"
     COOLDOWN = "cooldown"
+    DESCRIPTIONS = "descriptions"
     REMOVE = "remove"
     OPTOUT = "optout"
     OPTIN = "optin"
@@ -65,6 +75,7 @@ MODERATOR_ONLY = frozenset(
         Name.OFF,
         Name.SUMMON_ONLY,
         Name.COOLDOWN,
+        Name.DESCRIPTIONS,
         Name.REMOVE,
         Name.UNMATCHED,
         Name.STATS,
@@ -88,6 +99,7 @@ _ALIASES = {
     "summon_only": Name.SUMMON_ONLY,
     "summononly": Name.SUMMON_ONLY,
     "cooldown": Name.COOLDOWN,
+    "descriptions": Name.DESCRIPTIONS,
     "remove": Name.REMOVE,
     "delete": Name.REMOVE,
     "optout": Name.OPTOUT,
@@ -106,7 +118,7 @@ HELP_TEXT = (
     "{cmd} optout / optin: stop or resume automatic replies to your posts. "
     "{cmd} wrong: report a wrong match. "
     "Moderators: {cmd} on | off | summon-only, {cmd} cooldown <hours>, {cmd} post <query>, "
-    "{cmd} remove, {cmd} unmatched [n], {cmd} stats."
+    "{cmd} descriptions card | suggest | off, {cmd} remove, {cmd} unmatched [n], {cmd} stats."
 )
 
 
@@ -157,6 +169,13 @@ def _checked(command: Command) -> Command:
                 command.argument,
                 problem=f"Cooldown takes a number of hours from 0 to {MAX_COOLDOWN_HOURS}.",
             )
+    if command.name is Name.DESCRIPTIONS and command.argument.lower() not in DESCRIPTION_MODES:
+        return Command(
+            command.name,
+            command.argument,
+            problem="Descriptions takes card, suggest or off: how to answer a study a post "
+            "only describes (its card, one line naming it, or nothing).",
+        )
     if command.name is Name.UNMATCHED and command.argument:
         count = _number(command.argument)
         if count is None or count != int(count) or not 1 <= count <= UNMATCHED_MAX:
@@ -329,6 +348,26 @@ def _cooldown(service: EvidenceService, command: Command, inv: Invocation) -> Co
     return CommandResult(
         command, ok=True, text=f"A study is carded at most once per thread every {hours:g} h here."
     )
+
+
+def _descriptions(service: EvidenceService, command: Command, inv: Invocation) -> CommandResult:
+    how = cast(DescriptionMode, command.argument.lower())
+    post = inv.post
+    set_place_description_matches(
+        service.db,
+        post.platform,
+        post.place,
+        how,
+        actor=inv.actor,
+        default_mode=service.mode_for(post.platform, post.place, post.parent_place),
+    )
+    _log(service, inv, "descriptions", target=post.place, detail=how)
+    texts = {
+        "card": "Studies a post only describes get their card here, introduced as a guess.",
+        "suggest": "Studies a post only describes get one line here naming the study.",
+        "off": "Studies a post only describes get no answer here.",
+    }
+    return CommandResult(command, ok=True, text=texts[how])
 
 
 def _remove(service: EvidenceService, command: Command, inv: Invocation) -> CommandResult:
@@ -504,6 +543,7 @@ _HANDLERS: dict[Name, _Handler] = {
     Name.OFF: _mode,
     Name.SUMMON_ONLY: _mode,
     Name.COOLDOWN: _cooldown,
+    Name.DESCRIPTIONS: _descriptions,
     Name.REMOVE: _remove,
     Name.OPTOUT: _optout,
     Name.OPTIN: _optin,

@@ -45,7 +45,7 @@ from bot.core.render_discord import DiscordMessage, render_discord
 from bot.core.render_markdown import render_markdown
 from bot.core.render_text import WIDTH as TEXT_WIDTH
 from bot.core.render_text import render_text
-from config.settings import ReplyMode, Settings
+from config.settings import DescriptionMode, ReplyMode, Settings
 from linker.unmatched import papers_to_log
 from records import fulltext, replies
 from records.atlas_store import entries_carrying
@@ -61,6 +61,7 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 LookupStatus = Literal["found", "choices", "not_found"]
 CHOICES_SHOWN = 5
+SOUNDS_LIKE = "This sounds like:"
 
 
 class MatchIndex(Protocol):
@@ -225,6 +226,25 @@ class EvidenceService:
         stored = self.place_settings(platform, place, parent_place)
         return effective_cooldown(stored, self.settings.reply.cooldown_hours)
 
+    def descriptions_for(
+        self, platform: str, place: str, parent_place: str | None = None
+    ) -> DescriptionMode:
+        """How a place answers studies named by description: `card`, `suggest` or `off`."""
+        stored = self.place_settings(platform, place, parent_place)
+        if stored is not None and stored.description_matches is not None:
+            return stored.description_matches
+        return self.settings.reply.description_matches
+
+    def _matches(self, post: Post) -> tuple[Match, ...]:
+        """The post's matches, less description matches where a place turned them off."""
+        matches = tuple(self.index.match(post.text))
+        if (
+            any(_described(m) for m in matches)
+            and self.descriptions_for(post.platform, post.place, post.parent_place) == "off"
+        ):
+            return tuple(m for m in matches if not _described(m))
+        return matches
+
     def is_off(self, post: Post) -> bool:
         """Whether moderators switched the bot off where `post` was written.
 
@@ -237,7 +257,7 @@ class EvidenceService:
 
     def evaluate(self, post: Post, *, summoned: bool = False) -> Outcome:
         """Find the post's references, log unmatched ones, and decide on a reply."""
-        matches = tuple(self.index.match(post.text))
+        matches = self._matches(post)
         facts = self._facts(post, matches, summoned=summoned)
         logged, to_log = 0, []
         if self._may_log(facts):
@@ -267,7 +287,7 @@ class EvidenceService:
         plan should not be recorded. Unmatched references are logged as for a summons;
         None when the post cites no atlas study, or where the bot is off (`is_off`).
         """
-        matches = tuple(self.index.match(post.text))
+        matches = self._matches(post)
         facts = self._facts(post, matches, summoned=True)
         if self._may_log(facts):
             self._log_unmatched(post, papers_to_log(self.index, post.text, matches))
@@ -351,9 +371,26 @@ class EvidenceService:
         cards = [self.card(*cited[e]) for e in entry_ids if e in cited]
         reply = self.reply_for(post.platform, cards)
         shown = tuple(c.entry_id for c in (*reply.cards, *reply.more))
+        described = [cited[e][0] for e in entry_ids if e in cited and _described(cited[e][1])]
+        if described and len(described) == len(cards):
+            reply = self._sounds_like(post, reply, described)
         return ReplyPlan(
             post=post, reply=reply, entry_ids=shown, matches=tuple(matches), summoned=summoned
         )
+
+    def _sounds_like(self, post: Post, reply: Reply, entries: Sequence[AtlasEntry]) -> Reply:
+        """A reply for studies the post only described, said as a guess: the cards after
+        "This sounds like:", or (`suggest`) one line naming the study and how to see its card."""
+        how = self.descriptions_for(post.platform, post.place, post.parent_place)
+        if how == "card":
+            return replace(reply, notice=SOUNDS_LIKE)
+        first = entries[0]
+        year = f" ({first.year})" if first.year else ""
+        notice = (
+            f"{SOUNDS_LIKE} “{first.title}”{year}. "
+            f"To see its atlas card: {reply.command} {first.id}"
+        )
+        return replace(reply, cards=(), more=(), notice=notice)
 
     # -- the reply log ---------------------------------------------------------------------
 
@@ -538,6 +575,11 @@ class EvidenceService:
         return ReplyPlan(
             post=post, reply=result.reply, entry_ids=shown, matches=result.matches, summoned=True
         )
+
+
+def _described(match: Match) -> bool:
+    """Whether a match came from a description rather than a citation."""
+    return match.reference.kind is RefKind.DESCRIPTION
 
 
 def _clear_winner(hits: Sequence[Match]) -> bool:

@@ -130,6 +130,7 @@ MODERATOR_TEXTS = {
     Name.OFF: "!evidence off",
     Name.SUMMON_ONLY: "!evidence summon-only",
     Name.COOLDOWN: "!evidence cooldown 2",
+    Name.DESCRIPTIONS: "!evidence descriptions card",
     Name.REMOVE: "!evidence remove",
     Name.UNMATCHED: "!evidence unmatched",
     Name.STATS: "!evidence stats",

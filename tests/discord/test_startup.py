@@ -146,7 +146,7 @@ async def test_sync_uploads_the_slash_group_and_the_context_menu(
     assert sorted(names) == sorted(uploaded) == ["Check evidence", "evidence"]
     subcommands = {option["name"] for option in uploaded["evidence"]["options"]}
     assert subcommands == {
-        "lookup", "optout", "optin", "post", "on", "off", "summon-only", "cooldown", "remove",
-        "unmatched", "stats",
+        "lookup", "optout", "optin", "post", "on", "off", "summon-only", "cooldown", "descriptions",
+        "remove", "unmatched", "stats",
     }  # fmt: skip
     assert fake_discord.identifies == []

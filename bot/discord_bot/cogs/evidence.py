@@ -42,7 +42,7 @@ Ctx = commands.Context[Any]
 # Answers everyone in the channel should see; every other answer is private on slash.
 PUBLIC_ANSWERS = frozenset({Name.LOOKUP, Name.HELP})
 # Moderator commands that change something (and so go to the mod-log channel).
-LOGGED_ACTIONS = frozenset({Name.ON, Name.OFF, Name.SUMMON_ONLY, Name.COOLDOWN})
+LOGGED_ACTIONS = frozenset({Name.ON, Name.OFF, Name.SUMMON_ONLY, Name.COOLDOWN, Name.DESCRIPTIONS})
 NOT_FOUND_HERE = "I cannot find that message in this channel."
 FAILED_TEXT = "Sorry, that did not work. The bot's log has the details."
 SUMMON_HELP = (
@@ -114,6 +114,12 @@ class EvidenceCommands(commands.Cog):
     async def cooldown(self, ctx: Ctx, hours: str) -> None:
         """Moderators: set how often a study may be carded per thread here."""
         await self._run(ctx, f"cooldown {hours}")
+
+    @evidence.command(name="descriptions")  # type: ignore[arg-type]
+    @app_commands.describe(how="card, suggest or off")
+    async def descriptions(self, ctx: Ctx, how: str) -> None:
+        """Moderators: how to answer a study a post only describes (card, suggest, off)."""
+        await self._run(ctx, f"descriptions {how}")
 
     @evidence.command(name="remove")  # type: ignore[arg-type]
     @app_commands.describe(message="The link or id of my reply (or reply to it with the command)")
