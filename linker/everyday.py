@@ -5,7 +5,7 @@ The figures come from wordfreq (https://github.com/rspeer/wordfreq) and are kept
 `everyday_words.tsv` beside this module, for the words at or above `MIN_ZIPF` in English,
 German, Dutch, Norwegian, Spanish or French: loading wordfreq's own lists would cost the
 linker some 35 MB and a dependency at run time for a few thousand words. Regenerate the file
-with `python -m linker.everyday` (wordfreq is in the `test` extra).
+with `python -m linker.everyday`.
 """
 
 from __future__ import annotations
