@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -14,7 +15,6 @@ from rich.table import Table
 
 from bot.cli import bounds
 from bot.cli.context import AppContext, pass_app
-from bot.cli.progress import progress_bar
 from bot.cli.tables import cell
 from bot.http.limits import RetryPolicy
 from bot.sync.crawler import AtlasSync, SyncStopped
@@ -29,7 +29,67 @@ DEFAULT_TIMEOUT = 30.0
 DEFAULT_RETRIES = 3
 DEFAULT_BACKOFF = 2.0
 # Below this many pages a bar flickers more than it helps.
-PROGRESS_MIN_PAGES = 20
+# A progress line after the first page, then every this many pages or seconds: a sync of
+# the whole atlas at one page a second takes hours, and runs unattended (no terminal).
+PROGRESS_EVERY_PAGES = 50
+PROGRESS_EVERY_SECONDS = 30.0
+
+
+class SyncProgress:
+    """Lines such as `atlas sync: 150 of 6,100 pages done (2%), about 1 h 41 min left`."""
+
+    def __init__(
+        self,
+        echo: Callable[[str], None],
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._echo = echo
+        self._clock = clock
+        self._started = clock()
+        self._shown_pages = 0
+        self._shown_at = self._started
+
+    def update(self, done: int, known: int | None) -> None:
+        """Called after each page: print a line when one is due."""
+        now = self._clock()
+        due = (
+            self._shown_pages == 0
+            or done - self._shown_pages >= PROGRESS_EVERY_PAGES
+            or now - self._shown_at >= PROGRESS_EVERY_SECONDS
+        )
+        if due:
+            self._show(done, known, now)
+
+    def finish(self, done: int, known: int | None) -> None:
+        """The last line, unless the last update already said the same."""
+        if done and done != self._shown_pages:
+            self._show(done, known, self._clock())
+
+    def _show(self, done: int, known: int | None, now: float) -> None:
+        self._shown_pages, self._shown_at = done, now
+        self._echo(progress_line(done, known, now - self._started))
+
+
+def progress_line(done: int, known: int | None, elapsed: float) -> str:
+    """Pages done, pages known and the time left at the pace so far."""
+    if not known:
+        return f"atlas sync: {counted(done, 'page')} done, more still being found"
+    pages = "page" if known == 1 else "pages"
+    share = f"{done:,} of {known:,} {pages} done ({100 * done / known:.0f}%)"
+    left = known - done
+    if left <= 0 or done == 0:
+        return f"atlas sync: {share}"
+    return f"atlas sync: {share}, about {_duration(elapsed / done * left)} left"
+
+
+def _duration(seconds: float) -> str:
+    """`40 s`, `12 min`, `3 h 05 min`."""
+    if seconds < 60:
+        return f"{max(1, round(seconds))} s"
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60:02d} min"
 
 
 def register_sync_commands(group: click.Group) -> None:
@@ -170,11 +230,11 @@ def sync(
                 err=True,
             )
         try:
-            remaining = crawl.start()
-            with progress_bar(
-                f"Syncing {site}", remaining, min_total=PROGRESS_MIN_PAGES
-            ) as progress:
-                report = crawl.run(progress.advance)
+            click.echo(f"atlas sync: finding the study pages of {site}…", err=True)
+            crawl.start()
+            progress = SyncProgress(lambda line: click.echo(line, err=True))
+            report = crawl.run(lambda: progress.update(crawl.fetched, crawl.known))
+            progress.finish(crawl.fetched, crawl.known)
         except SyncStopped as exc:
             if crawl.report.pages_done:
                 print_report(crawl.report)

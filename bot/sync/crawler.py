@@ -79,6 +79,9 @@ class AtlasSync:
         self._started = False
         self._fetched_this_run = 0
         self._listings_this_run = 0
+        # Study pages this run knows it still has to read (None: the listing gives no total
+        # and none has been read yet); grows as a listing without a total is followed.
+        self.known: int | None = None
         self._clock = clock
         self._deadline = None if deadline_seconds is None else clock() + deadline_seconds
 
@@ -93,11 +96,24 @@ class AtlasSync:
         if self.state.offset == 0:  # a crawl resumed mid-listing keeps to the listing
             self._sitemap_slugs = self._slugs_from_sitemaps()
         if self._sitemap_slugs is not None:
-            return sum(1 for slug in self._sitemap_slugs if not self.store.seen(slug))
+            self.known = sum(1 for slug in self._sitemap_slugs if not self.store.seen(slug))
+            return self.known
         self._listing = self._read_listing(self.state.offset)
         if self._listing.total is None:
+            self._count_listed(self._listing)
             return None
-        return max(0, self._listing.total - self.store.seen_count())
+        self.known = max(0, self._listing.total - self.store.seen_count())
+        return self.known
+
+    @property
+    def fetched(self) -> int:
+        """Study pages handled this run."""
+        return self._fetched_this_run
+
+    def _count_listed(self, listing: ListingPage) -> None:
+        """Without a total, the pages known are those the listing showed so far."""
+        unseen = sum(1 for slug in listing.slugs if not self.store.seen(slug))
+        self.known = (self.known or 0) + unseen
 
     def run(self, advance: Callable[[], None] = lambda: None) -> SyncReport:
         """Handle every study page from where the crawl stands; `advance` ticks per page fetched."""
@@ -130,6 +146,12 @@ class AtlasSync:
                 self.state.offset = next_offset
                 self.store.save(self.state)
             listing = self._read_listing(next_offset)
+            if self._listing_total_unknown:
+                self._count_listed(listing)
+
+    @property
+    def _listing_total_unknown(self) -> bool:
+        return self._listing is not None and self._listing.total is None
 
     def _listing_bound(self, fresh: set[str], pages: int) -> str | None:
         """Why the listing must not be followed further this run, if it must not."""
@@ -273,7 +295,8 @@ class AtlasSync:
             log.debug("%s: %s", slug, note)
         entry = parsed.entry
         if lacking := missing_parts(entry):
-            log.warning("%s imported lacking: %s", slug, ", ".join(lacking))
+            # Counted in the report's summary; named one by one only with -v.
+            log.info("%s imported lacking: %s", slug, ", ".join(lacking))
         for part in lacking:
             if entry.id not in (slugs := self.report.lacking.setdefault(part, [])):
                 slugs.append(entry.id)

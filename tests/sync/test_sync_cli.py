@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from bot.cli.atlas_sync_cmd import print_report
+from bot.cli.atlas_sync_cmd import SyncProgress, print_report, progress_line
 from bot.cli.main import cli
 from bot.sync.state import SyncReport
 from records.atlas_store import get_entry
 from records.db import open_db
 from tests.linker.conftest import ATLAS_PAGES, SEEDS
+from tests.reliability.conftest import run_program
 from tests.sync.fake_atlas import FakeAtlas, FakePage
 
 FAST = ["--delay", "0", "--backoff", "0", "--timeout", "2"]
@@ -229,3 +230,53 @@ def test_the_report_names_the_fields_each_changed_page_changed(
 def test_changed_fields_survive_a_resumed_crawl() -> None:
     report = SyncReport(changed=1, changed_fields=[("x-2020-y", "title")])
     assert SyncReport.from_json(json.loads(json.dumps(report.to_json()))) == report
+
+
+def test_sync_shows_pages_done_of_pages_known(db_path: Path, site: FakeAtlas) -> None:
+    site.add("bare-2020-title", FakePage(BARE))
+    result = run(db_path, "atlas", "sync", "--base-url", site.base_url, *FAST)
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.stderr.splitlines() if line.startswith("atlas sync:")]
+    assert lines[0] == f"atlas sync: finding the study pages of {site.base_url}…"
+    assert re.fullmatch(r"atlas sync: 1 of 4 pages done \(25%\), about \d+ s left", lines[1])
+    assert lines[-1] == "atlas sync: 4 of 4 pages done (100%)"
+
+
+def test_pages_lacking_parts_are_summarised_not_warned_one_by_one(
+    tmp_path: Path, site: FakeAtlas
+) -> None:
+    site.add("bare-2020-title", FakePage(BARE))
+    args = ["--db", str(tmp_path / "s.db"), "atlas", "sync", "--base-url", site.base_url, *FAST]
+    quiet = run_program(*args, cwd=tmp_path)
+    assert quiet.returncode == 0, quiet.stderr
+    assert "imported lacking" not in quiet.stderr
+    assert re.search(r"Read, lacking a summary\s+│\s+1 │", quiet.stdout)
+    verbose = run_program("-v", *args, "--restart", "--full", cwd=tmp_path)
+    assert "bare-2020-title imported lacking" in verbose.stderr
+
+
+@pytest.mark.parametrize(
+    ("done", "known", "elapsed", "line"),
+    [
+        (10, 130, 10.0, "atlas sync: 10 of 130 pages done (8%), about 2 min left"),
+        (150, 6100, 150.0, "atlas sync: 150 of 6,100 pages done (2%), about 1 h 39 min left"),
+        (3, 4, 1.5, "atlas sync: 3 of 4 pages done (75%), about 1 s left"),
+        (4, 4, 2.0, "atlas sync: 4 of 4 pages done (100%)"),
+        (25, None, 9.0, "atlas sync: 25 pages done, more still being found"),
+    ],
+)
+def test_a_progress_line_gives_pages_done_known_and_time_left(
+    done: int, known: int | None, elapsed: float, line: str
+) -> None:
+    assert progress_line(done, known, elapsed) == line
+
+
+def test_progress_is_shown_every_fifty_pages_or_thirty_seconds() -> None:
+    now = [0.0]
+    shown: list[str] = []
+    progress = SyncProgress(shown.append, clock=lambda: now[0])
+    for page in range(1, 121):
+        now[0] += 0.1 if page <= 100 else 31.0  # fast pages, then slow ones
+        progress.update(page, 200)
+    done = [int(line.split()[2]) for line in shown]
+    assert done == [1, 51, 101, *range(102, 121)]
