@@ -46,7 +46,9 @@ def start_subreddit(
         # listed later would count as new).
         raise ValueError(f"{stream.name}: none of the newest items can be read")
     if not page.items:
-        state.start(member_key(kind, subreddit), Cursor(None, 0.0))
+        # Empty: everything listed later is new (a floor of 0 says so, unlike a cursor
+        # stored before floors existed).
+        state.start(member_key(kind, subreddit), Cursor(None, 0.0, floor=0.0))
         return
     top = page.items[0].facts
     there = sweep(reader, stream, top.created_utc - lookback_seconds, on_bad=on_bad)
