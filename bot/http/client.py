@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import httpx
 
-from bot.http.redaction import SECRET_PARAM_NAMES, redact_url
+from bot.http.redaction import SECRET_PARAM_NAMES, install_redaction, redact_url
 
 RedirectRule = Callable[[httpx.URL, httpx.URL], bool]
 MAX_REDIRECTS = 5
@@ -69,8 +69,10 @@ def polite_client(
 ) -> httpx.Client:
     """An httpx client over `transport` that sends our User-Agent and obeys `may_redirect`.
 
-    Relative addresses are read against `base_url` (an API's root) when one is given.
+    Relative addresses are read against `base_url` (an API's root) when one is given. What
+    httpx logs of its addresses is scrubbed of secrets, whoever opened the client.
     """
+    install_redaction(())
     return httpx.Client(
         transport=transport,
         base_url=base_url.rstrip("/") + "/" if base_url else "",
