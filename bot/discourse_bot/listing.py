@@ -181,7 +181,7 @@ class PostReader:
             top = None
         if top is not None:
             listing.recent = [p for p in top if p["id"] <= cursor]
-            if not top or min(p["id"] for p in top) <= cursor + 1:
+            if top and min(p["id"] for p in top) <= cursor + 1:
                 listing.posts = sorted((p for p in top if p["id"] > cursor), key=_id)
                 listing.covered = max([cursor, *(p["id"] for p in top)])
                 return listing
