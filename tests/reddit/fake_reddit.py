@@ -19,14 +19,16 @@ test cassettes and described in praw's documentation):
   answers `children: []`, `after` and `before` null);
 - `/r/a+b+c/new` combines subreddits the way reddit's source does (see `_combined_route`);
 - an edited item's `edited` is the edit's time, otherwise `false`;
-- every answer carries `x-ratelimit-remaining` (a float), `-used` and `-reset` headers;
+- every answer carries `x-ratelimit-remaining` (a float), `-used` and `-reset` headers
+  (recorded in praw's cassettes as e.g. `583.0`, `17`, `511`);
 - a reply to a locked submission or comment is refused with 403, like a ban; the
   subreddit's about page tells them apart with `user_is_banned`;
 - a private subreddit answers 403 (`reason: private`), one Reddit closed 404
   (`reason: banned`), and an unknown one redirects (302) to the subreddit search;
 - `/api/comment` may create the comment and return `things: []` (quarantined subreddits);
 - RATELIMIT errors come in several wordings ("Take a break for 9 minutes", "Try again in
-  3 seconds", "9m30s").
+  3 seconds", "9m30s"), shaped `["RATELIMIT", "You are doing that too much. Try again in 1
+  minute.", "ratelimit"]` as in praw's `tests/unit/test_reddit.py`.
 
 The shapes follow Reddit's JSON (a `Listing` of `t1`/`t3` things, errors as
 `{"json": {"errors": [[code, message, field]]}}`), as documented at
