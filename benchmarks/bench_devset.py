@@ -90,12 +90,23 @@ class Report:
 
 
 def load_atlas(directory: Path = DEVSET) -> list[AtlasEntry]:
-    """Every entry of every `atlas-*.jsonl` in `directory`."""
+    """Every entry of every `atlas-*.jsonl` in `directory`, with the fields of `extras-*.jsonl`
+    (what `enrich` and curators add: affiliations, volume, aliases, …) laid over them."""
+    extras: dict[str, dict[str, Any]] = {}
+    for path in sorted(directory.glob("extras-*.jsonl")):
+        for number, line in _lines(path):
+            try:
+                fields = json.loads(line)
+                extras.setdefault(str(fields["id"]), {}).update(fields)
+            except (ValueError, KeyError) as exc:
+                raise ValueError(f"{path.name}:{number}: {exc!r}") from exc
     entries = []
     for path in sorted(directory.glob("atlas-*.jsonl")):
         for number, line in _lines(path):
             try:
-                entries.append(AtlasEntry.model_validate_json(line))
+                raw = json.loads(line)
+                raw.update(extras.get(str(raw.get("id")), {}))
+                entries.append(AtlasEntry.model_validate(raw))
             except ValueError as exc:
                 raise ValueError(f"{path.name}:{number}: {exc}") from exc
     return entries
@@ -259,6 +270,13 @@ def figures_of(report: Report) -> list[Figure]:
         if lang in report.by_lang:
             figures += _figures(f"lang {lang}", report.by_lang[lang], targets=True)
     figures += _figures("overall", report.overall, targets=True)
+    described = Tally()
+    for family, tally in report.by_family.items():
+        if family.startswith("description-"):
+            for name in ("posts", "expected", "predicted", "right"):
+                setattr(described, name, getattr(described, name) + getattr(tally, name))
+    if described.posts:
+        figures += _figures("descriptions (all families)", described, targets=True)
     overall = report.overall
     figures.append(
         Figure(

@@ -33,7 +33,8 @@ from functools import lru_cache
 
 import wordfreq
 
-from linker.author_topic import stem
+from linker.author_match import with_expansions
+from linker.author_topic import Verdict, Vocabulary, stem, topic_of
 from linker.journals import DROPPED, journal_forms
 from linker.textnorm import tokens, tokens_with_spans
 from records.models import AtlasEntry
@@ -79,13 +80,20 @@ _CUE_WORDS_TEXT = """
     publiée publiés publicado publicada publicados gepubliceerd veroffentlicht veröffentlicht
     publisert publicerad publicerte journal revista revue tidsskrift tidsskriftet tidskrift
     tidskriften tijdschrift zeitschrift volume vol jahrgang report rapport rapporten bericht
-    informe"""
+    informe committee survey surveys review umfrage enquete encuesta undersokelse
+    publication publicacion publikation"""
 _CUE_WORDS = frozenset(_CUE_WORDS_TEXT.split())
-_LOCATOR = re.compile(r"(?:19|20)\d\d\s?;\s?\d{1,4}(?:\(\w{1,6}\))?\s?:\s?[eE]?\d")
+# "2011;377:823" and "15, 907 (2024)": a volume and an article number or page.
+_LOCATOR = re.compile(
+    r"(?:19|20)\d\d\s?;\s?\d{1,4}(?:\(\w{1,6}\))?\s?:\s?[eE]?\d"
+    r"|\b\d{1,4},\s?(?:[Aa]rticle (?:number|no\.?):?\s?)?[eE]?\d{1,7}"
+    r"\s?\((?:19|20)\d\d\)"
+)
 # Words of an alias that say what kind of thing it names, not which one.
 _KIND_WORDS_TEXT = """
     trial study studie studien estudio etude essai ensayo cohort cohorte kohort kohorte
-    the de het der die el la le les los study group paper"""
+    the de het der die el la le les los study group paper report rapport rapporten bericht
+    informe rapporten"""
 _KIND_WORDS = frozenset(_KIND_WORDS_TEXT.split())
 # Parts of a title that name the study itself: "(PACE): a randomised trial", "the MCAM
 # study", "BRIGHT-LC: a cohort …". An acronym elsewhere in a title ("(CPET) in …") is a
@@ -94,8 +102,9 @@ _ACRONYM = r"[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*"
 _TITLE_NAME_IN_BRACKETS = re.compile(
     rf"\(({_ACRONYM})\)\s*[:,]?\s*(?:\w+[\s-]+){{0,4}}?(?i:trial|study|cohort)\b"
 )
+# "the SMILE trial", not "a two-day CPET study" (a method) or "an MRI study".
 _TITLE_NAME_BEFORE_KIND = re.compile(
-    rf"\b({_ACRONYM})\s+(?:trial|study|cohort|programme|program)\b"
+    rf"\b[Tt]he\s({_ACRONYM})\s+(?:trial|study|cohort|programme|program)\b"
 )
 _TITLE_NAME_FIRST = re.compile(rf"({_ACRONYM})\s*:")
 _KINDS_IN_TITLES = ("trial", "study", "cohort", "program")
@@ -116,11 +125,23 @@ _PLACE_KIND_WORDS_TEXT = """
     services service section box campus graduate"""
 _PLACE_KIND_WORDS = frozenset(_PLACE_KIND_WORDS_TEXT.split())
 _MIN_PLACE_LETTERS = 4
+# Words that set a journal's one-word name apart: "in Cell", "im Lancet", "la revista Cell".
+_JOURNAL_BEFORE = re.compile(
+    r"(?i)(?:\b(?:in|im|i|en|dans|die|der|dem|the|de|la|le|el|het|revista|journal|revue|"
+    r"tidsskrift(?:et)?|tidskrift(?:en)?|tijdschrift|zeitschrift)|[(,;:])\s*$"
+)
+_GROUP_TAIL = re.compile(r"\s(?:Committee|Commission|Panel|Working Group|Task Force|on|for)\s")
+_FIELD_PART = re.compile(
+    r"(?i)(?:department|dept\.?|division|section|unit|laboratory|faculty|graduate school|"
+    r"(?:institute|centre|center|school) (?:of|for))\b"
+)
 # A study cue right before a name ("estudio rituxme", "l'étude pace").
 _CUE_BEFORE = re.compile(_CUE.pattern + r"[\s-]{1,2}$", re.VERBOSE | re.IGNORECASE)
 _NUMBER = re.compile(r"(?<![\w.])[eE]?(\d{1,7})(?![\w])")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _COMMON_SHARE = 0.02
+_COMMON_MIN = 10
+_FEW_ENTRIES = 3
 _MIN_TOPIC_LETTERS = 3
 # Above this Zipf frequency (wordfreq) a word is everyday language, no study's subject.
 _EVERYDAY = 5.0
@@ -135,7 +156,7 @@ def has_cue(text: str, words: Iterable[str] | None = None) -> bool:
     """
     if not _CUE_WORDS.isdisjoint(tokens(text) if words is None else words):
         return True
-    return ";" in text and _LOCATOR.search(text) is not None
+    return (";" in text or "(" in text) and _LOCATOR.search(text) is not None
 
 
 @dataclass(frozen=True)
@@ -257,7 +278,7 @@ class DescriptionMatcher:
             candidate.score += len(shared)
             candidate.signals.extend(f"topic:{word}" for word in shared)
             if candidate.weak_only and not shared:
-                candidate.score = min(candidate.score, THRESHOLD - 1)
+                candidate.score = 0  # a place or a journal alone: many studies share it
         ranked = sorted(candidates.items(), key=lambda item: -item[1].score)
         best_number, best = ranked[0]
         runner_up = ranked[1][1].score if len(ranked) > 1 else 0
@@ -265,6 +286,14 @@ class DescriptionMatcher:
             return []
         start = min(s for s, _ in best.spans)
         end = max(e for _, e in best.spans)
+        # "In 2016 Microbiome published a study on soil bacteria in farms": the journal and
+        # year fit, the subject the post gives does not (the check author mentions use).
+        subject = topic_of(text, end, (), with_expansions)
+        if subject is not None:
+            vocabulary = Vocabulary(self._entries[best_number], with_expansions)
+            verdict, _ = vocabulary.verdict(subject)
+            if verdict is Verdict.CONTRADICTS:
+                return []
         signals = (*dict.fromkeys(best.signals), f"score:{best.score}")
         return [DescriptionDecision(best_number, start, end, best.score, signals)]
 
@@ -286,6 +315,8 @@ class DescriptionMatcher:
                 if not _written_as_name(text, start, end, phrase):
                     continue
                 weight = {"name": 4, "group": 4, "institution": 2}[phrase.kind]
+                if phrase.kind == "institution" and len(phrase.entries) <= _FEW_ENTRIES:
+                    weight += 1  # a place few atlas studies come from says more
                 weak = phrase.kind == "institution"
                 signal = f"{phrase.kind}:{' '.join(phrase.words)}"
                 for number in phrase.entries:
@@ -346,7 +377,7 @@ class DescriptionMatcher:
             counts: Counter[str] = Counter()
             for entry in self._entries:
                 counts.update(_topic_words(tokens(entry.title)))
-            limit = max(3, int(_COMMON_SHARE * len(self._entries)))
+            limit = max(_COMMON_MIN, int(_COMMON_SHARE * len(self._entries)))
             self._common = frozenset(word for word, count in counts.items() if count > limit)
         return self._common
 
@@ -373,18 +404,29 @@ def _phrases_of(entry: AtlasEntry) -> Iterable[tuple[str, str]]:
     for author in entry.authors:
         # "Surname, Given" has one or two spaces; a group under a comma has more words.
         if "," not in author or (author.count(" ") > 2 and _GROUP_WORDS.search(author)):
-            yield "group", author
-            # "Institute of Medicine" is IOM; "Norwegian Institute of Public Health" NIPH.
-            for initials in (
-                "".join(w[0] for w in re.findall(r"\b[A-Z]\w*", author)),
-                "".join(w[0] for w in re.findall(r"\b[^\W\d_]\w*", author)).upper(),
-            ):
-                if len(initials) >= _ACRONYM_LETTERS:
-                    yield "group", initials
-            for inside in re.findall(r"\(([A-Z][A-Za-z0-9-]{2,})\)", author):
-                yield "group", inside
+            yield from (("group", form) for form in _group_forms(author))
     for affiliation in entry.affiliations:
         yield from (("institution", place) for place in _places(affiliation))
+
+
+def _group_forms(author: str) -> list[str]:
+    """A group author's name, its short name and their initials."""
+    forms = [author]
+    # "Institute of Medicine Committee on the Diagnostic Criteria …" is known as the
+    # Institute of Medicine, the IOM.
+    head = _GROUP_TAIL.split(author, maxsplit=1)[0].strip(" ,")
+    if head != author and len(head.split()) >= 2:
+        forms.append(head)
+    named = forms[-1]
+    # "Institute of Medicine" is IOM; "Norwegian Institute of Public Health" NIPH.
+    for initials in (
+        "".join(w[0] for w in re.findall(r"\b[A-Z]\w*", named)),
+        "".join(w[0] for w in re.findall(r"\b[^\W\d_]\w*", named)).upper(),
+    ):
+        if len(initials) >= _ACRONYM_LETTERS:
+            forms.append(initials)
+    forms += re.findall(r"\(([A-Z][A-Za-z0-9-]{2,})\)", author)
+    return forms
 
 
 def _title_names(title: str) -> list[str]:
@@ -408,6 +450,8 @@ def _places(affiliation: str) -> Iterable[str]:
     if len(parts) >= 3:
         parts = parts[:-1]  # the country
     for part in parts:
+        if _FIELD_PART.match(part):
+            continue  # "Department of Exercise and Sport Sciences" names a field, not a place
         yield from re.findall(r"\(([A-Z][A-Z0-9-]{1,9})\)", part)
         outside = re.sub(r"\([^)]*\)", " ", part)
         telling = [
@@ -495,7 +539,7 @@ def _journal_written(text: str, form: tuple[str, ...], journal: str) -> tuple[in
         before = text[max(0, found.start() - 20) : found.start()]
         after = text[found.end() : found.end() + 25]
         set_as_name = (
-            re.search(r"(?i)(?:\bin|\bi|\ben|\bdans|\bdie|\bthe|[(,;:])\s*$", before) is not None
+            _JOURNAL_BEFORE.search(before) is not None
             or _CUE.match(after.lstrip()) is not None
             or _NUMBER.search(after[:12]) is not None
         )

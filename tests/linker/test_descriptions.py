@@ -89,6 +89,7 @@ INDEX = AtlasIndex.build([PACE, GUT, T_CELLS, RITUXIMAB, IOM])
         # journal locators
         ("Microbiome volume 4, Article number: 30 (2016)", GUT.id, "locator:4:30"),
         ("Lancet 2011; 377: 823-36", PACE.id, "locator:377:823"),
+        ("Microbiome 4, 30 (2016)", GUT.id, "locator:4:30"),  # no study word: the locator is one
     ],
 )
 def test_a_description_names_the_one_study_that_fits(text: str, expected: str, signal: str) -> None:
@@ -111,6 +112,7 @@ def test_a_description_names_the_one_study_that_fits(text: str, expected: str, s
         "Lancet 2011; 12: 45-50",  # the journal and year, another volume and page
         "I read it in a cell biology paper",  # a journal's name used as a word
         "In Cornell, the researchers in our support group said hi",  # place, no topic
+        "In 2016 Microbiome published a study on soil bacteria in farms",  # another subject
     ],
 )
 def test_a_description_that_fits_no_single_study_gives_no_match(text: str) -> None:
