@@ -333,6 +333,17 @@ def _m009_place_description_matches(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE place_settings ADD COLUMN description_matches TEXT")
 
 
+def _m010_census_citations(db: sqlite_utils.Database) -> None:
+    """Who cited an atlas study (a member pseudonym), so the census counts people, not posts."""
+    _run_script(
+        db,
+        """
+        ALTER TABLE cited_studies ADD COLUMN author_hash TEXT;
+        CREATE INDEX idx_cited_studies_entry ON cited_studies(entry_id, cited_at)
+        """,
+    )
+
+
 def _run_script(db: sqlite_utils.Database, script: str) -> None:
     """Run statements one by one: executescript would COMMIT mid-migration."""
     for statement in script.split(";"):
@@ -351,6 +362,7 @@ MIGRATIONS: list[Migration] = [
     _m008_atlas_search,
     _m009_place_description_matches,
     _m009_deployment_secrets,
+    _m010_census_citations,
 ]
 
 

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from rich.console import Console
 from rich.progress import (
     BarColumn,
+    DownloadColumn,
     MofNCompleteColumn,
     Progress,
     TaskID,
@@ -29,12 +30,20 @@ class ProgressReporter:
         if self._progress is not None and self._task_id is not None:
             self._progress.advance(self._task_id, amount)
 
+    def update(self, completed: int, note: str = "") -> None:
+        """Set the units done so far, and the note shown after the bar (a rate, say)."""
+        if self._progress is not None and self._task_id is not None:
+            self._progress.update(self._task_id, completed=completed, note=note)
+
 
 @contextmanager
 def progress_bar(
-    description: str, total: int | None, *, min_total: int = 1000
+    description: str, total: int | None, *, min_total: int = 1000, in_bytes: bool = False
 ) -> Iterator[ProgressReporter]:
-    """A bar on stderr for jobs of at least `min_total` units (or unknown size on a terminal)."""
+    """A bar on stderr for jobs of at least `min_total` units (or unknown size on a terminal).
+
+    `in_bytes` counts the units as bytes of a file (shown as MB), for work measured by how
+    far into a file it has read."""
     console = Console(stderr=True)
     if total is not None and total < min_total:
         yield ProgressReporter(None, None)
@@ -42,12 +51,13 @@ def progress_bar(
     progress = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
-        MofNCompleteColumn(),
+        DownloadColumn() if in_bytes else MofNCompleteColumn(),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
+        TextColumn("{task.fields[note]}"),
         console=console,
         transient=False,
     )
     with progress:
-        task_id = progress.add_task(description, total=total)
+        task_id = progress.add_task(description, total=total, note="")
         yield ProgressReporter(progress, task_id)

@@ -1,0 +1,1 @@
+"""Reading the archives communities keep (Reddit dumps, Discord exports) as posts for `scan`."""
