@@ -4,7 +4,10 @@ Serves what discourse/discourse_api_docs documents for these routes (the schemas
 tests/fixtures/discourse/openapi-extract.json and every answer is checked against them by
 test_fake_follows_openapi.py): `GET /posts.json` (`latest_posts`, newest first, 50 a page,
 `before=` for older ones), `POST /posts.json` (`topic_id`, `raw`, `reply_to_post_number`),
-`GET`/`DELETE /posts/{id}.json` and `GET /groups/{name}/members.json`. Requests need the
+`GET`/`DELETE /posts/{id}.json`, `GET /groups/{name}/members.json` and `GET /latest.json`
+(the topic list, also for `topic_ids=`). Undocumented there, and taken from Discourse's
+controllers: `GET /posts/by_number/{topic}/{n}.json`, `GET /session/current.json`, a reply
+held for review (`action: enqueued`), older servers' id-window listings. Requests need the
 `Api-Key` and `Api-Username` headers; errors are `{"errors": [...], "error_type": ...}`, a
 rate limit a 429 with `Retry-After` and `extras.wait_seconds`.
 """
@@ -353,7 +356,11 @@ class FakeDiscourse:
             for t in active
             if t["id"] in wanted and t["archetype"] == "regular"
         ]  # fmt: skip
-        return 200, {"users": [], "topic_list": {"per_page": 30, "topics": listed}}, ""
+        return (
+            200,
+            {"users": [], "topic_list": {"per_page": 30, "topics": listed}},
+            "GET /latest.json",
+        )
 
     def _last_activity(self, topic: Json) -> int:
         return max(
