@@ -12,12 +12,16 @@ import os
 import sqlite3
 import stat
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 import sqlite_utils
+from sqlite_utils import Database
 
 from records.migrations import migrate
+
+__all__ = ["Database", "open_db", "table_names", "write_transaction"]
 
 log = logging.getLogger(__name__)
 PRIVATE_FILE = 0o600
@@ -44,6 +48,14 @@ def open_db(
     if migrate_schema:
         migrate(db)
     return db
+
+
+def table_names(path: Path) -> list[str]:
+    """Every table and view in the database file at `path`, opened read-only."""
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    with closing(sqlite3.connect(uri, uri=True)) as conn:
+        rows = conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
+        return [str(row[0]) for row in rows]
 
 
 def _create_private(path: Path) -> None:

@@ -325,6 +325,18 @@ def recently_carded(
     return {str(row[0]) for row in rows}
 
 
+def unconfirmed_claims(db: sqlite_utils.Database, platform: str) -> list[tuple[str, str, str]]:
+    """(thread, message_id, claimed-at stamp) of the platform's claims never confirmed."""
+    rows = db.execute(
+        "SELECT thread, message_id, updated_at FROM replies "
+        "WHERE platform = ? AND reply_id IS NULL",
+        [platform],
+    ).fetchall()
+    return [
+        (str(thread), str(message_id), str(updated_at)) for thread, message_id, updated_at in rows
+    ]
+
+
 def is_stale_claim(record: ReplyRecord, stale_before: datetime) -> bool:
     """Whether a claim was left unconfirmed since before `stale_before` (a killed sender)."""
     return record.reply_id is None and record.updated_at < stamp(stale_before)

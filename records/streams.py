@@ -43,6 +43,15 @@ class Streams:
                 [self.platform, stream, cursor, stamp(at or datetime.now(UTC))],
             )
 
+    def cursors_under(self, prefix: str) -> list[tuple[str, str, str]]:
+        """(stream, cursor, updated_at stamp) of every stream whose name starts with `prefix`."""
+        rows = self._db.execute(
+            "SELECT stream, cursor, updated_at FROM stream_state "
+            "WHERE platform = ? AND stream LIKE ? ESCAPE '\\'",
+            [self.platform, _like_prefix(prefix)],
+        ).fetchall()
+        return [(str(stream), str(cursor), str(updated_at)) for stream, cursor, updated_at in rows]
+
     def is_seen(self, item_id: str) -> bool:
         """Whether the item was already handled."""
         row = self._db.execute(
@@ -107,3 +116,9 @@ class Streams:
                     "DELETE FROM stream_state WHERE platform = ? AND stream = ?",
                     [self.platform, stream],
                 )
+
+
+def _like_prefix(prefix: str) -> str:
+    """A LIKE pattern matching names that start with `prefix` literally (`%` and `_` too)."""
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"{escaped}%"

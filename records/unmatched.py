@@ -311,6 +311,35 @@ def sightings_of(db: sqlite_utils.Database, key: str) -> list[Sighting]:
     return [Sighting(**row) for row in rows]
 
 
+def is_logged(db: sqlite_utils.Database, key: str) -> bool:
+    """Whether a paper is logged under exactly `key` (no normalising)."""
+    return db.execute("SELECT 1 FROM unmatched_papers WHERE key = ?", [key]).fetchone() is not None
+
+
+def latest_permalink(db: sqlite_utils.Database, key: str) -> str | None:
+    """The permalink of the paper's newest sighting that has one."""
+    row = db.execute(
+        "SELECT permalink FROM sightings WHERE paper_key = ? AND permalink IS NOT NULL "
+        "ORDER BY seen_at DESC, id DESC LIMIT 1",
+        [key],
+    ).fetchone()
+    return str(row[0]) if row else None
+
+
+def pending_seen_in(
+    db: sqlite_utils.Database, platform: str, place: str, limit: int
+) -> list[tuple[str, int]]:
+    """(key, mentions there) of the `limit` pending papers most sighted in one place."""
+    rows = db.execute(
+        """SELECT paper_key, count(*) AS n FROM sightings s
+           JOIN unmatched_papers p ON p.key = s.paper_key AND p.status = 'pending'
+           WHERE s.platform = ? AND s.place = ?
+           GROUP BY paper_key ORDER BY n DESC, paper_key LIMIT ?""",
+        [platform, place, limit],
+    ).fetchall()
+    return [(str(key), int(n)) for key, n in rows]
+
+
 def _require_paper(db: sqlite_utils.Database, key: str) -> tuple[str, str]:
     row = db.execute("SELECT kind, value FROM unmatched_papers WHERE key = ?", [key]).fetchone()
     if row is None:

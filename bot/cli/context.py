@@ -8,13 +8,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
-import sqlite_utils
 from pydantic import BaseModel, SecretStr
 
 from bot.http.redaction import install_redaction
 from config.settings import Settings, load_settings
 from records.atlas_store import count_entries
-from records.db import open_db
+from records.db import Database, open_db
 
 # Commands that write records may create the database; every other command needs one that
 # exists, so a mistyped `--db` is an error instead of a new, empty database.
@@ -82,7 +81,7 @@ class AppContext:
     db_path: Path | None = None
     config_file: Path | None = None
     _settings: Settings | None = field(default=None, repr=False)
-    _db: sqlite_utils.Database | None = field(default=None, repr=False)
+    _db: Database | None = field(default=None, repr=False)
 
     @property
     def settings(self) -> Settings:
@@ -97,7 +96,7 @@ class AppContext:
         return self._settings
 
     @property
-    def db(self) -> sqlite_utils.Database:
+    def db(self) -> Database:
         """The records database, opened (and migrated) on first use.
 
         Raises NoDatabaseError when the file is missing and the command only reads.

@@ -17,13 +17,14 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import sqlite3
 import sys
 from collections.abc import Awaitable, Callable, MutableMapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+
+from records.db import table_names as table_names  # noqa: PLC0414 - re-exported
 
 DATABASE_NAME = "evidence"
 PLUGIN_NAME = "evidence_bot_curate"
@@ -99,14 +100,6 @@ def _html(text: str) -> str:
     from markupsafe import escape  # noqa: PLC0415 - comes with the optional extra
 
     return str(escape(text))
-
-
-def table_names(db_path: Path) -> list[str]:
-    """Every table and view in the database file, read-only."""
-    uri = f"file:{quote(str(db_path.resolve()))}?mode=ro"
-    with sqlite3.connect(uri, uri=True) as conn:
-        rows = conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
-        return [str(row[0]) for row in rows]
 
 
 def allowed_host_names(host: str, extra: list[str]) -> frozenset[str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from bot.cli.scan_cmd import scan
 from bot.cli.unmatched_cmd import unmatched
 from bot.http.redaction import install_redaction
 from config.settings import SettingsSourceError
+from records.errors import DatabaseError, OperationalError
 
 
 class _Program(click.Group):
@@ -93,7 +93,7 @@ def main() -> None:
     except ValidationError as exc:
         click.echo(f"Error: invalid settings\n{explain_validation_error(exc)}", err=True)
         sys.exit(2)
-    except sqlite3.DatabaseError as exc:
+    except DatabaseError as exc:
         if not _unusable_database(exc):
             raise  # a constraint or programming error is a bug: keep its traceback
         # Every write so far was committed; running the command again continues from there.
@@ -110,6 +110,6 @@ def main() -> None:
     sys.exit(code if isinstance(code, int) else 0)
 
 
-def _unusable_database(exc: sqlite3.DatabaseError) -> bool:
+def _unusable_database(exc: DatabaseError) -> bool:
     """Locked past the busy timeout, disk full, read-only, or a file that is no database."""
-    return type(exc) in {sqlite3.DatabaseError, sqlite3.OperationalError}
+    return type(exc) in {DatabaseError, OperationalError}

@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import BinaryIO, cast
 
 import click
-import sqlite_utils
 
 from bot.archive.examine import Examined, Examiner, examine_all
 from bot.archive.posts import (
@@ -42,6 +41,7 @@ from bot.cli.progress import progress_bar
 from linker import AtlasIndex
 from records.atlas_store import iter_aliases, iter_entries
 from records.census import record_cited
+from records.db import Database
 from records.models import Post
 from records.salt import author_hash_salt
 from records.unmatched import record_sightings
@@ -179,9 +179,7 @@ def _one_post(
     click.echo(examined.output)
 
 
-def _record(
-    db: sqlite_utils.Database, examined: Examined, file_name: str, *, source: str, salt: str
-) -> None:
+def _record(db: Database, examined: Examined, file_name: str, *, source: str, salt: str) -> None:
     line = examined.line
     assert line.post is not None
     post = line.post

@@ -33,6 +33,8 @@ from records.unmatched import (
     UnknownPaperError,
     get_paper,
     ignore_paper,
+    is_logged,
+    latest_permalink,
     list_papers,
     normalize_key,
     resolve_conflicts,
@@ -237,7 +239,7 @@ def _list_record(paper: PaperSummary) -> dict[str, Any]:
 def _lookup_key(app: AppContext, key: str) -> str:
     normalized = normalize_key(key)
     # A key printed by `list` is stored as-is; only fall back to the normalised form.
-    if app.db.execute("SELECT 1 FROM unmatched_papers WHERE key = ?", [key]).fetchone():
+    if is_logged(app.db, key):
         return key
     return normalized
 
@@ -340,7 +342,7 @@ def export(
     """Write papers as CSV (for spreadsheets), a JSON array or JSON Lines."""
     papers = _select(app, status=status, sort=sort, platform=platform, since=since, limit=limit)
     if fmt == "csv":
-        data = to_csv(papers, {p.key: _latest_permalink(app, p.key) for p in papers})
+        data = to_csv(papers, {p.key: latest_permalink(app.db, p.key) for p in papers})
     else:
         records = [_json_record(app, paper) for paper in papers]
         data = (
@@ -355,15 +357,6 @@ def export(
         return
     write_private_text(output, data)
     click.echo(f"unmatched export: {counted(len(papers), 'paper')} written to {output}", err=True)
-
-
-def _latest_permalink(app: AppContext, key: str) -> str | None:
-    row = app.db.execute(
-        "SELECT permalink FROM sightings WHERE paper_key = ? AND permalink IS NOT NULL "
-        "ORDER BY seen_at DESC, id DESC LIMIT 1",
-        [key],
-    ).fetchone()
-    return str(row[0]) if row else None
 
 
 def _json_record(app: AppContext, paper: PaperSummary) -> dict[str, Any]:

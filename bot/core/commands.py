@@ -40,7 +40,7 @@ from records.places import (
     set_place_mode,
 )
 from records.replies import ReplyMessage, get_reply_message, reply_messages_for, reply_stats
-from records.unmatched import list_papers
+from records.unmatched import list_papers, pending_seen_in
 from records.wording import counted
 
 MAX_COOLDOWN_HOURS = 24 * 365
@@ -421,15 +421,9 @@ def unmatched_seen_in(
     service: EvidenceService, platform: str, place: str, limit: int
 ) -> list[tuple[str, str | None, int]]:
     """(key, enriched title, mentions here) of pending papers sighted in a place."""
-    rows = service.db.execute(
-        """SELECT paper_key, count(*) AS n FROM sightings s
-           JOIN unmatched_papers p ON p.key = s.paper_key AND p.status = 'pending'
-           WHERE s.platform = ? AND s.place = ?
-           GROUP BY paper_key ORDER BY n DESC, paper_key LIMIT ?""",
-        [platform, place, limit],
-    ).fetchall()
-    titles = {p.key: p.title for p in list_papers(service.db, keys=[str(r[0]) for r in rows])}
-    return [(str(key), titles.get(str(key)), int(n)) for key, n in rows]
+    rows = pending_seen_in(service.db, platform, place, limit)
+    titles = {p.key: p.title for p in list_papers(service.db, keys=[key for key, _ in rows])}
+    return [(key, titles.get(key), n) for key, n in rows]
 
 
 def _stats(service: EvidenceService, command: Command, inv: Invocation) -> CommandResult:

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import sqlite_utils
-
 from bot.core.service import Clock, EvidenceService, utc_now
 from config.settings import Settings
 from linker.index import AtlasIndex
 from records.atlas_store import iter_aliases, iter_entries
+from records.db import Database
 
 
-def load_index(db: sqlite_utils.Database, settings: Settings) -> AtlasIndex:
+def load_index(db: Database, settings: Settings) -> AtlasIndex:
     """The in-memory atlas index over every stored entry and alias."""
     return AtlasIndex.build(iter_entries(db), iter_aliases(db), settings.linker)
 
 
-def build_service(
-    db: sqlite_utils.Database, settings: Settings, *, clock: Clock = utc_now
-) -> EvidenceService:
+def build_service(db: Database, settings: Settings, *, clock: Clock = utc_now) -> EvidenceService:
     """An EvidenceService over the records database, with the atlas index loaded from it."""
     return EvidenceService(db, load_index(db, settings), settings, clock=clock)

@@ -27,8 +27,6 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Literal, Protocol
 
-import sqlite_utils
-
 from bot.core.cards import Card, Reply, card_from_entry, is_unfinished
 from bot.core.policy import (
     Decision,
@@ -49,7 +47,7 @@ from config.settings import DescriptionMode, ReplyMode, Settings
 from linker.unmatched import papers_to_log
 from records import fulltext, replies
 from records.atlas_store import entries_carrying
-from records.db import write_transaction
+from records.db import Database, write_transaction
 from records.models import AtlasEntry, Match, Post, Reference, RefKind, strip_lone_surrogates
 from records.places import PlaceSettings, get_effective_place_settings, is_opted_out
 from records.retractions import retraction_notice
@@ -182,7 +180,7 @@ class EvidenceService:
 
     def __init__(
         self,
-        db: sqlite_utils.Database,
+        db: Database,
         index: MatchIndex,
         settings: Settings,
         *,

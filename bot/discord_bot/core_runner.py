@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from functools import partial
 from typing import Any, TypeVar
+
+from records.errors import OperationalError, is_locked
 
 T = TypeVar("T")
 
@@ -43,7 +44,7 @@ class CoreRunner:
         for delay in self._locked_retry_delays:
             try:
                 return await self._call_once(function, *args, **kwargs)
-            except sqlite3.OperationalError as exc:
+            except OperationalError as exc:
                 if not is_locked(exc):
                     raise
                 log.warning(
@@ -55,7 +56,7 @@ class CoreRunner:
                 await asyncio.sleep(delay)
         try:
             return await self._call_once(function, *args, **kwargs)
-        except sqlite3.OperationalError as exc:
+        except OperationalError as exc:
             if is_locked(exc):
                 log.error("records database still locked; %s gave up: %s", name, exc)
             raise
@@ -73,12 +74,6 @@ class CoreRunner:
     def close(self) -> None:
         """Finish queued calls and stop the thread; later calls are cancelled."""
         self._executor.shutdown(wait=True)
-
-
-def is_locked(exc: sqlite3.OperationalError) -> bool:
-    """SQLITE_BUSY or SQLITE_LOCKED: another connection holds the database for now."""
-    text = str(exc).lower()
-    return "locked" in text or "busy" in text
 
 
 class KeyedLocks:

@@ -12,10 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import sqlite_utils
-
-from records.db import write_transaction
-from records.replies import stamp
+from records.db import Database, write_transaction
+from records.replies import stamp, unconfirmed_claims
 from records.streams import Streams
 
 PLATFORM = "discord"
@@ -42,7 +40,7 @@ class ReadingState:
     watching_since: datetime
 
 
-def advance(db: sqlite_utils.Database, channel_id: int, message_id: int) -> None:
+def advance(db: Database, channel_id: int, message_id: int) -> None:
     """Move the channel's cursor to `message_id` unless it is already further."""
     stream = f"{CHANNEL_PREFIX}{channel_id}"
     with write_transaction(db):
@@ -51,7 +49,7 @@ def advance(db: sqlite_utils.Database, channel_id: int, message_id: int) -> None
             Streams(db, PLATFORM).save_cursor(stream, str(message_id))
 
 
-def reading_state(db: sqlite_utils.Database, window_start: datetime) -> ReadingState:
+def reading_state(db: Database, window_start: datetime) -> ReadingState:
     """Cursors, unconfirmed claims and the first start (recorded now if this is it)."""
     streams = Streams(db, PLATFORM)
     since_text = streams.cursor(WATCHING_SINCE)
@@ -62,22 +60,14 @@ def reading_state(db: sqlite_utils.Database, window_start: datetime) -> ReadingS
         since = datetime.fromisoformat(since_text)
     cursors: dict[int, int] = {}
     recent: set[int] = set()
-    rows = db.execute(
-        "SELECT stream, cursor, updated_at FROM stream_state WHERE platform = ? AND stream LIKE ?",
-        [PLATFORM, f"{CHANNEL_PREFIX}%"],
-    ).fetchall()
-    for stream, cursor, updated_at in rows:
-        channel_id = int(str(stream).removeprefix(CHANNEL_PREFIX))
+    for stream, cursor, updated_at in streams.cursors_under(CHANNEL_PREFIX):
+        channel_id = int(stream.removeprefix(CHANNEL_PREFIX))
         cursors[channel_id] = int(cursor)
-        if str(updated_at) >= stamp(window_start):
+        if updated_at >= stamp(window_start):
             recent.add(channel_id)
     claims = tuple(
-        Claim(int(thread), int(message_id), datetime.fromisoformat(str(updated_at)))
-        for thread, message_id, updated_at in db.execute(
-            "SELECT thread, message_id, updated_at FROM replies "
-            "WHERE platform = ? AND reply_id IS NULL",
-            [PLATFORM],
-        ).fetchall()
-        if str(thread).isdigit() and str(message_id).isdigit()
+        Claim(int(thread), int(message_id), datetime.fromisoformat(updated_at))
+        for thread, message_id, updated_at in unconfirmed_claims(db, PLATFORM)
+        if thread.isdigit() and message_id.isdigit()
     )
     return ReadingState(cursors, frozenset(recent), claims, since)

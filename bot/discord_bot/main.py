@@ -7,8 +7,6 @@ import contextlib
 import logging
 import signal
 
-import sqlite_utils
-
 from bot.core.factory import build_service
 from bot.discord_bot.app import (
     EvidenceBot,
@@ -20,16 +18,17 @@ from bot.discord_bot.app import (
 )
 from bot.discord_bot.deps import DiscordDeps
 from config.settings import Settings
+from records.db import Database
 
 log = logging.getLogger(__name__)
 
 
-def create_bot(settings: Settings, db: sqlite_utils.Database) -> EvidenceBot | ShardedEvidenceBot:
+def create_bot(settings: Settings, db: Database) -> EvidenceBot | ShardedEvidenceBot:
     """The bot with its core service (atlas index loaded from `db`)."""
     return build_bot(DiscordDeps(settings, build_service(db, settings)))
 
 
-def run_discord(settings: Settings, db: sqlite_utils.Database) -> None:
+def run_discord(settings: Settings, db: Database) -> None:
     """Run the bot until it is stopped (Ctrl-C or SIGTERM); raises DiscordStartupError."""
     token = bot_token(settings.discord)
     bot = create_bot(settings, db)
@@ -50,7 +49,7 @@ async def _serve(bot: EvidenceBot | ShardedEvidenceBot, token: str) -> None:
 
 
 def sync_discord_commands(
-    settings: Settings, db: sqlite_utils.Database, guild_id: int | None = None
+    settings: Settings, db: Database, guild_id: int | None = None
 ) -> list[str]:
     """Upload the slash and context-menu commands; return their names."""
     token = bot_token(settings.discord)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import logging
 import threading
 
-import sqlite_utils
-
 from bot.core.factory import build_service
 from bot.discourse_bot.bot import DiscourseBot
 from bot.discourse_bot.convert import read_error, wait_seconds
@@ -16,6 +14,7 @@ from bot.discourse_bot.startup import check_identity
 from bot.forums.api import ApiClient, build_http
 from bot.forums.polling import run_polls
 from config.settings import DiscourseSettings, Settings
+from records.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +40,7 @@ def check_discourse_settings(settings: DiscourseSettings) -> None:
 
 def run_discourse_bot(
     settings: Settings,
-    db: sqlite_utils.Database,
+    db: Database,
     *,
     stop: threading.Event | None = None,
     max_polls: int | None = None,

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import logging
 
-import sqlite_utils
-
 from bot.discourse_bot.convert import PLATFORM
+from records.db import Database
 from records.modlog import log_action
 from records.streams import Streams
 
@@ -25,7 +24,7 @@ SKIPPED = "posts not read"
 class ModReport:
     """Writes one mod-log entry (and a warning) per event, as the bot's user."""
 
-    def __init__(self, db: sqlite_utils.Database, actor: str) -> None:
+    def __init__(self, db: Database, actor: str) -> None:
         self._db = db
         self._actor = actor
         self._reported = Streams(db, PLATFORM)

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import httpx
-import sqlite_utils
 
 from bot.http.client import RedirectRule, any_host, polite_client, same_host
 from bot.http.deadline import network_transport
@@ -39,6 +38,7 @@ from bot.metadata import (
 )
 from bot.metadata.crossref import user_agent
 from config.settings import EnrichSettings
+from records.db import Database
 
 # A metadata record is a few kilobytes; anything near this is not an answer to our question.
 MAX_ANSWER_BYTES = 2_000_000
@@ -63,7 +63,7 @@ class MetadataClients:
 
 def build_clients(
     settings: EnrichSettings,
-    db: sqlite_utils.Database | None,
+    db: Database | None,
     *,
     transport_factory: Callable[[], httpx.BaseTransport] = network_transport,
     clock: Clock = time.monotonic,

@@ -16,7 +16,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar, cast
 
 import httpx
-import sqlite_utils
 from rapidfuzz import fuzz, utils
 
 from bot.enrich.clients import MetadataClients
@@ -27,7 +26,7 @@ from bot.http.transport import OverallDeadlineReached
 from bot.metadata import MetadataServiceError, Notice, PaperMetadata, merge_metadata
 from linker.textnorm import normalize_title
 from records.atlas_store import add_alias, entry_title, find_entry_id
-from records.db import write_transaction
+from records.db import Database, write_transaction
 from records.entry_checks import entries_due_for_check, record_entry_check
 from records.retractions import EntryFlag, store_flags
 from records.unmatched import PaperSummary, papers_to_enrich, save_enrichment
@@ -201,7 +200,7 @@ class _Guarded:
 
 
 def plan_pass(
-    db: sqlite_utils.Database,
+    db: Database,
     *,
     limit: int | None = None,
     entry_limit: int | None = DEFAULT_ENTRY_BATCH,
@@ -215,7 +214,7 @@ def plan_pass(
 
 
 def enrich(
-    db: sqlite_utils.Database,
+    db: Database,
     clients: MetadataClients,
     limit: int | None = None,
     *,
@@ -266,7 +265,7 @@ def enrich(
 
 
 def enrich_paper(
-    db: sqlite_utils.Database,
+    db: Database,
     clients: MetadataClients,
     paper: PaperSummary,
     summary: EnrichSummary,
@@ -319,7 +318,7 @@ def _stored_metadata(paper: PaperSummary, result: LookupResult) -> dict[str, Any
 
 
 def alias_if_in_atlas(
-    db: sqlite_utils.Database,
+    db: Database,
     paper: PaperSummary,
     metadata: PaperMetadata,
     *,
@@ -376,9 +375,7 @@ def _titles_agree(found: str | None, expected: str | None) -> bool:
     return fuzz.ratio(found, expected, processor=utils.default_process) >= TITLE_MIN_SCORE
 
 
-def alias_publisher_ids(
-    db: sqlite_utils.Database, entry_id: str, publisher_ids: Iterable[str]
-) -> int:
+def alias_publisher_ids(db: Database, entry_id: str, publisher_ids: Iterable[str]) -> int:
     """Alias the publisher's own ids of an atlas entry's article (a PII, an MDPI path) to it,
     so that links naming the article by them match offline; return how many were new."""
     added = 0
@@ -390,7 +387,7 @@ def alias_publisher_ids(
 
 
 def _alias_other_versions(
-    db: sqlite_utils.Database, clients: MetadataClients, entry: EntryToCheck, versions: list[str]
+    db: Database, clients: MetadataClients, entry: EntryToCheck, versions: list[str]
 ) -> list[str]:
     """Alias an atlas entry's other versions (its preprint, or its published paper) by DOI
     and by title, so that a post naming either version finds the entry; return failures.
@@ -417,7 +414,7 @@ def _alias_other_versions(
 
 
 def entries_to_check(
-    db: sqlite_utils.Database,
+    db: Database,
     *,
     limit: int | None = DEFAULT_ENTRY_BATCH,
     recheck_after: timedelta = RECHECK_AFTER,
@@ -431,7 +428,7 @@ def entries_to_check(
 
 
 def check_entry(
-    db: sqlite_utils.Database,
+    db: Database,
     clients: MetadataClients,
     entry: EntryToCheck,
     summary: EnrichSummary,
@@ -512,7 +509,7 @@ def _flag(entry_id: str, notice: Notice) -> EntryFlag:
 
 
 def run_forever(
-    db: sqlite_utils.Database,
+    db: Database,
     clients: MetadataClients,
     *,
     interval_seconds: float,

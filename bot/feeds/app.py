@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
-import sqlite_utils
 
 from bot.core.factory import build_service
 from bot.core.service import EvidenceService
@@ -18,6 +17,7 @@ from bot.feeds.digest import gather, post_to_discord, write_digest
 from bot.feeds.fetch import feeds_http
 from bot.feeds.watcher import PLATFORM, FeedReport, FeedWatcher
 from config.settings import FeedsSettings, Settings
+from records.db import Database
 from records.streams import Streams
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ class FeedsRun:
 
 def run_feeds(
     settings: Settings,
-    db: sqlite_utils.Database,
+    db: Database,
     *,
     stop: threading.Event | None = None,
     max_polls: int | None = None,

@@ -25,11 +25,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 import httpx
-import sqlite_utils
 
 from bot.http.deadline import deadline_after, overall_time_left, time_left
 from bot.http.limits import Clock, HostSpacing, RateLimiter, RetryPolicy, Sleep, parse_retry_after
 from bot.http.redaction import redact_url
+from records.db import Database
 from records.http_cache import get_cached, put_cached
 
 log = logging.getLogger(__name__)
@@ -87,7 +87,7 @@ class SqliteResponseCache:
 
     def __init__(
         self,
-        db: sqlite_utils.Database,
+        db: Database,
         *,
         ttl: timedelta = timedelta(days=7),
         not_found_ttl: timedelta = timedelta(days=1),

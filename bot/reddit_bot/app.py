@@ -5,19 +5,18 @@ from __future__ import annotations
 import logging
 import threading
 
-import sqlite_utils
-
 from bot.core.factory import build_service
 from bot.reddit_bot.bot import RedditBot
 from bot.reddit_bot.client import build_reddit, check_reddit_settings
 from config.settings import Settings
+from records.db import Database
 
 log = logging.getLogger(__name__)
 
 
 def run_reddit_bot(
     settings: Settings,
-    db: sqlite_utils.Database,
+    db: Database,
     *,
     stop: threading.Event | None = None,
     max_polls: int | None = None,

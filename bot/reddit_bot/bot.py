@@ -28,7 +28,6 @@ Failures stay as small as possible:
 from __future__ import annotations
 
 import logging
-import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -57,6 +56,7 @@ from bot.reddit_bot.streams import (
     Stream,
     member_key,
 )
+from records.errors import OperationalError
 
 log = logging.getLogger(__name__)
 
@@ -212,7 +212,7 @@ class RedditBot:
                     for stream in self._members.listings(kind, leave_out=started):
                         if self._health.due(stream.name):
                             report.streams_read += int(self._poll_stream(stream, report))
-                except sqlite3.OperationalError as exc:
+                except OperationalError as exc:
                     # Locked or full records database while saving a cursor: the items
                     # after the stored cursor are read (and handled) again next poll.
                     log.error("records database refused a write for %s: %s", kind, exc)
@@ -325,7 +325,7 @@ class RedditBot:
         assert self._handler is not None
         try:
             result = self._handler.handle(item)
-        except sqlite3.OperationalError as exc:
+        except OperationalError as exc:
             # Locked or full records database: neither the item's sightings nor its claim
             # could be kept, so it waits (and the stream behind it) until writes work again.
             log.error("records database refused a write for %s; retrying: %s", fullname, exc)

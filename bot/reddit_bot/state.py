@@ -13,8 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import sqlite_utils
-
+from records.db import Database
 from records.streams import Streams
 
 PLATFORM = "reddit"
@@ -64,9 +63,7 @@ class Cursor:
 class StreamState:
     """Cursors and seen marks of the Reddit streams (SQL in `records.streams`)."""
 
-    def __init__(
-        self, db: sqlite_utils.Database, *, now: Callable[[], datetime] | None = None
-    ) -> None:
+    def __init__(self, db: Database, *, now: Callable[[], datetime] | None = None) -> None:
         self._streams = Streams(db, PLATFORM)
         self._now = now or (lambda: datetime.now(UTC))
 

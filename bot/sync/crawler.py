@@ -19,8 +19,6 @@ import time
 from collections.abc import Callable
 from urllib.parse import urljoin, urlsplit
 
-import sqlite_utils
-
 from bot.sync.fetcher import (
     MAX_PAGE_BYTES,
     Fetched,
@@ -33,7 +31,7 @@ from bot.sync.sitemap import Sitemap, SitemapError, decode_sitemap, parse_sitema
 from bot.sync.state import CrawlState, CrawlStore, SyncReport
 from records.atlas_page import AtlasPageError, parse_atlas_page, slug_from_url
 from records.atlas_store import get_entry, upsert_entries
-from records.db import write_transaction
+from records.db import Database, write_transaction
 from records.entry_gaps import missing_parts
 from records.wording import counted
 
@@ -54,7 +52,7 @@ class AtlasSync:
 
     def __init__(
         self,
-        db: sqlite_utils.Database,
+        db: Database,
         fetcher: PoliteFetcher,
         base_url: str,
         *,

@@ -21,10 +21,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import sqlite_utils
-
 from bot.sync.fetcher import Validators
-from records.db import write_transaction
+from records.db import Database, write_transaction
 from records.http_cache import forget_cached, get_cached, put_cached
 from records.streams import Streams
 
@@ -105,7 +103,7 @@ class CrawlState:
 class CrawlStore:
     """Reading and writing the crawl state, seen pages and page validators."""
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: Database) -> None:
         self.db = db
         self._state = Streams(db, PLATFORM)
         self._seen = Streams(db, SEEN_PLATFORM)

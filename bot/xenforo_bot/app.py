@@ -7,8 +7,6 @@ import logging
 import threading
 from typing import Any
 
-import sqlite_utils
-
 from bot.core.factory import build_service
 from bot.forums.api import ApiClient, ApiError
 from bot.forums.polling import run_polls
@@ -17,6 +15,7 @@ from bot.xenforo_bot.client import read_error, xenforo_http
 from bot.xenforo_bot.convert import int_id
 from bot.xenforo_bot.outlet import ForumOutlet
 from config.settings import Settings, XenForoSettings
+from records.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +75,7 @@ def _check_moderator_visibility(outlet: ForumOutlet, config: XenForoSettings) ->
 
 def run_xenforo_bot(
     settings: Settings,
-    db: sqlite_utils.Database,
+    db: Database,
     *,
     stop: threading.Event | None = None,
     max_polls: int | None = None,

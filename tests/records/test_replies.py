@@ -22,6 +22,7 @@ from records.replies import (
     reply_messages_for,
     reply_stats,
     stamp,
+    unconfirmed_claims,
 )
 
 T0 = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
@@ -100,6 +101,16 @@ def test_every_reply_leads_back_to_the_message_and_its_own_studies(
     assert sent is not None
     assert (sent.message_id, sent.entries) == ("m1", entries)
     assert [m.reply_id for m in reply_messages_for(db, "discord", "m1")] == ["r1", "r2"]
+
+
+def test_unconfirmed_claims_are_the_platforms_claims_without_a_reply(
+    db: sqlite_utils.Database,
+) -> None:
+    claim(db, "m1", ("a",), thread="t1")
+    claim(db, "m2", ("b",), thread="t2", at=T0 + timedelta(minutes=1))
+    confirm_reply(db, "discord", "m2", "r2", ("b",))
+    assert unconfirmed_claims(db, "discord") == [("t1", "m1", stamp(T0))]
+    assert unconfirmed_claims(db, "reddit") == []
 
 
 def test_an_unknown_reply_id_finds_nothing(db: sqlite_utils.Database) -> None:

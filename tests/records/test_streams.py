@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlite_utils
 
+from records.replies import stamp
 from records.streams import Streams
 
 T0 = datetime(2026, 5, 1, tzinfo=UTC)
@@ -40,3 +41,15 @@ def test_old_seen_marks_are_pruned(db: sqlite_utils.Database) -> None:
     streams.mark_seen(["new"], at=T0 + timedelta(days=30))
     assert streams.prune_seen(T0 + timedelta(days=1)) == 1
     assert streams.unseen(["old", "new"]) == ["old"]
+
+
+def test_cursors_under_a_prefix_take_its_percent_and_underscore_literally(
+    db: sqlite_utils.Database,
+) -> None:
+    streams = Streams(db, "discord")
+    streams.save_cursor("channel:1", "10", at=T0)
+    streams.save_cursor("channel_2", "20", at=T0)
+    streams.save_cursor("watching-since", "x", at=T0)
+    Streams(db, "reddit").save_cursor("channel:3", "30", at=T0)
+    assert streams.cursors_under("channel:") == [("channel:1", "10", stamp(T0))]
+    assert [s for s, _, _ in streams.cursors_under("channel_")] == ["channel_2"]
