@@ -663,7 +663,8 @@ class FakeReddit:
         """`/r/a+b+c/new` and `/comments`, as reddit's own source builds them (r2
         `set_subreddit`): unknown names are dropped; one known name left is that subreddit
         alone (with its 403 or 404); none is a 404. A multi lists nothing of a subreddit
-        Reddit banned (`MultiReddit.kept_sr_ids`) or one the account cannot view."""
+        Reddit banned (`MultiReddit.kept_sr_ids`) or one the account cannot view (a listed
+        item is kept only where `Subreddit.keep_item` finds `can_view(user)`)."""
         known = [self._subreddits[n.lower()] for n in names if n.lower() in self._subreddits]
         if len(known) == 1:
             return self._subreddit_route(known[0].name, rest, query)
