@@ -15,12 +15,14 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import textwrap
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Literal
 
-from rich.console import Console, Group
+from rich.cells import cell_len
+from rich.console import Console
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.text import Text
@@ -262,9 +264,19 @@ class ConsoleBot:
         count = len(plan.entry_ids)
         title = f"evidence-bot · {count} stud{'y' if count == 1 else 'ies'}" if count else None
         if self.output == "text":
-            body = Text(plan.text(width=max(40, min(88, self.console.width - 8))))
+            # The box takes 4 columns of indent and 4 of border and padding.
+            width = max(20, min(88, self.console.width - 8))
+            rendered = plan.text(width=width)
             style = "red" if any(c.retracted for c in plan.reply.cards) else "green"
-            panel = Panel(body, title=title, title_align="left", border_style=style, expand=False)
+            if max(cell_len(line) for line in rendered.splitlines()) > width:
+                # A link longer than the box is wide would be broken inside it: no box.
+                self.console.print(Text(f"    ── {title or 'evidence-bot'} ──", style=style))
+                self.console.print(Text(textwrap.indent(rendered, "    ")), soft_wrap=True)
+                self.console.print()
+                return
+            panel = Panel(
+                Text(rendered), title=title, title_align="left", border_style=style, expand=False
+            )
             self.console.print(Padding(panel, (0, 0, 1, 4)))
             return
         # Platform renderings are printed raw and unwrapped, so they can be copied as they are.
@@ -288,8 +300,12 @@ class ConsoleBot:
         quoted = thread_post.text
         if len(quoted) > QUOTE_CHARS:
             quoted = quoted[:QUOTE_CHARS].rsplit(" ", 1)[0] + " …"
-        self.console.print(Group(label, Padding(Text(quoted), (0, 0, 0, 2))))
+        self.console.print(label)
+        # Printed unwrapped (the terminal folds it): links and identifiers stay whole.
+        self.console.print(Text(textwrap.indent(quoted, "  ")), soft_wrap=True)
 
     def note(self, text: str, *, style: str = "dim") -> None:
         """Print a remark of the console's own, indented under the post."""
-        self.console.print(Padding(Text(f"· {text}", style=style), (0, 0, 1, 4)))
+        # Unwrapped, like posts: a key or link listed here stays whole.
+        self.console.print(Text(f"    · {text}", style=style), soft_wrap=True)
+        self.console.print()

@@ -13,11 +13,12 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.rule import Rule
-from rich.table import Table
+from rich.text import Text
 
 from bot.cli.atlas_cmd import import_file
 from bot.cli.context import DEMO_DB, AppContext, pass_app, program_name
-from bot.cli.tables import cell
+from bot.cli.tables import fits, print_lines
+from bot.cli.unmatched_cmd import papers_lines, papers_table
 from bot.console import ConsoleBot, ConsoleStats, read_thread
 from bot.core.factory import build_service
 from records.atlas_store import atlas_stats
@@ -68,7 +69,7 @@ def demo(app: AppContext) -> None:
     console.print(Rule("[bold]What happened[/bold]"))
     console.print(_summary(stats))
     console.print()
-    console.print(_unmatched_table(app))
+    _print_unmatched(app, console)
     # One command a line, never wrapped, so each can be copied and run as it is.
     program = program_name()
     console.print("\nTry:")
@@ -99,24 +100,16 @@ def _summary(stats: ConsoleStats) -> str:
     return "\n".join(lines)
 
 
-def _unmatched_table(app: AppContext) -> Table:
-    table = Table(
-        title="Unmatched-paper log: cited in the thread, not in the atlas",
-        title_justify="left",
-        caption="Curators: `evidence-bot unmatched list`; metadata via `evidence-bot enrich`.",
-        caption_justify="left",
+def _print_unmatched(app: AppContext, console: Console) -> None:
+    """The unmatched-paper log as `unmatched list` shows it (a table when it fits)."""
+    papers = list_papers(app.db, sort="mentions")
+    title = "Unmatched-paper log: cited in the thread, not in the atlas"
+    table = papers_table(papers, title)
+    if fits(console, table):
+        console.print(table)
+    else:
+        print_lines(console, [Text(title, style="italic"), *papers_lines(papers)])
+    console.print(
+        "Curators: `evidence-bot unmatched list`; metadata via `evidence-bot enrich`.",
+        style="dim",
     )
-    table.add_column("#", justify="right")
-    table.add_column("Paper", overflow="fold")
-    table.add_column("Mentions", justify="right")
-    table.add_column("People", justify="right")
-    table.add_column("First seen", no_wrap=True)
-    for number, paper in enumerate(list_papers(app.db, sort="mentions"), start=1):
-        table.add_row(
-            str(number),
-            cell(paper.key),
-            str(paper.mentions),
-            str(paper.people),
-            paper.first_seen[:16].replace("T", " "),
-        )
-    return table

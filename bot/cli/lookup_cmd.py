@@ -7,6 +7,7 @@ import json
 import click
 
 from bot.cli.context import AppContext, pass_app, warn_if_atlas_empty
+from bot.cli.tables import text_width
 from bot.core.factory import build_service
 
 LOOKUP_FORMATS = ("text", "markdown", "discord")
@@ -45,4 +46,4 @@ def lookup(app: AppContext, query: tuple[str, ...], fmt: str, log_unmatched: boo
         payload = {"content": message.content, "embeds": message.embeds}
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
-        click.echo(result.text())
+        click.echo(result.text(width=text_width()))

@@ -16,11 +16,12 @@ from typing import Any, TypeVar
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from bot.cli import bounds
 from bot.cli.context import AppContext, pass_app
 from bot.cli.files import write_private_text
-from bot.cli.tables import cell, visible
+from bot.cli.tables import cell, fits, minute, print_lines, visible
 from records.atlas_store import get_entry
 from records.models import AtlasEntry
 from records.unmatched import (
@@ -28,6 +29,7 @@ from records.unmatched import (
     SORT_ORDERS,
     STATUSES,
     PaperSummary,
+    Sighting,
     SortOrder,
     UnknownEntryError,
     UnknownPaperError,
@@ -179,38 +181,67 @@ def list_(
     if not papers:
         console.print("No unmatched papers match these filters.")
         return
-    console.print(papers_table(papers, f"Unmatched papers ({status}, by {sort})"))
+    title = f"Unmatched papers ({status}, by {sort})"
+    table = papers_table(papers, title)
+    if fits(console, table):
+        console.print(table)
+    else:
+        print_lines(console, [Text(title, style="italic"), *papers_lines(papers)])
+
+
+ATLAS_MARK = "→ atlas: "
 
 
 def papers_table(papers: Iterable[PaperSummary], title: str) -> Table:
-    """The `list` table; it stays readable at 80 columns whatever the status.
+    """The `list` table, used when it fits the terminal with every key on one line.
 
-    The atlas entry of a resolved paper goes under its title, not into the Status column,
-    where a long slug would squeeze Key and Title to nothing.
+    Keys are never wrapped (curators copy them into `show`): the title column gives way.
+    The atlas entry of a resolved paper goes under its title, not into the Status column.
     """
-    table = Table(title=title)
-    # Keys fold rather than being cut: curators copy them into `show`.
-    table.add_column("Key", overflow="fold", ratio=2, min_width=12)
-    table.add_column("Title or text", overflow="fold", ratio=3, min_width=12)
+    # No outer edge and no places column (`show` has them): a DOI key of 30 characters
+    # still leaves the title room at 80 columns.
+    papers = list(papers)
+    # An atlas slug under a title is an identifier too: the column must hold it whole.
+    slugs = [len(f"{ATLAS_MARK}{paper.atlas_id}") for paper in papers if paper.atlas_id]
+    table = Table(title=title, show_edge=False)
+    table.add_column("Key", no_wrap=True)
+    table.add_column("Title or text", overflow="fold", ratio=1, min_width=max([10, *slugs]))
     table.add_column("Mentions", justify="right", no_wrap=True)
-    table.add_column("Places", justify="right", no_wrap=True)
     table.add_column("Last seen", no_wrap=True)
     table.add_column("Status", no_wrap=True)
     for paper in papers:
-        described = cell(paper.title or " ".join(paper.raw_text.split()))
-        if paper.atlas_id:
-            described.append_text(cell(f"\n→ atlas: {paper.atlas_id}", style="dim"))
-        if paper.status == "ignored" and paper.reason:
-            described.append_text(cell(f"\nignored: {paper.reason}", style="dim"))
         table.add_row(
             cell(paper.key),
-            described,
+            _described(paper),
             str(paper.mentions),
-            str(paper.places),
             cell(paper.last_seen[:10]),
             cell(paper.status),
         )
     return table
+
+
+def papers_lines(papers: Iterable[PaperSummary]) -> list[Text]:
+    """The list for a terminal too narrow for the table: the key alone on its line, then
+    what is known of the paper, indented."""
+    lines: list[Text] = []
+    for paper in papers:
+        lines.append(cell(paper.key, style="bold"))
+        facts = (
+            f"{counted(paper.mentions, 'mention')} in {counted(paper.places, 'place')} · "
+            f"last seen {paper.last_seen[:10]} · {paper.status}"
+        )
+        lines.append(Text("   ").append_text(_described(paper)))
+        lines.append(Text("   ").append_text(cell(facts, style="dim")))
+    return lines
+
+
+def _described(paper: PaperSummary) -> Text:
+    described = cell(paper.title or " ".join(paper.raw_text.split()))
+    if paper.atlas_id:
+        described.append_text(cell(f"\n{ATLAS_MARK}{paper.atlas_id}", style="dim"))
+    if paper.status == "ignored" and paper.reason:
+        described.append_text(cell(f"\nignored: {paper.reason}", style="dim"))
+    return described
 
 
 TSV_COLUMNS = ("key", "status", "mentions", "places", "people", "last_seen", "atlas_id", "title")
@@ -254,10 +285,7 @@ def show(app: AppContext, key: str) -> None:
     except UnknownPaperError as exc:
         raise click.ClickException(str(exc)) from exc
     paper, meta = detail.paper, detail.paper.metadata
-    console = Console()
-    facts = Table.grid(padding=(0, 2))
-    facts.add_column(style="bold")
-    facts.add_column()
+    console = Console(highlight=False)
     rows: list[tuple[str, Any]] = [
         ("Key", paper.key),
         ("Status", paper.status),
@@ -285,22 +313,42 @@ def show(app: AppContext, key: str) -> None:
         ),
         ("Last error", paper.enrich_error),
     ]
-    for label, value in rows:
-        if value not in (None, ""):
-            facts.add_row(label, cell(value))
-    console.print(facts)
-    table = Table(title=f"Sightings ({len(detail.sightings)})")
+    # One fact a line, never broken by us: keys, identifiers, links and times stay whole.
+    print_lines(
+        console,
+        [
+            Text(f"{label:<12} ", style="bold").append_text(cell(value))
+            for label, value in rows
+            if value not in (None, "")
+        ],
+    )
+    _print_sightings(console, detail.sightings)
+
+
+def _print_sightings(console: Console, sightings: list[Sighting]) -> None:
+    """A table when it fits with every value on one line, else one sighting a line."""
+    title = f"Sightings ({len(sightings)})"
+    table = Table(title=title)
     for column in ("Seen (UTC)", "Platform", "Place", "Message", "Link"):
-        table.add_column(column, overflow="fold")
-    for sighting in detail.sightings:
+        table.add_column(column, no_wrap=True)
+    for sighting in sightings:
         table.add_row(
-            cell(sighting.seen_at),
+            cell(minute(sighting.seen_at)),
             cell(sighting.platform),
             cell(sighting.place),
             cell(sighting.message_id),
             cell(sighting.permalink),
         )
-    console.print(table)
+    if fits(console, table):
+        console.print(table)
+        return
+    lines = [Text(title, style="italic")]
+    for sighting in sightings:
+        seen = f"{minute(sighting.seen_at)} UTC · {sighting.platform} · {sighting.place} · "
+        lines.append(cell(seen).append_text(cell(sighting.message_id)))
+        if sighting.permalink:
+            lines.append(Text("   ").append_text(cell(sighting.permalink)))
+    print_lines(console, lines)
 
 
 def _identifiers(meta: dict[str, Any]) -> str:

@@ -43,19 +43,18 @@ def test_list_fits_80_columns_and_shows_key_and_title(three_states: Path, status
     result = run(three_states, "unmatched", "list", "--status", status)
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert max(len(line) for line in lines) <= 80
-    body = "".join(line.split("│")[1] for line in lines if line.startswith("│"))
-    assert body.replace(" ", "").startswith(("doi:10.", "pmid:2"))
-    titles = "".join(line.split("│")[2] for line in lines if line.startswith("│"))
-    assert len(titles.replace(" ", "")) >= 12
+    # Table rows fit; a line that does not is one whole key, title or slug (never broken).
+    assert all(len(line) <= 80 for line in lines if "│" in line)
+    shown = {"pending": ["doi:10.1016/j.bbi.2018.09.018"],
+             "resolved": ["doi:10.3389/fneur.2018.01033"],
+             "ignored": ["pmid:22039471"]}  # fmt: skip
+    for key in shown.get(status, [k for keys in shown.values() for k in keys]):
+        assert any(key in line for line in lines), result.output
 
 
 def test_a_resolved_paper_names_its_atlas_entry(three_states: Path) -> None:
     result = run(three_states, "unmatched", "list", "--status", "resolved")
-    joined = "".join(
-        line.split("│")[2].strip() for line in result.output.splitlines() if line.startswith("│")
-    )
-    assert f"→ atlas: {LONG_SLUG}" in joined.replace("→ atlas:", "→ atlas: ").replace("  ", " ")
+    assert any(f"→ atlas: {LONG_SLUG}" in line for line in result.output.splitlines())
 
 
 def test_list_as_tsv_is_one_line_per_paper(three_states: Path) -> None:
