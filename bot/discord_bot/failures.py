@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import Any
 
 import discord
@@ -92,11 +93,22 @@ def describe_failure(exc: BaseException) -> str:
     text = f"HTTP {exc.status}"
     if body.code:
         text += f", Discord error {body.code}"
-    if body.message:
+    if body.message and not _restates_status(body.message, exc.status):
         text += f": {body.message[:MESSAGE_LIMIT]}"
     if body.fields:
         text += "; " + "; ".join(body.fields)[:FIELDS_LIMIT]
     return mask_tokens(text)
+
+
+def _restates_status(message: str, status: int) -> bool:
+    """Whether a plain-text body only repeats the status (`503: Service Unavailable`), which
+    the log line already says."""
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        return False
+    rest = message.removeprefix(str(status)).strip(" :")
+    return rest.casefold() in {"", phrase.casefold()}
 
 
 # Discord's codes for a channel or message that no longer exists

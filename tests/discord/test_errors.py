@@ -80,6 +80,16 @@ def http_error(status: int, body: dict[str, Any] | str) -> discord.HTTPException
 
 DESCRIPTIONS = [
     pytest.param(
+        http_error(503, "503: Service Unavailable"),
+        "HTTP 503",
+        id="plain-text-body-that-only-restates-the-status",
+    ),
+    pytest.param(
+        http_error(502, "upstream connect error or disconnect/reset before headers"),
+        "HTTP 502: upstream connect error or disconnect/reset before headers",
+        id="plain-text-body-with-news",
+    ),
+    pytest.param(
         http_error(400, {"code": 50035, "message": "Invalid Form Body", "errors": TOO_LONG}),
         "HTTP 400, Discord error 50035: Invalid Form Body; "
         "embeds.0.description: Must be 4096 or fewer in length.",
