@@ -13,6 +13,7 @@ from bot.discourse_bot.reporting import ModReport
 from bot.discourse_bot.startup import check_identity
 from bot.forums.api import ApiClient, build_http
 from bot.forums.polling import run_polls
+from bot.forums.settings_check import missing_settings
 from config.settings import DiscourseSettings, Settings
 from records.db import Database
 
@@ -25,17 +26,15 @@ class DiscourseConfigError(ValueError):
 
 def check_discourse_settings(settings: DiscourseSettings) -> None:
     """Raise `DiscourseConfigError` naming every missing setting at once."""
-    missing = [
-        what
-        for what, unset in (
+    problem = missing_settings(
+        (
             ("EVBOT_DISCOURSE__BASE_URL (the forum's address)", settings.base_url is None),
             ("EVBOT_DISCOURSE__API_KEY (an API key for the bot)", settings.api_key is None),
             ("EVBOT_DISCOURSE__API_USERNAME (the bot's user name)", not settings.api_username),
         )
-        if unset
-    ]
-    if missing:
-        raise DiscourseConfigError("set " + ", ".join(missing))
+    )
+    if problem:
+        raise DiscourseConfigError(problem)
 
 
 def run_discourse_bot(

@@ -10,6 +10,7 @@ from typing import Any
 from bot.core.factory import build_service
 from bot.forums.api import ApiClient, ApiError
 from bot.forums.polling import run_polls
+from bot.forums.settings_check import missing_settings
 from bot.xenforo_bot.bot import XenForoBot
 from bot.xenforo_bot.client import read_error, xenforo_http
 from bot.xenforo_bot.convert import int_id
@@ -26,17 +27,15 @@ class XenForoConfigError(ValueError):
 
 def check_xenforo_settings(settings: XenForoSettings) -> None:
     """Raise `XenForoConfigError` naming every missing setting at once."""
-    missing = [
-        what
-        for what, unset in (
+    problem = missing_settings(
+        (
             ("EVBOT_XENFORO__BASE_URL (the forum's /api address)", settings.base_url is None),
             ("EVBOT_XENFORO__API_KEY (an API key for the bot's user)", settings.api_key is None),
             ("EVBOT_XENFORO__NODE_IDS (the forums to watch)", not settings.node_ids),
         )
-        if unset
-    ]
-    if missing:
-        raise XenForoConfigError("set " + ", ".join(missing))
+    )
+    if problem:
+        raise XenForoConfigError(problem)
 
 
 def _whoami(client: ApiClient) -> dict[str, Any]:
