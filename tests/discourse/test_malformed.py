@@ -8,6 +8,9 @@ from typing import Any
 
 import pytest
 
+from bot.discourse_bot.convert import read_error
+from bot.discourse_bot.startup import check_identity
+from bot.forums.api import ApiClient, build_http
 from records.modlog import recent_actions
 from records.places import get_place_settings
 from tests.discourse.conftest import (
@@ -18,7 +21,7 @@ from tests.discourse.conftest import (
     Harness,
     HarnessFactory,
 )
-from tests.discourse.fake_discourse import BOT
+from tests.discourse.fake_discourse import API_KEY, BOT, FakeDiscourse
 
 Json = dict[str, Any]
 
@@ -167,3 +170,27 @@ def test_a_post_of_an_unwatched_category_is_never_fetched_for_a_summons(
     outlet = factory.build(category_ids=[CATEGORY]).bot.conversation.outlet
     assert outlet.fetch_post(str(staff_only)) is None
     assert outlet.fetch_post(str(public)) is not None
+
+
+IDENTITY_ANSWERS: dict[str, tuple[int, Any, str]] = {
+    "the bot": (200, None, "the bot's key acts as evidence_bot"),
+    "another user": (200, {"current_user": {"username": "someone"}}, "acts as 'someone'"),
+    "empty object": (200, {}, "named no user (answer keys: none)"),
+    "user without name": (200, {"current_user": {"id": 1}}, "named no user"),
+    "not json": (200, "<html>", "could not say who"),
+    "refused key": (403, {"errors": ["bad"], "error_type": "invalid_access"}, "does not accept"),
+    "not signed in": (404, None, "does not accept the bot's key"),
+}
+
+
+@pytest.mark.parametrize("case", IDENTITY_ANSWERS.values(), ids=IDENTITY_ANSWERS.keys())
+def test_start_up_says_plainly_what_the_forum_answered_about_the_key(
+    fake: FakeDiscourse, case: tuple[int, Any, str]
+) -> None:
+    status, body, said = case
+    if body is not None or status != 200:
+        fake.fail_next(status, path_contains="/session/current.json", body=body)
+    http = build_http(fake.url, {"Api-Key": API_KEY, "Api-Username": BOT}, 2.0, "tests",
+                      max_retries=0)  # fmt: skip
+    with http:
+        assert said in check_identity(ApiClient(http, read_error=read_error), BOT)
