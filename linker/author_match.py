@@ -39,9 +39,10 @@ signal.
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
-from linker.author_mentions import Mention, find_mentions, sentence_span
+from linker.author_mentions import COAUTHOR_EITHER, Mention, find_mentions, sentence_span
 from linker.author_topic import (
     Verdict,
     Vocabulary,
@@ -53,6 +54,7 @@ from linker.author_topic import (
     topic_of,
 )
 from linker.author_year import AuthorYear
+from linker.everyday import zipf
 from linker.journals import journal_forms, journal_words, names_journal
 from linker.surnames import is_group, is_institution, is_word_surname, keys_of, name_key, surname_of
 from linker.textnorm import tokens
@@ -70,6 +72,7 @@ _NAME_CUES = frozenset({"et-al", "author-list", "possessive", "colleagues", "gro
 _WORD_CACHE = 4096
 _VOCABULARY_CACHE = 1024
 _LOWER_CASE_MIN_LETTERS = 7
+_LOWER_CASE_NOUN_LETTERS = 5
 _WINDOW_BEFORE = 200
 _WINDOW_AFTER = 250
 _PARAGRAPH = re.compile(r"\n\s*\n")
@@ -151,10 +154,13 @@ class AuthorMatcher:
         """Whether some entry's first author is found under `key`."""
         return key in self._full or key in self._partial
 
-    def decide(self, text: str, citations: list[AuthorYear]) -> list[AuthorDecision]:
-        """The mentions of `text` that name exactly one entry clearly enough."""
+    def decide(
+        self, text: str, citations: list[AuthorYear], words: AbstractSet[str] | None = None
+    ) -> list[AuthorDecision]:
+        """The mentions of `text` that name exactly one entry clearly enough (`words`: the
+        folded words of `text`, if known, spare reading it for what it lacks)."""
         decisions = []
-        for mention in find_mentions(text, self.is_key, citations, self._starts):
+        for mention in find_mentions(text, self.is_key, citations, self._starts, words):
             decision = self.score(text, mention)
             if decision is not None:
                 decisions.append(decision)
@@ -333,7 +339,10 @@ class AuthorMatcher:
                     continue
             if mention.coauthors:
                 names = self._author_keys(entry)
-                if not all(coauthor in names for coauthor in mention.coauthors):
+                if not all(
+                    any(part in names for part in coauthor.split(COAUTHOR_EITHER))
+                    for coauthor in mention.coauthors
+                ):
                     continue
                 score += 3
                 signals.append("coauthor")
@@ -506,12 +515,19 @@ def _may_be_citation(mention: Mention) -> bool:
 
 
 def _lower_case_citation(mention: Mention) -> bool:
-    """A name written in lower case is cited before "et al.", or when it is long, no word,
-    and has its year beside it ("vanderberg 2018")."""
+    """A name written in lower case is cited before "et al."; or when it is no word of the
+    community's languages and has its year beside it ("vanderberg 2018") or a study noun, a
+    possessive or a "by" ("the giloteaux microbiome paper", "die studie von loebel")."""
     if "et-al" in mention.cues:
         return True
+    if is_word_surname(mention.key) or zipf(mention.key) > 0:
+        return False
     long_name = len(mention.key) >= _LOWER_CASE_MIN_LETTERS
-    return long_name and "year-beside" in mention.cues and not is_word_surname(mention.key)
+    if long_name and "year-beside" in mention.cues:
+        return True
+    return len(mention.key) >= _LOWER_CASE_NOUN_LETTERS and bool(
+        mention.cues & {"study-noun", "possessive", "by"}
+    )
 
 
 def with_expansions(text: str) -> str:

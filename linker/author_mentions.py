@@ -22,8 +22,10 @@ from functools import lru_cache
 from itertools import chain
 
 from linker.author_year import AND, ET_AL, AuthorYear
+from linker.everyday import zipf
 from linker.languages import INSTITUTION_WORDS, PLACE_WORDS
 from linker.surnames import GROUP_WORDS, is_word_surname, name_key
+from linker.textnorm import fold_word
 
 _PARTICLE = r"(?i:van|von|de|der|den|del|della|da|di|du|le|la|dos|das|ter|ten|op|het)"
 _CAPITAL = r"[A-ZÀ-ÖØ-ÞĀ-ŽΑ-Ω]"
@@ -41,6 +43,12 @@ _LOWER_BEFORE_ET_AL = re.compile(
 _POSSESSIVE_END = re.compile(r"(?:['’]s|(?<=[sxzß])['’])$")
 _SEPARATOR = re.compile(rf"\s{{0,2}}(?:/|&|\b{AND}\b|,)\s{{0,2}}", re.IGNORECASE)
 _NEXT_NAME = re.compile(rf"(?:{_PARTICLE}\s{{1,2}}){{0,3}}{_WORD}")
+# The surname after a given name and maybe a middle initial: "Leo| Grant", "Ingrid| G. Rekeland".
+_SURNAME_AFTER_GIVEN = re.compile(
+    rf"(?:[ \t](?-i:[A-Z])\.)?[ \t](?P<surname>(?:{_PARTICLE}[ \t]{{1,2}}){{0,3}}{_WORD})"
+)
+# Between the two keys of a co-author written as two capitalised words ("leo|grant").
+COAUTHOR_EITHER = "|"
 _INITIALS_AFTER = re.compile(r"[ \t]{1,2}(?-i:[A-Z]{1,3})\b\.?(?=\s{0,2}[,;&]|\s{1,2}et\b)")
 # A long lower-case surname with its year: "vanderberg 2018", "giloteaux (2016)".
 _YEAR_START = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
@@ -163,6 +171,7 @@ def find_mentions(
     is_key: Callable[[str], bool],
     citations: list[AuthorYear],
     starts: AbstractSet[str] | None = None,
+    words: AbstractSet[str] | None = None,
 ) -> list[Mention]:
     """Mentions of atlas surnames in `text`, in order; `citations` are the author-year
     citations found by `linker.author_year` (their names and years are taken as found).
@@ -186,6 +195,8 @@ def find_mentions(
         passes.append(_lower_case_spots_before_et_al(text, is_key, consumed))
     if "19" in text or "20" in text:
         passes.append(_lower_case_spots_before_year(text, is_key, consumed))
+    if words is None or not _PLAIN_NOUN_WORDS.isdisjoint(words):
+        passes.append(_lower_case_spots_by_noun(text, is_key, consumed))
     # The passes run one after another, each lazily: a name one finds is `consumed` before
     # the next candidate is looked at, so no stretch of text is read as two mentions.
     for spot in chain(*passes):
@@ -252,6 +263,50 @@ def _lower_case_spots_before_year(
         if is_word_surname(key):
             continue
         yield _Spot(match.start(1), match.end(1), key, False)
+
+
+def _lower_case_spots_by_noun(
+    text: str, is_key: Callable[[str], bool], consumed: list[tuple[int, int]]
+) -> Iterator[_Spot]:
+    """Known names in lower case just before a study noun or just after its "by" ("the
+    giloteaux microbiome paper", "naviaux's paper", "die studie von loebel"): only names that
+    are no word of the community's languages (`linker.everyday`)."""
+    for noun in _PLAIN_NOUN.finditer(text):
+        low = max(0, noun.start() - _LOWER_REACH)
+        spots = [(m.start(), m.group()) for m in _LOWER_WORD.finditer(text, low, noun.start())]
+        by = _LOWER_NAME_AFTER_BY.match(text, noun.end())
+        if by:
+            spots.append((by.start(1), by.group(1)))
+        study = noun.group().lower()
+        for start, written in spots[-_LOWER_WORDS_BEFORE:] if not by else spots:
+            end = start + len(written)
+            key = word_key(written)
+            if (
+                len(key) < _LOWER_CASE_NAME_LETTERS
+                or not is_key(key)
+                or _overlaps(start, end, consumed)
+                or is_word_surname(key)
+                or zipf(key) > 0
+            ):
+                continue
+            yield _Spot(start, end, key, bool(_POSSESSIVE_END.search(written)), study)
+            break
+
+
+_LOWER_REACH = 60
+_LOWER_WORDS_BEFORE = 4
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-zà-öø-ÿ][\w'’-]{3,40}")
+_LOWER_NAME_AFTER_BY = re.compile(
+    r"[ \t]{1,2}(?:by|von|van|door|de|del|av|til|fra|par)[ \t]{1,2}([a-zà-öø-ÿ][\w'’-]{3,40})\b"
+)
+_LOWER_CASE_NAME_LETTERS = 5
+# The usual study nouns only (no compounds), as written and as `linker.textnorm` folds them.
+_PLAIN_NOUN_TEXT = """
+    study paper trial review article preprint studie studien studiet estudio étude artikel
+    artikkel onderzoek ensayo essai arbeit
+"""
+_PLAIN_NOUN = re.compile(rf"\b(?:{'|'.join(_PLAIN_NOUN_TEXT.split())})\b", re.IGNORECASE)
+_PLAIN_NOUN_WORDS = frozenset(fold_word(noun) for noun in _PLAIN_NOUN_TEXT.split())
 
 
 _INSTITUTION_AFTER = re.compile(
@@ -454,7 +509,15 @@ def _coauthors(text: str, position: int, cues: set[str]) -> tuple[list[str], int
         written = _POSSESSIVE_END.sub("", name.group())
         if written.lower() in GROUP_WORDS or written.lower() in _NOT_COAUTHORS:
             break
-        coauthors.append(name_key(written))
+        key = name_key(written)
+        full = _SURNAME_AFTER_GIVEN.match(text, name.end())
+        if full and full.group("surname").lower() not in _CAPITALISED_ORDINARY:
+            # "Leo Grant", "Ingrid G. Rekeland": a given name, then the surname. Either
+            # word may be the surname ("Holm Nature 2020"): the candidate decides.
+            written = _POSSESSIVE_END.sub("", full.group("surname"))
+            key = f"{key}{COAUTHOR_EITHER}{name_key(written)}"
+            name = full
+        coauthors.append(key)
         position = name.end()
         initials = _INITIALS_AFTER.match(text, position)
         if initials:

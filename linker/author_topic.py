@@ -46,31 +46,32 @@ class Verdict(Enum):
 
 
 # Words that introduce a paper's subject, in English and the five other languages.
-_CUE = (
-    r"(?:on|about|into|regarding|concerning|re|looking\s{1,2}at|looked\s{1,2}at|looks\s{1,2}at|"
-    r"investigating|investigated|investigates|examining|examined|examines|studying|studied|"
-    r"assessing|assessed|evaluating|evaluated|measuring|testing|tested|exploring|explored|"
-    r"dealing\s{1,2}with|focused\s{1,2}on|focusing\s{1,2}on|"
-    r"(?P<claim>found|showed|shows|reported|suggested|claimed|claims)(?:\s{1,2}that)?)"
-)
+_CUES_TEXT = """
+    on about into regarding concerning re investigating investigated investigates examining
+    examined examines studying studied assessing assessed evaluating evaluated measuring
+    testing tested exploring explored looking_at looked_at looks_at dealing_with focused_on
+    focusing_on
+"""
+_CUES = frozenset(_CUES_TEXT.split())
+# … reporting a finding: its words are often not the entry's ("found eight loci").
+_CLAIMS = frozenset(["found", "showed", "shows", "reported", "suggested", "claimed", "claims"])
 # The same in German, Dutch, Norwegian, Spanish and French. Their subjects only agree: with
 # no dictionary to translate "Darmflora", "skolen" or "variabilité cardiaque" into an
 # English entry's words, sharing none of them is no contradiction (the dev set measured it:
 # even a three-word threshold cost eleven true matches to catch four traps).
-_LOCAL_CUE = (
-    r"(?:über|ueber|zu|zum|zur|untersuchte|zeigte|fand|"
-    r"over|naar|bekeek|onderzocht|toonde|vond|"
-    r"om|undersøkte|undersokte|så\s{1,2}på|viste|fant|"
-    r"sobre|acerca\s{1,2}de|analizó|estudió|examinó|mostró|encontró|"
-    r"sur|concernant|portant\s{1,2}sur|à\s{1,2}propos\s{1,2}de|a\s{1,2}étudié|a\s{1,2}montré)"
-)
+_LOCAL_CUES_TEXT = """
+    über ueber zu zum zur untersuchte zeigte fand over naar bekeek onderzocht toonde vond om
+    undersøkte undersokte så_på viste fant sobre acerca_de analizó estudió examinó mostró
+    encontró sur concernant portant_sur à_propos_de a_étudié a_montré
+"""
+_LOCAL_CUES = frozenset(_LOCAL_CUES_TEXT.split())
 # Between the citation and that word: its year, a study noun, a journal ("Jason et al. 2022
 # in Fatigue on …", "Walitt et al. 2024, a paper on …"), a few words at most, no end of
 # sentence.
-_TOPIC_AFTER = re.compile(
-    rf"(?P<gap>[^.!?\n;]{{0,50}}?)(?<![\w'’-])(?:(?P<english>{_CUE})|{_LOCAL_CUE})(?![\w'’-])",
-    re.IGNORECASE,
-)
+_GAP_END = re.compile(r"[.!?\n;]")
+_GAP_REACH = 60
+_WORD_AT = re.compile(r"[^\s,]+")
+_STRIP = "\"'“”‘’()[]:*_"
 # Words in that gap that show the sentence has moved on to the writer ("Fluge 2019, I read
 # it on the train"): then what follows is not the paper's subject.
 _GAP_STOP_TEXT = """
@@ -173,15 +174,16 @@ def topic_of(
         telling = []  # a finding is often in words the entry does not use ("found 8 loci")
     if not english:
         telling = []
-    all_words = [w for w, _ in words]
+    all_words = [w for w, _ in words if _may_agree(w)]
     for written in described:
         for word in tokens(expand(written)):
-            all_words.append(word)
+            if _may_agree(word):
+                all_words.append(word)
             # A capitalised word before the noun names a place or team ("the Moreau NIH
             # trial"), not a subject.
             if not written[:1].isupper() and _telling(word, everyday=_DESCRIBED_ZIPF):
                 telling.append(word)
-    if not all_words:
+    if not all_words and not telling:
         return None
     shown = phrase.strip() or " ".join(described)
     return Topic(frozenset(all_words), frozenset(telling), shown)
@@ -190,16 +192,32 @@ def topic_of(
 def _phrase_after(text: str, end: int) -> tuple[str, bool, bool]:
     """The words after a subject's cue that follows a citation ending at `end` (or ""),
     whether the cue was English, and whether it reports a finding ("found", "showed")."""
-    found = _TOPIC_AFTER.match(text, end, min(len(text), end + 120))
-    if found is None:
-        return "", False, False
-    gap = found.group("gap").lower().split()
-    if len(gap) > _MAX_GAP_WORDS or not _GAP_STOP.isdisjoint(gap):
-        return "", False, False
-    rest = text[found.end() : found.end() + 120]
-    cut = _END.search(rest)
-    phrase = rest[: cut.start()] if cut else rest
-    return phrase, found.group("english") is not None, found.group("claim") is not None
+    gap_end = _GAP_END.search(text, end, end + _GAP_REACH)
+    words = list(_WORD_AT.finditer(text, end, gap_end.start() if gap_end else end + _GAP_REACH))
+    for index, word in enumerate(words[: _MAX_GAP_WORDS + 1]):
+        found = None
+        for size in (3, 2, 1):  # "à propos de", "looked at", "on"
+            if index + size <= len(words):
+                cue = "_".join(w.group().lower().strip(_STRIP) for w in words[index : index + size])
+                if cue in _CUES or cue in _CLAIMS or cue in _LOCAL_CUES:
+                    found = cue, words[index + size - 1].end()
+                    break
+        if found is None:
+            if word.group().lower().strip(_STRIP) in _GAP_STOP:
+                return "", False, False
+            continue
+        cue, after = found
+        claim = cue in _CLAIMS
+        if claim:
+            that = _THAT.match(text, after)
+            after = that.end() if that else after
+        rest = text[after : after + 120]
+        cut = _END.search(rest)
+        return (rest[: cut.start()] if cut else rest), cue not in _LOCAL_CUES, claim
+    return "", False, False
+
+
+_THAT = re.compile(r"\s{1,2}that\b", re.IGNORECASE)
 
 
 def _phrase_words(phrase: str) -> list[tuple[str, bool]]:
@@ -238,6 +256,13 @@ def _telling(word: str, *, acronym: bool = False, everyday: float = 0.0) -> bool
     if acronym and len(word) <= _ACRONYM_LETTERS:
         return False  # an acronym we cannot read ("NIH", "UCL", "DSQ")
     return not _everyday(word) and not (everyday and zipf(word) >= everyday)
+
+
+def _may_agree(word: str) -> bool:
+    """Whether a word of the post can show that an entry is its subject."""
+    if word in _GENERIC or len(word) < _MIN_LETTERS or word.isdigit() or _everyday(word):
+        return False
+    return stem(word) not in _GENERIC_STEMS
 
 
 def _everyday(word: str) -> bool:
@@ -314,11 +339,9 @@ class Vocabulary:
         return Verdict.SILENT, ()
 
     def _has(self, word: str) -> bool:
-        if word in _GENERIC or len(word) < _MIN_LETTERS or word.isdigit() or _everyday(word):
+        if not _may_agree(word):
             return False
         stemmed = stem(word)
-        if stemmed in _GENERIC_STEMS:
-            return False
         if stemmed in self.stems:  # (reads the stems, and so `_long`)
             return True
         if len(stemmed) < _PART_MIN_LETTERS:
@@ -371,12 +394,20 @@ _EXCLUSIVE = (
 )
 
 
+# A few letters every design form holds: most texts have none and need no regex at all.
+_DESIGN_HINTS = (
+    "label", "blind", "placebo", "meta", "review", "übersicht", "revisión", "revue", "phase",
+    "follow", "long", "oppfølg", "nachbeob", "pilot", "feasib", "machbar", "haalbaar", "case",
+    "fall", "survey", "questionnaire", "umfrage", "enquête", "encuesta", "spørre", "sectional",
+    "querschnitt", "mendel", "offen", "placebokontroll",
+)  # fmt: skip
 _ANY_DESIGN = re.compile("|".join(f"(?:{form})" for form in _DESIGN_FORMS.values()), re.I)
 
 
 def designs_in(text: str) -> frozenset[str]:
     """The study designs `text` names."""
-    if not _ANY_DESIGN.search(text):
+    lowered = text.lower()
+    if not any(hint in lowered for hint in _DESIGN_HINTS) or not _ANY_DESIGN.search(text):
         return frozenset()  # most texts name none: one search instead of one per design
     return frozenset(name for name, pattern in _DESIGNS.items() if pattern.search(text))
 
@@ -445,6 +476,12 @@ _DISOWNED = re.compile(
     re.IGNORECASE,
 )
 _DISOWN_REACH = 160
+# A few letters each disowning form holds: most posts have none and need no regex at all.
+_DISOWN_HINTS = (
+    "nothing", "unrelated", "field", "same", "not ", "nichts", "ander", "iets", "annet",
+    "nada", "rien", "autre", "wrong", "differ", "another", "falsch", "verkeerd", "feil",
+    "annen", "otro", "otra", "equivocad", "mauvais", "niet", "nicht", "ikke", "no ", "pas ",
+)  # fmt: skip
 # "not the Tanaka you mean", "niet de Tanaka die je zoekt", "nicht der Walitt"
 _NOT_THE = r"(?:not|niet|nicht|ikke|no|pas)\s{1,2}(?:the|de|der|die|den|el|la|le)"
 
@@ -460,6 +497,9 @@ def disowned(text: str, start: int, end: int, key: str) -> bool:
     """Whether the words after a citation (from `end`, in its sentence or the next) say it
     is another paper than the atlas's by that name ("… wrong Tanaka", "nada que ver");
     `key` is the surname's key (`linker.surnames.name_key`)."""
+    window = text[max(0, start - 40) : end + _DISOWN_REACH].lower()
+    if not any(hint in window for hint in _DISOWN_HINTS):
+        return False
     if _DISOWNED.search(text, end, end + _DISOWN_REACH):
         return True
     for found in _OTHER_NAMED.finditer(text, max(0, start - 40), end + _DISOWN_REACH):

@@ -3,9 +3,9 @@ words plus 9) in the most frequent of the community's languages.
 
 The figures come from wordfreq (https://github.com/rspeer/wordfreq) and are kept in
 `everyday_words.tsv` beside this module, for the words at or above `MIN_ZIPF` in English,
-German, Dutch, Norwegian, Spanish or French: loading wordfreq's own lists would cost the
-linker some 35 MB and a dependency at run time for a few thousand words. Regenerate the file
-with `python -m linker.everyday`.
+German, Dutch, Norwegian, Spanish or French: loading wordfreq's own lists for six languages
+would cost the linker some 35 MB for a few thousand words. Regenerate the file with
+`python -m linker.everyday`.
 """
 
 from __future__ import annotations

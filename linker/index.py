@@ -221,7 +221,7 @@ class AtlasIndex:
         words = tokens(masked)
         found += self._titles_in(text, scan, masked, words)
         if self._settings.author_year:
-            citations = self._author_years(text, scan, masked, taken)
+            citations = self._author_years(text, scan, masked, taken, words)
             citations = describing_no_identifier(citations, identified, text)
             found += overruled_by_identifiers(citations, identified, text)
         if self._settings.descriptions and not found:
@@ -378,12 +378,15 @@ class AtlasIndex:
 
     # -- author-year -------------------------------------------------------------------
 
-    def _author_years(self, text: str, scan: Scan, masked: str, taken: SpanSet) -> list[Found]:
+    def _author_years(
+        self, text: str, scan: Scan, masked: str, taken: SpanSet, words: list[str]
+    ) -> list[Found]:
         """Author mentions that name one entry clearly (see `linker.author_match`); each
         Found carries the signals that decided it."""
         found = []
         masked = as_english(masked)  # "u. a.", "og", "Walitts Studie": same length, same spans
-        for decision in self._authors.decide(masked, find_author_years(masked, weak=True)):
+        citations = find_author_years(masked, weak=True)
+        for decision in self._authors.decide(masked, citations, frozenset(words)):
             mention = decision.mention
             value = f"{mention.key} {mention.year}" if mention.year else mention.key
             span = (mention.start, mention.end)
