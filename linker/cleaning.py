@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from records.identifiers import DOI_PREFIX
+
 # Characters that render as nothing: zero-width space/joiners, word joiner, BOM, soft hyphen,
 # Mongolian vowel separator (https://www.unicode.org/reports/tr44/#Default_Ignorable_Code_Point).
 _INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]")
@@ -24,7 +26,9 @@ _ESCAPE = re.compile(r"\\(?=[!-/:-@\[-`{-~])")
 # engine re-scan long runs (https://www.regular-expressions.info/catastrophic.html).
 _DOI_BEFORE_BREAK = re.compile(
     r"""
-    (?<![\w.])(?P<prefix>10\.\d{4,9})  # DOI prefix (https://www.doi.org/doi-handbook/HTML/doi-prefix.html)
+    (?<![\w.])(?P<prefix>"""
+    + DOI_PREFIX
+    + r""")  # DOI prefix (records.identifiers)
     (?P<body>/(?:[^\s"'`|]{0,200}?[-./_(])?)  # the suffix so far ends in a separator (or is
                                       # empty), so the DOI cannot be complete
     (?P<gap>[ \t]*\r?\n[ \t]*(?:>[ \t]*)?)  # the line break the wrapper inserted (and the

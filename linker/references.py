@@ -21,7 +21,7 @@ from linker.urls import (
     identifiers_in_url,
     strip_page_suffixes,
 )
-from records.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
+from records.identifiers import DOI_PREFIX, normalize_doi, normalize_pmcid, normalize_pmid
 from records.models import Reference, RefKind
 
 # A link: any http(s)/www URL, or a bare host that only ever serves studies.
@@ -53,7 +53,9 @@ _URL_HINTS = ("http", "www.", ".org/", ".com/", "ncbi.nlm")
 _DOI = re.compile(
     r"""
     (?<![\w./-])
-    10\.\d{4,9}(?:\.\d{1,9}){0,3}
+    """
+    + DOI_PREFIX
+    + r"""
     /
     [^\s"`|\u201c\u201d\u2018\u2019]{1,1000}
     """,
@@ -62,7 +64,9 @@ _DOI = re.compile(
 # A DOI written percent-encoded outside a link (`10.1016%2Fj.x`, twice: `10.1016%252Fj.x`),
 # maybe after an encoded label (`doi%253A10.1016%252Fj.x`).
 _ENCODED_DOI = re.compile(
-    r"(?:(?<![\w./%-])|(?<=%3A)|(?<=%253A))10\.\d{4,9}%(?:25){0,3}2F[^\s\"`|<>\u201c\u201d\u2018\u2019]{1,1000}",
+    r"(?:(?<![\w./%-])|(?<=%3A)|(?<=%253A))"
+    + DOI_PREFIX
+    + r"%(?:25){0,3}2F[^\s\"`|<>\u201c\u201d\u2018\u2019]{1,1000}",
     re.IGNORECASE,
 )
 _DOI_LABEL_BEFORE = re.compile(r"(?:doi|DOI|Doi)\s{0,3}[:=]?\s{0,3}$")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from linker import publisher_ids
-from records.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
+from records.identifiers import DOI_PREFIX, normalize_doi, normalize_pmcid, normalize_pmid
 from records.models import RefKind
 
 ATLAS_HOSTS = ("mecfsatlas.com", "cfsmeatlas.com")
@@ -30,7 +30,7 @@ _WRAPPERS = (
 )
 
 # A DOI inside a path or query: after a `/`, `=` or `:` (https://www.doi.org/doi-handbook/HTML/).
-_DOI_IN_URL = re.compile(r"(?:(?<=[/=:])|^)(10\.\d{4,9}(?:\.\d{1,9}){0,3}/[^?#&\s]{1,300})")
+_DOI_IN_URL = re.compile(rf"(?:(?<=[/=:])|^)({DOI_PREFIX}/[^?#&\s]{{1,300}})")
 
 # What publishers append after the DOI in their article paths.
 _PATH_SUFFIX = re.compile(
@@ -65,7 +65,7 @@ _ENCODED = re.compile(r"%(?:25)*(?:2[0-9a-f]|3[a-f])", re.IGNORECASE)
 # A DOI with `_` for its `/`, as RePEc handles (`…i5d10.1007_s11573-020-01017-9.html`) and
 # saved file names (`10.1038_s41467-024-45107-3.pdf`) write it.
 _UNDERSCORE_DOI = re.compile(
-    r"(?:(?<=[/=:])|(?<=\dd)|^)(10\.\d{4,9})_([A-Za-z0-9][^/?#&\s]{1,300})"
+    rf"(?:(?<=[/=:])|(?<=\dd)|^)({DOI_PREFIX})_([A-Za-z0-9][^/?#&\s]{{1,300}})"
 )
 _REPEC_ESCAPE = re.compile(r"_(3a|5f|2f)", re.IGNORECASE)
 _UNDERSCORE_PAGE = re.compile(r"\.(?:html?|pdf)$", re.IGNORECASE)

@@ -4,6 +4,9 @@ DOI: lower case, no `doi:` prefix or resolver URL (DOIs are case-insensitive,
 https://www.doi.org/doi-handbook/HTML/case-sensitivity.html). PMID: digits without leading
 zeros. PMCID: `PMC` followed by digits. Each function returns None for a value that is not
 an identifier of its kind, and applying it twice changes nothing.
+
+This module is the one home of the DOI grammar: the linker's finders build their patterns
+from `DOI_PREFIX`, so whatever they find, `normalize_doi` keeps.
 """
 
 from __future__ import annotations
@@ -18,7 +21,11 @@ _DOI_PREFIX = re.compile(
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
-_DOI_SHAPE = re.compile(r"^10\.\d{4,9}/\S+$")
+# A DOI prefix: `10.` + a registrant code, which may have subdivisions separated by periods
+# (`10.1000.10`, https://www.doi.org/doi-handbook/HTML/doi-prefix.html). The counts are bounded
+# so a hostile text cannot make a finder re-scan long runs of digits.
+DOI_PREFIX = r"10\.\d{4,9}(?:\.\d{1,9}){0,3}"
+_DOI_SHAPE = re.compile(rf"^{DOI_PREFIX}/\S+$")
 _PMID_SHAPE = re.compile(r"^\s*(?:pmid\s*:?\s*)?0*(\d{1,9})\s*$", re.IGNORECASE)
 _PMCID_SHAPE = re.compile(r"^\s*(?:pmcid\s*:?\s*)?pmc\s*(\d{1,9})\s*$", re.IGNORECASE)
 

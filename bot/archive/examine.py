@@ -18,8 +18,7 @@ from multiprocessing.pool import AsyncResult
 
 from bot.archive.posts import Line, json_line, output_record, read_record
 from bot.archive.streams import Record
-from linker import AtlasIndex
-from linker.unmatched import papers_to_log
+from linker import AtlasIndex, papers_to_log
 from records.models import Match
 
 _BATCH = 64  # posts a worker takes at once: few enough round trips, little memory held

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.core.service import Clock, EvidenceService, utc_now
 from config.settings import Settings
-from linker.index import AtlasIndex
+from linker import AtlasIndex
 from records.atlas_store import iter_aliases, iter_entries
 from records.db import Database
 

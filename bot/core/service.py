@@ -44,7 +44,7 @@ from bot.core.render_markdown import render_markdown
 from bot.core.render_text import WIDTH as TEXT_WIDTH
 from bot.core.render_text import render_text
 from config.settings import DescriptionMode, ReplyMode, Settings
-from linker.unmatched import papers_to_log
+from linker import papers_to_log
 from records import fulltext, replies
 from records.atlas_store import entries_carrying
 from records.db import Database, write_transaction

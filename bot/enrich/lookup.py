@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, utils
 
 from bot.enrich.clients import MetadataClients
 from bot.metadata import MetadataServiceError, PaperMetadata, merge_metadata
-from linker.publisher_ids import landing_page_url
+from linker import landing_page_url
 
 T = TypeVar("T")
 ID_KINDS = ("doi", "pmid", "pmcid")

@@ -24,7 +24,7 @@ from bot.http.deadline import overall_deadline
 from bot.http.redaction import redact_url
 from bot.http.transport import OverallDeadlineReached
 from bot.metadata import MetadataServiceError, Notice, PaperMetadata, merge_metadata
-from linker.textnorm import normalize_title
+from linker import normalize_title
 from records.atlas_store import add_alias, entry_title, find_entry_id
 from records.db import Database, write_transaction
 from records.entry_checks import entries_due_for_check, record_entry_check

@@ -23,7 +23,7 @@ from bot.metadata.models import (
     fetch_records,
     shape_checked,
 )
-from linker.urls import identifiers_in_url
+from linker import identifiers_in_url
 from records.identifiers import normalize_doi, normalize_publisher_id
 from records.models import RefKind
 

@@ -18,6 +18,8 @@ from typing import Any
 
 from bs4 import BeautifulSoup, Tag
 
+from records.identifiers import DOI_PREFIX
+
 # Keys of a data blob (lower case, letters and digits only) and the entry field they fill.
 _BLOB_KEYS: dict[str, str] = {
     "title": "title",
@@ -75,7 +77,7 @@ _ARTICLE_TYPES = frozenset(
     {"scholarlyarticle", "medicalscholarlyarticle", "article", "report", "creativework"}
 )
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d|21\d\d)\b")
-_DOI = re.compile(r"\b10\.\d{4,9}/\S+")
+_DOI = re.compile(rf"\b{DOI_PREFIX}/\S+")
 _MAX_NODES = 50_000  # a blob is walked at most this far: a hostile page cannot make us spin
 _MAX_DEPTH = 40
 
