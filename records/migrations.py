@@ -344,6 +344,17 @@ def _m010_census_citations(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m011_atlas_entry_metadata(db: sqlite_utils.Database) -> None:
+    """What the enricher learned about atlas entries (records.entry_metadata)."""
+    db.execute(
+        """CREATE TABLE atlas_entry_metadata (
+            entry_id TEXT PRIMARY KEY REFERENCES atlas_entries(id) ON DELETE CASCADE,
+            data TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )"""
+    )
+
+
 def _run_script(db: sqlite_utils.Database, script: str) -> None:
     """Run statements one by one: executescript would COMMIT mid-migration."""
     for statement in script.split(";"):
@@ -363,6 +374,7 @@ MIGRATIONS: list[Migration] = [
     _m009_place_description_matches,
     _m009_deployment_secrets,
     _m010_census_citations,
+    _m011_atlas_entry_metadata,
 ]
 
 

@@ -39,7 +39,8 @@ from bot.archive.streams import read_records
 from bot.cli.context import AppContext, pass_app, warn_if_atlas_empty
 from bot.cli.progress import progress_bar
 from linker import AtlasIndex
-from records.atlas_store import iter_aliases, iter_entries
+from records.atlas_store import iter_aliases
+from records.entry_metadata import iter_enriched_entries
 from records.census import record_cited
 from records.db import Database
 from records.models import Post
@@ -71,7 +72,9 @@ def scan(app: AppContext, file: str, no_log: bool, jobs: int) -> None:
     FILE is JSON Lines, a Reddit dump (Pushshift / Arctic Shift: .zst, .gz or plain) or a
     DiscordChatExporter JSON export; `-` reads stdin."""
     warn_if_atlas_empty(app)
-    index = AtlasIndex.build(iter_entries(app.db), iter_aliases(app.db), app.settings.linker)
+    index = AtlasIndex.build(
+        iter_enriched_entries(app.db), iter_aliases(app.db), app.settings.linker
+    )
     # The index lives as long as the command: keep the garbage collector from re-scanning
     # its millions of objects on every full collection (https://docs.python.org/3/library/gc.html#gc.freeze).
     # Frozen objects are also left untouched in forked workers, so their pages stay shared.

@@ -5,13 +5,14 @@ from __future__ import annotations
 from bot.core.service import Clock, EvidenceService, utc_now
 from config.settings import Settings
 from linker import AtlasIndex
-from records.atlas_store import iter_aliases, iter_entries
+from records.atlas_store import iter_aliases
+from records.entry_metadata import iter_enriched_entries
 from records.db import Database
 
 
 def load_index(db: Database, settings: Settings) -> AtlasIndex:
     """The in-memory atlas index over every stored entry and alias."""
-    return AtlasIndex.build(iter_entries(db), iter_aliases(db), settings.linker)
+    return AtlasIndex.build(iter_enriched_entries(db), iter_aliases(db), settings.linker)
 
 
 def build_service(db: Database, settings: Settings, *, clock: Clock = utc_now) -> EvidenceService:

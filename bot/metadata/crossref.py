@@ -104,9 +104,49 @@ def parse_work(work: dict[str, Any]) -> PaperMetadata:
                 if isinstance(update, dict)
             ),
             notices=_notices(work),
+            affiliations=_affiliations(work),
+            journal_abbrevs=[t for t in work.get("short-container-title") or [] if _is_text(t)],
+            volume=_label(work.get("volume")),
+            issue=_label(work.get("issue")),
+            # An article number where the journal gives one, else the first page ("823-836").
+            article_number=_label(work.get("article-number"))
+            or _label(str(work.get("page") or "").split("-")[0]),
+            published=_published(work),
         )
     except (TypeError, ValueError) as exc:
         raise MetadataServiceError(SERVICE, f"unexpected work record ({exc})") from exc
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _label(value: Any) -> str | None:
+    """A volume, issue or page as the work writes it (a number or a string)."""
+    text = str(value).strip() if isinstance(value, str | int) else ""
+    return text[:40] or None
+
+
+def _affiliations(work: dict[str, Any]) -> list[str]:
+    """Every author's affiliation names, each once, in order
+    (https://api.crossref.org/swagger-ui/index.html: `author[].affiliation[].name`)."""
+    found: dict[str, None] = {}
+    for author in work.get("author") or []:
+        for affiliation in (author.get("affiliation") or []) if isinstance(author, dict) else []:
+            name = affiliation.get("name") if isinstance(affiliation, dict) else None
+            if _is_text(name):
+                found[" ".join(str(name).split())] = None
+    return list(found)
+
+
+def _published(work: dict[str, Any]) -> str | None:
+    """The publication date as ISO text ("2016-03", "2016-03-09") from its date-parts."""
+    for field in ("published", "issued", "published-print", "published-online"):
+        parts = ((work.get(field) or {}).get("date-parts") or [[None]])[0]
+        numbers = [p for p in parts if isinstance(p, int)] if isinstance(parts, list) else []
+        if numbers:
+            return "-".join(f"{n:02d}" if i else str(n) for i, n in enumerate(numbers[:3]))
+    return None
 
 
 def publisher_ids_of(work: dict[str, Any]) -> list[str]:

@@ -98,9 +98,46 @@ def parse_result(result: dict[str, Any]) -> PaperMetadata:
             open_access_url=_open_access_url(result),
             is_notice=any(p.lower() in _NOTICE_TYPES for p in pubtypes),
             notices=_notices(result, pubtypes),
+            **_where_published(result),
+            affiliations=_affiliations(result),
+            keywords=[str(k) for k in (result.get("keywordList") or {}).get("keyword") or []],
         )
     except (TypeError, ValueError, AttributeError) as exc:
         raise MetadataServiceError(SERVICE, f"unexpected result ({exc})") from exc
+
+
+def _where_published(result: dict[str, Any]) -> dict[str, Any]:
+    """Journal abbreviations, volume, issue, first page and date of a core result
+    (`journalInfo`, `pageInfo`, `firstPublicationDate`)."""
+    info = result.get("journalInfo") or {}
+    journal = info.get("journal") or {}
+    abbreviations = [
+        str(journal[key]) for key in ("isoabbreviation", "medlineAbbreviation") if journal.get(key)
+    ]
+    page = str(result.get("pageInfo") or "").split("-")[0].strip()
+    return {
+        "journal_abbrevs": list(dict.fromkeys(abbreviations)),
+        "volume": str(info["volume"]) if info.get("volume") else None,
+        "issue": str(info["issue"]) if info.get("issue") else None,
+        "article_number": page or None,
+        "published": result.get("firstPublicationDate") or None,
+    }
+
+
+def _affiliations(result: dict[str, Any]) -> list[str]:
+    """Each author's affiliations, each once (`authorAffiliationDetailsList`, or the older
+    single `affiliation`)."""
+    found: dict[str, None] = {}
+    for author in (result.get("authorList") or {}).get("author") or []:
+        if not isinstance(author, dict):
+            continue
+        details = (author.get("authorAffiliationDetailsList") or {}).get("authorAffiliation")
+        names = [d.get("affiliation") for d in details or [] if isinstance(d, dict)]
+        names.append(author.get("affiliation"))
+        for name in names:
+            if isinstance(name, str) and name.strip():
+                found[" ".join(name.split())] = None
+    return list(found)
 
 
 def _authors(result: dict[str, Any]) -> list[str]:

@@ -98,6 +98,15 @@ class PaperMetadata(BaseModel):
     versions: list[str] = []
     is_notice: bool = False
     notices: list[Notice] = []
+    # What description matching reads: where the authors work, the journal's short names,
+    # where in it the paper is, when it appeared, its keywords.
+    affiliations: list[str] = []
+    journal_abbrevs: list[str] = []
+    volume: str | None = None
+    issue: str | None = None
+    article_number: str | None = None  # the article number, or the first page
+    published: str | None = None  # ISO date, as precise as the service gives it
+    keywords: list[str] = []
 
     _doi = field_validator("doi", mode="before")(lambda v: normalize_doi(_text(v)))
     _pmid = field_validator("pmid", mode="before")(lambda v: normalize_pmid(_text(v)))

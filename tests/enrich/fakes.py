@@ -38,6 +38,12 @@ class FakePaper:
     retracted: bool = False
     corrected: bool = False
     open_access: bool = False
+    # Where and by whom it was published, as Crossref and Europe PMC give it.
+    affiliation: str | None = None
+    journal_abbrev: str | None = None
+    volume: str | None = None
+    article_number: str | None = None
+    keywords: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -190,6 +196,17 @@ def crossref_work(paper: FakePaper) -> dict[str, Any]:
         "container-title": [paper.journal],
         "issued": {"date-parts": [[paper.year, 5, 2]]},
     }
+    # Crossref work fields (https://api.crossref.org/swagger-ui/index.html, `Work`):
+    # `author[].affiliation[].name`, `short-container-title`, `volume`, `article-number`.
+    if paper.affiliation:
+        for author in work["author"]:
+            author["affiliation"] = [{"name": paper.affiliation}]
+    if paper.journal_abbrev:
+        work["short-container-title"] = [paper.journal_abbrev]
+    if paper.volume:
+        work["volume"] = paper.volume
+    if paper.article_number:
+        work["article-number"] = paper.article_number
     updates = []
     if paper.retracted:
         updates.append({"DOI": f"{paper.doi}.retraction", "type": "retraction",
@@ -236,6 +253,20 @@ def europepmc_result(paper: FakePaper) -> dict[str, Any]:
         result["pmid"] = paper.pmid
     if paper.pmcid:
         result["pmcid"] = paper.pmcid
+    # Europe PMC core result fields (https://europepmc.org/RestfulWebService, resultType=core):
+    # journalInfo.volume / journal.isoabbreviation, keywordList, authorList with affiliations.
+    if paper.volume:
+        result["journalInfo"]["volume"] = paper.volume
+    if paper.journal_abbrev:
+        result["journalInfo"]["journal"]["isoabbreviation"] = paper.journal_abbrev
+    if paper.keywords:
+        result["keywordList"] = {"keyword": paper.keywords}
+    if paper.affiliation:
+        result["authorList"] = {"author": [
+            {"lastName": f, "firstName": g, "authorAffiliationDetailsList": {
+                "authorAffiliation": [{"affiliation": paper.affiliation}]}}
+            for f, g in paper.authors
+        ]}  # fmt: skip
     if paper.open_access and paper.pmcid:
         result["fullTextUrlList"] = {"fullTextUrl": [
             {"availability": "Subscription required", "documentStyle": "doi",

@@ -16,7 +16,7 @@ from records.migrations import MIGRATIONS, migrate
 EXPECTED_TABLES = {
     "atlas_entries", "aliases", "unmatched_papers", "sightings", "replies", "carded",
     "place_settings", "opt_outs", "mod_log", "wrong_match_reports", "stream_state",
-    "seen_items", "http_cache", "atlas_search",
+    "seen_items", "http_cache", "atlas_search", "atlas_entry_metadata",
 }  # fmt: skip
 
 
