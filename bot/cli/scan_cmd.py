@@ -40,9 +40,9 @@ from bot.cli.context import AppContext, pass_app, warn_if_atlas_empty
 from bot.cli.progress import progress_bar
 from linker import AtlasIndex
 from records.atlas_store import iter_aliases
-from records.entry_metadata import iter_enriched_entries
 from records.census import record_cited
 from records.db import Database
+from records.entry_metadata import iter_enriched_entries
 from records.models import Post
 from records.salt import author_hash_salt
 from records.unmatched import record_sightings

@@ -6,8 +6,8 @@ from bot.core.service import Clock, EvidenceService, utc_now
 from config.settings import Settings
 from linker import AtlasIndex
 from records.atlas_store import iter_aliases
-from records.entry_metadata import iter_enriched_entries
 from records.db import Database
+from records.entry_metadata import iter_enriched_entries
 
 
 def load_index(db: Database, settings: Settings) -> AtlasIndex:
