@@ -51,22 +51,6 @@ _MAX_PHRASE_WORDS = 8
 
 # Study cues in English, German, Dutch, Norwegian, Spanish, French and Swedish: the nouns and
 # verbs a description of a study leans on. A post without one is not read further.
-_CUE = re.compile(
-    r"""(?ix)(?<!\w)(?:
-        stud(?:y|ies|ie|ien|ier|iet|iene|ierna|io|ios)
-      | estudios? | [ée]tudes? | trials? | essais? | ensayos? | cohort(?:e|en|s)? | kohort\w*
-      | papers? | artic(?:le|les|ulo|ulos) | art[íi]culos? | artik(?:el|eln|kel|kelen)
-      | research(?:ers?)? | teams? | [ée]quipes? | equipos? | forsk(?:ning|ere|are|arna|erne)
-      | forscher(?:innen)? | onderzo(?:ek|ekers) | investigador(?:es|as)? | investigaci[óo]n
-      | chercheu(?:r|rs|ses) | recherches? | untersuchung(?:en)?
-      | groups? | gruppen? | groep | grupos? | groupes? | consortium
-      | published | publi[ée]e?s? | publicad[oa]s? | gepubliceerd | ver[öo]ffentlicht
-      | publisert | publicerad | publicerte
-      | journal | revista | revue | tidsskrift(?:et)? | tidskrift(?:en)? | tijdschrift
-      | zeitschrift | volume | vol\. | jahrgang | report | rapport(?:en)? | bericht | informe
-      | (?:19|20)\d\d\s?;\s?\d{1,4}(?:\(\w{1,6}\))?\s?:\s?[eE]?\d+  # "2011;377:823"
-    )(?!\w)"""
-)
 _CUE_WORDS_TEXT = """
     study studies studie studien studier studiet studiene studierna studio studios estudio
     estudios etude etudes étude études trial trials essai essais ensayo ensayos cohort cohorts
@@ -135,8 +119,6 @@ _FIELD_PART = re.compile(
     r"(?i)(?:department|dept\.?|division|section|unit|laboratory|faculty|graduate school|"
     r"(?:institute|centre|center|school) (?:of|for))\b"
 )
-# A study cue right before a name ("estudio rituxme", "l'étude pace").
-_CUE_BEFORE = re.compile(_CUE.pattern + r"[\s-]{1,2}$", re.VERBOSE | re.IGNORECASE)
 _NUMBER = re.compile(r"(?<![\w.])[eE]?(\d{1,7})(?![\w])")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _COMMON_SHARE = 0.02
@@ -145,6 +127,8 @@ _FEW_ENTRIES = 3
 _MIN_TOPIC_LETTERS = 3
 # Above this Zipf frequency (wordfreq) a word is everyday language, no study's subject.
 _EVERYDAY = 5.0
+# Below this Zipf frequency a word the entry lacks says the post means another subject.
+_RARE = 4.5
 
 
 def has_cue(text: str, words: Iterable[str] | None = None) -> bool:
@@ -288,14 +272,27 @@ class DescriptionMatcher:
         end = max(e for _, e in best.spans)
         # "In 2016 Microbiome published a study on soil bacteria in farms": the journal and
         # year fit, the subject the post gives does not (the check author mentions use).
-        subject = topic_of(text, end, (), with_expansions)
-        if subject is not None:
-            vocabulary = Vocabulary(self._entries[best_number], with_expansions)
-            verdict, _ = vocabulary.verdict(subject)
-            if verdict is Verdict.CONTRADICTS:
-                return []
+        if self._contradicted(text, end, best_number, best):
+            return []
         signals = (*dict.fromkeys(best.signals), f"score:{best.score}")
         return [DescriptionDecision(best_number, start, end, best.score, signals)]
+
+    def _contradicted(self, text: str, end: int, number: int, best: _Candidate) -> bool:
+        """Whether the subject the post gives after the description is another study's.
+
+        Only rare words the entry lacks count against it ("soil", "farms"; not "kids" or
+        "properly", which a post uses for any study), and only when they outnumber the
+        entry's words the post shares.
+        """
+        subject = topic_of(text, end, (), with_expansions)
+        if subject is None:
+            return False
+        verdict, words = Vocabulary(self._entries[number], with_expansions).verdict(subject)
+        if verdict is not Verdict.CONTRADICTS:
+            return False
+        rare = [w for w in words if wordfreq.zipf_frequency(w, "en", wordlist="small") < _RARE]
+        shared = sum(signal.startswith("topic:") for signal in best.signals)
+        return len(rare) > shared
 
     def _names(
         self,
@@ -469,8 +466,7 @@ def _places(affiliation: str) -> Iterable[str]:
 def _written_as_name(text: str, start: int, end: int, phrase: _Phrase) -> bool:
     """A name counts where written as one (capitalised as the records write it, or right
     beside a study cue) and where a study cue is near."""
-    around = text[max(0, start - _CUE_WINDOW) : end + _CUE_WINDOW]
-    if not _CUE.search(around):
+    if not _has_cue_word(text[max(0, start - _CUE_WINDOW) : end + _CUE_WINDOW]):
         return False
     written = text[start:end]
     if phrase.kind == "group" and len(phrase.words) >= 3:
@@ -482,12 +478,15 @@ def _written_as_name(text: str, start: int, end: int, phrase: _Phrase) -> bool:
         return True
     if phrase.kind not in ("name", "institution"):
         return False
-    if len(phrase.words) > 1 and _CUE.search(written):
+    if len(phrase.words) > 1 and _has_cue_word(written):
         return True  # an alias holding its own cue, "the rituxme trial"
-    gap = len(text[end : end + 3]) - len(text[end : end + 3].lstrip(" -"))
-    after = _CUE.match(text, end + gap)
-    before = _CUE_BEFORE.search(text[max(0, start - 20) : start])
-    return after is not None or before is not None
+    # Right beside a cue: "the rivera trial", "estudio rituxme", "l'étude pace".
+    after, before = tokens(text[end : end + 25]), tokens(text[max(0, start - 25) : start])
+    return bool(after and after[0] in _CUE_WORDS) or bool(before and before[-1] in _CUE_WORDS)
+
+
+def _has_cue_word(text: str) -> bool:
+    return not _CUE_WORDS.isdisjoint(tokens(text))
 
 
 def _topic_words(words: Iterable[str]) -> frozenset[str]:
@@ -540,7 +539,7 @@ def _journal_written(text: str, form: tuple[str, ...], journal: str) -> tuple[in
         after = text[found.end() : found.end() + 25]
         set_as_name = (
             _JOURNAL_BEFORE.search(before) is not None
-            or _CUE.match(after.lstrip()) is not None
+            or (tokens(after)[:1] and tokens(after)[0] in _CUE_WORDS)
             or _NUMBER.search(after[:12]) is not None
         )
         if written[:1].isupper() and set_as_name:
