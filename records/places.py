@@ -112,16 +112,9 @@ def set_place_cooldown(
     """Set (or with None, clear) the place's own cooldown; a new row starts in `default_mode`."""
     if hours is not None and hours < 0:
         raise ValueError("cooldown hours cannot be negative")
-    with write_transaction(db):
-        db.execute(
-            """INSERT INTO place_settings
-                   (platform, place, enabled, mode, cooldown_hours, updated_by, updated_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?)
-               ON CONFLICT(platform, place) DO UPDATE SET
-                   cooldown_hours = excluded.cooldown_hours,
-                   updated_by = excluded.updated_by, updated_at = excluded.updated_at""",
-            [platform, place, int(default_mode != "off"), default_mode, hours, actor, _now()],
-        )
+    _set_column(
+        db, platform, place, "cooldown_hours", hours, actor=actor, default_mode=default_mode
+    )
 
 
 def set_place_description_matches(
@@ -137,15 +130,31 @@ def set_place_description_matches(
     `default_mode`)."""
     if how not in DESCRIPTION_MODES:
         raise ValueError(f"description matches must be one of {', '.join(DESCRIPTION_MODES)}")
+    _set_column(
+        db, platform, place, "description_matches", how, actor=actor, default_mode=default_mode
+    )
+
+
+def _set_column(
+    db: sqlite_utils.Database,
+    platform: str,
+    place: str,
+    column: Literal["cooldown_hours", "description_matches"],
+    value: object,
+    *,
+    actor: str,
+    default_mode: PlaceMode,
+) -> None:
+    """Set one setting of a place, keeping the others; a new row starts in `default_mode`."""
     with write_transaction(db):
         db.execute(
-            """INSERT INTO place_settings
-                   (platform, place, enabled, mode, description_matches, updated_by, updated_at)
+            f"""INSERT INTO place_settings
+                   (platform, place, enabled, mode, {column}, updated_by, updated_at)
                VALUES (?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT(platform, place) DO UPDATE SET
-                   description_matches = excluded.description_matches,
-                   updated_by = excluded.updated_by, updated_at = excluded.updated_at""",
-            [platform, place, int(default_mode != "off"), default_mode, how, actor, _now()],
+                   {column} = excluded.{column},
+                   updated_by = excluded.updated_by, updated_at = excluded.updated_at""",  # noqa: S608 - a fixed column name
+            [platform, place, int(default_mode != "off"), default_mode, value, actor, _now()],
         )
 
 

@@ -12,15 +12,10 @@ from bot.core.service import EvidenceService
 from config.settings import Settings
 from records.atlas_store import upsert_entries
 from tests.core.conftest import FakeClock, entry, make_post
+from tests.linker.test_descriptions import PACE as PACE_DESCRIBED
 
-PACE = entry(
-    id="white-2011-comparison-adaptive",
-    title="Comparison of adaptive pacing therapy, cognitive behaviour therapy, graded exercise "
-    "therapy, and specialist medical care for chronic fatigue syndrome (PACE): a randomised trial",
-    authors=["White, P D", "Goldsmith, K A"],
-    year=2011,
-    journal="Lancet (London, England)",
-)
+# The linker tests' PACE entry, with the summary and caveat a card needs.
+PACE = entry(**PACE_DESCRIBED.to_json_dict())
 DESCRIBED = "The PACE trial was a disaster for us"
 CITED = "White et al. 2011 in the Lancet"
 
