@@ -10,6 +10,7 @@ stem; a query word matches when any of the seven languages' stems of it does ("s
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -63,7 +64,28 @@ def _document_terms(text: str) -> str:
     return " ".join(terms)
 
 
-def _columns(entry: AtlasEntry) -> list[str]:
+def _learned_keywords(db: sqlite_utils.Database, ids: list[str]) -> dict[str, list[str]]:
+    """The keywords the enricher learned for these entries (records.entry_metadata), so an
+    atlas import that rewrites an entry's search row keeps them."""
+    if not db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'atlas_entry_metadata'"
+    ).fetchone():
+        return {}  # the migrations that create the search table run before that table exists
+    found: dict[str, list[str]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        sql = (
+            "SELECT entry_id, json_extract(data, '$.keywords') FROM atlas_entry_metadata "  # noqa: S608
+            f"WHERE entry_id IN ({marks})"
+        )
+        for entry_id, keywords in db.execute(sql, chunk):
+            if keywords:
+                found[str(entry_id)] = [str(k) for k in json.loads(keywords)]
+    return found
+
+
+def _columns(entry: AtlasEntry, learned: Iterable[str] = ()) -> list[str]:
     body = [
         entry.summary or "",
         entry.why_it_matters or "",
@@ -75,7 +97,7 @@ def _columns(entry: AtlasEntry) -> list[str]:
     return [
         _document_terms(entry.title),
         _document_terms(" ; ".join(entry.aliases)),
-        _document_terms(" ; ".join(entry.keywords)),
+        _document_terms(" ; ".join((*entry.keywords, *learned))),
         _document_terms(" ".join(body)),
         _document_terms(" ".join(people)),
     ]
@@ -91,8 +113,11 @@ def reindex(db: sqlite_utils.Database, entries: Iterable[AtlasEntry]) -> None:
         marks = ", ".join("?" for _ in chunk)
         sql = f"SELECT rowid, id FROM atlas_entries WHERE id IN ({marks})"  # noqa: S608
         rowids.update((str(entry_id), int(rowid)) for rowid, entry_id in db.execute(sql, chunk))
+    learned = _learned_keywords(db, list(rowids))
     rows = [
-        (rowids[entry.id], entry.id, *_columns(entry)) for entry in entries if entry.id in rowids
+        (rowids[entry.id], entry.id, *_columns(entry, learned.get(entry.id, ())))
+        for entry in entries
+        if entry.id in rowids
     ]
     db.conn.executemany(f"DELETE FROM {TABLE} WHERE rowid = ?", [(row[0],) for row in rows])  # noqa: S608 - fixed table name
     db.conn.executemany(

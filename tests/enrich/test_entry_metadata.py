@@ -93,6 +93,15 @@ def test_checking_an_atlas_entry_stores_what_describes_it(db: sqlite_utils.Datab
         assert [m.atlas_id for m in index.match(text)] == [ENTRY.id], text
 
 
+def test_learned_keywords_stay_searchable_after_an_atlas_import(
+    db: sqlite_utils.Database,
+) -> None:
+    upsert_entries(db, [ENTRY])
+    store_entry_metadata(db, ENTRY.id, {"keywords": ["lipopolysaccharide"]})
+    upsert_entries(db, [ENTRY.model_copy(update={"summary": "A new summary."})])
+    assert search(db, "lipopolysaccharide") == [ENTRY.id]
+
+
 def test_the_atlas_own_fields_win_and_an_import_erases_nothing(db: sqlite_utils.Database) -> None:
     upsert_entries(db, [ENTRY.model_copy(update={"volume": "5"})])
     assert store_entry_metadata(db, ENTRY.id, {"volume": "4", "article_number": "30"})
