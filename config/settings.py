@@ -172,6 +172,20 @@ class DiscourseSettings(_Section):
     _split = field_validator("category_ids", "mod_groups", mode="before")(_split_commas)
 
 
+class LemmySettings(_Section):
+    """The Lemmy bot: an instance's API as the bot's account, watching some communities."""
+
+    base_url: HttpUrl | None = None
+    username: str = ""
+    password: SecretStr | None = None
+    communities: CommaList = []
+    poll_seconds: float = Field(default=60.0, gt=0)
+    timeout_seconds: float = Field(default=20.0, gt=0)
+    max_retries: int = Field(default=4, ge=0)
+
+    _split = field_validator("communities", mode="before")(_split_commas)
+
+
 class FeedsSettings(_Section):
     """The read-only feed watcher: forums' RSS/Atom feeds, a sighting log and a digest."""
 
@@ -222,6 +236,7 @@ class Settings(BaseSettings):
     enrich: EnrichSettings = EnrichSettings()
     xenforo: XenForoSettings = XenForoSettings()
     discourse: DiscourseSettings = DiscourseSettings()
+    lemmy: LemmySettings = LemmySettings()
     feeds: FeedsSettings = FeedsSettings()
 
     @classmethod

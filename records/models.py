@@ -279,7 +279,9 @@ class Post(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    platform: Literal["discord", "reddit", "console", "scan", "xenforo", "discourse", "feeds"]
+    platform: Literal[
+        "discord", "reddit", "console", "scan", "xenforo", "discourse", "lemmy", "feeds"
+    ]
     place: str
     thread: str
     message_id: str

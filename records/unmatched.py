@@ -38,7 +38,16 @@ _KEYS_PER_QUERY = 500  # bound variables per query, far below any SQLite build's
 
 
 # Where sightings come from: each bot's `Post.platform`, the console bot, and `scan` files.
-SIGHTING_PLATFORMS = ("discord", "reddit", "xenforo", "discourse", "feeds", "console", "scan")
+SIGHTING_PLATFORMS = (
+    "discord",
+    "reddit",
+    "xenforo",
+    "discourse",
+    "lemmy",
+    "feeds",
+    "console",
+    "scan",
+)
 
 
 def hash_author(author_id: str, salt: str) -> str:

@@ -15,6 +15,7 @@ from bot.cli.enrich_cmd import run_enricher
 from bot.cli.run_discord_cmd import discord_cmd as run_discord
 from bot.cli.run_forum_cmd import discourse as run_discourse
 from bot.cli.run_forum_cmd import feeds as run_feeds
+from bot.cli.run_forum_cmd import lemmy as run_lemmy
 from bot.cli.run_forum_cmd import xenforo as run_xenforo
 from bot.cli.run_reddit_cmd import reddit as run_reddit
 from bot.console import ConsoleBot, OutputFormat, read_thread
@@ -26,7 +27,8 @@ OUTPUT_FORMATS = ("text", "markdown", "discord")
 
 @click.group("run")
 def run() -> None:
-    """Run a bot: console (no tokens), discord, reddit, xenforo, discourse, feeds or enricher."""
+    """Run a bot: console (no tokens), a platform's (discord, reddit, xenforo, discourse,
+    lemmy), feeds or the enricher."""
 
 
 @run.command("console")
@@ -91,4 +93,5 @@ run.add_command(run_discord)
 run.add_command(run_enricher)
 run.add_command(run_xenforo)
 run.add_command(run_discourse)
+run.add_command(run_lemmy)
 run.add_command(run_feeds)

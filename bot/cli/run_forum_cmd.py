@@ -1,4 +1,4 @@
-"""`evidence-bot run xenforo`, `run discourse`, `run feeds`: the web forum processes."""
+"""`evidence-bot run xenforo`, `discourse`, `lemmy`, `feeds`: the web forum processes."""
 
 from __future__ import annotations
 
@@ -95,6 +95,31 @@ def discourse(app: AppContext, max_polls: int | None) -> None:
         run_discourse_bot,
         DiscourseConfigError,
         check=lambda settings: check_discourse_settings(settings.discourse),
+    )
+
+
+@click.command("lemmy")
+@MAX_POLLS
+@pass_app
+def lemmy(app: AppContext, max_polls: int | None) -> None:
+    """Watch Lemmy communities' posts and comments and reply with evidence cards.
+
+    Needs EVBOT_LEMMY__BASE_URL, EVBOT_LEMMY__USERNAME, EVBOT_LEMMY__PASSWORD and
+    EVBOT_LEMMY__COMMUNITIES.
+    """
+    from bot.lemmy_bot.app import (  # noqa: PLC0415
+        LemmyConfigError,
+        check_lemmy_settings,
+        run_lemmy_bot,
+    )
+
+    run_until_stopped(
+        app,
+        max_polls,
+        "Watching Lemmy communities; Ctrl-C stops.",
+        run_lemmy_bot,
+        LemmyConfigError,
+        check=lambda settings: check_lemmy_settings(settings.lemmy),
     )
 
 

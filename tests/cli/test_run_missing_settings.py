@@ -17,6 +17,12 @@ MISSING = {
         "EVBOT_DISCOURSE__API_KEY",
         "EVBOT_DISCOURSE__API_USERNAME",
     ],
+    "lemmy": [
+        "EVBOT_LEMMY__BASE_URL",
+        "EVBOT_LEMMY__USERNAME",
+        "EVBOT_LEMMY__PASSWORD",
+        "EVBOT_LEMMY__COMMUNITIES",
+    ],
     "reddit": [
         "EVBOT_REDDIT__CLIENT_ID",
         "EVBOT_REDDIT__CLIENT_SECRET",

@@ -1,0 +1,1 @@
+"""The Lemmy adapter: communities' posts and comments answered through the core."""

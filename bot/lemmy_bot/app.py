@@ -1,0 +1,88 @@
+"""The Lemmy process's entry point: log in, build everything once, then poll until stopped."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from bot.core.factory import build_service
+from bot.forums.api import ApiClient, ApiError, build_http
+from bot.forums.polling import run_polls
+from bot.http.redaction import install_redaction
+from bot.lemmy_bot.bot import LemmyBot
+from bot.lemmy_bot.convert import read_error
+from bot.lemmy_bot.outlet import LemmyOutlet
+from config.settings import LemmySettings, Settings
+from records.db import Database
+
+log = logging.getLogger(__name__)
+
+
+class LemmyConfigError(ValueError):
+    """The Lemmy settings cannot work (say which one is missing, or what the instance said)."""
+
+
+def check_lemmy_settings(settings: LemmySettings) -> None:
+    """Raise `LemmyConfigError` naming every missing setting at once."""
+    missing = [
+        what
+        for what, unset in (
+            ("EVBOT_LEMMY__BASE_URL (the instance's address)", settings.base_url is None),
+            ("EVBOT_LEMMY__USERNAME (the bot's account)", not settings.username),
+            ("EVBOT_LEMMY__PASSWORD (its password)", settings.password is None),
+            ("EVBOT_LEMMY__COMMUNITIES (the communities to watch)", not settings.communities),
+        )
+        if unset
+    ]
+    if missing:
+        raise LemmyConfigError("set " + ", ".join(missing))
+
+
+def log_in(client: ApiClient, username: str, password: str) -> str:
+    """POST /user/login: the session's JWT (lemmy-js-client `Login`, `LoginResponse`)."""
+    try:
+        answer = client.post("user/login", json={"username_or_email": username,
+                                                 "password": password})  # fmt: skip
+    except ApiError as exc:
+        raise LemmyConfigError(f"the instance refused the login: {exc}") from exc
+    jwt = answer.get("jwt")
+    if not isinstance(jwt, str) or not jwt:
+        raise LemmyConfigError("the instance gave no session (is the account's email verified "
+                               "or its registration approved?)")  # fmt: skip
+    install_redaction([jwt])
+    return jwt
+
+
+def run_lemmy_bot(
+    settings: Settings,
+    db: Database,
+    *,
+    stop: threading.Event | None = None,
+    max_polls: int | None = None,
+) -> LemmyBot:
+    """Watch the communities until `stop` is set (or after `max_polls` polls)."""
+    config = settings.lemmy
+    check_lemmy_settings(config)
+    assert config.base_url is not None  # checked above
+    assert config.password is not None
+    halt = stop or threading.Event()
+
+    def wait(seconds: float) -> None:
+        halt.wait(seconds)
+
+    api = str(config.base_url).rstrip("/") + "/api/v3/"
+    http = build_http(api, {}, config.timeout_seconds, settings.atlas.user_agent,
+                      max_retries=config.max_retries, sleep=wait)  # fmt: skip
+    client = ApiClient(http, read_error=read_error)
+    try:
+        jwt = log_in(client, config.username, config.password.get_secret_value())
+        http.headers["Authorization"] = f"Bearer {jwt}"
+        outlet = LemmyOutlet(client, username=config.username)
+        bot = LemmyBot(build_service(db, settings), client, outlet, config.communities)
+        log.info("watching %d Lemmy communities at %s as %s", len(config.communities),
+                 config.base_url, config.username)  # fmt: skip
+        run_polls(bot.poll, wait=wait, should_stop=halt.is_set,
+                  poll_seconds=config.poll_seconds, max_polls=max_polls)  # fmt: skip
+    finally:
+        http.close()
+    return bot

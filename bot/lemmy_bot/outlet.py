@@ -1,0 +1,150 @@
+"""The Lemmy Outlet: replies are comments under the post, answering the cited item.
+
+Routes and shapes are lemmy-js-client 0.19's (`LemmyHttp`, base `/api/v3`): `POST /comment`
+(`CreateComment`: `content`, `post_id`, `parent_id`) answers `CommentResponse`;
+`GET /comment/list` (`GetComments`: `post_id`, `sort`, `limit`, `page`); `POST
+/comment/delete` (`DeleteComment`); `GET /post?id=` and `GET /comment?id=` for one item;
+`GET /community?name=` (`GetCommunityResponse`) names the community's moderators.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from typing import Any
+
+from bot.core.delivery import LookupFailed, SendFailed
+from bot.core.service import ReplyPlan
+from bot.forums.api import ApiClient, ApiError
+from bot.lemmy_bot.convert import is_gone, message_id, parent_of, to_post
+from records.models import Post
+
+MODERATORS_CACHE_SECONDS = 600.0
+FIND_PAGES = 5
+PAGE = 50
+# Lemmy answers every refusal with 400 and a code; these say sending again cannot help.
+FINAL_ERRORS = frozenset({"locked", "post_is_locked", "deleted", "couldnt_find_post",
+                          "couldnt_find_comment", "banned_from_community", "site_ban",
+                          "person_is_banned_from_community"})  # fmt: skip
+# `@name@host` mentions notify; the footer's Reddit superscript `^(…)` is not Lemmy Markdown
+# (markdown-it-sup wants `^x^`), so it becomes plain text.
+_AT_NAME = re.compile(r"@(?=\w)")
+_SUPERSCRIPT = re.compile(r"\^\(([^()]*)\)")
+
+
+def _number(message: str) -> int:
+    """The Lemmy id in `post/12` or `comment/34`."""
+    return int(message.rpartition("/")[2])
+
+
+class LemmyOutlet:
+    """Comments, finds, deletes and reads items as the bot's account; knows moderators."""
+
+    def __init__(
+        self, client: ApiClient, *, username: str, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._client = client
+        self.username = username
+        self._clock = clock
+        self._moderators: dict[str, tuple[frozenset[str], float]] = {}
+        self._admins: set[str] = set()
+
+    def is_self(self, view: dict[str, Any]) -> bool:
+        """Whether the bot's account (on this instance) wrote the item."""
+        creator = view.get("creator") or {}
+        return bool(creator.get("local")) and str(creator.get("name", "")).casefold() == (
+            self.username.casefold()
+        )
+
+    def as_post(self, view: dict[str, Any]) -> Post:
+        """The view as our Post, noting whether its author is an instance admin."""
+        post = to_post(view)
+        if view.get("creator_is_admin") is True:
+            self._admins.add(post.author_id)
+        return post
+
+    def send(self, to: Post, plan: ReplyPlan) -> str:
+        """POST /comment under `to`'s post, answering `to` itself when it is a comment."""
+        content = _SUPERSCRIPT.sub(r"\1", _AT_NAME.sub("@\u200b", plan.markdown()))
+        body: dict[str, Any] = {"content": content, "post_id": int(to.thread)}
+        if to.message_id.startswith("comment/"):
+            body["parent_id"] = _number(to.message_id)
+        try:
+            answer = self._client.post("comment", json=body)
+        except ApiError as exc:
+            if not exc.ambiguous:
+                raise SendFailed(str(exc), final=exc.code in FINAL_ERRORS) from exc
+            if exc.status == 0 or 200 <= exc.status < 300:
+                raise SendFailed(str(exc), maybe_sent=True) from exc
+            return self._look_after_error(to, exc)
+        try:
+            return message_id(answer["comment_view"])
+        except (LookupError, TypeError, ValueError) as exc:
+            raise SendFailed("the comment was accepted without its id", maybe_sent=True) from exc
+
+    def _look_after_error(self, to: Post, exc: ApiError) -> str:
+        """After a 5xx the instance finished with the request: our comment exists or not."""
+        try:
+            found = self.find_reply(to)
+        except LookupFailed as failed:
+            raise SendFailed(str(failed), maybe_sent=True) from exc
+        if found is None:
+            raise SendFailed(str(exc)) from exc
+        return found
+
+    def find_reply(self, to: Post) -> str | None:
+        """Our comment answering `to`, among the newest comments under its post."""
+        for page in range(1, FIND_PAGES + 1):
+            try:
+                answer = self._client.get("comment/list", post_id=int(to.thread), sort="New",
+                                          type_="All", limit=PAGE, page=page)  # fmt: skip
+                views = list(answer["comments"])
+                for view in views:
+                    if self.is_self(view) and parent_of(view) == to.message_id:
+                        return message_id(view)
+            except (ApiError, LookupError, TypeError, ValueError) as exc:
+                raise LookupFailed(f"listing the comments: {exc!r}") from exc
+            if len(views) < PAGE:
+                return None
+        raise LookupFailed(f"more than {FIND_PAGES * PAGE} comments under post {to.thread}")
+
+    def delete(self, reply_id: str) -> None:
+        """POST /comment/delete (the author's own deletion; a moderator's removal differs)."""
+        try:
+            self._client.post("comment/delete", json={"comment_id": _number(reply_id),
+                                                      "deleted": True})  # fmt: skip
+        except (ApiError, ValueError) as exc:
+            raise SendFailed(str(exc)) from exc
+
+    def fetch_post(self, message_id: str) -> Post | None:
+        """GET /post?id= or /comment?id=; None when it is gone, removed or unknown."""
+        kind, _, number = message_id.partition("/")
+        if kind not in ("post", "comment") or not number.isdigit():
+            return None
+        try:
+            answer = self._client.get(kind, id=int(number))
+        except ApiError as exc:
+            if exc.ambiguous:
+                raise  # a failure that may pass fails the poll, not the summons
+            return None
+        view = answer.get(f"{kind}_view")
+        if not isinstance(view, dict) or is_gone(view):
+            return None
+        return self.as_post(view)
+
+    def is_moderator(self, post: Post) -> bool:
+        """An instance admin, or one of the community's moderators (Lemmy's own list)."""
+        return post.author_id in self._admins or post.author_id in self.moderators(post.place)
+
+    def moderators(self, community: str) -> frozenset[str]:
+        """The person ids GET /community?name= lists as moderators, cached for a while."""
+        cached = self._moderators.get(community)
+        if cached is not None and self._clock() - cached[1] < MODERATORS_CACHE_SECONDS:
+            return cached[0]
+        answer = self._client.get("community", name=community)
+        listed = answer.get("moderators")
+        items = listed if isinstance(listed, list) else []
+        ids = frozenset(str(item["moderator"]["id"]) for item in items if isinstance(item, dict))
+        self._moderators[community] = (ids, self._clock())
+        return ids
