@@ -31,7 +31,7 @@ def test_deploying_lists_every_procfile_process() -> None:
     procfile = (REPO_ROOT / "Procfile").read_text(encoding="utf-8")
     processes = dict(line.split(": ", 1) for line in procfile.splitlines() if line.strip())
     deploying = _section("Deploying")
-    assert len(processes) == 6
+    assert len(processes) == 7
     for name, command in processes.items():
         assert f"`{name}`" in deploying
         assert f"`{command}`" in deploying
