@@ -1,6 +1,8 @@
 """Which atlas entry an author mention names, scored from signals, with the signals kept.
 
-A mention's candidates are the entries whose first author has its surname key. Each
+A mention's candidates are the entries whose first author has its surname key; a name that
+is no first author's but a co-author's is read only with a cue of a name (a possessive,
+"by", "Dr."/"Prof.", "and colleagues", a year beside it) and scored the same way. Each
 candidate is scored from what the post says around the mention:
 
 | signal | points | |
@@ -18,6 +20,7 @@ candidate is scored from what the post says around the mention:
 | `word-surname` | -2 | an ordinary word ("Brown", "Hope") not marked as a name |
 | `subject` | 1 | the subject the post gives ("on …", "looked at …") is the entry's |
 | `design`, `size` | 1 each | design words ("open-label") or cohort size ("17 patients") fit |
+| `other-author` | -1 | the name is a co-author's or senior author's, not the first author's |
 
 A year, co-author, journal, subject, design, cohort size or first-author initials that
 contradict a candidate remove it ("Jason 2022 on the DePaul questionnaire", "Holm KA 2003",
@@ -39,10 +42,18 @@ signal.
 from __future__ import annotations
 
 import re
+from array import array
+from bisect import bisect_left, bisect_right
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
-from linker.author_mentions import COAUTHOR_EITHER, Mention, find_mentions, sentence_span
+from linker.author_mentions import (
+    COAUTHOR_EITHER,
+    Mention,
+    find_mentions,
+    other_author_mentions,
+    sentence_span,
+)
 from linker.author_topic import (
     Verdict,
     Vocabulary,
@@ -149,6 +160,7 @@ class AuthorMatcher:
         self._stems: dict[int, set[str]] = {}
         self._vocabularies: dict[int, Vocabulary] = {}
         self._journals: dict[str, set[str]] | None = None  # form → journals, built on first use
+        self._others: _OtherAuthors | None = None  # co-authors, built on first use
 
     def is_key(self, key: str) -> bool:
         """Whether some entry's first author is found under `key`."""
@@ -160,17 +172,46 @@ class AuthorMatcher:
         """The mentions of `text` that name exactly one entry clearly enough (`words`: the
         folded words of `text`, if known, spare reading it for what it lacks)."""
         decisions = []
-        for mention in find_mentions(text, self.is_key, citations, self._starts, words):
+        mentions = find_mentions(text, self.is_key, citations, self._starts, words)
+        for mention in mentions:
             decision = self.score(text, mention)
+            if decision is not None:
+                decisions.append(decision)
+        if _OTHER_AUTHOR_CUE.search(text):
+            decisions += self._other_authors_in(text, mentions, words)
+        return decisions
+
+    def _other_authors_in(
+        self, text: str, mentions: list[Mention], words: AbstractSet[str] | None
+    ) -> list[AuthorDecision]:
+        """Co-authors and senior authors named with a cue of a name ("Montoya's …", "led by
+        Prof. Mella", "Klimas and colleagues"), where no first author was found."""
+        if self._others is None:
+            self._others = _OtherAuthors(self._entries)
+        others = self._others
+        folded = words if words is not None else frozenset(tokens(text))
+        keys = {w for w in folded if len(w) >= _OTHER_MIN_LETTERS and others.has(w)}
+        keys -= {key for key in keys if self.is_key(key)}
+        if not keys:
+            return []
+        taken = [(m.start, m.end) for m in mentions]
+        decisions = []
+        for mention in other_author_mentions(text, keys, taken):
+            if not mention.cues & _OTHER_AUTHOR_CUES:
+                continue
+            decision = self.score(text, mention, others.numbers(mention.key))
             if decision is not None:
                 decisions.append(decision)
         return decisions
 
-    def score(self, text: str, mention: Mention) -> AuthorDecision | None:
-        """The entry `mention` names, or None when no candidate is clearly best."""
+    def score(
+        self, text: str, mention: Mention, others: list[int] | None = None
+    ) -> AuthorDecision | None:
+        """The entry `mention` names, or None when no candidate is clearly best (`others`:
+        the entries whose co-author it names, instead of those whose first author it names)."""
         if not _may_be_citation(mention):
             return None
-        numbers = self._full.get(mention.key)
+        numbers = self._full.get(mention.key) if others is None else others
         partial = numbers is None
         if numbers is None:
             numbers = self._partial.get(mention.key, [])
@@ -190,13 +231,9 @@ class AuthorMatcher:
         candidates = self._consistent(text, mention, candidates)
         if not candidates:
             return None
+        only = year_given is None and len(numbers) == 1 and not partial
         for candidate in candidates:
-            if year_given is None and len(numbers) == 1 and not partial:
-                candidate.add(2, "only-entry")
-            if partial:
-                candidate.add(-1, "partial-name")
-            if is_word_surname(mention.key) and not mention.cues & _NAME_CUES:
-                candidate.add(-2, "word-surname")
+            _name_signals(candidate, mention, only=only, partial=partial, other=others is not None)
         if len(candidates) > 1 or candidates[0].score < THRESHOLD:
             # One candidate already over the threshold needs no more words (they only add).
             self._weigh(text, mention, candidates)
@@ -395,6 +432,63 @@ class AuthorMatcher:
             entry = self._entries[number]
             words = self._words[number] = set(tokens(f"{entry.title} {entry.summary or ''}"))
         return words
+
+
+def _name_signals(
+    candidate: _Candidate, mention: Mention, *, only: bool, partial: bool, other: bool
+) -> None:
+    """What the name alone says: the only entry of its author, found by part of a surname,
+    a co-author rather than the first author, an ordinary word not marked as a name."""
+    if only:
+        candidate.add(2, "only-entry")
+    if partial:
+        candidate.add(-1, "partial-name")
+    if other:
+        candidate.add(-1, "other-author")
+    if is_word_surname(mention.key) and not mention.cues & _NAME_CUES:
+        candidate.add(-2, "word-surname")
+
+
+class _OtherAuthors:
+    """The entries of each name that is an author but not the first, in two sorted arrays
+    (hashes of keys, entry numbers): some 16 bytes a name, not a dict of lists."""
+
+    def __init__(self, entries: list[AtlasEntry]) -> None:
+        pairs = sorted(
+            (hash(key), number)
+            for number, entry in enumerate(entries)
+            for author in entry.authors[1:]
+            if (key := name_key(surname_of(author)))
+        )
+        self._hashes = array("q", (h for h, _ in pairs))
+        self._numbers = array("q", (n for _, n in pairs))
+
+    def has(self, key: str) -> bool:
+        """Whether some entry has a co-author under `key` (a rare hash collision only costs
+        a look at that entry's authors)."""
+        position = bisect_left(self._hashes, hash(key))
+        return position < len(self._hashes) and self._hashes[position] == hash(key)
+
+    def numbers(self, key: str) -> list[int]:
+        """The entries with a co-author under `key`."""
+        wanted = hash(key)
+        low = bisect_left(self._hashes, wanted)
+        high = bisect_right(self._hashes, wanted)
+        return list(dict.fromkeys(self._numbers[low:high]))
+
+
+# What makes a word a co-author's name worth reading: a possessive, "by", a title, "and
+# colleagues", a year right after ("Pripuzova 2010"), "lab"/"team"/"group".
+_OTHER_AUTHOR_CUE = re.compile(
+    r"[A-Z][\w-]{1,40}['’]s\b|\b(?:by|von|van|door|av|de|par)[ \t](?-i:[A-Z])|"
+    r"\b(?:Dr|Prof|Professor|Doctor|colleagues|kollegen|kolleger|collega|colaboradores|"
+    r"collègues|lab|team|group)\b|[A-Z][\w'’-]{1,40}[ \t]\(?(?:19|20)\d\d\b"
+)
+_OTHER_AUTHOR_CUES = frozenset(
+    {"possessive", "by", "title", "colleagues", "year-beside", "study-noun", "author-list",
+     "et-al", "group"}
+)  # fmt: skip
+_OTHER_MIN_LETTERS = 3
 
 
 # A study noun in a post and the words of titles or study types that show that kind of study.

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import chain
 
@@ -205,6 +205,51 @@ def find_mentions(
         mentions.append(mention)
     mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+def other_author_mentions(
+    text: str, keys: AbstractSet[str], taken: list[tuple[int, int]]
+) -> list[Mention]:
+    """Mentions of names that are an atlas entry's co-author or senior author, not its first
+    ("Montoya's Science Advances paper", "a study led by Prof. Mella"): the capitalised words
+    of `text` under one of `keys`, outside the spans `taken`. A title before the name ("Dr.",
+    "Prof.") adds the cue `title`."""
+    years = _Years(text, [])
+    consumed = list(taken)
+    found = []
+    for match in _CAPITALISED_WORD.finditer(text):
+        key = word_key(match.group())
+        if key not in keys or _inside(match.start(), consumed):
+            continue
+        if _INSTITUTION_AFTER.match(text, match.end()):
+            continue
+        possessive = bool(_POSSESSIVE_END.search(match.group()))
+        spot = _Spot(match.start(), match.end(), key, possessive)
+        mention, used = _read_around(text, spot, years)
+        consumed.append((spot.start, used))
+        cues = set(mention.cues)
+        if _TITLE_BEFORE.search(text, max(0, spot.start - 40), spot.start):
+            cues.add("title")
+        if _BY_GIVEN_NAME_BEFORE.search(text, max(0, spot.start - 60), spot.start):
+            cues.add("by")  # "co-authored by Komudi Singh"
+        year = _YEAR_RIGHT_AFTER.match(text, spot.end)
+        if year and mention.year is None:
+            # "the Dorri 2022 paper": the year inside the description is the paper's.
+            mention = replace(mention, year=int(year.group(1)))
+            cues.add("year-beside")
+        found.append(replace(mention, cues=frozenset(cues)))
+    return found
+
+
+_BY_GIVEN_NAME_BEFORE = re.compile(rf"\b[Bb]y[ \t]{{1,2}}{_WORD}[ \t]{{1,2}}$")
+_YEAR_RIGHT_AFTER = re.compile(r"(?:['’]s)?[ \t]{1,2}\(?((?:19|20)\d{2})(?!\d)")
+
+
+# "Dr. Unger", "Prof. Mella", "Professor Mady Hornig", "professeur Dubois"
+_TITLE_BEFORE = re.compile(
+    r"\b(?:Dr|Prof|Professor|Professorin|Doctor|Doktor|Dra|Pr|professeur|professor)\.?"
+    rf"[ \t]{{1,2}}(?:{_WORD}[ \t]{{1,2}})?$"
+)
 
 
 def _capitalised_spots(

@@ -64,3 +64,44 @@ LOWER_CASE = [
 @pytest.mark.parametrize(("text", "expected"), [pytest.param(t, e, id=n) for n, t, e in LOWER_CASE])
 def test_lower_case_names_are_taken_only_when_no_word(text: str, expected: list[str]) -> None:
     assert found(text) == expected
+
+
+@cache
+def with_coauthors() -> AtlasIndex:
+    """Entries whose co-authors and senior authors are nobody's first author."""
+    return AtlasIndex.build(
+        [
+            AtlasEntry(id="hornig-2015-cytokines", title="Distinct plasma immune signatures early in the illness",
+                       authors=["Hornig, Mady", "Montoya, José G", "Klimas, Nancy G"], year=2015,
+                       journal="Science Advances", summary="Cytokines were raised early."),
+            AtlasEntry(id="fluge-2016-pdh", title="Metabolic profiling indicates impaired pyruvate dehydrogenase",
+                       authors=["Fluge, Øystein", "Mella, Olav"], year=2016, journal="JCI Insight"),
+            AtlasEntry(id="fluge-2009-rituximab", title="B-cell depletion with rituximab: a case series",
+                       authors=["Fluge, Øystein", "Mella, Olav"], year=2009, journal="BMC Neurology"),
+            AtlasEntry(id="quintero-2021-enterovirus", title="Enterovirus persistence in muscle biopsies",
+                       authors=["Quintero, Marta", "Bell, Aidan"], year=2021, journal="PLOS Pathogens"),
+        ]
+    )  # fmt: skip
+
+
+ANY_AUTHOR = [
+    ("possessive and journal", "Montoya's Science Advances paper on cytokines", ["hornig-2015-cytokines"]),
+    ("led by a professor, year", "a study led by Prof. Mella in 2016 on pyruvate dehydrogenase", ["fluge-2016-pdh"]),
+    ("and colleagues, year", "Klimas and colleagues 2015 found immune signatures early on", ["hornig-2015-cytokines"]),
+    ("by a full name", "the 2016 pyruvate paper co-authored by Olav Mella", ["fluge-2016-pdh"]),
+    ("two entries, nothing to choose", "Mella's work on rituximab and metabolism", []),
+    ("a title and no study", "Dr. Klimas told patients to rest", []),
+    ("another subject", "Bell's palsy study from 2021 says steroids help early", []),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "expected"), [pytest.param(t, e, id=n) for n, t, e in ANY_AUTHOR])
+def test_co_authors_and_senior_authors_name_a_study_when_one_clearly_fits(
+    text: str, expected: list[str]
+) -> None:
+    assert [match.atlas_id for match in with_coauthors().match(text)] == expected
+
+
+def test_a_co_author_match_is_logged_as_such() -> None:
+    (match,) = with_coauthors().match("Montoya's Science Advances paper on cytokines")
+    assert "other-author" in match.signals
