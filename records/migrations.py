@@ -355,6 +355,21 @@ def _m011_atlas_entry_metadata(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m012_census_reports(db: sqlite_utils.Database) -> None:
+    """Where `evidence-bot report` wrote each census, so the curator view links the latest."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE census_reports (
+            id INTEGER PRIMARY KEY,
+            folder TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            made_at TEXT NOT NULL
+        )
+        """,
+    )
+
+
 def _run_script(db: sqlite_utils.Database, script: str) -> None:
     """Run statements one by one: executescript would COMMIT mid-migration."""
     for statement in script.split(";"):
@@ -375,6 +390,7 @@ MIGRATIONS: list[Migration] = [
     _m009_deployment_secrets,
     _m010_census_citations,
     _m011_atlas_entry_metadata,
+    _m012_census_reports,
 ]
 
 

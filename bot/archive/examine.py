@@ -12,11 +12,18 @@ import multiprocessing
 import signal
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from multiprocessing.pool import AsyncResult
 
-from bot.archive.posts import Line, json_line, output_record, read_record
+from bot.archive.posts import (
+    PLACE_FIELDS,
+    THREAD_FIELDS,
+    Line,
+    json_line,
+    output_record,
+    read_record,
+)
 from bot.archive.streams import Record
 from linker import AtlasIndex, papers_to_log
 from records.models import Match
@@ -50,10 +57,22 @@ class Examiner:
         matches = self.index.match(line.post["text"])
         output = json_line(output_record(line.post, matches))
         if not self.log:
-            return Examined(line, output)
+            return Examined(_slim(line, keep_text=False), output)
         unmatched = papers_to_log(self.index, line.post["text"], matches)
         cited = list(dict.fromkeys(m.atlas_id for m in matches if m.atlas_id))
-        return Examined(line, output, unmatched, cited)
+        return Examined(_slim(line, keep_text=bool(unmatched or cited)), output, unmatched, cited)
+
+
+# What recording a post reads of it (bot/cli/scan_cmd.py): a dump line's other fields and
+# the text of a post that cites nothing would only be copied back from a worker for nothing.
+_RECORDED_FIELDS = frozenset({"id", "author", "permalink", "url", *PLACE_FIELDS, *THREAD_FIELDS})
+
+
+def _slim(line: Line, *, keep_text: bool) -> Line:
+    assert line.post is not None
+    post = {k: v for k, v in line.post.items() if k in _RECORDED_FIELDS}
+    post["text"] = line.post["text"] if keep_text else ""
+    return replace(line, post=post)
 
 
 # The examiner the worker processes inherit when they are forked (never pickled: the index

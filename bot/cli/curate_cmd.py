@@ -16,6 +16,7 @@ import click
 
 from bot.cli.context import AppContext, NoDatabaseError, pass_app
 from bot.cli.curate_server import DATABASE_NAME
+from records.census import ReportMade, latest_report
 
 METADATA_FILE = Path(__file__).resolve().parents[2] / "config" / "datasette.yaml"
 TEMPLATE_DATABASE = "records"  # the database's name inside config/datasette.yaml
@@ -60,6 +61,13 @@ def _warn_public(host: str, port: int) -> None:
         click.secho(line, err=True, fg="red", bold=True)
 
 
+def _served_report(report: ReportMade | None) -> dict[str, str] | None:
+    """The latest census report to serve beside the records, if its page is still there."""
+    if report is None or not (Path(report.folder) / "index.html").is_file():
+        return None
+    return {"folder": report.folder, "scope": report.scope, "made_at": report.made_at}
+
+
 @click.command("curate")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True)
@@ -93,7 +101,7 @@ def curate(
     db_path = Path(app.settings.database.path)
     if not db_path.is_file():
         raise NoDatabaseError(db_path)
-    app.db  # noqa: B018 - opening it applies any pending migration
+    report = latest_report(app.db)  # opening the database applies any pending migration
     app.close()  # Datasette reads the file from here on
     if not is_loopback(host):
         _warn_public(host, port)
@@ -103,6 +111,7 @@ def curate(
         "host": host,
         "port": port,
         "allowed_hosts": list(allowed_hosts),
+        "report": _served_report(report),
     }
     with tempfile.TemporaryDirectory(prefix="evidence-bot-curate-") as workdir:
         config_path = Path(workdir) / "curate.json"

@@ -66,7 +66,12 @@ Send = Callable[[Message], Awaitable[None]]
 App = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
-def fenced_metadata(metadata: dict[str, Any], table_names: list[str]) -> dict[str, Any]:
+REPORT_MOUNT = "census"  # the latest `evidence-bot report` is served under /census/
+
+
+def fenced_metadata(
+    metadata: dict[str, Any], table_names: list[str], report: dict[str, str] | None = None
+) -> dict[str, Any]:
     """`metadata` (with its database section under DATABASE_NAME) made safe to serve.
 
     Every table that is not a curator table is hidden and refused (`allow: false`), arbitrary
@@ -89,8 +94,15 @@ def fenced_metadata(metadata: dict[str, Any], table_names: list[str]) -> dict[st
     )
     intro = _html(fenced.get("description", ""))
     fenced.pop("description", None)
+    census = (
+        f'<p><a href="/{REPORT_MOUNT}/index.html">The latest citation census</a> '
+        f"({_html(report['scope'])}, made {_html(readable_time(report['made_at']))}): charts, "
+        f'the <a href="/{REPORT_MOUNT}/atlas-queue.csv">atlas queue</a> and its numbers.</p>'
+        if report
+        else ""
+    )
     fenced["description_html"] = (
-        f"<p>{intro}</p><h2>Start here</h2><ul>{links}</ul>"
+        f"<p>{intro}</p>{census}<h2>Start here</h2><ul>{links}</ul>"
         f'<p>Or browse the tables of <a href="/{DATABASE_NAME}">{DATABASE_NAME}</a>.</p>'
     )
     return fenced
@@ -215,7 +227,12 @@ def _plugin() -> type:
 
 
 def build_app(
-    db_path: Path, metadata: dict[str, Any], *, host: str, allowed_hosts: list[str]
+    db_path: Path,
+    metadata: dict[str, Any],
+    *,
+    host: str,
+    allowed_hosts: list[str],
+    report: dict[str, str] | None = None,
 ) -> App:
     """The fenced Datasette application for `db_path`."""
     from datasette.app import Datasette  # noqa: PLC0415 - comes with the optional extra
@@ -224,11 +241,12 @@ def build_app(
 
     if pm.get_plugin(PLUGIN_NAME) is None:
         pm.register(_plugin(), name=PLUGIN_NAME)
-    fenced = fenced_metadata(metadata, table_names(db_path))
+    fenced = fenced_metadata(metadata, table_names(db_path), report)
     datasette = Datasette(
         [],
         metadata=fenced,
         settings={"allow_download": False, "default_allow_sql": False},
+        static_mounts=[(REPORT_MOUNT, report["folder"])] if report else None,
     )
     datasette.add_database(Database(datasette, path=str(db_path)), name=DATABASE_NAME)
     asyncio.run(datasette.invoke_startup())
@@ -246,6 +264,7 @@ def main(argv: list[str]) -> None:
         config["metadata"],
         host=config["host"],
         allowed_hosts=config["allowed_hosts"],
+        report=config.get("report"),
     )
     uvicorn.run(app, host=config["host"], port=config["port"], log_level="info", lifespan="on")
 

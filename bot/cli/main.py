@@ -19,6 +19,7 @@ from bot.cli.enrich_cmd import enrich_command
 from bot.cli.entry import INTERRUPTED_EXIT, stopped
 from bot.cli.errors import explain_validation_error
 from bot.cli.lookup_cmd import lookup
+from bot.cli.report_cmd import report
 from bot.cli.run_cmd import run
 from bot.cli.scan_cmd import scan
 from bot.cli.unmatched_cmd import unmatched
@@ -68,7 +69,18 @@ def cli(ctx: click.Context, db_path: Path | None, config_file: Path | None, verb
     ctx.call_on_close(app.close)
 
 
-for command in (atlas, config_group, demo, unmatched, enrich_command, curate, lookup, run, scan):
+for command in (
+    atlas,
+    config_group,
+    demo,
+    unmatched,
+    enrich_command,
+    curate,
+    lookup,
+    run,
+    scan,
+    report,
+):
     cli.add_command(command)
 
 
