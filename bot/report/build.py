@@ -15,8 +15,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from bot.cli.files import write_private_text
 from bot.cli.unmatched_cmd import safe_cell
 from bot.report.charts import PEM_COLOURS, bar_chart, monthly_chart, pem_chart
@@ -24,6 +22,7 @@ from bot.report.page import Column, Section, link, page, pem_badge
 from bot.report.queue import queue_csv, queue_entries, queue_jsonl
 from records import census
 from records.census import CensusFilter
+from records.db import Database
 
 TOP = 25  # studies and papers drawn in a chart (the CSVs and tables hold more)
 _DRAWN = 15
@@ -40,7 +39,7 @@ class Written:
     months: int
 
 
-def write_report(db: sqlite_utils.Database, folder: Path, where: CensusFilter) -> Written:
+def write_report(db: Database, folder: Path, where: CensusFilter) -> Written:
     """Query the census and write every file of the report into `folder` (created)."""
     folder.mkdir(parents=True, exist_ok=True)
     months = census.monthly(db, where)
