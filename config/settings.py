@@ -106,6 +106,8 @@ class ReplySettings(_Section):
     # A channel whose catch-up failed is read again after this many seconds, doubling at
     # each further failure (up to 30 minutes) while the bot stays connected.
     catch_up_retry_seconds: float = Field(default=30.0, gt=0)
+    # Running bots bring posted cards up to date (bot.core.refresh) this often (0: never).
+    refresh_seconds: float = Field(default=600.0, ge=0)
 
 
 class DiscordSettings(_Section):

@@ -370,6 +370,56 @@ def _m012_census_reports(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m013_posted_cards(db: sqlite_utils.Database) -> None:
+    """Where each posted card lives and the entry version it shows, so it can be refreshed.
+
+    `posted_card_entries` holds one row per study a card shows: its version (a hash of the
+    fields the card shows) and those fields, to say what changed when the entry changes.
+    An edit is claimed (`edit_*` columns) before it is sent and confirmed after, like a reply.
+    """
+    _run_script(
+        db,
+        """
+        CREATE TABLE posted_cards (
+            platform TEXT NOT NULL,
+            reply_id TEXT NOT NULL,
+            place TEXT NOT NULL,
+            thread TEXT NOT NULL,
+            message_id TEXT NOT NULL,
+            layout TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'live' CHECK (state IN ('live', 'gone', 'frozen')),
+            state_reason TEXT,
+            edit_versions TEXT,
+            edit_line TEXT,
+            edit_claimed_at TEXT,
+            edits INTEGER NOT NULL DEFAULT 0,
+            posted_at TEXT NOT NULL,
+            edited_at TEXT,
+            PRIMARY KEY (platform, reply_id)
+        );
+        CREATE INDEX idx_posted_cards_state ON posted_cards(platform, state);
+
+        CREATE TABLE posted_card_entries (
+            platform TEXT NOT NULL,
+            reply_id TEXT NOT NULL,
+            entry_id TEXT NOT NULL,
+            version TEXT NOT NULL,
+            shown TEXT NOT NULL,
+            PRIMARY KEY (platform, reply_id, entry_id)
+        );
+        CREATE INDEX idx_posted_card_entries_entry ON posted_card_entries(entry_id);
+
+        CREATE TABLE card_refresh_off (
+            platform TEXT NOT NULL,
+            place TEXT NOT NULL,
+            set_by TEXT,
+            set_at TEXT NOT NULL,
+            PRIMARY KEY (platform, place)
+        )
+        """,
+    )
+
+
 def _run_script(db: sqlite_utils.Database, script: str) -> None:
     """Run statements one by one: executescript would COMMIT mid-migration."""
     for statement in script.split(";"):
@@ -391,6 +441,7 @@ MIGRATIONS: list[Migration] = [
     _m010_census_citations,
     _m011_atlas_entry_metadata,
     _m012_census_reports,
+    _m013_posted_cards,
 ]
 
 

@@ -11,6 +11,7 @@ import click
 from pydantic import ValidationError
 
 from bot.cli.atlas_cmd import atlas
+from bot.cli.cards_cmd import cards
 from bot.cli.config_cmd import config_group
 from bot.cli.context import AppContext
 from bot.cli.curate_cmd import curate
@@ -71,6 +72,7 @@ def cli(ctx: click.Context, db_path: Path | None, config_file: Path | None, verb
 
 for command in (
     atlas,
+    cards,
     config_group,
     demo,
     unmatched,

@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Literal, Protocol
 
+from bot.core.card_versions import reply_layout, reply_shown
 from bot.core.cards import Card, Reply, card_from_entry, is_unfinished
 from bot.core.policy import (
     Decision,
@@ -45,7 +46,7 @@ from bot.core.render_text import WIDTH as TEXT_WIDTH
 from bot.core.render_text import render_text
 from config.settings import DescriptionMode, ReplyMode, Settings
 from linker import papers_to_log
-from records import fulltext, replies
+from records import fulltext, posted_cards, replies
 from records.atlas_store import entries_carrying
 from records.db import Database, write_transaction
 from records.models import AtlasEntry, Match, Post, Reference, RefKind, strip_lone_surrogates
@@ -452,8 +453,27 @@ class EvidenceService:
     def confirm(self, plan: ReplyPlan, reply_id: str) -> None:
         """Store the id of the reply that was sent for a claimed plan, with its studies."""
         post = plan.post
-        replies.confirm_reply(
-            self.db, post.platform, post.message_id, reply_id, plan.entry_ids, at=self.clock()
+        now = self.clock()
+        with write_transaction(self.db):
+            replies.confirm_reply(
+                self.db, post.platform, post.message_id, reply_id, plan.entry_ids, at=now
+            )
+            if reply_id and (plan.reply.cards or plan.reply.more) and plan.entry_ids:
+                self._record_posted(plan, reply_id, now)
+
+    def _record_posted(self, plan: ReplyPlan, reply_id: str, now: datetime) -> None:
+        """Where the card lives and what it shows, so a refresh can keep it true."""
+        post = plan.post
+        posted_cards.record_posted(
+            self.db,
+            platform=post.platform,
+            reply_id=reply_id,
+            place=post.place,
+            thread=post.thread,
+            message_id=post.message_id,
+            layout=reply_layout(plan.reply),
+            shown=reply_shown(plan.reply),
+            at=now,
         )
 
     def release(self, plan: ReplyPlan) -> None:

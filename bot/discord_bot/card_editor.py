@@ -1,0 +1,136 @@
+"""Editing posted cards on Discord: the refresh pass's `CardEditor` over discord.py.
+
+The refresh pass is synchronous; discord.py is async. `DiscordCardEditor` runs each call
+on the loop that owns the client (`asyncio.run_coroutine_threadsafe`) and waits for it, so
+the pass runs in a worker thread of a running bot, or from the command line with a client
+that only logs in over HTTP (`discord_editor`). Rate limits are discord.py's: it waits out
+a 429 and the per-route buckets itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Awaitable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import aiohttp
+import discord
+
+from bot.core.delivery import LookupFailed, SendFailed
+from bot.core.refresh import CardGone, EditClosed, carries
+from bot.core.service import ReplyPlan
+from bot.discord_bot.app import bot_token
+from bot.discord_bot.convert import embeds_from_dicts
+from bot.discord_bot.endpoints import apply_endpoints
+from bot.discord_bot.failures import describe_failure
+from config.settings import DiscordSettings
+from records.posted_cards import PostedCard
+
+T = TypeVar("T")
+NO_PINGS = discord.AllowedMentions.none()
+CALL_TIMEOUT_SECONDS = 120.0
+NETWORK_FAILURES = (aiohttp.ClientError, asyncio.TimeoutError)
+
+
+class DiscordCardEditor:
+    """Edits, reads and answers the bot's card messages through a logged-in client."""
+
+    platform = "discord"
+
+    def __init__(self, client: discord.Client, loop: asyncio.AbstractEventLoop) -> None:
+        self._client = client
+        self._loop = loop
+
+    def _run(self, work: Awaitable[T]) -> T:
+        future = asyncio.run_coroutine_threadsafe(_awaited(work), self._loop)
+        return future.result(CALL_TIMEOUT_SECONDS)
+
+    def _message(self, card: PostedCard) -> discord.PartialMessage:
+        channel = self._client.get_partial_messageable(int(card.thread))
+        return channel.get_partial_message(int(card.reply_id))
+
+    def edit(self, card: PostedCard, plan: ReplyPlan) -> None:
+        """PATCH /channels/{channel}/messages/{message} with the refreshed content and embeds
+        (https://discord.com/developers/docs/resources/message#edit-message)."""
+        rendered = plan.discord()
+        work = self._message(card).edit(
+            content=rendered.content or None,
+            embeds=embeds_from_dicts(rendered.embeds),
+            allowed_mentions=NO_PINGS,
+        )
+        try:
+            self._run(work)
+        except discord.NotFound as exc:
+            raise CardGone(describe_failure(exc)) from exc
+        except discord.Forbidden as exc:
+            # Missing access, or an archived or locked thread: the bot cannot edit it now.
+            raise EditClosed(describe_failure(exc)) from exc
+        except discord.HTTPException as exc:
+            # A 4xx is refused as sent; after a 5xx the edit may have been made.
+            raise SendFailed(describe_failure(exc), maybe_sent=exc.status >= 500) from exc
+        except NETWORK_FAILURES as exc:
+            raise SendFailed(f"no answer from Discord ({exc!r})", maybe_sent=True) from exc
+
+    def shows(self, card: PostedCard, line: str) -> bool:
+        """GET the message; whether its content or embeds carry `line`."""
+        try:
+            message = self._run(self._message(card).fetch())
+        except discord.NotFound as exc:
+            raise CardGone(describe_failure(exc)) from exc
+        except (discord.HTTPException, *NETWORK_FAILURES) as exc:
+            raise LookupFailed(str(exc)) from exc
+        return carries(message_text(message), line)
+
+    def reply_under(self, card: PostedCard, plan: ReplyPlan) -> str:
+        """Reply to the card's message with `plan` (a retraction it can no longer show)."""
+        rendered = plan.discord()
+        work = self._message(card).reply(
+            content=rendered.content or None,
+            embeds=embeds_from_dicts(rendered.embeds),
+            allowed_mentions=NO_PINGS,
+            mention_author=False,
+        )
+        try:
+            sent = self._run(work)
+        except discord.HTTPException as exc:
+            raise SendFailed(describe_failure(exc), maybe_sent=exc.status >= 500) from exc
+        except NETWORK_FAILURES as exc:
+            raise SendFailed(f"no answer from Discord ({exc!r})", maybe_sent=True) from exc
+        return str(sent.id)
+
+
+async def _awaited(work: Awaitable[T]) -> T:
+    return await work
+
+
+def message_text(message: discord.Message) -> str:
+    """Everything a message shows as text: its content and its embeds' text."""
+    parts = [message.content or ""]
+    for embed in message.embeds:
+        data: dict[str, Any] = dict(embed.to_dict())
+        parts += [str(data.get("title", "")), str(data.get("description", ""))]
+        parts += [f"{f.get('name', '')} {f.get('value', '')}" for f in data.get("fields", [])]
+        parts.append(str(data.get("footer", {}).get("text", "")))
+    return "\n".join(parts)
+
+
+@contextmanager
+def discord_editor(settings: DiscordSettings) -> Iterator[DiscordCardEditor]:
+    """A `DiscordCardEditor` over a client logged in over HTTP only (no gateway), for the
+    command line; its loop runs in a thread of its own until the block ends."""
+    token = bot_token(settings)
+    apply_endpoints(settings)
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, name="discord-editor", daemon=True)
+    thread.start()
+    client = discord.Client(intents=discord.Intents.none())
+    try:
+        asyncio.run_coroutine_threadsafe(client.login(token), loop).result(CALL_TIMEOUT_SECONDS)
+        yield DiscordCardEditor(client, loop)
+    finally:
+        asyncio.run_coroutine_threadsafe(client.close(), loop).result(CALL_TIMEOUT_SECONDS)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=10)
+        loop.close()

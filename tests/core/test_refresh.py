@@ -1,0 +1,193 @@
+"""The refresh pass: posted cards follow their entry, edited once, never re-posted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from bot.core.delivery import LookupFailed, SendFailed, deliver
+from bot.core.refresh import CardGone, EditClosed, Refresh, refresh_pass
+from bot.core.service import EvidenceService, ReplyPlan
+from records import modlog, posted_cards
+from records.atlas_store import get_entry, upsert_entries
+from records.posted_cards import PostedCard
+from records.retractions import EntryFlag, store_flags
+from tests.core.conftest import LEE_DOI, FakeClock, make_post
+from tests.core.recording_outlet import RecordingOutlet
+
+LEE = "lee-2024-brain-regional"
+
+
+@dataclass
+class FakeEditor:
+    """Keeps each card's text; `fail` makes the next edit raise it."""
+
+    platform: str = "console"
+    texts: dict[str, str] = field(default_factory=dict)
+    edits: list[str] = field(default_factory=list)
+    replies: list[tuple[str, str]] = field(default_factory=list)
+    fail: BaseException | None = None
+    apply_then_fail: bool = False
+
+    def edit(self, card: PostedCard, plan: ReplyPlan) -> None:
+        if self.fail is not None and not self.apply_then_fail:
+            failure, self.fail = self.fail, None
+            raise failure
+        self.edits.append(card.reply_id)
+        self.texts[card.reply_id] = plan.text()
+        if self.fail is not None:
+            failure, self.fail = self.fail, None
+            raise failure
+
+    def shows(self, card: PostedCard, line: str) -> bool:
+        if card.reply_id not in self.texts:
+            raise LookupFailed("unreadable")
+        return line in " ".join(self.texts[card.reply_id].split())
+
+    def reply_under(self, card: PostedCard, plan: ReplyPlan) -> str:
+        self.replies.append((card.reply_id, plan.text()))
+        return f"under-{card.reply_id}"
+
+
+def post_card(service: EvidenceService, message_id: str = "1") -> str:
+    """Answer a post citing Lee 2024; the reply's id."""
+    plan = service.handle_post(make_post(f"see doi {LEE_DOI}", message_id=message_id))
+    assert plan is not None
+    delivery = deliver(service, plan, RecordingOutlet())
+    assert delivery.reply_id is not None
+    return delivery.reply_id
+
+
+def retract_with_new_summary(service: EvidenceService) -> None:
+    entry = get_entry(service.db, LEE)
+    assert entry is not None
+    upsert_entries(
+        service.db, [entry.model_copy(update={"retracted": True, "summary": "A new summary."})]
+    )
+
+
+def test_a_posted_card_records_where_it_lives_and_the_version_it_shows(
+    service: EvidenceService,
+) -> None:
+    reply_id = post_card(service)
+    card = posted_cards.get_posted(service.db, "console", reply_id)
+    assert card is not None
+    assert (card.place, card.thread, card.message_id) == ("forum", "t1", "1")
+    assert list(card.versions) == [LEE]
+    assert card.shown[LEE].fields["retracted"] is False
+
+
+def test_an_unchanged_card_is_left_alone(service: EvidenceService) -> None:
+    post_card(service)
+    editor = FakeEditor()
+    assert refresh_pass(service, editor) == []
+    assert editor.edits == []
+
+
+def test_a_retraction_and_new_summary_edit_the_card_once_with_banner_and_dated_line(
+    service: EvidenceService,
+) -> None:
+    reply_id = post_card(service)
+    retract_with_new_summary(service)
+    editor = FakeEditor()
+    done = refresh_pass(service, editor)
+    assert [r.status for r in done] == [Refresh.EDITED]
+    text = " ".join(editor.texts[reply_id].split())
+    assert "RETRACTED since this card was posted" in text
+    assert "A new summary." in text
+    assert "Updated 2026-05-01: the paper was retracted, the atlas revised its summary." in text
+    assert refresh_pass(service, editor) == []
+    assert editor.edits == [reply_id]
+    actions = modlog.recent_actions(service.db, platform="console")
+    assert [a.action for a in actions] == ["card edited"]
+
+
+def test_a_notice_the_enricher_found_edits_the_card(service: EvidenceService) -> None:
+    reply_id = post_card(service)
+    store_flags(
+        service.db,
+        [EntryFlag(LEE, "expression_of_concern", "n1", "crossref", notice_doi="10.1/eoc")],
+    )
+    editor = FakeEditor()
+    refresh_pass(service, editor)
+    assert "a notice about the paper was published" in " ".join(editor.texts[reply_id].split())
+
+
+def test_a_dry_run_lists_the_card_and_changes_nothing(service: EvidenceService) -> None:
+    post_card(service)
+    retract_with_new_summary(service)
+    editor = FakeEditor()
+    done = refresh_pass(service, editor, dry_run=True)
+    assert [r.status for r in done] == [Refresh.WOULD_EDIT]
+    assert editor.edits == []
+    assert [r.status for r in refresh_pass(service, editor)] == [Refresh.EDITED]
+
+
+@pytest.mark.parametrize(
+    ("failure", "status", "again"),
+    [
+        (CardGone("404 Unknown Message"), Refresh.GONE, []),
+        (SendFailed("503"), Refresh.FAILED, [Refresh.EDITED]),
+        (EditClosed("edit window over"), Refresh.REPLIED, []),
+    ],
+)
+def test_an_edit_failure_is_marked_retried_or_answered_below(
+    service: EvidenceService, failure: Exception, status: Refresh, again: list[Refresh]
+) -> None:
+    post_card(service)
+    retract_with_new_summary(service)
+    editor = FakeEditor(fail=failure)
+    assert [r.status for r in refresh_pass(service, editor)] == [status]
+    assert [r.status for r in refresh_pass(service, editor)] == again
+
+
+def test_a_closed_card_gets_no_reply_when_nothing_was_retracted(service: EvidenceService) -> None:
+    post_card(service)
+    entry = get_entry(service.db, LEE)
+    assert entry is not None
+    upsert_entries(service.db, [entry.model_copy(update={"summary": "Revised."})])
+    editor = FakeEditor(fail=EditClosed("too old"))
+    assert [r.status for r in refresh_pass(service, editor)] == [Refresh.FROZEN]
+    assert editor.replies == []
+
+
+def test_a_place_with_refreshing_off_keeps_its_cards(service: EvidenceService) -> None:
+    post_card(service)
+    retract_with_new_summary(service)
+    posted_cards.set_refresh(service.db, "console", "forum", on=False, by="mod")
+    editor = FakeEditor()
+    assert [r.status for r in refresh_pass(service, editor)] == [Refresh.OFF]
+    assert editor.edits == []
+    posted_cards.set_refresh(service.db, "console", "forum", on=True)
+    assert [r.status for r in refresh_pass(service, editor)] == [Refresh.EDITED]
+
+
+def test_a_pass_killed_after_the_edit_is_confirmed_not_edited_again(
+    service: EvidenceService, clock: FakeClock
+) -> None:
+    reply_id = post_card(service)
+    retract_with_new_summary(service)
+    # The edit reaches the platform, then the pass dies before confirming.
+    editor = FakeEditor(fail=KeyboardInterrupt(), apply_then_fail=True)
+    with pytest.raises(KeyboardInterrupt):
+        refresh_pass(service, editor)
+    assert [r.status for r in refresh_pass(service, editor)] == [Refresh.BUSY]
+    clock.advance(seconds=service.settings.reply.claim_lease_seconds + 1)
+    assert [r.status for r in refresh_pass(service, editor)] == [Refresh.FOUND]
+    assert refresh_pass(service, editor) == []
+    assert editor.edits == [reply_id]
+
+
+def test_a_pass_killed_before_the_edit_edits_after_the_lease(
+    service: EvidenceService, clock: FakeClock
+) -> None:
+    reply_id = post_card(service)
+    retract_with_new_summary(service)
+    editor = FakeEditor(fail=KeyboardInterrupt())
+    editor.texts[reply_id] = "the card as first posted"
+    with pytest.raises(KeyboardInterrupt):
+        refresh_pass(service, editor)
+    clock.advance(seconds=service.settings.reply.claim_lease_seconds + 1)
+    assert [r.status for r in refresh_pass(service, editor)] == [Refresh.EDITED]
+    assert editor.edits == [reply_id]

@@ -1,0 +1,80 @@
+"""Living cards on Discord: `cards refresh` edits the posted card in place (issue 26)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from records.atlas_store import get_entry, upsert_entries
+from records.db import open_db
+from records.posted_cards import posted_cards
+from tests.discord.conftest import LEE_DOI, LEE_ID, Harness, run_discord_cli
+
+NEW_SUMMARY = "The atlas now reads this study differently."
+
+
+def retract_with_new_summary(db_path: Path) -> None:
+    """Re-import the study as retracted with a new summary (what `atlas import` stores)."""
+    db = open_db(db_path)
+    try:
+        entry = get_entry(db, LEE_ID)
+        assert entry is not None
+        upsert_entries(db, [entry.model_copy(update={"retracted": True, "summary": NEW_SUMMARY})])
+    finally:
+        db.close()
+
+
+def shown(message: dict[str, Any]) -> str:
+    """Everything the message shows, as one string."""
+    return " ".join((message.get("content") or "").split() + json.dumps(message["embeds"]).split())
+
+
+async def test_cards_refresh_edits_the_posted_card_in_place_with_retraction_and_new_summary(
+    harness: Harness,
+) -> None:
+    channel = harness.world.general_id
+    message = await harness.say(channel, harness.world.member, f"Look: doi:{LEE_DOI}")
+    [reply] = await harness.fake.wait_for_reply(int(message["id"]))
+    [card] = posted_cards(harness.records, "discord")
+    assert card.reply_id == reply["id"]
+    db_path = Path(harness.settings.database.path)
+    retract_with_new_summary(db_path)
+
+    code, dry = await run_discord_cli(harness.fake, "--db", str(db_path), "cards", "refresh",
+                                      "--dry-run")  # fmt: skip
+    assert code == 0, dry
+    assert "1 would edit" in dry
+    assert harness.fake.requests_to("PATCH", r"/channels/\d+/messages/\d+") == []
+
+    code, output = await run_discord_cli(harness.fake, "--db", str(db_path), "cards", "refresh")
+    assert code == 0, output
+    assert "1 edited" in output
+    [_edit] = harness.fake.requests_to("PATCH", rf"/channels/{channel}/messages/{reply['id']}")
+    [after] = harness.fake.replies_to(int(message["id"]))
+    assert after["id"] == reply["id"]
+    text = shown(after)
+    assert "RETRACTED since this card was posted" in text
+    assert NEW_SUMMARY in text
+    assert "the paper was retracted" in text
+    assert len(harness.fake.bot_messages(channel)) == 1
+
+    code, again = await run_discord_cli(harness.fake, "--db", str(db_path), "cards", "refresh")
+    assert code == 0, again
+    assert "up to date" in again
+    assert len(harness.fake.requests_to("PATCH", r"/channels/\d+/messages/\d+")) == 1
+
+
+async def test_a_deleted_card_is_marked_gone_and_skipped_from_then_on(harness: Harness) -> None:
+    channel = harness.world.general_id
+    message = await harness.say(channel, harness.world.member, f"Look: doi:{LEE_DOI}")
+    [reply] = await harness.fake.wait_for_reply(int(message["id"]))
+    harness.fake.deleted.add(int(reply["id"]))
+    db_path = Path(harness.settings.database.path)
+    retract_with_new_summary(db_path)
+    code, output = await run_discord_cli(harness.fake, "--db", str(db_path), "cards", "refresh")
+    assert code == 0, output
+    assert "1 gone" in output
+    assert posted_cards(harness.records, "discord") == []
+    code, output = await run_discord_cli(harness.fake, "--db", str(db_path), "cards", "refresh")
+    assert "up to date" in output
