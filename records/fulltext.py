@@ -29,6 +29,36 @@ _WEIGHTS = "0.0, 10.0, 10.0, 5.0, 1.0, 3.0"
 _WORD = re.compile(r"[^\W_]+")
 _MAX_QUERY_WORDS = 12
 _MIN_WORD_CHARS = 2
+# Function words of the seven languages (folded, as `fold_words` gives them): they tell
+# nothing about a study, yet a query made of little else ("x' OR '1'='1") would list every
+# entry that happens to hold one. "me" is not here: ME is the illness.
+_STOP_WORDS = frozenset(
+    word
+    for language_words in (
+        # English
+        "an the and or but nor of in on at to for from by with as into than that this these"
+        " those is are was were be been it its you he she we they my your our their his her"
+        " what which who how why when where if not no so do does did can will there here about"
+        " any some all vs",
+        # German
+        "der die das den dem des ein eine einer einen einem eines und oder aber im am auf aus"
+        " bei mit nach von vom zu zum zur fur uber ist sind war es ich du er sie wir ihr nicht"
+        " kein keine auch wie was wer wo dass ob",
+        # Dutch
+        "de het een en op aan met van voor naar uit door zijn ik je hij zij wij niet geen ook"
+        " dat dit wat wie waar hoe",
+        # Norwegian and Swedish
+        "og och pa av til till som er ar var det den et ett ei jeg jag han hun hon vi ikke inte"
+        " om fra fran hva vad hvordan hur hvor nar",
+        # Spanish
+        "el la los las un una unos unas del al en con por para sobre que son fue se su sus lo"
+        " le les mi tu como cual donde",
+        # French
+        "une des du et ou au aux avec pour par sur dans qui est sont etait ce cette ces il elle"
+        " ils nous vous je ne pas son sa ses leur mon ma",
+    )
+    for word in language_words.split()
+)
 # Past this many entries a word is common enough that its exact count no longer matters.
 _COUNT_CAP = 10_000
 
@@ -139,11 +169,14 @@ def _query_terms(word: str) -> str:
 def search(db: sqlite_utils.Database, query: str, limit: int = 5) -> list[str]:
     """Entry slugs whose text matches the telling words of `query`, best first.
 
-    Words that occur in no entry ("please") are dropped; when the rest together fit no entry,
+    Function words ("or", "the", "und") and one-letter words are dropped, and so are words
+    that occur in no entry ("please"); when the rest together fit no entry,
     the most common of them ("study", "paper") go first, one at a time, so a question phrased
     as a sentence still finds the studies its rare words name.
     """
-    words = [w for w in fold_words(query) if len(w) >= _MIN_WORD_CHARS][:_MAX_QUERY_WORDS]
+    words = [w for w in fold_words(query) if len(w) >= _MIN_WORD_CHARS and w not in _STOP_WORDS][
+        :_MAX_QUERY_WORDS
+    ]
     groups = [_query_terms(word) for word in dict.fromkeys(words)]
     counted = sorted((count, group) for group in groups if (count := _count(db, group)))
     telling = [group for _, group in counted]

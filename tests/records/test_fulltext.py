@@ -45,6 +45,11 @@ def stored(db: sqlite_utils.Database) -> sqlite_utils.Database:
         ("", []),
         ('"); DROP TABLE atlas_entries; --', []),  # FTS5 syntax is quoted away
         ("NEAR OR AND *", []),
+        # Function words and one-letter words tell nothing, though the summary holds them.
+        ("with or in a", []),
+        ("x' OR '1'='1 with", []),
+        ("der Rituximab mit und", ["fluge-2015-rituximab"]),
+        ("ME", ["giloteaux-2016-gut-microbiome"]),  # ME, the illness, is no function word
     ],
 )
 def test_search_finds_entries_by_their_words(

@@ -40,6 +40,7 @@ COMMAND_WORDS = {
     Name.OFF: "off",
     Name.SUMMON_ONLY: "summon-only",
     Name.COOLDOWN: "cooldown",
+    Name.DESCRIPTIONS: "descriptions",
     Name.REMOVE: "remove",
     Name.OPTOUT: "optout",
     Name.OPTIN: "optin",
@@ -117,7 +118,8 @@ def test_the_command_line_treats_sql_in_keys_and_queries_as_text(
     record_sightings(service.db, post, service.index.match(post.text), salt="s")
     service.db.conn.commit()
     for args, code, says in (
-        (["lookup", hostile], 0, "is not in the atlas"),
+        # Searched as words: none of them (SQL keywords, "or", one-letter words) fits a study.
+        (["lookup", hostile], 0, f"No atlas study matches “{hostile}”"),
         (["unmatched", "show", hostile], 1, "no unmatched paper with key"),
         (["unmatched", "resolve", hostile, "--atlas-id", hostile], 1, "no unmatched paper"),
         (["unmatched", "list", "--platform", hostile], 2, "is not one of"),
