@@ -46,6 +46,7 @@ COMMANDS: dict[Name, tuple[str, str]] = {
     Name.OFF: ("submission", "!evidence off"),
     Name.SUMMON_ONLY: ("submission", "!evidence summon-only"),
     Name.COOLDOWN: ("submission", "!evidence cooldown 2"),
+    Name.DESCRIPTIONS: ("submission", "!evidence descriptions card"),
     Name.REMOVE: ("card", "!evidence remove"),
     Name.UNMATCHED: ("submission", "!evidence unmatched"),
     Name.STATS: ("submission", "!evidence stats"),
