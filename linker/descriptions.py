@@ -185,7 +185,9 @@ class DescriptionMatcher:
         self._entries = entries
         owners: defaultdict[tuple[str, tuple[str, ...]], set[int]] = defaultdict(set)
         written: dict[tuple[str, tuple[str, ...]], str] = {}
-        self._journal_year: defaultdict[tuple[str, int], list[int]] = defaultdict(list)
+        # Entries by (journal, year); a pair with more entries than a description can tell
+        # apart keeps none (an empty tuple), so a large atlas costs little memory here.
+        self._journal_year: dict[tuple[str, int], list[int] | tuple[()]] = {}
         # A journal's folded forms by their first word: (form's words, the journal).
         self._journals: defaultdict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
         self._locators: defaultdict[tuple[str, str], list[int]] = defaultdict(list)
@@ -199,7 +201,7 @@ class DescriptionMatcher:
             if entry.journal:
                 journal = self._remember_journal(entry.journal, entry.journal_abbrevs)
                 if entry.year:
-                    self._journal_year[(journal, entry.year)].append(number)
+                    self._add_journal_year((journal, entry.year), number)
                 if entry.volume:
                     self._locators[(journal, entry.volume.strip().lower())].append(number)
         self._phrases: defaultdict[str, list[_Phrase]] = defaultdict(list)
@@ -212,6 +214,16 @@ class DescriptionMatcher:
             phrase = _Phrase(words, name_kind, tuple(sorted(numbers)), written[(kind, words)])
             self._phrases[words[0]].append(phrase)
         self._common: frozenset[str] | None = None
+
+    def _add_journal_year(self, key: tuple[str, int], number: int) -> None:
+        bucket = self._journal_year.get(key)
+        if bucket is None:
+            self._journal_year[key] = [number]
+        elif isinstance(bucket, list):
+            if len(bucket) >= _MAX_CANDIDATES:
+                self._journal_year[key] = ()
+            else:
+                bucket.append(number)
 
     def _remember_journal(self, journal: str, abbreviations: Iterable[str]) -> str:
         """One key for a journal however its entries spell it; its forms are remembered."""
@@ -343,7 +355,7 @@ class DescriptionMatcher:
                         signal = f"locator:{volume}:{page}"
                         candidates[number].add(5, signal, span, weak=False)
             for year in years:
-                numbers_of_year = self._journal_year.get((key, year), [])
+                numbers_of_year = self._journal_year.get((key, year), ())
                 if len(numbers_of_year) > _MAX_CANDIDATES:
                     continue
                 bonus = 1 if len(numbers_of_year) == 1 else 0
