@@ -35,8 +35,8 @@ from bot.discord_bot import cursors
 from bot.discord_bot.deps import DiscordDeps
 from bot.discord_bot.failures import describe_failure
 from bot.discord_bot.history import read_active_threads, read_window
-from bot.discord_bot.progress import Progress
 from bot.discord_bot.replies import SEND_FAILURES, Sent
+from bot.runtime.progress import Progress
 from records.wording import counted
 
 log = logging.getLogger(__name__)

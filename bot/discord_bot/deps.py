@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.core.service import EvidenceService
-from bot.discord_bot.core_runner import CoreRunner, KeyedLocks
 from bot.discord_bot.endpoints import web_base, web_host
+from bot.runtime.core_runner import CoreRunner, KeyedLocks
 from config.settings import Settings
 
 

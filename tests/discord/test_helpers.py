@@ -7,9 +7,9 @@ import threading
 
 import pytest
 
-from bot.discord_bot.core_runner import CoreRunner, KeyedLocks
 from bot.discord_bot.targets import split_target
 from bot.discord_bot.views import CUSTOM_ID_LIMIT, card_buttons
+from bot.runtime.core_runner import CoreRunner, KeyedLocks
 
 MESSAGE = 1234567890123456789
 

@@ -3,7 +3,7 @@ reason that may pass, nor a channel a catch-up is reading."""
 
 from __future__ import annotations
 
-from bot.discord_bot.progress import Progress
+from bot.runtime.progress import Progress
 
 CHANNEL = 7
 

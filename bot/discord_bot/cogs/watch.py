@@ -19,8 +19,8 @@ from bot.discord_bot.convert import post_from_message
 from bot.discord_bot.deps import DiscordDeps
 from bot.discord_bot.failures import describe_failure, exception_summary
 from bot.discord_bot.gateway_guard import UNREAD_MESSAGE_EVENT
-from bot.discord_bot.progress import Progress
 from bot.discord_bot.replies import SEND_FAILURES, Sent, deliver, report_refusal
+from bot.runtime.progress import Progress
 from records.wording import counted
 
 log = logging.getLogger(__name__)

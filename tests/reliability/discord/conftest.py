@@ -13,8 +13,8 @@ import pytest
 
 from bot.core.factory import build_service
 from bot.discord_bot.app import EvidenceBot, ShardedEvidenceBot, bot_token, build_bot, run_bot
-from bot.discord_bot.core_runner import CoreRunner
 from bot.discord_bot.deps import DiscordDeps
+from bot.runtime.core_runner import CoreRunner
 from records.db import open_db
 from tests.discord.conftest import (  # noqa: F401 - fixtures shared with the Discord tests
     READY_TIMEOUT,

@@ -1,5 +1,5 @@
-"""Which messages of each channel are fully handled, so the stored cursor never passes one
-that is not.
+"""Which messages of each channel (any stream an async adapter reads) are fully handled, so
+the stored cursor never passes one that is not.
 
 Messages are handled concurrently (each gateway event is its own task), so a later message
 can finish before an earlier one. The cursor may only move to a message when every earlier
