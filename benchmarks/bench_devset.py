@@ -1,7 +1,7 @@
 """Matching quality on the dev set: precision and recall per family, per language and overall.
 
 The dev set lives in `benchmarks/devset/`: every `atlas-*.jsonl` is a file of atlas entries
-(DESIGN.md's format) and every `posts-*.jsonl` holds posts, one JSON object a line:
+(docs/atlas-format.md) and every `posts-*.jsonl` holds posts, one JSON object a line:
 `{"id", "text", "family", "lang", "expected": [{"atlas_id", "doi", "pmid", "pmcid"}]}`
 (`expected` is empty for a post that cites nothing). Each post goes through exactly what
 `scan` does with a line (`AtlasIndex.match`, then `output_record`).

@@ -64,7 +64,7 @@ class Snapshot(BaseModel):
 
 
 class AtlasEntry(BaseModel):
-    """One atlas study in the import/export format of DESIGN.md; unknown fields are kept."""
+    """One atlas study in the import/export format (docs/atlas-format.md); extra fields kept."""
 
     model_config = ConfigDict(extra="allow", str_strip_whitespace=True)
 

@@ -1,8 +1,9 @@
 """One record of a scanned file as a post: its text, id, place, date, link and author.
 
-A JSON line is `{"id": ..., "text": ..., ...}` (the scanning contract of DESIGN.md), or a
-Reddit dump's comment or submission (bot/archive/reddit_dump.py); a Discord export's
-messages arrive already as posts. A record that is not a post carries the reason instead.
+A JSON line is `{"id": ..., "text": ..., ...}` (the scanning contract, README "Scanning a
+file of posts"), or a Reddit dump's comment or submission (bot/archive/reddit_dump.py); a
+Discord export's messages arrive already as posts. A record that is not a post carries the
+reason instead.
 """
 
 from __future__ import annotations

@@ -1,13 +1,13 @@
 """`evidence-bot scan FILE [--no-log] [--jobs N]`: the references in each post, as JSON Lines.
 
-The scanning contract of DESIGN.md: each input line is `{"id": ..., "text": ..., ...}`; each
-output line is `{"id": ..., "matches": [{"atlas_id", "doi", "pmid", "pmcid", "kind",
-"text"}]}`, one match per distinct study, in order of appearance. FILE may also be a Reddit
-dump (zstd, gzip or plain NDJSON comments and submissions) or a DiscordChatExporter JSON
-export (bot/archive). A line that is not such a post (or gives a date no calendar can hold)
-is reported on stderr with its line number and skipped; the scan goes on. A post's line is
-printed only once its sightings are saved, and only its first `linker.max_post_chars`
-characters are read (a longer text is reported).
+The scanning contract (README, "Scanning a file of posts"): each input line is `{"id": ...,
+"text": ..., ...}`; each output line is `{"id": ..., "matches": [{"atlas_id", "doi", "pmid",
+"pmcid", "kind", "text"}]}`, one match per distinct study, in order of appearance. FILE may
+also be a Reddit dump (zstd, gzip or plain NDJSON comments and submissions) or a
+DiscordChatExporter JSON export (bot/archive). A line that is not such a post (or gives a
+date no calendar can hold) is reported on stderr with its line number and skipped; the scan
+goes on. A post's line is printed only once its sightings are saved, and only its first
+`linker.max_post_chars` characters are read (a longer text is reported).
 
 Sightings are keyed by the file, the post's place (when it names one) and its id, because
 post ids are only unique within one export: two files that both number their posts 1, 2, …

@@ -20,7 +20,7 @@ PEM_LABELS: dict[str, str] = {
     "not_required": "PEM not required",
     "unclear": "PEM unclear",
 }
-# Our own one-line wording of the badge's meaning (DESIGN.md, "The atlas").
+# Our own one-line wording of the badge's meaning (docs/atlas-format.md, "The PEM badge").
 PEM_MEANINGS: dict[str, str] = {
     "required": (
         "post-exertional malaise was a required inclusion criterion (e.g. CCC, ICC or IOM), "

@@ -1,18 +1,12 @@
 """The platform-neutral bot: from a Post to a reply plan, and the records behind it.
 
-Adapters build one `EvidenceService` in their entry point and, for each message:
-
-    plan = service.handle_post(post)               # None: stay quiet (policy says why)
-    if plan and (plan := service.claim(plan)):     # reserve: no other process answers it
-        try:
-            reply_id = send(plan.discord())        # or plan.markdown() / plan.text()
-        except SendError:
-            service.release(plan)                  # let a later delivery try again
-        else:
-            service.confirm(plan, reply_id)
-
-A claim whose process was killed before confirming is taken over after the lease
-(`plan.takeover`); the adapter then looks for the killed process's reply before sending.
+`EvidenceService` decides (`handle_post`: policy, matching, cards) and keeps the reply log
+(`claim`, `confirm`, `release`). Adapters do not run those steps by hand: they build one
+service in their entry point and hand each post to `bot.core.conversation.Conversation`
+(the console, Reddit, XenForo and Discourse bots), which answers commands and citations and
+sends every reply through `bot.core.delivery.deliver`; the Discord adapter runs
+`deliver_async`. Either way the sequence (claim → send → confirm, or release; a killed
+process's claim taken over after its lease) is written once, in `bot.core.delivery`.
 
 `record_reply(post, plan, reply_id)` does claim and confirm in one step for adapters that
 send first. Everything here is synchronous and takes its collaborators as arguments.

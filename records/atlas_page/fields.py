@@ -23,7 +23,7 @@ BYLINE_SEPARATOR = re.compile(r"\s+[·•]\s+")
 _YEAR = re.compile(r"^(?:1[89]|20|21)\d\d$")
 _ET_AL = re.compile(r",?\s*et\s+al\.?$", re.IGNORECASE)
 
-# Badge texts, old and new forms (DESIGN.md "The atlas").
+# Badge texts, old and new forms (docs/atlas-format.md, "The PEM badge").
 _PEM_BADGE = re.compile(
     r"""^PEM \s* (?:
           (?P<required>required|✓|✔)
