@@ -15,7 +15,7 @@ from bot.sync.crawler import AtlasSync
 from bot.sync.fetcher import open_fetcher
 from records.atlas_page import parse_atlas_page
 from records.db import open_db
-from tests.linker.conftest import read_seed
+from tests.fakes.seeds import read_seed
 from tests.records.page_shapes import SHAPES
 from tests.sync.fake_atlas import FakeAtlas, FakePage, serve, study_html
 

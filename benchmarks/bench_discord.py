@@ -16,8 +16,8 @@ from pathlib import Path
 
 from benchmarks.common import Figure, timed
 from config.settings import ReplySettings
-from tests.discord.conftest import Harness, import_sample_atlas, settings_for
 from tests.discord.fake_discord import FakeDiscord
+from tests.fakes.discord_harness import Harness, import_sample_atlas, settings_for
 
 SINGLE = 100
 BURST = 400

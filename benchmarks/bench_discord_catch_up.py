@@ -20,9 +20,9 @@ from benchmarks.common import Figure, timed
 from bot.discord_bot.cursors import CHANNEL_PREFIX, PLATFORM, WATCHING_SINCE
 from records.db import open_db
 from records.streams import Streams
-from tests.conftest import sample_dois
-from tests.discord.conftest import Harness, import_sample_atlas, settings_for
 from tests.discord.fake_discord import FakeDiscord
+from tests.fakes.atlas import sample_dois
+from tests.fakes.discord_harness import Harness, import_sample_atlas, settings_for
 
 MESSAGES = 200
 # Discord's usual bucket for sending messages: 5 per 5 seconds per channel.

@@ -17,8 +17,8 @@ import tempfile
 from pathlib import Path
 
 from benchmarks.common import Figure, peak_rss_mb
-from tests.discord.conftest import import_sample_atlas
 from tests.discord.fake_discord import FakeDiscord
+from tests.fakes.discord_harness import import_sample_atlas
 from tests.reliability.discord.load import (
     CHANNEL_LIMIT,
     CHANNEL_WINDOW_SECONDS,

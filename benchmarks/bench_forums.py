@@ -20,14 +20,14 @@ from config.settings import ReplySettings, Settings
 from linker import AtlasIndex
 from records.atlas_io import GoodRecord, read_records
 from records.db import open_db
-from tests.conftest import SAMPLE_ATLAS
-from tests.discourse.conftest import CATEGORY
-from tests.discourse.conftest import HarnessFactory as DiscourseFactory
 from tests.discourse.fake_discourse import running_fake_discourse
+from tests.fakes.atlas import SAMPLE_ATLAS
+from tests.fakes.discourse_harness import CATEGORY
+from tests.fakes.discourse_harness import HarnessFactory as DiscourseFactory
+from tests.fakes.xenforo_harness import NODE
+from tests.fakes.xenforo_harness import HarnessFactory as XenForoFactory
 from tests.feeds.fake_feeds import running_fake_feeds
 from tests.feeds.feed_templates import Item
-from tests.xenforo.conftest import NODE
-from tests.xenforo.conftest import HarnessFactory as XenForoFactory
 from tests.xenforo.fake_xenforo import running_fake_xenforo
 
 DOIS = ["10.1016/j.autrev.2023.103484", "10.1038/s41467-024-45107-3", "10.7326/M18-1451"]

@@ -22,7 +22,7 @@ from config.settings import RedditSettings, ReplySettings, Settings
 from linker import AtlasIndex
 from records.atlas_io import GoodRecord, read_records
 from records.db import open_db
-from tests.conftest import SAMPLE_ATLAS
+from tests.fakes.atlas import SAMPLE_ATLAS
 from tests.reddit.fake_reddit import FakeReddit
 
 SUBREDDIT = "bench"

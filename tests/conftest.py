@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,25 +11,11 @@ import sqlite_utils
 
 from config.settings import Settings
 from records.db import open_db
+from tests.fakes.atlas import REPO_ROOT, SAMPLE_ATLAS, sample_dois
+from tests.fakes.sleep import FakeSleep
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-SAMPLE_ATLAS = REPO_ROOT / "config" / "sample" / "atlas.jsonl"
-
-
-def sample_dois() -> list[str]:
-    """The DOIs of the sample atlas's studies, in file order (not every study has one)."""
-    lines = SAMPLE_ATLAS.read_text(encoding="utf-8").splitlines()
-    return [entry["doi"] for entry in map(json.loads, filter(None, lines)) if entry.get("doi")]
-
-
-class FakeSleep:
-    """Records requested waits instead of waiting (pass it where code takes a `sleep`)."""
-
-    def __init__(self) -> None:
-        self.calls: list[float] = []
-
-    def __call__(self, seconds: float) -> None:
-        self.calls.append(seconds)
+# Re-exported: tests import these from here; benchmarks import them from tests.fakes.
+__all__ = ["REPO_ROOT", "SAMPLE_ATLAS", "FakeSleep", "sample_dois"]
 
 
 @pytest.fixture

@@ -14,7 +14,8 @@ from bot.forums.polling import PollReport
 from linker import AtlasIndex
 from records.db import open_db
 from records.models import AtlasEntry
-from tests.conftest import SAMPLE_ATLAS, FakeSleep
+from tests.fakes.atlas import SAMPLE_ATLAS
+from tests.fakes.sleep import FakeSleep
 
 
 class PollingBot(Protocol):

@@ -20,9 +20,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from config.settings import ReplySettings
-from tests.discord.conftest import Harness, settings_for
 from tests.discord.fake_discord import FakeDiscord
 from tests.discord.waiting import wait_until
+from tests.fakes.discord_harness import Harness, settings_for
 
 STUDY_DOIS = [
     "10.1016/j.autrev.2023.103484",

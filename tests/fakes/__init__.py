@@ -1,0 +1,1 @@
+"""Fakes and harnesses that tests and benchmarks share, importable without pytest's conftest."""
