@@ -24,6 +24,7 @@ from bot.discord_bot.failures import describe_failure
 from bot.discord_bot.gateway_guard import guard_parsers
 from bot.discord_bot.http_log import discord_http_trace
 from bot.discord_bot.views import RemoveButton, WrongMatchButton
+from bot.errors import DiscordStartupError as DiscordStartupError  # noqa: PLC0414 - re-exported for callers
 from config.settings import DiscordSettings
 from records.wording import counted
 
@@ -44,10 +45,6 @@ PORTAL_HINT = (
     "(https://discord.com/developers/applications → your app → Bot → Privileged Gateway "
     "Intents → Message Content Intent), then start the bot again."
 )
-
-
-class DiscordStartupError(RuntimeError):
-    """The bot cannot start; the message says what to change."""
 
 
 def bot_intents() -> discord.Intents:

@@ -11,6 +11,7 @@ from bot.discourse_bot.convert import read_error, wait_seconds
 from bot.discourse_bot.outlet import TopicOutlet
 from bot.discourse_bot.reporting import ModReport
 from bot.discourse_bot.startup import check_identity
+from bot.errors import DiscourseConfigError as DiscourseConfigError  # noqa: PLC0414 - re-exported for callers
 from bot.forums.api import ApiClient, build_http
 from bot.forums.polling import run_polls
 from bot.forums.settings_check import missing_settings
@@ -18,10 +19,6 @@ from config.settings import DiscourseSettings, Settings
 from records.db import Database
 
 log = logging.getLogger(__name__)
-
-
-class DiscourseConfigError(ValueError):
-    """The Discourse settings cannot work (say which one is missing)."""
 
 
 def check_discourse_settings(settings: DiscourseSettings) -> None:

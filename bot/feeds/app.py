@@ -13,6 +13,7 @@ import httpx
 
 from bot.core.factory import build_service
 from bot.core.service import EvidenceService
+from bot.errors import FeedsConfigError as FeedsConfigError  # noqa: PLC0414 - re-exported for callers
 from bot.feeds.digest import gather, post_to_discord, write_digest
 from bot.feeds.fetch import feeds_http
 from bot.feeds.watcher import PLATFORM, FeedReport, FeedWatcher
@@ -23,10 +24,6 @@ from records.streams import Streams
 log = logging.getLogger(__name__)
 
 DIGEST_STREAM = "digest"
-
-
-class FeedsConfigError(ValueError):
-    """The feed settings cannot work."""
 
 
 @dataclass

@@ -23,6 +23,8 @@ import praw
 from prawcore.requestor import Requestor
 from prawcore.sessions import FiniteRetryStrategy
 
+from bot.errors import RedditConfigError as RedditConfigError  # noqa: PLC0414 - re-exported for callers
+from bot.errors import RedditLoginError as RedditLoginError  # noqa: PLC0414 - re-exported for callers
 from bot.reddit_bot.ratelimit import StoppableRateLimiter
 from config.settings import RedditSettings
 
@@ -34,14 +36,6 @@ USER_AGENT_EXAMPLE = "linux:evidence-bot:0.1 (by u/your_bot_account)"
 # Subreddit names: letters, digits, underscores, 3 to 21 characters for new ones (older ones
 # have 2, e.g. r/de); see https://www.reddit.com/dev/api#POST_api_site_admin (`name`).
 _SUBREDDIT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_]{1,20}$")
-
-
-class RedditConfigError(ValueError):
-    """The Reddit settings cannot work: a missing credential or user agent."""
-
-
-class RedditLoginError(RedditConfigError):
-    """Reddit refused the configured credentials."""
 
 
 @dataclass(frozen=True)

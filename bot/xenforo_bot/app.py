@@ -8,6 +8,7 @@ import threading
 from typing import Any
 
 from bot.core.factory import build_service
+from bot.errors import XenForoConfigError as XenForoConfigError  # noqa: PLC0414 - re-exported for callers
 from bot.forums.api import ApiClient, ApiError
 from bot.forums.polling import run_polls
 from bot.forums.settings_check import missing_settings
@@ -19,10 +20,6 @@ from config.settings import Settings, XenForoSettings
 from records.db import Database
 
 log = logging.getLogger(__name__)
-
-
-class XenForoConfigError(ValueError):
-    """The XenForo settings cannot work (say which one is missing)."""
 
 
 def check_xenforo_settings(settings: XenForoSettings) -> None:
