@@ -12,7 +12,6 @@ network itself. A feed that answers an error, times out or is not a feed comes b
 from __future__ import annotations
 
 import io
-import json
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +22,7 @@ import httpx
 from bot.http.client import any_host
 from bot.http.limits import Clock, HostSpacing, RetryPolicy, Sleep, parse_retry_after
 from bot.http.stack import open_polite_client
+from bot.http.validators import Validators as Validators  # noqa: PLC0414 - re-exported
 
 # A forum's feed is tens of kilobytes; anything past this is not a feed worth reading.
 MAX_FEED_BYTES = 10_000_000
@@ -55,29 +55,6 @@ def feeds_http(
         sleep=sleep,
         clock=clock,
     )
-
-
-@dataclass(frozen=True)
-class Validators:
-    """What the server said about its copy, for the next conditional GET."""
-
-    etag: str | None = None
-    last_modified: str | None = None
-
-    def to_text(self) -> str:
-        return json.dumps({"etag": self.etag, "last_modified": self.last_modified})
-
-    @classmethod
-    def from_text(cls, text: str | None) -> Validators:
-        try:
-            data = json.loads(text or "{}")
-        except ValueError:
-            return cls()
-        return cls(data.get("etag"), data.get("last_modified")) if isinstance(data, dict) else cls()
-
-    def headers(self) -> dict[str, str]:
-        found = {"If-None-Match": self.etag, "If-Modified-Since": self.last_modified}
-        return {name: value for name, value in found.items() if value}
 
 
 @dataclass(frozen=True)

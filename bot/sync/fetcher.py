@@ -21,6 +21,7 @@ from bot.http.deadline import network_transport
 from bot.http.limits import Clock, HostSpacing, RetryPolicy, Sleep
 from bot.http.stack import request_deadline
 from bot.http.transport import ATTEMPTS_HEADER, RETRY_AFTER_REFUSED_HEADER, PoliteTransport
+from bot.http.validators import Validators as Validators  # noqa: PLC0414 - re-exported
 from bot.sync.robots import RobotsRules, RobotsUnavailable
 
 log = logging.getLogger(__name__)
@@ -37,26 +38,6 @@ class FetchFailed(RuntimeError):
 
 class CrawlDelayTooLong(RobotsUnavailable):
     """robots.txt asks for a Crawl-delay above MAX_CRAWL_DELAY."""
-
-
-@dataclass(frozen=True)
-class Validators:
-    """What a server said identifies a page version (for a conditional request)."""
-
-    etag: str | None = None
-    last_modified: str | None = None
-
-    def headers(self) -> dict[str, str]:
-        """If-None-Match / If-Modified-Since for a conditional GET (RFC 9110 section 13)."""
-        found = {}
-        if self.etag:
-            found["If-None-Match"] = self.etag
-        if self.last_modified:
-            found["If-Modified-Since"] = self.last_modified
-        return found
-
-    def __bool__(self) -> bool:
-        return bool(self.etag or self.last_modified)
 
 
 @dataclass(frozen=True)
