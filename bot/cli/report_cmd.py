@@ -10,6 +10,7 @@ from bot.cli.context import AppContext, pass_app
 from bot.report.build import write_report
 from records.census import CensusFilter
 from records.unmatched import SIGHTING_PLATFORMS
+from records.wording import counted
 
 
 @click.command("report")
@@ -35,7 +36,8 @@ def report(
     since_text = since.strftime("%Y-%m-%d") if hasattr(since, "strftime") else None
     written = write_report(app.db, out, CensusFilter(since_text, platform, place))
     click.echo(
-        f"{written.folder / 'index.html'}: {written.citations:,} citations of "
-        f"{written.studies:,} atlas studies over {written.months:,} months; "
-        f"{written.missing_papers:,} papers the atlas lacks in atlas-queue.csv"
+        f"{written.folder / 'index.html'}: {counted(written.citations, 'citation')} of "
+        f"{counted(written.studies, 'atlas study', 'atlas studies')} over "
+        f"{counted(written.months, 'month')}; "
+        f"{counted(written.missing_papers, 'paper')} the atlas lacks in atlas-queue.csv"
     )

@@ -89,6 +89,11 @@ def test_the_readme_examples_run_in_order_against_the_demo_database(
         [],
         [None],
     ]
+    archived = outputs["evidence-bot --db data/demo.db scan config/sample/RC_sample.zst --jobs 2"]
+    assert len(archived.splitlines()) == 6
+    census = after_make_demo / "census"
+    assert "<svg" in (census / "index.html").read_text(encoding="utf-8")
+    assert "doi:10.3389/fneur.2018.01033" in (census / "atlas-queue.csv").read_text()
     # The examples read the demo database; none creates or logs into another one.
     assert sorted(os.listdir(after_make_demo / "data")) == [
         name for name in sorted(os.listdir(after_make_demo / "data")) if name.startswith("demo.db")
