@@ -2,8 +2,9 @@
 after 10 minutes away during which 200 messages were posted across 5 channels (three text
 channels and threads, a forum post, a thread opened before the stop).
 
-A quarter of the messages cite an atlas study (a different one each time in its channel, so
-the cooldown holds none back), a quarter a paper the atlas lacks, the rest is chatter. The
+A quarter of the messages cite an atlas study (a different one each time in its channel
+while the sample atlas's nine DOIs last; after that its citations start over, and the
+cooldown holds those back), a quarter a paper the atlas lacks, the rest is chatter. The
 bot runs with the default reply settings. Figures: seconds from starting the bot to the end
 of its catch-up (and from ready to the end), the replies it sent and the sightings it logged,
 and the history requests it made.
@@ -65,15 +66,16 @@ async def _restart_after_downtime(
 
     went_down = datetime.now(UTC) - DOWNTIME
     _handled_until(db_path, fake, channels, went_down)
-    expected_replies = 0
     expected_sightings = 0
+    cited: set[tuple[int, str]] = set()  # a study cited again in its channel gets no reply
     for number in range(MESSAGES):
         channel = channels[number % len(channels)]
         posted_at = went_down + DOWNTIME * (number + 1) / (MESSAGES + 1)
         kind = number // len(channels) % 4
         if kind == 0:
             study = STUDY_DOIS[(number // (4 * len(channels))) % len(STUDY_DOIS)]
-            text, expected_replies = f"Have you read doi:{study}?", expected_replies + 1
+            text = f"Have you read doi:{study}?"
+            cited.add((channel, study))
         elif kind == 1:
             text = f"Does anyone know doi:10.5555/bench.{number} ?"
             expected_sightings += 1
@@ -94,7 +96,7 @@ async def _restart_after_downtime(
     history_reads = [
         r for r in fake.requests[requests_before:] if r.method == "GET" and "/messages" in r.path
     ]
-    assert report.replies == expected_replies, (report.replies, expected_replies)
+    assert report.replies == len(cited), (report.replies, len(cited))
     assert sightings == expected_sightings, (sightings, expected_sightings)
     name = "discord catch-up"
     if bucket is None:
