@@ -265,6 +265,10 @@ class AuthorMatcher:
         journal = self._journal_named(text, mention.end, high)
         if disowned(text, mention.start, mention.end, mention.key):
             return []
+        if journal is not None:
+            # "… 2023 (Front Immunol)", "… 2023 — the Frontiers in Immunology one": the words
+            # after the citation name its journal, which is checked on its own.
+            topic = topic_of(text, mention.end, described, with_expansions, set_off=False)
         kept = []
         for candidate in candidates:
             entry = self._entries[candidate.number]

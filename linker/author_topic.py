@@ -3,7 +3,8 @@
 "Jason et al 2022 on the DePaul questionnaire", "Holm 2017 looked at sleep quality", "the
 Moreau gut microbiome paper", "Walitts Studie über Darmflora": a citation often says its
 subject. `topic_of` reads it (after a word that introduces a subject: on, about, looked at,
-über, over, om, sobre, sur …, and the words a post puts before its study noun), and
+über, over, om, sobre, sur …; set off right after the citation by a bracket, colon or dash
+when plainly English; and the words a post puts before its study noun), and
 `Vocabulary.verdict` compares it with the entry's title, summary, findings, keywords and
 aliases:
 
@@ -31,7 +32,7 @@ from functools import lru_cache
 import Stemmer
 from rapidfuzz import fuzz
 
-from linker.everyday import zipf
+from linker.everyday import zipf, zipf_english
 from linker.surnames import name_key
 from linker.textnorm import tokens
 from records.models import AtlasEntry
@@ -86,7 +87,8 @@ _NOT_SUBJECTS_TEXT = """
     twitter reddit forum forums youtube pubmed scihub facebook discord substack medrxiv
     biorxiv page pages slide slides website site blog podcast tv radio news phone
     monday tuesday wednesday thursday friday saturday sunday holiday train bus
-    internet web thread post posts comment comments list lists
+    internet web thread post posts comment comments list lists paywalled paywall pdf link
+    free open access full text abstract summary scihub sci doi
 """
 _NOT_SUBJECTS = frozenset(_NOT_SUBJECTS_TEXT.split())
 _IDIOM = re.compile(
@@ -107,7 +109,7 @@ _CLAUSE_TEXT = """
 _CLAUSE = frozenset(_CLAUSE_TEXT.split())
 # A subject introduced by "this"/"that" points elsewhere in the thread: it says nothing.
 _DEICTIC = frozenset({"this", "that", "these", "those", "it", "them", "here", "there"})
-_MAX_TOPIC_WORDS = 7
+_MAX_TOPIC_WORDS = 10
 _CLAIM_MIN_TELLING = 2
 _AGREEING_WORDS = 2
 _AGREEING_SHARE = 3
@@ -162,12 +164,18 @@ class Topic:
 
 
 def topic_of(
-    text: str, end: int, described: tuple[str, ...] = (), expand: Callable[[str], str] = str
+    text: str,
+    end: int,
+    described: tuple[str, ...] = (),
+    expand: Callable[[str], str] = str,
+    *,
+    set_off: bool = True,
 ) -> Topic | None:
     """The subject a citation ending at `end` gives its paper, with the words a post wrote
     before the study noun (`described`), or None when it gives none. `expand` spells out
-    the field's abbreviations ("LDN" → "LDN low dose naltrexone")."""
-    phrase, english, claim = _phrase_after(text, end)
+    the field's abbreviations ("LDN" → "LDN low dose naltrexone"); `set_off=False` leaves
+    out words set off by a bracket, colon or dash right after the citation."""
+    phrase, english, claim = _phrase_after(text, end, set_off=set_off)
     words = _phrase_words(expand(phrase)) if phrase else []
     telling = [w for w, acronym in words if _telling(w, acronym=acronym)]
     if claim and len(telling) < _CLAIM_MIN_TELLING:
@@ -189,9 +197,23 @@ def topic_of(
     return Topic(frozenset(all_words), frozenset(telling), shown)
 
 
-def _phrase_after(text: str, end: int) -> tuple[str, bool, bool]:
+def _phrase_after(text: str, end: int, *, set_off: bool = True) -> tuple[str, bool, bool]:
     """The words after a subject's cue that follows a citation ending at `end` (or ""),
     whether the cue was English, and whether it reports a finding ("found", "showed")."""
+    lead = _LEAD.match(text, end)
+    if lead and not set_off:
+        return "", False, False
+    if lead:
+        # "Fluge et al. 2019 (hip fractures in older women)", "… 2019: hip fractures": a
+        # subject set off right after the citation. Read as a finding (it must say more than
+        # one thing), and only when it is plainly English.
+        rest = text[lead.end() : lead.end() + 120]
+        cut = _END.search(rest)
+        phrase = rest[: cut.start()] if cut else rest
+        first = phrase.split()[:1]
+        if first and first[0].lower().strip(_STRIP) not in _GAP_STOP and _english(phrase):
+            return phrase, True, True
+        return "", False, False
     gap_end = _GAP_END.search(text, end, end + _GAP_REACH)
     words = list(_WORD_AT.finditer(text, end, gap_end.start() if gap_end else end + _GAP_REACH))
     for index, word in enumerate(words[: _MAX_GAP_WORDS + 1]):
@@ -217,7 +239,19 @@ def _phrase_after(text: str, end: int) -> tuple[str, bool, bool]:
     return "", False, False
 
 
+def _english(phrase: str) -> bool:
+    """Whether a phrase is plainly English: it has a frequent English word, and none of its
+    frequent words is much more frequent in another of the community's languages ("de",
+    "i", "et", "nach" are not English)."""
+    words = [w for w in tokens(phrase) if zipf(w)]
+    return any(zipf_english(w) >= _EVERYDAY_ZIPF for w in words) and all(
+        zipf_english(w) >= zipf(w) - _ENGLISH_MARGIN for w in words
+    )
+
+
+_ENGLISH_MARGIN = 0.5  # "in" is a little more frequent in Dutch than in English
 _THAT = re.compile(r"\s{1,2}that\b", re.IGNORECASE)
+_LEAD = re.compile(r"[ \t]{0,2}(?:\(|:|[–—]|[ \t]-[ \t])[ \t]{0,2}(?=[^\W\d_])")
 
 
 def _phrase_words(phrase: str) -> list[tuple[str, bool]]:

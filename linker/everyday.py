@@ -21,19 +21,24 @@ WORDS = Path(__file__).with_name("everyday_words.tsv")
 
 
 @cache
-def _table() -> dict[str, float]:
+def _table() -> dict[str, tuple[float, float]]:
     table = {}
     with WORDS.open(encoding="utf-8") as handle:
         for line in handle:
-            word, _, figure = line.rstrip("\n").partition("\t")
-            table[word] = float(figure)
+            word, highest, english = line.rstrip("\n").split("\t")
+            table[word] = (float(highest), float(english))
     return table
 
 
 def zipf(word: str) -> float:
     """The highest Zipf frequency of a folded word in the six languages; 0.0 below
     `MIN_ZIPF`."""
-    return _table().get(word, 0.0)
+    return _table().get(word, (0.0, 0.0))[0]
+
+
+def zipf_english(word: str) -> float:
+    """The Zipf frequency of a folded word in English; 0.0 below `MIN_ZIPF`."""
+    return _table().get(word, (0.0, 0.0))[1]
 
 
 def main(path: Path = WORDS) -> None:
@@ -41,6 +46,7 @@ def main(path: Path = WORDS) -> None:
     import wordfreq  # noqa: PLC0415 (only for regenerating the file)
 
     best: dict[str, float] = {}
+    english: dict[str, float] = {}
     for lang in LANGUAGES:
         for word in wordfreq.iter_wordlist(lang, wordlist="small"):
             figure = wordfreq.zipf_frequency(word, lang, wordlist="small")
@@ -49,7 +55,12 @@ def main(path: Path = WORDS) -> None:
             key = fold_word(word)  # as `linker.textnorm.tokens` gives it: "über" → "uber"
             if key.isalpha():
                 best[key] = max(best.get(key, 0.0), figure)
-    lines = [f"{word}\t{figure:.2f}\n" for word, figure in sorted(best.items())]
+                if lang == "en":
+                    english[key] = max(english.get(key, 0.0), figure)
+    lines = [
+        f"{word}\t{figure:.2f}\t{english.get(word, 0.0):.2f}\n"
+        for word, figure in sorted(best.items())
+    ]
     path.write_text("".join(lines), encoding="utf-8")
 
 

@@ -67,6 +67,8 @@ SUBJECT_CONTRADICTS = [
     ("wrong name, another language", "Tanaka e.a. 2019 over tandimplantaten, verkeerde Tanaka"),
     ("says it is unrelated", "Fluge u. a. 2019 über Hüftprothesen, hat nichts mit ME zu tun"),
     ("another one of that name", "saw Moreau 2021 trending, a different Moreau though"),
+    ("subject in brackets", "Fluge et al. 2019 (hip fractures in older women) is often cited"),
+    ("subject after a colon", "Fluge et al. 2019: dental caries in school children"),
 ]  # fmt: skip
 # The same shapes when the subject is the entry's, or says nothing.
 SUBJECT_AGREES_OR_SILENT = [
@@ -81,6 +83,10 @@ SUBJECT_AGREES_OR_SILENT = [
     ("a finding in other words", "Fluge et al. 2019 found nothing", ["fluge-2019-rituximab"]),
     ("pointing back", "Jason et al 2022 on this, see above", ["jason-2022-pem"]),
     ("another language, no shared word", "Jason et al 2022 om utmattelse etter anstrengelse", ["jason-2022-pem"]),
+    ("a remark in brackets", "Fluge et al. 2019 (paywalled) is worth it", ["fluge-2019-rituximab"]),
+    ("the writer after a colon", "Fluge et al. 2019: I loved it", ["fluge-2019-rituximab"]),
+    ("another language in brackets", "Fluge u. a. 2019 (Hüftprothesen bei älteren Patienten)", ["fluge-2019-rituximab"]),
+    ("the journal in brackets", "Holm et al. 2017 (J Intern Med)", ["holm-2017-perfusion"]),
     ("ruling out a sibling entry", "Berg et al. 2023, the open-label one, not the placebo-controlled one", ["berg-2023-ia-open"]),
 ]  # fmt: skip
 

@@ -26,3 +26,9 @@ def test_shipped_table_is_what_wordfreq_gives(tmp_path: Path) -> None:
     fresh = tmp_path / "everyday_words.tsv"
     everyday.main(fresh)
     assert fresh.read_text(encoding="utf-8") == everyday.WORDS.read_text(encoding="utf-8")
+
+
+def test_english_figures_tell_the_other_languages_function_words() -> None:
+    assert everyday.zipf_english("the") > 7.0
+    assert everyday.zipf("und") > 5.6
+    assert everyday.zipf_english("und") == 0.0
