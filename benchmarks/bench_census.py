@@ -45,15 +45,22 @@ def _comments(texts: list[str], rng: random.Random) -> Iterator[dict[str, Any]]:
         )
 
 
-def _scan(folder: Path, atlas: Path, dump: Path, jobs: int) -> tuple[float, bytes]:
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _scan(folder: Path, atlas: Path, dump: Path, jobs: int) -> tuple[float, float, bytes]:
+    """Wall-clock and CPU seconds (the command with its workers) of one whole scan."""
     db = folder / f"jobs{jobs}.db"
     program = [sys.executable, "-c", "from bot.cli.entry import main; main()", "--db", str(db)]
     subprocess.run([*program, "atlas", "import", str(atlas)], check=True, capture_output=True)  # noqa: S603
+    cpu = _children_cpu()
     with timed() as wall:
         done = subprocess.run(  # noqa: S603 - our own interpreter and module
             [*program, "scan", str(dump), "--jobs", str(jobs)], check=True, capture_output=True
         )
-    return wall.seconds, done.stdout
+    return wall.seconds, _children_cpu() - cpu, done.stdout
 
 
 def _cpu_split(atlas_entries: list[AtlasEntry], dump: Path, jobs: int) -> tuple[float, float]:
@@ -90,13 +97,16 @@ def run() -> list[Figure]:
             encoding="utf-8",
         )
         dump = write_zst(folder / "RC_2023-01.zst", _comments(texts, rng))
-        one, out_one = _scan(folder, atlas, dump, 1)
-        two, out_two = _scan(folder, atlas, dump, 2)
+        one, one_cpu, out_one = _scan(folder, atlas, dump, 1)
+        two, _, out_two = _scan(folder, atlas, dump, 2)
         load = os.getloadavg()[0]
         serial, _ = _cpu_split(entries, dump, 1)
         reader, workers = _cpu_split(entries, dump, 2)
-    # With two idle cores the slower of (reading process, busiest worker) sets the pace.
-    ideal = serial / max(reader, workers / 2)
+    # On two idle cores: what the command does besides examining posts (start-up, index
+    # build, recording) counted as if it never overlapped the workers (a lower bound), plus
+    # the slower of the reading process and the busiest worker.
+    rest = max(0.0, one_cpu - serial)
+    ideal = one_cpu / (rest + max(reader, workers / 2))
     return [
         Figure(NAME, f"--jobs 1, {COMMENTS:,} comments (wall clock)", f"{one:.1f} s"),
         Figure(NAME, f"--jobs 2, {COMMENTS:,} comments (wall clock)", f"{two:.1f} s"),
@@ -107,6 +117,8 @@ def run() -> list[Figure]:
             "CPU: --jobs 1 / reader + workers at --jobs 2",
             f"{serial:.1f} s / {reader:.1f} s + {workers:.1f} s",
         ),
-        Figure(NAME, "speed-up two idle cores give (from CPU)", f"{ideal:.2f}×", "≥ 1.6×"),
+        Figure(
+            NAME, "speed-up two idle cores give (from CPU, lower bound)", f"{ideal:.2f}×", "≥ 1.6×"
+        ),
         Figure(NAME, "outputs identical", str(out_one == out_two), "True"),
     ]

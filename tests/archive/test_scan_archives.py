@@ -19,19 +19,12 @@ from tests.archive.dumps import (
     submission,
     write_zst,
 )
+from tests.cli.test_scan_cli import atlas_db, run
 from tests.conftest import SAMPLE_ATLAS
 
+__all__ = ["atlas_db"]  # the sample-atlas records file, a fixture shared with the scan tests
+
 WALITT_DOI = "https://doi.org/10.1038/s41467-024-45107-3"
-
-
-def run(db_path: Path, *args: str) -> Result:
-    return CliRunner().invoke(cli, ["--db", str(db_path), *args], catch_exceptions=False)
-
-
-@pytest.fixture
-def atlas_db(db_path: Path) -> Path:
-    assert run(db_path, "atlas", "import", str(SAMPLE_ATLAS)).exit_code == 0
-    return db_path
 
 
 def outputs(result: Result) -> list[dict[str, Any]]:

@@ -5,19 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from bot.cli.main import cli
 from records.db import open_db
 from records.retractions import EntryFlag, store_flags
 from tests.archive.dumps import comment, discord_export, realistic_comments, write_zst
+from tests.cli.test_scan_cli import run
 from tests.conftest import SAMPLE_ATLAS
 
+__all__ = ["run", "scanned_db"]
+
 WHITE_PMC = "PMC3065633"  # the PACE trial: flagged below with an expression of concern
-
-
-def run(db_path: Path, *args: str) -> Result:
-    return CliRunner().invoke(cli, ["--db", str(db_path), *args], catch_exceptions=False)
 
 
 @pytest.fixture
