@@ -16,6 +16,7 @@ from bot.discourse_bot.listing import BadAnswer, PostReader
 from bot.discourse_bot.members import GroupMembers, fold
 from bot.discourse_bot.reporting import HELD, UNREADABLE, ModReport
 from bot.forums.api import ApiClient, ApiError
+from bot.forums.sending import reply_despite
 from records.models import Post
 
 log = logging.getLogger(__name__)
@@ -128,14 +129,8 @@ class TopicOutlet:
         try:
             answer = self._client.post("posts.json", json=body)
         except ApiError as exc:
-            if not exc.ambiguous:
-                raise SendFailed(str(exc), final=exc.status in FINAL_STATUSES) from exc
-            if exc.status in {0, 504}:
-                raise SendFailed(str(exc), maybe_sent=True) from exc
-            found = self._look_after_error(to)
-            if found is None:
-                raise SendFailed(str(exc)) from exc
-            return found
+            final = exc.status in FINAL_STATUSES
+            return reply_despite(exc, to, self.find_reply, final=final)
         return self._created_id(to, answer)
 
     def _created_id(self, to: Post, answer: dict[str, Any]) -> str:
@@ -164,13 +159,6 @@ class TopicOutlet:
         # A success without the post: it was probably made. Look for it before sending again.
         raise SendFailed(f"the forum accepted the reply but named no post id ({_shape(answer)})",
                          maybe_sent=True)  # fmt: skip
-
-    def _look_after_error(self, to: Post) -> str | None:
-        """After a 5xx the forum finished with the request: our post exists or not."""
-        try:
-            return self.find_reply(to)
-        except LookupFailed as exc:
-            raise SendFailed(str(exc), maybe_sent=True) from exc
 
     def find_reply(self, to: Post) -> str | None:
         """Our post answering `to`, among the posts listed after `to` itself."""

@@ -17,6 +17,7 @@ from typing import Any
 from bot.core.delivery import LookupFailed, SendFailed
 from bot.core.service import ReplyPlan
 from bot.forums.api import ApiClient, ApiError
+from bot.forums.sending import reply_despite
 from bot.lemmy_bot.convert import is_gone, message_id, parent_of, to_post
 from records.models import Post
 
@@ -73,25 +74,11 @@ class LemmyOutlet:
         try:
             answer = self._client.post("comment", json=body)
         except ApiError as exc:
-            if not exc.ambiguous:
-                raise SendFailed(str(exc), final=exc.code in FINAL_ERRORS) from exc
-            if exc.status == 0 or 200 <= exc.status < 300:
-                raise SendFailed(str(exc), maybe_sent=True) from exc
-            return self._look_after_error(to, exc)
+            return reply_despite(exc, to, self.find_reply, final=exc.code in FINAL_ERRORS)
         try:
             return message_id(answer["comment_view"])
         except (LookupError, TypeError, ValueError) as exc:
             raise SendFailed("the comment was accepted without its id", maybe_sent=True) from exc
-
-    def _look_after_error(self, to: Post, exc: ApiError) -> str:
-        """After a 5xx the instance finished with the request: our comment exists or not."""
-        try:
-            found = self.find_reply(to)
-        except LookupFailed as failed:
-            raise SendFailed(str(failed), maybe_sent=True) from exc
-        if found is None:
-            raise SendFailed(str(exc)) from exc
-        return found
 
     def find_reply(self, to: Post) -> str | None:
         """Our comment answering `to`, among the newest comments under its post."""

@@ -11,6 +11,7 @@ from bot.core.delivery import LookupFailed, SendFailed
 from bot.core.render_bbcode import Quote
 from bot.core.service import ReplyPlan
 from bot.forums.api import ApiClient, ApiError
+from bot.forums.sending import reply_despite
 from bot.xenforo_bot.convert import clean_post, int_id, quoted_post_id, to_post
 from records.models import Post
 
@@ -68,7 +69,8 @@ class ForumOutlet:
         try:
             answer = self._client.post("posts/", data)
         except ApiError as exc:
-            return self._after_error(to, exc)
+            final = exc.code in FINAL_CODES or exc.status == 404
+            return reply_despite(exc, to, self.find_reply, final=final)
         post = answer.get("post")
         post_id = int_id(post.get("post_id")) if isinstance(post, dict) else None
         if post_id is None:
@@ -76,25 +78,6 @@ class ForumOutlet:
             raise SendFailed(f"the forum's answer names no post: {str(answer)[:200]}",
                              maybe_sent=True)  # fmt: skip
         return str(post_id)
-
-    def _after_error(self, to: Post, exc: ApiError) -> str:
-        """The post's id when it was made despite the error; else raises SendFailed."""
-        if not exc.ambiguous:
-            final = exc.code in FINAL_CODES or exc.status == 404
-            raise SendFailed(str(exc), final=final) from exc
-        if exc.status in {0, 504}:
-            # The request may still be running on the forum: keep the claim; after the
-            # lease the next delivery looks for the post before sending.
-            raise SendFailed(str(exc), maybe_sent=True) from exc
-        # A 5xx answer means the forum finished with the request: look once, now.
-        try:
-            found = self.find_reply(to)
-        except LookupFailed:
-            raise SendFailed(str(exc), maybe_sent=True) from exc
-        if found is None:
-            raise SendFailed(str(exc)) from exc
-        log.info("post %s: the reply was made despite %s", to.message_id, exc)
-        return found
 
     def find_reply(self, to: Post) -> str | None:
         """Our post quoting `to` among the thread's last pages.
