@@ -19,9 +19,9 @@ from bot.core.service import ReplyPlan
 from bot.forums.api import ApiClient, ApiError
 from bot.forums.sending import reply_despite
 from bot.lemmy_bot.convert import is_gone, message_id, parent_of, to_post
+from bot.runtime.moderators import ModeratorCache
 from records.models import Post
 
-MODERATORS_CACHE_SECONDS = 600.0
 FIND_PAGES = 5
 PAGE = 50
 # Lemmy answers every refusal with 400 and a code; these say sending again cannot help.
@@ -47,8 +47,7 @@ class LemmyOutlet:
     ) -> None:
         self._client = client
         self.username = username
-        self._clock = clock
-        self._moderators: dict[str, tuple[frozenset[str], float]] = {}
+        self._moderators = ModeratorCache(self._moderator_ids, clock=clock)
         self._admins: set[str] = set()
 
     def is_self(self, view: dict[str, Any]) -> bool:
@@ -122,16 +121,12 @@ class LemmyOutlet:
 
     def is_moderator(self, post: Post) -> bool:
         """An instance admin, or one of the community's moderators (Lemmy's own list)."""
-        return post.author_id in self._admins or post.author_id in self.moderators(post.place)
+        return post.author_id in self._admins or self._moderators.is_moderator(
+            post.place, post.author_id
+        )
 
-    def moderators(self, community: str) -> frozenset[str]:
-        """The person ids GET /community?name= lists as moderators, cached for a while."""
-        cached = self._moderators.get(community)
-        if cached is not None and self._clock() - cached[1] < MODERATORS_CACHE_SECONDS:
-            return cached[0]
-        answer = self._client.get("community", name=community)
-        listed = answer.get("moderators")
+    def _moderator_ids(self, community: str) -> list[str]:
+        """The person ids GET /community?name= lists as the community's moderators."""
+        listed = self._client.get("community", name=community).get("moderators")
         items = listed if isinstance(listed, list) else []
-        ids = frozenset(str(item["moderator"]["id"]) for item in items if isinstance(item, dict))
-        self._moderators[community] = (ids, self._clock())
-        return ids
+        return [str(item["moderator"]["id"]) for item in items if isinstance(item, dict)]

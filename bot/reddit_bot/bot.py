@@ -42,7 +42,6 @@ from bot.reddit_bot.convert import PLATFORM
 from bot.reddit_bot.handling import ItemHandler, TransientItemError
 from bot.reddit_bot.health import StreamHealth, unreadable_reason
 from bot.reddit_bot.membership import Membership
-from bot.reddit_bot.moderators import DEFAULT_TTL_SECONDS, ModeratorCache
 from bot.reddit_bot.ratelimit import StopRequested
 from bot.reddit_bot.reading import ListingPoller, ReadKind
 from bot.reddit_bot.sending import ReplySender
@@ -56,6 +55,7 @@ from bot.reddit_bot.streams import (
     Stream,
     member_key,
 )
+from bot.runtime.moderators import DEFAULT_TTL_SECONDS, ModeratorCache
 from records.errors import OperationalError
 
 log = logging.getLogger(__name__)

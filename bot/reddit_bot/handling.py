@@ -24,9 +24,9 @@ from bot.core.delivery import Delivered
 from bot.core.service import EvidenceService
 from bot.reddit_bot.access import SubredditAccess
 from bot.reddit_bot.convert import PERMALINK_BASE, PLATFORM, facts, to_post
-from bot.reddit_bot.moderators import ModeratorCache
 from bot.reddit_bot.outlet import BANNED, RedditOutlet, TransientItemError
 from bot.reddit_bot.sending import ReplySender
+from bot.runtime.moderators import ModeratorCache
 from records.deferred_items import (
     defer_item,
     deferred_items,

@@ -43,6 +43,8 @@ Harness = forum_harness.Harness[FakeLemmy, LemmyBot]
 class HarnessFactory(forum_harness.HarnessFactory[FakeLemmy]):
     """Builds LemmyBots; a second build on the same database file is a restart."""
 
+    now = 0.0  # the outlets' clock (the moderator lists' ages)
+
     def build(self, **app_settings: object) -> Harness:
         db = self.open_db()
         service = EvidenceService(db, self.index, Settings(**app_settings))  # type: ignore[arg-type]
@@ -50,7 +52,9 @@ class HarnessFactory(forum_harness.HarnessFactory[FakeLemmy]):
                           max_retries=3, sleep=self.sleep)  # fmt: skip
         client = ApiClient(http, read_error=read_error)
         http.headers["Authorization"] = f"Bearer {log_in(client, BOT, PASSWORD)}"
-        bot = LemmyBot(service, client, LemmyOutlet(client, username=BOT), [COMMUNITY])
+        bot = LemmyBot(
+            service, client, LemmyOutlet(client, username=BOT, clock=lambda: self.now), [COMMUNITY]
+        )
         return Harness(self.fake, bot, db, self.sleep)
 
 

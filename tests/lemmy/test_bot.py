@@ -169,3 +169,19 @@ def test_the_bot_never_answers_itself(harness: Harness) -> None:
     harness.fake.add_post(COMMUNITY, "evidence_bot", "Mine", f"doi:{LEE_DOI}")
     harness.poll()
     assert harness.fake.bot_replies() == []
+
+
+def test_a_moderator_added_later_is_recognised_without_a_restart(
+    factory: HarnessFactory,
+) -> None:
+    harness = factory.build()
+    harness.poll()
+    harness.fake.add_post(COMMUNITY, MEMBER, "Early", "!evidence off")
+    harness.poll()
+    harness.fake.moderators[COMMUNITY].append(MEMBER)
+    factory.now += 61  # a list lacking the name is read again after a minute
+    harness.fake.add_post(COMMUNITY, MEMBER, "Mode", "!evidence off")
+    harness.poll()
+    settings = get_place_settings(harness.db, "lemmy", COMMUNITY)
+    assert settings is not None
+    assert settings.mode == "off"

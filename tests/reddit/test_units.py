@@ -9,9 +9,9 @@ import praw
 import pytest
 
 from bot.reddit_bot.convert import facts, submission_text, to_post
-from bot.reddit_bot.moderators import ModeratorCache
 from bot.reddit_bot.sending import ratelimit_seconds
 from bot.reddit_bot.state import Cursor, StreamState
+from bot.runtime.moderators import ModeratorCache
 from records.db import open_db
 from tests.reddit.conftest import SUBREDDIT, FakeClock
 from tests.reddit.fake_reddit import FakeReddit

@@ -1,9 +1,10 @@
-"""Who moderates each subreddit: Reddit's moderator list, cached and refreshed.
+"""Who moderates each place: the platform's moderator list (a subreddit's, a Lemmy
+community's), cached and refreshed, for every adapter whose platform keeps one.
 
 Moderator commands are rare, but a list fetched once would miss a moderator added later, and
 one fetched for every command costs a request each time. The cache keeps each list for
 `ttl_seconds` and re-reads it early (at most once a minute) when a name is missing, so a new
-moderator is recognised on their first try. When Reddit cannot be asked, the last list is
+moderator is recognised on their first try. When the platform cannot be asked, the last list is
 used; with no list at all, nobody is treated as a moderator (fail closed).
 """
 
@@ -26,7 +27,7 @@ class _Entry:
 
 
 class ModeratorCache:
-    """`is_moderator(subreddit, user)` backed by a fetch function and a clock."""
+    """`is_moderator(place, user)` backed by a fetch function and a clock."""
 
     def __init__(
         self,
@@ -43,7 +44,7 @@ class ModeratorCache:
         self._entries: dict[str, _Entry] = {}
 
     def is_moderator(self, subreddit: str, user: str | None) -> bool:
-        """Whether `user` moderates `subreddit` (names compare case-insensitively)."""
+        """Whether `user` moderates `subreddit` (names or ids compare case-insensitively)."""
         if not user:
             return False
         key, name = subreddit.lower(), user.lower()
@@ -56,14 +57,14 @@ class ModeratorCache:
         return entry is not None and name in entry.names
 
     def forget(self, subreddit: str) -> None:
-        """Drop the cached list, so the next check asks Reddit again."""
+        """Drop the cached list, so the next check asks the platform again."""
         self._entries.pop(subreddit.lower(), None)
 
     def _refresh(self, key: str) -> _Entry | None:
         try:
             names = frozenset(name.lower() for name in self._fetch(key))
         except Exception as exc:  # any failure keeps the last known list
-            log.warning("could not read the moderators of r/%s: %s", key, exc)
+            log.warning("could not read the moderators of %s: %s", key, exc)
             return None
         entry = _Entry(names=names, fetched_at=self._clock())
         self._entries[key] = entry
