@@ -42,7 +42,7 @@ class Written:
 def write_report(db: Database, folder: Path, where: CensusFilter) -> Written:
     """Query the census and write every file of the report into `folder` (created)."""
     folder.mkdir(parents=True, exist_ok=True)
-    months = census.monthly(db, where)
+    months = every_month(census.monthly(db, where))
     top = census.top_studies(db, where, limit=100)
     mix = census.pem_mix(db, where)
     flagged = census.flagged_still_cited(db, where)
@@ -81,6 +81,22 @@ def write_report(db: Database, folder: Path, where: CensusFilter) -> Written:
 _TOP_CSV = ("entry_id", "title", "year", "pem", "evidence_level", "retracted", "citations",
             "people", "places", "last_cited")  # fmt: skip
 _MONTHLY_CSV = ("month", "atlas_citations", "unmatched_mentions")
+
+
+def every_month(months: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The months from the first to the last, a month without citations included as zeros
+    (a quiet month is a number too, and the chart's time axis stays even)."""
+    if not months:
+        return []
+    known = {row["month"]: row for row in months}
+    year, month = map(int, months[0]["month"].split("-"))
+    filled: list[dict[str, Any]] = []
+    while (label := f"{year:04d}-{month:02d}") <= months[-1]["month"]:
+        filled.append(
+            known.get(label, {"month": label, "atlas_citations": 0, "unmatched_mentions": 0})
+        )
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return filled
 
 
 def _csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:

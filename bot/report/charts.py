@@ -56,7 +56,8 @@ def monthly_chart(months: Sequence[str], atlas: Sequence[int], missing: Sequence
         step = max(1, len(months) // 12)
         axes.set_xticks(list(positions)[::step], list(months)[::step], rotation=45, ha="right")
         axes.set_ylabel("citations")
-        axes.legend(frameon=False, fontsize=9)
+        # Above the bars, so it never covers the tallest month.
+        axes.legend(frameon=False, fontsize=9, loc="lower left", bbox_to_anchor=(0, 1), ncols=2)
         axes.spines[["top", "right"]].set_visible(False)
     return _render(figure, "monthly", "Citations per month")
 

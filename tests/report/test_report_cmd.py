@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.report.build import every_month
 from records.db import open_db
 from records.models import AtlasEntry
 from records.unmatched import save_enrichment
@@ -114,7 +115,7 @@ def test_enrichment_fills_the_queue_entry(scanned_db: Path, tmp_path: Path) -> N
     [
         pytest.param("--since", "2023-02-01", ["2023-02", "2023-03"], id="since"),
         pytest.param("--platform", "discord", ["2023-02"], id="platform"),
-        pytest.param("--place", "mecfs", ["2023-01", "2023-03"], id="place"),
+        pytest.param("--place", "mecfs", ["2023-01", "2023-02", "2023-03"], id="place"),
     ],
 )
 def test_filters_narrow_every_number(
@@ -143,3 +144,33 @@ def test_an_empty_database_still_writes_a_page_that_says_so(db_path: Path, tmp_p
     result = run(db_path, "report", "--out", str(out))
     assert result.exit_code == 0, result.output
     assert "Nothing in this range" in (out / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("months", "expected"),
+    [
+        pytest.param([], [], id="none"),
+        pytest.param(
+            ["2023-11", "2024-02"],
+            ["2023-11", "2023-12", "2024-01", "2024-02"],
+            id="gap-over-new-year",
+        ),
+        pytest.param(["2024-05"], ["2024-05"], id="one"),
+    ],
+)
+def test_quiet_months_are_counted_as_zeros(months: list[str], expected: list[str]) -> None:
+    rows = [{"month": m, "atlas_citations": 1, "unmatched_mentions": 0} for m in months]
+    filled = every_month(rows)
+    assert [row["month"] for row in filled] == expected
+    assert sum(row["atlas_citations"] for row in filled) == len(months)
+
+
+def test_a_place_filter_leaves_other_places_out(scanned_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "census"
+    assert run(scanned_db, "report", "--out", str(out), "--place", "mecfs").exit_code == 0
+    html = (out / "index.html").read_text(encoding="utf-8")
+    places = html[html.index('id="places"') :]
+    assert "reddit: mecfs" in places
+    assert "reddit: cfs<" not in places
+    assert "#papers" not in places
+    assert read_csv(out / "monthly.csv")[1]["unmatched_mentions"] == "0"  # Discord's, in Feb
