@@ -21,7 +21,7 @@ from bot.discourse_bot.listing import BadAnswer, Listing
 from bot.discourse_bot.outlet import TopicOutlet
 from bot.discourse_bot.reporting import UNREADABLE
 from bot.forums.api import ApiError
-from bot.forums.polling import PollReport
+from bot.forums.polling import FinishedPrefix, PollReport
 from records.streams import Streams
 
 log = logging.getLogger(__name__)
@@ -103,19 +103,16 @@ class DiscourseBot:
         """Answer the posts after the cursor, oldest first, moving the cursor behind them."""
         for data in listing.posts:
             self._outlet.remember(data)
-        safe, blocked = cursor, False
+        prefix = FinishedPrefix(cursor)
         for data in listing.posts:
             if self._streams.is_seen(seen_key(data)):
-                safe = safe if blocked else data["id"]
-                continue
-            done = self._answer(data, report)
-            blocked = blocked or not done
-            if done:
-                safe = safe if blocked else data["id"]
-                moved = None if blocked else str(safe)
+                prefix.finish(data["id"])
+            elif not self._answer(data, report):
+                prefix.hold()
+            else:
                 self._streams.mark_seen([seen_key(data), f"post:{data['id']}"], stream=STREAM,
-                                        cursor=moved)  # fmt: skip
-        if not blocked and listing.covered > safe:
+                                        cursor=prefix.finish(data["id"]))  # fmt: skip
+        if not prefix.blocked and listing.covered > prefix.position:
             self._streams.save_cursor(STREAM, str(listing.covered))
 
     def _answer(self, data: dict[str, Any], report: PollReport) -> bool:

@@ -27,6 +27,30 @@ class PollReport:
     failures: int = 0
 
 
+class FinishedPrefix:
+    """Where a stream's cursor may go: past each finished item, until one is not finished.
+
+    Items are taken oldest first. An item whose reply must be retried holds the cursor
+    before it from then on, so the next poll reads it again; later items are still handled
+    and marked seen (their seen marks keep them from being answered twice).
+    """
+
+    def __init__(self, cursor: int) -> None:
+        self.position = cursor
+        self.blocked = False
+
+    def finish(self, position: int) -> str | None:
+        """The item at `position` is finished; the cursor to store with it (None: stay)."""
+        if self.blocked:
+            return None
+        self.position = max(self.position, position)
+        return str(self.position)
+
+    def hold(self) -> None:
+        """An item is not finished: the cursor stays before it for the rest of the poll."""
+        self.blocked = True
+
+
 def run_polls(
     poll: Callable[[], Report],
     *,

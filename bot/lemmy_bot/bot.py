@@ -17,7 +17,7 @@ from typing import Any
 from bot.core.conversation import Conversation
 from bot.core.service import EvidenceService
 from bot.forums.api import ApiClient, ApiError
-from bot.forums.polling import PollReport
+from bot.forums.polling import FinishedPrefix, PollReport
 from bot.lemmy_bot.convert import PLATFORM, is_gone, item_of, message_id, seen_key
 from bot.lemmy_bot.outlet import LemmyOutlet
 from records.streams import Streams
@@ -92,20 +92,18 @@ class LemmyBot:
             self._streams.save_cursor(stream, str(newest))
             log.info("watching %s of %s from id %d on", kind, community, newest)
             return
-        safe, blocked = cursor, False
+        prefix = FinishedPrefix(cursor)
         for view in views:
             number = int(item_of(view)["id"])
             if self._streams.is_seen(seen_key(view)):
-                safe = safe if blocked else max(safe, number)
-                continue
-            if number <= cursor and not self._streams.is_seen(message_id(view)):
+                prefix.finish(number)
+            elif number <= cursor and not self._streams.is_seen(message_id(view)):
                 continue  # older than the watch: history, unless it is an edit of ours
-            done = self._answer(view, report)
-            blocked = blocked or not done
-            if done:
-                safe = safe if blocked else max(safe, number)
+            elif not self._answer(view, report):
+                prefix.hold()
+            else:
                 self._streams.mark_seen([seen_key(view), message_id(view)], stream=stream,
-                                        cursor=None if blocked else str(safe))  # fmt: skip
+                                        cursor=prefix.finish(number))  # fmt: skip
 
     def _answer(self, view: dict[str, Any], report: PollReport) -> bool:
         """Answer one item; False when it must be read again (a reply to retry)."""
