@@ -33,7 +33,7 @@ NAME = "devset"
 THRESHOLDS = (1, 2, 3, 4, 5)
 DEVSET = Path(__file__).parent / "devset"
 _IDENTIFIERS = ("doi", "pmid", "pmcid")
-LANGUAGES = ("en", "de", "nl", "no", "es", "fr")
+LANGUAGES = ("en", "de", "nl", "no", "es", "fr", "sv")
 
 
 @dataclass(frozen=True)
