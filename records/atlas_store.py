@@ -13,6 +13,7 @@ import sqlite_utils
 
 from records import fulltext
 from records.db import write_transaction
+from records.errors import UnknownEntry as UnknownEntry  # noqa: PLC0414 - re-exported
 from records.models import AtlasEntry
 
 IDENTIFIER_KINDS = ("doi", "pmid", "pmcid")
@@ -273,10 +274,6 @@ def entries_carrying(db: sqlite_utils.Database, kind: str, value: str) -> list[s
         return []
     sql = f"SELECT id FROM atlas_entries WHERE {kind} = ? ORDER BY id"  # noqa: S608 - fixed column
     return [str(row[0]) for row in db.execute(sql, [value])]
-
-
-class UnknownEntry(LookupError):
-    """No atlas entry has the slug given."""
 
 
 def entry_names(db: sqlite_utils.Database) -> Iterator[tuple[str, list[str]]]:

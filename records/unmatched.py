@@ -17,6 +17,9 @@ import sqlite_utils
 
 from records.atlas_store import add_alias
 from records.db import write_transaction
+from records.errors import ResolveConflictError as ResolveConflictError  # noqa: PLC0414 - re-exported
+from records.errors import UnknownEntryError as UnknownEntryError  # noqa: PLC0414 - re-exported
+from records.errors import UnknownPaperError as UnknownPaperError  # noqa: PLC0414 - re-exported
 from records.identifiers import (
     normalize_doi,
     normalize_pmcid,
@@ -116,22 +119,6 @@ def record_sightings(
                     [seen_at, seen_at, reference.key],
                 )
     return added
-
-
-class UnknownPaperError(LookupError):
-    """No logged paper has this key."""
-
-    def __init__(self, key: str) -> None:
-        super().__init__(f"no unmatched paper with key {key!r} (see `evidence-bot unmatched list`)")
-        self.key = key
-
-
-class UnknownEntryError(LookupError):
-    """The atlas holds no entry with this slug."""
-
-    def __init__(self, entry_id: str) -> None:
-        super().__init__(f"the atlas has no entry {entry_id!r} (see `evidence-bot atlas stats`)")
-        self.entry_id = entry_id
 
 
 @dataclass(frozen=True)
@@ -382,14 +369,6 @@ def resolve_paper(
         )
         if actor:
             _mod_log(db, actor, "unmatched.resolve", key, atlas_id)
-
-
-class ResolveConflictError(ValueError):
-    """Resolving would contradict what the records already say (see resolve_conflicts)."""
-
-    def __init__(self, reasons: list[str]) -> None:
-        super().__init__("; ".join(reasons))
-        self.reasons = reasons
 
 
 def resolve_conflicts(db: sqlite_utils.Database, key: str, atlas_id: str) -> list[str]:

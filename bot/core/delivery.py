@@ -40,34 +40,12 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from bot.core.service import EvidenceService, ReplyPlan
+from bot.errors import LookupFailed as LookupFailed  # noqa: PLC0414 - re-exported
+from bot.errors import SendFailed as SendFailed  # noqa: PLC0414 - re-exported
 from records import replies
 from records.models import Post
 
 log = logging.getLogger(__name__)
-
-
-class SendFailed(Exception):
-    """The platform did not take the reply.
-
-    `maybe_sent` is True when the request may have been carried out although no answer
-    came back (a timeout, a dropped connection, a 5xx after the body was sent). `final` is
-    True when trying again cannot help (the thread is locked, the post deleted, the bot
-    banned): the message is given up rather than retried. `defer` is True when the place
-    refuses replies for now but may take them later: the adapter keeps the item for then.
-    """
-
-    def __init__(
-        self, reason: str, *, maybe_sent: bool = False, final: bool = False, defer: bool = False
-    ) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.maybe_sent = maybe_sent
-        self.final = final
-        self.defer = defer
-
-
-class LookupFailed(Exception):
-    """The outlet could not tell whether an earlier reply of ours exists."""
 
 
 class Outlet(Protocol):

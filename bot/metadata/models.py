@@ -9,6 +9,7 @@ from typing import Any, Literal, ParamSpec, TypeVar
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from bot.errors import MetadataServiceError as MetadataServiceError  # noqa: PLC0414 - re-exported
 from records.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
 
 P = ParamSpec("P")
@@ -18,17 +19,6 @@ Parsed = TypeVar("Parsed")
 _SHAPE_ERRORS = (TypeError, ValueError, AttributeError, KeyError, IndexError)
 
 NoticeKind = Literal["retraction", "expression_of_concern", "correction", "withdrawal"]
-
-
-class MetadataServiceError(Exception):
-    """A service could not answer now (network, timeout, 5xx, 429, malformed reply).
-
-    The look-up should be tried again in a later pass; "not found" is not an error.
-    """
-
-    def __init__(self, service: str, message: str) -> None:
-        super().__init__(f"{service}: {message}")
-        self.service = service
 
 
 def shape_checked(method: Callable[P, R]) -> Callable[P, R]:

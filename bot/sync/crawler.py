@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from urllib.parse import urljoin, urlsplit
 
+from bot.errors import SyncStopped as SyncStopped  # noqa: PLC0414 - re-exported
 from bot.sync.fetcher import (
     MAX_PAGE_BYTES,
     Fetched,
@@ -41,10 +42,6 @@ log = logging.getLogger(__name__)
 MAX_LISTING_PAGES = 2_000
 MAX_SITEMAPS = 50
 MAX_SITEMAP_PAGES = 100_000
-
-
-class SyncStopped(RuntimeError):
-    """The crawl cannot go on (robots.txt unreadable, a listing page failing); state is kept."""
 
 
 class AtlasSync:

@@ -16,6 +16,8 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from bot.errors import CrawlDelayTooLong as CrawlDelayTooLong  # noqa: PLC0414 - re-exported
+from bot.errors import FetchFailed as FetchFailed  # noqa: PLC0414 - re-exported
 from bot.http.client import polite_client, same_host
 from bot.http.deadline import network_transport
 from bot.http.limits import Clock, HostSpacing, RetryPolicy, Sleep
@@ -30,14 +32,6 @@ log = logging.getLogger(__name__)
 MAX_PAGE_BYTES = 10_000_000
 # A Crawl-delay above this would make one sync take weeks: report it and do not crawl now.
 MAX_CRAWL_DELAY = 60.0
-
-
-class FetchFailed(RuntimeError):
-    """A request that still failed after its retries (the message says how)."""
-
-
-class CrawlDelayTooLong(RobotsUnavailable):
-    """robots.txt asks for a Crawl-delay above MAX_CRAWL_DELAY."""
 
 
 @dataclass(frozen=True)

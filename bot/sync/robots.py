@@ -13,9 +13,7 @@ from dataclasses import dataclass, field
 
 from protego import Protego
 
-
-class RobotsUnavailable(RuntimeError):
-    """robots.txt could not be read (server error or unreachable): crawling is not allowed."""
+from bot.errors import RobotsUnavailable as RobotsUnavailable  # noqa: PLC0414 - re-exported
 
 
 def product_token(user_agent: str) -> str:

@@ -12,14 +12,12 @@ import re
 import zlib
 from dataclasses import dataclass, field
 
+from bot.errors import SitemapError as SitemapError  # noqa: PLC0414 - re-exported
+
 _LOC = re.compile(r"<(?:[\w.-]+:)?loc\b[^>]*>\s*(.*?)\s*</(?:[\w.-]+:)?loc\s*>", re.S | re.I)
 _INDEX = re.compile(r"<(?:[\w.-]+:)?sitemapindex\b", re.I)
 _CDATA = re.compile(r"^<!\[CDATA\[(.*)\]\]>$", re.S)
 GZIP_MAGIC = b"\x1f\x8b"
-
-
-class SitemapError(ValueError):
-    """A sitemap that cannot be read (bad gzip data, or larger than allowed unpacked)."""
 
 
 @dataclass

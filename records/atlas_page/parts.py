@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from records.errors import AtlasPageError as AtlasPageError  # noqa: PLC0414 - re-exported
+
 # Section keys are the AtlasEntry field names they fill.
 PROSE_SECTIONS = ("summary", "why_it_matters", "does_not_prove")
 LIST_SECTIONS = ("findings", "conclusions", "open_questions")
@@ -45,10 +47,6 @@ TAIL_HEADINGS = frozenset(
         "contribute",
     }
 )
-
-
-class AtlasPageError(ValueError):
-    """The page lacks something an entry cannot do without (the message names it)."""
 
 
 @dataclass
