@@ -56,7 +56,8 @@ def send_json(
 def json_handler(
     answer: Callable[[BaseHTTPRequestHandler], Answer],
 ) -> type[BaseHTTPRequestHandler]:
-    """A quiet handler class that answers GET, POST and DELETE with `answer(request)` as JSON."""
+    """A quiet handler class that answers GET, POST, PUT and DELETE with `answer(request)`
+    as JSON."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
@@ -64,6 +65,7 @@ def json_handler(
 
         do_POST = do_GET
         do_DELETE = do_GET
+        do_PUT = do_GET
 
         def log_message(self, format: str, *args: Any) -> None:
             """Quiet."""

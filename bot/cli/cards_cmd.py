@@ -35,8 +35,24 @@ def _discord(settings: Settings) -> AbstractContextManager[CardEditor]:
     return discord_editor(settings.discord)
 
 
+def _discourse(settings: Settings) -> AbstractContextManager[CardEditor]:
+    from bot.discourse_bot.app import discourse_editor  # noqa: PLC0415
+
+    return discourse_editor(settings)
+
+
+def _xenforo(settings: Settings) -> AbstractContextManager[CardEditor]:
+    from bot.xenforo_bot.app import xenforo_editor  # noqa: PLC0415
+
+    return xenforo_editor(settings)
+
+
 # The platforms whose cards can be edited, each building its editor from the settings.
-EDITORS: dict[str, EditorFactory] = {"discord": _discord}
+EDITORS: dict[str, EditorFactory] = {
+    "discord": _discord,
+    "discourse": _discourse,
+    "xenforo": _xenforo,
+}
 
 
 class _NoEditor:

@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from bot.core.card_versions import card_shown, changes
 from bot.core.cards import DO_NOT_RELY, Card, Reply
@@ -37,6 +38,7 @@ from records.models import Post
 from records.posted_cards import PostedCard, Shown
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 ACTOR = "evidence-bot"
 
@@ -390,3 +392,54 @@ def _mod_log(service: EvidenceService, card: PostedCard, action: str, detail: st
         target=card.reply_id,
         detail=detail[:500],
     )
+
+
+class Refresher:
+    """Runs `refresh_pass` from a running bot's loop once every `every` seconds (0: never).
+
+    A pass that fails (the database locked, the platform down) is logged and tried again at
+    the next due time: keeping cards current must never stop a bot from answering.
+    """
+
+    def __init__(
+        self,
+        service: EvidenceService,
+        editor: CardEditor,
+        every: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._service = service
+        self._editor = editor
+        self._every = every
+        self._clock = clock
+        self._due = clock()
+
+    def maybe(self) -> list[Refreshed]:
+        """Do a pass when one is due; what it did (empty when none was due)."""
+        if self._every <= 0 or self._clock() < self._due:
+            return []
+        self._due = self._clock() + self._every
+        try:
+            done = refresh_pass(self._service, self._editor)
+        except Exception:
+            log.exception(
+                "refreshing posted %s cards failed; trying again later", self._editor.platform
+            )
+            return []
+        edited = sum(1 for r in done if r.status in {Refresh.EDITED, Refresh.FOUND})
+        if done:
+            log.info("refreshed posted %s cards: %d edited of %d out of date",
+                     self._editor.platform, edited, len(done))  # fmt: skip
+        return done
+
+
+def refreshing(poll: Callable[[], T], refresher: Refresher) -> Callable[[], T]:
+    """`poll`, followed by a refresh pass whenever one is due."""
+
+    def poll_and_refresh() -> T:
+        report = poll()
+        refresher.maybe()
+        return report
+
+    return poll_and_refresh

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import httpx
 
 from bot.core.factory import build_service
+from bot.core.refresh import Refresher, refreshing
 from bot.discourse_bot.bot import DiscourseBot
+from bot.discourse_bot.card_editor import DiscourseCardEditor
 from bot.discourse_bot.convert import read_error, wait_seconds
 from bot.discourse_bot.outlet import TopicOutlet
 from bot.discourse_bot.reporting import ModReport
@@ -34,6 +41,25 @@ def check_discourse_settings(settings: DiscourseSettings) -> None:
         raise DiscourseConfigError(problem)
 
 
+def api_client(settings: Settings, wait: Callable[[float], None]) -> tuple[httpx.Client, ApiClient]:
+    """The polite HTTP client for the configured forum, as the bot's key, and its API client."""
+    config = settings.discourse
+    assert config.base_url is not None  # checked by check_discourse_settings
+    assert config.api_key is not None
+    assert config.api_username is not None
+    headers = {"Api-Key": config.api_key.get_secret_value(), "Api-Username": config.api_username}
+    http = build_http(
+        str(config.base_url),
+        headers,
+        config.timeout_seconds,
+        settings.atlas.user_agent,
+        max_retries=config.max_retries,
+        sleep=wait,
+        wait_hint=wait_seconds,
+    )
+    return http, ApiClient(http, read_error=read_error)
+
+
 def run_discourse_bot(
     settings: Settings,
     db: Database,
@@ -52,27 +78,31 @@ def run_discourse_bot(
     def wait(seconds: float) -> None:
         halt.wait(seconds)
 
-    headers = {"Api-Key": config.api_key.get_secret_value(), "Api-Username": config.api_username}
-    http = build_http(
-        str(config.base_url),
-        headers,
-        config.timeout_seconds,
-        settings.atlas.user_agent,
-        max_retries=config.max_retries,
-        sleep=wait,
-        wait_hint=wait_seconds,
-    )
-    client = ApiClient(http, read_error=read_error)
+    http, client = api_client(settings, wait)
     report = ModReport(db, config.api_username)
     outlet = TopicOutlet(client, username=config.api_username, mod_groups=config.mod_groups,
                          report=report, category_ids=config.category_ids,
                          base_url=str(config.base_url))  # fmt: skip
-    bot = DiscourseBot(build_service(db, settings), outlet)
+    service = build_service(db, settings)
+    bot = DiscourseBot(service, outlet)
+    # Posted cards are brought up to date between polls (issue 26).
+    refresher = Refresher(service, DiscourseCardEditor(client), settings.reply.refresh_seconds)
     log.info("watching Discourse at %s as %s", config.base_url, config.api_username)
     try:
         check_identity(client, config.api_username)
-        run_polls(bot.poll, wait=wait, should_stop=halt.is_set,
+        run_polls(refreshing(bot.poll, refresher), wait=wait, should_stop=halt.is_set,
                   poll_seconds=config.poll_seconds, max_polls=max_polls)  # fmt: skip
     finally:
         http.close()
     return bot
+
+
+@contextmanager
+def discourse_editor(settings: Settings) -> Iterator[DiscourseCardEditor]:
+    """A `DiscourseCardEditor` for the configured forum, its HTTP client closed afterwards."""
+    check_discourse_settings(settings.discourse)
+    http, client = api_client(settings, time.sleep)
+    try:
+        yield DiscourseCardEditor(client)
+    finally:
+        http.close()

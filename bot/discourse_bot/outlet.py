@@ -121,7 +121,7 @@ class TopicOutlet:
 
     def send(self, to: Post, plan: ReplyPlan) -> str:
         """POST /posts.json: a reply in `to`'s topic to `to`'s post number."""
-        raw = _SUPERSCRIPT.sub(r"<small>\1</small>", _AT_NAME.sub("@\u200b", plan.markdown()))
+        raw = discourse_raw(plan)
         body = {"topic_id": int(to.thread), "raw": raw}
         number = self._number(to)
         if number is not None:
@@ -208,6 +208,11 @@ class TopicOutlet:
         if data.get("staff") is True or data.get("admin") is True or data.get("moderator") is True:
             return True
         return fold(post.author_id) in self._members.names()
+
+
+def discourse_raw(plan: ReplyPlan) -> str:
+    """The plan as a Discourse post's raw Markdown: no mention pings, small-text footer."""
+    return _SUPERSCRIPT.sub(r"<small>\1</small>", _AT_NAME.sub("@\u200b", plan.markdown()))
 
 
 def _shape(answer: dict[str, Any]) -> str:

@@ -62,7 +62,7 @@ ErrorReader = Callable[[int, Any], ApiError]
 
 
 class ApiClient:
-    """GET, POST and DELETE against the forum's API address, as the bot's key."""
+    """GET, POST, PUT and DELETE against the forum's API address, as the bot's key."""
 
     def __init__(self, http: httpx.Client, *, read_error: ErrorReader) -> None:
         self._http = http
@@ -77,6 +77,10 @@ class ApiClient:
     ) -> dict[str, Any]:
         """A write (form-encoded `data` or a `json` body); retried only when surely not done."""
         return self._request("POST", path, data=data, json=json)
+
+    def put(self, path: str, json: dict[str, Any]) -> dict[str, Any]:
+        """A replacing write (an edit): sent once, like a POST."""
+        return self._request("PUT", path, json=json)
 
     def delete(self, path: str) -> dict[str, Any]:
         """A deletion (repeating one is harmless, so it is retried like a read)."""

@@ -5,14 +5,19 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from bot.core.factory import build_service
+from bot.core.refresh import Refresher, refreshing
 from bot.errors import XenForoConfigError as XenForoConfigError  # noqa: PLC0414 - re-exported for callers
 from bot.forums.api import ApiClient, ApiError
 from bot.forums.polling import run_polls
 from bot.forums.settings_check import missing_settings
 from bot.xenforo_bot.bot import XenForoBot
+from bot.xenforo_bot.card_editor import XenForoCardEditor
 from bot.xenforo_bot.client import read_error, xenforo_http
 from bot.xenforo_bot.convert import int_id
 from bot.xenforo_bot.outlet import ForumOutlet
@@ -105,17 +110,42 @@ def run_xenforo_bot(
         bypass_permissions=config.api_user is not None,
     )
     _check_moderator_visibility(outlet, config)
+    service = build_service(db, settings)
+    # Posted cards are brought up to date between polls (issue 26).
+    refresher = Refresher(service, XenForoCardEditor(client), settings.reply.refresh_seconds)
     bot = XenForoBot(
         client,
-        build_service(db, settings),
+        service,
         outlet,
         node_ids=config.node_ids,
         edit_window_seconds=config.edit_window_seconds,
     )
     log.info("watching XenForo forums %s as %s", config.node_ids, me.get("username"))
     try:
-        run_polls(bot.poll, wait=wait, should_stop=stop.is_set,
+        run_polls(refreshing(bot.poll, refresher), wait=wait, should_stop=stop.is_set,
                   poll_seconds=config.poll_seconds, max_polls=max_polls)  # fmt: skip
     finally:
         http.close()
     return bot
+
+
+@contextmanager
+def xenforo_editor(settings: Settings) -> Iterator[XenForoCardEditor]:
+    """A `XenForoCardEditor` for the configured forum, its HTTP client closed afterwards."""
+    config = settings.xenforo
+    check_xenforo_settings(config)
+    assert config.base_url is not None  # checked above
+    assert config.api_key is not None
+    http = xenforo_http(
+        str(config.base_url),
+        config.api_key.get_secret_value(),
+        config.api_user,
+        config.timeout_seconds,
+        settings.atlas.user_agent,
+        max_retries=config.max_retries,
+        sleep=time.sleep,
+    )
+    try:
+        yield XenForoCardEditor(ApiClient(http, read_error=read_error))
+    finally:
+        http.close()

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from bot.core.delivery import LookupFailed, SendFailed, deliver
-from bot.core.refresh import CardGone, EditClosed, Refresh, refresh_pass
+from bot.core.refresh import CardGone, EditClosed, Refresh, Refresher, refresh_pass
 from bot.core.service import EvidenceService, ReplyPlan
 from records import modlog, posted_cards
 from records.atlas_store import get_entry, upsert_entries
@@ -191,3 +191,15 @@ def test_a_pass_killed_before_the_edit_edits_after_the_lease(
     clock.advance(seconds=service.settings.reply.claim_lease_seconds + 1)
     assert [r.status for r in refresh_pass(service, editor)] == [Refresh.EDITED]
     assert editor.edits == [reply_id]
+
+
+def test_a_refresher_runs_a_pass_only_when_due(service: EvidenceService) -> None:
+    post_card(service)
+    retract_with_new_summary(service)
+    now = [0.0]
+    editor = FakeEditor()
+    refresher = Refresher(service, editor, 600, clock=lambda: now[0])
+    assert [r.status for r in refresher.maybe()] == [Refresh.EDITED]
+    now[0] = 599.0
+    assert refresher.maybe() == []
+    assert Refresher(service, editor, 0).maybe() == []

@@ -67,6 +67,9 @@ class FakeDiscourse:
     pending: dict[int, Json] = field(default_factory=dict)
     reviewables: int = 0
     requests: list[Request] = field(default_factory=list)
+    # Post ids edited (one entry per edit), and those past the edit time limit.
+    edits: list[int] = field(default_factory=list)
+    edit_closed: set[int] = field(default_factory=set)
     answers: list[tuple[str, Json]] = field(default_factory=list)
     _failures: list[tuple[int, str, str | None, bool, dict[str, str], Any]] = field(
         default_factory=list
@@ -252,7 +255,7 @@ class FakeDiscourse:
         if path.startswith("/posts/by_number/") and path.endswith(".json"):
             return self._by_number(path)
         if path.startswith("/posts/") and path.endswith(".json"):
-            return self._one(int(path[len("/posts/") : -len(".json")]), method)
+            return self._one(int(path[len("/posts/") : -len(".json")]), method, request.body)
         if path == "/session/current.json" and method == "GET":
             # SessionController#current: CurrentUserSerializer under `current_user`.
             user = {"id": 1, "username": BOT, "name": "Evidence Bot", "admin": False,
@@ -326,7 +329,7 @@ class FakeDiscourse:
             "success": True,
         }
 
-    def _one(self, post_id: int, method: str) -> tuple[int, Json, str]:
+    def _one(self, post_id: int, method: str, body: Json | None = None) -> tuple[int, Json, str]:
         post = self.posts.get(post_id)
         if post is None or post["deleted_at"]:
             return 404, _error("not_found", "The requested URL or resource could not be found."), ""
@@ -337,9 +340,29 @@ class FakeDiscourse:
                 return 403, _error("invalid_access", "You are not permitted."), ""
             post["deleted_at"] = datetime.now(UTC).isoformat()
             return 200, {}, ""
+        if method == "PUT":
+            return self._edit(post, body or {})
         shown = {k: v for k, v in post.items() if k not in (*LISTING_ONLY, "badges_granted")}
         shown = _without_url(shown) if self.old_server else shown
         return 200, self._shown(shown), "" if post_id in self.mangled else "GET /posts/{id}.json"
+
+    def _edit(self, post: Json, body: Json) -> tuple[int, Json, str]:
+        """`PUT /posts/{id}.json` with `{"post": {"raw", "edit_reason"}}` (discourse_api_docs,
+        "Update a single post"; PostsController#update): the post with its new raw, cooked
+        and version. Only the author may edit (Guardian#can_edit_post?), and only within the
+        site's `post_edit_time_limit` (then 403, as `edit_closed` holds)."""
+        given = body.get("post")
+        change: Json = given if isinstance(given, dict) else body
+        raw = str(change.get("raw", ""))
+        if post["username"] != BOT or post["id"] in self.edit_closed:
+            return 403, _error("invalid_access", "You are not permitted to view the requested resource."), ""  # fmt: skip
+        if not raw.strip():
+            return 422, _error("invalid_parameters", "Body is too short"), ""
+        post.update(raw=raw, cooked=_cook(raw), version=post["version"] + 1,
+                    edit_reason=change.get("edit_reason"),
+                    updated_at=datetime.now(UTC).isoformat(timespec="milliseconds"))  # fmt: skip
+        self.edits.append(post["id"])
+        return 200, {"post": {k: v for k, v in post.items() if k not in LISTING_ONLY}}, ""
 
     def _topic_list(self, request: Request) -> tuple[int, Json, str]:
         """`/latest.json` (ListController, TopicListItemSerializer) for the `topic_ids` asked:

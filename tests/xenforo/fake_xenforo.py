@@ -64,6 +64,9 @@ class FakeXenForo:
     threads: dict[int, Json] = field(default_factory=dict)
     posts: dict[int, Json] = field(default_factory=dict)
     requests: list[Request] = field(default_factory=list)
+    # Post ids edited (one entry per edit), and those past the edit time limit.
+    edits: list[int] = field(default_factory=list)
+    edit_closed: set[int] = field(default_factory=set)
     _failures: list[_Failure] = field(default_factory=list)
     _delays: list[tuple[float, str]] = field(default_factory=list)
     _lock: threading.RLock = field(default_factory=threading.RLock)
@@ -262,6 +265,8 @@ class FakeXenForo:
             return self._posts(int(parts[1]), request)
         if parts == ["posts"] and method == "POST":
             return self._reply(request)
+        if len(parts) == 2 and parts[0] == "posts" and method == "POST":
+            return self._edit(int(parts[1]), request)
         if len(parts) == 2 and parts[0] == "posts":
             return self._one_post(int(parts[1]), method)
         if len(parts) == 2 and parts[0] == "users" and int(parts[1]) in self.users:
@@ -348,6 +353,29 @@ class FakeXenForo:
             )
         post_id = self._create_post(thread_id, message, BOT_ID)
         return 200, {"success": True, "post": self.posts[post_id]}
+
+    def _edit(self, post_id: int, request: Request) -> tuple[int, Json]:
+        """`POST posts/{id}/` with `message` (XenForo 2 REST API endpoints, "POST posts/{id}/:
+        Updates the specified post"; also `silent`, `clear_edit`, `author_alert`): the
+        updated post. Only the author may edit, and only within the edit time limit
+        (the `editOwnPostTimeLimit` permission; then 403 with XenForo's phrase)."""
+        post = self.posts.get(post_id)
+        if post is None or post["message_state"] == "deleted":
+            return 404, _error("requested_post_not_found", "Requested post not found.")
+        if post["user_id"] != BOT_ID:
+            return 403, _error("do_not_have_permission", "You do not have permission.")
+        if post_id in self.edit_closed:
+            return 403, _error(
+                "message_edit_time_limit_expired",
+                "The time limit for editing this message has expired.",
+            )
+        message = request.form.get("message", "")
+        if not message.strip():
+            return 400, _error("please_enter_valid_message", "Please enter a valid message.")
+        post["message"] = message
+        post["last_edit_date"] = int(time.time())
+        self.edits.append(post_id)
+        return 200, {"success": True, "post": {**post, "Thread": self.threads[post["thread_id"]]}}
 
     def _one_post(self, post_id: int, method: str) -> tuple[int, Json]:
         post = self.posts.get(post_id)

@@ -1,0 +1,86 @@
+"""Editing posted cards on XenForo: the refresh pass's `CardEditor` over its REST API.
+
+An edit is `POST posts/{id}/` with `message` (XenForo 2 REST API endpoints, "Updates the
+specified post"); `silent=1` so the edit is not marked "Last edited" for readers as a member's
+change would be. XenForo answers 404 `requested_post_not_found` for a deleted post and 403
+once the bot's own edit time limit (`editOwnPostTimeLimit`) has passed. The refreshed card
+quotes the member's post again, as the first reply did.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.core.delivery import LookupFailed, SendFailed
+from bot.core.refresh import CardGone, EditClosed, carries
+from bot.core.render_bbcode import Quote
+from bot.core.service import ReplyPlan
+from bot.forums.api import ApiClient, ApiError
+from bot.xenforo_bot.convert import int_id
+from records.posted_cards import PostedCard
+
+
+class XenForoCardEditor:
+    """Edits, reads and answers the bot's card posts."""
+
+    platform = "xenforo"
+
+    def __init__(self, client: ApiClient) -> None:
+        self._client = client
+
+    def edit(self, card: PostedCard, plan: ReplyPlan) -> None:
+        """POST the refreshed card (quoting the member's post) as the post's new message."""
+        data = {"message": plan.bbcode(self._quote(card)), "silent": 1}
+        try:
+            self._client.post(f"posts/{int(card.reply_id)}/", data)
+        except ApiError as exc:
+            if exc.status == 404:
+                raise CardGone(str(exc)) from exc
+            if exc.status == 403:
+                raise EditClosed(str(exc)) from exc
+            raise SendFailed(str(exc), maybe_sent=exc.ambiguous) from exc
+
+    def shows(self, card: PostedCard, line: str) -> bool:
+        """GET the post; whether its message carries `line`."""
+        post = self._post(card.reply_id)
+        if post is None:
+            raise CardGone("the post was deleted")
+        return carries(str(post.get("message") or ""), line)
+
+    def reply_under(self, card: PostedCard, plan: ReplyPlan) -> str:
+        """A new post in the card's thread."""
+        data = {"thread_id": card.thread, "message": plan.bbcode()}
+        try:
+            answer = self._client.post("posts/", data)
+        except ApiError as exc:
+            raise SendFailed(str(exc), maybe_sent=exc.ambiguous) from exc
+        post = answer.get("post")
+        post_id = int_id(post.get("post_id")) if isinstance(post, dict) else None
+        return str(post_id) if post_id is not None else ""
+
+    def _quote(self, card: PostedCard) -> Quote | None:
+        """The member's post the card answers, quoted as in the first reply (if it is there)."""
+        try:
+            post = self._post(card.message_id)
+        except LookupFailed:
+            return None
+        if post is None:
+            return None
+        return Quote(
+            str(post.get("username") or ""),
+            card.message_id,
+            str(post.get("user_id") or ""),
+            str(post.get("message") or ""),
+        )
+
+    def _post(self, post_id: str) -> dict[str, Any] | None:
+        try:
+            answer = self._client.get(f"posts/{int(post_id)}/")
+        except ApiError as exc:
+            if exc.status == 404:
+                return None
+            raise LookupFailed(str(exc)) from exc
+        post = answer.get("post")
+        if not isinstance(post, dict) or post.get("message_state") == "deleted":
+            return None
+        return post

@@ -1,0 +1,108 @@
+"""Living cards on XenForo: `cards refresh` edits the bot's post in place (issue 26)."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+from pathlib import Path
+
+from tests.forums.card_refresh import BANNER, NEW_SUMMARY, import_atlas, retract_with_new_summary
+from tests.reliability.conftest import clean_environment, program, run_program, wait_until
+from tests.xenforo.conftest import LEE_DOI, LEE_ID, NODE, HarnessFactory, xenforo_environment
+from tests.xenforo.fake_xenforo import FakeXenForo
+
+
+def post_cards(factory: HarnessFactory, fake: FakeXenForo, threads: int = 1) -> list[int]:
+    """The bot answers `threads` new threads citing Lee 2024; its posts' ids."""
+    import_atlas(factory.db_path)
+    harness = factory.build()
+    harness.poll()
+    for n in range(threads):
+        fake.add_thread(NODE, f"T{n}", f"doi:{LEE_DOI}")
+    harness.poll()
+    return [int(p["post_id"]) for p in fake.replies_by_bot()]
+
+
+def test_cards_refresh_edits_the_post_in_place_with_retraction_and_new_summary(
+    factory: HarnessFactory, fake: FakeXenForo, tmp_path: Path
+) -> None:
+    [reply] = post_cards(factory, fake)
+    retract_with_new_summary(factory.db_path, LEE_ID)
+    db = ["--db", str(factory.db_path)]
+    dry = run_program(*db, "cards", "refresh", "--dry-run", cwd=tmp_path,
+                      env=xenforo_environment(fake))  # fmt: skip
+    assert dry.returncode == 0, dry.stderr
+    assert "1 would edit" in dry.stdout
+    assert fake.edits == []
+
+    done = run_program(*db, "cards", "refresh", cwd=tmp_path, env=xenforo_environment(fake))
+    assert done.returncode == 0, done.stderr
+    assert "1 edited" in done.stdout
+    assert fake.edits == [reply]
+    [post] = fake.replies_by_bot()
+    assert post["post_id"] == reply
+    assert BANNER in post["message"]
+    assert NEW_SUMMARY in post["message"]
+    assert "[QUOTE=" in post["message"]  # still quotes the member's post
+
+
+def test_a_post_past_the_edit_limit_gets_a_short_retraction_reply_under_it(
+    factory: HarnessFactory, fake: FakeXenForo, tmp_path: Path
+) -> None:
+    [reply] = post_cards(factory, fake)
+    fake.edit_closed.add(reply)
+    retract_with_new_summary(factory.db_path, LEE_ID)
+    done = run_program("--db", str(factory.db_path), "cards", "refresh", cwd=tmp_path,
+                       env=xenforo_environment(fake))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "1 replied" in done.stdout
+    card, under = fake.replies_by_bot()
+    assert BANNER not in card["message"]
+    assert BANNER in under["message"]
+
+
+def test_sigkill_during_a_pass_then_restart_edits_each_card_exactly_once(
+    factory: HarnessFactory, fake: FakeXenForo, tmp_path: Path
+) -> None:
+    replies = post_cards(factory, fake, threads=3)
+    assert len(replies) == 3
+    retract_with_new_summary(factory.db_path, LEE_ID)
+    env = clean_environment(xenforo_environment(fake, EVBOT_REPLY__CLAIM_LEASE_SECONDS="0"))
+    # The second edit is saved by the forum, but its answer comes only after the kill.
+    fake.slow_next(5.0, path_contains=f"/api/posts/{replies[1]}/")
+    command = [*program(), "--db", str(factory.db_path), "cards", "refresh"]
+    process = subprocess.Popen(command, cwd=tmp_path, env=env)  # noqa: S603 - our program
+    try:
+        assert wait_until(lambda: replies[1] in fake.edits)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    done = run_program("--db", str(factory.db_path), "cards", "refresh", cwd=tmp_path, env=env)
+    assert done.returncode == 0, done.stderr
+    assert sorted(fake.edits) == sorted(replies)
+    assert all(BANNER in p["message"] for p in fake.replies_by_bot())
+    again = run_program("--db", str(factory.db_path), "cards", "refresh", cwd=tmp_path, env=env)
+    assert "up to date" in again.stdout
+    assert sorted(fake.edits) == sorted(replies)
+
+
+def test_a_running_bot_edits_the_card_within_refresh_seconds(
+    factory: HarnessFactory, fake: FakeXenForo, tmp_path: Path
+) -> None:
+    [reply] = post_cards(factory, fake)
+    env = clean_environment(
+        xenforo_environment(
+            fake, EVBOT_XENFORO__POLL_SECONDS="0.1", EVBOT_REPLY__REFRESH_SECONDS="0.5"
+        )
+    )
+    command = [*program(), "--db", str(factory.db_path), "run", "xenforo"]
+    process = subprocess.Popen(command, cwd=tmp_path, env=env)  # noqa: S603 - our program
+    try:
+        assert wait_until(lambda: len(fake.requests_to("/api/me")) >= 1)
+        retract_with_new_summary(factory.db_path, LEE_ID)
+        assert wait_until(lambda: fake.edits == [reply])
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+    [post] = fake.replies_by_bot()
+    assert BANNER in post["message"]
