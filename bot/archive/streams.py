@@ -62,7 +62,9 @@ def read_records(handle: BinaryIO) -> tuple[Format, Iterator[Record]]:
     first = stream.readline()
     if first.lstrip(_BOM + b" \t\r\n").startswith(b"{"):
         document = _json_or_none(first)
-        if document is None:
+        # Only a line holding nothing but `{` opens a pretty-printed export; a broken first
+        # line of a JSON Lines dump must not make us read the whole dump into memory.
+        if document is None and first.strip().removeprefix(_BOM) == b"{":
             rest = stream.read()
             whole = _json_or_none(first + rest)
             if is_export(whole):

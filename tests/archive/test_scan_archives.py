@@ -200,3 +200,18 @@ def test_jobs_2_prints_and_logs_exactly_what_jobs_1_does(
     assert len(results["1"][0].splitlines()) == 1500
     assert results["1"][1]  # something was logged, so equality means something
     assert results["2"] == results["1"]
+
+
+def test_a_broken_first_line_is_skipped_and_the_rest_of_the_dump_scans(
+    atlas_db: Path, tmp_path: Path
+) -> None:
+    dump = tmp_path / "RC_2023-05"
+    dump.write_bytes(
+        b'{"id": "x1", "body": "cut off\n'
+        + json.dumps(comment("x2", "PMC3065633")).encode()
+        + b"\n"
+    )
+    result = run(atlas_db, "scan", str(dump), "--no-log")
+    assert result.exit_code == 0, result.stderr
+    assert "RC_2023-05:1: skipped: not JSON" in result.stderr
+    assert [line["id"] for line in outputs(result)] == ["x2"]
