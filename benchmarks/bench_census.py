@@ -112,9 +112,10 @@ def run() -> list[Figure]:
         Figure(NAME, f"--jobs 2, {COMMENTS:,} comments (wall clock)", f"{two:.1f} s"),
         Figure(NAME, "speed-up --jobs 2 over --jobs 1", f"{one / two:.2f}×", "≥ 1.6× on 2 cores"),
         Figure(NAME, "load average during the runs (2 cores)", f"{load:.1f}"),
+        Figure(NAME, "CPU of the whole --jobs 1 command", f"{one_cpu:.1f} s"),
         Figure(
             NAME,
-            "CPU: --jobs 1 / reader + workers at --jobs 2",
+            "CPU examining posts: --jobs 1 / reader + workers at --jobs 2",
             f"{serial:.1f} s / {reader:.1f} s + {workers:.1f} s",
         ),
         Figure(
