@@ -23,6 +23,7 @@ from bot.discourse_bot.reporting import UNREADABLE
 from bot.forums.api import ApiError
 from bot.forums.polling import FinishedPrefix, PollReport
 from records.streams import Streams
+from records.wording import counted
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ class DiscourseBot:
             report.failures += 1
             self._bad_answers += 1
             self._skip = min(2 ** (self._bad_answers - 1), MAX_BACKOFF_POLLS)
-            log.warning("%s; trying again in %d polls", exc, self._skip + 1)
+            log.warning("%s; trying again in %s", exc, counted(self._skip + 1, "poll"))
         else:
             self._bad_answers = 0
         self._streams.prune_seen(datetime.now(UTC) - SEEN_KEPT)

@@ -20,6 +20,7 @@ from bot.feeds.watcher import PLATFORM, FeedReport, FeedWatcher
 from config.settings import FeedsSettings, Settings
 from records.db import Database
 from records.streams import Streams
+from records.wording import counted
 
 log = logging.getLogger(__name__)
 
@@ -86,9 +87,10 @@ def run_feeds(
         while not halt.is_set():
             report = watcher.read_all()
             done.add(report)
-            log.info("round %d: %d new entries, %d citations, %d unmatched, %d broken feeds",
-                     done.rounds, report.entries, report.citations, report.unmatched,
-                     len(report.broken))  # fmt: skip
+            log.info("round %d: %s, %s, %d unmatched, %s", done.rounds,
+                     counted(report.entries, "new entry", "new entries"),
+                     counted(report.citations, "citation"), report.unmatched,
+                     counted(len(report.broken), "broken feed"))  # fmt: skip
             done.digest = digest_if_due(service, config, http) or done.digest
             if max_polls is not None and done.rounds >= max_polls:
                 break
@@ -109,7 +111,7 @@ def digest_if_due(
         return None
     studies = gather(service, since)
     markdown, page = write_digest(studies, since, now, config.digest_dir)
-    log.info("digest of %d studies written to %s and %s", len(studies), markdown, page)
+    log.info("digest of %s written to %s and %s", counted(len(studies), "study"), markdown, page)
     if config.discord_webhook_url is not None:
         post_to_discord(http, config.discord_webhook_url.get_secret_value(), studies, since, now)
     streams.save_cursor(DIGEST_STREAM, now.isoformat())

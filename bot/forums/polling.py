@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from records.wording import counted
+
 log = logging.getLogger(__name__)
 
 
@@ -68,8 +70,8 @@ def run_polls(
     while not should_stop():
         report = poll()
         polls += 1
-        log.info("poll %d: %d posts, %d replies, %d failures", polls, report.posts,
-                 report.replies, report.failures)  # fmt: skip
+        log.info("poll %d: %s, %s, %s", polls, counted(report.posts, "post"),
+                 counted(report.replies, "reply"), counted(report.failures, "failure"))  # fmt: skip
         if max_polls is not None and polls >= max_polls:
             break
         wait(poll_seconds)

@@ -14,6 +14,7 @@ from bot.lemmy_bot.convert import read_error
 from bot.lemmy_bot.outlet import LemmyOutlet
 from config.settings import LemmySettings, Settings
 from records.db import Database
+from records.wording import counted
 
 log = logging.getLogger(__name__)
 
@@ -79,8 +80,8 @@ def run_lemmy_bot(
         http.headers["Authorization"] = f"Bearer {jwt}"
         outlet = LemmyOutlet(client, username=config.username)
         bot = LemmyBot(build_service(db, settings), client, outlet, config.communities)
-        log.info("watching %d Lemmy communities at %s as %s", len(config.communities),
-                 config.base_url, config.username)  # fmt: skip
+        log.info("watching %s at %s as %s", counted(len(config.communities), "Lemmy community",
+                 "Lemmy communities"), config.base_url, config.username)  # fmt: skip
         run_polls(bot.poll, wait=wait, should_stop=halt.is_set,
                   poll_seconds=config.poll_seconds, max_polls=max_polls)  # fmt: skip
     finally:

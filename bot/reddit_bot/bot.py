@@ -57,6 +57,7 @@ from bot.reddit_bot.streams import (
 )
 from bot.runtime.moderators import DEFAULT_TTL_SECONDS, ModeratorCache
 from records.errors import OperationalError
+from records.wording import counted
 
 log = logging.getLogger(__name__)
 
@@ -176,9 +177,9 @@ class RedditBot:
             clock=self._clock,
         )
         log.info(
-            "logged in to Reddit as u/%s; watching %d subreddits",
+            "logged in to Reddit as u/%s; watching %s",
             self._bot_name,
-            len(self.subreddits),
+            counted(len(self.subreddits), "subreddit"),
         )
 
     def poll_once(self) -> PollReport:

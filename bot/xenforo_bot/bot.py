@@ -43,6 +43,7 @@ from bot.xenforo_bot.convert import (
 )
 from bot.xenforo_bot.outlet import ForumOutlet
 from records.streams import Streams
+from records.wording import counted
 
 log = logging.getLogger(__name__)
 
@@ -198,7 +199,8 @@ class XenForoBot:
         failures = self._backoff.get(key, (0, 0))[0] + 1
         skip = min(2 ** (failures - 1), MAX_BACKOFF_POLLS)
         self._backoff[key] = (failures, skip)
-        log.warning("%s: the forum answered %s; trying again in %d polls", key, exc, skip + 1)
+        again = counted(skip + 1, "poll")
+        log.warning("%s: the forum answered %s; trying again in %s", key, exc, again)
 
     def _report_once(self, key: str, message: str) -> None:
         if key not in self._reported:
@@ -279,7 +281,7 @@ class XenForoBot:
             self._streams.save_cursor(f"thread:{thread.thread_id}", str(thread.last_post_id))
         latest = max((t.last_post_date for t in threads), default=0)
         self._streams.save_cursor(f"node:{node}", str(latest + 1))
-        log.info("forum %s: watching from now on (%d threads)", node, len(threads))
+        log.info("forum %s: watching from now on (%s)", node, counted(len(threads), "thread"))
 
     def _read_thread(
         self, thread: ThreadRef, node: int, after: int | None, *, since: int,
