@@ -11,6 +11,7 @@ Indentation is inheritance; a class keeps the built-in base it always had, so co
     │   │   └── RedditLoginError     Reddit refused the configured credentials
     │   ├── XenForoConfigError       (also ValueError) missing settings, or a refused API key
     │   ├── DiscourseConfigError     (also ValueError) missing settings, or a refused API key
+    │   ├── LemmyConfigError         (also ValueError) missing settings, or a refused login
     │   └── FeedsConfigError         (also ValueError) no feeds, or a digest that cannot work
     ├── SendFailed                   a platform did not take a reply (maybe_sent, final, defer)
     ├── LookupFailed                 an outlet cannot tell whether an earlier reply exists
@@ -55,6 +56,10 @@ class XenForoConfigError(ConfigError, ValueError):
 
 class DiscourseConfigError(ConfigError, ValueError):
     """The Discourse settings cannot work (say which one is missing)."""
+
+
+class LemmyConfigError(ConfigError, ValueError):
+    """The Lemmy settings cannot work (say which one is missing, or what the instance said)."""
 
 
 class FeedsConfigError(ConfigError, ValueError):

@@ -6,6 +6,7 @@ import logging
 import threading
 
 from bot.core.factory import build_service
+from bot.errors import LemmyConfigError as LemmyConfigError  # noqa: PLC0414 - re-exported
 from bot.forums.api import ApiClient, ApiError, build_http
 from bot.forums.polling import run_polls
 from bot.http.redaction import install_redaction
@@ -17,10 +18,6 @@ from records.db import Database
 from records.wording import counted
 
 log = logging.getLogger(__name__)
-
-
-class LemmyConfigError(ValueError):
-    """The Lemmy settings cannot work (say which one is missing, or what the instance said)."""
 
 
 def check_lemmy_settings(settings: LemmySettings) -> None:

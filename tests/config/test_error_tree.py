@@ -13,6 +13,7 @@ from bot.discord_bot.app import DiscordStartupError
 from bot.discourse_bot.app import DiscourseConfigError
 from bot.errors import ConfigError
 from bot.feeds.app import FeedsConfigError
+from bot.lemmy_bot.app import LemmyConfigError
 from bot.reddit_bot.client import RedditConfigError, RedditLoginError
 from bot.xenforo_bot.app import XenForoConfigError
 
@@ -26,6 +27,7 @@ from bot.xenforo_bot.app import XenForoConfigError
         (XenForoConfigError, ValueError),
         (DiscourseConfigError, ValueError),
         (FeedsConfigError, ValueError),
+        (LemmyConfigError, ValueError),
     ],
 )
 def test_each_platforms_config_error_is_a_config_error_and_keeps_its_old_base(
