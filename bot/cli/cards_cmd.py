@@ -47,10 +47,17 @@ def _xenforo(settings: Settings) -> AbstractContextManager[CardEditor]:
     return xenforo_editor(settings)
 
 
+def _reddit(settings: Settings) -> AbstractContextManager[CardEditor]:
+    from bot.reddit_bot.card_editor import reddit_editor  # noqa: PLC0415
+
+    return reddit_editor(settings)
+
+
 # The platforms whose cards can be edited, each building its editor from the settings.
 EDITORS: dict[str, EditorFactory] = {
     "discord": _discord,
     "discourse": _discourse,
+    "reddit": _reddit,
     "xenforo": _xenforo,
 }
 

@@ -6,7 +6,9 @@ import logging
 import threading
 
 from bot.core.factory import build_service
+from bot.core.refresh import Refresher
 from bot.reddit_bot.bot import RedditBot
+from bot.reddit_bot.card_editor import RedditCardEditor
 from bot.reddit_bot.client import build_reddit, check_reddit_settings
 from config.settings import Settings
 from records.db import Database
@@ -42,6 +44,10 @@ def run_reddit_bot(
         sleep=wait,
         poll_seconds=settings.reddit.poll_seconds,
         sweep_seconds=settings.reddit.sweep_seconds,
+        # Posted cards are brought up to date between polls (issue 26).
+        after_poll=Refresher(
+            service, RedditCardEditor(reddit), settings.reply.refresh_seconds
+        ).maybe,
     )
     log.info("watching r/%s", ", r/".join(settings.reddit.subreddits))
     bot.run(max_polls=max_polls, should_stop=stop.is_set)

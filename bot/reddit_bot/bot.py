@@ -101,8 +101,11 @@ class RedditBot:
         moderator_ttl_seconds: float = DEFAULT_TTL_SECONDS,
         sweep_seconds: float = SWEEP_SECONDS,
         lookback_seconds: float = LOOKBACK_SECONDS,
+        after_poll: Callable[[], object] = lambda: None,
     ) -> None:
         self.reddit = reddit
+        # Work done after every poll (bringing posted cards up to date, issue 26).
+        self._after_poll = after_poll
         self.service = service
         self.state = StreamState(service.db)
         self.poll_seconds = poll_seconds
@@ -242,6 +245,7 @@ class RedditBot:
             polls += 1
             if report.stopped:
                 break
+            self._after_poll()
             if report.failed:
                 log.warning("poll problems: %s", "; ".join(report.stream_errors))
             if should_stop() or (max_polls is not None and polls >= max_polls):

@@ -146,6 +146,7 @@ class FakeReddit:
         self._delays: list[_Delay] = []
         self._ratelimits: list[str] = []
         self._withheld_replies = 0
+        self.edits: list[str] = []  # fullnames edited through /api/editusertext, one per edit
         self._ratelimit_used = 0
         self._ratelimit_override: tuple[int, int] | None = None
         self._window_start = time.monotonic()
@@ -592,6 +593,7 @@ class FakeReddit:
             ("GET", "/api/info"): self._info,
             ("POST", "/api/comment"): self._post_comment,
             ("POST", "/api/del"): self._delete_own,
+            ("POST", "/api/editusertext"): self._edit_own,
         }
         if (request.method, path) in fixed:
             return fixed[request.method, path](request)
@@ -733,6 +735,23 @@ class FakeReddit:
         if submission["archived"]:
             return _api_error("TOO_OLD", "that's a piece of history now", "parent")
         return None
+
+    def _edit_own(self, request: RecordedRequest) -> tuple[int, Json]:
+        """`POST /api/editusertext` with `thing_id` and `text` (Reddit's API docs; praw's
+        `Comment.edit` sends exactly these): the edited thing, shaped as `/api/comment`'s
+        answer. A deleted thing answers DELETED_COMMENT, another's NOT_AUTHOR."""
+        fullname = request.form.get("thing_id", "")
+        thing = self._things.get(fullname)
+        if thing is None:
+            return 200, _api_error("INVALID_THING", "that thing does not exist", "thing_id")
+        if thing.hidden:
+            return 200, _api_error("DELETED_COMMENT", "that comment has been deleted", "thing_id")
+        if thing.data["author"] != self.username:
+            return 200, _api_error("NOT_AUTHOR", "you can't do that", "thing_id")
+        thing.data["body"] = request.form.get("text", "")
+        thing.data["edited"] = float(int(time.time()))
+        self.edits.append(fullname)
+        return 200, {"json": {"errors": [], "data": {"things": [self._thing_json(fullname)]}}}
 
     def _delete_own(self, request: RecordedRequest) -> tuple[int, Json]:
         fullname = request.form.get("id", "")
