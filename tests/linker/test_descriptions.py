@@ -90,6 +90,17 @@ INDEX = AtlasIndex.build([PACE, GUT, T_CELLS, RITUXIMAB, IOM])
         ("Microbiome volume 4, Article number: 30 (2016)", GUT.id, "locator:4:30"),
         ("Lancet 2011; 377: 823-36", PACE.id, "locator:377:823"),
         ("Microbiome 4, 30 (2016)", GUT.id, "locator:4:30"),  # no study word: the locator is one
+        # journal with its year and an institution of the same entry: no topic word needed
+        (
+            "Artikeln i Microbiome 2016 från Cornell visade mindre mångfald",
+            GUT.id,
+            "journal:microbiome",
+        ),
+        (
+            "Artikkelen i Annals of Internal Medicine fra 2019 fra Haukeland",
+            RITUXIMAB.id,
+            "institution:haukeland",
+        ),
     ],
 )
 def test_a_description_names_the_one_study_that_fits(text: str, expected: str, signal: str) -> None:
@@ -113,6 +124,9 @@ def test_a_description_names_the_one_study_that_fits(text: str, expected: str, s
         "I read it in a cell biology paper",  # a journal's name used as a word
         "In Cornell, the researchers in our support group said hi",  # place, no topic
         "In 2016 Microbiome published a study on soil bacteria in farms",  # another subject
+        "Cornell researchers wrote in the Lancet in 2011",  # journal and place of two entries
+        # journal, year and place of one entry, and a subject that is not its own
+        "A 2016 paper in Microbiome from Cornell about soil bacteria on dairy farms",
     ],
 )
 def test_a_description_that_fits_no_single_study_gives_no_match(text: str) -> None:
