@@ -56,6 +56,20 @@ class _Section(BaseModel):
             raise ValueError("contains a line break or another control character")
         return value
 
+    def required(self) -> tuple[tuple[str, bool], ...]:
+        """(the setting's variable and what it is, whether it is unset) for each setting the
+        section's process cannot start without; none by default."""
+        return ()
+
+    def missing(self) -> str | None:
+        """`set A (what it is), B (...)` naming every required setting left unset, or None.
+
+        Checked when the section's process starts, not when settings load: other commands
+        run without it.
+        """
+        unset = [what for what, is_unset in self.required() if is_unset]
+        return "set " + ", ".join(unset) if unset else None
+
 
 class DatabaseSettings(_Section):
     """Where the shared SQLite file lives and how patiently it waits for a lock."""
@@ -158,6 +172,13 @@ class XenForoSettings(_Section):
 
     _split = field_validator("node_ids", "mod_group_ids", mode="before")(_split_commas)
 
+    def required(self) -> tuple[tuple[str, bool], ...]:
+        return (
+            ("EVBOT_XENFORO__BASE_URL (the forum's /api address)", self.base_url is None),
+            ("EVBOT_XENFORO__API_KEY (an API key for the bot's user)", self.api_key is None),
+            ("EVBOT_XENFORO__NODE_IDS (the forums to watch)", not self.node_ids),
+        )
+
 
 class DiscourseSettings(_Section):
     """The Discourse bot: the forum's API with a key for the bot's user."""
@@ -172,6 +193,13 @@ class DiscourseSettings(_Section):
     max_retries: int = Field(default=4, ge=0)
 
     _split = field_validator("category_ids", "mod_groups", mode="before")(_split_commas)
+
+    def required(self) -> tuple[tuple[str, bool], ...]:
+        return (
+            ("EVBOT_DISCOURSE__BASE_URL (the forum's address)", self.base_url is None),
+            ("EVBOT_DISCOURSE__API_KEY (an API key for the bot)", self.api_key is None),
+            ("EVBOT_DISCOURSE__API_USERNAME (the bot's user name)", not self.api_username),
+        )
 
 
 class LemmySettings(_Section):

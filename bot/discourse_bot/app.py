@@ -21,7 +21,6 @@ from bot.discourse_bot.startup import check_identity
 from bot.errors import DiscourseConfigError as DiscourseConfigError  # noqa: PLC0414 - re-exported for callers
 from bot.forums.api import ApiClient, build_http
 from bot.forums.polling import run_polls
-from bot.forums.settings_check import missing_settings
 from config.settings import DiscourseSettings, Settings
 from records.db import Database
 
@@ -30,13 +29,7 @@ log = logging.getLogger(__name__)
 
 def check_discourse_settings(settings: DiscourseSettings) -> None:
     """Raise `DiscourseConfigError` naming every missing setting at once."""
-    problem = missing_settings(
-        (
-            ("EVBOT_DISCOURSE__BASE_URL (the forum's address)", settings.base_url is None),
-            ("EVBOT_DISCOURSE__API_KEY (an API key for the bot)", settings.api_key is None),
-            ("EVBOT_DISCOURSE__API_USERNAME (the bot's user name)", not settings.api_username),
-        )
-    )
+    problem = settings.missing()
     if problem:
         raise DiscourseConfigError(problem)
 

@@ -15,7 +15,6 @@ from bot.core.refresh import Refresher, refreshing
 from bot.errors import XenForoConfigError as XenForoConfigError  # noqa: PLC0414 - re-exported for callers
 from bot.forums.api import ApiClient, ApiError
 from bot.forums.polling import run_polls
-from bot.forums.settings_check import missing_settings
 from bot.xenforo_bot.bot import XenForoBot
 from bot.xenforo_bot.card_editor import XenForoCardEditor
 from bot.xenforo_bot.client import read_error, xenforo_http
@@ -29,13 +28,7 @@ log = logging.getLogger(__name__)
 
 def check_xenforo_settings(settings: XenForoSettings) -> None:
     """Raise `XenForoConfigError` naming every missing setting at once."""
-    problem = missing_settings(
-        (
-            ("EVBOT_XENFORO__BASE_URL (the forum's /api address)", settings.base_url is None),
-            ("EVBOT_XENFORO__API_KEY (an API key for the bot's user)", settings.api_key is None),
-            ("EVBOT_XENFORO__NODE_IDS (the forums to watch)", not settings.node_ids),
-        )
-    )
+    problem = settings.missing()
     if problem:
         raise XenForoConfigError(problem)
 
