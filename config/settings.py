@@ -215,6 +215,14 @@ class LemmySettings(_Section):
 
     _split = field_validator("communities", mode="before")(_split_commas)
 
+    def required(self) -> tuple[tuple[str, bool], ...]:
+        return (
+            ("EVBOT_LEMMY__BASE_URL (the instance's address)", self.base_url is None),
+            ("EVBOT_LEMMY__USERNAME (the bot's account)", not self.username),
+            ("EVBOT_LEMMY__PASSWORD (its password)", self.password is None),
+            ("EVBOT_LEMMY__COMMUNITIES (the communities to watch)", not self.communities),
+        )
+
 
 class FeedsSettings(_Section):
     """The read-only feed watcher: forums' RSS/Atom feeds, a sighting log and a digest."""

@@ -22,18 +22,9 @@ log = logging.getLogger(__name__)
 
 def check_lemmy_settings(settings: LemmySettings) -> None:
     """Raise `LemmyConfigError` naming every missing setting at once."""
-    missing = [
-        what
-        for what, unset in (
-            ("EVBOT_LEMMY__BASE_URL (the instance's address)", settings.base_url is None),
-            ("EVBOT_LEMMY__USERNAME (the bot's account)", not settings.username),
-            ("EVBOT_LEMMY__PASSWORD (its password)", settings.password is None),
-            ("EVBOT_LEMMY__COMMUNITIES (the communities to watch)", not settings.communities),
-        )
-        if unset
-    ]
-    if missing:
-        raise LemmyConfigError("set " + ", ".join(missing))
+    problem = settings.missing()
+    if problem:
+        raise LemmyConfigError(problem)
 
 
 def log_in(client: ApiClient, username: str, password: str) -> str:

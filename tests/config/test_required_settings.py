@@ -6,7 +6,13 @@ from typing import Any
 
 import pytest
 
-from config.settings import DatabaseSettings, DiscourseSettings, XenForoSettings, _Section
+from config.settings import (
+    DatabaseSettings,
+    DiscourseSettings,
+    LemmySettings,
+    XenForoSettings,
+    _Section,
+)
 
 XENFORO_ALL = {"base_url": "https://forum.example/api", "api_key": "k", "node_ids": [2]}
 DISCOURSE_ALL = {"base_url": "https://forum.example", "api_key": "k", "api_username": "bot"}
@@ -28,6 +34,10 @@ DISCOURSE_ALL = {"base_url": "https://forum.example", "api_key": "k", "api_usern
         (DiscourseSettings, {"api_username": "bot"},
          "set EVBOT_DISCOURSE__BASE_URL (the forum's address), "
          "EVBOT_DISCOURSE__API_KEY (an API key for the bot)"),
+        (LemmySettings, {"base_url": "https://lemmy.example", "username": "bot",
+                         "password": "p", "communities": ["mecfs"]}, None),
+        (LemmySettings, {"username": "bot", "communities": ["mecfs"]},
+         "set EVBOT_LEMMY__BASE_URL (the instance's address), EVBOT_LEMMY__PASSWORD (its password)"),
         (DatabaseSettings, {}, None),  # a section nothing requires
     ],
 )  # fmt: skip
