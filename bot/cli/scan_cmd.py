@@ -41,7 +41,7 @@ from bot.cli.progress import progress_bar
 from linker import AtlasIndex
 from records.atlas_store import iter_aliases
 from records.census import record_cited
-from records.db import Database
+from records.db import Database, write_transaction
 from records.entry_metadata import iter_enriched_entries
 from records.models import Post
 from records.salt import author_hash_salt
@@ -197,7 +197,9 @@ def _record(db: Database, examined: Examined, file_name: str, *, source: str, sa
         permalink=first_field(post, ("permalink", "url")),
         **({"created_at": line.created_at} if line.created_at else {}),
     )
-    if examined.unmatched:
-        record_sightings(db, sighting, examined.unmatched, salt=salt)
-    if examined.cited:
-        record_cited(db, sighting, examined.cited, salt=salt)
+    # One transaction a post: Ctrl-C keeps a post's records whole or leaves them all out.
+    with write_transaction(db):
+        if examined.unmatched:
+            record_sightings(db, sighting, examined.unmatched, salt=salt)
+        if examined.cited:
+            record_cited(db, sighting, examined.cited, salt=salt)
