@@ -99,27 +99,37 @@ def run() -> list[Figure]:
         dump = write_zst(folder / "RC_2023-01.zst", _comments(texts, rng))
         one, one_cpu, out_one = _scan(folder, atlas, dump, 1)
         two, _, out_two = _scan(folder, atlas, dump, 2)
+        # Start-up and index build: the same command on a dump with no post in it.
+        _, start_cpu, _ = _scan(folder, atlas, write_zst(folder / "RC_empty.zst", []), 1)
         load = os.getloadavg()[0]
         serial, _ = _cpu_split(entries, dump, 1)
         reader, workers = _cpu_split(entries, dump, 2)
-    # On two idle cores: what the command does besides examining posts (start-up, index
-    # build, recording) counted as if it never overlapped the workers (a lower bound), plus
-    # the slower of the reading process and the busiest worker.
-    rest = max(0.0, one_cpu - serial)
-    ideal = one_cpu / (rest + max(reader, workers / 2))
+    # On two idle cores: start-up and index build come first; then the reading process
+    # (reading, recording, printing) and the two workers run side by side, the slower
+    # setting the pace. The lower bound instead counts recording as never overlapping.
+    recording = max(0.0, one_cpu - serial - start_cpu)
+    ideal = one_cpu / (start_cpu + max(reader + recording, workers / 2))
+    floor = one_cpu / (start_cpu + recording + max(reader, workers / 2))
     return [
         Figure(NAME, f"--jobs 1, {COMMENTS:,} comments (wall clock)", f"{one:.1f} s"),
         Figure(NAME, f"--jobs 2, {COMMENTS:,} comments (wall clock)", f"{two:.1f} s"),
         Figure(NAME, "speed-up --jobs 2 over --jobs 1", f"{one / two:.2f}×", "≥ 1.6× on 2 cores"),
         Figure(NAME, "load average during the runs (2 cores)", f"{load:.1f}"),
-        Figure(NAME, "CPU of the whole --jobs 1 command", f"{one_cpu:.1f} s"),
+        Figure(
+            NAME,
+            "CPU of the whole --jobs 1 command (start-up and index build)",
+            f"{one_cpu:.1f} s ({start_cpu:.1f} s)",
+        ),
         Figure(
             NAME,
             "CPU examining posts: --jobs 1 / reader + workers at --jobs 2",
             f"{serial:.1f} s / {reader:.1f} s + {workers:.1f} s",
         ),
         Figure(
-            NAME, "speed-up two idle cores give (from CPU, lower bound)", f"{ideal:.2f}×", "≥ 1.6×"
+            NAME,
+            "speed-up two idle cores give, from CPU (lower bound)",
+            f"{ideal:.2f}× ({floor:.2f}×)",
+            "≥ 1.6×",
         ),
         Figure(NAME, "outputs identical", str(out_one == out_two), "True"),
     ]
