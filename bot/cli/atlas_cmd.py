@@ -16,6 +16,9 @@ from bot.cli.files import private_text_file
 from bot.cli.progress import progress_bar
 from bot.cli.tables import cell
 from bot.core.cards import EVIDENCE_LEVELS, PEM_LABELS
+from bot.core.factory import build_service
+from bot.core.refresh import out_of_date
+from records import posted_cards
 from records.atlas_io import FORMATS, BadRecord, detect_format, read_records, write_jsonl
 from records.atlas_store import (
     IDENTIFIER_KINDS,
@@ -167,6 +170,7 @@ def stats(app: AppContext) -> None:
         for key, number in rows:
             table.add_row(cell(stat_label(column, key)), str(number))
         console.print(table)
+    _posted_cards_line(app, console)
     shared = shared_identifiers(app.db)
     if shared:
         console.print(
@@ -175,6 +179,17 @@ def stats(app: AppContext) -> None:
         )
         for kind, value, ids in shared:
             console.print(cell(f"  {kind.upper()} {value}: {', '.join(ids)}"))
+
+
+def _posted_cards_line(app: AppContext, console: Console) -> None:
+    """How many posted cards show a study that changed since (`cards refresh` edits them)."""
+    if not posted_cards.posted_cards(app.db):
+        return
+    stale = out_of_date(build_service(app.db, app.settings))
+    console.print(
+        f"{counted(len(stale), 'posted card')} out of date"
+        + (" (`evidence-bot cards refresh` edits them)" if stale else "")
+    )
 
 
 def stat_label(column: str, value: str) -> str:

@@ -27,6 +27,7 @@ from enum import StrEnum
 from typing import ClassVar, cast
 
 from bot.core.service import EvidenceService, LookupResult, ReplyPlan, command_word
+from records import posted_cards
 from records.models import Post
 from records.modlog import log_action, report_wrong_match
 from records.places import (
@@ -59,6 +60,7 @@ class Name(StrEnum):
     SUMMON_ONLY = "summon-only"
     COOLDOWN = "cooldown"
     DESCRIPTIONS = "descriptions"
+    REFRESH = "refresh"
     REMOVE = "remove"
     OPTOUT = "optout"
     OPTIN = "optin"
@@ -76,6 +78,7 @@ MODERATOR_ONLY = frozenset(
         Name.SUMMON_ONLY,
         Name.COOLDOWN,
         Name.DESCRIPTIONS,
+        Name.REFRESH,
         Name.REMOVE,
         Name.UNMATCHED,
         Name.STATS,
@@ -100,6 +103,7 @@ _ALIASES = {
     "summononly": Name.SUMMON_ONLY,
     "cooldown": Name.COOLDOWN,
     "descriptions": Name.DESCRIPTIONS,
+    "refresh": Name.REFRESH,
     "remove": Name.REMOVE,
     "delete": Name.REMOVE,
     "optout": Name.OPTOUT,
@@ -118,7 +122,8 @@ HELP_TEXT = (
     "{cmd} optout / optin: stop or resume automatic replies to your posts. "
     "{cmd} wrong: report a wrong match. "
     "Moderators: {cmd} on | off | summon-only, {cmd} cooldown <hours>, {cmd} post <query>, "
-    "{cmd} descriptions card | suggest | off, {cmd} remove, {cmd} unmatched [n], {cmd} stats."
+    "{cmd} descriptions card | suggest | off, {cmd} refresh on | off, {cmd} remove, "
+    "{cmd} unmatched [n], {cmd} stats."
 )
 
 
@@ -169,6 +174,13 @@ def _checked(command: Command) -> Command:
                 command.argument,
                 problem=f"Cooldown takes a number of hours from 0 to {MAX_COOLDOWN_HOURS}.",
             )
+    if command.name is Name.REFRESH and command.argument.lower() not in {"on", "off"}:
+        return Command(
+            command.name,
+            command.argument,
+            problem="Refresh takes on or off: whether the bot edits its posted cards here "
+            "when the atlas entry changes or the study is retracted.",
+        )
     if command.name is Name.DESCRIPTIONS and command.argument.lower() not in DESCRIPTION_MODES:
         return Command(
             command.name,
@@ -528,6 +540,20 @@ def _log_member(service: EvidenceService, inv: Invocation, action: str, member: 
     )
 
 
+def _refresh(service: EvidenceService, command: Command, inv: Invocation) -> CommandResult:
+    """Turn the editing of posted cards in this place on or off (issue 26)."""
+    on = command.argument.lower() == "on"
+    post = inv.post
+    posted_cards.set_refresh(service.db, post.platform, post.place, on=on, by=inv.actor)
+    _log(service, inv, "refresh", target=post.place, detail="on" if on else "off")
+    text = (
+        "Posted cards here are edited when their atlas entry changes or the study is retracted."
+        if on
+        else "Posted cards here are left as they were posted, even when the atlas changes."
+    )
+    return CommandResult(command, ok=True, text=text)
+
+
 _Handler = Callable[[EvidenceService, Command, Invocation], CommandResult]
 _HANDLERS: dict[Name, _Handler] = {
     Name.LOOKUP: _lookup,
@@ -538,6 +564,7 @@ _HANDLERS: dict[Name, _Handler] = {
     Name.SUMMON_ONLY: _mode,
     Name.COOLDOWN: _cooldown,
     Name.DESCRIPTIONS: _descriptions,
+    Name.REFRESH: _refresh,
     Name.REMOVE: _remove,
     Name.OPTOUT: _optout,
     Name.OPTIN: _optin,

@@ -131,6 +131,7 @@ MODERATOR_TEXTS = {
     Name.SUMMON_ONLY: "!evidence summon-only",
     Name.COOLDOWN: "!evidence cooldown 2",
     Name.DESCRIPTIONS: "!evidence descriptions card",
+    Name.REFRESH: "!evidence refresh off",
     Name.REMOVE: "!evidence remove",
     Name.UNMATCHED: "!evidence unmatched",
     Name.STATS: "!evidence stats",

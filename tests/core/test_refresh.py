@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from bot.cli.main import cli
+from bot.core.commands import Invocation, execute, parse_command
 from bot.core.delivery import LookupFailed, SendFailed, deliver
 from bot.core.refresh import CardGone, EditClosed, Refresh, Refresher, refresh_pass
 from bot.core.service import EvidenceService, ReplyPlan
@@ -203,3 +207,34 @@ def test_a_refresher_runs_a_pass_only_when_due(service: EvidenceService) -> None
     now[0] = 599.0
     assert refresher.maybe() == []
     assert Refresher(service, editor, 0).maybe() == []
+
+
+def test_atlas_stats_counts_the_posted_cards_out_of_date(
+    service: EvidenceService, db_path: Path
+) -> None:
+    post_card(service)
+    stats = ["--db", str(db_path), "atlas", "stats"]
+    assert "0 posted cards out of date" in CliRunner().invoke(cli, stats).output
+    retract_with_new_summary(service)
+    shown = CliRunner().invoke(cli, stats).output
+    assert "1 posted card out of date (`evidence-bot cards refresh` edits them)" in shown
+
+
+@pytest.mark.parametrize(
+    ("text", "ok", "off_after"),
+    [
+        ("!evidence refresh off", True, {"forum"}),
+        ("!evidence refresh on", True, set()),
+        ("!evidence refresh sometimes", False, set()),
+    ],
+)
+def test_moderators_turn_refreshing_on_and_off_in_their_place(
+    service: EvidenceService, text: str, ok: bool, off_after: set[str]
+) -> None:
+    command = parse_command(text)
+    assert command is not None
+    result = execute(service, command, Invocation(post=make_post(text), is_moderator=lambda: True))
+    assert result.ok is ok
+    assert posted_cards.refresh_off_places(service.db, "console") == off_after
+    if ok:
+        assert modlog.recent_actions(service.db)[0].action == "refresh"

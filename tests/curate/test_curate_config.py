@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +20,14 @@ from bot.cli.curate_server import (
 )
 from bot.cli.main import cli
 from records.db import open_db
+from records.posted_cards import Layout, Shown, record_posted
 
 EXPECTED_QUERIES = {
     "most_requested_unmatched",
     "recent_sightings",
     "wrong_match_reports",
     "retractions",
+    "posted_cards_per_entry",
 }
 
 
@@ -167,3 +170,23 @@ def test_a_loopback_bind_allows_loopback_names_only() -> None:
 )  # fmt: skip
 def test_times_read_as_dates(value: str, shown: str) -> None:
     assert readable_time(value) == shown
+
+
+def test_posted_cards_per_entry_lists_each_card_with_the_version_it_shows(
+    curated_db: Path, metadata: dict[str, Any]
+) -> None:
+    db = open_db(curated_db)
+    try:
+        record_posted(db, platform="discord", reply_id="555", place="general", thread="general",
+                      message_id="m1", layout=Layout(cards=("lee-2024-brain-regional",)),
+                      shown={"lee-2024-brain-regional": Shown("abc123", {"retracted": False})},
+                      at=datetime(2026, 3, 2, tzinfo=UTC))  # fmt: skip
+    finally:
+        db.close()
+    [row] = run_query(curated_db, metadata, "posted_cards_per_entry")
+    assert (row["study"], row["version"], row["card"], row["state"]) == (
+        "lee-2024-brain-regional",
+        "abc123",
+        "555",
+        "live",
+    )

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from bot.core.commands import OFF_HERE
+from records.posted_cards import refresh_off_places
 from tests.discord.commands_helpers import Answer, run_prefix, run_slash
 from tests.discord.conftest import FLUGE_PMID, LEE_DOI, LEE_ID, Harness
 from tests.discord.fake_discord import FakeUser
@@ -273,3 +274,17 @@ async def test_where_the_bot_is_off_member_slash_commands_are_answered_only_priv
     assert answer.embeds == []
     if subcommand == "lookup":
         assert answer.text == OFF_HERE
+
+
+@pytest.mark.parametrize("style", STYLES)
+async def test_moderators_turn_card_refreshing_off_in_this_channel(
+    harness: Harness, style: str
+) -> None:
+    channel = harness.world.general_id
+    answer = await run(harness, style, harness.world.moderator, channel, "refresh", state="off")
+    assert "left as they were posted" in answer.text
+    assert refresh_off_places(harness.records, "discord") == {str(channel)}
+    assert mod_log_actions(harness) == ["refresh"]
+    answer = await run(harness, style, harness.world.member, channel, "refresh", state="on")
+    assert REFUSAL in answer.text
+    assert refresh_off_places(harness.records, "discord") == {str(channel)}

@@ -147,6 +147,6 @@ async def test_sync_uploads_the_slash_group_and_the_context_menu(
     subcommands = {option["name"] for option in uploaded["evidence"]["options"]}
     assert subcommands == {
         "lookup", "optout", "optin", "post", "on", "off", "summon-only", "cooldown", "descriptions",
-        "remove", "unmatched", "stats",
+        "refresh", "remove", "unmatched", "stats",
     }  # fmt: skip
     assert fake_discord.identifies == []

@@ -42,7 +42,9 @@ Ctx = commands.Context[Any]
 # Answers everyone in the channel should see; every other answer is private on slash.
 PUBLIC_ANSWERS = frozenset({Name.LOOKUP, Name.HELP})
 # Moderator commands that change something (and so go to the mod-log channel).
-LOGGED_ACTIONS = frozenset({Name.ON, Name.OFF, Name.SUMMON_ONLY, Name.COOLDOWN, Name.DESCRIPTIONS})
+LOGGED_ACTIONS = frozenset(
+    {Name.ON, Name.OFF, Name.SUMMON_ONLY, Name.COOLDOWN, Name.DESCRIPTIONS, Name.REFRESH}
+)
 NOT_FOUND_HERE = "I cannot find that message in this channel."
 FAILED_TEXT = "Sorry, that did not work. The bot's log has the details."
 SUMMON_HELP = (
@@ -120,6 +122,12 @@ class EvidenceCommands(commands.Cog):
     async def descriptions(self, ctx: Ctx, how: str) -> None:
         """Moderators: how to answer a study a post only describes (card, suggest, off)."""
         await self._run(ctx, f"descriptions {how}")
+
+    @evidence.command(name="refresh")  # type: ignore[arg-type]
+    @app_commands.describe(state="on or off")
+    async def refresh(self, ctx: Ctx, state: str) -> None:
+        """Moderators: edit posted cards here when their study changes (on) or not (off)."""
+        await self._run(ctx, f"refresh {state}")
 
     @evidence.command(name="remove")  # type: ignore[arg-type]
     @app_commands.describe(message="The link or id of my reply (or reply to it with the command)")
