@@ -33,10 +33,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import wordfreq
-
 from linker.author_match import with_expansions
 from linker.author_topic import Verdict, Vocabulary, stem, topic_of
+from linker.everyday import english_figure
 from linker.journals import DROPPED, journal_forms
 from linker.textnorm import tokens, tokens_with_spans
 from records.models import AtlasEntry
@@ -127,10 +126,10 @@ _COMMON_SHARE = 0.02
 _COMMON_MIN = 10
 _FEW_ENTRIES = 3
 _MIN_TOPIC_LETTERS = 3
-# Above this Zipf frequency (wordfreq) a word is everyday language, no study's subject.
+# Above this Zipf frequency (wordfreq's, from linker/everyday_words.tsv) a word is everyday language, no study's subject.
 _EVERYDAY = 5.0
 # Below this Zipf frequency a word the entry lacks says the post means another subject.
-_RARE = 4.5
+_RARE = 4.5  # not below linker.everyday.ENGLISH_MIN_ZIPF, where its English figures stop
 
 
 def has_cue(text: str, words: Iterable[str] | None = None) -> bool:
@@ -311,7 +310,7 @@ class DescriptionMatcher:
         verdict, words = Vocabulary(self._entries[number], with_expansions).verdict(subject)
         if verdict is not Verdict.CONTRADICTS:
             return False
-        rare = [w for w in words if wordfreq.zipf_frequency(w, "en", wordlist="small") < _RARE]
+        rare = [w for w in words if english_figure(w) < _RARE]
         shared = sum(signal.startswith("topic:") for signal in best.signals)
         return len(rare) > shared
 
@@ -522,7 +521,7 @@ def _telling_stem(word: str) -> str | None:
     the entry's English text shares it: "gut" and "diverse" are everyday German, not English."""
     if len(word) < _MIN_TOPIC_LETTERS or word.isdigit():
         return None
-    if wordfreq.zipf_frequency(word, "en", wordlist="small") >= _EVERYDAY:
+    if english_figure(word) >= _EVERYDAY:
         return None
     return stem(word)
 
