@@ -126,7 +126,8 @@ _COMMON_SHARE = 0.02
 _COMMON_MIN = 10
 _FEW_ENTRIES = 3
 _MIN_TOPIC_LETTERS = 3
-# Above this Zipf frequency (wordfreq's, from linker/everyday_words.tsv) a word is everyday language, no study's subject.
+# Above this Zipf frequency (wordfreq's, read from linker/everyday_words.tsv) a word is
+# everyday language, no study's subject.
 _EVERYDAY = 5.0
 # Below this Zipf frequency a word the entry lacks says the post means another subject.
 _RARE = 4.5  # not below linker.everyday.ENGLISH_MIN_ZIPF, where its English figures stop

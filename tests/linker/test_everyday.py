@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -32,3 +34,19 @@ def test_english_figures_tell_the_other_languages_function_words() -> None:
     assert everyday.zipf_english("the") > 7.0
     assert everyday.zipf("und") > 5.6
     assert everyday.zipf_english("und") == 0.0
+
+
+def test_english_figures_reach_down_to_where_descriptions_call_a_word_rare() -> None:
+    # "client" is 4.5-4.6 in English: linker.descriptions must see it as not rare (< 4.5),
+    # while zipf_english keeps answering 0.0 below MIN_ZIPF as before.
+    assert everyday.ENGLISH_MIN_ZIPF <= everyday.english_figure("client") < everyday.MIN_ZIPF
+    assert everyday.zipf_english("client") == 0.0
+
+
+def test_the_linker_runs_without_loading_wordfreq() -> None:
+    # wordfreq costs some 16 MB and 0.4 s at start-up; its figures ship in the table.
+    code = "import sys, linker; linker.AtlasIndex.build([]); print('wordfreq' in sys.modules)"
+    shown = subprocess.run(  # noqa: S603 (this interpreter, a fixed program)
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert shown.strip() == "False"
