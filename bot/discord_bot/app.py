@@ -17,6 +17,7 @@ from discord.ext import commands
 
 from bot.discord_bot.actions import CardActions
 from bot.discord_bot.cogs.evidence import EvidenceCommands
+from bot.discord_bot.cogs.refresh import RefreshCog
 from bot.discord_bot.cogs.watch import WatchCog
 from bot.discord_bot.deps import DiscordDeps
 from bot.discord_bot.endpoints import apply_endpoints, use_gateway, uses_discord_api
@@ -73,6 +74,7 @@ class _EvidenceBotMixin:
         bot.add_dynamic_items(RemoveButton, WrongMatchButton)
         await bot.add_cog(WatchCog(bot, self.deps))
         await bot.add_cog(EvidenceCommands(bot, self.deps))
+        await bot.add_cog(RefreshCog(bot, self.deps))
 
     async def close(self) -> None:
         """Disconnect, let running event handlers finish (a reply that can no longer be sent

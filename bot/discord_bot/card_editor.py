@@ -21,7 +21,6 @@ import discord
 from bot.core.delivery import LookupFailed, SendFailed
 from bot.core.refresh import CardGone, EditClosed, carries
 from bot.core.service import ReplyPlan
-from bot.discord_bot.app import bot_token
 from bot.discord_bot.convert import embeds_from_dicts
 from bot.discord_bot.endpoints import apply_endpoints
 from bot.discord_bot.failures import describe_failure
@@ -120,6 +119,8 @@ def message_text(message: discord.Message) -> str:
 def discord_editor(settings: DiscordSettings) -> Iterator[DiscordCardEditor]:
     """A `DiscordCardEditor` over a client logged in over HTTP only (no gateway), for the
     command line; its loop runs in a thread of its own until the block ends."""
+    from bot.discord_bot.app import bot_token  # noqa: PLC0415 - the app imports this module
+
     token = bot_token(settings)
     apply_endpoints(settings)
     loop = asyncio.new_event_loop()

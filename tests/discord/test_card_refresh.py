@@ -9,7 +9,9 @@ from typing import Any
 from records.atlas_store import get_entry, upsert_entries
 from records.db import open_db
 from records.posted_cards import posted_cards
-from tests.discord.conftest import LEE_DOI, LEE_ID, Harness, run_discord_cli
+from tests.discord.conftest import LEE_DOI, LEE_ID, Harness, run_discord_cli, settings_for
+from tests.discord.fake_discord import FakeDiscord
+from tests.discord.waiting import wait_until
 
 NEW_SUMMARY = "The atlas now reads this study differently."
 
@@ -78,3 +80,23 @@ async def test_a_deleted_card_is_marked_gone_and_skipped_from_then_on(harness: H
     assert posted_cards(harness.records, "discord") == []
     code, output = await run_discord_cli(harness.fake, "--db", str(db_path), "cards", "refresh")
     assert "up to date" in output
+
+
+async def test_a_running_bot_edits_the_card_within_refresh_seconds(
+    fake_discord: FakeDiscord, atlas_db_path: Path
+) -> None:
+    harness = Harness(fake_discord, settings_for(fake_discord, atlas_db_path))
+    harness.set_reply(refresh_seconds=0.2)
+    await harness.start()
+    try:
+        channel = harness.world.general_id
+        message = await harness.say(channel, harness.world.member, f"Look: doi:{LEE_DOI}")
+        [reply] = await harness.fake.wait_for_reply(int(message["id"]))
+        retract_with_new_summary(atlas_db_path)
+        path = rf"/channels/{channel}/messages/{reply['id']}"
+        await wait_until(lambda: harness.fake.requests_to("PATCH", path), what="the card's edit")
+        [after] = harness.fake.replies_to(int(message["id"]))
+        assert NEW_SUMMARY in shown(after)
+        assert "RETRACTED since this card was posted" in shown(after)
+    finally:
+        await harness.stop()
