@@ -32,6 +32,7 @@ from functools import lru_cache
 import Stemmer
 from rapidfuzz import fuzz
 
+from linker.cognates import any_cognate, content_words
 from linker.everyday import zipf, zipf_english
 from linker.surnames import name_key
 from linker.textnorm import tokens
@@ -66,6 +67,10 @@ _LOCAL_CUES_TEXT = """
     encontró sur concernant portant_sur à_propos_de a_étudié a_montré
 """
 _LOCAL_CUES = frozenset(_LOCAL_CUES_TEXT.split())
+# … of them, those reporting a finding ("fant autoantistoffer"): said in other words than
+# the entry's, they never contradict it.
+_LOCAL_CLAIMS_TEXT = "zeigte fand toonde vond viste fant mostró encontró a_montré"
+_LOCAL_CLAIMS = frozenset(_LOCAL_CLAIMS_TEXT.split())
 # Between the citation and that word: its year, a study noun, a journal ("Jason et al. 2022
 # in Fatigue on …", "Walitt et al. 2024, a paper on …"), a few words at most, no end of
 # sentence.
@@ -113,6 +118,9 @@ _MAX_TOPIC_WORDS = 10
 _CLAIM_MIN_TELLING = 2
 _AGREEING_WORDS = 2
 _AGREEING_SHARE = 3
+# Content words a subject in another language needs, none of them a cognate of the entry's,
+# to contradict it: one rare word may be a translation ("Darmflora", "skolen").
+_FOREIGN_WORDS = 2
 # Words of the field that every candidate shares: they neither agree nor contradict.
 _GENERIC_TEXT = """
     me cfs mecfs cfsme pem myalgic encephalomyelitis encephalopathy chronic fatigue fatigued
@@ -161,6 +169,9 @@ class Topic:
     words: frozenset[str]
     telling: frozenset[str]
     written: str  # the words as the post has them, for the decision log
+    # Content words of a subject given in another language: they contradict an entry only
+    # when there are enough of them and none is a cognate of its words (`linker.cognates`).
+    foreign: frozenset[str] = frozenset()
 
 
 def topic_of(
@@ -180,7 +191,10 @@ def topic_of(
     telling = [w for w, acronym in words if _telling(w, acronym=acronym)]
     if claim and len(telling) < _CLAIM_MIN_TELLING:
         telling = []  # a finding is often in words the entry does not use ("found 8 loci")
+    foreign = frozenset[str]()
     if not english:
+        if words and not claim:
+            foreign = content_words(w for w in _joined_words(phrase) if _telling(w))
         telling = []
     all_words = [w for w, _ in words if _may_agree(w)]
     for written in described:
@@ -194,7 +208,7 @@ def topic_of(
     if not all_words and not telling:
         return None
     shown = phrase.strip() or " ".join(described)
-    return Topic(frozenset(all_words), frozenset(telling), shown)
+    return Topic(frozenset(all_words), frozenset(telling), shown, foreign)
 
 
 def _phrase_after(text: str, end: int, *, set_off: bool = True) -> tuple[str, bool, bool]:
@@ -229,7 +243,7 @@ def _phrase_after(text: str, end: int, *, set_off: bool = True) -> tuple[str, bo
                 return "", False, False
             continue
         cue, after = found
-        claim = cue in _CLAIMS
+        claim = cue in _CLAIMS or cue in _LOCAL_CLAIMS
         if claim:
             that = _THAT.match(text, after)
             after = that.end() if that else after
@@ -278,6 +292,22 @@ def _phrase_words(phrase: str) -> list[tuple[str, bool]]:
         for folded in tokens(written)
     }
     return [(word, word in acronyms) for word in tokens(" ".join(kept))][:_MAX_TOPIC_WORDS]
+
+
+def _joined_words(phrase: str) -> list[str]:
+    """The folded words of a subject up to a word that starts a clause, reading on past
+    "and" ("olijfolie en hart- en vaatziekten": both are the subject)."""
+    kept: list[str] = []
+    for written in phrase.split()[: _MAX_TOPIC_WORDS + 3]:
+        lowered = written.lower()
+        if lowered in _CLAUSE and lowered not in _AND and kept:
+            break
+        kept.append(written)
+    return tokens(" ".join(kept))[:_MAX_TOPIC_WORDS]
+
+
+# "and" in the community's languages: it joins two parts of one subject.
+_AND = frozenset({"and", "und", "en", "og", "och", "y", "et"})
 
 
 def _telling(word: str, *, acronym: bool = False, everyday: float = 0.0) -> bool:
@@ -370,6 +400,9 @@ class Vocabulary:
             return Verdict.AGREES, agreeing
         if telling:
             return Verdict.CONTRADICTS, tuple(sorted(telling - set(agreeing)))
+        # "sobre riego de tomates en invernaderos": rare words, none of them the entry's.
+        if len(topic.foreign) >= _FOREIGN_WORDS and not any_cognate(topic.foreign, self.stems):
+            return Verdict.CONTRADICTS, tuple(sorted(topic.foreign))
         return Verdict.SILENT, ()
 
     def _has(self, word: str) -> bool:
