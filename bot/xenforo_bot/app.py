@@ -6,9 +6,11 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
+
+import httpx
 
 from bot.core.factory import build_service
 from bot.core.refresh import Refresher, refreshing
@@ -77,23 +79,13 @@ def run_xenforo_bot(
     """Watch `settings.xenforo.node_ids` until `stop` is set (or after `max_polls` polls)."""
     config = settings.xenforo
     check_xenforo_settings(config)
-    assert config.base_url is not None  # checked above
-    assert config.api_key is not None
     stop = stop or threading.Event()
     halt = stop
 
     def wait(seconds: float) -> None:
         halt.wait(seconds)
 
-    http = xenforo_http(
-        str(config.base_url),
-        config.api_key.get_secret_value(),
-        config.api_user,
-        config.timeout_seconds,
-        settings.atlas.user_agent,
-        max_retries=config.max_retries,
-        sleep=wait,
-    )
+    http = _forum_http(settings, wait)
     client = ApiClient(http, read_error=read_error)
     me = _whoami(client)
     outlet = ForumOutlet(
@@ -122,22 +114,27 @@ def run_xenforo_bot(
     return bot
 
 
-@contextmanager
-def xenforo_editor(settings: Settings) -> Iterator[XenForoCardEditor]:
-    """A `XenForoCardEditor` for the configured forum, its HTTP client closed afterwards."""
+def _forum_http(settings: Settings, sleep: Callable[[float], None]) -> httpx.Client:
+    """The polite HTTP client for the configured forum, as the bot's API key."""
     config = settings.xenforo
-    check_xenforo_settings(config)
-    assert config.base_url is not None  # checked above
+    assert config.base_url is not None  # checked by check_xenforo_settings
     assert config.api_key is not None
-    http = xenforo_http(
+    return xenforo_http(
         str(config.base_url),
         config.api_key.get_secret_value(),
         config.api_user,
         config.timeout_seconds,
         settings.atlas.user_agent,
         max_retries=config.max_retries,
-        sleep=time.sleep,
+        sleep=sleep,
     )
+
+
+@contextmanager
+def xenforo_editor(settings: Settings) -> Iterator[XenForoCardEditor]:
+    """A `XenForoCardEditor` for the configured forum, its HTTP client closed afterwards."""
+    check_xenforo_settings(settings.xenforo)
+    http = _forum_http(settings, time.sleep)
     try:
         yield XenForoCardEditor(ApiClient(http, read_error=read_error))
     finally:

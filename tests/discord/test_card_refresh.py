@@ -6,25 +6,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from records.atlas_store import get_entry, upsert_entries
-from records.db import open_db
 from records.posted_cards import posted_cards
 from tests.discord.conftest import LEE_DOI, LEE_ID, Harness, run_discord_cli, settings_for
 from tests.discord.fake_discord import FakeDiscord
 from tests.discord.waiting import wait_until
-
-NEW_SUMMARY = "The atlas now reads this study differently."
-
-
-def retract_with_new_summary(db_path: Path) -> None:
-    """Re-import the study as retracted with a new summary (what `atlas import` stores)."""
-    db = open_db(db_path)
-    try:
-        entry = get_entry(db, LEE_ID)
-        assert entry is not None
-        upsert_entries(db, [entry.model_copy(update={"retracted": True, "summary": NEW_SUMMARY})])
-    finally:
-        db.close()
+from tests.forums.card_refresh import NEW_SUMMARY, retract_with_new_summary
 
 
 def shown(message: dict[str, Any]) -> str:
@@ -41,7 +27,7 @@ async def test_cards_refresh_edits_the_posted_card_in_place_with_retraction_and_
     [card] = posted_cards(harness.records, "discord")
     assert card.reply_id == reply["id"]
     db_path = Path(harness.settings.database.path)
-    retract_with_new_summary(db_path)
+    retract_with_new_summary(db_path, LEE_ID)
 
     code, dry = await run_discord_cli(harness.fake, "--db", str(db_path), "cards", "refresh",
                                       "--dry-run")  # fmt: skip
@@ -73,7 +59,7 @@ async def test_a_deleted_card_is_marked_gone_and_skipped_from_then_on(harness: H
     [reply] = await harness.fake.wait_for_reply(int(message["id"]))
     harness.fake.deleted.add(int(reply["id"]))
     db_path = Path(harness.settings.database.path)
-    retract_with_new_summary(db_path)
+    retract_with_new_summary(db_path, LEE_ID)
     code, output = await run_discord_cli(harness.fake, "--db", str(db_path), "cards", "refresh")
     assert code == 0, output
     assert "1 gone" in output
@@ -92,7 +78,7 @@ async def test_a_running_bot_edits_the_card_within_refresh_seconds(
         channel = harness.world.general_id
         message = await harness.say(channel, harness.world.member, f"Look: doi:{LEE_DOI}")
         [reply] = await harness.fake.wait_for_reply(int(message["id"]))
-        retract_with_new_summary(atlas_db_path)
+        retract_with_new_summary(atlas_db_path, LEE_ID)
         path = rf"/channels/{channel}/messages/{reply['id']}"
         await wait_until(lambda: harness.fake.requests_to("PATCH", path), what="the card's edit")
         [after] = harness.fake.replies_to(int(message["id"]))
