@@ -17,7 +17,8 @@ Evidence and weights (a decision needs `THRESHOLD` and a lead of `MARGIN` over t
 | `institution:`    | 2      | an affiliation's institution or city, beside a study cue      |
 | `journal:`+`year` | 2 (+1) | the journal and year (+1 when no other entry has both)        |
 | `year`            | 1      | the entry's year, with another signal                         |
-| `topic:`          | 1 each | a telling word of the entry's title/keywords/summary (≤ 2)    |
+| `topic:`          | 1 each | a telling word of the entry's title/keywords/summary, or its  |
+|                   |        | cognate in another language ("citoquinas") (≤ 2)              |
 | other year        | veto   | the post gives years, none of them the entry's                |
 
 Institutions and journals alike need a topic word too, many studies share them, unless both
@@ -35,6 +36,7 @@ from functools import lru_cache
 
 from linker.author_match import with_expansions
 from linker.author_topic import Verdict, Vocabulary, stem, topic_of
+from linker.cognates import any_cognate, content_words
 from linker.everyday import english_figure
 from linker.journals import DROPPED, journal_forms
 from linker.textnorm import tokens, tokens_with_spans
@@ -270,7 +272,12 @@ class DescriptionMatcher:
         if not candidates or len(candidates) > _MAX_CANDIDATES:
             return []
         years = {int(y) for y in _YEAR.findall(text)}
-        topic = _topic_words(tokens(_blank_spans(text, candidates.values())))
+        blanked = tokens(_blank_spans(text, candidates.values()))
+        topic = _topic_words(blanked)
+        # Words of another language that are the entry's English words, spelled its way
+        # ("citoquinas", "rituksimab", "Pyruvatdehydrogenase"): compared only now, with few
+        # candidates left.
+        foreign = content_words(blanked)
         for number, candidate in candidates.items():
             entry = self._entries[number]
             if years and entry.year and entry.year not in years:
@@ -279,7 +286,12 @@ class DescriptionMatcher:
             if years and entry.year and "year" not in candidate.signals:
                 candidate.score += 1
                 candidate.signals.append("year")
-            shared = sorted(topic & self._topic_of(entry))[:_TOPIC_MAX]
+            entry_topic = self._topic_of(entry)
+            shared = sorted(topic & entry_topic)
+            shared += sorted(
+                w for w in foreign if stem(w) not in shared and any_cognate((w,), entry_topic)
+            )
+            shared = shared[:_TOPIC_MAX]
             candidate.score += len(shared)
             candidate.signals.extend(f"topic:{word}" for word in shared)
             if candidate.weak_only and not shared and not candidate.corroborated:

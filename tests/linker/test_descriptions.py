@@ -83,6 +83,9 @@ INDEX = AtlasIndex.build([PACE, GUT, T_CELLS, RITUXIMAB, IOM])
         ("Cornell researchers found less diverse gut bacteria", GUT.id, "institution:cornell"),
         ("that cornell study on the gut microbiome from 2016", GUT.id, "institution:cornell"),
         ("Forskere ved Haukeland testet rituximab i 2019", RITUXIMAB.id, "institution:haukeland"),
+        # … the topic word spelled the other language's way (linker.cognates)
+        ("Forskere ved Haukeland ga pasientene rituksimab", RITUXIMAB.id, "topic:rituksimab"),
+        ("Investigadores de Haukeland y el rituksimab", RITUXIMAB.id, "topic:rituksimab"),
         # journal, year and finding
         ("the Lancet paper in 2011 about graded exercise", PACE.id, "journal:lancet"),
         ("un article publié dans Microbiome en 2016 sur le microbiome", GUT.id, "year"),
