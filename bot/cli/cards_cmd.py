@@ -47,6 +47,12 @@ def _xenforo(settings: Settings) -> AbstractContextManager[CardEditor]:
     return xenforo_editor(settings)
 
 
+def _lemmy(settings: Settings) -> AbstractContextManager[CardEditor]:
+    from bot.lemmy_bot.app import lemmy_editor  # noqa: PLC0415
+
+    return lemmy_editor(settings)
+
+
 def _reddit(settings: Settings) -> AbstractContextManager[CardEditor]:
     from bot.reddit_bot.card_editor import reddit_editor  # noqa: PLC0415
 
@@ -57,6 +63,7 @@ def _reddit(settings: Settings) -> AbstractContextManager[CardEditor]:
 EDITORS: dict[str, EditorFactory] = {
     "discord": _discord,
     "discourse": _discourse,
+    "lemmy": _lemmy,
     "reddit": _reddit,
     "xenforo": _xenforo,
 }

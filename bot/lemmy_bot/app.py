@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from bot.core.factory import build_service
+from bot.core.refresh import Refresher, refreshing
 from bot.errors import LemmyConfigError as LemmyConfigError  # noqa: PLC0414 - re-exported
 from bot.forums.api import ApiClient, ApiError, build_http
 from bot.forums.polling import run_polls
@@ -42,6 +46,22 @@ def log_in(client: ApiClient, username: str, password: str) -> str:
     return jwt
 
 
+@contextmanager
+def session(settings: Settings, wait: Callable[[float], None]) -> Iterator[ApiClient]:
+    """An API client for the configured instance, logged in; its HTTP client closed after."""
+    config = settings.lemmy
+    check_lemmy_settings(config)
+    assert config.base_url is not None  # checked above
+    assert config.password is not None
+    api = str(config.base_url).rstrip("/") + "/api/v3/"
+    with build_http(api, {}, config.timeout_seconds, settings.atlas.user_agent,
+                    max_retries=config.max_retries, sleep=wait) as http:  # fmt: skip
+        client = ApiClient(http, read_error=read_error)
+        jwt = log_in(client, config.username, config.password.get_secret_value())
+        http.headers["Authorization"] = f"Bearer {jwt}"
+        yield client
+
+
 def run_lemmy_bot(
     settings: Settings,
     db: Database,
@@ -51,27 +71,25 @@ def run_lemmy_bot(
 ) -> LemmyBot:
     """Watch the communities until `stop` is set (or after `max_polls` polls)."""
     config = settings.lemmy
-    check_lemmy_settings(config)
-    assert config.base_url is not None  # checked above
-    assert config.password is not None
     halt = stop or threading.Event()
 
     def wait(seconds: float) -> None:
         halt.wait(seconds)
 
-    api = str(config.base_url).rstrip("/") + "/api/v3/"
-    http = build_http(api, {}, config.timeout_seconds, settings.atlas.user_agent,
-                      max_retries=config.max_retries, sleep=wait)  # fmt: skip
-    client = ApiClient(http, read_error=read_error)
-    try:
-        jwt = log_in(client, config.username, config.password.get_secret_value())
-        http.headers["Authorization"] = f"Bearer {jwt}"
+    with session(settings, wait) as client:
+        service = build_service(db, settings)
         outlet = LemmyOutlet(client, username=config.username)
-        bot = LemmyBot(build_service(db, settings), client, outlet, config.communities)
+        bot = LemmyBot(service, client, outlet, config.communities)
+        refresher = Refresher(service, outlet, settings.reply.refresh_seconds)
         log.info("watching %s at %s as %s", counted(len(config.communities), "Lemmy community",
                  "Lemmy communities"), config.base_url, config.username)  # fmt: skip
-        run_polls(bot.poll, wait=wait, should_stop=halt.is_set,
+        run_polls(refreshing(bot.poll, refresher), wait=wait, should_stop=halt.is_set,
                   poll_seconds=config.poll_seconds, max_polls=max_polls)  # fmt: skip
-    finally:
-        http.close()
     return bot
+
+
+@contextmanager
+def lemmy_editor(settings: Settings) -> Iterator[LemmyOutlet]:
+    """The outlet as the refresh pass's card editor, logged in to the configured instance."""
+    with session(settings, time.sleep) as client:
+        yield LemmyOutlet(client, username=settings.lemmy.username)

@@ -5,6 +5,8 @@ Routes and shapes are lemmy-js-client 0.19's (`LemmyHttp`, base `/api/v3`): `POS
 `GET /comment/list` (`GetComments`: `post_id`, `sort`, `limit`, `page`); `POST
 /comment/delete` (`DeleteComment`); `GET /post?id=` and `GET /comment?id=` for one item;
 `GET /community?name=` (`GetCommunityResponse`) names the community's moderators.
+Also the refresh pass's `CardEditor` (issue 26): `PUT /comment` (`EditComment`), never closed
+(no edit window); a deleted/removed comment answers `deleted` (api_common utils.rs).
 """
 
 from __future__ import annotations
@@ -15,12 +17,14 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.core.delivery import LookupFailed, SendFailed
+from bot.core.refresh import CardGone, carries
 from bot.core.service import ReplyPlan
 from bot.forums.api import ApiClient, ApiError
 from bot.forums.sending import reply_despite
 from bot.lemmy_bot.convert import is_gone, message_id, parent_of, to_post
 from bot.runtime.moderators import ModeratorCache
 from records.models import Post
+from records.posted_cards import PostedCard
 
 FIND_PAGES = 5
 PAGE = 50
@@ -28,19 +32,27 @@ PAGE = 50
 FINAL_ERRORS = frozenset({"locked", "post_is_locked", "deleted", "couldnt_find_post",
                           "couldnt_find_comment", "banned_from_community", "site_ban",
                           "person_is_banned_from_community"})  # fmt: skip
+GONE = frozenset({"couldnt_update_comment", "couldnt_find_comment", "not_found", "deleted"})
 # `@name@host` mentions notify; the footer's Reddit superscript `^(…)` is not Lemmy Markdown
 # (markdown-it-sup wants `^x^`), so it becomes plain text.
 _AT_NAME = re.compile(r"@(?=\w)")
 _SUPERSCRIPT = re.compile(r"\^\(([^()]*)\)")
 
 
-def _number(message: str) -> int:
+def lemmy_markdown(plan: ReplyPlan) -> str:
+    """The card as Lemmy Markdown: mentions defused, Reddit's superscript made plain."""
+    return _SUPERSCRIPT.sub(r"\1", _AT_NAME.sub("@\u200b", plan.markdown()))
+
+
+def number_of(message: str) -> int:
     """The Lemmy id in `post/12` or `comment/34`."""
     return int(message.rpartition("/")[2])
 
 
 class LemmyOutlet:
-    """Comments, finds, deletes and reads items as the bot's account; knows moderators."""
+    """Comments, finds, edits, deletes and reads items as the bot's account; knows moderators."""
+
+    platform = "lemmy"
 
     def __init__(
         self, client: ApiClient, *, username: str, clock: Callable[[], float] = time.monotonic
@@ -66,10 +78,9 @@ class LemmyOutlet:
 
     def send(self, to: Post, plan: ReplyPlan) -> str:
         """POST /comment under `to`'s post, answering `to` itself when it is a comment."""
-        content = _SUPERSCRIPT.sub(r"\1", _AT_NAME.sub("@\u200b", plan.markdown()))
-        body: dict[str, Any] = {"content": content, "post_id": int(to.thread)}
+        body: dict[str, Any] = {"content": lemmy_markdown(plan), "post_id": int(to.thread)}
         if to.message_id.startswith("comment/"):
-            body["parent_id"] = _number(to.message_id)
+            body["parent_id"] = number_of(to.message_id)
         try:
             answer = self._client.post("comment", json=body)
         except ApiError as exc:
@@ -98,7 +109,7 @@ class LemmyOutlet:
     def delete(self, reply_id: str) -> None:
         """POST /comment/delete (the author's own deletion; a moderator's removal differs)."""
         try:
-            self._client.post("comment/delete", json={"comment_id": _number(reply_id),
+            self._client.post("comment/delete", json={"comment_id": number_of(reply_id),
                                                       "deleted": True})  # fmt: skip
         except (ApiError, ValueError) as exc:
             raise SendFailed(str(exc)) from exc
@@ -119,6 +130,28 @@ class LemmyOutlet:
             return None
         return self.as_post(view)
 
+    def edit(self, card: PostedCard, plan: ReplyPlan) -> None:
+        """PUT /comment: the card's comment gets the refreshed card as its content."""
+        body = {"comment_id": number_of(card.reply_id), "content": lemmy_markdown(plan)}
+        try:
+            self._client.put("comment", json=body)
+        except ApiError as exc:
+            raise _gone(exc) or SendFailed(str(exc), maybe_sent=exc.ambiguous) from exc
+
+    def shows(self, card: PostedCard, line: str) -> bool:
+        """GET /comment?id=: whether the card's comment carries `line`."""
+        try:
+            view = self._client.get("comment", id=number_of(card.reply_id)).get("comment_view")
+        except ApiError as exc:
+            raise _gone(exc) or LookupFailed(str(exc)) from exc
+        if not isinstance(view, dict) or is_gone(view):
+            raise CardGone("the comment was deleted or removed")
+        return carries(str(view["comment"].get("content") or ""), line)
+
+    def reply_under(self, card: PostedCard, plan: ReplyPlan) -> str:
+        """Never needed: with no edit window, no card is closed to edits (`EditClosed`)."""
+        raise SendFailed("Lemmy comments can always be edited")
+
     def is_moderator(self, post: Post) -> bool:
         """An instance admin, or one of the community's moderators (Lemmy's own list)."""
         return post.author_id in self._admins or self._moderators.is_moderator(
@@ -130,3 +163,7 @@ class LemmyOutlet:
         listed = self._client.get("community", name=community).get("moderators")
         items = listed if isinstance(listed, list) else []
         return [str(item["moderator"]["id"]) for item in items if isinstance(item, dict)]
+
+
+def _gone(exc: ApiError) -> CardGone | None:
+    return CardGone(str(exc)) if exc.status == 404 or exc.code in GONE else None

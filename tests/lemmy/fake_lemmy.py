@@ -3,7 +3,10 @@
 Routes under `/api/v3` as `LemmyHttp` calls them: `POST /user/login` (`Login` ->
 `LoginResponse` with `jwt`), `GET /post/list` and `GET /comment/list` (`GetPosts`,
 `GetComments`: `community_name`, `post_id`, `sort=New`, `limit`, `page`; newest first),
-`POST /comment` (`CreateComment` -> `CommentResponse`), `POST /comment/delete`
+`POST /comment` (`CreateComment` -> `CommentResponse`), `PUT /comment` (`EditComment`:
+`comment_id`, `content` -> `CommentResponse`; api_crud comment/update.rs refuses a deleted or
+removed comment with 400 `deleted` (check_comment_deleted_or_removed), another person's with
+`no_comment_edit_allowed`, an unknown id 404 `couldnt_find_comment`), `POST /comment/delete`
 (`DeleteComment`), `GET /post?id=` (`GetPostResponse`), `GET /comment?id=`
 (`CommentResponse`) and `GET /community?name=` (`GetCommunityResponse` with `moderators`).
 Views carry the fields of `PostView`/`CommentView`, `Post`, `Comment`, `Person` and
@@ -47,6 +50,7 @@ class FakeLemmy:
     posts: dict[int, Json] = field(default_factory=dict)
     comments: dict[int, Json] = field(default_factory=dict)
     requests: list[tuple[str, str, Json]] = field(default_factory=list)
+    edits: list[int] = field(default_factory=list)  # comment ids, each successful PUT /comment
     # (method, route) -> (status, error code, save the write first) answered once each
     _failures: list[tuple[str, str, int, str, bool]] = field(default_factory=list)
     _delays: list[tuple[str, str, float]] = field(default_factory=list)
@@ -163,7 +167,8 @@ class FakeLemmy:
     def _answer(self, request: BaseHTTPRequestHandler) -> Answer:
         url = urlsplit(request.path)
         query = dict(parse_qsl(url.query))
-        body = json.loads(request_body(request) or "{}") if request.command == "POST" else {}
+        writes = ("POST", "PUT")
+        body = json.loads(request_body(request) or "{}") if request.command in writes else {}
         route = url.path.removeprefix("/api/v3/")
         delay = next((d for d in self._delays if d[:2] == (request.command, route)), None)
         if delay is not None:
@@ -195,10 +200,11 @@ class FakeLemmy:
             if body.get("username_or_email") != BOT or body.get("password") != PASSWORD:
                 return 400, {"error": "incorrect_login"}, {}
             return 200, {"jwt": JWT, "registration_created": False, "verify_email_sent": False}, {}
-        if request.command == "POST" and not signed_in:
+        if request.command in ("POST", "PUT") and not signed_in:
             return 401, {"error": "not_logged_in"}, {}
         handler = {("GET", "post/list"): self._post_list, ("GET", "comment/list"): self._comment_list,
-                   ("POST", "comment"): self._create, ("POST", "comment/delete"): self._delete,
+                   ("POST", "comment"): self._create, ("PUT", "comment"): self._edit,
+                   ("POST", "comment/delete"): self._delete,
                    ("GET", "post"): self._get_post, ("GET", "comment"): self._get_comment,
                    ("GET", "community"): self._get_community}.get((request.command, route))  # fmt: skip
         if handler is None:
@@ -234,6 +240,18 @@ class FakeLemmy:
         number = self.add_comment(post["id"], BOT, body["content"], body.get("parent_id"))
         return 200, {"comment_view": self.comment_view(self.comments[number]),
                      "recipient_ids": []}, {}  # fmt: skip
+
+    def _edit(self, body: Json) -> Answer:
+        comment = self.comments.get(int(body["comment_id"]))
+        if comment is None:
+            return 404, {"error": "couldnt_find_comment"}, {}
+        if comment["deleted"] or comment["removed"]:
+            return 400, {"error": "deleted"}, {}
+        if comment["creator_id"] != self.people[BOT]["id"]:
+            return 400, {"error": "no_comment_edit_allowed"}, {}
+        self.edit_comment(comment["id"], str(body["content"]))
+        self.edits.append(comment["id"])
+        return 200, {"comment_view": self.comment_view(comment), "recipient_ids": []}, {}
 
     def _delete(self, body: Json) -> Answer:
         comment = self.comments.get(int(body["comment_id"]))

@@ -1,0 +1,85 @@
+"""Living cards on Lemmy: the bot's comment is edited in place (issue 26)."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+from pathlib import Path
+
+from tests.forums.card_refresh import BANNER, NEW_SUMMARY, import_atlas, retract_with_new_summary
+from tests.lemmy.conftest import COMMUNITY, LEE_DOI, MEMBER, HarnessFactory
+from tests.lemmy.fake_lemmy import FakeLemmy
+from tests.lemmy.test_process import lemmy_environment
+from tests.reliability.conftest import clean_environment, program, run_program, wait_until
+
+LEE_ID = "lee-2024-brain-regional"
+
+
+def post_card(factory: HarnessFactory, fake: FakeLemmy) -> int:
+    """The bot answers a new post citing Lee 2024; its comment's id."""
+    import_atlas(factory.db_path)
+    harness = factory.build()
+    harness.poll()
+    fake.add_post(COMMUNITY, MEMBER, "Brain study", f"doi:{LEE_DOI}")
+    harness.poll()
+    [reply] = fake.bot_replies()
+    return int(reply["id"])
+
+
+def refresh(factory: HarnessFactory, fake: FakeLemmy, tmp_path: Path, *more: str) -> str:
+    done = run_program("--db", str(factory.db_path), "cards", "refresh", *more, cwd=tmp_path,
+                       env=lemmy_environment(fake))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_cards_refresh_edits_the_comment_in_place_with_retraction_and_new_summary(
+    factory: HarnessFactory, fake: FakeLemmy, tmp_path: Path
+) -> None:
+    reply = post_card(factory, fake)
+    retract_with_new_summary(factory.db_path, LEE_ID)
+    assert "1 would edit" in refresh(factory, fake, tmp_path, "--dry-run")
+    assert fake.edits == []
+
+    assert "1 edited" in refresh(factory, fake, tmp_path)
+    assert fake.edits == [reply]
+    [comment] = fake.bot_replies()  # the same comment, no new one
+    assert comment["id"] == reply
+    assert BANNER in comment["content"]
+    assert NEW_SUMMARY in comment["content"]
+    assert "up to date" in refresh(factory, fake, tmp_path)
+    assert fake.edits == [reply]
+
+
+def test_a_deleted_comment_is_marked_gone_and_never_edited(
+    factory: HarnessFactory, fake: FakeLemmy, tmp_path: Path
+) -> None:
+    reply = post_card(factory, fake)
+    fake.comments[reply]["deleted"] = True
+    retract_with_new_summary(factory.db_path, LEE_ID)
+    assert "1 gone" in refresh(factory, fake, tmp_path)
+    assert fake.edits == []
+    refresh(factory, fake, tmp_path)
+    assert sum(r[:2] == ("PUT", "comment") for r in fake.requests) == 1  # skipped from then on
+
+
+def test_a_running_bot_edits_the_card_within_refresh_seconds(
+    factory: HarnessFactory, fake: FakeLemmy, tmp_path: Path
+) -> None:
+    reply = post_card(factory, fake)
+    env = clean_environment(
+        lemmy_environment(fake, EVBOT_LEMMY__POLL_SECONDS="0.1", EVBOT_REPLY__REFRESH_SECONDS="0.5")
+    )
+    listed = sum(r[1] == "post/list" for r in fake.requests)
+    command = [*program(), "--db", str(factory.db_path), "run", "lemmy"]
+    process = subprocess.Popen(command, cwd=tmp_path, env=env)  # noqa: S603 - our program
+    try:
+        assert wait_until(lambda: sum(r[1] == "post/list" for r in fake.requests) > listed)
+        retract_with_new_summary(factory.db_path, LEE_ID)
+        assert wait_until(lambda: fake.edits == [reply])
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+    [comment] = fake.bot_replies()
+    assert BANNER in comment["content"]
+    assert NEW_SUMMARY in comment["content"]
