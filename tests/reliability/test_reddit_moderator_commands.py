@@ -47,6 +47,7 @@ COMMANDS: dict[Name, tuple[str, str]] = {
     Name.SUMMON_ONLY: ("submission", "!evidence summon-only"),
     Name.COOLDOWN: ("submission", "!evidence cooldown 2"),
     Name.DESCRIPTIONS: ("submission", "!evidence descriptions card"),
+    Name.REFRESH: ("submission", "!evidence refresh off"),
     Name.REMOVE: ("card", "!evidence remove"),
     Name.UNMATCHED: ("submission", "!evidence unmatched"),
     Name.STATS: ("submission", "!evidence stats"),

@@ -41,6 +41,7 @@ COMMAND_WORDS = {
     Name.SUMMON_ONLY: "summon-only",
     Name.COOLDOWN: "cooldown",
     Name.DESCRIPTIONS: "descriptions",
+    Name.REFRESH: "refresh",
     Name.REMOVE: "remove",
     Name.OPTOUT: "optout",
     Name.OPTIN: "optin",
