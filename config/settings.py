@@ -14,7 +14,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, SecretStr, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    SecretStr,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -133,10 +141,36 @@ class DiscordSettings(_Section):
     gateway_url: str | None = None
     mod_roles: CommaList = []
     mod_log_channel_id: int | None = None
+    # Sharding across processes or machines: every process names the same total and the
+    # shards it runs (one each, or several; unset: all of them in this process).
     shard_count: int | None = Field(default=None, ge=1)
     shard_ids: Annotated[list[int], NoDecode] = []
 
     _split = field_validator("mod_roles", "shard_ids", mode="before")(_split_commas)
+
+    @field_validator("shard_ids", mode="after")
+    @classmethod
+    def _shards_consistent(cls, shard_ids: list[int], info: ValidationInfo) -> list[int]:
+        """shard_ids need shard_count, each in 0..shard_count-1, none named twice (two sessions
+        of one shard both receive its servers' events); Discord closes a session whose shard
+        is out of range with code 4010 (https://discord.com/developers/docs/events/gateway#sharding).
+
+        A field's check, so that an error names `discord.shard_ids` and shows only its value.
+        """
+        if not shard_ids or "shard_count" not in info.data:  # no ids, or a bad count said so
+            return shard_ids
+        count = info.data["shard_count"]
+        if count is None:
+            raise ValueError("needs discord.shard_count as well")
+        twice = sorted({s for s in shard_ids if shard_ids.count(s) > 1})
+        if twice:
+            raise ValueError(f"names {twice} more than once")
+        outside = [s for s in shard_ids if not 0 <= s < count]
+        if outside:
+            raise ValueError(
+                f"{outside} are outside 0..{count - 1} (discord.shard_count is {count})"
+            )
+        return shard_ids
 
 
 class RedditSettings(_Section):

@@ -137,38 +137,30 @@ def build_bot(
         "guild_ready_timeout": guild_ready_timeout,
         "http_trace": discord_http_trace(),  # a log line for each 5xx, retried or not
     }
-    shards = _shard_options(settings)
-    if shards is None:
-        return EvidenceBot(deps, **options)
+    shards = shard_options(settings)
+    if "shard_ids" not in shards:
+        return EvidenceBot(deps, **options, **shards)
     return ShardedEvidenceBot(deps, **options, **shards)
 
 
-def _shard_options(settings: DiscordSettings) -> dict[str, Any] | None:
+def shard_options(settings: DiscordSettings) -> dict[str, Any]:
+    """discord.py's sharding arguments for the settings (checked when they were read).
+
+    One shard in this process (one process per shard, across machines) is a plain client
+    with `shard_id` and `shard_count`; several, or all of them, an AutoShardedClient with
+    `shard_ids` (https://discordpy.readthedocs.io/en/stable/api.html#discord.Client,
+    https://discordpy.readthedocs.io/en/stable/api.html#discord.AutoShardedClient).
+    """
     if settings.shard_count is None:
-        if settings.shard_ids:
-            raise DiscordStartupError("discord.shard_ids needs discord.shard_count as well.")
-        return None
-    bad = [shard for shard in settings.shard_ids if not 0 <= shard < settings.shard_count]
-    if bad:
-        raise DiscordStartupError(
-            f"discord.shard_ids {bad} are outside 0..{settings.shard_count - 1}."
-        )
+        return {}
+    if len(settings.shard_ids) == 1:
+        return {"shard_id": settings.shard_ids[0], "shard_count": settings.shard_count}
     return {"shard_count": settings.shard_count, "shard_ids": settings.shard_ids or None}
 
 
 def check_discord_settings(settings: DiscordSettings) -> None:
-    """Raise DiscordStartupError naming every problem with the settings at once."""
-    problems = []
-    try:
-        bot_token(settings)
-    except DiscordStartupError as exc:
-        problems.append(str(exc))
-    try:
-        _shard_options(settings)
-    except DiscordStartupError as exc:
-        problems.append(str(exc))
-    if problems:
-        raise DiscordStartupError(" ".join(problems))
+    """Raise DiscordStartupError when the process cannot start (no token)."""
+    bot_token(settings)
 
 
 def bot_token(settings: DiscordSettings) -> str:

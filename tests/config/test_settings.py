@@ -43,7 +43,7 @@ def test_defaults_match_the_documented_values() -> None:
         ("EVBOT_REDDIT__SUBREDDITS", "cfs,covidlonghaulers", lambda s: s.reddit.subreddits == ["cfs", "covidlonghaulers"]),
         ("EVBOT_REDDIT__USER_AGENT", "script:x:v1 (by u/y)", lambda s: s.reddit.user_agent == "script:x:v1 (by u/y)"),
         ("EVBOT_ENRICH__MAILTO", "a@b.org", lambda s: s.enrich.mailto == "a@b.org"),
-        ("EVBOT_DISCORD__SHARD_IDS", "0,2", lambda s: s.discord.shard_ids == [0, 2]),
+        ("EVBOT_DISCORD__SHARD_COUNT", "4", lambda s: s.discord.shard_count == 4),
     ],
 )  # fmt: skip
 def test_environment_variables_set_each_section(

@@ -1,16 +1,15 @@
-"""Starting up: intents, refusals, gateway discovery, resuming, sharding, command sync."""
+"""Starting up: intents, refusals, gateway discovery, resuming, sharding, command sync
+(sharding across processes: test_sharding.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from bot.cli.main import cli
-from bot.discord_bot.app import DiscordStartupError, ShardedEvidenceBot, build_bot, sync_commands
-from bot.discord_bot.deps import DiscordDeps
+from bot.discord_bot.app import DiscordStartupError, ShardedEvidenceBot, sync_commands
 from bot.discord_bot.main import create_bot
 from records.db import open_db
 from tests.discord.conftest import LEE_DOI, Harness, run_discord_cli, settings_for
@@ -112,21 +111,6 @@ async def test_shard_settings_start_one_session_per_shard(
         assert len(fake_discord.replies_to(int(message["id"]))) == 1
     finally:
         await harness.stop()
-
-
-@pytest.mark.parametrize(
-    ("shards", "problem"),
-    [
-        ({"shard_ids": [0]}, "needs discord.shard_count"),
-        ({"shard_count": 2, "shard_ids": [2]}, "outside 0..1"),
-    ],
-)
-def test_inconsistent_shard_settings_are_refused(
-    fake_discord: FakeDiscord, atlas_db_path: Path, shards: dict[str, Any], problem: str
-) -> None:
-    settings = settings_for(fake_discord, atlas_db_path, **shards)
-    with pytest.raises(DiscordStartupError, match=problem):
-        build_bot(DiscordDeps(settings, service=None))  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("guild", [False, True])

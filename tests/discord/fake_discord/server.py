@@ -16,6 +16,10 @@ what their intents allow (no content without MESSAGE_CONTENT, except DMs, mentio
 bot's own messages); the HTTP API follows `message_content_enabled`. `create_thread` sends
 THREAD_CREATE, `unfurl` a link preview's MESSAGE_UPDATE (new embeds, same edit time), which
 `unfurl_links` sends after every message with a link, as Discord does.
+The bot can be in several guilds (`add_guild`, optionally on a given shard): IDENTIFY's
+`shard` [id, count] decides which guilds a session hears of (READY, GUILD_CREATE) and which
+guild events it receives, by Discord's formula (guild_id >> 22) % shard_count
+(https://discord.com/developers/docs/events/gateway#sharding).
 Protocol reference: https://discord.com/developers/docs/events/gateway
 """
 
@@ -189,6 +193,8 @@ class FakeDiscord:
     def __init__(self, bot_token: str = "fake-token.for-tests") -> None:  # noqa: S107
         self.ids = Snowflakes()
         self.world = World.build(self.ids)
+        # Every guild the bot is in, the first one `world`; `add_guild` adds more.
+        self.guilds: list[World] = [self.world]
         self.bot_token = bot_token
         self.requests: list[RecordedRequest] = []
         self.messages: dict[int, Json] = {}
@@ -442,6 +448,19 @@ class FakeDiscord:
             what=f"{sessions} gateway session(s)",
         )
 
+    # ---- guilds ----------------------------------------------------------------------------
+
+    def add_guild(self, shard: tuple[int, int] | None = None) -> World:
+        """Another guild the bot is in; with `shard` (id, count) one whose id that shard owns."""
+        guild_id = self.ids.next() if shard is None else self.ids.on_shard(*shard)
+        world = self.world.another_guild(guild_id)
+        self.guilds.append(world)
+        return world
+
+    def world_of(self, channel_id: int) -> World:
+        """The guild holding the channel or thread (the first guild for one it does not know)."""
+        return next((world for world in self.guilds if world.holds(channel_id)), self.world)
+
     # ---- driving the bot -------------------------------------------------------------------
 
     def message_payload(
@@ -456,10 +475,11 @@ class FakeDiscord:
     ) -> Json:
         """A guild message as MESSAGE_CREATE carries it."""
         message_id = message_id or self.ids.next()
+        guild_id = self.world_of(channel_id).guild_id
         payload: Json = {
             "id": str(message_id),
             "channel_id": str(channel_id),
-            "guild_id": str(self.world.guild_id),
+            "guild_id": str(guild_id),
             "author": author.user_payload(),
             "member": author.member_payload(with_user=False),
             "content": content,
@@ -480,7 +500,7 @@ class FakeDiscord:
             payload["message_reference"] = {
                 "message_id": str(reference_id),
                 "channel_id": str(channel_id),
-                "guild_id": str(self.world.guild_id),
+                "guild_id": str(guild_id),
             }
             payload["referenced_message"] = self.messages.get(reference_id)
         payload.update(extra)
@@ -508,7 +528,7 @@ class FakeDiscord:
         """A member opens a thread (a forum post when the parent is a forum): THREAD_CREATE
         with `newly_created`, then the first message, which shares the thread's id."""
         thread_id = self.ids.next()
-        thread = self.world.add_thread(thread_id, name, parent_id, owner)
+        thread = self.world_of(parent_id).add_thread(thread_id, name, parent_id, owner)
         await self.dispatch("THREAD_CREATE", {**thread, "newly_created": True})
         if first_message is not None:
             await self.post(thread_id, owner, first_message, message_id=thread_id)
@@ -516,7 +536,7 @@ class FakeDiscord:
 
     def archive_thread(self, thread_id: int) -> None:
         """The thread archives (after inactivity): no longer among the active threads."""
-        for thread in self.world.threads_payload():
+        for thread in self.world_of(thread_id).threads_payload():
             if thread["id"] == str(thread_id):
                 thread["thread_metadata"]["archived"] = True
 
@@ -610,25 +630,26 @@ class FakeDiscord:
         """Dispatch INTERACTION_CREATE from `user` in `channel_id`."""
         interaction_id = self.ids.next()
         token = secrets.token_urlsafe(24)
+        world = self.world_of(channel_id)
         payload: Json = {
             "id": str(interaction_id),
-            "application_id": str(self.world.application_id),
+            "application_id": str(world.application_id),
             "type": interaction_type,
             "data": data,
-            "guild_id": str(self.world.guild_id),
-            "channel": self.world.channel_payload(channel_id),
+            "guild_id": str(world.guild_id),
+            "channel": world.channel_payload(channel_id),
             "channel_id": str(channel_id),
             "member": {
                 **user.member_payload(),
-                "permissions": str(self.world.member_permissions(user)),
+                "permissions": str(world.member_permissions(user)),
             },
             "token": token,
             "version": 1,
-            "app_permissions": str(self.world.member_permissions(self.world.bot_user)),
+            "app_permissions": str(world.member_permissions(world.bot_user)),
             "locale": "en-US",
             "guild_locale": "en-US",
             "entitlements": [],
-            "authorizing_integration_owners": {"0": str(self.world.guild_id)},
+            "authorizing_integration_owners": {"0": str(world.guild_id)},
             "context": 0,
             "attachment_size_limit": 10_485_760,
         }
@@ -722,11 +743,12 @@ class FakeDiscord:
         shard = (int(data["shard"][0]), int(data["shard"][1])) if data.get("shard") else None
         session = GatewaySession(secrets.token_hex(16), shard, intents, ws)
         self.sessions[session.session_id] = session
-        guild_ids = [self.world.guild_id] if session.owns_guild(self.world.guild_id) else []
+        # A shard hears of the guilds Discord's formula gives it, and only of those.
+        owned = [world for world in self.guilds if session.owns_guild(world.guild_id)]
         ready: Json = {
             "v": 10,
             "user": self.world.bot_user.user_payload(),
-            "guilds": [{"id": str(gid), "unavailable": True} for gid in guild_ids],
+            "guilds": [{"id": str(world.guild_id), "unavailable": True} for world in owned],
             "session_id": session.session_id,
             "resume_gateway_url": self.gateway_url,
             "application": {"id": str(self.world.application_id), "flags": 0},
@@ -736,8 +758,8 @@ class FakeDiscord:
         if shard is not None:
             ready["shard"] = list(shard)
         await self._send_dispatch(session, "READY", ready)
-        if guild_ids:
-            await self._send_dispatch(session, "GUILD_CREATE", self.world.guild_payload())
+        for world in owned:
+            await self._send_dispatch(session, "GUILD_CREATE", world.guild_payload())
 
     async def _resume(self, ws: web.WebSocketResponse, data: Json) -> None:
         self.resumes.append({"session_id": data.get("session_id"), "seq": data.get("seq")})
@@ -889,7 +911,8 @@ class FakeDiscord:
 
     async def _get_channel(self, _: web.Request, __: Any, match: re.Match[str]) -> web.Response:
         try:
-            return _json(self.world.channel_payload(int(match["channel"])))
+            channel_id = int(match["channel"])
+            return _json(self.world_of(channel_id).channel_payload(channel_id))
         except StopIteration:
             return _error(404, 10003, "Unknown Channel")
 
@@ -978,23 +1001,25 @@ class FakeDiscord:
 
     async def _active_threads(self, _: web.Request, __: Any, match: re.Match[str]) -> web.Response:
         """GET /guilds/{id}/threads/active: every active thread with the bot's memberships."""
-        if int(match["guild"]) != self.world.guild_id:
+        world = next((w for w in self.guilds if w.guild_id == int(match["guild"])), None)
+        if world is None:
             return _error(404, 10004, "Unknown Guild")
-        threads = [t for t in self.world.threads_payload() if not t["thread_metadata"]["archived"]]
+        threads = [t for t in world.threads_payload() if not t["thread_metadata"]["archived"]]
         members = [
-            {"id": t["id"], "user_id": str(self.world.bot_user.id),
+            {"id": t["id"], "user_id": str(world.bot_user.id),
              "join_timestamp": iso_now(), "flags": 0}
             for t in threads
-            if int(t["id"]) in self.world.bot_thread_ids
+            if int(t["id"]) in world.bot_thread_ids
         ]  # fmt: skip
         return _json({"threads": threads, "members": members})
 
     async def _join_thread(self, _: web.Request, __: Any, match: re.Match[str]) -> web.Response:
         """PUT /channels/{id}/thread-members/@me: the bot joins a thread."""
         thread_id = int(match["channel"])
-        if not any(t["id"] == str(thread_id) for t in self.world.threads_payload()):
+        world = self.world_of(thread_id)
+        if not any(t["id"] == str(thread_id) for t in world.threads_payload()):
             return _error(404, 10003, "Unknown Channel")
-        self.world.bot_thread_ids.add(thread_id)
+        world.bot_thread_ids.add(thread_id)
         self.thread_joins.append(thread_id)
         return web.Response(status=204)
 
@@ -1021,7 +1046,7 @@ class FakeDiscord:
         await self.dispatch(
             "MESSAGE_DELETE",
             {"id": str(message_id), "channel_id": str(channel_id),
-             "guild_id": str(self.world.guild_id)},
+             "guild_id": str(self.world_of(channel_id).guild_id)},
         )  # fmt: skip
         return web.Response(status=204)
 

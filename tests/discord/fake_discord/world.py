@@ -6,6 +6,7 @@ only the fields discord.py reads are filled in.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import time
 from dataclasses import dataclass, field
@@ -46,6 +47,14 @@ class Snowflakes:
     def next(self) -> int:
         """A fresh id, later than every one given before."""
         millis = int(time.time() * 1000) - DISCORD_EPOCH_MS
+        return (millis << 22) | (next(self._counter) & 0x3FFFFF)
+
+    def on_shard(self, shard_id: int, shard_count: int) -> int:
+        """A fresh guild id that Discord's formula, (guild_id >> 22) % shard_count, puts on
+        `shard_id` (https://discord.com/developers/docs/events/gateway#sharding): its
+        timestamp part is moved back by under `shard_count` milliseconds."""
+        millis = int(time.time() * 1000) - DISCORD_EPOCH_MS
+        millis -= (millis - shard_id) % shard_count
         return (millis << 22) | (next(self._counter) & 0x3FFFFF)
 
     def at(self, moment: datetime) -> int:
@@ -153,6 +162,29 @@ class World:
             forum_id=ids.next(),
             forum_post_id=ids.next(),
         )
+
+    def another_guild(self, guild_id: int) -> World:
+        """A second guild with the same bot, application and people (a bot in many servers),
+        its own channels, threads and forum. The role ids stay the same so that the people
+        keep their roles; Discord's are per guild, which no test here tells apart."""
+        ids = self.ids
+        return dataclasses.replace(
+            self,
+            guild_id=guild_id,
+            general_id=ids.next(),
+            quiet_id=ids.next(),
+            mod_log_id=ids.next(),
+            thread_id=ids.next(),
+            forum_id=ids.next(),
+            forum_post_id=ids.next(),
+            extra_threads=[],
+            bot_thread_ids=set(),
+        )
+
+    def holds(self, channel_id: int) -> bool:
+        """Whether the channel or thread is in this guild."""
+        return any(ch["id"] == str(channel_id)
+                   for ch in self.channels_payload() + self.threads_payload())  # fmt: skip
 
     @property
     def users(self) -> list[FakeUser]:
