@@ -10,7 +10,8 @@ every sighting; messages already answered are recognised by the reply log.
 Bounds: nothing older than `reply.catch_up_hours`, at most `reply.catch_up_max_messages`
 per channel (the newest ones, when more came in). A message claimed by a killed process
 (claimed, never confirmed) is read again too: past the lease it is taken over there and
-then; within the lease it is looked at again when the lease ends.
+then; within the lease it is looked at again when the lease ends. A shard process reads
+only its own servers' channels (bot.discord_bot.shards); the records name every shard's.
 
 A channel that cannot be read keeps its cursor held (live messages answered meanwhile do not
 move it past the unread ones) and is read again after `reply.catch_up_retry_seconds`,
@@ -36,6 +37,7 @@ from bot.discord_bot.deps import DiscordDeps
 from bot.discord_bot.failures import describe_failure
 from bot.discord_bot.history import read_active_threads, read_window
 from bot.discord_bot.replies import SEND_FAILURES, Sent
+from bot.discord_bot.shards import runs_guild
 from bot.runtime.progress import Progress
 from records.wording import counted
 
@@ -98,6 +100,9 @@ class CatchUp:
         self._retakes: dict[int, asyncio.Task[None]] = {}  # message id → its look
         self._retry: asyncio.Task[None] | None = None  # the next read of failed channels
         self._retry_failures = 0  # catch-ups in a row that left channels unread
+        # Channels from the shared records that belong to other shard processes' servers:
+        # looked up once, then left to them.
+        self._foreign: set[int] = set()
 
     async def run(self, reason: str, only: Iterable[int] | None = None) -> CatchUpReport | None:
         """Read every watched channel's missed messages (or only the channels `only` names);
@@ -167,6 +172,7 @@ class CatchUp:
         if only is None:
             watched.update(await self._active_threads(watched))
             extra = (state.recent_channels | {c.channel_id for c in state.claims}) - set(watched)
+            extra -= self._foreign
             for channel in await self._resolve(extra, report):
                 watched[channel.id] = channel
                 self.progress.hold(channel.id)
@@ -248,7 +254,14 @@ class CatchUp:
                     )
                     report.failed_channels.append(channel_id)
                     continue
-            if isinstance(channel, Readable) and _readable(channel):
+            if not isinstance(channel, Readable):
+                continue
+            if not runs_guild(self.deps.settings.discord, channel.guild.id):
+                # Another shard process's server: the records are shared, its channels not
+                # ours (nor is its server in this process's cache, so no permissions to read).
+                self._foreign.add(channel.id)
+                continue
+            if _readable(channel):
                 found.append(channel)
         return found
 
@@ -306,6 +319,8 @@ class CatchUp:
         lease = timedelta(seconds=self.deps.settings.reply.claim_lease_seconds)
         for claim in claims:
             due = claim.claimed_at + lease
+            if claim.channel_id in self._foreign:
+                continue
             if due > now and claim.message_id not in self._retakes:
                 delay = (due - now).total_seconds() + 1
                 task = asyncio.create_task(self._retake(claim, delay))
@@ -323,6 +338,10 @@ class CatchUp:
             channel: Any = self.bot.get_channel(claim.channel_id) or await self.bot.fetch_channel(
                 claim.channel_id
             )
+            guild = getattr(channel, "guild", None)
+            if guild is not None and not runs_guild(self.deps.settings.discord, guild.id):
+                self._foreign.add(claim.channel_id)
+                return
             message = await channel.fetch_message(claim.message_id)
         except SEND_FAILURES as exc:
             log.warning(

@@ -122,3 +122,31 @@ async def test_each_shard_process_hears_only_its_guilds_and_answers_there_once(
     finally:
         for harness in shards:
             await harness.stop()
+
+
+async def test_a_shard_catching_up_leaves_other_shards_channels_to_them(
+    fake_discord: FakeDiscord, atlas_db_path: Path
+) -> None:
+    """The records name every shard's channels (cursors, claims): shard 0 coming up while
+    shard 1 is down must not read and answer shard 1's server, or two processes would
+    work one server; shard 1 answers what it missed when it comes back."""
+    theirs = fake_discord.add_guild(shard=(1, 2))
+    shard = {
+        n: Harness(fake_discord, settings_for(fake_discord, atlas_db_path, shard_count=2, shard_ids=[n]))
+        for n in (0, 1)
+    }  # fmt: skip
+    await shard[1].start()
+    await shard[1].say(theirs.general_id, theirs.member, f"doi:{LEE_DOI}")  # a cursor there
+    await shard[1].stop()
+    missed = await fake_discord.post(theirs.general_id, theirs.member, f"doi:{WALITT_DOI}")
+    await shard[0].start()
+    try:
+        await shard[0].wait_caught_up()
+        assert fake_discord.replies_to(int(missed["id"])) == []
+        assert not fake_discord.requests_to("GET", f"/channels/{theirs.general_id}/messages")
+        await shard[1].start()
+        await shard[1].wait_handled(int(missed["id"]))
+        assert len(fake_discord.replies_to(int(missed["id"]))) == 1
+    finally:
+        await shard[0].stop()
+        await shard[1].stop()

@@ -20,8 +20,8 @@ from bot.discord_bot.deps import DiscordDeps
 from bot.discord_bot.failures import describe_failure, exception_summary
 from bot.discord_bot.gateway_guard import UNREAD_MESSAGE_EVENT
 from bot.discord_bot.replies import SEND_FAILURES, Sent, deliver, report_refusal
+from bot.discord_bot.shards import shards_line
 from bot.runtime.progress import Progress
-from config.settings import DiscordSettings
 from records.wording import counted
 
 log = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ class WatchCog(commands.Cog):
                 "connected as %s to %s%s",
                 self.bot.user,
                 counted(len(self.bot.guilds), "server"),
-                _shards_line(self.deps.settings.discord),
+                shards_line(self.deps.settings.discord),
             )
         await self.catch_up.run("ready")
 
@@ -174,13 +174,3 @@ def is_real_edit(payload: discord.RawMessageUpdateEvent) -> bool:
         return False
     cached = payload.cached_message
     return cached is None or cached.edited_at != edited
-
-
-def _shards_line(settings: DiscordSettings) -> str:
-    """` (shards 0, 2 of 4)` for a sharded process, else nothing."""
-    if settings.shard_count is None:
-        return ""
-    ids = settings.shard_ids or range(settings.shard_count)
-    which = ", ".join(str(shard) for shard in ids)
-    word = "shard" if len(ids) == 1 else "shards"
-    return f" ({word} {which} of {settings.shard_count})"
