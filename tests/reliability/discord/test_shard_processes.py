@@ -15,22 +15,27 @@ from __future__ import annotations
 
 import asyncio
 import random
-import signal
-import sqlite3
-import subprocess
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLE_ATLAS, sample_dois
+from tests.conftest import sample_dois
 from tests.discord.fake_discord import FakeDiscord
 from tests.discord.fake_discord.world import World
 from tests.discord.waiting import wait_until
 from tests.reddit.conftest import LEE_DOI, SUBREDDIT, WALITT_DOI, reddit_environment
 from tests.reddit.fake_reddit import FakeReddit
-from tests.reliability.conftest import clean_environment, program, run_program
+from tests.reliability.conftest import clean_environment
+from tests.reliability.discord.processes import (
+    Child,
+    Row,
+    SharedStore,
+    import_atlas,
+    shard_environment,
+    sqlite_store,
+)
 
 SHARDS = 4
 DISCORD_PER_ROUND = 8  # two in each shard's server
@@ -38,89 +43,14 @@ REDDIT_PER_ROUND = 1  # a submission and a comment under it
 START_TIMEOUT = 120.0  # five cold starts at once on a small, busy machine (liveness only)
 WAIT = 120.0
 STUDY_DOIS = sample_dois()
-Row = tuple[object, ...]
-
-
-@dataclass
-class SharedStore:
-    """The records store every process uses: the settings that name it, and a reader."""
-
-    env: dict[str, str]
-    rows: Callable[[str], list[Row]]
-
-
-def sqlite_store(path: Path) -> SharedStore:
-    """One SQLite file (WAL, busy timeout): the store processes share on one machine."""
-
-    def rows(sql: str) -> list[Row]:
-        with sqlite3.connect(path) as conn:
-            return list(conn.execute(sql).fetchall())
-
-    return SharedStore({"EVBOT_DATABASE__PATH": str(path)}, rows)
 
 
 @pytest.fixture
 def store(tmp_path: Path) -> SharedStore:
     """The shared store, holding the sample atlas (imported by the real program)."""
     shared = sqlite_store(tmp_path / "records.db")
-    done = run_program("atlas", "import", str(SAMPLE_ATLAS), cwd=tmp_path, env=shared.env)
-    assert done.returncode == 0, done.stderr
+    import_atlas(shared, tmp_path)
     return shared
-
-
-class Child:
-    """`evidence-bot -v run …` as a child process; its output in a file per start."""
-
-    def __init__(self, name: str, command: list[str], env: dict[str, str], workdir: Path) -> None:
-        self.name = name
-        self.command = command
-        self.env = env
-        self.workdir = workdir
-        self.starts = 0
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self.starts += 1
-        with self._log_path(self.starts).open("wb") as log:
-            self.process = subprocess.Popen(  # noqa: S603 - our own program
-                [*program(), "-v", "run", *self.command],
-                cwd=self.workdir,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-
-    def kill(self) -> None:
-        """SIGKILL: no handler, no clean-up, no goodbye."""
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=30)
-
-    def stop(self) -> int:
-        """SIGTERM, as a platform stops a process; its exit status."""
-        assert self.process is not None
-        self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(timeout=60)
-
-    def alive(self) -> bool:
-        return self.process is not None and self.process.poll() is None
-
-    def up(self) -> bool:
-        """Connected (Discord: the log says so; Reddit: it is running)."""
-        if not self.alive():
-            raise AssertionError(f"{self.name} exited early:\n{self.logs()}")
-        return self.command[0] != "discord" or "connected as" in self.log()
-
-    def _log_path(self, number: int) -> Path:
-        return self.workdir / f"{self.name}-{number}.log"
-
-    def log(self) -> str:
-        return self._log_path(self.starts).read_text(errors="replace")
-
-    def logs(self) -> str:
-        return "\n".join(
-            self._log_path(n).read_text(errors="replace") for n in range(1, self.starts + 1)
-        )
 
 
 def shared_settings(store: SharedStore) -> dict[str, str]:
@@ -140,19 +70,11 @@ async def children(
     store: SharedStore, fake_discord: FakeDiscord, fake_reddit: FakeReddit, tmp_path: Path
 ) -> AsyncIterator[list[Child]]:
     """Four Discord shard processes and a Reddit process, not started yet."""
-    discord_env = {
-        "EVBOT_DISCORD__TOKEN": fake_discord.bot_token,
-        "EVBOT_DISCORD__API_BASE_URL": fake_discord.api_base_url,
-        "EVBOT_DISCORD__GATEWAY_URL": fake_discord.gateway_url,
-        "EVBOT_DISCORD__SHARD_COUNT": str(SHARDS),
-    }
     made = [
         Child(
             f"discord{shard}",
             ["discord"],
-            clean_environment(
-                {**shared_settings(store), **discord_env, "EVBOT_DISCORD__SHARD_IDS": str(shard)}
-            ),
+            shard_environment(fake_discord, store, shard, SHARDS, **shared_settings(store)),
             tmp_path,
         )
         for shard in range(SHARDS)
