@@ -11,7 +11,8 @@ The tree (indentation is inheritance):
     └── UnknownEntry                 no atlas entry has this slug (atlas store)
     ValueError
     ├── ResolveConflictError         resolving would contradict what the records say
-    └── AtlasPageError               an atlas page lacks something an entry needs
+    ├── AtlasPageError               an atlas page lacks something an entry needs
+    └── DeploymentFileError          not a deployment export this store can take (deployment)
 
 Callers outside `records/` catch these names from here (the modules that used to define
 them re-export them); the import-linter contract "SQL stays in records" forbids `sqlite3`

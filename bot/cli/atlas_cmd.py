@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bot.cli.atlas_alias_cmd import alias
+from bot.cli.atlas_deployment import export_whole_deployment, import_whole_deployment
 from bot.cli.atlas_sync_cmd import register_sync_commands
 from bot.cli.context import AppContext, pass_app
 from bot.cli.files import private_text_file
@@ -59,11 +60,24 @@ atlas.add_command(alias)
     is_flag=True,
     help="Overwrite stored entries whole; by default fields a record lacks keep their values.",
 )
+@click.option(
+    "--deployment",
+    is_flag=True,
+    help="FILE is a whole deployment (atlas export --deployment): load every table into this "
+    "new, empty store.",
+)
 @pass_app
-def import_(app: AppContext, file: Path, fmt: str | None, strict: bool, replace: bool) -> None:
+def import_(  # noqa: PLR0917 - click passes every option
+    app: AppContext, file: Path, fmt: str | None, strict: bool, replace: bool, deployment: bool
+) -> None:
     """Add entries from FILE (JSON Lines, JSON array or CSV) and merge changes into stored
     ones field by field (new values win; fields a record lacks keep theirs), reporting every
     bad record and the fields each updated entry changed."""
+    if deployment:
+        if fmt or strict or replace:
+            raise click.UsageError("--deployment takes no --format, --strict or --replace.")
+        import_whole_deployment(app, file)
+        return
     fmt = fmt or detect_format(file)
     counts, rejected = import_file(app, file, fmt, strict=strict, replace=replace)
     for entry_id, fields in counts.changed_fields:
@@ -141,9 +155,20 @@ def _count_lines(file: Path) -> int:
 
 @atlas.command("export")
 @click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--deployment",
+    is_flag=True,
+    help="Every table of the records (replies, logs, settings, the author-hash salt), to move "
+    "the whole deployment to another store with atlas import --deployment.",
+)
 @pass_app
-def export(app: AppContext, file: Path | None) -> None:
+def export(app: AppContext, file: Path | None, deployment: bool) -> None:
     """Write every entry as JSON Lines to FILE (default: stdout)."""
+    if deployment:
+        if file is None:
+            raise click.UsageError("--deployment needs a FILE (it holds the deployment's salt).")
+        export_whole_deployment(app, file)
+        return
     if file is None:
         write_jsonl(iter_entries(app.db), sys.stdout)
         return
