@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import IO, Any
 
 import sqlite_utils
@@ -140,6 +142,51 @@ def import_deployment(db: sqlite_utils.Database, lines: Iterable[str]) -> Moved:
             )
         fulltext.rebuild(db)
     return moved
+
+
+# Left out of the curators' snapshot: the salt of author hashes (a secret) and cached HTTP
+# answers (large, and nothing a curator reads).
+NOT_IN_SNAPSHOT = frozenset({"deployment_secrets", "http_cache"})
+
+
+def snapshot(db: sqlite_utils.Database, path: Path) -> Moved:
+    """A fresh SQLite file at `path` with the records of `db` but NOT_IN_SNAPSHOT, for the
+    curators' web view (Datasette reads SQLite) of a deployment on PostgreSQL.
+
+    Written beside `path` and renamed over it when complete, so a reader never sees half a
+    snapshot; owner-only, like every records file.
+    """
+    partial = path.with_name(f".{path.name}.partial")
+    partial.unlink(missing_ok=True)
+    target = open_db(partial)
+    moved = Moved()
+    try:
+        with write_transaction(target):
+            for table in schema_tables():
+                if table in NOT_IN_SNAPSHOT:
+                    continue
+                moved.tables[table] = _copy_table(db, target, table)
+        # One file, no -wal beside it: the web view opens it read-only.
+        target.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        target.close()
+    os.replace(partial, path)
+    return moved
+
+
+def _copy_table(source: sqlite_utils.Database, target: sqlite_utils.Database, table: str) -> int:
+    columns = _columns(source, table)
+    listed = ", ".join(columns)
+    copied = 0
+    batch: list[dict[str, Any]] = []
+    for row in source.execute(f"SELECT {listed} FROM {table}"):  # noqa: S608 - our names
+        batch.append(dict(zip(columns, row, strict=True)))
+        if len(batch) >= BATCH_ROWS:
+            _insert(target, table, batch)
+            copied += len(batch)
+            batch = []
+    _insert(target, table, batch)
+    return copied + len(batch)
 
 
 def _header(line: str) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from bot.cli.main import cli
 from records.db import open_db
-from records.deployment import schema_tables
+from records.deployment import NOT_IN_SNAPSHOT, schema_tables, snapshot
 from records.fulltext import search
 from tests.conftest import SAMPLE_ATLAS
 from tests.unmatched.helpers import mention
@@ -169,3 +169,25 @@ def test_the_header_counts_every_table(deployment: Path, tmp_path: Path) -> None
     assert header["tables"] == {t: len(rows) for t, rows in table_rows(deployment).items()}
     assert "_migrations" not in header["tables"]
     assert "atlas_search" not in header["tables"]
+
+
+def test_the_curators_snapshot_holds_every_table_but_the_salt_and_http_cache(
+    deployment: Path, tmp_path: Path
+) -> None:
+    snapshot_path = tmp_path / "curators.db"
+    snapshot_path.write_text("an older snapshot")  # replaced whole
+    db = open_db(deployment)
+    try:
+        moved = snapshot(db, snapshot_path)
+    finally:
+        db.close()
+    before = table_rows(deployment)
+    after = table_rows(snapshot_path)
+    assert {t: rows for t, rows in after.items() if t not in NOT_IN_SNAPSHOT} == {
+        t: rows for t, rows in before.items() if t not in NOT_IN_SNAPSHOT
+    }
+    assert after["deployment_secrets"] == []
+    assert after["http_cache"] == []
+    assert moved.rows == sum(len(before[t]) for t in before if t not in NOT_IN_SNAPSHOT)
+    assert stat.S_IMODE(snapshot_path.stat().st_mode) == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir() if "curators" in p.name) == ["curators.db"]
