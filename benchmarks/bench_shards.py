@@ -23,13 +23,8 @@ from benchmarks.common import Figure
 from tests.conftest import sample_dois
 from tests.discord.fake_discord import FakeDiscord
 from tests.discord.waiting import wait_until
-from tests.reliability.discord.processes import (
-    Child,
-    SharedStore,
-    import_atlas,
-    shard_environment,
-    sqlite_store,
-)
+from tests.fakes.stores import SharedStore, sqlite_store
+from tests.reliability.discord.processes import Child, import_atlas, shard_environment
 
 NAME = "shard processes"
 MESSAGES = 400

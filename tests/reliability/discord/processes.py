@@ -5,35 +5,13 @@ multi-process test and the shard benchmark."""
 from __future__ import annotations
 
 import signal
-import sqlite3
 import subprocess
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from tests.conftest import SAMPLE_ATLAS
 from tests.discord.fake_discord import FakeDiscord
+from tests.fakes.stores import SharedStore
 from tests.reliability.conftest import clean_environment, program, run_program
-
-Row = tuple[object, ...]
-
-
-@dataclass
-class SharedStore:
-    """The records store every process uses: the settings that name it, and a reader."""
-
-    env: dict[str, str]
-    rows: Callable[[str], list[Row]]
-
-
-def sqlite_store(path: Path) -> SharedStore:
-    """One SQLite file (WAL, busy timeout): the store processes share on one machine."""
-
-    def rows(sql: str) -> list[Row]:
-        with sqlite3.connect(path) as conn:
-            return list(conn.execute(sql).fetchall())
-
-    return SharedStore({"EVBOT_DATABASE__PATH": str(path)}, rows)
 
 
 class Child:
