@@ -262,7 +262,9 @@ def _do(step: Step, service: EvidenceService, outlet: Outlet) -> Any:
 class CoreCall(Protocol):
     """Runs a core function where the core runs (an async adapter's core thread)."""
 
-    def __call__(self, function: Callable[..., Any], /, *args: Any) -> Awaitable[Any]: ...
+    def __call__(
+        self, function: Callable[..., Any], /, *args: Any, **kwargs: Any
+    ) -> Awaitable[Any]: ...
 
 
 async def deliver_async(

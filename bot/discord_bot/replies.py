@@ -1,7 +1,7 @@
 """Sending cards as replies, exactly once, through the core's delivery sequence.
 
-`deliver` runs the core's `deliver_async` (claim in the reply log, send, confirm; release
-on failure; take over a dead process's claim) over a `MessageOutlet`. The reply's nonce is
+The core's `deliver_async` (claim in the reply log, send, confirm; release on failure; take
+over a dead process's claim) runs over a `MessageOutlet` (see `talk`). The reply's nonce is
 derived from the message and its studies, so when Discord made a reply whose answer was lost
 (5xx, dropped connection), the retry after a later delivery gets that reply back instead of
 a second copy.
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import aiohttp
 import discord
 
-from bot.core.delivery import Delivered, Delivery, LookupFailed, SendFailed, deliver_async
+from bot.core.delivery import Delivery, LookupFailed, SendFailed
 from bot.core.render_discord import DiscordMessage
 from bot.core.service import ReplyPlan
 from bot.discord_bot.convert import PLATFORM, embeds_from_dicts, link_to, place_of
@@ -156,21 +156,6 @@ class MessageOutlet:
             )
             raise LookupFailed(reason) from exc
         return str(earlier.id) if earlier is not None else None
-
-
-async def deliver(
-    deps: DiscordDeps, target: discord.Message, plan: ReplyPlan, *, fixed_nonce: bool = True
-) -> Sent:
-    """Answer `target` with `plan` through the core's delivery sequence (claim, takeover,
-    send, confirm or release); a reply cut off by the bot's shutdown cancels the caller."""
-    outlet = MessageOutlet(target, deps.service.self_ids, fixed_nonce=fixed_nonce)
-    delivery = await deliver_async(deps.service, plan, outlet, call=deps.runner.call)
-    if outlet.shutting_down:
-        raise asyncio.CancelledError("the bot is shutting down")
-    if delivery.status is Delivered.SENT and delivery.plan is not None:
-        return Sent(outlet.sent, delivery.plan.entry_ids, delivery)
-    refused = delivery.status is Delivered.GIVEN_UP
-    return Sent(None, delivery=delivery, refusal=outlet.refusal if refused else None)
 
 
 def refused_for_good(exc: BaseException) -> bool:

@@ -13,14 +13,16 @@ from typing import Any
 import discord
 from discord.ext import commands
 
+from bot.core.conversation_async import answer_async
 from bot.discord_bot import cursors
 from bot.discord_bot.catch_up import CatchUp
 from bot.discord_bot.convert import post_from_message
 from bot.discord_bot.deps import DiscordDeps
 from bot.discord_bot.failures import describe_failure, exception_summary
 from bot.discord_bot.gateway_guard import UNREAD_MESSAGE_EVENT
-from bot.discord_bot.replies import SEND_FAILURES, Sent, deliver, report_refusal
+from bot.discord_bot.replies import SEND_FAILURES, Sent, report_refusal
 from bot.discord_bot.shards import shards_line
+from bot.discord_bot.talk import DiscordConversation, MessageTalk
 from bot.runtime.progress import Progress
 from records.wording import counted
 
@@ -33,6 +35,7 @@ class WatchCog(commands.Cog):
     def __init__(self, bot: commands.Bot, deps: DiscordDeps) -> None:
         self.bot = bot
         self.deps = deps
+        self.conversation = DiscordConversation(deps)
         self.progress = Progress()
         self.catch_up = CatchUp(bot, deps, self.progress, self.handle_missed)
 
@@ -131,19 +134,29 @@ class WatchCog(commands.Cog):
         self, message: discord.Message, *, is_edit: bool, tracked: bool = True
     ) -> Sent:
         post = post_from_message(message, self.deps.web_base, is_edit=is_edit)
+        talk = MessageTalk(self.deps, message)
         sent = Sent(None)
         handled = False
         try:
-            # One message at a time: a duplicate delivery waits, then finds the reply logged.
-            async with self.deps.locks.hold(post.message_id):
-                plan = await self.deps.runner.call(self.deps.service.handle_post, post)
-                if plan is not None:
-                    sent = await deliver(self.deps, message, plan)
+            # The core's conversation, commands left to the commands; it holds the message's
+            # lock, so a duplicate delivery waits, then finds the reply logged.
+            outcome = await answer_async(
+                self.conversation,
+                post,
+                talk=talk,
+                call=self.deps.runner.call,
+                is_moderator=lambda: False,
+                commands=False,
+                hold=self.deps.locks.hold,
+            )
+            talk.check_shutdown()
+            sent = talk.sent(outcome.delivery)
             if sent.refusal is not None:
                 await report_refusal(self.bot, self.deps, message, sent.refusal)
             # Released (or possibly sent) replies are read again by the next catch-up; one
-            # Discord refused for good (no permission, unknown channel) is finished.
-            handled = not sent.retry
+            # Discord refused for good (no permission, unknown channel) is finished; one
+            # another delivery is answering (its claim inside the lease) is looked at again.
+            handled = not outcome.retry
         finally:
             if tracked:
                 await self._finished(message.channel.id, message.id, handled=handled)
