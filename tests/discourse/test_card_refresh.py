@@ -6,8 +6,13 @@ from pathlib import Path
 
 from tests.discourse.conftest import CATEGORY, LEE_DOI, HarnessFactory, discourse_environment
 from tests.discourse.fake_discourse import FakeDiscourse
-from tests.forums.card_refresh import BANNER, NEW_SUMMARY, import_atlas, retract_with_new_summary
-from tests.reliability.conftest import run_program
+from tests.forums.card_refresh import (
+    BANNER,
+    NEW_SUMMARY,
+    import_atlas,
+    refresh_cards,
+    retract_with_new_summary,
+)
 
 LEE_ID = "lee-2024-brain-regional"
 
@@ -25,10 +30,7 @@ def post_card(factory: HarnessFactory, fake: FakeDiscourse) -> int:
 
 
 def refresh(factory: HarnessFactory, fake: FakeDiscourse, cwd: Path, *more: str) -> str:
-    done = run_program("--db", str(factory.db_path), "cards", "refresh", *more, cwd=cwd,
-                       env=discourse_environment(fake))  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    return done.stdout
+    return refresh_cards(factory.db_path, discourse_environment(fake), cwd, *more)
 
 
 def test_cards_refresh_edits_the_post_in_place_with_retraction_and_new_summary(

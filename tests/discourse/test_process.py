@@ -16,10 +16,10 @@ from tests.discourse.conftest import (
 )
 from tests.discourse.fake_discourse import API_KEY, FakeDiscourse
 from tests.discourse.test_malformed import LISTING_ANSWERS, POST_SHAPES
+from tests.forums.process import fast_polling, kill_while_replying_then_restart
 from tests.reliability.conftest import (  # noqa: F401 - atlas_db_fixture: a fixture
     ProgramProcess,
     atlas_db_fixture,
-    clean_environment,
     count,
     run_program,
     wait_until,
@@ -32,18 +32,9 @@ class BotProcess(ProgramProcess):
     """`evidence-bot run discourse` against the fake forum; up once it has polled."""
 
     def __init__(self, db_path: Path, fake: FakeDiscourse, workdir: Path) -> None:
-        env = clean_environment(
-            discourse_environment(
-                fake,
-                EVBOT_DISCOURSE__POLL_SECONDS="0.1",
-                EVBOT_DISCOURSE__TIMEOUT_SECONDS="2",
-                EVBOT_REPLY__RATE_CAP_PER_HOUR="10000",
-                EVBOT_REPLY__CLAIM_LEASE_SECONDS="0",
-            )
-        )
+        env = fast_polling("discourse", discourse_environment(fake))
         super().__init__(["run", "discourse"], db_path, env, workdir,
                          up=lambda: len(fake.requests_to("/posts.json", "GET")))  # fmt: skip
-        self.fake = fake
 
 
 @pytest.fixture
@@ -64,18 +55,13 @@ def test_sigkill_at_any_moment_never_answers_twice(bot: BotProcess, fake: FakeDi
         topic = fake.posts[first]["topic_id"]
         cited.append(fake.add_post(topic, f"and {WALITT_DOI} doi:10.5555/dc.{n}"))
     fake.slow_next(1.0, path_contains="/posts.json", method="POST")
-    assert wait_until(lambda: len(fake.requests_to("/posts.json", "POST")) >= 1)
-    bot.kill()
-    for _ in range(3):
-        posted = len(fake.bot_replies())
-        bot.start()
-        assert wait_until(lambda: len(fake.bot_replies()) >= min(posted + 3, len(cited)))  # noqa: B023
-        bot.kill()
-    bot.start()
-    assert wait_until(lambda: all(fake.bot_replies(p) for p in cited)), bot.logs()
-    assert bot.stop() == 0
-    assert {p: len(fake.bot_replies(p)) for p in cited} == dict.fromkeys(cited, 1)
-    assert count(bot.db_path, "SELECT count(*) FROM replies WHERE reply_id IS NULL") == 0
+    kill_while_replying_then_restart(
+        bot,
+        cited,
+        replies=lambda: len(fake.bot_replies()),
+        replies_to=lambda post: len(fake.bot_replies(post)),
+        replying=lambda: len(fake.requests_to("/posts.json", "POST")) >= 1,
+    )
     assert count(bot.db_path, "SELECT count(*) FROM sightings") == TOPICS
 
 

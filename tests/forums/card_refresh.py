@@ -1,13 +1,18 @@
-"""Shared steps of the forum card-refresh tests: the atlas in the records, a retraction."""
+"""Shared steps of the forum card-refresh tests: the atlas in the records, a retraction,
+`cards refresh` run to the end, and a running bot that refreshes on its own."""
 
 from __future__ import annotations
 
+import signal
+import subprocess
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from records.atlas_io import GoodRecord, read_records
 from records.atlas_store import get_entry, upsert_entries
 from records.db import open_db
 from tests.conftest import SAMPLE_ATLAS
+from tests.reliability.conftest import clean_environment, program, run_program, wait_until
 
 NEW_SUMMARY = "The atlas now reads this study differently."
 BANNER = "RETRACTED since this card was posted"
@@ -33,3 +38,41 @@ def retract_with_new_summary(db_path: Path, entry_id: str) -> None:
         upsert_entries(db, [entry.model_copy(update={"retracted": True, "summary": NEW_SUMMARY})])
     finally:
         db.close()
+
+
+def refresh_cards(db_path: Path, env: Mapping[str, str], cwd: Path, *more: str) -> str:
+    """`evidence-bot cards refresh MORE` run to a successful end; what it printed."""
+    done = run_program("--db", str(db_path), "cards", "refresh", *more, cwd=cwd, env=env)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def retract_while_running(
+    platform: str,
+    settings: Mapping[str, str],
+    db_path: Path,
+    cwd: Path,
+    *,
+    entry_id: str,
+    polling: Callable[[], bool],
+    edited: Callable[[], bool],
+) -> None:
+    """`evidence-bot run PLATFORM` polling every 0.1 s and refreshing cards every 0.5 s: once
+    `polling` shows it serving, `entry_id` is retracted, and `edited` must come to hold
+    while it runs (it is stopped with SIGTERM afterwards)."""
+    env = clean_environment(
+        {
+            **settings,
+            f"EVBOT_{platform.upper()}__POLL_SECONDS": "0.1",
+            "EVBOT_REPLY__REFRESH_SECONDS": "0.5",
+        }
+    )
+    command = [*program(), "--db", str(db_path), "run", platform]
+    process = subprocess.Popen(command, cwd=cwd, env=env)  # noqa: S603 - our program
+    try:
+        assert wait_until(polling)
+        retract_with_new_summary(db_path, entry_id)
+        assert wait_until(edited)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)

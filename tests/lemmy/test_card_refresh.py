@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-import signal
-import subprocess
 from pathlib import Path
 
-from tests.forums.card_refresh import BANNER, NEW_SUMMARY, import_atlas, retract_with_new_summary
+from tests.forums.card_refresh import (
+    BANNER,
+    NEW_SUMMARY,
+    import_atlas,
+    refresh_cards,
+    retract_while_running,
+    retract_with_new_summary,
+)
 from tests.lemmy.conftest import COMMUNITY, LEE_DOI, MEMBER, HarnessFactory
 from tests.lemmy.fake_lemmy import FakeLemmy
 from tests.lemmy.test_process import lemmy_environment
-from tests.reliability.conftest import clean_environment, program, run_program, wait_until
 
 LEE_ID = "lee-2024-brain-regional"
 
@@ -27,10 +31,7 @@ def post_card(factory: HarnessFactory, fake: FakeLemmy) -> int:
 
 
 def refresh(factory: HarnessFactory, fake: FakeLemmy, tmp_path: Path, *more: str) -> str:
-    done = run_program("--db", str(factory.db_path), "cards", "refresh", *more, cwd=tmp_path,
-                       env=lemmy_environment(fake))  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    return done.stdout
+    return refresh_cards(factory.db_path, lemmy_environment(fake), tmp_path, *more)
 
 
 def test_cards_refresh_edits_the_comment_in_place_with_retraction_and_new_summary(
@@ -67,19 +68,11 @@ def test_a_running_bot_edits_the_card_within_refresh_seconds(
     factory: HarnessFactory, fake: FakeLemmy, tmp_path: Path
 ) -> None:
     reply = post_card(factory, fake)
-    env = clean_environment(
-        lemmy_environment(fake, EVBOT_LEMMY__POLL_SECONDS="0.1", EVBOT_REPLY__REFRESH_SECONDS="0.5")
-    )
     listed = sum(r[1] == "post/list" for r in fake.requests)
-    command = [*program(), "--db", str(factory.db_path), "run", "lemmy"]
-    process = subprocess.Popen(command, cwd=tmp_path, env=env)  # noqa: S603 - our program
-    try:
-        assert wait_until(lambda: sum(r[1] == "post/list" for r in fake.requests) > listed)
-        retract_with_new_summary(factory.db_path, LEE_ID)
-        assert wait_until(lambda: fake.edits == [reply])
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=30)
+    retract_while_running("lemmy", lemmy_environment(fake), factory.db_path, tmp_path,
+                          entry_id=LEE_ID,
+                          polling=lambda: sum(r[1] == "post/list" for r in fake.requests) > listed,
+                          edited=lambda: fake.edits == [reply])  # fmt: skip
     [comment] = fake.bot_replies()
     assert BANNER in comment["content"]
     assert NEW_SUMMARY in comment["content"]

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.forums.process import fast_polling, kill_while_replying_then_restart
 from tests.lemmy.conftest import COMMUNITY, LEE_DOI, MEMBER, WALITT_DOI
 from tests.lemmy.fake_lemmy import BOT, JWT, PASSWORD, FakeLemmy
 from tests.reliability.conftest import (  # noqa: F401 - atlas_db_fixture: a fixture
     ProgramProcess,
     atlas_db_fixture,
-    clean_environment,
     count,
     run_program,
     wait_until,
@@ -36,15 +36,7 @@ class BotProcess(ProgramProcess):
     """`evidence-bot run lemmy` against the fake instance; up once it has listed posts."""
 
     def __init__(self, db_path: Path, fake: FakeLemmy, workdir: Path) -> None:
-        env = clean_environment(
-            lemmy_environment(
-                fake,
-                EVBOT_LEMMY__POLL_SECONDS="0.1",
-                EVBOT_LEMMY__TIMEOUT_SECONDS="2",
-                EVBOT_REPLY__RATE_CAP_PER_HOUR="10000",
-                EVBOT_REPLY__CLAIM_LEASE_SECONDS="0",
-            )
-        )
+        env = fast_polling("lemmy", lemmy_environment(fake))
         super().__init__(["run", "lemmy"], db_path, env, workdir,
                          up=lambda: sum(r[1] == "post/list" for r in fake.requests))  # fmt: skip
 
@@ -66,18 +58,13 @@ def test_sigkill_at_any_moment_never_answers_twice(bot: BotProcess, fake: FakeLe
         cited.append(f"post/{post}")
         cited.append(f"comment/{fake.add_comment(post, MEMBER, f'and {WALITT_DOI}')}")
     fake.slow_next("POST", "comment", 1.0)
-    assert wait_until(lambda: any(r[:2] == ("POST", "comment") for r in fake.requests))
-    bot.kill()
-    for _ in range(3):
-        posted = len(fake.bot_replies())
-        bot.start()
-        assert wait_until(lambda: len(fake.bot_replies()) >= min(posted + 3, len(cited)))  # noqa: B023
-        bot.kill()
-    bot.start()
-    assert wait_until(lambda: all(fake.bot_replies(p) for p in cited)), bot.logs()
-    assert bot.stop() == 0
-    assert {p: len(fake.bot_replies(p)) for p in cited} == dict.fromkeys(cited, 1)
-    assert count(bot.db_path, "SELECT count(*) FROM replies WHERE reply_id IS NULL") == 0
+    kill_while_replying_then_restart(
+        bot,
+        cited,
+        replies=lambda: len(fake.bot_replies()),
+        replies_to=lambda item: len(fake.bot_replies(item)),
+        replying=lambda: any(r[:2] == ("POST", "comment") for r in fake.requests),
+    )
 
 
 def test_a_verbose_run_never_prints_the_password_or_the_session(

@@ -6,8 +6,15 @@ import signal
 import subprocess
 from pathlib import Path
 
-from tests.forums.card_refresh import BANNER, NEW_SUMMARY, import_atlas, retract_with_new_summary
-from tests.reliability.conftest import clean_environment, program, run_program, wait_until
+from tests.forums.card_refresh import (
+    BANNER,
+    NEW_SUMMARY,
+    import_atlas,
+    refresh_cards,
+    retract_while_running,
+    retract_with_new_summary,
+)
+from tests.reliability.conftest import clean_environment, program, wait_until
 from tests.xenforo.conftest import LEE_DOI, LEE_ID, NODE, HarnessFactory, xenforo_environment
 from tests.xenforo.fake_xenforo import FakeXenForo
 
@@ -28,16 +35,11 @@ def test_cards_refresh_edits_the_post_in_place_with_retraction_and_new_summary(
 ) -> None:
     [reply] = post_cards(factory, fake)
     retract_with_new_summary(factory.db_path, LEE_ID)
-    db = ["--db", str(factory.db_path)]
-    dry = run_program(*db, "cards", "refresh", "--dry-run", cwd=tmp_path,
-                      env=xenforo_environment(fake))  # fmt: skip
-    assert dry.returncode == 0, dry.stderr
-    assert "1 would edit" in dry.stdout
+    env = xenforo_environment(fake)
+    assert "1 would edit" in refresh_cards(factory.db_path, env, tmp_path, "--dry-run")
     assert fake.edits == []
 
-    done = run_program(*db, "cards", "refresh", cwd=tmp_path, env=xenforo_environment(fake))
-    assert done.returncode == 0, done.stderr
-    assert "1 edited" in done.stdout
+    assert "1 edited" in refresh_cards(factory.db_path, env, tmp_path)
     assert fake.edits == [reply]
     [post] = fake.replies_by_bot()
     assert post["post_id"] == reply
@@ -52,10 +54,7 @@ def test_a_post_past_the_edit_limit_gets_a_short_retraction_reply_under_it(
     [reply] = post_cards(factory, fake)
     fake.edit_closed.add(reply)
     retract_with_new_summary(factory.db_path, LEE_ID)
-    done = run_program("--db", str(factory.db_path), "cards", "refresh", cwd=tmp_path,
-                       env=xenforo_environment(fake))  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    assert "1 replied" in done.stdout
+    assert "1 replied" in refresh_cards(factory.db_path, xenforo_environment(fake), tmp_path)
     card, under = fake.replies_by_bot()
     assert BANNER not in card["message"]
     assert BANNER in under["message"]
@@ -77,12 +76,10 @@ def test_sigkill_during_a_pass_then_restart_edits_each_card_exactly_once(
     finally:
         process.send_signal(signal.SIGKILL)
         process.wait()
-    done = run_program("--db", str(factory.db_path), "cards", "refresh", cwd=tmp_path, env=env)
-    assert done.returncode == 0, done.stderr
+    refresh_cards(factory.db_path, env, tmp_path)
     assert sorted(fake.edits) == sorted(replies)
     assert all(BANNER in p["message"] for p in fake.replies_by_bot())
-    again = run_program("--db", str(factory.db_path), "cards", "refresh", cwd=tmp_path, env=env)
-    assert "up to date" in again.stdout
+    assert "up to date" in refresh_cards(factory.db_path, env, tmp_path)
     assert sorted(fake.edits) == sorted(replies)
 
 
@@ -90,19 +87,9 @@ def test_a_running_bot_edits_the_card_within_refresh_seconds(
     factory: HarnessFactory, fake: FakeXenForo, tmp_path: Path
 ) -> None:
     [reply] = post_cards(factory, fake)
-    env = clean_environment(
-        xenforo_environment(
-            fake, EVBOT_XENFORO__POLL_SECONDS="0.1", EVBOT_REPLY__REFRESH_SECONDS="0.5"
-        )
-    )
-    command = [*program(), "--db", str(factory.db_path), "run", "xenforo"]
-    process = subprocess.Popen(command, cwd=tmp_path, env=env)  # noqa: S603 - our program
-    try:
-        assert wait_until(lambda: len(fake.requests_to("/api/me")) >= 1)
-        retract_with_new_summary(factory.db_path, LEE_ID)
-        assert wait_until(lambda: fake.edits == [reply])
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=30)
+    retract_while_running("xenforo", xenforo_environment(fake), factory.db_path, tmp_path,
+                          entry_id=LEE_ID,
+                          polling=lambda: len(fake.requests_to("/api/me")) >= 1,
+                          edited=lambda: fake.edits == [reply])  # fmt: skip
     [post] = fake.replies_by_bot()
     assert BANNER in post["message"]

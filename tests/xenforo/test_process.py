@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.forums.process import fast_polling, kill_while_replying_then_restart
 from tests.reliability.conftest import (  # noqa: F401 - atlas_db_fixture: a fixture
     ProgramProcess,
     atlas_db_fixture,
-    clean_environment,
     count,
     run_program,
     wait_until,
@@ -25,18 +25,9 @@ class BotProcess(ProgramProcess):
     """`evidence-bot run xenforo` against the fake forum; up once it has asked who it is."""
 
     def __init__(self, db_path: Path, fake: FakeXenForo, workdir: Path) -> None:
-        env = clean_environment(
-            xenforo_environment(
-                fake,
-                EVBOT_XENFORO__POLL_SECONDS="0.1",
-                EVBOT_XENFORO__TIMEOUT_SECONDS="2",
-                EVBOT_REPLY__RATE_CAP_PER_HOUR="10000",
-                EVBOT_REPLY__CLAIM_LEASE_SECONDS="0",
-            )
-        )
+        env = fast_polling("xenforo", xenforo_environment(fake))
         super().__init__(["run", "xenforo"], db_path, env, workdir,
                          up=lambda: len(fake.requests_to("/api/me")))  # fmt: skip
-        self.fake = fake
 
 
 @pytest.fixture
@@ -60,22 +51,14 @@ def test_sigkill_at_any_moment_never_answers_twice(bot: BotProcess, fake: FakeXe
         thread = fake.add_thread(NODE if n % 2 else OTHER_NODE, f"T{n}", f"doi:{LEE_DOI}")
         cited.append(fake.threads[thread]["first_post_id"])
         cited.append(fake.add_post(thread, f"and {WALITT_DOI} doi:10.5555/xf.{n}"))
-    # Killed while a reply is in flight (the forum saves it after the kill).
     fake.slow_next(1.0, path_contains="/api/posts")
-    assert wait_until(lambda: len(fake.requests_to("/api/posts", "POST")) >= 1)
-    bot.kill()
-    for _ in range(3):  # killed again whenever a few more replies went out
-        posted = len(fake.replies_by_bot())
-        bot.start()
-        assert wait_until(lambda: len(fake.replies_by_bot()) >= min(posted + 3, len(cited))), (  # noqa: B023
-            bot.logs()
-        )
-        bot.kill()
-    bot.start()
-    assert wait_until(lambda: all(fake.replies_by_bot(quoting=p) for p in cited)), bot.logs()
-    assert bot.stop() == 0
-    assert {p: len(fake.replies_by_bot(quoting=p)) for p in cited} == dict.fromkeys(cited, 1)
-    assert count(bot.db_path, "SELECT count(*) FROM replies WHERE reply_id IS NULL") == 0
+    kill_while_replying_then_restart(
+        bot,
+        cited,
+        replies=lambda: len(fake.replies_by_bot()),
+        replies_to=lambda post: len(fake.replies_by_bot(quoting=post)),
+        replying=lambda: len(fake.requests_to("/api/posts", "POST")) >= 1,
+    )
     assert count(bot.db_path, "SELECT count(*) FROM sightings") == THREADS
 
 
