@@ -155,31 +155,15 @@ class World:
             other_bot=FakeUser(ids.next(), "some-other-bot", bot=True),
             moderator_role_id=moderator_role_id,
             helper_role_id=helper_role_id,
-            general_id=ids.next(),
-            quiet_id=ids.next(),
-            mod_log_id=ids.next(),
-            thread_id=ids.next(),
-            forum_id=ids.next(),
-            forum_post_id=ids.next(),
+            **_places(ids),
         )
 
     def another_guild(self, guild_id: int) -> World:
         """A second guild with the same bot, application and people (a bot in many servers),
         its own channels, threads and forum. The role ids stay the same so that the people
         keep their roles; Discord's are per guild, which no test here tells apart."""
-        ids = self.ids
-        return dataclasses.replace(
-            self,
-            guild_id=guild_id,
-            general_id=ids.next(),
-            quiet_id=ids.next(),
-            mod_log_id=ids.next(),
-            thread_id=ids.next(),
-            forum_id=ids.next(),
-            forum_post_id=ids.next(),
-            extra_threads=[],
-            bot_thread_ids=set(),
-        )
+        changes: dict[str, Any] = {"guild_id": guild_id, **_places(self.ids)}
+        return dataclasses.replace(self, **changes, extra_threads=[], bot_thread_ids=set())
 
     def holds(self, channel_id: int) -> bool:
         """Whether the channel or thread is in this guild."""
@@ -333,6 +317,12 @@ class World:
                 "create_timestamp": "2024-01-01T00:00:00+00:00",
             },
         }
+
+
+def _places(ids: Snowflakes) -> dict[str, Any]:
+    """Fresh ids for a guild's channels, its thread, its forum and the forum's post."""
+    names = ("general_id", "quiet_id", "mod_log_id", "thread_id", "forum_id", "forum_post_id")
+    return {name: ids.next() for name in names}
 
 
 def _role(role_id: int, name: str, permissions: int, position: int) -> dict[str, Any]:
