@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # apt-get needs root; developers who are not root get sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test check lint format typecheck pytest bench clean browser-deps
+.PHONY: demo test test-postgres postgres-deps check lint format typecheck pytest bench clean browser-deps
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -33,6 +33,23 @@ typecheck: $(STAMP)
 
 pytest: $(STAMP) browser-deps
 	$(BIN)/pytest -q
+
+## make test-postgres: the store-facing tests on PostgreSQL (EVBOT_TEST_DATABASE_URL names a
+## server; without it a throwaway cluster is started with Debian's initdb and removed after)
+POSTGRES_TESTS := tests/records tests/cli tests/unmatched tests/enrich tests/sync
+PLATFORM_TESTS := tests/discord tests/reddit tests/xenforo tests/discourse tests/lemmy tests/feeds \
+	tests/reliability
+RESTART_TESTS := restart or twice or once or double
+test-postgres: $(STAMP) postgres-deps
+	$(BIN)/python -m tests.postgres_server -- sh -c '\
+		$(BIN)/pytest -q -p no:cacheprovider $(POSTGRES_TESTS) && \
+		$(BIN)/pytest -q -p no:cacheprovider $(PLATFORM_TESTS) -k "$(RESTART_TESTS)"'
+
+## make postgres-deps: Debian's postgresql (initdb) when no server is named
+postgres-deps:
+	test -n "$$EVBOT_TEST_DATABASE_URL" || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+		command -v initdb >/dev/null || ($(SUDO) apt-get update && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql)
 
 ## make browser-deps: Debian's chromium for the web-view tests (CI runs as root on Debian)
 browser-deps:

@@ -13,6 +13,7 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import parse_qsl, urlsplit
 
 from pydantic import (
     BaseModel,
@@ -79,13 +80,39 @@ class _Section(BaseModel):
         return "set " + ", ".join(unset) if unset else None
 
 
-class DatabaseSettings(_Section):
-    """Where the shared SQLite file lives and how patiently it waits for a lock."""
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
+
+class DatabaseSettings(_Section):
+    """Where the records live (a PostgreSQL server, else the shared SQLite file) and how
+    patiently a writer waits for a lock."""
+
+    # postgresql://user:password@host/name (or the DATABASE_URL variable hosting platforms
+    # set): every process and machine shares this server. Unset: the SQLite file at `path`.
+    url: SecretStr | None = None
     path: Path = Path("data/evidence.db")
     busy_timeout_ms: int = Field(default=5000, ge=0)
     # Unset: each database generates its own random salt on first use (records/salt.py).
     author_hash_salt: SecretStr | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _postgresql_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith(POSTGRES_SCHEMES):
+            raise ValueError("must be a postgresql:// address (the value is not shown)")
+        return value
+
+    def location(self) -> str | Path:
+        """What records.db.open_db opens: the server's address, else the SQLite path."""
+        return self.url.get_secret_value() if self.url is not None else self.path
+
+    def where(self) -> str:
+        """The store named for people: the SQLite path, or the server without its password."""
+        if self.url is None:
+            return str(self.path)
+        parts = urlsplit(self.url.get_secret_value())
+        host = parts.hostname or dict(parse_qsl(parts.query)).get("host", "local socket")
+        return f"PostgreSQL database {parts.path.lstrip('/') or '(default)'} on {host}"
 
 
 class AtlasSettings(_Section):
@@ -347,6 +374,10 @@ class UnknownVariableError(SettingsSourceError):
 
 ENV_PREFIX = "EVBOT_"
 CONFIG_VARIABLE = "EVBOT_CONFIG"
+# Read by the test suite (`make test-postgres`), not by the bot.
+TEST_VARIABLES = frozenset({"EVBOT_TEST_DATABASE_URL"})
+# The variable Heroku, Render, Dokku and the like set to the PostgreSQL server they attach.
+PLATFORM_DATABASE_VARIABLE = "DATABASE_URL"
 
 
 def setting_names() -> list[str]:
@@ -379,7 +410,9 @@ def unknown_variables(environ: Mapping[str, str]) -> list[str]:
     return sorted(
         name
         for name in environ
-        if name.upper().startswith(ENV_PREFIX) and name.upper() not in known
+        if name.upper().startswith(ENV_PREFIX)
+        and name.upper() not in known
+        and name.upper() not in TEST_VARIABLES
     )
 
 
@@ -416,8 +449,18 @@ def load_settings(config_file: Path | str | None = None, **overrides: Any) -> Se
     path = Path(path_text) if path_text else None
     if path is not None:
         _check_toml(path)
-        return _settings_from_file(path)(**overrides)
-    return Settings(**overrides)
+        settings = _settings_from_file(path)(**overrides)
+    else:
+        settings = Settings(**overrides)
+    platform_url = os.environ.get(PLATFORM_DATABASE_VARIABLE)
+    if settings.database.url is None and platform_url:
+        # The platform's variable counts only when no setting names a server.
+        if not platform_url.startswith(POSTGRES_SCHEMES):
+            raise SettingsSourceError(
+                f"{PLATFORM_DATABASE_VARIABLE} is not a postgresql:// address (value not shown)"
+            )
+        settings.database.url = SecretStr(platform_url)
+    return settings
 
 
 def _settings_from_file(path: Path) -> type[Settings]:

@@ -9,12 +9,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import sqlite_utils
-
 from records import fulltext
 from records.db import write_transaction
 from records.errors import UnknownEntry as UnknownEntry  # noqa: PLC0414 - re-exported
 from records.models import AtlasEntry
+from records.store import Database
 
 IDENTIFIER_KINDS = ("doi", "pmid", "pmcid")
 
@@ -68,7 +67,7 @@ def _content_hash(data: str) -> str:
 
 
 def upsert_entries(
-    db: sqlite_utils.Database, entries: Iterable[AtlasEntry], *, replace: bool = False
+    db: Database, entries: Iterable[AtlasEntry], *, replace: bool = False
 ) -> UpsertCounts:
     """Insert new entries and merge changes into stored ones, all in one transaction.
 
@@ -123,7 +122,7 @@ def upsert_entries(
     return counts
 
 
-def _existing_rows(db: sqlite_utils.Database, ids: list[str]) -> dict[str, dict[str, Any]]:
+def _existing_rows(db: Database, ids: list[str]) -> dict[str, dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
@@ -155,7 +154,7 @@ def _row(entry: AtlasEntry) -> dict[str, Any]:
     }
 
 
-def resolve_unmatched_covered_by_atlas(db: sqlite_utils.Database) -> int:
+def resolve_unmatched_covered_by_atlas(db: Database) -> int:
     """Mark pending unmatched papers resolved when the atlas (or an alias) now holds them."""
     before = db.conn.total_changes
     for kind in IDENTIFIER_KINDS:
@@ -175,30 +174,30 @@ def resolve_unmatched_covered_by_atlas(db: sqlite_utils.Database) -> int:
     return db.conn.total_changes - before
 
 
-def get_entry(db: sqlite_utils.Database, entry_id: str) -> AtlasEntry | None:
+def get_entry(db: Database, entry_id: str) -> AtlasEntry | None:
     """The entry with this slug, or None."""
     rows = list(db.query("SELECT data FROM atlas_entries WHERE id = ?", [entry_id]))
     return AtlasEntry.model_validate_json(rows[0]["data"]) if rows else None
 
 
-def iter_entries(db: sqlite_utils.Database) -> Iterator[AtlasEntry]:
+def iter_entries(db: Database) -> Iterator[AtlasEntry]:
     """Every atlas entry, in slug order."""
     for row in db.query("SELECT data FROM atlas_entries ORDER BY id"):
         yield AtlasEntry.model_validate_json(row["data"])
 
 
-def count_entries(db: sqlite_utils.Database) -> int:
+def count_entries(db: Database) -> int:
     """How many entries the atlas table holds."""
     return int(db.execute("SELECT count(*) FROM atlas_entries").fetchone()[0])
 
 
-def entry_title(db: sqlite_utils.Database, entry_id: str) -> str | None:
+def entry_title(db: Database, entry_id: str) -> str | None:
     """The title of the entry `entry_id`, or None when there is none."""
     row = db.execute("SELECT title FROM atlas_entries WHERE id = ?", [entry_id]).fetchone()
     return str(row[0]) if row else None
 
 
-def find_entry_id(db: sqlite_utils.Database, kind: str, value: str) -> str | None:
+def find_entry_id(db: Database, kind: str, value: str) -> str | None:
     """The slug of the entry with this DOI/PMID/PMCID, directly or through an alias."""
     if kind in IDENTIFIER_KINDS:
         sql = f"SELECT id FROM atlas_entries WHERE {kind} = ? LIMIT 1"  # noqa: S608 - fixed column
@@ -211,26 +210,26 @@ def find_entry_id(db: sqlite_utils.Database, kind: str, value: str) -> str | Non
     return str(row[0]) if row else None
 
 
-def add_alias(
-    db: sqlite_utils.Database, kind: str, value: str, entry_id: str, source: str = "manual"
-) -> None:
+def add_alias(db: Database, kind: str, value: str, entry_id: str, source: str = "manual") -> None:
     """Point an extra identifier at an entry, then resolve logged papers it covers."""
     with db.atomic():
         db.execute(
-            "INSERT OR REPLACE INTO aliases (kind, value, entry_id, source, created_at) "
-            "VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO aliases (kind, value, entry_id, source, created_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, value) DO UPDATE SET "
+            "entry_id = excluded.entry_id, source = excluded.source, "
+            "created_at = excluded.created_at",
             [kind, value, entry_id, source, _now()],
         )
         resolve_unmatched_covered_by_atlas(db)
 
 
-def iter_aliases(db: sqlite_utils.Database) -> Iterator[tuple[str, str, str]]:
+def iter_aliases(db: Database) -> Iterator[tuple[str, str, str]]:
     """(kind, value, entry_id) for every alias."""
     for row in db.execute("SELECT kind, value, entry_id FROM aliases ORDER BY kind, value"):
         yield str(row[0]), str(row[1]), str(row[2])
 
 
-def atlas_stats(db: sqlite_utils.Database) -> dict[str, list[tuple[str, int]]]:
+def atlas_stats(db: Database) -> dict[str, list[tuple[str, int]]]:
     """Entry counts by PEM badge, evidence level and year (None shown as 'unknown')."""
     stats: dict[str, list[tuple[str, int]]] = {}
     for column in ("pem", "evidence_level", "year"):
@@ -242,7 +241,7 @@ def atlas_stats(db: sqlite_utils.Database) -> dict[str, list[tuple[str, int]]]:
     return stats
 
 
-def shared_identifiers(db: sqlite_utils.Database) -> list[tuple[str, str, tuple[str, ...]]]:
+def shared_identifiers(db: Database) -> list[tuple[str, str, tuple[str, ...]]]:
     """(kind, value, entry ids) for every DOI, PMID or PMCID that several entries carry.
 
     Such entries make a post citing that identifier get only one of their cards, and
@@ -259,7 +258,7 @@ def shared_identifiers(db: sqlite_utils.Database) -> list[tuple[str, str, tuple[
     return found
 
 
-def other_entry_with(db: sqlite_utils.Database, kind: str, value: str, entry_id: str) -> str | None:
+def other_entry_with(db: Database, kind: str, value: str, entry_id: str) -> str | None:
     """The slug of another entry than `entry_id` carrying this identifier, if any."""
     if kind not in IDENTIFIER_KINDS:
         raise ValueError(f"unknown identifier kind {kind!r}")
@@ -268,7 +267,7 @@ def other_entry_with(db: sqlite_utils.Database, kind: str, value: str, entry_id:
     return str(row[0]) if row else None
 
 
-def entries_carrying(db: sqlite_utils.Database, kind: str, value: str) -> list[str]:
+def entries_carrying(db: Database, kind: str, value: str) -> list[str]:
     """The slugs of every entry carrying this DOI, PMID or PMCID itself, in slug order."""
     if kind not in IDENTIFIER_KINDS:
         return []
@@ -276,7 +275,7 @@ def entries_carrying(db: sqlite_utils.Database, kind: str, value: str) -> list[s
     return [str(row[0]) for row in db.execute(sql, [value])]
 
 
-def entry_names(db: sqlite_utils.Database) -> Iterator[tuple[str, list[str]]]:
+def entry_names(db: Database) -> Iterator[tuple[str, list[str]]]:
     """(slug, aliases) of every entry that has names people use for it, in slug order."""
     sql = (
         "SELECT data FROM atlas_entries WHERE json_array_length(data, '$.aliases') > 0 ORDER BY id"
@@ -287,7 +286,7 @@ def entry_names(db: sqlite_utils.Database) -> Iterator[tuple[str, list[str]]]:
 
 
 def change_entry_names(
-    db: sqlite_utils.Database, entry_id: str, *, add: Iterable[str] = (), remove: Iterable[str] = ()
+    db: Database, entry_id: str, *, add: Iterable[str] = (), remove: Iterable[str] = ()
 ) -> list[str]:
     """Add or remove names in an entry's `aliases` (a trial name, an acronym); return them all.
 

@@ -12,17 +12,14 @@ from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
-import sqlite_utils
-
 from records.db import write_transaction
 from records.models import Post
 from records.replies import stamp
+from records.store import Database
 from records.unmatched import hash_author
 
 
-def record_cited(
-    db: sqlite_utils.Database, post: Post, entry_ids: Iterable[str], *, salt: str
-) -> int:
+def record_cited(db: Database, post: Post, entry_ids: Iterable[str], *, salt: str) -> int:
     """Store that `post` cites these atlas studies; how many citations were new."""
     author = hash_author(post.author_id, salt) if post.author_id else None
     rows = [
@@ -74,7 +71,7 @@ class CensusFilter:
         return " AND ".join(parts), params
 
 
-def monthly(db: sqlite_utils.Database, where: CensusFilter) -> list[dict[str, Any]]:
+def monthly(db: Database, where: CensusFilter) -> list[dict[str, Any]]:
     """Per month (UTC, `YYYY-MM`): citations of atlas studies and mentions of missing papers."""
     cited, cited_params = where.where("c", "cited_at")
     seen, seen_params = where.where("s", "seen_at")
@@ -91,9 +88,7 @@ def monthly(db: sqlite_utils.Database, where: CensusFilter) -> list[dict[str, An
     return list(db.query(sql, [*cited_params, *seen_params]))
 
 
-def top_studies(
-    db: sqlite_utils.Database, where: CensusFilter, limit: int = 25
-) -> list[dict[str, Any]]:
+def top_studies(db: Database, where: CensusFilter, limit: int = 25) -> list[dict[str, Any]]:
     """The most-cited atlas studies with their PEM badge, evidence level and retraction."""
     cited, params = where.where("c", "cited_at")
     sql = f"""
@@ -111,7 +106,7 @@ def top_studies(
     return list(db.query(sql, [*params, limit]))
 
 
-def pem_mix(db: sqlite_utils.Database, where: CensusFilter) -> list[dict[str, Any]]:
+def pem_mix(db: Database, where: CensusFilter) -> list[dict[str, Any]]:
     """Citations by the cited study's PEM badge (`not recorded` where the atlas shows none)."""
     cited, params = where.where("c", "cited_at")
     sql = f"""
@@ -124,7 +119,7 @@ def pem_mix(db: sqlite_utils.Database, where: CensusFilter) -> list[dict[str, An
     return list(db.query(sql, params))
 
 
-def flagged_still_cited(db: sqlite_utils.Database, where: CensusFilter) -> list[dict[str, Any]]:
+def flagged_still_cited(db: Database, where: CensusFilter) -> list[dict[str, Any]]:
     """Retracted or flagged studies (atlas banner or a notice the enricher found) still cited:
     where, how often, last seen."""
     cited, params = where.where("c", "cited_at")
@@ -148,9 +143,7 @@ def flagged_still_cited(db: sqlite_utils.Database, where: CensusFilter) -> list[
     return list(db.query(sql, params))
 
 
-def unmatched_ranked(
-    db: sqlite_utils.Database, where: CensusFilter, limit: int = 500
-) -> list[dict[str, Any]]:
+def unmatched_ranked(db: Database, where: CensusFilter, limit: int = 500) -> list[dict[str, Any]]:
     """Papers the atlas lacks (still pending), ranked by the people and places citing them,
     with what enrichment found (`metadata`, JSON)."""
     seen, params = where.where("s", "seen_at")
@@ -168,7 +161,7 @@ def unmatched_ranked(
     return list(db.query(sql, [*params, limit]))
 
 
-def by_place(db: sqlite_utils.Database, where: CensusFilter) -> list[dict[str, Any]]:
+def by_place(db: Database, where: CensusFilter) -> list[dict[str, Any]]:
     """Per platform and place: atlas citations, missing-paper mentions, people citing."""
     cited, cited_params = where.where("c", "cited_at")
     seen, seen_params = where.where("s", "seen_at")
@@ -196,7 +189,7 @@ class ReportMade:
     made_at: str
 
 
-def record_report(db: sqlite_utils.Database, folder: str, scope: str, made_at: str) -> None:
+def record_report(db: Database, folder: str, scope: str, made_at: str) -> None:
     """Remember a report written (the curator view links the latest)."""
     with write_transaction(db):
         db.execute(
@@ -205,7 +198,7 @@ def record_report(db: sqlite_utils.Database, folder: str, scope: str, made_at: s
         )
 
 
-def latest_report(db: sqlite_utils.Database) -> ReportMade | None:
+def latest_report(db: Database) -> ReportMade | None:
     """The report written last, if any."""
     row = db.execute(
         "SELECT folder, scope, made_at FROM census_reports ORDER BY made_at DESC, id DESC LIMIT 1"

@@ -10,10 +10,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-import sqlite_utils
-
 from records.db import write_transaction
 from records.replies import stamp
+from records.store import Database
 
 
 @dataclass(frozen=True)
@@ -30,7 +29,7 @@ class Citation:
 
 
 def record_citations(
-    db: sqlite_utils.Database,
+    db: Database,
     *,
     platform: str,
     place: str,
@@ -56,7 +55,7 @@ def record_citations(
         return db.conn.total_changes - before
 
 
-def citations_since(db: sqlite_utils.Database, platform: str, since: datetime) -> list[Citation]:
+def citations_since(db: Database, platform: str, since: datetime) -> list[Citation]:
     """Every citation recorded at or after `since`, oldest first."""
     rows = db.execute(
         """SELECT platform, place, message_id, entry_id, permalink, title, cited_at

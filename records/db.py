@@ -1,7 +1,9 @@
-"""Opening the records database: one SQLite file shared by every process.
+"""Opening the records database: a PostgreSQL server, or one SQLite file every process shares.
 
-WAL lets readers and one writer work at once, the busy timeout makes a writer wait for a
-short lock instead of failing, and foreign keys keep sightings tied to their paper
+A `postgresql://` address opens the PostgreSQL store (records/postgres.py); anything else is
+the path of an SQLite file. On SQLite, WAL lets readers and one writer work at once, the busy
+timeout makes a writer wait for a short lock instead of failing, and foreign keys keep
+sightings tied to their paper
 (https://www.sqlite.org/wal.html).
 """
 
@@ -11,27 +13,48 @@ import logging
 import os
 import sqlite3
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
 import sqlite_utils
-from sqlite_utils import Database
 
 from records.migrations import migrate
+from records.postgres import PostgresDatabase, is_postgres_url
+from records.store import Database, table_exists
 
-__all__ = ["Database", "open_db", "table_names", "write_transaction"]
+__all__ = [
+    "Database",
+    "database_exists",
+    "is_postgres_url",
+    "open_db",
+    "table_names",
+    "write_transaction",
+]
 
 log = logging.getLogger(__name__)
 PRIVATE_FILE = 0o600
 PRIVATE_FOLDER = 0o700
 
 
+# Tests only (tests/conftest.py, `make test-postgres`): maps each SQLite path a test opens to
+# a PostgreSQL address of its own, so the same tests run on both stores.
+path_redirect: Callable[[Path], str] | None = None
+
+
 def open_db(
     path: Path | str, *, busy_timeout_ms: int = 5000, migrate_schema: bool = True
-) -> sqlite_utils.Database:
-    """Open (creating it owner-only) the database at `path` and migrate its schema."""
+) -> Database:
+    """Open the database at `path` (a file, created owner-only, or a postgresql:// address)
+    and migrate its schema."""
+    if path_redirect is not None and not is_postgres_url(path) and str(path) != ":memory:":
+        path = path_redirect(Path(path))
+    if is_postgres_url(path):
+        store = PostgresDatabase(str(path), lock_timeout_ms=busy_timeout_ms)
+        if migrate_schema:
+            migrate(store)
+        return store
     db_path = Path(path)
     if str(db_path) != ":memory:":
         # A new folder (e.g. `data/`) is owner-only too; an existing one is left as it is.
@@ -48,6 +71,20 @@ def open_db(
     if migrate_schema:
         migrate(db)
     return db
+
+
+def database_exists(path: Path | str) -> bool:
+    """Whether records were ever stored at `path`: the SQLite file exists, or the PostgreSQL
+    store has been migrated (a server is never "missing"; an unreachable one raises)."""
+    if path_redirect is not None and not is_postgres_url(path) and str(path) != ":memory:":
+        path = path_redirect(Path(path))
+    if not is_postgres_url(path):
+        return str(path) == ":memory:" or Path(path).exists()
+    store = PostgresDatabase(str(path))
+    try:
+        return table_exists(store, "_migrations")
+    finally:
+        store.close()
 
 
 def table_names(path: Path) -> list[str]:
@@ -88,13 +125,18 @@ def _tighten_existing(path: Path) -> None:
 
 
 @contextmanager
-def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
-    """A transaction that takes the write lock up front (BEGIN IMMEDIATE).
+def write_transaction(db: Database) -> Iterator[Database]:
+    """A transaction that takes the write lock up front (BEGIN IMMEDIATE on SQLite; on
+    PostgreSQL every outermost transaction takes the store's advisory write lock).
 
     With several processes on one WAL file, a deferred transaction that reads before it
     writes can fail with SQLITE_BUSY without waiting; taking the lock first makes the busy
     timeout apply, so concurrent writers queue instead of losing work.
     """
+    if isinstance(db, PostgresDatabase):
+        with db.atomic():
+            yield db
+        return
     if db.conn.in_transaction:
         with db.atomic():
             yield db

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import sqlite_utils
-
 from records.db import write_transaction
+from records.store import Database
 
 
 @dataclass(frozen=True)
@@ -25,7 +24,7 @@ class DeferredItem:
 
 
 def defer_item(
-    db: sqlite_utils.Database,
+    db: Database,
     *,
     platform: str,
     item_id: str,
@@ -42,7 +41,7 @@ def defer_item(
         )
 
 
-def deferred_places(db: sqlite_utils.Database, platform: str) -> list[str]:
+def deferred_places(db: Database, platform: str) -> list[str]:
     """The places that have items waiting, in name order."""
     rows = db.query(
         "SELECT DISTINCT place FROM deferred_items WHERE platform = ? ORDER BY place", [platform]
@@ -50,7 +49,7 @@ def deferred_places(db: sqlite_utils.Database, platform: str) -> list[str]:
     return [str(row["place"]) for row in rows]
 
 
-def deferred_items(db: sqlite_utils.Database, platform: str, place: str) -> list[DeferredItem]:
+def deferred_items(db: Database, platform: str, place: str) -> list[DeferredItem]:
     """The items waiting in `place`, oldest first."""
     rows = db.query(
         "SELECT item_id, place, reason, deferred_at FROM deferred_items "
@@ -63,7 +62,7 @@ def deferred_items(db: sqlite_utils.Database, platform: str, place: str) -> list
     ]
 
 
-def drop_deferred(db: sqlite_utils.Database, platform: str, item_id: str) -> None:
+def drop_deferred(db: Database, platform: str, item_id: str) -> None:
     """Forget a waiting item (answered, or given up)."""
     with write_transaction(db):
         db.execute(

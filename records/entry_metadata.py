@@ -12,12 +12,11 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-import sqlite_utils
-
 from records import fulltext
 from records.atlas_store import get_entry, iter_entries
 from records.db import write_transaction
 from records.models import AtlasEntry
+from records.store import Database
 
 TABLE = "atlas_entry_metadata"
 FIELDS = (
@@ -26,9 +25,7 @@ FIELDS = (
 )  # fmt: skip
 
 
-def store_entry_metadata(
-    db: sqlite_utils.Database, entry_id: str, found: Mapping[str, Any]
-) -> bool:
+def store_entry_metadata(db: Database, entry_id: str, found: Mapping[str, Any]) -> bool:
     """Keep the description fields of `found` for the entry; False when there are none (or
     the entry is gone). The entry's search row is updated in the same transaction."""
     data = {k: found[k] for k in FIELDS if found.get(k) not in (None, "", [], ())}
@@ -48,7 +45,7 @@ def store_entry_metadata(
     return True
 
 
-def entry_metadata(db: sqlite_utils.Database) -> dict[str, dict[str, Any]]:
+def entry_metadata(db: Database) -> dict[str, dict[str, Any]]:
     """The stored fields of every enriched entry, by slug."""
     rows = db.execute(f"SELECT entry_id, data FROM {TABLE}")  # noqa: S608 - fixed table name
     return {str(entry_id): json.loads(data) for entry_id, data in rows}
@@ -62,7 +59,7 @@ def with_metadata(entry: AtlasEntry, data: Mapping[str, Any]) -> AtlasEntry:
     return AtlasEntry.model_validate({**entry.model_dump(mode="json"), **missing})
 
 
-def iter_enriched_entries(db: sqlite_utils.Database) -> Iterator[AtlasEntry]:
+def iter_enriched_entries(db: Database) -> Iterator[AtlasEntry]:
     """Every atlas entry in slug order, with what the enricher learned laid over it."""
     known = entry_metadata(db)
     for entry in iter_entries(db):

@@ -1,6 +1,8 @@
 """Full-text search over the atlas: titles, aliases, keywords, summaries and authors.
 
-The index is an SQLite FTS5 table (https://www.sqlite.org/fts5.html) kept in step with
+The index is an SQLite FTS5 table (https://www.sqlite.org/fts5.html), or on PostgreSQL a
+table with a weighted `tsvector` column and a GIN index
+(https://www.postgresql.org/docs/current/textsearch-controls.html), kept in step with
 `atlas_entries` by `upsert_entries` (and filled once by its migration). Atlas text is English,
 while members search in six more languages, so words are stemmed in Python with the Snowball
 stemmers (PyStemmer) before FTS5 sees them: a document holds each folded word and its English
@@ -16,10 +18,10 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
-import sqlite_utils
 import Stemmer
 
 from records.models import AtlasEntry
+from records.store import Database, is_postgres, table_exists
 
 TABLE = "atlas_search"
 # The languages people search in; English first, because the atlas is written in it.
@@ -68,6 +70,23 @@ CREATE_SQL = f"""
         tokenize = 'unicode61 remove_diacritics 2'
     )
 """
+# The documents hold words already folded and stemmed in Python, so PostgreSQL's `simple`
+# configuration (lower-casing only) sees the same terms FTS5 does. Weights A-D stand for the
+# bm25 column weights: title and aliases 10, keywords 5, people 3, body 1.
+_PG_DOCUMENT = """
+    setweight(to_tsvector('simple', title), 'A') || setweight(to_tsvector('simple', aliases), 'A')
+    || setweight(to_tsvector('simple', keywords), 'B')
+    || setweight(to_tsvector('simple', people), 'C') || setweight(to_tsvector('simple', body), 'D')
+"""
+PG_CREATE_SQL = [
+    f"""CREATE TABLE IF NOT EXISTS {TABLE} (
+        entry_id TEXT PRIMARY KEY, title TEXT NOT NULL, aliases TEXT NOT NULL,
+        keywords TEXT NOT NULL, body TEXT NOT NULL, people TEXT NOT NULL,
+        document tsvector GENERATED ALWAYS AS ({_PG_DOCUMENT}) STORED
+    )""",
+    f"CREATE INDEX IF NOT EXISTS idx_{TABLE}_document ON {TABLE} USING GIN (document)",
+]
+_PG_WEIGHTS = "'{0.1, 0.3, 0.5, 1.0}'"  # D, C, B, A: the bm25 weights over 10
 
 
 @lru_cache(maxsize=len(LANGUAGES))
@@ -94,12 +113,10 @@ def _document_terms(text: str) -> str:
     return " ".join(terms)
 
 
-def _learned_keywords(db: sqlite_utils.Database, ids: list[str]) -> dict[str, list[str]]:
+def _learned_keywords(db: Database, ids: list[str]) -> dict[str, list[str]]:
     """The keywords the enricher learned for these entries (records.entry_metadata), so an
     atlas import that rewrites an entry's search row keeps them."""
-    if not db.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'atlas_entry_metadata'"
-    ).fetchone():
+    if not table_exists(db, "atlas_entry_metadata"):
         return {}  # the migrations that create the search table run before that table exists
     found: dict[str, list[str]] = {}
     for start in range(0, len(ids), 500):
@@ -133,9 +150,12 @@ def _columns(entry: AtlasEntry, learned: Iterable[str] = ()) -> list[str]:
     ]
 
 
-def reindex(db: sqlite_utils.Database, entries: Iterable[AtlasEntry]) -> None:
+def reindex(db: Database, entries: Iterable[AtlasEntry]) -> None:
     """Replace the search rows of `entries` (call inside the transaction that stores them)."""
     entries = list(entries)
+    if is_postgres(db):
+        _reindex_postgres(db, entries)
+        return
     # A search row shares its entry's rowid, so replacing it is a look-up, not a scan.
     rowids: dict[str, int] = {}
     for start in range(0, len(entries), 500):
@@ -157,16 +177,50 @@ def reindex(db: sqlite_utils.Database, entries: Iterable[AtlasEntry]) -> None:
     )
 
 
-def _query_terms(word: str) -> str:
-    """An FTS5 OR-group of a query word and its stems in every language."""
+def _reindex_postgres(db: Database, entries: list[AtlasEntry]) -> None:
+    stored: set[str] = set()
+    for start in range(0, len(entries), 500):
+        chunk = [entry.id for entry in entries[start : start + 500]]
+        marks = ", ".join("?" for _ in chunk)
+        sql = f"SELECT id FROM atlas_entries WHERE id IN ({marks})"  # noqa: S608
+        stored.update(str(row[0]) for row in db.execute(sql, chunk))
+    learned = _learned_keywords(db, sorted(stored))
+    rows = [
+        (entry.id, *_columns(entry, learned.get(entry.id, ())))
+        for entry in entries
+        if entry.id in stored
+    ]
+    db.conn.executemany(f"DELETE FROM {TABLE} WHERE entry_id = ?", [(row[0],) for row in rows])  # noqa: S608 - fixed table name
+    db.conn.executemany(
+        f"INSERT INTO {TABLE} (entry_id, title, aliases, keywords, body, people) "  # noqa: S608
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+
+
+def _query_terms(word: str) -> list[str]:
+    """A query word and its stems in every language (a document matches on any of them)."""
     variants = {word}
     for language in LANGUAGES:
         variants.add(_stemmer(language).stemWord(word))
+    return sorted(variants)
+
+
+def _match_text(db: Database, groups: list[list[str]]) -> str:
+    """Every group must match, by any of its words: an FTS5 query or a tsquery."""
+    if is_postgres(db):
+        # Quoted lexemes: a tsquery operator inside a word stays text.
+        return " & ".join(
+            "(" + " | ".join("'" + v.replace("'", "''") + "'" for v in group) + ")"
+            for group in groups
+        )
     # Double quotes make each variant a plain string to FTS5, whatever it holds.
-    return "(" + " OR ".join(f'"{variant}"' for variant in sorted(variants)) + ")"
+    return " AND ".join(
+        "(" + " OR ".join(f'"{variant}"' for variant in group) + ")" for group in groups
+    )
 
 
-def search(db: sqlite_utils.Database, query: str, limit: int = 5) -> list[str]:
+def search(db: Database, query: str, limit: int = 5) -> list[str]:
     """Entry slugs whose text matches the telling words of `query`, best first.
 
     Function words ("or", "the", "und") and one-letter words are dropped, and so are words
@@ -178,32 +232,46 @@ def search(db: sqlite_utils.Database, query: str, limit: int = 5) -> list[str]:
         :_MAX_QUERY_WORDS
     ]
     groups = [_query_terms(word) for word in dict.fromkeys(words)]
-    counted = sorted((count, group) for group in groups if (count := _count(db, group)))
+    counted = sorted(
+        ((count, group) for group in groups if (count := _count(db, group))),
+        key=lambda counted_group: (counted_group[0], " OR ".join(counted_group[1])),
+    )
     telling = [group for _, group in counted]
     while telling:
-        rows = db.execute(
-            f"SELECT entry_id FROM {TABLE} WHERE {TABLE} MATCH ? "  # noqa: S608 - fixed table name
-            f"ORDER BY bm25({TABLE}, {_WEIGHTS}), entry_id LIMIT ?",
-            [" AND ".join(telling), limit],
-        ).fetchall()
+        rows = db.execute(_search_sql(db), [_match_text(db, telling), limit]).fetchall()
         if rows:
             return [str(row[0]) for row in rows]
         telling.pop()
     return []
 
 
-def _count(db: sqlite_utils.Database, group: str) -> int:
+def _search_sql(db: Database) -> str:
+    if is_postgres(db):
+        return (
+            f"SELECT entry_id FROM {TABLE}, to_tsquery('simple', ?) AS q "  # noqa: S608
+            f"WHERE document @@ q ORDER BY ts_rank({_PG_WEIGHTS}, document, q, 1) DESC, "
+            "entry_id LIMIT ?"
+        )
+    return (
+        f"SELECT entry_id FROM {TABLE} WHERE {TABLE} MATCH ? "  # noqa: S608 - fixed table name
+        f"ORDER BY bm25({TABLE}, {_WEIGHTS}), entry_id LIMIT ?"
+    )
+
+
+def _count(db: Database, group: list[str]) -> int:
     """How many entries hold a word of `group` (counting stops at `_COUNT_CAP`)."""
+    match = "document @@ to_tsquery('simple', ?)" if is_postgres(db) else f"{TABLE} MATCH ?"
     row = db.execute(
-        f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {TABLE} MATCH ? LIMIT ?)",  # noqa: S608
-        [group, _COUNT_CAP],
+        f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {match} LIMIT ?) AS hits",  # noqa: S608
+        [_match_text(db, [group]), _COUNT_CAP],
     ).fetchone()
     return int(row[0])
 
 
-def rebuild(db: sqlite_utils.Database) -> None:
+def rebuild(db: Database) -> None:
     """Create the search table if needed and fill it from every stored entry."""
-    db.execute(CREATE_SQL)
+    for statement in PG_CREATE_SQL if is_postgres(db) else [CREATE_SQL]:
+        db.execute(statement)
     db.execute(f"DELETE FROM {TABLE}")  # noqa: S608 - fixed table name
     batch: list[AtlasEntry] = []
     for row in db.execute("SELECT data FROM atlas_entries ORDER BY id"):

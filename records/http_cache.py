@@ -10,9 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import sqlite_utils
-
 from records.db import write_transaction
+from records.store import Database
 
 
 @dataclass(frozen=True)
@@ -27,7 +26,7 @@ class CachedAnswer:
     fetched_at: datetime
 
 
-def get_cached(db: sqlite_utils.Database, url: str) -> CachedAnswer | None:
+def get_cached(db: Database, url: str) -> CachedAnswer | None:
     """The row stored for `url`, or None."""
     row = db.execute(
         "SELECT status, body, etag, last_modified, fetched_at FROM http_cache WHERE url = ?", [url]
@@ -41,7 +40,7 @@ def get_cached(db: sqlite_utils.Database, url: str) -> CachedAnswer | None:
 
 
 def put_cached(
-    db: sqlite_utils.Database,
+    db: Database,
     url: str,
     status: int,
     *,
@@ -53,8 +52,11 @@ def put_cached(
     """Store (or replace) the row for `url`, inside the caller's transaction if one is open."""
     with write_transaction(db):
         db.execute(
-            "INSERT OR REPLACE INTO http_cache (url, status, etag, last_modified, body, "
-            "fetched_at) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO http_cache (url, status, etag, last_modified, body, fetched_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET "
+            "status = excluded.status, etag = excluded.etag, "
+            "last_modified = excluded.last_modified, body = excluded.body, "
+            "fetched_at = excluded.fetched_at",
             [
                 url,
                 status,
@@ -66,7 +68,7 @@ def put_cached(
         )
 
 
-def forget_cached(db: sqlite_utils.Database, url: str) -> None:
+def forget_cached(db: Database, url: str) -> None:
     """Drop the row for `url`."""
     with write_transaction(db):
         db.execute("DELETE FROM http_cache WHERE url = ?", [url])

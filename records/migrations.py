@@ -6,17 +6,17 @@ shipped. Running `migrate` again is a no-op, and an older database is upgraded i
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
-import sqlite_utils
-
 from records import fulltext
+from records.store import Database, is_postgres, table_exists
 
-Migration = Callable[[sqlite_utils.Database], None]
+Migration = Callable[[Database], None]
 
 
-def _m001_initial(db: sqlite_utils.Database) -> None:
+def _m001_initial(db: Database) -> None:
     """Atlas entries, aliases, unmatched log with sightings, replies, places, opt-outs, mod-log."""
     _run_script(
         db,
@@ -181,7 +181,7 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
-def _m002_entry_flags(db: sqlite_utils.Database) -> None:
+def _m002_entry_flags(db: Database) -> None:
     """Retraction/correction notices found by the enricher, per-entry check times, last errors.
 
     No foreign key to atlas_entries: an atlas re-import replaces entry rows, and a cascade
@@ -219,7 +219,7 @@ def _m002_entry_flags(db: sqlite_utils.Database) -> None:
     )
 
 
-def _m003_reply_messages(db: sqlite_utils.Database) -> None:
+def _m003_reply_messages(db: Database) -> None:
     """One row per message the bot sent, so a second reply (after an edit) can be found too.
 
     `replies` keeps one row per answered message (the never-twice guarantee) with the first
@@ -246,17 +246,17 @@ def _m003_reply_messages(db: sqlite_utils.Database) -> None:
     )
 
 
-def _m004_seen_items_by_time(db: sqlite_utils.Database) -> None:
+def _m004_seen_items_by_time(db: Database) -> None:
     """Seen marks by platform and time, so old ones can be pruned without a full scan."""
     _run_script(db, "CREATE INDEX idx_seen_items_time ON seen_items(platform, seen_at)")
 
 
-def _m005_wrong_match_permalink(db: sqlite_utils.Database) -> None:
+def _m005_wrong_match_permalink(db: Database) -> None:
     """Where a wrong-match report was made, so curators can read the conversation."""
     _run_script(db, "ALTER TABLE wrong_match_reports ADD COLUMN permalink TEXT")
 
 
-def _m006_deferred_items(db: sqlite_utils.Database) -> None:
+def _m006_deferred_items(db: Database) -> None:
     """Items whose reply waits until the platform takes replies in their place again."""
     _run_script(
         db,
@@ -274,7 +274,7 @@ def _m006_deferred_items(db: sqlite_utils.Database) -> None:
     )
 
 
-def _m007_cited_studies(db: sqlite_utils.Database) -> None:
+def _m007_cited_studies(db: Database) -> None:
     """Atlas studies cited in posts the bot only reads (feeds), for the moderator digest."""
     _run_script(
         db,
@@ -294,12 +294,12 @@ def _m007_cited_studies(db: sqlite_utils.Database) -> None:
     )
 
 
-def _m008_atlas_search(db: sqlite_utils.Database) -> None:
+def _m008_atlas_search(db: Database) -> None:
     """The full-text search table over atlas entries (records.fulltext), filled from them."""
     fulltext.rebuild(db)
 
 
-def _m009_deployment_secrets(db: sqlite_utils.Database) -> None:
+def _m009_deployment_secrets(db: Database) -> None:
     """Secrets a deployment generates for itself (the author-hash salt, records/salt.py).
 
     A database that already holds member hashes made them with the old public default
@@ -328,12 +328,12 @@ def _m009_deployment_secrets(db: sqlite_utils.Database) -> None:
         )
 
 
-def _m009_place_description_matches(db: sqlite_utils.Database) -> None:
+def _m009_place_description_matches(db: Database) -> None:
     """A place's own way of answering studies named by description (card, suggest, off)."""
     db.execute("ALTER TABLE place_settings ADD COLUMN description_matches TEXT")
 
 
-def _m010_census_citations(db: sqlite_utils.Database) -> None:
+def _m010_census_citations(db: Database) -> None:
     """Who cited an atlas study (a member pseudonym), so the census counts people, not posts."""
     _run_script(
         db,
@@ -344,7 +344,7 @@ def _m010_census_citations(db: sqlite_utils.Database) -> None:
     )
 
 
-def _m011_atlas_entry_metadata(db: sqlite_utils.Database) -> None:
+def _m011_atlas_entry_metadata(db: Database) -> None:
     """What the enricher learned about atlas entries (records.entry_metadata)."""
     db.execute(
         """CREATE TABLE atlas_entry_metadata (
@@ -355,7 +355,7 @@ def _m011_atlas_entry_metadata(db: sqlite_utils.Database) -> None:
     )
 
 
-def _m012_census_reports(db: sqlite_utils.Database) -> None:
+def _m012_census_reports(db: Database) -> None:
     """Where `evidence-bot report` wrote each census, so the curator view links the latest."""
     _run_script(
         db,
@@ -370,7 +370,7 @@ def _m012_census_reports(db: sqlite_utils.Database) -> None:
     )
 
 
-def _m013_posted_cards(db: sqlite_utils.Database) -> None:
+def _m013_posted_cards(db: Database) -> None:
     """Where each posted card lives and the entry version it shows, so it can be refreshed.
 
     `posted_card_entries` holds one row per study a card shows: its version (a hash of the
@@ -420,7 +420,7 @@ def _m013_posted_cards(db: sqlite_utils.Database) -> None:
     )
 
 
-def _run_script(db: sqlite_utils.Database, script: str) -> None:
+def _run_script(db: Database, script: str) -> None:
     """Run statements one by one: executescript would COMMIT mid-migration."""
     for statement in script.split(";"):
         if statement.strip():
@@ -445,22 +445,54 @@ MIGRATIONS: list[Migration] = [
 ]
 
 
-def migrate(db: sqlite_utils.Database) -> list[str]:
-    """Apply every migration not yet recorded, each in its own transaction; return their names."""
-    db.execute(
-        "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
-    )
-    done = {row["name"] for row in db.query("SELECT name FROM _migrations")}
+def migrate(db: Database) -> list[str]:
+    """Apply every migration not yet recorded; return their names.
+
+    The pending ones run in one transaction that holds the write lock (BEGIN IMMEDIATE on
+    SQLite, the advisory write lock on PostgreSQL), and the list is read again once the lock
+    is held: of two processes starting at once, one migrates and the other finds it done.
+    """
+    if _has_migrations_table(db) and not _pending(db):
+        return []
     applied: list[str] = []
-    for migration in MIGRATIONS:
-        name = migration.__name__.lstrip("_")
-        if name in done:
-            continue
-        with db.atomic():
-            migration(db)
-            db.execute(
-                "INSERT INTO _migrations (name, applied_at) VALUES (?, ?)",
-                [name, datetime.now(UTC).isoformat()],
-            )
-        applied.append(name)
+    with _write_lock(db):
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS _migrations "
+            "(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+        )
+        for name, migration in _pending(db):
+            with db.atomic():
+                migration(db)
+                db.execute(
+                    "INSERT INTO _migrations (name, applied_at) VALUES (?, ?)",
+                    [name, datetime.now(UTC).isoformat()],
+                )
+            applied.append(name)
     return applied
+
+
+def _has_migrations_table(db: Database) -> bool:
+    # Checked before creating it: on PostgreSQL two CREATE TABLE IF NOT EXISTS at once can
+    # still collide, so the table is only created under the write lock.
+    return table_exists(db, "_migrations")
+
+
+def _pending(db: Database) -> list[tuple[str, Migration]]:
+    done = {row["name"] for row in db.query("SELECT name FROM _migrations")}
+    named = ((migration.__name__.lstrip("_"), migration) for migration in MIGRATIONS)
+    return [(name, migration) for name, migration in named if name not in done]
+
+
+@contextmanager
+def _write_lock(db: Database) -> Iterator[None]:
+    if is_postgres(db) or db.conn.in_transaction:
+        with db.atomic():
+            yield
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.conn.rollback()
+        raise
+    db.execute("COMMIT")

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import sqlite_utils
-
 from records.db import write_transaction
+from records.store import Database
 
 
 @dataclass(frozen=True)
@@ -45,7 +44,7 @@ def _now() -> str:
 
 
 def log_action(
-    db: sqlite_utils.Database,
+    db: Database,
     *,
     platform: str,
     place: str | None,
@@ -58,14 +57,14 @@ def log_action(
     with write_transaction(db):
         cursor = db.execute(
             """INSERT INTO mod_log (platform, place, actor, action, target, detail, created_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?)""",
+               VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id""",
             [platform, place, actor, action, target, detail, _now()],
         )
-    return int(cursor.lastrowid or 0)
+        return int(cursor.fetchone()[0])
 
 
 def recent_actions(
-    db: sqlite_utils.Database, *, platform: str | None = None, limit: int = 50
+    db: Database, *, platform: str | None = None, limit: int = 50
 ) -> list[ModAction]:
     """The newest mod-log entries first, optionally for one platform."""
     where = "WHERE platform = ?" if platform else ""
@@ -79,7 +78,7 @@ def recent_actions(
 
 
 def report_wrong_match(
-    db: sqlite_utils.Database,
+    db: Database,
     *,
     platform: str,
     place: str | None,
@@ -99,16 +98,16 @@ def report_wrong_match(
             """INSERT INTO wrong_match_reports
                    (platform, place, message_id, reply_id, entry_id, reporter_hash, note,
                     permalink, created_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
             [
                 platform, place, message_id, reply_id, entry_id, reporter_hash, note,
                 permalink, _now(),
             ],
         )  # fmt: skip
-    return int(cursor.lastrowid or 0)
+        return int(cursor.fetchone()[0])
 
 
-def wrong_match_reports(db: sqlite_utils.Database, *, limit: int = 100) -> list[WrongMatchReport]:
+def wrong_match_reports(db: Database, *, limit: int = 100) -> list[WrongMatchReport]:
     """The newest wrong-match reports first."""
     rows = db.query(
         """SELECT id, platform, place, message_id, reply_id, entry_id, reporter_hash, note,

@@ -10,9 +10,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Literal, cast
 
-import sqlite_utils
-
 from records.db import write_transaction
+from records.store import Database
 
 PlaceMode = Literal["auto", "summon-only", "off"]
 PLACE_MODES: tuple[PlaceMode, ...] = ("auto", "summon-only", "off")
@@ -37,9 +36,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def get_place_settings(
-    db: sqlite_utils.Database, platform: str, place: str
-) -> PlaceSettings | None:
+def get_place_settings(db: Database, platform: str, place: str) -> PlaceSettings | None:
     """The stored settings of a place, or None when moderators never changed it."""
     row = db.execute(
         """SELECT enabled, mode, cooldown_hours, description_matches, updated_by, updated_at
@@ -61,7 +58,7 @@ def get_place_settings(
 
 
 def get_effective_place_settings(
-    db: sqlite_utils.Database, platform: str, place: str, parent_place: str | None = None
+    db: Database, platform: str, place: str, parent_place: str | None = None
 ) -> PlaceSettings | None:
     """The settings that apply in `place`: its own row, else its parent place's row.
 
@@ -83,9 +80,7 @@ def get_effective_place_settings(
     return own
 
 
-def set_place_mode(
-    db: sqlite_utils.Database, platform: str, place: str, mode: PlaceMode, *, actor: str
-) -> None:
+def set_place_mode(db: Database, platform: str, place: str, mode: PlaceMode, *, actor: str) -> None:
     """Turn the bot on (`auto`), `summon-only` or `off` in a place, keeping its cooldown."""
     if mode not in PLACE_MODES:
         raise ValueError(f"mode must be one of {', '.join(PLACE_MODES)}")
@@ -101,7 +96,7 @@ def set_place_mode(
 
 
 def set_place_cooldown(
-    db: sqlite_utils.Database,
+    db: Database,
     platform: str,
     place: str,
     hours: float | None,
@@ -118,7 +113,7 @@ def set_place_cooldown(
 
 
 def set_place_description_matches(
-    db: sqlite_utils.Database,
+    db: Database,
     platform: str,
     place: str,
     how: DescriptionMode,
@@ -136,7 +131,7 @@ def set_place_description_matches(
 
 
 def _set_column(
-    db: sqlite_utils.Database,
+    db: Database,
     platform: str,
     place: str,
     column: Literal["cooldown_hours", "description_matches"],
@@ -158,7 +153,7 @@ def _set_column(
         )
 
 
-def opt_out(db: sqlite_utils.Database, platform: str, author_hash: str) -> bool:
+def opt_out(db: Database, platform: str, author_hash: str) -> bool:
     """Record that a member wants no automatic replies; False if they had already opted out."""
     with write_transaction(db):
         cursor = db.execute(
@@ -168,7 +163,7 @@ def opt_out(db: sqlite_utils.Database, platform: str, author_hash: str) -> bool:
     return bool(cursor.rowcount)
 
 
-def opt_in(db: sqlite_utils.Database, platform: str, author_hash: str) -> bool:
+def opt_in(db: Database, platform: str, author_hash: str) -> bool:
     """Undo an opt-out; False if the member had not opted out."""
     with write_transaction(db):
         cursor = db.execute(
@@ -177,7 +172,7 @@ def opt_in(db: sqlite_utils.Database, platform: str, author_hash: str) -> bool:
     return bool(cursor.rowcount)
 
 
-def is_opted_out(db: sqlite_utils.Database, platform: str, author_hash: str) -> bool:
+def is_opted_out(db: Database, platform: str, author_hash: str) -> bool:
     """Whether the member opted out of automatic replies on this platform."""
     row = db.execute(
         "SELECT 1 FROM opt_outs WHERE platform = ? AND author_hash = ?", [platform, author_hash]

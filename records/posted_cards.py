@@ -19,10 +19,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
-import sqlite_utils
-
 from records.db import write_transaction
 from records.replies import stamp
+from records.store import Database
 
 CardState = Literal["live", "gone", "frozen"]
 
@@ -109,7 +108,7 @@ def _shown_from(text: str) -> dict[str, Shown]:
 
 
 def record_posted(
-    db: sqlite_utils.Database,
+    db: Database,
     *,
     platform: str,
     reply_id: str,
@@ -133,9 +132,7 @@ def record_posted(
         _write_shown(db, platform, reply_id, shown)
 
 
-def _write_shown(
-    db: sqlite_utils.Database, platform: str, reply_id: str, shown: Mapping[str, Shown]
-) -> None:
+def _write_shown(db: Database, platform: str, reply_id: str, shown: Mapping[str, Shown]) -> None:
     db.conn.executemany(
         """INSERT INTO posted_card_entries (platform, reply_id, entry_id, version, shown)
            VALUES (?, ?, ?, ?, ?)
@@ -153,7 +150,7 @@ _COLUMNS = """platform, reply_id, place, thread, message_id, layout, state, edit
 
 
 def posted_cards(
-    db: sqlite_utils.Database, platform: str | None = None, *, state: CardState | None = "live"
+    db: Database, platform: str | None = None, *, state: CardState | None = "live"
 ) -> list[PostedCard]:
     """Posted cards (of one platform, in one state; None: all), oldest first."""
     where, params = [], []
@@ -171,7 +168,7 @@ def posted_cards(
     return [_card(db, row) for row in rows]
 
 
-def get_posted(db: sqlite_utils.Database, platform: str, reply_id: str) -> PostedCard | None:
+def get_posted(db: Database, platform: str, reply_id: str) -> PostedCard | None:
     """One posted card, or None."""
     rows = list(
         db.query(
@@ -182,7 +179,7 @@ def get_posted(db: sqlite_utils.Database, platform: str, reply_id: str) -> Poste
     return _card(db, rows[0]) if rows else None
 
 
-def _card(db: sqlite_utils.Database, row: dict[str, object]) -> PostedCard:
+def _card(db: Database, row: dict[str, object]) -> PostedCard:
     shown = {
         str(r["entry_id"]): Shown(str(r["version"]), json.loads(str(r["shown"])))
         for r in db.query(
@@ -211,7 +208,7 @@ def _card(db: sqlite_utils.Database, row: dict[str, object]) -> PostedCard:
 
 
 def claim_edit(
-    db: sqlite_utils.Database,
+    db: Database,
     platform: str,
     reply_id: str,
     shown: Mapping[str, Shown],
@@ -234,7 +231,7 @@ def claim_edit(
     return taken.rowcount == 1
 
 
-def confirm_edit(db: sqlite_utils.Database, platform: str, reply_id: str, at: datetime) -> None:
+def confirm_edit(db: Database, platform: str, reply_id: str, at: datetime) -> None:
     """The claimed edit is on the platform: the card now shows the claimed versions."""
     with write_transaction(db):
         card = get_posted(db, platform, reply_id)
@@ -249,7 +246,7 @@ def confirm_edit(db: sqlite_utils.Database, platform: str, reply_id: str, at: da
         )
 
 
-def release_edit(db: sqlite_utils.Database, platform: str, reply_id: str) -> None:
+def release_edit(db: Database, platform: str, reply_id: str) -> None:
     """The claimed edit surely was not made: a later pass may try again."""
     with write_transaction(db):
         db.execute(
@@ -261,7 +258,7 @@ def release_edit(db: sqlite_utils.Database, platform: str, reply_id: str) -> Non
 
 
 def mark(
-    db: sqlite_utils.Database,
+    db: Database,
     platform: str,
     reply_id: str,
     state: CardState,
@@ -283,7 +280,7 @@ def mark(
 
 
 def set_refresh(
-    db: sqlite_utils.Database, platform: str, place: str, *, on: bool, by: str | None = None
+    db: Database, platform: str, place: str, *, on: bool, by: str | None = None
 ) -> None:
     """Turn refreshing of posted cards on or off in a place (moderators)."""
     with write_transaction(db):
@@ -299,13 +296,13 @@ def set_refresh(
             )
 
 
-def refresh_off_places(db: sqlite_utils.Database, platform: str) -> set[str]:
+def refresh_off_places(db: Database, platform: str) -> set[str]:
     """The places of a platform where moderators turned refreshing off."""
     rows = db.execute("SELECT place FROM card_refresh_off WHERE platform = ?", [platform])
     return {str(row[0]) for row in rows.fetchall()}
 
 
-def entries_shown(db: sqlite_utils.Database, platforms: Sequence[str] = ()) -> dict[str, int]:
+def entries_shown(db: Database, platforms: Sequence[str] = ()) -> dict[str, int]:
     """How many live cards show each entry (of the given platforms; empty: all)."""
     rows = db.execute(
         """SELECT e.entry_id, c.platform FROM posted_card_entries e

@@ -18,9 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import sqlite_utils
-
 from records.db import write_transaction
+from records.store import Database
 
 
 @dataclass(frozen=True)
@@ -69,7 +68,7 @@ def stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def get_reply(db: sqlite_utils.Database, platform: str, message_id: str) -> ReplyRecord | None:
+def get_reply(db: Database, platform: str, message_id: str) -> ReplyRecord | None:
     """The log row for a message, or None when the bot never answered it."""
     rows = list(
         db.query(
@@ -82,15 +81,13 @@ def get_reply(db: sqlite_utils.Database, platform: str, message_id: str) -> Repl
     return _record(rows[0]) if rows else None
 
 
-def find_by_reply_id(db: sqlite_utils.Database, platform: str, reply_id: str) -> ReplyRecord | None:
+def find_by_reply_id(db: Database, platform: str, reply_id: str) -> ReplyRecord | None:
     """The log row of the message that the bot's reply `reply_id` (any of them) answered."""
     sent = get_reply_message(db, platform, reply_id)
     return get_reply(db, platform, sent.message_id) if sent is not None else None
 
 
-def get_reply_message(
-    db: sqlite_utils.Database, platform: str, reply_id: str
-) -> ReplyMessage | None:
+def get_reply_message(db: Database, platform: str, reply_id: str) -> ReplyMessage | None:
     """The bot's message `reply_id`: what it answered and the studies it showed, or None."""
     rows = list(
         db.query(
@@ -111,9 +108,7 @@ def get_reply_message(
     )
 
 
-def reply_messages_for(
-    db: sqlite_utils.Database, platform: str, message_id: str
-) -> list[ReplyMessage]:
+def reply_messages_for(db: Database, platform: str, message_id: str) -> list[ReplyMessage]:
     """Every message the bot sent in answer to `message_id`, oldest first."""
     rows = db.query(
         """SELECT reply_id FROM reply_messages WHERE platform = ? AND message_id = ?
@@ -139,7 +134,7 @@ def _record(row: dict[str, object]) -> ReplyRecord:
 
 
 def claim_reply(
-    db: sqlite_utils.Database,
+    db: Database,
     *,
     platform: str,
     place: str,
@@ -196,7 +191,7 @@ def claim_reply(
 
 
 def take_over_stale_claim(
-    db: sqlite_utils.Database,
+    db: Database,
     *,
     platform: str,
     thread: str,
@@ -241,7 +236,7 @@ def take_over_stale_claim(
 
 
 def _carded_by_others(
-    db: sqlite_utils.Database, platform: str, thread: str, message_id: str, since: datetime
+    db: Database, platform: str, thread: str, message_id: str, since: datetime
 ) -> set[str]:
     rows = db.execute(
         """SELECT DISTINCT entry_id FROM carded
@@ -252,7 +247,7 @@ def _carded_by_others(
 
 
 def confirm_reply(
-    db: sqlite_utils.Database,
+    db: Database,
     platform: str,
     message_id: str,
     reply_id: str,
@@ -282,9 +277,7 @@ def confirm_reply(
         )
 
 
-def release_reply(
-    db: sqlite_utils.Database, platform: str, message_id: str, entry_ids: Sequence[str]
-) -> None:
+def release_reply(db: Database, platform: str, message_id: str, entry_ids: Sequence[str]) -> None:
     """Undo a claim whose reply could not be sent, so the message can be answered later."""
     with write_transaction(db):
         existing = get_reply(db, platform, message_id)
@@ -307,7 +300,7 @@ def release_reply(
 
 
 def recently_carded(
-    db: sqlite_utils.Database,
+    db: Database,
     platform: str,
     thread: str,
     since: datetime,
@@ -325,7 +318,7 @@ def recently_carded(
     return {str(row[0]) for row in rows}
 
 
-def unconfirmed_claims(db: sqlite_utils.Database, platform: str) -> list[tuple[str, str, str]]:
+def unconfirmed_claims(db: Database, platform: str) -> list[tuple[str, str, str]]:
     """(thread, message_id, claimed-at stamp) of the platform's claims never confirmed."""
     rows = db.execute(
         "SELECT thread, message_id, updated_at FROM replies "
@@ -342,7 +335,7 @@ def is_stale_claim(record: ReplyRecord, stale_before: datetime) -> bool:
     return record.reply_id is None and record.updated_at < stamp(stale_before)
 
 
-def replies_since(db: sqlite_utils.Database, platform: str, place: str, since: datetime) -> int:
+def replies_since(db: Database, platform: str, place: str, since: datetime) -> int:
     """How many replies the bot made (or claimed) in a place at or after `since`."""
     row = db.execute(
         """SELECT count(*) FROM replies
@@ -353,7 +346,7 @@ def replies_since(db: sqlite_utils.Database, platform: str, place: str, since: d
 
 
 def reply_stats(
-    db: sqlite_utils.Database,
+    db: Database,
     *,
     platform: str,
     place: str | None = None,

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
-import sqlite_utils
-
 from records.db import write_transaction
+from records.store import Database
 
 FlagKind = Literal["retraction", "expression_of_concern", "correction", "withdrawal"]
 FLAG_KINDS: tuple[FlagKind, ...] = (
@@ -64,7 +63,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def store_flags(db: sqlite_utils.Database, flags: Iterable[EntryFlag]) -> int:
+def store_flags(db: Database, flags: Iterable[EntryFlag]) -> int:
     """Store notices (a notice already stored is kept as it was); return how many were new."""
     added = 0
     with write_transaction(db):
@@ -89,7 +88,7 @@ def store_flags(db: sqlite_utils.Database, flags: Iterable[EntryFlag]) -> int:
     return added
 
 
-def entry_flags(db: sqlite_utils.Database, entry_id: str) -> list[EntryFlag]:
+def entry_flags(db: Database, entry_id: str) -> list[EntryFlag]:
     """Every notice stored for the entry, most serious and best documented first."""
     rows = db.query(
         """SELECT entry_id, kind, notice_id, source, label, notice_doi, notice_date, detected_at
@@ -104,13 +103,13 @@ def entry_flags(db: sqlite_utils.Database, entry_id: str) -> list[EntryFlag]:
     )
 
 
-def retraction_notice(db: sqlite_utils.Database, entry_id: str) -> EntryFlag | None:
+def retraction_notice(db: Database, entry_id: str) -> EntryFlag | None:
     """The most serious notice for the entry (retraction first), or None when there is none."""
     flags = entry_flags(db, entry_id)
     return flags[0] if flags else None
 
 
-def retracted_entry_ids(db: sqlite_utils.Database) -> set[str]:
+def retracted_entry_ids(db: Database) -> set[str]:
     """Slugs of entries retracted or withdrawn, by the atlas's own flag or by a found notice."""
     rows = db.execute(
         """SELECT entry_id FROM entry_flags WHERE kind IN ('retraction', 'withdrawal')
@@ -119,7 +118,7 @@ def retracted_entry_ids(db: sqlite_utils.Database) -> set[str]:
     return {str(row[0]) for row in rows}
 
 
-def unflagged_by_atlas(db: sqlite_utils.Database) -> list[EntryFlag]:
+def unflagged_by_atlas(db: Database) -> list[EntryFlag]:
     """Retractions found by the enricher that the atlas itself does not show: curator work."""
     rows = db.query(
         """SELECT f.entry_id, f.kind, f.notice_id, f.source, f.label, f.notice_doi,

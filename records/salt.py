@@ -13,10 +13,10 @@ import logging
 import secrets
 from datetime import UTC, datetime
 
-import sqlite_utils
 from pydantic import SecretStr
 
 from records.db import write_transaction
+from records.store import Database
 
 log = logging.getLogger(__name__)
 SALT_NAME = "author_hash_salt"
@@ -25,7 +25,7 @@ SALT_NAME = "author_hash_salt"
 LEGACY_SALT = "evidence-bot"
 
 
-def author_hash_salt(db: sqlite_utils.Database, configured: SecretStr | None = None) -> str:
+def author_hash_salt(db: Database, configured: SecretStr | None = None) -> str:
     """The salt to hash member ids with: the configured one, else the deployment's own
     (generated and stored on first use)."""
     if configured is not None:
@@ -49,6 +49,6 @@ def author_hash_salt(db: sqlite_utils.Database, configured: SecretStr | None = N
     return stored
 
 
-def _stored(db: sqlite_utils.Database) -> str | None:
+def _stored(db: Database) -> str | None:
     row = db.execute("SELECT value FROM deployment_secrets WHERE name = ?", [SALT_NAME]).fetchone()
     return None if row is None else str(row[0])

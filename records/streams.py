@@ -12,16 +12,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-import sqlite_utils
-
 from records.db import write_transaction
 from records.replies import stamp
+from records.store import Database
 
 
 class Streams:
     """Cursors and seen marks of one platform's streams in the records database."""
 
-    def __init__(self, db: sqlite_utils.Database, platform: str) -> None:
+    def __init__(self, db: Database, platform: str) -> None:
         self._db = db
         self.platform = platform
 

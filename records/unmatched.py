@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-import sqlite_utils
-
 from records.atlas_store import add_alias
 from records.db import write_transaction
 from records.errors import ResolveConflictError as ResolveConflictError  # noqa: PLC0414 - re-exported
@@ -27,6 +25,7 @@ from records.identifiers import (
     normalize_publisher_id,
 )
 from records.models import Match, Post, RefKind
+from records.store import Database
 
 SortOrder = Literal["mentions", "places", "recent"]
 SORT_ORDERS: tuple[SortOrder, ...] = ("mentions", "places", "recent")
@@ -58,9 +57,7 @@ def hash_author(author_id: str, salt: str) -> str:
     return hashlib.sha256(f"{salt}\x00{author_id}".encode()).hexdigest()[:16]
 
 
-def record_sightings(
-    db: sqlite_utils.Database, post: Post, matches: Iterable[Match], *, salt: str
-) -> int:
+def record_sightings(db: Database, post: Post, matches: Iterable[Match], *, salt: str) -> int:
     """Log every unmatched match of `post`; return how many new sightings were stored.
 
     Seeing the same message again (a redelivery, a restart, an edit) adds no sighting and
@@ -212,7 +209,7 @@ def _since_text(since: datetime | str | None) -> str | None:
 
 
 def list_papers(
-    db: sqlite_utils.Database,
+    db: Database,
     *,
     sort: SortOrder = "mentions",
     status: str | None = None,
@@ -286,7 +283,7 @@ def _summary(row: dict[str, Any]) -> PaperSummary:
     )
 
 
-def get_paper(db: sqlite_utils.Database, key: str) -> PaperDetail:
+def get_paper(db: Database, key: str) -> PaperDetail:
     """The paper logged under `key` (see normalize_key) and all its sightings.
 
     Raises UnknownPaperError when nothing is logged under that key.
@@ -297,7 +294,7 @@ def get_paper(db: sqlite_utils.Database, key: str) -> PaperDetail:
     return PaperDetail(paper=found[0], sightings=sightings_of(db, key))
 
 
-def sightings_of(db: sqlite_utils.Database, key: str) -> list[Sighting]:
+def sightings_of(db: Database, key: str) -> list[Sighting]:
     """Every sighting of the paper, newest first."""
     rows = db.query(
         """SELECT platform, place, message_id, permalink, author_hash, seen_at
@@ -307,12 +304,12 @@ def sightings_of(db: sqlite_utils.Database, key: str) -> list[Sighting]:
     return [Sighting(**row) for row in rows]
 
 
-def is_logged(db: sqlite_utils.Database, key: str) -> bool:
+def is_logged(db: Database, key: str) -> bool:
     """Whether a paper is logged under exactly `key` (no normalising)."""
     return db.execute("SELECT 1 FROM unmatched_papers WHERE key = ?", [key]).fetchone() is not None
 
 
-def latest_permalink(db: sqlite_utils.Database, key: str) -> str | None:
+def latest_permalink(db: Database, key: str) -> str | None:
     """The permalink of the paper's newest sighting that has one."""
     row = db.execute(
         "SELECT permalink FROM sightings WHERE paper_key = ? AND permalink IS NOT NULL "
@@ -322,9 +319,7 @@ def latest_permalink(db: sqlite_utils.Database, key: str) -> str | None:
     return str(row[0]) if row else None
 
 
-def pending_seen_in(
-    db: sqlite_utils.Database, platform: str, place: str, limit: int
-) -> list[tuple[str, int]]:
+def pending_seen_in(db: Database, platform: str, place: str, limit: int) -> list[tuple[str, int]]:
     """(key, mentions there) of the `limit` pending papers most sighted in one place."""
     rows = db.execute(
         """SELECT paper_key, count(*) AS n FROM sightings s
@@ -336,7 +331,7 @@ def pending_seen_in(
     return [(str(key), int(n)) for key, n in rows]
 
 
-def _require_paper(db: sqlite_utils.Database, key: str) -> tuple[str, str]:
+def _require_paper(db: Database, key: str) -> tuple[str, str]:
     row = db.execute("SELECT kind, value FROM unmatched_papers WHERE key = ?", [key]).fetchone()
     if row is None:
         raise UnknownPaperError(key)
@@ -344,7 +339,7 @@ def _require_paper(db: sqlite_utils.Database, key: str) -> tuple[str, str]:
 
 
 def resolve_paper(
-    db: sqlite_utils.Database,
+    db: Database,
     key: str,
     atlas_id: str,
     *,
@@ -371,7 +366,7 @@ def resolve_paper(
             _mod_log(db, actor, "unmatched.resolve", key, atlas_id)
 
 
-def resolve_conflicts(db: sqlite_utils.Database, key: str, atlas_id: str) -> list[str]:
+def resolve_conflicts(db: Database, key: str, atlas_id: str) -> list[str]:
     """Why mapping paper `key` to entry `atlas_id` looks like a mistake ([] when it does not).
 
     The entry already carries another identifier of the paper's kind (a different DOI is a
@@ -404,7 +399,7 @@ def resolve_conflicts(db: sqlite_utils.Database, key: str, atlas_id: str) -> lis
     return reasons
 
 
-def unresolve_paper(db: sqlite_utils.Database, key: str, *, actor: str | None = None) -> str:
+def unresolve_paper(db: Database, key: str, *, actor: str | None = None) -> str:
     """Undo a resolve: drop the paper's alias and make it pending again; return the entry it
     pointed to. Raises ValueError when it is not resolved, or when the atlas entry itself
     carries the identifier (then the atlas entry needs fixing, not the log)."""
@@ -433,9 +428,7 @@ def unresolve_paper(db: sqlite_utils.Database, key: str, *, actor: str | None = 
     return str(atlas_id)
 
 
-def ignore_paper(
-    db: sqlite_utils.Database, key: str, reason: str, *, actor: str | None = None
-) -> None:
+def ignore_paper(db: Database, key: str, reason: str, *, actor: str | None = None) -> None:
     """Mark the paper as not worth adding (off-topic, not a study...), with the reason why."""
     if not reason.strip():
         raise ValueError("a reason is required to ignore a paper")
@@ -449,7 +442,7 @@ def ignore_paper(
             _mod_log(db, actor, "unmatched.ignore", key, reason.strip())
 
 
-def _mod_log(db: sqlite_utils.Database, actor: str, action: str, target: str, detail: str) -> None:
+def _mod_log(db: Database, actor: str, action: str, target: str, detail: str) -> None:
     db.execute(
         "INSERT INTO mod_log (platform, place, actor, action, target, detail, created_at) "
         "VALUES ('cli', NULL, ?, ?, ?, ?, ?)",
@@ -458,7 +451,7 @@ def _mod_log(db: sqlite_utils.Database, actor: str, action: str, target: str, de
 
 
 def papers_to_enrich(
-    db: sqlite_utils.Database,
+    db: Database,
     *,
     limit: int | None = None,
     max_attempts: int = 10,
@@ -472,13 +465,13 @@ def papers_to_enrich(
     """
     cutoff = ((now or datetime.now(UTC)) - recheck_not_found_after).isoformat(timespec="seconds")
     rows = db.query(
-        """SELECT key FROM unmatched_papers
+        f"""SELECT key FROM unmatched_papers
            WHERE status = 'pending'
              AND ((enrich_status = 'pending' AND enrich_attempts < ?)
                   OR (enrich_status = 'not_found' AND enriched_at < ?))
            ORDER BY enrich_attempts, mention_count DESC, last_seen DESC, key
-           LIMIT ?""",
-        [max_attempts, cutoff, -1 if limit is None else limit],
+           {"LIMIT ?" if limit is not None else ""}""",  # noqa: S608 - a fixed fragment
+        [max_attempts, cutoff, *([] if limit is None else [limit])],
     )
     keys = [row["key"] for row in rows]
     by_key: dict[str, PaperSummary] = {}
@@ -491,7 +484,7 @@ def papers_to_enrich(
 
 
 def save_enrichment(
-    db: sqlite_utils.Database,
+    db: Database,
     key: str,
     metadata: dict[str, Any],
     *,

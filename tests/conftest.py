@@ -7,15 +7,57 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import sqlite_utils
 
+import records.db
 from config.settings import Settings
-from records.db import open_db
+from records.db import Database, open_db
+from tests import postgres_store
 from tests.fakes.atlas import REPO_ROOT, SAMPLE_ATLAS, sample_dois
 from tests.fakes.sleep import FakeSleep
 
 # Re-exported: tests import these from here; benchmarks import them from tests.fakes.
 __all__ = ["REPO_ROOT", "SAMPLE_ATLAS", "FakeSleep", "sample_dois"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sqlite_only: reads the SQLite file itself; skipped by make test-postgres"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not postgres_store.SERVER_URL:
+        return
+    skip = pytest.mark.skip(reason="reads the SQLite file itself (make test-postgres)")
+    for item in items:
+        if "sqlite_only" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def _postgres_database() -> Iterator[str | None]:
+    """The session's own database on EVBOT_TEST_DATABASE_URL's server (None: SQLite)."""
+    if not postgres_store.SERVER_URL:
+        yield None
+        return
+    with postgres_store.session_database(postgres_store.SERVER_URL) as url:
+        yield url
+
+
+@pytest.fixture(autouse=True)
+def _store_on_postgres(_postgres_database: str | None) -> Iterator[None]:
+    """Under `make test-postgres`, every database a test opens is a PostgreSQL schema."""
+    if _postgres_database is None:
+        yield
+        return
+    schemas = postgres_store.SchemaPerPath(_postgres_database)
+    # Set by hand, not with monkeypatch: a test's monkeypatch.undo() must not undo it.
+    records.db.path_redirect = schemas
+    try:
+        yield
+    finally:
+        records.db.path_redirect = None
+        schemas.drop_all()
 
 
 @pytest.fixture
@@ -25,7 +67,7 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def db(db_path: Path) -> Iterator[sqlite_utils.Database]:
+def db(db_path: Path) -> Iterator[Database]:
     """A fresh, migrated records database in a real file."""
     database = open_db(db_path)
     yield database

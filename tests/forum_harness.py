@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import Generic, Protocol, TypeVar
 
 import pytest
-import sqlite_utils
 
 from bot.forums.polling import PollReport
 from linker import AtlasIndex
-from records.db import open_db
+from records.db import Database, open_db
 from records.models import AtlasEntry
 from tests.fakes.atlas import SAMPLE_ATLAS
 from tests.fakes.sleep import FakeSleep
@@ -39,7 +38,7 @@ class Harness(Generic[FakeT, BotT]):
 
     fake: FakeT
     bot: BotT
-    db: sqlite_utils.Database
+    db: Database
     sleep: FakeSleep
 
     def poll(self) -> PollReport:
@@ -55,9 +54,9 @@ class HarnessFactory(Generic[FakeT]):
         self.index = index
         self.db_path = db_path
         self.sleep = FakeSleep()
-        self._opened: list[sqlite_utils.Database] = []
+        self._opened: list[Database] = []
 
-    def open_db(self) -> sqlite_utils.Database:
+    def open_db(self) -> Database:
         """The records file, opened as a process start would; closed by `close`."""
         db = open_db(self.db_path)
         self._opened.append(db)

@@ -13,7 +13,7 @@ from pydantic import BaseModel, SecretStr
 from bot.http.redaction import install_redaction
 from config.settings import Settings, load_settings
 from records.atlas_store import count_entries
-from records.db import Database, open_db
+from records.db import Database, database_exists, open_db
 
 # Commands that write records may create the database; every other command needs one that
 # exists, so a mistyped `--db` is an error instead of a new, empty database.
@@ -89,7 +89,9 @@ class AppContext:
         if self._settings is None:
             settings = load_settings(self.config_file)
             if self.db_path is not None:
+                # `--db FILE` names an SQLite file, whatever server the settings name.
                 settings.database.path = self.db_path
+                settings.database.url = None
             # Whatever logs a token, a key or a webhook address from here on shows `***`.
             install_redaction(secret_values(settings))
             self._settings = settings
@@ -105,12 +107,12 @@ class AppContext:
             database = self.settings.database
             path = Path(database.path)
             if (
-                str(path) != ":memory:"
-                and not path.exists()
+                database.url is None
                 and not may_create_database(_invoked_path())
+                and not database_exists(path)
             ):
                 raise NoDatabaseError(path)
-            self._db = open_db(database.path, busy_timeout_ms=database.busy_timeout_ms)
+            self._db = open_db(database.location(), busy_timeout_ms=database.busy_timeout_ms)
         return self._db
 
     def close(self) -> None:
@@ -144,7 +146,7 @@ def warn_if_atlas_empty(app: AppContext) -> None:
     (and be logged as a missing paper) without anything looking wrong."""
     if count_entries(app.db) == 0:
         click.echo(
-            f"Note: the atlas is empty ({app.settings.database.path}), so no study can match; "
+            f"Note: the atlas is empty ({app.settings.database.where()}), so no study can match; "
             f"import one with `{program_name()} atlas import FILE`"
             + (f" or use the demo's: --db {DEMO_DB}." if DEMO_DB.is_file() else "."),
             err=True,

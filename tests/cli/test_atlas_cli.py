@@ -9,12 +9,11 @@ import threading
 from pathlib import Path
 
 import pytest
-import sqlite_utils
 from click.testing import CliRunner, Result
 
 from bot.cli.main import cli
 from records.atlas_store import add_alias, find_entry_id, iter_entries
-from records.db import open_db
+from records.db import Database, open_db
 from records.models import Match, Post, Reference, RefKind
 from records.unmatched import record_sightings
 from tests.conftest import SAMPLE_ATLAS
@@ -142,9 +141,7 @@ def test_reimport_counts_unchanged_and_updated_entries(tmp_path: Path, db_path: 
     assert by_id[str(records[0]["id"])]["summary"] == "A corrected summary."
 
 
-def test_importing_an_entry_resolves_a_logged_unmatched_paper(
-    db: sqlite_utils.Database, db_path: Path
-) -> None:
+def test_importing_an_entry_resolves_a_logged_unmatched_paper(db: Database, db_path: Path) -> None:
     doi = "10.1038/s41467-024-45107-3"
     post = Post(platform="console", place="c", thread="t", message_id="1", author_id="u", text=doi)
     reference = Reference(kind=RefKind.DOI, value=doi, start=0, end=len(doi), text=doi)
@@ -263,6 +260,7 @@ def test_stats_of_an_empty_atlas_is_one_line(db_path: Path) -> None:
     )
 
 
+@pytest.mark.sqlite_only
 def test_import_waits_while_another_process_writes(db_path: Path, tmp_path: Path) -> None:
     """Like every writer, `atlas import` queues behind another writer (issue 17)."""
     assert run(db_path, "atlas", "import", str(SAMPLE_ATLAS)).exit_code == 0

@@ -60,6 +60,7 @@ def test_demo_shows_the_bot_staying_quiet_for_a_reason(demo_run: tuple[Path, str
         assert f"no reply: {verdict.value}" in output
 
 
+@pytest.mark.sqlite_only
 def test_demo_ends_with_the_unmatched_paper_log(demo_run: tuple[Path, str]) -> None:
     db_path, output = demo_run
     table = output[output.index("Unmatched-paper log") :]
@@ -95,6 +96,7 @@ def test_the_sample_thread_cites_studies_every_way_members_do(marker: str) -> No
     assert marker in sample_path("thread.txt").read_text(encoding="utf-8")
 
 
+@pytest.mark.sqlite_only
 def test_demo_starts_from_a_fresh_database_every_time(tmp_path: Path) -> None:
     db_path = tmp_path / "demo.db"
     first = run_demo(db_path)

@@ -32,6 +32,7 @@ def test_a_mistyped_db_is_an_error_and_creates_nothing(tmp_path: Path, args: lis
     assert not (tmp_path / "typo").exists()
 
 
+@pytest.mark.sqlite_only
 def test_import_creates_the_database_and_its_folder(tmp_path: Path) -> None:
     target = tmp_path / "new" / "evidence.db"
     result = CliRunner().invoke(cli, ["--db", str(target), "atlas", "import", str(SAMPLE_ATLAS)])

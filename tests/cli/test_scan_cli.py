@@ -299,6 +299,7 @@ def test_a_date_out_of_range_is_reported_and_the_scan_goes_on(
     assert [r["key"] for r in unmatched_rows(atlas_db)] == ["pmid:12345670", "pmid:12345678"]
 
 
+@pytest.mark.sqlite_only
 def test_a_post_is_printed_only_after_its_sightings_are_saved(
     atlas_db: Path, tmp_path: Path
 ) -> None:

@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlite_utils
 
 from bot.core.factory import build_service
 from bot.core.service import EvidenceService
 from config.settings import Settings
 from records.atlas_store import upsert_entries
+from records.db import Database
 from records.models import AtlasEntry, Post
 from tests.conftest import SAMPLE_ATLAS
 
@@ -84,16 +84,14 @@ def settings() -> Settings:
 
 
 @pytest.fixture
-def atlas_db(db: sqlite_utils.Database) -> sqlite_utils.Database:
+def atlas_db(db: Database) -> Database:
     """A records database holding the sample atlas."""
     upsert_entries(db, sample_entries())
     return db
 
 
 @pytest.fixture
-def service(
-    atlas_db: sqlite_utils.Database, settings: Settings, clock: FakeClock
-) -> EvidenceService:
+def service(atlas_db: Database, settings: Settings, clock: FakeClock) -> EvidenceService:
     """The real service: real SQLite file, real linker index over the sample atlas."""
     return build_service(atlas_db, settings, clock=clock)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-import sqlite_utils
 
 from bot.core.commands import (
     MODERATOR_ONLY,
@@ -19,6 +18,7 @@ from bot.core.commands import (
 from bot.core.factory import build_service
 from bot.core.service import EvidenceService
 from config.settings import Settings
+from records.db import Database
 from records.modlog import recent_actions, wrong_match_reports
 from records.places import get_place_settings, is_opted_out
 from tests.core.conftest import LEE_DOI, NOT_IN_ATLAS_DOI, WALITT_PMCID, FakeClock, make_post
@@ -343,7 +343,7 @@ def test_an_optout_that_changes_nothing_is_not_logged(service: EvidenceService) 
     [("discord", "?", "?evidence"), ("discord", "!", "!evidence"), ("reddit", "?", "!evidence")],
 )
 def test_summon_only_confirmation_names_the_platforms_command(
-    atlas_db: sqlite_utils.Database, clock: FakeClock, platform: str, prefix: str, word: str
+    atlas_db: Database, clock: FakeClock, platform: str, prefix: str, word: str
 ) -> None:
     service = build_service(atlas_db, Settings(discord={"prefix": prefix}), clock=clock)
     command = parse_command(f"{word} summon-only", word)

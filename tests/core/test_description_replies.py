@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 import pytest
-import sqlite_utils
 
 from bot.core.commands import Invocation, Name, execute, parse_command
 from bot.core.factory import build_service
 from bot.core.service import EvidenceService
 from config.settings import Settings
 from records.atlas_store import upsert_entries
+from records.db import Database
 from tests.core.conftest import FakeClock, entry, make_post
 from tests.linker.test_descriptions import PACE as PACE_DESCRIBED
 
@@ -21,7 +21,7 @@ CITED = "White et al. 2011 in the Lancet"
 
 
 @pytest.fixture
-def service(db: sqlite_utils.Database, clock: FakeClock) -> EvidenceService:
+def service(db: Database, clock: FakeClock) -> EvidenceService:
     upsert_entries(db, [PACE])
     return build_service(db, Settings(), clock=clock)
 

@@ -7,7 +7,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-import sqlite_utils
 
 from bot.core.factory import build_service
 from bot.core.policy import Verdict
@@ -16,7 +15,7 @@ from bot.core.service import EvidenceService, ReplyPlan
 from config.settings import Settings
 from records import replies
 from records.atlas_store import upsert_entries
-from records.db import open_db
+from records.db import Database, open_db
 from records.models import Post
 from records.places import opt_out, set_place_cooldown, set_place_mode
 from records.replies import get_reply, recently_carded
@@ -166,9 +165,7 @@ def test_a_summons_bypasses_the_cooldown(service: EvidenceService) -> None:
     assert service.evaluate(post, summoned=True).decision.verdict is Verdict.REPLY
 
 
-def test_the_hourly_rate_cap_holds_per_place(
-    atlas_db: sqlite_utils.Database, clock: FakeClock
-) -> None:
+def test_the_hourly_rate_cap_holds_per_place(atlas_db: Database, clock: FakeClock) -> None:
     service = build_service(atlas_db, Settings(reply={"rate_cap_per_hour": 2}), clock=clock)
     assert answer(service, LEE_DOI, message_id="1", thread="a") is Verdict.REPLY
     assert answer(service, LEE_DOI, message_id="2", thread="b") is Verdict.REPLY
@@ -222,13 +219,13 @@ def test_place_mode_controls_replies_and_logging(
     assert outcome.logged == logged
 
 
-def test_default_mode_comes_from_settings(atlas_db: sqlite_utils.Database) -> None:
+def test_default_mode_comes_from_settings(atlas_db: Database) -> None:
     service = build_service(atlas_db, Settings(reply={"default_mode": "summon-only"}))
     assert service.evaluate(make_post(LEE_DOI)).decision.verdict is Verdict.SUMMON_ONLY
 
 
 def test_fifty_references_in_one_post_give_one_reply_with_links(
-    db: sqlite_utils.Database, settings: Settings
+    db: Database, settings: Settings
 ) -> None:
     entries = [
         entry(id=f"doe-2020-study-{n}", title=f"Study number {n} of fifty", doi=f"10.5555/t.{n}")
@@ -377,7 +374,7 @@ def test_a_claim_drops_studies_carded_meanwhile_and_keeps_the_rest(
 
 @pytest.mark.parametrize("where", ["settings", "place"])
 def test_a_zero_hour_cooldown_cards_a_study_again_within_the_same_second(
-    atlas_db: sqlite_utils.Database, clock: FakeClock, where: str
+    atlas_db: Database, clock: FakeClock, where: str
 ) -> None:
     settings = Settings(reply={"cooldown_hours": 0 if where == "settings" else 24})
     service = build_service(atlas_db, settings, clock=clock)

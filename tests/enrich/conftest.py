@@ -6,10 +6,10 @@ from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
-import sqlite_utils
 
 from bot.enrich.clients import MetadataClients, build_clients
 from bot.http.limits import RetryPolicy
+from records.db import Database
 from tests.enrich.fakes import FakeClock, FakePaper, FakeServices, settings_for
 
 ROOT = "https://fake.test"
@@ -40,9 +40,7 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def clients(
-    services: FakeServices, clock: FakeClock, db: sqlite_utils.Database
-) -> Iterator[MetadataClients]:
+def clients(services: FakeServices, clock: FakeClock, db: Database) -> Iterator[MetadataClients]:
     """The real clients and polite transports over the fakes, with the response cache."""
     built = clients_over(services.handler, db, clock, max_retries=2)
     yield built
@@ -51,7 +49,7 @@ def clients(
 
 def clients_over(
     handler: Callable[[httpx.Request], httpx.Response],
-    db: sqlite_utils.Database,
+    db: Database,
     clock: FakeClock,
     *,
     max_retries: int,

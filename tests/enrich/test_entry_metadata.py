@@ -3,14 +3,13 @@ keywords from Crossref and Europe PMC; description matching then recognises them
 
 from __future__ import annotations
 
-import sqlite_utils
-
 from bot.core.factory import load_index
 from bot.enrich.worker import EnrichSummary, check_entry, entries_to_check
 from bot.metadata.crossref import parse_work
 from bot.metadata.europepmc import parse_result
 from config.settings import Settings
 from records.atlas_store import upsert_entries
+from records.db import Database
 from records.entry_metadata import entry_metadata, iter_enriched_entries, store_entry_metadata
 from records.fulltext import search
 from records.models import AtlasEntry
@@ -71,7 +70,7 @@ def test_europe_pmc_gives_keywords_affiliations_and_volume() -> None:
     assert (found.volume, found.journal_abbrevs) == ("4", ["Microbiome"])
 
 
-def test_checking_an_atlas_entry_stores_what_describes_it(db: sqlite_utils.Database) -> None:
+def test_checking_an_atlas_entry_stores_what_describes_it(db: Database) -> None:
     upsert_entries(db, [ENTRY])
     clients = clients_over(FakeServices([GUT]).handler, db, FakeClock(), max_retries=0)
     summary = EnrichSummary()
@@ -94,7 +93,7 @@ def test_checking_an_atlas_entry_stores_what_describes_it(db: sqlite_utils.Datab
 
 
 def test_learned_keywords_stay_searchable_after_an_atlas_import(
-    db: sqlite_utils.Database,
+    db: Database,
 ) -> None:
     upsert_entries(db, [ENTRY])
     store_entry_metadata(db, ENTRY.id, {"keywords": ["lipopolysaccharide"]})
@@ -102,7 +101,7 @@ def test_learned_keywords_stay_searchable_after_an_atlas_import(
     assert search(db, "lipopolysaccharide") == [ENTRY.id]
 
 
-def test_the_atlas_own_fields_win_and_an_import_erases_nothing(db: sqlite_utils.Database) -> None:
+def test_the_atlas_own_fields_win_and_an_import_erases_nothing(db: Database) -> None:
     upsert_entries(db, [ENTRY.model_copy(update={"volume": "5"})])
     assert store_entry_metadata(db, ENTRY.id, {"volume": "4", "article_number": "30"})
     upsert_entries(db, [ENTRY.model_copy(update={"volume": "5"})])
@@ -111,7 +110,7 @@ def test_the_atlas_own_fields_win_and_an_import_erases_nothing(db: sqlite_utils.
 
 
 def test_nothing_is_stored_for_an_unknown_entry_or_empty_fields(
-    db: sqlite_utils.Database,
+    db: Database,
 ) -> None:
     upsert_entries(db, [ENTRY])
     assert not store_entry_metadata(db, "no-such-2020-entry", {"volume": "4"})

@@ -12,7 +12,6 @@ from typing import Any
 
 import httpx
 import pytest
-import sqlite_utils
 
 from bot.enrich.clients import MetadataClients, build_clients
 from bot.enrich.worker import enrich
@@ -21,6 +20,7 @@ from bot.http.client import any_host, polite_client
 from bot.http.limits import RetryPolicy
 from bot.http.transport import PoliteTransport
 from records.atlas_store import find_entry_id
+from records.db import Database
 from records.retractions import entry_flags
 from records.unmatched import get_paper
 from tests.enrich.conftest import ROOT, clients_over
@@ -30,7 +30,7 @@ from tests.unmatched.helpers import add_entry, mention
 SECRET = "s3cr3t-ncbi-key"
 
 
-def _pending_with_error(db: sqlite_utils.Database, key: str) -> str:
+def _pending_with_error(db: Database, key: str) -> str:
     paper = get_paper(db, key).paper
     assert (paper.enrich_status, paper.enrich_attempts) == ("pending", 1)
     assert paper.enrich_error is not None
@@ -49,7 +49,7 @@ def _pending_with_error(db: sqlite_utils.Database, key: str) -> str:
     ],
 )  # fmt: skip
 def test_valid_json_of_an_unexpected_shape_is_a_failed_attempt_not_a_crash(  # noqa: PLR0917
-    db: sqlite_utils.Database,
+    db: Database,
     clients: MetadataClients,
     services: FakeServices,
     service: str,
@@ -70,7 +70,7 @@ def clients_service(service: str) -> str:
 
 
 def test_an_answer_over_two_megabytes_is_refused(
-    db: sqlite_utils.Database, clients: MetadataClients, services: FakeServices
+    db: Database, clients: MetadataClients, services: FakeServices
 ) -> None:
     mention(db, "doi", "10.1000/pubmed.only")
     padding = {"status": "ok", "message": {"DOI": "10.1000/x", "title": ["x" * 2_100_000]}}
@@ -80,7 +80,7 @@ def test_an_answer_over_two_megabytes_is_refused(
 
 
 def test_a_redirect_to_another_host_is_not_followed_and_the_api_key_stays_home(
-    db: sqlite_utils.Database, services: FakeServices, clock: FakeClock
+    db: Database, services: FakeServices, clock: FakeClock
 ) -> None:
     built = build_clients(
         settings_for(ROOT, ncbi_api_key=SECRET),
@@ -104,7 +104,7 @@ def test_a_redirect_to_another_host_is_not_followed_and_the_api_key_stays_home(
 
 
 def test_a_redirect_within_the_service_is_followed(
-    db: sqlite_utils.Database, clients: MetadataClients, services: FakeServices
+    db: Database, clients: MetadataClients, services: FakeServices
 ) -> None:
     moved = f"{ROOT}/crossref/works/10.1000%2Fpubmed.only?moved=1"
     services.answer_next("crossref", httpx.Response(301, headers={"Location": moved}))
@@ -182,7 +182,7 @@ def trickling_server(body: bytes, *, headers_too: bool = False) -> Iterator[Tric
 
 @pytest.mark.parametrize("headers_too", [False, True], ids=["body", "headers"])
 def test_a_service_trickling_its_answer_is_left_at_the_request_deadline(
-    db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch, headers_too: bool
+    db: Database, monkeypatch: pytest.MonkeyPatch, headers_too: bool
 ) -> None:
     monkeypatch.setattr(http_stack, "MIN_REQUEST_DEADLINE", 1.0)
     work = crossref_work(FakePaper(doi="10.1000/slow", title="Slow"))
@@ -204,7 +204,7 @@ def test_a_service_trickling_its_answer_is_left_at_the_request_deadline(
 
 
 def test_a_pass_stops_at_its_deadline_and_leaves_the_rest_pending(
-    db: sqlite_utils.Database, clients: MetadataClients
+    db: Database, clients: MetadataClients
 ) -> None:
     for value in ("10.1000/pmc.article", "10.1000/pubmed.only", "10.1000/crossref.only"):
         mention(db, "doi", value)
@@ -224,7 +224,7 @@ def test_a_pass_stops_at_its_deadline_and_leaves_the_rest_pending(
 
 
 def test_a_crosswalk_only_one_service_reports_makes_no_alias(
-    db: sqlite_utils.Database, clients: MetadataClients, services: FakeServices
+    db: Database, clients: MetadataClients, services: FakeServices
 ) -> None:
     # The atlas has the article under its DOI; a PMID mention is crosswalked to it by
     # Europe PMC alone (PubMed and the ID converter are down), and the titles differ.
@@ -238,7 +238,7 @@ def test_a_crosswalk_only_one_service_reports_makes_no_alias(
 
 
 def test_a_crosswalk_two_services_report_becomes_an_alias(
-    db: sqlite_utils.Database, clients: MetadataClients
+    db: Database, clients: MetadataClients
 ) -> None:
     add_entry(db, "roe-2024-exercise", doi="10.1000/pubmed.only", title="Something else")
     mention(db, "pmid", "222")
@@ -247,7 +247,7 @@ def test_a_crosswalk_two_services_report_becomes_an_alias(
 
 
 def test_a_retraction_only_one_service_claims_for_another_title_is_not_stored(
-    db: sqlite_utils.Database, clients: MetadataClients, services: FakeServices
+    db: Database, clients: MetadataClients, services: FakeServices
 ) -> None:
     add_entry(
         db, "lee-2024-brain", doi="10.1000/pmc.article", title="Brain regional changes in ME/CFS"
@@ -261,7 +261,7 @@ def test_a_retraction_only_one_service_claims_for_another_title_is_not_stored(
 
 
 def test_a_retraction_from_a_record_with_the_entrys_title_is_stored(
-    db: sqlite_utils.Database, clients: MetadataClients, services: FakeServices
+    db: Database, clients: MetadataClients, services: FakeServices
 ) -> None:
     add_entry(
         db, "lee-2024-brain", doi="10.1000/pmc.article", title="Brain regional changes in ME/CFS"
@@ -277,7 +277,7 @@ def test_a_retraction_from_a_record_with_the_entrys_title_is_stored(
 
 
 def test_a_long_retry_after_never_waits_past_the_pass_deadline(
-    db: sqlite_utils.Database, clock: FakeClock
+    db: Database, clock: FakeClock
 ) -> None:
     # Crossref's busy answer (its API docs: 429 with Retry-After) just under the 300 s cap.
     def busy(request: httpx.Request) -> httpx.Response:

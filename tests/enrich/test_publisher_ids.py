@@ -14,13 +14,13 @@ from urllib.parse import unquote
 
 import httpx
 import pytest
-import sqlite_utils
 
 from bot.enrich.clients import MetadataClients
 from bot.enrich.worker import EnrichSummary, check_entry, enrich, entries_to_check
 from bot.metadata.landing import doi_in_page
 from linker import AtlasIndex
 from records.atlas_store import iter_aliases, iter_entries
+from records.db import Database
 from records.unmatched import get_paper
 from tests.enrich.conftest import clients_over
 from tests.enrich.fakes import FakeClock, FakeServices
@@ -166,18 +166,18 @@ def publishers() -> Publishers:
 
 
 @pytest.fixture
-def pub_clients(publishers: Publishers, db: sqlite_utils.Database) -> Iterator[MetadataClients]:
+def pub_clients(publishers: Publishers, db: Database) -> Iterator[MetadataClients]:
     built = clients_over(publishers.handler, db, FakeClock(), max_retries=1)
     yield built
     built.close()
 
 
-def _index(db: sqlite_utils.Database) -> AtlasIndex:
+def _index(db: Database) -> AtlasIndex:
     return AtlasIndex.build(iter_entries(db), iter_aliases(db))
 
 
 def test_an_unknown_pii_is_resolved_through_crossref_and_the_next_mention_matches(
-    db: sqlite_utils.Database, pub_clients: MetadataClients
+    db: Database, pub_clients: MetadataClients
 ) -> None:
     # Crossref alone names the DOI: the alias needs the entry's title to agree (issue 17).
     add_entry(db, "okafor-2021-cell-study", doi=CELL_DOI, title="A study")
@@ -195,7 +195,7 @@ def test_an_unknown_pii_is_resolved_through_crossref_and_the_next_mention_matche
 
 
 def test_an_mdpi_path_is_resolved_from_the_page_citation_doi(
-    db: sqlite_utils.Database, pub_clients: MetadataClients, publishers: Publishers
+    db: Database, pub_clients: MetadataClients, publishers: Publishers
 ) -> None:
     add_entry(db, "nunez-2021-ijms-review", doi=IJMS_DOI)
     mention(db, "publisher_id", "mdpi:1422-0067/22/3/1234")
@@ -209,7 +209,7 @@ def test_an_mdpi_path_is_resolved_from_the_page_citation_doi(
 
 
 def test_a_resolved_id_of_a_paper_the_atlas_lacks_keeps_its_doi_for_curators(
-    db: sqlite_utils.Database, pub_clients: MetadataClients
+    db: Database, pub_clients: MetadataClients
 ) -> None:
     mention(db, "publisher_id", "oup:brain/144/2/401/6045323")
     summary = enrich(db, pub_clients)
@@ -220,7 +220,7 @@ def test_a_resolved_id_of_a_paper_the_atlas_lacks_keeps_its_doi_for_curators(
 
 
 def test_a_page_without_citation_doi_is_not_found_and_a_failing_page_stays_pending(
-    db: sqlite_utils.Database, pub_clients: MetadataClients, publishers: Publishers
+    db: Database, pub_clients: MetadataClients, publishers: Publishers
 ) -> None:
     mention(db, "publisher_id", "oup:brain/144/2/999/6045999")
     enrich(db, pub_clients)
@@ -236,7 +236,7 @@ def test_a_page_without_citation_doi_is_not_found_and_a_failing_page_stays_pendi
 
 
 def test_atlas_entries_learn_their_publisher_ids_from_crossref(
-    db: sqlite_utils.Database, pub_clients: MetadataClients
+    db: Database, pub_clients: MetadataClients
 ) -> None:
     add_entry(db, "okafor-2021-cell-study", doi=CELL_DOI)
     add_entry(db, "nunez-2021-ijms-review", doi=IJMS_DOI)
@@ -258,7 +258,7 @@ def test_atlas_entries_learn_their_publisher_ids_from_crossref(
 
 
 def test_repeated_pii_look_ups_come_from_the_cache(
-    db: sqlite_utils.Database, pub_clients: MetadataClients, publishers: Publishers
+    db: Database, pub_clients: MetadataClients, publishers: Publishers
 ) -> None:
     first = pub_clients.crossref.by_alternative_id(CELL_PII)
     second = pub_clients.crossref.by_alternative_id(CELL_PII)
@@ -290,7 +290,7 @@ def test_the_page_doi_comes_from_its_meta_tags_only(html: str, doi: str | None) 
     ],
 )
 def test_an_entry_learns_its_other_version_by_doi_and_title(
-    db: sqlite_utils.Database,
+    db: Database,
     pub_clients: MetadataClients,
     atlas_doi: str,
     other_doi: str,
@@ -310,7 +310,7 @@ def test_an_entry_learns_its_other_version_by_doi_and_title(
 
 
 def test_a_version_that_is_an_atlas_entry_of_its_own_is_not_aliased(
-    db: sqlite_utils.Database, pub_clients: MetadataClients
+    db: Database, pub_clients: MetadataClients
 ) -> None:
     add_entry(db, "delacroix-2023-gpcr", doi=PUBLISHED_DOI, title=PUBLISHED_TITLE)
     add_entry(db, "delacroix-2022-gpcr-preprint", doi=PREPRINT_DOI, title=PREPRINT_TITLE)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-import sqlite_utils
 
+from records.db import Database
 from records.retractions import (
     EntryFlag,
     entry_flags,
@@ -21,7 +21,7 @@ def flag(entry_id: str, kind: str, notice_id: str, **extra: str) -> EntryFlag:
                      **extra)  # fmt: skip
 
 
-def test_storing_the_same_notice_twice_keeps_one(db: sqlite_utils.Database) -> None:
+def test_storing_the_same_notice_twice_keeps_one(db: Database) -> None:
     add_entry(db, "a-2020-x")
     assert store_flags(db, [flag("a-2020-x", "correction", "doi:10.1/c")]) == 1
     assert store_flags(db, [flag("a-2020-x", "correction", "doi:10.1/c")]) == 0
@@ -29,7 +29,7 @@ def test_storing_the_same_notice_twice_keeps_one(db: sqlite_utils.Database) -> N
 
 
 def test_the_most_serious_and_best_documented_notice_comes_first(
-    db: sqlite_utils.Database,
+    db: Database,
 ) -> None:
     add_entry(db, "a-2020-x")
     store_flags(db, [
@@ -60,7 +60,7 @@ def test_each_kind_has_a_readable_warning(kind: str, warning: str) -> None:
 
 
 def test_retracted_ids_join_found_notices_and_the_atlas_own_flag(
-    db: sqlite_utils.Database,
+    db: Database,
 ) -> None:
     add_entry(db, "found-2020-x")
     add_entry(db, "atlas-2020-y", retracted=True)
@@ -72,7 +72,7 @@ def test_retracted_ids_join_found_notices_and_the_atlas_own_flag(
     assert retraction_notice(db, "atlas-2020-y") is None  # the atlas's banner speaks for it
 
 
-def test_notices_survive_a_re_import_of_the_entry(db: sqlite_utils.Database) -> None:
+def test_notices_survive_a_re_import_of_the_entry(db: Database) -> None:
     add_entry(db, "a-2020-x")
     store_flags(db, [flag("a-2020-x", "retraction", "doi:10.1/r")])
     add_entry(db, "a-2020-x", summary="an updated summary")  # replaces the entry row

@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-import sqlite_utils
 
 from bot.http.limits import RateLimiter, RetryPolicy
 from bot.http.redaction import RedactingFilter, redact_url
 from bot.http.transport import CACHE_HEADER, PoliteTransport, SqliteResponseCache
+from records.db import Database
 from tests.enrich.fakes import FakeClock
 
 Handler = Callable[[httpx.Request], httpx.Response]
@@ -105,7 +105,7 @@ def test_requests_respect_the_rate_limit() -> None:
 
 
 @pytest.fixture
-def cache(db: sqlite_utils.Database) -> SqliteResponseCache:
+def cache(db: Database) -> SqliteResponseCache:
     return SqliteResponseCache(db)
 
 
@@ -139,18 +139,14 @@ def test_a_broken_json_answer_is_not_cached(cache: SqliteResponseCache) -> None:
 
 @pytest.mark.parametrize(("status", "age_days", "fresh"),
                          [(200, 6, True), (200, 8, False), (404, 0.5, True), (404, 2, False)])  # fmt: skip
-def test_cached_answers_expire(
-    db: sqlite_utils.Database, status: int, age_days: float, fresh: bool
-) -> None:
+def test_cached_answers_expire(db: Database, status: int, age_days: float, fresh: bool) -> None:
     stored_at = datetime(2026, 3, 1, tzinfo=UTC)
     SqliteResponseCache(db, now=lambda: stored_at).put(URL, status, b"{}")
     later = SqliteResponseCache(db, now=lambda: stored_at + timedelta(days=age_days))
     assert (later.get(URL) is not None) is fresh
 
 
-def test_cache_keys_never_hold_the_api_key(
-    cache: SqliteResponseCache, db: sqlite_utils.Database
-) -> None:
+def test_cache_keys_never_hold_the_api_key(cache: SqliteResponseCache, db: Database) -> None:
     clock = FakeClock()
     handler, _ = scripted(200)
     with client_for(handler, clock, cache=cache) as client:

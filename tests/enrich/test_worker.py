@@ -5,18 +5,18 @@ from __future__ import annotations
 import threading
 
 import pytest
-import sqlite_utils
 
 from bot.enrich.clients import MetadataClients
 from bot.enrich.worker import EnrichSummary, enrich, entries_to_check, run_forever
 from records.atlas_store import find_entry_id
+from records.db import Database
 from records.retractions import retracted_entry_ids, retraction_notice
 from records.unmatched import get_paper
 from tests.enrich.fakes import FakeClock, FakeServices
 from tests.unmatched.helpers import add_entry, mention
 
 
-def paper(db: sqlite_utils.Database, key: str) -> dict[str, object]:
+def paper(db: Database, key: str) -> dict[str, object]:
     found = get_paper(db, key).paper
     return {
         "status": found.status,
@@ -28,7 +28,7 @@ def paper(db: sqlite_utils.Database, key: str) -> dict[str, object]:
 
 
 def test_a_doi_paper_gets_title_authors_crosswalk_and_open_access_link(
-    db: sqlite_utils.Database, clients: MetadataClients
+    db: Database, clients: MetadataClients
 ) -> None:
     mention(db, "doi", "10.1000/pmc.article")
     summary = enrich(db, clients)
@@ -51,7 +51,7 @@ def test_a_doi_paper_gets_title_authors_crosswalk_and_open_access_link(
     ],
 )
 def test_identifiers_crosswalk_to_a_doi(
-    db: sqlite_utils.Database, clients: MetadataClients, kind: str, value: str, doi: str
+    db: Database, clients: MetadataClients, kind: str, value: str, doi: str
 ) -> None:
     mention(db, kind, value)
     enrich(db, clients)
@@ -62,7 +62,7 @@ def test_identifiers_crosswalk_to_a_doi(
 
 
 def test_a_retracted_unmatched_paper_is_marked_retracted(
-    db: sqlite_utils.Database, clients: MetadataClients
+    db: Database, clients: MetadataClients
 ) -> None:
     mention(db, "pmid", "333")
     enrich(db, clients)
@@ -71,9 +71,7 @@ def test_a_retracted_unmatched_paper_is_marked_retracted(
     assert {n["kind"] for n in found["notices"]} == {"retraction"}  # type: ignore[attr-defined]
 
 
-def test_a_title_is_matched_only_when_close_enough(
-    db: sqlite_utils.Database, clients: MetadataClients
-) -> None:
+def test_a_title_is_matched_only_when_close_enough(db: Database, clients: MetadataClients) -> None:
     mention(db, "title", "exercise and post-exertional malaise")
     mention(db, "title", "exercise", message_id="m2")
     summary = enrich(db, clients)
@@ -83,7 +81,7 @@ def test_a_title_is_matched_only_when_close_enough(
 
 
 def test_author_year_citations_are_skipped(
-    db: sqlite_utils.Database, clients: MetadataClients, services: FakeServices
+    db: Database, clients: MetadataClients, services: FakeServices
 ) -> None:
     mention(db, "author_year", "lee 2024")
     summary = enrich(db, clients)
@@ -92,9 +90,7 @@ def test_author_year_citations_are_skipped(
     assert services.requests == []
 
 
-def test_an_unknown_doi_is_not_found_not_failed(
-    db: sqlite_utils.Database, clients: MetadataClients
-) -> None:
+def test_an_unknown_doi_is_not_found_not_failed(db: Database, clients: MetadataClients) -> None:
     mention(db, "doi", "10.1000/nobody.knows")
     summary = enrich(db, clients)
     assert (summary.not_found, summary.failed) == (1, 0)
@@ -103,7 +99,7 @@ def test_an_unknown_doi_is_not_found_not_failed(
 
 @pytest.mark.parametrize("failure", ["timeout", "503", "malformed"])
 def test_a_failing_service_leaves_the_paper_pending_with_what_was_found(
-    db: sqlite_utils.Database, clients: MetadataClients, services: FakeServices, failure: str
+    db: Database, clients: MetadataClients, services: FakeServices, failure: str
 ) -> None:
     mention(db, "doi", "10.1000/pubmed.only")
     services.fail("crossref", failure, times=1 if failure == "malformed" else 3)  # > retries
@@ -120,7 +116,7 @@ def test_a_failing_service_leaves_the_paper_pending_with_what_was_found(
 
 
 def test_a_429_is_waited_out_as_the_service_asks(
-    db: sqlite_utils.Database, clients: MetadataClients, services: FakeServices, clock: FakeClock
+    db: Database, clients: MetadataClients, services: FakeServices, clock: FakeClock
 ) -> None:
     mention(db, "doi", "10.1000/pubmed.only")
     services.fail("crossref", "429")
@@ -131,7 +127,7 @@ def test_a_429_is_waited_out_as_the_service_asks(
 
 
 def test_ncbi_requests_are_spaced_three_a_second_without_a_key(
-    db: sqlite_utils.Database, clients: MetadataClients, services: FakeServices, clock: FakeClock
+    db: Database, clients: MetadataClients, services: FakeServices, clock: FakeClock
 ) -> None:
     for i, pmid in enumerate(("111", "222", "333")):
         mention(db, "pmid", pmid, message_id=f"m{i}")
@@ -143,7 +139,7 @@ def test_ncbi_requests_are_spaced_three_a_second_without_a_key(
 
 
 def test_a_paper_in_the_atlas_under_another_identifier_gets_an_alias(
-    db: sqlite_utils.Database, clients: MetadataClients
+    db: Database, clients: MetadataClients
 ) -> None:
     add_entry(db, "roe-2024-exercise-malaise", doi="10.1000/pubmed.only")
     mention(db, "pmid", "222")
@@ -155,7 +151,7 @@ def test_a_paper_in_the_atlas_under_another_identifier_gets_an_alias(
 
 
 def test_repeated_look_ups_come_from_the_cache(
-    db: sqlite_utils.Database, clients: MetadataClients, services: FakeServices
+    db: Database, clients: MetadataClients, services: FakeServices
 ) -> None:
     mention(db, "doi", "10.1000/pmc.article")
     enrich(db, clients)
@@ -166,7 +162,7 @@ def test_repeated_look_ups_come_from_the_cache(
 
 
 def test_atlas_entries_get_retractions_the_atlas_does_not_show(
-    db: sqlite_utils.Database, clients: MetadataClients
+    db: Database, clients: MetadataClients
 ) -> None:
     add_entry(db, "bad-2024-trial", doi="10.1000/retracted", pmid="333")
     add_entry(db, "good-2024-brain", doi="10.1000/pmc.article")
@@ -186,7 +182,7 @@ def test_atlas_entries_get_retractions_the_atlas_does_not_show(
 
 
 def test_a_failed_entry_check_is_retried_next_pass(
-    db: sqlite_utils.Database, clients: MetadataClients, services: FakeServices
+    db: Database, clients: MetadataClients, services: FakeServices
 ) -> None:
     add_entry(db, "bad-2024-trial", doi="10.1000/retracted", pmid="333")
     services.fail("europepmc", "503", times=3)
@@ -199,9 +195,7 @@ def test_a_failed_entry_check_is_retried_next_pass(
     assert retracted_entry_ids(db) == {"bad-2024-trial"}
 
 
-def test_the_loop_runs_passes_until_stopped(
-    db: sqlite_utils.Database, clients: MetadataClients
-) -> None:
+def test_the_loop_runs_passes_until_stopped(db: Database, clients: MetadataClients) -> None:
     mention(db, "doi", "10.1000/pmc.article")
     stop = threading.Event()
     seen: list[EnrichSummary] = []

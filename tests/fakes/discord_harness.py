@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from bot.core.factory import build_service
 from bot.core.service import Clock, utc_now
 from bot.discord_bot.app import (
@@ -26,7 +24,7 @@ from bot.discord_bot.replies import Sent
 from config.settings import DiscordSettings, Settings
 from records.atlas_io import GoodRecord, read_records
 from records.atlas_store import upsert_entries
-from records.db import open_db
+from records.db import Database, open_db
 from tests.discord.fake_discord import FakeDiscord, FakeUser
 from tests.discord.waiting import wait_until
 from tests.fakes.atlas import SAMPLE_ATLAS
@@ -64,12 +62,12 @@ class Harness:
     fake: FakeDiscord
     settings: Settings
     bot: EvidenceBot | ShardedEvidenceBot | None = None
-    db: sqlite_utils.Database | None = None
+    db: Database | None = None
     task: asyncio.Task[None] | None = None
     handled: list[tuple[int, Sent]] = field(default_factory=list)
     caught_up: list[CatchUpReport] = field(default_factory=list)
     clock: Clock = utc_now
-    reader: sqlite_utils.Database | None = None
+    reader: Database | None = None
 
     @property
     def world(self) -> Any:
@@ -77,7 +75,7 @@ class Harness:
         return self.fake.world
 
     @property
-    def records(self) -> sqlite_utils.Database:
+    def records(self) -> Database:
         """The bot's records database, on a connection of the test's own.
 
         The bot's core thread writes through the bot's connection; a test reading through

@@ -8,7 +8,6 @@ from typing import Any
 
 import httpx
 import pytest
-import sqlite_utils
 
 from bot.core.service import EvidenceService
 from bot.feeds.fetch import feeds_http
@@ -16,6 +15,7 @@ from bot.feeds.watcher import FeedWatcher
 from config.settings import Settings
 from linker import AtlasIndex
 from records.atlas_store import upsert_entries
+from records.db import Database
 from records.models import AtlasEntry
 from tests.conftest import SAMPLE_ATLAS, FakeSleep
 from tests.feeds.fake_feeds import FakeFeeds, running_fake_feeds
@@ -49,7 +49,7 @@ def fake() -> Iterator[FakeFeeds]:
 
 
 @pytest.fixture
-def service(db: sqlite_utils.Database) -> EvidenceService:
+def service(db: Database) -> EvidenceService:
     entries = [AtlasEntry.model_validate_json(line) for line in SAMPLE_ATLAS.open() if line.strip()]
     upsert_entries(db, entries)
     return EvidenceService(db, AtlasIndex.build(entries), Settings())
@@ -74,5 +74,5 @@ def watcher(http: httpx.Client, service: EvidenceService, urls: list[str],
     return FeedWatcher(http, service, urls, clock=clock or Clock())
 
 
-def rows(db: sqlite_utils.Database, sql: str) -> list[tuple[object, ...]]:
+def rows(db: Database, sql: str) -> list[tuple[object, ...]]:
     return [tuple(r) for r in db.execute(sql).fetchall()]

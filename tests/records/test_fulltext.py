@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-import sqlite_utils
 
 from records import fulltext
 from records.atlas_store import upsert_entries
+from records.db import Database
 from records.models import AtlasEntry
 
 RITUXIMAB = AtlasEntry(
@@ -25,7 +25,7 @@ GUT = AtlasEntry(
 
 
 @pytest.fixture
-def stored(db: sqlite_utils.Database) -> sqlite_utils.Database:
+def stored(db: Database) -> Database:
     upsert_entries(db, [RITUXIMAB, GUT])
     return db
 
@@ -53,19 +53,19 @@ def stored(db: sqlite_utils.Database) -> sqlite_utils.Database:
     ],
 )
 def test_search_finds_entries_by_their_words(
-    stored: sqlite_utils.Database, query: str, found: list[str]
+    stored: Database, query: str, found: list[str]
 ) -> None:
     assert fulltext.search(stored, query) == found
 
 
-def test_an_updated_entry_is_found_by_its_new_words_only(stored: sqlite_utils.Database) -> None:
+def test_an_updated_entry_is_found_by_its_new_words_only(stored: Database) -> None:
     changed = GUT.model_copy(update={"aliases": ["BRIGHT-LC"]})
     upsert_entries(stored, [changed], replace=True)
     assert fulltext.search(stored, "bright-lc") == ["giloteaux-2016-gut-microbiome"]
     assert fulltext.search(stored, "Cornell") == []
 
 
-def test_rebuild_fills_the_index_from_stored_entries(stored: sqlite_utils.Database) -> None:
+def test_rebuild_fills_the_index_from_stored_entries(stored: Database) -> None:
     stored.execute(f"DELETE FROM {fulltext.TABLE}")
     assert fulltext.search(stored, "rituximab") == []
     fulltext.rebuild(stored)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite_utils
-
+from records.db import Database
 from records.modlog import log_action, recent_actions, report_wrong_match, wrong_match_reports
 
 
-def test_actions_come_back_newest_first(db: sqlite_utils.Database) -> None:
+def test_actions_come_back_newest_first(db: Database) -> None:
     log_action(db, platform="discord", place="c1", actor="ana (1)", action="mode:off")
     log_action(db, platform="reddit", place="r/x", actor="bo", action="remove", target="t1_x")
     actions = recent_actions(db)
@@ -15,7 +14,7 @@ def test_actions_come_back_newest_first(db: sqlite_utils.Database) -> None:
     assert [a.action for a in recent_actions(db, platform="discord")] == ["mode:off"]
 
 
-def test_wrong_match_report_is_stored(db: sqlite_utils.Database) -> None:
+def test_wrong_match_report_is_stored(db: Database) -> None:
     report_id = report_wrong_match(
         db,
         platform="discord",

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-import sqlite_utils
 
+from records.db import Database
 from records.places import (
     get_place_settings,
     is_opted_out,
@@ -15,24 +15,24 @@ from records.places import (
 )
 
 
-def test_a_place_nobody_changed_has_no_settings(db: sqlite_utils.Database) -> None:
+def test_a_place_nobody_changed_has_no_settings(db: Database) -> None:
     assert get_place_settings(db, "discord", "c1") is None
 
 
 @pytest.mark.parametrize("mode", ["auto", "summon-only", "off"])
-def test_mode_is_stored_with_who_set_it(db: sqlite_utils.Database, mode: str) -> None:
+def test_mode_is_stored_with_who_set_it(db: Database, mode: str) -> None:
     set_place_mode(db, "discord", "c1", mode, actor="ana (1)")  # type: ignore[arg-type]
     stored = get_place_settings(db, "discord", "c1")
     assert stored is not None
     assert (stored.mode, stored.updated_by) == (mode, "ana (1)")
 
 
-def test_an_unknown_mode_is_refused(db: sqlite_utils.Database) -> None:
+def test_an_unknown_mode_is_refused(db: Database) -> None:
     with pytest.raises(ValueError, match="mode must be one of"):
         set_place_mode(db, "discord", "c1", "loud", actor="x")  # type: ignore[arg-type]
 
 
-def test_cooldown_and_mode_are_kept_independently(db: sqlite_utils.Database) -> None:
+def test_cooldown_and_mode_are_kept_independently(db: Database) -> None:
     set_place_cooldown(db, "discord", "c1", 2.0, actor="x", default_mode="auto")
     set_place_mode(db, "discord", "c1", "summon-only", actor="y")
     stored = get_place_settings(db, "discord", "c1")
@@ -40,19 +40,19 @@ def test_cooldown_and_mode_are_kept_independently(db: sqlite_utils.Database) -> 
     assert (stored.mode, stored.cooldown_hours) == ("summon-only", 2.0)
 
 
-def test_a_new_cooldown_row_starts_in_the_default_mode(db: sqlite_utils.Database) -> None:
+def test_a_new_cooldown_row_starts_in_the_default_mode(db: Database) -> None:
     set_place_cooldown(db, "reddit", "r/x", 5, actor="x", default_mode="off")
     stored = get_place_settings(db, "reddit", "r/x")
     assert stored is not None
     assert stored.mode == "off"
 
 
-def test_negative_cooldown_is_refused(db: sqlite_utils.Database) -> None:
+def test_negative_cooldown_is_refused(db: Database) -> None:
     with pytest.raises(ValueError, match="negative"):
         set_place_cooldown(db, "discord", "c1", -1, actor="x", default_mode="auto")
 
 
-def test_opt_out_and_back_in(db: sqlite_utils.Database) -> None:
+def test_opt_out_and_back_in(db: Database) -> None:
     assert opt_out(db, "discord", "h1") is True
     assert opt_out(db, "discord", "h1") is False
     assert is_opted_out(db, "discord", "h1")

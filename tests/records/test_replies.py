@@ -6,10 +6,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-import sqlite_utils
 
 from records import migrations
-from records.db import open_db
+from records.db import Database, open_db
 from records.replies import (
     claim_reply,
     confirm_reply,
@@ -29,7 +28,7 @@ T0 = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 
 
 def claim(
-    db: sqlite_utils.Database,
+    db: Database,
     message_id: str,
     entries: tuple[str, ...],
     *,
@@ -50,7 +49,7 @@ def claim(
     )
 
 
-def test_first_claim_wins_and_a_repeat_loses(db: sqlite_utils.Database) -> None:
+def test_first_claim_wins_and_a_repeat_loses(db: Database) -> None:
     assert claim(db, "m1", ("a", "b", "a")) == ("a", "b")
     assert claim(db, "m1", ("a", "b")) is None
     assert claim(db, "m1", ("c",)) is None
@@ -65,7 +64,7 @@ def test_first_claim_wins_and_a_repeat_loses(db: sqlite_utils.Database) -> None:
     ],
 )
 def test_an_edit_claims_only_new_studies(
-    db: sqlite_utils.Database,
+    db: Database,
     edit: tuple[str, ...],
     won: tuple[str, ...] | None,
     stored: tuple[str, ...],
@@ -77,7 +76,7 @@ def test_an_edit_claims_only_new_studies(
     assert record.entries == stored
 
 
-def test_confirm_keeps_the_first_reply_id_on_the_message(db: sqlite_utils.Database) -> None:
+def test_confirm_keeps_the_first_reply_id_on_the_message(db: Database) -> None:
     claim(db, "m1", ("a",))
     confirm_reply(db, "discord", "m1", "r1", ("a",))
     confirm_reply(db, "discord", "m1", "r2", ("b",))
@@ -88,7 +87,7 @@ def test_confirm_keeps_the_first_reply_id_on_the_message(db: sqlite_utils.Databa
 
 @pytest.mark.parametrize(("reply_id", "entries"), [("r1", ("a",)), ("r2", ("b",))])
 def test_every_reply_leads_back_to_the_message_and_its_own_studies(
-    db: sqlite_utils.Database, reply_id: str, entries: tuple[str, ...]
+    db: Database, reply_id: str, entries: tuple[str, ...]
 ) -> None:
     claim(db, "m1", ("a",))
     confirm_reply(db, "discord", "m1", "r1", ("a",))
@@ -104,7 +103,7 @@ def test_every_reply_leads_back_to_the_message_and_its_own_studies(
 
 
 def test_unconfirmed_claims_are_the_platforms_claims_without_a_reply(
-    db: sqlite_utils.Database,
+    db: Database,
 ) -> None:
     claim(db, "m1", ("a",), thread="t1")
     claim(db, "m2", ("b",), thread="t2", at=T0 + timedelta(minutes=1))
@@ -113,21 +112,21 @@ def test_unconfirmed_claims_are_the_platforms_claims_without_a_reply(
     assert unconfirmed_claims(db, "reddit") == []
 
 
-def test_an_unknown_reply_id_finds_nothing(db: sqlite_utils.Database) -> None:
+def test_an_unknown_reply_id_finds_nothing(db: Database) -> None:
     claim(db, "m1", ("a",))
     confirm_reply(db, "discord", "m1", "r1", ("a",))
     assert find_by_reply_id(db, "discord", "r9") is None
     assert get_reply_message(db, "discord", "r9") is None
 
 
-def test_release_removes_the_claim_and_its_cards(db: sqlite_utils.Database) -> None:
+def test_release_removes_the_claim_and_its_cards(db: Database) -> None:
     claim(db, "m1", ("a", "b"))
     release_reply(db, "discord", "m1", ("a", "b"))
     assert get_reply(db, "discord", "m1") is None
     assert recently_carded(db, "discord", "t", T0 - timedelta(hours=1)) == set()
 
 
-def test_release_of_an_edit_keeps_what_was_answered_before(db: sqlite_utils.Database) -> None:
+def test_release_of_an_edit_keeps_what_was_answered_before(db: Database) -> None:
     claim(db, "m1", ("a",))
     claim(db, "m1", ("a", "b"), is_edit=True)
     release_reply(db, "discord", "m1", ("b",))
@@ -141,7 +140,7 @@ def test_release_of_an_edit_keeps_what_was_answered_before(db: sqlite_utils.Data
     [(3, {"a", "b"}), (0.5, {"b"}), (0, set())],
 )
 def test_recently_carded_counts_cards_in_the_window(
-    db: sqlite_utils.Database, since_hours: float, expected: set[str]
+    db: Database, since_hours: float, expected: set[str]
 ) -> None:
     now = T0 + timedelta(hours=2)
     claim(db, "m1", ("a",), at=T0)
@@ -151,14 +150,14 @@ def test_recently_carded_counts_cards_in_the_window(
     assert recently_carded(db, "discord", "t", since) == expected
 
 
-def test_replies_since_counts_one_place(db: sqlite_utils.Database) -> None:
+def test_replies_since_counts_one_place(db: Database) -> None:
     claim(db, "m1", ("a",))
     claim(db, "m2", ("a",), place="elsewhere")
     claim(db, "m3", ("a",), at=T0 - timedelta(hours=2))
     assert replies_since(db, "discord", "p", T0 - timedelta(hours=1)) == 1
 
 
-def test_reply_stats_rank_the_most_carded_studies(db: sqlite_utils.Database) -> None:
+def test_reply_stats_rank_the_most_carded_studies(db: Database) -> None:
     claim(db, "m1", ("a", "b"))
     claim(db, "m2", ("a",))
     stats = reply_stats(db, platform="discord", place="p")

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import sqlite_utils
 from pydantic import SecretStr
 
-from records.db import open_db
+from records.db import Database, open_db
 from records.migrations import MIGRATIONS, Migration
 from records.places import is_opted_out, opt_out
 from records.salt import LEGACY_SALT, author_hash_salt
@@ -26,12 +25,12 @@ def test_a_new_database_generates_a_random_salt_once_and_keeps_it(tmp_path: Path
     assert author_hash_salt(second) != salt  # every deployment its own
 
 
-def test_a_configured_salt_wins_and_is_not_stored(db: sqlite_utils.Database) -> None:
+def test_a_configured_salt_wins_and_is_not_stored(db: Database) -> None:
     assert author_hash_salt(db, SecretStr("operator-chosen")) == "operator-chosen"
     assert db.execute("SELECT count(*) FROM deployment_secrets").fetchone()[0] == 0
 
 
-def _database_before_salts(path: Path) -> sqlite_utils.Database:
+def _database_before_salts(path: Path) -> Database:
     """A database as a deployment before this change left it: migrated up to cited studies."""
     db = open_db(path, migrate_schema=False)
     db.execute("CREATE TABLE _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")

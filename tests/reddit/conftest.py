@@ -9,7 +9,6 @@ from typing import Any
 
 import praw
 import pytest
-import sqlite_utils
 from pydantic import SecretStr
 
 from bot.core.service import EvidenceService
@@ -18,7 +17,7 @@ from bot.reddit_bot.client import build_reddit
 from bot.reddit_bot.streams import SWEEP_SECONDS
 from config.settings import RedditSettings, Settings
 from linker import AtlasIndex
-from records.db import open_db
+from records.db import Database, open_db
 from records.models import AtlasEntry
 from tests.conftest import SAMPLE_ATLAS
 from tests.reddit.fake_reddit import FakeReddit
@@ -129,7 +128,7 @@ class BotHarness:
 
     fake: FakeReddit
     bot: RedditBot
-    db: sqlite_utils.Database
+    db: Database
     sleep: FakeSleep
     clock: FakeClock
 
@@ -158,7 +157,7 @@ class HarnessFactory:
         self.db_path = db_path
         self.sleep = FakeSleep()
         self.clock = FakeClock()
-        self._opened: list[sqlite_utils.Database] = []
+        self._opened: list[Database] = []
 
     def build(self, *, sweep_seconds: float = SWEEP_SECONDS, **app_settings: Any) -> BotHarness:
         """A fresh praw client, database connection, service and bot (a process start)."""

@@ -15,14 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import sqlite_utils
 
 from bot.core.service import EvidenceService, ReplyPlan
 from bot.reddit_bot.bot import PollReport, RedditBot
 from bot.reddit_bot.client import build_reddit
 from config.settings import RedditSettings, Settings
 from linker import AtlasIndex
-from records.db import open_db
+from records.db import Database, open_db
 from tests.reddit.conftest import (
     LEE_DOI,
     SUBREDDIT,
@@ -42,7 +41,7 @@ LONG_DOIS = [f"10.5555/{n}" + "full" * 240 for n in range(3)]
 @dataclass
 class Running:
     bot: RedditBot
-    db: sqlite_utils.Database
+    db: Database
     fake: FakeReddit
 
     def poll(self) -> PollReport:
@@ -143,7 +142,7 @@ def test_a_lock_taken_while_a_reply_is_in_flight_posts_it_once_and_loses_nothing
     ]
 
 
-def fill_to_the_brim(db: sqlite_utils.Database) -> None:
+def fill_to_the_brim(db: Database) -> None:
     """Let the file grow no more: every later write that needs a new page fails (SQLITE_FULL)."""
     assert db.execute("PRAGMA freelist_count").fetchone()[0] == 0
     pages = db.execute("PRAGMA page_count").fetchone()[0]

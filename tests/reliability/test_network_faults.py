@@ -11,10 +11,10 @@ from __future__ import annotations
 import logging
 
 import pytest
-import sqlite_utils
 
 from bot.enrich.clients import MetadataClients
 from bot.enrich.worker import enrich
+from records.db import Database
 from records.unmatched import get_paper
 from tests.enrich.conftest import clients, clock, papers, services  # noqa: F401 - fixtures
 from tests.enrich.fakes import FakeServices
@@ -70,7 +70,7 @@ def test_reddit_faults_are_logged_and_the_bot_keeps_serving(
 @pytest.mark.parametrize("service", ["crossref", "idconv", "eutils"])
 @pytest.mark.parametrize("fault", ["429", "503", "timeout"])
 def test_metadata_service_faults_are_logged_and_the_pass_goes_on(
-    db: sqlite_utils.Database,
+    db: Database,
     clients: MetadataClients,  # noqa: F811 - the fixture
     services: FakeServices,  # noqa: F811 - the fixture
     caplog: pytest.LogCaptureFixture,
@@ -95,5 +95,5 @@ def test_metadata_service_faults_are_logged_and_the_pass_goes_on(
     assert not _pending(db, failed)
 
 
-def _pending(db: sqlite_utils.Database, key: str) -> bool:
+def _pending(db: Database, key: str) -> bool:
     return get_paper(db, key).paper.enrich_status == "pending"

@@ -12,13 +12,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-import sqlite_utils
 
 from bot.core.commands import Invocation, Name, execute, parse_command
 from bot.core.factory import build_service
 from bot.core.service import EvidenceService
 from config.settings import Settings
 from records.atlas_store import count_entries, upsert_entries
+from records.db import Database
 from records.models import Post
 from records.places import get_place_settings
 from records.unmatched import list_papers, record_sightings
@@ -53,12 +53,12 @@ COMMAND_WORDS = {
 
 
 @pytest.fixture
-def service(db: sqlite_utils.Database) -> EvidenceService:
+def service(db: Database) -> EvidenceService:
     upsert_entries(db, sample_entries())
     return build_service(db, Settings())
 
 
-def tables(db: sqlite_utils.Database) -> set[str]:
+def tables(db: Database) -> set[str]:
     return set(db.table_names())
 
 

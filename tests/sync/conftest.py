@@ -8,11 +8,11 @@ from typing import Any
 
 import httpx
 import pytest
-import sqlite_utils
 
 from bot.http.limits import Clock, RetryPolicy, Sleep
 from bot.sync.crawler import AtlasSync
 from bot.sync.fetcher import PoliteFetcher, open_fetcher
+from records.db import Database
 from tests.sync.fake_atlas import FakeAtlas, FakePage, serve, study_html
 
 USER_AGENT = "evidence-bot-test/1.0 (+https://example.org/evidence-bot)"
@@ -81,7 +81,7 @@ def make_fetcher(
 
 
 @pytest.fixture
-def make_sync(db: sqlite_utils.Database) -> Iterator[MakeSync]:
+def make_sync(db: Database) -> Iterator[MakeSync]:
     """Build an AtlasSync against a site with the real httpx client (closed afterwards)."""
     fetchers: list[PoliteFetcher] = []
 

@@ -6,19 +6,19 @@ Each test runs a real sync against the fake atlas on 127.0.0.1 behaving badly.
 from __future__ import annotations
 
 import pytest
-import sqlite_utils
 
 from bot.sync import crawler
 from bot.sync.crawler import AtlasSync, SyncStopped
 from bot.sync.state import CrawlState, CrawlStore
 from records.atlas_page import ParsedPage, parse_atlas_page
 from records.atlas_store import get_entry
+from records.db import Database
 from tests.sync.conftest import MakeSync, make_fetcher
 from tests.sync.fake_atlas import FakeAtlas, FakePage, serve, study_html
 
 
 def test_a_page_trickled_a_byte_at_a_time_fails_at_the_request_deadline(
-    site: FakeAtlas, make_sync: MakeSync, db: sqlite_utils.Database
+    site: FakeAtlas, make_sync: MakeSync, db: Database
 ) -> None:
     site.add("drip-2020-slow", FakePage(study_html("drip-2020-slow", "Drip"), trickle=True))
     report = make_sync(site, deadline_seconds=1.0, retries=0).run()
@@ -62,7 +62,7 @@ def test_a_crawl_delay_beyond_the_cap_is_reported_and_nothing_is_crawled(
 
 @pytest.mark.parametrize("allowed", [False, True])
 def test_a_redirect_to_another_host_follows_that_hosts_robots_txt(
-    site: FakeAtlas, make_sync: MakeSync, db: sqlite_utils.Database, allowed: bool
+    site: FakeAtlas, make_sync: MakeSync, db: Database, allowed: bool
 ) -> None:
     other = FakeAtlas()
     other.add("moved-2020-away", listed=False)
@@ -105,7 +105,7 @@ def test_a_listing_longer_than_the_cap_stops(
 
 
 def test_limit_bounds_listing_pages_even_when_their_studies_were_handled(
-    make_sync: MakeSync, db: sqlite_utils.Database
+    make_sync: MakeSync, db: Database
 ) -> None:
     atlas = FakeAtlas(page_size=1)
     for number in range(8):
@@ -121,9 +121,7 @@ def test_limit_bounds_listing_pages_even_when_their_studies_were_handled(
     assert "2 listing pages (--limit)" in report.stopped_reason
 
 
-def test_a_run_stops_at_its_deadline_and_the_next_resumes(
-    site: FakeAtlas, db: sqlite_utils.Database
-) -> None:
+def test_a_run_stops_at_its_deadline_and_the_next_resumes(site: FakeAtlas, db: Database) -> None:
     now = [0.0]
 
     def sleep(seconds: float) -> None:
@@ -167,7 +165,7 @@ DEEP = 20_000
 
 
 def test_a_page_nested_twenty_thousand_levels_deep_is_read(
-    site: FakeAtlas, make_sync: MakeSync, db: sqlite_utils.Database
+    site: FakeAtlas, make_sync: MakeSync, db: Database
 ) -> None:
     deep = (
         study_html("deep-2020-nest", "Deep")
@@ -183,7 +181,7 @@ def test_a_page_nested_twenty_thousand_levels_deep_is_read(
 
 
 def test_a_data_blob_nested_beyond_pythons_limit_is_ignored_not_fatal(
-    site: FakeAtlas, make_sync: MakeSync, db: sqlite_utils.Database
+    site: FakeAtlas, make_sync: MakeSync, db: Database
 ) -> None:
     blob = '<script id="__NEXT_DATA__" type="application/json">' + "[" * 100_000 + "]" * 100_000
     page = study_html("blob-2020-deep", "Blob").replace("</head>", blob + "</script></head>")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import gzip
 
 import pytest
-import sqlite_utils
 
 from bot.sync.sitemap import SitemapError, decode_sitemap, parse_sitemap
 from records.atlas_store import get_entry
+from records.db import Database
 from tests.sync.conftest import MakeSync
 from tests.sync.fake_atlas import FakeAtlas
 
@@ -52,7 +52,7 @@ def test_gzipped_sitemaps_are_unpacked_within_a_cap() -> None:
 
 
 def test_sync_reads_the_sitemaps_robots_txt_names_and_no_listing(
-    site: FakeAtlas, make_sync: MakeSync, db: sqlite_utils.Database
+    site: FakeAtlas, make_sync: MakeSync, db: Database
 ) -> None:
     base = site.base_url
     site.add("delta-2023-unlisted", listed=False)

@@ -7,12 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import sqlite_utils
 
 from bot.sync.crawler import AtlasSync, SyncStopped
 from bot.sync.state import SyncReport
 from records.atlas_store import count_entries, get_entry, upsert_entries
-from records.db import open_db
+from records.db import Database, open_db
 from records.entry_gaps import PARTS, SUMMARY
 from records.models import AtlasEntry
 from tests.sync.conftest import SLOW_PAGE_TIMEOUT, USER_AGENT, MakeSync, make_fetcher, standard_site
@@ -25,7 +24,7 @@ class FirstSync:
 
     atlas: FakeAtlas
     report: SyncReport
-    db: sqlite_utils.Database
+    db: Database
 
 
 @pytest.fixture(scope="module")
@@ -181,7 +180,7 @@ def test_second_sync_sends_the_validator_each_page_gave(
 
 
 def test_second_sync_reports_a_page_that_became_retracted(
-    site: FakeAtlas, make_sync: MakeSync, db: sqlite_utils.Database
+    site: FakeAtlas, make_sync: MakeSync, db: Database
 ) -> None:
     make_sync(site).run()
     site.pages["alpha-2020-one"].body = study_html("alpha-2020-one", "Alpha", retracted=True)
@@ -195,7 +194,7 @@ def test_second_sync_reports_a_page_that_became_retracted(
 
 
 def test_entry_deleted_locally_is_fetched_again_in_full(
-    site: FakeAtlas, make_sync: MakeSync, db: sqlite_utils.Database
+    site: FakeAtlas, make_sync: MakeSync, db: Database
 ) -> None:
     make_sync(site).run()
     db.execute("DELETE FROM atlas_entries WHERE id = 'alpha-2020-one'")
@@ -224,7 +223,7 @@ def test_limit_stops_early_and_the_next_run_resumes_without_refetching(
 
 
 def test_interrupted_sync_resumes_where_it_stopped(
-    site: FakeAtlas, make_sync: MakeSync, db: sqlite_utils.Database
+    site: FakeAtlas, make_sync: MakeSync, db: Database
 ) -> None:
     ticks = 0
 
@@ -290,7 +289,7 @@ def test_missing_robots_txt_allows_every_page(site: FakeAtlas, make_sync: MakeSy
 
 
 def test_failing_listing_stops_the_sync_and_keeps_its_place(
-    site: FakeAtlas, make_sync: MakeSync, db: sqlite_utils.Database
+    site: FakeAtlas, make_sync: MakeSync, db: Database
 ) -> None:
     make_sync(site, limit=2).run()
     site.listing_status = 500
@@ -328,7 +327,7 @@ def test_sync_database_file_is_reusable_by_a_new_connection(
 
 
 def test_page_that_now_fails_to_parse_keeps_the_stored_entry(
-    site: FakeAtlas, make_sync: MakeSync, db: sqlite_utils.Database
+    site: FakeAtlas, make_sync: MakeSync, db: Database
 ) -> None:
     make_sync(site).run()
     site.pages["alpha-2020-one"] = FakePage("<html><body><main><p>Oops</p></main></body></html>")
@@ -368,7 +367,7 @@ BARE_PAGE = "<html><head><title>Bare — ME/CFS Atlas</title></head><body><h1>Ba
 
 
 def test_page_with_only_title_and_slug_is_imported_and_counted_with_its_warnings(
-    site: FakeAtlas, make_sync: MakeSync, db: sqlite_utils.Database
+    site: FakeAtlas, make_sync: MakeSync, db: Database
 ) -> None:
     site.add("bare-2020-title", FakePage(BARE_PAGE))
     report = make_sync(site).run()
@@ -392,7 +391,7 @@ def test_a_resumed_crawl_keeps_the_lacking_counts_of_the_pages_read_before(
 
 
 def test_a_page_lacking_a_field_keeps_the_stored_value(
-    site: FakeAtlas, make_sync: MakeSync, db: sqlite_utils.Database
+    site: FakeAtlas, make_sync: MakeSync, db: Database
 ) -> None:
     make_sync(site).run()
     synced = get_entry(db, "gamma-2022-three")

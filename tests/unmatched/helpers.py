@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import sqlite_utils
-
 from records.atlas_store import upsert_entries
+from records.db import Database
 from records.models import AtlasEntry, Match, Post, Reference, RefKind
 from records.unmatched import record_sightings
 
@@ -14,7 +13,7 @@ SALT = "test-salt"
 
 
 def mention(
-    db: sqlite_utils.Database,
+    db: Database,
     kind: str,
     value: str,
     *,
@@ -41,7 +40,7 @@ def mention(
     return record_sightings(db, post, [Match(reference=reference)], salt=SALT)
 
 
-def add_entry(db: sqlite_utils.Database, slug: str, **fields: object) -> AtlasEntry:
+def add_entry(db: Database, slug: str, **fields: object) -> AtlasEntry:
     """Put one entry into the local atlas."""
     entry = AtlasEntry.model_validate({"id": slug, "title": f"Study {slug}", **fields})
     upsert_entries(db, [entry])

@@ -1,4 +1,5 @@
-"""Two processes logging sightings into one SQLite file at the same moment lose nothing."""
+"""Two processes logging sightings into one store (an SQLite file, or PostgreSQL under
+`make test-postgres`) at the same moment lose nothing."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from records.db import open_db
+from tests.postgres_store import location
 from tests.unmatched.helpers import mention
 
 KEYS = [("doi", f"10.1000/paper{i}") for i in range(5)]
@@ -28,7 +30,7 @@ def log_from_process(db_path: str, name: str, barrier: Any) -> None:
 
 
 def test_two_processes_logging_at_once_keep_every_sighting(tmp_path: Path) -> None:
-    db_path = str(tmp_path / "records.db")
+    db_path = location(tmp_path / "records.db")
     open_db(db_path).close()  # migrate once, before the race
     context = multiprocessing.get_context("spawn")
     barrier = context.Barrier(2)

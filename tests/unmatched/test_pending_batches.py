@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import sqlite3
 
-import sqlite_utils
-
+from records.db import Database
 from records.unmatched import papers_to_enrich
 
 PENDING = 30_000
 
 
 def test_papers_to_enrich_handles_a_backlog_beyond_the_variable_limit(
-    db: sqlite_utils.Database,
+    db: Database,
 ) -> None:
     db.conn.executemany(
         "INSERT INTO unmatched_papers (key, kind, value, raw_text, first_seen, last_seen, mention_count) "
@@ -24,8 +23,9 @@ def test_papers_to_enrich_handles_a_backlog_beyond_the_variable_limit(
         [(f"pmid:{n}", str(n), str(n), n % 7) for n in range(1, PENDING + 1)],
     )
     db.conn.commit()
-    # As strict as the oldest SQLite builds, whatever this one allows.
-    db.conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
+    if isinstance(db.conn, sqlite3.Connection):
+        # As strict as the oldest SQLite builds, whatever this one allows.
+        db.conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
     planned = papers_to_enrich(db)
     assert len(planned) == PENDING
     assert len({paper.key for paper in planned}) == PENDING

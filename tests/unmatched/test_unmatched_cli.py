@@ -9,12 +9,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-import sqlite_utils
 from click.testing import CliRunner, Result
 
 from bot.cli.main import cli
 from bot.cli.unmatched_cmd import CSV_COLUMNS, safe_cell, spreadsheet_date
-from records.db import open_db
+from records.db import Database, open_db
 from records.unmatched import get_paper, save_enrichment
 from tests.unmatched.helpers import add_entry, mention
 
@@ -43,7 +42,7 @@ def logged(db_path: Path) -> Path:
     return db_path
 
 
-def reopen(db_path: Path) -> sqlite_utils.Database:
+def reopen(db_path: Path) -> Database:
     return open_db(db_path)
 
 

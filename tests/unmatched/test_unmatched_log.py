@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import sqlite_utils
 
 from records.atlas_store import find_entry_id
+from records.db import Database
 from records.unmatched import (
     UnknownEntryError,
     UnknownPaperError,
@@ -27,7 +27,7 @@ def day(n: int) -> datetime:
 
 
 @pytest.fixture
-def logged(db: sqlite_utils.Database) -> sqlite_utils.Database:
+def logged(db: Database) -> Database:
     """Three papers: A mentioned 3x in one place, B 2x in two places, C once, most recently."""
     for i in range(3):
         mention(db, "doi", "10.1000/a", message_id=f"a{i}", author=f"u{i}", when=day(1 + i))
@@ -46,12 +46,12 @@ def logged(db: sqlite_utils.Database) -> sqlite_utils.Database:
     ],
 )
 def test_list_orders_papers_by_the_chosen_sort(
-    logged: sqlite_utils.Database, sort: str, expected: list[str]
+    logged: Database, sort: str, expected: list[str]
 ) -> None:
     assert [p.key for p in list_papers(logged, sort=sort)] == expected  # type: ignore[arg-type]
 
 
-def test_list_counts_mentions_places_people_and_platforms(logged: sqlite_utils.Database) -> None:
+def test_list_counts_mentions_places_people_and_platforms(logged: Database) -> None:
     papers = {p.key: p for p in list_papers(logged)}
     a, b = papers["doi:10.1000/a"], papers["pmid:222"]
     assert (a.mentions, a.places, a.people, a.platforms) == (3, 1, 3, ("discord",))
@@ -73,13 +73,13 @@ def test_list_counts_mentions_places_people_and_platforms(logged: sqlite_utils.D
     ],
 )
 def test_list_filters_count_only_matching_sightings(
-    logged: sqlite_utils.Database, filters: dict[str, object], expected: dict[str, int]
+    logged: Database, filters: dict[str, object], expected: dict[str, int]
 ) -> None:
     found = list_papers(logged, **filters)  # type: ignore[arg-type]
     assert {p.key: p.mentions for p in found} == expected
 
 
-def test_list_rejects_an_unknown_sort(logged: sqlite_utils.Database) -> None:
+def test_list_rejects_an_unknown_sort(logged: Database) -> None:
     with pytest.raises(ValueError, match="sort must be one of"):
         list_papers(logged, sort="alphabetical")  # type: ignore[arg-type]
 
@@ -106,18 +106,18 @@ def test_normalize_key_accepts_what_a_curator_types(typed: str, key: str) -> Non
     assert normalize_key(typed) == key
 
 
-def test_get_paper_returns_every_sighting_newest_first(logged: sqlite_utils.Database) -> None:
+def test_get_paper_returns_every_sighting_newest_first(logged: Database) -> None:
     detail = get_paper(logged, "doi:10.1000/a")
     assert [s.message_id for s in detail.sightings] == ["a2", "a1", "a0"]
     assert detail.paper.mentions == 3
 
 
-def test_get_paper_with_an_unknown_key_raises(db: sqlite_utils.Database) -> None:
+def test_get_paper_with_an_unknown_key_raises(db: Database) -> None:
     with pytest.raises(UnknownPaperError, match=r"doi:10\.9999/none"):
         get_paper(db, "doi:10.9999/none")
 
 
-def test_resolve_adds_an_alias_so_future_mentions_match(logged: sqlite_utils.Database) -> None:
+def test_resolve_adds_an_alias_so_future_mentions_match(logged: Database) -> None:
     add_entry(logged, "lee-2024-brain-regional")
     resolve_paper(logged, "pmid:222", "lee-2024-brain-regional", actor="cli:tester")
     paper = get_paper(logged, "pmid:222").paper
@@ -134,7 +134,7 @@ def test_resolve_adds_an_alias_so_future_mentions_match(logged: sqlite_utils.Dat
     ]
 
 
-def test_resolve_reopens_an_ignored_paper(logged: sqlite_utils.Database) -> None:
+def test_resolve_reopens_an_ignored_paper(logged: Database) -> None:
     add_entry(logged, "smith-2020-x")
     ignore_paper(logged, "doi:10.1000/a", "looked off-topic")
     resolve_paper(logged, "doi:10.1000/a", "smith-2020-x")
@@ -150,7 +150,7 @@ def test_resolve_reopens_an_ignored_paper(logged: sqlite_utils.Database) -> None
     ],
 )
 def test_resolve_with_an_unknown_key_or_entry_changes_nothing(
-    logged: sqlite_utils.Database, key: str, slug: str, error: type[Exception]
+    logged: Database, key: str, slug: str, error: type[Exception]
 ) -> None:
     add_entry(logged, "smith-2020-x")
     with pytest.raises(error):
@@ -159,28 +159,26 @@ def test_resolve_with_an_unknown_key_or_entry_changes_nothing(
     assert {p.status for p in list_papers(logged, status=None)} == {"pending"}
 
 
-def test_ignore_keeps_the_reason(logged: sqlite_utils.Database) -> None:
+def test_ignore_keeps_the_reason(logged: Database) -> None:
     ignore_paper(logged, "title:a study of things", "  a news article, not a study ")
     paper = get_paper(logged, "title:a study of things").paper
     assert (paper.status, paper.reason) == ("ignored", "a news article, not a study")
 
 
 @pytest.mark.parametrize(("key", "reason"), [("doi:10.1000/a", "   "), ("doi:10.9999/none", "x")])
-def test_ignore_needs_a_reason_and_a_known_key(
-    logged: sqlite_utils.Database, key: str, reason: str
-) -> None:
+def test_ignore_needs_a_reason_and_a_known_key(logged: Database, key: str, reason: str) -> None:
     with pytest.raises((ValueError, UnknownPaperError)):
         ignore_paper(logged, key, reason)
     assert get_paper(logged, "doi:10.1000/a").paper.status == "pending"
 
 
-def test_importing_an_atlas_entry_resolves_the_logged_paper(logged: sqlite_utils.Database) -> None:
+def test_importing_an_atlas_entry_resolves_the_logged_paper(logged: Database) -> None:
     add_entry(logged, "new-2026-study", doi="10.1000/A")
     paper = get_paper(logged, "doi:10.1000/a").paper
     assert (paper.status, paper.atlas_id) == ("resolved", "new-2026-study")
 
 
-def test_papers_to_enrich_skips_done_and_exhausted_papers(logged: sqlite_utils.Database) -> None:
+def test_papers_to_enrich_skips_done_and_exhausted_papers(logged: Database) -> None:
     save_enrichment(logged, "doi:10.1000/a", {"title": "A"}, enrich_status="done")
     for _ in range(3):
         save_enrichment(logged, "pmid:222", {}, enrich_status="pending", error="timeout")
@@ -190,7 +188,7 @@ def test_papers_to_enrich_skips_done_and_exhausted_papers(logged: sqlite_utils.D
 
 @pytest.mark.parametrize(("days_later", "due"), [(29, False), (31, True)])
 def test_a_paper_nobody_knew_is_looked_up_again_after_a_while(
-    logged: sqlite_utils.Database, days_later: int, due: bool
+    logged: Database, days_later: int, due: bool
 ) -> None:
     save_enrichment(logged, "pmid:222", {}, enrich_status="not_found")
     enriched_at = datetime.fromisoformat(get_paper(logged, "pmid:222").paper.enriched_at or "")
@@ -200,7 +198,7 @@ def test_a_paper_nobody_knew_is_looked_up_again_after_a_while(
 
 
 def test_save_enrichment_merges_metadata_and_counts_failures(
-    logged: sqlite_utils.Database,
+    logged: Database,
 ) -> None:
     save_enrichment(logged, "pmid:222", {"title": "T", "year": None}, enrich_status="pending",
                     error="crossref: HTTP 503")  # fmt: skip
