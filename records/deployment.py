@@ -24,10 +24,9 @@ from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
-import sqlite_utils
-
 from records import fulltext
 from records.db import open_db, write_transaction
+from records.store import Database, PostgresDatabase, column_names
 
 FORMAT = 1
 MIGRATIONS_TABLE = "_migrations"
@@ -79,22 +78,22 @@ def _derived(name: str, sql: str) -> bool:
     )
 
 
-def applied_migrations(db: sqlite_utils.Database) -> list[str]:
+def applied_migrations(db: Database) -> list[str]:
     """The names of the migrations applied to the store, in the order they ran."""
     sql = f"SELECT name FROM {MIGRATIONS_TABLE} ORDER BY applied_at, name"  # noqa: S608
     rows = db.execute(sql)
     return [str(name) for (name,) in rows.fetchall()]
 
 
-def _columns(db: sqlite_utils.Database, table: str) -> list[str]:
-    return list(db[table].columns_dict)
+def _columns(db: Database, table: str) -> list[str]:
+    return column_names(db, table)
 
 
-def _count(db: sqlite_utils.Database, table: str) -> int:
+def _count(db: Database, table: str) -> int:
     return int(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])  # noqa: S608 - our table names
 
 
-def export_deployment(db: sqlite_utils.Database, out: IO[str]) -> Moved:
+def export_deployment(db: Database, out: IO[str]) -> Moved:
     """Write every row of every records table to `out`; how many of each."""
     tables = schema_tables()
     counts = {table: _count(db, table) for table in tables}
@@ -113,7 +112,7 @@ def export_deployment(db: sqlite_utils.Database, out: IO[str]) -> Moved:
     return moved
 
 
-def import_deployment(db: sqlite_utils.Database, lines: Iterable[str]) -> Moved:
+def import_deployment(db: Database, lines: Iterable[str]) -> Moved:
     """Load an exported deployment into the empty store `db` (one transaction)."""
     rows = iter(lines)
     header = _header(next(rows, ""))
@@ -141,6 +140,8 @@ def import_deployment(db: sqlite_utils.Database, lines: Iterable[str]) -> Moved:
                 f"it holds {moved.tables}; nothing was imported"
             )
         fulltext.rebuild(db)
+        if isinstance(db, PostgresDatabase):
+            db.advance_identities()  # rows came with their ids; new ones continue after them
     return moved
 
 
@@ -204,7 +205,7 @@ def _header(line: str) -> dict[str, Any]:
     return header
 
 
-def _check_schema(db: sqlite_utils.Database, header: dict[str, Any]) -> None:
+def _check_schema(db: Database, header: dict[str, Any]) -> None:
     """The file's schema must be one this store's migrations contain."""
     newer = [name for name in header["migrations"] if name not in set(applied_migrations(db))]
     if newer:
@@ -214,7 +215,7 @@ def _check_schema(db: sqlite_utils.Database, header: dict[str, Any]) -> None:
         )
 
 
-def _check_empty(db: sqlite_utils.Database) -> None:
+def _check_empty(db: Database) -> None:
     holding = {t: n for t in schema_tables() if (n := _count(db, t))}
     if holding:
         listed = ", ".join(f"{t} ({n})" for t, n in holding.items())
@@ -237,7 +238,7 @@ def _row(line: str, number: int, known: set[str]) -> tuple[str, dict[str, Any]]:
     return table, {column: _from_json(value) for column, value in row.items()}
 
 
-def _insert(db: sqlite_utils.Database, table: str, rows: list[dict[str, Any]]) -> None:
+def _insert(db: Database, table: str, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     columns = list(rows[0])

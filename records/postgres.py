@@ -331,6 +331,19 @@ class PostgresDatabase:
         ).fetchall()
         return [str(row[0]) for row in rows]
 
+    def advance_identities(self) -> None:
+        """Move each identity column's sequence past the largest id stored (after rows were
+        inserted with their own ids, as an import does)."""
+        rows = self.execute(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND is_identity = 'YES'"
+        ).fetchall()
+        for table, column in rows:
+            self.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'), "  # noqa: S608 - catalogue names
+                f"coalesce((SELECT max({column}) FROM {table}), 0) + 1, false)"
+            )
+
     def table_names(self) -> list[str]:
         """Every table in the connection's schema."""
         rows = self.execute(

@@ -14,7 +14,7 @@ import sqlite_utils
 from click.testing import CliRunner
 
 from bot.cli.main import cli
-from records.db import open_db
+from records.db import Database, open_db
 from records.deployment import NOT_IN_SNAPSHOT, schema_tables, snapshot
 from records.fulltext import search
 from tests.conftest import SAMPLE_ATLAS
@@ -24,16 +24,21 @@ Rows = dict[str, list[tuple[object, ...]]]
 ROWS_PER_TABLE = 3
 
 
+# The fixture fills tables from SQLite's own table definitions (sqlite_master).
+pytestmark = pytest.mark.sqlite_only
+
+
 def invoke(db: Path, *args: str) -> str:
     result = CliRunner().invoke(cli, ["--db", str(db), *args], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return result.output
 
 
-def fill_the_rest(db: sqlite_utils.Database) -> None:
+def fill_the_rest(db: Database) -> None:
     """A few rows in each table the flows above left empty, made from the table's own
     definition (a CHECK's first allowed value, an existing atlas entry or paper for a
     reference, a JSON string with characters beyond ASCII for text), so no table is left out of the test."""
+    assert isinstance(db, sqlite_utils.Database)  # reads SQLite's own table definitions
     entries = [str(r[0]) for r in db.execute("SELECT id FROM atlas_entries LIMIT 3").fetchall()]
     papers = [str(r[0]) for r in db.execute("SELECT key FROM unmatched_papers LIMIT 3").fetchall()]
     for table in schema_tables():
