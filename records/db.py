@@ -29,6 +29,7 @@ __all__ = [
     "database_exists",
     "is_postgres_url",
     "open_db",
+    "open_sqlite_file",
     "table_names",
     "write_transaction",
 ]
@@ -55,6 +56,14 @@ def open_db(
         if migrate_schema:
             migrate(store)
         return store
+    return open_sqlite_file(path, busy_timeout_ms=busy_timeout_ms, migrate_schema=migrate_schema)
+
+
+def open_sqlite_file(
+    path: Path | str, *, busy_timeout_ms: int = 5000, migrate_schema: bool = True
+) -> sqlite_utils.Database:
+    """Open (creating it owner-only) the SQLite file at `path`, whatever the deployment's
+    store (the curators' snapshot is one), and migrate its schema."""
     db_path = Path(path)
     if str(db_path) != ":memory:":
         # A new folder (e.g. `data/`) is owner-only too; an existing one is left as it is.

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from records import fulltext
-from records.db import open_db, write_transaction
+from records.db import open_db, open_sqlite_file, write_transaction
 from records.store import Database, PostgresDatabase, column_names
 
 FORMAT = 1
@@ -150,7 +150,7 @@ def import_deployment(db: Database, lines: Iterable[str]) -> Moved:
 NOT_IN_SNAPSHOT = frozenset({"deployment_secrets", "http_cache"})
 
 
-def snapshot(db: sqlite_utils.Database, path: Path) -> Moved:
+def snapshot(db: Database, path: Path) -> Moved:
     """A fresh SQLite file at `path` with the records of `db` but NOT_IN_SNAPSHOT, for the
     curators' web view (Datasette reads SQLite) of a deployment on PostgreSQL.
 
@@ -159,7 +159,7 @@ def snapshot(db: sqlite_utils.Database, path: Path) -> Moved:
     """
     partial = path.with_name(f".{path.name}.partial")
     partial.unlink(missing_ok=True)
-    target = open_db(partial)
+    target = open_sqlite_file(partial)
     moved = Moved()
     try:
         with write_transaction(target):
@@ -175,7 +175,7 @@ def snapshot(db: sqlite_utils.Database, path: Path) -> Moved:
     return moved
 
 
-def _copy_table(source: sqlite_utils.Database, target: sqlite_utils.Database, table: str) -> int:
+def _copy_table(source: Database, target: Database, table: str) -> int:
     columns = _columns(source, table)
     listed = ", ".join(columns)
     copied = 0
