@@ -281,7 +281,7 @@ def _lower_case_spots_before_et_al(
     text: str, is_key: Callable[[str], bool], consumed: list[tuple[int, int]]
 ) -> Iterator[_Spot]:
     """Known names in lower case before "et al." ("holm et al. showed …")."""
-    for match in _LOWER_BEFORE_ET_AL.finditer(text):
+    for match in _lower_before_et_al(text):
         if _overlaps(match.start(), match.end(), consumed) or match.group(1)[0].isupper():
             continue
         words = [w for w in match.groups() if w]
@@ -316,13 +316,13 @@ def _lower_case_spots_by_noun(
     """Known names in lower case just before a study noun or just after its "by" ("the
     giloteaux microbiome paper", "naviaux's paper", "die studie von loebel"): only names that
     are no word of the community's languages (`linker.everyday`)."""
-    for noun in _PLAIN_NOUN.finditer(text):
-        low = max(0, noun.start() - _LOWER_REACH)
-        spots = [(m.start(), m.group()) for m in _LOWER_WORD.finditer(text, low, noun.start())]
-        by = _LOWER_NAME_AFTER_BY.match(text, noun.end())
+    for noun_start, noun_end in _plain_nouns(text):
+        low = max(0, noun_start - _LOWER_REACH)
+        spots = [(m.start(), m.group()) for m in _LOWER_WORD.finditer(text, low, noun_start)]
+        by = _LOWER_NAME_AFTER_BY.match(text, noun_end)
         if by:
             spots.append((by.start(1), by.group(1)))
-        study = noun.group().lower()
+        study = text[noun_start:noun_end].lower()
         for start, written in spots[-_LOWER_WORDS_BEFORE:] if not by else spots:
             end = start + len(written)
             key = word_key(written)
@@ -352,6 +352,66 @@ _PLAIN_NOUN_TEXT = """
 """
 _PLAIN_NOUN = re.compile(rf"\b(?:{'|'.join(_PLAIN_NOUN_TEXT.split())})\b", re.IGNORECASE)
 _PLAIN_NOUN_WORDS = frozenset(fold_word(noun) for noun in _PLAIN_NOUN_TEXT.split())
+_ASCII_PLAIN_NOUNS = tuple(noun for noun in _PLAIN_NOUN_TEXT.split() if noun.isascii())
+
+
+def _plain_nouns(text: str) -> list[tuple[int, int]]:
+    """The spans `_PLAIN_NOUN.finditer(text)` gives, in order. In ASCII text (most posts)
+    they are the nouns' whole-word occurrences in the lower-cased text, which a few
+    substring searches find far sooner than the pattern tried at every character."""
+    if not text.isascii():
+        return [match.span() for match in _PLAIN_NOUN.finditer(text)]
+    lowered = text.lower()  # ASCII: same length, and case-insensitive equality is lower()
+    size = len(lowered)
+    spans = []
+    for noun in _ASCII_PLAIN_NOUNS:
+        start = lowered.find(noun)
+        while start >= 0:
+            end = start + len(noun)
+            if (start == 0 or not _is_ascii_word_char(lowered[start - 1])) and (
+                end == size or not _is_ascii_word_char(lowered[end])
+            ):
+                spans.append((start, end))  # whole words: no two overlap
+            start = lowered.find(noun, start + 1)
+    spans.sort()
+    return spans
+
+
+def _is_ascii_word_char(char: str) -> bool:
+    """Whether an ASCII character is one `\\w` matches (so `\\b` sees no boundary by it)."""
+    return char.isalnum() or char == "_"
+
+
+# Where the look-ahead of `_LOWER_BEFORE_ET_AL` may find its "et al." (case as written there).
+_ET_AL_CASED = re.compile(ET_AL)
+# A name and the spaces before its "et al." (two words of at most 41 letters, bounded
+# gaps) start no further back than this from where the "et al." starts.
+_NAMES_BEFORE_ET_AL = 100
+# Read this far past an "et al." (more than any form of it is long), and on to the end of
+# the word there, so that the pattern sees no word boundary where the text has none.
+_PAST_ET_AL = 60
+_REST_OF_WORD = re.compile(r"\w*")
+
+
+def _lower_before_et_al(text: str) -> Iterator[re.Match[str]]:
+    """What `_LOWER_BEFORE_ET_AL.finditer(text)` finds, read only in the stretches around
+    each "et al.": tried at every character of a long post, the pattern costs more than
+    the rest of its reading. Every match ends where an "et al." follows, so none lies
+    outside these stretches, and overlapping stretches are read as one."""
+    windows: list[list[int]] = []
+    found = _ET_AL_CASED.search(text)
+    while found is not None:
+        position = found.start()
+        low = max(0, position - _NAMES_BEFORE_ET_AL)
+        rest = _REST_OF_WORD.match(text, min(len(text), position + _PAST_ET_AL))
+        high = rest.end() if rest else len(text)  # (`\w*` always matches)
+        if windows and low <= windows[-1][1]:
+            windows[-1][1] = high
+        else:
+            windows.append([low, high])
+        found = _ET_AL_CASED.search(text, position + 1)
+    for low, high in windows:
+        yield from _LOWER_BEFORE_ET_AL.finditer(text, low, high)
 
 
 _INSTITUTION_AFTER = re.compile(

@@ -131,7 +131,7 @@ class AtlasIndex:
                 self._title_owner.append(owner)
         self._titles.finish()
         self._search: TitleSearch | None = None
-        self._authors = AuthorMatcher(entries)
+        self._authors = AuthorMatcher(entries, self._titles.words_of)
         self._describer: DescriptionMatcher | None = None  # built on the first cued post
 
     @classmethod

@@ -304,5 +304,7 @@ def change_entry_names(
             if name and name.casefold() not in {n.casefold() for n in names}:
                 names.append(name)
         if names != list(entry.aliases):
-            upsert_entries(db, [entry.model_copy(update={"aliases": names})], replace=True)
+            # Validated, not copied: the field's validator makes the list the declared tuple.
+            renamed = AtlasEntry.model_validate({**entry.model_dump(), "aliases": names})
+            upsert_entries(db, [renamed], replace=True)
     return names

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,24 @@ def test_added_names_are_stored_once_whatever_their_case(atlas_path: Path) -> No
     result = run(atlas_path, "atlas", "alias", "add", FLUGE, "rituxme  TRIAL", "KTS-2-2014")
     assert result.output == f"{FLUGE}: RituxME trial; KTS-2-2014\n"
     assert aliases_of(atlas_path, FLUGE) == ["RituxME trial", "KTS-2-2014"]
+
+
+def test_changed_names_are_stored_as_a_tuple_without_serializer_warnings(
+    atlas_path: Path,
+) -> None:
+    # `aliases` is declared a tuple: an entry handed a list made pydantic warn on every dump.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert run(atlas_path, "atlas", "alias", "add", FLUGE, "RituxME trial").exit_code == 0
+        assert run(atlas_path, "atlas", "alias", "remove", FLUGE, "nothing").exit_code == 0
+        db = open_db(atlas_path)
+        try:
+            entry = get_entry(db, FLUGE)
+            assert entry is not None
+            assert entry.aliases == ("RituxME trial",)
+            assert json.loads(entry.model_dump_json())["aliases"] == ["RituxME trial"]
+        finally:
+            db.close()
 
 
 def test_removed_names_are_gone_and_others_stay(atlas_path: Path) -> None:
