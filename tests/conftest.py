@@ -80,4 +80,6 @@ def _isolated_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in list(os.environ):
         if name.startswith("EVBOT_"):
             monkeypatch.delenv(name)
+    # The hosting platforms' variable selects a PostgreSQL server too (config/settings.py).
+    monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.setitem(Settings.model_config, "env_file", None)
