@@ -18,9 +18,9 @@ from benchmarks.common import Figure, peak_rss_mb, timed
 from benchmarks.synthetic_atlas import synthetic_entries
 from bot.core.cards import Reply, card_from_entry
 from bot.core.factory import build_service
-from bot.core.render_discord import render_discord
 from bot.core.render_markdown import render_markdown
 from bot.core.render_text import render_text
+from bot.discord_bot.render import render_discord
 from config.settings import Settings
 from records.atlas_store import upsert_entries
 from records.db import open_db
@@ -79,7 +79,7 @@ def _handling(folder: Path) -> list[Figure]:
             start = time.perf_counter()
             plan = service.handle_post(post)
             if plan is not None and (claimed := service.claim(plan)) is not None:
-                claimed.discord()
+                render_discord(claimed.reply)
                 service.confirm(claimed, f"r{post.message_id}")
                 replies += 1
             latencies.append(time.perf_counter() - start)

@@ -39,9 +39,9 @@ from pathlib import Path
 from benchmarks.common import Figure, peak_rss_mb
 from benchmarks.synthetic_atlas import synthetic_entries
 from bot.core.cards import Card, Reply
-from bot.core.render_discord import render_discord
 from bot.core.render_markdown import render_markdown
 from bot.core.render_text import render_text
+from bot.discord_bot.render import render_discord
 from linker import AtlasIndex, find_references
 from records.models import AtlasEntry
 

@@ -13,13 +13,11 @@ console's operator, who counts as a moderator.
 from __future__ import annotations
 
 import itertools
-import json
 import re
 import textwrap
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Literal
 
 from rich.cells import cell_len
 from rich.console import Console
@@ -29,10 +27,10 @@ from rich.text import Text
 
 from bot.core.conversation import Conversation, Handled
 from bot.core.delivery import Delivery
+from bot.core.rendering import as_text
 from bot.core.service import EvidenceService, Outcome, ReplyPlan
 from records.models import Post
 
-OutputFormat = Literal["text", "markdown", "discord"]
 DEFAULT_AUTHOR = "you"
 QUOTE_CHARS = 300
 
@@ -158,7 +156,7 @@ class ConsoleBot:
         *,
         place: str = "console",
         thread: str | None = None,
-        output: OutputFormat = "text",
+        output: str = "text",
         start: datetime | None = None,
     ) -> None:
         self.service = service
@@ -280,12 +278,7 @@ class ConsoleBot:
             self.console.print(Padding(panel, (0, 0, 1, 4)))
             return
         # Platform renderings are printed raw and unwrapped, so they can be copied as they are.
-        if self.output == "markdown":
-            raw = plan.markdown()
-        else:
-            message = plan.discord()
-            payload = {"content": message.content, "embeds": message.embeds}
-            raw = json.dumps(payload, ensure_ascii=False, indent=2)
+        raw = as_text(plan.render(self.output))
         self.console.print(Text(f"── {title or 'evidence-bot'} ({self.output}) ──", style="green"))
         self.console.print(Text(raw), soft_wrap=True)
         self.console.print()

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from bot.cli.context import AppContext, pass_app, warn_if_atlas_empty
+from bot.cli.renderings import FORMATS
 from bot.cli.tables import text_width
 from bot.core.factory import build_service
-
-LOOKUP_FORMATS = ("text", "markdown", "discord")
+from bot.core.rendering import as_text
 
 
 @click.command("lookup")
@@ -18,10 +16,10 @@ LOOKUP_FORMATS = ("text", "markdown", "discord")
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(LOOKUP_FORMATS),
+    type=click.Choice(FORMATS),
     default="text",
     show_default=True,
-    help="Plain text, Reddit Markdown, or Discord message JSON (content and embeds).",
+    help="Plain text, or a platform's rendering: Markdown, BBCode, Discord message JSON.",
 )
 @click.option(
     "--log",
@@ -39,11 +37,7 @@ def lookup(app: AppContext, query: tuple[str, ...], fmt: str, log_unmatched: boo
         raise click.UsageError("QUERY is empty.")
     warn_if_atlas_empty(app)
     result = build_service(app.db, app.settings).lookup(text, log_unmatched=log_unmatched)
-    if fmt == "markdown":
-        click.echo(result.markdown())
-    elif fmt == "discord":
-        message = result.discord()
-        payload = {"content": message.content, "embeds": message.embeds}
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
-    else:
+    if fmt == "text":
         click.echo(result.text(width=text_width()))
+    else:
+        click.echo(as_text(result.render(fmt)))

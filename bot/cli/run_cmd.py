@@ -12,17 +12,16 @@ from rich.console import Console
 
 from bot.cli.context import AppContext, pass_app, warn_if_atlas_empty
 from bot.cli.enrich_cmd import run_enricher
+from bot.cli.renderings import FORMATS
 from bot.cli.run_discord_cmd import discord_cmd as run_discord
 from bot.cli.run_forum_cmd import discourse as run_discourse
 from bot.cli.run_forum_cmd import feeds as run_feeds
 from bot.cli.run_forum_cmd import lemmy as run_lemmy
 from bot.cli.run_forum_cmd import xenforo as run_xenforo
 from bot.cli.run_reddit_cmd import reddit as run_reddit
-from bot.console import ConsoleBot, OutputFormat, read_thread
+from bot.console import ConsoleBot, read_thread
 from bot.core.factory import build_service
 from records.wording import counted
-
-OUTPUT_FORMATS = ("text", "markdown", "discord")
 
 
 @click.group("run")
@@ -41,10 +40,10 @@ def run() -> None:
 @click.option(
     "--format",
     "output",
-    type=click.Choice(OUTPUT_FORMATS),
+    type=click.Choice(FORMATS),
     default="text",
     show_default=True,
-    help="Show replies as plain text, Reddit Markdown or Discord embed JSON.",
+    help="Show replies as plain text, or raw as Markdown, BBCode or Discord embed JSON.",
 )
 @click.option("--place", default="console", show_default=True, help="Place name for settings.")
 @click.option("--thread-id", help="Thread name for cooldowns [default: a new one per run].")
@@ -59,7 +58,7 @@ def console(
         Console(highlight=False),
         place=place,
         thread=thread_id,
-        output=_output_format(output),
+        output=output,
     )
     if thread_file is not None:
         # Bytes that are not UTF-8 become U+FFFD instead of ending the run.
@@ -78,14 +77,6 @@ def console(
         "of papers not in the atlas.",
         err=True,
     )
-
-
-def _output_format(value: str) -> OutputFormat:
-    if value == "markdown":
-        return "markdown"
-    if value == "discord":
-        return "discord"
-    return "text"
 
 
 run.add_command(run_reddit)

@@ -299,7 +299,7 @@ def execute(service: EvidenceService, command: Command, invocation: Invocation) 
 
 
 def _command_word(service: EvidenceService, invocation: Invocation) -> str:
-    """`!evidence` with the platform's prefix (settings.discord.prefix on Discord)."""
+    """`!evidence` with the prefix the platform's settings set (see `command_word`)."""
     return command_word(invocation.post.platform, service.settings)
 
 

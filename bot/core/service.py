@@ -2,9 +2,9 @@
 
 `EvidenceService` decides (`handle_post`: policy, matching, cards) and keeps the reply log
 (`claim`, `confirm`, `release`). Adapters do not run those steps by hand: they build one
-service in their entry point and hand each post to `bot.core.conversation.Conversation`
-(the console, Reddit, XenForo and Discourse bots), which answers commands and citations and
-sends every reply through `bot.core.delivery.deliver`; the Discord adapter runs
+service in their entry point and hand each post to the conversation
+(`bot.core.conversation`, run synchronously or by `conversation_async.answer_async`), which
+answers commands and citations and sends every reply through `bot.core.delivery.deliver` or
 `deliver_async`. Either way the sequence (claim → send → confirm, or release; a killed
 process's claim taken over after its lease) is written once, in `bot.core.delivery`.
 
@@ -19,7 +19,7 @@ import logging
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from bot.core.card_versions import reply_layout, reply_shown
 from bot.core.cards import Card, Reply, card_from_entry, is_unfinished
@@ -34,10 +34,10 @@ from bot.core.policy import (
     unique_in_order,
 )
 from bot.core.render_bbcode import Quote, render_bbcode
-from bot.core.render_discord import DiscordMessage, render_discord
 from bot.core.render_markdown import render_markdown
 from bot.core.render_text import WIDTH as TEXT_WIDTH
 from bot.core.render_text import render_text
+from bot.core.rendering import render
 from config.settings import DescriptionMode, ReplyMode, Settings
 from linker import papers_to_log
 from records import fulltext, posted_cards, replies
@@ -83,16 +83,17 @@ def utc_now() -> datetime:
 
 
 class _RendersReply:
-    """The three renderings of a `reply` attribute, shared by plans and lookup results."""
+    """The renderings of a `reply` attribute, shared by plans and lookup results: the
+    core's formats by name, and any rendering a platform registered (`render`)."""
 
     reply: Reply
 
-    def discord(self) -> DiscordMessage:
-        """Discord content and embed dicts (discord.Embed.from_dict)."""
-        return render_discord(self.reply)
+    def render(self, name: str, **options: Any) -> object:
+        """The reply as the rendering `name` (see `bot.core.rendering`)."""
+        return render(name, self.reply, **options)
 
     def markdown(self) -> str:
-        """One Reddit comment."""
+        """One Markdown comment."""
         return render_markdown(self.reply)
 
     def text(self, width: int = TEXT_WIDTH) -> str:
@@ -100,7 +101,7 @@ class _RendersReply:
         return render_text(self.reply, width=width)
 
     def bbcode(self, quote: Quote | None = None) -> str:
-        """One forum post in BBCode (XenForo), quoting the post it answers."""
+        """One forum post in BBCode, quoting the post it answers."""
         return render_bbcode(self.reply, quote=quote)
 
 
@@ -109,7 +110,8 @@ class ReplyPlan(_RendersReply):
     """What to send in answer to `post`: the reply (cards and links) and what it covers.
 
     `entry_ids` are every study the reply shows (full cards and "and N more" links), which
-    is what the reply log records. Render with `.discord()`, `.markdown()` or `.text()`.
+    is what the reply log records. Render with `.text()`, `.markdown()`, `.bbcode()` or
+    `.render(name)` (a rendering a platform registered).
     """
 
     post: Post
@@ -161,8 +163,9 @@ class LookupResult(_RendersReply):
 
 
 def command_word(platform: str, settings: Settings) -> str:
-    """How members call the bot on a platform, e.g. `!evidence`."""
-    prefix = settings.discord.prefix if platform == "discord" else "!"
+    """How members call the bot on a platform, e.g. `!evidence`: the prefix the platform's
+    settings section sets (`prefix`), else `!`."""
+    prefix = getattr(getattr(settings, platform, None), "prefix", "!")
     return f"{prefix}evidence"
 
 
@@ -276,7 +279,7 @@ class EvidenceService:
     def preview(self, post: Post) -> ReplyPlan | None:
         """Cards for every atlas study `post` cites, ignoring the reply log and cooldowns.
 
-        For private checks (Discord's "Check evidence" menu): nothing is claimed, and the
+        For private checks (a platform's "check this message" menu): nothing is claimed, and the
         plan should not be recorded. Unmatched references are logged as for a summons;
         None when the post cites no atlas study, or where the bot is off (`is_off`).
         """

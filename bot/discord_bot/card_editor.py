@@ -24,6 +24,7 @@ from bot.core.service import ReplyPlan
 from bot.discord_bot.convert import embeds_from_dicts
 from bot.discord_bot.endpoints import apply_endpoints
 from bot.discord_bot.failures import describe_failure
+from bot.discord_bot.render import render_discord
 from config.settings import DiscordSettings
 from records.posted_cards import PostedCard
 
@@ -53,7 +54,7 @@ class DiscordCardEditor:
     def edit(self, card: PostedCard, plan: ReplyPlan) -> None:
         """PATCH /channels/{channel}/messages/{message} with the refreshed content and embeds
         (https://discord.com/developers/docs/resources/message#edit-message)."""
-        rendered = plan.discord()
+        rendered = render_discord(plan.reply)
         work = self._message(card).edit(
             content=rendered.content or None,
             embeds=embeds_from_dicts(rendered.embeds),
@@ -84,7 +85,7 @@ class DiscordCardEditor:
 
     def reply_under(self, card: PostedCard, plan: ReplyPlan) -> str:
         """Reply to the card's message with `plan` (a retraction it can no longer show)."""
-        rendered = plan.discord()
+        rendered = render_discord(plan.reply)
         work = self._message(card).reply(
             content=rendered.content or None,
             embeds=embeds_from_dicts(rendered.embeds),

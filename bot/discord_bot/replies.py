@@ -23,11 +23,11 @@ import aiohttp
 import discord
 
 from bot.core.delivery import Delivery, LookupFailed, SendFailed
-from bot.core.render_discord import DiscordMessage
 from bot.core.service import ReplyPlan
 from bot.discord_bot.convert import PLATFORM, embeds_from_dicts, link_to, place_of
 from bot.discord_bot.deps import DiscordDeps
 from bot.discord_bot.failures import describe_failure, target_gone
+from bot.discord_bot.render import DiscordMessage, render_discord
 from bot.discord_bot.views import card_buttons
 from records.models import Post
 from records.modlog import log_action
@@ -123,7 +123,9 @@ class MessageOutlet:
         target = self.message
         nonce = reply_nonce(target.id, plan.entry_ids) if self.fixed_nonce else None
         try:
-            self.sent = await send_cards(target, plan.discord(), plan.entry_ids, nonce=nonce)
+            self.sent = await send_cards(
+                target, render_discord(plan.reply), plan.entry_ids, nonce=nonce
+            )
         except SEND_FAILURES as exc:
             reason = describe_failure(exc)
             log.warning("could not reply to message %s (%s); releasing it", target.id, reason)

@@ -22,6 +22,7 @@ from bot.core.service import Outcome, ReplyPlan
 from bot.discord_bot.convert import PLATFORM, embeds_from_dicts, post_from_message
 from bot.discord_bot.deps import DiscordDeps
 from bot.discord_bot.failures import describe_failure
+from bot.discord_bot.render import render_discord
 from bot.discord_bot.replies import (
     NO_PINGS,
     SEND_FAILURES,
@@ -146,7 +147,7 @@ class ContextOutlet:
     async def send(self, to: Post, plan: ReplyPlan) -> str:
         """A reply to a prefix command, or the slash command's answer."""
         ctx = self.ctx
-        rendered = plan.discord()
+        rendered = render_discord(plan.reply)
         entry_ids = plan.entry_ids
         sent = await ctx.send(
             content=rendered.content or None,

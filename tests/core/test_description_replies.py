@@ -8,6 +8,7 @@ import pytest
 from bot.core.commands import Invocation, Name, execute, parse_command
 from bot.core.factory import build_service
 from bot.core.service import EvidenceService
+from bot.discord_bot.render import render_discord
 from config.settings import Settings
 from records.atlas_store import upsert_entries
 from records.db import Database
@@ -38,7 +39,7 @@ def test_by_default_a_described_study_gets_one_line_naming_it(service: EvidenceS
     assert plan is not None
     assert plan.entry_ids == (PACE.id,)
     assert plan.matches[0].signals[0] == "name:pace"
-    for shown in (plan.text(), plan.markdown(), plan.bbcode(), plan.discord().content):
+    for shown in (plan.text(), plan.markdown(), plan.bbcode(), render_discord(plan.reply).content):
         rendered = " ".join(shown.split())  # the text renderer wraps lines
         assert "This sounds like: “Comparison of adaptive pacing therapy" in rendered
         assert f"To see its atlas card: !evidence {PACE.id}" in rendered
@@ -52,7 +53,7 @@ def test_in_card_mode_the_card_follows_this_sounds_like(service: EvidenceService
     assert [card.entry_id for card in plan.reply.cards] == [PACE.id]
     for rendered in (plan.text(), plan.markdown(), plan.bbcode()):
         assert rendered.startswith("This sounds like:")
-    discord = plan.discord()
+    discord = render_discord(plan.reply)
     assert "This sounds like:" in discord.content
     assert discord.embeds
 

@@ -9,9 +9,9 @@ import pytest
 
 from bot.core.cards import Card, Reply, card_from_entry
 from bot.core.render_bbcode import render_bbcode
-from bot.core.render_discord import render_discord
 from bot.core.render_markdown import render_markdown
 from bot.core.render_text import render_text
+from bot.discord_bot.render import render_discord
 from tests.core.conftest import entry
 
 BASE = "https://www.mecfsatlas.com"

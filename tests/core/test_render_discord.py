@@ -9,7 +9,7 @@ import re
 import pytest
 
 from bot.core.cards import Reply
-from bot.core.render_discord import (
+from bot.discord_bot.render import (
     CONTENT_LIMIT,
     DESCRIPTION_LIMIT,
     EMBED_COUNT_LIMIT,

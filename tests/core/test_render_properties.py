@@ -10,15 +10,15 @@ from hypothesis import strategies as st
 from bot.core.cards import Card, Reply
 from bot.core.render_bbcode import POST_LIMIT as BBCODE_LIMIT
 from bot.core.render_bbcode import Quote, render_bbcode
-from bot.core.render_discord import (
+from bot.core.render_markdown import COMMENT_LIMIT, render_markdown
+from bot.core.render_text import render_text
+from bot.discord_bot.render import (
     CONTENT_LIMIT,
     EMBED_COUNT_LIMIT,
     TOTAL_LIMIT,
     embed_length,
     render_discord,
 )
-from bot.core.render_markdown import COMMENT_LIMIT, render_markdown
-from bot.core.render_text import render_text
 from tests.core.test_sanitize import LIVE_MENTION
 
 # Text biased toward what breaks renderers: Markdown, mentions, links, odd whitespace.

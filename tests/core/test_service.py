@@ -10,8 +10,8 @@ import pytest
 
 from bot.core.factory import build_service
 from bot.core.policy import Verdict
-from bot.core.render_discord import TOTAL_LIMIT, embed_length
 from bot.core.service import EvidenceService, ReplyPlan
+from bot.discord_bot.render import TOTAL_LIMIT, embed_length, render_discord
 from config.settings import Settings
 from records import replies
 from records.atlas_store import upsert_entries
@@ -239,7 +239,7 @@ def test_fifty_references_in_one_post_give_one_reply_with_links(
     assert len(plan.entry_ids) == 50
     assert len(plan.reply.cards) == settings.reply.max_cards
     assert len(plan.reply.more) == 50 - settings.reply.max_cards
-    message = plan.discord()
+    message = render_discord(plan.reply)
     assert sum(embed_length(e) for e in message.embeds) <= TOTAL_LIMIT
     assert len(message.content) <= 2000
     assert len(plan.markdown()) <= 10_000
@@ -325,10 +325,10 @@ def test_preview_shows_every_cited_study_even_after_a_reply(service: EvidenceSer
 def test_a_hostile_query_is_neutralised_in_every_answer(service: EvidenceService) -> None:
     result = service.lookup("@everyone <@123> [win](https://evil.example)")
     assert result.status == "not_found"
-    for text in (result.text(), result.markdown(), result.discord().content):
+    for text in (result.text(), result.markdown(), render_discord(result.reply).content):
         assert "@everyone" not in text
         assert "<@123>" not in text
-    for markup in (result.markdown(), result.discord().content):
+    for markup in (result.markdown(), render_discord(result.reply).content):
         assert "](https://evil" not in markup
 
 

@@ -22,9 +22,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.core.factory import build_service
-from bot.core.render_discord import CONTENT_LIMIT, TOTAL_LIMIT, embed_length
 from bot.core.render_markdown import COMMENT_LIMIT
 from bot.core.service import EvidenceService
+from bot.discord_bot.render import CONTENT_LIMIT, TOTAL_LIMIT, embed_length, render_discord
 from config.settings import Settings
 from linker import find_references
 from records.atlas_store import upsert_entries
@@ -115,7 +115,7 @@ def test_the_service_answers_any_text_with_encodable_bounded_neutral_replies(
     plan = service.handle_post(post)
     assert plan is not None
     assert service.claim(plan) is not None
-    message = plan.discord()
+    message = render_discord(plan.reply)
     assert len(message.content) <= CONTENT_LIMIT
     assert sum(embed_length(e) for e in message.embeds) <= TOTAL_LIMIT
     markdown = plan.markdown()
@@ -130,7 +130,11 @@ def test_the_service_answers_any_text_with_encodable_bounded_neutral_replies(
 @given(HOSTILE_TEXT)
 def test_lookups_of_any_text_answer_in_every_format(service: EvidenceService, text: str) -> None:
     result = service.lookup(text or "x")
-    for rendered in (result.markdown(), result.text(), json.dumps(result.discord().embeds)):
+    for rendered in (
+        result.markdown(),
+        result.text(),
+        json.dumps(render_discord(result.reply).embeds),
+    ):
         rendered.encode("utf-8")
         assert not LIVE_MENTION.search(rendered.replace("\\", ""))
 

@@ -10,8 +10,8 @@ import json
 import re
 from pathlib import Path
 
-from bot.core.render_discord import CONTENT_LIMIT, EMBED_COUNT_LIMIT, TOTAL_LIMIT, embed_length
 from bot.core.render_markdown import COMMENT_LIMIT
+from bot.discord_bot.render import CONTENT_LIMIT, EMBED_COUNT_LIMIT, TOTAL_LIMIT, embed_length
 from tests.conftest import sample_dois
 from tests.core.test_sanitize import LIVE_MENTION
 from tests.reliability.conftest import run_program

@@ -1,7 +1,9 @@
 """Discord rendering: one embed per card plus message content, inside every Discord limit.
 
-Embeds are plain dicts in the shape of `discord.Embed.to_dict()`, so the Discord adapter
-turns them into embeds with `discord.Embed.from_dict` and the core never imports discord.
+Embeds are plain dicts in the shape of `discord.Embed.to_dict()` (the adapter turns them
+into embeds with `discord.Embed.from_dict`), so this module imports no discord.py and the
+command line can print the payload as JSON; importing it registers the rendering `discord`
+with the core (`bot.core.rendering`).
 Limits: https://discord.com/developers/docs/resources/message#embed-object-embed-limits
 """
 
@@ -13,6 +15,7 @@ from typing import Any
 from bot.core import sanitize
 from bot.core.cards import NO_SUMMARY, Card, Reply, footer_text
 from bot.core.layout import Budget, budgets_for
+from bot.core.rendering import register
 
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096
@@ -172,3 +175,6 @@ def _more_list(more: list[Card], *, numbered: bool, room: int) -> str:
             return text + f"{separator}…and {len(items) - shown} more"
         text = candidate
     return text
+
+
+register("discord", render_discord)
