@@ -82,7 +82,7 @@ def monthly(db: Database, where: CensusFilter) -> list[dict[str, Any]]:
             FROM cited_studies c WHERE {cited}
             UNION ALL
             SELECT substr(s.seen_at, 1, 7), 0, 1 FROM sightings s WHERE {seen}
-        )
+        ) AS mentions
         GROUP BY month ORDER BY month
     """  # noqa: S608 - only fixed fragments are interpolated; values are bound
     return list(db.query(sql, [*cited_params, *seen_params]))
@@ -99,7 +99,8 @@ def top_studies(db: Database, where: CensusFilter, limit: int = 25) -> list[dict
                max(c.cited_at) AS last_cited
         FROM cited_studies c LEFT JOIN atlas_entries e ON e.id = c.entry_id
         WHERE {cited}
-        GROUP BY c.entry_id
+        -- The entry's columns are named too: PostgreSQL groups only by what it is told.
+        GROUP BY c.entry_id, e.title, e.year, e.pem, e.evidence_level, e.retracted
         ORDER BY citations DESC, people DESC, c.entry_id
         LIMIT ?
     """  # noqa: S608 - only fixed fragments are interpolated; values are bound
@@ -137,7 +138,7 @@ def flagged_still_cited(db: Database, where: CensusFilter) -> list[dict[str, Any
           AND (coalesce(e.retracted, 0) = 1
                OR EXISTS (SELECT 1 FROM entry_flags f WHERE f.entry_id = c.entry_id
                           AND f.kind != 'correction'))
-        GROUP BY c.entry_id, c.platform, c.place
+        GROUP BY c.entry_id, c.platform, c.place, e.title, e.retracted
         ORDER BY last_seen DESC, citations DESC, c.entry_id
     """  # noqa: S608 - only fixed fragments are interpolated; values are bound
     return list(db.query(sql, params))
@@ -173,9 +174,9 @@ def by_place(db: Database, where: CensusFilter) -> list[dict[str, Any]]:
             FROM cited_studies c WHERE {cited}
             UNION ALL
             SELECT s.platform, s.place, 0, 1, s.author_hash FROM sightings s WHERE {seen}
-        )
+        ) AS mentions
         GROUP BY platform, place
-        ORDER BY atlas_citations + unmatched_mentions DESC, platform, place
+        ORDER BY sum(atlas) + sum(missing) DESC, platform, place
     """  # noqa: S608 - only fixed fragments are interpolated; values are bound
     return list(db.query(sql, [*cited_params, *seen_params]))
 

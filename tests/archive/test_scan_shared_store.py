@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.archive.dumps import realistic_comments, write_zst
-from tests.fakes.stores import Row, SharedStore, sqlite_store
+from tests.fakes.stores import Row, SharedStore, shared_store
 from tests.reliability.conftest import clean_environment, program, run_program
 from tests.reliability.discord.processes import import_atlas
 
@@ -32,10 +32,11 @@ CENSUS_TABLES = {
 StoreMaker = Callable[[Path], SharedStore]
 
 
-@pytest.fixture(params=["sqlite"])
-def make_store(request: pytest.FixtureRequest) -> StoreMaker:
-    """How to make an empty shared store in a folder (one kind per parameter)."""
-    return lambda folder: sqlite_store(folder / "records.db")
+@pytest.fixture
+def make_store() -> StoreMaker:
+    """How to make an empty shared store in a folder: SQLite, or PostgreSQL (one schema per
+    folder) under make test-postgres, where this test shows machines sharing one server."""
+    return lambda folder: shared_store(folder / "records.db")
 
 
 @pytest.fixture

@@ -1,5 +1,10 @@
 """The records store several processes of the real program share, as a test sees it: the
-settings that name it (for the processes' environment) and a way to read its rows."""
+settings that name it (for the processes' environment) and a way to read its rows.
+
+`shared_store(path)` is the SQLite file at `path`; under `make test-postgres` it is the
+PostgreSQL schema the test suite maps that path to (tests/postgres_store.py), named to the
+child processes by `EVBOT_DATABASE__URL`, so the same multi-process tests run on both stores.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,9 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from records.db import open_db
+from tests import postgres_store
 
 Row = tuple[object, ...]
 
@@ -17,6 +25,7 @@ class SharedStore:
 
     env: dict[str, str]
     rows: Callable[[str], list[Row]]
+    kind: str = "SQLite"
 
 
 def sqlite_store(path: Path) -> SharedStore:
@@ -27,3 +36,24 @@ def sqlite_store(path: Path) -> SharedStore:
             return list(conn.execute(sql).fetchall())
 
     return SharedStore({"EVBOT_DATABASE__PATH": str(path)}, rows)
+
+
+def postgres_store_at(url: str) -> SharedStore:
+    """A PostgreSQL database (or schema) every process and machine reaches at `url`."""
+
+    def rows(sql: str) -> list[Row]:
+        db = open_db(url, migrate_schema=False)
+        try:
+            return [tuple(row) for row in db.execute(sql).fetchall()]
+        finally:
+            db.close()
+
+    return SharedStore({"EVBOT_DATABASE__URL": url}, rows, "PostgreSQL")
+
+
+def shared_store(path: Path) -> SharedStore:
+    """The SQLite file at `path`, or its PostgreSQL schema under `make test-postgres`."""
+    where = postgres_store.location(path)
+    if where.startswith("postgresql://"):
+        return postgres_store_at(where)
+    return sqlite_store(path)

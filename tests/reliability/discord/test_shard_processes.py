@@ -25,7 +25,7 @@ from tests.conftest import sample_dois
 from tests.discord.fake_discord import FakeDiscord
 from tests.discord.fake_discord.world import World
 from tests.discord.waiting import wait_until
-from tests.fakes.stores import Row, SharedStore, sqlite_store
+from tests.fakes.stores import Row, SharedStore, shared_store
 from tests.reddit.conftest import LEE_DOI, SUBREDDIT, WALITT_DOI, reddit_environment
 from tests.reddit.fake_reddit import FakeReddit
 from tests.reliability.conftest import clean_environment
@@ -41,8 +41,9 @@ STUDY_DOIS = sample_dois()
 
 @pytest.fixture
 def store(tmp_path: Path) -> SharedStore:
-    """The shared store, holding the sample atlas (imported by the real program)."""
-    shared = sqlite_store(tmp_path / "records.db")
+    """The shared store (SQLite; PostgreSQL under make test-postgres), holding the sample
+    atlas (imported by the real program)."""
+    shared = shared_store(tmp_path / "records.db")
     import_atlas(shared, tmp_path)
     return shared
 
