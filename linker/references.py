@@ -8,6 +8,7 @@ it needs its `PMID` label.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from linker.author_year import find_author_years
@@ -46,6 +47,15 @@ _URL = re.compile(
 
 # Every bare host above ends in `.com/` or `.org/` (or is an NCBI or www. address).
 _URL_HINTS = ("http", "www.", ".org/", ".com/", "ncbi.nlm")
+# What a link starts with, one of these whatever the case: where none stands, `_URL` cannot
+# match, so an ASCII post is searched for these words instead of trying the pattern at
+# every character.
+_URL_STARTS = (
+    "http", "www.", "doi.org/", "dx.doi.org/", "ncbi.nlm.nih.gov/", "pubmed.ncbi.nlm.nih.gov/",
+    "pmc.ncbi.nlm.nih.gov/", "europepmc.org/", "mecfsatlas.com/", "cfsmeatlas.com/",
+    "biorxiv.org/", "medrxiv.org/", "nature.com/", "mdpi.com/", "sciencedirect.com/",
+    "thelancet.com/", "academic.oup.com/",
+)  # fmt: skip
 
 # A bare DOI (https://www.doi.org/doi-handbook/HTML/doi-syntax.html): `10.` + registrant
 # code + `/` + suffix. Not inside a longer token, so IP addresses (`10.0.0.1`), versions
@@ -176,7 +186,7 @@ class _Collector:
     def links(self) -> None:
         if not any(hint in self.lowered for hint in _URL_HINTS):
             return
-        for match in _URL.finditer(self.body):
+        for match in _links_in(self.body, self.lowered):
             length = trimmed_length(match.group())
             if length == 0:
                 continue
@@ -242,6 +252,32 @@ class _Collector:
             pmcid = normalize_pmcid(f"PMC{digits}")
             if pmcid:
                 self.add(RefKind.PMCID, pmcid, match.start(), match.end(), "pmcid")
+
+
+def _links_in(body: str, lowered: str) -> Iterator[re.Match[str]]:
+    """What `_URL.finditer(body)` finds (`lowered`: `body.lower()`).
+
+    In ASCII text a link can only start where one of `_URL_STARTS` does (lower-casing
+    ASCII keeps every offset), so the pattern is tried there alone, each match read on from
+    the end of the one before, as `finditer` would.
+    """
+    if not body.isascii():
+        yield from _URL.finditer(body)
+        return
+    starts = set()
+    for start in _URL_STARTS:
+        position = lowered.find(start)
+        while position >= 0:
+            starts.add(position)
+            position = lowered.find(start, position + 1)
+    end = 0
+    for position in sorted(starts):
+        if position < end:
+            continue
+        match = _URL.match(body, position)
+        if match is not None:
+            end = match.end()
+            yield match
 
 
 def _bare_doi(doi: str) -> str:
