@@ -1,32 +1,22 @@
-"""Reading what was posted while the bot was away, so downtime loses nothing.
+"""Discord's side of the catch-up (`bot.runtime.catch_up`): which channels and threads are
+read, how, and where the bot stands in them.
 
 Discord does not replay to a new session what was posted before it, and a resumed session
-only gets what its server kept. So on every ready and every resume the bot reads each
-watched channel's and active thread's history after the last message it handled there (its
-cursor; see `cursors`), up to the moment it connected, and hands each message it had not
-seen to the same handler as live messages: it answers what still needs answering and logs
-every sighting; messages already answered are recognised by the reply log.
-
-Bounds: nothing older than `reply.catch_up_hours`, at most `reply.catch_up_max_messages`
-per channel (the newest ones, when more came in). A message claimed by a killed process
-(claimed, never confirmed) is read again too: past the lease it is taken over there and
-then; within the lease it is looked at again when the lease ends. A shard process reads
-only its own servers' channels (bot.discord_bot.shards); the records name every shard's.
-
-A channel that cannot be read keeps its cursor held (live messages answered meanwhile do not
-move it past the unread ones) and is read again after `reply.catch_up_retry_seconds`,
-doubling while it keeps failing. Messages are built one by one (see `history`), so one that
-discord.py cannot read is skipped and logged, not its whole channel.
+only gets what its server kept, so the bot catches up on every ready and every resume: each
+text channel and active thread it can read (the gateway's, those `GET
+/guilds/{id}/threads/active` lists, and those the records name: threads archived since, a
+channel with a claim) from its cursor up to the moment it connected. Positions are message
+ids (snowflakes, which carry their time). A shard process reads only its own servers'
+channels (bot.discord_bot.shards); the records name every shard's. Messages are built one by
+one (see `history`), so one that discord.py cannot read is skipped and logged, not its whole
+channel.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from functools import partial
+from datetime import datetime
 from typing import Any
 
 import discord
@@ -36,192 +26,80 @@ from bot.discord_bot import cursors
 from bot.discord_bot.deps import DiscordDeps
 from bot.discord_bot.failures import describe_failure
 from bot.discord_bot.history import read_active_threads, read_window
-from bot.discord_bot.replies import SEND_FAILURES, Sent
+from bot.discord_bot.replies import SEND_FAILURES
 from bot.discord_bot.shards import runs_guild
+from bot.runtime.catch_up import CatchUp, Window
+from bot.runtime.catch_up import CatchUpReport as CatchUpReport  # noqa: PLC0414 - re-exported
+from bot.runtime.cursors import Claim, ReadingState
 from bot.runtime.progress import Progress
-from records.wording import counted
 
 log = logging.getLogger(__name__)
 
-CHANNELS_AT_ONCE = 8  # channels caught up in parallel (each has its own rate-limit bucket)
-RETRY_MAX_SECONDS = 1800.0  # the longest pause before reading a failed channel again
-
-Handler = Callable[[discord.Message], Awaitable[Sent]]
 Readable = discord.TextChannel | discord.Thread
 
 
-@dataclass
-class CatchUpReport:
-    """What one catch-up did."""
+class DiscordSource:
+    """The guilds' channels and threads as the catch-up reads them."""
 
-    reason: str
-    channels: int = 0
-    read: int = 0
-    handled: int = 0
-    replies: int = 0
-    failed_channels: list[int] = field(default_factory=list)
-    capped_channels: list[int] = field(default_factory=list)
-    skipped_messages: list[int] = field(default_factory=list)  # ones discord.py cannot read
-    retry_in: float | None = None  # seconds until the failed channels are read again
+    failures = SEND_FAILURES
+    sdk = "discord.py"
 
-    def summary(self) -> str:
-        """One line for the log: what was read and answered, and what was not."""
-        text = (
-            f"caught up ({self.reason}): read {counted(self.read, 'message')} in "
-            f"{counted(self.channels, 'channel')}, handled {self.handled}, "
-            f"sent {counted(self.replies, 'reply')}"
-        )
-        if self.skipped_messages:
-            text += (
-                f"; skipped {counted(len(self.skipped_messages), 'message')} discord.py could "
-                f"not read ({', '.join(map(str, self.skipped_messages))})"
-            )
-        if self.failed_channels:
-            text += (
-                f"; could not read {counted(len(self.failed_channels), 'channel')} "
-                f"({', '.join(map(str, self.failed_channels))})"
-            )
-            if self.retry_in is not None:
-                text += f", trying again in {self.retry_in:g} s"
-        return text
-
-
-class CatchUp:
-    """Runs catch-ups one at a time; a request during one runs another after it."""
-
-    def __init__(
-        self, bot: discord.Client, deps: DiscordDeps, progress: Progress, handle: Handler
-    ) -> None:
+    def __init__(self, bot: discord.Client, deps: DiscordDeps) -> None:
         self.bot = bot
         self.deps = deps
-        self.progress = progress
-        self.handle = handle
-        self._lock = asyncio.Lock()
-        self._retakes: dict[int, asyncio.Task[None]] = {}  # message id → its look
-        self._retry: asyncio.Task[None] | None = None  # the next read of failed channels
-        self._retry_failures = 0  # catch-ups in a row that left channels unread
         # Channels from the shared records that belong to other shard processes' servers:
         # looked up once, then left to them.
         self._foreign: set[int] = set()
 
-    async def run(self, reason: str, only: Iterable[int] | None = None) -> CatchUpReport | None:
-        """Read every watched channel's missed messages (or only the channels `only` names);
-        None when catching up is off. Channels that could not be read are read again later."""
-        hours = self.deps.settings.reply.catch_up_hours
-        if hours <= 0:
-            return None
-        async with self._lock:
-            now = datetime.now(UTC)
-            try:
-                report = await self._run(reason, now, now - timedelta(hours=hours), only)
-            except Exception:
-                # The cursors stay where they were, so the next catch-up reads this span.
-                log.exception("catch-up (%s) failed; the next one reads the same span", reason)
-                raise
-            report.retry_in = self._schedule_retry(report.failed_channels)
-        if report.failed_channels or report.skipped_messages:
-            log.warning("%s", report.summary())
-        else:
-            log.info("%s", report.summary())
-        if not self.bot.is_closed():
-            self.bot.dispatch("evidence_caught_up", report)
-        return report
+    def describe(self, exc: BaseException) -> str:
+        """Discord's code and message for a failed request."""
+        return describe_failure(exc)
 
-    def _schedule_retry(self, failed: list[int]) -> float | None:
-        """Read the failed channels again after a pause that doubles with each catch-up that
-        still leaves some unread (up to `RETRY_MAX_SECONDS`); the delay, or None."""
-        if self._retry is not None and self._retry is not asyncio.current_task():
-            self._retry.cancel()  # this catch-up read those channels, or failed them again
-        self._retry = None
-        if not failed:
-            self._retry_failures = 0
-            return None
-        first = self.deps.settings.reply.catch_up_retry_seconds
-        delay = min(first * 2.0**self._retry_failures, max(first, RETRY_MAX_SECONDS))
-        self._retry_failures += 1
-        self._retry = asyncio.create_task(self._read_again(list(failed), delay))
-        return delay
+    def position(self, moment: datetime) -> int:
+        """The lowest snowflake of `moment`."""
+        return time_snowflake(moment, high=False)
 
-    async def _read_again(self, channel_ids: list[int], delay: float) -> None:
-        await asyncio.sleep(delay)
-        if self.bot.is_closed():
-            return
-        try:
-            await self.run("retry", only=channel_ids)
-        except Exception:
-            # `run` logged it (the records database locked, say); the channels are still
-            # unread, so they are tried again after a longer pause.
-            self._schedule_retry(channel_ids)
+    def start_of(self, channel: Readable) -> int:
+        """A thread's first message shares its id, so "after" starts just before it."""
+        return channel.id - 1
 
-    async def _run(
-        self, reason: str, now: datetime, window_start: datetime, only: Iterable[int] | None
-    ) -> CatchUpReport:
-        report = CatchUpReport(reason)
-        # Everything before this id was posted before the session began (live from then on).
-        end = time_snowflake(now, high=False)
-        watched: dict[int, Readable] = {}
-        if only is None:
-            watched = {channel.id: channel for channel in self._cached_channels()}
-        else:
-            watched = {channel.id: channel for channel in await self._resolve(only, report)}
-        for channel_id in watched:
-            self.progress.hold(channel_id)
-        state = await self.deps.runner.call(
-            cursors.reading_state, self.deps.service.db, window_start
-        )
-        if only is None:
-            watched.update(await self._active_threads(watched))
-            extra = (state.recent_channels | {c.channel_id for c in state.claims}) - set(watched)
-            extra -= self._foreign
-            for channel in await self._resolve(extra, report):
-                watched[channel.id] = channel
-                self.progress.hold(channel.id)
-        floor = time_snowflake(window_start)
-        since = time_snowflake(state.watching_since)
-        claims: dict[int, int] = {}
-        for claim in state.claims:
-            claims[claim.channel_id] = min(
-                claims.get(claim.channel_id, claim.message_id), claim.message_id
-            )
-        limit = asyncio.Semaphore(CHANNELS_AT_ONCE)
+    def channel_id(self, channel: Readable) -> int:
+        """The channel's or thread's id."""
+        return channel.id
 
-        async def one(channel: Readable) -> None:
-            cursor = state.cursors.get(channel.id)
-            # A thread's first message shares its id, so "after" starts just before it.
-            start = cursor if cursor is not None else max(since, channel.id - 1)
-            if channel.id in claims:
-                start = min(start, claims[channel.id] - 1)
-            start = max(start, floor)
-            async with limit:
-                await self._channel(channel, start, end, report)
-
-        outcomes = await asyncio.gather(
-            *(one(channel) for channel in watched.values()), return_exceptions=True
-        )
-        for channel_id, outcome in zip(watched, outcomes, strict=True):
-            if isinstance(outcome, Exception):
-                # Its cursor stays held, so the next catch-up reads the channel again.
-                log.error("catch-up of channel %s failed", channel_id, exc_info=outcome)
-                report.failed_channels.append(channel_id)
-            elif isinstance(outcome, BaseException):
-                raise outcome  # cancelled: the bot is closing
-        self._schedule_retakes(state.claims, now)
-        return report
-
-    def _cached_channels(self) -> list[Readable]:
-        """Text channels and active threads the bot can read, in every guild it is in."""
+    async def watched(self, only: Iterable[int] | None, report: CatchUpReport) -> list[Readable]:
+        """Text channels and active threads the bot can read in every guild it is in (or the
+        channels `only` names)."""
+        if only is not None:
+            return await self._resolve(only, report)
         found: list[Readable] = []
         mod_log = self.deps.settings.discord.mod_log_channel_id
         for guild in self.bot.guilds:
             channels: list[Readable] = [*guild.text_channels, *guild.threads]
-            for channel in channels:
-                if channel.id != mod_log and _readable(channel):
-                    found.append(channel)
+            found += [c for c in channels if c.id != mod_log and _readable(c)]
         return found
 
-    async def _active_threads(self, known: dict[int, Readable]) -> dict[int, Readable]:
-        """Active threads the gateway did not announce (GET /guilds/{id}/threads/active)."""
-        found: dict[int, Readable] = {}
+    async def more(
+        self,
+        known: set[int],
+        state: ReadingState,
+        report: CatchUpReport,
+        hold: Callable[[Readable], None],
+    ) -> list[Readable]:
+        """Active threads the gateway did not announce, and channels the records name."""
+        found = await self._active_threads(known, hold)
+        known = known | {thread.id for thread in found}
+        extra = (state.recent_channels | {c.channel_id for c in state.claims}) - known
+        for channel in await self._resolve(extra - self._foreign, report):
+            hold(channel)
+            found.append(channel)
+        return found
+
+    async def _active_threads(
+        self, known: set[int], hold: Callable[[Readable], None]
+    ) -> list[Readable]:
+        """GET /guilds/{id}/threads/active for each guild."""
+        found: list[Readable] = []
         for guild in self.bot.guilds:
             try:
                 threads = await read_active_threads(guild)
@@ -232,8 +110,8 @@ class CatchUp:
                 continue
             for thread in threads:
                 if thread.id not in known and _readable(thread):
-                    self.progress.hold(thread.id)
-                    found[thread.id] = thread
+                    hold(thread)
+                    found.append(thread)
         return found
 
     async def _resolve(self, channel_ids: Iterable[int], report: CatchUpReport) -> list[Readable]:
@@ -265,97 +143,65 @@ class CatchUp:
                 found.append(channel)
         return found
 
-    async def _channel(
-        self, channel: Readable, start: int, end: int, report: CatchUpReport
-    ) -> None:
-        """Read the channel's messages between `start` and `end` and handle the unseen ones."""
-        report.channels += 1
-        if start >= end - 1:
-            await self._store(channel.id, self.progress.release(channel.id, read_up_to=start))
-            return
-        cap = self.deps.settings.reply.catch_up_max_messages
-        try:
-            window = await read_window(channel, start, end, cap)
-        except SEND_FAILURES as exc:
-            # The channel stays held: live messages answered meanwhile do not move its
-            # cursor past the ones still unread, which the retry reads.
-            log.warning(
-                "could not read the history of channel %s (%s)", channel.id, describe_failure(exc)
-            )
-            report.failed_channels.append(channel.id)
-            return
-        if window.capped:
-            log.warning(
-                "channel %s: more than %d messages to catch up; older ones are skipped "
-                "(reply.catch_up_max_messages)",
-                channel.id,
-                cap,
-            )
-            report.capped_channels.append(channel.id)
-        report.skipped_messages.extend(window.skipped)
-        batch = [m for m in reversed(window.messages) if not self.progress.seen(m.id)]
-        report.read += window.count
-        for message in batch:
-            self.progress.begin(channel.id, message.id)
-        read_up_to = window.newest or start
-        await self._store(channel.id, self.progress.release(channel.id, read_up_to=read_up_to))
-        for message in batch:
-            if message.author.bot:
-                await self._store(
-                    channel.id, self.progress.end(channel.id, message.id, handled=True)
-                )
-                continue
-            sent = await self.handle(message)
-            report.handled += 1
-            report.replies += sent.reply is not None
+    def owns(self, channel_id: int) -> bool:
+        """False for another shard process's channel."""
+        return channel_id not in self._foreign
 
-    async def _store(self, channel_id: int, cursor: int | None) -> None:
-        if cursor is not None:
-            await self.deps.runner.call(cursors.advance, self.deps.service.db, channel_id, cursor)
+    async def read(
+        self, channel: Readable, after: int, before: int, cap: int
+    ) -> Window[discord.Message]:
+        """GET /channels/{id}/messages, page by page, each message built on its own."""
+        return await read_window(channel, after, before, cap)
 
-    def _schedule_retakes(self, claims: Iterable[cursors.Claim], now: datetime) -> None:
-        """Look again at claims still within their lease once it ends (their process may be
-        alive elsewhere; if it died, nobody else would ever answer those messages)."""
-        lease = timedelta(seconds=self.deps.settings.reply.claim_lease_seconds)
-        for claim in claims:
-            due = claim.claimed_at + lease
-            if claim.channel_id in self._foreign:
-                continue
-            if due > now and claim.message_id not in self._retakes:
-                delay = (due - now).total_seconds() + 1
-                task = asyncio.create_task(self._retake(claim, delay))
-                self._retakes[claim.message_id] = task
-                task.add_done_callback(partial(self._forget_retake, claim.message_id))
-
-    def _forget_retake(self, message_id: int, _: asyncio.Task[None]) -> None:
-        self._retakes.pop(message_id, None)
-
-    async def _retake(self, claim: cursors.Claim, delay: float) -> None:
-        await asyncio.sleep(delay)
-        if self.bot.is_closed():
-            return
+    async def claimed(self, claim: Claim) -> discord.Message | None:
+        """The claimed message, read through the API (None: not readable, or not ours)."""
         try:
             channel: Any = self.bot.get_channel(claim.channel_id) or await self.bot.fetch_channel(
                 claim.channel_id
             )
-            guild = getattr(channel, "guild", None)
-            if guild is not None and not runs_guild(self.deps.settings.discord, guild.id):
-                self._foreign.add(claim.channel_id)
-                return
-            message = await channel.fetch_message(claim.message_id)
+            message: discord.Message = await channel.fetch_message(claim.message_id)
         except SEND_FAILURES as exc:
             log.warning(
                 "could not fetch claimed message %s (%s)", claim.message_id, describe_failure(exc)
             )
-            return
-        await self.handle(message)
+            return None
+        guild = getattr(channel, "guild", None)
+        if guild is not None and not runs_guild(self.deps.settings.discord, guild.id):
+            self._foreign.add(claim.channel_id)
+            return None
+        return message
 
-    def cancel(self) -> None:
-        """Stop waiting for leases to end and for retries (the bot is closing)."""
-        for task in list(self._retakes.values()):
-            task.cancel()
-        if self._retry is not None:
-            self._retry.cancel()
+    def by_bot(self, message: discord.Message) -> bool:
+        """Bots' messages are never answered."""
+        return message.author.bot
+
+    def closed(self) -> bool:
+        """Whether the bot is closing."""
+        return self.bot.is_closed()
+
+    def caught_up(self, report: CatchUpReport) -> None:
+        """Dispatch `evidence_caught_up(report)` for extensions and tests."""
+        self.bot.dispatch("evidence_caught_up", report)
+
+    async def reading_state(self, window_start: datetime) -> ReadingState:
+        """Cursors, claims and the first start, read on the core thread."""
+        return await self.deps.runner.call(
+            cursors.reading_state, self.deps.service.db, window_start
+        )
+
+    async def advance(self, channel_id: int, cursor: int) -> None:
+        """Store the channel's cursor on the core thread."""
+        await self.deps.runner.call(cursors.advance, self.deps.service.db, channel_id, cursor)
+
+
+def discord_catch_up(
+    bot: discord.Client,
+    deps: DiscordDeps,
+    progress: Progress,
+    handle: Callable[[discord.Message], Awaitable[bool]],
+) -> CatchUp[Readable, discord.Message]:
+    """The catch-up of the bot's channels; `handle` answers a message, True if it replied."""
+    return CatchUp(DiscordSource(bot, deps), lambda: deps.settings.reply, progress, handle)
 
 
 def _readable(channel: Readable) -> bool:

@@ -1,73 +1,24 @@
-"""Where the bot stopped reading each channel and thread: the catch-up's starting points.
-
-Each channel's cursor (`stream_state`, platform `discord`, stream `channel:<id>`) is the id
-of a message such that every message up to it was handled; it only moves forward. A
-`watching-since` stream remembers when the bot first ran, so a channel without a cursor is
-read from then (never from before the bot was installed). Plain synchronous functions over
-the records database; the bot calls them on its core thread.
-"""
+"""Discord's catch-up cursors: `bot.runtime.cursors` under the platform `discord` (a cursor
+per channel or thread, the id of the last message handled there)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
-from records.db import Database, write_transaction
-from records.replies import stamp, unconfirmed_claims
-from records.streams import Streams
+from bot.runtime import cursors as shared
+from bot.runtime.cursors import CHANNEL_PREFIX as CHANNEL_PREFIX  # noqa: PLC0414 - re-exported
+from bot.runtime.cursors import WATCHING_SINCE as WATCHING_SINCE  # noqa: PLC0414 - re-exported
+from bot.runtime.cursors import ReadingState
+from records.db import Database
 
 PLATFORM = "discord"
-CHANNEL_PREFIX = "channel:"
-WATCHING_SINCE = "watching-since"
-
-
-@dataclass(frozen=True)
-class Claim:
-    """A message claimed in the reply log whose reply was never confirmed."""
-
-    channel_id: int
-    message_id: int
-    claimed_at: datetime
-
-
-@dataclass(frozen=True)
-class ReadingState:
-    """What the catch-up needs to know before reading: cursors, claims, first start."""
-
-    cursors: dict[int, int]
-    recent_channels: frozenset[int]  # channels whose cursor moved within the window
-    claims: tuple[Claim, ...]
-    watching_since: datetime
 
 
 def advance(db: Database, channel_id: int, message_id: int) -> None:
     """Move the channel's cursor to `message_id` unless it is already further."""
-    stream = f"{CHANNEL_PREFIX}{channel_id}"
-    with write_transaction(db):
-        current = Streams(db, PLATFORM).cursor(stream)
-        if current is None or int(current) < message_id:
-            Streams(db, PLATFORM).save_cursor(stream, str(message_id))
+    shared.advance(db, PLATFORM, channel_id, message_id)
 
 
 def reading_state(db: Database, window_start: datetime) -> ReadingState:
     """Cursors, unconfirmed claims and the first start (recorded now if this is it)."""
-    streams = Streams(db, PLATFORM)
-    since_text = streams.cursor(WATCHING_SINCE)
-    if since_text is None:
-        since = datetime.now(UTC)
-        streams.save_cursor(WATCHING_SINCE, since.isoformat())
-    else:
-        since = datetime.fromisoformat(since_text)
-    cursors: dict[int, int] = {}
-    recent: set[int] = set()
-    for stream, cursor, updated_at in streams.cursors_under(CHANNEL_PREFIX):
-        channel_id = int(stream.removeprefix(CHANNEL_PREFIX))
-        cursors[channel_id] = int(cursor)
-        if updated_at >= stamp(window_start):
-            recent.add(channel_id)
-    claims = tuple(
-        Claim(int(thread), int(message_id), datetime.fromisoformat(updated_at))
-        for thread, message_id, updated_at in unconfirmed_claims(db, PLATFORM)
-        if thread.isdigit() and message_id.isdigit()
-    )
-    return ReadingState(cursors, frozenset(recent), claims, since)
+    return shared.reading_state(db, PLATFORM, window_start)

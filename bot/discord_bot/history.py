@@ -15,44 +15,23 @@ active-guild-threads).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 from typing import Any
 
 import discord
 
 from bot.discord_bot.failures import exception_summary
+from bot.runtime.catch_up import Window
 
 log = logging.getLogger(__name__)
 
 PAGE = 100  # Discord's largest page of messages
 
 
-@dataclass
-class Window:
-    """The messages read (newest first), the ids of those skipped, and whether the cap cut
-    the read short (older messages in the window were left unread)."""
-
-    messages: list[discord.Message] = field(default_factory=list)
-    skipped: list[int] = field(default_factory=list)
-    capped: bool = False
-
-    @property
-    def count(self) -> int:
-        """How many messages were read, built or skipped."""
-        return len(self.messages) + len(self.skipped)
-
-    @property
-    def newest(self) -> int | None:
-        """The id of the newest message read, or None when there was none."""
-        ids = [m.id for m in self.messages[:1]] + self.skipped
-        return max(ids) if ids else None
-
-
 async def read_window(
     channel: discord.TextChannel | discord.Thread, after: int, before: int, cap: int
-) -> Window:
+) -> Window[discord.Message]:
     """The newest `cap` messages with `after` < id < `before`; raises what the request raises."""
-    window = Window()
+    window: Window[discord.Message] = Window()
     http: Any = channel._state.http
     cursor = before
     while window.count < cap:
@@ -75,7 +54,7 @@ def _build(
     channel: discord.TextChannel | discord.Thread,
     raw: Any,
     message_id: int,
-    window: Window,
+    window: Window[discord.Message],
 ) -> None:
     try:
         # discord.py has no public way to build one message from its payload; this is what

@@ -15,7 +15,7 @@ from discord.ext import commands
 
 from bot.core.conversation_async import answer_async
 from bot.discord_bot import cursors
-from bot.discord_bot.catch_up import CatchUp
+from bot.discord_bot.catch_up import discord_catch_up
 from bot.discord_bot.convert import post_from_message
 from bot.discord_bot.deps import DiscordDeps
 from bot.discord_bot.failures import describe_failure, exception_summary
@@ -37,7 +37,7 @@ class WatchCog(commands.Cog):
         self.deps = deps
         self.conversation = DiscordConversation(deps)
         self.progress = Progress()
-        self.catch_up = CatchUp(bot, deps, self.progress, self.handle_missed)
+        self.catch_up = discord_catch_up(bot, deps, self.progress, self._missed)
 
     async def cog_unload(self) -> None:
         """Stop waiting to look at other processes' claims again."""
@@ -129,6 +129,10 @@ class WatchCog(commands.Cog):
             await self._finished(message.channel.id, message.id, handled=True)
             return Sent(None)
         return await self._handle(message, is_edit=message.edited_at is not None)
+
+    async def _missed(self, message: discord.Message) -> bool:
+        """`handle_missed` for the catch-up: whether a reply was sent."""
+        return (await self.handle_missed(message)).reply is not None
 
     async def _handle(
         self, message: discord.Message, *, is_edit: bool, tracked: bool = True
