@@ -1,4 +1,6 @@
-"""Replies per second and reply latency with 1, 2 and 4 Discord shard processes on one store.
+"""Replies per second and reply latency with 1, 2 and 4 Discord shard processes on one
+PostgreSQL (EVBOT_TEST_DATABASE_URL's server, or a throwaway cluster as make test-postgres
+starts), and with one process on SQLite.
 
 Each configuration runs the real program as N processes (`evidence-bot run discord`, shard n
 of N, one server each on the fake Discord in this process) sharing one records store, and
@@ -13,17 +15,21 @@ cores, four processes mostly share them.
 from __future__ import annotations
 
 import asyncio
+import os
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from benchmarks.common import Figure
 from tests.conftest import sample_dois
 from tests.discord.fake_discord import FakeDiscord
 from tests.discord.waiting import wait_until
-from tests.fakes.stores import SharedStore, sqlite_store
+from tests.fakes.stores import SharedStore, postgres_store_at, sqlite_store
+from tests.postgres_server import URL_VARIABLE, postgres_bin, throwaway_cluster
+from tests.postgres_store import SchemaPerPath, session_database
 from tests.reliability.discord.processes import Child, import_atlas, shard_environment
 
 NAME = "shard processes"
@@ -40,25 +46,50 @@ REPLY_POLICY = {
 StoreMaker = Callable[[Path], SharedStore]
 
 
-def stores() -> list[tuple[str, StoreMaker, tuple[int, ...]]]:
-    """(name, how to make an empty store in a folder, process counts) to measure."""
-    return [("SQLite", lambda folder: sqlite_store(folder / "records.db"), PROCESS_COUNTS)]
-
-
 def run() -> list[Figure]:
-    """Each store with each process count: replies/s and latency."""
+    """PostgreSQL with 1, 2 and 4 shard processes, SQLite with one: replies/s and latency."""
     figures: list[Figure] = []
-    for store_name, make_store, counts in stores():
-        for count in counts:
-            rate, p50, p95, once = asyncio.run(_measure(make_store, count))
-            label = f"{store_name}, {count} process{'es' if count > 1 else ''}"
-            figures += [
-                Figure(NAME, f"{label}: replies per second", f"{rate:,.1f}"),
-                Figure(NAME, f"{label}: message → reply, p50", f"{p50:,.0f} ms"),
-                Figure(NAME, f"{label}: message → reply, p95", f"{p95:,.0f} ms"),
-                Figure(NAME, f"{label}: every message answered once", once, "yes"),
-            ]
+    with postgres_database() as database_url:
+        if database_url is None:
+            figures.append(
+                Figure(NAME, "PostgreSQL", "not measured: no initdb (make postgres-deps)")
+            )
+        else:
+            schemas = SchemaPerPath(database_url)
+            for count in PROCESS_COUNTS:
+                figures += _figures(
+                    "PostgreSQL", count, lambda folder: postgres_store_at(schemas(folder))
+                )
+            schemas.drop_all()
+        figures += _figures("SQLite", 1, lambda folder: sqlite_store(folder / "records.db"))
     return figures
+
+
+@contextmanager
+def postgres_database() -> Iterator[str | None]:
+    """A database of its own on EVBOT_TEST_DATABASE_URL's server or on a throwaway cluster
+    (tests/postgres_server.py); None where PostgreSQL is not installed."""
+    server = os.environ.get(URL_VARIABLE)
+    with ExitStack() as stack:
+        if not server:
+            try:
+                postgres_bin()
+            except SystemExit:
+                yield None
+                return
+            server = stack.enter_context(throwaway_cluster())
+        yield stack.enter_context(session_database(server))
+
+
+def _figures(store_name: str, count: int, make_store: StoreMaker) -> list[Figure]:
+    rate, p50, p95, once = asyncio.run(_measure(make_store, count))
+    label = f"{store_name}, {count} process{'es' if count > 1 else ''}"
+    return [
+        Figure(NAME, f"{label}: replies per second", f"{rate:,.1f}"),
+        Figure(NAME, f"{label}: message → reply, p50", f"{p50:,.0f} ms"),
+        Figure(NAME, f"{label}: message → reply, p95", f"{p95:,.0f} ms"),
+        Figure(NAME, f"{label}: every message answered once", once, "yes"),
+    ]
 
 
 async def _measure(make_store: StoreMaker, count: int) -> tuple[float, float, float, str]:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.archive.dumps import realistic_comments, write_zst
-from tests.fakes.stores import Row, SharedStore, shared_store
+from tests.fakes.stores import Row, SharedStore, expected_kind, shared_store
 from tests.reliability.conftest import clean_environment, program, run_program
 from tests.reliability.discord.processes import import_atlas
 
@@ -84,6 +84,7 @@ def test_two_processes_scanning_at_once_give_the_census_of_one_scanning_both(
     dumps: list[Path], tmp_path: Path, make_store: StoreMaker
 ) -> None:
     shared = store_in(tmp_path / "shared", make_store)
+    assert shared.kind == expected_kind()
     running = [scan(shared, dump, tmp_path) for dump in dumps]  # both at once
     for process in running:
         _, errors = process.communicate(timeout=600)

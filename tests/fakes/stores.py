@@ -57,3 +57,8 @@ def shared_store(path: Path) -> SharedStore:
     if where.startswith("postgresql://"):
         return postgres_store_at(where)
     return sqlite_store(path)
+
+
+def expected_kind() -> str:
+    """The store a shared store should be in this run (for tests to check they got it)."""
+    return "PostgreSQL" if postgres_store.SERVER_URL else "SQLite"

@@ -25,7 +25,7 @@ from tests.conftest import sample_dois
 from tests.discord.fake_discord import FakeDiscord
 from tests.discord.fake_discord.world import World
 from tests.discord.waiting import wait_until
-from tests.fakes.stores import Row, SharedStore, shared_store
+from tests.fakes.stores import Row, SharedStore, expected_kind, shared_store
 from tests.reddit.conftest import LEE_DOI, SUBREDDIT, WALITT_DOI, reddit_environment
 from tests.reddit.fake_reddit import FakeReddit
 from tests.reliability.conftest import clean_environment
@@ -141,6 +141,7 @@ async def test_shard_and_reddit_processes_killed_at_random_answer_once_and_log_o
     fake_reddit: FakeReddit,
     seed: int,
 ) -> None:
+    assert store.kind == expected_kind()
     guilds = [fake_discord.add_guild(shard=(shard, SHARDS)) for shard in range(SHARDS)]
     burst = Burst(fake_discord, fake_reddit, guilds)
     moments = random.Random(seed)
