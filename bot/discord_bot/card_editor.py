@@ -1,19 +1,18 @@
 """Editing posted cards on Discord: the refresh pass's `CardEditor` over discord.py.
 
 The refresh pass is synchronous; discord.py is async. `DiscordCardEditor` runs each call
-on the loop that owns the client (`asyncio.run_coroutine_threadsafe`) and waits for it, so
-the pass runs in a worker thread of a running bot, or from the command line with a client
-that only logs in over HTTP (`discord_editor`). Rate limits are discord.py's: it waits out
+on the loop that owns the client (`bot.runtime.loop_bridge`) and waits for it, so the pass
+runs in a worker thread of a running bot, or from the command line with a client that only
+logs in over HTTP (`discord_editor`). Rate limits are discord.py's: it waits out
 a 429 and the per-route buckets itself.
 """
 
 from __future__ import annotations
 
 import asyncio
-import threading
-from collections.abc import Awaitable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any
 
 import aiohttp
 import discord
@@ -25,12 +24,11 @@ from bot.discord_bot.convert import embeds_from_dicts
 from bot.discord_bot.endpoints import apply_endpoints
 from bot.discord_bot.failures import describe_failure
 from bot.discord_bot.render import render_discord
+from bot.runtime.loop_bridge import CALL_TIMEOUT_SECONDS, LoopBridge, loop_in_thread
 from config.settings import DiscordSettings
 from records.posted_cards import PostedCard
 
-T = TypeVar("T")
 NO_PINGS = discord.AllowedMentions.none()
-CALL_TIMEOUT_SECONDS = 120.0
 NETWORK_FAILURES = (aiohttp.ClientError, asyncio.TimeoutError)
 
 
@@ -41,11 +39,7 @@ class DiscordCardEditor:
 
     def __init__(self, client: discord.Client, loop: asyncio.AbstractEventLoop) -> None:
         self._client = client
-        self._loop = loop
-
-    def _run(self, work: Awaitable[T]) -> T:
-        future = asyncio.run_coroutine_threadsafe(_awaited(work), self._loop)
-        return future.result(CALL_TIMEOUT_SECONDS)
+        self._run = LoopBridge(loop).run
 
     def _message(self, card: PostedCard) -> discord.PartialMessage:
         channel = self._client.get_partial_messageable(int(card.thread))
@@ -101,10 +95,6 @@ class DiscordCardEditor:
         return str(sent.id)
 
 
-async def _awaited(work: Awaitable[T]) -> T:
-    return await work
-
-
 def message_text(message: discord.Message) -> str:
     """Everything a message shows as text: its content and its embeds' text."""
     parts = [message.content or ""]
@@ -124,15 +114,11 @@ def discord_editor(settings: DiscordSettings) -> Iterator[DiscordCardEditor]:
 
     token = bot_token(settings)
     apply_endpoints(settings)
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever, name="discord-editor", daemon=True)
-    thread.start()
-    client = discord.Client(intents=discord.Intents.none())
-    try:
-        asyncio.run_coroutine_threadsafe(client.login(token), loop).result(CALL_TIMEOUT_SECONDS)
-        yield DiscordCardEditor(client, loop)
-    finally:
-        asyncio.run_coroutine_threadsafe(client.close(), loop).result(CALL_TIMEOUT_SECONDS)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(timeout=10)
-        loop.close()
+    with loop_in_thread("discord-editor") as loop:
+        client = discord.Client(intents=discord.Intents.none())
+        bridge = LoopBridge(loop, CALL_TIMEOUT_SECONDS)
+        try:
+            bridge.run(client.login(token))
+            yield DiscordCardEditor(client, loop)
+        finally:
+            bridge.run(client.close())
