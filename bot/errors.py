@@ -1,10 +1,10 @@
 """Exception classes of the bot layer, in one tree.
 
 Indentation is inheritance; a class keeps the built-in base it always had, so code catching
-`ValueError`, `RuntimeError` or `LookupError` still catches it:
+`ValueError`, `RuntimeError`, `LookupError` or an httpx error still catches it:
 
     Exception
-    ├── ConfigError                  a process cannot start with these settings; the message
+    ├── config.errors.ConfigError     a process cannot start with these settings; the message
     │   │                            names every setting to change (never a secret's value)
     │   ├── DiscordStartupError      (also RuntimeError) settings, token or intents refused
     │   ├── RedditConfigError        (also ValueError) a missing credential or user agent
@@ -15,27 +15,43 @@ Indentation is inheritance; a class keeps the built-in base it always had, so co
     │   └── FeedsConfigError         (also ValueError) no feeds, or a digest that cannot work
     ├── SendFailed                   a platform did not take a reply (maybe_sent, final, defer)
     ├── LookupFailed                 an outlet cannot tell whether an earlier reply exists
+    ├── CardGone                     a posted card's message no longer exists
+    ├── EditClosed                   the platform no longer lets the bot edit a card
+    ├── StopRequested                the process is stopping: no further request is made
+    ├── TransientItemError           handling an item failed for a reason that may pass
+    ├── ApiError                     a forum's REST API answered with an error (or not at all)
+    │   └── BadAnswer                a 200 whose body is not the documented shape
+    ├── BadListing                   a forum answered a listing with something that is not one
     ├── MetadataServiceError         a metadata service cannot answer now: try again later
     ├── RuntimeError
     │   ├── RobotsUnavailable        robots.txt unreadable: the crawler may not crawl
     │   │   └── CrawlDelayTooLong    robots.txt asks for a longer Crawl-delay than we keep
     │   ├── FetchFailed              a request still failing after its retries
     │   └── SyncStopped              the atlas crawl cannot go on; its state is kept
-    └── ValueError
-        └── SitemapError             a sitemap that cannot be read
+    ├── ValueError
+    │   └── SitemapError             a sitemap that cannot be read
+    └── httpx.HTTPError
+        ├── RedirectRefused          a redirect the client's rules do not allow
+        ├── ResponseTooLarge         an answer larger than the caller allows (never retried)
+        └── httpx.TimeoutException
+            └── RequestDeadlineExceeded  the whole request outlived its deadline
+                └── OverallDeadlineReached  the job's deadline leaves no time for a request
 
-Each class is re-exported by the module that used to define it. Not here yet: the HTTP
-stack's httpx errors (bot/http), the forum API's `ApiError` and the adapters' own
-(`BadAnswer`, `StopRequested`, `TransientItemError`), and the CLI's. The records layer's
-errors are drawn in `records/errors.py`; unreadable settings files and variables raise
-`config.settings.SettingsSourceError`.
+The settings layer's errors are drawn in `config/errors.py`, the records layer's in
+`records/errors.py`, the command line's own (click's) in `bot/cli/errors.py`.
 """
 
 from __future__ import annotations
 
+import json
+from typing import Any
 
-class ConfigError(Exception):
-    """A process cannot start with these settings; the message says what to change."""
+import httpx
+
+from config.errors import ConfigError as ConfigError  # noqa: PLC0414 - the tree's root
+
+# ApiError.code of an answer larger than the forum client allows.
+TOO_LARGE = "too_large"
 
 
 class DiscordStartupError(ConfigError, RuntimeError):
@@ -90,24 +106,56 @@ class LookupFailed(Exception):
     """The outlet could not tell whether an earlier reply of ours exists."""
 
 
-class RobotsUnavailable(RuntimeError):
-    """robots.txt could not be read (server error or unreachable): crawling is not allowed."""
+class CardGone(Exception):
+    """The card's message no longer exists (deleted, or its thread removed)."""
 
 
-class FetchFailed(RuntimeError):
-    """A request that still failed after its retries (the message says how)."""
+class EditClosed(Exception):
+    """The platform no longer lets the bot edit the card (its edit window has passed)."""
 
 
-class CrawlDelayTooLong(RobotsUnavailable):
-    """robots.txt asks for a Crawl-delay above MAX_CRAWL_DELAY."""
+class StopRequested(Exception):
+    """The process is stopping: no further request to the platform is made."""
 
 
-class SyncStopped(RuntimeError):
-    """The crawl cannot go on (robots.txt unreadable, a listing page failing); state is kept."""
+class TransientItemError(Exception):
+    """Handling an item failed for a reason that may pass (server error, timeout)."""
 
 
-class SitemapError(ValueError):
-    """A sitemap that cannot be read (bad gzip data, or larger than allowed unpacked)."""
+class ApiError(Exception):
+    """The forum answered with an error (or not at all: `status` 0 for a timeout)."""
+
+    def __init__(
+        self, status: int, code: str, message: str = "", params: dict[str, Any] | None = None
+    ):
+        super().__init__(f"HTTP {status} {code}: {message}" if status else code)
+        self.status = status
+        self.code = code
+        self.params = params or {}  # what the forum says about the error (e.g. a page limit)
+
+    @property
+    def too_large(self) -> bool:
+        """True when the answer was larger than the client allows (asking again gets the same)."""
+        return self.code == TOO_LARGE
+
+    @property
+    def ambiguous(self) -> bool:
+        """True when a write may have happened although no readable success came back.
+
+        A 2xx whose body cannot be read (not JSON, not an object) is a write that happened.
+        """
+        return self.status == 0 or self.status >= 500 or 200 <= self.status < 300
+
+
+class BadAnswer(ApiError):
+    """The forum answered 200 with something that is not the documented shape."""
+
+    def __init__(self, what: str, answer: Any) -> None:
+        super().__init__(200, "invalid_answer", f"{what}: {json.dumps(answer, default=str)[:200]}")
+
+
+class BadListing(Exception):
+    """The forum answered a listing with something that is not one (say what it was)."""
 
 
 class MetadataServiceError(Exception):
@@ -119,3 +167,39 @@ class MetadataServiceError(Exception):
     def __init__(self, service: str, message: str) -> None:
         super().__init__(f"{service}: {message}")
         self.service = service
+
+
+class RobotsUnavailable(RuntimeError):
+    """robots.txt could not be read (server error or unreachable): crawling is not allowed."""
+
+
+class CrawlDelayTooLong(RobotsUnavailable):
+    """robots.txt asks for a Crawl-delay above MAX_CRAWL_DELAY."""
+
+
+class FetchFailed(RuntimeError):
+    """A request that still failed after its retries (the message says how)."""
+
+
+class SyncStopped(RuntimeError):
+    """The crawl cannot go on (robots.txt unreadable, a listing page failing); state is kept."""
+
+
+class SitemapError(ValueError):
+    """A sitemap that cannot be read (bad gzip data, or larger than allowed unpacked)."""
+
+
+class RedirectRefused(httpx.HTTPError):
+    """A redirect the rules do not allow (to another host, or somewhere robots.txt forbids)."""
+
+
+class ResponseTooLarge(httpx.HTTPError):
+    """The answer is larger than the caller allows (never retried: it would be again)."""
+
+
+class RequestDeadlineExceeded(httpx.TimeoutException):
+    """The whole request took longer than its deadline (never retried)."""
+
+
+class OverallDeadlineReached(RequestDeadlineExceeded):
+    """The job's overall deadline (`overall_deadline`) leaves no time for this request."""

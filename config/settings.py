@@ -32,6 +32,9 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from config.errors import ConfigFileError as ConfigFileError  # noqa: PLC0414 - tests import it here
+from config.errors import UnknownVariableError
+
 ReplyMode = Literal["auto", "summon-only", "off"]
 # How a study named only by description is answered: its card, one line naming it, or not.
 DescriptionMode = Literal["card", "suggest", "off"]
@@ -353,25 +356,6 @@ class Settings(BaseSettings):
         return (init_settings, env_settings, dotenv_settings, toml)
 
 
-class SettingsSourceError(ValueError):
-    """A place settings are read from is unusable or names something that is no setting."""
-
-
-class ConfigFileError(SettingsSourceError):
-    """The TOML settings file is missing or not valid TOML."""
-
-
-class UnknownVariableError(SettingsSourceError):
-    """`EVBOT_` environment variables that match no setting (a misspelling is ignored
-    silently by pydantic-settings, so `EVBOT_DATABASE_PATH` would leave the default path)."""
-
-    def __init__(self, names: list[str]) -> None:
-        lines = [f"  {name}: {_unknown_because(name)}" for name in names]
-        super().__init__(
-            "environment variables that match no setting (values not shown):\n" + "\n".join(lines)
-        )
-
-
 ENV_PREFIX = "EVBOT_"
 CONFIG_VARIABLE = "EVBOT_CONFIG"
 # Read by the test suite (`make test-postgres`), not by the bot.
@@ -444,7 +428,7 @@ def load_settings(config_file: Path | str | None = None, **overrides: Any) -> Se
     """
     unknown = unknown_variables(os.environ)
     if unknown:
-        raise UnknownVariableError(unknown)
+        raise UnknownVariableError([f"{name}: {_unknown_because(name)}" for name in unknown])
     path_text = config_file if config_file is not None else os.environ.get(CONFIG_VARIABLE)
     path = Path(path_text) if path_text else None
     if path is not None:

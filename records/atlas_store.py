@@ -11,7 +11,7 @@ from typing import Any
 
 from records import fulltext
 from records.db import write_transaction
-from records.errors import UnknownEntry as UnknownEntry  # noqa: PLC0414 - re-exported
+from records.errors import UnknownEntry
 from records.models import AtlasEntry
 from records.store import Database
 

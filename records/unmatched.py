@@ -15,9 +15,8 @@ from typing import Any, Literal
 
 from records.atlas_store import add_alias
 from records.db import write_transaction
-from records.errors import ResolveConflictError as ResolveConflictError  # noqa: PLC0414 - re-exported
-from records.errors import UnknownEntryError as UnknownEntryError  # noqa: PLC0414 - re-exported
-from records.errors import UnknownPaperError as UnknownPaperError  # noqa: PLC0414 - re-exported
+from records.errors import UnknownEntryError as UnknownEntryError  # noqa: PLC0414 - tests import it here
+from records.errors import UnknownPaperError as UnknownPaperError  # noqa: PLC0414 - tests import it here
 from records.identifiers import (
     normalize_doi,
     normalize_pmcid,

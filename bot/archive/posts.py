@@ -25,10 +25,6 @@ Platform = Literal["scan", "reddit", "discord"]
 _ID_CHARS = 200  # a longer id is stored as its hash
 
 
-class _OutOfRange(ValueError):
-    """A post's date that no calendar can hold (year 10000 once in UTC)."""
-
-
 @dataclass(frozen=True)
 class Line:
     """A record read: the post, or why it is not one (neither for a blank line)."""
@@ -75,38 +71,35 @@ def _as_post(number: int, post: dict[str, Any], max_chars: int, platform: Platfo
     post["text"] = text[:max_chars]
     del text
     post = {k: strip_lone_surrogates(v) if isinstance(v, str) else v for k, v in post.items()}
-    try:
-        created_at = _created_at(post)
-    except _OutOfRange as exc:
-        return Line(number, None, str(exc))
+    created_at, out_of_range = _created_at(post)
+    if out_of_range:
+        return Line(number, None, out_of_range)
     return Line(number, post, created_at=created_at, cut=cut, platform=platform)
 
 
-def _created_at(post: dict[str, Any]) -> datetime | None:
-    """The post's own time when it gives a readable one (so sightings date correctly).
-
-    Raises _OutOfRange for a date that reads but cannot be placed in UTC (such as
-    `9999-12-31T23:59:59-23:59`) or a timestamp beyond any calendar.
-    """
+def _created_at(post: dict[str, Any]) -> tuple[datetime | None, str]:
+    """The post's own time when it gives a readable one (so sightings date correctly), and
+    the problem ("" when none): a date that reads but cannot be placed in UTC (such as
+    `9999-12-31T23:59:59-23:59`) or a timestamp beyond any calendar is out of range."""
     for name in _DATE_FIELDS:
         value = post.get(name)
         if value in (None, "") or isinstance(value, bool):
             continue
         if isinstance(value, int | float):
             try:
-                return datetime.fromtimestamp(value, UTC)
-            except (ValueError, OverflowError, OSError) as exc:
-                raise _OutOfRange(f'"{name}" {value!r} is out of range') from exc
+                return datetime.fromtimestamp(value, UTC), ""
+            except (ValueError, OverflowError, OSError):
+                return None, f'"{name}" {value!r} is out of range'
         try:
             parsed = datetime.fromisoformat(str(value))
         except ValueError:
             continue  # not a date we can read: the sighting is dated when it is logged
         parsed = parsed if parsed.tzinfo else parsed.astimezone()
         try:
-            return parsed.astimezone(UTC)
-        except (ValueError, OverflowError) as exc:
-            raise _OutOfRange(f'"{name}" {str(value)[:40]!r} is out of range') from exc
-    return None
+            return parsed.astimezone(UTC), ""
+        except (ValueError, OverflowError):
+            return None, f'"{name}" {str(value)[:40]!r} is out of range'
+    return None, ""
 
 
 def first_field(post: dict[str, Any], names: tuple[str, ...]) -> str | None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import click
 
 from bot.cli.context import AppContext, pass_app
-from records.atlas_store import UnknownEntry, change_entry_names, entry_names, get_entry
+from records.atlas_store import change_entry_names, entry_names, get_entry
+from records.errors import UnknownEntry
 
 
 @click.group("alias")

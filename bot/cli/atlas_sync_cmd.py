@@ -16,13 +16,15 @@ from rich.table import Table
 from bot.cli import bounds
 from bot.cli.context import AppContext, pass_app
 from bot.cli.tables import cell
+from bot.errors import FetchFailed, SyncStopped
 from bot.http.limits import RetryPolicy
-from bot.sync.crawler import AtlasSync, SyncStopped
-from bot.sync.fetcher import FetchFailed, PoliteFetcher, RobotsUnavailable, open_fetcher
+from bot.sync.crawler import AtlasSync
+from bot.sync.fetcher import PoliteFetcher, RobotsUnavailable, open_fetcher
 from bot.sync.state import SyncReport
-from records.atlas_page import AtlasPageError, parse_atlas_page
+from records.atlas_page import parse_atlas_page
 from records.atlas_store import upsert_entries
 from records.entry_gaps import PARTS, missing_parts
+from records.errors import AtlasPageError
 from records.wording import counted
 
 DEFAULT_TIMEOUT = 30.0

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 from pydantic import BaseModel, SecretStr
 
+from bot.cli.errors import NoDatabaseError
 from bot.http.redaction import install_redaction
 from config.settings import Settings, load_settings
 from records.atlas_store import count_entries
@@ -48,15 +49,10 @@ def program_name() -> str:
         return str(started)
 
 
-class NoDatabaseError(click.ClickException):
-    """A command that only reads was pointed at a database file that does not exist."""
-
-    def __init__(self, path: Path) -> None:
-        demo = f"; the demo's is {DEMO_DB}" if DEMO_DB.is_file() and path != DEMO_DB else ""
-        super().__init__(
-            f"there is no records database at {path} (check --db{demo}; "
-            f"`{program_name()} --db {path} atlas import FILE` creates it)"
-        )
+def no_database(path: Path) -> NoDatabaseError:
+    """The error for a read-only command pointed at `path`, which does not exist."""
+    demo = DEMO_DB if DEMO_DB.is_file() and path != DEMO_DB else None
+    return NoDatabaseError(path, demo_db=demo, program=program_name())
 
 
 def _invoked_path() -> tuple[str, ...]:
@@ -111,7 +107,7 @@ class AppContext:
                 and not may_create_database(_invoked_path())
                 and not database_exists(path)
             ):
-                raise NoDatabaseError(path)
+                raise no_database(path)
             self._db = open_db(database.location(), busy_timeout_ms=database.busy_timeout_ms)
         return self._db
 

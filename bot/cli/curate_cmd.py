@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from bot.cli.context import AppContext, NoDatabaseError, pass_app
+from bot.cli.context import AppContext, no_database, pass_app
 from bot.cli.curate_server import DATABASE_NAME
 from records.census import ReportMade, latest_report
 
@@ -100,7 +100,7 @@ def curate(
         )
     db_path = Path(app.settings.database.path)
     if not db_path.is_file():
-        raise NoDatabaseError(db_path)
+        raise no_database(db_path)
     report = latest_report(app.db)  # opening the database applies any pending migration
     app.close()  # Datasette reads the file from here on
     if not is_loopback(host):

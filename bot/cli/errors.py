@@ -1,10 +1,43 @@
-"""Readable one-line-per-problem explanations for command-line errors."""
+"""The command line's own exception classes, and readable explanations of settings errors.
+
+Indentation is inheritance:
+
+    Exception
+    ├── click.ClickException         click shows the message and exits 1
+    │   └── NoDatabaseError          a read-only command named a database file that is missing
+    └── Interrupted                  Ctrl-C while a command ran (ends the program with 130)
+
+Every other exception class lives in its layer's errors module: `config/errors.py`,
+`records/errors.py`, `bot/errors.py`.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import click
 from pydantic import ValidationError
 
 from config.settings import ENV_PREFIX, nearest_setting
+
+
+class NoDatabaseError(click.ClickException):
+    """A command that only reads was pointed at a database file that does not exist.
+
+    `demo_db` is the demo's database when there is one to suggest; `program` is how the user
+    runs this program (`evidence-bot`).
+    """
+
+    def __init__(self, path: Path, *, demo_db: Path | None, program: str) -> None:
+        demo = f"; the demo's is {demo_db}" if demo_db is not None else ""
+        super().__init__(
+            f"there is no records database at {path} (check --db{demo}; "
+            f"`{program} --db {path} atlas import FILE` creates it)"
+        )
+
+
+class Interrupted(Exception):
+    """Ctrl-C while a command ran."""
 
 
 def explain_validation_error(exc: ValidationError) -> str:

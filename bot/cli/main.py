@@ -18,14 +18,14 @@ from bot.cli.curate_cmd import curate
 from bot.cli.demo_cmd import demo
 from bot.cli.enrich_cmd import enrich_command
 from bot.cli.entry import INTERRUPTED_EXIT, stopped
-from bot.cli.errors import explain_validation_error
+from bot.cli.errors import Interrupted, explain_validation_error
 from bot.cli.lookup_cmd import lookup
 from bot.cli.report_cmd import report
 from bot.cli.run_cmd import run
 from bot.cli.scan_cmd import scan
 from bot.cli.unmatched_cmd import unmatched
 from bot.http.redaction import install_redaction
-from config.settings import SettingsSourceError
+from config.errors import SettingsSourceError
 from records.errors import DatabaseError, OperationalError
 
 
@@ -37,11 +37,7 @@ class _Program(click.Group):
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt as exc:
-            raise _Interrupted from exc
-
-
-class _Interrupted(Exception):
-    """Ctrl-C while a command ran."""
+            raise Interrupted from exc
 
 
 @click.group(cls=_Program, context_settings={"help_option_names": ["-h", "--help"]})
@@ -91,7 +87,7 @@ def main() -> None:
     try:
         # Without standalone mode click returns a command's exit code instead of exiting.
         code = cli.main(standalone_mode=False)
-    except _Interrupted:
+    except Interrupted:
         stopped()
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)

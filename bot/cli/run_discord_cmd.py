@@ -6,6 +6,7 @@ import click
 
 from bot.cli import bounds
 from bot.cli.context import AppContext, pass_app
+from bot.errors import DiscordStartupError
 from records.wording import counted
 
 
@@ -30,7 +31,7 @@ def discord_cmd(app: AppContext, sync_commands: bool, guild_id: int | None) -> N
     commands are uploaded only with --sync-commands, once after install or upgrade.
     """
     # discord.py loads only for this command, and only bot/discord_bot imports it.
-    from bot.discord_bot.app import DiscordStartupError, check_discord_settings  # noqa: PLC0415
+    from bot.discord_bot.app import check_discord_settings  # noqa: PLC0415
     from bot.discord_bot.main import run_discord, sync_discord_commands  # noqa: PLC0415
 
     if guild_id is not None and not sync_commands:

@@ -12,6 +12,7 @@ import click
 from bot.cli import bounds
 from bot.cli.context import AppContext, pass_app
 from bot.cli.run_reddit_cmd import _stop_on_sigterm
+from bot.errors import DiscourseConfigError, FeedsConfigError, LemmyConfigError, XenForoConfigError
 from config.settings import Settings
 
 MAX_POLLS = click.option(
@@ -59,7 +60,6 @@ def xenforo(app: AppContext, max_polls: int | None) -> None:
     acting as the bot's user) and EVBOT_XENFORO__NODE_IDS (the forums to watch).
     """
     from bot.xenforo_bot.app import (  # noqa: PLC0415
-        XenForoConfigError,
         check_xenforo_settings,
         run_xenforo_bot,
     )
@@ -83,7 +83,6 @@ def discourse(app: AppContext, max_polls: int | None) -> None:
     Needs EVBOT_DISCOURSE__BASE_URL, EVBOT_DISCOURSE__API_KEY and EVBOT_DISCOURSE__API_USERNAME.
     """
     from bot.discourse_bot.app import (  # noqa: PLC0415
-        DiscourseConfigError,
         check_discourse_settings,
         run_discourse_bot,
     )
@@ -108,7 +107,6 @@ def lemmy(app: AppContext, max_polls: int | None) -> None:
     EVBOT_LEMMY__COMMUNITIES.
     """
     from bot.lemmy_bot.app import (  # noqa: PLC0415
-        LemmyConfigError,
         check_lemmy_settings,
         run_lemmy_bot,
     )
@@ -131,7 +129,7 @@ def feeds(app: AppContext, max_polls: int | None) -> None:
 
     Read-only: nothing is posted to the forums. Needs EVBOT_FEEDS__URLS.
     """
-    from bot.feeds.app import FeedsConfigError, run_feeds  # noqa: PLC0415
+    from bot.feeds.app import run_feeds  # noqa: PLC0415
 
     done = run_until_stopped(
         app, max_polls, "Reading feeds; Ctrl-C stops.", run_feeds, FeedsConfigError

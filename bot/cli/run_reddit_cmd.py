@@ -12,6 +12,7 @@ import click
 
 from bot.cli import bounds
 from bot.cli.context import AppContext, pass_app
+from bot.errors import RedditConfigError
 
 
 @click.command("reddit")
@@ -30,7 +31,7 @@ def reddit(app: AppContext, max_polls: int | None) -> None:
     """
     # praw loads only for this command, and only bot/reddit_bot imports it.
     from bot.reddit_bot.app import run_reddit_bot  # noqa: PLC0415
-    from bot.reddit_bot.client import RedditConfigError, check_reddit_settings  # noqa: PLC0415
+    from bot.reddit_bot.client import check_reddit_settings  # noqa: PLC0415
 
     settings = app.settings
     try:

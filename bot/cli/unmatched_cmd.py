@@ -23,6 +23,7 @@ from bot.cli.context import AppContext, pass_app
 from bot.cli.files import write_private_text
 from bot.cli.tables import cell, fits, minute, print_lines, visible
 from records.atlas_store import get_entry
+from records.errors import UnknownEntryError, UnknownPaperError
 from records.models import AtlasEntry
 from records.unmatched import (
     SIGHTING_PLATFORMS,
@@ -31,8 +32,6 @@ from records.unmatched import (
     PaperSummary,
     Sighting,
     SortOrder,
-    UnknownEntryError,
-    UnknownPaperError,
     get_paper,
     ignore_paper,
     is_logged,

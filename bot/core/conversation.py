@@ -44,9 +44,10 @@ from bot.core.commands import (
     log_removal,
     parse_command,
 )
-from bot.core.delivery import Delivered, Delivery, Outlet, SendFailed, deliver
+from bot.core.delivery import Delivered, Delivery, Outlet, deliver
 from bot.core.policy import Verdict
 from bot.core.service import EvidenceService, Outcome, ReplyPlan, command_word
+from bot.errors import SendFailed
 from records.models import Post
 from records.replies import find_by_reply_id
 

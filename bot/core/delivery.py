@@ -40,8 +40,8 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from bot.core.service import EvidenceService, ReplyPlan
-from bot.errors import LookupFailed as LookupFailed  # noqa: PLC0414 - re-exported
-from bot.errors import SendFailed as SendFailed  # noqa: PLC0414 - re-exported
+from bot.errors import LookupFailed as LookupFailed  # noqa: PLC0414 - tests import it here
+from bot.errors import SendFailed as SendFailed  # noqa: PLC0414 - tests import it here
 from records import replies
 from records.models import Post
 

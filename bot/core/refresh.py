@@ -30,8 +30,10 @@ from typing import Protocol, TypeVar
 
 from bot.core.card_versions import card_shown, changes
 from bot.core.cards import DO_NOT_RELY, Card, Reply
-from bot.core.delivery import LookupFailed, SendFailed
 from bot.core.service import EvidenceService, ReplyPlan, command_word
+from bot.errors import CardGone as CardGone  # noqa: PLC0414 - tests import it here
+from bot.errors import EditClosed as EditClosed  # noqa: PLC0414 - tests import it here
+from bot.errors import LookupFailed, SendFailed
 from records import modlog, posted_cards
 from records.atlas_store import get_entry
 from records.models import Post
@@ -41,14 +43,6 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 ACTOR = "evidence-bot"
-
-
-class CardGone(Exception):
-    """The card's message no longer exists (deleted, or its thread removed)."""
-
-
-class EditClosed(Exception):
-    """The platform no longer lets the bot edit the card (its edit window has passed)."""
 
 
 class CardEditor(Protocol):

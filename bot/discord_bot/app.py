@@ -25,7 +25,7 @@ from bot.discord_bot.failures import describe_failure
 from bot.discord_bot.gateway_guard import guard_parsers
 from bot.discord_bot.http_log import discord_http_trace
 from bot.discord_bot.views import RemoveButton, WrongMatchButton
-from bot.errors import DiscordStartupError as DiscordStartupError  # noqa: PLC0414 - re-exported for callers
+from bot.errors import DiscordStartupError as DiscordStartupError  # noqa: PLC0414 - tests import it here
 from config.settings import DiscordSettings
 from records.wording import counted
 

@@ -17,13 +17,13 @@ from typing import Any
 import aiohttp
 import discord
 
-from bot.core.delivery import LookupFailed, SendFailed
-from bot.core.refresh import CardGone, EditClosed, carries
+from bot.core.refresh import carries
 from bot.core.service import ReplyPlan
 from bot.discord_bot.convert import embeds_from_dicts
 from bot.discord_bot.endpoints import apply_endpoints
 from bot.discord_bot.failures import describe_failure
 from bot.discord_bot.render import render_discord
+from bot.errors import CardGone, EditClosed, LookupFailed, SendFailed
 from bot.runtime.loop_bridge import CALL_TIMEOUT_SECONDS, LoopBridge, loop_in_thread
 from config.settings import DiscordSettings
 from records.posted_cards import PostedCard

@@ -22,13 +22,14 @@ from dataclasses import dataclass
 import aiohttp
 import discord
 
-from bot.core.delivery import Delivery, LookupFailed, SendFailed
+from bot.core.delivery import Delivery
 from bot.core.service import ReplyPlan
 from bot.discord_bot.convert import PLATFORM, embeds_from_dicts, link_to, place_of
 from bot.discord_bot.deps import DiscordDeps
 from bot.discord_bot.failures import describe_failure, target_gone
 from bot.discord_bot.render import DiscordMessage, render_discord
 from bot.discord_bot.views import card_buttons
+from bot.errors import LookupFailed, SendFailed
 from records.models import Post
 from records.modlog import log_action
 

@@ -18,7 +18,7 @@ from bot.discourse_bot.convert import read_error, wait_seconds
 from bot.discourse_bot.outlet import TopicOutlet
 from bot.discourse_bot.reporting import ModReport
 from bot.discourse_bot.startup import check_identity
-from bot.errors import DiscourseConfigError as DiscourseConfigError  # noqa: PLC0414 - re-exported for callers
+from bot.errors import DiscourseConfigError as DiscourseConfigError  # noqa: PLC0414 - tests import it here
 from bot.forums.api import ApiClient, build_http
 from bot.forums.polling import run_polls
 from config.settings import DiscourseSettings, Settings

@@ -17,10 +17,10 @@ from typing import Any
 from bot.core.conversation import Conversation
 from bot.core.service import EvidenceService
 from bot.discourse_bot.convert import PLATFORM, REGULAR_POST, seen_key
-from bot.discourse_bot.listing import BadAnswer, Listing
+from bot.discourse_bot.listing import Listing
 from bot.discourse_bot.outlet import TopicOutlet
 from bot.discourse_bot.reporting import UNREADABLE
-from bot.forums.api import ApiError
+from bot.errors import ApiError, BadListing
 from bot.forums.polling import FinishedPrefix, PollReport
 from records.streams import Streams
 from records.wording import counted
@@ -60,7 +60,7 @@ class DiscourseBot:
         except ApiError as exc:
             report.failures += 1
             log.warning("reading the latest posts: %s; trying again next poll", exc)
-        except BadAnswer as exc:
+        except BadListing as exc:
             report.failures += 1
             self._bad_answers += 1
             self._skip = min(2 ** (self._bad_answers - 1), MAX_BACKOFF_POLLS)

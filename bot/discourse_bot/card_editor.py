@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.core.delivery import LookupFailed, SendFailed
-from bot.core.refresh import CardGone, EditClosed, carries
+from bot.core.refresh import carries
 from bot.core.service import ReplyPlan
 from bot.discourse_bot.convert import as_id
 from bot.discourse_bot.outlet import discourse_raw
-from bot.forums.api import ApiClient, ApiError
+from bot.errors import ApiError, CardGone, EditClosed, LookupFailed, SendFailed
+from bot.forums.api import ApiClient
 from records.posted_cards import PostedCard
 
 EDIT_REASON = "evidence-bot: the atlas entry changed"

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urljoin
 
-from bot.forums.api import ApiError
+from bot.errors import ApiError
 from bot.forums.quotes import commands_also_rendered, own_bbcode_text, own_cooked_text
 from records.models import Post
 

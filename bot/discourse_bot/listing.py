@@ -31,7 +31,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.discourse_bot.convert import as_id
-from bot.forums.api import ApiClient, ApiError
+from bot.errors import ApiError, BadListing
+from bot.forums.api import ApiClient
 
 log = logging.getLogger(__name__)
 
@@ -46,10 +47,6 @@ HIDDEN_STATUSES = frozenset({403, 404, 410})  # a post the bot may not see, or d
 
 # Reports a post (or answer) that was skipped: (key reported once, post id or None, why).
 Skipped = Callable[[str, str | None, str], None]
-
-
-class BadAnswer(Exception):
-    """The forum answered a listing with something that is not one (say what it was)."""
 
 
 @dataclass
@@ -95,7 +92,7 @@ class PostReader:
     def page(self, before: int | None = None) -> list[Json]:
         """One page of `GET /posts.json`, newest first; malformed items skipped and reported.
 
-        Raises `ApiError` (a page too large has `too_large`) or `BadAnswer`.
+        Raises `ApiError` (a page too large has `too_large`) or `BadListing`.
         """
         self._pages += 1
         params = {"before": before} if before is not None else {}
@@ -103,11 +100,11 @@ class PostReader:
             answer = self._client.get("posts.json", **params)
         except ApiError as exc:
             if 200 <= exc.status < 300:  # a success that is not a JSON object
-                raise BadAnswer(f"/posts.json answered something else than JSON ({exc})") from exc
+                raise BadListing(f"/posts.json answered something else than JSON ({exc})") from exc
             raise
         items = answer.get("latest_posts")
         if not isinstance(items, list):
-            raise BadAnswer(
+            raise BadListing(
                 f"/posts.json answered without a list of latest_posts ({_keys(answer)})"
             )
         posts = []

@@ -15,7 +15,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bot.forums.api import ApiClient, ApiError
+from bot.errors import ApiError
+from bot.forums.api import ApiClient
 
 log = logging.getLogger(__name__)
 

@@ -9,13 +9,13 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from bot.core.delivery import LookupFailed, SendFailed
 from bot.core.service import ReplyPlan
 from bot.discourse_bot.convert import as_id, reply_number, to_post
-from bot.discourse_bot.listing import BadAnswer, PostReader
+from bot.discourse_bot.listing import PostReader
 from bot.discourse_bot.members import GroupMembers, fold
 from bot.discourse_bot.reporting import HELD, UNREADABLE, ModReport
-from bot.forums.api import ApiClient, ApiError
+from bot.errors import ApiError, BadListing, LookupFailed, SendFailed
+from bot.forums.api import ApiClient
 from bot.forums.sending import reply_despite
 from records.models import Post
 
@@ -165,7 +165,7 @@ class TopicOutlet:
         number = self._number(to)
         try:
             listing = self.reader.since(int(to.message_id), max_pages=EARLIER_PAGES)
-        except (ApiError, BadAnswer) as exc:
+        except (ApiError, BadListing) as exc:
             raise LookupFailed(str(exc)) from exc
         for data in listing.posts:
             same_topic = str(data["topic_id"]) == to.thread

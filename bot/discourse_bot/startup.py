@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 
 from bot.discourse_bot.members import fold
-from bot.forums.api import ApiClient, ApiError
+from bot.errors import ApiError
+from bot.forums.api import ApiClient
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,8 @@ from typing import TypeVar
 from rapidfuzz import fuzz, utils
 
 from bot.enrich.clients import MetadataClients
-from bot.metadata import MetadataServiceError, PaperMetadata, merge_metadata
+from bot.errors import MetadataServiceError
+from bot.metadata import PaperMetadata, merge_metadata
 from linker import landing_page_url
 
 T = TypeVar("T")

@@ -20,10 +20,10 @@ from rapidfuzz import fuzz, utils
 
 from bot.enrich.clients import MetadataClients
 from bot.enrich.lookup import PUBLISHER_ID, TITLE_MIN_SCORE, LookupResult, Vouched, look_up
+from bot.errors import MetadataServiceError, OverallDeadlineReached
 from bot.http.deadline import overall_deadline
 from bot.http.redaction import redact_url
-from bot.http.transport import OverallDeadlineReached
-from bot.metadata import MetadataServiceError, Notice, PaperMetadata, merge_metadata
+from bot.metadata import Notice, PaperMetadata, merge_metadata
 from linker import normalize_title
 from records.atlas_store import add_alias, entry_title, find_entry_id
 from records.db import Database, write_transaction

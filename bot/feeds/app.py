@@ -13,7 +13,7 @@ import httpx
 
 from bot.core.factory import build_service
 from bot.core.service import EvidenceService
-from bot.errors import FeedsConfigError as FeedsConfigError  # noqa: PLC0414 - re-exported for callers
+from bot.errors import FeedsConfigError as FeedsConfigError  # noqa: PLC0414 - tests import it here
 from bot.feeds.digest import gather, post_to_discord, write_digest
 from bot.feeds.fetch import feeds_http
 from bot.feeds.watcher import PLATFORM, FeedReport, FeedWatcher

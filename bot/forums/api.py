@@ -17,9 +17,10 @@ from typing import Any
 
 import httpx
 
+from bot.errors import TOO_LARGE, ApiError, ResponseTooLarge
 from bot.http.limits import HostSpacing, RetryPolicy, Sleep
 from bot.http.stack import open_polite_client
-from bot.http.transport import ResponseTooLarge, WaitHint
+from bot.http.transport import WaitHint
 
 log = logging.getLogger(__name__)
 
@@ -30,32 +31,6 @@ MAX_ANSWER_BYTES = 5_000_000
 # pause per request made a poll of a busy forum take minutes).
 REQUEST_SPACING_SECONDS = 0.0
 BACKOFF_SECONDS = 2.0
-TOO_LARGE = "too_large"
-
-
-class ApiError(Exception):
-    """The forum answered with an error (or not at all: `status` 0 for a timeout)."""
-
-    def __init__(
-        self, status: int, code: str, message: str = "", params: dict[str, Any] | None = None
-    ):
-        super().__init__(f"HTTP {status} {code}: {message}" if status else code)
-        self.status = status
-        self.code = code
-        self.params = params or {}  # what the forum says about the error (e.g. a page limit)
-
-    @property
-    def too_large(self) -> bool:
-        """True when the answer was larger than `MAX_ANSWER_BYTES` (asking again gets the same)."""
-        return self.code == TOO_LARGE
-
-    @property
-    def ambiguous(self) -> bool:
-        """True when a write may have happened although no readable success came back.
-
-        A 2xx whose body cannot be read (not JSON, not an object) is a write that happened.
-        """
-        return self.status == 0 or self.status >= 500 or 200 <= self.status < 300
 
 
 ErrorReader = Callable[[int, Any], ApiError]

@@ -12,8 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from bot.core.delivery import LookupFailed, SendFailed
-from bot.forums.api import ApiError
+from bot.errors import ApiError, LookupFailed, SendFailed
 from records.models import Post
 
 log = logging.getLogger(__name__)

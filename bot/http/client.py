@@ -12,14 +12,11 @@ from collections.abc import Callable
 
 import httpx
 
+from bot.errors import RedirectRefused
 from bot.http.redaction import SECRET_PARAM_NAMES, install_redaction, redact_url
 
 RedirectRule = Callable[[httpx.URL, httpx.URL], bool]
 MAX_REDIRECTS = 5
-
-
-class RedirectRefused(httpx.HTTPError):
-    """A redirect the rules do not allow (to another host, or somewhere robots.txt forbids)."""
 
 
 def same_host(origin: httpx.URL, target: httpx.URL) -> bool:

@@ -26,6 +26,7 @@ from typing import Protocol
 
 import httpx
 
+from bot.errors import OverallDeadlineReached, RequestDeadlineExceeded, ResponseTooLarge
 from bot.http.deadline import deadline_after, overall_time_left, time_left
 from bot.http.limits import Clock, HostSpacing, RateLimiter, RetryPolicy, Sleep, parse_retry_after
 from bot.http.redaction import redact_url
@@ -46,18 +47,6 @@ RETRY_AFTER_REFUSED_HEADER = "x-evidence-bot-retry-after-refused"
 
 # A wait a service names in its error body rather than in Retry-After (status, body → seconds).
 WaitHint = Callable[[int, bytes], float | None]
-
-
-class ResponseTooLarge(httpx.HTTPError):
-    """The answer is larger than the caller allows (never retried: it would be again)."""
-
-
-class RequestDeadlineExceeded(httpx.TimeoutException):
-    """The whole request took longer than its deadline (never retried)."""
-
-
-class OverallDeadlineReached(RequestDeadlineExceeded):
-    """The job's overall deadline (`overall_deadline`) leaves no time for this request."""
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,9 @@ from contextlib import contextmanager
 
 from bot.core.factory import build_service
 from bot.core.refresh import Refresher, refreshing
-from bot.errors import LemmyConfigError as LemmyConfigError  # noqa: PLC0414 - re-exported
-from bot.forums.api import ApiClient, ApiError, build_http
+from bot.errors import ApiError
+from bot.errors import LemmyConfigError as LemmyConfigError  # noqa: PLC0414 - tests import it here
+from bot.forums.api import ApiClient, build_http
 from bot.forums.polling import run_polls
 from bot.http.redaction import install_redaction
 from bot.lemmy_bot.bot import LemmyBot

@@ -16,7 +16,8 @@ from typing import Any
 
 from bot.core.conversation import Conversation
 from bot.core.service import EvidenceService
-from bot.forums.api import ApiClient, ApiError
+from bot.errors import ApiError
+from bot.forums.api import ApiClient
 from bot.forums.polling import FinishedPrefix, PollReport
 from bot.lemmy_bot.convert import PLATFORM, is_gone, item_of, message_id, seen_key
 from bot.lemmy_bot.outlet import LemmyOutlet

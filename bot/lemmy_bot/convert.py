@@ -12,7 +12,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.forums.api import ApiError
+from bot.errors import ApiError
 from records.models import Post
 
 PLATFORM = "lemmy"

@@ -16,10 +16,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bot.core.delivery import LookupFailed, SendFailed
-from bot.core.refresh import CardGone, carries
+from bot.core.refresh import carries
 from bot.core.service import ReplyPlan
-from bot.forums.api import ApiClient, ApiError
+from bot.errors import ApiError, CardGone, LookupFailed, SendFailed
+from bot.forums.api import ApiClient
 from bot.forums.sending import reply_despite
 from bot.lemmy_bot.convert import is_gone, message_id, parent_of, to_post
 from bot.runtime.moderators import ModeratorCache

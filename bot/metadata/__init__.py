@@ -6,17 +6,11 @@ Each client builds requests on an `httpx.Client` handed in by the caller and tur
 so these classes stay small and tests drive them through `httpx.MockTransport`.
 """
 
+from bot.errors import MetadataServiceError
 from bot.metadata.crossref import CrossrefClient
 from bot.metadata.europepmc import EuropePmcClient
 from bot.metadata.landing import LandingPageClient
-from bot.metadata.models import (
-    IdRecord,
-    MetadataServiceError,
-    Notice,
-    NoticeKind,
-    PaperMetadata,
-    merge_metadata,
-)
+from bot.metadata.models import IdRecord, Notice, NoticeKind, PaperMetadata, merge_metadata
 from bot.metadata.ncbi import EUtilsClient, NcbiIdConverter
 
 __all__ = [

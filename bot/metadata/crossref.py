@@ -14,8 +14,8 @@ from urllib.parse import quote
 
 import httpx
 
+from bot.errors import MetadataServiceError
 from bot.metadata.models import (
-    MetadataServiceError,
     Notice,
     NoticeKind,
     PaperMetadata,

@@ -10,14 +10,8 @@ from typing import Any
 
 import httpx
 
-from bot.metadata.models import (
-    MetadataServiceError,
-    Notice,
-    NoticeKind,
-    PaperMetadata,
-    fetch_records,
-    shape_checked,
-)
+from bot.errors import MetadataServiceError
+from bot.metadata.models import Notice, NoticeKind, PaperMetadata, fetch_records, shape_checked
 
 SERVICE = "europepmc"
 _CORRECTION_KINDS: dict[str, NoticeKind] = {

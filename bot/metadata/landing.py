@@ -10,7 +10,8 @@ from __future__ import annotations
 import httpx
 from bs4 import BeautifulSoup
 
-from bot.metadata.models import MetadataServiceError, send, shape_checked
+from bot.errors import MetadataServiceError
+from bot.metadata.models import send, shape_checked
 from records.identifiers import normalize_doi
 
 SERVICE = "landing-page"

@@ -9,7 +9,7 @@ from typing import Any, Literal, ParamSpec, TypeVar
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from bot.errors import MetadataServiceError as MetadataServiceError  # noqa: PLC0414 - re-exported
+from bot.errors import MetadataServiceError
 from records.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
 
 P = ParamSpec("P")

@@ -13,9 +13,9 @@ from typing import Any
 
 import httpx
 
+from bot.errors import MetadataServiceError
 from bot.metadata.models import (
     IdRecord,
-    MetadataServiceError,
     Notice,
     PaperMetadata,
     as_dict,

@@ -37,12 +37,12 @@ import praw
 from prawcore.exceptions import OAuthException, PrawcoreException, ResponseException
 
 from bot.core.service import EvidenceService
-from bot.reddit_bot.client import RedditLoginError, subreddit_name
+from bot.errors import RedditLoginError, StopRequested
+from bot.reddit_bot.client import subreddit_name
 from bot.reddit_bot.convert import PLATFORM
 from bot.reddit_bot.handling import ItemHandler, TransientItemError
 from bot.reddit_bot.health import StreamHealth, unreadable_reason
 from bot.reddit_bot.membership import Membership
-from bot.reddit_bot.ratelimit import StopRequested
 from bot.reddit_bot.reading import ListingPoller, ReadKind
 from bot.reddit_bot.sending import ReplySender
 from bot.reddit_bot.starting import cursor_with_floor, edit_key, seen_keys

@@ -21,9 +21,9 @@ from prawcore.exceptions import (
     ServerError,
 )
 
-from bot.core.delivery import LookupFailed, SendFailed
-from bot.core.refresh import CardGone, EditClosed, carries
+from bot.core.refresh import carries
 from bot.core.service import ReplyPlan
+from bot.errors import CardGone, EditClosed, LookupFailed, SendFailed
 from bot.reddit_bot.client import build_reddit
 from config.settings import Settings
 from records.posted_cards import PostedCard

@@ -23,8 +23,8 @@ import praw
 from prawcore.requestor import Requestor
 from prawcore.sessions import FiniteRetryStrategy
 
-from bot.errors import RedditConfigError as RedditConfigError  # noqa: PLC0414 - re-exported for callers
-from bot.errors import RedditLoginError as RedditLoginError  # noqa: PLC0414 - re-exported for callers
+from bot.errors import RedditConfigError as RedditConfigError  # noqa: PLC0414 - tests import it here
+from bot.errors import RedditLoginError as RedditLoginError  # noqa: PLC0414 - tests import it here
 from bot.reddit_bot.ratelimit import StoppableRateLimiter
 from config.settings import RedditSettings
 

@@ -22,9 +22,10 @@ import praw
 from bot.core.conversation import Conversation, Handled
 from bot.core.delivery import Delivered
 from bot.core.service import EvidenceService
+from bot.errors import TransientItemError
 from bot.reddit_bot.access import SubredditAccess
 from bot.reddit_bot.convert import PERMALINK_BASE, PLATFORM, facts, to_post
-from bot.reddit_bot.outlet import BANNED, RedditOutlet, TransientItemError
+from bot.reddit_bot.outlet import BANNED, RedditOutlet
 from bot.reddit_bot.sending import ReplySender
 from bot.runtime.moderators import ModeratorCache
 from records.deferred_items import (

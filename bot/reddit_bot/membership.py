@@ -15,8 +15,8 @@ from collections.abc import Callable
 import praw
 from prawcore.exceptions import PrawcoreException
 
+from bot.errors import StopRequested
 from bot.reddit_bot.health import StreamHealth, unreadable_reason
-from bot.reddit_bot.ratelimit import StopRequested
 from bot.reddit_bot.reading import RECENT_SECONDS
 from bot.reddit_bot.starting import about_unreadable, start_subreddit
 from bot.reddit_bot.state import StreamState

@@ -24,8 +24,8 @@ from typing import Any
 import praw
 from prawcore.exceptions import PrawcoreException
 
-from bot.core.delivery import LookupFailed, SendFailed
 from bot.core.service import EvidenceService, ReplyPlan
+from bot.errors import LookupFailed, SendFailed, TransientItemError
 from bot.reddit_bot.access import SubredditAccess
 from bot.reddit_bot.convert import PLATFORM, facts, to_post
 from bot.reddit_bot.sending import Outcome, ReplySender
@@ -36,10 +36,6 @@ log = logging.getLogger(__name__)
 
 BANNED = "banned from the subreddit"
 RATE_LIMITED = "rate limited by Reddit"
-
-
-class TransientItemError(Exception):
-    """Handling an item failed for a reason that may pass (server error, timeout)."""
 
 
 def comment_fullname(thing_id: str) -> str:

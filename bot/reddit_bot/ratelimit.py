@@ -19,6 +19,8 @@ import time
 from prawcore.const import NANOSECONDS
 from prawcore.rate_limit import RateLimiter
 
+from bot.errors import StopRequested as StopRequested  # noqa: PLC0414 - tests import it here
+
 log = logging.getLogger(__name__)
 
 DEFAULT_RATELIMIT_WAIT = 60.0
@@ -45,10 +47,6 @@ _AMOUNT = re.compile(
     r"(?P<unit>milliseconds?|ms|seconds?|secs?|minutes?|mins?|hours?|hrs?|s|m|h)(?![a-z])",
     re.IGNORECASE,
 )
-
-
-class StopRequested(Exception):
-    """The process is stopping: no further request to Reddit is made."""
 
 
 def ratelimit_wait(message: str | None) -> float | None:

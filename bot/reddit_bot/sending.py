@@ -34,8 +34,9 @@ from prawcore.exceptions import (
     TooManyRequests,
 )
 
+from bot.errors import StopRequested
 from bot.reddit_bot.convert import field
-from bot.reddit_bot.ratelimit import DEFAULT_RATELIMIT_WAIT, StopRequested, ratelimit_wait
+from bot.reddit_bot.ratelimit import DEFAULT_RATELIMIT_WAIT, ratelimit_wait
 
 log = logging.getLogger(__name__)
 

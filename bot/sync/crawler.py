@@ -19,21 +19,17 @@ import time
 from collections.abc import Callable
 from urllib.parse import urljoin, urlsplit
 
-from bot.errors import SyncStopped as SyncStopped  # noqa: PLC0414 - re-exported
-from bot.sync.fetcher import (
-    MAX_PAGE_BYTES,
-    Fetched,
-    FetchFailed,
-    PoliteFetcher,
-    RobotsUnavailable,
-)
+from bot.errors import FetchFailed, SitemapError
+from bot.errors import SyncStopped as SyncStopped  # noqa: PLC0414 - tests import it here
+from bot.sync.fetcher import MAX_PAGE_BYTES, Fetched, PoliteFetcher, RobotsUnavailable
 from bot.sync.listing import ListingPage, listing_url, offset_of, parse_listing
-from bot.sync.sitemap import Sitemap, SitemapError, decode_sitemap, parse_sitemap
+from bot.sync.sitemap import Sitemap, decode_sitemap, parse_sitemap
 from bot.sync.state import CrawlState, CrawlStore, SyncReport
-from records.atlas_page import AtlasPageError, parse_atlas_page, slug_from_url
+from records.atlas_page import parse_atlas_page, slug_from_url
 from records.atlas_store import get_entry, upsert_entries
 from records.db import Database, write_transaction
 from records.entry_gaps import missing_parts
+from records.errors import AtlasPageError
 from records.wording import counted
 
 log = logging.getLogger(__name__)

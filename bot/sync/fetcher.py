@@ -16,15 +16,14 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from bot.errors import CrawlDelayTooLong as CrawlDelayTooLong  # noqa: PLC0414 - re-exported
-from bot.errors import FetchFailed as FetchFailed  # noqa: PLC0414 - re-exported
+from bot.errors import CrawlDelayTooLong, FetchFailed, RobotsUnavailable
 from bot.http.client import polite_client, same_host
 from bot.http.deadline import network_transport
 from bot.http.limits import Clock, HostSpacing, RetryPolicy, Sleep
 from bot.http.stack import request_deadline
 from bot.http.transport import ATTEMPTS_HEADER, RETRY_AFTER_REFUSED_HEADER, PoliteTransport
 from bot.http.validators import Validators as Validators  # noqa: PLC0414 - re-exported
-from bot.sync.robots import RobotsRules, RobotsUnavailable
+from bot.sync.robots import RobotsRules
 
 log = logging.getLogger(__name__)
 

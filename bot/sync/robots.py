@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from protego import Protego
 
-from bot.errors import RobotsUnavailable as RobotsUnavailable  # noqa: PLC0414 - re-exported
+from bot.errors import RobotsUnavailable as RobotsUnavailable  # noqa: PLC0414 - tests import it here
 
 
 def product_token(user_agent: str) -> str:

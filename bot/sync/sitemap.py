@@ -12,7 +12,7 @@ import re
 import zlib
 from dataclasses import dataclass, field
 
-from bot.errors import SitemapError as SitemapError  # noqa: PLC0414 - re-exported
+from bot.errors import SitemapError as SitemapError  # noqa: PLC0414 - tests import it here
 
 _LOC = re.compile(r"<(?:[\w.-]+:)?loc\b[^>]*>\s*(.*?)\s*</(?:[\w.-]+:)?loc\s*>", re.S | re.I)
 _INDEX = re.compile(r"<(?:[\w.-]+:)?sitemapindex\b", re.I)

@@ -14,8 +14,9 @@ import httpx
 
 from bot.core.factory import build_service
 from bot.core.refresh import Refresher, refreshing
-from bot.errors import XenForoConfigError as XenForoConfigError  # noqa: PLC0414 - re-exported for callers
-from bot.forums.api import ApiClient, ApiError
+from bot.errors import ApiError
+from bot.errors import XenForoConfigError as XenForoConfigError  # noqa: PLC0414 - tests import it here
+from bot.forums.api import ApiClient
 from bot.forums.polling import run_polls
 from bot.xenforo_bot.bot import XenForoBot
 from bot.xenforo_bot.card_editor import XenForoCardEditor

@@ -28,11 +28,11 @@ from typing import Any
 
 from bot.core.conversation import Conversation
 from bot.core.service import EvidenceService
-from bot.forums.api import ApiClient, ApiError
+from bot.errors import ApiError, BadAnswer
+from bot.forums.api import ApiClient
 from bot.forums.polling import PollReport
 from bot.xenforo_bot.convert import (
     PLATFORM,
-    BadAnswer,
     ThreadRef,
     clean_post,
     int_id,

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.core.delivery import LookupFailed, SendFailed
-from bot.core.refresh import CardGone, EditClosed, carries
+from bot.core.refresh import carries
 from bot.core.render_bbcode import Quote
 from bot.core.service import ReplyPlan
-from bot.forums.api import ApiClient, ApiError
+from bot.errors import ApiError, CardGone, EditClosed, LookupFailed, SendFailed
+from bot.forums.api import ApiClient
 from bot.xenforo_bot.convert import int_id
 from records.posted_cards import PostedCard
 

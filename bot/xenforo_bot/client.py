@@ -10,7 +10,8 @@ from typing import Any
 
 import httpx
 
-from bot.forums.api import ApiError, build_http
+from bot.errors import ApiError
+from bot.forums.api import build_http
 from bot.http.limits import Sleep
 
 

@@ -9,13 +9,12 @@ dropped. The first quote of a post names the post it answers (`post: 123`).
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.forums.api import ApiError
+from bot.errors import BadAnswer
 from bot.forums.quotes import (
     commands_also_rendered,
     own_bbcode_text,
@@ -69,13 +68,6 @@ def int_id(value: Any) -> int | None:
     if isinstance(value, float) and value.is_integer() and 0 <= value < 2**63:
         return int(value)
     return None
-
-
-class BadAnswer(ApiError):
-    """The forum answered 200 with something that is not the documented shape."""
-
-    def __init__(self, what: str, answer: Any) -> None:
-        super().__init__(200, "invalid_answer", f"{what}: {json.dumps(answer, default=str)[:200]}")
 
 
 def listed(answer: dict[str, Any], key: str, *, required: bool = True) -> list[Any]:

@@ -7,10 +7,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bot.core.delivery import LookupFailed, SendFailed
 from bot.core.render_bbcode import Quote
 from bot.core.service import ReplyPlan
-from bot.forums.api import ApiClient, ApiError
+from bot.errors import ApiError, LookupFailed, SendFailed
+from bot.forums.api import ApiClient
 from bot.forums.sending import reply_despite
 from bot.xenforo_bot.convert import clean_post, int_id, quoted_post_id, to_post
 from records.models import Post

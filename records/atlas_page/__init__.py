@@ -10,9 +10,10 @@ from bs4 import BeautifulSoup
 
 from records.atlas_page.fields import ParsedPage, build_entry, slug_from_url
 from records.atlas_page.html_reader import HTML_PARSER, looks_like_html, read_html
-from records.atlas_page.parts import AtlasPageError, PageParts
+from records.atlas_page.parts import PageParts
 from records.atlas_page.text_reader import read_text
 from records.atlas_page.visible_text import visible_text
+from records.errors import AtlasPageError
 
 __all__ = ["AtlasPageError", "ParsedPage", "parse_atlas_page", "slug_from_url"]
 

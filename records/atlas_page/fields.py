@@ -13,7 +13,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from records.atlas_page.bibtex import BibEntry, parse_bibtex
-from records.atlas_page.parts import LIST_SECTIONS, PROSE_SECTIONS, AtlasPageError, PageParts
+from records.atlas_page.parts import LIST_SECTIONS, PROSE_SECTIONS, PageParts
+from records.errors import AtlasPageError
 from records.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
 from records.models import AtlasEntry, Snapshot
 from records.wording import counted

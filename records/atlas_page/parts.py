@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from records.errors import AtlasPageError as AtlasPageError  # noqa: PLC0414 - re-exported
-
 # Section keys are the AtlasEntry field names they fill.
 PROSE_SECTIONS = ("summary", "why_it_matters", "does_not_prove")
 LIST_SECTIONS = ("findings", "conclusions", "open_questions")
