@@ -13,12 +13,12 @@ from bot.cli.atlas_alias_cmd import alias
 from bot.cli.atlas_deployment import export_whole_deployment, import_whole_deployment
 from bot.cli.atlas_sync_cmd import register_sync_commands
 from bot.cli.context import AppContext, pass_app
-from bot.cli.files import private_text_file
 from bot.cli.progress import progress_bar
 from bot.cli.tables import cell
 from bot.core.cards import EVIDENCE_LEVELS, PEM_LABELS
 from bot.core.factory import build_service
 from bot.core.refresh import out_of_date
+from bot.files import private_text_file
 from records import posted_cards
 from records.atlas_io import FORMATS, BadRecord, detect_format, read_records, write_jsonl
 from records.atlas_store import (

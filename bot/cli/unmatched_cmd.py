@@ -20,8 +20,9 @@ from rich.text import Text
 
 from bot.cli import bounds
 from bot.cli.context import AppContext, pass_app
-from bot.cli.files import write_private_text
 from bot.cli.tables import cell, fits, minute, print_lines, visible
+from bot.files import safe_cell as safe_cell  # noqa: PLC0414 - tests import it here
+from bot.files import write_private_text
 from records.atlas_store import get_entry
 from records.errors import UnknownEntryError, UnknownPaperError
 from records.models import AtlasEntry
@@ -54,9 +55,6 @@ CSV_COLUMNS = (
     "platforms", "first_seen_utc", "last_seen_utc", "latest_permalink", "atlas_id", "reason",
     "enrich_status", "raw_text",
 )  # fmt: skip
-# A spreadsheet runs a cell starting with one of these as a formula
-# (https://owasp.org/www-community/attacks/CSV_Injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _RELATIVE = re.compile(r"^(?P<n>\d+)\s*(?P<unit>[hdw])$", re.IGNORECASE)
 
 
@@ -421,13 +419,6 @@ def spreadsheet_date(iso: str | None) -> str:
     if moment.tzinfo is not None:
         moment = moment.astimezone(UTC)
     return moment.strftime("%Y-%m-%d %H:%M:%S")
-
-
-def safe_cell(value: Any) -> Any:
-    """Quote text a spreadsheet would run as a formula by prefixing an apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def to_csv(papers: Iterable[PaperSummary], permalinks: dict[str, str | None]) -> str:

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import httpx
 
-from bot.cli.files import write_private_text
 from bot.core import sanitize
 from bot.core.cards import Card, Reply
 from bot.core.render_markdown import render_markdown
 from bot.core.service import EvidenceService
 from bot.feeds.watcher import PLATFORM
+from bot.files import write_private_text
 from records.citations import Citation, citations_since
 from records.wording import counted
 

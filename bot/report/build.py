@@ -15,8 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.cli.files import write_private_text
-from bot.cli.unmatched_cmd import safe_cell
+from bot.files import safe_cell, write_private_text
 from bot.report.charts import PEM_COLOURS, bar_chart, monthly_chart, pem_chart
 from bot.report.page import Column, Section, link, page, pem_badge
 from bot.report.queue import queue_csv, queue_entries, queue_jsonl

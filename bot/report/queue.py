@@ -16,7 +16,7 @@ import re
 import unicodedata
 from typing import Any
 
-from bot.cli.unmatched_cmd import safe_cell
+from bot.files import safe_cell
 from records.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
 
 CSV_COLUMNS = (

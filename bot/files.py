@@ -1,4 +1,5 @@
-"""Output files written safely: owner-only, and never half-written over a good one."""
+"""Output files written safely: owner-only, never half-written over a good one, and
+spreadsheet cells that cannot run as formulas."""
 
 from __future__ import annotations
 
@@ -8,7 +9,11 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
+
+# A spreadsheet runs a cell starting with one of these as a formula
+# (https://owasp.org/www-community/attacks/CSV_Injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @contextmanager
@@ -40,3 +45,10 @@ def write_private_text(path: Path, text: str) -> None:
     """Write `text` to `path` through private_text_file."""
     with private_text_file(path) as handle:
         handle.write(text)
+
+
+def safe_cell(value: Any) -> Any:
+    """Quote text a spreadsheet would run as a formula by prefixing an apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
