@@ -26,15 +26,12 @@ from typing import IO, Any
 
 from records import fulltext
 from records.db import open_db, open_sqlite_file, write_transaction
+from records.errors import DeploymentFileError
 from records.store import Database, PostgresDatabase, column_names
 
 FORMAT = 1
 MIGRATIONS_TABLE = "_migrations"
 BATCH_ROWS = 1000
-
-
-class DeploymentFileError(ValueError):
-    """The file is not a deployment export this store can take (the message says why)."""
 
 
 @dataclass

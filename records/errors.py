@@ -14,9 +14,9 @@ The tree (indentation is inheritance):
     ├── AtlasPageError               an atlas page lacks something an entry needs
     └── DeploymentFileError          not a deployment export this store can take (deployment)
 
-Callers outside `records/` catch these names from here (the modules that used to define
-them re-export them); the import-linter contract "SQL stays in records" forbids `sqlite3`
-and `sqlite_utils` everywhere else.
+Callers catch these names from here (a few modules that used to define them still hand
+them on, where tests import them); the import-linter contract "SQL stays in records"
+forbids `sqlite3` and `sqlite_utils` everywhere else.
 """
 
 from __future__ import annotations
@@ -66,3 +66,7 @@ class UnknownEntry(LookupError):
 
 class AtlasPageError(ValueError):
     """The page lacks something an entry cannot do without (the message names it)."""
+
+
+class DeploymentFileError(ValueError):
+    """The file is not a deployment export this store can take (the message says why)."""

@@ -8,8 +8,9 @@ from pathlib import Path
 import click
 
 from bot.cli.context import AppContext
-from bot.cli.files import private_text_file
-from records.deployment import DeploymentFileError, Moved, export_deployment, import_deployment
+from bot.files import private_text_file
+from records.deployment import Moved, export_deployment, import_deployment
+from records.errors import DeploymentFileError
 from records.wording import counted
 
 
