@@ -32,8 +32,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from config.errors import ConfigError, UnknownVariableError
 from config.errors import ConfigFileError as ConfigFileError  # noqa: PLC0414 - tests import it here
-from config.errors import UnknownVariableError
 
 ReplyMode = Literal["auto", "summon-only", "off"]
 # How a study named only by description is answered: its card, one line naming it, or not.
@@ -49,6 +49,20 @@ def _split_commas(value: Any) -> Any:
 
 
 CommaList = Annotated[list[str], NoDecode]
+
+# Reddit asks for a unique, descriptive user agent naming platform, app, version and account
+# (https://github.com/reddit-archive/reddit/wiki/API#rules).
+MIN_REDDIT_USER_AGENT_CHARS = 10
+REDDIT_USER_AGENT_EXAMPLE = "linux:evidence-bot:0.1 (by u/your_bot_account)"
+# Subreddit names: letters, digits, underscores, 3 to 21 characters for new ones (older ones
+# have 2, e.g. r/de); see https://www.reddit.com/dev/api#POST_api_site_admin (`name`).
+_SUBREDDIT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_]{1,20}$")
+
+
+def _blank(value: SecretStr | str | None) -> bool:
+    """True for an unset value or one of spaces only (a pasted line's leftovers)."""
+    text = value.get_secret_value() if isinstance(value, SecretStr) else value
+    return not (text or "").strip()
 
 
 class _Section(BaseModel):
@@ -73,14 +87,26 @@ class _Section(BaseModel):
         section's process cannot start without; none by default."""
         return ()
 
-    def missing(self) -> str | None:
-        """`set A (what it is), B (...)` naming every required setting left unset, or None.
+    def invalid(self) -> list[str]:
+        """What else the section's process cannot start with, one sentence each saying what
+        to change (never a secret's value); nothing by default."""
+        return []
 
-        Checked when the section's process starts, not when settings load: other commands
-        run without it.
-        """
+    def missing(self) -> str | None:
+        """`set A (what it is), B (...)` naming every required setting left unset, or None."""
         unset = [what for what, is_unset in self.required() if is_unset]
         return "set " + ", ".join(unset) if unset else None
+
+    def check(self, error: type[ConfigError] = ConfigError) -> None:
+        """Raise `error` naming every problem of the section at once: the unset required
+        settings first, then the invalid ones.
+
+        Called when the section's process starts, not when settings load: other commands
+        run without it.
+        """
+        problems = [self.missing() or "", *self.invalid()]
+        if any(problems):
+            raise error("; ".join(problem for problem in problems if problem))
 
 
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
@@ -202,6 +228,9 @@ class DiscordSettings(_Section):
             )
         return shard_ids
 
+    def required(self) -> tuple[tuple[str, bool], ...]:
+        return (("EVBOT_DISCORD__TOKEN (or discord.token in the config)", _blank(self.token)),)
+
 
 class RedditSettings(_Section):
     """The Reddit bot (a praw script app)."""
@@ -219,6 +248,43 @@ class RedditSettings(_Section):
     sweep_seconds: float = Field(default=600.0, gt=0)
 
     _split = field_validator("subreddits", mode="before")(_split_commas)
+
+    def required(self) -> tuple[tuple[str, bool], ...]:
+        app = "from https://www.reddit.com/prefs/apps"
+        return (
+            (f"EVBOT_REDDIT__CLIENT_ID (the 'script' app's id {app})", _blank(self.client_id)),
+            (f"EVBOT_REDDIT__CLIENT_SECRET (its secret {app})", _blank(self.client_secret)),
+            ("EVBOT_REDDIT__USERNAME (the bot account)", _blank(self.username)),
+            ("EVBOT_REDDIT__PASSWORD (its password)", _blank(self.password)),
+            ("EVBOT_REDDIT__SUBREDDITS (the subreddits to watch)", not self.subreddits),
+        )
+
+    def invalid(self) -> list[str]:
+        problems = []
+        agent = (self.user_agent or "").strip()
+        if not agent:
+            problems.append(
+                "EVBOT_REDDIT__USER_AGENT is required: Reddit asks for a unique, descriptive "
+                f"user agent such as {REDDIT_USER_AGENT_EXAMPLE!r}"
+            )
+        elif len(agent) < MIN_REDDIT_USER_AGENT_CHARS:
+            problems.append(
+                f"EVBOT_REDDIT__USER_AGENT {agent!r} is not descriptive: name the platform, the "
+                f"app, its version and the bot's Reddit account, e.g. {REDDIT_USER_AGENT_EXAMPLE!r}"
+            )
+        bad = [name for name in self.subreddits if not _SUBREDDIT.match(subreddit_name(name))]
+        if bad:
+            problems.append(
+                f"EVBOT_REDDIT__SUBREDDITS: not subreddit names: {', '.join(map(repr, bad))} "
+                "(2 to 21 letters, digits or underscores, with or without r/)"
+            )
+        return problems
+
+
+def subreddit_name(configured: str) -> str:
+    """`cfs` from `cfs`, `r/cfs`, `/r/cfs/` or a pasted `https://www.reddit.com/r/cfs`."""
+    name = configured.strip().rstrip("/")
+    return name.rsplit("/r/", 1)[-1].removeprefix("r/")
 
 
 class XenForoSettings(_Section):
@@ -300,6 +366,9 @@ class FeedsSettings(_Section):
     discord_webhook_url: SecretStr | None = None
 
     _split = field_validator("urls", mode="before")(_split_commas)
+
+    def required(self) -> tuple[tuple[str, bool], ...]:
+        return (("EVBOT_FEEDS__URLS (the RSS/Atom feeds to read)", not self.urls),)
 
 
 class EnrichSettings(_Section):

@@ -31,14 +31,13 @@ def discord_cmd(app: AppContext, sync_commands: bool, guild_id: int | None) -> N
     commands are uploaded only with --sync-commands, once after install or upgrade.
     """
     # discord.py loads only for this command, and only bot/discord_bot imports it.
-    from bot.discord_bot.app import check_discord_settings  # noqa: PLC0415
     from bot.discord_bot.main import run_discord, sync_discord_commands  # noqa: PLC0415
 
     if guild_id is not None and not sync_commands:
         raise click.UsageError("--guild only goes with --sync-commands.")
     settings = app.settings
     try:
-        check_discord_settings(settings.discord)
+        settings.discord.check(DiscordStartupError)
         if sync_commands:
             names = sync_discord_commands(settings, app.db, guild_id)
             where = f"server {guild_id}" if guild_id is not None else "all servers (global)"

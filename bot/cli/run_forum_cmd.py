@@ -12,8 +12,13 @@ import click
 from bot.cli import bounds
 from bot.cli.context import AppContext, pass_app
 from bot.cli.run_reddit_cmd import _stop_on_sigterm
-from bot.errors import DiscourseConfigError, FeedsConfigError, LemmyConfigError, XenForoConfigError
-from config.settings import Settings
+from bot.errors import (
+    ConfigError,
+    DiscourseConfigError,
+    FeedsConfigError,
+    LemmyConfigError,
+    XenForoConfigError,
+)
 
 MAX_POLLS = click.option(
     "--max-polls",
@@ -28,19 +33,20 @@ def run_until_stopped(
     max_polls: int | None,
     banner: str,
     run: Callable[..., Any],
-    config_error: type[Exception],
+    config_error: type[ConfigError],
     *,
-    check: Callable[[Settings], None] = lambda _settings: None,
+    section: str | None = None,
 ) -> Any:
     """Run a forum process until SIGTERM or Ctrl-C; its settings error as a clear message.
 
-    `check` names every missing setting before the banner claims the process is watching.
-    Returns what `run` returned.
+    The settings `section` (`"xenforo"`) names every problem before the banner claims the
+    process is watching. Returns what `run` returned.
     """
     stop = threading.Event()
     previous = _stop_on_sigterm(stop)
     try:
-        check(app.settings)
+        if section is not None:
+            getattr(app.settings, section).check(config_error)
         click.echo(banner, err=True)
         return run(app.settings, app.db, stop=stop, max_polls=max_polls)
     except config_error as exc:
@@ -59,10 +65,7 @@ def xenforo(app: AppContext, max_polls: int | None) -> None:
     Needs EVBOT_XENFORO__BASE_URL (the forum's /api address), EVBOT_XENFORO__API_KEY (a key
     acting as the bot's user) and EVBOT_XENFORO__NODE_IDS (the forums to watch).
     """
-    from bot.xenforo_bot.app import (  # noqa: PLC0415
-        check_xenforo_settings,
-        run_xenforo_bot,
-    )
+    from bot.xenforo_bot.app import run_xenforo_bot  # noqa: PLC0415
 
     run_until_stopped(
         app,
@@ -70,7 +73,7 @@ def xenforo(app: AppContext, max_polls: int | None) -> None:
         "Watching XenForo forums; Ctrl-C stops.",
         run_xenforo_bot,
         XenForoConfigError,
-        check=lambda settings: check_xenforo_settings(settings.xenforo),
+        section="xenforo",
     )
 
 
@@ -82,10 +85,7 @@ def discourse(app: AppContext, max_polls: int | None) -> None:
 
     Needs EVBOT_DISCOURSE__BASE_URL, EVBOT_DISCOURSE__API_KEY and EVBOT_DISCOURSE__API_USERNAME.
     """
-    from bot.discourse_bot.app import (  # noqa: PLC0415
-        check_discourse_settings,
-        run_discourse_bot,
-    )
+    from bot.discourse_bot.app import run_discourse_bot  # noqa: PLC0415
 
     run_until_stopped(
         app,
@@ -93,7 +93,7 @@ def discourse(app: AppContext, max_polls: int | None) -> None:
         "Watching Discourse; Ctrl-C stops.",
         run_discourse_bot,
         DiscourseConfigError,
-        check=lambda settings: check_discourse_settings(settings.discourse),
+        section="discourse",
     )
 
 
@@ -106,10 +106,7 @@ def lemmy(app: AppContext, max_polls: int | None) -> None:
     Needs EVBOT_LEMMY__BASE_URL, EVBOT_LEMMY__USERNAME, EVBOT_LEMMY__PASSWORD and
     EVBOT_LEMMY__COMMUNITIES.
     """
-    from bot.lemmy_bot.app import (  # noqa: PLC0415
-        check_lemmy_settings,
-        run_lemmy_bot,
-    )
+    from bot.lemmy_bot.app import run_lemmy_bot  # noqa: PLC0415
 
     run_until_stopped(
         app,
@@ -117,7 +114,7 @@ def lemmy(app: AppContext, max_polls: int | None) -> None:
         "Watching Lemmy communities; Ctrl-C stops.",
         run_lemmy_bot,
         LemmyConfigError,
-        check=lambda settings: check_lemmy_settings(settings.lemmy),
+        section="lemmy",
     )
 
 

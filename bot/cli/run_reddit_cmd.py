@@ -31,11 +31,10 @@ def reddit(app: AppContext, max_polls: int | None) -> None:
     """
     # praw loads only for this command, and only bot/reddit_bot imports it.
     from bot.reddit_bot.app import run_reddit_bot  # noqa: PLC0415
-    from bot.reddit_bot.client import check_reddit_settings  # noqa: PLC0415
 
     settings = app.settings
     try:
-        check_reddit_settings(settings.reddit)
+        settings.reddit.check(RedditConfigError)
     except RedditConfigError as exc:
         raise click.ClickException(str(exc)) from exc
     stop = threading.Event()

@@ -158,11 +158,6 @@ def shard_options(settings: DiscordSettings) -> dict[str, Any]:
     return {"shard_count": settings.shard_count, "shard_ids": settings.shard_ids or None}
 
 
-def check_discord_settings(settings: DiscordSettings) -> None:
-    """Raise DiscordStartupError when the process cannot start (no token)."""
-    bot_token(settings)
-
-
 def bot_token(settings: DiscordSettings) -> str:
     """The token, or a clear error naming the setting (the token itself is never shown)."""
     if settings.token is None or not settings.token.get_secret_value().strip():

@@ -21,23 +21,16 @@ from bot.discourse_bot.startup import check_identity
 from bot.errors import DiscourseConfigError as DiscourseConfigError  # noqa: PLC0414 - tests import it here
 from bot.forums.api import ApiClient, build_http
 from bot.forums.polling import run_polls
-from config.settings import DiscourseSettings, Settings
+from config.settings import Settings
 from records.db import Database
 
 log = logging.getLogger(__name__)
 
 
-def check_discourse_settings(settings: DiscourseSettings) -> None:
-    """Raise `DiscourseConfigError` naming every missing setting at once."""
-    problem = settings.missing()
-    if problem:
-        raise DiscourseConfigError(problem)
-
-
 def api_client(settings: Settings, wait: Callable[[float], None]) -> tuple[httpx.Client, ApiClient]:
     """The polite HTTP client for the configured forum, as the bot's key, and its API client."""
     config = settings.discourse
-    assert config.base_url is not None  # checked by check_discourse_settings
+    assert config.base_url is not None  # checked at start-up (`check`)
     assert config.api_key is not None
     assert config.api_username is not None
     headers = {"Api-Key": config.api_key.get_secret_value(), "Api-Username": config.api_username}
@@ -62,7 +55,7 @@ def run_discourse_bot(
 ) -> DiscourseBot:
     """Watch the forum's latest posts until `stop` is set (or after `max_polls` polls)."""
     config = settings.discourse
-    check_discourse_settings(config)
+    config.check(DiscourseConfigError)
     assert config.base_url is not None  # checked above
     assert config.api_key is not None
     assert config.api_username is not None
@@ -93,7 +86,7 @@ def run_discourse_bot(
 @contextmanager
 def discourse_editor(settings: Settings) -> Iterator[DiscourseCardEditor]:
     """A `DiscourseCardEditor` for the configured forum, its HTTP client closed afterwards."""
-    check_discourse_settings(settings.discourse)
+    settings.discourse.check(DiscourseConfigError)
     http, client = api_client(settings, time.sleep)
     try:
         yield DiscourseCardEditor(client)

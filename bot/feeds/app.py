@@ -71,8 +71,7 @@ def run_feeds(
     Returns what the run did (`FeedsRun.line()` is the process's one-line result).
     """
     config = settings.feeds
-    if not config.urls:
-        raise FeedsConfigError("set EVBOT_FEEDS__URLS (the RSS/Atom feeds to read)")
+    config.check(FeedsConfigError)
     halt = stop or threading.Event()
 
     def wait(seconds: float) -> None:

@@ -18,18 +18,11 @@ from bot.http.redaction import install_redaction
 from bot.lemmy_bot.bot import LemmyBot
 from bot.lemmy_bot.convert import read_error
 from bot.lemmy_bot.outlet import LemmyOutlet
-from config.settings import LemmySettings, Settings
+from config.settings import Settings
 from records.db import Database
 from records.wording import counted
 
 log = logging.getLogger(__name__)
-
-
-def check_lemmy_settings(settings: LemmySettings) -> None:
-    """Raise `LemmyConfigError` naming every missing setting at once."""
-    problem = settings.missing()
-    if problem:
-        raise LemmyConfigError(problem)
 
 
 def log_in(client: ApiClient, username: str, password: str) -> str:
@@ -51,7 +44,7 @@ def log_in(client: ApiClient, username: str, password: str) -> str:
 def session(settings: Settings, wait: Callable[[float], None]) -> Iterator[ApiClient]:
     """An API client for the configured instance, logged in; its HTTP client closed after."""
     config = settings.lemmy
-    check_lemmy_settings(config)
+    config.check(LemmyConfigError)
     assert config.base_url is not None  # checked above
     assert config.password is not None
     api = str(config.base_url).rstrip("/") + "/api/v3/"

@@ -7,9 +7,10 @@ import threading
 
 from bot.core.factory import build_service
 from bot.core.refresh import Refresher
+from bot.errors import RedditConfigError
 from bot.reddit_bot.bot import RedditBot
 from bot.reddit_bot.card_editor import RedditCardEditor
-from bot.reddit_bot.client import build_reddit, check_reddit_settings
+from bot.reddit_bot.client import build_reddit
 from config.settings import Settings
 from records.db import Database
 
@@ -29,7 +30,7 @@ def run_reddit_bot(
     Waiting between polls, and waiting out Reddit's request budget, end as soon as `stop`
     is set: no request starts after it.
     """
-    check_reddit_settings(settings.reddit)
+    settings.reddit.check(RedditConfigError)
     stop = stop or threading.Event()
     reddit = build_reddit(settings.reddit, stop=stop)
     service = build_service(db, settings)

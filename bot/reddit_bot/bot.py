@@ -38,7 +38,6 @@ from prawcore.exceptions import OAuthException, PrawcoreException, ResponseExcep
 
 from bot.core.service import EvidenceService
 from bot.errors import RedditLoginError, StopRequested
-from bot.reddit_bot.client import subreddit_name
 from bot.reddit_bot.convert import PLATFORM
 from bot.reddit_bot.handling import ItemHandler, TransientItemError
 from bot.reddit_bot.health import StreamHealth, unreadable_reason
@@ -56,6 +55,7 @@ from bot.reddit_bot.streams import (
     member_key,
 )
 from bot.runtime.moderators import DEFAULT_TTL_SECONDS, ModeratorCache
+from config.settings import subreddit_name
 from records.errors import OperationalError
 from records.wording import counted
 

@@ -14,7 +14,6 @@ an injectable sleep, so the client is configured never to sleep or retry on its 
 
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -27,15 +26,9 @@ from bot.errors import RedditConfigError as RedditConfigError  # noqa: PLC0414 -
 from bot.errors import RedditLoginError as RedditLoginError  # noqa: PLC0414 - tests import it here
 from bot.reddit_bot.ratelimit import StoppableRateLimiter
 from config.settings import RedditSettings
+from config.settings import subreddit_name as subreddit_name  # noqa: PLC0414 - tests import it here
 
 DEFAULT_TIMEOUT_SECONDS = 16.0
-MIN_USER_AGENT_CHARS = 10
-USER_AGENT_EXAMPLE = "linux:evidence-bot:0.1 (by u/your_bot_account)"
-
-
-# Subreddit names: letters, digits, underscores, 3 to 21 characters for new ones (older ones
-# have 2, e.g. r/de); see https://www.reddit.com/dev/api#POST_api_site_admin (`name`).
-_SUBREDDIT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_]{1,20}$")
 
 
 @dataclass(frozen=True)
@@ -56,49 +49,6 @@ class _FixedTimeoutRequestor(Requestor):
         return super().request(*args, timeout=self.timeout, **kwargs)
 
 
-def check_reddit_settings(settings: RedditSettings) -> None:
-    """Raise RedditConfigError naming every problem at once (never showing a value)."""
-    problems: list[str] = []
-    missing = [
-        f"EVBOT_REDDIT__{name.upper()}"
-        for name in ("client_id", "client_secret", "username", "password")
-        if not _plain(getattr(settings, name))
-    ]
-    if missing:
-        problems.append(
-            "Reddit credentials missing: set "
-            + ", ".join(missing)
-            + " (a 'script' app from https://www.reddit.com/prefs/apps and the bot account)"
-        )
-    agent = (settings.user_agent or "").strip()
-    if not agent:
-        problems.append(
-            "EVBOT_REDDIT__USER_AGENT is required: Reddit asks for a unique, descriptive "
-            f"user agent such as {USER_AGENT_EXAMPLE!r}"
-        )
-    elif len(agent) < MIN_USER_AGENT_CHARS:
-        problems.append(
-            f"EVBOT_REDDIT__USER_AGENT {agent!r} is not descriptive: name the platform, the "
-            f"app, its version and the bot's Reddit account, e.g. {USER_AGENT_EXAMPLE!r}"
-        )
-    if not settings.subreddits:
-        problems.append("EVBOT_REDDIT__SUBREDDITS is empty: name the subreddits to watch")
-    bad = [name for name in settings.subreddits if not _SUBREDDIT_NAME.match(subreddit_name(name))]
-    if bad:
-        problems.append(
-            f"EVBOT_REDDIT__SUBREDDITS: not subreddit names: {', '.join(map(repr, bad))} "
-            "(2 to 21 letters, digits or underscores, with or without r/)"
-        )
-    if problems:
-        raise RedditConfigError("; ".join(problems))
-
-
-def subreddit_name(configured: str) -> str:
-    """`cfs` from `cfs`, `r/cfs`, `/r/cfs/` or a pasted `https://www.reddit.com/r/cfs`."""
-    name = configured.strip().rstrip("/")
-    return name.rsplit("/r/", 1)[-1].removeprefix("r/")
-
-
 def build_reddit(
     settings: RedditSettings,
     *,
@@ -110,7 +60,7 @@ def build_reddit(
     Once `stop` is set, every request raises StopRequested instead of starting (or
     instead of waiting out Reddit's request budget).
     """
-    check_reddit_settings(settings)
+    settings.check(RedditConfigError)
     reddit = praw.Reddit(
         client_id=_plain(settings.client_id),
         client_secret=_plain(settings.client_secret),

@@ -29,13 +29,6 @@ from records.db import Database
 log = logging.getLogger(__name__)
 
 
-def check_xenforo_settings(settings: XenForoSettings) -> None:
-    """Raise `XenForoConfigError` naming every missing setting at once."""
-    problem = settings.missing()
-    if problem:
-        raise XenForoConfigError(problem)
-
-
 def _whoami(client: ApiClient) -> dict[str, Any]:
     """The bot's own user (`GET me/`); a refusal or an answer naming no user stops start-up."""
     try:
@@ -79,7 +72,7 @@ def run_xenforo_bot(
 ) -> XenForoBot:
     """Watch `settings.xenforo.node_ids` until `stop` is set (or after `max_polls` polls)."""
     config = settings.xenforo
-    check_xenforo_settings(config)
+    config.check(XenForoConfigError)
     stop = stop or threading.Event()
     halt = stop
 
@@ -118,7 +111,7 @@ def run_xenforo_bot(
 def _forum_http(settings: Settings, sleep: Callable[[float], None]) -> httpx.Client:
     """The polite HTTP client for the configured forum, as the bot's API key."""
     config = settings.xenforo
-    assert config.base_url is not None  # checked by check_xenforo_settings
+    assert config.base_url is not None  # checked at start-up (`check`)
     assert config.api_key is not None
     return xenforo_http(
         str(config.base_url),
@@ -134,7 +127,7 @@ def _forum_http(settings: Settings, sleep: Callable[[float], None]) -> httpx.Cli
 @contextmanager
 def xenforo_editor(settings: Settings) -> Iterator[XenForoCardEditor]:
     """A `XenForoCardEditor` for the configured forum, its HTTP client closed afterwards."""
-    check_xenforo_settings(settings.xenforo)
+    settings.xenforo.check(XenForoConfigError)
     http = _forum_http(settings, time.sleep)
     try:
         yield XenForoCardEditor(ApiClient(http, read_error=read_error))

@@ -13,7 +13,6 @@ from pydantic import SecretStr
 from bot.reddit_bot.client import (
     RedditConfigError,
     build_reddit,
-    check_reddit_settings,
     subreddit_name,
 )
 from bot.reddit_bot.ratelimit import StoppableRateLimiter, StopRequested
@@ -56,7 +55,7 @@ def test_missing_credential_is_named_without_showing_the_others(
 ) -> None:
     settings = reddit_settings.model_copy(update={missing: None})
     with pytest.raises(RedditConfigError, match=named) as caught:
-        check_reddit_settings(settings)
+        settings.check(RedditConfigError)
     assert "fake-client-secret" not in str(caught.value)
     assert "fake-password" not in str(caught.value)
 
@@ -76,13 +75,13 @@ def test_user_agent_must_be_present_and_descriptive(
 def test_blank_secret_counts_as_missing(reddit_settings: RedditSettings) -> None:
     settings = reddit_settings.model_copy(update={"client_secret": SecretStr("  ")})
     with pytest.raises(RedditConfigError, match="EVBOT_REDDIT__CLIENT_SECRET"):
-        check_reddit_settings(settings)
+        settings.check(RedditConfigError)
 
 
 def test_no_subreddits_is_an_error(reddit_settings: RedditSettings) -> None:
     settings = reddit_settings.model_copy(update={"subreddits": []})
     with pytest.raises(RedditConfigError, match="EVBOT_REDDIT__SUBREDDITS"):
-        check_reddit_settings(settings)
+        settings.check(RedditConfigError)
 
 
 def test_client_does_not_retry_a_server_error_itself(
@@ -132,7 +131,7 @@ def test_subreddit_names_are_accepted_with_or_without_r_prefix(configured: str, 
 def test_invalid_subreddit_names_are_refused(reddit_settings: RedditSettings, bad: str) -> None:
     settings = reddit_settings.model_copy(update={"subreddits": ["cfs", bad]})
     with pytest.raises(RedditConfigError, match="not subreddit names"):
-        check_reddit_settings(settings)
+        settings.check(RedditConfigError)
 
 
 def test_client_budgets_requests_from_reddits_ratelimit_headers(
