@@ -89,17 +89,25 @@ class SendFailed(Exception):
     came back (a timeout, a dropped connection, a 5xx after the body was sent). `final` is
     True when trying again cannot help (the thread is locked, the post deleted, the bot
     banned): the message is given up rather than retried. `defer` is True when the place
-    refuses replies for now but may take them later: the adapter keeps the item for then.
+    refuses replies for now but may take them later: the adapter keeps the item for then;
+    `retry_after` is how many seconds the platform asked it to wait, when it said.
     """
 
     def __init__(
-        self, reason: str, *, maybe_sent: bool = False, final: bool = False, defer: bool = False
+        self,
+        reason: str,
+        *,
+        maybe_sent: bool = False,
+        final: bool = False,
+        defer: bool = False,
+        retry_after: float | None = None,
     ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.maybe_sent = maybe_sent
         self.final = final
         self.defer = defer
+        self.retry_after = retry_after
 
 
 class LookupFailed(Exception):

@@ -5,6 +5,9 @@ same reply again. A timeout or a 504 may still be running on the forum: the repl
 appear later, so the claim is kept (`maybe_sent`) and, after its lease, the next delivery
 looks before sending. Any other 5xx, or a 2xx the client could not read, means the forum
 finished with the request: the reply exists or not, so it is looked for once, now.
+
+`found_despite` is that look, shared with every adapter whose platform can fail ambiguously
+(Reddit's comments too).
 """
 
 from __future__ import annotations
@@ -31,11 +34,22 @@ def reply_despite(
         raise SendFailed(str(exc), final=final) from exc
     if exc.status in STILL_RUNNING:
         raise SendFailed(str(exc), maybe_sent=True) from exc
+    found = found_despite(str(exc), to, find_reply)
+    if found is None:
+        raise SendFailed(str(exc)) from exc
+    return found
+
+
+def found_despite(reason: str, to: Post, find_reply: Callable[[Post], str | None]) -> str | None:
+    """After a failure (`reason`) that may have made our reply to `to`: look for it once.
+
+    Returns its id, or None when it surely was not made; raises `SendFailed(maybe_sent=True)`
+    when the platform cannot be read to tell (the core keeps the claim and looks later).
+    """
     try:
         found = find_reply(to)
     except LookupFailed as failed:
-        raise SendFailed(f"{exc}; {failed}", maybe_sent=True) from exc
-    if found is None:
-        raise SendFailed(str(exc)) from exc
-    log.info("message %s: the reply was made despite %s", to.message_id, exc)
+        raise SendFailed(f"{reason}; {failed}", maybe_sent=True) from failed
+    if found is not None:
+        log.info("message %s: the reply was made despite %s", to.message_id, reason)
     return found

@@ -22,13 +22,13 @@ from collections.abc import Callable
 from typing import Any
 
 import praw
-from prawcore.exceptions import PrawcoreException
+from prawcore.exceptions import Forbidden, PrawcoreException
 
 from bot.core.service import EvidenceService, ReplyPlan
-from bot.errors import LookupFailed, SendFailed, TransientItemError
+from bot.errors import SendFailed, TransientItemError
 from bot.reddit_bot.access import SubredditAccess
 from bot.reddit_bot.convert import PLATFORM, facts, to_post
-from bot.reddit_bot.sending import Outcome, ReplySender
+from bot.reddit_bot.sending import ReplySender
 from records.models import Post
 from records.modlog import log_action
 
@@ -74,35 +74,29 @@ class RedditOutlet:
             raise self._refused(to, BANNED)
         if self.rate_limited(to.place):
             raise self._refused(to, RATE_LIMITED)
-        result = self._sender.reply(to.message_id, plan.markdown())
-        if result.ok:
-            return result.reply_id or ""
-        if result.outcome is Outcome.RATE_LIMITED and result.retry_after is not None:
-            self._held_until[to.place] = self._clock() + result.retry_after
-            log.info(
-                "r/%s: Reddit asks to wait %.0f s before commenting (%s); replies there are "
-                "deferred meanwhile",
-                to.place,
-                result.retry_after,
-                result.detail,
-            )
-            raise self._refused(to, RATE_LIMITED)
-        if result.outcome is Outcome.FORBIDDEN:
+        try:
+            return self._sender.reply(to, plan.markdown())
+        except Forbidden:
             reason = self._access.after_refusal(to.place, to.thread)
             if reason is None:
                 log.info(
                     "not answered: Reddit refused the reply to %s (403: locked)", to.message_id
                 )
-                raise SendFailed("403: locked", final=True)
+                raise SendFailed("403: locked", final=True) from None
             self._mark_banned(to.place, reason)
-            raise self._refused(to, BANNED)
-        detail = f"replying to {to.message_id}: {result.detail or result.outcome.value}"
-        if result.outcome is Outcome.UNCERTAIN:
-            raise SendFailed(detail, maybe_sent=True)
-        if result.outcome in {Outcome.FAILED, Outcome.RATE_LIMITED}:
-            raise SendFailed(detail)
-        log.info("not replying to %s: %s", to.message_id, result.outcome.value)
-        raise SendFailed(detail, final=True)
+            raise self._refused(to, BANNED) from None
+        except SendFailed as failed:
+            if failed.retry_after is None:
+                raise
+            self._held_until[to.place] = self._clock() + failed.retry_after
+            log.info(
+                "r/%s: Reddit asks to wait %.0f s before commenting (%s); replies there are "
+                "deferred meanwhile",
+                to.place,
+                failed.retry_after,
+                failed.reason,
+            )
+            raise self._refused(to, RATE_LIMITED) from None
 
     def rate_limited(self, place: str) -> bool:
         """True while Reddit's RATELIMIT wait for comments in `place` lasts."""
@@ -135,17 +129,11 @@ class RedditOutlet:
 
     def find_reply(self, to: Post) -> str | None:
         """The bot's comment under `to` among its recent comments."""
-        found = self._sender.find_own_reply(to.message_id)
-        if found is None:
-            raise LookupFailed("the bot's own comments cannot be read")
-        return found or None
+        return self._sender.find_reply(to)
 
     def delete(self, reply_id: str) -> None:
         """Delete one of the bot's comments."""
-        fullname = comment_fullname(reply_id)
-        result = self._sender.delete(fullname)
-        if result.outcome is not Outcome.DELETED:
-            raise SendFailed(f"deleting {fullname}: {result.detail}")
+        self._sender.delete(comment_fullname(reply_id))
 
     def fetch_post(self, message_id: str) -> Post | None:
         """The submission or comment as a Post, or None when it is gone (deleted, removed)."""
