@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,7 +19,7 @@ from bot.discourse_bot.reporting import ModReport
 from bot.discourse_bot.startup import check_identity
 from bot.errors import DiscourseConfigError as DiscourseConfigError  # noqa: PLC0414 - tests import it here
 from bot.forums.api import ApiClient, build_http
-from bot.forums.polling import run_polls
+from bot.forums.polling import Poll, Wait, forum_process
 from config.settings import Settings
 from records.db import Database
 
@@ -46,41 +45,31 @@ def api_client(settings: Settings, wait: Callable[[float], None]) -> tuple[httpx
     return http, ApiClient(http, read_error=read_error)
 
 
-def run_discourse_bot(
-    settings: Settings,
-    db: Database,
-    *,
-    stop: threading.Event | None = None,
-    max_polls: int | None = None,
-) -> DiscourseBot:
-    """Watch the forum's latest posts until `stop` is set (or after `max_polls` polls)."""
+@contextmanager
+def _started(settings: Settings, db: Database, wait: Wait) -> Iterator[tuple[DiscourseBot, Poll]]:
+    """The bot watching the forum's latest posts as the key's user, and its poll (posted
+    cards brought up to date between polls); the HTTP client is closed at the end."""
     config = settings.discourse
-    config.check(DiscourseConfigError)
-    assert config.base_url is not None  # checked above
-    assert config.api_key is not None
-    assert config.api_username is not None
-    halt = stop or threading.Event()
-
-    def wait(seconds: float) -> None:
-        halt.wait(seconds)
-
+    assert config.api_username is not None  # checked at start-up (`check`)
     http, client = api_client(settings, wait)
-    report = ModReport(db, config.api_username)
-    outlet = TopicOutlet(client, username=config.api_username, mod_groups=config.mod_groups,
-                         report=report, category_ids=config.category_ids,
-                         base_url=str(config.base_url))  # fmt: skip
-    service = build_service(db, settings)
-    bot = DiscourseBot(service, outlet)
-    # Posted cards are brought up to date between polls (issue 26).
-    refresher = Refresher(service, DiscourseCardEditor(client), settings.reply.refresh_seconds)
-    log.info("watching Discourse at %s as %s", config.base_url, config.api_username)
     try:
+        report = ModReport(db, config.api_username)
+        outlet = TopicOutlet(client, username=config.api_username, mod_groups=config.mod_groups,
+                             report=report, category_ids=config.category_ids,
+                             base_url=str(config.base_url))  # fmt: skip
+        service = build_service(db, settings)
+        bot = DiscourseBot(service, outlet)
+        # Posted cards are brought up to date between polls (issue 26).
+        refresher = Refresher(service, DiscourseCardEditor(client), settings.reply.refresh_seconds)
+        log.info("watching Discourse at %s as %s", config.base_url, config.api_username)
         check_identity(client, config.api_username)
-        run_polls(refreshing(bot.poll, refresher), wait=wait, should_stop=halt.is_set,
-                  poll_seconds=config.poll_seconds, max_polls=max_polls)  # fmt: skip
+        yield bot, refreshing(bot.poll, refresher)
     finally:
         http.close()
-    return bot
+
+
+# Watch the forum's latest posts until `stop` is set (or after `max_polls` polls).
+run_discourse_bot = forum_process("discourse", DiscourseConfigError, _started)
 
 
 @contextmanager

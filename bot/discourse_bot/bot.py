@@ -21,7 +21,7 @@ from bot.discourse_bot.listing import Listing
 from bot.discourse_bot.outlet import TopicOutlet
 from bot.discourse_bot.reporting import UNREADABLE
 from bot.errors import ApiError, BadListing
-from bot.forums.polling import FinishedPrefix, PollReport
+from bot.forums.polling import FinishedPrefix, PollReport, answered
 from records.streams import Streams
 from records.wording import counted
 
@@ -140,10 +140,5 @@ class DiscourseBot:
         if not self._outlet.watched(data):
             return True
         post = self._outlet.as_post(data)
-        handled = self.conversation.answer(
-            post,
-            is_moderator=lambda: self._outlet.is_moderator(post),
-            replying_to=post.parent_id,
-        )
-        report.replies += int(handled.replied)
-        return not handled.retry
+        return answered(self.conversation, post, report, replying_to=post.parent_id,
+                        is_moderator=lambda: self._outlet.is_moderator(post))  # fmt: skip

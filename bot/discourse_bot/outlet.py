@@ -16,7 +16,7 @@ from bot.discourse_bot.members import GroupMembers, fold
 from bot.discourse_bot.reporting import HELD, UNREADABLE, ModReport
 from bot.errors import ApiError, BadListing, LookupFailed, SendFailed
 from bot.forums.api import ApiClient
-from bot.forums.sending import reply_despite
+from bot.forums.sending import delete_reply, reply_despite
 from records.models import Post
 
 log = logging.getLogger(__name__)
@@ -175,10 +175,7 @@ class TopicOutlet:
 
     def delete(self, reply_id: str) -> None:
         """DELETE /posts/{id}.json."""
-        try:
-            self._client.delete(f"posts/{int(reply_id)}.json")
-        except (ApiError, ValueError) as exc:
-            raise SendFailed(str(exc)) from exc
+        delete_reply(self._client, "posts/{}.json", reply_id)
 
     def fetch_post(self, message_id: str) -> Post | None:
         """A remembered post, else GET /posts/{id}.json; None when gone, hidden or unwatched.

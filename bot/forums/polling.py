@@ -1,12 +1,20 @@
-"""The loop every polling forum process runs: poll, report, wait, until told to stop."""
+"""The loop every polling forum process runs: poll, report, wait, until told to stop; and
+the pieces of a poll every forum bot shares (where its cursor may go, answering one post)."""
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
+from bot.core.conversation import Conversation
+from config.errors import ConfigError
+from config.settings import Settings
+from records.db import Database
+from records.models import Post
 from records.wording import counted
 
 log = logging.getLogger(__name__)
@@ -76,3 +84,56 @@ def run_polls(
             break
         wait(poll_seconds)
     return polls
+
+
+B = TypeVar("B")
+Wait = Callable[[float], None]  # waits so many seconds, or less once the process must stop
+Poll = Callable[[], Report]
+# Starts a forum bot: `start(settings, db, wait)` yields the bot and its poll, and closes
+# what it opened (its HTTP client) when the process ends.
+Start = Callable[[Settings, Database, Wait], AbstractContextManager[tuple[B, Poll]]]
+
+
+def forum_process(section: str, error: type[ConfigError], start: Start[B]) -> Callable[..., B]:
+    """A forum process's entry point, `run(settings, db, *, stop=None, max_polls=None)`.
+
+    It checks the settings `section` (raising `error` naming every problem), starts the bot,
+    polls every `poll_seconds` until `stop` is set (or after `max_polls` polls: a smoke
+    test) and returns the bot. Waiting ends as soon as `stop` is set (SIGTERM sets it).
+    """
+
+    def run(
+        settings: Settings,
+        db: Database,
+        *,
+        stop: threading.Event | None = None,
+        max_polls: int | None = None,
+    ) -> B:
+        config = getattr(settings, section)
+        config.check(error)
+        halt = stop or threading.Event()
+
+        def wait(seconds: float) -> None:
+            halt.wait(seconds)
+
+        with start(settings, db, wait) as (bot, poll):
+            run_polls(poll, wait=wait, should_stop=halt.is_set,
+                      poll_seconds=config.poll_seconds, max_polls=max_polls)  # fmt: skip
+        return bot
+
+    return run
+
+
+def answered(
+    conversation: Conversation,
+    post: Post,
+    report: PollReport,
+    *,
+    is_moderator: Callable[[], bool],
+    replying_to: str | None,
+) -> bool:
+    """Answer `post` through the core's conversation and count a reply in `report`; False
+    when the post must be read again (a reply to retry)."""
+    handled = conversation.answer(post, is_moderator=is_moderator, replying_to=replying_to)
+    report.replies += int(handled.replied)
+    return not handled.retry

@@ -16,6 +16,7 @@ import logging
 from collections.abc import Callable
 
 from bot.errors import ApiError, LookupFailed, SendFailed
+from bot.forums.api import ApiClient
 from records.models import Post
 
 log = logging.getLogger(__name__)
@@ -53,3 +54,12 @@ def found_despite(reason: str, to: Post, find_reply: Callable[[Post], str | None
     if found is not None:
         log.info("message %s: the reply was made despite %s", to.message_id, reason)
     return found
+
+
+def delete_reply(client: ApiClient, path: str, reply_id: str) -> None:
+    """DELETE `path`, its `{}` standing for the reply's numeric id; a refusal, or an id that
+    is no number, raises `SendFailed`."""
+    try:
+        client.delete(path.format(int(reply_id)))
+    except (ApiError, ValueError) as exc:
+        raise SendFailed(str(exc)) from exc

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -13,7 +12,7 @@ from bot.core.refresh import Refresher, refreshing
 from bot.errors import ApiError
 from bot.errors import LemmyConfigError as LemmyConfigError  # noqa: PLC0414 - tests import it here
 from bot.forums.api import ApiClient, build_http
-from bot.forums.polling import run_polls
+from bot.forums.polling import Poll, Wait, forum_process
 from bot.http.redaction import install_redaction
 from bot.lemmy_bot.bot import LemmyBot
 from bot.lemmy_bot.convert import read_error
@@ -56,20 +55,11 @@ def session(settings: Settings, wait: Callable[[float], None]) -> Iterator[ApiCl
         yield client
 
 
-def run_lemmy_bot(
-    settings: Settings,
-    db: Database,
-    *,
-    stop: threading.Event | None = None,
-    max_polls: int | None = None,
-) -> LemmyBot:
-    """Watch the communities until `stop` is set (or after `max_polls` polls)."""
+@contextmanager
+def _started(settings: Settings, db: Database, wait: Wait) -> Iterator[tuple[LemmyBot, Poll]]:
+    """The bot watching the communities, logged in, and its poll (posted cards brought up to
+    date between polls); the HTTP client is closed at the end."""
     config = settings.lemmy
-    halt = stop or threading.Event()
-
-    def wait(seconds: float) -> None:
-        halt.wait(seconds)
-
     with session(settings, wait) as client:
         service = build_service(db, settings)
         outlet = LemmyOutlet(client, username=config.username)
@@ -77,9 +67,11 @@ def run_lemmy_bot(
         refresher = Refresher(service, outlet, settings.reply.refresh_seconds)
         log.info("watching %s at %s as %s", counted(len(config.communities), "Lemmy community",
                  "Lemmy communities"), config.base_url, config.username)  # fmt: skip
-        run_polls(refreshing(bot.poll, refresher), wait=wait, should_stop=halt.is_set,
-                  poll_seconds=config.poll_seconds, max_polls=max_polls)  # fmt: skip
-    return bot
+        yield bot, refreshing(bot.poll, refresher)
+
+
+# Watch the communities until `stop` is set (or after `max_polls` polls).
+run_lemmy_bot = forum_process("lemmy", LemmyConfigError, _started)
 
 
 @contextmanager

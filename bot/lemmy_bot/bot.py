@@ -18,7 +18,7 @@ from bot.core.conversation import Conversation
 from bot.core.service import EvidenceService
 from bot.errors import ApiError
 from bot.forums.api import ApiClient
-from bot.forums.polling import FinishedPrefix, PollReport
+from bot.forums.polling import FinishedPrefix, PollReport, answered
 from bot.lemmy_bot.convert import PLATFORM, is_gone, item_of, message_id, seen_key
 from bot.lemmy_bot.outlet import LemmyOutlet
 from records.streams import Streams
@@ -116,10 +116,5 @@ class LemmyBot:
         except MALFORMED as exc:
             log.warning("an item of an unexpected shape (%r); skipped", exc)
             return True
-        handled = self.conversation.answer(
-            post,
-            is_moderator=lambda: self._outlet.is_moderator(post),
-            replying_to=post.parent_id,
-        )
-        report.replies += int(handled.replied)
-        return not handled.retry
+        return answered(self.conversation, post, report, replying_to=post.parent_id,
+                        is_moderator=lambda: self._outlet.is_moderator(post))  # fmt: skip

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,7 +16,7 @@ from bot.core.refresh import Refresher, refreshing
 from bot.errors import ApiError
 from bot.errors import XenForoConfigError as XenForoConfigError  # noqa: PLC0414 - tests import it here
 from bot.forums.api import ApiClient
-from bot.forums.polling import run_polls
+from bot.forums.polling import Poll, Wait, forum_process
 from bot.xenforo_bot.bot import XenForoBot
 from bot.xenforo_bot.card_editor import XenForoCardEditor
 from bot.xenforo_bot.client import read_error, xenforo_http
@@ -63,49 +62,40 @@ def _check_moderator_visibility(outlet: ForumOutlet, config: XenForoSettings) ->
         )
 
 
-def run_xenforo_bot(
-    settings: Settings,
-    db: Database,
-    *,
-    stop: threading.Event | None = None,
-    max_polls: int | None = None,
-) -> XenForoBot:
-    """Watch `settings.xenforo.node_ids` until `stop` is set (or after `max_polls` polls)."""
+@contextmanager
+def _started(settings: Settings, db: Database, wait: Wait) -> Iterator[tuple[XenForoBot, Poll]]:
+    """The bot watching `settings.xenforo.node_ids` as the key's user, and its poll (posted
+    cards brought up to date between polls); the HTTP client is closed at the end."""
     config = settings.xenforo
-    config.check(XenForoConfigError)
-    stop = stop or threading.Event()
-    halt = stop
-
-    def wait(seconds: float) -> None:
-        halt.wait(seconds)
-
     http = _forum_http(settings, wait)
-    client = ApiClient(http, read_error=read_error)
-    me = _whoami(client)
-    outlet = ForumOutlet(
-        client,
-        bot_user_id=str(int_id(me["user_id"])),
-        mod_group_ids=frozenset(config.mod_group_ids),
-        bypass_permissions=config.api_user is not None,
-    )
-    _check_moderator_visibility(outlet, config)
-    service = build_service(db, settings)
-    # Posted cards are brought up to date between polls (issue 26).
-    refresher = Refresher(service, XenForoCardEditor(client), settings.reply.refresh_seconds)
-    bot = XenForoBot(
-        client,
-        service,
-        outlet,
-        node_ids=config.node_ids,
-        edit_window_seconds=config.edit_window_seconds,
-    )
-    log.info("watching XenForo forums %s as %s", config.node_ids, me.get("username"))
     try:
-        run_polls(refreshing(bot.poll, refresher), wait=wait, should_stop=stop.is_set,
-                  poll_seconds=config.poll_seconds, max_polls=max_polls)  # fmt: skip
+        client = ApiClient(http, read_error=read_error)
+        me = _whoami(client)
+        outlet = ForumOutlet(
+            client,
+            bot_user_id=str(int_id(me["user_id"])),
+            mod_group_ids=frozenset(config.mod_group_ids),
+            bypass_permissions=config.api_user is not None,
+        )
+        _check_moderator_visibility(outlet, config)
+        service = build_service(db, settings)
+        # Posted cards are brought up to date between polls (issue 26).
+        refresher = Refresher(service, XenForoCardEditor(client), settings.reply.refresh_seconds)
+        bot = XenForoBot(
+            client,
+            service,
+            outlet,
+            node_ids=config.node_ids,
+            edit_window_seconds=config.edit_window_seconds,
+        )
+        log.info("watching XenForo forums %s as %s", config.node_ids, me.get("username"))
+        yield bot, refreshing(bot.poll, refresher)
     finally:
         http.close()
-    return bot
+
+
+# Watch the forums until `stop` is set (or after `max_polls` polls).
+run_xenforo_bot = forum_process("xenforo", XenForoConfigError, _started)
 
 
 def _forum_http(settings: Settings, sleep: Callable[[float], None]) -> httpx.Client:

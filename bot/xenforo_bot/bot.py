@@ -30,7 +30,7 @@ from bot.core.conversation import Conversation
 from bot.core.service import EvidenceService
 from bot.errors import ApiError, BadAnswer
 from bot.forums.api import ApiClient
-from bot.forums.polling import PollReport
+from bot.forums.polling import PollReport, answered
 from bot.xenforo_bot.convert import (
     PLATFORM,
     ThreadRef,
@@ -395,13 +395,8 @@ class XenForoBot:
             # One malformed post must not hold its thread back: report it, skip it.
             log.warning("post %s cannot be read (%r); skipped", data.get("post_id"), exc)
             return True
-        handled = self.conversation.answer(
-            post,
-            is_moderator=lambda: self._outlet.is_moderator(post.author_id),
-            replying_to=post.parent_id or previous,
-        )
-        report.replies += int(handled.replied)
-        return not handled.retry
+        return answered(self.conversation, post, report, replying_to=post.parent_id or previous,
+                        is_moderator=lambda: self._outlet.is_moderator(post.author_id))  # fmt: skip
 
 
 def _pagination(answer: dict[str, Any]) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from bot.core.render_bbcode import Quote
 from bot.core.service import ReplyPlan
 from bot.errors import ApiError, LookupFailed, SendFailed
 from bot.forums.api import ApiClient
-from bot.forums.sending import reply_despite
+from bot.forums.sending import delete_reply, reply_despite
 from bot.xenforo_bot.convert import clean_post, int_id, quoted_post_id, to_post
 from records.models import Post
 
@@ -112,10 +112,7 @@ class ForumOutlet:
 
     def delete(self, reply_id: str) -> None:
         """DELETE /posts/{id}/ (a soft delete, which moderators can undo)."""
-        try:
-            self._client.delete(f"posts/{int(reply_id)}/")
-        except (ApiError, ValueError) as exc:
-            raise SendFailed(str(exc)) from exc
+        delete_reply(self._client, "posts/{}/", reply_id)
 
     def fetch_post(self, message_id: str) -> Post | None:
         """GET /posts/{id}/ as a Post; None when it is gone or not visible."""
