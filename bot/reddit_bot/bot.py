@@ -38,10 +38,12 @@ from prawcore.exceptions import OAuthException, PrawcoreException, ResponseExcep
 
 from bot.core.service import EvidenceService
 from bot.errors import RedditLoginError, StopRequested
+from bot.reddit_bot.access import SubredditAccess
 from bot.reddit_bot.convert import PLATFORM
 from bot.reddit_bot.handling import ItemHandler, TransientItemError
 from bot.reddit_bot.health import StreamHealth, unreadable_reason
 from bot.reddit_bot.membership import Membership
+from bot.reddit_bot.outlet import RedditOutlet
 from bot.reddit_bot.reading import ListingPoller, ReadKind
 from bot.reddit_bot.sending import ReplySender
 from bot.reddit_bot.starting import cursor_with_floor, edit_key, seen_keys
@@ -171,14 +173,9 @@ class RedditBot:
             self._moderator_names, clock=self._clock, ttl_seconds=self._moderator_ttl
         )
         sender = ReplySender(self.reddit, bot_name=self._bot_name, sleep=self._sleep)
-        self._handler = ItemHandler(
-            self.reddit,
-            self.service,
-            bot_name=self._bot_name,
-            sender=sender,
-            moderators=moderators,
-            clock=self._clock,
-        )
+        access = SubredditAccess(self.reddit, clock=self._clock)
+        outlet = RedditOutlet(sender, self.service, access=access, clock=self._clock)
+        self._handler = ItemHandler(outlet, moderators=moderators)
         log.info(
             "logged in to Reddit as u/%s; watching %s",
             self._bot_name,

@@ -13,20 +13,14 @@ not answered when they have waited `DEFER_MAX_SECONDS`.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import praw
-
 from bot.core.conversation import Conversation, Handled
 from bot.core.delivery import Delivered
-from bot.core.service import EvidenceService
 from bot.errors import TransientItemError
-from bot.reddit_bot.access import SubredditAccess
 from bot.reddit_bot.convert import PERMALINK_BASE, PLATFORM, facts, to_post
 from bot.reddit_bot.outlet import BANNED, RedditOutlet
-from bot.reddit_bot.sending import ReplySender
 from bot.runtime.moderators import ModeratorCache
 from records.deferred_items import (
     defer_item,
@@ -73,27 +67,11 @@ class RedditConversation(Conversation):
 class ItemHandler:
     """Handles submissions and comments for one logged-in bot account."""
 
-    def __init__(
-        self,
-        reddit: praw.Reddit,
-        service: EvidenceService,
-        *,
-        bot_name: str,
-        sender: ReplySender,
-        moderators: ModeratorCache,
-        clock: Callable[[], float],
-        access: SubredditAccess | None = None,
-    ) -> None:
-        self._service = service
-        self._bot_name = bot_name
+    def __init__(self, outlet: RedditOutlet, *, moderators: ModeratorCache) -> None:
+        self._outlet = outlet
         self._moderators = moderators
-        self._clock = clock
-        self._access = access or SubredditAccess(reddit, clock=clock)
-        self._outlet = RedditOutlet(
-            reddit, service, bot_name=bot_name, sender=sender, access=self._access, clock=clock
-        )
         self._conversation = RedditConversation(
-            service, self._outlet, PLATFORM, resume_uncertain=True
+            outlet.service, outlet, PLATFORM, resume_uncertain=True
         )
 
     def handle(self, item: Any, *, edit: bool = False) -> ItemResult:
@@ -103,11 +81,14 @@ class ItemHandler:
         it did not card before, but a command in it is not run a second time.
         """
         item_facts = facts(item)
-        if item_facts.author is None or item_facts.author.lower() == self._bot_name.lower():
+        if (
+            item_facts.author is None
+            or item_facts.author.lower() == self._outlet.sender.bot_name.lower()
+        ):
             return ItemResult()  # deleted, or the bot's own comment
         fullname = item_facts.fullname
         self._outlet.current = fullname
-        post = to_post(item, bot_name=self._bot_name)
+        post = to_post(item, bot_name=self._outlet.sender.bot_name)
         command = self._conversation.command_in(post)
         closed = item_facts.locked or item_facts.archived or item_facts.removed
         if (closed and command is None) or (edit and command is not None):
@@ -127,12 +108,12 @@ class ItemHandler:
     def _defer(self, place: str, fullname: str, reason: str) -> None:
         """Keep the item for a reply once the subreddit takes them again."""
         defer_item(
-            self._service.db,
+            self._outlet.service.db,
             platform=PLATFORM,
             item_id=fullname,
             place=place,
             reason=reason,
-            at=self._clock(),
+            at=self._outlet.clock(),
         )
         log.info("deferred %s in r/%s: %s", fullname, place, reason)
 
@@ -145,11 +126,11 @@ class ItemHandler:
         when Reddit fails meanwhile: the rest waits for the next poll.
         """
         answered = 0
-        db = self._service.db
+        db = self._outlet.service.db
         for place in deferred_places(db, PLATFORM):
-            if self._access.is_banned(place) or self._outlet.rate_limited(place):
+            if self._outlet.access.is_banned(place) or self._outlet.rate_limited(place):
                 continue
-            if self._access.recheck_due(place) and self._access.recheck(place):
+            if self._outlet.access.recheck_due(place) and self._outlet.access.recheck(place):
                 self._give_up_old(place)
                 continue
             self._give_up_old(place)
@@ -157,14 +138,14 @@ class ItemHandler:
                 item = self._outlet.fetch(waiting.item_id)
                 if item is not None:
                     answered += int(self.handle(item).replied)
-                if self._access.is_banned(place) or self._outlet.rate_limited(place):
+                if self._outlet.access.is_banned(place) or self._outlet.rate_limited(place):
                     break  # refused again: the item keeps its place and its first time
                 drop_deferred(db, PLATFORM, waiting.item_id)
         return answered
 
     def _give_up_old(self, place: str) -> None:
-        now = self._clock()
-        for waiting in deferred_items(self._service.db, PLATFORM, place):
+        now = self._outlet.clock()
+        for waiting in deferred_items(self._outlet.service.db, PLATFORM, place):
             if now - waiting.deferred_at >= DEFER_MAX_SECONDS:
                 log.warning(
                     "not answered: %s in r/%s waited %.0f h (%s)",
@@ -173,7 +154,7 @@ class ItemHandler:
                     (now - waiting.deferred_at) / 3600,
                     waiting.reason,
                 )
-                drop_deferred(self._service.db, PLATFORM, waiting.item_id)
+                drop_deferred(self._outlet.service.db, PLATFORM, waiting.item_id)
 
 
 def _retry_reason(handled: Handled) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import KW_ONLY, dataclass, field
 
 import praw
 from prawcore.exceptions import PrawcoreException
@@ -30,39 +31,32 @@ MAX_GROUP = 50
 MEMBER_CHECK_SECONDS = 600.0
 
 
+@dataclass
 class Membership:
     """The watched subreddits (lower case), their first reads and readability."""
 
-    def __init__(
-        self,
-        reddit: praw.Reddit,
-        reader: ListingReader,
-        state: StreamState,
-        health: StreamHealth,
-        subreddits: list[str],
-        *,
-        clock: Callable[[], float],
-        lookback_seconds: float,
-        on_bad: Callable[[str, str], None],
-    ) -> None:
-        self._reddit = reddit
-        self._reader = reader
-        self._state = state
-        self._health = health
-        self.subreddits = subreddits
-        self._clock = clock
-        self.lookback_seconds = lookback_seconds
-        self._on_bad = on_bad
-        self._next_check = clock() + MEMBER_CHECK_SECONDS
-        self._turn = 0
+    reddit: praw.Reddit
+    reader: ListingReader
+    state: StreamState
+    health: StreamHealth
+    subreddits: list[str]
+    _: KW_ONLY
+    clock: Callable[[], float]
+    lookback_seconds: float
+    on_bad: Callable[[str, str], None]
+    _next_check: float = field(init=False)
+    _turn: int = field(default=0, init=False)
+
+    def __post_init__(self) -> None:
+        self._next_check = self.clock() + MEMBER_CHECK_SECONDS
 
     def readable(self, subreddit: str) -> bool:
         """Whether `subreddit` is not known to be unreadable."""
-        return not self._health.is_unreadable(f"r/{subreddit}")
+        return not self.health.is_unreadable(f"r/{subreddit}")
 
     def unreadable(self) -> list[str]:
         """The subreddits known to be unreadable, by name."""
-        names = self._health.unreadable_streams()
+        names = self.health.unreadable_streams()
         return [name.removeprefix("r/") for name in names if name.startswith("r/")]
 
     def listings(self, kind: str, *, leave_out: set[str]) -> list[Stream]:
@@ -73,7 +67,7 @@ class Membership:
             for sub in self.subreddits
             if sub not in leave_out
             and self.readable(sub)
-            and self._state.cursor(member_key(kind, sub)) is not None
+            and self.state.cursor(member_key(kind, sub)) is not None
         ]
         groups = [members[i : i + MAX_GROUP] for i in range(0, len(members), MAX_GROUP)]
         return [Stream(kind, tuple(group)) for group in groups]
@@ -85,18 +79,18 @@ class Membership:
         """
         started: set[str] = set()
         for sub in self.subreddits:
-            if not self.readable(sub) or self._state.cursor(member_key(kind, sub)) is not None:
+            if not self.readable(sub) or self.state.cursor(member_key(kind, sub)) is not None:
                 continue
             try:
                 start_subreddit(
-                    self._reader,
-                    self._state,
+                    self.reader,
+                    self.state,
                     kind,
                     sub,
                     # What is older than the last hour (the floor) is never answered, so
                     # the first read need not go back a whole day.
                     lookback_seconds=min(RECENT_SECONDS, self.lookback_seconds),
-                    on_bad=self._on_bad,
+                    on_bad=self.on_bad,
                 )
             except StopRequested:
                 raise
@@ -105,7 +99,7 @@ class Membership:
                 if reason is None:
                     errors.append(f"{kind}:{sub}: {type(exc).__name__}")
                 else:
-                    self._health.unreadable(f"r/{sub}", reason)
+                    self.health.unreadable(f"r/{sub}", reason)
             except ValueError as exc:
                 log.warning("cannot start %s:%s yet: %s", kind, sub, exc)
                 errors.append(f"{kind}:{sub}: {type(exc).__name__}")
@@ -117,9 +111,9 @@ class Membership:
         """Ask about each unreadable subreddit whose re-check is due, and in turn about one
         readable subreddit every `MEMBER_CHECK_SECONDS`."""
         for sub in self.subreddits:
-            if self._health.recheck_due(f"r/{sub}"):
+            if self.health.recheck_due(f"r/{sub}"):
                 self._ask(sub, errors)
-        now = self._clock()
+        now = self.clock()
         readable = [sub for sub in self.subreddits if self.readable(sub)]
         if now < self._next_check or not readable:
             return
@@ -132,18 +126,18 @@ class Membership:
         known subreddit as that subreddit alone): ask about each of its subreddits."""
         reasons = [self._ask(sub, errors) for sub in stream.subreddits]  # ask every one
         if all(reason is None for reason in reasons):
-            self._health.failed(stream.name)
+            self.health.failed(stream.name)
             errors.append(f"{stream.name}: refused, though each subreddit can be read")
 
     def _ask(self, subreddit: str, errors: list[str]) -> str | None:
         """Read `subreddit`'s about page and record what it says; why it is unreadable."""
         try:
-            reason = about_unreadable(self._reddit, subreddit)
+            reason = about_unreadable(self.reddit, subreddit)
         except PrawcoreException as exc:
             errors.append(f"r/{subreddit}/about: {type(exc).__name__}")
             return None
         if reason is None:
-            self._health.ok(f"r/{subreddit}")
+            self.health.ok(f"r/{subreddit}")
         else:
-            self._health.unreadable(f"r/{subreddit}", reason)
+            self.health.unreadable(f"r/{subreddit}", reason)
         return reason

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import KW_ONLY, dataclass, field
 from typing import Any
 
-import praw
 from prawcore.exceptions import Forbidden, PrawcoreException
 
 from bot.core.service import EvidenceService, ReplyPlan
@@ -43,41 +43,31 @@ def comment_fullname(thing_id: str) -> str:
     return thing_id if "_" in thing_id else f"t1_{thing_id}"
 
 
+@dataclass
 class RedditOutlet:
-    """Posts, finds, deletes and reads comments as the bot's account."""
+    """Posts, finds, deletes and reads comments as the bot's account (the sender's)."""
 
-    def __init__(
-        self,
-        reddit: praw.Reddit,
-        service: EvidenceService,
-        *,
-        bot_name: str,
-        sender: ReplySender,
-        access: SubredditAccess,
-        clock: Callable[[], float],
-    ) -> None:
-        self._reddit = reddit
-        self._clock = clock
-        # Subreddit -> when Reddit takes comments there again (after a RATELIMIT answer).
-        self._held_until: dict[str, float] = {}
-        self._service = service
-        self._bot_name = bot_name
-        self._sender = sender
-        self._access = access
-        # The item being handled: only a reply to it is deferred while the bot is banned
-        # (a command acting on another item has taken effect and is not run again).
-        self.current = ""
+    sender: ReplySender
+    service: EvidenceService
+    _: KW_ONLY
+    access: SubredditAccess
+    clock: Callable[[], float]
+    # The item being handled: only a reply to it is deferred while the bot is banned
+    # (a command acting on another item has taken effect and is not run again).
+    current: str = ""
+    # Subreddit -> when Reddit takes comments there again (after a RATELIMIT answer).
+    _held_until: dict[str, float] = field(default_factory=dict, init=False, repr=False)
 
     def send(self, to: Post, plan: ReplyPlan) -> str:
         """Comment `plan` under `to`; the new comment's fullname ("" when Reddit hid it)."""
-        if self._access.is_banned(to.place):
+        if self.access.is_banned(to.place):
             raise self._refused(to, BANNED)
         if self.rate_limited(to.place):
             raise self._refused(to, RATE_LIMITED)
         try:
-            return self._sender.reply(to, plan.markdown())
+            return self.sender.reply(to, plan.markdown())
         except Forbidden:
-            reason = self._access.after_refusal(to.place, to.thread)
+            reason = self.access.after_refusal(to.place, to.thread)
             if reason is None:
                 log.info(
                     "not answered: Reddit refused the reply to %s (403: locked)", to.message_id
@@ -88,7 +78,7 @@ class RedditOutlet:
         except SendFailed as failed:
             if failed.retry_after is None:
                 raise
-            self._held_until[to.place] = self._clock() + failed.retry_after
+            self._held_until[to.place] = self.clock() + failed.retry_after
             log.info(
                 "r/%s: Reddit asks to wait %.0f s before commenting (%s); replies there are "
                 "deferred meanwhile",
@@ -103,7 +93,7 @@ class RedditOutlet:
         until = self._held_until.get(place)
         if until is None:
             return False
-        if self._clock() >= until:
+        if self.clock() >= until:
             del self._held_until[place]
             return False
         return True
@@ -119,34 +109,34 @@ class RedditOutlet:
         """Tell the log and the mod-log that a subreddit bans the bot (it is re-checked)."""
         log.warning("banned from r/%s (%s): replies there wait for a re-check", place, reason)
         log_action(
-            self._service.db,
+            self.service.db,
             platform=PLATFORM,
             place=place,
-            actor=self._bot_name,
+            actor=self.sender.bot_name,
             action="banned",
             detail=reason,
         )
 
     def find_reply(self, to: Post) -> str | None:
         """The bot's comment under `to` among its recent comments."""
-        return self._sender.find_reply(to)
+        return self.sender.find_reply(to)
 
     def delete(self, reply_id: str) -> None:
         """Delete one of the bot's comments."""
-        self._sender.delete(comment_fullname(reply_id))
+        self.sender.delete(comment_fullname(reply_id))
 
     def fetch_post(self, message_id: str) -> Post | None:
         """The submission or comment as a Post, or None when it is gone (deleted, removed)."""
         thing = self.fetch(comment_fullname(message_id))
         if thing is None or facts(thing).removed:
             return None
-        return to_post(thing, bot_name=self._bot_name)
+        return to_post(thing, bot_name=self.sender.bot_name)
 
     def fetch(self, fullname: str | None) -> Any | None:
         """One submission or comment by fullname through /api/info, or None if unknown."""
         if not fullname:
             return None
         try:
-            return next(iter(self._reddit.info(fullnames=[fullname])), None)
+            return next(iter(self.sender.reddit.info(fullnames=[fullname])), None)
         except PrawcoreException as exc:
             raise TransientItemError(f"fetching {fullname}: {type(exc).__name__}") from exc

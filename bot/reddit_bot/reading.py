@@ -20,7 +20,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass, field
 from enum import StrEnum
 
 from bot.reddit_bot.streams import PROBE_LIMIT, ListedItem, ListingReader, Page, Stream, sweep
@@ -49,28 +49,21 @@ class Read:
     items: list[ListedItem]
 
 
+@dataclass
 class ListingPoller:
     """Chooses and runs each poll's read of a listing; keeps its anchors and sweep times."""
 
-    def __init__(
-        self,
-        reader: ListingReader,
-        *,
-        clock: Callable[[], float],
-        sweep_seconds: float,
-        lookback_seconds: float,
-        is_seen: Callable[[str], bool],
-        on_bad: Callable[[str, str], None],
-    ) -> None:
-        self._reader = reader
-        self._clock = clock
-        self.sweep_seconds = sweep_seconds
-        self.lookback_seconds = lookback_seconds
-        self._is_seen = is_seen
-        self._on_bad = on_bad
-        self._anchors: dict[str, list[str]] = {}  # stream name -> fullnames, newest first
-        self._swept_at: dict[str, float] = {}
-        self._deep_at: dict[str, float] = {}  # sweeps of the whole look-back window
+    reader: ListingReader
+    _: KW_ONLY
+    clock: Callable[[], float]
+    sweep_seconds: float
+    lookback_seconds: float
+    is_seen: Callable[[str], bool]
+    on_bad: Callable[[str, str], None]
+    # Stream name -> fullnames, newest first.
+    _anchors: dict[str, list[str]] = field(default_factory=dict, init=False)
+    _swept_at: dict[str, float] = field(default_factory=dict, init=False)
+    _deep_at: dict[str, float] = field(default_factory=dict, init=False)  # whole-window sweeps
 
     def read(self, stream: Stream, newest_handled: float) -> Read:
         """This poll's read of `stream`; `newest_handled` is the newest handled item's time.
@@ -78,7 +71,7 @@ class ListingPoller:
         Raises what the listing raises (a PrawcoreException, ValueError for an answer that
         is not a listing); nothing is remembered then, so the next poll reads again.
         """
-        now = self._clock()
+        now = self.clock()
         swept_at = self._swept_at.get(stream.name)
         anchors = self._anchors.get(stream.name)
         recent = newest_handled - min(RECENT_SECONDS, self.lookback_seconds)
@@ -109,7 +102,7 @@ class ListingPoller:
             self._anchors[stream.name] = [x.facts.fullname for x in top[:ANCHORS]]
 
         return sweep(
-            self._reader, stream, since, stop_below=stop_below, on_bad=self._on_bad, on_top=anchor
+            self.reader, stream, since, stop_below=stop_below, on_bad=self.on_bad, on_top=anchor
         )
 
     def _probe(self, stream: Stream, anchors: list[str]) -> bool | None:
@@ -122,14 +115,14 @@ class ListingPoller:
             page = self._probe_page(stream, None)
             self._anchors[stream.name] = [x.facts.fullname for x in page.items[:ANCHORS]]
             listed = [x.facts.fullname for x in page.items]
-            new = page.size >= PROBE_LIMIT or any(not self._is_seen(name) for name in listed)
+            new = page.size >= PROBE_LIMIT or any(not self.is_seen(name) for name in listed)
             return True if new else None
         for i in range(1, len(anchors)):
             page = self._probe_page(stream, anchors[i])
             if page.size == 0:
                 continue  # this anchor has left the listing too
             listed = [x.facts.fullname for x in page.items]
-            if page.size >= PROBE_LIMIT or any(not self._is_seen(name) for name in listed):
+            if page.size >= PROBE_LIMIT or any(not self.is_seen(name) for name in listed):
                 return True
             # Only handled items above it: nothing new. Anchors no longer listed are gone.
             above = set(listed)
@@ -141,7 +134,7 @@ class ListingPoller:
         params: dict[str, str | int] = {"limit": PROBE_LIMIT}
         if anchor is not None:
             params["before"] = anchor
-        page = self._reader.page(stream, **params)
+        page = self.reader.page(stream, **params)
         for key, reason in page.bad:
-            self._on_bad(key, reason)
+            self.on_bad(key, reason)
         return page
