@@ -6,20 +6,17 @@ import click
 
 from bot.cli.context import AppContext, pass_app, warn_if_atlas_empty
 from bot.cli.renderings import FORMATS
-from bot.cli.tables import text_width
+from bot.cli.tables import format_option, text_width
 from bot.core.factory import build_service
 from bot.core.rendering import as_text
 
 
 @click.command("lookup")
 @click.argument("query", nargs=-1, required=True)
-@click.option(
-    "--format",
+@format_option(
     "fmt",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="Plain text, or a platform's rendering: Markdown, BBCode, Discord message JSON.",
+    FORMATS,
+    "Plain text, or a platform's rendering: Markdown, BBCode, Discord message JSON.",
 )
 @click.option(
     "--log",

@@ -19,6 +19,7 @@ from bot.cli.run_forum_cmd import feeds as run_feeds
 from bot.cli.run_forum_cmd import lemmy as run_lemmy
 from bot.cli.run_forum_cmd import xenforo as run_xenforo
 from bot.cli.run_reddit_cmd import reddit as run_reddit
+from bot.cli.tables import format_option
 from bot.console import ConsoleBot, read_thread
 from bot.core.factory import build_service
 from records.wording import counted
@@ -37,13 +38,10 @@ def run() -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Read posts from this thread file instead of stdin.",
 )
-@click.option(
-    "--format",
+@format_option(
     "output",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="Show replies as plain text, or raw as Markdown, BBCode or Discord embed JSON.",
+    FORMATS,
+    "Show replies as plain text, or raw as Markdown, BBCode or Discord embed JSON.",
 )
 @click.option("--place", default="console", show_default=True, help="Place name for settings.")
 @click.option("--thread-id", help="Thread name for cooldowns [default: a new one per run].")

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 import shutil
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
+import click
 from rich.console import Console, RenderableType
 from rich.measure import Measurement
 from rich.table import Table
@@ -63,3 +65,12 @@ def text_width(most: int = 88) -> int:
 def minute(timestamp: str) -> str:
     """`2026-12-07T17:51:32+00:00` as `2026-12-07 17:51`: short enough never to split."""
     return timestamp[:16].replace("T", " ")
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def format_option(dest: str, formats: Sequence[str], help_text: str) -> Callable[[F], F]:
+    """`--format`, one of `formats` (the first is the default), passed on as `dest`."""
+    return click.option("--format", dest, type=click.Choice(formats), default=formats[0],
+                        show_default=True, help=help_text)  # fmt: skip

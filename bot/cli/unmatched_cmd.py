@@ -20,7 +20,7 @@ from rich.text import Text
 
 from bot.cli import bounds
 from bot.cli.context import AppContext, pass_app
-from bot.cli.tables import cell, fits, minute, print_lines, visible
+from bot.cli.tables import cell, fits, format_option, minute, print_lines, visible
 from bot.files import safe_cell as safe_cell  # noqa: PLC0414 - tests import it here
 from bot.files import write_private_text
 from records.atlas_store import get_entry
@@ -144,13 +144,8 @@ def unmatched() -> None:
 @unmatched.command("list")
 @_status_option("pending")
 @_filters
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(LIST_FORMATS),
-    default="table",
-    show_default=True,
-    help="A table for people; tab-separated lines or a JSON array for scripts.",
+@format_option(
+    "fmt", LIST_FORMATS, "A table for people; tab-separated lines or a JSON array for scripts."
 )
 @pass_app
 def list_(

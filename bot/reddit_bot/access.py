@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import KW_ONLY, dataclass, field
 from typing import Any
 
 import praw
@@ -23,40 +24,35 @@ THREADS_FOR_BAN = 3  # 403s in this many different threads mean a ban, whatever 
 REFUSAL_WINDOW_SECONDS = 3600.0
 
 
+@dataclass
 class SubredditAccess:
     """Ban state per subreddit (lower-case name), from about pages and refused replies."""
 
-    def __init__(
-        self,
-        reddit: praw.Reddit,
-        *,
-        clock: Callable[[], float],
-        recheck_seconds: float = BAN_RECHECK_SECONDS,
-        threads_for_ban: int = THREADS_FOR_BAN,
-    ) -> None:
-        self._reddit = reddit
-        self._clock = clock
-        self._recheck = recheck_seconds
-        self._threads_for_ban = threads_for_ban
-        self._banned_until: dict[str, float] = {}
-        self._refusals: dict[str, dict[str, float]] = {}  # place -> thread -> time
+    reddit: praw.Reddit
+    _: KW_ONLY
+    clock: Callable[[], float]
+    recheck_seconds: float = BAN_RECHECK_SECONDS
+    threads_for_ban: int = THREADS_FOR_BAN
+    _banned_until: dict[str, float] = field(default_factory=dict, init=False)
+    # Place -> thread -> when a reply there was refused.
+    _refusals: dict[str, dict[str, float]] = field(default_factory=dict, init=False)
 
     def is_banned(self, place: str) -> bool:
         """True while a ban is known and not yet due for its re-check."""
         until = self._banned_until.get(place)
-        return until is not None and self._clock() < until
+        return until is not None and self.clock() < until
 
     def recheck_due(self, place: str) -> bool:
         """True when a known ban should be asked about again."""
         until = self._banned_until.get(place)
-        return until is not None and self._clock() >= until
+        return until is not None and self.clock() >= until
 
     def after_refusal(self, place: str, thread: str) -> str | None:
         """A reply in `thread` was refused with 403: the reason it is a ban, or None.
 
         None means the refusal is about that item (a locked post or comment).
         """
-        now = self._clock()
+        now = self.clock()
         threads = self._refusals.setdefault(place, {})
         threads[thread] = now
         for old in [t for t, at in threads.items() if now - at > REFUSAL_WINDOW_SECONDS]:
@@ -64,10 +60,10 @@ class SubredditAccess:
         reason = None
         if self.about_says_banned(place):
             reason = f"r/{place} says the bot account is banned (user_is_banned)"
-        elif len(threads) >= self._threads_for_ban:
+        elif len(threads) >= self.threads_for_ban:
             reason = f"replies in {len(threads)} different threads were refused with 403"
         if reason is not None:
-            self._banned_until[place] = now + self._recheck
+            self._banned_until[place] = now + self.recheck_seconds
         return reason
 
     def recheck(self, place: str) -> bool:
@@ -77,13 +73,13 @@ class SubredditAccess:
             self._refusals.pop(place, None)
             log.info("r/%s no longer bans the bot: replying there again", place)
             return False
-        self._banned_until[place] = self._clock() + self._recheck
+        self._banned_until[place] = self.clock() + self.recheck_seconds
         return True
 
     def about_says_banned(self, place: str) -> bool | None:
         """`user_is_banned` from the subreddit's about page; None when it cannot be read."""
         try:
-            about: Any = self._reddit.request(method="GET", path=f"r/{place}/about")
+            about: Any = self.reddit.request(method="GET", path=f"r/{place}/about")
         except PrawcoreException as exc:
             log.warning("could not read r/%s/about: %s", place, type(exc).__name__)
             return None
