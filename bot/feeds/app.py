@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,6 +18,7 @@ from bot.errors import FeedsConfigError as FeedsConfigError  # noqa: PLC0414 - t
 from bot.feeds.digest import gather, post_to_discord, write_digest
 from bot.feeds.fetch import feeds_http
 from bot.feeds.watcher import PLATFORM, FeedReport, FeedWatcher
+from bot.forums.polling import Poll, PollReport, Wait, forum_process
 from config.settings import FeedsSettings, Settings
 from records.db import Database
 from records.streams import Streams
@@ -59,31 +61,19 @@ class FeedsRun:
         return text
 
 
-def run_feeds(
-    settings: Settings,
-    db: Database,
-    *,
-    stop: threading.Event | None = None,
-    max_polls: int | None = None,
-) -> FeedsRun:
-    """Read `settings.feeds.urls` every `poll_seconds` until stopped (or `max_polls` rounds).
-
-    Returns what the run did (`FeedsRun.line()` is the process's one-line result).
-    """
+@contextmanager
+def _started(settings: Settings, db: Database, wait: Wait) -> Iterator[tuple[FeedsRun, Poll]]:
+    """What the run does (`FeedsRun.line()` is the process's one-line result) and its round:
+    read every feed in `settings.feeds.urls`, then write the digest when one is due."""
     config = settings.feeds
-    config.check(FeedsConfigError)
-    halt = stop or threading.Event()
-
-    def wait(seconds: float) -> None:
-        halt.wait(seconds)
-
     http = feeds_http(user_agent=settings.atlas.user_agent, timeout=config.timeout_seconds,
                       delay_seconds=config.delay_seconds, sleep=wait)  # fmt: skip
     done = FeedsRun(feeds=len(config.urls))
     with http:
         service = build_service(db, settings)
         watcher = FeedWatcher(http, service, config.urls, clock=time.monotonic)
-        while not halt.is_set():
+
+        def one_round() -> PollReport:
             report = watcher.read_all()
             done.add(report)
             log.info("round %d: %s, %s, %d unmatched, %s", done.rounds,
@@ -91,10 +81,14 @@ def run_feeds(
                      counted(report.citations, "citation"), report.unmatched,
                      counted(len(report.broken), "broken feed"))  # fmt: skip
             done.digest = digest_if_due(service, config, http) or done.digest
-            if max_polls is not None and done.rounds >= max_polls:
-                break
-            wait(config.poll_seconds)
-    return done
+            return PollReport(posts=report.entries, failures=len(report.broken))
+
+        yield done, one_round
+
+
+# Read the feeds every `poll_seconds` until stopped (or after `max_polls` rounds); returns
+# what the run did.
+run_feeds = forum_process("feeds", FeedsConfigError, _started)
 
 
 def digest_if_due(
