@@ -34,6 +34,7 @@ from pydantic_settings import (
 
 from config.errors import ConfigError, UnknownVariableError
 from config.errors import ConfigFileError as ConfigFileError  # noqa: PLC0414 - tests import it here
+from config.errors import SettingsSourceError as SettingsSourceError  # noqa: PLC0414 - tests import it here
 
 ReplyMode = Literal["auto", "summon-only", "off"]
 # How a study named only by description is answered: its card, one line naming it, or not.
