@@ -37,7 +37,8 @@ pytest: $(STAMP) browser-deps
 ## make test-postgres: the store-facing tests on PostgreSQL (EVBOT_TEST_DATABASE_URL names a
 ## server; without it a throwaway cluster is started with Debian's initdb and removed after)
 POSTGRES_TESTS := tests/records tests/cli tests/unmatched tests/enrich tests/sync \
-	tests/report/test_report_cmd.py tests/archive/test_scan_shared_store.py
+	tests/report/test_report_cmd.py tests/archive/test_scan_shared_store.py \
+	tests/curate/test_curate_snapshot.py
 PLATFORM_TESTS := tests/discord tests/reddit tests/xenforo tests/discourse tests/lemmy tests/feeds \
 	tests/reliability
 RESTART_TESTS := restart or twice or once or double

@@ -67,6 +67,11 @@ def fill_the_rest(db: Database) -> None:
 @pytest.fixture
 def deployment(tmp_path: Path) -> Path:
     """A records file with rows in every table: the sample atlas, a scan's log, the rest."""
+    return make_deployment(tmp_path)
+
+
+def make_deployment(tmp_path: Path) -> Path:
+    """The `deployment` fixture's records file (also built by the cross-store test)."""
     source = tmp_path / "source.db"
     invoke(source, "atlas", "import", str(SAMPLE_ATLAS))
     posts = tmp_path / "posts.jsonl"
