@@ -20,7 +20,7 @@ from typing import Any
 import discord
 
 from bot.discord_bot.failures import exception_summary
-from bot.runtime.catch_up import Window
+from bot.runtime.catch_up import Window, read_back
 
 log = logging.getLogger(__name__)
 
@@ -31,50 +31,26 @@ async def read_window(
     channel: discord.TextChannel | discord.Thread, after: int, before: int, cap: int
 ) -> Window[discord.Message]:
     """The newest `cap` messages with `after` < id < `before`; raises what the request raises."""
-    window: Window[discord.Message] = Window()
     http: Any = channel._state.http
-    cursor = before
-    while window.count < cap:
-        wanted = min(PAGE, cap - window.count)
-        page: list[dict[str, Any]] = await http.logs_from(channel.id, wanted, before=cursor)
-        ids = [_id_of(raw) for raw in page]
-        for raw, message_id in zip(page, ids, strict=True):
-            if message_id is None or message_id <= after:
-                continue
-            _build(channel, raw, message_id, window)
-        known = [i for i in ids if i is not None]
-        if len(page) < wanted or not known or min(known) <= after:
-            return window
-        cursor = min(known)
-    window.capped = True
-    return window
 
+    async def page(before: int, limit: int) -> list[Any]:
+        found: list[Any] = await http.logs_from(channel.id, limit, before=before)
+        return found
 
-def _build(
-    channel: discord.TextChannel | discord.Thread,
-    raw: Any,
-    message_id: int,
-    window: Window[discord.Message],
-) -> None:
-    try:
+    def build(raw: Any) -> discord.Message:
         # discord.py has no public way to build one message from its payload; this is what
         # `history()` itself does (ConnectionState.create_message).
-        window.messages.append(discord.Message(state=channel._state, channel=channel, data=raw))
-    except Exception as exc:
+        return discord.Message(state=channel._state, channel=channel, data=raw)
+
+    def skipped(message_id: int, exc: Exception) -> None:
         log.error(
             "channel %s: skipped message %s, which discord.py could not read (%s)",
             channel.id,
             message_id,
             exception_summary(exc),
         )
-        window.skipped.append(message_id)
 
-
-def _id_of(raw: Any) -> int | None:
-    try:
-        return int(raw["id"])
-    except (KeyError, TypeError, ValueError):
-        return None
+    return await read_back(page, build, (after, before, cap), page=PAGE, skipped=skipped)
 
 
 async def read_active_threads(guild: discord.Guild) -> list[discord.Thread]:

@@ -27,7 +27,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from bot.runtime.cursors import Claim, ReadingState
 from bot.runtime.progress import Progress
@@ -75,6 +75,48 @@ class Window(Generic[M]):
         """The id of the newest message read, or None when there was none."""
         ids = [m.id for m in self.messages[:1]] + self.skipped
         return max(ids) if ids else None
+
+
+async def read_back(
+    fetch_page: Callable[[int, int], Awaitable[list[Any]]],
+    build: Callable[[Any], M],
+    window: tuple[int, int, int],
+    *,
+    page: int,
+    skipped: Callable[[int, Exception], None],
+) -> Window[M]:
+    """The newest `cap` messages with `after` < id < `before` (`window`), read page by page
+    newest first (`fetch_page(before, limit)`: raw items with an `id`), each built on its
+    own: one `build` raises for is reported to `skipped` and left out, not the whole read
+    (an SDK that builds a page in one go would lose every other message with it)."""
+    after, before, cap = window
+    found: Window[M] = Window()
+    cursor = before
+    while found.count < cap:
+        wanted = min(page, cap - found.count)
+        raws = await fetch_page(cursor, wanted)
+        ids = [_id_of(raw) for raw in raws]
+        for raw, message_id in zip(raws, ids, strict=True):
+            if message_id is None or message_id <= after:
+                continue
+            try:
+                found.messages.append(build(raw))
+            except Exception as exc:
+                skipped(message_id, exc)
+                found.skipped.append(message_id)
+        known = [i for i in ids if i is not None]
+        if len(raws) < wanted or not known or min(known) <= after:
+            return found
+        cursor = min(known)
+    found.capped = True
+    return found
+
+
+def _id_of(raw: Any) -> int | None:
+    try:
+        return int(raw["id"])
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 @dataclass
