@@ -26,6 +26,7 @@ from bot.discord_bot.gateway_guard import guard_parsers
 from bot.discord_bot.http_log import discord_http_trace
 from bot.discord_bot.views import RemoveButton, WrongMatchButton
 from bot.errors import DiscordStartupError as DiscordStartupError  # noqa: PLC0414 - tests import it here
+from bot.runtime import reconnect
 from config.settings import DiscordSettings
 from records.wording import counted
 
@@ -192,31 +193,21 @@ async def stay_connected(bot: EvidenceBot | ShardedEvidenceBot) -> None:
     followed by a fresh connection (a new session, whose catch-up reads what was missed).
     The sharded bot closes itself on such an exception, so it still ends there.
     """
-    loop = asyncio.get_running_loop()
-    failures = 0
-    while True:
-        started = loop.time()
-        try:
-            await bot.connect()
-            return
-        except discord.PrivilegedIntentsRequired:
-            raise
-        except Exception:
-            if bot.is_closed():
-                raise
-            if loop.time() - started >= STABLE_SECONDS:
-                failures = 0
-            delay = RECONNECT_DELAYS[min(failures, len(RECONNECT_DELAYS) - 1)]
-            failures += 1
-            log.exception(
-                "the gateway connection failed on something discord.py does not handle; "
-                "connecting again in %.0f s",
-                delay,
-            )
+
+    async def close_old_socket() -> None:
         if bot.ws is not None:
             # The old socket is still open: close it, or Discord keeps two sessions.
             await bot.ws.close(code=4000)
-        await asyncio.sleep(delay)
+
+    await reconnect.stay_connected(
+        bot.connect,
+        closed=bot.is_closed,
+        fatal=(discord.PrivilegedIntentsRequired,),
+        delays=RECONNECT_DELAYS,
+        stable_seconds=STABLE_SECONDS,
+        before_retry=close_old_socket,
+        what="the gateway connection failed on something discord.py does not handle",
+    )
 
 
 async def sync_commands(
