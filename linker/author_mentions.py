@@ -731,14 +731,29 @@ def _years(text: str, claimed: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def sentence_span(text: str, position: int) -> tuple[int, int]:
     """Start and end of the sentence around `position` (line breaks end sentences too)."""
+    # `_SENTENCE_END` is tried only at its marks (found by a plain character class, which
+    # the engine skips to), the last one before `position` first: the pattern tried at
+    # every character of the 400 before costs more than the rest of reading a mention.
     start = 0
     low = max(0, position - 400)
-    for match in _SENTENCE_END.finditer(text, low, position):
-        start = match.end()
+    marks = [mark.start() for mark in _SENTENCE_MARK.finditer(text, low, position)]
+    for mark in reversed(marks):
+        found = _SENTENCE_END.match(text, mark, position)
+        if found is not None:
+            start = found.end()  # the end of the last sentence end, as `finditer` gives it
+            break
     start = max(start, low) if low else start
-    following = _SENTENCE_END.search(text, position, position + 400)
-    end = following.start() if following else min(len(text), position + 400)
+    end = min(len(text), position + 400)
+    for following in _SENTENCE_MARK.finditer(text, position, position + 400):
+        found = _SENTENCE_END.match(text, following.start(), position + 400)
+        if found is not None:
+            end = found.start()
+            break
     return start, end
+
+
+# Where a sentence end can begin: "!", "?", "." or a line break.
+_SENTENCE_MARK = re.compile(r"[!?.\n]")
 
 
 def _sentence_year(
