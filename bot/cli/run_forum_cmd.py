@@ -4,21 +4,13 @@ from __future__ import annotations
 
 import signal
 import threading
-from collections.abc import Callable
-from typing import Any
 
 import click
 
 from bot.cli import bounds
 from bot.cli.context import AppContext, pass_app
 from bot.cli.run_reddit_cmd import _stop_on_sigterm
-from bot.errors import (
-    ConfigError,
-    DiscourseConfigError,
-    FeedsConfigError,
-    LemmyConfigError,
-    XenForoConfigError,
-)
+from bot.forums.polling import B, ForumProcess
 
 MAX_POLLS = click.option(
     "--max-polls",
@@ -29,27 +21,20 @@ MAX_POLLS = click.option(
 
 
 def run_until_stopped(
-    app: AppContext,
-    max_polls: int | None,
-    banner: str,
-    run: Callable[..., Any],
-    config_error: type[ConfigError],
-    *,
-    section: str | None = None,
-) -> Any:
+    app: AppContext, max_polls: int | None, banner: str, run: ForumProcess[B]
+) -> B:
     """Run a forum process until SIGTERM or Ctrl-C; its settings error as a clear message.
 
-    The settings `section` (`"xenforo"`) names every problem before the banner claims the
-    process is watching. Returns what `run` returned.
+    Every problem of the process's settings is named before the banner claims the process
+    is watching. Returns what `run` returned.
     """
     stop = threading.Event()
     previous = _stop_on_sigterm(stop)
     try:
-        if section is not None:
-            getattr(app.settings, section).check(config_error)
+        run.check(app.settings)
         click.echo(banner, err=True)
         return run(app.settings, app.db, stop=stop, max_polls=max_polls)
-    except config_error as exc:
+    except run.error as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
         if previous is not None:
@@ -67,14 +52,7 @@ def xenforo(app: AppContext, max_polls: int | None) -> None:
     """
     from bot.xenforo_bot.app import run_xenforo_bot  # noqa: PLC0415
 
-    run_until_stopped(
-        app,
-        max_polls,
-        "Watching XenForo forums; Ctrl-C stops.",
-        run_xenforo_bot,
-        XenForoConfigError,
-        section="xenforo",
-    )
+    run_until_stopped(app, max_polls, "Watching XenForo forums; Ctrl-C stops.", run_xenforo_bot)
 
 
 @click.command("discourse")
@@ -87,14 +65,7 @@ def discourse(app: AppContext, max_polls: int | None) -> None:
     """
     from bot.discourse_bot.app import run_discourse_bot  # noqa: PLC0415
 
-    run_until_stopped(
-        app,
-        max_polls,
-        "Watching Discourse; Ctrl-C stops.",
-        run_discourse_bot,
-        DiscourseConfigError,
-        section="discourse",
-    )
+    run_until_stopped(app, max_polls, "Watching Discourse; Ctrl-C stops.", run_discourse_bot)
 
 
 @click.command("lemmy")
@@ -108,14 +79,7 @@ def lemmy(app: AppContext, max_polls: int | None) -> None:
     """
     from bot.lemmy_bot.app import run_lemmy_bot  # noqa: PLC0415
 
-    run_until_stopped(
-        app,
-        max_polls,
-        "Watching Lemmy communities; Ctrl-C stops.",
-        run_lemmy_bot,
-        LemmyConfigError,
-        section="lemmy",
-    )
+    run_until_stopped(app, max_polls, "Watching Lemmy communities; Ctrl-C stops.", run_lemmy_bot)
 
 
 @click.command("feeds")
@@ -128,8 +92,5 @@ def feeds(app: AppContext, max_polls: int | None) -> None:
     """
     from bot.feeds.app import run_feeds  # noqa: PLC0415
 
-    done = run_until_stopped(
-        app, max_polls, "Reading feeds; Ctrl-C stops.", run_feeds, FeedsConfigError
-    )
-    if done is not None:
-        click.echo(done.line())
+    done = run_until_stopped(app, max_polls, "Reading feeds; Ctrl-C stops.", run_feeds)
+    click.echo(done.line())

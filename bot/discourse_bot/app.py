@@ -19,7 +19,7 @@ from bot.discourse_bot.reporting import ModReport
 from bot.discourse_bot.startup import check_identity
 from bot.errors import DiscourseConfigError as DiscourseConfigError  # noqa: PLC0414 - tests import it here
 from bot.forums.api import ApiClient, build_http
-from bot.forums.polling import Poll, Wait, forum_process
+from bot.forums.polling import ForumProcess, Poll, Wait
 from config.settings import Settings
 from records.db import Database
 
@@ -69,7 +69,7 @@ def _started(settings: Settings, db: Database, wait: Wait) -> Iterator[tuple[Dis
 
 
 # Watch the forum's latest posts until `stop` is set (or after `max_polls` polls).
-run_discourse_bot = forum_process("discourse", DiscourseConfigError, _started)
+run_discourse_bot = ForumProcess("discourse", DiscourseConfigError, _started)
 
 
 @contextmanager

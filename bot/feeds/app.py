@@ -18,7 +18,7 @@ from bot.errors import FeedsConfigError as FeedsConfigError  # noqa: PLC0414 - t
 from bot.feeds.digest import gather, post_to_discord, write_digest
 from bot.feeds.fetch import feeds_http
 from bot.feeds.watcher import PLATFORM, FeedReport, FeedWatcher
-from bot.forums.polling import Poll, PollReport, Wait, forum_process
+from bot.forums.polling import ForumProcess, Poll, PollReport, Wait
 from config.settings import FeedsSettings, Settings
 from records.db import Database
 from records.streams import Streams
@@ -88,7 +88,7 @@ def _started(settings: Settings, db: Database, wait: Wait) -> Iterator[tuple[Fee
 
 # Read the feeds every `poll_seconds` until stopped (or after `max_polls` rounds); returns
 # what the run did.
-run_feeds = forum_process("feeds", FeedsConfigError, _started)
+run_feeds = ForumProcess("feeds", FeedsConfigError, _started)
 
 
 def digest_if_due(

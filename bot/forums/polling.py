@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from bot.core.conversation import Conversation
 from config.errors import ConfigError
@@ -94,34 +94,42 @@ Poll = Callable[[], Report]
 Start = Callable[[Settings, Database, Wait], AbstractContextManager[tuple[B, Poll]]]
 
 
-def forum_process(section: str, error: type[ConfigError], start: Start[B]) -> Callable[..., B]:
-    """A forum process's entry point, `run(settings, db, *, stop=None, max_polls=None)`.
+@dataclass(frozen=True)
+class ForumProcess(Generic[B]):
+    """A forum process's entry point: `run(settings, db, *, stop=None, max_polls=None)`.
 
-    It checks the settings `section` (raising `error` naming every problem), starts the bot,
-    polls every `poll_seconds` until `stop` is set (or after `max_polls` polls: a smoke
-    test) and returns the bot. Waiting ends as soon as `stop` is set (SIGTERM sets it).
+    Calling it checks the settings `section` (raising `error` naming every problem), starts
+    the bot, polls every `poll_seconds` until `stop` is set (or after `max_polls` polls: a
+    smoke test) and returns the bot. Waiting ends as soon as `stop` is set (SIGTERM sets it).
     """
 
-    def run(
+    section: str
+    error: type[ConfigError]
+    start: Start[B]
+
+    def check(self, settings: Settings) -> None:
+        """Raise `error` naming every problem of the process's settings section."""
+        getattr(settings, self.section).check(self.error)
+
+    def __call__(
+        self,
         settings: Settings,
         db: Database,
         *,
         stop: threading.Event | None = None,
         max_polls: int | None = None,
     ) -> B:
-        config = getattr(settings, section)
-        config.check(error)
+        self.check(settings)
         halt = stop or threading.Event()
 
         def wait(seconds: float) -> None:
             halt.wait(seconds)
 
-        with start(settings, db, wait) as (bot, poll):
+        with self.start(settings, db, wait) as (bot, poll):
             run_polls(poll, wait=wait, should_stop=halt.is_set,
-                      poll_seconds=config.poll_seconds, max_polls=max_polls)  # fmt: skip
+                      poll_seconds=getattr(settings, self.section).poll_seconds,
+                      max_polls=max_polls)  # fmt: skip
         return bot
-
-    return run
 
 
 def answered(

@@ -12,7 +12,7 @@ from bot.core.refresh import Refresher, refreshing
 from bot.errors import ApiError
 from bot.errors import LemmyConfigError as LemmyConfigError  # noqa: PLC0414 - tests import it here
 from bot.forums.api import ApiClient, build_http
-from bot.forums.polling import Poll, Wait, forum_process
+from bot.forums.polling import ForumProcess, Poll, Wait
 from bot.http.redaction import install_redaction
 from bot.lemmy_bot.bot import LemmyBot
 from bot.lemmy_bot.convert import read_error
@@ -71,7 +71,7 @@ def _started(settings: Settings, db: Database, wait: Wait) -> Iterator[tuple[Lem
 
 
 # Watch the communities until `stop` is set (or after `max_polls` polls).
-run_lemmy_bot = forum_process("lemmy", LemmyConfigError, _started)
+run_lemmy_bot = ForumProcess("lemmy", LemmyConfigError, _started)
 
 
 @contextmanager

@@ -16,7 +16,7 @@ from bot.core.refresh import Refresher, refreshing
 from bot.errors import ApiError
 from bot.errors import XenForoConfigError as XenForoConfigError  # noqa: PLC0414 - tests import it here
 from bot.forums.api import ApiClient
-from bot.forums.polling import Poll, Wait, forum_process
+from bot.forums.polling import ForumProcess, Poll, Wait
 from bot.xenforo_bot.bot import XenForoBot
 from bot.xenforo_bot.card_editor import XenForoCardEditor
 from bot.xenforo_bot.client import read_error, xenforo_http
@@ -95,7 +95,7 @@ def _started(settings: Settings, db: Database, wait: Wait) -> Iterator[tuple[Xen
 
 
 # Watch the forums until `stop` is set (or after `max_polls` polls).
-run_xenforo_bot = forum_process("xenforo", XenForoConfigError, _started)
+run_xenforo_bot = ForumProcess("xenforo", XenForoConfigError, _started)
 
 
 def _forum_http(settings: Settings, sleep: Callable[[float], None]) -> httpx.Client:
