@@ -21,6 +21,7 @@ from bot.discord_bot.cogs.refresh import RefreshCog
 from bot.discord_bot.cogs.watch import WatchCog
 from bot.discord_bot.deps import DiscordDeps
 from bot.discord_bot.endpoints import apply_endpoints, use_gateway, uses_discord_api
+from bot.discord_bot.endpoints import bot_token as bot_token  # noqa: PLC0414 - re-exported
 from bot.discord_bot.failures import describe_failure
 from bot.discord_bot.gateway_guard import guard_parsers
 from bot.discord_bot.http_log import discord_http_trace
@@ -157,15 +158,6 @@ def shard_options(settings: DiscordSettings) -> dict[str, Any]:
     if len(settings.shard_ids) == 1:
         return {"shard_id": settings.shard_ids[0], "shard_count": settings.shard_count}
     return {"shard_count": settings.shard_count, "shard_ids": settings.shard_ids or None}
-
-
-def bot_token(settings: DiscordSettings) -> str:
-    """The token, or a clear error naming the setting (the token itself is never shown)."""
-    if settings.token is None or not settings.token.get_secret_value().strip():
-        raise DiscordStartupError(
-            "No Discord bot token: set EVBOT_DISCORD__TOKEN (or discord.token in the config)."
-        )
-    return settings.token.get_secret_value().strip()
 
 
 async def run_bot(bot: EvidenceBot | ShardedEvidenceBot, token: str) -> None:

@@ -20,7 +20,7 @@ import discord
 from bot.core.refresh import carries
 from bot.core.service import ReplyPlan
 from bot.discord_bot.convert import embeds_from_dicts
-from bot.discord_bot.endpoints import apply_endpoints
+from bot.discord_bot.endpoints import apply_endpoints, bot_token
 from bot.discord_bot.failures import describe_failure
 from bot.discord_bot.render import render_discord
 from bot.errors import CardGone, EditClosed, LookupFailed, SendFailed
@@ -110,8 +110,6 @@ def message_text(message: discord.Message) -> str:
 def discord_editor(settings: DiscordSettings) -> Iterator[DiscordCardEditor]:
     """A `DiscordCardEditor` over a client logged in over HTTP only (no gateway), for the
     command line; its loop runs in a thread of its own until the block ends."""
-    from bot.discord_bot.app import bot_token  # noqa: PLC0415 - the app imports this module
-
     token = bot_token(settings)
     apply_endpoints(settings)
     with loop_in_thread("discord-editor") as loop:

@@ -11,6 +11,7 @@ import yarl
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
+from bot.errors import DiscordStartupError
 from config.settings import DiscordSettings
 
 DISCORD_API_BASE = "https://discord.com/api/v10"
@@ -63,3 +64,12 @@ def apply_endpoints(settings: DiscordSettings) -> None:
 def use_gateway(url: str) -> None:
     """Connect to `url` (as returned by `GET /gateway/bot`) from now on."""
     DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
+
+
+def bot_token(settings: DiscordSettings) -> str:
+    """The token, or a clear error naming the setting (the token itself is never shown)."""
+    if settings.token is None or not settings.token.get_secret_value().strip():
+        raise DiscordStartupError(
+            "No Discord bot token: set EVBOT_DISCORD__TOKEN (or discord.token in the config)."
+        )
+    return settings.token.get_secret_value().strip()
