@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import signal
 import sqlite3
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,7 +25,8 @@ import pytest
 from tests.conftest import sample_dois
 from tests.discord.fake_discord import FakeDiscord
 from tests.discord.waiting import wait_until
-from tests.reliability.conftest import clean_environment, program
+from tests.reliability.conftest import clean_environment
+from tests.reliability.discord.processes import Child
 
 STUDY_DOIS = sample_dois()  # every study of the sample atlas that has a DOI
 START_TIMEOUT = 60.0  # a cold start imports discord.py and builds the atlas index
@@ -39,13 +39,11 @@ def rows(db_path: Path, sql: str) -> list[tuple[object, ...]]:
         return list(conn.execute(sql).fetchall())
 
 
-class DiscordProcess:
+class DiscordProcess(Child):
     """`evidence-bot run discord` as a child process aimed at the fake server."""
 
     def __init__(self, db_path: Path, fake: FakeDiscord, workdir: Path) -> None:
-        self.fake = fake
-        self.workdir = workdir
-        self.env = clean_environment(
+        env = clean_environment(
             {
                 "EVBOT_DISCORD__TOKEN": fake.bot_token,
                 "EVBOT_DISCORD__API_BASE_URL": fake.api_base_url,
@@ -61,45 +59,13 @@ class DiscordProcess:
                 "PYTHONFAULTHANDLER": "1",
             }
         )
-        self.starts = 0
-        self.process: subprocess.Popen[bytes] | None = None
+        super().__init__("run", ["discord"], env, workdir)
+        self.fake = fake
 
-    async def start(self) -> None:
+    async def connect(self) -> None:
         """Start the program and wait until it logs that it is connected."""
-        self.starts += 1
-        with (self.workdir / f"run-{self.starts}.log").open("wb") as log:
-            self.process = subprocess.Popen(  # noqa: S603 - our own program
-                [*program(), "-v", "run", "discord"],
-                cwd=self.workdir,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        await wait_until(self._connected, timeout=START_TIMEOUT, what="the bot process to connect")
-
-    def _connected(self) -> bool:
-        assert self.process is not None
-        if self.process.poll() is not None:
-            raise AssertionError(f"the bot exited early:\n{self.logs()}")
-        return "connected as" in self._log(self.starts)
-
-    def kill(self) -> None:
-        """SIGKILL: no handler, no clean-up, no goodbye on the gateway."""
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=30)
-
-    def stop(self) -> int:
-        """SIGTERM: the bot closes its gateway connection and exits."""
-        assert self.process is not None
-        self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(timeout=60)
-
-    def _log(self, number: int) -> str:
-        return (self.workdir / f"run-{number}.log").read_text(errors="replace")
-
-    def logs(self) -> str:
-        return "\n".join(self._log(n) for n in range(1, self.starts + 1))
+        self.start()
+        await wait_until(self.up, timeout=START_TIMEOUT, what="the bot process to connect")
 
 
 @pytest.fixture
@@ -172,7 +138,7 @@ async def test_sigkill_at_any_moment_answers_nothing_twice_and_loses_no_sighting
 ) -> None:
     fake, stream = fake_discord, Stream(fake_discord)
     fake.unfurl_links = True  # link previews arrive as MESSAGE_UPDATEs, as on Discord
-    await bot_process.start()
+    await bot_process.connect()
 
     # 1. Killed while a reply is in flight (Discord carries it out afterwards) and the next
     # ones wait behind it in discord.py's rate-limit bucket.
@@ -187,7 +153,7 @@ async def test_sigkill_at_any_moment_answers_nothing_twice_and_loses_no_sighting
     await stream.post(9)  # missed: nobody is connected
 
     # 2. Killed at an arbitrary moment, while the stream goes on.
-    await bot_process.start()
+    await bot_process.connect()
     replies_before = stream.replies()
     await stream.post(45)
     await wait_until(
@@ -196,7 +162,7 @@ async def test_sigkill_at_any_moment_answers_nothing_twice_and_loses_no_sighting
     bot_process.kill()
 
     # 3. Killed right after it logged a sighting.
-    await bot_process.start()
+    await bot_process.connect()
     sightings_before = _sightings(atlas_db_path)
     await stream.post(30)
     await wait_until(
@@ -208,7 +174,7 @@ async def test_sigkill_at_any_moment_answers_nothing_twice_and_loses_no_sighting
 
     # 4. Stopped politely (SIGTERM, as on a deploy) while a reply is in flight and more wait:
     # their claims are released, so the next process answers them.
-    await bot_process.start()
+    await bot_process.connect()
     fake.hold_posts()
     await stream.post(9)
     await wait_until(lambda: fake.held_posts >= 1, timeout=WAIT, what="a reply in flight")
@@ -221,7 +187,7 @@ async def test_sigkill_at_any_moment_answers_nothing_twice_and_loses_no_sighting
     # process looks for each one's reply in the channel, confirms it if it is there and
     # answers otherwise.
     left_claimed = _unconfirmed(atlas_db_path)
-    await bot_process.start()
+    await bot_process.connect()
     await wait_until(
         lambda: _sightings(atlas_db_path) == len(stream.unknown),
         timeout=WAIT,
@@ -254,7 +220,7 @@ async def test_sigkill_at_any_moment_answers_nothing_twice_and_loses_no_sighting
 async def test_sigterm_while_the_core_works_waits_for_it_and_exits_cleanly(
     bot_process: DiscordProcess, fake_discord: FakeDiscord, atlas_db_path: Path
 ) -> None:
-    await bot_process.start()
+    await bot_process.connect()
     blocker = sqlite3.connect(atlas_db_path, isolation_level=None)
     try:
         # The core thread is inside SQLite, waiting out the busy timeout on the lock, when
