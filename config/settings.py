@@ -208,17 +208,16 @@ class DiscordSettings(_Section):
     @field_validator("shard_ids", mode="after")
     @classmethod
     def _shards_consistent(cls, shard_ids: list[int], info: ValidationInfo) -> list[int]:
-        """shard_ids need shard_count, each in 0..shard_count-1, none named twice (two sessions
-        of one shard both receive its servers' events); Discord closes a session whose shard
+        """shard_ids, given with shard_count (`invalid` names ids without it), each in
+        0..shard_count-1, none named twice (two sessions of one shard both receive its servers'
+        events); Discord closes a session whose shard
         is out of range with code 4010 (https://discord.com/developers/docs/events/gateway#sharding).
 
         A field's check, so that an error names `discord.shard_ids` and shows only its value.
         """
-        if not shard_ids or "shard_count" not in info.data:  # no ids, or a bad count said so
+        count = info.data.get("shard_count")
+        if not shard_ids or count is None:  # no ids, a bad count said so, or no count (below)
             return shard_ids
-        count = info.data["shard_count"]
-        if count is None:
-            raise ValueError("needs discord.shard_count as well")
         twice = sorted({s for s in shard_ids if shard_ids.count(s) > 1})
         if twice:
             raise ValueError(f"names {twice} more than once")
@@ -231,6 +230,13 @@ class DiscordSettings(_Section):
 
     def required(self) -> tuple[tuple[str, bool], ...]:
         return (("EVBOT_DISCORD__TOKEN (or discord.token in the config)", _blank(self.token)),)
+
+    def invalid(self) -> list[str]:
+        # Checked when `run discord` starts, not when settings load, so that it is named with
+        # a missing token at once and other commands run with the half-set sharding.
+        if self.shard_ids and self.shard_count is None:
+            return ["discord.shard_ids needs discord.shard_count (every process names the total)"]
+        return []
 
 
 class RedditSettings(_Section):

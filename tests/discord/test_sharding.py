@@ -24,7 +24,6 @@ from tests.reliability.conftest import run_program
 @pytest.mark.parametrize(
     ("env", "problem"),
     [
-        ({"EVBOT_DISCORD__SHARD_IDS": "0"}, "shard_ids\n  Value error, needs discord.shard_count"),
         ({"EVBOT_DISCORD__SHARD_COUNT": "2", "EVBOT_DISCORD__SHARD_IDS": "2"}, r"\[2\] are outside 0..1"),
         ({"EVBOT_DISCORD__SHARD_COUNT": "4", "EVBOT_DISCORD__SHARD_IDS": "1,3,1"}, r"names \[1\] more than once"),
         ({"EVBOT_DISCORD__SHARD_COUNT": "4", "EVBOT_DISCORD__SHARD_IDS": "0,-1"}, r"\[-1\] are outside 0..3"),
@@ -38,6 +37,17 @@ def test_inconsistent_shard_settings_are_refused_when_read(
         monkeypatch.setenv(variable, value)
     with pytest.raises(ValidationError, match=problem):
         load_settings()
+
+
+def test_shard_ids_without_a_count_are_named_when_discord_starts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Other commands still run; `run discord` names it beside a missing token (section.check).
+    monkeypatch.setenv("EVBOT_DISCORD__SHARD_IDS", "0")
+    section = load_settings().discord
+    assert section.invalid() == [
+        "discord.shard_ids needs discord.shard_count (every process names the total)"
+    ]
 
 
 def test_shard_ids_from_the_environment_are_a_comma_list(monkeypatch: pytest.MonkeyPatch) -> None:
