@@ -15,14 +15,10 @@ and a truncated title, but not a different study with a similar wording.
 from __future__ import annotations
 
 import bisect
-import itertools
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import compress, repeat
-from operator import is_not
-from typing import cast
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA, Levenshtein
@@ -148,17 +144,22 @@ class TitleIndex:
         hits: defaultdict[int, list[tuple[int, int]]] = defaultdict(list)
         get = self._postings.get
         triples = list(map(hash, zip(words, words[1:], words[2:], strict=False)))
-        # Look-ups and filtering in C (map, compress): most of a post's shingles are in no
-        # title, and a loop in Python over every word costs more than the rest of `find`.
-        values = list(map(get, triples))
-        present = cast(
-            list[tuple[int, int | list[int]]],  # (the None values are left out)
-            list(compress(enumerate(values), map(is_not, values, repeat(None)))),
+        # Most of a post's shingles are in no title, and most posts hold none: one set test
+        # in C each spares them the loops in Python over every word.
+        present = (
+            []
+            if self._postings.keys().isdisjoint(triples)
+            else [(i, v) for i, k in enumerate(triples) if (v := get(k)) is not None]
         )
         if self._has_long:
             # A 5-word shingle is only indexed for titles of common phrases, so it can only
             # start where a common 3-word shingle does.
-            starts = list(compress(itertools.count(), map(self._common.__contains__, triples)))
+            common = self._common
+            starts = (
+                []
+                if common.isdisjoint(triples)
+                else [i for i, k in enumerate(triples) if k in common]
+            )
             present += [
                 (i, v)
                 for i in starts
