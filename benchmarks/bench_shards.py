@@ -24,13 +24,13 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from benchmarks.common import Figure
-from tests.conftest import sample_dois
 from tests.discord.fake_discord import FakeDiscord
 from tests.discord.waiting import wait_until
+from tests.fakes.atlas import sample_dois
+from tests.fakes.processes import Child, import_atlas, shard_environment
 from tests.fakes.stores import SharedStore, postgres_store_at, sqlite_store
 from tests.postgres_server import URL_VARIABLE, postgres_bin, throwaway_cluster
 from tests.postgres_store import SchemaPerPath, session_database
-from tests.reliability.discord.processes import Child, import_atlas, shard_environment
 
 NAME = "shard processes"
 MESSAGES = 400

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from tests.archive.dumps import realistic_comments, write_zst
+from tests.fakes.processes import import_atlas
 from tests.fakes.stores import Row, SharedStore, expected_kind, shared_store
 from tests.reliability.conftest import clean_environment, program, run_program
-from tests.reliability.discord.processes import import_atlas
 
 COMMENTS_PER_DUMP = 1500
 SALT = "one-salt-for-the-whole-deployment"

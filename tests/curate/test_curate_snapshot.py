@@ -18,9 +18,9 @@ import pytest
 from bot.cli.curate_server import DATABASE_NAME
 from tests import postgres_store
 from tests.curate.test_curate_browser import free_port
+from tests.fakes.processes import import_atlas
 from tests.fakes.stores import SharedStore, shared_store
 from tests.reliability.conftest import clean_environment, program, run_program
-from tests.reliability.discord.processes import import_atlas
 
 pytestmark = pytest.mark.skipif(
     not postgres_store.SERVER_URL, reason="needs a PostgreSQL server: make test-postgres"

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import SAMPLE_ATLAS
+
+# Re-exported: the reliability tests (and others) import these from here.
+from tests.fakes.program import EVIDENCE_BOT as EVIDENCE_BOT  # noqa: PLC0414
+from tests.fakes.program import clean_environment as clean_environment  # noqa: PLC0414
+from tests.fakes.program import program as program  # noqa: PLC0414
+from tests.fakes.program import run_program as run_program  # noqa: PLC0414
 from tests.reddit.conftest import (  # noqa: F401 - fixtures shared with the Reddit tests
     SUBREDDIT,
     USER_AGENT,
@@ -23,36 +27,6 @@ from tests.reddit.conftest import (  # noqa: F401 - fixtures shared with the Red
     reddit_settings,
     sample_index,
 )
-
-EVIDENCE_BOT = Path(sys.executable).with_name("evidence-bot")
-
-
-def program() -> list[str]:
-    """The installed console script, failing loudly when the package is not installed."""
-    assert EVIDENCE_BOT.exists(), f"install the package first: {EVIDENCE_BOT} is missing"
-    return [str(EVIDENCE_BOT)]
-
-
-def clean_environment(extra: Mapping[str, str] = {}) -> dict[str, str]:
-    """This process's environment without any EVBOT_ variable, plus `extra`."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EVBOT_")}
-    env.update(extra)
-    return env
-
-
-def run_program(
-    *args: str, cwd: Path, env: Mapping[str, str] = {}, timeout: float = 120.0
-) -> subprocess.CompletedProcess[str]:
-    """Run `evidence-bot ARGS` to the end in `cwd` (so no stray .env is read)."""
-    return subprocess.run(  # noqa: S603 - our own program with test arguments
-        [*program(), *args],
-        cwd=cwd,
-        env=clean_environment(env),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
 
 
 def wait_until(condition: Callable[[], bool], seconds: float = 60.0) -> bool:

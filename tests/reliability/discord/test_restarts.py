@@ -25,8 +25,8 @@ import pytest
 from tests.conftest import sample_dois
 from tests.discord.fake_discord import FakeDiscord
 from tests.discord.waiting import wait_until
+from tests.fakes.processes import Child
 from tests.reliability.conftest import clean_environment
-from tests.reliability.discord.processes import Child
 
 STUDY_DOIS = sample_dois()  # every study of the sample atlas that has a DOI
 START_TIMEOUT = 60.0  # a cold start imports discord.py and builds the atlas index

@@ -25,11 +25,11 @@ from tests.conftest import sample_dois
 from tests.discord.fake_discord import FakeDiscord
 from tests.discord.fake_discord.world import World
 from tests.discord.waiting import wait_until
+from tests.fakes.processes import Child, import_atlas, shard_environment
 from tests.fakes.stores import Row, SharedStore, expected_kind, shared_store
 from tests.reddit.conftest import LEE_DOI, SUBREDDIT, WALITT_DOI, reddit_environment
 from tests.reddit.fake_reddit import FakeReddit
 from tests.reliability.conftest import clean_environment
-from tests.reliability.discord.processes import Child, import_atlas, shard_environment
 
 SHARDS = 4
 DISCORD_PER_ROUND = 8  # two in each shard's server

@@ -8,10 +8,10 @@ import signal
 import subprocess
 from pathlib import Path
 
-from tests.conftest import SAMPLE_ATLAS
 from tests.discord.fake_discord import FakeDiscord
+from tests.fakes.atlas import SAMPLE_ATLAS
+from tests.fakes.program import clean_environment, program, run_program
 from tests.fakes.stores import SharedStore
-from tests.reliability.conftest import clean_environment, program, run_program
 
 
 class Child:
