@@ -87,3 +87,49 @@ def location(path: Path) -> str:
 
     redirect = records.db.path_redirect
     return redirect(path) if redirect is not None else str(path)
+
+
+class OtherWriter:
+    """Another process's connection that takes the store's write lock and holds it: SQLite's
+    `BEGIN EXCLUSIVE`, or on PostgreSQL the advisory lock every write transaction takes."""
+
+    def __init__(self, path: Path) -> None:
+        import sqlite3  # noqa: PLC0415 - only the SQLite side needs it
+
+        from records.postgres import WRITE_LOCK_KEY  # noqa: PLC0415
+
+        self._key = WRITE_LOCK_KEY
+        where = location(path)
+        self._pg = (
+            psycopg.connect(where, autocommit=True) if where.startswith("postgresql") else None
+        )
+        self._sqlite = None if self._pg else sqlite3.connect(path, timeout=0, isolation_level=None)
+        self.holding = False
+
+    def take(self) -> None:
+        """Take the write lock (it must be free)."""
+        if self._pg is not None:
+            self._pg.execute("SELECT pg_advisory_lock(%s)", [self._key])
+        else:
+            assert self._sqlite is not None
+            self._sqlite.execute("BEGIN EXCLUSIVE")
+        self.holding = True
+
+    def release(self) -> None:
+        """Let the lock go (the other process is done), if held."""
+        if not self.holding:
+            return
+        if self._pg is not None:
+            self._pg.execute("SELECT pg_advisory_unlock(%s)", [self._key])
+        else:
+            assert self._sqlite is not None
+            self._sqlite.rollback()
+        self.holding = False
+
+    def close(self) -> None:
+        """Release and disconnect."""
+        self.release()
+        if self._pg is not None:
+            self._pg.close()
+        if self._sqlite is not None:
+            self._sqlite.close()

@@ -16,6 +16,7 @@ from tests.discourse.conftest import (
 )
 from tests.discourse.fake_discourse import API_KEY, FakeDiscourse
 from tests.discourse.test_malformed import LISTING_ANSWERS, POST_SHAPES
+from tests.fakes.stores import program_store
 from tests.forums.process import fast_polling, kill_while_replying_then_restart
 from tests.reliability.conftest import (  # noqa: F401 - atlas_db_fixture: a fixture
     ProgramProcess,
@@ -95,8 +96,9 @@ def test_a_held_reply_ends_nothing_and_is_not_queued_again_at_restart(
 ) -> None:
     fake.add_topic(CATEGORY, "Before", "old")
     fake.approval_categories.add(CATEGORY)
-    env = discourse_environment(fake, EVBOT_REPLY__CLAIM_LEASE_SECONDS="0")
-    run = ("--db", str(atlas_db), "run", "discourse", "--max-polls", "1")
+    store_args, store_env = program_store(atlas_db)
+    env = {**discourse_environment(fake, EVBOT_REPLY__CLAIM_LEASE_SECONDS="0"), **store_env}
+    run = (*store_args, "run", "discourse", "--max-polls", "1")
     first = run_program(*run, cwd=tmp_path, env=env)
     assert first.returncode == 0, first.stderr
     fake.add_topic(CATEGORY, "Q", f"doi:{LEE_DOI}")

@@ -62,3 +62,12 @@ def shared_store(path: Path) -> SharedStore:
 def expected_kind() -> str:
     """The store a shared store should be in this run (for tests to check they got it)."""
     return "PostgreSQL" if postgres_store.SERVER_URL else "SQLite"
+
+
+def program_store(path: Path) -> tuple[list[str], dict[str, str]]:
+    """The arguments and environment that aim an `evidence-bot` child process at the store
+    of `path`: `--db PATH`, or under `make test-postgres` its schema's EVBOT_DATABASE__URL."""
+    store = shared_store(path)
+    if store.kind == "PostgreSQL":
+        return [], store.env
+    return ["--db", str(path)], {}

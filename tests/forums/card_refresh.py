@@ -12,6 +12,7 @@ from records.atlas_io import GoodRecord, read_records
 from records.atlas_store import get_entry, upsert_entries
 from records.db import open_db
 from tests.conftest import SAMPLE_ATLAS
+from tests.fakes.stores import program_store
 from tests.reliability.conftest import clean_environment, program, run_program, wait_until
 
 NEW_SUMMARY = "The atlas now reads this study differently."
@@ -42,7 +43,8 @@ def retract_with_new_summary(db_path: Path, entry_id: str) -> None:
 
 def refresh_cards(db_path: Path, env: Mapping[str, str], cwd: Path, *more: str) -> str:
     """`evidence-bot cards refresh MORE` run to a successful end; what it printed."""
-    done = run_program("--db", str(db_path), "cards", "refresh", *more, cwd=cwd, env=env)
+    store_args, store_env = program_store(db_path)
+    done = run_program(*store_args, "cards", "refresh", *more, cwd=cwd, env={**env, **store_env})
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -67,8 +69,9 @@ def retract_while_running(
             "EVBOT_REPLY__REFRESH_SECONDS": "0.5",
         }
     )
-    command = [*program(), "--db", str(db_path), "run", platform]
-    process = subprocess.Popen(command, cwd=cwd, env=env)  # noqa: S603 - our program
+    store_args, store_env = program_store(db_path)
+    command = [*program(), *store_args, "run", platform]
+    process = subprocess.Popen(command, cwd=cwd, env={**env, **store_env})  # noqa: S603
     try:
         assert wait_until(polling)
         retract_with_new_summary(db_path, entry_id)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import signal
-import sqlite3
 import subprocess
 import threading
 from collections.abc import Callable
@@ -18,6 +17,7 @@ from tests.fakes.program import EVIDENCE_BOT as EVIDENCE_BOT  # noqa: PLC0414
 from tests.fakes.program import clean_environment as clean_environment  # noqa: PLC0414
 from tests.fakes.program import program as program  # noqa: PLC0414
 from tests.fakes.program import run_program as run_program  # noqa: PLC0414
+from tests.fakes.stores import program_store, shared_store
 from tests.reddit.conftest import (  # noqa: F401 - fixtures shared with the Reddit tests
     SUBREDDIT,
     USER_AGENT,
@@ -42,15 +42,17 @@ def wait_until(condition: Callable[[], bool], seconds: float = 60.0) -> bool:
 @pytest.fixture(name="atlas_db")
 def atlas_db_fixture(db_path: Path, tmp_path: Path) -> Path:
     """A records file holding the sample atlas, imported by the real program."""
-    done = run_program("--db", str(db_path), "atlas", "import", str(SAMPLE_ATLAS), cwd=tmp_path)
+    store_args, store_env = program_store(db_path)
+    done = run_program(
+        *store_args, "atlas", "import", str(SAMPLE_ATLAS), cwd=tmp_path, env=store_env
+    )
     assert done.returncode == 0, done.stderr
     return db_path
 
 
 def count(db_path: Path, sql: str) -> int:
     """The single number `sql` selects from the records file at `db_path`."""
-    with sqlite3.connect(db_path) as conn:
-        return int(conn.execute(sql).fetchone()[0])
+    return int(str(shared_store(db_path).rows(sql)[0][0]))
 
 
 class ProgramProcess:
@@ -82,10 +84,11 @@ class ProgramProcess:
         self.starts += 1
         self._up_before_start = self._up()
         log = (self.workdir / f"run-{self.starts}.log").open("wb")
+        store_args, store_env = program_store(self.db_path)
         self.process = subprocess.Popen(  # noqa: S603 - our own program
-            [*program(), "-vv", "--db", str(self.db_path), *self.command],
+            [*program(), "-vv", *store_args, *self.command],
             cwd=self.workdir,
-            env=self.env,
+            env={**self.env, **store_env},
             stdout=log,
             stderr=subprocess.STDOUT,
         )

@@ -9,7 +9,6 @@ paper whose key needs fresh (overflow) pages (https://www.sqlite.org/pragma.html
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ from bot.reddit_bot.client import build_reddit
 from config.settings import RedditSettings, Settings
 from linker import AtlasIndex
 from records.db import Database, open_db
+from tests.postgres_store import OtherWriter
 from tests.reddit.conftest import (
     LEE_DOI,
     SUBREDDIT,
@@ -75,18 +75,16 @@ def running(
 
 
 @pytest.fixture
-def exclusive_lock(db_path: Path) -> Iterator[sqlite3.Connection]:
-    """Another process's connection holding the write lock until the test rolls it back."""
-    other = sqlite3.connect(db_path, timeout=0, isolation_level=None)
-    other.execute("BEGIN EXCLUSIVE")
+def exclusive_lock(db_path: Path) -> Iterator[OtherWriter]:
+    """Another process's connection holding the write lock until the test releases it."""
+    other = OtherWriter(db_path)
+    other.take()
     yield other
-    if other.in_transaction:
-        other.rollback()
     other.close()
 
 
 def test_locked_database_while_logging_a_sighting_is_logged_and_nothing_is_lost(
-    running: Running, exclusive_lock: sqlite3.Connection, caplog: pytest.LogCaptureFixture
+    running: Running, exclusive_lock: OtherWriter, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.ERROR, logger="bot.reddit_bot")
     item = running.fake.add_submission(
@@ -99,7 +97,7 @@ def test_locked_database_while_logging_a_sighting_is_logged_and_nothing_is_lost(
     assert "database is locked" in caplog.text
     assert running.bot_replies(item) == 0
 
-    exclusive_lock.rollback()  # the other process finishes
+    exclusive_lock.release()  # the other process finishes
     report = running.poll()
     assert not report.failed
     assert running.bot_replies(item) == 1
@@ -112,14 +110,14 @@ def test_a_lock_taken_while_a_reply_is_in_flight_posts_it_once_and_loses_nothing
     caplog.set_level(logging.ERROR, logger="bot.reddit_bot")
     first = running.fake.add_submission(SUBREDDIT, "One", selftext=f"{LEE_DOI} 10.5555/flight.1")
     second = running.fake.add_submission(SUBREDDIT, "Two", selftext=f"{LEE_DOI} 10.5555/flight.2")
-    other = sqlite3.connect(db_path, timeout=0, isolation_level=None)
+    other = OtherWriter(db_path)
     service = running.bot.service
     confirm = service.confirm
 
     def locked_out_confirm(plan: ReplyPlan, reply_id: str) -> None:
         # Another process takes the lock after the reply went out, before its id is stored.
-        if not other.in_transaction:
-            other.execute("BEGIN EXCLUSIVE")
+        if not other.holding:
+            other.take()
         confirm(plan, reply_id)
 
     service.confirm = locked_out_confirm  # type: ignore[method-assign]
@@ -129,8 +127,6 @@ def test_a_lock_taken_while_a_reply_is_in_flight_posts_it_once_and_loses_nothing
         assert f"records database refused a write for {first}" in caplog.text
     finally:
         service.confirm = confirm  # type: ignore[method-assign]
-        if other.in_transaction:
-            other.rollback()
         other.close()
     assert running.bot_replies(first) == 1
     report = running.poll()
@@ -149,6 +145,7 @@ def fill_to_the_brim(db: Database) -> None:
     db.execute(f"PRAGMA max_page_count = {int(pages)}")
 
 
+@pytest.mark.sqlite_only
 def test_full_disk_while_logging_is_logged_the_bot_keeps_serving_and_logs_it_later(
     running: Running, caplog: pytest.LogCaptureFixture
 ) -> None:

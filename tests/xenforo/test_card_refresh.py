@@ -6,6 +6,7 @@ import signal
 import subprocess
 from pathlib import Path
 
+from tests.fakes.stores import program_store
 from tests.forums.card_refresh import (
     BANNER,
     NEW_SUMMARY,
@@ -69,8 +70,9 @@ def test_sigkill_during_a_pass_then_restart_edits_each_card_exactly_once(
     env = clean_environment(xenforo_environment(fake, EVBOT_REPLY__CLAIM_LEASE_SECONDS="0"))
     # The second edit is saved by the forum, but its answer comes only after the kill.
     fake.slow_next(5.0, path_contains=f"/api/posts/{replies[1]}/")
-    command = [*program(), "--db", str(factory.db_path), "cards", "refresh"]
-    process = subprocess.Popen(command, cwd=tmp_path, env=env)  # noqa: S603 - our program
+    store_args, store_env = program_store(factory.db_path)
+    command = [*program(), *store_args, "cards", "refresh"]
+    process = subprocess.Popen(command, cwd=tmp_path, env={**env, **store_env})  # noqa: S603
     try:
         assert wait_until(lambda: replies[1] in fake.edits)
     finally:

@@ -19,7 +19,8 @@ BURST = 2_000
 MEMORY_GROWTH_CAP_BYTES = 24 * 1024 * 1024
 
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+# The store is opened once for the module, before the per-test PostgreSQL mapping exists.
+pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.sqlite_only]
 
 
 @pytest_asyncio.fixture(loop_scope="module", scope="module")

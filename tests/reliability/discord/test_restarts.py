@@ -2,7 +2,7 @@
 and loses no sighting of an unmatched paper.
 
 The program runs as a child process against the fake Discord server (in this test's event
-loop) and a real SQLite file holding the sample atlas. SIGKILL (no clean-up at all) hits it
+loop) and a real SQLite file (PostgreSQL under make test-postgres) holding the sample atlas. SIGKILL (no clean-up at all) hits it
 while replies are in flight, at an arbitrary moment of a stream of messages, and right after
 it logged a sighting; SIGTERM stops it while replies wait; each time it is started again. A
 new process gets a new gateway session, and Discord does not replay what was sent while the
@@ -26,6 +26,7 @@ from tests.conftest import sample_dois
 from tests.discord.fake_discord import FakeDiscord
 from tests.discord.waiting import wait_until
 from tests.fakes.processes import Child
+from tests.fakes.stores import shared_store
 from tests.reliability.conftest import clean_environment
 
 STUDY_DOIS = sample_dois()  # every study of the sample atlas that has a DOI
@@ -35,8 +36,7 @@ Json = dict[str, object]
 
 
 def rows(db_path: Path, sql: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(db_path) as conn:
-        return list(conn.execute(sql).fetchall())
+    return shared_store(db_path).rows(sql)
 
 
 class DiscordProcess(Child):
@@ -48,7 +48,7 @@ class DiscordProcess(Child):
                 "EVBOT_DISCORD__TOKEN": fake.bot_token,
                 "EVBOT_DISCORD__API_BASE_URL": fake.api_base_url,
                 "EVBOT_DISCORD__GATEWAY_URL": fake.gateway_url,
-                "EVBOT_DATABASE__PATH": str(db_path),
+                **shared_store(db_path).env,  # the file, or PostgreSQL (make test-postgres)
                 # The cap is out of the way; the 24 h cooldown is kept (each message below
                 # cites a study not cited before in its channel).
                 "EVBOT_REPLY__RATE_CAP_PER_HOUR": "10000",
@@ -217,6 +217,7 @@ async def test_sigkill_at_any_moment_answers_nothing_twice_and_loses_no_sighting
     assert len(stream.citing) == 35  # the stream really covered every kind of moment
 
 
+@pytest.mark.sqlite_only
 async def test_sigterm_while_the_core_works_waits_for_it_and_exits_cleanly(
     bot_process: DiscordProcess, fake_discord: FakeDiscord, atlas_db_path: Path
 ) -> None:
