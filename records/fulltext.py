@@ -153,48 +153,31 @@ def _columns(entry: AtlasEntry, learned: Iterable[str] = ()) -> list[str]:
 def reindex(db: Database, entries: Iterable[AtlasEntry]) -> None:
     """Replace the search rows of `entries` (call inside the transaction that stores them)."""
     entries = list(entries)
-    if is_postgres(db):
-        _reindex_postgres(db, entries)
-        return
-    # A search row shares its entry's rowid, so replacing it is a look-up, not a scan.
-    rowids: dict[str, int] = {}
+    postgres = is_postgres(db)
+    # On SQLite a search row shares its entry's rowid, so replacing it is a look-up, not a
+    # scan; on PostgreSQL the entry id is the search table's key.
+    key = "id" if postgres else "rowid"
+    keys: dict[str, object] = {}
     for start in range(0, len(entries), 500):
         chunk = [entry.id for entry in entries[start : start + 500]]
         marks = ", ".join("?" for _ in chunk)
-        sql = f"SELECT rowid, id FROM atlas_entries WHERE id IN ({marks})"  # noqa: S608
-        rowids.update((str(entry_id), int(rowid)) for rowid, entry_id in db.execute(sql, chunk))
-    learned = _learned_keywords(db, list(rowids))
+        sql = f"SELECT {key}, id FROM atlas_entries WHERE id IN ({marks})"  # noqa: S608
+        keys.update((str(entry_id), found) for found, entry_id in db.execute(sql, chunk))
+    learned = _learned_keywords(db, list(keys))
     rows = [
-        (rowids[entry.id], entry.id, *_columns(entry, learned.get(entry.id, ())))
+        (keys[entry.id], entry.id, *_columns(entry, learned.get(entry.id, ())))
         for entry in entries
-        if entry.id in rowids
+        if entry.id in keys
     ]
-    db.conn.executemany(f"DELETE FROM {TABLE} WHERE rowid = ?", [(row[0],) for row in rows])  # noqa: S608 - fixed table name
+    key_column = "entry_id" if postgres else "rowid"
+    db.conn.executemany(f"DELETE FROM {TABLE} WHERE {key_column} = ?", [(row[0],) for row in rows])  # noqa: S608 - fixed names
+    columns = ["entry_id", "title", "aliases", "keywords", "body", "people"]
+    if not postgres:
+        columns.insert(0, "rowid")
     db.conn.executemany(
-        f"INSERT INTO {TABLE} (rowid, entry_id, title, aliases, keywords, body, people) "  # noqa: S608
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        rows,
-    )
-
-
-def _reindex_postgres(db: Database, entries: list[AtlasEntry]) -> None:
-    stored: set[str] = set()
-    for start in range(0, len(entries), 500):
-        chunk = [entry.id for entry in entries[start : start + 500]]
-        marks = ", ".join("?" for _ in chunk)
-        sql = f"SELECT id FROM atlas_entries WHERE id IN ({marks})"  # noqa: S608
-        stored.update(str(row[0]) for row in db.execute(sql, chunk))
-    learned = _learned_keywords(db, sorted(stored))
-    rows = [
-        (entry.id, *_columns(entry, learned.get(entry.id, ())))
-        for entry in entries
-        if entry.id in stored
-    ]
-    db.conn.executemany(f"DELETE FROM {TABLE} WHERE entry_id = ?", [(row[0],) for row in rows])  # noqa: S608 - fixed table name
-    db.conn.executemany(
-        f"INSERT INTO {TABLE} (entry_id, title, aliases, keywords, body, people) "  # noqa: S608
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        rows,
+        f"INSERT INTO {TABLE} ({', '.join(columns)}) "  # noqa: S608 - fixed names
+        f"VALUES ({', '.join('?' for _ in columns)})",
+        [row[1:] if postgres else row for row in rows],
     )
 
 
