@@ -75,7 +75,9 @@ class TitleIndex:
         self._indexable = array("H")
         self._written = array("B")
         self._has_long = False
-        self._sorted_titles: list[tuple[str, int]] = []
+        # Title rows in order of their folded titles (ties by row): 4 bytes a title, not a
+        # (title, row) tuple.
+        self._sorted_rows = array("i")
 
     def add(self, words: Sequence[str], written_words: int) -> None:
         """Index the next entry's title (entries are numbered in the order they are added).
@@ -116,7 +118,10 @@ class TitleIndex:
         self._indexable = array("H", (min(count, 65535) for count in counts))
         if not self._has_long:
             self._common = set()  # only 5-word look-ups need it
-        self._sorted_titles = sorted((title, row) for row, title in enumerate(self._joined))
+        # A stable sort of the rows in order keeps rows of equal titles in row order.
+        self._sorted_rows = array(
+            "i", sorted(range(len(self._joined)), key=self._joined.__getitem__)
+        )
 
     def _count_postings(self) -> list[int]:
         counts = [0] * len(self._joined)
@@ -229,9 +234,11 @@ class TitleIndex:
     def _prefix_owners(self, prefix: str) -> tuple[int, ...]:
         """The title rows that start with `prefix` (word-aligned), up to one more than
         `_MAX_PREFIX_OWNERS`."""
-        low = bisect.bisect_left(self._sorted_titles, (prefix, -1))
+        joined = self._joined
+        low = bisect.bisect_left(self._sorted_rows, prefix, key=joined.__getitem__)
         owners = []
-        for title, row in self._sorted_titles[low : low + _MAX_PREFIX_OWNERS + 1]:
+        for row in self._sorted_rows[low : low + _MAX_PREFIX_OWNERS + 1]:
+            title = joined[row]
             if title == prefix or title.startswith(prefix + " "):
                 owners.append(row)
         return tuple(owners)
