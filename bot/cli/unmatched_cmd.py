@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypedDict, TypeVar, Unpack
 
 import click
 from rich.console import Console
@@ -117,22 +117,25 @@ def _status_option(default: str) -> Callable[[F], F]:
     )
 
 
-def _select(
-    app: AppContext,
-    *,
-    status: str,
-    sort: SortOrder,
-    platform: str | None,
-    since: str | None,
-    limit: int | None,
-) -> list[PaperSummary]:
+class Selection(TypedDict):
+    """The values of `--status` and the `_filters` options, as click passes them."""
+
+    status: str
+    sort: SortOrder
+    platform: str | None
+    since: str | None
+    limit: int | None
+
+
+def _select(app: AppContext, selection: Selection) -> list[PaperSummary]:
+    status = selection["status"]
     return list_papers(
         app.db,
-        sort=sort,
+        sort=selection["sort"],
         status=None if status == "all" else status,
-        platform=platform,
-        since=since,
-        limit=limit,
+        platform=selection["platform"],
+        since=selection["since"],
+        limit=selection["limit"],
     )
 
 
@@ -148,20 +151,9 @@ def unmatched() -> None:
     "fmt", LIST_FORMATS, "A table for people; tab-separated lines or a JSON array for scripts."
 )
 @pass_app
-def list_(
-    app: AppContext,
-    *,
-    status: str,
-    sort: SortOrder,
-    platform: str | None,
-    since: str | None,
-    limit: int | None,
-    fmt: str,
-) -> None:
+def list_(app: AppContext, *, fmt: str, **selection: Unpack[Selection]) -> None:
     """A table of logged papers, most requested first."""
-    papers = _select(
-        app, status=status, sort=sort, platform=platform, since=since, limit=limit or 50
-    )
+    papers = _select(app, {**selection, "limit": selection["limit"] or 50})
     if fmt == "tsv":
         click.echo(to_tsv(papers), nl=False)
         return
@@ -173,7 +165,7 @@ def list_(
     if not papers:
         console.print("No unmatched papers match these filters.")
         return
-    title = f"Unmatched papers ({status}, by {sort})"
+    title = f"Unmatched papers ({selection['status']}, by {selection['sort']})"
     table = papers_table(papers, title)
     if fits(console, table):
         console.print(table)
@@ -373,14 +365,10 @@ def export(
     *,
     fmt: str,
     output: Path | None,
-    status: str,
-    sort: SortOrder,
-    platform: str | None,
-    since: str | None,
-    limit: int | None,
+    **selection: Unpack[Selection],
 ) -> None:
     """Write papers as CSV (for spreadsheets), a JSON array or JSON Lines."""
-    papers = _select(app, status=status, sort=sort, platform=platform, since=since, limit=limit)
+    papers = _select(app, selection)
     if fmt == "csv":
         data = to_csv(papers, {p.key: latest_permalink(app.db, p.key) for p in papers})
     else:

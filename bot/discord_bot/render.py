@@ -127,18 +127,15 @@ def _fields(card: Card, budget: Budget) -> list[dict[str, Any]]:
     if budget.pem_meaning and card.pem_meaning:
         value += f": {sanitize.escape_markdown(card.pem_meaning)}"
     fields.append({"name": "PEM badge", "value": value, "inline": False})
-    if card.evidence_label:
-        level = sanitize.markdown(card.evidence_label, 100)
-        fields.append({"name": "Evidence level", "value": level, "inline": True})
-    if card.confidence:
-        confidence = sanitize.markdown(card.confidence, 100)
-        fields.append({"name": "Confidence", "value": confidence, "inline": True})
-    if card.study_type:
-        study_type = sanitize.markdown(card.study_type, 100)
-        fields.append({"name": "Study type", "value": study_type, "inline": True})
-    if card.review_status:
-        status = sanitize.markdown(card.review_status, 100)
-        fields.append({"name": "Atlas status", "value": status, "inline": True})
+    short = (
+        ("Evidence level", card.evidence_label),
+        ("Confidence", card.confidence),
+        ("Study type", card.study_type),
+        ("Atlas status", card.review_status),
+    )
+    for name, text in short:
+        if text:
+            fields.append({"name": name, "value": sanitize.markdown(text, 100), "inline": True})
     return fields
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any, Protocol, Self
 
 import discord
 
@@ -35,21 +35,21 @@ def _handler(interaction: discord.Interaction[Any]) -> CardActionHandler:
     return handler
 
 
-class RemoveButton(
+class _CardButton(
     discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-    template=re.compile(re.escape(REMOVE_PREFIX) + r"(?P<author_id>\d+)"),
+    # Never matches: only the subclasses below are registered, each with its own template.
+    template=re.compile(r"(?!)"),
 ):
-    """Remove: the cited message's author (id in the custom_id) or a moderator."""
+    """A grey button whose custom_id is a prefix and one value; subclasses parse the value."""
 
-    def __init__(self, author_id: int) -> None:
+    def __init__(self, label: str, custom_id: str) -> None:
         super().__init__(
             discord.ui.Button(
-                label="Remove",
+                label=label[:LABEL_LIMIT],
                 style=discord.ButtonStyle.secondary,
-                custom_id=f"{REMOVE_PREFIX}{author_id}",
+                custom_id=custom_id,
             )
         )
-        self.author_id = author_id
 
     @classmethod
     async def from_custom_id(
@@ -58,8 +58,27 @@ class RemoveButton(
         item: discord.ui.Item[Any],
         match: re.Match[str],
         /,
-    ) -> RemoveButton:
+    ) -> Self:
         """Rebuild the button from a pressed custom_id."""
+        return cls._from_match(match)
+
+    @classmethod
+    def _from_match(cls, match: re.Match[str]) -> Self:
+        raise NotImplementedError
+
+
+class RemoveButton(
+    _CardButton,
+    template=re.compile(re.escape(REMOVE_PREFIX) + r"(?P<author_id>\d+)"),
+):
+    """Remove: the cited message's author (id in the custom_id) or a moderator."""
+
+    def __init__(self, author_id: int) -> None:
+        super().__init__("Remove", f"{REMOVE_PREFIX}{author_id}")
+        self.author_id = author_id
+
+    @classmethod
+    def _from_match(cls, match: re.Match[str]) -> Self:
         return cls(int(match["author_id"]))
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
@@ -68,30 +87,17 @@ class RemoveButton(
 
 
 class WrongMatchButton(
-    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+    _CardButton,
     template=re.compile(re.escape(WRONG_PREFIX) + r"(?P<entry_id>[a-z0-9][a-z0-9-]*)"),
 ):
     """Wrong match: anyone may report that a card shows the wrong study."""
 
     def __init__(self, entry_id: str, label: str = "Wrong match") -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=label[:LABEL_LIMIT],
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"{WRONG_PREFIX}{entry_id}",
-            )
-        )
+        super().__init__(label, f"{WRONG_PREFIX}{entry_id}")
         self.entry_id = entry_id
 
     @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> WrongMatchButton:
-        """Rebuild the button from a pressed custom_id."""
+    def _from_match(cls, match: re.Match[str]) -> Self:
         return cls(match["entry_id"])
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
