@@ -84,6 +84,9 @@ class _NoEditor:
     def reply_under(self, card: PostedCard, plan: ReplyPlan) -> str:
         raise AssertionError("a dry run posts nothing")
 
+    def replied_under(self, card: PostedCard, line: str) -> str | None:
+        raise AssertionError("a dry run reads nothing")
+
 
 @contextmanager
 def _no_editor(platform: str) -> Iterator[CardEditor]:

@@ -11,6 +11,10 @@ confirm; a failed edit that surely did not happen is released. A pass killed bet
 and confirm leaves its claim; once the claim is older than `reply.claim_lease_seconds` the
 next pass takes it over and asks the platform whether the message already carries the
 killed pass's dated line: then it only confirms, so no card is edited twice or skipped.
+The retraction reply under a card that can no longer be edited is claimed the same way:
+the card is marked frozen first and the claim taken again, so a claim on a frozen card is
+always a reply's, and a pass taking it over looks once for the bot's reply carrying the
+line (`replied_under`) before it posts one.
 
 A card whose message is gone is marked and skipped from then on; one the platform no longer
 lets the bot edit (an edit window) gets a short reply under it for a retraction only.
@@ -67,6 +71,14 @@ class CardEditor(Protocol):
 
     def reply_under(self, card: PostedCard, plan: ReplyPlan) -> str:
         """Post `plan` as a new reply under the card; the new reply's id (`SendFailed`)."""
+        ...
+
+    def replied_under(self, card: PostedCard, line: str) -> str | None:
+        """The id of the bot's reply under the card that carries `line`, or None.
+
+        Asked once, when a stopped pass may have posted a retraction reply without
+        recording it. Raises `CardGone` or `LookupFailed` as `shows` does.
+        """
         ...
 
 
@@ -299,6 +311,8 @@ def _take_over(service: EvidenceService, editor: CardEditor, card: PostedCard) -
         service.db, card.platform, card.reply_id, kept, line, at=now, stale_before=stale
     ):
         return Refreshed(card, Refresh.BUSY)
+    if card.state == "frozen":
+        return _reply_taken_over(service, editor, card, kept, line)
     try:
         made = bool(line) and editor.shows(card, line)
     except LookupFailed as exc:
@@ -310,6 +324,28 @@ def _take_over(service: EvidenceService, editor: CardEditor, card: PostedCard) -
         return Refreshed(card, Refresh.FOUND, (line,))
     posted_cards.release_edit(service.db, card.platform, card.reply_id)
     return None
+
+
+def _reply_taken_over(
+    service: EvidenceService,
+    editor: CardEditor,
+    card: PostedCard,
+    kept: Mapping[str, Shown],
+    line: str,
+) -> Refreshed | None:
+    """A stopped pass's retraction-reply claim: recorded when the reply is there (FOUND),
+    else released so this pass posts it (None); left claimed when it cannot be looked for."""
+    try:
+        reply_id = editor.replied_under(card, line) if line else None
+    except LookupFailed as exc:
+        return Refreshed(card, Refresh.FAILED, (), f"cannot look for the reply: {exc}")
+    if reply_id is None:
+        posted_cards.release_edit(service.db, card.platform, card.reply_id)
+        return None
+    _replied(service, card, kept, reply_id, line)
+    log.info("card %s/%s: confirmed a stopped pass's retraction reply %s",
+             card.platform, card.reply_id, reply_id)  # fmt: skip
+    return Refreshed(card, Refresh.FOUND, (line,))
 
 
 def _edit(service: EvidenceService, editor: CardEditor, pending: Pending) -> Refreshed:
@@ -331,10 +367,7 @@ def _edit(service: EvidenceService, editor: CardEditor, pending: Pending) -> Ref
     try:
         editor.edit(card, outcome.plan)
     except EditClosed as exc:
-        if pending.retracted:
-            return _reply_under(service, editor, pending, outcome)
-        posted_cards.mark(service.db, card.platform, card.reply_id, "frozen", str(exc))
-        return Refreshed(card, Refresh.FROZEN, pending.changes, str(exc))
+        return _closed(service, editor, pending, outcome, str(exc))
     except SendFailed as exc:
         if not exc.maybe_sent:
             posted_cards.release_edit(service.db, card.platform, card.reply_id)
@@ -342,6 +375,32 @@ def _edit(service: EvidenceService, editor: CardEditor, pending: Pending) -> Ref
     posted_cards.confirm_edit(service.db, card.platform, card.reply_id, _now(service))
     _mod_log(service, card, "card edited", outcome.line)
     return Refreshed(card, Refresh.EDITED, pending.changes)
+
+
+def _closed(
+    service: EvidenceService, editor: CardEditor, pending: Pending, outcome: Outcome, why: str
+) -> Refreshed:
+    """The platform refused the edit for good: frozen, and for a retraction a reply under it.
+
+    The reply is claimed again on the frozen card, so a pass taking the claim over knows it
+    is a reply's and looks for the reply rather than for an edit.
+    """
+    card = pending.card
+    posted_cards.mark(service.db, card.platform, card.reply_id, "frozen", why)
+    if not pending.retracted:
+        return Refreshed(card, Refresh.FROZEN, pending.changes, why)
+    now = _now(service)
+    if not posted_cards.claim_edit(
+        service.db,
+        card.platform,
+        card.reply_id,
+        pending.shown,
+        outcome.line,
+        at=now,
+        stale_before=_stale_before(service, now),
+    ):
+        return Refreshed(card, Refresh.BUSY, pending.changes)
+    return _reply_under(service, editor, pending, outcome)
 
 
 def _reply_under(
@@ -364,16 +423,27 @@ def _reply_under(
         if not exc.maybe_sent:
             posted_cards.release_edit(service.db, card.platform, card.reply_id)
         return Refreshed(card, Refresh.FAILED, pending.changes, exc.reason)
+    _replied(service, card, pending.shown, reply_id, outcome.line)
+    return Refreshed(card, Refresh.REPLIED, pending.changes)
+
+
+def _replied(
+    service: EvidenceService,
+    card: PostedCard,
+    shown: Mapping[str, Shown],
+    reply_id: str,
+    line: str,
+) -> None:
+    """The retraction reply is under the card: the card shows `shown` from now on."""
     posted_cards.mark(
         service.db,
         card.platform,
         card.reply_id,
         "frozen",
         f"no longer editable; retraction reply {reply_id}",
-        shown=pending.shown,
+        shown=shown,
     )
-    _mod_log(service, card, "retraction reply", f"{reply_id}: {outcome.line}")
-    return Refreshed(card, Refresh.REPLIED, pending.changes)
+    _mod_log(service, card, "retraction reply", f"{reply_id}: {line}")
 
 
 def _mod_log(service: EvidenceService, card: PostedCard, action: str, detail: str) -> None:

@@ -30,6 +30,8 @@ from records.posted_cards import PostedCard
 
 NO_PINGS = discord.AllowedMentions.none()
 NETWORK_FAILURES = (aiohttp.ClientError, asyncio.TimeoutError)
+# How many messages after a card are searched for a retraction reply a stopped pass posted.
+LOOK_BACK_MESSAGES = 100
 
 
 class DiscordCardEditor:
@@ -93,6 +95,29 @@ class DiscordCardEditor:
         except NETWORK_FAILURES as exc:
             raise SendFailed(f"no answer from Discord ({exc!r})", maybe_sent=True) from exc
         return str(sent.id)
+
+    def replied_under(self, card: PostedCard, line: str) -> str | None:
+        """The bot's message replying to the card and carrying `line`, among the channel's
+        messages after the card (GET /channels/{channel}/messages?after=), or None."""
+
+        async def look() -> str | None:
+            channel = self._client.get_partial_messageable(int(card.thread))
+            after = discord.Object(int(card.reply_id))
+            me = self._client.user.id if self._client.user is not None else None
+            async for message in channel.history(limit=LOOK_BACK_MESSAGES, after=after):
+                reference = message.reference
+                to_card = reference is not None and reference.message_id == int(card.reply_id)
+                if message.author.id == me and to_card and carries(message_text(message), line):
+                    return str(message.id)
+            return None
+
+        try:
+            found: str | None = self._run(look())
+        except discord.NotFound as exc:
+            raise CardGone(describe_failure(exc)) from exc
+        except (discord.HTTPException, *NETWORK_FAILURES) as exc:
+            raise LookupFailed(str(exc)) from exc
+        return found
 
 
 def message_text(message: discord.Message) -> str:

@@ -55,6 +55,23 @@ class DiscourseCardEditor:
             raise SendFailed(str(exc), maybe_sent=exc.ambiguous) from exc
         return str(as_id(answer.get("id")) or f"pending:{card.reply_id}")
 
+    def replied_under(self, card: PostedCard, line: str) -> str | None:
+        """The bot's post in the card's topic carrying `line`, among the newest posts
+        (GET session/current.json for the bot's name, then GET posts.json), or None."""
+        try:
+            user = self._client.get("session/current.json").get("current_user")
+            name = user.get("username") if isinstance(user, dict) else None
+            listed = self._client.get("posts.json").get("latest_posts")
+        except ApiError as exc:
+            raise LookupFailed(str(exc)) from exc
+        for post in listed if isinstance(listed, list) else []:
+            if not isinstance(post, dict) or post.get("username") != name or name is None:
+                continue
+            text = str(post.get("raw") or post.get("cooked") or "")
+            if str(post.get("topic_id")) == card.thread and carries(text, line):
+                return str(as_id(post.get("id")))
+        return None
+
     def _post(self, card: PostedCard) -> dict[str, Any]:
         try:
             post = self._client.get(f"posts/{_post_id(card)}.json")

@@ -152,6 +152,10 @@ class LemmyOutlet:
         """Never needed: with no edit window, no card is closed to edits (`EditClosed`)."""
         raise SendFailed("Lemmy comments can always be edited")
 
+    def replied_under(self, card: PostedCard, line: str) -> str | None:
+        """Never a reply under a Lemmy card (see `reply_under`): none to find."""
+        return None
+
     def is_moderator(self, post: Post) -> bool:
         """An instance admin, or one of the community's moderators (Lemmy's own list)."""
         return post.author_id in self._admins or self._moderators.is_moderator(

@@ -86,6 +86,23 @@ class RedditCardEditor:
             raise SendFailed(type(exc).__name__, maybe_sent=True) from exc
         return str(made.name) if made is not None else ""
 
+    def replied_under(self, card: PostedCard, line: str) -> str | None:
+        """The bot's reply to the card's comment carrying `line` (the comment's replies,
+        read with `Comment.refresh`), or None."""
+        try:
+            comment = self._comment(card)
+            comment.refresh()
+            me = str(self._reddit.user.me() or "").lower()
+            for reply in comment.replies.list():
+                author = str(getattr(reply, "author", "") or "").lower()
+                if author == me and carries(str(getattr(reply, "body", "")), line):
+                    return str(reply.name)
+        except NotFound as exc:
+            raise CardGone(str(exc)) from exc
+        except (PrawcoreException, RedditAPIException, praw.exceptions.ClientException) as exc:
+            raise LookupFailed(type(exc).__name__) from exc
+        return None
+
 
 @contextmanager
 def reddit_editor(settings: Settings) -> Iterator[RedditCardEditor]:

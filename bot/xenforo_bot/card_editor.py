@@ -19,6 +19,10 @@ from bot.forums.api import ApiClient
 from bot.xenforo_bot.convert import int_id
 from records.posted_cards import PostedCard
 
+# How many of a thread's last pages are searched for a retraction reply a stopped pass
+# posted: it was posted within the claim lease, so it is among the newest posts.
+LOOK_BACK_PAGES = 2
+
 
 class XenForoCardEditor:
     """Edits, reads and answers the bot's card posts."""
@@ -58,6 +62,29 @@ class XenForoCardEditor:
         post_id = int_id(post.get("post_id")) if isinstance(post, dict) else None
         return str(post_id) if post_id is not None else ""
 
+    def replied_under(self, card: PostedCard, line: str) -> str | None:
+        """The bot's post carrying `line` on the card's thread's last pages (GET me, then
+        threads/{id}/posts from the last page back), or None."""
+        try:
+            me = self._client.get("me").get("me")
+            bot = int_id(me.get("user_id")) if isinstance(me, dict) else None
+            first = self._client.get(f"threads/{int(card.thread)}/posts", page=1)
+            pagination = first.get("pagination")
+            last = int_id(pagination.get("last_page")) if isinstance(pagination, dict) else None
+            for page in range(last or 1, max(0, (last or 1) - LOOK_BACK_PAGES), -1):
+                answer = (
+                    first
+                    if page == 1
+                    else self._client.get(f"threads/{int(card.thread)}/posts", page=page)
+                )
+                posts = answer.get("posts")
+                for post in posts if isinstance(posts, list) else []:
+                    if _ours_carrying(post, bot, line):
+                        return str(int_id(post.get("post_id")))
+        except ApiError as exc:
+            raise LookupFailed(str(exc)) from exc
+        return None
+
     def _quote(self, card: PostedCard) -> Quote | None:
         """The member's post the card answers, quoted as in the first reply (if it is there)."""
         try:
@@ -84,3 +111,12 @@ class XenForoCardEditor:
         if not isinstance(post, dict) or post.get("message_state") == "deleted":
             return None
         return post
+
+
+def _ours_carrying(post: Any, bot: int | None, line: str) -> bool:
+    """A visible post by the bot's user whose message carries `line`."""
+    if not isinstance(post, dict) or int_id(post.get("post_id")) is None:
+        return False
+    if bot is None or int_id(post.get("user_id")) != bot:
+        return False
+    return post.get("message_state") != "deleted" and carries(str(post.get("message") or ""), line)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from click.testing import CliRunner
@@ -33,8 +34,14 @@ class FakeEditor:
     replies: list[tuple[str, str]] = field(default_factory=list)
     fail: BaseException | None = None
     apply_then_fail: bool = False
+    closed: bool = False
+    reply_fail: BaseException | None = None
+    reply_made_then_fail: bool = False
+    lookups: int = 0
 
     def edit(self, card: PostedCard, plan: ReplyPlan) -> None:
+        if self.closed:
+            raise EditClosed("edit window over")
         if self.fail is not None and not self.apply_then_fail:
             failure, self.fail = self.fail, None
             raise failure
@@ -50,8 +57,20 @@ class FakeEditor:
         return line in " ".join(self.texts[card.reply_id].split())
 
     def reply_under(self, card: PostedCard, plan: ReplyPlan) -> str:
+        if self.reply_fail is not None and not self.reply_made_then_fail:
+            failure, self.reply_fail = self.reply_fail, None
+            raise failure
         self.replies.append((card.reply_id, plan.text()))
-        return f"under-{card.reply_id}"
+        if self.reply_fail is not None:
+            failure, self.reply_fail = self.reply_fail, None
+            raise failure
+        return f"under-{card.reply_id}-{len(self.replies)}"
+
+    def replied_under(self, card: PostedCard, line: str) -> str | None:
+        self.lookups += 1
+        found = [n for n, (to, text) in enumerate(self.replies, 1)
+                 if to == card.reply_id and line in " ".join(text.split())]  # fmt: skip
+        return f"under-{card.reply_id}-{found[0]}" if found else None
 
 
 def post_card(service: EvidenceService, message_id: str = "1") -> str:
@@ -195,6 +214,54 @@ def test_a_pass_killed_before_the_edit_edits_after_the_lease(
     clock.advance(seconds=service.settings.reply.claim_lease_seconds + 1)
     assert [r.status for r in refresh_pass(service, editor)] == [Refresh.EDITED]
     assert editor.edits == [reply_id]
+
+
+class ReplyCase(NamedTuple):
+    """How posting the retraction reply fails, and what the passes then report."""
+
+    failure: BaseException
+    made: bool  # the reply reached the platform before the failure
+    first: list[Refresh] | None  # None: the pass was killed
+    after_lease: list[Refresh]
+    lookups: int  # how often the platform was asked for the reply
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        # Killed between posting the reply and recording it: found, never posted again.
+        ReplyCase(KeyboardInterrupt(), True, None, [Refresh.FOUND], 1),
+        # Killed before the reply was posted: looked for once, then posted.
+        ReplyCase(KeyboardInterrupt(), False, None, [Refresh.REPLIED], 1),
+        # An ambiguous failure after the reply was made: kept claimed, then found.
+        ReplyCase(
+            SendFailed("no answer", maybe_sent=True), True, [Refresh.FAILED], [Refresh.FOUND], 1
+        ),
+        # A failure that surely posted nothing: released, posted by the next pass.
+        ReplyCase(SendFailed("400"), False, [Refresh.FAILED], [Refresh.REPLIED], 0),
+    ],
+)
+def test_a_retraction_reply_under_a_closed_card_is_posted_exactly_once(
+    service: EvidenceService, clock: FakeClock, case: ReplyCase
+) -> None:
+    reply_id = post_card(service)
+    retract_with_new_summary(service)
+    editor = FakeEditor(closed=True, reply_fail=case.failure, reply_made_then_fail=case.made)
+    if case.first is None:
+        with pytest.raises(KeyboardInterrupt):
+            refresh_pass(service, editor)
+    else:
+        assert [r.status for r in refresh_pass(service, editor)] == case.first
+    clock.advance(seconds=service.settings.reply.claim_lease_seconds + 1)
+    assert [r.status for r in refresh_pass(service, editor)] == case.after_lease
+    assert refresh_pass(service, editor) == []
+    assert [to for to, _ in editor.replies] == [reply_id]
+    assert editor.lookups == case.lookups
+    card = posted_cards.get_posted(service.db, "console", reply_id)
+    assert card is not None
+    assert (card.state, card.edit_claimed_at) == ("frozen", None)
+    actions = modlog.recent_actions(service.db, platform="console")
+    assert [a.action for a in actions] == ["retraction reply"]
 
 
 def test_a_refresher_runs_a_pass_only_when_due(service: EvidenceService) -> None:

@@ -30,13 +30,15 @@ def import_atlas(db_path: Path) -> None:
         db.close()
 
 
-def retract_with_new_summary(db_path: Path, entry_id: str) -> None:
-    """Re-import a study as retracted with a new summary (what `atlas import` stores)."""
+def retract_with_new_summary(db_path: Path, entry_id: str, *, retracted: bool = True) -> None:
+    """Re-import a study as retracted (unless told not to) with a new summary (what `atlas
+    import` stores)."""
     db = open_db(db_path)
     try:
         entry = get_entry(db, entry_id)
         assert entry is not None
-        upsert_entries(db, [entry.model_copy(update={"retracted": True, "summary": NEW_SUMMARY})])
+        update = {"retracted": retracted, "summary": NEW_SUMMARY}
+        upsert_entries(db, [entry.model_copy(update=update)])
     finally:
         db.close()
 

@@ -85,6 +85,34 @@ def test_sigkill_during_a_pass_then_restart_edits_each_card_exactly_once(
     assert sorted(fake.edits) == sorted(replies)
 
 
+def test_sigkill_after_the_retraction_reply_is_posted_then_restart_posts_it_once(
+    factory: HarnessFactory, fake: FakeXenForo, tmp_path: Path
+) -> None:
+    [reply] = post_cards(factory, fake)
+    fake.edit_closed.add(reply)
+    env = clean_environment(xenforo_environment(fake, EVBOT_REPLY__CLAIM_LEASE_SECONDS="0"))
+    # A revised summary first: the post is found closed to edits and left as it is.
+    retract_with_new_summary(factory.db_path, LEE_ID, retracted=False)
+    assert "1 frozen" in refresh_cards(factory.db_path, env, tmp_path)
+    retract_with_new_summary(factory.db_path, LEE_ID)
+    # The retraction reply is saved by the forum, but its answer comes only after the kill.
+    fake.slow_next(5.0, path_contains="/api/posts/")
+    store_args, store_env = program_store(factory.db_path)
+    command = [*program(), *store_args, "cards", "refresh"]
+    process = subprocess.Popen(command, cwd=tmp_path, env={**env, **store_env})  # noqa: S603
+    try:
+        assert wait_until(lambda: len(fake.replies_by_bot()) == 2)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    refresh_cards(factory.db_path, env, tmp_path)
+    assert "up to date" in refresh_cards(factory.db_path, env, tmp_path)
+    card, under = fake.replies_by_bot()  # exactly one retraction reply
+    assert card["post_id"] == reply
+    assert BANNER in under["message"]
+    assert fake.edits == []
+
+
 def test_a_running_bot_edits_the_card_within_refresh_seconds(
     factory: HarnessFactory, fake: FakeXenForo, tmp_path: Path
 ) -> None:
