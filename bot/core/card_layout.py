@@ -6,7 +6,7 @@ only the markup differs, so each renderer hands over a `Markup` with its own pie
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.core import sanitize
@@ -50,6 +50,31 @@ def card_text(card: Card, budget: Budget, markup: Markup) -> str:
     )
     lines.append(" · ".join(badges))
     return markup.line_break.join(lines)
+
+
+def more_item(card: Card, markup: Markup, title_chars: int) -> str:
+    """One entry of the "more" list: a retraction mark, the linked title and the year."""
+    prefix = "⛔ RETRACTED · " if card.retracted else ""
+    title = prefix + markup.text(card.title, title_chars)
+    year = f" ({card.year})" if card.year else ""
+    return markup.link(title, card.url) + year
+
+
+def tail_parts(
+    reply: Reply,
+    cards: list[Card],
+    more: list[Card],
+    more_list: Callable[[list[Card], bool], str],
+    footer: Callable[[str, Sequence[Card]], str],
+) -> list[str]:
+    """What stands under the cards: the "more" list (numbered when no card is shown in full),
+    then the footer when the reply has one."""
+    tail = []
+    if more:
+        tail.append(more_list(more, not cards))
+    if reply.footer:
+        tail.append(footer(reply.command, reply.cards))
+    return tail
 
 
 def cards_within(

@@ -343,20 +343,28 @@ def mode_text(mode: PlaceMode, word: str) -> str:
     return texts[mode]
 
 
-def _cooldown(service: EvidenceService, command: Command, inv: Invocation) -> CommandResult:
-    hours = _number(command.argument)
-    assert hours is not None  # _checked guarantees it
+def _set_here(
+    service: EvidenceService, inv: Invocation, setter: Callable[..., object], value: object
+) -> None:
+    """Store `value` as the invocation's place's own setting with `setter` (a `records.places`
+    setter taking the place, the value, the actor and the mode to start from)."""
     post = inv.post
-    set_place_cooldown(
+    setter(
         service.db,
         post.platform,
         post.place,
-        hours,
+        value,
         actor=inv.actor,
         # A thread's first own setting must not switch it out of its channel's mode.
         default_mode=service.mode_for(post.platform, post.place, post.parent_place),
     )
-    _log(service, inv, "cooldown", target=post.place, detail=f"{hours:g}h")
+
+
+def _cooldown(service: EvidenceService, command: Command, inv: Invocation) -> CommandResult:
+    hours = _number(command.argument)
+    assert hours is not None  # _checked guarantees it
+    _set_here(service, inv, set_place_cooldown, hours)
+    _log(service, inv, "cooldown", target=inv.post.place, detail=f"{hours:g}h")
     return CommandResult(
         command, ok=True, text=f"A study is carded at most once per thread every {hours:g} h here."
     )
@@ -364,16 +372,8 @@ def _cooldown(service: EvidenceService, command: Command, inv: Invocation) -> Co
 
 def _descriptions(service: EvidenceService, command: Command, inv: Invocation) -> CommandResult:
     how = cast(DescriptionMode, command.argument.lower())
-    post = inv.post
-    set_place_description_matches(
-        service.db,
-        post.platform,
-        post.place,
-        how,
-        actor=inv.actor,
-        default_mode=service.mode_for(post.platform, post.place, post.parent_place),
-    )
-    _log(service, inv, "descriptions", target=post.place, detail=how)
+    _set_here(service, inv, set_place_description_matches, how)
+    _log(service, inv, "descriptions", target=inv.post.place, detail=how)
     texts = {
         "card": "Studies a post only describes get their card here, introduced as a guess.",
         "suggest": "Studies a post only describes get one line here naming the study.",

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.core import sanitize
-from bot.core.card_layout import Markup, cards_within, fit_reply
+from bot.core.card_layout import Markup, cards_within, fit_reply, more_item, tail_parts
 from bot.core.cards import Card, Reply, footer_notice
 
 POST_LIMIT = 10_000
@@ -52,11 +52,7 @@ def _fitting(
     head = [quote_block(quote)] if quote else []
     if reply.notice:
         head.append(sanitize.bbcode(reply.notice, 500))
-    tail = []
-    if more:
-        tail.append(_more_list(more, numbered=not cards))
-    if reply.footer:
-        tail.append(_footer(reply.command, reply.cards))
+    tail = tail_parts(reply, cards, more, _more_list, _footer)
 
     def join(body: list[str]) -> str:
         parts = ("\n\n".join(head), SEPARATOR.join(body), "\n\n".join(tail))
@@ -65,13 +61,8 @@ def _fitting(
     return cards_within(cards, BBCODE, limit, join)
 
 
-def _more_list(more: list[Card], *, numbered: bool) -> str:
-    items = []
-    for card in more:
-        prefix = "⛔ RETRACTED · " if card.retracted else ""
-        title = prefix + sanitize.bbcode(card.title, MORE_TITLE_CHARS)
-        year = f" ({card.year})" if card.year else ""
-        items.append(f"[*][URL='{_url(card.url)}']{title}[/URL]{year}")
+def _more_list(more: list[Card], numbered: bool) -> str:
+    items = [f"[*]{more_item(card, BBCODE, MORE_TITLE_CHARS)}" for card in more]
     kind = "=1" if numbered else ""
     heading = "" if numbered else f"[B]And {len(more)} more:[/B]\n"
     shown: list[str] = []
@@ -91,9 +82,10 @@ def _footer(command: str, cards: Sequence[Card]) -> str:
     )
 
 
-def _url(url: str) -> str:
-    """A URL safe inside `[URL='...']`: quotes and brackets percent-encoded."""
-    return sanitize.link_target(url).replace("'", "%27").replace("[", "%5B").replace("]", "%5D")
+def _link(title: str, url: str) -> str:
+    """`[URL='...']title[/URL]`, the URL's quotes and brackets percent-encoded to stay inside."""
+    target = sanitize.link_target(url).replace("'", "%27").replace("[", "%5B").replace("]", "%5D")
+    return f"[URL='{target}']{title}[/URL]"
 
 
 BBCODE = Markup(
@@ -101,6 +93,6 @@ BBCODE = Markup(
     meaning=sanitize.bbcode,
     bold=lambda text: f"[B]{text}[/B]",
     italic=lambda text: f"[I]{text}[/I]",
-    link=lambda title, url: f"[URL='{_url(url)}']{title}[/URL]",
+    link=_link,
     line_break="\n",
 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.core import sanitize
-from bot.core.card_layout import Markup, cards_within, fit_reply
+from bot.core.card_layout import Markup, cards_within, fit_reply, more_item, tail_parts
 from bot.core.cards import Card, Reply, footer_notice
 
 COMMENT_LIMIT = 10_000
@@ -34,11 +34,7 @@ def render_markdown(reply: Reply) -> str:
 
 def _fitting(reply: Reply, cards: list[Card], more: list[Card]) -> str | None:
     head = [sanitize.markdown(reply.notice, 500)] if reply.notice else []
-    tail = []
-    if more:
-        tail.append(_more_list(more, numbered=not cards))
-    if reply.footer:
-        tail.append(_footer(reply.command, reply.cards))
+    tail = tail_parts(reply, cards, more, _more_list, _footer)
 
     def join(body: list[str]) -> str:
         return RULE.join(part for part in ("\n\n".join(head), *body, "\n\n".join(tail)) if part)
@@ -46,13 +42,10 @@ def _fitting(reply: Reply, cards: list[Card], more: list[Card]) -> str | None:
     return cards_within(cards, MARKDOWN, COMMENT_LIMIT, join)
 
 
-def _more_list(more: list[Card], *, numbered: bool) -> str:
+def _more_list(more: list[Card], numbered: bool) -> str:
     items = []
     for number, card in enumerate(more, start=1):
-        prefix = "⛔ RETRACTED · " if card.retracted else ""
-        title = prefix + sanitize.markdown(card.title, MORE_TITLE_CHARS)
-        year = f" ({card.year})" if card.year else ""
-        link = f"[{title}]({sanitize.link_target(card.url)}){year}"
+        link = more_item(card, MARKDOWN, MORE_TITLE_CHARS)
         items.append(f"{number}. {link}" if numbered else f"* {link}")
     text = "" if numbered else f"**And {len(more)} more:**\n\n"
     for shown, item in enumerate(items):
