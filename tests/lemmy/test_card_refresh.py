@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
 from pathlib import Path
 
+from tests.fakes.stores import program_store
 from tests.forums.card_refresh import (
     BANNER,
     NEW_SUMMARY,
@@ -15,19 +18,26 @@ from tests.forums.card_refresh import (
 from tests.lemmy.conftest import COMMUNITY, LEE_DOI, MEMBER, HarnessFactory
 from tests.lemmy.fake_lemmy import FakeLemmy
 from tests.lemmy.test_process import lemmy_environment
+from tests.reliability.conftest import clean_environment, program, wait_until
 
 LEE_ID = "lee-2024-brain-regional"
 
 
-def post_card(factory: HarnessFactory, fake: FakeLemmy) -> int:
-    """The bot answers a new post citing Lee 2024; its comment's id."""
+def post_cards(factory: HarnessFactory, fake: FakeLemmy, posts: int = 1) -> list[int]:
+    """The bot answers `posts` new posts citing Lee 2024; its comments' ids."""
     import_atlas(factory.db_path)
     harness = factory.build()
     harness.poll()
-    fake.add_post(COMMUNITY, MEMBER, "Brain study", f"doi:{LEE_DOI}")
+    for n in range(posts):
+        fake.add_post(COMMUNITY, MEMBER, f"Brain study {n}", f"doi:{LEE_DOI}")
     harness.poll()
-    [reply] = fake.bot_replies()
-    return int(reply["id"])
+    return [int(reply["id"]) for reply in fake.bot_replies()]
+
+
+def post_card(factory: HarnessFactory, fake: FakeLemmy) -> int:
+    """The bot answers a new post citing Lee 2024; its comment's id."""
+    [reply] = post_cards(factory, fake)
+    return reply
 
 
 def refresh(factory: HarnessFactory, fake: FakeLemmy, tmp_path: Path, *more: str) -> str:
@@ -62,6 +72,32 @@ def test_a_deleted_comment_is_marked_gone_and_never_edited(
     assert fake.edits == []
     refresh(factory, fake, tmp_path)
     assert sum(r[:2] == ("PUT", "comment") for r in fake.requests) == 1  # skipped from then on
+
+
+def test_sigkill_during_a_pass_then_restart_edits_each_card_exactly_once(
+    factory: HarnessFactory, fake: FakeLemmy, tmp_path: Path
+) -> None:
+    replies = post_cards(factory, fake, posts=3)
+    assert len(replies) == 3
+    retract_with_new_summary(factory.db_path, LEE_ID)
+    env = clean_environment(lemmy_environment(fake, EVBOT_REPLY__CLAIM_LEASE_SECONDS="0"))
+    # The first edit is saved by the instance, but its answer comes only after the kill.
+    fake.slow_next("PUT", "comment", 5.0)
+    store_args, store_env = program_store(factory.db_path)
+    command = [*program(), *store_args, "cards", "refresh"]
+    process = subprocess.Popen(command, cwd=tmp_path, env={**env, **store_env})  # noqa: S603
+    try:
+        assert wait_until(lambda: len(fake.edits) == 1)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    assert len(fake.edits) == 1  # killed mid-pass: the other cards are not edited yet
+    assert "1 found" in refresh_cards(factory.db_path, env, tmp_path)
+    assert sorted(fake.edits) == sorted(replies)
+    assert all(BANNER in c["content"] for c in fake.bot_replies())
+    assert len(fake.bot_replies()) == 3  # edited in place, never posted again
+    assert "up to date" in refresh_cards(factory.db_path, env, tmp_path)
+    assert sorted(fake.edits) == sorted(replies)
 
 
 def test_a_running_bot_edits_the_card_within_refresh_seconds(
