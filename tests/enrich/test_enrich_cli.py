@@ -17,6 +17,7 @@ from bot.cli.main import cli
 from records.db import open_db
 from records.unmatched import get_paper
 from tests.enrich.fakes import FakePaper, FakeServices, serve_over_http
+from tests.fakes.stores import program_store
 from tests.unmatched.helpers import add_entry, mention
 
 
@@ -136,6 +137,7 @@ def test_one_unreachable_service_is_asked_once_and_the_others_still_answer(
     assert "3 left for the next pass" in result.stdout
 
 
+@pytest.mark.sqlite_only  # reads the SQLite file's bytes
 def test_the_api_key_never_reaches_logs_output_or_the_database(
     db_path: Path, root: str, services: FakeServices, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -159,9 +161,10 @@ def test_the_enricher_process_runs_passes_until_sigterm(
     db = open_db(db_path)
     mention(db, "doi", "10.1000/pmc.article")
     db.close()
-    env = {**os.environ, **service_env(root)}
+    store_args, store_env = program_store(db_path)
+    env = {**os.environ, **service_env(root), **store_env}
     command = [sys.executable, "-c", "from bot.cli.main import main; main()",
-               "--db", str(db_path), "run", "enricher", "--interval", "60"]  # fmt: skip
+               *store_args, "run", "enricher", "--interval", "60"]  # fmt: skip
     process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)  # noqa: S603
     try:
         assert process.stderr is not None
