@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable
 
 from config.settings import LinkerSettings
@@ -104,7 +104,9 @@ class AtlasIndex:
         self._settings = settings
         self._by_id: dict[str, int] = {}
         self._identifiers: dict[RefKind, dict[str, int]] = {k: {} for k in _IDENTIFIER_KINDS}
-        self._by_author_year: defaultdict[str, list[int]] = defaultdict(list)
+        # "surname|year" → the entry number, or a list of them when several share it (most
+        # keys have one entry: an int costs no list).
+        self._by_author_year: dict[str, int | list[int]] = {}
         self._titles = TitleIndex(
             min_words=settings.title_min_words, min_score=settings.title_min_score
         )
@@ -122,7 +124,7 @@ class AtlasIndex:
             first_author = entry.first_author_surname
             if first_author and entry.year:
                 for key in _surname_keys(fold_surname(first_author)):
-                    self._by_author_year[f"{key}|{entry.year}"].append(number)
+                    self._add_author_year(f"{key}|{entry.year}", number)
             self._titles.add(*title_words(entry.title))
         for title, entry_id in other_titles:
             owner = self._by_id.get(entry_id)
@@ -178,6 +180,22 @@ class AtlasIndex:
                 word for n in range(len(self._entries)) for word in set(self._titles.words_of(n))
             )
         return self._frequency
+
+    def _add_author_year(self, key: str, number: int) -> None:
+        current = self._by_author_year.get(key)
+        if current is None:
+            self._by_author_year[key] = number
+        elif isinstance(current, int):
+            self._by_author_year[key] = [current, number]
+        else:
+            current.append(number)
+
+    def _author_year_numbers(self, key: str) -> list[int]:
+        """The entries whose first author and year are `key` ("surname|year"), in order."""
+        found = self._by_author_year.get(key)
+        if found is None:
+            return []
+        return [found] if isinstance(found, int) else list(found)
 
     def _add_identifier(self, kind: RefKind, value: str, number: int) -> None:
         normalized = value if _already_normal(kind, value) else _normalize(kind, value)
@@ -418,10 +436,10 @@ class AtlasIndex:
 
     def _author_year_candidates(self, citation: AuthorYear) -> list[int]:
         first = citation.surnames[0]
-        candidates = list(self._by_author_year.get(f"{first}|{citation.year}", []))
+        candidates = self._author_year_numbers(f"{first}|{citation.year}")
         if not candidates and " " in first:
             last = first.rsplit(" ", 1)[-1]
-            candidates = list(self._by_author_year.get(f"{last}|{citation.year}", []))
+            candidates = self._author_year_numbers(f"{last}|{citation.year}")
         others = citation.surnames[1:]
         if others:
             candidates = [
@@ -446,7 +464,7 @@ class AtlasIndex:
         if not parsed:
             return []
         name, year = fold_surname(parsed.group("name")), parsed.group("year")
-        numbers = self._by_author_year.get(f"{name}|{year}", [])
+        numbers = self._author_year_numbers(f"{name}|{year}")
         reference = whole.model_copy(
             update={"kind": RefKind.AUTHOR_YEAR, "value": f"{name} {year}"}
         )
