@@ -2,6 +2,10 @@
 
 A posted card records, per study, the version it showed and those fields; the refresh pass
 compares them with the current card to decide whether to edit, and to say what changed.
+The fingerprint covers every entry field a card shows (its byline and badges too), so no
+change a reader could see leaves a card stale. Cards posted before a field joined the
+fingerprint recorded fewer fields: only the fields a card recorded are compared (`differs`),
+so widening the fingerprint never edits every posted card at once.
 """
 
 from __future__ import annotations
@@ -23,6 +27,12 @@ VERSIONED = (
     "review_status",
     "retracted",
     "notice",
+    # Shown in the byline and the badges (issue 26: a change there left the card stale).
+    "authors",
+    "journal",
+    "year",
+    "study_type",
+    "confidence",
 )
 # How the dated line names a change of each field ("the atlas revised its summary").
 _CHANGE_WORDS = {
@@ -33,6 +43,11 @@ _CHANGE_WORDS = {
     "evidence_level": "the atlas changed its evidence level",
     "review_status": "the atlas changed its review status",
     "notice": "a notice about the paper was published",
+    "authors": "the atlas revised its authors",
+    "journal": "the atlas revised its journal",
+    "year": "the atlas revised its year",
+    "study_type": "the atlas changed its study type",
+    "confidence": "the atlas changed its confidence",
 }
 
 
@@ -46,6 +61,18 @@ def card_shown(card: Card) -> Shown:
     fields = card_fields(card)
     digest = hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()
     return Shown(version=digest[:16], fields=fields)
+
+
+def differs(before: Shown, now: Shown) -> bool:
+    """Whether a card showing `before` is out of date now: a field it recorded changed.
+
+    Fields it did not record (it was posted before they joined the fingerprint) are not
+    compared: their value then is unknown, and the card is brought up to date, all fields
+    recorded, at its next edit.
+    """
+    if before.version == now.version:
+        return False
+    return any(now.fields.get(name) != value for name, value in before.fields.items())
 
 
 def reply_layout(reply: Reply) -> Layout:
@@ -71,7 +98,7 @@ def changes(before: Mapping[str, object], after: Mapping[str, object]) -> list[s
     elif before.get("retracted") and not after.get("retracted"):
         said.append("the atlas no longer marks the paper retracted")
     for name, words in _CHANGE_WORDS.items():
-        if before.get(name) == after.get(name):
+        if name not in before or before.get(name) == after.get(name):
             continue
         if name == "notice" and (after.get("retracted") or not after.get("notice")):
             continue  # the retraction says it; a notice withdrawn is not news to readers

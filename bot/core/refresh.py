@@ -32,7 +32,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol, TypeVar
 
-from bot.core.card_versions import card_shown, changes
+from bot.core.card_versions import card_shown, changes, differs
 from bot.core.cards import DO_NOT_RELY, Card, Reply
 from bot.core.service import EvidenceService, ReplyPlan, command_word
 from bot.errors import CardGone as CardGone  # noqa: PLC0414 - tests import it here
@@ -163,14 +163,14 @@ def _pending(service: EvidenceService, card: PostedCard) -> Pending | None:
             return None
         current.append(service.card(entry))
     shown = {c.entry_id: card_shown(c) for c in current}
-    if all(e in card.shown and card.shown[e].version == s.version for e, s in shown.items()):
+    if all(e in card.shown and not differs(card.shown[e], s) for e, s in shown.items()):
         return None
     said: list[str] = []
     retracted: list[Card] = []
     many = sum(1 for c in current if _changed(card, c, shown)) > 1
     for c in current:
         before = card.shown.get(c.entry_id)
-        if before is None or before.version == shown[c.entry_id].version:
+        if before is None or not differs(before, shown[c.entry_id]):
             continue
         words = changes(before.fields, shown[c.entry_id].fields)
         if c.retracted and not before.fields.get("retracted"):
@@ -182,7 +182,7 @@ def _pending(service: EvidenceService, card: PostedCard) -> Pending | None:
 
 def _changed(card: PostedCard, current: Card, shown: Mapping[str, Shown]) -> bool:
     before = card.shown.get(current.entry_id)
-    return before is not None and before.version != shown[current.entry_id].version
+    return before is not None and differs(before, shown[current.entry_id])
 
 
 def _short(title: str, limit: int = 60) -> str:

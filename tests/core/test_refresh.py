@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import NamedTuple
 
@@ -16,7 +17,7 @@ from bot.core.refresh import CardGone, EditClosed, Refresh, Refresher, refresh_p
 from bot.core.service import EvidenceService, ReplyPlan
 from records import modlog, posted_cards
 from records.atlas_store import get_entry, upsert_entries
-from records.posted_cards import PostedCard
+from records.posted_cards import PostedCard, Shown
 from records.retractions import EntryFlag, store_flags
 from tests.core.conftest import LEE_DOI, FakeClock, make_post
 from tests.core.recording_outlet import RecordingOutlet
@@ -124,6 +125,62 @@ def test_a_retraction_and_new_summary_edit_the_card_once_with_banner_and_dated_l
     assert editor.edits == [reply_id]
     actions = modlog.recent_actions(service.db, platform="console")
     assert [a.action for a in actions] == ["card edited"]
+
+
+@pytest.mark.parametrize(
+    ("update", "said", "shown"),
+    [
+        (
+            {"does_not_prove": "Nothing about causes."},
+            "the atlas revised what it does not prove",
+            "Nothing about causes.",
+        ),
+        ({"pem": "not_required"}, "the atlas changed its PEM badge", "PEM not required"),
+        ({"summary": "A new summary."}, "the atlas revised its summary", "A new summary."),
+        ({"study_type": "Case series"}, "the atlas changed its study type", "Case series"),
+        ({"confidence": "Low confidence"}, "the atlas changed its confidence", "Low confidence"),
+        ({"journal": "Brain Reviews"}, "the atlas revised its journal", "Brain Reviews"),
+        ({"year": 2023}, "the atlas revised its year", "2023"),
+        ({"authors": ["Kim, A."]}, "the atlas revised its authors", "Kim"),
+    ],
+)
+def test_a_change_to_any_field_a_card_shows_edits_it_once(
+    service: EvidenceService, update: dict[str, object], said: str, shown: str
+) -> None:
+    reply_id = post_card(service)
+    entry = get_entry(service.db, LEE)
+    assert entry is not None
+    upsert_entries(service.db, [entry.model_copy(update=update)])
+    editor = FakeEditor()
+    assert [r.status for r in refresh_pass(service, editor)] == [Refresh.EDITED]
+    text = " ".join(editor.texts[reply_id].split())
+    assert f"Updated 2026-05-01: {said}." in text
+    assert shown in text
+    assert refresh_pass(service, editor) == []
+    assert editor.edits == [reply_id]
+
+
+def test_a_card_recorded_before_the_byline_was_fingerprinted_is_not_edited_for_it(
+    service: EvidenceService,
+) -> None:
+    reply_id = post_card(service)
+    card = posted_cards.get_posted(service.db, "console", reply_id)
+    assert card is not None
+    # What a card posted before the byline and badges joined the fingerprint recorded.
+    old = {k: v for k, v in card.shown[LEE].fields.items() if k not in {"journal", "year"}}
+    posted_cards.record_posted(service.db, platform="console", reply_id=reply_id,
+                               place=card.place, thread=card.thread,
+                               message_id=card.message_id, layout=card.layout,
+                               shown={LEE: Shown("an-older-hash", old)},
+                               at=datetime.now(UTC))  # fmt: skip
+    editor = FakeEditor()
+    assert refresh_pass(service, editor) == []
+    entry = get_entry(service.db, LEE)
+    assert entry is not None
+    upsert_entries(service.db, [entry.model_copy(update={"summary": "Revised."})])
+    assert [r.status for r in refresh_pass(service, editor)] == [Refresh.EDITED]
+    text = " ".join(editor.texts[reply_id].split())
+    assert "Updated 2026-05-01: the atlas revised its summary." in text
 
 
 def test_a_notice_the_enricher_found_edits_the_card(service: EvidenceService) -> None:
