@@ -420,6 +420,12 @@ def _m013_posted_cards(db: Database) -> None:
     )
 
 
+def _m014_enrich_leases(db: Database) -> None:
+    """When an enricher took a paper to look up (records.unmatched.take_paper), so two
+    enricher processes share the work instead of both looking every paper up."""
+    db.execute("ALTER TABLE unmatched_papers ADD COLUMN enrich_taken_at TEXT")
+
+
 def _run_script(db: Database, script: str) -> None:
     """Run statements one by one: executescript would COMMIT mid-migration."""
     for statement in script.split(";"):
@@ -442,6 +448,7 @@ MIGRATIONS: list[Migration] = [
     _m011_atlas_entry_metadata,
     _m012_census_reports,
     _m013_posted_cards,
+    _m014_enrich_leases,
 ]
 
 

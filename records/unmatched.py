@@ -24,7 +24,7 @@ from records.identifiers import (
     normalize_publisher_id,
 )
 from records.models import Match, Post, RefKind
-from records.store import Database
+from records.store import Database, is_postgres
 
 SortOrder = Literal["mentions", "places", "recent"]
 SORT_ORDERS: tuple[SortOrder, ...] = ("mentions", "places", "recent")
@@ -480,6 +480,38 @@ def papers_to_enrich(
         chunk = keys[start : start + _KEYS_PER_QUERY]
         by_key.update((paper.key, paper) for paper in list_papers(db, keys=chunk))
     return [by_key[key] for key in keys if key in by_key]
+
+
+def take_paper(db: Database, key: str, *, lease: timedelta, now: datetime | None = None) -> bool:
+    """Whether this enricher may look paper `key` up now; if so it is taken for `lease`.
+
+    A paper another enricher took less than `lease` ago is left to it (its process may
+    have died: then the paper is taken again once the lease is over); `give_back_paper`
+    ends the lease. One conditional UPDATE, so of two enrichers exactly one takes it; on
+    PostgreSQL the row is locked with SKIP LOCKED first, so a taker never waits on another.
+    """
+    moment = now or datetime.now(UTC)
+    stale = (moment - lease).isoformat(timespec="seconds")
+    skip_locked = " FOR UPDATE SKIP LOCKED" if is_postgres(db) else ""
+    with write_transaction(db):
+        free = db.execute(
+            "SELECT key FROM unmatched_papers "  # noqa: S608 - a fixed fragment
+            f"WHERE key = ? AND (enrich_taken_at IS NULL OR enrich_taken_at < ?){skip_locked}",
+            [key, stale],
+        ).fetchone()
+        if free is None:
+            return False
+        taken = db.execute(
+            """UPDATE unmatched_papers SET enrich_taken_at = ?
+               WHERE key = ? AND (enrich_taken_at IS NULL OR enrich_taken_at < ?)""",
+            [moment.isoformat(timespec="seconds"), key, stale],
+        )
+        return taken.rowcount == 1
+
+
+def give_back_paper(db: Database, key: str) -> None:
+    """The look-up of `key` is over (stored or left for a later pass): any enricher may take it."""
+    db.execute("UPDATE unmatched_papers SET enrich_taken_at = NULL WHERE key = ?", [key])
 
 
 def save_enrichment(

@@ -30,7 +30,13 @@ from records.db import Database, write_transaction
 from records.entry_checks import entries_due_for_check, record_entry_check
 from records.entry_metadata import store_entry_metadata
 from records.retractions import EntryFlag, store_flags
-from records.unmatched import PaperSummary, papers_to_enrich, save_enrichment
+from records.unmatched import (
+    PaperSummary,
+    give_back_paper,
+    papers_to_enrich,
+    save_enrichment,
+    take_paper,
+)
 from records.wording import counted
 
 log = logging.getLogger(__name__)
@@ -50,6 +56,8 @@ MAX_ATTEMPTS = 10
 _MAX_VERSIONS = 3  # a work has a preprint or a published version, rarely more
 # One pass ends after this long; what it did not reach is left for the next pass.
 PASS_DEADLINE_SECONDS = 3600.0
+# How long a paper an enricher took stays its own: a killed process's papers come free then.
+PAPER_LEASE = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -254,7 +262,12 @@ def enrich(
             if guard.all_down():
                 summary.left_pending += len(plan.papers) - number + len(plan.entries)
                 return summary
-            enrich_paper(db, guarded, paper, summary, guard=guard)
+            # Another enricher process may be looking this paper up: leave it to that one.
+            if take_paper(db, paper.key, lease=PAPER_LEASE):
+                try:
+                    enrich_paper(db, guarded, paper, summary, guard=guard)
+                finally:
+                    give_back_paper(db, paper.key)
             advance()
         for number, entry in enumerate(plan.entries):
             if stop_now():
