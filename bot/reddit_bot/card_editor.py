@@ -25,6 +25,7 @@ from bot.core.refresh import carries
 from bot.core.service import ReplyPlan
 from bot.errors import CardGone, EditClosed, LookupFailed, SendFailed
 from bot.reddit_bot.client import build_reddit
+from bot.reddit_bot.sending import OWN_HISTORY_DEPTH
 from config.settings import Settings
 from records.posted_cards import PostedCard
 
@@ -87,19 +88,17 @@ class RedditCardEditor:
         return str(made.name) if made is not None else ""
 
     def replied_under(self, card: PostedCard, line: str) -> str | None:
-        """The bot's reply to the card's comment carrying `line` (the comment's replies,
-        read with `Comment.refresh`), or None."""
+        """The bot's reply to the card's comment carrying `line`, among the bot's newest
+        comments (GET /user/{me}/comments, as the reply path looks for its own), or None."""
+        card_name = f"t1_{card.reply_id.removeprefix('t1_')}"
         try:
-            comment = self._comment(card)
-            comment.refresh()
-            me = str(self._reddit.user.me() or "").lower()
-            for reply in comment.replies.list():
-                author = str(getattr(reply, "author", "") or "").lower()
-                if author == me and carries(str(getattr(reply, "body", "")), line):
-                    return str(reply.name)
-        except NotFound as exc:
-            raise CardGone(str(exc)) from exc
-        except (PrawcoreException, RedditAPIException, praw.exceptions.ClientException) as exc:
+            me = self._reddit.user.me()
+            if me is None:
+                raise LookupFailed("the bot's own account cannot be read")
+            for comment in me.comments.new(limit=OWN_HISTORY_DEPTH):
+                if comment.parent_id == card_name and carries(str(comment.body), line):
+                    return str(comment.name)
+        except (PrawcoreException, RedditAPIException) as exc:
             raise LookupFailed(type(exc).__name__) from exc
         return None
 

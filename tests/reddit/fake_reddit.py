@@ -120,6 +120,7 @@ class _Delay:
     seconds: float
     path_contains: str
     remaining: int
+    after_work: bool = False
 
 
 class FakeReddit:
@@ -361,10 +362,13 @@ class FakeReddit:
                 _Failure(status, path_contains, method, count, after_commit, skip)
             )
 
-    def slow_next(self, seconds: float, *, path_contains: str = "", count: int = 1) -> None:
-        """Hold the next `count` matching answers for `seconds` (or until the server stops)."""
+    def slow_next(
+        self, seconds: float, *, path_contains: str = "", count: int = 1, after_work: bool = False
+    ) -> None:
+        """Hold the next `count` matching answers for `seconds` (or until the server stops);
+        with `after_work`, the request's work is done first and only its answer is late."""
         with self._lock:
-            self._delays.append(_Delay(seconds, path_contains, count))
+            self._delays.append(_Delay(seconds, path_contains, count, after_work))
 
     def ratelimit_next(
         self, amount: str = "1 minute", *, count: int = 1, wording: str = RATELIMIT_MESSAGE
@@ -557,12 +561,12 @@ class FakeReddit:
                 return failure
         return None
 
-    def _take_delay(self, path: str) -> float:
+    def _take_delay(self, path: str) -> _Delay | None:
         for delay in self._delays:
             if delay.remaining > 0 and delay.path_contains in path:
                 delay.remaining -= 1
-                return delay.seconds
-        return 0.0
+                return delay
+        return None
 
     # -- request handling (called from server threads) ------------------------------------
 
@@ -571,16 +575,18 @@ class FakeReddit:
         with self._lock:
             self.requests.append(request)
             delay = self._take_delay(request.path)
-        if delay:
-            self._release.wait(delay)
+        if delay is not None and not delay.after_work:
+            self._release.wait(delay.seconds)
         with self._lock:
             failure = self._take_failure(request.method, request.path)
             if failure is not None and not failure.after_commit:
                 return failure.status, {"message": "Server Error", "error": failure.status}
             status, body = self._route(request)
-            if failure is not None:
-                return failure.status, {"message": "Server Error", "error": failure.status}
-            return status, body
+        if delay is not None and delay.after_work:
+            self._release.wait(delay.seconds)
+        if failure is not None:
+            return failure.status, {"message": "Server Error", "error": failure.status}
+        return status, body
 
     def _route(self, request: RecordedRequest) -> tuple[int, Json]:
         path = request.path.rstrip("/")

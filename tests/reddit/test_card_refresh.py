@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
 from pathlib import Path
 
 from tests.forums.card_refresh import BANNER, NEW_SUMMARY, import_atlas, retract_with_new_summary
 from tests.reddit.conftest import SUBREDDIT, BotHarness, reddit_environment
-from tests.reliability.conftest import run_program
+from tests.reliability.conftest import clean_environment, program, run_program, wait_until
 
 LEE_DOI = "10.1016/j.autrev.2023.103484"
 LEE_ID = "lee-2024-brain-regional"
@@ -21,9 +23,11 @@ def post_card(harness: BotHarness, db_path: Path) -> tuple[str, str]:
     return post, str(reply["name"])
 
 
-def refresh(harness: BotHarness, db_path: Path, cwd: Path, *more: str) -> str:
+def refresh(
+    harness: BotHarness, db_path: Path, cwd: Path, *more: str, env: dict[str, str] | None = None
+) -> str:
     done = run_program("--db", str(db_path), "cards", "refresh", *more, cwd=cwd,
-                       env=reddit_environment(harness.fake))  # fmt: skip
+                       env=env or reddit_environment(harness.fake))  # fmt: skip
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -54,3 +58,29 @@ def test_a_deleted_comment_is_marked_gone_and_never_edited(
     assert "1 gone" in refresh(harness, db_path, tmp_path)
     assert "up to date" in refresh(harness, db_path, tmp_path)
     assert harness.fake.edits == []
+
+
+def test_sigkill_after_the_retraction_reply_is_posted_then_restart_posts_it_once(
+    harness: BotHarness, db_path: Path, tmp_path: Path
+) -> None:
+    post, reply = post_card(harness, db_path)
+    retract_with_new_summary(db_path, LEE_ID)
+    fake = harness.fake
+    # Reddit refuses the edit (403: the comment can no longer be edited by the bot) ...
+    fake.fail_next(403, path_contains="/api/editusertext")
+    # ... and saves the retraction reply, answering only after the kill.
+    fake.slow_next(5.0, path_contains="/api/comment", after_work=True)
+    env = clean_environment(reddit_environment(fake, EVBOT_REPLY__CLAIM_LEASE_SECONDS="0"))
+    command = [*program(), "--db", str(db_path), "cards", "refresh"]
+    process = subprocess.Popen(command, cwd=tmp_path, env=env)  # noqa: S603 - our program
+    try:
+        assert wait_until(lambda: len(fake.replies_to(reply)) == 1)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    assert "1 found" in refresh(harness, db_path, tmp_path, env=env)
+    assert "up to date" in refresh(harness, db_path, tmp_path, env=env)
+    [under] = fake.replies_to(reply)  # exactly one retraction reply
+    assert BANNER in under["body"]
+    assert fake.edits == []
+    assert [r["name"] for r in harness.bot_replies_to(post)] == [reply]
