@@ -352,15 +352,7 @@ def _edit(service: EvidenceService, editor: CardEditor, pending: Pending) -> Ref
     card = pending.card
     now = _now(service)
     outcome = render(service, pending, now)
-    if not posted_cards.claim_edit(
-        service.db,
-        card.platform,
-        card.reply_id,
-        pending.shown,
-        outcome.line,
-        at=now,
-        stale_before=_stale_before(service, now),
-    ):
+    if not _claim_edit(service, pending, outcome, now):
         return Refreshed(card, Refresh.BUSY, pending.changes)
     if card.state == "frozen":
         return _reply_under(service, editor, pending, outcome)
@@ -377,6 +369,22 @@ def _edit(service: EvidenceService, editor: CardEditor, pending: Pending) -> Ref
     return Refreshed(card, Refresh.EDITED, pending.changes)
 
 
+def _claim_edit(
+    service: EvidenceService, pending: Pending, outcome: Outcome, now: datetime
+) -> bool:
+    """Claim the card's edit (or reply under it) showing `outcome`; False if another pass has it."""
+    card = pending.card
+    return posted_cards.claim_edit(
+        service.db,
+        card.platform,
+        card.reply_id,
+        pending.shown,
+        outcome.line,
+        at=now,
+        stale_before=_stale_before(service, now),
+    )
+
+
 def _closed(
     service: EvidenceService, editor: CardEditor, pending: Pending, outcome: Outcome, why: str
 ) -> Refreshed:
@@ -389,16 +397,7 @@ def _closed(
     posted_cards.mark(service.db, card.platform, card.reply_id, "frozen", why)
     if not pending.retracted:
         return Refreshed(card, Refresh.FROZEN, pending.changes, why)
-    now = _now(service)
-    if not posted_cards.claim_edit(
-        service.db,
-        card.platform,
-        card.reply_id,
-        pending.shown,
-        outcome.line,
-        at=now,
-        stale_before=_stale_before(service, now),
-    ):
+    if not _claim_edit(service, pending, outcome, _now(service)):
         return Refreshed(card, Refresh.BUSY, pending.changes)
     return _reply_under(service, editor, pending, outcome)
 

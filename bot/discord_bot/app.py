@@ -65,6 +65,14 @@ class _EvidenceBotMixin:
     deps: DiscordDeps
     card_actions: CardActions
 
+    def __init__(self, deps: DiscordDeps, **options: Any) -> None:
+        """`options` go to the discord.py bot class the subclass pairs this with."""
+        super().__init__(**options)
+        bot: Any = self
+        self.deps = deps
+        self.card_actions = CardActions(bot, deps)
+        guard_parsers(bot)
+
     async def setup_hook(self) -> None:
         """After login, before connecting: find the gateway, add cogs and buttons."""
         bot: Any = self
@@ -103,21 +111,9 @@ async def _wait_for_event_handlers(seconds: float) -> None:
 class EvidenceBot(_EvidenceBotMixin, commands.Bot):
     """One gateway connection: enough for most communities."""
 
-    def __init__(self, deps: DiscordDeps, **options: Any) -> None:
-        super().__init__(**options)
-        self.deps = deps
-        self.card_actions = CardActions(self, deps)
-        guard_parsers(self)
-
 
 class ShardedEvidenceBot(_EvidenceBotMixin, commands.AutoShardedBot):
     """Several gateway connections (shards), for very large deployments."""
-
-    def __init__(self, deps: DiscordDeps, **options: Any) -> None:
-        super().__init__(**options)
-        self.deps = deps
-        self.card_actions = CardActions(self, deps)
-        guard_parsers(self)
 
 
 def build_bot(

@@ -25,6 +25,11 @@ from records.db import Database
 
 TOP = 25  # studies and papers drawn in a chart (the CSVs and tables hold more)
 _DRAWN = 15
+# The two counts the monthly and per-place tables show side by side.
+_CITATION_COLUMNS = (
+    Column("Atlas studies", "atlas_citations", numeric=True),
+    Column("Papers the atlas lacks", "unmatched_mentions", numeric=True),
+)
 
 
 @dataclass(frozen=True)
@@ -129,8 +134,7 @@ def _monthly_section(months: list[dict[str, Any]]) -> Section:
         "Posts citing atlas studies, and papers the atlas lacks, per calendar month (UTC).",
         [
             Column("Month", "month"),
-            Column("Atlas studies", "atlas_citations", numeric=True),
-            Column("Papers the atlas lacks", "unmatched_mentions", numeric=True),
+            *_CITATION_COLUMNS,
         ],
         months,
         monthly_chart(
@@ -251,8 +255,7 @@ def _places_section(places: list[dict[str, Any]]) -> Section:
         "Citations of atlas studies and of papers the atlas lacks, per platform and place.",
         [
             Column("Where", "where"),
-            Column("Atlas studies", "atlas_citations", numeric=True),
-            Column("Papers the atlas lacks", "unmatched_mentions", numeric=True),
+            *_CITATION_COLUMNS,
             Column("People", "people", numeric=True),
         ],
         rows,
