@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -52,14 +52,17 @@ async def harness(fake_discord: FakeDiscord, atlas_db_path: Path) -> AsyncIterat
     await running.stop()
 
 
-async def start_discord_cli(fake: FakeDiscord, *args: str) -> asyncio.subprocess.Process:
+async def start_discord_cli(
+    fake: FakeDiscord, *args: str, more: Mapping[str, str] | None = None
+) -> asyncio.subprocess.Process:
     """`evidence-bot ARGS` started as its own process against the fake Discord (output piped,
-    stderr into stdout)."""
+    stderr into stdout); `more` adds settings to its environment."""
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("EVBOT_")},
         "EVBOT_DISCORD__TOKEN": fake.bot_token,
         "EVBOT_DISCORD__API_BASE_URL": fake.api_base_url,
         "EVBOT_DISCORD__GATEWAY_URL": fake.gateway_url,
+        **(more or {}),
     }
     return await asyncio.create_subprocess_exec(
         sys.executable,
@@ -72,8 +75,10 @@ async def start_discord_cli(fake: FakeDiscord, *args: str) -> asyncio.subprocess
     )
 
 
-async def run_discord_cli(fake: FakeDiscord, *args: str) -> tuple[int | None, str]:
+async def run_discord_cli(
+    fake: FakeDiscord, *args: str, more: Mapping[str, str] | None = None
+) -> tuple[int | None, str]:
     """`evidence-bot ARGS` as its own process against the fake Discord: exit code and output."""
-    process = await start_discord_cli(fake, *args)
+    process = await start_discord_cli(fake, *args, more=more)
     output, _ = await asyncio.wait_for(process.communicate(), timeout=60)
     return process.returncode, output.decode()

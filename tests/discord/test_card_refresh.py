@@ -7,7 +7,14 @@ from pathlib import Path
 from typing import Any
 
 from records.posted_cards import posted_cards
-from tests.discord.conftest import LEE_DOI, LEE_ID, Harness, run_discord_cli, settings_for
+from tests.discord.conftest import (
+    LEE_DOI,
+    LEE_ID,
+    Harness,
+    run_discord_cli,
+    settings_for,
+    start_discord_cli,
+)
 from tests.discord.fake_discord import FakeDiscord
 from tests.discord.waiting import wait_until
 from tests.forums.card_refresh import NEW_SUMMARY, retract_with_new_summary
@@ -86,3 +93,36 @@ async def test_a_running_bot_edits_the_card_within_refresh_seconds(
         assert "RETRACTED since this card was posted" in shown(after)
     finally:
         await harness.stop()
+
+
+async def test_sigkill_after_the_retraction_reply_is_posted_then_restart_posts_it_once(
+    harness: Harness,
+) -> None:
+    channel = harness.world.general_id
+    message = await harness.say(channel, harness.world.member, f"Look: doi:{LEE_DOI}")
+    [reply] = await harness.fake.wait_for_reply(int(message["id"]))
+    db_path = Path(harness.settings.database.path)
+    retract_with_new_summary(db_path, LEE_ID)
+    # The card can no longer be edited (403 Missing Permissions, as in a locked thread) ...
+    harness.fake.fail_next("PATCH", rf"/channels/{channel}/messages/{reply['id']}")
+    # ... and the retraction reply is posted, its answer coming only after the kill.
+    harness.fake.slow_next(
+        "POST", rf"/channels/{channel}/messages$", seconds=10.0, answer_late=True
+    )
+    lease = {"EVBOT_REPLY__CLAIM_LEASE_SECONDS": "0"}
+    args = ("--db", str(db_path), "cards", "refresh")
+    process = await start_discord_cli(harness.fake, *args, more=lease)
+    try:
+        await wait_until(lambda: len(harness.fake.bot_messages(channel)) == 2, timeout=30)
+    finally:
+        process.kill()
+        await process.wait()
+    code, output = await run_discord_cli(harness.fake, *args, more=lease)
+    assert code == 0, output
+    assert "1 found" in output
+    code, output = await run_discord_cli(harness.fake, *args, more=lease)
+    assert "up to date" in output
+    card, under = harness.fake.bot_messages(channel)  # exactly one retraction reply
+    assert card["id"] == reply["id"]
+    assert "RETRACTED since this card was posted" in shown(under)
+    assert (under.get("message_reference") or {}).get("message_id") == reply["id"]

@@ -114,6 +114,7 @@ class Slowdown:
     seconds: float
     drop: bool = False
     after_create: bool = True
+    answer_late: bool = False  # carry the request out at once; only the answer is late
 
 
 @dataclass
@@ -353,11 +354,13 @@ class FakeDiscord:
         seconds: float,
         drop: bool = False,
         after_create: bool = True,
+        answer_late: bool = False,
     ) -> None:
         """Answer the next matching request `seconds` late; with `drop`, close the connection
-        without answering (after carrying the request out, unless `after_create` is False)."""
+        without answering (after carrying the request out, unless `after_create` is False);
+        with `answer_late`, carry it out at once and send the answer `seconds` later."""
         self._slowdowns.append(
-            Slowdown(method, re.compile(path_pattern), seconds, drop, after_create)
+            Slowdown(method, re.compile(path_pattern), seconds, drop, after_create, answer_late)
         )
 
     def now(self) -> float:
@@ -819,6 +822,10 @@ class FakeDiscord:
                 content_type=failure.content_type,
             )
         slowdown = _take_first(self._slowdowns, request.method, path)
+        if slowdown is not None and slowdown.answer_late:
+            answer = await self._route(request, recorded, path)
+            await asyncio.sleep(slowdown.seconds)
+            return answer
         if slowdown is not None:
             await asyncio.sleep(slowdown.seconds)
             if slowdown.drop:
