@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import signal
-import subprocess
 from pathlib import Path
 
 from tests.discourse.conftest import CATEGORY, LEE_DOI, HarnessFactory, discourse_environment
 from tests.discourse.fake_discourse import FakeDiscourse
-from tests.fakes.stores import program_store
 from tests.forums.card_refresh import (
     BANNER,
     NEW_SUMMARY,
     import_atlas,
     refresh_cards,
+    refresh_killed_when,
     retract_with_new_summary,
 )
-from tests.reliability.conftest import clean_environment, program, wait_until
+from tests.reliability.conftest import clean_environment
 
 LEE_ID = "lee-2024-brain-regional"
 
@@ -76,14 +74,7 @@ def test_sigkill_after_the_retraction_reply_is_posted_then_restart_posts_it_once
     env = clean_environment(discourse_environment(fake, EVBOT_REPLY__CLAIM_LEASE_SECONDS="0"))
     # The retraction reply is saved by the forum, but its answer comes only after the kill.
     fake.slow_next(5.0, path_contains="/posts.json", method="POST")
-    store_args, store_env = program_store(factory.db_path)
-    command = [*program(), *store_args, "cards", "refresh"]
-    process = subprocess.Popen(command, cwd=tmp_path, env={**env, **store_env})  # noqa: S603
-    try:
-        assert wait_until(lambda: len(fake.bot_replies()) == 2)
-    finally:
-        process.send_signal(signal.SIGKILL)
-        process.wait()
+    refresh_killed_when(factory.db_path, env, tmp_path, lambda: len(fake.bot_replies()) == 2)
     assert "1 found" in refresh_cards(factory.db_path, env, tmp_path)
     assert "up to date" in refresh_cards(factory.db_path, env, tmp_path)
     card, under = fake.bot_replies()  # exactly one retraction reply

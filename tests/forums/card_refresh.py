@@ -51,6 +51,20 @@ def refresh_cards(db_path: Path, env: Mapping[str, str], cwd: Path, *more: str) 
     return done.stdout
 
 
+def refresh_killed_when(
+    db_path: Path, env: Mapping[str, str], cwd: Path, done: Callable[[], bool]
+) -> None:
+    """`evidence-bot cards refresh` started and SIGKILLed once `done` holds (it must)."""
+    store_args, store_env = program_store(db_path)
+    command = [*program(), *store_args, "cards", "refresh"]
+    process = subprocess.Popen(command, cwd=cwd, env={**env, **store_env})  # noqa: S603
+    try:
+        assert wait_until(done)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+
+
 def retract_while_running(
     platform: str,
     settings: Mapping[str, str],

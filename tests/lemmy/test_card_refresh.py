@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import signal
-import subprocess
 from pathlib import Path
 
-from tests.fakes.stores import program_store
 from tests.forums.card_refresh import (
     BANNER,
     NEW_SUMMARY,
     import_atlas,
     refresh_cards,
+    refresh_killed_when,
     retract_while_running,
     retract_with_new_summary,
 )
 from tests.lemmy.conftest import COMMUNITY, LEE_DOI, MEMBER, HarnessFactory
 from tests.lemmy.fake_lemmy import FakeLemmy
 from tests.lemmy.test_process import lemmy_environment
-from tests.reliability.conftest import clean_environment, program, wait_until
+from tests.reliability.conftest import clean_environment
 
 LEE_ID = "lee-2024-brain-regional"
 
@@ -83,14 +81,7 @@ def test_sigkill_during_a_pass_then_restart_edits_each_card_exactly_once(
     env = clean_environment(lemmy_environment(fake, EVBOT_REPLY__CLAIM_LEASE_SECONDS="0"))
     # The first edit is saved by the instance, but its answer comes only after the kill.
     fake.slow_next("PUT", "comment", 5.0)
-    store_args, store_env = program_store(factory.db_path)
-    command = [*program(), *store_args, "cards", "refresh"]
-    process = subprocess.Popen(command, cwd=tmp_path, env={**env, **store_env})  # noqa: S603
-    try:
-        assert wait_until(lambda: len(fake.edits) == 1)
-    finally:
-        process.send_signal(signal.SIGKILL)
-        process.wait()
+    refresh_killed_when(factory.db_path, env, tmp_path, lambda: len(fake.edits) == 1)
     assert len(fake.edits) == 1  # killed mid-pass: the other cards are not edited yet
     assert "1 found" in refresh_cards(factory.db_path, env, tmp_path)
     assert sorted(fake.edits) == sorted(replies)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-import signal
-import subprocess
 from pathlib import Path
 
-from tests.forums.card_refresh import BANNER, NEW_SUMMARY, import_atlas, retract_with_new_summary
+from tests.forums.card_refresh import (
+    BANNER,
+    NEW_SUMMARY,
+    import_atlas,
+    refresh_killed_when,
+    retract_with_new_summary,
+)
 from tests.reddit.conftest import SUBREDDIT, BotHarness, reddit_environment
-from tests.reliability.conftest import clean_environment, program, run_program, wait_until
+from tests.reliability.conftest import clean_environment, run_program
 
 LEE_DOI = "10.1016/j.autrev.2023.103484"
 LEE_ID = "lee-2024-brain-regional"
@@ -71,13 +75,7 @@ def test_sigkill_after_the_retraction_reply_is_posted_then_restart_posts_it_once
     # ... and saves the retraction reply, answering only after the kill.
     fake.slow_next(5.0, path_contains="/api/comment", after_work=True)
     env = clean_environment(reddit_environment(fake, EVBOT_REPLY__CLAIM_LEASE_SECONDS="0"))
-    command = [*program(), "--db", str(db_path), "cards", "refresh"]
-    process = subprocess.Popen(command, cwd=tmp_path, env=env)  # noqa: S603 - our program
-    try:
-        assert wait_until(lambda: len(fake.replies_to(reply)) == 1)
-    finally:
-        process.send_signal(signal.SIGKILL)
-        process.wait()
+    refresh_killed_when(db_path, env, tmp_path, lambda: len(fake.replies_to(reply)) == 1)
     assert "1 found" in refresh(harness, db_path, tmp_path, env=env)
     assert "up to date" in refresh(harness, db_path, tmp_path, env=env)
     [under] = fake.replies_to(reply)  # exactly one retraction reply

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import signal
-import subprocess
 from pathlib import Path
 
-from tests.fakes.stores import program_store
 from tests.forums.card_refresh import (
     BANNER,
     NEW_SUMMARY,
     import_atlas,
     refresh_cards,
+    refresh_killed_when,
     retract_while_running,
     retract_with_new_summary,
 )
-from tests.reliability.conftest import clean_environment, program, wait_until
+from tests.reliability.conftest import clean_environment
 from tests.xenforo.conftest import LEE_DOI, LEE_ID, NODE, HarnessFactory, xenforo_environment
 from tests.xenforo.fake_xenforo import FakeXenForo
 
@@ -70,14 +68,7 @@ def test_sigkill_during_a_pass_then_restart_edits_each_card_exactly_once(
     env = clean_environment(xenforo_environment(fake, EVBOT_REPLY__CLAIM_LEASE_SECONDS="0"))
     # The second edit is saved by the forum, but its answer comes only after the kill.
     fake.slow_next(5.0, path_contains=f"/api/posts/{replies[1]}/")
-    store_args, store_env = program_store(factory.db_path)
-    command = [*program(), *store_args, "cards", "refresh"]
-    process = subprocess.Popen(command, cwd=tmp_path, env={**env, **store_env})  # noqa: S603
-    try:
-        assert wait_until(lambda: replies[1] in fake.edits)
-    finally:
-        process.send_signal(signal.SIGKILL)
-        process.wait()
+    refresh_killed_when(factory.db_path, env, tmp_path, lambda: replies[1] in fake.edits)
     refresh_cards(factory.db_path, env, tmp_path)
     assert sorted(fake.edits) == sorted(replies)
     assert all(BANNER in p["message"] for p in fake.replies_by_bot())
@@ -97,14 +88,7 @@ def test_sigkill_after_the_retraction_reply_is_posted_then_restart_posts_it_once
     retract_with_new_summary(factory.db_path, LEE_ID)
     # The retraction reply is saved by the forum, but its answer comes only after the kill.
     fake.slow_next(5.0, path_contains="/api/posts/")
-    store_args, store_env = program_store(factory.db_path)
-    command = [*program(), *store_args, "cards", "refresh"]
-    process = subprocess.Popen(command, cwd=tmp_path, env={**env, **store_env})  # noqa: S603
-    try:
-        assert wait_until(lambda: len(fake.replies_by_bot()) == 2)
-    finally:
-        process.send_signal(signal.SIGKILL)
-        process.wait()
+    refresh_killed_when(factory.db_path, env, tmp_path, lambda: len(fake.replies_by_bot()) == 2)
     refresh_cards(factory.db_path, env, tmp_path)
     assert "up to date" in refresh_cards(factory.db_path, env, tmp_path)
     card, under = fake.replies_by_bot()  # exactly one retraction reply
