@@ -8,6 +8,8 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
+from tests.fakes.stores import aimed
+
 EVIDENCE_BOT = Path(sys.executable).with_name("evidence-bot")
 
 
@@ -27,11 +29,13 @@ def clean_environment(extra: Mapping[str, str] = {}) -> dict[str, str]:
 def run_program(
     *args: str, cwd: Path, env: Mapping[str, str] = {}, timeout: float = 120.0
 ) -> subprocess.CompletedProcess[str]:
-    """Run `evidence-bot ARGS` to the end in `cwd` (so no stray .env is read)."""
+    """Run `evidence-bot ARGS` to the end in `cwd` (so no stray .env is read); a `--db PATH`
+    among ARGS names the test's PostgreSQL schema instead under make test-postgres."""
+    arguments, environment = aimed(args, env)
     return subprocess.run(  # noqa: S603 - our own program with test arguments
-        [*program(), *args],
+        [*program(), *arguments],
         cwd=cwd,
-        env=clean_environment(env),
+        env=clean_environment(environment),
         capture_output=True,
         text=True,
         timeout=timeout,

@@ -9,7 +9,7 @@ child processes by `EVBOT_DATABASE__URL`, so the same multi-process tests run on
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,3 +71,15 @@ def program_store(path: Path) -> tuple[list[str], dict[str, str]]:
     if store.kind == "PostgreSQL":
         return [], store.env
     return ["--db", str(path)], {}
+
+
+def aimed(args: Sequence[str], env: Mapping[str, str]) -> tuple[list[str], dict[str, str]]:
+    """`args` and `env` of an `evidence-bot` child process with its `--db PATH` aimed at the
+    store of PATH (unchanged on SQLite; EVBOT_DATABASE__URL under make test-postgres)."""
+    arguments, environment = list(args), dict(env)
+    if "--db" in arguments[:-1]:
+        at = arguments.index("--db")
+        store_args, store_env = program_store(Path(arguments[at + 1]))
+        arguments[at : at + 2] = store_args
+        environment.update(store_env)
+    return arguments, environment

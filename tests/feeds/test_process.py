@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SAMPLE_ATLAS
+from tests.fakes.stores import aimed
 from tests.feeds.conftest import lee_item
 from tests.feeds.fake_feeds import WEBHOOK_PATH, WEBHOOK_TOKEN, FakeFeeds, running_fake_feeds
 from tests.reliability.conftest import clean_environment, count, program, run_program, wait_until
@@ -95,10 +96,11 @@ def test_killed_and_run_again_logs_each_citation_once(
     fake: FakeFeeds, atlas_db: Path, tmp_path: Path
 ) -> None:
     fake.add("/a", *(lee_item(n) for n in range(ITEMS)))
-    env = clean_environment(environment(fake, tmp_path))
+    args, env = aimed(["--db", str(atlas_db), "run", "feeds"], environment(fake, tmp_path))
     process = subprocess.Popen(  # noqa: S603 - our own program
-        [*program(), "--db", str(atlas_db), "run", "feeds"],
-        cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [*program(), *args],
+        cwd=tmp_path, env=clean_environment(env), stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
         assert wait_until(lambda: count(atlas_db, "SELECT count(*) FROM cited_studies") >= 1)

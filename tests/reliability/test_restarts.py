@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import random
 import signal
-import sqlite3
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -19,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli.scan_cmd import sighting_id
+from tests.fakes.stores import aimed, shared_store
 from tests.reddit.conftest import LEE_DOI, SUBREDDIT, WALITT_DOI, reddit_environment
 from tests.reddit.fake_reddit import FakeReddit
 from tests.reliability.conftest import (
@@ -34,8 +34,7 @@ ITEM_PAIRS = 12  # each pair: a submission and a comment under it, each citing t
 
 
 def rows(db_path: Path, sql: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(db_path) as conn:
-        return list(conn.execute(sql).fetchall())
+    return shared_store(db_path).rows(sql)
 
 
 class BotProcess(ProgramProcess):
@@ -175,11 +174,11 @@ def test_killed_scan_run_again_logs_every_sighting_exactly_once(
         ),
         encoding="utf-8",
     )
-    command = [*program(), "--db", str(atlas_db), "scan", str(posts)]
+    args, env = aimed(["--db", str(atlas_db), "scan", str(posts)], {})
     scanning = subprocess.Popen(  # noqa: S603 - our own program
-        command,
+        [*program(), *args],
         cwd=tmp_path,
-        env=clean_environment(),
+        env=clean_environment(env),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
