@@ -73,12 +73,6 @@ def test_config_check_masks_the_api_key(fake: FakeDiscourse, tmp_path: Path) -> 
     assert "discourse" in done.stdout
 
 
-def test_missing_settings_end_with_one_error_line(tmp_path: Path) -> None:
-    done = run_program("--db", str(tmp_path / "x.db"), "run", "discourse", cwd=tmp_path)
-    assert done.returncode == 1
-    assert done.stderr.strip().splitlines()[-1].startswith("Error: set EVBOT_DISCOURSE__BASE_URL")
-
-
 def test_a_verbose_run_never_prints_the_api_key(
     fake: FakeDiscourse, atlas_db: Path, tmp_path: Path
 ) -> None:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from bot.core.commands import parse_command
 from bot.discourse_bot.convert import post_text
-from records.modlog import recent_actions
-from records.places import get_place_settings
 from tests.discourse.conftest import CATEGORY, MODERATOR, Harness
+from tests.forums.quoted_commands import assert_no_command_ran, hidden_command
 
-HIDDEN_COMMAND = f'[quote="{"x" * 320}"]\n!evidence off\n[/quote]'
+HIDDEN_COMMAND = hidden_command("quote")
 
 
 def test_a_command_hidden_in_a_quoted_post_never_runs_as_the_quoting_moderator(
@@ -20,9 +19,7 @@ def test_a_command_hidden_in_a_quoted_post_never_runs_as_the_quoting_moderator(
     quote = f'[quote="member, post:1, topic:{topic}"]\n{HIDDEN_COMMAND}\n[/quote]'
     harness.fake.add_post(topic, f"{quote}\nGood question.", user=MODERATOR)
     harness.poll()
-    assert get_place_settings(harness.db, "discourse", str(CATEGORY)) is None
-    assert recent_actions(harness.db) == []
-    assert harness.fake.bot_replies() == []
+    assert_no_command_ran(harness.db, "discourse", CATEGORY, harness.fake.bot_replies())
 
 
 def test_without_raw_the_cooked_quotes_are_left_out() -> None:

@@ -8,8 +8,7 @@ import pytest
 
 from bot.core.commands import parse_command
 from bot.xenforo_bot.convert import message_text
-from records.modlog import recent_actions
-from records.places import get_place_settings
+from tests.forums.quoted_commands import assert_no_command_ran, hidden_command
 from tests.xenforo.conftest import LEE_DOI, MEMBER, MODERATOR, NODE, Harness
 
 OWN_TAGS = {"QUOTE", "B", "I", "URL", "LIST", "*", "SIZE"}
@@ -45,7 +44,7 @@ def test_a_post_citing_fifty_studies_fits_the_forums_limit(harness: Harness) -> 
     assert len(reply["message"]) <= 10_000
 
 
-HIDDEN_COMMAND = f'[QUOTE="{"x" * 320}"]\n!evidence off\n[/QUOTE]'
+HIDDEN_COMMAND = hidden_command("QUOTE")
 
 
 def test_a_command_hidden_in_a_quoted_post_never_runs_as_the_quoting_moderator(
@@ -57,9 +56,7 @@ def test_a_command_hidden_in_a_quoted_post_never_runs_as_the_quoting_moderator(
     quote = f'[QUOTE="Senior Member, post: {first}, member: {MEMBER}"]{HIDDEN_COMMAND}[/QUOTE]'
     harness.fake.add_post(thread, f"{quote}\nGood question.", user_id=MODERATOR)
     harness.poll()
-    assert get_place_settings(harness.db, "xenforo", str(NODE)) is None
-    assert recent_actions(harness.db) == []
-    assert harness.fake.replies_by_bot() == []
+    assert_no_command_ran(harness.db, "xenforo", NODE, harness.fake.replies_by_bot())
 
 
 QUOTED_IN_RENDERING = (

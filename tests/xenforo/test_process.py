@@ -69,12 +69,6 @@ def test_config_check_masks_the_api_key(fake: FakeXenForo, tmp_path: Path) -> No
     assert "xenforo" in done.stdout
 
 
-def test_missing_settings_end_with_one_error_line(tmp_path: Path) -> None:
-    done = run_program("--db", str(tmp_path / "x.db"), "run", "xenforo", cwd=tmp_path)
-    assert done.returncode == 1
-    assert done.stderr.strip().splitlines()[-1].startswith("Error: set EVBOT_XENFORO__BASE_URL")
-
-
 def test_a_refused_api_key_ends_with_one_error_line(fake: FakeXenForo, tmp_path: Path) -> None:
     env = xenforo_environment(fake, EVBOT_XENFORO__API_KEY="wrong")
     done = run_program("--db", str(tmp_path / "x.db"), "run", "xenforo", cwd=tmp_path, env=env)
