@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import sqlite_utils
-
 from records.modlog import recent_actions
 from records.places import get_place_settings
+from records.store import Database
 
 
 def hidden_command(quote_tag: str) -> str:
@@ -17,7 +16,7 @@ def hidden_command(quote_tag: str) -> str:
 
 
 def assert_no_command_ran(
-    db: sqlite_utils.Database, platform: str, place: object, bot_replies: Sequence[object]
+    db: Database, platform: str, place: object, bot_replies: Sequence[object]
 ) -> None:
     """Nothing a command leaves behind: no setting for the place, no mod-log line, no reply."""
     assert get_place_settings(db, platform, str(place)) is None
