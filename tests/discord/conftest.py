@@ -13,6 +13,7 @@ import pytest
 
 from tests.discord.fake_discord import FakeDiscord
 from tests.fakes.discord_harness import READY_TIMEOUT, Harness, import_sample_atlas, settings_for
+from tests.fakes.stores import aimed
 
 # Re-exported: tests import these from here; benchmarks import them from tests.fakes.discord_harness.
 __all__ = ["READY_TIMEOUT", "Harness", "import_sample_atlas", "settings_for"]
@@ -64,11 +65,12 @@ async def start_discord_cli(
         "EVBOT_DISCORD__GATEWAY_URL": fake.gateway_url,
         **(more or {}),
     }
+    arguments, env = aimed(args, env)  # --db PATH: the test's store under make test-postgres
     return await asyncio.create_subprocess_exec(
         sys.executable,
         "-c",
         "from bot.cli.main import main; main()",
-        *args,
+        *arguments,
         env=env,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
