@@ -13,6 +13,7 @@ import logging
 import os
 import sqlite3
 import stat
+import time
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -74,12 +75,33 @@ def open_sqlite_file(
     conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     conn.execute("PRAGMA foreign_keys = ON")
     if str(db_path) != ":memory:":
-        conn.execute("PRAGMA journal_mode = WAL")
+        _enter_wal(conn, busy_timeout_ms)
         conn.execute("PRAGMA synchronous = NORMAL")
     db = sqlite_utils.Database(conn)
     if migrate_schema:
         migrate(db)
     return db
+
+
+def _enter_wal(conn: sqlite3.Connection, busy_timeout_ms: int) -> None:
+    """Switch the file to WAL, waiting out another process's write as the busy timeout says.
+
+    Changing the journal mode needs the file to itself, and while another process holds a
+    write lock on a file still in rollback mode (a second process starting as the first
+    creates the file) SQLite answers "database is locked" at once instead of calling the busy
+    handler, to avoid a deadlock. So the wait is done here, in short steps.
+    """
+    deadline = time.monotonic() + busy_timeout_ms / 1000
+    pause = 0.01
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.2)
 
 
 def database_exists(path: Path | str) -> bool:
