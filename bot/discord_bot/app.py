@@ -15,6 +15,7 @@ from typing import Any
 import discord
 from discord.ext import commands
 
+from bot.discord_bot import cursors
 from bot.discord_bot.actions import CardActions
 from bot.discord_bot.cogs.evidence import EvidenceCommands
 from bot.discord_bot.cogs.refresh import RefreshCog
@@ -74,8 +75,11 @@ class _EvidenceBotMixin:
         guard_parsers(bot)
 
     async def setup_hook(self) -> None:
-        """After login, before connecting: find the gateway, add cogs and buttons."""
+        """After login, before connecting: mark the first start, find the gateway, add cogs
+        and buttons."""
         bot: Any = self
+        # Before any message can arrive live: the first catch-up may run after some did.
+        await self.deps.runner.call(cursors.mark_watching, self.deps.service.db)
         settings = self.deps.settings.discord
         if settings.gateway_url is None and not uses_discord_api(settings):
             # A Discord-compatible server names its own gateway, as Discord does.

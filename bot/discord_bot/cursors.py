@@ -22,3 +22,8 @@ def advance(db: Database, channel_id: int, message_id: int) -> None:
 def reading_state(db: Database, window_start: datetime) -> ReadingState:
     """Cursors, unconfirmed claims and the first start (recorded now if this is it)."""
     return shared.reading_state(db, PLATFORM, window_start)
+
+
+def mark_watching(db: Database) -> datetime:
+    """Record the bot's first start now, if this is it (before the gateway connects)."""
+    return shared.watching_since(db, PLATFORM)

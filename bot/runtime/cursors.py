@@ -49,15 +49,27 @@ def advance(db: Database, platform: str, channel_id: int, message_id: int) -> No
             Streams(db, platform).save_cursor(stream, str(message_id))
 
 
+def watching_since(db: Database, platform: str) -> datetime:
+    """When the bot first watched the platform: recorded now if this is the first start.
+
+    Nothing older is ever caught up. A process records it before it connects, so a message
+    that arrives live while the first catch-up waits its turn is never older than the mark
+    (else, released by a stop, it was skipped by every later catch-up).
+    """
+    streams = Streams(db, platform)
+    with write_transaction(db):
+        since_text = streams.cursor(WATCHING_SINCE)
+        if since_text is None:
+            since = datetime.now(UTC)
+            streams.save_cursor(WATCHING_SINCE, since.isoformat())
+            return since
+    return datetime.fromisoformat(since_text)
+
+
 def reading_state(db: Database, platform: str, window_start: datetime) -> ReadingState:
     """Cursors, unconfirmed claims and the first start (recorded now if this is it)."""
     streams = Streams(db, platform)
-    since_text = streams.cursor(WATCHING_SINCE)
-    if since_text is None:
-        since = datetime.now(UTC)
-        streams.save_cursor(WATCHING_SINCE, since.isoformat())
-    else:
-        since = datetime.fromisoformat(since_text)
+    since = watching_since(db, platform)
     cursors: dict[int, int] = {}
     recent: set[int] = set()
     for stream, cursor, updated_at in streams.cursors_under(CHANNEL_PREFIX):

@@ -10,12 +10,18 @@ its reply is in flight.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
+from contextlib import closing
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
+from bot.discord_bot.catch_up import DiscordSource
+from bot.runtime.cursors import ReadingState
+from records.db import open_db
 from tests.discord.conftest import FLUGE_PMID, LEE_DOI, WALITT_DOI, Harness
 from tests.discord.waiting import settle, wait_until
 from tests.reliability.discord.conftest import QuickLockHarness
@@ -200,3 +206,44 @@ async def test_stopping_while_replies_wait_releases_them_for_the_next_start(
     )
     await settle()
     assert [len(fake.replies_to(int(m["id"]))) for m in waiting] == [1, 1, 1]
+
+
+async def test_messages_taken_live_before_the_first_catch_up_reads_are_answered_after_a_stop(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # On a loaded machine the first catch-up's look at the records waited its turn while
+    # three messages arrived live; the first start was then marked after them, and once a
+    # stop released them no later catch-up read that far back. Here the look waits for them.
+    fake, world = harness.fake, harness.world
+    await harness.stop()
+    with closing(open_db(harness.settings.database.path)) as db:  # a first start: no mark
+        db.execute("DELETE FROM stream_state WHERE platform = 'discord'")
+        db.conn.commit()
+    arrived = asyncio.Event()
+    reading_state = DiscordSource.reading_state
+
+    async def late_reading_state(self: DiscordSource, window_start: datetime) -> ReadingState:
+        await arrived.wait()
+        return await reading_state(self, window_start)
+
+    monkeypatch.setattr(DiscordSource, "reading_state", late_reading_state)
+    fake.hold_posts()
+    await harness.start()
+    waiting = [
+        await fake.post(world.general_id, world.member, f"doi {LEE_DOI}"),
+        await fake.post(world.general_id, world.other_member, f"PMID {FLUGE_PMID}"),
+    ]
+    await wait_until(lambda: fake.held_posts >= 1, what="a reply in flight")
+    await asyncio.sleep(0.01)  # the clock moves past the messages' own times
+    arrived.set()
+    await harness.wait_caught_up()
+    await harness.stop()  # the replies waiting are released
+    fake.release_posts()
+    monkeypatch.undo()
+    await harness.start()
+    await wait_until(
+        lambda: all(fake.replies_to(int(m["id"])) for m in waiting),
+        what="a reply to each message after the restart",
+    )
+    await settle()
+    assert [len(fake.replies_to(int(m["id"]))) for m in waiting] == [1, 1]
