@@ -6,27 +6,26 @@ Discord's JSON error bodies carry `code` and `message`, and for an invalid form 
 discord.py reads such a body only when the Content-Type is exactly `application/json`: it
 then folds the field errors into `text` as lines `In <path>: <message>`. A Discord-compatible
 server answering `application/json; charset=utf-8` gets its body kept as raw text, code 0,
-so the body is read here as JSON again to find the code, the message and the fields.
-
-Token-like strings (interaction and webhook tokens, bot tokens) are masked, in case a server
-echoes one back in an error message.
+so the body is read here as JSON again. Token-like strings are masked (`mask_tokens`).
 """
 
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
 
 import discord
 
+from bot.http.redaction import exception_summary as exception_summary  # noqa: PLC0414
+from bot.http.redaction import mask_tokens
+
 MESSAGE_LIMIT = 300
 FIELDS_LIMIT = 1000
-# A run of 25+ token characters holding a lower-case letter and a digit: a secret's shape,
-# unlike field paths (`embeds.0.description`) and error codes (`BASE_TYPE_MAX_LENGTH`).
-_TOKEN_LIKE = re.compile(r"(?=[\w-]*[a-z])(?=[\w-]*\d)[\w-]{25,}")
+# Discord's codes for a channel or message that no longer exists
+# (https://discord.com/developers/docs/topics/opcodes-and-status-codes#json).
+GONE_CODES = frozenset({10003, 10008})
 
 
 @dataclass(frozen=True)
@@ -83,10 +82,8 @@ def _messages(value: Any) -> str:
 
 
 def describe_failure(exc: BaseException) -> str:
-    """A short reason for a failed request: the HTTP status with Discord's own error code and
-    message when it gave one (`HTTP 403, Discord error 50013: Missing Permissions`), each
-    rejected field of an invalid form (`…; embeds.0.description: Must be 4096 or fewer in
-    length.`), or the kind of network failure."""
+    """A short reason: `HTTP 403, Discord error 50013: Missing Permissions`, then each rejected
+    field (`; embeds.0.description: Must be 4096 or fewer in length.`), or the network error."""
     if not isinstance(exc, discord.HTTPException):
         return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
     body = error_body(exc)
@@ -101,8 +98,7 @@ def describe_failure(exc: BaseException) -> str:
 
 
 def _restates_status(message: str, status: int) -> bool:
-    """Whether a plain-text body only repeats the status (`503: Service Unavailable`), which
-    the log line already says."""
+    """Whether a plain-text body only repeats the status (`503: Service Unavailable`)."""
     try:
         phrase = HTTPStatus(status).phrase
     except ValueError:
@@ -111,9 +107,9 @@ def _restates_status(message: str, status: int) -> bool:
     return rest.casefold() in {"", phrase.casefold()}
 
 
-# Discord's codes for a channel or message that no longer exists
-# (https://discord.com/developers/docs/topics/opcodes-and-status-codes#json).
-GONE_CODES = frozenset({10003, 10008})
+def refused_for_good(exc: BaseException) -> bool:
+    """A 4xx other than 429: Discord will refuse the same reply again."""
+    return isinstance(exc, discord.HTTPException) and 400 <= exc.status < 500 and exc.status != 429
 
 
 def target_gone(exc: BaseException) -> bool:
@@ -128,13 +124,3 @@ def target_gone(exc: BaseException) -> bool:
         or body.code in GONE_CODES
         or any(f.startswith("message_reference") for f in body.fields)
     )
-
-
-def exception_summary(exc: BaseException) -> str:
-    """`KeyError: 'id'`: the exception's type and (shortened, masked) message, for the log."""
-    return mask_tokens(f"{type(exc).__name__}: {str(exc)[:MESSAGE_LIMIT]}")
-
-
-def mask_tokens(text: str) -> str:
-    """`text` with token-like runs replaced by `…`."""
-    return _TOKEN_LIKE.sub("…", text)

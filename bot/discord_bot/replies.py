@@ -1,12 +1,9 @@
-"""Sending cards as replies, exactly once, through the core's delivery sequence.
+"""Replies on Discord: the cards as a message, the outlet the core's `deliver_async` runs,
+and telling moderators (mod-log channel and table) what they should know.
 
-The core's `deliver_async` (claim in the reply log, send, confirm; release on failure; take
-over a dead process's claim) runs over a `MessageOutlet` (see `talk`). The reply's nonce is
-derived from the message and its studies, so when Discord made a reply whose answer was lost
-(5xx, dropped connection), the retry after a later delivery gets that reply back instead of
-a second copy.
-A claim left by a killed process is taken over after the lease; the outlet looks for that
-process's reply in the channel, and the core confirms it if it is there.
+The reply's nonce is derived from the message and its studies, so when Discord made a reply
+whose answer was lost (5xx, dropped connection), the retry gets that reply back instead of a
+second copy: every failed send can be released, never "maybe sent".
 """
 
 from __future__ import annotations
@@ -14,10 +11,11 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import secrets
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
+from secrets import randbits
+from typing import Any
 
 import aiohttp
 import discord
@@ -26,8 +24,8 @@ from bot.core.delivery import Delivery
 from bot.core.service import ReplyPlan
 from bot.discord_bot.convert import PLATFORM, embeds_from_dicts, link_to, place_of
 from bot.discord_bot.deps import DiscordDeps
-from bot.discord_bot.failures import describe_failure, target_gone
-from bot.discord_bot.render import DiscordMessage, render_discord
+from bot.discord_bot.failures import describe_failure, refused_for_good, target_gone
+from bot.discord_bot.render import render_discord
 from bot.discord_bot.views import card_buttons
 from bot.errors import LookupFailed, SendFailed
 from records.models import Post
@@ -59,6 +57,24 @@ def reply_nonce(message_id: int, entry_ids: Sequence[str]) -> str:
     return hashlib.sha256(key).hexdigest()[:NONCE_LENGTH]
 
 
+def card_fields(plan: ReplyPlan, buttons_for: int | None = None) -> dict[str, Any]:
+    """The message fields showing `plan`'s cards, pinging nobody; with their buttons when
+    `buttons_for` names the author of the message they answer (who may remove them)."""
+    rendered = render_discord(plan.reply)
+    fields: dict[str, Any] = {
+        "content": rendered.content or None,
+        "embeds": embeds_from_dicts(rendered.embeds),
+        "allowed_mentions": NO_PINGS,
+    }
+    if buttons_for is not None:
+        # MISSING, not None: a message without buttons is sent without `components`.
+        entry_ids = plan.entry_ids
+        fields["view"] = (
+            card_buttons(buttons_for, entry_ids) if entry_ids else discord.utils.MISSING
+        )
+    return fields
+
+
 @dataclass(frozen=True)
 class Sent:
     """The reply the bot sent (None: it stayed quiet), the studies it carded, and how the
@@ -71,42 +87,11 @@ class Sent:
     # rejected field), to tell them; None otherwise (sent, retried, or the message is gone).
     refusal: str | None = None
 
-    @property
-    def retry(self) -> bool:
-        """True when the message is not finished: its reply should be tried again later."""
-        return self.delivery is not None and self.delivery.retry
-
-
-async def send_cards(
-    target: discord.Message,
-    rendered: DiscordMessage,
-    entry_ids: Sequence[str],
-    *,
-    nonce: str | None = None,
-) -> discord.Message:
-    """Reply to `target` with the rendered cards and their buttons, pinging nobody.
-
-    `nonce` (see `reply_nonce`) makes repeated sends of the same reply return the first one.
-    """
-    view = card_buttons(target.author.id, entry_ids) if entry_ids else None
-    return await target.reply(
-        content=rendered.content or None,
-        embeds=embeds_from_dicts(rendered.embeds),
-        view=view or discord.utils.MISSING,
-        allowed_mentions=NO_PINGS,
-        mention_author=False,
-        # Without a nonce of ours, a fresh random one per send (what discord.py picks).
-        nonce=nonce if nonce is not None else secrets.randbits(64),
-    )
-
 
 class MessageOutlet:
-    """The core's async outlet for replies to one Discord message (`deliver_async` runs it).
+    """The core's async outlet for replies to one Discord message.
 
-    `send` uses the deterministic nonce (`reply_nonce`) unless `fixed_nonce` is False: a
-    resend after a lost answer then returns the first reply, so every failed send can be
-    released (never `maybe_sent`). `find_reply` looks in the channel's history for the reply
-    of a process killed before confirming.
+    `fixed_nonce` False (a moderator's card that may repeat one) sends with a fresh nonce.
     """
 
     def __init__(
@@ -122,10 +107,11 @@ class MessageOutlet:
     async def send(self, to: Post, plan: ReplyPlan) -> str:
         """Reply to the message with `plan`'s cards; failures become `SendFailed`."""
         target = self.message
-        nonce = reply_nonce(target.id, plan.entry_ids) if self.fixed_nonce else None
+        # Without a nonce of ours, a fresh random one per send (what discord.py picks).
+        nonce = reply_nonce(target.id, plan.entry_ids) if self.fixed_nonce else randbits(64)
         try:
-            self.sent = await send_cards(
-                target, render_discord(plan.reply), plan.entry_ids, nonce=nonce
+            self.sent = await target.reply(
+                **card_fields(plan, target.author.id), mention_author=False, nonce=nonce
             )
         except SEND_FAILURES as exc:
             reason = describe_failure(exc)
@@ -147,9 +133,11 @@ class MessageOutlet:
         return str(self.sent.id)
 
     async def find_reply(self, to: Post) -> str | None:
-        """The id of the bot's reply among the messages after this one, or None."""
+        """The bot's reply among the messages after this one (a killed process's), or None."""
         try:
-            earlier = await find_earlier_reply(self.message, self.self_ids)
+            earlier = await bot_reply(
+                self.message.channel, self.message.id, self.self_ids, EARLIER_REPLY_SCAN
+            )
         except SEND_FAILURES as exc:
             reason = describe_failure(exc)
             log.warning(
@@ -161,27 +149,19 @@ class MessageOutlet:
         return str(earlier.id) if earlier is not None else None
 
 
-def refused_for_good(exc: BaseException) -> bool:
-    """A 4xx other than 429: Discord will refuse the same reply again."""
-    return isinstance(exc, discord.HTTPException) and 400 <= exc.status < 500 and exc.status != 429
-
-
-async def find_earlier_reply(
-    target: discord.Message, self_ids: Collection[str]
+async def bot_reply(
+    channel: discord.abc.Messageable,
+    message_id: int,
+    self_ids: Collection[str],
+    limit: int,
+    accept: Callable[[discord.Message], bool] = lambda message: True,
 ) -> discord.Message | None:
-    """The bot's reply to `target` among the next messages in its channel, or None.
-
-    A process killed after claiming `target` may have sent its reply before dying; the
-    claim's new owner confirms that reply instead of sending another. Replies come soon
-    after the message they answer, so the first `EARLIER_REPLY_SCAN` messages suffice.
-    """
-    async for message in target.channel.history(after=target, limit=EARLIER_REPLY_SCAN):
+    """The bot's first reply to message `message_id` that `accept`s, among the next `limit`
+    messages of `channel` (replies come soon after what they answer), or None."""
+    async for message in channel.history(after=discord.Object(message_id), limit=limit):
         reference = message.reference
-        if (
-            str(message.author.id) in self_ids
-            and reference is not None
-            and reference.message_id == target.id
-        ):
+        to_it = reference is not None and reference.message_id == message_id
+        if to_it and str(message.author.id) in self_ids and accept(message):
             return message
     return None
 

@@ -1,9 +1,6 @@
-"""Discord's side of the core conversation: its manners and wording, and the `AsyncTalk`s the
-async driver (`bot.core.conversation_async.answer_async`) runs its steps through.
-
-The core decides what a command or a citation gets; this module only says how Discord does
-each step: replies with buttons (a deterministic nonce, see `replies.MessageOutlet`),
-private answers to slash commands, the mod-log channel, message links as targets.
+"""Discord's side of the core conversation: its manners and wording, and the `AsyncTalk`s
+`bot.core.conversation_async.answer_async` runs its steps through (replies with buttons,
+private answers to slash commands, the mod-log channel, message links as targets).
 """
 
 from __future__ import annotations
@@ -19,19 +16,18 @@ from bot.core.commands import Invocation, SummonCards, Task
 from bot.core.conversation import Audience, Dialogue
 from bot.core.delivery import AsyncOutlet, Delivered, Delivery, SendFailed
 from bot.core.service import Outcome, ReplyPlan
-from bot.discord_bot.convert import PLATFORM, embeds_from_dicts, post_from_message
+from bot.discord_bot.convert import PLATFORM, post_from_message
 from bot.discord_bot.deps import DiscordDeps
 from bot.discord_bot.failures import describe_failure
-from bot.discord_bot.render import render_discord
 from bot.discord_bot.replies import (
     NO_PINGS,
     SEND_FAILURES,
     MessageOutlet,
     Sent,
+    card_fields,
     post_mod_log,
 )
 from bot.discord_bot.targets import split_target
-from bot.discord_bot.views import card_buttons
 from records.models import Post
 
 log = logging.getLogger(__name__)
@@ -147,13 +143,8 @@ class ContextOutlet:
     async def send(self, to: Post, plan: ReplyPlan) -> str:
         """A reply to a prefix command, or the slash command's answer."""
         ctx = self.ctx
-        rendered = render_discord(plan.reply)
-        entry_ids = plan.entry_ids
         sent = await ctx.send(
-            content=rendered.content or None,
-            embeds=embeds_from_dicts(rendered.embeds),
-            view=card_buttons(ctx.author.id, entry_ids) if entry_ids else discord.utils.MISSING,
-            allowed_mentions=NO_PINGS,
+            **card_fields(plan, ctx.author.id),
             reference=ctx.message if ctx.interaction is None else None,  # type: ignore[arg-type]
             mention_author=False,
         )

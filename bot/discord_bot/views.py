@@ -3,14 +3,15 @@
 `discord.ui.DynamicItem` matches a custom_id template when a button is pressed, even on a
 message sent by an earlier run of the bot (https://discordpy.readthedocs.io/en/stable/
 interactions/api.html#dynamicitem); the bot registers the classes once with
-`add_dynamic_items`. The callbacks hand over to `CardActions`, which holds the logic.
+`add_dynamic_items`. The callbacks hand over to the bot's `card_actions`
+(`actions.CardActions`), which holds the logic.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any, Protocol, Self
+from typing import Any, Self
 
 import discord
 
@@ -18,21 +19,6 @@ CUSTOM_ID_LIMIT = 100
 LABEL_LIMIT = 80
 REMOVE_PREFIX = "evidence:remove:"
 WRONG_PREFIX = "evidence:wrong:"
-
-
-class CardActionHandler(Protocol):
-    """What the buttons need from the bot (implemented by `actions.CardActions`)."""
-
-    async def remove(self, interaction: discord.Interaction[Any], author_id: int) -> None:
-        """The Remove button: delete the bot's reply if the presser may."""
-
-    async def wrong_match(self, interaction: discord.Interaction[Any], entry_id: str) -> None:
-        """The Wrong match button: record a report for curators."""
-
-
-def _handler(interaction: discord.Interaction[Any]) -> CardActionHandler:
-    handler: CardActionHandler = interaction.client.card_actions
-    return handler
 
 
 class _CardButton(
@@ -83,7 +69,7 @@ class RemoveButton(
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Hand over to the bot's card actions."""
-        await _handler(interaction).remove(interaction, self.author_id)
+        await interaction.client.card_actions.remove(interaction, self.author_id)
 
 
 class WrongMatchButton(
@@ -102,7 +88,7 @@ class WrongMatchButton(
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Hand over to the bot's card actions."""
-        await _handler(interaction).wrong_match(interaction, self.entry_id)
+        await interaction.client.card_actions.wrong_match(interaction, self.entry_id)
 
 
 def card_buttons(author_id: int, entry_ids: Sequence[str]) -> discord.ui.View:

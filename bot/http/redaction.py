@@ -8,7 +8,9 @@ request line, the retry and give-up lines) is scrubbed of all three:
   (`/api/webhooks/{id}/{token}`, discord-api-docs docs/resources/Webhook.md);
 - the query: `api_key` (NCBI E-utilities), `token`, `access_token` and their kin.
 
-Known secret values (the settings' SecretStr fields) are scrubbed from every log line too.
+Known secret values (the settings' SecretStr fields) are scrubbed from every log line too,
+and `mask_tokens` hides token-shaped runs in a platform's error text (a server may echo a
+token back) or an exception's message (`exception_summary`).
 """
 
 from __future__ import annotations
@@ -42,6 +44,10 @@ _SECRET_PARAMS = re.compile(rf"(?P<keep>[?&;](?:{_NAMES})=)[^&#;{_END}]*", re.IG
 # Greedy up to the last `@` before the path: a password may hold an unescaped `@`.
 _USERINFO = re.compile(rf"(?P<keep>\b[a-z][a-z0-9+.-]*://)[^/?#{_END}]+@", re.IGNORECASE)
 _PATH_TOKENS = re.compile(rf"(?P<keep>/(?:webhooks|interactions)/[^/?#{_END}]+/)[^/?#{_END}]+")
+# A run of 25+ token characters holding a lower-case letter and a digit: a secret's shape,
+# unlike field paths (`embeds.0.description`) and error codes (`BASE_TYPE_MAX_LENGTH`).
+_TOKEN_LIKE = re.compile(r"(?=[\w-]*[a-z])(?=[\w-]*\d)[\w-]{25,}")
+SUMMARY_LIMIT = 300
 
 
 def redact_url(url: str) -> str:
@@ -49,6 +55,16 @@ def redact_url(url: str) -> str:
     url = _USERINFO.sub(r"\g<keep>***@", url)
     url = _PATH_TOKENS.sub(r"\g<keep>***", url)
     return _SECRET_PARAMS.sub(r"\g<keep>***", url)
+
+
+def mask_tokens(text: str) -> str:
+    """`text` with token-like runs replaced by `…`."""
+    return _TOKEN_LIKE.sub("…", text)
+
+
+def exception_summary(exc: BaseException) -> str:
+    """`KeyError: 'id'`: the exception's type and (shortened, masked) message, for the log."""
+    return mask_tokens(f"{type(exc).__name__}: {str(exc)[:SUMMARY_LIMIT]}")
 
 
 class RedactingFilter(logging.Filter):
