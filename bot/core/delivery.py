@@ -32,8 +32,9 @@ Two outcomes serve platforms with more to say about a refusal:
 
 from __future__ import annotations
 
+import hashlib
 import logging
-from collections.abc import Awaitable, Callable, Generator
+from collections.abc import Awaitable, Callable, Generator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -116,6 +117,14 @@ class AsyncOutlet(Protocol):
     async def find_reply(self, to: Post) -> str | None:
         """As `Outlet.find_reply`, awaited on the platform's event loop."""
         ...
+
+
+def reply_key(message_id: str, entry_ids: Sequence[str]) -> str:
+    """The same key (64 hex digits) for every attempt to card these studies under this
+    message, for a platform that makes a send idempotent by a key of the sender's (Discord's
+    `nonce` with `enforce_nonce`, a Matrix transaction id): a resend after a lost answer gets
+    the reply already made back; an edit carding other studies gets another key."""
+    return hashlib.sha256(f"{message_id}:{','.join(entry_ids)}".encode()).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -1,18 +1,17 @@
 """Replies on Discord: the cards as a message, the outlet the core's `deliver_async` runs,
 and telling moderators (mod-log channel and table) what they should know.
 
-The reply's nonce is derived from the message and its studies, so when Discord made a reply
-whose answer was lost (5xx, dropped connection), the retry gets that reply back instead of a
-second copy: every failed send can be released, never "maybe sent".
+The reply's nonce is the core's `reply_key`, so when Discord made a reply whose answer was
+lost (5xx, dropped connection), the retry gets that reply back instead of a second copy:
+every failed send can be released, never "maybe sent".
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import time
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from secrets import randbits
 from typing import Any
@@ -20,7 +19,7 @@ from typing import Any
 import aiohttp
 import discord
 
-from bot.core.delivery import Delivery
+from bot.core.delivery import Delivery, reply_key
 from bot.core.service import ReplyPlan
 from bot.discord_bot.convert import PLATFORM, embeds_from_dicts, link_to, place_of
 from bot.discord_bot.deps import DiscordDeps
@@ -44,17 +43,6 @@ SEND_FAILURES: tuple[type[BaseException], ...] = (
     aiohttp.ClientError,
     asyncio.TimeoutError,
 )
-
-
-def reply_nonce(message_id: int, entry_ids: Sequence[str]) -> str:
-    """The same nonce for every attempt to card these studies under this message.
-
-    Discord returns the message already made for a recently used nonce (`enforce_nonce`,
-    https://discord.com/developers/docs/resources/message#create-message), so a resend after
-    a lost answer does not post twice; an edit carding other studies gets another nonce.
-    """
-    key = f"{message_id}:{','.join(entry_ids)}".encode()
-    return hashlib.sha256(key).hexdigest()[:NONCE_LENGTH]
 
 
 def card_fields(plan: ReplyPlan, buttons_for: int | None = None) -> dict[str, Any]:
@@ -107,8 +95,11 @@ class MessageOutlet:
     async def send(self, to: Post, plan: ReplyPlan) -> str:
         """Reply to the message with `plan`'s cards; failures become `SendFailed`."""
         target = self.message
-        # Without a nonce of ours, a fresh random one per send (what discord.py picks).
-        nonce = reply_nonce(target.id, plan.entry_ids) if self.fixed_nonce else randbits(64)
+        # Discord returns the message already made for a recently used nonce (`enforce_nonce`,
+        # https://discord.com/developers/docs/resources/message#create-message). Without a
+        # nonce of ours, a fresh random one per send (what discord.py picks).
+        key = reply_key(str(target.id), plan.entry_ids)[:NONCE_LENGTH]
+        nonce = key if self.fixed_nonce else randbits(64)
         try:
             self.sent = await target.reply(
                 **card_fields(plan, target.author.id), mention_author=False, nonce=nonce

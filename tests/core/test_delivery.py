@@ -6,7 +6,14 @@ import sqlite3
 
 import pytest
 
-from bot.core.delivery import ClaimState, Delivered, SendFailed, claim_state, deliver
+from bot.core.delivery import (
+    ClaimState,
+    Delivered,
+    SendFailed,
+    claim_state,
+    deliver,
+    reply_key,
+)
 from bot.core.service import EvidenceService, ReplyPlan
 from records.replies import get_reply
 from tests.core.conftest import LEE_DOI, FakeClock, make_post
@@ -169,3 +176,20 @@ def test_a_failed_confirmation_hands_over_the_claim_and_resuming_finds_the_reply
     resumed = deliver(service, claimed, outlet, resume=True)
     assert (resumed.status, resumed.reply_id) == (Delivered.FOUND, "r1")
     assert outlet.answered() == ["1"]
+
+
+@pytest.mark.parametrize(
+    ("other", "same"),
+    [
+        (("1", ("a", "b")), True),  # a resend of the same reply
+        (("2", ("a", "b")), False),  # another message
+        (("1", ("a",)), False),  # an edit carding other studies
+        (("1", ("b", "a")), False),  # the cards in another order make another reply
+    ],
+)
+def test_the_reply_key_is_the_same_only_for_the_same_message_and_studies(
+    other: tuple[str, tuple[str, ...]], same: bool
+) -> None:
+    key = reply_key("1", ("a", "b"))
+    assert len(key) == 64
+    assert (reply_key(*other) == key) is same
