@@ -288,3 +288,26 @@ async def test_moderators_turn_card_refreshing_off_in_this_channel(
     answer = await run(harness, style, harness.world.member, channel, "refresh", state="on")
     assert REFUSAL in answer.text
     assert refresh_off_places(harness.records, "discord") == {str(channel)}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("cooldown", "hours is a required argument that is missing."),
+        ("descriptions", "how is a required argument that is missing."),
+        ("post", "query is a required argument that is missing."),
+    ],
+)
+async def test_a_prefix_command_missing_its_argument_names_it_and_points_to_help(
+    harness: Harness, text: str, expected: str
+) -> None:
+    answer = await run_prefix(harness, harness.world.moderator, harness.world.general_id, text)
+    assert answer.text == f"{expected} Try !evidence help."
+
+
+async def test_a_one_word_argument_leaves_the_words_after_it_out(harness: Harness) -> None:
+    world = harness.world
+    await run_prefix(harness, world.moderator, world.general_id, "cooldown 6 hours")
+    row = place_row(harness, world.general_id)
+    assert row is not None
+    assert row["cooldown_hours"] == 6

@@ -1,23 +1,26 @@
 """`!evidence …` and `/evidence …` (hybrid commands) and the "Check evidence" context menu.
 
-Every subcommand turns into the text `!evidence <name> <argument>` and is answered by the
-core's conversation (`answer_async`), so the rules (who may do what, argument checks, the
-mod-log, what each command does) live in one place for every platform. This cog only
-declares the commands to discord.py and says how Discord does each step (`talk`).
+One hybrid command per entry of the core's list (`bot.core.subcommands`), each turning into
+the text `!evidence <name> <argument>`, answered by the core's conversation (`answer_async`):
+the rules (who may do what, argument checks, the mod-log, what each command does) live in
+one place for every platform. This cog only says how Discord does each step (`talk`).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
+from inspect import Parameter
 from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.commands import OFF_HERE
+from bot.core.commands import OFF_HERE, Name
 from bot.core.conversation import FAILED_TEXT as FAILED_TEXT  # noqa: PLC0414 - re-exported
 from bot.core.conversation_async import answer_async
+from bot.core.subcommands import LOOKUP, SUBCOMMANDS, Subcommand
 from bot.discord_bot.convert import post_from_message
 from bot.discord_bot.deps import DiscordDeps
 from bot.discord_bot.permissions import is_moderator
@@ -31,8 +34,48 @@ log = logging.getLogger(__name__)
 Ctx = commands.Context[Any]
 
 
+def _callback(sub: Subcommand, *, typed: str) -> Callable[..., Awaitable[None]]:
+    """The command function discord.py reads the subcommand from: its docstring, and its
+    argument (one word, or the rest of the line) shown under the argument's own name.
+    `typed` is the word put before the argument (none for the group's own lookup)."""
+    arg = sub.argument
+
+    async def bare(cog: EvidenceCommands, ctx: Ctx) -> None:
+        await cog.run(ctx, typed, "")
+
+    given: Any = commands.parameter(
+        default=Parameter.empty if arg is None or arg.required else "",
+        displayed_name=arg.name if arg is not None else "",
+    )
+
+    async def word(cog: EvidenceCommands, ctx: Ctx, argument: str = given) -> None:
+        await cog.run(ctx, typed, argument)
+
+    async def rest(cog: EvidenceCommands, ctx: Ctx, *, argument: str = given) -> None:
+        await cog.run(ctx, typed, argument)
+
+    run = bare if arg is None else rest if arg.rest else word
+    if arg is not None:
+        app_commands.rename(argument=arg.name)(run)
+        app_commands.describe(argument=arg.help)(run)
+    attribute = sub.name.value.replace("-", "_")
+    run.__name__, run.__qualname__ = attribute, f"EvidenceCommands.{attribute}"
+    run.__doc__ = sub.help
+    return run
+
+
 class EvidenceCommands(commands.Cog):
     """The `evidence` command group and the message context menu."""
+
+    # discord.py types its decorators for pyright (mypy infers Never), hence `Any`.
+    evidence: Any = commands.hybrid_group(
+        name="evidence", fallback="lookup", invoke_without_command=True, case_insensitive=True
+    )(_callback(LOOKUP, typed=""))  # type: ignore[arg-type]
+    # Declared in the class body, where discord.py's cog machinery looks for commands.
+    for _sub in SUBCOMMANDS:
+        _run = _callback(_sub, typed=_sub.name.value)
+        vars()[_run.__name__] = evidence.command(name=_sub.name.value)(_run)
+    del _sub, _run
 
     def __init__(self, bot: commands.Bot, deps: DiscordDeps) -> None:
         self.bot = bot
@@ -48,85 +91,6 @@ class EvidenceCommands(commands.Cog):
         """Take the context menu away again."""
         self.bot.tree.remove_command(self.menu.name, type=self.menu.type)
 
-    # -- the commands ----------------------------------------------------------------------
-
-    # discord.py types its decorators for pyright; mypy infers Never, hence the ignores.
-    @commands.hybrid_group(  # type: ignore[arg-type]
-        name="evidence", fallback="lookup", invoke_without_command=True, case_insensitive=True
-    )
-    @app_commands.describe(query="A DOI, PMID, PMCID, atlas or PubMed link, slug or title words")
-    async def evidence(self, ctx: Ctx, *, query: str = "") -> None:
-        """Show a study's atlas card; bare (in reply to a message), card what it cites."""
-        await self._run(ctx, query)
-
-    @evidence.command(name="optout")  # type: ignore[arg-type]
-    async def optout(self, ctx: Ctx) -> None:
-        """Stop automatic replies to your posts."""
-        await self._run(ctx, "optout")
-
-    @evidence.command(name="optin")  # type: ignore[arg-type]
-    async def optin(self, ctx: Ctx) -> None:
-        """Resume automatic replies to your posts."""
-        await self._run(ctx, "optin")
-
-    @evidence.command(name="post")  # type: ignore[arg-type]
-    @app_commands.describe(query="The study, then the link or id of the message to answer")
-    async def post(self, ctx: Ctx, *, query: str) -> None:
-        """Moderators: post a study's card in reply to a message."""
-        # `post <query> <message link>`: the link names the target, not the study.
-        study, target = split_target(query, self.deps.link_hosts)
-        await self._run(ctx, f"post {study}", target=target)
-
-    @evidence.command(name="on")  # type: ignore[arg-type]
-    async def mode_on(self, ctx: Ctx) -> None:
-        """Moderators: answer posts citing studies in this channel or thread."""
-        await self._run(ctx, "on")
-
-    @evidence.command(name="off")  # type: ignore[arg-type]
-    async def mode_off(self, ctx: Ctx) -> None:
-        """Moderators: stay quiet in this channel or thread."""
-        await self._run(ctx, "off")
-
-    @evidence.command(name="summon-only")  # type: ignore[arg-type]
-    async def mode_summon_only(self, ctx: Ctx) -> None:
-        """Moderators: answer here only when someone asks with the command."""
-        await self._run(ctx, "summon-only")
-
-    @evidence.command(name="cooldown")  # type: ignore[arg-type]
-    @app_commands.describe(hours="Hours before the same study is carded again in a thread")
-    async def cooldown(self, ctx: Ctx, hours: str) -> None:
-        """Moderators: set how often a study may be carded per thread here."""
-        await self._run(ctx, f"cooldown {hours}")
-
-    @evidence.command(name="descriptions")  # type: ignore[arg-type]
-    @app_commands.describe(how="card, suggest or off")
-    async def descriptions(self, ctx: Ctx, how: str) -> None:
-        """Moderators: how to answer a study a post only describes (card, suggest, off)."""
-        await self._run(ctx, f"descriptions {how}")
-
-    @evidence.command(name="refresh")  # type: ignore[arg-type]
-    @app_commands.describe(state="on or off")
-    async def refresh(self, ctx: Ctx, state: str) -> None:
-        """Moderators: edit posted cards here when their study changes (on) or not (off)."""
-        await self._run(ctx, f"refresh {state}")
-
-    @evidence.command(name="remove")  # type: ignore[arg-type]
-    @app_commands.describe(message="The link or id of my reply (or reply to it with the command)")
-    async def remove(self, ctx: Ctx, message: str = "") -> None:
-        """Moderators: delete one of the bot's replies."""
-        await self._run(ctx, f"remove {message}")
-
-    @evidence.command(name="unmatched")  # type: ignore[arg-type]
-    @app_commands.describe(count="How many papers to list (1-25)")
-    async def unmatched(self, ctx: Ctx, count: str = "") -> None:
-        """Moderators: the most-mentioned papers seen here that the atlas lacks."""
-        await self._run(ctx, f"unmatched {count}")
-
-    @evidence.command(name="stats")  # type: ignore[arg-type]
-    async def stats(self, ctx: Ctx) -> None:
-        """Moderators: this place's mode, cooldown and reply counts."""
-        await self._run(ctx, "stats")
-
     async def cog_command_error(self, ctx: Ctx, error: Exception) -> None:
         """Wrong arguments get the usage; anything else a short apology (and a log line)."""
         if isinstance(error, commands.UserInputError):
@@ -134,8 +98,6 @@ class EvidenceCommands(commands.Cog):
             return
         log.error("command %s failed", ctx.command, exc_info=error)
         await answer(ctx, FAILED_TEXT, private=True)
-
-    # -- the context menu ------------------------------------------------------------------
 
     async def check_evidence(
         self, interaction: discord.Interaction[Any], message: discord.Message
@@ -161,11 +123,14 @@ class EvidenceCommands(commands.Cog):
             allowed_mentions=NO_PINGS,
         )
 
-    # -- running a command ----------------------------------------------------------------
-
-    async def _run(self, ctx: Ctx, arguments: str, target: int | None = None) -> None:
-        """Answer the command through the core's conversation (`target`: a named message)."""
-        text = f"{self.deps.command_word} {arguments}".strip()
+    async def run(self, ctx: Ctx, name: str, argument: str) -> None:
+        """Answer `!evidence <name> <argument>` through the core's conversation; `post` names
+        the message it answers by reply or, at the end of its argument, by link or id."""
+        target = None
+        if name == Name.POST:
+            argument, target = split_target(argument, self.deps.link_hosts)
+        words = (self.deps.command_word, name, argument)
+        text = " ".join(word for word in words if word).strip()
         post = post_from_message(ctx.message, self.deps.web_base).model_copy(update={"text": text})
         moderator = is_moderator(ctx.author, ctx.permissions, self.deps.settings.discord.mod_roles)
         replying_to = target or referenced_id(ctx.message)
