@@ -7,15 +7,22 @@ text channel and active thread it can read (the gateway's, those `GET
 /guilds/{id}/threads/active` lists, and those the records name: threads archived since, a
 channel with a claim) from its cursor up to the moment it connected. Positions are message
 ids (snowflakes, which carry their time). A shard process reads only its own servers'
-channels (bot.discord_bot.shards); the records name every shard's. Messages are built one by
-one (see `history`), so one that discord.py cannot read is skipped and logged, not its whole
-channel.
+channels (bot.discord_bot.shards); the records name every shard's.
+
+discord.py builds each message of `history()` inside its iterator, and every thread of
+`Guild.active_threads()` in one go, so one item it cannot build (a payload shape it does not
+expect, such as role objects where it wants role ids) would end the whole read. Here the
+same endpoints are read (GET /channels/{id}/messages, newest first with `before`,
+https://discord.com/developers/docs/resources/message#get-channel-messages; GET
+/guilds/{id}/threads/active, https://discord.com/developers/docs/resources/guild#list-
+active-guild-threads) and each item is built on its own: one that fails is logged and
+skipped, not the rest.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -24,17 +31,16 @@ from discord.utils import time_snowflake
 
 from bot.discord_bot import cursors
 from bot.discord_bot.deps import DiscordDeps
-from bot.discord_bot.failures import describe_failure
-from bot.discord_bot.history import read_active_threads, read_window
+from bot.discord_bot.failures import describe_failure, exception_summary
 from bot.discord_bot.replies import SEND_FAILURES
 from bot.discord_bot.shards import runs_guild
-from bot.runtime.catch_up import CatchUp, Window
 from bot.runtime.catch_up import CatchUpReport as CatchUpReport  # noqa: PLC0414 - re-exported
+from bot.runtime.catch_up import Window, read_back
 from bot.runtime.cursors import Claim, ReadingState
-from bot.runtime.progress import Progress
 
 log = logging.getLogger(__name__)
 
+PAGE = 100  # Discord's largest page of messages
 Readable = discord.TextChannel | discord.Thread
 
 
@@ -43,6 +49,7 @@ class DiscordSource:
 
     failures = SEND_FAILURES
     sdk = "discord.py"
+    describe = staticmethod(describe_failure)
 
     def __init__(self, bot: discord.Client, deps: DiscordDeps) -> None:
         self.bot = bot
@@ -50,10 +57,6 @@ class DiscordSource:
         # Channels from the shared records that belong to other shard processes' servers:
         # looked up once, then left to them.
         self._foreign: set[int] = set()
-
-    def describe(self, exc: BaseException) -> str:
-        """Discord's code and message for a failed request."""
-        return describe_failure(exc)
 
     def position(self, moment: datetime) -> int:
         """The lowest snowflake of `moment`."""
@@ -68,16 +71,29 @@ class DiscordSource:
         return channel.id
 
     async def watched(self, only: Iterable[int] | None, report: CatchUpReport) -> list[Readable]:
-        """Text channels and active threads the bot can read in every guild it is in (or the
-        channels `only` names)."""
-        if only is not None:
-            return await self._resolve(only, report)
-        found: list[Readable] = []
-        mod_log = self.deps.settings.discord.mod_log_channel_id
-        for guild in self.bot.guilds:
-            channels: list[Readable] = [*guild.text_channels, *guild.threads]
-            found += [c for c in channels if c.id != mod_log and _readable(c)]
-        return found
+        """Text channels and active threads the bot can read in every guild it is in (or,
+        looked up, the channels `only` names that still exist; one that cannot be looked up
+        for now, neither gone nor hidden, counts as failed)."""
+        if only is None:
+            mod_log = self.deps.settings.discord.mod_log_channel_id
+            found: list[Readable] = []
+            for guild in self.bot.guilds:
+                found += [*guild.text_channels, *guild.threads]
+            return [c for c in found if c.id != mod_log and _readable(c)]
+        channels: list[Readable] = []
+        for channel_id in only:
+            try:
+                channel = await self._channel(channel_id)
+            except (discord.NotFound, discord.Forbidden) as exc:
+                log.info("channel %s is gone or hidden (%s)", channel_id, describe_failure(exc))
+                continue
+            except SEND_FAILURES as exc:
+                log.warning("could not look up channel %s (%s)", channel_id, describe_failure(exc))
+                report.failed_channels.append(channel_id)
+                continue
+            if isinstance(channel, Readable) and self._ours(channel) and _readable(channel):
+                channels.append(channel)
+        return channels
 
     async def more(
         self,
@@ -86,61 +102,19 @@ class DiscordSource:
         report: CatchUpReport,
         hold: Callable[[Readable], None],
     ) -> list[Readable]:
-        """Active threads the gateway did not announce, and channels the records name."""
-        found = await self._active_threads(known, hold)
-        known = known | {thread.id for thread in found}
-        extra = (state.recent_channels | {c.channel_id for c in state.claims}) - known
-        for channel in await self._resolve(extra - self._foreign, report):
-            hold(channel)
-            found.append(channel)
-        return found
-
-    async def _active_threads(
-        self, known: set[int], hold: Callable[[Readable], None]
-    ) -> list[Readable]:
-        """GET /guilds/{id}/threads/active for each guild."""
+        """Active threads the gateway did not announce (GET /guilds/{id}/threads/active)."""
         found: list[Readable] = []
         for guild in self.bot.guilds:
             try:
                 threads = await read_active_threads(guild)
             except SEND_FAILURES as exc:
-                log.warning(
-                    "could not list the active threads of %s (%s)", guild.id, describe_failure(exc)
-                )
+                reason = describe_failure(exc)
+                log.warning("could not list the active threads of %s (%s)", guild.id, reason)
                 continue
             for thread in threads:
                 if thread.id not in known and _readable(thread):
                     hold(thread)
                     found.append(thread)
-        return found
-
-    async def _resolve(self, channel_ids: Iterable[int], report: CatchUpReport) -> list[Readable]:
-        """Channels known from the records (threads archived since, say) that still exist;
-        one that cannot be looked up for now (not gone, not hidden) counts as failed."""
-        found: list[Readable] = []
-        for channel_id in channel_ids:
-            channel: Any = self.bot.get_channel(channel_id)
-            if channel is None:
-                try:
-                    channel = await self.bot.fetch_channel(channel_id)
-                except (discord.NotFound, discord.Forbidden) as exc:
-                    log.info("channel %s is gone or hidden (%s)", channel_id, describe_failure(exc))
-                    continue
-                except SEND_FAILURES as exc:
-                    log.warning(
-                        "could not look up channel %s (%s)", channel_id, describe_failure(exc)
-                    )
-                    report.failed_channels.append(channel_id)
-                    continue
-            if not isinstance(channel, Readable):
-                continue
-            if not runs_guild(self.deps.settings.discord, channel.guild.id):
-                # Another shard process's server: the records are shared, its channels not
-                # ours (nor is its server in this process's cache, so no permissions to read).
-                self._foreign.add(channel.id)
-                continue
-            if _readable(channel):
-                found.append(channel)
         return found
 
     def owns(self, channel_id: int) -> bool:
@@ -155,21 +129,31 @@ class DiscordSource:
 
     async def claimed(self, claim: Claim) -> discord.Message | None:
         """The claimed message, read through the API (None: not readable, or not ours)."""
+        message = await self.fetch_message(claim.channel_id, claim.message_id)
+        return message if message is not None and self._ours(message.channel) else None
+
+    async def fetch_message(self, channel_id: int, message_id: int) -> discord.Message | None:
+        """A message read through the HTTP API (None, logged: it could not be fetched)."""
         try:
-            channel: Any = self.bot.get_channel(claim.channel_id) or await self.bot.fetch_channel(
-                claim.channel_id
-            )
-            message: discord.Message = await channel.fetch_message(claim.message_id)
+            channel = await self._channel(channel_id)
+            message: discord.Message = await channel.fetch_message(message_id)
         except SEND_FAILURES as exc:
-            log.warning(
-                "could not fetch claimed message %s (%s)", claim.message_id, describe_failure(exc)
-            )
-            return None
-        guild = getattr(channel, "guild", None)
-        if guild is not None and not runs_guild(self.deps.settings.discord, guild.id):
-            self._foreign.add(claim.channel_id)
+            log.warning("could not fetch message %s (%s)", message_id, describe_failure(exc))
             return None
         return message
+
+    async def _channel(self, channel_id: int) -> Any:
+        """The channel from the cache, or else from the API."""
+        return self.bot.get_channel(channel_id) or await self.bot.fetch_channel(channel_id)
+
+    def _ours(self, channel: Any) -> bool:
+        """Whether this process runs the channel's server; another shard process's server
+        is left to it (nor is it in this process's cache, so no permissions to read)."""
+        guild = getattr(channel, "guild", None)
+        if guild is None or runs_guild(self.deps.settings.discord, guild.id):
+            return True
+        self._foreign.add(channel.id)
+        return False
 
     def by_bot(self, message: discord.Message) -> bool:
         """Bots' messages are never answered."""
@@ -194,17 +178,51 @@ class DiscordSource:
         await self.deps.runner.call(cursors.advance, self.deps.service.db, channel_id, cursor)
 
 
-def discord_catch_up(
-    bot: discord.Client,
-    deps: DiscordDeps,
-    progress: Progress,
-    handle: Callable[[discord.Message], Awaitable[bool]],
-) -> CatchUp[Readable, discord.Message]:
-    """The catch-up of the bot's channels; `handle` answers a message, True if it replied."""
-    return CatchUp(DiscordSource(bot, deps), lambda: deps.settings.reply, progress, handle)
-
-
 def _readable(channel: Readable) -> bool:
     """Whether the bot may read the channel's history."""
     permissions = channel.permissions_for(channel.guild.me)
     return permissions.view_channel and permissions.read_message_history
+
+
+async def read_window(
+    channel: discord.TextChannel | discord.Thread, after: int, before: int, cap: int
+) -> Window[discord.Message]:
+    """The newest `cap` messages with `after` < id < `before`; raises what the request raises."""
+    http: Any = channel._state.http
+
+    async def page(before: int, limit: int) -> list[Any]:
+        found: list[Any] = await http.logs_from(channel.id, limit, before=before)
+        return found
+
+    def build(raw: Any) -> discord.Message:
+        # discord.py has no public way to build one message from its payload; this is what
+        # `history()` itself does (ConnectionState.create_message).
+        return discord.Message(state=channel._state, channel=channel, data=raw)
+
+    def skipped(message_id: int, exc: Exception) -> None:
+        log.error(
+            "channel %s: skipped message %s, which discord.py could not read (%s)",
+            channel.id,
+            message_id,
+            exception_summary(exc),
+        )
+
+    return await read_back(page, build, (after, before, cap), page=PAGE, skipped=skipped)
+
+
+async def read_active_threads(guild: discord.Guild) -> list[discord.Thread]:
+    """The guild's active threads; one discord.py cannot build is logged and left out."""
+    http: Any = guild._state.http
+    data: dict[str, Any] = await http.get_active_threads(guild.id)
+    threads: list[discord.Thread] = []
+    for raw in data.get("threads") or []:
+        try:
+            threads.append(discord.Thread(guild=guild, state=guild._state, data=raw))
+        except Exception as exc:
+            log.error(
+                "guild %s: left out thread %s, which discord.py could not read (%s)",
+                guild.id,
+                raw.get("id") if isinstance(raw, dict) else "?",
+                exception_summary(exc),
+            )
+    return threads

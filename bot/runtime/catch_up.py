@@ -189,8 +189,8 @@ class Source(Protocol[C, M]):
     async def more(
         self, known: set[int], state: ReadingState, report: CatchUpReport, hold: Callable[[C], None]
     ) -> list[C]:
-        """Streams beyond `watched` to read in a full catch-up (ones the records name, say);
-        `hold` each as soon as it is known."""
+        """Streams beyond `watched` to read in a full catch-up, other than those the records
+        name (the catch-up looks those up with `watched`); `hold` each as soon as it is known."""
         ...
 
     def owns(self, channel_id: int) -> bool:
@@ -311,6 +311,13 @@ class CatchUp(Generic[C, M]):
                 self.progress.hold(source.channel_id(channel))
 
             for channel in await source.more(set(watched), state, report, hold):
+                watched[source.channel_id(channel)] = channel
+            # Streams the records name (a cursor moved within the window, a claim) that
+            # nothing listed now: threads archived since, say. Another process's are its own.
+            named = state.recent_channels | {claim.channel_id for claim in state.claims}
+            unlisted = [i for i in named if i not in watched and source.owns(i)]
+            for channel in await source.watched(unlisted, report):
+                hold(channel)
                 watched[source.channel_id(channel)] = channel
         floor = source.position(window_start)
         since = source.position(state.watching_since)

@@ -8,14 +8,12 @@ after each catch-up (see `catch_up`), `evidence_caught_up(report)`.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 import discord
 from discord.ext import commands
 
 from bot.core.conversation_async import answer_async
-from bot.discord_bot import cursors
-from bot.discord_bot.catch_up import discord_catch_up
+from bot.discord_bot.catch_up import DiscordSource
 from bot.discord_bot.convert import post_from_message
 from bot.discord_bot.deps import DiscordDeps
 from bot.discord_bot.failures import describe_failure, exception_summary
@@ -23,6 +21,7 @@ from bot.discord_bot.gateway_guard import UNREAD_MESSAGE_EVENT
 from bot.discord_bot.replies import SEND_FAILURES, Sent, report_refusal
 from bot.discord_bot.shards import shards_line
 from bot.discord_bot.talk import DiscordConversation, MessageTalk
+from bot.runtime.catch_up import CatchUp
 from bot.runtime.progress import Progress
 from records.wording import counted
 
@@ -37,7 +36,10 @@ class WatchCog(commands.Cog):
         self.deps = deps
         self.conversation = DiscordConversation(deps)
         self.progress = Progress()
-        self.catch_up = discord_catch_up(bot, deps, self.progress, self._missed)
+        self.source = DiscordSource(bot, deps)
+        self.catch_up = CatchUp(
+            self.source, lambda: deps.settings.reply, self.progress, self._missed
+        )
 
     async def cog_unload(self) -> None:
         """Stop waiting to look at other processes' claims again."""
@@ -67,13 +69,7 @@ class WatchCog(commands.Cog):
         if message.guild is None:  # direct messages are not watched
             self._report(message.id, Sent(None))
             return
-        channel_id = message.channel.id
-        self.progress.begin(channel_id, message.id)
-        context = await self.bot.get_context(message)
-        if context.valid:
-            await self._finished(channel_id, message.id, handled=True)
-            return
-        await self._handle(message, is_edit=False)
+        await self._take(message, is_edit=False)
 
     @commands.Cog.listener()
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
@@ -90,7 +86,7 @@ class WatchCog(commands.Cog):
         the bot as a member and keeps it informed), and remembered, so a catch-up reads it
         even if it is archived before anyone posts again."""
         # A thread's first message shares its id: "handled up to just before it".
-        await self.deps.runner.call(cursors.advance, self.deps.service.db, thread.id, thread.id - 1)
+        await self.source.advance(thread.id, thread.id - 1)
         if thread.me is None and not thread.archived and not thread.is_private():
             try:
                 await thread.join()
@@ -102,13 +98,7 @@ class WatchCog(commands.Cog):
         """A message event discord.py could not read (see `gateway_guard`): read the message
         through the HTTP API, whose shape may differ, and handle it as a missed one."""
         try:
-            channel: Any = self.bot.get_channel(channel_id) or await self.bot.fetch_channel(
-                channel_id
-            )
-            message = await channel.fetch_message(message_id)
-        except SEND_FAILURES as exc:
-            log.warning("could not fetch message %s (%s)", message_id, describe_failure(exc))
-            return
+            message = await self.source.fetch_message(channel_id, message_id)
         except Exception as exc:
             log.error(
                 "message %s cannot be read through the API either (%s); skipped",
@@ -116,23 +106,29 @@ class WatchCog(commands.Cog):
                 exception_summary(exc),
             )
             return
-        await self.handle_missed(message)
+        if message is not None:
+            await self.handle_missed(message)
 
     async def handle_missed(self, message: discord.Message) -> Sent:
         """A message read by a catch-up: handled like a live one (an edited one as an edit,
         so studies added while the bot was away are carded)."""
         if self.bot.user is not None and message.author.id == self.bot.user.id:
             return Sent(None)
-        self.progress.begin(message.channel.id, message.id)
-        context = await self.bot.get_context(message)
-        if context.valid:  # commands are not run late
-            await self._finished(message.channel.id, message.id, handled=True)
-            return Sent(None)
-        return await self._handle(message, is_edit=message.edited_at is not None)
+        return await self._take(message, is_edit=message.edited_at is not None)
 
     async def _missed(self, message: discord.Message) -> bool:
         """`handle_missed` for the catch-up: whether a reply was sent."""
         return (await self.handle_missed(message)).reply is not None
+
+    async def _take(self, message: discord.Message, *, is_edit: bool) -> Sent:
+        """Take the message on in the ledger; a command is left to the commands (and not
+        run late by a catch-up), anything else is handled."""
+        self.progress.begin(message.channel.id, message.id)
+        context = await self.bot.get_context(message)
+        if context.valid:
+            await self._finished(message.channel.id, message.id, handled=True)
+            return Sent(None)
+        return await self._handle(message, is_edit=is_edit)
 
     async def _handle(
         self, message: discord.Message, *, is_edit: bool, tracked: bool = True
@@ -171,7 +167,7 @@ class WatchCog(commands.Cog):
         """Record the message as finished (or failed) and move the channel's cursor."""
         cursor = self.progress.end(channel_id, message_id, handled=handled)
         if cursor is not None and not self.bot.is_closed():
-            await self.deps.runner.call(cursors.advance, self.deps.service.db, channel_id, cursor)
+            await self.source.advance(channel_id, cursor)
 
     def _report(self, message_id: int, sent: Sent) -> None:
         """Dispatch `evidence_handled`, unless the bot closed meanwhile (no loop to run it)."""
