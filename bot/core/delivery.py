@@ -17,6 +17,10 @@ The sequence is written once, as steps (`delivery_steps`); `deliver` runs them f
 synchronous outlet, `deliver_async` for an async platform client (Discord), so both follow
 the same decisions.
 
+Two helpers serve adapters' `send`: `found_despite`, after a failure that may have made the
+reply (a 5xx after the request was read), looks for it once, now; `reply_key` is the same
+key for every attempt at one reply, for platforms whose sends take an idempotency key.
+
 `claim_state` is the takeover rule as a verdict for adapters that track handled items: a
 message whose claim is still inside its lease is being answered elsewhere (wait and look
 again), one past the lease is abandoned (the next delivery takes it over).
@@ -125,6 +129,21 @@ def reply_key(message_id: str, entry_ids: Sequence[str]) -> str:
     `nonce` with `enforce_nonce`, a Matrix transaction id): a resend after a lost answer gets
     the reply already made back; an edit carding other studies gets another key."""
     return hashlib.sha256(f"{message_id}:{','.join(entry_ids)}".encode()).hexdigest()
+
+
+def found_despite(reason: str, to: Post, find_reply: Callable[[Post], str | None]) -> str | None:
+    """After a failure (`reason`) that may have made our reply to `to`: look for it once.
+
+    Returns its id, or None when it surely was not made; raises `SendFailed(maybe_sent=True)`
+    when the platform cannot be read to tell (the core keeps the claim and looks later).
+    """
+    try:
+        found = find_reply(to)
+    except LookupFailed as failed:
+        raise SendFailed(f"{reason}; {failed}", maybe_sent=True) from failed
+    if found is not None:
+        log.info("message %s: the reply was made despite %s", to.message_id, reason)
+    return found
 
 
 @dataclass(frozen=True)

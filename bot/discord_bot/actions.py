@@ -11,7 +11,7 @@ from bot.core.commands import Invocation, log_removal
 from bot.discord_bot.convert import PLATFORM, link_to, place_of
 from bot.discord_bot.deps import DiscordDeps
 from bot.discord_bot.permissions import is_moderator
-from bot.discord_bot.replies import post_mod_log
+from bot.discord_bot.replies import announce
 from records.models import Post
 from records.modlog import report_wrong_match
 
@@ -25,10 +25,9 @@ def post_for_interaction(interaction: discord.Interaction[Any]) -> Post:
     """The interaction as our `Post` (who acted, where), for the core's records."""
     channel_id = interaction.channel_id or 0
     channel = interaction.channel
-    place = place_of(channel) if channel is not None else str(channel_id)
     return Post(
         platform=PLATFORM,
-        place=place,
+        place=place_of(channel) if channel is not None else str(channel_id),
         thread=str(channel_id),
         message_id=str(interaction.id),
         author_id=str(interaction.user.id),
@@ -63,12 +62,8 @@ class CardActions:
         invocation = Invocation(post_for_interaction(interaction), is_moderator=lambda: moderator)
         await self.deps.runner.call(log_removal, self.deps.service, invocation, str(message.id))
         who = "moderator" if moderator and interaction.user.id != author_id else "author"
-        await post_mod_log(
-            self.bot,
-            self.deps,
-            f"{invocation.actor} in <#{invocation.post.place}>: remove ({who}, button): "
-            f"deleted my reply {message.id}",
-        )
+        text = f"remove ({who}, button): deleted my reply {message.id}"
+        await announce(self.bot, self.deps, invocation, text)
 
     async def wrong_match(self, interaction: discord.Interaction[Any], entry_id: str) -> None:
         """Record a wrong-match report for `entry_id` on this card message."""

@@ -19,6 +19,7 @@ from typing import Any
 import aiohttp
 import discord
 
+from bot.core.commands import Invocation
 from bot.core.delivery import Delivery, reply_key
 from bot.core.service import ReplyPlan
 from bot.discord_bot.convert import PLATFORM, embeds_from_dicts, link_to, place_of
@@ -172,6 +173,14 @@ async def post_mod_log(bot: discord.Client, deps: DiscordDeps, text: str) -> Non
         log.warning(
             "could not post to the mod-log channel %s (%s)", channel_id, describe_failure(exc)
         )
+
+
+async def announce(
+    bot: discord.Client, deps: DiscordDeps, invocation: Invocation, text: str
+) -> None:
+    """A line in the mod-log channel naming who did what where."""
+    where = f"<#{invocation.post.place}>"
+    await post_mod_log(bot, deps, f"{invocation.actor} in {where}: {text}")
 
 
 async def report_refusal(

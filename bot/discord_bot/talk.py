@@ -24,8 +24,8 @@ from bot.discord_bot.replies import (
     SEND_FAILURES,
     MessageOutlet,
     Sent,
+    announce,
     card_fields,
-    post_mod_log,
 )
 from bot.discord_bot.targets import split_target
 from records.models import Post
@@ -183,8 +183,7 @@ class CommandTalk(MessageTalk):
 
     async def announce(self, invocation: Invocation, text: str) -> None:
         """A line in the mod-log channel naming who did it where."""
-        where = f"<#{invocation.post.place}>"
-        await post_mod_log(self.bot, self.deps, f"{invocation.actor} in {where}: {text}")
+        await announce(self.bot, self.deps, invocation, text)
 
 
 async def answer(ctx: Ctx, text: str, *, private: bool) -> discord.Message:

@@ -35,8 +35,8 @@ from prawcore.exceptions import (
     TooManyRequests,
 )
 
+from bot.core.delivery import found_despite
 from bot.errors import LookupFailed, SendFailed, StopRequested
-from bot.forums.sending import found_despite
 from bot.reddit_bot.convert import field
 from bot.reddit_bot.ratelimit import DEFAULT_RATELIMIT_WAIT, ratelimit_wait
 from records.models import Post
