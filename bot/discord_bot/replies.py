@@ -131,13 +131,7 @@ class MessageOutlet:
                 self.message.channel, self.message.id, self.self_ids, EARLIER_REPLY_SCAN
             )
         except SEND_FAILURES as exc:
-            reason = describe_failure(exc)
-            log.warning(
-                "could not read the messages after %s (%s) to look for an earlier reply",
-                self.message.id,
-                reason,
-            )
-            raise LookupFailed(reason) from exc
+            raise LookupFailed(describe_failure(exc)) from exc  # the core logs it
         return str(earlier.id) if earlier is not None else None
 
 
