@@ -1,8 +1,6 @@
-"""The entry point's building blocks: the bot, its dependencies, starting and syncing.
-
-`build_bot` is the one place where the Discord bot is put together (intents, prefix,
-sharding, cogs, persistent buttons); `run_bot` connects it and turns Discord's refusals
-into `DiscordStartupError`s with a message an operator can act on.
+"""The entry point's building blocks: `build_bot` puts the bot together (intents, prefix,
+sharding, cogs, persistent buttons); `run_bot` connects it and turns Discord's refusals into
+`DiscordStartupError`s an operator can act on; `sync_commands` uploads the commands.
 """
 
 from __future__ import annotations
@@ -176,14 +174,11 @@ async def run_bot(bot: EvidenceBot | ShardedEvidenceBot, token: str) -> None:
 
 
 async def stay_connected(bot: EvidenceBot | ShardedEvidenceBot) -> None:
-    """`bot.connect()`, connected again when the connection ends on an exception discord.py
-    does not handle (it reconnects by itself after network errors and Discord's closes).
-
-    Such an exception (a frame that is not JSON, say) ends discord.py's read loop and, left
-    alone, the process. Ending is right only once the bot is closed (a refused token, a
-    fatal close code, shutdown) or when the intents are refused; anything else is logged and
-    followed by a fresh connection (a new session, whose catch-up reads what was missed).
-    The sharded bot closes itself on such an exception, so it still ends there.
+    """`bot.connect()`, connected again (a new session, whose catch-up reads what was
+    missed) when the connection ends on an exception discord.py does not handle, such as a
+    frame that is not JSON; it reconnects by itself after network errors and Discord's
+    closes. It ends once the bot is closed (a refused token, a fatal close code, shutdown)
+    or the intents are refused; the sharded bot closes itself on such an exception.
     """
 
     async def close_old_socket() -> None:
@@ -206,9 +201,8 @@ async def sync_commands(
     bot: EvidenceBot | ShardedEvidenceBot, token: str, guild_id: int | None = None
 ) -> list[str]:
     """Upload the slash and context-menu commands (to one guild, or globally); return names.
-
-    Syncing is rate-limited by Discord, so it is an explicit step rather than part of every
-    start (https://discordpy.readthedocs.io/en/stable/interactions/api.html#discord.app_commands.CommandTree.sync).
+    An explicit step, not part of every start: Discord rate-limits syncing
+    (https://discordpy.readthedocs.io/en/stable/interactions/api.html#discord.app_commands.CommandTree.sync).
     """
     try:
         async with bot:

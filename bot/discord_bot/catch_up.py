@@ -1,22 +1,18 @@
 """Discord's side of the catch-up (`bot.runtime.catch_up`): which channels and threads are
-read, how, and where the bot stands in them.
+read, and how.
 
-Discord does not replay to a new session what was posted before it, and a resumed session
-only gets what its server kept, so the bot catches up on every ready and every resume: each
-text channel and active thread it can read (the gateway's, those `GET
-/guilds/{id}/threads/active` lists, and those the records name: threads archived since, a
-channel with a claim) from its cursor up to the moment it connected. Positions are message
-ids (snowflakes, which carry their time). A shard process reads only its own servers'
-channels (bot.discord_bot.shards); the records name every shard's.
+Discord replays nothing posted before a new session, and a resumed one only what its server
+kept, so the bot catches up on every ready and resume: each text channel and active thread
+it can read (the gateway's, those GET /guilds/{id}/threads/active lists, and those the
+records name) from its cursor to the moment it connected. Positions are snowflakes, which
+carry their time. A shard process reads only its own servers' channels (`shards`).
 
-discord.py builds each message of `history()` inside its iterator, and every thread of
-`Guild.active_threads()` in one go, so one item it cannot build (a payload shape it does not
-expect, such as role objects where it wants role ids) would end the whole read. Here the
-same endpoints are read (GET /channels/{id}/messages, newest first with `before`,
-https://discord.com/developers/docs/resources/message#get-channel-messages; GET
-/guilds/{id}/threads/active, https://discord.com/developers/docs/resources/guild#list-
-active-guild-threads) and each item is built on its own: one that fails is logged and
-skipped, not the rest.
+discord.py builds the messages of `history()` inside its iterator, and all threads of
+`Guild.active_threads()` at once, so one item it cannot build (role objects where it wants
+role ids, say) would end the whole read. Here the same endpoints are read (GET
+/channels/{id}/messages newest first, https://discord.com/developers/docs/resources/message#get-channel-messages;
+https://discord.com/developers/docs/resources/guild#list-active-guild-threads) and each item
+is built on its own: one that fails is logged and skipped, not the rest.
 """
 
 from __future__ import annotations
@@ -45,7 +41,8 @@ Readable = discord.TextChannel | discord.Thread
 
 
 class DiscordSource:
-    """The guilds' channels and threads as the catch-up reads them."""
+    """The guilds' channels and threads as the catch-up reads them (`runtime.catch_up.Source`
+    says what each method does)."""
 
     failures = SEND_FAILURES
     sdk = "discord.py"
@@ -67,7 +64,6 @@ class DiscordSource:
         return channel.id - 1
 
     def channel_id(self, channel: Readable) -> int:
-        """The channel's or thread's id."""
         return channel.id
 
     async def watched(self, only: Iterable[int] | None, report: CatchUpReport) -> list[Readable]:
@@ -160,7 +156,6 @@ class DiscordSource:
         return message.author.bot
 
     def closed(self) -> bool:
-        """Whether the bot is closing."""
         return self.bot.is_closed()
 
     def caught_up(self, report: CatchUpReport) -> None:

@@ -67,9 +67,8 @@ def use_gateway(url: str) -> None:
 
 
 def bot_token(settings: DiscordSettings) -> str:
-    """The token, or a clear error naming the setting (the token itself is never shown)."""
-    if settings.token is None or not settings.token.get_secret_value().strip():
-        raise DiscordStartupError(
-            "No Discord bot token: set EVBOT_DISCORD__TOKEN (or discord.token in the config)."
-        )
+    """The token, or an error naming the setting (`DiscordSettings.missing`; never the token)."""
+    missing = settings.missing()
+    if missing is not None or settings.token is None:
+        raise DiscordStartupError(f"No Discord bot token: {missing}.")
     return settings.token.get_secret_value().strip()

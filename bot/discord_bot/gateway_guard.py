@@ -1,20 +1,13 @@
 """Gateway events discord.py cannot read are logged and skipped, never the end of the bot.
 
-discord.py turns each dispatched event into objects in its connection state's parser for
-that event type (`parse_message_create`, `parse_thread_create`, ...). The gateway calls the
-parser inline while reading the socket, so an exception there (a payload shape the library
-does not expect: role objects where it wants role ids, a missing field) escapes the read
-loop, and `Client.connect` does not catch it: the process ends with a traceback.
-
-The parsers live in one table, `ConnectionState.parsers` (event type → callable), which the
-gateway looks up for every event. Wrapping each entry of that table is the narrowest place
-to contain one event: the socket, heartbeats, sequence numbers and the session stay
-discord.py's own, only the event that failed is skipped. Overriding `connect` instead could
-only catch the exception after the read loop ended (the connection is then lost), and
-patching single parsers would miss the next unexpected shape.
-
-What escapes elsewhere (a frame that is not JSON, a malformed HELLO) ends the connection;
-`app.stay_connected` then connects again.
+The gateway calls discord.py's parser for each event (`ConnectionState.parsers`, event type
+→ callable) inline while reading the socket, so one that raises (a payload shape the library
+does not expect: role objects where it wants role ids, a missing field) escapes the read loop
+and ends the process. Wrapping each entry of that table contains one event and leaves the
+socket, heartbeats and session to discord.py; catching around `connect` would come too late
+(the connection is lost), and patching single parsers would miss the next unexpected shape.
+What escapes elsewhere (a frame that is not JSON) ends the connection; `app.stay_connected`
+then connects again.
 """
 
 from __future__ import annotations

@@ -393,6 +393,13 @@ class CatchUp(Generic[C, M]):
             report.handled += 1
             report.replies += replied
 
+    async def finished(self, channel_id: int, message_id: int, *, handled: bool) -> None:
+        """A message the bot took on (`progress.begin`) is finished (`handled`) or failed:
+        store the cursor that moves, unless the bot is closing."""
+        cursor = self.progress.end(channel_id, message_id, handled=handled)
+        if cursor is not None and not self.source.closed():
+            await self.source.advance(channel_id, cursor)
+
     async def _store(self, channel_id: int, cursor: int | None) -> None:
         if cursor is not None:
             await self.source.advance(channel_id, cursor)

@@ -24,8 +24,7 @@ from bot.core.subcommands import LOOKUP, SUBCOMMANDS, Subcommand
 from bot.discord_bot.convert import post_from_message
 from bot.discord_bot.deps import DiscordDeps
 from bot.discord_bot.permissions import is_moderator
-from bot.discord_bot.render import render_discord
-from bot.discord_bot.replies import NO_PINGS
+from bot.discord_bot.replies import card_fields
 from bot.discord_bot.talk import CommandTalk, DiscordConversation, answer
 from bot.discord_bot.targets import referenced_id, split_target
 
@@ -115,13 +114,7 @@ class EvidenceCommands(commands.Cog):
             text = OFF_HERE if off else "I found no atlas study in that message."
             await interaction.response.send_message(text, ephemeral=True)
             return
-        rendered = render_discord(plan.reply)
-        await interaction.response.send_message(
-            content=rendered.content or None,
-            embeds=[discord.Embed.from_dict(embed) for embed in rendered.embeds],
-            ephemeral=True,
-            allowed_mentions=NO_PINGS,
-        )
+        await interaction.response.send_message(**card_fields(plan), ephemeral=True)
 
     async def run(self, ctx: Ctx, name: str, argument: str) -> None:
         """Answer `!evidence <name> <argument>` through the core's conversation; `post` names

@@ -1,8 +1,6 @@
-"""Running bot: bring posted cards up to date every `reply.refresh_seconds` (issue 26).
-
-The pass is the core's (bot.core.refresh), run on the core thread like every records call;
-its edits go back to this loop through `DiscordCardEditor`, so the loop keeps serving
-messages while the core thread waits for an edit.
+"""Running bot: bring posted cards up to date every `reply.refresh_seconds` (issue 26): the
+core's pass (bot.core.refresh) on the core thread, its edits back on this loop through
+`DiscordCardEditor`, so the loop keeps serving messages while the core thread waits.
 """
 
 from __future__ import annotations

@@ -35,11 +35,8 @@ class WatchCog(commands.Cog):
         self.bot = bot
         self.deps = deps
         self.conversation = DiscordConversation(deps)
-        self.progress = Progress()
         self.source = DiscordSource(bot, deps)
-        self.catch_up = CatchUp(
-            self.source, lambda: deps.settings.reply, self.progress, self._missed
-        )
+        self.catch_up = CatchUp(self.source, lambda: deps.settings.reply, Progress(), self._missed)
 
     async def cog_unload(self) -> None:
         """Stop waiting to look at other processes' claims again."""
@@ -123,10 +120,10 @@ class WatchCog(commands.Cog):
     async def _take(self, message: discord.Message, *, is_edit: bool) -> Sent:
         """Take the message on in the ledger; a command is left to the commands (and not
         run late by a catch-up), anything else is handled."""
-        self.progress.begin(message.channel.id, message.id)
+        self.catch_up.progress.begin(message.channel.id, message.id)
         context = await self.bot.get_context(message)
         if context.valid:
-            await self._finished(message.channel.id, message.id, handled=True)
+            await self.catch_up.finished(message.channel.id, message.id, handled=True)
             return Sent(None)
         return await self._handle(message, is_edit=is_edit)
 
@@ -159,15 +156,9 @@ class WatchCog(commands.Cog):
             handled = not outcome.retry
         finally:
             if tracked:
-                await self._finished(message.channel.id, message.id, handled=handled)
+                await self.catch_up.finished(message.channel.id, message.id, handled=handled)
             self._report(message.id, sent)
         return sent
-
-    async def _finished(self, channel_id: int, message_id: int, *, handled: bool) -> None:
-        """Record the message as finished (or failed) and move the channel's cursor."""
-        cursor = self.progress.end(channel_id, message_id, handled=handled)
-        if cursor is not None and not self.bot.is_closed():
-            await self.source.advance(channel_id, cursor)
 
     def _report(self, message_id: int, sent: Sent) -> None:
         """Dispatch `evidence_handled`, unless the bot closed meanwhile (no loop to run it)."""
