@@ -51,11 +51,7 @@ PORTAL_HINT = (
 
 def bot_intents() -> discord.Intents:
     """Guilds (channels, threads, roles), guild messages, and message content (privileged)."""
-    intents = discord.Intents.none()
-    intents.guilds = True
-    intents.guild_messages = True
-    intents.message_content = True
-    return intents
+    return discord.Intents(guilds=True, guild_messages=True, message_content=True)
 
 
 class _EvidenceBotMixin:

@@ -98,16 +98,28 @@ class DiscordSource:
         report: CatchUpReport,
         hold: Callable[[Readable], None],
     ) -> list[Readable]:
-        """Active threads the gateway did not announce (GET /guilds/{id}/threads/active)."""
+        """Active threads the gateway did not announce (GET /guilds/{id}/threads/active),
+        each built on its own: one discord.py cannot build is logged and left out."""
         found: list[Readable] = []
         for guild in self.bot.guilds:
+            connection: Any = guild._state
             try:
-                threads = await read_active_threads(guild)
+                data: dict[str, Any] = await connection.http.get_active_threads(guild.id)
             except SEND_FAILURES as exc:
                 reason = describe_failure(exc)
                 log.warning("could not list the active threads of %s (%s)", guild.id, reason)
                 continue
-            for thread in threads:
+            for raw in data.get("threads") or []:
+                try:
+                    thread = discord.Thread(guild=guild, state=connection, data=raw)
+                except Exception as exc:
+                    log.error(
+                        "guild %s: left out thread %s, which discord.py could not read (%s)",
+                        guild.id,
+                        raw.get("id") if isinstance(raw, dict) else "?",
+                        exception_summary(exc),
+                    )
+                    continue
                 if thread.id not in known and _readable(thread):
                     hold(thread)
                     found.append(thread)
@@ -203,21 +215,3 @@ async def read_window(
         )
 
     return await read_back(page, build, (after, before, cap), page=PAGE, skipped=skipped)
-
-
-async def read_active_threads(guild: discord.Guild) -> list[discord.Thread]:
-    """The guild's active threads; one discord.py cannot build is logged and left out."""
-    http: Any = guild._state.http
-    data: dict[str, Any] = await http.get_active_threads(guild.id)
-    threads: list[discord.Thread] = []
-    for raw in data.get("threads") or []:
-        try:
-            threads.append(discord.Thread(guild=guild, state=guild._state, data=raw))
-        except Exception as exc:
-            log.error(
-                "guild %s: left out thread %s, which discord.py could not read (%s)",
-                guild.id,
-                raw.get("id") if isinstance(raw, dict) else "?",
-                exception_summary(exc),
-            )
-    return threads

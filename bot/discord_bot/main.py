@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import signal
 
 from bot.core.factory import build_service
@@ -19,8 +18,6 @@ from bot.discord_bot.app import (
 from bot.discord_bot.deps import DiscordDeps
 from config.settings import Settings
 from records.db import Database
-
-log = logging.getLogger(__name__)
 
 
 def create_bot(settings: Settings, db: Database) -> EvidenceBot | ShardedEvidenceBot:

@@ -6,15 +6,12 @@ core's pass (bot.core.refresh) on the core thread, its edits back on this loop t
 from __future__ import annotations
 
 import asyncio
-import logging
 
 from discord.ext import commands
 
 from bot.core.refresh import Refresher
 from bot.discord_bot.card_editor import DiscordCardEditor
 from bot.discord_bot.deps import DiscordDeps
-
-log = logging.getLogger(__name__)
 
 
 class RefreshCog(commands.Cog):

@@ -104,18 +104,15 @@ class WatchCog(commands.Cog):
             )
             return
         if message is not None:
-            await self.handle_missed(message)
-
-    async def handle_missed(self, message: discord.Message) -> Sent:
-        """A message read by a catch-up: handled like a live one (an edited one as an edit,
-        so studies added while the bot was away are carded)."""
-        if self.bot.user is not None and message.author.id == self.bot.user.id:
-            return Sent(None)
-        return await self._take(message, is_edit=message.edited_at is not None)
+            await self._missed(message)
 
     async def _missed(self, message: discord.Message) -> bool:
-        """`handle_missed` for the catch-up: whether a reply was sent."""
-        return (await self.handle_missed(message)).reply is not None
+        """A message read by a catch-up, handled like a live one (an edited one as an edit,
+        so studies added while the bot was away are carded); whether a reply was sent."""
+        if self.bot.user is not None and message.author.id == self.bot.user.id:
+            return False
+        sent = await self._take(message, is_edit=message.edited_at is not None)
+        return sent.reply is not None
 
     async def _take(self, message: discord.Message, *, is_edit: bool) -> Sent:
         """Take the message on in the ledger; a command is left to the commands (and not
