@@ -32,12 +32,7 @@ def card_text(card: Card, budget: Budget, markup: Markup) -> str:
     lines: list[str] = []
     lines.extend(f"⛔ {bold(text(line, 300))}" for line in card.warnings)
     lines.append(bold(markup.link(text(card.title, budget.title), card.url)))
-    if card.byline:
-        lines.append(markup.italic(text(card.byline, budget.byline)))
-    if card.summary and budget.summary:
-        lines.append(text(card.summary, budget.summary))
-    elif not card.summary:
-        lines.append(markup.italic(NO_SUMMARY))
+    lines.extend(summary_lines(card, budget, markup))
     if card.does_not_prove:
         caveat = text(card.does_not_prove, budget.caveat)
         lines.append(f"{bold('What this study does not prove:')} {caveat}")
@@ -50,6 +45,19 @@ def card_text(card: Card, budget: Budget, markup: Markup) -> str:
     )
     lines.append(" · ".join(badges))
     return markup.line_break.join(lines)
+
+
+def summary_lines(card: Card, budget: Budget, markup: Markup) -> list[str]:
+    """The byline and the summary (or that the atlas has none), cut to `budget`; the
+    summary is left out where the budget has no room for it."""
+    lines: list[str] = []
+    if card.byline:
+        lines.append(markup.italic(markup.text(card.byline, budget.byline)))
+    if card.summary and budget.summary:
+        lines.append(markup.text(card.summary, budget.summary))
+    elif not card.summary:
+        lines.append(markup.italic(NO_SUMMARY))
+    return lines
 
 
 def more_item(card: Card, markup: Markup, title_chars: int) -> str:

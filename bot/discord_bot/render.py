@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.core import sanitize
-from bot.core.cards import NO_SUMMARY, Card, Reply, footer_text
+from bot.core.card_layout import summary_lines
+from bot.core.cards import Card, Reply, footer_text
 from bot.core.layout import Budget, budgets_for
+from bot.core.render_markdown import MARKDOWN
 from bot.core.rendering import register
 
 TITLE_LIMIT = 256
@@ -109,12 +111,7 @@ def _embed(card: Card, budget: Budget) -> dict[str, Any]:
 def _description(card: Card, budget: Budget) -> str:
     parts: list[str] = []
     parts.extend(f"**⛔ {sanitize.markdown(line, 300)}**" for line in card.warnings)
-    if card.byline:
-        parts.append(f"*{sanitize.markdown(card.byline, budget.byline)}*")
-    if card.summary and budget.summary:
-        parts.append(sanitize.markdown(card.summary, budget.summary))
-    elif not card.summary:
-        parts.append(f"*{NO_SUMMARY}*")
+    parts.extend(summary_lines(card, budget, MARKDOWN))
     return sanitize.truncate("\n\n".join(parts), DESCRIPTION_LIMIT)
 
 
