@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 import discord
@@ -14,8 +13,6 @@ from bot.discord_bot.permissions import is_moderator
 from bot.discord_bot.replies import announce
 from records.models import Post
 from records.modlog import report_wrong_match
-
-log = logging.getLogger(__name__)
 
 REMOVE_REFUSED = "Only the person whose message I answered, or a moderator, can remove this."
 WRONG_THANKS = "Thanks: the atlas curators will check this match."
