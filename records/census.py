@@ -15,6 +15,7 @@ from typing import Any
 from records.db import write_transaction
 from records.models import Post
 from records.replies import stamp
+from records.retractions import FLAG_KINDS
 from records.store import Database
 from records.unmatched import hash_author
 
@@ -132,7 +133,8 @@ def flagged_still_cited(db: Database, where: CensusFilter) -> list[dict[str, Any
                c.platform, c.place, count(*) AS citations, max(c.cited_at) AS last_seen,
                (SELECT c2.permalink FROM cited_studies c2
                 WHERE c2.entry_id = c.entry_id AND c2.platform = c.platform
-                  AND c2.place = c.place ORDER BY c2.cited_at DESC LIMIT 1) AS latest_link
+                  AND c2.place = c.place
+                ORDER BY c2.cited_at DESC, c2.message_id DESC LIMIT 1) AS latest_link
         FROM cited_studies c LEFT JOIN atlas_entries e ON e.id = c.entry_id
         WHERE {cited}
           AND (coalesce(e.retracted, 0) = 1
@@ -141,7 +143,15 @@ def flagged_still_cited(db: Database, where: CensusFilter) -> list[dict[str, Any
         GROUP BY c.entry_id, c.platform, c.place, e.title, e.retracted
         ORDER BY last_seen DESC, citations DESC, c.entry_id
     """  # noqa: S608 - only fixed fragments are interpolated; values are bound
-    return list(db.query(sql, params))
+    return [{**row, "flag": _by_severity(row["flag"])} for row in db.query(sql, params)]
+
+
+def _by_severity(flag: str | None) -> str | None:
+    """The notice kinds of a row's `flag`, most serious first: a `group_concat` has no order of
+    its own (SQLite keeps the rows' order, PostgreSQL's DISTINCT sorts them by name)."""
+    if flag is None or flag.startswith("retracted"):
+        return flag
+    return ",".join(sorted(set(flag.split(",")), key=FLAG_KINDS.index))
 
 
 def unmatched_ranked(db: Database, where: CensusFilter, limit: int = 500) -> list[dict[str, Any]]:

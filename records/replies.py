@@ -319,10 +319,11 @@ def recently_carded(
 
 
 def unconfirmed_claims(db: Database, platform: str) -> list[tuple[str, str, str]]:
-    """(thread, message_id, claimed-at stamp) of the platform's claims never confirmed."""
+    """(thread, message_id, claimed-at stamp) of the platform's claims never confirmed, oldest
+    first (without an order, PostgreSQL returns rows as they lie on disk: a changed row last)."""
     rows = db.execute(
         "SELECT thread, message_id, updated_at FROM replies "
-        "WHERE platform = ? AND reply_id IS NULL",
+        "WHERE platform = ? AND reply_id IS NULL ORDER BY updated_at, message_id",
         [platform],
     ).fetchall()
     return [

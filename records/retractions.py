@@ -92,7 +92,9 @@ def entry_flags(db: Database, entry_id: str) -> list[EntryFlag]:
     """Every notice stored for the entry, most serious and best documented first."""
     rows = db.query(
         """SELECT entry_id, kind, notice_id, source, label, notice_doi, notice_date, detected_at
-           FROM entry_flags WHERE entry_id = ? ORDER BY notice_date, id""",
+           FROM entry_flags WHERE entry_id = ?
+           -- Undated notices last on both stores (SQLite sorts NULL first, PostgreSQL last).
+           ORDER BY notice_date IS NULL, notice_date, id""",
         [entry_id],
     )
     flags = [EntryFlag(**row) for row in rows]
