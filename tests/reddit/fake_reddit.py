@@ -156,6 +156,8 @@ class FakeReddit:
         self._clock = _FIRST_CREATED_UTC
         self._lock = threading.RLock()
         self._release = threading.Event()
+        self._holding = 0  # slowed requests whose work or answer is still held back
+        self._held_done = threading.Condition(self._lock)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -575,6 +577,17 @@ class FakeReddit:
         with self._lock:
             self.requests.append(request)
             delay = self._take_delay(request.path)
+            if delay is not None:
+                self._holding += 1
+        try:
+            return self._handle(request, delay)
+        finally:
+            if delay is not None:
+                with self._lock:
+                    self._holding -= 1
+                    self._held_done.notify_all()
+
+    def _handle(self, request: RecordedRequest, delay: _Delay | None) -> tuple[int, Json]:
         if delay is not None and not delay.after_work:
             self._release.wait(delay.seconds)
         with self._lock:
@@ -587,6 +600,12 @@ class FakeReddit:
         if failure is not None:
             return failure.status, {"message": "Server Error", "error": failure.status}
         return status, body
+
+    def wait_for_held(self, timeout: float = 60.0) -> bool:
+        """Wait until every slowed request (`slow_next`) that arrived has been carried out
+        (its answer is on its way); False if one is still held after `timeout` seconds."""
+        with self._lock:
+            return self._held_done.wait_for(lambda: self._holding == 0, timeout)
 
     def _route(self, request: RecordedRequest) -> tuple[int, Json]:
         path = request.path.rstrip("/")

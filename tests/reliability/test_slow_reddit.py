@@ -7,7 +7,6 @@ may have appeared.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,12 +21,7 @@ from records.db import open_db
 from tests.reddit.conftest import LEE_DOI, SUBREDDIT, TEST_TIMEOUT_SECONDS, FakeClock
 from tests.reddit.fake_reddit import FakeReddit
 
-SLOW_ANSWER_SECONDS = 1.0  # longer than the client's timeout, shorter than the pause below
-
-
-def short_real_sleep(seconds: float) -> None:
-    """Wait for real, but at most a moment longer than the fake server's slow answer."""
-    threading.Event().wait(min(seconds, SLOW_ANSWER_SECONDS + 0.5))
+SLOW_ANSWER_SECONDS = 1.0  # longer than the client's timeout
 
 
 @pytest.fixture
@@ -37,10 +31,18 @@ def bot(
     sample_index: AtlasIndex,
     db_path: Path,
 ) -> Iterator[RedditBot]:
+    def pause_until_slow_answers_land(seconds: float) -> None:
+        """The bot's pause before another try: the real one (30 s) outlasts Reddit's slow
+        creation; here it lasts until the fake carried out every held request. A pause of
+        a fixed real time raced the fake's thread on a loaded machine (issue 28)."""
+        assert fake_reddit.wait_for_held(), "a slowed request was never carried out"
+
     db = open_db(db_path)
     service = EvidenceService(db, sample_index, Settings(reddit=reddit_settings))
     reddit = build_reddit(reddit_settings, timeout_seconds=TEST_TIMEOUT_SECONDS)
-    started = RedditBot(reddit, service, [SUBREDDIT], sleep=short_real_sleep, clock=FakeClock())
+    started = RedditBot(
+        reddit, service, [SUBREDDIT], sleep=pause_until_slow_answers_land, clock=FakeClock()
+    )
     started.poll_once()
     yield started
     db.close()
@@ -54,5 +56,6 @@ def test_a_comment_created_after_the_timeout_is_found_before_posting_again(
     fake_reddit.slow_next(SLOW_ANSWER_SECONDS, path_contains="/api/comment")
     bot.poll_once()
     bot.poll_once()
-    threading.Event().wait(SLOW_ANSWER_SECONDS)  # any answer still held has landed
+    assert fake_reddit.wait_for_held()  # the slow comment exists: no late second one to come
+    assert len(fake_reddit.requests_to("/api/comment", "POST")) == 1  # found, not resent
     assert len(fake_reddit.replies_to(item, author=fake_reddit.username)) == 1

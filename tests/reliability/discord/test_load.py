@@ -39,6 +39,24 @@ async def loaded(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[tupl
         await fake.stop()
 
 
+def not_answered_once(harness: Harness, burst: Burst) -> dict[int, str]:
+    """The citing messages without exactly one reply, each with its reply count and how the
+    bot's delivery ended (a failure under load names its cause, not just a message id)."""
+    counts = harness.fake.reply_counts
+    outcomes: dict[int, list[str]] = {}
+    for message_id, sent in harness.handled:
+        delivery = sent.delivery
+        described = (
+            "nothing to send" if delivery is None else f"{delivery.status} {delivery.reason}"
+        )
+        outcomes.setdefault(message_id, []).append(described.strip())
+    return {
+        m: f"{counts[m]} replies; handled: {outcomes.get(m, 'never')}"
+        for m in burst.citing
+        if counts[m] != 1
+    }
+
+
 async def test_burst_answers_every_citing_member_message_exactly_once(
     loaded: tuple[Harness, Burst],
 ) -> None:
@@ -46,7 +64,7 @@ async def test_burst_answers_every_citing_member_message_exactly_once(
     counts = harness.fake.reply_counts
     assert len(burst.messages) == BURST
     assert len(burst.citing) == BURST * 30 // 100
-    assert [m for m in burst.citing if counts[m] != 1] == []
+    assert not_answered_once(harness, burst) == {}
     skipped = burst.unknown_only + burst.from_bots + burst.chatter
     assert [m for m in skipped if counts[m]] == []
 
@@ -67,8 +85,8 @@ async def test_burst_stays_within_the_channel_buckets(loaded: tuple[Harness, Bur
     # The fake refuses (429, with Retry-After) every message over a channel's bucket, so every
     # reply that got through was within the limit; each refused one was retried after the
     # wait until sent, none twice. (discord.py also slows down on the X-RateLimit headers.)
+    assert not_answered_once(harness, burst) == {}
     assert sum(harness.fake.reply_counts[m] for m in burst.citing) == len(burst.citing)
-    assert all(harness.fake.reply_counts[m] == 1 for m in burst.citing)
 
 
 async def test_burst_leaves_memory_bounded(loaded: tuple[Harness, Burst]) -> None:
