@@ -188,7 +188,7 @@ class AuthorMatcher:
                 decisions.append(decision)
         folded = words if words is not None else frozenset(tokens(text))
         # Most posts hold no co-author's name: a set test spares them the pattern of cues.
-        if self._others.any_of(folded) and _OTHER_AUTHOR_CUE.search(text):
+        if self._others.any_of(folded) and _may_cue_other_author(text):
             decisions += self._other_authors_in(text, mentions, folded)
         return decisions
 
@@ -414,7 +414,7 @@ class AuthorMatcher:
         """Per candidate, the distinctive words of its title and summary the post uses."""
         name_words = set(tokens(mention.key))
         words = _affirmed(tokens(with_expansions(window)))
-        post = {_stem(w) for w in words if _usable(w) and w not in name_words}
+        post = _stems(set(words) - name_words)
         own = {c.number: self._entry_stems(c.number) & post for c in candidates}
         if len(candidates) == 1:
             return own
@@ -430,7 +430,7 @@ class AuthorMatcher:
         if stems is None:
             if len(self._stems) > _WORD_CACHE:
                 self._stems.clear()
-            stems = {_stem(w) for w in self._entry_words(number) if _usable(w)}
+            stems = _stems(self._entry_words(number))
             self._stems[number] = stems
         return stems
 
@@ -542,6 +542,27 @@ _OTHER_AUTHOR_CUE = re.compile(
     r"\b(?:Dr|Prof|Professor|Doctor|colleagues|kollegen|kolleger|collega|colaboradores|"
     r"collègues|lab|team|group)\b|[A-Z][\w'’-]{1,40}[ \t]\(?(?:19|20)\d\d\b"
 )
+# What each branch of `_OTHER_AUTHOR_CUE` cannot do without, found by searches that skip
+# ahead in C to their first letters (the cue itself is tried at every character): "'s", a
+# "by"-word and a capital, a title or group word, a year after a word and a space.
+_OTHER_AUTHOR_HINT_WORDS = re.compile(
+    r"(?:by|von|van|door|av|de|par)[ \t][A-Z]|Dr|Prof|Doctor|colleagues|kollegen|kolleger|"
+    r"collega|colaboradores|collègues|lab|team|group"
+)
+_OTHER_AUTHOR_HINT_YEAR = re.compile(r"(?:19|20)(?:(?<=[\w'’-][ \t]..)|(?<=[\w'’-][ \t]\(..))\d\d")
+
+
+def _may_cue_other_author(text: str) -> bool:
+    """Whether `_OTHER_AUTHOR_CUE` is found in `text` (most posts fail the hints)."""
+    hinted = (
+        "'s" in text
+        or "’s" in text
+        or _OTHER_AUTHOR_HINT_WORDS.search(text)
+        or _OTHER_AUTHOR_HINT_YEAR.search(text)
+    )
+    return bool(hinted) and _OTHER_AUTHOR_CUE.search(text) is not None
+
+
 _OTHER_AUTHOR_CUES = frozenset(
     {"possessive", "by", "title", "colleagues", "year-beside", "study-noun", "author-list",
      "et-al", "group"}
@@ -704,8 +725,10 @@ def _affirmed(words: list[str]) -> list[str]:
     return kept
 
 
-def _usable(word: str) -> bool:
-    return len(word) >= 4 and word not in _COMMON and not word.isdigit()
+def _stems(words: AbstractSet[str]) -> set[str]:
+    """The stems of the usable ones of `words` (common words set aside in C first: an
+    entry's words are read for each post that names its author)."""
+    return {_stem(w) for w in words - _COMMON if len(w) >= 4 and not w.isdigit()}
 
 
 def _stem(word: str) -> str:

@@ -43,10 +43,14 @@ _OPEN = r"[\s,]{0,3}[(\[]?\s{0,2}"
 # Initials standing as their own list item: "J.", "J.-S.", "C. G."
 _INITIAL_GROUP = r"(?-i:[A-ZØÅÆÖÄÜ])\.(?:\s?-?(?-i:[A-Z])\.){0,2}"
 _ITEM = rf"(?:{_INITIAL_GROUP}|{_NAME}{_LISTED_INITIALS})"
+# Before "et al." every name is followed by "," or a space, which no name holds: only the
+# longest run of a name's letters can fit, so the run is possessive (no shorter one is tried).
+_NAME_WHOLE = rf"(?<![\w'’.-]){_PARTICLES}{_SURNAME}+"
+_ITEM_WHOLE = rf"(?:{_INITIAL_GROUP}|{_NAME_WHOLE}{_LISTED_INITIALS})"
 # "Lee et al. 2024", "Lee J. et al (2024)", "Lee et al., 2024", "Lee et al.'s 2024 review",
 # "Walitt B, Singh K, et al. 2024", "Walitt et al., Nat Commun 2024"
 _ET_AL = re.compile(
-    rf"(?P<names>{_NAME}{_INITIALS}(?:\s{{0,2}},\s{{0,2}}{_ITEM}){{0,5}})"
+    rf"(?P<names>{_NAME_WHOLE}{_INITIALS}(?:\s{{0,2}},\s{{0,2}}{_ITEM_WHOLE}){{0,5}})"
     rf",?\s{{1,3}}{ET_AL}(?:['’]s)?{_JOURNAL}{_OPEN}{_YEAR}",
     re.IGNORECASE,
 )
@@ -113,7 +117,28 @@ class AuthorYear:
     strong: bool
 
 
-_YEAR_ALONE = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+# A year: four digits with none around. The digit before is checked apart: a look-behind up
+# front would keep the search from skipping ahead to the next "19" or "20" in C.
+_YEAR_ALONE = re.compile(r"(?:19|20)\d{2}(?!\d)")
+# What each pattern ending in a year must hold right before it, found by a cheap search: a
+# window without it cannot hold the whole pattern, which is then not tried at every letter.
+_YEAR_DIGITS = r"(?:19|20)\d{2}"
+_ET_AL_TAIL = re.compile(rf"{ET_AL}(?:['’]s)?{_JOURNAL}{_OPEN}{_YEAR_DIGITS}", re.IGNORECASE)
+_NAME_LIST_TAIL = re.compile(
+    rf"{AND}\s{{1,3}}{_NAME}(?:\s{{0,2}},\s{{0,2}}{_INITIAL_GROUP})?{_OPEN}{_YEAR_DIGITS}",
+    re.IGNORECASE,
+)
+_NAME_YEAR_TAIL = re.compile(
+    rf"[\w'’-](?:['’]s)?(?:\s{{1,2}}|\s{{0,2}}\(\s{{0,2}}){_YEAR_DIGITS}", re.IGNORECASE
+)
+_NAME_NOUN_YEAR_TAIL = re.compile(
+    rf"(?:study|paper|trial|review|preprint|article)(?:\s{{1,2}}(?:in|from|of))?\s{{0,2}}\(?"
+    rf"{_YEAR_DIGITS}",
+    re.IGNORECASE,
+)
+# The patterns that open with a year (at most some 100 characters long) are tried at the
+# years alone, each with this much text after it.
+_AFTER_YEAR = 120
 _ET_AL_ALONE = re.compile(rf"(?<![\w.]){ET_AL}", re.IGNORECASE)
 _CONJUNCTION = re.compile(rf"&|\b{AND}\b", re.IGNORECASE)
 
@@ -122,47 +147,69 @@ def find_author_years(text: str, *, weak: bool) -> list[AuthorYear]:
     """Author-year citations in `text`, strong forms always, weak forms when asked.
 
     Each pattern runs only in small windows around what it cannot do without (a year,
-    "et al"), so a long post costs little more than finding its years.
+    "et al"), and only where a cheap search finds the words it ends with, or at the years
+    it opens with: a long post costs little more than finding its years.
     """
     if "19" not in text and "20" not in text:
         return []
-    years = [m.start() for m in _YEAR_ALONE.finditer(text)]
+    years = [
+        start
+        for match in _YEAR_ALONE.finditer(text)
+        if not ((start := match.start()) and text[start - 1].isdecimal())
+    ]
     if not years:
         return []
     size = len(text)
     et_al = [(m.start() - 150, m.end() + 20) for m in _ET_AL_ALONE.finditer(text)]
     listed = [(y - 400, y + 8) for y in years if _CONJUNCTION.search(text, max(0, y - 60), y)]
-    runs: list[tuple[re.Pattern[str], bool, list[tuple[int, int]]]] = [
-        (_ET_AL, True, et_al),
-        (_NAME_LIST, True, listed),
+    runs: list[tuple[re.Pattern[str], re.Pattern[str], bool, list[tuple[int, int]]]] = [
+        (_ET_AL, _ET_AL_TAIL, True, et_al),
+        (_NAME_LIST, _NAME_LIST_TAIL, True, listed),
     ]
     if weak:
-        runs.append((_NAME_YEAR, False, [(y - 60, y + 8) for y in years]))
-        runs.append((_NAME_NOUN_YEAR, False, [(y - 90, y + 8) for y in years]))
-        runs.append((_YEAR_NAME, False, [(y, y + 120) for y in years]))
-        runs.append((_YEAR_BY_NAME, False, [(y, y + 120) for y in years]))
+        runs.append((_NAME_YEAR, _NAME_YEAR_TAIL, False, [(y - 60, y + 8) for y in years]))
+        runs.append(
+            (_NAME_NOUN_YEAR, _NAME_NOUN_YEAR_TAIL, False, [(y - 90, y + 8) for y in years])
+        )
     found: list[AuthorYear] = []
     taken = SpanSet()
-    for pattern, strong, windows in runs:
+    for pattern, tail, strong, windows in runs:
         for low, high in _merged(windows, size):
-            for match in pattern.finditer(text, low, high):
-                if taken.overlaps(match.start(), match.end()):
-                    continue
-                # Before "et al." even a lower-case word is a surname ("lee et al 2024").
-                names = match.group("names")
-                surnames = _surnames(names, capitalised=pattern is not _ET_AL)
-                if not surnames:
-                    continue
-                # Start at the first real author, not at a word the pattern swept in.
-                start = match.start("names") + _start_of_item(names, len(surnames))
-                if pattern in (_YEAR_NAME, _YEAR_BY_NAME):
-                    start = match.start()
-                end = _without_stray_closer(text, start, match.end())
-                year = int(match.group("year"))
-                found.append(AuthorYear(start, end, surnames, year, strong))
-                taken.add(start, end)
+            if tail.search(text, low, high) is not None:
+                for match in pattern.finditer(text, low, high):
+                    _add(found, taken, text, match, strong)
+    if weak:
+        for opening in (_YEAR_NAME, _YEAR_BY_NAME):
+            end = 0
+            for year in years:
+                if year < end:
+                    continue  # inside the last match, as `finditer` reads on from its end
+                tried = opening.match(text, year, min(size, year + _AFTER_YEAR))
+                if tried is not None:
+                    end = tried.end()
+                    _add(found, taken, text, tried, False)
     found.sort(key=lambda citation: citation.start)
     return found
+
+
+def _add(
+    found: list[AuthorYear], taken: SpanSet, text: str, match: re.Match[str], strong: bool
+) -> None:
+    """Keep the citation `match` is, unless it overlaps one kept before or names no one."""
+    if taken.overlaps(match.start(), match.end()):
+        return
+    # Before "et al." even a lower-case word is a surname ("lee et al 2024").
+    names = match.group("names")
+    surnames = _surnames(names, capitalised=match.re is not _ET_AL)
+    if not surnames:
+        return
+    # Start at the first real author, not at a word the pattern swept in.
+    start = match.start("names") + _start_of_item(names, len(surnames))
+    if match.re in (_YEAR_NAME, _YEAR_BY_NAME):
+        start = match.start()
+    end = _without_stray_closer(text, start, match.end())
+    found.append(AuthorYear(start, end, surnames, int(match.group("year")), strong))
+    taken.add(start, end)
 
 
 def _merged(windows: list[tuple[int, int]], size: int) -> list[tuple[int, int]]:

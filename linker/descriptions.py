@@ -465,7 +465,7 @@ def _title_names(title: str) -> list[str]:
     found = []
     if "(" in title:
         found += _TITLE_NAME_IN_BRACKETS.findall(title)
-    if any(kind in title for kind in _KINDS_IN_TITLES):
+    if ("the" in title or "The" in title) and any(kind in title for kind in _KINDS_IN_TITLES):
         found += _TITLE_NAME_BEFORE_KIND.findall(title)
     if title[:1].isupper() and title[1:2].isupper():
         first = _TITLE_NAME_FIRST.match(title)

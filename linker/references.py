@@ -8,7 +8,7 @@ it needs its `PMID` label.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from linker.author_year import find_author_years
@@ -201,7 +201,7 @@ class _Collector:
     def bare_dois(self) -> None:
         if "10." not in self.body:
             return
-        for match in _DOI.finditer(self.body):
+        for match in _doi_matches(self.body):
             start = match.start()
             end = start + trimmed_length(match.group())
             candidate = self.body[start:end]
@@ -230,7 +230,7 @@ class _Collector:
     def pmids(self) -> None:
         if "pmid" not in self.lowered and "pubmed" not in self.lowered:
             return
-        for match in _PMID.finditer(self.body):
+        for match in _pmid_matches(self.body, self.lowered):
             if not self.outside_links(match.start(), match.end()):
                 continue
             pmid = normalize_pmid(match.group("first"))
@@ -258,23 +258,47 @@ def _links_in(body: str, lowered: str) -> Iterator[re.Match[str]]:
     """What `_URL.finditer(body)` finds (`lowered`: `body.lower()`).
 
     In ASCII text a link can only start where one of `_URL_STARTS` does (lower-casing
-    ASCII keeps every offset), so the pattern is tried there alone, each match read on from
-    the end of the one before, as `finditer` would.
+    ASCII keeps every offset), so the pattern is tried there alone.
     """
     if not body.isascii():
-        yield from _URL.finditer(body)
-        return
+        return _URL.finditer(body)
+    return _tried_at(_URL, body, _occurrences(lowered, _URL_STARTS))
+
+
+def _doi_matches(body: str) -> Iterator[re.Match[str]]:
+    """What `_DOI.finditer(body)` finds: every DOI starts with "10.", so "10.5mg" in a post
+    costs one try of the pattern, not one at every character."""
+    return _tried_at(_DOI, body, _occurrences(body, ("10.",)))
+
+
+def _pmid_matches(body: str, lowered: str) -> Iterator[re.Match[str]]:
+    """What `_PMID.finditer(body)` finds (`lowered`: `body.lower()`): in ASCII text every
+    match starts where "pmid" or "pubmed" stands in the lower-cased text."""
+    if not body.isascii():
+        return _PMID.finditer(body)
+    return _tried_at(_PMID, body, _occurrences(lowered, ("pmid", "pubmed")))
+
+
+def _occurrences(text: str, needles: Iterable[str]) -> list[int]:
+    """Where any of `needles` starts in `text`, in order."""
     starts = set()
-    for start in _URL_STARTS:
-        position = lowered.find(start)
+    for needle in needles:
+        position = text.find(needle)
         while position >= 0:
             starts.add(position)
-            position = lowered.find(start, position + 1)
+            position = text.find(needle, position + 1)
+    return sorted(starts)
+
+
+def _tried_at(pattern: re.Pattern[str], body: str, starts: list[int]) -> Iterator[re.Match[str]]:
+    """What `pattern.finditer(body)` finds, for a pattern whose every match begins at one of
+    `starts`: tried there alone (its look-behind still sees the text before), each match
+    read on from the end of the one before, as `finditer` would."""
     end = 0
-    for position in sorted(starts):
+    for position in starts:
         if position < end:
             continue
-        match = _URL.match(body, position)
+        match = pattern.match(body, position)
         if match is not None:
             end = match.end()
             yield match

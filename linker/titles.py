@@ -20,7 +20,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
 _MAX_POSTINGS = 24  # a shingle in more titles than this says nothing about which one
@@ -200,12 +200,18 @@ class TitleIndex:
         title_hi = min(size, max(j for _, j in cluster) + 3)
         start = max(0, post_lo - title_lo)
         end = min(len(words), post_hi + (size - title_hi))
-        score, first, last = _best_window(self._joined[entry], words, start, end)
-        needed = (
-            self._min_score if size > _SHORT_TITLE else max(self._min_score, _SHORT_TITLE_SCORE)
-        )
-        if score >= needed and _word_changes(title, words[first:last]) <= _allowed_changes(size):
-            return TitleHit(entry, first, last, score, "title")
+        allowed = _allowed_changes(size)
+        # Most titles hit here only share a phrase with the post (a rival of the title it
+        # cites): one with more content words than allowed that no word around has, even
+        # misspelt, cannot pass `_word_changes`, and is not scored.
+        around = words[max(0, start - _SLACK) : end + _SLACK]
+        if _missing_words(title, around, allowed) <= allowed:
+            score, first, last = _best_window(self._joined[entry], words, start, end)
+            needed = (
+                self._min_score if size > _SHORT_TITLE else max(self._min_score, _SHORT_TITLE_SCORE)
+            )
+            if score >= needed and _word_changes(title, words[first:last]) <= allowed:
+                return TitleHit(entry, first, last, score, "title")
         if title_lo <= 1:
             return self._truncated(entry, words, start, title_hi)
         return None
@@ -216,7 +222,13 @@ class TitleIndex:
         """A title cut short: a long, unique prefix of it, and the post does not go on with it."""
         title = self.words_of(entry)
         minimum = max(_TRUNCATION_MIN_WORDS, min(8, (len(title) + 1) // 2))
-        for length in range(min(len(title) - 1, covered + 1), minimum - 1, -1):
+        longest = min(len(title) - 1, covered + 1)
+        # Every prefix tried holds the shortest one; a content word of it that no word
+        # around the longest has rules them all out (see `_word_changes`).
+        around = words[max(0, start - _SLACK) : start + longest + _SLACK]
+        if longest < minimum or _missing_words(title[:minimum], around, 0):
+            return None
+        for length in range(longest, minimum - 1, -1):
             prefix = " ".join(title[:length])
             if len(prefix) < _TRUNCATION_MIN_CHARS:
                 break
@@ -350,9 +362,40 @@ def _word_changes(title: Sequence[str], found: Sequence[str]) -> int:
     return changes
 
 
+def _missing_words(title: Sequence[str], around: Sequence[str], allowed: int) -> int:
+    """How many content words of `title` no word of `around` is or misspells, counted up
+    to one past `allowed`: each costs `_word_changes` a change whatever stretch of
+    `around` is compared with the title."""
+    present = set(around)
+    long_enough: list[str] | None = None  # the words `_misspelt` compares, found once
+    missing = 0
+    for word in title:
+        if word in present or word in _FUNCTION_WORDS:
+            continue
+        if len(word) >= _MISSPELT_MIN_LETTERS:
+            if long_enough is None:
+                long_enough = [w for w in present if len(w) >= _MISSPELT_MIN_LETTERS]
+            # `_misspelt(word, w)` for each w, the loop in C
+            typos = _typos_allowed(word)
+            if process.extractOne(word, long_enough, scorer=OSA.distance, score_cutoff=typos):
+                continue
+        missing += 1
+        if missing > allowed:
+            break
+    return missing
+
+
 def _misspelt(expected: str, written: str) -> bool:
     """Same word with a typo or two (only for words long enough to tell)."""
-    if min(len(expected), len(written)) < 4:
+    if min(len(expected), len(written)) < _MISSPELT_MIN_LETTERS:
         return False
     # Optimal string alignment: a swapped pair of letters ("doubel") is one typo.
-    return OSA.distance(expected, written) <= (1 if len(expected) < 8 else 2)
+    return OSA.distance(expected, written) <= _typos_allowed(expected)
+
+
+_MISSPELT_MIN_LETTERS = 4
+
+
+def _typos_allowed(expected: str) -> int:
+    """Letters a misspelling of `expected` may get wrong."""
+    return 1 if len(expected) < 8 else 2
