@@ -47,29 +47,33 @@ _ITEM = rf"(?:{_INITIAL_GROUP}|{_NAME}{_LISTED_INITIALS})"
 # longest run of a name's letters can fit, so the run is possessive (no shorter one is tried).
 _NAME_WHOLE = rf"(?<![\w'’.-]){_PARTICLES}{_SURNAME}+"
 _ITEM_WHOLE = rf"(?:{_INITIAL_GROUP}|{_NAME_WHOLE}{_LISTED_INITIALS})"
+# What stands between the names and the year in each pattern (also found on its own below).
+_ET_AL_END = rf"{ET_AL}(?:['’]s)?{_JOURNAL}{_OPEN}"
+_LAST_LISTED = rf"{AND}\s{{1,3}}{_NAME}(?:\s{{0,2}},\s{{0,2}}{_INITIAL_GROUP})?"
+_BEFORE_YEAR = r"(?:['’]s)?(?:\s{1,2}|\s{0,2}\(\s{0,2})"
+_NOUN_BEFORE_YEAR = (
+    r"(?:study|paper|trial|review|preprint|article)(?:\s{1,2}(?:in|from|of))?\s{0,2}\(?"
+)
 # "Lee et al. 2024", "Lee J. et al (2024)", "Lee et al., 2024", "Lee et al.'s 2024 review",
 # "Walitt B, Singh K, et al. 2024", "Walitt et al., Nat Commun 2024"
 _ET_AL = re.compile(
     rf"(?P<names>{_NAME_WHOLE}{_INITIALS}(?:\s{{0,2}},\s{{0,2}}{_ITEM_WHOLE}){{0,5}})"
-    rf",?\s{{1,3}}{ET_AL}(?:['’]s)?{_JOURNAL}{_OPEN}{_YEAR}",
+    rf",?\s{{1,3}}{_ET_AL_END}{_YEAR}",
     re.IGNORECASE,
 )
 # "Lee, Sato & Son (2024)", "Wirth and Scheibenbogen 2020"
 # APA: "Lee, J.-S., Sato, W., & Son, C.-G. (2024)"
 _NAME_LIST = re.compile(
-    rf"(?P<names>{_NAME}(?:\s{{0,2}},\s{{0,2}}{_ITEM}){{0,9}},?\s{{1,3}}{AND}\s{{1,3}}{_NAME}"
-    rf"(?:\s{{0,2}},\s{{0,2}}{_INITIAL_GROUP})?)"
+    rf"(?P<names>{_NAME}(?:\s{{0,2}},\s{{0,2}}{_ITEM}){{0,9}},?\s{{1,3}}{_LAST_LISTED})"
     rf"{_OPEN}{_YEAR}",
     re.IGNORECASE,
 )
 # Weak: "Walitt (2024)", "Walitt 2024", "Walitt's 2024 paper"
-_NAME_YEAR = re.compile(
-    rf"(?P<names>{_NAME})(?:['’]s)?(?:\s{{1,2}}|\s{{0,2}}\(\s{{0,2}}){_YEAR}", re.IGNORECASE
-)
+_NAME_YEAR = re.compile(rf"(?P<names>{_NAME}){_BEFORE_YEAR}{_YEAR}", re.IGNORECASE)
 # Weak: "the Walitt study (2024)", "Fluge's trial in 2019"
 _NAME_NOUN_YEAR = re.compile(
     rf"(?P<names>{_NAME})(?:['’]s)?\s{{1,2}}(?:et\.?\s{{0,2}}al\b\.?\s{{1,2}})?"
-    rf"(?:study|paper|trial|review|preprint|article)(?:\s{{1,2}}(?:in|from|of))?\s{{0,2}}\(?{_YEAR}",
+    rf"{_NOUN_BEFORE_YEAR}{_YEAR}",
     re.IGNORECASE,
 )
 # Weak: "the 2024 NIH study by Walitt", "a 2019 trial by Fluge", "the 2024 meta-analysis from Lee"
@@ -123,19 +127,10 @@ _YEAR_ALONE = re.compile(r"(?:19|20)\d{2}(?!\d)")
 # What each pattern ending in a year must hold right before it, found by a cheap search: a
 # window without it cannot hold the whole pattern, which is then not tried at every letter.
 _YEAR_DIGITS = r"(?:19|20)\d{2}"
-_ET_AL_TAIL = re.compile(rf"{ET_AL}(?:['’]s)?{_JOURNAL}{_OPEN}{_YEAR_DIGITS}", re.IGNORECASE)
-_NAME_LIST_TAIL = re.compile(
-    rf"{AND}\s{{1,3}}{_NAME}(?:\s{{0,2}},\s{{0,2}}{_INITIAL_GROUP})?{_OPEN}{_YEAR_DIGITS}",
-    re.IGNORECASE,
-)
-_NAME_YEAR_TAIL = re.compile(
-    rf"[\w'’-](?:['’]s)?(?:\s{{1,2}}|\s{{0,2}}\(\s{{0,2}}){_YEAR_DIGITS}", re.IGNORECASE
-)
-_NAME_NOUN_YEAR_TAIL = re.compile(
-    rf"(?:study|paper|trial|review|preprint|article)(?:\s{{1,2}}(?:in|from|of))?\s{{0,2}}\(?"
-    rf"{_YEAR_DIGITS}",
-    re.IGNORECASE,
-)
+_ET_AL_TAIL = re.compile(rf"{_ET_AL_END}{_YEAR_DIGITS}", re.IGNORECASE)
+_NAME_LIST_TAIL = re.compile(rf"{_LAST_LISTED}{_OPEN}{_YEAR_DIGITS}", re.IGNORECASE)
+_NAME_YEAR_TAIL = re.compile(rf"[\w'’-]{_BEFORE_YEAR}{_YEAR_DIGITS}", re.IGNORECASE)
+_NAME_NOUN_YEAR_TAIL = re.compile(rf"{_NOUN_BEFORE_YEAR}{_YEAR_DIGITS}", re.IGNORECASE)
 # The patterns that open with a year (at most some 100 characters long) are tried at the
 # years alone, each with this much text after it.
 _AFTER_YEAR = 120
