@@ -83,8 +83,9 @@ def test_run_reddit_stops_with_a_clear_message_when_reddit_refuses_the_login(
     assert value not in result.output
 
 
-def wait_for(condition: Callable[[], bool], seconds: float = 10.0) -> bool:
-    """Poll `condition` until true or `seconds` pass (liveness, not speed)."""
+def wait_for(condition: Callable[[], bool], seconds: float = 60.0) -> bool:
+    """Poll `condition` until true or `seconds` pass (liveness, not speed: a loaded machine
+    may take many seconds to start the bot; a bound that runs out leaves it running)."""
     done = threading.Event()
     for _ in range(int(seconds / 0.02)):
         if condition():
