@@ -44,9 +44,11 @@ from __future__ import annotations
 import re
 from array import array
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from itertools import chain
 
 from linker.author_mentions import (
     COAUTHOR_EITHER,
@@ -418,11 +420,10 @@ class AuthorMatcher:
         own = {c.number: self._entry_stems(c.number) & post for c in candidates}
         if len(candidates) == 1:
             return own
-        # Only words that set a candidate apart from its rivals count.
-        return {
-            number: {w for w in words if all(w not in own[o] for o in own if o != number)}
-            for number, words in own.items()
-        }
+        # Only words that set a candidate apart from its rivals count: those of its own that
+        # no other candidate's words hold (counted once, not compared pair by pair).
+        holders = Counter(chain.from_iterable(own.values()))
+        return {number: {w for w in words if holders[w] == 1} for number, words in own.items()}
 
     def _entry_stems(self, number: int) -> set[str]:
         """The stems of the words of an entry's title and summary that can tell it apart."""
