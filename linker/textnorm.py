@@ -34,7 +34,10 @@ def fold_word(word: str) -> str:
         return word.lower()
     lowered = word.lower()
     out: list[str] = []
-    for char in unicodedata.normalize("NFKD", lowered):
+    # Lowered again after NFKD: a compatibility letter without case of its own decomposes
+    # into a capital (mathematical 𝜜 into Greek Α), which must fold as its small letter
+    # does, or folding the result again would change it (`alpha`).
+    for char in unicodedata.normalize("NFKD", lowered).lower():
         if unicodedata.combining(char):
             continue
         replacement = _GREEK.get(char) or _LETTERS.get(char)
