@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +21,13 @@ __all__ = ["REPO_ROOT", "SAMPLE_ATLAS", "FakeSleep", "sample_dois"]
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # A shell without job control starts background commands (`make test &`, nohup, some CI
+    # runners) with SIGINT ignored, and an ignored signal stays ignored across exec: the
+    # programs the Ctrl-C tests start would never see their SIGINT, and Python installs its
+    # KeyboardInterrupt handler only where SIGINT is not ignored. A handler of our own is
+    # reset to the default at exec, so the children get Ctrl-C as a terminal gives it.
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     config.addinivalue_line(
         "markers", "sqlite_only: reads the SQLite file itself; skipped by make test-postgres"
     )

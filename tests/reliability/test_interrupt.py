@@ -60,3 +60,9 @@ def test_ctrl_c_while_the_program_starts_prints_one_line_not_a_traceback(
 def test_the_console_script_is_the_interrupt_safe_entry_point() -> None:
     project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     assert project["project"]["scripts"]["evidence-bot"] == "bot.cli.entry:main"
+
+
+def test_the_programs_the_tests_start_can_be_interrupted() -> None:
+    """Ctrl-C tests mean something however the suite was started: a background `make test`
+    inherits SIGINT ignored, which its children would keep (tests/conftest.py undoes it)."""
+    assert signal.getsignal(signal.SIGINT) is not signal.SIG_IGN
